@@ -1,0 +1,226 @@
+package dev.fivefold.autodiff;
+
+import dev.fivefold.tensor.Shape;
+import dev.fivefold.tensor.Tensor;
+import dev.fivefold.tensor.kernel.Parallel;
+
+/** Softmax, log-softmax, fused softmax cross-entropy, mean squared error and layer norm. */
+final class Prob {
+  private Prob() {}
+
+  /** softmax(x)_i = exp(x_i - max x) / Σ_j exp(x_j - max x) along the last axis; log form likewise. */
+  static Var softmax(Op op, Var a) {
+    Shape s = a.shape();
+    int c = s.dim(-1), rows = s.size() / c;
+    Tensor out = a.tape.alloc(s);
+    float[] x = a.data(), y = out.data();
+    boolean log = op == Op.LOG_SOFTMAX;
+    Parallel.forRange(0, rows, 64, (lo, hi) -> {
+      for (int r = lo; r < hi; r++) softmaxRow(x, y, r * c, c, log);
+    });
+    return a.tape.record(op, out, a);
+  }
+
+  static void softmaxRow(float[] x, float[] y, int off, int c, boolean log) {
+    float m = Float.NEGATIVE_INFINITY;
+    for (int j = 0; j < c; j++) m = Math.max(m, x[off + j]);
+    float sum = 0;
+    for (int j = 0; j < c; j++) {
+      float e = (float) Math.exp(x[off + j] - m);
+      y[off + j] = e;
+      sum += e;
+    }
+    if (log) {
+      float ls = (float) Math.log(sum) + m;
+      for (int j = 0; j < c; j++) y[off + j] = x[off + j] - ls;
+    } else {
+      float inv = 1f / sum;
+      for (int j = 0; j < c; j++) y[off + j] *= inv;
+    }
+  }
+
+  /** softmax: dx = y ⊙ (g - Σ g⊙y); log-softmax: dx = g - softmax(x) Σ g. */
+  static void softmaxBackward(Var v) {
+    Var a = v.inputs[0];
+    if (!a.requiresGrad) return;
+    int c = v.shape().dim(-1), rows = v.shape().size() / c;
+    float[] g = v.grad, y = v.data(), ga = a.gradBuffer();
+    boolean log = v.op == Op.LOG_SOFTMAX;
+    Parallel.forRange(0, rows, 64, (lo, hi) -> {
+      for (int r = lo; r < hi; r++) {
+        int off = r * c;
+        float dot = 0;
+        if (log) {
+          for (int j = 0; j < c; j++) dot += g[off + j];
+          for (int j = 0; j < c; j++) ga[off + j] += g[off + j] - (float) Math.exp(y[off + j]) * dot;
+        } else {
+          for (int j = 0; j < c; j++) dot += g[off + j] * y[off + j];
+          for (int j = 0; j < c; j++) ga[off + j] += y[off + j] * (g[off + j] - dot);
+        }
+      }
+    });
+  }
+
+  /**
+   * Mean cross-entropy of logits [N, C] against integer targets: L = -(1/N) Σ_n log softmax(z_n)[t_n].
+   * Saves the probabilities; dz = (p - onehot(t)) / N.
+   */
+  static Var softmaxCrossEntropy(Var logits, int[] targets) {
+    Shape s = logits.shape();
+    int c = s.dim(-1), n = s.size() / c;
+    if (targets.length < n) {
+      throw new IllegalArgumentException("targets length (" + targets.length + ") < rows of logits (" + n + ") for " + s);
+    }
+    Tape t = logits.tape;
+    float[] p = t.scratch(s.size());
+    float[] x = logits.data();
+    float[] rowLoss = t.scratch(n);
+    Parallel.forRange(0, n, 64, (lo, hi) -> {
+      for (int r = lo; r < hi; r++) {
+        int tr = targets[r];
+        if (tr < 0 || tr >= c) throw new IllegalArgumentException("target[" + r + "] (" + tr + ") outside [0, " + c + ")");
+        softmaxRow(x, p, r * c, c, false);
+        // log p_t computed stably: x_t - m - log Σ exp(x - m)
+        float m = Float.NEGATIVE_INFINITY;
+        for (int j = 0; j < c; j++) m = Math.max(m, x[r * c + j]);
+        double se = 0;
+        for (int j = 0; j < c; j++) se += Math.exp(x[r * c + j] - m);
+        rowLoss[r] = (float) (Math.log(se) + m - x[r * c + tr]);
+      }
+    });
+    double sum = 0;
+    for (int r = 0; r < n; r++) sum += rowLoss[r];
+    Tensor out = t.alloc(Shape.of());
+    out.data()[0] = (float) (sum / n);
+    Var v = t.record(Op.SOFTMAX_CROSS_ENTROPY, out, logits);
+    int[] tg = t.scratchInts(n);
+    System.arraycopy(targets, 0, tg, 0, n);
+    v.saved = new Object[] {p, tg};
+    return v;
+  }
+
+  static void softmaxCrossEntropyBackward(Var v) {
+    Var a = v.inputs[0];
+    if (!a.requiresGrad) return;
+    Object[] sv = (Object[]) v.saved;
+    float[] p = (float[]) sv[0];
+    int[] tg = (int[]) sv[1];
+    int c = a.shape().dim(-1), n = a.shape().size() / c;
+    float gs = v.grad[0] / n;
+    float[] ga = a.gradBuffer();
+    for (int r = 0; r < n; r++) {
+      int off = r * c;
+      for (int j = 0; j < c; j++) ga[off + j] += gs * p[off + j];
+      ga[off + tg[r]] -= gs;
+    }
+  }
+
+  /** mean((a - b)²); da = 2(a-b)/N · g, db = -da. */
+  static Var mse(Var a, Var b) {
+    if (!a.shape().equals(b.shape())) throw new IllegalArgumentException("mse shapes differ: " + a.shape() + " vs " + b.shape());
+    float[] x = a.data(), y = b.data();
+    double s = 0;
+    for (int i = 0; i < x.length; i++) {
+      double d = x[i] - y[i];
+      s += d * d;
+    }
+    Tensor out = a.tape.alloc(Shape.of());
+    out.data()[0] = (float) (s / Math.max(1, x.length));
+    return a.tape.record(Op.MSE, out, a, b);
+  }
+
+  static void mseBackward(Var v) {
+    Var a = v.inputs[0], b = v.inputs[1];
+    float[] x = a.data(), y = b.data();
+    float k = 2f * v.grad[0] / Math.max(1, x.length);
+    if (a.requiresGrad) {
+      float[] ga = a.gradBuffer();
+      for (int i = 0; i < x.length; i++) ga[i] += k * (x[i] - y[i]);
+    }
+    if (b.requiresGrad) {
+      float[] gb = b.gradBuffer();
+      for (int i = 0; i < x.length; i++) gb[i] -= k * (x[i] - y[i]);
+    }
+  }
+
+  /**
+   * Layer norm over the last axis (Ba et al. 2016): y = (x - μ) / sqrt(σ² + ε) ⊙ w + b, with the
+   * biased variance as PyTorch. Saves μ and 1/sqrt(σ²+ε) per row.
+   */
+  static Var layerNorm(Var x, Var w, Var b, float eps) {
+    Shape s = x.shape();
+    int c = s.dim(-1), rows = s.size() / c;
+    if (w.shape().size() != c || b.shape().size() != c) {
+      throw new IllegalArgumentException("layer norm weight " + w.shape() + " / bias " + b.shape() + " must have " + c + " elements for input " + s);
+    }
+    Tape t = x.tape;
+    Tensor out = t.alloc(s);
+    float[] xs = x.data(), y = out.data(), ww = w.data(), bb = b.data();
+    float[] stats = t.scratch(2 * rows);
+    Parallel.forRange(0, rows, 32, (lo, hi) -> {
+      for (int r = lo; r < hi; r++) {
+        int off = r * c;
+        float mean = 0;
+        for (int j = 0; j < c; j++) mean += xs[off + j];
+        mean /= c;
+        float var = 0;
+        for (int j = 0; j < c; j++) {
+          float d = xs[off + j] - mean;
+          var += d * d;
+        }
+        var /= c;
+        float rstd = (float) (1.0 / Math.sqrt(var + eps));
+        stats[2 * r] = mean;
+        stats[2 * r + 1] = rstd;
+        for (int j = 0; j < c; j++) y[off + j] = (xs[off + j] - mean) * rstd * ww[j] + bb[j];
+      }
+    });
+    Var v = t.record(Op.LAYER_NORM, out, x, w, b);
+    v.saved = stats;
+    v.farg = eps;
+    return v;
+  }
+
+  /**
+   * With x̂ = (x-μ)·r and ĝ = g⊙w: dx = r (ĝ - mean(ĝ) - x̂ mean(ĝ⊙x̂)); dw = Σ g⊙x̂; db = Σ g.
+   */
+  static void layerNormBackward(Var v) {
+    Var x = v.inputs[0], w = v.inputs[1], b = v.inputs[2];
+    int c = x.shape().dim(-1), rows = x.shape().size() / c;
+    float[] g = v.grad, xs = x.data(), ww = w.data(), stats = (float[]) v.saved;
+    if (x.requiresGrad) {
+      float[] gx = x.gradBuffer();
+      Parallel.forRange(0, rows, 32, (lo, hi) -> {
+        for (int r = lo; r < hi; r++) {
+          int off = r * c;
+          float mean = stats[2 * r], rstd = stats[2 * r + 1];
+          float sg = 0, sgx = 0;
+          for (int j = 0; j < c; j++) {
+            float gh = g[off + j] * ww[j];
+            float xh = (xs[off + j] - mean) * rstd;
+            sg += gh;
+            sgx += gh * xh;
+          }
+          sg /= c;
+          sgx /= c;
+          for (int j = 0; j < c; j++) {
+            float gh = g[off + j] * ww[j];
+            float xh = (xs[off + j] - mean) * rstd;
+            gx[off + j] += rstd * (gh - sg - xh * sgx);
+          }
+        }
+      });
+    }
+    if (w.requiresGrad || b.requiresGrad) {
+      float[] gw = w.gradBuffer(), gb = b.gradBuffer();
+      for (int r = 0; r < rows; r++) {
+        int off = r * c;
+        float mean = stats[2 * r], rstd = stats[2 * r + 1];
+        for (int j = 0; j < c; j++) {
+          gw[j] += g[off + j] * (xs[off + j] - mean) * rstd;
+          gb[j] += g[off + j];
+        }
+      }
+    }
+  }
+}

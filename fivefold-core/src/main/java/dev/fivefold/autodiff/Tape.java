@@ -1,0 +1,124 @@
+package dev.fivefold.autodiff;
+
+import dev.fivefold.tensor.Shape;
+import dev.fivefold.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reverse-mode automatic differentiation: a tape of the ops run since the last {@link #reset()}.
+ *
+ * <p>Forward functions ({@link F}) append a {@link Var} per op; {@link #backward(Var)} walks the
+ * tape in reverse and applies each op's rule from {@link Derivatives}, accumulating
+ * {@code dL/dx} into every input that requires a gradient. Temporaries come from a
+ * {@link BufferPool} and return to it on {@code reset()}, so after the first step of a fixed shape a
+ * training step allocates no new arrays. Values obtained from this tape are invalid after reset.
+ *
+ * <p>A tape made with {@link #inference()} records nothing and computes no gradients.
+ */
+public final class Tape {
+  final BufferPool pool = new BufferPool();
+  private final List<Var> nodes = new ArrayList<>();
+  private final boolean recording;
+
+  private Tape(boolean recording) {
+    this.recording = recording;
+  }
+
+  /** A tape that records ops for backward. */
+  public static Tape training() {
+    return new Tape(true);
+  }
+
+  /** A tape that records nothing (evaluation). */
+  public static Tape inference() {
+    return new Tape(false);
+  }
+
+  public boolean recording() {
+    return recording;
+  }
+
+  /** A constant input (no gradient). The tensor is used as is, not copied. */
+  public Var input(Tensor t) {
+    return new Var(this, t, Op.LEAF, new Var[0], false);
+  }
+
+  /**
+   * A trainable leaf whose gradient accumulates into {@code gradAccumulator} (same length as the
+   * value): backward adds to it; the caller zeroes it between steps.
+   */
+  public Var parameter(Tensor value, float[] gradAccumulator) {
+    if (gradAccumulator.length != value.size()) {
+      throw new IllegalArgumentException("gradient length (" + gradAccumulator.length + ") != parameter size (" + value.size() + ")");
+    }
+    Var v = new Var(this, value, Op.LEAF, new Var[0], recording);
+    if (recording) v.grad = gradAccumulator;
+    return v;
+  }
+
+  /** A fresh tensor from the pool with unspecified contents. */
+  Tensor alloc(Shape s) {
+    return Tensor.wrap(pool.take(s.size()), s);
+  }
+
+  Tensor allocZeroed(Shape s) {
+    return Tensor.wrap(pool.takeZeroed(s.size()), s);
+  }
+
+  float[] scratch(int n) {
+    return pool.take(n);
+  }
+
+  int[] scratchInts(int n) {
+    return pool.takeInts(n);
+  }
+
+  /** Records the result of {@code op} on {@code inputs}. */
+  Var record(Op op, Tensor value, Var... inputs) {
+    boolean rg = false;
+    if (recording) {
+      for (Var in : inputs) rg |= in.requiresGrad;
+    }
+    Var v = new Var(this, value, op, inputs, rg);
+    if (rg) nodes.add(v);
+    return v;
+  }
+
+  /** Backpropagates from a scalar {@code loss} (seed gradient 1). */
+  public void backward(Var loss) {
+    if (loss.value.size() != 1) {
+      throw new IllegalArgumentException("backward needs a scalar loss, got shape " + loss.shape());
+    }
+    backward(loss, new float[] {1f});
+  }
+
+  /** Backpropagates {@code seed} (dL/d output, same size as {@code output}). */
+  public void backward(Var output, float[] seed) {
+    if (!recording) throw new IllegalStateException("backward on an inference tape");
+    if (output.tape != this) throw new IllegalArgumentException("output is from another tape");
+    if (!output.requiresGrad) throw new IllegalArgumentException("output does not depend on any parameter");
+    float[] g = output.gradBuffer();
+    for (int i = 0; i < g.length; i++) g[i] += seed[i];
+    for (int i = nodes.size() - 1; i >= 0; i--) {
+      Var v = nodes.get(i);
+      if (v.grad != null) Derivatives.apply(v);
+    }
+  }
+
+  /** Forgets every recorded op and returns all temporaries to the pool. */
+  public void reset() {
+    nodes.clear();
+    pool.releaseAll();
+  }
+
+  /** Number of recorded ops (for tests and diagnostics). */
+  public int size() {
+    return nodes.size();
+  }
+
+  /** Bytes of new float/int arrays this tape has allocated since it was made. */
+  public long allocatedBytes() {
+    return pool.allocatedBytes();
+  }
+}

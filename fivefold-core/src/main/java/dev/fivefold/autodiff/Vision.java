@@ -1,0 +1,227 @@
+package dev.fivefold.autodiff;
+
+import dev.fivefold.tensor.Shape;
+import dev.fivefold.tensor.Tensor;
+import dev.fivefold.tensor.kernel.Gemm;
+import dev.fivefold.tensor.kernel.Parallel;
+
+/**
+ * 2-D convolution (as one SGEMM over an im2col matrix of the whole batch) and max/avg pooling.
+ *
+ * <p>Convolution, PyTorch's cross-correlation: y[n,o,i,j] = b[o] + Σ_{c,u,v} w[o,c,u,v] ·
+ * x[n, c, i·s + u - p, j·s + v - p] (zero outside). The im2col matrix is [C·KH·KW, N·OH·OW], so
+ * the forward is W[O, CKK] · col and dW = dY · colᵀ is a single product whose summation order
+ * does not depend on the thread count.
+ */
+final class Vision {
+  private Vision() {}
+
+  static int outSize(int in, int k, int stride, int pad) {
+    return (in + 2 * pad - k) / stride + 1;
+  }
+
+  static Var conv2d(Var x, Var w, Var b, int stride, int pad) {
+    Shape sx = x.shape(), sw = w.shape();
+    if (sx.rank() != 4) throw new IllegalArgumentException("conv2d input must be [N, C, H, W], got " + sx);
+    if (sw.rank() != 4 || sw.dim(1) != sx.dim(1)) {
+      throw new IllegalArgumentException("conv2d weight " + sw + " does not match input channels of " + sx);
+    }
+    if (stride < 1 || pad < 0) throw new IllegalArgumentException("conv2d stride (" + stride + ") must be >= 1 and padding (" + pad + ") >= 0");
+    int n = sx.dim(0), c = sx.dim(1), h = sx.dim(2), wd = sx.dim(3);
+    int oc = sw.dim(0), kh = sw.dim(2), kw = sw.dim(3);
+    int oh = outSize(h, kh, stride, pad), ow = outSize(wd, kw, stride, pad);
+    if (oh < 1 || ow < 1) throw new IllegalArgumentException("conv2d kernel " + kh + "x" + kw + " larger than padded input " + sx);
+    int p = oh * ow, np = n * p, ckk = c * kh * kw;
+    Tape t = x.tape;
+    float[] col = t.scratch(ckk * np);
+    float[] xs = x.data();
+    Parallel.forRange(0, n, 1, (lo, hi) -> {
+      for (int img = lo; img < hi; img++) im2col(xs, img * c * h * wd, c, h, wd, kh, kw, stride, pad, oh, ow, col, img * p, np);
+    });
+    float[] y2 = t.scratch(oc * np);
+    Gemm.sgemm(false, false, oc, np, ckk, w.data(), 0, ckk, col, 0, np, 0f, y2, 0, np);
+    Tensor out = t.alloc(Shape.of(n, oc, oh, ow));
+    float[] y = out.data();
+    float[] bias = b == null ? null : b.data();
+    Parallel.forRange(0, n, 1, (lo, hi) -> {
+      for (int img = lo; img < hi; img++) {
+        for (int o = 0; o < oc; o++) {
+          float bo = bias == null ? 0f : bias[o];
+          int src = o * np + img * p, dst = (img * oc + o) * p;
+          for (int q = 0; q < p; q++) y[dst + q] = y2[src + q] + bo;
+        }
+      }
+    });
+    Var v = b == null ? t.record(Op.CONV2D, out, x, w) : t.record(Op.CONV2D, out, x, w, b);
+    v.args = new int[] {stride, pad};
+    v.saved = col;
+    return v;
+  }
+
+  /** col[r, colOff + q] for row r = (c, u, v) and output position q = (i, j); rows are ld apart. */
+  static void im2col(float[] x, int xOff, int c, int h, int w, int kh, int kw, int stride, int pad,
+      int oh, int ow, float[] col, int colOff, int ld) {
+    for (int ch = 0; ch < c; ch++) {
+      for (int u = 0; u < kh; u++) {
+        for (int v = 0; v < kw; v++) {
+          int row = (ch * kh + u) * kw + v;
+          int dst = row * ld + colOff;
+          for (int i = 0; i < oh; i++) {
+            int yy = i * stride + u - pad;
+            int d = dst + i * ow;
+            if (yy < 0 || yy >= h) {
+              for (int j = 0; j < ow; j++) col[d + j] = 0f;
+              continue;
+            }
+            int src = xOff + (ch * h + yy) * w;
+            for (int j = 0; j < ow; j++) {
+              int xx = j * stride + v - pad;
+              col[d + j] = (xx >= 0 && xx < w) ? x[src + xx] : 0f;
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** The adjoint of im2col: dx[...] += col[...]. */
+  static void col2im(float[] col, int colOff, int ld, int c, int h, int w, int kh, int kw, int stride,
+      int pad, int oh, int ow, float[] dx, int xOff) {
+    for (int ch = 0; ch < c; ch++) {
+      for (int u = 0; u < kh; u++) {
+        for (int v = 0; v < kw; v++) {
+          int row = (ch * kh + u) * kw + v;
+          int src = row * ld + colOff;
+          for (int i = 0; i < oh; i++) {
+            int yy = i * stride + u - pad;
+            if (yy < 0 || yy >= h) continue;
+            int dst = xOff + (ch * h + yy) * w;
+            int s = src + i * ow;
+            for (int j = 0; j < ow; j++) {
+              int xx = j * stride + v - pad;
+              if (xx >= 0 && xx < w) dx[dst + xx] += col[s + j];
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** dW = dY·colᵀ, db = Σ dY, dcol = Wᵀ·dY then col2im. */
+  static void conv2dBackward(Var v) {
+    Var x = v.inputs[0], w = v.inputs[1];
+    Shape sx = x.shape(), sw = w.shape();
+    int n = sx.dim(0), c = sx.dim(1), h = sx.dim(2), wd = sx.dim(3);
+    int oc = sw.dim(0), kh = sw.dim(2), kw = sw.dim(3);
+    int stride = v.args[0], pad = v.args[1];
+    int oh = v.shape().dim(2), ow = v.shape().dim(3);
+    int p = oh * ow, np = n * p, ckk = c * kh * kw;
+    Tape t = v.tape;
+    float[] g = v.grad, col = (float[]) v.saved;
+    float[] g2 = t.scratch(oc * np); // [OC, N·P]
+    Parallel.forRange(0, n, 1, (lo, hi) -> {
+      for (int img = lo; img < hi; img++) {
+        for (int o = 0; o < oc; o++) System.arraycopy(g, (img * oc + o) * p, g2, o * np + img * p, p);
+      }
+    });
+    if (w.requiresGrad) Gemm.sgemm(false, true, oc, ckk, np, g2, 0, np, col, 0, np, 1f, w.gradBuffer(), 0, ckk);
+    if (v.inputs.length > 2 && v.inputs[2].requiresGrad) {
+      float[] gb = v.inputs[2].gradBuffer();
+      for (int o = 0; o < oc; o++) {
+        float s = 0;
+        for (int q = 0; q < np; q++) s += g2[o * np + q];
+        gb[o] += s;
+      }
+    }
+    if (x.requiresGrad) {
+      float[] dcol = t.scratch(ckk * np);
+      Gemm.sgemm(true, false, ckk, np, oc, w.data(), 0, ckk, g2, 0, np, 0f, dcol, 0, np);
+      float[] gx = x.gradBuffer();
+      Parallel.forRange(0, n, 1, (lo, hi) -> {
+        for (int img = lo; img < hi; img++) col2im(dcol, img * p, np, c, h, wd, kh, kw, stride, pad, oh, ow, gx, img * c * h * wd);
+      });
+    }
+  }
+
+  /** Max or average pooling with a k×k window and the given stride, no padding. */
+  static Var pool(Op op, Var x, int k, int stride) {
+    Shape s = x.shape();
+    if (s.rank() != 4) throw new IllegalArgumentException(op + " input must be [N, C, H, W], got " + s);
+    if (k < 1 || stride < 1) throw new IllegalArgumentException(op + " kernel (" + k + ") and stride (" + stride + ") must be >= 1");
+    int planes = s.dim(0) * s.dim(1), h = s.dim(2), w = s.dim(3);
+    int oh = outSize(h, k, stride, 0), ow = outSize(w, k, stride, 0);
+    if (oh < 1 || ow < 1) throw new IllegalArgumentException(op + " window " + k + " larger than input " + s);
+    Tape t = x.tape;
+    Tensor out = t.alloc(Shape.of(s.dim(0), s.dim(1), oh, ow));
+    float[] xs = x.data(), y = out.data();
+    boolean max = op == Op.MAX_POOL2D;
+    int[] arg = max ? t.scratchInts(y.length) : null;
+    float inv = 1f / (k * k);
+    Parallel.forRange(0, planes, 8, (lo, hi) -> {
+      for (int pl = lo; pl < hi; pl++) {
+        int base = pl * h * w;
+        for (int i = 0; i < oh; i++) {
+          for (int j = 0; j < ow; j++) {
+            int o = (pl * oh + i) * ow + j;
+            if (max) {
+              float m = Float.NEGATIVE_INFINITY;
+              int am = base + (i * stride) * w + j * stride;
+              for (int u = 0; u < k; u++) {
+                int row = base + (i * stride + u) * w + j * stride;
+                for (int vv = 0; vv < k; vv++) {
+                  float xv = xs[row + vv];
+                  if (xv > m) {
+                    m = xv;
+                    am = row + vv;
+                  }
+                }
+              }
+              y[o] = m;
+              arg[o] = am;
+            } else {
+              float sum = 0;
+              for (int u = 0; u < k; u++) {
+                int row = base + (i * stride + u) * w + j * stride;
+                for (int vv = 0; vv < k; vv++) sum += xs[row + vv];
+              }
+              y[o] = sum * inv;
+            }
+          }
+        }
+      }
+    });
+    Var v = t.record(op, out, x);
+    v.args = new int[] {k, stride};
+    v.saved = arg;
+    return v;
+  }
+
+  /** max: the gradient goes to the arg-max of each window; avg: spread evenly over the window. */
+  static void poolBackward(Var v) {
+    Var x = v.inputs[0];
+    if (!x.requiresGrad) return;
+    float[] gx = x.gradBuffer(), g = v.grad;
+    if (v.op == Op.MAX_POOL2D) {
+      int[] arg = (int[]) v.saved;
+      for (int o = 0; o < g.length; o++) gx[arg[o]] += g[o];
+      return;
+    }
+    int k = v.args[0], stride = v.args[1];
+    Shape s = x.shape();
+    int planes = s.dim(0) * s.dim(1), h = s.dim(2), w = s.dim(3);
+    int oh = v.shape().dim(2), ow = v.shape().dim(3);
+    float inv = 1f / (k * k);
+    for (int pl = 0; pl < planes; pl++) {
+      int base = pl * h * w;
+      for (int i = 0; i < oh; i++) {
+        for (int j = 0; j < ow; j++) {
+          float gv = g[(pl * oh + i) * ow + j] * inv;
+          for (int u = 0; u < k; u++) {
+            int row = base + (i * stride + u) * w + j * stride;
+            for (int vv = 0; vv < k; vv++) gx[row + vv] += gv;
+          }
+        }
+      }
+    }
+  }
+}
