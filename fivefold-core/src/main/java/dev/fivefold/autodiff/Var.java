@@ -29,6 +29,11 @@ public final class Var {
     this.requiresGrad = requiresGrad;
   }
 
+  /** The tape this value lives on. */
+  public Tape tape() {
+    return tape;
+  }
+
   public Tensor value() {
     return value;
   }

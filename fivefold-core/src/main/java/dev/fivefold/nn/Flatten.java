@@ -1,0 +1,12 @@
+package dev.fivefold.nn;
+
+import dev.fivefold.autodiff.F;
+import dev.fivefold.autodiff.Var;
+
+/** [N, ...] → [N, prod(...)]. */
+public final class Flatten extends Module {
+  @Override
+  public Var forward(Var x) {
+    return F.reshape(x, x.shape().dim(0), -1);
+  }
+}

@@ -1,0 +1,110 @@
+package dev.fivefold.nn;
+
+import dev.fivefold.autodiff.Var;
+import dev.fivefold.io.BadInputException;
+import dev.fivefold.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A layer or a model: named parameters, named children, and a train/eval mode.
+ *
+ * <p>Parameter names are dotted paths in registration order ({@code "h.0.attn.c_attn.weight"}),
+ * the same names PyTorch's {@code state_dict()} uses for the same architecture, so weights move
+ * between the two through safetensors files.
+ */
+public abstract class Module {
+  private final Map<String, Parameter> params = new LinkedHashMap<>();
+  private final Map<String, Module> children = new LinkedHashMap<>();
+  private boolean training = true;
+
+  /** Applies the module to one input. Modules with other inputs define their own methods. */
+  public abstract Var forward(Var x);
+
+  protected final Parameter parameter(String name, Tensor init) {
+    if (params.containsKey(name) || children.containsKey(name)) throw new IllegalStateException("duplicate name " + name);
+    Parameter p = new Parameter(init);
+    params.put(name, p);
+    return p;
+  }
+
+  protected final <M extends Module> M child(String name, M m) {
+    if (params.containsKey(name) || children.containsKey(name)) throw new IllegalStateException("duplicate name " + name);
+    children.put(name, m);
+    return m;
+  }
+
+  /** All parameters with dotted names, depth-first in registration order. */
+  public final Map<String, Parameter> namedParameters() {
+    Map<String, Parameter> out = new LinkedHashMap<>();
+    collect("", out);
+    return out;
+  }
+
+  private void collect(String prefix, Map<String, Parameter> out) {
+    for (var e : params.entrySet()) out.put(prefix + e.getKey(), e.getValue());
+    for (var e : children.entrySet()) e.getValue().collect(prefix + e.getKey() + ".", out);
+  }
+
+  public final List<Parameter> parameters() {
+    return new ArrayList<>(namedParameters().values());
+  }
+
+  /** Total number of trainable scalars. */
+  public final long parameterCount() {
+    long n = 0;
+    for (Parameter p : namedParameters().values()) n += p.size();
+    return n;
+  }
+
+  public final void zeroGrad() {
+    for (Parameter p : namedParameters().values()) p.zeroGrad();
+  }
+
+  /** Training mode: dropout active. */
+  public final void train() {
+    setTraining(true);
+  }
+
+  /** Evaluation mode: dropout off. */
+  public final void eval() {
+    setTraining(false);
+  }
+
+  private void setTraining(boolean t) {
+    training = t;
+    for (Module m : children.values()) m.setTraining(t);
+  }
+
+  public final boolean isTraining() {
+    return training;
+  }
+
+  /** Copies of every parameter value by name. */
+  public final Map<String, Tensor> stateDict() {
+    Map<String, Tensor> out = new LinkedHashMap<>();
+    for (var e : namedParameters().entrySet()) out.put(e.getKey(), e.getValue().value().copy());
+    return out;
+  }
+
+  /**
+   * Loads values by name. Every parameter must be present with the same shape; extra entries are
+   * an error too. {@code source} names the origin (a file) for the error message.
+   */
+  public final void loadStateDict(Map<String, Tensor> state, String source) {
+    Map<String, Parameter> mine = namedParameters();
+    for (var e : mine.entrySet()) {
+      Tensor t = state.get(e.getKey());
+      if (t == null) throw new BadInputException(source + ": missing tensor '" + e.getKey() + "' " + e.getValue().value().shape());
+      if (!t.shape().equals(e.getValue().value().shape())) {
+        throw new BadInputException(source + ": tensor '" + e.getKey() + "' has shape " + t.shape() + ", model expects " + e.getValue().value().shape());
+      }
+    }
+    for (String k : state.keySet()) {
+      if (!mine.containsKey(k)) throw new BadInputException(source + ": unexpected tensor '" + k + "' (not a parameter of " + getClass().getSimpleName() + ")");
+    }
+    for (var e : mine.entrySet()) e.getValue().value().copyFrom(state.get(e.getKey()));
+  }
+}

@@ -1,0 +1,31 @@
+package dev.fivefold.nn;
+
+import dev.fivefold.autodiff.Var;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/** Modules applied in order; children are named "0", "1", ... unless names are given. */
+public class Sequential extends Module {
+  private final List<Module> layers = new ArrayList<>();
+
+  public Sequential(Module... modules) {
+    for (Module m : modules) add(String.valueOf(layers.size()), m);
+  }
+
+  /** Appends a named layer (names appear in parameter paths, e.g. "fc1.weight"). */
+  public final Sequential add(String name, Module m) {
+    layers.add(child(name, m));
+    return this;
+  }
+
+  public final List<Module> layers() {
+    return Collections.unmodifiableList(layers);
+  }
+
+  @Override
+  public Var forward(Var x) {
+    for (Module m : layers) x = m.forward(x);
+    return x;
+  }
+}

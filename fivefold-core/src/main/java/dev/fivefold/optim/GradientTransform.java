@@ -1,0 +1,35 @@
+package dev.fivefold.optim;
+
+import dev.fivefold.nn.Parameter;
+import java.util.List;
+
+/**
+ * One stage of an optimizer, in the style of optax: {@code init} makes the state,
+ * {@code update} rewrites the updates in place. {@code updates[i]} enters as the gradient of
+ * {@code params.get(i)} (or the previous stage's output) and leaves as this stage's output; the
+ * optimizer finally adds it to the parameter, so the last stage is usually
+ * {@link Transforms#scaleByLearningRate}.
+ */
+public interface GradientTransform {
+  OptState init(List<Parameter> params);
+
+  void update(float[][] updates, OptState state, List<Parameter> params);
+
+  /** Runs {@code ts} in order; the state holds each one's state as a child. */
+  static GradientTransform chain(GradientTransform... ts) {
+    return new GradientTransform() {
+      @Override
+      public OptState init(List<Parameter> params) {
+        OptState s = new OptState();
+        for (GradientTransform t : ts) s.children().add(t.init(params));
+        return s;
+      }
+
+      @Override
+      public void update(float[][] updates, OptState state, List<Parameter> params) {
+        for (int i = 0; i < ts.length; i++) ts[i].update(updates, state.children().get(i), params);
+        state.count++;
+      }
+    };
+  }
+}

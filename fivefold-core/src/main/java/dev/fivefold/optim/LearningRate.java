@@ -1,0 +1,23 @@
+package dev.fivefold.optim;
+
+/**
+ * The actuator of the training loop: the current learning rate, read by
+ * {@link Transforms#scaleByLearningRate} at every step and set by schedules and controllers.
+ */
+public final class LearningRate {
+  private double value;
+
+  public LearningRate(double value) {
+    set(value);
+  }
+
+  public double get() {
+    return value;
+  }
+
+  /** Sets the rate; must be finite and ≥ 0. */
+  public void set(double v) {
+    if (!(v >= 0) || Double.isInfinite(v)) throw new IllegalArgumentException("learning rate (" + v + ") must be finite and >= 0");
+    value = v;
+  }
+}

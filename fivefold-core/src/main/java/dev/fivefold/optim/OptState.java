@@ -1,0 +1,77 @@
+package dev.fivefold.optim;
+
+import dev.fivefold.io.BadInputException;
+import dev.fivefold.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The mutable state of a {@link GradientTransform}: named slots holding one buffer per parameter
+ * (e.g. Adam's "mu" and "nu"), a step count, and the states of chained children.
+ *
+ * <p>{@link #save} flattens it to named tensors for a checkpoint; {@link #load} restores it and
+ * fails with a message naming the slot when the shapes or names differ (another optimizer, or a
+ * model with other shapes).
+ */
+public final class OptState {
+  private final Map<String, float[][]> slots = new LinkedHashMap<>();
+  private final List<OptState> children = new ArrayList<>();
+  long count;
+
+  /** Adds a slot of zero buffers sized like {@code sizes}. */
+  public float[][] addSlot(String name, int[] sizes) {
+    float[][] b = new float[sizes.length][];
+    for (int i = 0; i < sizes.length; i++) b[i] = new float[sizes[i]];
+    slots.put(name, b);
+    return b;
+  }
+
+  public float[][] slot(String name) {
+    float[][] s = slots.get(name);
+    if (s == null) throw new IllegalStateException("no slot " + name);
+    return s;
+  }
+
+  public List<OptState> children() {
+    return children;
+  }
+
+  /** Steps taken (incremented by the transform that owns this state). */
+  public long count() {
+    return count;
+  }
+
+  public void setCount(long c) {
+    count = c;
+  }
+
+  /** Named tensors: prefix + "slot.i" for buffers, prefix + "count" for the step. */
+  public void save(String prefix, Map<String, Tensor> out) {
+    out.put(prefix + "count", Tensor.of(new float[] {Float.intBitsToFloat((int) count), Float.intBitsToFloat((int) (count >>> 32))}, 2));
+    for (var e : slots.entrySet()) {
+      float[][] b = e.getValue();
+      for (int i = 0; i < b.length; i++) out.put(prefix + e.getKey() + "." + i, Tensor.of(b[i].clone(), b[i].length));
+    }
+    for (int c = 0; c < children.size(); c++) children.get(c).save(prefix + c + ".", out);
+  }
+
+  /** Restores from tensors written by {@link #save}; {@code source} names the file for errors. */
+  public void load(String prefix, Map<String, Tensor> in, String source) {
+    Tensor cnt = in.get(prefix + "count");
+    if (cnt == null || cnt.size() != 2) throw new BadInputException(source + ": optimizer state '" + prefix + "count' missing: saved by another optimizer?");
+    count = (Float.floatToRawIntBits(cnt.data()[0]) & 0xffffffffL) | ((long) Float.floatToRawIntBits(cnt.data()[1]) << 32);
+    for (var e : slots.entrySet()) {
+      float[][] b = e.getValue();
+      for (int i = 0; i < b.length; i++) {
+        String k = prefix + e.getKey() + "." + i;
+        Tensor t = in.get(k);
+        if (t == null) throw new BadInputException(source + ": optimizer state '" + k + "' missing: saved by another optimizer or model?");
+        if (t.size() != b[i].length) throw new BadInputException(source + ": optimizer state '" + k + "' has " + t.size() + " values, expected " + b[i].length);
+        System.arraycopy(t.data(), 0, b[i], 0, b[i].length);
+      }
+    }
+    for (int c = 0; c < children.size(); c++) children.get(c).load(prefix + c + ".", in, source);
+  }
+}
