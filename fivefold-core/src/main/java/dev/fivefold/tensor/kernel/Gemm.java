@@ -1,34 +1,371 @@
 package dev.fivefold.tensor.kernel;
 
-/** Placeholder naive SGEMM (replaced by the packed kernel on merge). */
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Single-precision general matrix multiply, {@code C = β·C + op(A)·op(B)}.
+ *
+ * <p>Shapes: {@code op(A)} is m×k, {@code op(B)} is k×n, C is m×n; all row-major with leading
+ * dimensions. Without transpose {@code op(A)[i][p] = A[aOff + i·lda + p]}; with {@code transA} A is
+ * stored k×m and {@code op(A)[i][p] = A[aOff + p·lda + i]}. Likewise B: {@code op(B)[p][j] =
+ * B[bOff + p·ldb + j]}, or {@code B[bOff + j·ldb + p]} with {@code transB}. {@code C[i][j] = c[cOff +
+ * i·ldc + j]}. {@code β == 0} overwrites C (old values, NaN included, are ignored); k == 0 gives
+ * {@code C = β·C}.
+ *
+ * <p>Algorithm: the Goto/BLIS scheme (Goto &amp; van de Geijn, "Anatomy of High-Performance Matrix
+ * Multiplication", TOMS 2008; Van Zee &amp; van de Geijn, "BLIS", TOMS 2015). For each column block
+ * of NC and each depth block of KC, op(B) is packed into zero-padded KC×NR panels (shared by all
+ * threads); each thread takes a range of rows (or of NR column panels when m is small), packs its
+ * MC×KC block of op(A) into MR-row slivers, and runs an MR×NR register-blocked micro-kernel
+ * (MR = 8 rows × NR = 2 vectors, 16 accumulators, broadcast + fma). Packing absorbs the transposes.
+ *
+ * <p>Determinism: every element {@code C[i][j]} is computed by one thread as, for each KC block in
+ * increasing order, a chain of fused multiply-adds {@code acc = fma(a[i][p], b[p][j], acc)} from zero
+ * over p, then {@code C = acc} (first block with β = 0), {@code C = C + acc} (β = 1 or later blocks)
+ * or {@code C = fma(C, β, acc)}. The blocking constants do not depend on the thread count, so the
+ * result is bit-identical for every {@link Parallel#threads()}.
+ *
+ * <p>Scratch: packing buffers are per thread ({@link ThreadLocal}) and grow only, so steady-state
+ * calls do not allocate (beyond the fork/join tasks of {@link Parallel#forRange}).
+ */
 public final class Gemm {
+  static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  static final int L = S.length();
+  /** Micro-tile rows. */
+  static final int MR = 8;
+  /** Micro-tile columns: two vectors. */
+  static final int NR = 2 * L;
+  /** Depth block. */
+  static final int KC = 256;
+  /** Row block (a multiple of MR). */
+  static final int MC = 144;
+  /** Column block (a multiple of NR). */
+  static final int NC = 2048;
+  /** Below this many multiply-adds (m·n·k) the simple loop is faster than packing. */
+  static final long SMALL = 8 * 1024;
+  /** Below this many multiply-adds a call stays on the calling thread. */
+  static final long PARALLEL_MIN = 1L << 18;
+
+  private static final int OVERWRITE = 0, ADD = 1, SCALE = 2;
+
+  private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(
+      () -> new float[][] {new float[0], new float[0], new float[MR * NR]});
+
   private Gemm() {}
 
+  /**
+   * {@code C = β·C + op(A)·op(B)}, see the class comment for the layout.
+   *
+   * @throws IllegalArgumentException on negative sizes or leading dimensions too small
+   */
   public static void sgemm(boolean transA, boolean transB, int m, int n, int k,
-      float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
-    Parallel.forRange(0, m, 4, (lo, hi) -> {
-      for (int i = lo; i < hi; i++) {
-        for (int j = 0; j < n; j++) {
-          float s = 0;
-          for (int p = 0; p < k; p++) {
-            float av = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
-            float bv = transB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
-            s += av * bv;
-          }
-          int ci = cOff + i * ldc + j;
-          c[ci] = beta == 0 ? s : beta * c[ci] + s;
-        }
-      }
-    });
+      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+      float beta, float[] c, int cOff, int ldc) {
+    check(transA, transB, m, n, k, lda, ldb, ldc);
+    if (m == 0 || n == 0) return;
+    if (k == 0) {
+      scaleC(m, n, beta, c, cOff, ldc);
+      return;
+    }
+    if ((long) m * n * k <= SMALL) {
+      small(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+      return;
+    }
+    if ((long) m * n * k < PARALLEL_MIN || Parallel.threads() == 1) {
+      blocked(transA, transB, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, 0, m, 0, n);
+    } else if (n <= m) {
+      // Split rows: each thread packs all of op(B) (k·n floats, fewer than op(A)'s m·k).
+      Parallel.forRange(0, (m + MR - 1) / MR, (lo, hi) -> blocked(transA, transB, k,
+          a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, lo * MR, Math.min(m, hi * MR), 0, n));
+    } else {
+      // Split columns in whole NR panels: each thread packs all of op(A).
+      Parallel.forRange(0, (n + NR - 1) / NR, (lo, hi) -> blocked(transA, transB, k,
+          a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, 0, m, lo * NR, Math.min(n, hi * NR)));
+    }
   }
 
+  /** The blocked algorithm on rows [r0, r1) × columns [c0, c1) of C, on the calling thread. */
+  private static void blocked(boolean transA, boolean transB, int k,
+      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+      float beta, float[] c, int cOff, int ldc, int r0, int r1, int c0, int c1) {
+    float[][] scratch = SCRATCH.get();
+    if (scratch[0].length < MC * KC) scratch[0] = new float[MC * KC];
+    if (scratch[1].length < NC * KC) scratch[1] = new float[NC * KC];
+    float[] ap = scratch[0], bp = scratch[1], tile = scratch[2];
+    for (int jc = c0; jc < c1; jc += NC) {
+      int nc = Math.min(NC, c1 - jc);
+      int panels = (nc + NR - 1) / NR;
+      for (int pc = 0; pc < k; pc += KC) {
+        int kc = Math.min(KC, k - pc);
+        int mode = pc > 0 || beta == 1f ? ADD : beta == 0f ? OVERWRITE : SCALE;
+        packB(transB, b, bOff, ldb, pc, kc, jc, nc, 0, panels, bp);
+        for (int ic = r0; ic < r1; ic += MC) {
+          int mc = Math.min(MC, r1 - ic);
+          packA(transA, a, aOff, lda, pc, kc, ic, mc, ap);
+          macro(ap, ic, mc, kc, bp, jc, nc, mode, beta, c, cOff, ldc, tile);
+        }
+      }
+    }
+  }
+
+  /**
+   * The reference: a naive triple loop in float, {@code s = Σ_p a[i][p]·b[p][j]} accumulated in
+   * increasing p with separate multiply and add, then {@code C = s} (β = 0) or {@code C = β·C + s}.
+   */
+  public static void sgemmScalar(boolean transA, boolean transB, int m, int n, int k,
+      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+      float beta, float[] c, int cOff, int ldc) {
+    check(transA, transB, m, n, k, lda, ldb, ldc);
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j < n; j++) {
+        float s = 0f;
+        for (int p = 0; p < k; p++) {
+          float x = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
+          float y = transB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
+          s += x * y;
+        }
+        int ci = cOff + i * ldc + j;
+        c[ci] = beta == 0f ? s : beta * c[ci] + s;
+      }
+    }
+  }
+
+  /**
+   * {@code batch} independent products: matrix t of A starts at {@code aOff + t·aStride}, of B at
+   * {@code bOff + t·bStride}, of C at {@code cOff + t·cStride}. Runs products in parallel when the
+   * batch is at least the thread count, each product on one thread; otherwise each product is
+   * parallel inside. Either way the result is that of {@link #sgemm}, whatever the thread count.
+   */
   public static void sgemmBatched(int batch, boolean transA, boolean transB, int m, int n, int k,
       float[] a, int aOff, int aStride, int lda, float[] b, int bOff, int bStride, int ldb,
       float beta, float[] c, int cOff, int cStride, int ldc) {
-    Parallel.forRange(0, batch, (lo, hi) -> {
-      for (int i = lo; i < hi; i++) {
-        sgemm(transA, transB, m, n, k, a, aOff + i * aStride, lda, b, bOff + i * bStride, ldb, beta, c, cOff + i * cStride, ldc);
+    if (batch < 0) throw new IllegalArgumentException("batch (" + batch + ") must be >= 0");
+    check(transA, transB, m, n, k, lda, ldb, ldc);
+    long work = (long) batch * m * n * Math.max(1, k);
+    if (batch >= Parallel.threads() && work >= PARALLEL_MIN) {
+      Parallel.forRange(0, batch, (lo, hi) -> {
+        for (int t = lo; t < hi; t++) {
+          sgemm(transA, transB, m, n, k, a, aOff + t * aStride, lda, b, bOff + t * bStride, ldb,
+              beta, c, cOff + t * cStride, ldc);
+        }
+      });
+    } else {
+      for (int t = 0; t < batch; t++) {
+        sgemm(transA, transB, m, n, k, a, aOff + t * aStride, lda, b, bOff + t * bStride, ldb,
+            beta, c, cOff + t * cStride, ldc);
       }
-    });
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private static void check(boolean ta, boolean tb, int m, int n, int k, int lda, int ldb, int ldc) {
+    if (m < 0) throw new IllegalArgumentException("m (" + m + ") must be >= 0");
+    if (n < 0) throw new IllegalArgumentException("n (" + n + ") must be >= 0");
+    if (k < 0) throw new IllegalArgumentException("k (" + k + ") must be >= 0");
+    int aw = ta ? m : k, bw = tb ? k : n;
+    if (lda < Math.max(1, aw)) throw new IllegalArgumentException("lda (" + lda + ") must be >= " + aw);
+    if (ldb < Math.max(1, bw)) throw new IllegalArgumentException("ldb (" + ldb + ") must be >= " + bw);
+    if (ldc < Math.max(1, n)) throw new IllegalArgumentException("ldc (" + ldc + ") must be >= " + n);
+  }
+
+  private static void scaleC(int m, int n, float beta, float[] c, int cOff, int ldc) {
+    for (int i = 0; i < m; i++) {
+      int r = cOff + i * ldc;
+      if (beta == 0f) Arrays.fill(c, r, r + n, 0f);
+      else if (beta != 1f) for (int j = 0; j < n; j++) c[r + j] = beta * c[r + j];
+    }
+  }
+
+  /** Tiny shapes: the same fma chain per element, one KC block at a time, without packing. */
+  private static void small(boolean transA, boolean transB, int m, int n, int k,
+      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+      float beta, float[] c, int cOff, int ldc) {
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j < n; j++) {
+        int ci = cOff + i * ldc + j;
+        for (int pc = 0; pc < k; pc += KC) {
+          int kc = Math.min(KC, k - pc);
+          float s = 0f;
+          for (int p = pc; p < pc + kc; p++) {
+            float x = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
+            float y = transB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
+            s = Math.fma(x, y, s);
+          }
+          if (pc > 0 || beta == 1f) c[ci] = c[ci] + s;
+          else if (beta == 0f) c[ci] = s;
+          else c[ci] = Math.fma(c[ci], beta, s);
+        }
+      }
+    }
+  }
+
+  /**
+   * Packs panels [p0, p1) of op(B)[pc .. pc+kc][jc .. jc+nc] into {@code bp}: panel q holds, for
+   * each depth p, NR consecutive columns, zero-padded beyond nc.
+   */
+  private static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc,
+      int jc, int nc, int p0, int p1, float[] bp) {
+    for (int q = p0; q < p1; q++) {
+      int j0 = q * NR, w = Math.min(NR, nc - j0);
+      int dst = q * NR * kc;
+      if (!transB) {
+        int src = bOff + pc * ldb + jc + j0;
+        if (w == NR) {
+          for (int p = 0; p < kc; p++, src += ldb, dst += NR) {
+            FloatVector.fromArray(S, b, src).intoArray(bp, dst);
+            FloatVector.fromArray(S, b, src + L).intoArray(bp, dst + L);
+          }
+        } else {
+          for (int p = 0; p < kc; p++, src += ldb, dst += NR) {
+            System.arraycopy(b, src, bp, dst, w);
+            Arrays.fill(bp, dst + w, dst + NR, 0f);
+          }
+        }
+      } else {
+        for (int jj = 0; jj < w; jj++) {
+          int src = bOff + (jc + j0 + jj) * ldb + pc;
+          for (int p = 0; p < kc; p++) bp[dst + p * NR + jj] = b[src + p];
+        }
+        for (int jj = w; jj < NR; jj++) {
+          for (int p = 0; p < kc; p++) bp[dst + p * NR + jj] = 0f;
+        }
+      }
+    }
+  }
+
+  /** Packs rows [i0, i0+mc) of op(A)[.][pc .. pc+kc] into MR-row slivers, zero-padded. */
+  private static void packA(boolean transA, float[] a, int aOff, int lda, int pc, int kc,
+      int i0, int mc, float[] ap) {
+    for (int s = 0; s < mc; s += MR) {
+      int h = Math.min(MR, mc - s);
+      int dst = s * kc;
+      if (transA) {
+        int src = aOff + pc * lda + i0 + s;
+        for (int p = 0; p < kc; p++, src += lda, dst += MR) {
+          for (int r = 0; r < h; r++) ap[dst + r] = a[src + r];
+          for (int r = h; r < MR; r++) ap[dst + r] = 0f;
+        }
+      } else {
+        for (int r = 0; r < h; r++) {
+          int src = aOff + (i0 + s + r) * lda + pc;
+          for (int p = 0; p < kc; p++) ap[dst + p * MR + r] = a[src + p];
+        }
+        for (int r = h; r < MR; r++) {
+          for (int p = 0; p < kc; p++) ap[dst + p * MR + r] = 0f;
+        }
+      }
+    }
+  }
+
+  /** One packed MC×KC block of op(A) times the packed KC×NC block of op(B), into C. */
+  private static void macro(float[] ap, int ic, int mc, int kc, float[] bp, int jc, int nc,
+      int mode, float beta, float[] c, int cOff, int ldc, float[] tile) {
+    for (int j0 = 0, bo = 0; j0 < nc; j0 += NR, bo += NR * kc) {
+      int w = Math.min(NR, nc - j0);
+      for (int s = 0; s < mc; s += MR) {
+        int h = Math.min(MR, mc - s);
+        int co = cOff + (ic + s) * ldc + jc + j0;
+        kernel(kc, ap, s * kc, bp, bo, tile);
+        if (h == MR && w == NR) full(tile, c, co, ldc, mode, beta);
+        else edge(tile, h, w, c, co, ldc, mode, beta);
+      }
+    }
+  }
+
+  /** Stores a full MR×NR tile into C according to {@code mode}. */
+  private static void full(float[] tile, float[] c, int co, int ldc, int mode, float beta) {
+    for (int r = 0; r < MR; r++, co += ldc) {
+      FloatVector v0 = FloatVector.fromArray(S, tile, r * NR);
+      FloatVector v1 = FloatVector.fromArray(S, tile, r * NR + L);
+      if (mode == ADD) {
+        v0 = FloatVector.fromArray(S, c, co).add(v0);
+        v1 = FloatVector.fromArray(S, c, co + L).add(v1);
+      } else if (mode == SCALE) {
+        FloatVector bv = FloatVector.broadcast(S, beta);
+        v0 = FloatVector.fromArray(S, c, co).fma(bv, v0);
+        v1 = FloatVector.fromArray(S, c, co + L).fma(bv, v1);
+      }
+      v0.intoArray(c, co);
+      v1.intoArray(c, co + L);
+    }
+  }
+
+  private static void edge(float[] tile, int h, int w, float[] c, int co, int ldc, int mode, float beta) {
+    for (int r = 0; r < h; r++) {
+      for (int j = 0; j < w; j++) {
+        int ci = co + r * ldc + j;
+        float acc = tile[r * NR + j];
+        c[ci] = mode == OVERWRITE ? acc : mode == ADD ? c[ci] + acc : Math.fma(c[ci], beta, acc);
+      }
+    }
+  }
+
+  /**
+   * The MR×NR micro-kernel: {@code t[r·NR + j] = Σ_p ap[r,p]·bp[p,j]} by fma chains from zero in
+   * increasing p (16 vector accumulators, one broadcast of A and two loads of B per p).
+   */
+  static void kernel(int kc, float[] ap, int ao, float[] bp, int bo, float[] t) {
+    FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00,
+        c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00,
+        c70 = c00, c71 = c00;
+    for (int p = 0; p < kc; p++, ao += MR, bo += NR) {
+      FloatVector b0 = FloatVector.fromArray(S, bp, bo);
+      FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
+      FloatVector x = FloatVector.broadcast(S, ap[ao]);
+      c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
+      x = FloatVector.broadcast(S, ap[ao + 1]);
+      c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
+      x = FloatVector.broadcast(S, ap[ao + 2]);
+      c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
+      x = FloatVector.broadcast(S, ap[ao + 3]);
+      c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
+      x = FloatVector.broadcast(S, ap[ao + 4]);
+      c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
+      x = FloatVector.broadcast(S, ap[ao + 5]);
+      c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
+      x = FloatVector.broadcast(S, ap[ao + 6]);
+      c60 = x.fma(b0, c60); c61 = x.fma(b1, c61);
+      x = FloatVector.broadcast(S, ap[ao + 7]);
+      c70 = x.fma(b0, c70); c71 = x.fma(b1, c71);
+    }
+    c00.intoArray(t, 0); c01.intoArray(t, L);
+    c10.intoArray(t, NR); c11.intoArray(t, NR + L);
+    c20.intoArray(t, 2 * NR); c21.intoArray(t, 2 * NR + L);
+    c30.intoArray(t, 3 * NR); c31.intoArray(t, 3 * NR + L);
+    c40.intoArray(t, 4 * NR); c41.intoArray(t, 4 * NR + L);
+    c50.intoArray(t, 5 * NR); c51.intoArray(t, 5 * NR + L);
+    c60.intoArray(t, 6 * NR); c61.intoArray(t, 6 * NR + L);
+    c70.intoArray(t, 7 * NR); c71.intoArray(t, 7 * NR + L);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  /**
+   * Benchmark: median GFLOP/s ({@code 2·m·n·k} per call) of {@code reps} timed calls of
+   * {@link #sgemm} with β = 0 on random data, after a warm-up, at the current thread count.
+   */
+  public static double benchGflops(int m, int n, int k, boolean ta, boolean tb, int reps) {
+    var rnd = new java.util.SplittableRandom(42);
+    float[] a = new float[m * k], b = new float[k * n], c = new float[m * n];
+    for (int i = 0; i < a.length; i++) a[i] = (float) rnd.nextDouble(-1, 1);
+    for (int i = 0; i < b.length; i++) b[i] = (float) rnd.nextDouble(-1, 1);
+    int lda = ta ? m : k, ldb = tb ? k : n;
+    double flop = 2.0 * m * n * k;
+    int inner = (int) Math.max(1, Math.min(1000, 2e8 / flop));
+    long warmEnd = System.nanoTime() + 300_000_000L;
+    while (System.nanoTime() < warmEnd) {
+      sgemm(ta, tb, m, n, k, a, 0, lda, b, 0, ldb, 0f, c, 0, n);
+    }
+    double[] g = new double[Math.max(1, reps)];
+    for (int r = 0; r < g.length; r++) {
+      long t0 = System.nanoTime();
+      for (int i = 0; i < inner; i++) sgemm(ta, tb, m, n, k, a, 0, lda, b, 0, ldb, 0f, c, 0, n);
+      g[r] = flop * inner / (System.nanoTime() - t0);
+    }
+    Arrays.sort(g);
+    return g[g.length / 2];
   }
 }

@@ -1,0 +1,394 @@
+package dev.fivefold.tensor.kernel;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Element-wise maps, reductions and row-wise kernels on {@code float[]} slices, each as a Vector
+ * API method {@code x} and its scalar reference {@code xScalar}.
+ *
+ * <p>Arguments are (array, offset) pairs and a length {@code n}; outputs may alias inputs at the
+ * same offset. Element-wise kernels compute the same IEEE expression as their reference
+ * (separate multiply and add, no fma), so they agree bit for bit; the transcendental ones
+ * ({@link #exp}, {@link #gelu}, {@link #geluBackward}, {@link #softmaxRows}) use the Vector API's
+ * {@code EXP}/{@code TANH}, which may differ from {@link Math} by an ulp or so.
+ *
+ * <p>Reductions ({@link #sum}, {@link #dot}, {@link #sumSquares}, {@link #max}) accumulate one
+ * vector of partial sums over {@code [0, loopBound)}, then add its lanes in order 0..L-1, then the
+ * tail in order. The order is fixed, so the result is deterministic; reductions run on the
+ * calling thread. Large element-wise and row-wise kernels split their range with
+ * {@link Parallel#forRange}; every output element is computed by one thread with the same
+ * expression, so results do not depend on the thread count.
+ */
+public final class VecOps {
+  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  private static final int L = S.length();
+  /** Element-wise kernels split across threads above this many elements per chunk. */
+  private static final int GRAIN = 1 << 16;
+  /** √(2/π), the GELU tanh-approximation constant. */
+  private static final float GELU_C = 0.7978845608028654f;
+  private static final float GELU_A = 0.044715f;
+
+  private VecOps() {}
+
+  /** A body over [lo, hi) of an element-wise kernel. */
+  @FunctionalInterface
+  private interface Span {
+    void run(int lo, int hi);
+  }
+
+  /** Runs {@code body} over [0, n), split across threads in chunks of a multiple of L. */
+  private static void split(int n, Span body) {
+    if (n < 2 * GRAIN || Parallel.threads() == 1) {
+      body.run(0, n);
+      return;
+    }
+    int blocks = (n + GRAIN - 1) / GRAIN;
+    Parallel.forRange(0, blocks, (lo, hi) -> body.run(lo * GRAIN, Math.min(n, hi * GRAIN)));
+  }
+
+  // ---- element-wise binary: out = a ∘ b --------------------------------------------------------
+
+  /** {@code out[i] = a[i] + b[i]} for i in [0, n). */
+  public static void add(float[] a, int aOff, float[] b, int bOff, float[] out, int oOff, int n) {
+    split(n, (lo, hi) -> {
+      int i = lo;
+      for (int ub = lo + S.loopBound(hi - lo); i < ub; i += L) {
+        FloatVector.fromArray(S, a, aOff + i).add(FloatVector.fromArray(S, b, bOff + i)).intoArray(out, oOff + i);
+      }
+      for (; i < hi; i++) out[oOff + i] = a[aOff + i] + b[bOff + i];
+    });
+  }
+
+  public static void addScalar(float[] a, int aOff, float[] b, int bOff, float[] out, int oOff, int n) {
+    for (int i = 0; i < n; i++) out[oOff + i] = a[aOff + i] + b[bOff + i];
+  }
+
+  /** {@code out[i] = a[i] - b[i]}. */
+  public static void sub(float[] a, int aOff, float[] b, int bOff, float[] out, int oOff, int n) {
+    split(n, (lo, hi) -> {
+      int i = lo;
+      for (int ub = lo + S.loopBound(hi - lo); i < ub; i += L) {
+        FloatVector.fromArray(S, a, aOff + i).sub(FloatVector.fromArray(S, b, bOff + i)).intoArray(out, oOff + i);
+      }
+      for (; i < hi; i++) out[oOff + i] = a[aOff + i] - b[bOff + i];
+    });
+  }
+
+  public static void subScalar(float[] a, int aOff, float[] b, int bOff, float[] out, int oOff, int n) {
+    for (int i = 0; i < n; i++) out[oOff + i] = a[aOff + i] - b[bOff + i];
+  }
+
+  /** {@code out[i] = a[i] · b[i]}. */
+  public static void mul(float[] a, int aOff, float[] b, int bOff, float[] out, int oOff, int n) {
+    split(n, (lo, hi) -> {
+      int i = lo;
+      for (int ub = lo + S.loopBound(hi - lo); i < ub; i += L) {
+        FloatVector.fromArray(S, a, aOff + i).mul(FloatVector.fromArray(S, b, bOff + i)).intoArray(out, oOff + i);
+      }
+      for (; i < hi; i++) out[oOff + i] = a[aOff + i] * b[bOff + i];
+    });
+  }
+
+  public static void mulScalar(float[] a, int aOff, float[] b, int bOff, float[] out, int oOff, int n) {
+    for (int i = 0; i < n; i++) out[oOff + i] = a[aOff + i] * b[bOff + i];
+  }
+
+  /** {@code y[i] = y[i] + α·x[i]} (multiply, then add: two roundings, like the reference). */
+  public static void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
+    split(n, (lo, hi) -> {
+      int i = lo;
+      for (int ub = lo + S.loopBound(hi - lo); i < ub; i += L) {
+        FloatVector xv = FloatVector.fromArray(S, x, xOff + i).mul(alpha);
+        FloatVector.fromArray(S, y, yOff + i).add(xv).intoArray(y, yOff + i);
+      }
+      for (; i < hi; i++) y[yOff + i] = y[yOff + i] + alpha * x[xOff + i];
+    });
+  }
+
+  public static void axpyScalar(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
+    for (int i = 0; i < n; i++) y[yOff + i] = y[yOff + i] + alpha * x[xOff + i];
+  }
+
+  /** {@code x[i] = s · x[i]} in place. */
+  public static void scale(float s, float[] x, int xOff, int n) {
+    split(n, (lo, hi) -> {
+      int i = lo;
+      for (int ub = lo + S.loopBound(hi - lo); i < ub; i += L) {
+        FloatVector.fromArray(S, x, xOff + i).mul(s).intoArray(x, xOff + i);
+      }
+      for (; i < hi; i++) x[xOff + i] = s * x[xOff + i];
+    });
+  }
+
+  public static void scaleScalar(float s, float[] x, int xOff, int n) {
+    for (int i = 0; i < n; i++) x[xOff + i] = s * x[xOff + i];
+  }
+
+  // ---- reductions --------------------------------------------------------------------------------
+
+  /** Adds the lanes of {@code v} in order 0..L-1 to {@code s}. */
+  private static float addLanes(float s, FloatVector v) {
+    for (int l = 0; l < L; l++) s += v.lane(l);
+    return s;
+  }
+
+  /** {@code Σ x[i]}; 0 when n = 0; NaN if any element is NaN. */
+  public static float sum(float[] x, int xOff, int n) {
+    FloatVector acc = FloatVector.zero(S);
+    int i = 0;
+    for (int ub = S.loopBound(n); i < ub; i += L) acc = acc.add(FloatVector.fromArray(S, x, xOff + i));
+    float s = addLanes(0f, acc);
+    for (; i < n; i++) s += x[xOff + i];
+    return s;
+  }
+
+  public static float sumScalar(float[] x, int xOff, int n) {
+    float s = 0f;
+    for (int i = 0; i < n; i++) s += x[xOff + i];
+    return s;
+  }
+
+  /** {@code Σ x[i]·y[i]} (vector part by fma). */
+  public static float dot(float[] x, int xOff, float[] y, int yOff, int n) {
+    FloatVector acc = FloatVector.zero(S);
+    int i = 0;
+    for (int ub = S.loopBound(n); i < ub; i += L) {
+      acc = FloatVector.fromArray(S, x, xOff + i).fma(FloatVector.fromArray(S, y, yOff + i), acc);
+    }
+    float s = addLanes(0f, acc);
+    for (; i < n; i++) s += x[xOff + i] * y[yOff + i];
+    return s;
+  }
+
+  public static float dotScalar(float[] x, int xOff, float[] y, int yOff, int n) {
+    float s = 0f;
+    for (int i = 0; i < n; i++) s += x[xOff + i] * y[yOff + i];
+    return s;
+  }
+
+  /** {@code Σ x[i]²}. */
+  public static float sumSquares(float[] x, int xOff, int n) {
+    return dot(x, xOff, x, xOff, n);
+  }
+
+  public static float sumSquaresScalar(float[] x, int xOff, int n) {
+    return dotScalar(x, xOff, x, xOff, n);
+  }
+
+  /** {@code max x[i]}; −∞ when n = 0; NaN if any element is NaN (as {@link Math#max}). */
+  public static float max(float[] x, int xOff, int n) {
+    float m = Float.NEGATIVE_INFINITY;
+    int i = 0;
+    if (n >= L) {
+      FloatVector acc = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+      for (int ub = S.loopBound(n); i < ub; i += L) acc = acc.max(FloatVector.fromArray(S, x, xOff + i));
+      for (int l = 0; l < L; l++) m = Math.max(m, acc.lane(l));
+    }
+    for (; i < n; i++) m = Math.max(m, x[xOff + i]);
+    return m;
+  }
+
+  public static float maxScalar(float[] x, int xOff, int n) {
+    float m = Float.NEGATIVE_INFINITY;
+    for (int i = 0; i < n; i++) m = Math.max(m, x[xOff + i]);
+    return m;
+  }
+
+  // ---- activations -------------------------------------------------------------------------------
+
+  /** {@code out[i] = x[i] > 0 ? x[i] : 0} (so NaN gives 0). */
+  public static void relu(float[] x, int xOff, float[] out, int oOff, int n) {
+    split(n, (lo, hi) -> {
+      FloatVector zero = FloatVector.zero(S);
+      int i = lo;
+      for (int ub = lo + S.loopBound(hi - lo); i < ub; i += L) {
+        FloatVector v = FloatVector.fromArray(S, x, xOff + i);
+        zero.blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(out, oOff + i);
+      }
+      for (; i < hi; i++) out[oOff + i] = x[xOff + i] > 0f ? x[xOff + i] : 0f;
+    });
+  }
+
+  public static void reluScalar(float[] x, int xOff, float[] out, int oOff, int n) {
+    for (int i = 0; i < n; i++) out[oOff + i] = x[xOff + i] > 0f ? x[xOff + i] : 0f;
+  }
+
+  /** {@code dx[i] = x[i] > 0 ? dy[i] : 0} ({@code x} is the ReLU input, or its output). */
+  public static void reluBackward(float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int n) {
+    split(n, (lo, hi) -> {
+      FloatVector zero = FloatVector.zero(S);
+      int i = lo;
+      for (int ub = lo + S.loopBound(hi - lo); i < ub; i += L) {
+        VectorMask<Float> pos = FloatVector.fromArray(S, x, xOff + i).compare(VectorOperators.GT, 0f);
+        zero.blend(FloatVector.fromArray(S, dy, dyOff + i), pos).intoArray(dx, dxOff + i);
+      }
+      for (; i < hi; i++) dx[dxOff + i] = x[xOff + i] > 0f ? dy[dyOff + i] : 0f;
+    });
+  }
+
+  public static void reluBackwardScalar(float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int n) {
+    for (int i = 0; i < n; i++) dx[dxOff + i] = x[xOff + i] > 0f ? dy[dyOff + i] : 0f;
+  }
+
+  /** {@code out[i] = e^{x[i]}}. */
+  public static void exp(float[] x, int xOff, float[] out, int oOff, int n) {
+    split(n, (lo, hi) -> {
+      int i = lo;
+      for (int ub = lo + S.loopBound(hi - lo); i < ub; i += L) {
+        FloatVector.fromArray(S, x, xOff + i).lanewise(VectorOperators.EXP).intoArray(out, oOff + i);
+      }
+      for (; i < hi; i++) out[oOff + i] = (float) Math.exp(x[xOff + i]);
+    });
+  }
+
+  public static void expScalar(float[] x, int xOff, float[] out, int oOff, int n) {
+    for (int i = 0; i < n; i++) out[oOff + i] = (float) Math.exp(x[xOff + i]);
+  }
+
+  /**
+   * GELU, tanh approximation (Hendrycks &amp; Gimpel 2016, eq. in §2):
+   * {@code out = ½·x·(1 + tanh(u))}, {@code u = √(2/π)·(x + 0.044715·x³)}.
+   */
+  public static void gelu(float[] x, int xOff, float[] out, int oOff, int n) {
+    split(n, (lo, hi) -> {
+      int i = lo;
+      for (int ub = lo + S.loopBound(hi - lo); i < ub; i += L) {
+        FloatVector v = FloatVector.fromArray(S, x, xOff + i);
+        FloatVector u = v.mul(v).mul(v).mul(GELU_A).add(v).mul(GELU_C);
+        FloatVector t = u.lanewise(VectorOperators.TANH);
+        v.mul(0.5f).mul(t.add(1f)).intoArray(out, oOff + i);
+      }
+      for (; i < hi; i++) out[oOff + i] = geluOne(x[xOff + i]);
+    });
+  }
+
+  public static void geluScalar(float[] x, int xOff, float[] out, int oOff, int n) {
+    for (int i = 0; i < n; i++) out[oOff + i] = geluOne(x[xOff + i]);
+  }
+
+  private static float geluOne(float v) {
+    float t = (float) Math.tanh((v * v * v * GELU_A + v) * GELU_C);
+    return v * 0.5f * (t + 1f);
+  }
+
+  /**
+   * {@code dx = dy · gelu'(x)}, {@code gelu'(x) = ½(1 + t) + ½·x·(1 − t²)·√(2/π)·(1 + 3·0.044715·x²)},
+   * {@code t = tanh(u)}.
+   */
+  public static void geluBackward(float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int n) {
+    split(n, (lo, hi) -> {
+      int i = lo;
+      for (int ub = lo + S.loopBound(hi - lo); i < ub; i += L) {
+        FloatVector v = FloatVector.fromArray(S, x, xOff + i);
+        FloatVector v2 = v.mul(v);
+        FloatVector t = v2.mul(v).mul(GELU_A).add(v).mul(GELU_C).lanewise(VectorOperators.TANH);
+        FloatVector du = v2.mul(3f * GELU_A).add(1f).mul(GELU_C);
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        FloatVector g = t.add(1f).mul(0.5f).add(v.mul(0.5f).mul(one.sub(t.mul(t))).mul(du));
+        g.mul(FloatVector.fromArray(S, dy, dyOff + i)).intoArray(dx, dxOff + i);
+      }
+      for (; i < hi; i++) dx[dxOff + i] = geluGrad(x[xOff + i]) * dy[dyOff + i];
+    });
+  }
+
+  public static void geluBackwardScalar(float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int n) {
+    for (int i = 0; i < n; i++) dx[dxOff + i] = geluGrad(x[xOff + i]) * dy[dyOff + i];
+  }
+
+  private static float geluGrad(float v) {
+    float v2 = v * v;
+    float t = (float) Math.tanh((v2 * v * GELU_A + v) * GELU_C);
+    float du = (v2 * (3f * GELU_A) + 1f) * GELU_C;
+    return (t + 1f) * 0.5f + v * 0.5f * (1f - t * t) * du;
+  }
+
+  // ---- row-wise on a [rows, cols] row-major matrix -------------------------------------------
+
+  /** {@code x[r, c] += bias[c]} in place, for x of shape [rows, cols]. */
+  public static void addRowBroadcast(float[] x, int xOff, int rows, int cols, float[] bias, int bOff) {
+    Parallel.forRange(0, rows, Math.max(1, GRAIN / Math.max(1, cols)), (r0, r1) -> {
+      for (int r = r0; r < r1; r++) add(x, xOff + r * cols, bias, bOff, x, xOff + r * cols, cols);
+    });
+  }
+
+  public static void addRowBroadcastScalar(float[] x, int xOff, int rows, int cols, float[] bias, int bOff) {
+    for (int r = 0; r < rows; r++) {
+      for (int c = 0; c < cols; c++) x[xOff + r * cols + c] += bias[bOff + c];
+    }
+  }
+
+  /**
+   * Column sums of x [rows, cols]: {@code s[c] = Σ_r x[r, c]} summed in increasing r from 0, then
+   * {@code out[c] = out[c] + s[c]} if {@code accumulate} (e.g. a bias gradient), else
+   * {@code out[c] = s[c]}. Each lane sums one column in row order, so this equals the reference
+   * bit for bit.
+   */
+  public static void sumRows(float[] x, int xOff, int rows, int cols, float[] out, int oOff, boolean accumulate) {
+    int c = 0;
+    for (int ub = S.loopBound(cols); c < ub; c += L) {
+      FloatVector s = FloatVector.zero(S);
+      for (int r = 0; r < rows; r++) s = s.add(FloatVector.fromArray(S, x, xOff + r * cols + c));
+      if (accumulate) s = FloatVector.fromArray(S, out, oOff + c).add(s);
+      s.intoArray(out, oOff + c);
+    }
+    for (; c < cols; c++) {
+      float s = 0f;
+      for (int r = 0; r < rows; r++) s += x[xOff + r * cols + c];
+      out[oOff + c] = accumulate ? out[oOff + c] + s : s;
+    }
+  }
+
+  public static void sumRowsScalar(float[] x, int xOff, int rows, int cols, float[] out, int oOff, boolean accumulate) {
+    for (int c = 0; c < cols; c++) {
+      float s = 0f;
+      for (int r = 0; r < rows; r++) s += x[xOff + r * cols + c];
+      out[oOff + c] = accumulate ? out[oOff + c] + s : s;
+    }
+  }
+
+  /**
+   * Numerically stable softmax of each row of x [rows, cols] into out (may be x):
+   * {@code out[r, c] = e^{x[r,c] − m_r} / Σ_c' e^{x[r,c'] − m_r}}, {@code m_r = max_c x[r, c]}.
+   * A row of −∞ gives NaN (0/0); a NaN in a row makes the row NaN.
+   */
+  public static void softmaxRows(float[] x, int xOff, float[] out, int oOff, int rows, int cols) {
+    Parallel.forRange(0, rows, Math.max(1, GRAIN / 8 / Math.max(1, cols)), (r0, r1) -> {
+      for (int r = r0; r < r1; r++) {
+        int xo = xOff + r * cols, oo = oOff + r * cols;
+        float m = max(x, xo, cols);
+        FloatVector acc = FloatVector.zero(S);
+        int c = 0;
+        for (int ub = S.loopBound(cols); c < ub; c += L) {
+          FloatVector e = FloatVector.fromArray(S, x, xo + c).sub(m).lanewise(VectorOperators.EXP);
+          e.intoArray(out, oo + c);
+          acc = acc.add(e);
+        }
+        float s = addLanes(0f, acc);
+        for (; c < cols; c++) {
+          float e = (float) Math.exp(x[xo + c] - m);
+          out[oo + c] = e;
+          s += e;
+        }
+        scale(1f / s, out, oo, cols);
+      }
+    });
+  }
+
+  public static void softmaxRowsScalar(float[] x, int xOff, float[] out, int oOff, int rows, int cols) {
+    for (int r = 0; r < rows; r++) {
+      int xo = xOff + r * cols, oo = oOff + r * cols;
+      float m = maxScalar(x, xo, cols);
+      float s = 0f;
+      for (int c = 0; c < cols; c++) {
+        float e = (float) Math.exp(x[xo + c] - m);
+        out[oo + c] = e;
+        s += e;
+      }
+      float inv = 1f / s;
+      for (int c = 0; c < cols; c++) out[oo + c] = inv * out[oo + c];
+    }
+  }
+}
