@@ -1,0 +1,10 @@
+/**
+ * Datasets and how they reach a model: {@link dev.fivefold.data.Dataset} and seeded, resumable
+ * {@link dev.fivefold.data.Batches}; the IDX format of MNIST ({@link dev.fivefold.data.Idx}) and
+ * Fashion-MNIST with its locator ({@link dev.fivefold.data.FashionMnist}); byte-level text corpora
+ * ({@link dev.fivefold.data.TextCorpus}), including the King James Bible.
+ *
+ * <p>Bad files raise {@link dev.fivefold.io.BadInputException} naming the file, the field and the
+ * value; downloaded and cached files are written atomically.
+ */
+package dev.fivefold.data;
