@@ -19,11 +19,13 @@ public final class Mlp extends Module {
   private final List<Linear> layers = new ArrayList<>();
   private final Activation act;
   private final int[] sizes;
+  private final String activation;
 
   public Mlp(int[] sizes, String activation, long seed) {
     if (sizes.length < 2) throw new IllegalArgumentException("an MLP needs at least input and output sizes, got " + sizes.length);
     this.sizes = sizes.clone();
     this.act = Activation.of(activation);
+    this.activation = activation;
     Rng rng = new Rng(seed);
     for (int i = 0; i + 1 < sizes.length; i++) layers.add(child("fc" + (i + 1), new Linear(sizes[i], sizes[i + 1], rng)));
   }
@@ -34,6 +36,10 @@ public final class Mlp extends Module {
 
   public int[] sizes() {
     return sizes.clone();
+  }
+
+  public String activation() {
+    return activation;
   }
 
   public List<Linear> layers() {

@@ -1,0 +1,122 @@
+package dev.fivefold.train;
+
+import dev.fivefold.autodiff.F;
+import dev.fivefold.autodiff.Tape;
+import dev.fivefold.autodiff.Var;
+import dev.fivefold.data.Batches;
+import dev.fivefold.data.Dataset;
+import dev.fivefold.io.BadInputException;
+import dev.fivefold.nn.Module;
+import dev.fivefold.tensor.Rng;
+import dev.fivefold.tensor.Shape;
+import dev.fivefold.tensor.Tensor;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Supervised classification with softmax cross-entropy: shuffled mini-batches of the training
+ * set; evaluation reports mean loss (nats) and accuracy on the test set.
+ */
+public final class ClassificationTask implements Task {
+  private final Module model;
+  private final Dataset test;
+  private final Batches batches;
+  private final int evalBatch;
+
+  public ClassificationTask(Module model, Dataset train, Dataset test, int batchSize, long seed) {
+    if (batchSize < 1) throw new IllegalArgumentException("batch (" + batchSize + ") must be >= 1");
+    this.model = model;
+    this.test = test;
+    this.batches = new Batches(train, batchSize, true, new Rng(seed));
+    this.evalBatch = 1000;
+  }
+
+  @Override
+  public Module model() {
+    return model;
+  }
+
+  @Override
+  public Var trainLoss(Tape tape) {
+    Batches.Batch b = batches.next();
+    return F.crossEntropy(model.forward(tape.input(b.x())), b.y());
+  }
+
+  @Override
+  public int unitsPerStep() {
+    return batches.batchSize();
+  }
+
+  @Override
+  public String unit() {
+    return "samples";
+  }
+
+  @Override
+  public long stepsPerEpoch() {
+    return batches.batchesPerEpoch();
+  }
+
+  @Override
+  public Map<String, Double> evaluate() {
+    return evaluate(model, test, evalBatch);
+  }
+
+  /** Mean loss and accuracy of {@code model} on {@code data} (eval mode, restored after). */
+  public static Map<String, Double> evaluate(Module model, Dataset data, int batch) {
+    boolean wasTraining = model.isTraining();
+    model.eval();
+    Tape tape = Tape.inference();
+    double lossSum = 0;
+    long correct = 0;
+    int n = data.size();
+    int[] dims = data.x().shape().dims();
+    int per = data.x().size() / Math.max(1, n);
+    try {
+      for (int start = 0; start < n; start += batch) {
+        int m = Math.min(batch, n - start);
+        tape.reset();
+        dims[0] = m;
+        float[] buf = new float[m * per];
+        System.arraycopy(data.x().data(), start * per, buf, 0, m * per);
+        int[] y = new int[m];
+        System.arraycopy(data.y(), start, y, 0, m);
+        Var logits = model.forward(tape.input(Tensor.wrap(buf, Shape.of(dims))));
+        lossSum += F.crossEntropy(logits, y).item() * (double) m;
+        float[] z = logits.data();
+        int c = logits.shape().dim(-1);
+        for (int i = 0; i < m; i++) {
+          int best = 0;
+          for (int j = 1; j < c; j++) if (z[i * c + j] > z[i * c + best]) best = j;
+          if (best == y[i]) correct++;
+        }
+      }
+    } finally {
+      if (wasTraining) model.train();
+    }
+    Map<String, Double> out = new LinkedHashMap<>();
+    out.put("loss", lossSum / n);
+    out.put("accuracy", correct / (double) n);
+    return out;
+  }
+
+  @Override
+  public Map<String, String> saveState() {
+    Batches.State s = batches.state();
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("batches.epoch", Integer.toString(s.epoch()));
+    m.put("batches.position", Integer.toString(s.position()));
+    m.put("batches.rng", Long.toString(s.rngState()));
+    return m;
+  }
+
+  @Override
+  public void loadState(Map<String, String> st, String source) {
+    try {
+      batches.restore(new Batches.State(Integer.parseInt(st.get("batches.epoch")),
+          Integer.parseInt(st.get("batches.position")), Long.parseLong(st.get("batches.rng"))));
+    } catch (RuntimeException e) {
+      throw new BadInputException(source + ": batch position in the checkpoint is missing or invalid (" + e.getMessage() + ")", e);
+    }
+  }
+}
