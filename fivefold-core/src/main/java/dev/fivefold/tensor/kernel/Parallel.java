@@ -96,25 +96,29 @@ public final class Parallel {
       }));
       lo = hi;
     }
+    RuntimeException first = null;
     INSIDE.set(Boolean.TRUE);
     try {
       body.run(start, firstHi);
+    } catch (RuntimeException e) {
+      first = e;
     } finally {
       INSIDE.set(Boolean.FALSE);
     }
+    // Wait for every chunk, even when one failed, so no task still writes after we return.
     for (Future<?> f : fs) {
       try {
         f.get();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new RuntimeException(e);
+        if (first == null) first = new RuntimeException(e);
       } catch (ExecutionException e) {
         Throwable c = e.getCause();
-        if (c instanceof RuntimeException re) throw re;
         if (c instanceof Error er) throw er;
-        throw new RuntimeException(c);
+        if (first == null) first = c instanceof RuntimeException re ? re : new RuntimeException(c);
       }
     }
+    if (first != null) throw first;
   }
 
   /** {@code forRange} with grain 1. */

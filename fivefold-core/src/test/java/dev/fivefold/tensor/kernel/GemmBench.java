@@ -6,7 +6,7 @@ public final class GemmBench {
     if (args.length > 0) Parallel.setThreads(Integer.parseInt(args[0]));
     int[][] shapes = {
       {256, 256, 256}, {512, 512, 512}, {1024, 1024, 1024}, {2048, 2048, 2048},
-      {128, 300, 784}, {128, 100, 300},
+      {128, 300, 784}, {128, 100, 300}, {256, 256, 256},
     };
     for (int[] s : shapes) {
       System.out.printf("%4d x %4d x %4d  NN %6.1f%n", s[0], s[1], s[2],

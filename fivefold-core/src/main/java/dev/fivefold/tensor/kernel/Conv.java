@@ -1,0 +1,146 @@
+package dev.fivefold.tensor.kernel;
+
+import java.util.Arrays;
+
+/**
+ * The data movement of a 2-D convolution computed as a matrix product (im2col, Chellapilla et al.,
+ * "High Performance Convolutional Neural Networks for Document Processing", 2006).
+ *
+ * <p>For one image x of shape [c, h, w] (row-major), kernel kh×kw, stride s and zero padding p:
+ * {@code oh = (h + 2p − kh)/s + 1}, {@code ow = (w + 2p − kw)/s + 1}, and
+ * <pre>
+ *   col[(ci·kh + ky)·kw + kx][oy·ow + ox] = x[ci][oy·s − p + ky][ox·s − p + kx]   (0 outside x)
+ * </pre>
+ * a [c·kh·kw, oh·ow] row-major matrix, so that {@code y[co] = W[co, :] · col} with W of shape
+ * [cout, c·kh·kw]. {@link #col2im} is the adjoint: it adds each col entry back into the x
+ * position it was read from.
+ *
+ * <p>Both are memory-bound copies; the fast versions copy whole runs with
+ * {@link System#arraycopy} (im2col, stride 1) or {@link VecOps#add} (col2im, stride 1) and split
+ * work with {@link Parallel#forRange} (im2col by col row, col2im by channel, so each dx element
+ * is accumulated by one thread in the reference order: results equal the references bit for bit).
+ */
+public final class Conv {
+  private Conv() {}
+
+  /** Output length of a convolution along one axis: {@code (size + 2·pad − k)/stride + 1}. */
+  public static int outSize(int size, int k, int stride, int pad) {
+    if (stride < 1) throw new IllegalArgumentException("stride (" + stride + ") must be >= 1");
+    if (pad < 0) throw new IllegalArgumentException("pad (" + pad + ") must be >= 0");
+    int o = (size + 2 * pad - k) / stride + 1;
+    if (size + 2 * pad < k || o < 1) {
+      throw new IllegalArgumentException("kernel (" + k + ") larger than padded input (" + (size + 2 * pad) + ")");
+    }
+    return o;
+  }
+
+  /** Fills {@code col} [c·kh·kw, oh·ow] from x [c, h, w]; see the class comment. */
+  public static void im2col(float[] x, int xOff, int c, int h, int w, int kh, int kw, int stride, int pad,
+      float[] col, int colOff) {
+    int oh = outSize(h, kh, stride, pad), ow = outSize(w, kw, stride, pad);
+    Parallel.forRange(0, c * kh * kw, Math.max(1, 4096 / (oh * ow)), (r0, r1) -> {
+      for (int row = r0; row < r1; row++) {
+        int ci = row / (kh * kw), ky = row / kw % kh, kx = row % kw;
+        // ox with 0 <= ox·s − p + kx < w
+        int oxLo = Math.min(ow, Math.max(0, ceilDiv(pad - kx, stride)));
+        int oxHi = Math.max(oxLo, Math.min(ow, Math.floorDiv(w - 1 + pad - kx, stride) + 1));
+        int dst = colOff + row * oh * ow;
+        for (int oy = 0; oy < oh; oy++, dst += ow) {
+          int iy = oy * stride - pad + ky;
+          if (iy < 0 || iy >= h) {
+            Arrays.fill(col, dst, dst + ow, 0f);
+            continue;
+          }
+          int src = xOff + (ci * h + iy) * w - pad + kx;
+          Arrays.fill(col, dst, dst + oxLo, 0f);
+          if (oxHi == oxLo) {
+            // no valid column (src may lie outside x)
+          } else if (stride == 1) {
+            System.arraycopy(x, src + oxLo, col, dst + oxLo, oxHi - oxLo);
+          } else {
+            for (int ox = oxLo; ox < oxHi; ox++) col[dst + ox] = x[src + ox * stride];
+          }
+          Arrays.fill(col, dst + oxHi, dst + ow, 0f);
+        }
+      }
+    });
+  }
+
+  /** The reference im2col: one bounds test per element. */
+  public static void im2colScalar(float[] x, int xOff, int c, int h, int w, int kh, int kw, int stride,
+      int pad, float[] col, int colOff) {
+    int oh = outSize(h, kh, stride, pad), ow = outSize(w, kw, stride, pad);
+    for (int ci = 0; ci < c; ci++) {
+      for (int ky = 0; ky < kh; ky++) {
+        for (int kx = 0; kx < kw; kx++) {
+          int row = (ci * kh + ky) * kw + kx;
+          for (int oy = 0; oy < oh; oy++) {
+            for (int ox = 0; ox < ow; ox++) {
+              int iy = oy * stride - pad + ky, ix = ox * stride - pad + kx;
+              boolean in = iy >= 0 && iy < h && ix >= 0 && ix < w;
+              col[colOff + (row * oh + oy) * ow + ox] = in ? x[xOff + (ci * h + iy) * w + ix] : 0f;
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * The adjoint of im2col: {@code dx[ci][iy][ix] += col[row][oy·ow + ox]} for every col entry read
+   * from that position, in order ci, ky, kx, oy, ox. Accumulates: zero dx first for a plain
+   * gradient.
+   */
+  public static void col2im(float[] col, int colOff, int c, int h, int w, int kh, int kw, int stride, int pad,
+      float[] dx, int dxOff) {
+    int oh = outSize(h, kh, stride, pad), ow = outSize(w, kw, stride, pad);
+    Parallel.forRange(0, c, Math.max(1, 4096 / (kh * kw * oh * ow)), (c0, c1) -> {
+      for (int ci = c0; ci < c1; ci++) {
+        for (int ky = 0; ky < kh; ky++) {
+          for (int kx = 0; kx < kw; kx++) {
+            int row = (ci * kh + ky) * kw + kx;
+            int oxLo = Math.min(ow, Math.max(0, ceilDiv(pad - kx, stride)));
+            int oxHi = Math.max(oxLo, Math.min(ow, Math.floorDiv(w - 1 + pad - kx, stride) + 1));
+            for (int oy = 0; oy < oh; oy++) {
+              int iy = oy * stride - pad + ky;
+              if (iy < 0 || iy >= h) continue;
+              int src = colOff + (row * oh + oy) * ow;
+              int dst = dxOff + (ci * h + iy) * w - pad + kx;
+              if (oxHi == oxLo) continue;
+              if (stride == 1) {
+                VecOps.add(dx, dst + oxLo, col, src + oxLo, dx, dst + oxLo, oxHi - oxLo);
+              } else {
+                for (int ox = oxLo; ox < oxHi; ox++) dx[dst + ox * stride] += col[src + ox];
+              }
+            }
+          }
+        }
+      }
+    });
+  }
+
+  /** The reference col2im. */
+  public static void col2imScalar(float[] col, int colOff, int c, int h, int w, int kh, int kw, int stride,
+      int pad, float[] dx, int dxOff) {
+    int oh = outSize(h, kh, stride, pad), ow = outSize(w, kw, stride, pad);
+    for (int ci = 0; ci < c; ci++) {
+      for (int ky = 0; ky < kh; ky++) {
+        for (int kx = 0; kx < kw; kx++) {
+          int row = (ci * kh + ky) * kw + kx;
+          for (int oy = 0; oy < oh; oy++) {
+            for (int ox = 0; ox < ow; ox++) {
+              int iy = oy * stride - pad + ky, ix = ox * stride - pad + kx;
+              if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
+                dx[dxOff + (ci * h + iy) * w + ix] += col[colOff + (row * oh + oy) * ow + ox];
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  private static int ceilDiv(int a, int b) {
+    return -Math.floorDiv(-a, b);
+  }
+}
