@@ -3,6 +3,7 @@ package dev.fivefold.autodiff;
 import dev.fivefold.tensor.Shape;
 import dev.fivefold.tensor.Tensor;
 import dev.fivefold.tensor.kernel.Parallel;
+import dev.fivefold.tensor.kernel.VecOps;
 
 /**
  * Elementwise ops, forward and local derivative side by side. Binary ops broadcast; their
@@ -99,19 +100,14 @@ final class Elementwise {
     float[] o = out.data(), x = a.data();
     Parallel.forRange(0, o.length, GRAIN, (lo, hi) -> {
       switch (op) {
-        case EXP -> { for (int i = lo; i < hi; i++) o[i] = (float) Math.exp(x[i]); }
+        case EXP -> VecOps.exp(x, lo, o, lo, hi - lo);
         case LOG -> { for (int i = lo; i < hi; i++) o[i] = (float) Math.log(x[i]); }
         case SQRT -> { for (int i = lo; i < hi; i++) o[i] = (float) Math.sqrt(x[i]); }
         case POW -> { for (int i = lo; i < hi; i++) o[i] = (float) Math.pow(x[i], p); }
         case TANH -> { for (int i = lo; i < hi; i++) o[i] = (float) Math.tanh(x[i]); }
         case SIGMOID -> { for (int i = lo; i < hi; i++) o[i] = (float) (1 / (1 + Math.exp(-x[i]))); }
-        case RELU -> { for (int i = lo; i < hi; i++) o[i] = x[i] > 0 ? x[i] : 0f; }
-        case GELU -> {
-          for (int i = lo; i < hi; i++) {
-            float z = x[i];
-            o[i] = 0.5f * z * (1f + (float) Math.tanh(GELU_K * (z + GELU_C * z * z * z)));
-          }
-        }
+        case RELU -> VecOps.relu(x, lo, o, lo, hi - lo);
+        case GELU -> VecOps.gelu(x, lo, o, lo, hi - lo);
         default -> throw new AssertionError(op);
       }
     });
@@ -127,7 +123,21 @@ final class Elementwise {
   static void unaryBackward(Var v) {
     Var a = v.inputs[0];
     if (!a.requiresGrad) return;
-    float[] ga = a.gradBuffer(), g = v.grad, x = a.data(), y = v.data();
+    float[] g = v.grad, x = a.data(), y = v.data();
+    if (v.op == Op.RELU || v.op == Op.GELU) {
+      // the SIMD kernels write dx; write straight into a fresh gradient, else add through scratch
+      boolean fresh = a.grad == null;
+      float[] dst = fresh ? (a.grad = a.tape.pool.take(g.length)) : a.tape.scratch(g.length);
+      float[] acc = a.grad;
+      boolean relu = v.op == Op.RELU;
+      Parallel.forRange(0, g.length, GRAIN, (lo, hi) -> {
+        if (relu) VecOps.reluBackward(x, lo, g, lo, dst, lo, hi - lo);
+        else VecOps.geluBackward(x, lo, g, lo, dst, lo, hi - lo);
+        if (!fresh) VecOps.add(acc, lo, dst, lo, acc, lo, hi - lo);
+      });
+      return;
+    }
+    float[] ga = a.gradBuffer();
     float p = v.farg;
     Op op = v.op;
     Parallel.forRange(0, g.length, GRAIN, (lo, hi) -> {
@@ -138,15 +148,6 @@ final class Elementwise {
         case POW -> { for (int i = lo; i < hi; i++) ga[i] += g[i] * p * (float) Math.pow(x[i], p - 1); }
         case TANH -> { for (int i = lo; i < hi; i++) ga[i] += g[i] * (1 - y[i] * y[i]); }
         case SIGMOID -> { for (int i = lo; i < hi; i++) ga[i] += g[i] * y[i] * (1 - y[i]); }
-        case RELU -> { for (int i = lo; i < hi; i++) if (x[i] > 0) ga[i] += g[i]; }
-        case GELU -> {
-          for (int i = lo; i < hi; i++) {
-            float z = x[i];
-            float th = (float) Math.tanh(GELU_K * (z + GELU_C * z * z * z));
-            float d = 0.5f * (1 + th) + 0.5f * z * (1 - th * th) * GELU_K * (1 + 3 * GELU_C * z * z);
-            ga[i] += g[i] * d;
-          }
-        }
         default -> throw new AssertionError(op);
       }
     });

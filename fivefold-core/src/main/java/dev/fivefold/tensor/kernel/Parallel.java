@@ -1,19 +1,21 @@
 package dev.fivefold.tensor.kernel;
 
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.Future;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The one concurrency primitive of fivefold: {@code forRange(start, end, body)} over one shared pool.
+ * The one concurrency primitive of fivefold: {@code forRange(start, end, body)} over one shared set
+ * of worker threads.
  *
- * <p>The pool has {@link #threads()} workers (default: available processors; change with
- * {@link #setThreads(int)}, the CLI's {@code --threads}). The range is cut into contiguous chunks,
- * one per thread; the body must write disjoint outputs per index so that the result does not
- * depend on the thread count. A {@code forRange} called from inside a worker runs serially, so
- * kernels may nest without deadlock.
+ * <p>There are {@link #threads()} - 1 workers (default threads: available processors; change with
+ * {@link #setThreads(int)}, the CLI's {@code --threads}); the calling thread runs the first chunk.
+ * The range is cut into contiguous chunks, one per thread; the body must write disjoint outputs per
+ * index so that the result does not depend on the thread count. Workers spin briefly before they
+ * park, so the hand-off of the many small kernels of a training step costs about a microsecond
+ * instead of the tens of microseconds of a thread-pool submit. A {@code forRange} called from inside
+ * a worker, or while another thread is using the workers, runs serially, so kernels may nest
+ * without deadlock. If a chunk throws, every chunk is still waited for before the first exception
+ * is rethrown.
  */
 public final class Parallel {
   /** A body over a half-open range {@code [lo, hi)}. */
@@ -22,9 +24,12 @@ public final class Parallel {
     void run(int lo, int hi);
   }
 
+  private static final int SPINS = 1 << 16;
   private static volatile int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
-  private static volatile ForkJoinPool pool;
+  private static volatile Worker[] workers = new Worker[0];
+  private static final ReentrantLock LOCK = new ReentrantLock();
   private static final ThreadLocal<Boolean> INSIDE = ThreadLocal.withInitial(() -> Boolean.FALSE);
+  private static int seq;
 
   private Parallel() {}
 
@@ -34,33 +39,78 @@ public final class Parallel {
   }
 
   /** Sets the number of threads (&ge; 1). Results do not depend on it. */
-  public static synchronized void setThreads(int n) {
+  public static void setThreads(int n) {
     if (n < 1) throw new IllegalArgumentException("threads (" + n + ") must be >= 1");
-    if (n != threads) {
-      threads = n;
-      ForkJoinPool old = pool;
-      pool = null;
-      if (old != null) old.shutdown();
+    LOCK.lock();
+    try {
+      if (n != threads) {
+        for (Worker w : workers) w.shutdown();
+        workers = new Worker[0];
+        threads = n;
+      }
+    } finally {
+      LOCK.unlock();
     }
   }
 
-  private static ForkJoinPool pool() {
-    ForkJoinPool p = pool;
-    if (p == null) {
-      synchronized (Parallel.class) {
-        p = pool;
-        if (p == null) {
-          p = new ForkJoinPool(threads, fjp -> {
-            var t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(fjp);
-            t.setDaemon(true);
-            t.setName("fivefold-" + t.getPoolIndex());
-            return t;
-          }, null, false);
-          pool = p;
+  private static final class Worker extends Thread {
+    volatile int posted;
+    volatile int done;
+    volatile boolean parked;
+    volatile boolean stop;
+    RangeBody body;
+    int lo, hi;
+    Throwable error;
+
+    Worker(int i) {
+      super("fivefold-" + i);
+      setDaemon(true);
+    }
+
+    void shutdown() {
+      stop = true;
+      LockSupport.unpark(this);
+    }
+
+    @Override
+    public void run() {
+      INSIDE.set(Boolean.TRUE);
+      int seen = 0;
+      while (true) {
+        int spins = 0;
+        while (posted == seen && !stop) {
+          if (++spins < SPINS) {
+            Thread.onSpinWait();
+          } else {
+            parked = true;
+            if (posted == seen && !stop) LockSupport.park(this);
+            parked = false;
+          }
         }
+        if (stop) return;
+        seen = posted;
+        try {
+          body.run(lo, hi);
+        } catch (Throwable t) {
+          error = t;
+        }
+        body = null;
+        done = seen;
       }
     }
-    return p;
+  }
+
+  private static Worker[] workers(int n) {
+    Worker[] ws = workers;
+    if (ws.length != n) {
+      ws = new Worker[n];
+      for (int i = 0; i < n; i++) {
+        ws[i] = new Worker(i + 1);
+        ws[i].start();
+      }
+      workers = ws;
+    }
+    return ws;
   }
 
   /**
@@ -71,54 +121,53 @@ public final class Parallel {
   public static void forRange(int start, int end, int grain, RangeBody body) {
     int n = end - start;
     if (n <= 0) return;
-    int t = threads;
-    int chunks = Math.min(t, Math.max(1, n / Math.max(1, grain)));
-    if (chunks <= 1 || INSIDE.get()) {
+    int chunks = Math.min(threads, Math.max(1, n / Math.max(1, grain)));
+    if (chunks <= 1 || INSIDE.get() || !LOCK.tryLock()) {
       body.run(start, end);
       return;
     }
-    ForkJoinPool p = pool();
-    List<Future<?>> fs = new ArrayList<>(chunks - 1);
-    int base = n / chunks, rem = n % chunks;
-    int lo = start;
-    int firstHi = start + base + (rem > 0 ? 1 : 0);
-    lo = firstHi;
-    for (int c = 1; c < chunks; c++) {
-      int hi = lo + base + (c < rem ? 1 : 0);
-      final int l = lo, h = hi;
-      fs.add(p.submit(() -> {
-        INSIDE.set(Boolean.TRUE);
-        try {
-          body.run(l, h);
-        } finally {
-          INSIDE.set(Boolean.FALSE);
-        }
-      }));
-      lo = hi;
-    }
-    RuntimeException first = null;
-    INSIDE.set(Boolean.TRUE);
     try {
-      body.run(start, firstHi);
-    } catch (RuntimeException e) {
-      first = e;
-    } finally {
-      INSIDE.set(Boolean.FALSE);
-    }
-    // Wait for every chunk, even when one failed, so no task still writes after we return.
-    for (Future<?> f : fs) {
-      try {
-        f.get();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        if (first == null) first = new RuntimeException(e);
-      } catch (ExecutionException e) {
-        Throwable c = e.getCause();
-        if (c instanceof Error er) throw er;
-        if (first == null) first = c instanceof RuntimeException re ? re : new RuntimeException(c);
+      chunks = Math.min(chunks, threads);
+      Worker[] ws = workers(threads - 1);
+      int base = n / chunks, rem = n % chunks;
+      int firstHi = start + base + (rem > 0 ? 1 : 0);
+      int lo = firstHi;
+      int s = ++seq;
+      for (int c = 1; c < chunks; c++) {
+        int hi = lo + base + (c < rem ? 1 : 0);
+        Worker w = ws[c - 1];
+        w.body = body;
+        w.lo = lo;
+        w.hi = hi;
+        w.error = null;
+        w.posted = s;
+        if (w.parked) LockSupport.unpark(w);
+        lo = hi;
       }
+      Throwable first = null;
+      INSIDE.set(Boolean.TRUE);
+      try {
+        body.run(start, firstHi);
+      } catch (Throwable t) {
+        first = t;
+      } finally {
+        INSIDE.set(Boolean.FALSE);
+      }
+      for (int c = 1; c < chunks; c++) {
+        Worker w = ws[c - 1];
+        int spins = 0;
+        while (w.done != s) {
+          if (++spins < SPINS) Thread.onSpinWait();
+          else Thread.yield();
+        }
+        if (first == null && w.error != null) first = w.error;
+      }
+      if (first instanceof RuntimeException re) throw re;
+      if (first instanceof Error er) throw er;
+      if (first != null) throw new RuntimeException(first);
+    } finally {
+      LOCK.unlock();
     }
-    if (first != null) throw first;
   }
 
   /** {@code forRange} with grain 1. */
