@@ -26,6 +26,9 @@ final class Vision {
     if (sw.rank() != 4 || sw.dim(1) != sx.dim(1)) {
       throw new IllegalArgumentException("conv2d weight " + sw + " does not match input channels of " + sx);
     }
+    if (b != null && (b.shape().rank() != 1 || b.shape().dim(0) != sw.dim(0))) {
+      throw new IllegalArgumentException("conv2d bias " + b.shape() + " must be [" + sw.dim(0) + "] for weight " + sw);
+    }
     if (stride < 1 || pad < 0) throw new IllegalArgumentException("conv2d stride (" + stride + ") must be >= 1 and padding (" + pad + ") >= 0");
     int n = sx.dim(0), c = sx.dim(1), h = sx.dim(2), wd = sx.dim(3);
     int oc = sw.dim(0), kh = sw.dim(2), kw = sw.dim(3);
