@@ -105,7 +105,7 @@ final class Elementwise {
         case POW -> { for (int i = lo; i < hi; i++) o[i] = (float) Math.pow(x[i], p); }
         case TANH -> { for (int i = lo; i < hi; i++) o[i] = (float) Math.tanh(x[i]); }
         case SIGMOID -> { for (int i = lo; i < hi; i++) o[i] = (float) (1 / (1 + Math.exp(-x[i]))); }
-        case RELU -> { for (int i = lo; i < hi; i++) o[i] = x[i] > 0 ? x[i] : 0f; }
+        case RELU -> { for (int i = lo; i < hi; i++) o[i] = x[i] < 0 ? 0f : x[i]; } // NaN stays NaN
         case GELU -> {
           for (int i = lo; i < hi; i++) {
             float z = x[i];

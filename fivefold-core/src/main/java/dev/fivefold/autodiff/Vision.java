@@ -173,7 +173,7 @@ final class Vision {
                 int row = base + (i * stride + u) * w + j * stride;
                 for (int vv = 0; vv < k; vv++) {
                   float xv = xs[row + vv];
-                  if (xv > m) {
+                  if (xv > m || (Float.isNaN(xv) && !Float.isNaN(m))) { // NaN wins, as in F.max
                     m = xv;
                     am = row + vv;
                   }

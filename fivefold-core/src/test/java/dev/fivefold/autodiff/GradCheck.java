@@ -98,6 +98,36 @@ final class GradCheck {
     return num;
   }
 
+  /**
+   * Like {@link #check(Fn, Tensor[], Rng, float)} but differentiates numerically only
+   * {@code samples} random elements of each input (for shapes too large to sweep).
+   */
+  static Report[] checkSampled(Fn f, Tensor[] xs, Rng rng, float h, int samples) {
+    Tensor u = Tensor.normal(rng, 0f, 1f, outputShape(f, xs).dims());
+    float[][] a = analytic(f, xs, u);
+    Tape tape = Tape.inference();
+    Report[] r = new Report[xs.length];
+    for (int i = 0; i < xs.length; i++) {
+      float[] d = xs[i].data();
+      int m = Math.min(samples, d.length);
+      float[] as = new float[m];
+      double[] ns = new double[m];
+      for (int s = 0; s < m; s++) {
+        int j = rng.nextInt(d.length);
+        float x0 = d[j], xp = x0 + h, xm = x0 - h;
+        d[j] = xp;
+        double lp = loss(tape, f, xs, u);
+        d[j] = xm;
+        double lm = loss(tape, f, xs, u);
+        d[j] = x0;
+        as[s] = a[i][j];
+        ns[s] = (lp - lm) / ((double) xp - xm);
+      }
+      r[i] = compare(i, as, ns);
+    }
+    return r;
+  }
+
   static Report compare(int input, float[] a, double[] n) {
     int worst = -1;
     double worstErr = 0, diff2 = 0, norm2 = 0;

@@ -195,6 +195,57 @@ class GradCheckTest {
     }
   }
 
+  /**
+   * Shapes big enough to take the multi-threaded paths (unary ops from 2^15 elements, softmax and
+   * cross-entropy from 128 rows, layer norm from 64): gradients are bitwise the same with 1 and 4
+   * threads, and a random sample of elements matches finite differences.
+   */
+  static List<Case> largeCases() {
+    return List.of(
+        c("gelu 2^16", v -> F.gelu(v[0]), normal(256, 256)),
+        c("sigmoid·exp 2^16", v -> F.mul(F.sigmoid(v[0]), F.exp(F.scale(v[0], 0.1f))), normal(256, 256)),
+        c("softmax 300 rows", v -> F.softmax(v[0]), normal(300, 7)),
+        c("logSoftmax 300 rows", v -> F.logSoftmax(v[0]), normal(3, 100, 7)),
+        // the loss is one float mean of 300 rows (ulp ≈ 2e-7·300 after the scale): a larger step
+        c("crossEntropy 300 rows", 5e-2f, v -> F.scale(F.crossEntropy(v[0], targets(300, 7)), 300f), normal(300, 7)),
+        c("layerNorm 200 rows", v -> F.layerNorm(v[0], v[1], v[2], 1e-5f), normal(200, 16), normal(16), normal(16)),
+        c("matmul batched 16", v -> F.matmul(v[0], v[1]), normal(16, 9, 8), normal(16, 8, 7)),
+        c("conv2d 8 images", v -> F.conv2d(v[0], v[1], v[2], 1, 1), normal(8, 3, 9, 9), normal(5, 3, 3, 3), normal(5)),
+        c("maxPool2d 64 planes", v -> F.maxPool2d(v[0], 2, 2), distinct(8, 8, 6, 6)),
+        c("causalAttention B4 T16 h4", v -> F.causalAttention(v[0], 4), normal(4, 16, 48)));
+  }
+
+  static int[] targets(int n, int classes) {
+    int[] t = new int[n];
+    for (int i = 0; i < n; i++) t[i] = (i * 5 + 3) % classes;
+    return t;
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("largeCases")
+  void largeShapesAreThreadCountIndependentAndCorrect(Case c) {
+    int saved = dev.fivefold.tensor.kernel.Parallel.threads();
+    try {
+      Rng rng = new Rng(77);
+      Tensor[] xs = new Tensor[c.inputs().length];
+      for (int i = 0; i < xs.length; i++) xs[i] = c.inputs()[i].make(rng);
+      Tensor u = Tensor.normal(rng, 0f, 1f, GradCheck.outputShape(c.f(), xs).dims());
+      dev.fivefold.tensor.kernel.Parallel.setThreads(1);
+      float[][] serial = GradCheck.analytic(c.f(), xs, u);
+      dev.fivefold.tensor.kernel.Parallel.setThreads(4);
+      float[][] parallel = GradCheck.analytic(c.f(), xs, u);
+      for (int i = 0; i < xs.length; i++) {
+        assertTrue(Arrays.equals(serial[i], parallel[i]), c.name() + ": gradient of input " + i + " depends on the thread count");
+      }
+      for (Report r : GradCheck.checkSampled(c.f(), xs, new Rng(78), c.h(), 40)) {
+        if (VERBOSE) System.out.println("gradcheck " + c.name() + " sampled: " + r);
+        if (!r.ok()) fail(c.name() + " (sampled, 4 threads): " + r);
+      }
+    } finally {
+      dev.fivefold.tensor.kernel.Parallel.setThreads(saved);
+    }
+  }
+
   /** The oracle itself must reject a gradient that is slightly wrong. */
   @Test
   void oracleRejectsAWrongGradient() {
