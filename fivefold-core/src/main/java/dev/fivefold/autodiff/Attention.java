@@ -22,7 +22,7 @@ final class Attention {
     Shape s = qkv.shape();
     if (s.rank() != 3 || s.dim(2) % 3 != 0) throw new IllegalArgumentException("attention input must be [B, T, 3C], got " + s);
     int b = s.dim(0), t = s.dim(1), c = s.dim(2) / 3;
-    if (nHead < 1 || c % nHead != 0) throw new IllegalArgumentException("heads (" + nHead + ") must divide width (" + c + ")");
+    if (nHead < 1 || c % nHead != 0) throw new IllegalArgumentException("heads (" + nHead + ") must divide width (" + c + ") of input " + s);
     int hs = c / nHead;
     float scale = (float) (1.0 / Math.sqrt(hs));
     Tape tape = qkv.tape;

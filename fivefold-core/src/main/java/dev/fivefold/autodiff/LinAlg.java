@@ -27,7 +27,9 @@ final class LinAlg {
       int rows = sa.size() / k;
       Gemm.sgemm(false, false, rows, n, k, a.data(), 0, k, b.data(), 0, n, 0f, out.data(), 0, n);
     } else {
-      if (sb.rank() != sa.rank() || sa.prod(0, sa.rank() - 2) != sb.prod(0, sb.rank() - 2)) {
+      boolean same = sb.rank() == sa.rank();
+      for (int i = 0; same && i < sa.rank() - 2; i++) same = sa.dim(i) == sb.dim(i);
+      if (!same) {
         throw new IllegalArgumentException("matmul batch dimensions differ: " + sa + " · " + sb);
       }
       int batch = sa.prod(0, sa.rank() - 2);

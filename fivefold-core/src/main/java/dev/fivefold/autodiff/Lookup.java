@@ -23,7 +23,7 @@ final class Lookup {
     int[] saved = t.scratchInts(n);
     for (int i = 0; i < n; i++) {
       int k = idx[i];
-      if (k < 0 || k >= vocab) throw new IllegalArgumentException("index[" + i + "] (" + k + ") outside vocabulary [0, " + vocab + ")");
+      if (k < 0 || k >= vocab) throw new IllegalArgumentException("index[" + i + "] (" + k + ") outside vocabulary [0, " + vocab + ") of table " + ws);
       saved[i] = k;
       System.arraycopy(w.data(), k * c, out.data(), i * c, c);
     }

@@ -78,7 +78,7 @@ final class Prob {
     Parallel.forRange(0, n, 64, (lo, hi) -> {
       for (int r = lo; r < hi; r++) {
         int tr = targets[r];
-        if (tr < 0 || tr >= c) throw new IllegalArgumentException("target[" + r + "] (" + tr + ") outside [0, " + c + ")");
+        if (tr < 0 || tr >= c) throw new IllegalArgumentException("target[" + r + "] (" + tr + ") outside [0, " + c + ") for logits " + s);
         softmaxRow(x, p, r * c, c, false);
         // log p_t computed stably: x_t - m - log Σ exp(x - m)
         float m = Float.NEGATIVE_INFINITY;
@@ -211,15 +211,19 @@ final class Prob {
         }
       });
     }
-    if (w.requiresGrad || b.requiresGrad) {
-      float[] gw = w.gradBuffer(), gb = b.gradBuffer();
+    if (w.requiresGrad) {
+      float[] gw = w.gradBuffer();
       for (int r = 0; r < rows; r++) {
         int off = r * c;
         float mean = stats[2 * r], rstd = stats[2 * r + 1];
-        for (int j = 0; j < c; j++) {
-          gw[j] += g[off + j] * (xs[off + j] - mean) * rstd;
-          gb[j] += g[off + j];
-        }
+        for (int j = 0; j < c; j++) gw[j] += g[off + j] * (xs[off + j] - mean) * rstd;
+      }
+    }
+    if (b.requiresGrad) {
+      float[] gb = b.gradBuffer();
+      for (int r = 0; r < rows; r++) {
+        int off = r * c;
+        for (int j = 0; j < c; j++) gb[j] += g[off + j];
       }
     }
   }

@@ -98,6 +98,12 @@ public final class Tape {
     if (!recording) throw new IllegalStateException("backward on an inference tape");
     if (output.tape != this) throw new IllegalArgumentException("output is from another tape");
     if (!output.requiresGrad) throw new IllegalArgumentException("output does not depend on any parameter");
+    if (seed.length != output.value.size()) {
+      throw new IllegalArgumentException("seed length (" + seed.length + ") != output size (" + output.value.size() + ") of " + output.shape());
+    }
+    // Intermediate gradients belong to one backward: clear what an earlier call left, or it
+    // would be propagated again (parameters' accumulators are leaves and keep accumulating).
+    for (Var v : nodes) if (v.grad != null) java.util.Arrays.fill(v.grad, 0f);
     float[] g = output.gradBuffer();
     for (int i = 0; i < g.length; i++) g[i] += seed[i];
     for (int i = nodes.size() - 1; i >= 0; i--) {

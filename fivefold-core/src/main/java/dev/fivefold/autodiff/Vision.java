@@ -26,6 +26,9 @@ final class Vision {
     if (sw.rank() != 4 || sw.dim(1) != sx.dim(1)) {
       throw new IllegalArgumentException("conv2d weight " + sw + " does not match input channels of " + sx);
     }
+    if (b != null && (b.shape().rank() != 1 || b.shape().dim(0) != sw.dim(0))) {
+      throw new IllegalArgumentException("conv2d bias " + b.shape() + " must be [" + sw.dim(0) + "] for weight " + sw);
+    }
     if (stride < 1 || pad < 0) throw new IllegalArgumentException("conv2d stride (" + stride + ") must be >= 1 and padding (" + pad + ") >= 0");
     int n = sx.dim(0), c = sx.dim(1), h = sx.dim(2), wd = sx.dim(3);
     int oc = sw.dim(0), kh = sw.dim(2), kw = sw.dim(3);
@@ -170,7 +173,7 @@ final class Vision {
                 int row = base + (i * stride + u) * w + j * stride;
                 for (int vv = 0; vv < k; vv++) {
                   float xv = xs[row + vv];
-                  if (xv > m) {
+                  if (xv > m || (Float.isNaN(xv) && !Float.isNaN(m))) { // NaN wins, as in F.max
                     m = xv;
                     am = row + vv;
                   }

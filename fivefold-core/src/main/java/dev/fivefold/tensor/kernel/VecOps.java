@@ -199,21 +199,21 @@ public final class VecOps {
 
   // ---- activations -------------------------------------------------------------------------------
 
-  /** {@code out[i] = x[i] > 0 ? x[i] : 0} (so NaN gives 0). */
+  /** {@code out[i] = x[i] < 0 ? 0 : x[i]} (NaN stays NaN, so a diverging run is not hidden). */
   public static void relu(float[] x, int xOff, float[] out, int oOff, int n) {
     split(n, (lo, hi) -> {
       FloatVector zero = FloatVector.zero(S);
       int i = lo;
       for (int ub = lo + S.loopBound(hi - lo); i < ub; i += L) {
         FloatVector v = FloatVector.fromArray(S, x, xOff + i);
-        zero.blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(out, oOff + i);
+        v.blend(zero, v.compare(VectorOperators.LT, 0f)).intoArray(out, oOff + i);
       }
-      for (; i < hi; i++) out[oOff + i] = x[xOff + i] > 0f ? x[xOff + i] : 0f;
+      for (; i < hi; i++) out[oOff + i] = x[xOff + i] < 0f ? 0f : x[xOff + i];
     });
   }
 
   public static void reluScalar(float[] x, int xOff, float[] out, int oOff, int n) {
-    for (int i = 0; i < n; i++) out[oOff + i] = x[xOff + i] > 0f ? x[xOff + i] : 0f;
+    for (int i = 0; i < n; i++) out[oOff + i] = x[xOff + i] < 0f ? 0f : x[xOff + i];
   }
 
   /** {@code dx[i] = x[i] > 0 ? dy[i] : 0} ({@code x} is the ReLU input, or its output). */
