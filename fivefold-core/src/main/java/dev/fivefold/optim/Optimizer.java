@@ -3,6 +3,7 @@ package dev.fivefold.optim;
 import dev.fivefold.io.BadInputException;
 import dev.fivefold.nn.Parameter;
 import dev.fivefold.tensor.Tensor;
+import dev.fivefold.tensor.kernel.Parallel;
 import java.util.List;
 import java.util.Map;
 
@@ -52,9 +53,11 @@ public final class Optimizer {
     for (int i = 0; i < updates.length; i++) System.arraycopy(params.get(i).grad(), 0, updates[i], 0, updates[i].length);
     transform.update(updates, state, params);
     for (int i = 0; i < updates.length; i++) {
-      float[] th = params.get(i).value().data(), u = updates[i];
-      for (int j = 0; j < th.length; j++) th[j] += u[j];
-      params.get(i).zeroGrad();
+      float[] th = params.get(i).value().data(), u = updates[i], g = params.get(i).grad();
+      Parallel.forRange(0, th.length, Transforms.GRAIN, (lo, hi) -> {
+        for (int j = lo; j < hi; j++) th[j] += u[j];
+        java.util.Arrays.fill(g, lo, hi, 0f);
+      });
     }
   }
 

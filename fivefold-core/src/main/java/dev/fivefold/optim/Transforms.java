@@ -1,6 +1,7 @@
 package dev.fivefold.optim;
 
 import dev.fivefold.nn.Parameter;
+import dev.fivefold.tensor.kernel.Parallel;
 import java.util.List;
 
 /**
@@ -9,6 +10,9 @@ import java.util.List;
  */
 public final class Transforms {
   private Transforms() {}
+
+  /** Elements per parallel chunk of an elementwise update. */
+  static final int GRAIN = 1 << 15;
 
   static int[] sizes(List<Parameter> ps) {
     int[] s = new int[ps.size()];
@@ -90,12 +94,14 @@ public final class Transforms {
         float bc2s = (float) Math.sqrt(1 - Math.pow(beta2, s.count));
         for (int i = 0; i < u.length; i++) {
           float[] x = u[i], mi = m[i], vi = v[i];
-          for (int j = 0; j < x.length; j++) {
-            float g = x[j];
-            mi[j] = b1 * mi[j] + (1 - b1) * g;
-            vi[j] = b2 * vi[j] + (1 - b2) * g * g;
-            x[j] = (mi[j] / bc1) / ((float) Math.sqrt(vi[j]) / bc2s + e);
-          }
+          Parallel.forRange(0, x.length, GRAIN, (lo, hi) -> {
+            for (int j = lo; j < hi; j++) {
+              float g = x[j];
+              mi[j] = b1 * mi[j] + (1 - b1) * g;
+              vi[j] = b2 * vi[j] + (1 - b2) * g * g;
+              x[j] = (mi[j] / bc1) / ((float) Math.sqrt(vi[j]) / bc2s + e);
+            }
+          });
         }
       }
     };

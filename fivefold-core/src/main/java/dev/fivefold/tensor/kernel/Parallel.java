@@ -24,7 +24,7 @@ public final class Parallel {
     void run(int lo, int hi);
   }
 
-  private static final int SPINS = 1 << 16;
+  private static final int SPINS = 1 << 12;
   private static volatile int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
   private static volatile Worker[] workers = new Worker[0];
   private static final ReentrantLock LOCK = new ReentrantLock();
