@@ -20,6 +20,14 @@ Keys (the Java side `fivefold bench --json` prints the same ones):
                   own child process, so the value is per work; it includes the ~150+ MB of
                   the Python interpreter + libtorch itself)
 
+OMP_WAIT_POLICY: Debian's torch runs its own ops on a GNU OpenMP pool but matrix
+multiplies on OpenBLAS's separate pthread pool. With the default (active, spinning)
+OpenMP wait, the idle OpenMP threads spin on the cores OpenBLAS needs and training
+throughput drops 2-3x and becomes very noisy on a 2-core machine (measured: LeNet-300-100
+16k-20k samples/s active vs ~47k passive). The script therefore sets
+OMP_WAIT_POLICY=PASSIVE by default (--omp-wait active|env to change), i.e. it measures
+torch in its best ordinary configuration.
+
 Extra fields on a line (min, max, reps, m/k/n) are informational; "value" is the median.
 
 Method: warm-up, then the median of several timed repetitions (SGEMM: each repetition
@@ -46,6 +54,9 @@ def parse_args():
     ap.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--only", nargs="*", choices=GROUPS, help="run only these groups")
+    ap.add_argument("--omp-wait", choices=["passive", "active", "env"], default="passive",
+                    help="OMP_WAIT_POLICY for torch's OpenMP pool (default passive; 'env' "
+                         "keeps the environment's value). See the module docstring.")
     ap.add_argument("--inproc", action="store_true",
                     help="run in this process (no child per group; RSS then not per work)")
     return ap.parse_args()
@@ -54,6 +65,8 @@ def parse_args():
 ARGS = parse_args()
 for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[var] = str(ARGS.threads)
+if ARGS.omp_wait != "env":
+    os.environ["OMP_WAIT_POLICY"] = ARGS.omp_wait.upper()
 
 
 def emit(work, value, unit, **extra):
@@ -188,8 +201,9 @@ def bench_gpt(torch, quick):
 def run_groups(groups):
     import torch
     torch.set_num_threads(ARGS.threads)
-    log("torch %s, threads=%d, blas: %s" % (torch.__version__, torch.get_num_threads(),
-                                             blas_name()))
+    log("torch %s, threads=%d, OMP_WAIT_POLICY=%s, blas: %s"
+        % (torch.__version__, torch.get_num_threads(), os.environ.get("OMP_WAIT_POLICY", "-"),
+           blas_name()))
     fns = {"sgemm": bench_sgemm, "mlp_train": bench_mlp, "lenet5_train": bench_lenet5,
            "gpt_train": bench_gpt}
     for g in groups:
@@ -227,7 +241,7 @@ def main():
     else:
         for g in groups:  # one child per group: isolated peak RSS, no cross-talk
             cmd = [sys.executable, os.path.abspath(__file__), "--threads", str(ARGS.threads),
-                   "--only", g] + (["--quick"] if ARGS.quick else [])
+                   "--omp-wait", ARGS.omp_wait, "--only", g] + (["--quick"] if ARGS.quick else [])
             r = subprocess.run(cmd, stdout=subprocess.PIPE, text=True)
             sys.stdout.write(r.stdout)
             sys.stdout.flush()
