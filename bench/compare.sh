@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark: fivefold (Java) vs PyTorch, same thread count, one table.
+#
+# Usage: bench/compare.sh [--threads N] [--quick] [--strict]
+#   --threads N  threads for both sides (default: nproc)
+#   --quick      pass --quick to both sides (shorter runs)
+#   --strict     exit 1 if any target is missed (see bench/join.py)
+# Environment:
+#   FIVEFOLD  launcher to run (default: <repo>/fivefold); it is called as
+#             "$FIVEFOLD bench --json --threads N [--quick]" and must print JSON lines
+#             {"work": <key>, "value": <number>, "unit": <unit>} with the keys that
+#             bench/torch_reference.py prints.
+#   PYTHON    python with torch for the PyTorch side (default: /usr/bin/python3);
+#             the table is always joined by /usr/bin/python3 (stdlib only)
+#   KEEP      directory to keep the raw JSON-lines outputs in (default: a temp dir, removed)
+# The two sides run one after the other, never concurrently. Stderr of both is shown.
+set -u
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+THREADS=$(nproc 2>/dev/null || echo 1)
+QUICK=()
+STRICT=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --threads) THREADS=${2:?--threads needs a value}; shift 2 ;;
+    --threads=*) THREADS=${1#*=}; shift ;;
+    --quick) QUICK=(--quick); shift ;;
+    --strict) STRICT=(--strict); shift ;;
+    -h|--help) sed -n '2,17p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    *) echo "compare.sh: unknown argument: $1" >&2; exit 2 ;;
+  esac
+done
+
+PY=${PYTHON:-/usr/bin/python3}
+FIVEFOLD=${FIVEFOLD:-$ROOT/fivefold}
+if [ -n "${KEEP:-}" ]; then
+  OUT=$KEEP; mkdir -p "$OUT"
+else
+  OUT=$(mktemp -d); trap 'rm -rf "$OUT"' EXIT
+fi
+: > "$OUT/fivefold.jsonl"; : > "$OUT/pytorch.jsonl"
+
+echo "== fivefold: $FIVEFOLD bench --json --threads $THREADS ${QUICK[*]}" >&2
+if [ -x "$FIVEFOLD" ]; then
+  "$FIVEFOLD" bench --json --threads "$THREADS" "${QUICK[@]}" > "$OUT/fivefold.jsonl"
+  rc=$?
+  [ $rc -ne 0 ] && echo "compare.sh: fivefold bench exited with code $rc (partial results used)" >&2
+else
+  echo "compare.sh: MISSING: $FIVEFOLD not found or not executable -- the Java side" \
+       "('fivefold bench --json') is not available; its column will show '-'" >&2
+fi
+
+echo "== pytorch: $PY bench/torch_reference.py --threads $THREADS ${QUICK[*]}" >&2
+if "$PY" -c 'import torch' 2>/dev/null; then
+  "$PY" "$ROOT/bench/torch_reference.py" --threads "$THREADS" "${QUICK[@]}" > "$OUT/pytorch.jsonl"
+  rc=$?
+  [ $rc -ne 0 ] && echo "compare.sh: torch_reference.py exited with code $rc (partial results used)" >&2
+else
+  echo "compare.sh: MISSING: $PY cannot import torch; its column will show '-'" >&2
+fi
+
+echo
+echo "threads=$THREADS ${QUICK[*]}"
+JOINPY=/usr/bin/python3; [ -x "$JOINPY" ] || JOINPY=python3
+"$JOINPY" "$ROOT/bench/join.py" "$OUT/fivefold.jsonl" "$OUT/pytorch.jsonl" "${STRICT[@]}"
