@@ -20,6 +20,8 @@ public final class Tape {
   final BufferPool pool = new BufferPool();
   private final List<Var> nodes = new ArrayList<>();
   private final boolean recording;
+  private OpProfile profile;
+  private long lastMark;
 
   private Tape(boolean recording) {
     this.recording = recording;
@@ -74,8 +76,22 @@ public final class Tape {
     return pool.takeInts(n);
   }
 
+  /**
+   * Starts (or with null stops) timing ops into {@code p}: forward time of an op is measured from
+   * the previous record (or reset) to its own, backward time around its derivative rule.
+   */
+  public void profile(OpProfile p) {
+    this.profile = p;
+    this.lastMark = System.nanoTime();
+  }
+
   /** Records the result of {@code op} on {@code inputs}. */
   Var record(Op op, Tensor value, Var... inputs) {
+    if (profile != null) {
+      long now = System.nanoTime();
+      profile.add(op, false, now - lastMark);
+      lastMark = now;
+    }
     boolean rg = false;
     if (recording) {
       for (Var in : inputs) rg |= in.requiresGrad;
@@ -108,7 +124,15 @@ public final class Tape {
     for (int i = 0; i < g.length; i++) g[i] += seed[i];
     for (int i = nodes.size() - 1; i >= 0; i--) {
       Var v = nodes.get(i);
-      if (v.grad != null) Derivatives.apply(v);
+      if (v.grad != null) {
+        if (profile == null) {
+          Derivatives.apply(v);
+        } else {
+          long t0 = System.nanoTime();
+          Derivatives.apply(v);
+          profile.add(v.op, true, System.nanoTime() - t0);
+        }
+      }
     }
   }
 
@@ -116,6 +140,7 @@ public final class Tape {
   public void reset() {
     nodes.clear();
     pool.releaseAll();
+    lastMark = System.nanoTime();
   }
 
   /** Number of recorded ops (for tests and diagnostics). */

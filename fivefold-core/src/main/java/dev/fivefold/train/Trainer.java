@@ -25,6 +25,7 @@ public final class Trainer {
   private double seconds;
   private double lastLoss = Double.NaN;
   private Map<String, Double> lastEval = Map.of();
+  private dev.fivefold.control.Schedule schedule;
 
   public Trainer(Task task, Optimizer opt, TrainConfig cfg) {
     this.task = task;
@@ -39,6 +40,18 @@ public final class Trainer {
 
   public long step() {
     return step;
+  }
+
+  /** Sets the learning rate from {@code s} before every step (null: leave it alone). */
+  public Trainer schedule(dev.fivefold.control.Schedule s) {
+    this.schedule = s;
+    return this;
+  }
+
+  /** Times every op of every following step into {@code p} (null stops). */
+  public Trainer profile(dev.fivefold.autodiff.OpProfile p) {
+    tape.profile(p);
+    return this;
   }
 
   public int epoch() {
@@ -100,6 +113,7 @@ public final class Trainer {
   /** One step; returns its loss. */
   public double trainStep() {
     long t0 = System.nanoTime();
+    if (schedule != null) opt.learningRate().set(schedule.at(step));
     tape.reset();
     Var loss = task.trainLoss(tape);
     double l = loss.item();

@@ -23,6 +23,11 @@ public final class QuickGpt {
         System.out.printf("eval step %d %s%n", e.step(), e.metrics());
       }
     });
+    long est = (long) (Double.parseDouble(a[0]) * 3.2);
+    tr.schedule(dev.fivefold.control.Schedules.warmupCosine(Double.parseDouble(a[1]), 100, est, 0.1));
+    var prof = new dev.fivefold.autodiff.OpProfile();
+    tr.profile(prof);
     tr.fit();
+    System.out.println(prof.table());
   }
 }
