@@ -2,8 +2,10 @@ package dev.fivefold.autodiff;
 
 import dev.fivefold.tensor.Shape;
 import dev.fivefold.tensor.Tensor;
+import dev.fivefold.tensor.kernel.Conv;
 import dev.fivefold.tensor.kernel.Gemm;
 import dev.fivefold.tensor.kernel.Parallel;
+import dev.fivefold.tensor.kernel.Pool;
 
 /**
  * 2-D convolution (as one SGEMM over an im2col matrix of the whole batch) and max/avg pooling.
@@ -39,7 +41,7 @@ final class Vision {
     float[] col = t.scratch(ckk * np);
     float[] xs = x.data();
     Parallel.forRange(0, n, 1, (lo, hi) -> {
-      for (int img = lo; img < hi; img++) im2col(xs, img * c * h * wd, c, h, wd, kh, kw, stride, pad, oh, ow, col, img * p, np);
+      for (int img = lo; img < hi; img++) Conv.im2col(xs, img * c * h * wd, c, h, wd, kh, kw, stride, pad, col, img * p, np);
     });
     float[] y2 = t.scratch(oc * np);
     Gemm.sgemm(false, false, oc, np, ckk, w.data(), 0, ckk, col, 0, np, 0f, y2, 0, np);
@@ -59,55 +61,6 @@ final class Vision {
     v.args = new int[] {stride, pad};
     v.saved = col;
     return v;
-  }
-
-  /** col[r, colOff + q] for row r = (c, u, v) and output position q = (i, j); rows are ld apart. */
-  static void im2col(float[] x, int xOff, int c, int h, int w, int kh, int kw, int stride, int pad,
-      int oh, int ow, float[] col, int colOff, int ld) {
-    for (int ch = 0; ch < c; ch++) {
-      for (int u = 0; u < kh; u++) {
-        for (int v = 0; v < kw; v++) {
-          int row = (ch * kh + u) * kw + v;
-          int dst = row * ld + colOff;
-          for (int i = 0; i < oh; i++) {
-            int yy = i * stride + u - pad;
-            int d = dst + i * ow;
-            if (yy < 0 || yy >= h) {
-              for (int j = 0; j < ow; j++) col[d + j] = 0f;
-              continue;
-            }
-            int src = xOff + (ch * h + yy) * w;
-            for (int j = 0; j < ow; j++) {
-              int xx = j * stride + v - pad;
-              col[d + j] = (xx >= 0 && xx < w) ? x[src + xx] : 0f;
-            }
-          }
-        }
-      }
-    }
-  }
-
-  /** The adjoint of im2col: dx[...] += col[...]. */
-  static void col2im(float[] col, int colOff, int ld, int c, int h, int w, int kh, int kw, int stride,
-      int pad, int oh, int ow, float[] dx, int xOff) {
-    for (int ch = 0; ch < c; ch++) {
-      for (int u = 0; u < kh; u++) {
-        for (int v = 0; v < kw; v++) {
-          int row = (ch * kh + u) * kw + v;
-          int src = row * ld + colOff;
-          for (int i = 0; i < oh; i++) {
-            int yy = i * stride + u - pad;
-            if (yy < 0 || yy >= h) continue;
-            int dst = xOff + (ch * h + yy) * w;
-            int s = src + i * ow;
-            for (int j = 0; j < ow; j++) {
-              int xx = j * stride + v - pad;
-              if (xx >= 0 && xx < w) dx[dst + xx] += col[s + j];
-            }
-          }
-        }
-      }
-    }
   }
 
   /** dW = dY·colᵀ, db = Σ dY, dcol = Wᵀ·dY then col2im. */
@@ -141,7 +94,7 @@ final class Vision {
       Gemm.sgemm(true, false, ckk, np, oc, w.data(), 0, ckk, g2, 0, np, 0f, dcol, 0, np);
       float[] gx = x.gradBuffer();
       Parallel.forRange(0, n, 1, (lo, hi) -> {
-        for (int img = lo; img < hi; img++) col2im(dcol, img * p, np, c, h, wd, kh, kw, stride, pad, oh, ow, gx, img * c * h * wd);
+        for (int img = lo; img < hi; img++) Conv.col2im(dcol, img * p, np, c, h, wd, kh, kw, stride, pad, gx, img * c * h * wd);
       });
     }
   }
@@ -157,42 +110,13 @@ final class Vision {
     Tape t = x.tape;
     Tensor out = t.alloc(Shape.of(s.dim(0), s.dim(1), oh, ow));
     float[] xs = x.data(), y = out.data();
-    boolean max = op == Op.MAX_POOL2D;
-    int[] arg = max ? t.scratchInts(y.length) : null;
-    float inv = 1f / (k * k);
-    Parallel.forRange(0, planes, 8, (lo, hi) -> {
-      for (int pl = lo; pl < hi; pl++) {
-        int base = pl * h * w;
-        for (int i = 0; i < oh; i++) {
-          for (int j = 0; j < ow; j++) {
-            int o = (pl * oh + i) * ow + j;
-            if (max) {
-              float m = Float.NEGATIVE_INFINITY;
-              int am = base + (i * stride) * w + j * stride;
-              for (int u = 0; u < k; u++) {
-                int row = base + (i * stride + u) * w + j * stride;
-                for (int vv = 0; vv < k; vv++) {
-                  float xv = xs[row + vv];
-                  if (xv > m || (Float.isNaN(xv) && !Float.isNaN(m))) { // NaN wins, as in F.max
-                    m = xv;
-                    am = row + vv;
-                  }
-                }
-              }
-              y[o] = m;
-              arg[o] = am;
-            } else {
-              float sum = 0;
-              for (int u = 0; u < k; u++) {
-                int row = base + (i * stride + u) * w + j * stride;
-                for (int vv = 0; vv < k; vv++) sum += xs[row + vv];
-              }
-              y[o] = sum * inv;
-            }
-          }
-        }
-      }
-    });
+    int[] arg = null;
+    if (op == Op.MAX_POOL2D) {
+      arg = t.scratchInts(y.length);
+      Pool.maxPool2dForward(xs, 0, planes, h, w, k, stride, y, 0, arg, 0);
+    } else {
+      Pool.avgPool2dForward(xs, 0, planes, h, w, k, stride, y, 0);
+    }
     Var v = t.record(op, out, x);
     v.args = new int[] {k, stride};
     v.saved = arg;
@@ -204,27 +128,13 @@ final class Vision {
     Var x = v.inputs[0];
     if (!x.requiresGrad) return;
     float[] gx = x.gradBuffer(), g = v.grad;
-    if (v.op == Op.MAX_POOL2D) {
-      int[] arg = (int[]) v.saved;
-      for (int o = 0; o < g.length; o++) gx[arg[o]] += g[o];
-      return;
-    }
     int k = v.args[0], stride = v.args[1];
     Shape s = x.shape();
     int planes = s.dim(0) * s.dim(1), h = s.dim(2), w = s.dim(3);
-    int oh = v.shape().dim(2), ow = v.shape().dim(3);
-    float inv = 1f / (k * k);
-    for (int pl = 0; pl < planes; pl++) {
-      int base = pl * h * w;
-      for (int i = 0; i < oh; i++) {
-        for (int j = 0; j < ow; j++) {
-          float gv = g[(pl * oh + i) * ow + j] * inv;
-          for (int u = 0; u < k; u++) {
-            int row = base + (i * stride + u) * w + j * stride;
-            for (int vv = 0; vv < k; vv++) gx[row + vv] += gv;
-          }
-        }
-      }
+    if (v.op == Op.MAX_POOL2D) {
+      Pool.maxPool2dBackward(g, 0, (int[]) v.saved, 0, planes, h, w, k, stride, gx, 0);
+    } else {
+      Pool.avgPool2dBackward(g, 0, planes, h, w, k, stride, gx, 0);
     }
   }
 }

@@ -37,6 +37,16 @@ public final class Conv {
   /** Fills {@code col} [c·kh·kw, oh·ow] from x [c, h, w]; see the class comment. */
   public static void im2col(float[] x, int xOff, int c, int h, int w, int kh, int kw, int stride, int pad,
       float[] col, int colOff) {
+    im2col(x, xOff, c, h, w, kh, kw, stride, pad, col, colOff, outSize(h, kh, stride, pad) * outSize(w, kw, stride, pad));
+  }
+
+  /**
+   * As {@link #im2col(float[], int, int, int, int, int, int, int, int, float[], int)} with rows of
+   * col {@code ld} apart (ld &ge; oh·ow), so that a batch's images fill side-by-side column blocks
+   * of one [c·kh·kw, N·oh·ow] matrix.
+   */
+  public static void im2col(float[] x, int xOff, int c, int h, int w, int kh, int kw, int stride, int pad,
+      float[] col, int colOff, int ld) {
     int oh = outSize(h, kh, stride, pad), ow = outSize(w, kw, stride, pad);
     Parallel.forRange(0, c * kh * kw, Math.max(1, 4096 / (oh * ow)), (r0, r1) -> {
       for (int row = r0; row < r1; row++) {
@@ -44,7 +54,7 @@ public final class Conv {
         // ox with 0 <= ox·s − p + kx < w
         int oxLo = Math.min(ow, Math.max(0, ceilDiv(pad - kx, stride)));
         int oxHi = Math.max(oxLo, Math.min(ow, Math.floorDiv(w - 1 + pad - kx, stride) + 1));
-        int dst = colOff + row * oh * ow;
+        int dst = colOff + row * ld;
         for (int oy = 0; oy < oh; oy++, dst += ow) {
           int iy = oy * stride - pad + ky;
           if (iy < 0 || iy >= h) {
@@ -93,6 +103,12 @@ public final class Conv {
    */
   public static void col2im(float[] col, int colOff, int c, int h, int w, int kh, int kw, int stride, int pad,
       float[] dx, int dxOff) {
+    col2im(col, colOff, outSize(h, kh, stride, pad) * outSize(w, kw, stride, pad), c, h, w, kh, kw, stride, pad, dx, dxOff);
+  }
+
+  /** As {@link #col2im(float[], int, int, int, int, int, int, int, int, float[], int)} with rows of col {@code ld} apart. */
+  public static void col2im(float[] col, int colOff, int ld, int c, int h, int w, int kh, int kw, int stride,
+      int pad, float[] dx, int dxOff) {
     int oh = outSize(h, kh, stride, pad), ow = outSize(w, kw, stride, pad);
     Parallel.forRange(0, c, Math.max(1, 4096 / (kh * kw * oh * ow)), (c0, c1) -> {
       for (int ci = c0; ci < c1; ci++) {
@@ -104,7 +120,7 @@ public final class Conv {
             for (int oy = 0; oy < oh; oy++) {
               int iy = oy * stride - pad + ky;
               if (iy < 0 || iy >= h) continue;
-              int src = colOff + (row * oh + oy) * ow;
+              int src = colOff + row * ld + oy * ow;
               int dst = dxOff + (ci * h + iy) * w - pad + kx;
               if (oxHi == oxLo) continue;
               if (stride == 1) {
