@@ -17,6 +17,23 @@ final class Charts {
   /** A named series of (x, y) points. */
   record Series(String name, List<double[]> points, boolean markers) {}
 
+  /**
+   * Renders a tiny chart and throws it away. AWT registers shutdown hooks when it first draws text,
+   * which is refused once the JVM is shutting down; warming up at the start of a run lets the
+   * Ctrl-C hook still draw the charts. Returns a thread to join.
+   */
+  static Thread warmUp() {
+    return Thread.ofPlatform().daemon().name("fivefold-charts-warmup").start(() -> {
+      try {
+        XYChart c = new XYChartBuilder().width(60).height(40).title("t").xAxisTitle("x").yAxisTitle("y").build();
+        c.addSeries("s", new double[] {0, 1}, new double[] {0, 1});
+        BitmapEncoder.getBitmapBytes(c, BitmapEncoder.BitmapFormat.PNG);
+      } catch (RuntimeException | LinkageError | IOException ignored) {
+        // reported when the real charts are written
+      }
+    });
+  }
+
   /** Writes a chart of the non-empty series to {@code file}; does nothing if all are empty. */
   static boolean write(Path file, String title, String xTitle, String yTitle, List<Series> series) throws IOException {
     if (series.stream().allMatch(s -> s.points().isEmpty())) return false;

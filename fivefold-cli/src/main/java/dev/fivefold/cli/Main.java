@@ -101,7 +101,7 @@ public final class Main implements Runnable {
         rc = 1;
       }
     }
-    err.println("fivefold: " + oneLine(msg));
+    if (!(ex instanceof Interrupted)) err.println("fivefold: " + oneLine(msg)); // the shutdown hook has reported it
     if (verbose) ex.printStackTrace(err);
     return rc;
   }

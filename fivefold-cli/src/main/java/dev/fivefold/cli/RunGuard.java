@@ -20,7 +20,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * the data position are consistent whenever the lock is free. Checkpoints — periodic ones, the
  * final one, and the one a shutdown hook writes on Ctrl-C or {@code kill} — are written under
  * the lock, atomically (temporary name, then a move), so nothing is half-written. After a stop
- * request the next step does not start.
+ * request the next step does not start. An evaluation and its observers (metrics files) also run
+ * under the lock ({@link #evaluate} to {@link #onEval}), and so does the end of the run
+ * ({@link #finish}), so the hook never races a file being written.
  */
 final class RunGuard implements Task, TrainObserver {
   private final Task task;
@@ -29,6 +31,7 @@ final class RunGuard implements Task, TrainObserver {
   private final long every;
   private final ReentrantLock lock = new ReentrantLock();
   private volatile boolean stop;
+  private volatile boolean finished;
   private Trainer trainer;
   private long savedStep = -1;
   private Thread hook;
@@ -57,6 +60,7 @@ final class RunGuard implements Task, TrainObserver {
         return;
       }
       try {
+        if (finished) return; // the main thread completed the run
         if (trainer.step() > 0 && trainer.step() != savedStep) saveLocked();
         onStop.run();
         err.println();
@@ -81,11 +85,19 @@ final class RunGuard implements Task, TrainObserver {
     hook = null;
   }
 
-  /** Writes the checkpoint now (waits for the current step to finish). */
-  void save() throws IOException {
+  /** Something to do at the end of a run. */
+  interface Ending {
+    void run() throws IOException;
+  }
+
+  /** Writes the final checkpoint and runs {@code rest} (reports) under the lock; a later stop request does nothing. */
+  void finish(Ending rest) throws IOException {
     lock.lock();
     try {
+      if (stop) throw new Main.Interrupted("interrupted at step " + trainer.step());
       saveLocked();
+      rest.run();
+      finished = true;
     } finally {
       lock.unlock();
     }
@@ -135,6 +147,7 @@ final class RunGuard implements Task, TrainObserver {
 
   @Override
   public Map<String, Double> evaluate() {
+    lock.lock(); // released by onEval
     return task.evaluate();
   }
 
@@ -148,7 +161,12 @@ final class RunGuard implements Task, TrainObserver {
     task.loadState(state, source);
   }
 
-  // ---- TrainObserver: the end of a step (register last)
+  // ---- TrainObserver: the end of a step or an evaluation (register last)
+
+  @Override
+  public void onEval(Eval e) {
+    release();
+  }
 
   @Override
   public void onStep(Step s) {

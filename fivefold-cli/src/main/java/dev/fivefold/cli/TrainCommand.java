@@ -139,6 +139,7 @@ final class TrainCommand implements Callable<Integer>, Main.Streams {
   public Integer call() throws IOException {
     long t0 = System.nanoTime();
     validate();
+    Thread chartsReady = Charts.warmUp();
     Map<String, String> resumed = Map.of();
     if (resume != null) {
       resumed = SafeTensors.read(resume).metadata();
@@ -201,6 +202,10 @@ final class TrainCommand implements Callable<Integer>, Main.Streams {
     if (resume != null) dev.fivefold.train.Checkpoint.restore(resume, trainer);
 
     long total = Math.min(task.stepsPerEpoch() * epochs, maxSteps > 0 ? maxSteps : Long.MAX_VALUE);
+    if (resume != null && trainer.step() >= total) {
+      stderr.println("note: the checkpoint is at step " + trainer.step() + ", the run ends at step " + total
+          + " (--epochs " + epochs + (maxSteps > 0 ? ", --max-steps " + maxSteps : "") + "): only evaluating");
+    }
     Map<String, Object> runMeta = new LinkedHashMap<>();
     runMeta.put("command", "train");
     runMeta.put("model", spec);
@@ -219,6 +224,11 @@ final class TrainCommand implements Callable<Integer>, Main.Streams {
 
     stderr.printf("training %s (%,d parameters) on %s with %s lr %s, batch %s, %d thread%s -> %s%n", spec, net.parameterCount(),
         ckptMeta.get("data"), opt, lr, ckptMeta.get("batch"), common.threads(), common.threads() == 1 ? "" : "s", dir);
+    try {
+      chartsReady.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     guard.installHook(stderr, () -> {
       progress.close();
       writeReports(dir, metrics, lm);
@@ -226,7 +236,8 @@ final class TrainCommand implements Callable<Integer>, Main.Streams {
     Map<String, Double> result;
     try {
       result = trainer.fit();
-      guard.save();
+      progress.close();
+      guard.finish(() -> writeReports(dir, metrics, lm));
     } catch (RuntimeException e) {
       guard.release();
       progress.close();
@@ -234,14 +245,13 @@ final class TrainCommand implements Callable<Integer>, Main.Streams {
     } finally {
       guard.removeHook();
     }
-    progress.close();
-    writeReports(dir, metrics, lm);
 
     double wall = (System.nanoTime() - t0) / 1e9;
     String score = lm
         ? String.format("held-out bpc %.4f (loss %.4f nats, %,.0f tokens)", result.get("bpc"), result.get("loss"), result.get("tokens"))
         : String.format("test accuracy %.4f (loss %.4f)", result.get("accuracy"), result.get("loss"));
-    stdout.printf("%s | %,.0f %s/s | %d steps | wall %.1f s | run folder %s%n", score, progress.throughput(), unit, trainer.step(), wall, dir);
+    double rate = progress.throughput();
+    stdout.printf("%s | %s %s/s | %d steps | wall %.1f s | run folder %s%n", score, Double.isNaN(rate) ? "-" : String.format("%,.0f", rate), unit, trainer.step(), wall, dir);
     stdout.println(nextHint != null ? nextHint.replace("CKPT", ckpt.toString())
         : lm ? "next: ./fivefold sample " + ckpt + " --prompt \"In the beginning\"" : "next: ./fivefold eval " + ckpt);
     return 0;
