@@ -55,10 +55,10 @@ final class DemoCommand implements Callable<Integer>, Main.Streams {
     t.streams(stdout, stderr);
     t.nextHint = String.join("\n",
         "next:",
-        "  ./fivefold eval CKPT                         score the checkpoint again",
-        "  ./fivefold train --model lenet5 --epochs 3   a convolutional network (slower, more accurate)",
-        "  ./fivefold train --model gpt --max-minutes 5 a small GPT on the King James Bible; then ./fivefold sample",
-        "  ./fivefold bench --quick                     how fast this machine runs the kernels");
+        "  ./fivefold eval CKPT                            # score the checkpoint again",
+        "  ./fivefold train --model lenet5 --epochs 3      # a convolutional network",
+        "  ./fivefold train --model gpt --max-minutes 5    # a small GPT on the King James Bible, then: ./fivefold sample",
+        "  ./fivefold bench --quick                        # how fast this machine runs the kernels");
     return t.call();
   }
 }
