@@ -1,0 +1,226 @@
+package dev.fivefold.cli;
+
+import dev.fivefold.data.Dataset;
+import dev.fivefold.data.TextCorpus;
+import dev.fivefold.io.Json;
+import dev.fivefold.nn.Module;
+import dev.fivefold.optim.Optimizer;
+import dev.fivefold.optim.Optimizers;
+import dev.fivefold.perception.Gpt;
+import dev.fivefold.perception.GptConfig;
+import dev.fivefold.perception.LeNet5;
+import dev.fivefold.perception.Mlp;
+import dev.fivefold.tensor.Rng;
+import dev.fivefold.tensor.Tensor;
+import dev.fivefold.tensor.kernel.Gemm;
+import dev.fivefold.train.ClassificationTask;
+import dev.fivefold.train.LanguageModelTask;
+import dev.fivefold.train.Task;
+import dev.fivefold.train.TrainConfig;
+import dev.fivefold.train.Trainer;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code fivefold bench}: kernel and training throughput, as a table or as JSON lines with the keys
+ * of {@code bench/torch_reference.py} (sgemm_256 … gpt_train), so {@code bench/compare.sh} can put
+ * fivefold and PyTorch side by side. Values are medians of repeated timings after a warm-up.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Measure SGEMM GFLOP/s (and %% of this machine's fp32 peak, 117 GFLOP/s per core), training "
+        + "throughput of LeNet-300-100, LeNet-5 and a 4-layer GPT on random data, peak memory and bytes "
+        + "allocated per training step. Medians of repeated timings after a warm-up.", "",
+        "Examples:",
+        "  ./fivefold bench                        table, ~2 minutes",
+        "  ./fivefold bench --quick --threads 1",
+        "  ./fivefold bench --json > fivefold.jsonl   JSON lines {\"work\":..,\"value\":..,\"unit\":..}", ""})
+final class BenchCommand implements Callable<Integer>, Main.Streams {
+  /** Peak fp32 GFLOP/s of one core of this machine (AVX-512: 2 FMA units × 16 lanes × 2 flop × ~1.8 GHz). */
+  static final double PEAK_PER_CORE = 117;
+
+  @Mixin Common common = new Common();
+
+  @Option(names = "--json", description = "JSON lines on stdout instead of a table.")
+  boolean json;
+
+  @Option(names = "--quick", description = "Fewer repetitions (~30 s).")
+  boolean quick;
+
+  @Option(names = "--only", paramLabel = "GROUP", split = ",", description = "Only these groups: sgemm, mlp_train, lenet5_train, gpt_train.")
+  List<String> only;
+
+  PrintStream stdout = System.out, stderr = System.err;
+
+  @Override
+  public void streams(PrintStream o, PrintStream e) {
+    stdout = o;
+    stderr = e;
+  }
+
+  @Override
+  public Integer call() {
+    common.apply();
+    List<String> groups = only != null ? only : List.of("sgemm", "mlp_train", "lenet5_train", "gpt_train");
+    for (String g : groups) {
+      if (!List.of("sgemm", "mlp_train", "lenet5_train", "gpt_train").contains(g)) {
+        throw common.bad("--only (" + g + ") must be one of sgemm, mlp_train, lenet5_train, gpt_train");
+      }
+    }
+    int threads = common.threads();
+    stderr.printf("fivefold bench: %d thread%s, peak %.0f GFLOP/s (%.0f per core), %s%n", threads, threads == 1 ? "" : "s",
+        PEAK_PER_CORE * threads, PEAK_PER_CORE, quick ? "quick" : "full");
+    if (!json) stdout.printf("%-34s %12s  %-10s %s%n", "work", "value", "unit", "notes");
+    for (String g : groups) {
+      resetPeaks();
+      switch (g) {
+        case "sgemm" -> sgemm(threads);
+        case "mlp_train" -> train(g, Mlp.lenet300100(0), quick ? 20 : 20, quick ? 5 : 9, quick ? 20 : 40);
+        case "lenet5_train" -> train(g, new LeNet5(0), 5, quick ? 5 : 7, quick ? 5 : 10);
+        case "gpt_train" -> gpt(quick ? 5 : 7, quick ? 2 : 3);
+        default -> throw new IllegalStateException(g);
+      }
+      emit(g + "_peak_heap_mb", peakHeap() / 1e6, "MB", Map.of());
+      double rss = peakRssMb();
+      if (rss > 0) emit(g + "_peak_rss_mb", rss, "MB", Map.of("note", "whole JVM, in-process"));
+    }
+    return 0;
+  }
+
+  private void sgemm(int threads) {
+    int reps = quick ? 5 : 11;
+    int[][] shapes = {{256, 256, 256}, {512, 512, 512}, {1024, 1024, 1024}, {2048, 2048, 2048}, {128, 784, 300}, {128, 300, 100}};
+    String[] keys = {"sgemm_256", "sgemm_512", "sgemm_1024", "sgemm_2048", "sgemm_mlp1", "sgemm_mlp2"};
+    for (int i = 0; i < shapes.length; i++) {
+      int m = shapes[i][0], k = shapes[i][1], n = shapes[i][2];
+      double g = Gemm.benchGflops(m, n, k, false, false, reps);
+      Map<String, Object> extra = new LinkedHashMap<>();
+      extra.put("pct_peak", round(100 * g / (PEAK_PER_CORE * threads)));
+      extra.put("m", m);
+      extra.put("k", k);
+      extra.put("n", n);
+      extra.put("reps", reps);
+      emit(keys[i], g, "GFLOP/s", extra);
+    }
+  }
+
+  private void train(String key, Module model, int warmup, int chunks, int steps) {
+    Rng rng = new Rng(0);
+    int n = 16 * 128;
+    int[] y = new int[n];
+    for (int i = 0; i < n; i++) y[i] = rng.nextInt(10);
+    Dataset ds = new Dataset(Tensor.uniform(rng, 0, 1, n, 1, 28, 28), y, 10);
+    Task task = new ClassificationTask(model, ds, ds.take(128), 128, 0);
+    run(key, task, Optimizers.adam(model.parameters(), 1e-3), warmup, chunks, steps);
+  }
+
+  private void gpt(int chunks, int steps) {
+    int v = 80;
+    Rng rng = new Rng(0);
+    byte[] text = new byte[1 << 18];
+    for (int i = 0; i < text.length; i++) text[i] = (byte) (32 + rng.nextInt(v));
+    TextCorpus corpus = TextCorpus.of("random", text, TextCorpus.VocabKind.COMPACT, 0.1);
+    Gpt model = new Gpt(new GptConfig(corpus.vocabSize(), 128, 4, 4, 128, 0f), 0);
+    Optimizer opt = Optimizers.adamw(model.parameters(), 1e-3, 0.9, 0.999, 1e-8, 0.1);
+    run("gpt_train", new LanguageModelTask(model, corpus, 32, 128, 0, 1), opt, 2, chunks, steps);
+  }
+
+  private void run(String key, Task task, Optimizer opt, int warmup, int chunks, int steps) {
+    Trainer t = new Trainer(task, opt, TrainConfig.epochs(1));
+    task.model().train();
+    for (int i = 0; i < warmup; i++) t.trainStep();
+    long tape0 = t.tapeAllocatedBytes();
+    long alloc0 = allocatedBytes();
+    double[] rates = new double[chunks];
+    for (int c = 0; c < chunks; c++) {
+      long t0 = System.nanoTime();
+      for (int s = 0; s < steps; s++) t.trainStep();
+      rates[c] = (double) task.unitsPerStep() * steps / ((System.nanoTime() - t0) / 1e9);
+    }
+    long total = (long) chunks * steps;
+    double allocPerStep = (allocatedBytes() - alloc0) / (double) total;
+    double tapePerStep = (t.tapeAllocatedBytes() - tape0) / (double) total;
+    double[] sorted = rates.clone();
+    Arrays.sort(sorted);
+    Map<String, Object> extra = new LinkedHashMap<>();
+    extra.put("min", round(sorted[0]));
+    extra.put("max", round(sorted[sorted.length - 1]));
+    extra.put("reps", chunks);
+    extra.put("steps_per_rep", steps);
+    emit(key, sorted[sorted.length / 2], task.unit() + "/s", extra);
+    emit(key + "_alloc_bytes_per_step", allocPerStep, "B/step", Map.of("note", "all JVM threads, after warm-up"));
+    emit(key + "_tape_bytes_per_step", tapePerStep, "B/step", Map.of("note", "Trainer.tapeAllocatedBytes"));
+  }
+
+  private void emit(String work, double value, String unit, Map<String, Object> extra) {
+    if (json) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("work", work);
+      m.put("value", round(value));
+      m.put("unit", unit);
+      m.putAll(extra);
+      stdout.println(Json.write(m));
+    } else {
+      StringBuilder notes = new StringBuilder();
+      for (var e : extra.entrySet()) {
+        if (!notes.isEmpty()) notes.append(", ");
+        notes.append(e.getKey()).append(' ').append(e.getValue());
+      }
+      stdout.printf("%-34s %,12.1f  %-10s %s%n", work, value, unit, notes);
+    }
+    stdout.flush();
+  }
+
+  private static double round(double v) {
+    return Math.round(v * 1000) / 1000.0;
+  }
+
+  /** Bytes allocated so far by all live threads (HotSpot's per-thread counters). */
+  static long allocatedBytes() {
+    var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long sum = 0;
+    for (long a : mx.getThreadAllocatedBytes(mx.getAllThreadIds())) if (a > 0) sum += a;
+    return sum;
+  }
+
+  private static void resetPeaks() {
+    System.gc();
+    for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) p.resetPeakUsage();
+    try {
+      Files.writeString(Path.of("/proc/self/clear_refs"), "5"); // resets VmHWM to the current RSS
+    } catch (Exception ignored) {
+      // not Linux, or not permitted: the peak then covers the whole process
+    }
+  }
+
+  /** Sum of the heap pools' peak usage since {@link #resetPeaks}. */
+  private static long peakHeap() {
+    long s = 0;
+    for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (p.getType() == MemoryType.HEAP && p.getPeakUsage() != null) s += p.getPeakUsage().getUsed();
+    }
+    return s;
+  }
+
+  private static double peakRssMb() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+      }
+    } catch (Exception ignored) {
+      // not Linux
+    }
+    return -1;
+  }
+}

@@ -1,0 +1,53 @@
+package dev.fivefold.cli;
+
+import dev.fivefold.tensor.kernel.Parallel;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** Options every subcommand has: --threads, --seed, --verbose; and the range checks. */
+final class Common {
+  @Spec(Spec.Target.MIXEE) CommandSpec spec;
+
+  @Option(names = "--threads", paramLabel = "N", description = "Compute threads (default: all ${sys:fivefold.cores} cores).")
+  Integer threads;
+
+  @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--verbose", description = "Print stack traces of errors.")
+  boolean verbose;
+
+  static {
+    System.setProperty("fivefold.cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
+  }
+
+  /** Checks --threads and applies it. */
+  void apply() {
+    if (threads != null) {
+      atLeast("--threads", threads, 1);
+      Parallel.setThreads(threads);
+    }
+  }
+
+  int threads() {
+    return Parallel.threads();
+  }
+
+  void atLeast(String flag, long v, long min) {
+    if (v < min) throw new ParameterException(spec.commandLine(), flag + " (" + v + ") must be >= " + min);
+  }
+
+  void positive(String flag, double v) {
+    if (!(v > 0) || Double.isInfinite(v)) throw new ParameterException(spec.commandLine(), flag + " (" + v + ") must be > 0");
+  }
+
+  void nonNegative(String flag, double v) {
+    if (!(v >= 0) || Double.isInfinite(v)) throw new ParameterException(spec.commandLine(), flag + " (" + v + ") must be >= 0");
+  }
+
+  ParameterException bad(String message) {
+    return new ParameterException(spec.commandLine(), message);
+  }
+}

@@ -1,0 +1,81 @@
+package dev.fivefold.cli;
+
+import dev.fivefold.data.Dataset;
+import dev.fivefold.data.TextCorpus;
+import dev.fivefold.io.BadInputException;
+import dev.fivefold.perception.Gpt;
+import dev.fivefold.train.ClassificationTask;
+import dev.fivefold.train.LanguageModelTask;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code fivefold eval}: scores a checkpoint on held-out data. */
+@Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Evaluate a checkpoint: test accuracy and loss for image models, bits per character on the "
+        + "held-out 10%% of the text for gpt.", "",
+        "Examples:",
+        "  ./fivefold eval runs/mlp-20250101-120000/checkpoint.safetensors",
+        "  ./fivefold eval weights.safetensors --model mlp             plain weights (e.g. from PyTorch)",
+        "  ./fivefold eval runs/gpt-20250101-120000/checkpoint.safetensors --eval-tokens 100000", ""})
+final class EvalCommand implements Callable<Integer>, Main.Streams {
+  @Mixin Common common = new Common();
+
+  @Parameters(paramLabel = "CKPT", description = "A checkpoint.safetensors (or plain weights with --model).")
+  Path file;
+
+  @Option(names = "--model", paramLabel = "SPEC", description = "Model spec for plain weights (default: from the checkpoint).")
+  String model;
+
+  @Option(names = "--data", paramLabel = "NAME", description = "fashion-mnist, kjv or a text file (default: the checkpoint's).")
+  String data;
+
+  @Option(names = "--data-dir", paramLabel = "DIR", description = "Directory with the Fashion-MNIST IDX files.")
+  Path dataDir;
+
+  @Option(names = "--eval-tokens", paramLabel = "N", defaultValue = "0", description = "gpt: score only the first N held-out tokens (0 = all).")
+  long evalTokens;
+
+  PrintStream stdout = System.out, stderr = System.err;
+
+  @Override
+  public void streams(PrintStream o, PrintStream e) {
+    stdout = o;
+    stderr = e;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    common.apply();
+    common.atLeast("--eval-tokens", evalTokens, 0);
+    long t0 = System.nanoTime();
+    Loaded l = Loaded.read(file, model);
+    if (l.model() instanceof Gpt g) {
+      TextCorpus.Vocab vocab = l.vocab();
+      String d = data != null ? data : l.meta().getOrDefault("data", "kjv");
+      TextCorpus corpus = TrainCommand.corpus(d);
+      if (!corpus.vocab().equals(vocab)) {
+        throw new BadInputException(file + ": the checkpoint's vocabulary (" + vocab.size() + " symbols) differs from that of "
+            + corpus.name() + " (" + corpus.vocabSize() + "); evaluate on the text it was trained on");
+      }
+      int batch = Integer.parseInt(l.meta().getOrDefault("batch", "32"));
+      LanguageModelTask task = new LanguageModelTask(g, corpus, batch, g.config().context(), common.seed, evalTokens);
+      Map<String, Double> r = task.evaluate();
+      stdout.printf("%s: bpc %.4f | loss %.4f nats | perplexity %.3f | %,.0f held-out tokens of %s | %.1f s%n", file, r.get("bpc"),
+          r.get("loss"), r.get("perplexity"), r.get("tokens"), corpus.name(), (System.nanoTime() - t0) / 1e9);
+    } else {
+      Path dir = dataDir;
+      if (dir == null && data == null && l.meta().containsKey("data-dir")) dir = Path.of(l.meta().get("data-dir"));
+      Dataset test = TrainCommand.images(data, dir, stderr)[1];
+      Map<String, Double> r = ClassificationTask.evaluate(l.model(), test, 1000);
+      stdout.printf("%s: accuracy %.4f (%d/%d) | loss %.4f nats | %s | %.1f s%n", file, r.get("accuracy"),
+          Math.round(r.get("accuracy") * test.size()), test.size(), r.get("loss"), l.spec(), (System.nanoTime() - t0) / 1e9);
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,331 @@
+package dev.fivefold.cli;
+
+import dev.fivefold.data.Dataset;
+import dev.fivefold.data.FashionMnist;
+import dev.fivefold.data.TextCorpus;
+import dev.fivefold.io.BadInputException;
+import dev.fivefold.io.SafeTensors;
+import dev.fivefold.nn.Module;
+import dev.fivefold.optim.Optimizer;
+import dev.fivefold.optim.Optimizers;
+import dev.fivefold.perception.Gpt;
+import dev.fivefold.perception.Models;
+import dev.fivefold.train.ClassificationTask;
+import dev.fivefold.train.LanguageModelTask;
+import dev.fivefold.train.MetricsLog;
+import dev.fivefold.train.Task;
+import dev.fivefold.train.TrainConfig;
+import dev.fivefold.train.TrainObserver;
+import dev.fivefold.train.Trainer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code fivefold train}: trains a model and writes a run folder. */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Train a model and write a run folder: metrics (steps.csv, eval.csv, metrics.json), "
+        + "loss.png, accuracy.png (bpc.png for gpt) and checkpoint.safetensors.",
+        "Ctrl-C writes a checkpoint of the last completed step; continue with --resume.", "",
+        "Examples:",
+        "  ./fivefold train --model mlp --epochs 5                     LeNet-300-100 on Fashion-MNIST",
+        "  ./fivefold train --model lenet5 --epochs 2 --batch 64",
+        "  ./fivefold train --model mlp:784-512-10:tanh --optimizer sgd --lr 0.1",
+        "  ./fivefold train --model gpt --max-minutes 10                char-level GPT on the King James Bible",
+        "  ./fivefold train --model gpt --data my.txt --layers 2 --width 64 --context 64",
+        "  ./fivefold train --resume runs/mlp-20250101-120000/checkpoint.safetensors --epochs 10", ""})
+final class TrainCommand implements Callable<Integer>, Main.Streams {
+  @Mixin Common common = new Common();
+
+  @Option(names = "--model", paramLabel = "SPEC", description = "mlp (LeNet-300-100), lenet5, gpt, or a spec like "
+      + "mlp:784-512-10:tanh, gpt:layers=2,heads=2,width=64,context=64 (default: mlp; with --resume: the checkpoint's).")
+  String model;
+
+  @Option(names = "--data", paramLabel = "NAME", description = "fashion-mnist (default for mlp/lenet5), kjv (default for gpt) "
+      + "or a text file for gpt.")
+  String data;
+
+  @Option(names = "--data-dir", paramLabel = "DIR", description = "Directory with the four Fashion-MNIST IDX files (.gz).")
+  Path dataDir;
+
+  @Option(names = "--epochs", defaultValue = "5", description = "Passes over the training data (default: ${DEFAULT-VALUE}).")
+  int epochs;
+
+  @Option(names = "--batch", paramLabel = "N", description = "Batch size (default: 128 for images, 32 for gpt).")
+  Integer batch;
+
+  @Option(names = "--lr", paramLabel = "RATE", defaultValue = "1e-3", description = "Learning rate (default: ${DEFAULT-VALUE}).")
+  double lr;
+
+  @Option(names = "--optimizer", paramLabel = "NAME", description = "adam | adamw | sgd | momentum | nesterov "
+      + "(default: adam for images, adamw for gpt).")
+  String optimizer;
+
+  @Option(names = "--max-steps", paramLabel = "N", defaultValue = "0", description = "Stop after N steps (0 = no limit).")
+  long maxSteps;
+
+  @Option(names = "--max-minutes", paramLabel = "M", defaultValue = "0", description = "Stop after M minutes of training (0 = no limit).")
+  double maxMinutes;
+
+  @Option(names = "--eval-every", paramLabel = "N", defaultValue = "0", description = "Evaluate every N steps (0 = each epoch and at the end).")
+  long evalEvery;
+
+  @Option(names = "--eval-tokens", paramLabel = "N", defaultValue = "65536",
+      description = "gpt: held-out tokens per evaluation (0 = all; default: ${DEFAULT-VALUE}).")
+  long evalTokens;
+
+  @Option(names = "--layers", defaultValue = "4", description = "gpt: Transformer blocks (default: ${DEFAULT-VALUE}).")
+  int layers;
+
+  @Option(names = "--heads", defaultValue = "4", description = "gpt: attention heads (default: ${DEFAULT-VALUE}).")
+  int heads;
+
+  @Option(names = "--width", defaultValue = "128", description = "gpt: embedding width (default: ${DEFAULT-VALUE}).")
+  int width;
+
+  @Option(names = "--context", defaultValue = "128", description = "gpt: context length in characters (default: ${DEFAULT-VALUE}).")
+  int context;
+
+  @Option(names = "--out", paramLabel = "DIR", description = "Run folder (default: runs/<model>-<yyyyMMdd-HHmmss>).")
+  Path out;
+
+  @Option(names = "--resume", paramLabel = "CKPT", description = "Continue from a checkpoint (same model and optimizer).")
+  Path resume;
+
+  @Option(names = "--checkpoint-every", paramLabel = "N", defaultValue = "0",
+      description = "Also write the checkpoint every N steps (0 = only at the end and on Ctrl-C).")
+  long checkpointEvery;
+
+  PrintStream stdout = System.out, stderr = System.err;
+  /** Set by demo: text printed after the summary. */
+  String nextHint;
+  /** Set by demo: a download progress callback on stderr. */
+  boolean showDownloads;
+
+  @Override
+  public void streams(PrintStream o, PrintStream e) {
+    stdout = o;
+    stderr = e;
+  }
+
+  private void validate() {
+    common.apply();
+    common.positive("--lr", lr);
+    common.atLeast("--epochs", epochs, 1);
+    if (batch != null) common.atLeast("--batch", batch, 1);
+    common.atLeast("--max-steps", maxSteps, 0);
+    common.nonNegative("--max-minutes", maxMinutes);
+    common.atLeast("--eval-every", evalEvery, 0);
+    common.atLeast("--eval-tokens", evalTokens, 0);
+    common.atLeast("--checkpoint-every", checkpointEvery, 0);
+    common.atLeast("--layers", layers, 1);
+    common.atLeast("--heads", heads, 1);
+    common.atLeast("--width", width, 1);
+    common.atLeast("--context", context, 1);
+    if (width % heads != 0) throw common.bad("--heads (" + heads + ") must divide --width (" + width + ")");
+  }
+
+  @Override
+  public Integer call() throws IOException {
+    long t0 = System.nanoTime();
+    validate();
+    Thread chartsReady = Charts.warmUp();
+    Map<String, String> resumed = Map.of();
+    if (resume != null) {
+      resumed = SafeTensors.read(resume).metadata();
+      String spec = resumed.get("model");
+      if (spec == null) throw new BadInputException(resume + ": metadata has no 'model' spec; is it a fivefold checkpoint?");
+      if (model != null && !sameFamily(model, spec)) {
+        throw new BadInputException("--model (" + model + ") does not match the checkpoint's model (" + spec + ")");
+      }
+      model = spec;
+      if (data == null && dataDir == null) {
+        if (resumed.containsKey("data-dir")) dataDir = Path.of(resumed.get("data-dir"));
+        else data = resumed.get("data");
+      }
+      if (optimizer == null) optimizer = resumed.get("optimizer");
+    }
+    if (model == null) model = "mlp";
+    boolean lm = model.equals("gpt") || model.startsWith("gpt:");
+
+    Map<String, String> ckptMeta = new LinkedHashMap<>();
+    Task task;
+    Module net;
+    String unit;
+    if (lm) {
+      TextCorpus corpus = corpus(data);
+      String spec = gptSpec(model, corpus.vocabSize());
+      net = Models.create(spec, common.seed);
+      Gpt gpt = (Gpt) net;
+      if (resumed.containsKey("vocab") && !resumed.get("vocab").equals(corpus.vocab().toMetadata())) {
+        throw new BadInputException(resume + ": the checkpoint's vocabulary differs from that of " + corpus.name());
+      }
+      int b = batch == null ? 32 : batch;
+      task = new LanguageModelTask(gpt, corpus, b, gpt.config().context(), common.seed, evalTokens);
+      ckptMeta.put("vocab", corpus.vocab().toMetadata());
+      ckptMeta.put("data", data == null || data.equals("kjv") ? "kjv" : Path.of(data).toAbsolutePath().toString());
+      ckptMeta.put("batch", Integer.toString(b));
+      unit = "tokens";
+    } else {
+      net = Models.create(model, common.seed);
+      Dataset[] d = images(data, dataDir, showDownloads ? stderr : null);
+      int b = batch == null ? 128 : batch;
+      task = new ClassificationTask(net, d[0], d[1], b, common.seed);
+      if (dataDir != null) ckptMeta.put("data-dir", dataDir.toAbsolutePath().toString());
+      ckptMeta.put("data", "fashion-mnist");
+      ckptMeta.put("batch", Integer.toString(b));
+      unit = "samples";
+    }
+    String spec = Models.specOf(net);
+    ckptMeta.put("model", spec);
+    String opt = optimizer == null ? (lm ? "adamw" : "adam") : optimizer;
+    Optimizer o = Optimizers.byName(opt, net.parameters(), lr);
+
+    Path dir = out != null ? out : Path.of("runs", model.split(":")[0] + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    Files.createDirectories(dir);
+    Path ckpt = dir.resolve("checkpoint.safetensors");
+
+    RunGuard guard = new RunGuard(task, ckpt, ckptMeta, checkpointEvery);
+    TrainConfig cfg = new TrainConfig(epochs, maxSteps, maxMinutes * 60, evalEvery);
+    Trainer trainer = new Trainer(guard, o, cfg);
+    guard.bind(trainer);
+    if (resume != null) dev.fivefold.train.Checkpoint.restore(resume, trainer);
+
+    long total = Math.min(task.stepsPerEpoch() * epochs, maxSteps > 0 ? maxSteps : Long.MAX_VALUE);
+    if (resume != null && trainer.step() >= total) {
+      stderr.println("note: the checkpoint is at step " + trainer.step() + ", the run ends at step " + total
+          + " (--epochs " + epochs + (maxSteps > 0 ? ", --max-steps " + maxSteps : "") + "): only evaluating");
+    }
+    Map<String, Object> runMeta = new LinkedHashMap<>();
+    runMeta.put("command", "train");
+    runMeta.put("model", spec);
+    runMeta.put("parameters", net.parameterCount());
+    runMeta.put("data", ckptMeta.get("data"));
+    runMeta.put("optimizer", opt);
+    runMeta.put("lr", lr);
+    runMeta.put("batch", Integer.parseInt(ckptMeta.get("batch")));
+    runMeta.put("epochs", epochs);
+    runMeta.put("seed", common.seed);
+    runMeta.put("threads", common.threads());
+    if (resume != null) runMeta.put("resumed_from", resume.toAbsolutePath().toString());
+    MetricsLog metrics = new MetricsLog(dir, (int) Math.max(1, total / 2000), runMeta);
+    Progress progress = new Progress(stderr, unit, Progress.terminal());
+    trainer.observe(progress).observe(metrics).observe(guard);
+
+    stderr.printf("training %s (%,d parameters) on %s with %s lr %s, batch %s, %d thread%s -> %s%n", spec, net.parameterCount(),
+        ckptMeta.get("data"), opt, lr, ckptMeta.get("batch"), common.threads(), common.threads() == 1 ? "" : "s", dir);
+    try {
+      chartsReady.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    guard.installHook(stderr, () -> {
+      progress.close();
+      writeReports(dir, metrics, lm);
+    });
+    Map<String, Double> result;
+    try {
+      result = trainer.fit();
+      progress.close();
+      guard.finish(() -> writeReports(dir, metrics, lm));
+    } catch (RuntimeException e) {
+      guard.release();
+      progress.close();
+      throw e;
+    } finally {
+      guard.removeHook();
+    }
+
+    double wall = (System.nanoTime() - t0) / 1e9;
+    String score = lm
+        ? String.format("held-out bpc %.4f (loss %.4f nats, %,.0f tokens)", result.get("bpc"), result.get("loss"), result.get("tokens"))
+        : String.format("test accuracy %.4f (loss %.4f)", result.get("accuracy"), result.get("loss"));
+    double rate = progress.throughput();
+    stdout.printf("%s | %s %s/s | %d steps | wall %.1f s | run folder %s%n", score, Double.isNaN(rate) ? "-" : String.format("%,.0f", rate), unit, trainer.step(), wall, dir);
+    stdout.println(nextHint != null ? nextHint.replace("CKPT", ckpt.toString())
+        : lm ? "next: ./fivefold sample " + ckpt + " --prompt \"In the beginning\"" : "next: ./fivefold eval " + ckpt);
+    return 0;
+  }
+
+  /** Writes the charts; failures to draw are reported, not fatal (the numbers are in the CSVs). */
+  private void writeReports(Path dir, MetricsLog metrics, boolean lm) {
+    try {
+      metrics.flush();
+      List<double[]> test = new ArrayList<>(), score = new ArrayList<>();
+      for (TrainObserver.Eval e : metrics.evals()) {
+        Double l = e.metrics().get("loss");
+        Double s = e.metrics().get(lm ? "bpc" : "accuracy");
+        if (l != null) test.add(new double[] {e.step(), l});
+        if (s != null) score.add(new double[] {e.step(), s});
+      }
+      Charts.write(dir.resolve("loss.png"), "loss", "step", "cross-entropy (nats)",
+          List.of(new Charts.Series("train", metrics.stepLosses(), false), new Charts.Series(lm ? "held-out" : "test", test, true)));
+      Charts.write(dir.resolve(lm ? "bpc.png" : "accuracy.png"), lm ? "bits per character (held-out)" : "test accuracy", "step",
+          lm ? "bpc" : "accuracy", List.of(new Charts.Series(lm ? "held-out" : "test", score, true)));
+    } catch (IOException | RuntimeException | LinkageError e) {
+      stderr.println("fivefold: could not write charts: " + Main.oneLine(String.valueOf(e.getMessage())));
+    }
+  }
+
+  static boolean sameFamily(String a, String b) {
+    return a.split(":")[0].equals(b.split(":")[0]) && (!a.contains(":") || a.equals(b));
+  }
+
+  /** The bare "gpt" gets the shape flags; a "gpt:..." spec gets vocab= if it lacks one. */
+  String gptSpec(String spec, int vocab) {
+    if (spec.equals("gpt")) {
+      return "gpt:vocab=" + vocab + ",context=" + context + ",layers=" + layers + ",heads=" + heads + ",width=" + width;
+    }
+    return spec.contains("vocab=") ? spec : spec + ",vocab=" + vocab;
+  }
+
+  /** kjv (default) or a text file. */
+  static TextCorpus corpus(String data) throws IOException {
+    if (data == null || data.equals("kjv")) return TextCorpus.kingJamesBible();
+    Path p = Path.of(data);
+    if (Files.isDirectory(p)) throw new BadInputException("--data (" + data + ") is a directory; gpt needs kjv or a text file");
+    if (!Files.exists(p)) throw new BadInputException("--data (" + data + "): no such file (use kjv or a path to a text file)");
+    return TextCorpus.fromFile(p);
+  }
+
+  /** Fashion-MNIST train and test sets from --data-dir or the default locations. */
+  static Dataset[] images(String data, Path dir, PrintStream downloads) throws IOException {
+    if (data != null && !data.equals("fashion-mnist")) {
+      if (Files.isDirectory(Path.of(data))) {
+        dir = Path.of(data);
+      } else {
+        throw new BadInputException("--data (" + data + ") must be fashion-mnist for image models (or use --data-dir DIR)");
+      }
+    }
+    FashionMnist.Locator loc = FashionMnist.Locator.defaults();
+    if (dir != null) {
+      if (!Files.isDirectory(dir)) throw new BadInputException("--data-dir (" + dir + ") is not a directory");
+      loc = loc.withDirectory(dir);
+    }
+    if (downloads != null) loc = loc.withProgress(downloadProgress(downloads));
+    return new Dataset[] {FashionMnist.train(loc), FashionMnist.test(loc)};
+  }
+
+  static FashionMnist.Progress downloadProgress(PrintStream err) {
+    long[] last = {0};
+    return (file, bytes, total) -> {
+      long now = System.nanoTime();
+      boolean done = total >= 0 && bytes == total;
+      if (!done && now - last[0] < 500_000_000L) return;
+      last[0] = now;
+      String of = total >= 0 ? String.format(" of %.1f MB (%d%%)", total / 1e6, 100 * bytes / Math.max(1, total)) : "";
+      err.printf("\rdownloading %s: %.1f MB%s", file, bytes / 1e6, of);
+      if (done) err.println();
+    };
+  }
+}
