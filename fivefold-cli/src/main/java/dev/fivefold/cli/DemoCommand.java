@@ -42,7 +42,9 @@ final class DemoCommand implements Callable<Integer>, Main.Streams {
     t.model = "mlp";
     t.epochs = epochs;
     t.batch = 128;
-    t.lr = 1e-3;
+    t.lrOption = 1e-3;
+    t.schedule = "cosine";
+    t.warmup = 100;
     t.optimizer = "adam";
     t.dataDir = dataDir;
     t.out = out;

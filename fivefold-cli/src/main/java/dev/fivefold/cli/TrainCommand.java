@@ -64,8 +64,17 @@ final class TrainCommand implements Callable<Integer>, Main.Streams {
   @Option(names = "--batch", paramLabel = "N", description = "Batch size (default: 128 for images, 32 for gpt).")
   Integer batch;
 
-  @Option(names = "--lr", paramLabel = "RATE", defaultValue = "1e-3", description = "Learning rate (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--lr", paramLabel = "RATE", description = "Peak learning rate (default: 1e-3 for images, 2e-3 for gpt).")
+  Double lrOption;
   double lr;
+
+  @Option(names = "--schedule", paramLabel = "NAME", defaultValue = "cosine",
+      description = "Learning-rate schedule: cosine (linear warm-up, then cosine decay to 0 for images, to 0.1·lr for gpt, "
+          + "over the planned steps or --max-minutes) or constant (default: ${DEFAULT-VALUE}).")
+  String schedule;
+
+  @Option(names = "--warmup", paramLabel = "STEPS", defaultValue = "100", description = "Warm-up steps of the cosine schedule (default: ${DEFAULT-VALUE}).")
+  long warmup;
 
   @Option(names = "--optimizer", paramLabel = "NAME", description = "adam | adamw | sgd | momentum | nesterov "
       + "(default: adam for images, adamw for gpt).")
@@ -120,7 +129,9 @@ final class TrainCommand implements Callable<Integer>, Main.Streams {
 
   private void validate() {
     common.apply();
-    common.positive("--lr", lr);
+    if (lrOption != null) common.positive("--lr", lrOption);
+    if (warmup < 0) throw new IllegalArgumentException("--warmup (" + warmup + ") must be >= 0");
+    dev.fivefold.control.Schedules.byName(schedule, 1, 0, 0); // validates the name
     common.atLeast("--epochs", epochs, 1);
     if (batch != null) common.atLeast("--batch", batch, 1);
     common.atLeast("--max-steps", maxSteps, 0);
@@ -188,6 +199,7 @@ final class TrainCommand implements Callable<Integer>, Main.Streams {
     }
     String spec = Models.specOf(net);
     ckptMeta.put("model", spec);
+    lr = lrOption != null ? lrOption : lm ? 2e-3 : 1e-3;
     String opt = optimizer == null ? (lm ? "adamw" : "adam") : optimizer;
     Optimizer o = Optimizers.byName(opt, net.parameters(), lr);
 
@@ -199,6 +211,7 @@ final class TrainCommand implements Callable<Integer>, Main.Streams {
     TrainConfig cfg = new TrainConfig(epochs, maxSteps, maxMinutes * 60, evalEvery);
     Trainer trainer = new Trainer(guard, o, cfg);
     guard.bind(trainer);
+    trainer.schedule(dev.fivefold.control.Schedules.byName(schedule, lr, warmup, lm ? 0.1 : 0.0));
     if (resume != null) dev.fivefold.train.Checkpoint.restore(resume, trainer);
 
     long total = Math.min(task.stepsPerEpoch() * epochs, maxSteps > 0 ? maxSteps : Long.MAX_VALUE);
@@ -213,6 +226,7 @@ final class TrainCommand implements Callable<Integer>, Main.Streams {
     runMeta.put("data", ckptMeta.get("data"));
     runMeta.put("optimizer", opt);
     runMeta.put("lr", lr);
+    runMeta.put("schedule", schedule);
     runMeta.put("batch", Integer.parseInt(ckptMeta.get("batch")));
     runMeta.put("epochs", epochs);
     runMeta.put("seed", common.seed);

@@ -1,10 +1,12 @@
 package dev.fivefold.control;
 
 /**
- * An open-loop learning-rate schedule: the rate as a plain function of the step (0-based, the
- * step about to be taken). Checked when built; see {@link Schedules}.
+ * An open-loop learning-rate schedule: the rate as a function of the step about to be taken
+ * (0-based) and of the run's progress in [0, 1] (the larger of steps done / planned steps and
+ * seconds used / time budget, so a schedule also fits a run bounded by wall time). Checked when
+ * built; see {@link Schedules}.
  */
 @FunctionalInterface
 public interface Schedule {
-  double at(long step);
+  double at(long step, double progress);
 }

@@ -15,18 +15,26 @@ public final class Schedules {
 
   public static Schedule constant(double lr) {
     check("learning rate", lr);
-    return step -> lr;
+    return (step, progress) -> lr;
   }
 
-  public static Schedule warmupCosine(double peak, long warmup, long total, double floor) {
+  public static Schedule warmupCosine(double peak, long warmup, double floor) {
     check("peak learning rate", peak);
     if (warmup < 0) throw new IllegalArgumentException("warmup (" + warmup + ") must be >= 0");
-    if (total < 1) throw new IllegalArgumentException("total steps (" + total + ") must be >= 1");
     if (!(floor >= 0 && floor <= 1)) throw new IllegalArgumentException("floor (" + floor + ") must be in [0, 1]");
-    return step -> {
+    return (step, progress) -> {
       if (step < warmup) return peak * (step + 1) / warmup;
-      double p = total <= warmup ? 1 : Math.min(1.0, (step - warmup) / (double) (total - warmup));
+      double p = Math.min(1.0, Math.max(0.0, progress));
       return peak * (floor + (1 - floor) * 0.5 * (1 + Math.cos(Math.PI * p)));
+    };
+  }
+
+  /** By name: "constant" or "cosine" (warm-up over {@code warmup} steps, floor 0.1 of the peak for gpt-style runs). */
+  public static Schedule byName(String name, double peak, long warmup, double floor) {
+    return switch (name) {
+      case "constant" -> constant(peak);
+      case "cosine" -> warmupCosine(peak, warmup, floor);
+      default -> throw new IllegalArgumentException("schedule (" + name + ") must be one of constant, cosine");
     };
   }
 

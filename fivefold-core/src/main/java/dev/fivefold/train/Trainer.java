@@ -85,11 +85,23 @@ public final class Trainer {
     return tape.allocatedBytes();
   }
 
+  /** Planned steps: epochs × steps per epoch, capped by max steps. */
+  public long plannedSteps() {
+    long total = task.stepsPerEpoch() * cfg.epochs();
+    return cfg.maxSteps() > 0 ? Math.min(total, cfg.maxSteps()) : total;
+  }
+
+  /** Fraction of the run done: max(step / planned steps, seconds / time budget). */
+  public double progress() {
+    double p = step / (double) Math.max(1, plannedSteps());
+    if (cfg.maxSeconds() > 0) p = Math.max(p, seconds / cfg.maxSeconds());
+    return Math.min(1.0, p);
+  }
+
   /** Runs to the configured end and returns the last evaluation. */
   public Map<String, Double> fit() {
     long perEpoch = task.stepsPerEpoch();
-    long total = perEpoch * cfg.epochs();
-    if (cfg.maxSteps() > 0) total = Math.min(total, cfg.maxSteps());
+    long total = plannedSteps();
     for (TrainObserver o : observers) o.onStart(total, perEpoch);
     task.model().train();
     boolean evaluatedAtEnd = false;
@@ -113,7 +125,7 @@ public final class Trainer {
   /** One step; returns its loss. */
   public double trainStep() {
     long t0 = System.nanoTime();
-    if (schedule != null) opt.learningRate().set(schedule.at(step));
+    if (schedule != null) opt.learningRate().set(schedule.at(step, progress()));
     tape.reset();
     Var loss = task.trainLoss(tape);
     double l = loss.item();
