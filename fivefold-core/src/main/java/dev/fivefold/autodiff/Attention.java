@@ -4,6 +4,7 @@ import dev.fivefold.tensor.Shape;
 import dev.fivefold.tensor.Tensor;
 import dev.fivefold.tensor.kernel.Gemm;
 import dev.fivefold.tensor.kernel.Parallel;
+import dev.fivefold.tensor.kernel.VecOps;
 
 /**
  * Fused causal multi-head self-attention (Vaswani et al. 2017, decoder form as in GPT-2).
@@ -11,18 +12,24 @@ import dev.fivefold.tensor.kernel.Parallel;
  * <p>Input qkv [B, T, 3C] holds q, k, v side by side (the output of one Linear(C, 3C)); head h
  * uses columns [h·hs, (h+1)·hs) of each, hs = C / nh. Per (b, h):
  * S = Q Kᵀ / sqrt(hs), S[i, j] = -∞ for j &gt; i, P = softmax(S) by row, Y = P V; the output is
- * [B, T, C] with heads side by side. P [B, nh, T, T] is kept for backward and can be read by
- * {@link F#attentionProbabilities(Var)} (attention maps). The products run on SGEMM with leading
- * dimensions, so no head is copied; (b, h) pairs run in parallel and each writes its own slice.
+ * [B, T, C] with heads side by side. P [B, nh, T, T] (zero above the diagonal) is kept for backward
+ * and can be read by {@link F#attentionProbabilities(Var)} (attention maps).
+ *
+ * <p>The products run on SGEMM with leading dimensions, so no head is copied. Rows are taken in
+ * blocks of {@value #BLOCK}; block [r0, r1) only meets keys [0, r1), which skips most of the masked
+ * upper triangle (37% of the work at T = 128). (b, h) pairs run in parallel, each writing its own
+ * slice, so the result does not depend on the thread count.
  */
 final class Attention {
   private Attention() {}
+
+  static final int BLOCK = 32;
 
   static Var causal(Var qkv, int nHead) {
     Shape s = qkv.shape();
     if (s.rank() != 3 || s.dim(2) % 3 != 0) throw new IllegalArgumentException("attention input must be [B, T, 3C], got " + s);
     int b = s.dim(0), t = s.dim(1), c = s.dim(2) / 3;
-    if (nHead < 1 || c % nHead != 0) throw new IllegalArgumentException("heads (" + nHead + ") must divide width (" + c + ") of input " + s);
+    if (nHead < 1 || c % nHead != 0) throw new IllegalArgumentException("heads (" + nHead + ") must divide width (" + c + ") of attention input " + s);
     int hs = c / nHead;
     float scale = (float) (1.0 / Math.sqrt(hs));
     Tape tape = qkv.tape;
@@ -36,25 +43,18 @@ final class Attention {
         int bi = bh / nHead, h = bh % nHead;
         int qOff = bi * t * c3 + h * hs, kOff = qOff + c, vOff = qOff + 2 * c;
         int pOff = bh * t * t;
-        Gemm.sgemm(false, true, t, t, hs, x, qOff, c3, x, kOff, c3, 0f, probs, pOff, t);
-        for (int i = 0; i < t; i++) {
-          int row = pOff + i * t;
-          float m = Float.NEGATIVE_INFINITY;
-          for (int j = 0; j <= i; j++) {
-            probs[row + j] *= scale;
-            m = Math.max(m, probs[row + j]);
+        for (int r0 = 0; r0 < t; r0 += BLOCK) {
+          int r1 = Math.min(t, r0 + BLOCK), rows = r1 - r0;
+          // S[r0:r1, 0:r1] = Q[r0:r1] · K[0:r1]ᵀ
+          Gemm.sgemm(false, true, rows, r1, hs, x, qOff + r0 * c3, c3, x, kOff, c3, 0f, probs, pOff + r0 * t, t);
+          for (int i = r0; i < r1; i++) {
+            int row = pOff + i * t;
+            softmaxPrefix(probs, row, i + 1, scale);
+            java.util.Arrays.fill(probs, row + i + 1, row + t, 0f);
           }
-          float sum = 0;
-          for (int j = 0; j <= i; j++) {
-            float e = (float) Math.exp(probs[row + j] - m);
-            probs[row + j] = e;
-            sum += e;
-          }
-          float inv = 1f / sum;
-          for (int j = 0; j <= i; j++) probs[row + j] *= inv;
-          for (int j = i + 1; j < t; j++) probs[row + j] = 0f;
+          // Y[r0:r1] = P[r0:r1, 0:r1] · V[0:r1]
+          Gemm.sgemm(false, false, rows, hs, r1, probs, pOff + r0 * t, t, x, vOff, c3, 0f, y, bi * t * c + r0 * c + h * hs, c);
         }
-        Gemm.sgemm(false, false, t, hs, t, probs, pOff, t, x, vOff, c3, 0f, y, bi * t * c + h * hs, c);
       }
     });
     Var v = tape.record(Op.CAUSAL_ATTENTION, out, qkv);
@@ -63,8 +63,20 @@ final class Attention {
     return v;
   }
 
+  /** In place: p[0..n) ← softmax(scale · p[0..n)), exponentials on the SIMD kernel. */
+  static void softmaxPrefix(float[] p, int off, int n, float scale) {
+    float m = Float.NEGATIVE_INFINITY;
+    for (int j = 0; j < n; j++) m = Math.max(m, p[off + j]);
+    float ms = m * scale;
+    for (int j = 0; j < n; j++) p[off + j] = p[off + j] * scale - ms;
+    VecOps.exp(p, off, p, off, n);
+    float sum = VecOps.sum(p, off, n);
+    VecOps.scale(1f / sum, p, off, n);
+  }
+
   /**
-   * dV = Pᵀ dY; dP = dY Vᵀ; dS = P ⊙ (dP - rowsum(dP ⊙ P)) · scale; dQ = dS K; dK = dSᵀ Q.
+   * dV = Pᵀ dY; dP = dY Vᵀ; dS = P ⊙ (dP - rowsum(dP ⊙ P)) · scale; dQ = dS K; dK = dSᵀ Q, each
+   * by row block over keys [0, r1).
    */
   static void causalBackward(Var v) {
     Var qkv = v.inputs[0];
@@ -81,17 +93,23 @@ final class Attention {
         int qOff = bi * t * c3 + h * hs, kOff = qOff + c, vOff = qOff + 2 * c;
         int gOff = bi * t * c + h * hs;
         int pOff = bh * t * t;
-        Gemm.sgemm(true, false, t, hs, t, probs, pOff, t, g, gOff, c, 1f, gx, vOff, c3);
-        Gemm.sgemm(false, true, t, t, hs, g, gOff, c, x, vOff, c3, 0f, dp, pOff, t);
-        for (int i = 0; i < t; i++) {
-          int row = pOff + i * t;
-          float dot = 0;
-          for (int j = 0; j <= i; j++) dot += dp[row + j] * probs[row + j];
-          for (int j = 0; j <= i; j++) dp[row + j] = probs[row + j] * (dp[row + j] - dot) * scale;
-          for (int j = i + 1; j < t; j++) dp[row + j] = 0f;
+        for (int r0 = 0; r0 < t; r0 += BLOCK) {
+          int r1 = Math.min(t, r0 + BLOCK), rows = r1 - r0;
+          int pr = pOff + r0 * t, gr = gOff + r0 * c;
+          // dV[0:r1] += P[r0:r1, 0:r1]ᵀ · dY[r0:r1]
+          Gemm.sgemm(true, false, r1, hs, rows, probs, pr, t, g, gr, c, 1f, gx, vOff, c3);
+          // dP[r0:r1, 0:r1] = dY[r0:r1] · V[0:r1]ᵀ
+          Gemm.sgemm(false, true, rows, r1, hs, g, gr, c, x, vOff, c3, 0f, dp, pr, t);
+          for (int i = r0; i < r1; i++) {
+            int row = pOff + i * t;
+            float dot = VecOps.dot(dp, row, probs, row, i + 1);
+            for (int j = 0; j <= i; j++) dp[row + j] = probs[row + j] * (dp[row + j] - dot) * scale;
+            for (int j = i + 1; j < r1; j++) dp[row + j] = 0f;
+          }
+          // dQ[r0:r1] += dS[r0:r1, 0:r1] · K[0:r1];  dK[0:r1] += dS[r0:r1, 0:r1]ᵀ · Q[r0:r1]
+          Gemm.sgemm(false, false, rows, hs, r1, dp, pr, t, x, kOff, c3, 1f, gx, qOff + r0 * c3, c3);
+          Gemm.sgemm(true, false, r1, hs, rows, dp, pr, t, x, qOff + r0 * c3, c3, 1f, gx, kOff, c3);
         }
-        Gemm.sgemm(false, false, t, hs, t, dp, pOff, t, x, kOff, c3, 1f, gx, qOff, c3);
-        Gemm.sgemm(true, false, t, hs, t, dp, pOff, t, x, qOff, c3, 1f, gx, kOff, c3);
       }
     });
   }

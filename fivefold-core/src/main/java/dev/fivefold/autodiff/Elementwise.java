@@ -21,6 +21,16 @@ final class Elementwise {
     Shape s = Broadcast.shape(a.shape(), b.shape());
     Tensor out = t.alloc(s);
     float[] o = out.data(), x = a.data(), y = b.data();
+    if (a.shape().equals(b.shape()) && op != Op.DIV) { // the common case: SIMD, parallel
+      Parallel.forRange(0, o.length, GRAIN, (lo, hi) -> {
+        switch (op) {
+          case ADD -> VecOps.add(x, lo, y, lo, o, lo, hi - lo);
+          case SUB -> VecOps.sub(x, lo, y, lo, o, lo, hi - lo);
+          default -> VecOps.mul(x, lo, y, lo, o, lo, hi - lo);
+        }
+      });
+      return t.record(op, out, a, b);
+    }
     Broadcast.forEachRun(s, Broadcast.strides(a.shape(), s), Broadcast.strides(b.shape(), s),
         (oo, ia, sa, ib, sb, len) -> {
           switch (op) {
@@ -41,6 +51,17 @@ final class Elementwise {
     float[] g = v.grad, x = a.data(), y = b.data();
     int[] sa = Broadcast.strides(a.shape(), s), sb = Broadcast.strides(b.shape(), s);
     Op op = v.op;
+    if ((op == Op.ADD || op == Op.SUB) && a.shape().equals(b.shape())) { // same shape: SIMD, parallel
+      float[] ga = a.requiresGrad ? a.gradBuffer() : null, gb = b.requiresGrad ? b.gradBuffer() : null;
+      Parallel.forRange(0, g.length, GRAIN, (lo, hi) -> {
+        if (ga != null) VecOps.add(ga, lo, g, lo, ga, lo, hi - lo);
+        if (gb != null) {
+          if (op == Op.ADD) VecOps.add(gb, lo, g, lo, gb, lo, hi - lo);
+          else VecOps.sub(gb, lo, g, lo, gb, lo, hi - lo);
+        }
+      });
+      return;
+    }
     if (a.requiresGrad) {
       float[] ga = a.gradBuffer();
       Broadcast.forEachRun(s, sa, sb, (oo, ia, ka, ib, kb, len) -> {
