@@ -23,7 +23,10 @@ public final class QuickRun {
             e.step() * task.unitsPerStep() / ((System.nanoTime() - t0) / 1e9), e.step() * task.unitsPerStep() / e.seconds());
       }
     });
+    var prof = new dev.fivefold.autodiff.OpProfile();
+    if (System.getenv("FF_PROFILE") != null) tr.profile(prof);
     tr.fit();
+    if (System.getenv("FF_PROFILE") != null) System.out.println(prof.table());
     System.out.println("tape bytes " + tr.tapeAllocatedBytes());
   }
 }

@@ -49,6 +49,11 @@ public final class Gemm {
   static final long PARALLEL_MIN = 1L << 18;
 
   private static final int OVERWRITE = 0, ADD = 1, SCALE = 2;
+  /** Depth of one chunk when a small C with a long k is split along k (fixed: not thread-dependent). */
+  static final int KSPLIT = 4096;
+  /** C at most this many elements (and k ≥ 2·KSPLIT) takes the split-k path. */
+  static final long SPLIT_MAX_MN = 64 * 64;
+  private static final ThreadLocal<float[][]> PARTS = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
 
   private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(
       () -> new float[][] {new float[0], new float[0], new float[MR * NR]});
@@ -73,6 +78,10 @@ public final class Gemm {
       small(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
       return;
     }
+    if (k >= 2 * KSPLIT && (long) m * n <= SPLIT_MAX_MN) {
+      splitK(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+      return;
+    }
     if ((long) m * n * k < PARALLEL_MIN || Parallel.threads() == 1) {
       blocked(transA, transB, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, 0, m, 0, n);
     } else if (n <= m) {
@@ -83,6 +92,35 @@ public final class Gemm {
       // Split columns in whole NR panels: each thread packs all of op(A).
       Parallel.forRange(0, (n + NR - 1) / NR, (lo, hi) -> blocked(transA, transB, k,
           a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, 0, m, lo * NR, Math.min(n, hi * NR)));
+    }
+  }
+
+  /**
+   * Small C, long k (e.g. the weight gradient of a first convolution, 20×25 over k = N·H·W):
+   * rows and columns give no parallelism, so k is cut into fixed chunks of {@link #KSPLIT}; the
+   * chunks' products run in parallel into separate partial sums, which are then added in chunk
+   * order. The chunking depends only on k, so the result does not depend on the thread count.
+   */
+  private static void splitK(boolean transA, boolean transB, int m, int n, int k,
+      float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+    int chunks = (k + KSPLIT - 1) / KSPLIT, mn = m * n;
+    float[][] holder = PARTS.get();
+    if (holder[0].length < chunks * mn) holder[0] = new float[chunks * mn];
+    float[] part = holder[0];
+    Parallel.forRange(0, chunks, (lo, hi) -> {
+      for (int ch = lo; ch < hi; ch++) {
+        int p0 = ch * KSPLIT, len = Math.min(KSPLIT, k - p0);
+        int ao = aOff + (transA ? p0 * lda : p0), bo = bOff + (transB ? p0 : p0 * ldb);
+        blocked(transA, transB, len, a, ao, lda, b, bo, ldb, 0f, part, ch * mn, n, 0, m, 0, n);
+      }
+    });
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j < n; j++) {
+        float sum = 0f;
+        for (int ch = 0; ch < chunks; ch++) sum += part[ch * mn + i * n + j];
+        int ci = cOff + i * ldc + j;
+        c[ci] = beta == 0f ? sum : beta == 1f ? c[ci] + sum : beta * c[ci] + sum;
+      }
     }
   }
 

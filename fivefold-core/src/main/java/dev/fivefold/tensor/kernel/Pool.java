@@ -28,6 +28,10 @@ public final class Pool {
   public static void maxPool2dForward(float[] x, int xOff, int planes, int h, int w, int k, int stride,
       float[] out, int outOff, int[] argmax, int argOff) {
     int oh = outSize(h, k, stride), ow = outSize(w, k, stride);
+    if (k == 2 && stride == 2) {
+      maxPool2x2(x, xOff, planes, h, w, oh, ow, out, outOff, argmax, argOff);
+      return;
+    }
     Parallel.forRange(0, planes, Math.max(1, 4096 / (oh * ow * k * k)), (p0, p1) -> {
       for (int p = p0; p < p1; p++) {
         for (int oy = 0; oy < oh; oy++) {
@@ -63,6 +67,32 @@ public final class Pool {
     int per = outSize(h, k, stride) * outSize(w, k, stride);
     Parallel.forRange(0, planes, Math.max(1, 4096 / per), (p0, p1) -> {
       for (int o = p0 * per; o < p1 * per; o++) dx[dxOff + argmax[argOff + o]] += dy[dyOff + o];
+    });
+  }
+
+  /** The common 2×2, stride-2 window, unrolled; same result and tie/NaN rules as the general loop. */
+  private static void maxPool2x2(float[] x, int xOff, int planes, int h, int w, int oh, int ow,
+      float[] out, int outOff, int[] argmax, int argOff) {
+    Parallel.forRange(0, planes, Math.max(1, 4096 / (oh * ow * 4)), (p0, p1) -> {
+      for (int p = p0; p < p1; p++) {
+        for (int oy = 0; oy < oh; oy++) {
+          int row = (p * h + 2 * oy) * w;
+          int o = (p * oh + oy) * ow;
+          for (int ox = 0; ox < ow; ox++, o++) {
+            int i0 = row + 2 * ox, i1 = i0 + 1, i2 = i0 + w, i3 = i2 + 1;
+            int best = i0;
+            float bv = x[xOff + i0];
+            float v = x[xOff + i1];
+            if (v > bv || (v != v && bv == bv)) { bv = v; best = i1; }
+            v = x[xOff + i2];
+            if (v > bv || (v != v && bv == bv)) { bv = v; best = i2; }
+            v = x[xOff + i3];
+            if (v > bv || (v != v && bv == bv)) { bv = v; best = i3; }
+            out[outOff + o] = bv;
+            argmax[argOff + o] = best;
+          }
+        }
+      }
     });
   }
 

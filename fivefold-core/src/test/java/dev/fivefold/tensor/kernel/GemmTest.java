@@ -106,12 +106,24 @@ class GemmTest {
         () -> Gemm.sgemm(false, false, 2, 2, 3, new float[6], 0, 2, new float[6], 0, 2, 0f, new float[4], 0, 2));
   }
 
+  /** Small C with a long k takes the split-k path: every transpose, beta, partial last chunk. */
+  @Test
+  void splitKMatchesReference() {
+    long seed = 99;
+    for (int tr = 0; tr < 4; tr++) {
+      for (float beta : new float[] {0f, 1f, 0.5f}) {
+        new Case((tr & 1) != 0, (tr & 2) != 0, 20, 25, 2 * Gemm.KSPLIT + 123, beta, 3, seed++).check();
+        new Case((tr & 1) != 0, (tr & 2) != 0, 1, 64, 3 * Gemm.KSPLIT, beta, 0, seed++).check();
+      }
+    }
+  }
+
   @Test
   void bitIdenticalAcrossThreadCounts() {
     int saved = Parallel.threads();
     try {
       var rnd = new SplittableRandom(11);
-      int[][] shapes = {{257, 131, 300}, {128, 300, 784}, {33, 700, 129}, {300, 784, 128}, {520, 520, 520}};
+      int[][] shapes = {{257, 131, 300}, {128, 300, 784}, {33, 700, 129}, {300, 784, 128}, {520, 520, 520}, {20, 25, 20000}, {3, 7, 9000}};
       for (int[] s : shapes) {
         for (int tr = 0; tr < 4; tr++) {
           boolean ta = (tr & 1) != 0, tb = (tr & 2) != 0;
