@@ -17,15 +17,16 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Reductions ({@link #sum}, {@link #dot}, {@link #sumSquares}, {@link #max}) accumulate one
  * vector of partial sums over {@code [0, loopBound)}, then add its lanes in order 0..L-1, then the
- * tail in order. The order is fixed, so the result is deterministic; reductions run on the
- * calling thread. Large element-wise and row-wise kernels split their range with
- * {@link Parallel#forRange}; every output element is computed by one thread with the same
- * expression, so results do not depend on the thread count.
+ * tail in order. The order is fixed, so the result is deterministic. Reductions and element-wise
+ * kernels run on the calling thread and allocate nothing (callers, such as the autodiff ops, split
+ * large ranges with {@link Parallel#forRange}); the row-wise kernels ({@link #addRowBroadcast},
+ * {@link #softmaxRows}) split their rows themselves. Every output element is computed by one
+ * thread with the same expression, so results do not depend on the thread count.
  */
 public final class VecOps {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private static final int L = S.length();
-  /** Element-wise kernels split across threads above this many elements per chunk. */
+  /** Row-wise kernels split across threads above this many elements per chunk. */
   private static final int GRAIN = 1 << 16;
   /** √(2/π), the GELU tanh-approximation constant. */
   private static final float GELU_C = 0.7978845608028654f;
@@ -33,33 +34,16 @@ public final class VecOps {
 
   private VecOps() {}
 
-  /** A body over [lo, hi) of an element-wise kernel. */
-  @FunctionalInterface
-  private interface Span {
-    void run(int lo, int hi);
-  }
-
-  /** Runs {@code body} over [0, n), split across threads in chunks of a multiple of L. */
-  private static void split(int n, Span body) {
-    if (n < 2 * GRAIN || Parallel.threads() == 1) {
-      body.run(0, n);
-      return;
-    }
-    int blocks = (n + GRAIN - 1) / GRAIN;
-    Parallel.forRange(0, blocks, (lo, hi) -> body.run(lo * GRAIN, Math.min(n, hi * GRAIN)));
-  }
-
   // ---- element-wise binary: out = a ∘ b --------------------------------------------------------
 
   /** {@code out[i] = a[i] + b[i]} for i in [0, n). */
   public static void add(float[] a, int aOff, float[] b, int bOff, float[] out, int oOff, int n) {
-    split(n, (lo, hi) -> {
-      int i = lo;
-      for (int ub = lo + S.loopBound(hi - lo); i < ub; i += L) {
-        FloatVector.fromArray(S, a, aOff + i).add(FloatVector.fromArray(S, b, bOff + i)).intoArray(out, oOff + i);
-      }
-      for (; i < hi; i++) out[oOff + i] = a[aOff + i] + b[bOff + i];
-    });
+    final int lo = 0, hi = n;
+    int i = lo;
+    for (int ub = lo + S.loopBound(hi - lo); i < ub; i += L) {
+      FloatVector.fromArray(S, a, aOff + i).add(FloatVector.fromArray(S, b, bOff + i)).intoArray(out, oOff + i);
+    }
+    for (; i < hi; i++) out[oOff + i] = a[aOff + i] + b[bOff + i];
   }
 
   public static void addScalar(float[] a, int aOff, float[] b, int bOff, float[] out, int oOff, int n) {
@@ -68,13 +52,12 @@ public final class VecOps {
 
   /** {@code out[i] = a[i] - b[i]}. */
   public static void sub(float[] a, int aOff, float[] b, int bOff, float[] out, int oOff, int n) {
-    split(n, (lo, hi) -> {
-      int i = lo;
-      for (int ub = lo + S.loopBound(hi - lo); i < ub; i += L) {
-        FloatVector.fromArray(S, a, aOff + i).sub(FloatVector.fromArray(S, b, bOff + i)).intoArray(out, oOff + i);
-      }
-      for (; i < hi; i++) out[oOff + i] = a[aOff + i] - b[bOff + i];
-    });
+    final int lo = 0, hi = n;
+    int i = lo;
+    for (int ub = lo + S.loopBound(hi - lo); i < ub; i += L) {
+      FloatVector.fromArray(S, a, aOff + i).sub(FloatVector.fromArray(S, b, bOff + i)).intoArray(out, oOff + i);
+    }
+    for (; i < hi; i++) out[oOff + i] = a[aOff + i] - b[bOff + i];
   }
 
   public static void subScalar(float[] a, int aOff, float[] b, int bOff, float[] out, int oOff, int n) {
@@ -83,13 +66,12 @@ public final class VecOps {
 
   /** {@code out[i] = a[i] · b[i]}. */
   public static void mul(float[] a, int aOff, float[] b, int bOff, float[] out, int oOff, int n) {
-    split(n, (lo, hi) -> {
-      int i = lo;
-      for (int ub = lo + S.loopBound(hi - lo); i < ub; i += L) {
-        FloatVector.fromArray(S, a, aOff + i).mul(FloatVector.fromArray(S, b, bOff + i)).intoArray(out, oOff + i);
-      }
-      for (; i < hi; i++) out[oOff + i] = a[aOff + i] * b[bOff + i];
-    });
+    final int lo = 0, hi = n;
+    int i = lo;
+    for (int ub = lo + S.loopBound(hi - lo); i < ub; i += L) {
+      FloatVector.fromArray(S, a, aOff + i).mul(FloatVector.fromArray(S, b, bOff + i)).intoArray(out, oOff + i);
+    }
+    for (; i < hi; i++) out[oOff + i] = a[aOff + i] * b[bOff + i];
   }
 
   public static void mulScalar(float[] a, int aOff, float[] b, int bOff, float[] out, int oOff, int n) {
@@ -98,14 +80,13 @@ public final class VecOps {
 
   /** {@code y[i] = y[i] + α·x[i]} (multiply, then add: two roundings, like the reference). */
   public static void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
-    split(n, (lo, hi) -> {
-      int i = lo;
-      for (int ub = lo + S.loopBound(hi - lo); i < ub; i += L) {
-        FloatVector xv = FloatVector.fromArray(S, x, xOff + i).mul(alpha);
-        FloatVector.fromArray(S, y, yOff + i).add(xv).intoArray(y, yOff + i);
-      }
-      for (; i < hi; i++) y[yOff + i] = y[yOff + i] + alpha * x[xOff + i];
-    });
+    final int lo = 0, hi = n;
+    int i = lo;
+    for (int ub = lo + S.loopBound(hi - lo); i < ub; i += L) {
+      FloatVector xv = FloatVector.fromArray(S, x, xOff + i).mul(alpha);
+      FloatVector.fromArray(S, y, yOff + i).add(xv).intoArray(y, yOff + i);
+    }
+    for (; i < hi; i++) y[yOff + i] = y[yOff + i] + alpha * x[xOff + i];
   }
 
   public static void axpyScalar(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
@@ -114,13 +95,12 @@ public final class VecOps {
 
   /** {@code x[i] = s · x[i]} in place. */
   public static void scale(float s, float[] x, int xOff, int n) {
-    split(n, (lo, hi) -> {
-      int i = lo;
-      for (int ub = lo + S.loopBound(hi - lo); i < ub; i += L) {
-        FloatVector.fromArray(S, x, xOff + i).mul(s).intoArray(x, xOff + i);
-      }
-      for (; i < hi; i++) x[xOff + i] = s * x[xOff + i];
-    });
+    final int lo = 0, hi = n;
+    int i = lo;
+    for (int ub = lo + S.loopBound(hi - lo); i < ub; i += L) {
+      FloatVector.fromArray(S, x, xOff + i).mul(s).intoArray(x, xOff + i);
+    }
+    for (; i < hi; i++) x[xOff + i] = s * x[xOff + i];
   }
 
   public static void scaleScalar(float s, float[] x, int xOff, int n) {
@@ -201,15 +181,14 @@ public final class VecOps {
 
   /** {@code out[i] = x[i] < 0 ? 0 : x[i]} (NaN stays NaN, so a diverging run is not hidden). */
   public static void relu(float[] x, int xOff, float[] out, int oOff, int n) {
-    split(n, (lo, hi) -> {
-      FloatVector zero = FloatVector.zero(S);
-      int i = lo;
-      for (int ub = lo + S.loopBound(hi - lo); i < ub; i += L) {
-        FloatVector v = FloatVector.fromArray(S, x, xOff + i);
-        v.blend(zero, v.compare(VectorOperators.LT, 0f)).intoArray(out, oOff + i);
-      }
-      for (; i < hi; i++) out[oOff + i] = x[xOff + i] < 0f ? 0f : x[xOff + i];
-    });
+    final int lo = 0, hi = n;
+    FloatVector zero = FloatVector.zero(S);
+    int i = lo;
+    for (int ub = lo + S.loopBound(hi - lo); i < ub; i += L) {
+      FloatVector v = FloatVector.fromArray(S, x, xOff + i);
+      v.blend(zero, v.compare(VectorOperators.LT, 0f)).intoArray(out, oOff + i);
+    }
+    for (; i < hi; i++) out[oOff + i] = x[xOff + i] < 0f ? 0f : x[xOff + i];
   }
 
   public static void reluScalar(float[] x, int xOff, float[] out, int oOff, int n) {
@@ -218,15 +197,14 @@ public final class VecOps {
 
   /** {@code dx[i] = x[i] > 0 ? dy[i] : 0} ({@code x} is the ReLU input, or its output). */
   public static void reluBackward(float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int n) {
-    split(n, (lo, hi) -> {
-      FloatVector zero = FloatVector.zero(S);
-      int i = lo;
-      for (int ub = lo + S.loopBound(hi - lo); i < ub; i += L) {
-        VectorMask<Float> pos = FloatVector.fromArray(S, x, xOff + i).compare(VectorOperators.GT, 0f);
-        zero.blend(FloatVector.fromArray(S, dy, dyOff + i), pos).intoArray(dx, dxOff + i);
-      }
-      for (; i < hi; i++) dx[dxOff + i] = x[xOff + i] > 0f ? dy[dyOff + i] : 0f;
-    });
+    final int lo = 0, hi = n;
+    FloatVector zero = FloatVector.zero(S);
+    int i = lo;
+    for (int ub = lo + S.loopBound(hi - lo); i < ub; i += L) {
+      VectorMask<Float> pos = FloatVector.fromArray(S, x, xOff + i).compare(VectorOperators.GT, 0f);
+      zero.blend(FloatVector.fromArray(S, dy, dyOff + i), pos).intoArray(dx, dxOff + i);
+    }
+    for (; i < hi; i++) dx[dxOff + i] = x[xOff + i] > 0f ? dy[dyOff + i] : 0f;
   }
 
   public static void reluBackwardScalar(float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int n) {
@@ -235,13 +213,12 @@ public final class VecOps {
 
   /** {@code out[i] = e^{x[i]}}. */
   public static void exp(float[] x, int xOff, float[] out, int oOff, int n) {
-    split(n, (lo, hi) -> {
-      int i = lo;
-      for (int ub = lo + S.loopBound(hi - lo); i < ub; i += L) {
-        FloatVector.fromArray(S, x, xOff + i).lanewise(VectorOperators.EXP).intoArray(out, oOff + i);
-      }
-      for (; i < hi; i++) out[oOff + i] = (float) Math.exp(x[xOff + i]);
-    });
+    final int lo = 0, hi = n;
+    int i = lo;
+    for (int ub = lo + S.loopBound(hi - lo); i < ub; i += L) {
+      FloatVector.fromArray(S, x, xOff + i).lanewise(VectorOperators.EXP).intoArray(out, oOff + i);
+    }
+    for (; i < hi; i++) out[oOff + i] = (float) Math.exp(x[xOff + i]);
   }
 
   public static void expScalar(float[] x, int xOff, float[] out, int oOff, int n) {
@@ -253,16 +230,15 @@ public final class VecOps {
    * {@code out = ½·x·(1 + tanh(u))}, {@code u = √(2/π)·(x + 0.044715·x³)}.
    */
   public static void gelu(float[] x, int xOff, float[] out, int oOff, int n) {
-    split(n, (lo, hi) -> {
-      int i = lo;
-      for (int ub = lo + S.loopBound(hi - lo); i < ub; i += L) {
-        FloatVector v = FloatVector.fromArray(S, x, xOff + i);
-        FloatVector u = v.mul(v).mul(v).mul(GELU_A).add(v).mul(GELU_C);
-        FloatVector t = u.lanewise(VectorOperators.TANH);
-        v.mul(0.5f).mul(t.add(1f)).intoArray(out, oOff + i);
-      }
-      for (; i < hi; i++) out[oOff + i] = geluOne(x[xOff + i]);
-    });
+    final int lo = 0, hi = n;
+    int i = lo;
+    for (int ub = lo + S.loopBound(hi - lo); i < ub; i += L) {
+      FloatVector v = FloatVector.fromArray(S, x, xOff + i);
+      FloatVector u = v.mul(v).mul(v).mul(GELU_A).add(v).mul(GELU_C);
+      FloatVector t = u.lanewise(VectorOperators.TANH);
+      v.mul(0.5f).mul(t.add(1f)).intoArray(out, oOff + i);
+    }
+    for (; i < hi; i++) out[oOff + i] = geluOne(x[xOff + i]);
   }
 
   public static void geluScalar(float[] x, int xOff, float[] out, int oOff, int n) {
@@ -279,19 +255,18 @@ public final class VecOps {
    * {@code t = tanh(u)}.
    */
   public static void geluBackward(float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int n) {
-    split(n, (lo, hi) -> {
-      int i = lo;
-      for (int ub = lo + S.loopBound(hi - lo); i < ub; i += L) {
-        FloatVector v = FloatVector.fromArray(S, x, xOff + i);
-        FloatVector v2 = v.mul(v);
-        FloatVector t = v2.mul(v).mul(GELU_A).add(v).mul(GELU_C).lanewise(VectorOperators.TANH);
-        FloatVector du = v2.mul(3f * GELU_A).add(1f).mul(GELU_C);
-        FloatVector one = FloatVector.broadcast(S, 1f);
-        FloatVector g = t.add(1f).mul(0.5f).add(v.mul(0.5f).mul(one.sub(t.mul(t))).mul(du));
-        g.mul(FloatVector.fromArray(S, dy, dyOff + i)).intoArray(dx, dxOff + i);
-      }
-      for (; i < hi; i++) dx[dxOff + i] = geluGrad(x[xOff + i]) * dy[dyOff + i];
-    });
+    final int lo = 0, hi = n;
+    int i = lo;
+    for (int ub = lo + S.loopBound(hi - lo); i < ub; i += L) {
+      FloatVector v = FloatVector.fromArray(S, x, xOff + i);
+      FloatVector v2 = v.mul(v);
+      FloatVector t = v2.mul(v).mul(GELU_A).add(v).mul(GELU_C).lanewise(VectorOperators.TANH);
+      FloatVector du = v2.mul(3f * GELU_A).add(1f).mul(GELU_C);
+      FloatVector one = FloatVector.broadcast(S, 1f);
+      FloatVector g = t.add(1f).mul(0.5f).add(v.mul(0.5f).mul(one.sub(t.mul(t))).mul(du));
+      g.mul(FloatVector.fromArray(S, dy, dyOff + i)).intoArray(dx, dxOff + i);
+    }
+    for (; i < hi; i++) dx[dxOff + i] = geluGrad(x[xOff + i]) * dy[dyOff + i];
   }
 
   public static void geluBackwardScalar(float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int n) {
