@@ -381,12 +381,13 @@ public final class Gemm {
 
   // ---------------------------------------------------------------------------------------------
 
+  /** Whether {@link #benchGflops} has warmed the JIT up in this process. */
+  private static boolean benchWarm;
+
   /**
    * Benchmark: median GFLOP/s ({@code 2·m·n·k} per call) of {@code reps} timed calls of
    * {@link #sgemm} with β = 0 on random data, after a warm-up, at the current thread count.
    */
-  private static boolean benchWarm;
-
   public static double benchGflops(int m, int n, int k, boolean ta, boolean tb, int reps) {
     var rnd = new java.util.SplittableRandom(42);
     float[] a = new float[m * k], b = new float[k * n], c = new float[m * n];
