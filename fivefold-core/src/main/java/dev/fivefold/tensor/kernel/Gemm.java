@@ -38,9 +38,9 @@ public final class Gemm {
   /** Micro-tile columns: two vectors. */
   static final int NR = 2 * L;
   /** Depth block. */
-  static final int KC = Integer.getInteger("ff.kc", 256);
+  static final int KC = Integer.getInteger("ff.kc", 384);
   /** Row block (a multiple of MR). */
-  static final int MC = Integer.getInteger("ff.mc", 144);
+  static final int MC = Integer.getInteger("ff.mc", 96);
   /** Column block (a multiple of NR). */
   static final int NC = Integer.getInteger("ff.nc", 2048);
   /** Below this many multiply-adds (m·n·k) the simple loop is faster than packing. */
