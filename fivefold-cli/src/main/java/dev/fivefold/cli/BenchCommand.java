@@ -46,7 +46,7 @@ import picocli.CommandLine.Option;
         "  ./fivefold bench                        table, ~2 minutes",
         "  ./fivefold bench --quick --threads 1",
         "  ./fivefold bench --json > fivefold.jsonl   JSON lines {\"work\":..,\"value\":..,\"unit\":..}", ""})
-final class BenchCommand implements Callable<Integer>, Main.Streams {
+final class BenchCommand extends Subcommand {
   /** Peak fp32 GFLOP/s of one core of this machine (AVX-512: 2 FMA units × 16 lanes × 2 flop × ~1.8 GHz). */
   static final double PEAK_PER_CORE = 117;
 
@@ -61,13 +61,6 @@ final class BenchCommand implements Callable<Integer>, Main.Streams {
   @Option(names = "--only", paramLabel = "GROUP", split = ",", description = "Only these groups: sgemm, mlp_train, lenet5_train, gpt_train.")
   List<String> only;
 
-  PrintStream stdout = System.out, stderr = System.err;
-
-  @Override
-  public void streams(PrintStream o, PrintStream e) {
-    stdout = o;
-    stderr = e;
-  }
 
   @Override
   public Integer call() {

@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
         "Examples:",
         "  ./fivefold demo",
         "  ./fivefold demo --threads 1 --out runs/first", ""})
-final class DemoCommand implements Callable<Integer>, Main.Streams {
+final class DemoCommand extends Subcommand {
   @Mixin Common common = new Common();
 
   @Option(names = "--epochs", defaultValue = "5", description = "Epochs (default: ${DEFAULT-VALUE}).")
@@ -27,13 +27,6 @@ final class DemoCommand implements Callable<Integer>, Main.Streams {
   @Option(names = "--out", paramLabel = "DIR", description = "Run folder (default: runs/mlp-<yyyyMMdd-HHmmss>).")
   Path out;
 
-  PrintStream stdout = System.out, stderr = System.err;
-
-  @Override
-  public void streams(PrintStream o, PrintStream e) {
-    stdout = o;
-    stderr = e;
-  }
 
   @Override
   public Integer call() throws Exception {

@@ -23,7 +23,7 @@ import picocli.CommandLine.Parameters;
         "  ./fivefold eval runs/mlp-20250101-120000/checkpoint.safetensors",
         "  ./fivefold eval weights.safetensors --model mlp             plain weights (e.g. from PyTorch)",
         "  ./fivefold eval runs/gpt-20250101-120000/checkpoint.safetensors --eval-tokens 100000", ""})
-final class EvalCommand implements Callable<Integer>, Main.Streams {
+final class EvalCommand extends Subcommand {
   @Mixin Common common = new Common();
 
   @Parameters(paramLabel = "CKPT", description = "A checkpoint.safetensors (or plain weights with --model).")
@@ -41,13 +41,6 @@ final class EvalCommand implements Callable<Integer>, Main.Streams {
   @Option(names = "--eval-tokens", paramLabel = "N", defaultValue = "0", description = "gpt: score only the first N held-out tokens (0 = all).")
   long evalTokens;
 
-  PrintStream stdout = System.out, stderr = System.err;
-
-  @Override
-  public void streams(PrintStream o, PrintStream e) {
-    stdout = o;
-    stderr = e;
-  }
 
   @Override
   public Integer call() throws Exception {

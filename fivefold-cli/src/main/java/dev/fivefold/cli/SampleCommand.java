@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
         "  ./fivefold sample runs/gpt-20250101-120000/checkpoint.safetensors --prompt \"In the beginning\"",
         "  ./fivefold sample CKPT --length 1000 --temperature 0.6 --top-k 10 --seed 7",
         "  ./fivefold sample CKPT --temperature 0                      greedy", ""})
-final class SampleCommand implements Callable<Integer>, Main.Streams {
+final class SampleCommand extends Subcommand {
   @Mixin Common common = new Common();
 
   @Parameters(paramLabel = "CKPT", description = "A gpt checkpoint.safetensors written by fivefold train.")
@@ -39,13 +39,6 @@ final class SampleCommand implements Callable<Integer>, Main.Streams {
   @Option(names = "--top-k", paramLabel = "K", defaultValue = "0", description = "Sample only from the K most likely (0 = all; default: ${DEFAULT-VALUE}).")
   int topK;
 
-  PrintStream stdout = System.out, stderr = System.err;
-
-  @Override
-  public void streams(PrintStream o, PrintStream e) {
-    stdout = o;
-    stderr = e;
-  }
 
   @Override
   public Integer call() throws Exception {

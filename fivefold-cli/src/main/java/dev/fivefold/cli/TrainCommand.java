@@ -44,7 +44,7 @@ import picocli.CommandLine.Option;
         "  ./fivefold train --model gpt --max-minutes 10                char-level GPT on the King James Bible",
         "  ./fivefold train --model gpt --data my.txt --layers 2 --width 64 --context 64",
         "  ./fivefold train --resume runs/mlp-20250101-120000/checkpoint.safetensors --epochs 10", ""})
-final class TrainCommand implements Callable<Integer>, Main.Streams {
+final class TrainCommand extends Subcommand {
   @Mixin Common common = new Common();
 
   @Option(names = "--model", paramLabel = "SPEC", description = "mlp (LeNet-300-100), lenet5, gpt, or a spec like "
@@ -115,17 +115,10 @@ final class TrainCommand implements Callable<Integer>, Main.Streams {
       description = "Also write the checkpoint every N steps (0 = only at the end and on Ctrl-C).")
   long checkpointEvery;
 
-  PrintStream stdout = System.out, stderr = System.err;
   /** Set by demo: text printed after the summary. */
   String nextHint;
   /** Set by demo: a download progress callback on stderr. */
   boolean showDownloads;
-
-  @Override
-  public void streams(PrintStream o, PrintStream e) {
-    stdout = o;
-    stderr = e;
-  }
 
   private void validate() {
     common.apply();
