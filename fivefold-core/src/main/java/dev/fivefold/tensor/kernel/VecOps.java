@@ -12,8 +12,9 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Arguments are (array, offset) pairs and a length {@code n}; outputs may alias inputs at the
  * same offset. Element-wise kernels compute the same IEEE expression as their reference
  * (separate multiply and add, no fma), so they agree bit for bit; the transcendental ones
- * ({@link #exp}, {@link #gelu}, {@link #geluBackward}, {@link #softmaxRows}) use the Vector API's
- * {@code EXP}/{@code TANH}, which may differ from {@link Math} by an ulp or so.
+ * ({@link #exp}, {@link #gelu}, {@link #geluBackward}, {@link #softmaxRows}) use the polynomial exp of
+ * {@link Transcendentals} (vector body and scalar tail alike), within an ulp or two of {@link Math}
+ * and identical in every JIT tier; their scalar references use {@link Math}.
  *
  * <p>Reductions ({@link #sum}, {@link #dot}, {@link #sumSquares}, {@link #max}) accumulate one
  * vector of partial sums over {@code [0, loopBound)}, then add its lanes in order 0..L-1, then the
@@ -216,9 +217,9 @@ public final class VecOps {
     final int lo = 0, hi = n;
     int i = lo;
     for (int ub = lo + S.loopBound(hi - lo); i < ub; i += L) {
-      FloatVector.fromArray(S, x, xOff + i).lanewise(VectorOperators.EXP).intoArray(out, oOff + i);
+      Transcendentals.exp(FloatVector.fromArray(S, x, xOff + i)).intoArray(out, oOff + i);
     }
-    for (; i < hi; i++) out[oOff + i] = (float) Math.exp(x[xOff + i]);
+    for (; i < hi; i++) out[oOff + i] = Transcendentals.exp(x[xOff + i]);
   }
 
   public static void expScalar(float[] x, int xOff, float[] out, int oOff, int n) {
@@ -235,14 +236,27 @@ public final class VecOps {
     for (int ub = lo + S.loopBound(hi - lo); i < ub; i += L) {
       FloatVector v = FloatVector.fromArray(S, x, xOff + i);
       FloatVector u = v.mul(v).mul(v).mul(GELU_A).add(v).mul(GELU_C);
-      FloatVector t = u.lanewise(VectorOperators.TANH);
-      v.mul(0.5f).mul(t.add(1f)).intoArray(out, oOff + i);
+      v.mul(Transcendentals.sigmoid(u.add(u))).intoArray(out, oOff + i); // ½(1 + tanh u) = σ(2u)
     }
-    for (; i < hi; i++) out[oOff + i] = geluOne(x[xOff + i]);
+    for (; i < hi; i++) out[oOff + i] = geluFast(x[xOff + i]);
   }
 
   public static void geluScalar(float[] x, int xOff, float[] out, int oOff, int n) {
     for (int i = 0; i < n; i++) out[oOff + i] = geluOne(x[xOff + i]);
+  }
+
+  /** The SIMD path's tail: the same arithmetic as its vector body (see {@link Transcendentals}). */
+  private static float geluFast(float v) {
+    float u = (v * v * v * GELU_A + v) * GELU_C;
+    return v * Transcendentals.sigmoid(u + u);
+  }
+
+  private static float geluGradFast(float v) {
+    float v2 = v * v;
+    float u = (v2 * v * GELU_A + v) * GELU_C;
+    float sg = Transcendentals.sigmoid(u + u);
+    float du = (v2 * (3f * GELU_A) + 1f) * GELU_C;
+    return sg + (v + v) * sg * (1f - sg) * du;
   }
 
   private static float geluOne(float v) {
@@ -260,13 +274,15 @@ public final class VecOps {
     for (int ub = lo + S.loopBound(hi - lo); i < ub; i += L) {
       FloatVector v = FloatVector.fromArray(S, x, xOff + i);
       FloatVector v2 = v.mul(v);
-      FloatVector t = v2.mul(v).mul(GELU_A).add(v).mul(GELU_C).lanewise(VectorOperators.TANH);
+      FloatVector u = v2.mul(v).mul(GELU_A).add(v).mul(GELU_C);
+      FloatVector sg = Transcendentals.sigmoid(u.add(u));
       FloatVector du = v2.mul(3f * GELU_A).add(1f).mul(GELU_C);
       FloatVector one = FloatVector.broadcast(S, 1f);
-      FloatVector g = t.add(1f).mul(0.5f).add(v.mul(0.5f).mul(one.sub(t.mul(t))).mul(du));
+      // gelu' = σ(2u) + 2x·σ(2u)(1 − σ(2u))·u'
+      FloatVector g = sg.add(v.add(v).mul(sg).mul(one.sub(sg)).mul(du));
       g.mul(FloatVector.fromArray(S, dy, dyOff + i)).intoArray(dx, dxOff + i);
     }
-    for (; i < hi; i++) dx[dxOff + i] = geluGrad(x[xOff + i]) * dy[dyOff + i];
+    for (; i < hi; i++) dx[dxOff + i] = geluGradFast(x[xOff + i]) * dy[dyOff + i];
   }
 
   public static void geluBackwardScalar(float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int n) {
@@ -337,13 +353,13 @@ public final class VecOps {
         FloatVector acc = FloatVector.zero(S);
         int c = 0;
         for (int ub = S.loopBound(cols); c < ub; c += L) {
-          FloatVector e = FloatVector.fromArray(S, x, xo + c).sub(m).lanewise(VectorOperators.EXP);
+          FloatVector e = Transcendentals.exp(FloatVector.fromArray(S, x, xo + c).sub(m));
           e.intoArray(out, oo + c);
           acc = acc.add(e);
         }
         float s = addLanes(0f, acc);
         for (; c < cols; c++) {
-          float e = (float) Math.exp(x[xo + c] - m);
+          float e = Transcendentals.exp(x[xo + c] - m);
           out[oo + c] = e;
           s += e;
         }
