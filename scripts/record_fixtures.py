@@ -39,6 +39,12 @@ Optimizer cases (sgd_momentum, adam, adamw): param.step0 is the initial paramete
 grad.step<k> (k = 1..5) the gradient fed at step k, param.step<k> the parameter
 after step k.
 
+Optimizer trajectory cases (traj_<name>, 50 steps, for dev.fivefold.optim's
+TorchOptimizerParityTest): two parameters, param.a [4,3] and param.b [5]; a.step0 / b.step0
+the initial values, grad.a.step<k> / grad.b.step<k> (k = 1..50) the gradients fed at step k,
+a.step<k> / b.step<k> the parameters after step k. Metadata "optimizer" and the torch
+hyper-parameters (all others at torch defaults).
+
 Each case seeds torch.manual_seed(crc32(case name)) before drawing anything.
 Metadata values are all strings: "case", "seed", "compute_dtype", "torch_version",
 "loss", and the hyper-parameters of the case (e.g. "stride": "2", "eps": "1e-05").
@@ -492,6 +498,53 @@ def adamw():
                             "beta2": "0.999", "eps": "1e-08", "weight_decay": "0.1",
                             "amsgrad": "false",
                             "note": "decoupled: p *= (1 - lr*wd) before the Adam update"})
+
+
+TRAJ_STEPS = 50
+
+
+def _trajectory(make_opt, hyper):
+    a = torch.nn.Parameter(f32rand(4, 3))
+    b = torch.nn.Parameter(f32rand(5))
+    opt = make_opt([a, b])
+    res = {"a.step0": a.detach().clone(), "b.step0": b.detach().clone()}
+    for k in range(1, TRAJ_STEPS + 1):
+        ga, gb = f32rand(4, 3), f32rand(5)
+        a.grad, b.grad = ga.clone(), gb.clone()
+        opt.step()
+        res["grad.a.step%d" % k], res["grad.b.step%d" % k] = ga, gb
+        res["a.step%d" % k], res["b.step%d" % k] = a.detach().clone(), b.detach().clone()
+    meta = {k: str(v) for k, v in hyper.items()}
+    meta["steps"] = TRAJ_STEPS
+    meta["loss"] = "n/a: gradients are given (grad.<p>.step<k> used at step k)"
+    return res, meta
+
+
+def _traj_case(name, cls, **kw):
+    def fn():
+        hyper = dict(kw)
+        hyper["optimizer"] = cls.__name__
+        return _trajectory(lambda ps: cls(ps, **kw), hyper)
+    fn.__name__ = name
+    CASES[name] = fn
+
+
+O = torch.optim
+_traj_case("traj_sgd", O.SGD, lr=0.05)
+_traj_case("traj_sgd_momentum", O.SGD, lr=0.05, momentum=0.9)
+_traj_case("traj_sgd_nesterov", O.SGD, lr=0.05, momentum=0.9, nesterov=True)
+_traj_case("traj_sgd_wd", O.SGD, lr=0.05, momentum=0.9, weight_decay=0.1)
+_traj_case("traj_adagrad", O.Adagrad, lr=0.1)
+_traj_case("traj_rmsprop", O.RMSprop, lr=0.01)
+_traj_case("traj_rmsprop_centered", O.RMSprop, lr=0.01, centered=True)
+_traj_case("traj_rmsprop_momentum", O.RMSprop, lr=0.01, momentum=0.9)
+_traj_case("traj_adadelta", O.Adadelta, lr=1.0)
+_traj_case("traj_adam", O.Adam, lr=0.01)
+_traj_case("traj_amsgrad", O.Adam, lr=0.01, amsgrad=True)
+_traj_case("traj_adam_wd", O.Adam, lr=0.01, weight_decay=0.1)
+_traj_case("traj_adamw", O.AdamW, lr=0.01, weight_decay=0.1)
+_traj_case("traj_adamax", O.Adamax, lr=0.01)
+_traj_case("traj_nadam", O.NAdam, lr=0.01)
 
 
 # --------------------------------------------------------------------------- main

@@ -11,7 +11,15 @@ import java.util.List;
  *   <li>sgd = [L2] → [momentum] → -η</li>
  *   <li>adam = [L2] → adam scaling → -η (Kingma &amp; Ba 2015)</li>
  *   <li>adamw = adam scaling → decoupled decay → -η (Loshchilov &amp; Hutter 2019)</li>
+ *   <li>adagrad, rmsprop[_centered], adadelta, amsgrad, adamax, nadam: [L2] → scaling → -η</li>
+ *   <li>lamb = adam scaling → decoupled decay → trust ratio → -η; lars = LARS rate → momentum → -η</li>
+ *   <li>swats = [L2] → {@link AdamThenSgd}</li>
  * </ul>
+ * Coupled decay (L2) is {@link Transforms#addDecayedWeights} before the scaling stage, decoupled
+ * after it; parameter groups are {@link Transforms#masked}; accumulation is
+ * {@link Transforms#multiSteps}; constraints are {@link Transforms#projectMaxNorm},
+ * {@link Transforms#projectL2Ball} and {@link Lagrangian}. Invalid hyper-parameters throw
+ * IllegalArgumentException naming the parameter and value, e.g. "beta2 (1.2) must be in [0, 1)".
  * Defaults follow PyTorch: Adam β = (0.9, 0.999), ε = 1e-8; AdamW weight decay 0.01.
  */
 public final class Optimizers {
@@ -19,6 +27,7 @@ public final class Optimizers {
 
   public static Optimizer sgd(List<Parameter> ps, double lr, double momentum, boolean nesterov, double weightDecay) {
     LearningRate r = new LearningRate(check(lr));
+    Transforms.checkBeta("momentum", momentum);
     if (nesterov && momentum == 0) throw new IllegalArgumentException("nesterov needs momentum > 0 (momentum = 0)");
     GradientTransform t = momentum > 0
         ? chain(Transforms.addDecayedWeights(weightDecay, true), Transforms.traceMomentum(momentum, nesterov), Transforms.scaleByLearningRate(r))
@@ -43,15 +52,126 @@ public final class Optimizers {
         Transforms.addDecayedWeights(weightDecay, false), Transforms.scaleByLearningRate(r)), r, ps);
   }
 
-  /** By name with defaults: sgd, momentum (0.9), nesterov (0.9), adam, adamw (wd 0.01). */
+  /**
+   * Adagrad (Duchi, Hazan &amp; Singer 2011) as PyTorch's with lr_decay 0 and initial accumulator
+   * 0: [L2] → Adagrad scaling → -η. PyTorch defaults: ε = 1e-10, weight decay 0.
+   */
+  public static Optimizer adagrad(List<Parameter> ps, double lr, double eps, double weightDecay) {
+    LearningRate r = new LearningRate(check(lr));
+    return new Optimizer("adagrad", chain(Transforms.addDecayedWeights(weightDecay, true),
+        Transforms.scaleByRss(eps, 0), Transforms.scaleByLearningRate(r)), r, ps);
+  }
+
+  /**
+   * RMSProp (Tieleman &amp; Hinton 2012), centered (Graves 2013) if asked, as PyTorch's:
+   * [L2] → RMS scaling → [momentum b ← μ b + u] → -η. PyTorch defaults α = 0.99, ε = 1e-8,
+   * momentum 0. Name "rmsprop" or "rmsprop_centered".
+   */
+  public static Optimizer rmsprop(List<Parameter> ps, double lr, double alpha, double eps, double momentum, boolean centered, double weightDecay) {
+    LearningRate r = new LearningRate(check(lr));
+    GradientTransform rms = Transforms.scaleByRms(alpha, eps, centered);
+    GradientTransform mom = Transforms.traceMomentum(momentum, false);
+    GradientTransform t = momentum > 0
+        ? chain(Transforms.addDecayedWeights(weightDecay, true), rms, mom, Transforms.scaleByLearningRate(r))
+        : chain(Transforms.addDecayedWeights(weightDecay, true), rms, Transforms.scaleByLearningRate(r));
+    return new Optimizer(centered ? "rmsprop_centered" : "rmsprop", t, r, ps);
+  }
+
+  /** AdaDelta (Zeiler 2012) as PyTorch's: [L2] → AdaDelta scaling → -η. Defaults lr 1.0, ρ 0.9, ε 1e-6. */
+  public static Optimizer adadelta(List<Parameter> ps, double lr, double rho, double eps, double weightDecay) {
+    LearningRate r = new LearningRate(check(lr));
+    return new Optimizer("adadelta", chain(Transforms.addDecayedWeights(weightDecay, true),
+        Transforms.scaleByAdaDelta(rho, eps), Transforms.scaleByLearningRate(r)), r, ps);
+  }
+
+  /** AMSGrad (Reddi et al. 2018) as PyTorch's Adam(amsgrad=True): [L2] → AMSGrad scaling → -η. */
+  public static Optimizer amsgrad(List<Parameter> ps, double lr, double beta1, double beta2, double eps, double weightDecay) {
+    LearningRate r = new LearningRate(check(lr));
+    return new Optimizer("amsgrad", chain(Transforms.addDecayedWeights(weightDecay, true),
+        Transforms.scaleByAmsgrad(beta1, beta2, eps), Transforms.scaleByLearningRate(r)), r, ps);
+  }
+
+  /** AdaMax (Kingma &amp; Ba 2015) as PyTorch's: [L2] → AdaMax scaling → -η. PyTorch lr default 2e-3. */
+  public static Optimizer adamax(List<Parameter> ps, double lr, double beta1, double beta2, double eps, double weightDecay) {
+    LearningRate r = new LearningRate(check(lr));
+    return new Optimizer("adamax", chain(Transforms.addDecayedWeights(weightDecay, true),
+        Transforms.scaleByAdamax(beta1, beta2, eps), Transforms.scaleByLearningRate(r)), r, ps);
+  }
+
+  /**
+   * NAdam (Dozat 2016) as PyTorch 1.13's: [L2] → NAdam scaling (momentum decay ψ) → -η. PyTorch
+   * defaults lr 2e-3, β (0.9, 0.999), ε 1e-8, ψ 4e-3.
+   */
+  public static Optimizer nadam(List<Parameter> ps, double lr, double beta1, double beta2, double eps, double weightDecay, double momentumDecay) {
+    LearningRate r = new LearningRate(check(lr));
+    return new Optimizer("nadam", chain(Transforms.addDecayedWeights(weightDecay, true),
+        Transforms.scaleByNadam(beta1, beta2, eps, momentumDecay), Transforms.scaleByLearningRate(r)), r, ps);
+  }
+
+  /**
+   * LAMB (You et al. 2020, Algorithm 2), as optax.lamb: Adam scaling → decoupled decay (for
+   * parameters with {@link Parameter#decay()}) → trust ratio ‖θ‖/‖u‖ (1 if either is 0) → -η.
+   * Usual defaults (optax): β (0.9, 0.999), ε 1e-6, weight decay 0.
+   */
+  public static Optimizer lamb(List<Parameter> ps, double lr, double beta1, double beta2, double eps, double weightDecay) {
+    LearningRate r = new LearningRate(check(lr));
+    return new Optimizer("lamb", chain(Transforms.scaleByAdam(beta1, beta2, eps),
+        Transforms.addDecayedWeights(weightDecay, false), Transforms.scaleByTrustRatio(), Transforms.scaleByLearningRate(r)), r, ps);
+  }
+
+  /**
+   * LARS (You, Gitman &amp; Ginsburg 2017, Algorithm 1): local rate η_t‖θ‖/(‖g‖+β‖θ‖) applied to
+   * g + βθ → momentum b ← μ b + u → -γ. The paper's v ← μ v + γ λ (g + βθ) equals this while γ
+   * is constant. Usual defaults: trust coefficient 0.001, momentum 0.9.
+   */
+  public static Optimizer lars(List<Parameter> ps, double lr, double momentum, double weightDecay, double trustCoefficient) {
+    LearningRate r = new LearningRate(check(lr));
+    GradientTransform t = momentum > 0
+        ? chain(Transforms.scaleByLars(trustCoefficient, weightDecay), Transforms.traceMomentum(momentum, false), Transforms.scaleByLearningRate(r))
+        : chain(Transforms.scaleByLars(trustCoefficient, weightDecay), Transforms.scaleByLearningRate(r));
+    return new Optimizer("lars", t, r, ps);
+  }
+
+  /**
+   * Adam, then SGD with momentum when {@code rule} fires ({@link AdamThenSgd}, Keskar &amp; Socher
+   * 2017): [L2] → AdamThenSgd. With {@code sgdLr} ≤ 0 the SGD rate is SWATS's estimate.
+   */
+  public static Optimizer adamThenSgd(List<Parameter> ps, double lr, AdamThenSgd.SwitchRule rule, java.util.function.DoubleSupplier signal, double sgdLr, double momentum, double weightDecay) {
+    LearningRate r = new LearningRate(check(lr));
+    return new Optimizer("swats", chain(Transforms.addDecayedWeights(weightDecay, true),
+        new AdamThenSgd(r, 0.9, 0.999, 1e-8, rule, signal, sgdLr, momentum)), r, ps);
+  }
+
+  /** The names {@link #byName} knows. */
+  public static final List<String> NAMES = List.of("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "rmsprop_centered",
+      "adadelta", "adam", "amsgrad", "adamw", "adamax", "nadam", "lamb", "lars", "swats");
+
+  /**
+   * By name with PyTorch's defaults (see each factory): sgd, momentum (0.9), nesterov (0.9),
+   * adagrad, rmsprop, rmsprop_centered, adadelta, adam, amsgrad, adamw (wd 0.01), adamax, nadam,
+   * lamb (wd 0.01), lars (momentum 0.9, wd 1e-4, trust 0.001), swats (paper criterion, tol 1e-9,
+   * SWATS-estimated SGD rate, momentum 0.9).
+   *
+   * @throws IllegalArgumentException for an unknown name, listing the known ones
+   */
   public static Optimizer byName(String name, List<Parameter> ps, double lr) {
     return switch (name) {
       case "sgd" -> sgd(ps, lr, 0, false, 0);
       case "momentum" -> sgd(ps, lr, 0.9, false, 0);
       case "nesterov" -> sgd(ps, lr, 0.9, true, 0);
+      case "adagrad" -> adagrad(ps, lr, 1e-10, 0);
+      case "rmsprop" -> rmsprop(ps, lr, 0.99, 1e-8, 0, false, 0);
+      case "rmsprop_centered" -> rmsprop(ps, lr, 0.99, 1e-8, 0, true, 0);
+      case "adadelta" -> adadelta(ps, lr, 0.9, 1e-6, 0);
       case "adam" -> adam(ps, lr);
+      case "amsgrad" -> amsgrad(ps, lr, 0.9, 0.999, 1e-8, 0);
       case "adamw" -> adamw(ps, lr, 0.9, 0.999, 1e-8, 0.01);
-      default -> throw new IllegalArgumentException("optimizer (" + name + ") must be one of sgd, momentum, nesterov, adam, adamw");
+      case "adamax" -> adamax(ps, lr, 0.9, 0.999, 1e-8, 0);
+      case "nadam" -> nadam(ps, lr, 0.9, 0.999, 1e-8, 0, 4e-3);
+      case "lamb" -> lamb(ps, lr, 0.9, 0.999, 1e-6, 0.01);
+      case "lars" -> lars(ps, lr, 0.9, 1e-4, 0.001);
+      case "swats" -> adamThenSgd(ps, lr, AdamThenSgd.SwitchRule.swats(1e-9), null, 0, 0.9, 0);
+      default -> throw new IllegalArgumentException("optimizer (" + name + ") must be one of " + String.join(", ", NAMES));
     };
   }
 
