@@ -23,7 +23,7 @@ public final class Discrete {
 
   /**
    * Shannon entropy {@code H(p) = -Σ p_i log2 p_i} of a probability vector (Cover &amp; Thomas,
-   * eq. 2.1). Exact; in {@code [0, log2 K]}.
+   * ch. 2). Exact; in {@code [0, log2 K]}.
    *
    * @throws IllegalArgumentException if {@code p} is empty, has a negative, NaN or infinite entry, or
    *     does not sum to 1 within 1e-6
@@ -96,7 +96,7 @@ public final class Discrete {
   }
 
   /**
-   * Plug-in conditional entropy {@code H(X|Y) = H(X,Y) - H(Y)} (Cover &amp; Thomas, thm 2.2.1).
+   * Plug-in conditional entropy {@code H(X|Y) = H(X,Y) - H(Y)} (chain rule, Cover &amp; Thomas ch. 2).
    * Biased low by about {@code (Kxy-Ky)/(2N ln 2)} bits.
    *
    * @throws IllegalArgumentException if either is empty or their lengths differ
@@ -127,7 +127,7 @@ public final class Discrete {
 
   /**
    * Kullback–Leibler divergence {@code KL(p||q) = Σ p_i log2(p_i/q_i)} &ge; 0 (Cover &amp; Thomas,
-   * eq. 2.26). {@code +∞} when the support of p is not inside the support of q (some {@code q_i = 0}
+   * ch. 2). {@code +∞} when the support of p is not inside the support of q (some {@code q_i = 0}
    * with {@code p_i > 0}); terms with {@code p_i = 0} are 0. Not symmetric.
    *
    * @throws IllegalArgumentException if either is not a probability vector or their lengths differ
@@ -165,7 +165,7 @@ public final class Discrete {
 
   /**
    * Plug-in mutual information {@code I(X;Y) = H(X) + H(Y) - H(X,Y)} of paired labels (Cover &amp;
-   * Thomas, eq. 2.45). Biased high by about {@code (Kx-1)(Ky-1)/(2N ln 2)} bits, so independent
+   * Thomas, ch. 2). Biased high by about {@code (Kx-1)(Ky-1)/(2N ln 2)} bits, so independent
    * variables give a small positive value; clamped at 0.
    *
    * @throws IllegalArgumentException if either is empty or their lengths differ
@@ -211,7 +211,7 @@ public final class Discrete {
 
   /**
    * Plug-in conditional mutual information {@code I(X;Y|Z) = H(X,Z) + H(Y,Z) - H(X,Y,Z) - H(Z)}
-   * (Cover &amp; Thomas, eq. 2.60). Biased high by about {@code Kz(Kx-1)(Ky-1)/(2N ln 2)} bits;
+   * (Cover &amp; Thomas, ch. 2). Biased high by about {@code Kz(Kx-1)(Ky-1)/(2N ln 2)} bits;
    * clamped at 0.
    *
    * @throws IllegalArgumentException if any is empty or their lengths differ

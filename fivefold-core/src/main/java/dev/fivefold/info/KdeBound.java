@@ -30,8 +30,8 @@ public final class KdeBound {
   private KdeBound() {}
 
   /**
-   * Upper bound on {@code I(X;T)} (pairwise KL form, Kolchinsky &amp; Tracey eq. 9; Saxe et al.
-   * eq. 2) for activations {@code h [n, d]} and noise variance σ².
+   * Upper bound on {@code I(X;T)} (pairwise KL form of Kolchinsky &amp; Tracey; the estimator of Saxe et
+   * al.) for activations {@code h [n, d]} and noise variance σ².
    *
    * @throws IllegalArgumentException on empty, ragged or non-finite activations, or a noise variance
    *     that is not finite and &gt; 0
@@ -43,8 +43,8 @@ public final class KdeBound {
   }
 
   /**
-   * Lower bound on {@code I(X;T)} (pairwise Bhattacharyya form, Kolchinsky &amp; Tracey eq. 10 with
-   * α = ½: Gaussian components of equal covariance are at Bhattacharyya distance {@code ||Δ||² /
+   * Lower bound on {@code I(X;T)} (pairwise Chernoff-α form of Kolchinsky &amp; Tracey with
+   * α = ½, i.e. Bhattacharyya: Gaussian components of equal covariance are at Bhattacharyya distance {@code ||Δ||² /
    * (8σ²)}, and the constant terms cancel against {@code H(T|X)}).
    *
    * @throws IllegalArgumentException as for {@link #upper}
