@@ -76,8 +76,8 @@ final class TrainCommand extends Subcommand {
   @Option(names = "--warmup", paramLabel = "STEPS", defaultValue = "100", description = "Warm-up steps of the cosine schedule (default: ${DEFAULT-VALUE}).")
   long warmup;
 
-  @Option(names = "--optimizer", paramLabel = "NAME", description = "adam | adamw | sgd | momentum | nesterov "
-      + "(default: adam for images, adamw for gpt).")
+  @Option(names = "--optimizer", paramLabel = "NAME", description = "sgd, momentum, nesterov, adagrad, rmsprop, "
+      + "rmsprop_centered, adadelta, adam, amsgrad, adamw, adamax, nadam, lamb, lars, swats (default: adam for images, adamw for gpt).")
   String optimizer;
 
   @Option(names = "--max-steps", paramLabel = "N", defaultValue = "0", description = "Stop after N steps (0 = no limit).")
