@@ -66,10 +66,13 @@ public final class BitReader {
     int byteIdx = start + (int) (pos >>> 3);
     int shift = (int) (pos & 7);
     // gather 5 bytes (40 bits) >= shift + 32
-    long w = 0;
-    for (int i = 0; i < 5; i++) {
-      int b = byteIdx + i < end ? buf[byteIdx + i] & 0xFF : 0;
-      w = (w << 8) | b;
+    long w;
+    if (byteIdx + 5 <= end) {
+      w = (buf[byteIdx] & 0xFFL) << 32 | (buf[byteIdx + 1] & 0xFFL) << 24 | (buf[byteIdx + 2] & 0xFFL) << 16
+          | (buf[byteIdx + 3] & 0xFFL) << 8 | (buf[byteIdx + 4] & 0xFFL);
+    } else {
+      w = 0;
+      for (int i = 0; i < 5; i++) w = (w << 8) | (byteIdx + i < end ? buf[byteIdx + i] & 0xFF : 0);
     }
     return (w >>> (40 - shift - n)) & ((1L << n) - 1);
   }

@@ -29,7 +29,8 @@ final class CanonicalHuffman {
   private final int[] firstIndex;
   private final int[] countPerLength;
   private final int[] sorted;
-  private final int[] table; // (symbol << 5) | length for codes <= TABLE_BITS, else 0
+  private final int[] table; // (symbol << 5) | length for codes <= tableBits, else 0
+  private final int tableBits;
 
   private CanonicalHuffman(int[] lengths) {
     this.lengths = lengths;
@@ -58,6 +59,7 @@ final class CanonicalHuffman {
       codes[s] = firstCode[l] + (i - firstIndex[l]);
     }
     int tb = Math.min(TABLE_BITS, max);
+    tableBits = tb;
     table = new int[1 << tb];
     for (int s = 0; s < lengths.length; s++) {
       int l = lengths[s];
@@ -139,7 +141,7 @@ final class CanonicalHuffman {
 
   /** Decodes one symbol; a code of two or more symbols is complete, so this always succeeds. */
   int decode(BitReader r) {
-    int tb = Integer.numberOfTrailingZeros(table.length);
+    int tb = tableBits;
     int e = table[(int) r.peekBits(tb)];
     if (e != 0) {
       r.skipBits(e & 31);

@@ -75,8 +75,7 @@ public record RansCoder(int scaleBits, int streams) implements EntropyCoder {
     byte[] out = new byte[symbols.length / 2 + 4 * streams + 16];
     int n = 0;
     long xmaxUnit = (long) (L >>> bits) << 8;
-    for (int i = symbols.length - 1; i >= 0; i--) {
-      int j = i % streams;
+    for (int i = symbols.length - 1, j = i % streams; i >= 0; i--, j = j == 0 ? streams - 1 : j - 1) {
       int s = symbols[i];
       int f = freq[s];
       int xs = x[j];
@@ -86,7 +85,8 @@ public record RansCoder(int scaleBits, int streams) implements EntropyCoder {
         out[n++] = (byte) xs;
         xs >>>= 8;
       }
-      x[j] = ((xs / f) << bits) + (xs % f) + start[s];
+      int q = xs / f;
+      x[j] = (q << bits) + (xs - q * f) + start[s];
     }
     if (n + 4 * streams > out.length) out = Arrays.copyOf(out, n + 4 * streams);
     for (int j = streams - 1; j >= 0; j--) {

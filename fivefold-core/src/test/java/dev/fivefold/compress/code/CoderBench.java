@@ -25,7 +25,7 @@ public final class CoderBench {
   private static final int N = 266_610;
 
   public static void main(String[] args) throws Exception {
-    int runs = args.length > 0 ? Integer.parseInt(args[0]) : 7;
+    int runs = args.length > 0 ? Integer.parseInt(args[0]) : 20;
     List<EntropyCoder> coders = List.of(EntropyCoder.huffman(), EntropyCoder.staticArithmetic(),
         EntropyCoder.adaptiveArithmetic(), EntropyCoder.rans(), new RansCoder(15, 1));
     System.out.println("| data | coder | bits/symbol | entropy | overhead % | encode MB/s | decode MB/s |");
