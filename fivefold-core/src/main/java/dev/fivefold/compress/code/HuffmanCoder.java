@@ -49,22 +49,29 @@ public record HuffmanCoder(int maxCodeLength) implements EntropyCoder {
   public int[] decode(byte[] stream, int maxSymbols) {
     BitReader r = new BitReader(stream);
     StreamHeader h = StreamHeader.read(r, MAGIC, name(), maxSymbols);
-    int[] out = new int[h.count()];
-    if (h.count() == 0) return out;
+    if (h.count() == 0) return new int[0];
     int[] lengths = CountTable.read(r, h.alphabet(), MAX_LENGTH, name());
     CanonicalHuffman code = CanonicalHuffman.fromLengths(lengths, name());
     int used = 0, only = -1;
-    for (int s = 0; s < lengths.length; s++) if (lengths[s] > 0) { used++; only = s; }
+    for (int s = 0; s < lengths.length; s++) {
+      if (lengths[s] > 0) {
+        used++;
+        only = s;
+      }
+    }
     if (used == 0) {
       throw new BadInputException(name() + ": table has no used symbol for " + h.count() + " symbols");
     }
+    int[] out;
     if (used == 1) {
+      out = new int[h.count()];
       java.util.Arrays.fill(out, only); // one used symbol: no payload
       return out;
     }
-    if (h.count() > r.remaining()) {
+    if (h.count() > r.remaining()) { // every code has at least one bit
       throw new BadInputException(name() + ": symbol count (" + h.count() + ") exceeds payload bits (" + r.remaining() + ")");
     }
+    out = new int[h.count()];
     for (int i = 0; i < out.length; i++) out[i] = code.decode(r);
     return out;
   }
