@@ -1,0 +1,56 @@
+package dev.fivefold.compress.code;
+
+/**
+ * An order-0 entropy coder: symbols in {@code [0, alphabet)} to one self-contained byte stream
+ * (header, model table, payload) and back.
+ *
+ * <p>Stream layout, common to all coders: magic byte, {@code alphabet - 1} in 16 bits, Elias gamma
+ * of {@code count + 1} (see {@link BitWriter#writeGamma}), then the coder's table and payload.
+ *
+ * <p>Contract: {@code decode(encode(s, a))} equals {@code s} exactly for every {@code s} with
+ * symbols in {@code [0, a)}, {@code 1 <= a <= 65536}, including the empty sequence and a sequence of
+ * one repeated symbol. {@code encode} throws {@link IllegalArgumentException} for a symbol outside
+ * the alphabet. {@code decode} throws {@link dev.fivefold.io.BadInputException} for a corrupt,
+ * truncated or foreign stream and for a symbol count above {@code maxSymbols}; it never loops
+ * without consuming input and never allocates more than the limits allow.
+ *
+ * <p>Implementations are immutable and thread-safe.
+ */
+public interface EntropyCoder {
+  /** Default bound on the symbol count a decoder accepts: 2^27 symbols (a 512 MiB {@code int[]}). */
+  int DEFAULT_MAX_SYMBOLS = 1 << 27;
+
+  /** A short name for tables, e.g. {@code "rans"}. */
+  String name();
+
+  /** Encodes {@code symbols}, each in {@code [0, alphabet)}, {@code 1 <= alphabet <= 65536}. */
+  byte[] encode(int[] symbols, int alphabet);
+
+  /** Decodes a stream written by {@link #encode}, accepting at most {@code maxSymbols} symbols. */
+  int[] decode(byte[] stream, int maxSymbols);
+
+  /** {@link #decode(byte[], int)} with {@link #DEFAULT_MAX_SYMBOLS}. */
+  default int[] decode(byte[] stream) {
+    return decode(stream, DEFAULT_MAX_SYMBOLS);
+  }
+
+  /** Canonical Huffman with codes of at most 15 bits. */
+  static EntropyCoder huffman() {
+    return new HuffmanCoder(HuffmanCoder.DEFAULT_MAX_CODE_LENGTH);
+  }
+
+  /** Range coder over a static model normalised to 2^16. */
+  static EntropyCoder staticArithmetic() {
+    return new StaticArithmeticCoder(StaticArithmeticCoder.DEFAULT_SCALE_BITS);
+  }
+
+  /** Range coder over an adaptive model (increment 24, rescale at 2^16). */
+  static EntropyCoder adaptiveArithmetic() {
+    return new AdaptiveArithmeticCoder(AdaptiveArithmeticCoder.DEFAULT_INCREMENT, AdaptiveArithmeticCoder.DEFAULT_LIMIT);
+  }
+
+  /** rANS with a model normalised to 2^15 and 4 interleaved states. */
+  static EntropyCoder rans() {
+    return new RansCoder(RansCoder.DEFAULT_SCALE_BITS, RansCoder.DEFAULT_STREAMS);
+  }
+}

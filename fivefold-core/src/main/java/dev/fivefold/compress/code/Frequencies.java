@@ -1,0 +1,66 @@
+package dev.fivefold.compress.code;
+
+import java.util.PriorityQueue;
+
+/**
+ * Symbol counts and their normalisation to a total of {@code 2^scaleBits}, as static range and
+ * rANS coders need.
+ *
+ * <p>Normalisation keeps every used symbol at frequency {@code >= 1} and then minimises the coding
+ * cost {@code sum_s c_s * log2(T / f_s)} greedily: start from {@code f_s = max(1, round(c_s T / n))}
+ * and move one unit at a time where the cost changes least, {@code c_s * log2(f_s / (f_s - 1))} to
+ * take a unit away and {@code c_s * log2((f_s + 1) / f_s)} to give one (the cost is convex in
+ * each {@code f_s}, so greedy steps are optimal for the rounding residual; cf. Moffat and Turpin,
+ * "Compression and Coding Algorithms", 2002, section 6.4).
+ */
+final class Frequencies {
+  private Frequencies() {}
+
+  static long[] count(int[] symbols, int alphabet) {
+    long[] c = new long[alphabet];
+    for (int s : symbols) c[s]++;
+    return c;
+  }
+
+  static int used(long[] counts) {
+    int u = 0;
+    for (long c : counts) if (c > 0) u++;
+    return u;
+  }
+
+  /** Frequencies summing to {@code 2^scaleBits}; needs {@code 1 <= used <= 2^scaleBits}. */
+  static int[] normalize(long[] counts, int scaleBits) {
+    long total = 0;
+    for (long c : counts) total += c;
+    int n = counts.length;
+    int[] f = new int[n];
+    if (total == 0) return f;
+    long target = 1L << scaleBits;
+    long sum = 0;
+    for (int s = 0; s < n; s++) {
+      if (counts[s] == 0) continue;
+      f[s] = (int) Math.max(1, Math.round((double) counts[s] * target / total));
+      sum += f[s];
+    }
+    if (sum == target) return f;
+    boolean shrink = sum > target;
+    // cost of one step at symbol s; smaller is better
+    PriorityQueue<long[]> pq = new PriorityQueue<>((a, b) -> Double.compare(
+        Double.longBitsToDouble(a[0]), Double.longBitsToDouble(b[0])));
+    for (int s = 0; s < n; s++) {
+      if (counts[s] > 0 && (!shrink || f[s] > 1)) pq.add(new long[] {Double.doubleToLongBits(stepCost(counts[s], f[s], shrink)), s});
+    }
+    while (sum != target) {
+      long[] top = pq.poll();
+      int s = (int) top[1];
+      f[s] += shrink ? -1 : 1;
+      sum += shrink ? -1 : 1;
+      if (!shrink || f[s] > 1) pq.add(new long[] {Double.doubleToLongBits(stepCost(counts[s], f[s], shrink)), s});
+    }
+    return f;
+  }
+
+  private static double stepCost(long c, int f, boolean shrink) {
+    return shrink ? c * Math.log((double) f / (f - 1)) : -c * Math.log((double) (f + 1) / f);
+  }
+}

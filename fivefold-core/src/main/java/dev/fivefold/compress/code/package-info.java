@@ -1,0 +1,16 @@
+/**
+ * Order-0 entropy coders for symbol streams such as quantized weights: canonical length-limited
+ * Huffman, a 32-bit range (arithmetic) coder with static and adaptive models, and interleaved rANS.
+ *
+ * <p>Every coder implements {@link dev.fivefold.compress.code.EntropyCoder}: {@code encode(int[],
+ * alphabet)} returns one self-contained byte stream (header, table, payload) and {@code decode}
+ * returns the symbols. {@link dev.fivefold.compress.code.Entropy#bits} gives the Shannon bound an
+ * order-0 coder is measured against. Bits are MSB-first ({@link
+ * dev.fivefold.compress.code.BitWriter}, {@link dev.fivefold.compress.code.BitReader}).
+ *
+ * <p>Encoders throw {@link java.lang.IllegalArgumentException} for bad arguments (a symbol outside
+ * the alphabet); decoders throw {@link dev.fivefold.io.BadInputException} for any corrupt or
+ * truncated stream and bound every header field, so bad input never loops or allocates without
+ * limit.
+ */
+package dev.fivefold.compress.code;
