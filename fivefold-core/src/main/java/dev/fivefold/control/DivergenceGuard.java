@@ -11,17 +11,19 @@ import java.util.Map;
 /**
  * Detects a diverging step and restores the last good state, for {@link dev.fivefold.train.Trainer#guard}.
  *
- * <p>A loss is bad when it is NaN or infinite, or a spike: above {@code spikeFactor} × the median
- * of the last {@code window} accepted losses (checked once at least min(window, 10) are known).
+ * <p>A loss is bad when it is NaN or infinite, or a spike: above spikeFactor × median + spikeMargin,
+ * the median of the last {@code window} accepted losses (checked once at least min(window, 10) are
+ * known). The margin (in loss units) keeps ordinary batch noise from counting as a spike when the
+ * loss is near zero.
  * Every {@code snapshotEvery} accepted steps the trainer takes a snapshot — a copy of the
  * parameters, the optimizer's state (its buffers and step count) and the controller's state. On a
  * bad loss the trainer restores it, multiplies the learning rate by {@code lrCut} for the rest of
  * the run, tells its observers ({@code onRollback}; never silent) and continues with the next
  * batch. After {@code maxRollbacks} rollbacks it gives up with a DivergenceException.
- * Defaults: spike ×4 over a window of 50, snapshot every 25 steps, cut ×0.5, at most 20 rollbacks.
+ * Defaults: spike ×4 + 0.5 over a window of 50, snapshot every 25 steps, cut ×0.5, at most 20 rollbacks.
  */
 public final class DivergenceGuard {
-  private final double spikeFactor, lrCut;
+  private final double spikeFactor, spikeMargin, lrCut;
   private final int window, maxRollbacks;
   private final long snapshotEvery;
   private final double[] recent;
@@ -31,13 +33,15 @@ public final class DivergenceGuard {
   /** A copy of everything a rollback restores. */
   public record Snapshot(long step, float[][] params, Map<String, Tensor> optState, Map<String, String> optMeta, Map<String, String> controller) {}
 
-  public DivergenceGuard(double spikeFactor, int window, long snapshotEvery, double lrCut, int maxRollbacks) {
+  public DivergenceGuard(double spikeFactor, double spikeMargin, int window, long snapshotEvery, double lrCut, int maxRollbacks) {
     if (!(spikeFactor > 1)) throw new IllegalArgumentException("spike factor (" + spikeFactor + ") must be > 1");
+    if (!(spikeMargin >= 0) || Double.isInfinite(spikeMargin)) throw new IllegalArgumentException("spike margin (" + spikeMargin + ") must be finite and >= 0");
     if (window < 1) throw new IllegalArgumentException("window (" + window + ") must be >= 1");
     Schedules.checkSteps("snapshot every", snapshotEvery, 1);
     if (!(lrCut > 0 && lrCut < 1)) throw new IllegalArgumentException("learning-rate cut (" + lrCut + ") must be in (0, 1)");
     if (maxRollbacks < 1) throw new IllegalArgumentException("max rollbacks (" + maxRollbacks + ") must be >= 1");
     this.spikeFactor = spikeFactor;
+    this.spikeMargin = spikeMargin;
     this.window = window;
     this.snapshotEvery = snapshotEvery;
     this.lrCut = lrCut;
@@ -46,7 +50,7 @@ public final class DivergenceGuard {
   }
 
   public static DivergenceGuard defaults() {
-    return new DivergenceGuard(4, 50, 25, 0.5, 20);
+    return new DivergenceGuard(4, 0.5, 50, 25, 0.5, 20);
   }
 
   /** Null when {@code loss} is acceptable, else the reason ("loss is NaN", "spike: 9.1 > 4 × median 2.1"). */
@@ -57,7 +61,9 @@ public final class DivergenceGuard {
       double[] w = Arrays.copyOf(recent, n);
       Arrays.sort(w);
       double med = n % 2 == 1 ? w[n / 2] : 0.5 * (w[n / 2 - 1] + w[n / 2]);
-      if (loss > spikeFactor * med) return String.format("spike: loss %.4g > %.3g × median %.4g of the last %d", loss, spikeFactor, med, n);
+      if (loss > spikeFactor * med + spikeMargin) {
+        return String.format("spike: loss %.4g > %.3g × median %.4g + %.3g of the last %d", loss, spikeFactor, med, spikeMargin, n);
+      }
     }
     return null;
   }
