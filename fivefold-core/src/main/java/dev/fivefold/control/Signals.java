@@ -8,7 +8,7 @@ package dev.fivefold.control;
  *
  * @param loss          the last training loss (nats)
  * @param smoothedLoss  bias-corrected exponential moving average of the loss, β = 0.98
- * @param gradNorm      global gradient norm ‖∇θ‖₂ over all parameters, before any clipping
+ * @param gradNorm      global gradient norm ‖∇θ‖₂ over all parameters, after the trainer's clip if any
  * @param updateRatio   global ‖Δθ‖₂ / ‖θ‖₂ of the last update (θ after it)
  * @param updateRatios  the same per parameter tensor, in the optimizer's parameter order
  * @param lr            the learning rate used by the last step
