@@ -1,13 +1,22 @@
 package dev.fivefold.control;
 
 /**
- * Learning-rate schedules.
+ * Open-loop learning-rate schedules: η as a function of the step t (0-based, the step about to be
+ * taken) and the progress p ∈ [0, 1]. Every argument is checked when the schedule is built; a bad
+ * one fails with a message naming it and its value. NaN arguments are rejected.
  * <ul>
  *   <li>{@link #constant}: η(t) = η.</li>
- *   <li>{@link #warmupCosine}: linear warm-up from 0 to η over w steps, then half a cosine from η
- *   down to η·floor at step T (Loshchilov &amp; Hutter 2017, SGDR without restarts; the GPT-2 /
- *   nanoGPT recipe): η(t) = η·(t+1)/w for t &lt; w; else η·(floor + (1-floor)·½(1 + cos(π·p))),
- *   p = min(1, (t-w)/(T-w)).</li>
+ *   <li>{@link #step}: η(t) = η·γ^⌊t/s⌋ (PyTorch StepLR).</li>
+ *   <li>{@link #multiStep}: η(t) = η·γ^(number of milestones ≤ t) (PyTorch MultiStepLR; He et al. 2016 divide by 10 at fixed epochs).</li>
+ *   <li>{@link #exponential}: η(t) = η·γ^t.</li>
+ *   <li>{@link #cosine}: η(t) = η_min + (η-η_min)·½(1 + cos(π·min(t,T)/T)) (Loshchilov &amp; Hutter 2017, SGDR without restarts).</li>
+ *   <li>{@link #warmup}: η(t) = η_after(w)·(t+1)/w for t &lt; w, then η_after(t-w) — linear warm-up joined to any schedule (Goyal et al. 2017).</li>
+ *   <li>{@link #noam}: η(t) = scale·d^-½·min((t+1)^-½, (t+1)·w^-1.5) (Vaswani et al. 2017, §5.3).</li>
+ *   <li>{@link #oneCycle}: cosine from η_max/div up to η_max over a fraction f of T steps, then cosine down to
+ *   η_max/(div·finalDiv) (Smith &amp; Topin 2018; PyTorch OneCycleLR's cos annealing).</li>
+ *   <li>{@link #triangular}: η(t) = lo + (hi-lo)·(1 - |x - 1|), x = (t mod 2s)/s — a triangle wave of
+ *   half-period s between lo and hi (Smith 2017, "Cyclical learning rates for training neural networks", triangular policy).</li>
+ *   <li>{@link #warmupCosine}: the GPT-2 / nanoGPT recipe over the run's progress (kept for the CLI).</li>
  * </ul>
  */
 public final class Schedules {
@@ -18,9 +27,100 @@ public final class Schedules {
     return (step, progress) -> lr;
   }
 
+  /** η·γ^⌊t/every⌋. */
+  public static Schedule step(double lr, long every, double gamma) {
+    check("learning rate", lr);
+    checkSteps("step size", every, 1);
+    checkGamma(gamma);
+    return (t, p) -> lr * Math.pow(gamma, (double) (t / every));
+  }
+
+  /** η·γ^k, k = number of milestones ≤ t; milestones strictly increasing and ≥ 1. */
+  public static Schedule multiStep(double lr, long[] milestones, double gamma) {
+    check("learning rate", lr);
+    checkGamma(gamma);
+    long[] m = milestones.clone();
+    for (int i = 0; i < m.length; i++) {
+      if (m[i] < 1 || (i > 0 && m[i] <= m[i - 1])) {
+        throw new IllegalArgumentException("milestones[" + i + "] (" + m[i] + ") must be >= 1 and greater than the one before");
+      }
+    }
+    return (t, p) -> {
+      int k = 0;
+      while (k < m.length && m[k] <= t) k++;
+      return lr * Math.pow(gamma, k);
+    };
+  }
+
+  /** η·γ^t. */
+  public static Schedule exponential(double lr, double gamma) {
+    check("learning rate", lr);
+    checkGamma(gamma);
+    return (t, p) -> lr * Math.pow(gamma, t);
+  }
+
+  /** η_min + (η-η_min)·½(1+cos(π·min(t,T)/T)); constant η_min after T. */
+  public static Schedule cosine(double lr, long totalSteps, double minLr) {
+    check("learning rate", lr);
+    checkSteps("total steps", totalSteps, 1);
+    if (!(minLr >= 0 && minLr <= lr)) throw new IllegalArgumentException("min learning rate (" + minLr + ") must be in [0, " + lr + "]");
+    return (t, p) -> minLr + (lr - minLr) * 0.5 * (1 + Math.cos(Math.PI * Math.min(t, totalSteps) / totalSteps));
+  }
+
+  /**
+   * Linear warm-up over {@code warmup} steps to the value {@code after} has at its step 0, then
+   * {@code after} shifted by the warm-up: η(t) = after(0)·(t+1)/w for t &lt; w, after(t-w) otherwise.
+   * The progress is passed through unchanged.
+   */
+  public static Schedule warmup(long warmup, Schedule after) {
+    checkSteps("warmup", warmup, 0);
+    if (after == null) throw new IllegalArgumentException("schedule after warm-up (null) must be given");
+    return (t, p) -> t < warmup ? after.at(0, p) * (t + 1) / warmup : after.at(t - warmup, p);
+  }
+
+  /** scale·d^-½·min((t+1)^-½, (t+1)·w^-1.5); peaks at t+1 = w with scale·(d·w)^-½. */
+  public static Schedule noam(int modelDim, long warmup, double scale) {
+    if (modelDim < 1) throw new IllegalArgumentException("model dimension (" + modelDim + ") must be >= 1");
+    checkSteps("warmup", warmup, 1);
+    check("scale", scale);
+    return (t, p) -> {
+      double s = t + 1;
+      return scale / Math.sqrt(modelDim) * Math.min(1 / Math.sqrt(s), s * Math.pow(warmup, -1.5));
+    };
+  }
+
+  /**
+   * One-cycle: from η_max/div (t = 0) up to η_max at t = u = round(f·T) by a cosine, then down to
+   * η_max/(div·finalDiv) at t = T (clamped after). Defaults in PyTorch: f = 0.3, div = 25, finalDiv = 1e4.
+   */
+  public static Schedule oneCycle(double maxLr, long totalSteps, double pctStart, double div, double finalDiv) {
+    check("max learning rate", maxLr);
+    checkSteps("total steps", totalSteps, 2);
+    if (!(pctStart > 0 && pctStart < 1)) throw new IllegalArgumentException("pct start (" + pctStart + ") must be in (0, 1)");
+    if (!(div >= 1) || Double.isInfinite(div)) throw new IllegalArgumentException("div factor (" + div + ") must be >= 1");
+    if (!(finalDiv >= 1) || Double.isInfinite(finalDiv)) throw new IllegalArgumentException("final div factor (" + finalDiv + ") must be >= 1");
+    double lo = maxLr / div, end = lo / finalDiv;
+    long up = Math.max(1, Math.min(totalSteps - 1, Math.round(pctStart * totalSteps)));
+    return (t, p) -> {
+      if (t <= up) return cos(lo, maxLr, t / (double) up);
+      return cos(maxLr, end, Math.min(1.0, (t - up) / (double) (totalSteps - up)));
+    };
+  }
+
+  /** Triangular cyclical rate: from lo up to hi over {@code halfPeriod} steps, back down over as many, repeated. */
+  public static Schedule triangular(double lo, double hi, long halfPeriod) {
+    check("base learning rate", lo);
+    if (!(hi >= lo) || Double.isInfinite(hi)) throw new IllegalArgumentException("max learning rate (" + hi + ") must be finite and >= base (" + lo + ")");
+    checkSteps("half period", halfPeriod, 1);
+    return (t, p) -> {
+      double x = (t % (2 * halfPeriod)) / (double) halfPeriod; // [0, 2)
+      return lo + (hi - lo) * (1 - Math.abs(x - 1));
+    };
+  }
+
   public static Schedule warmupCosine(double peak, long warmup, double floor) {
     check("peak learning rate", peak);
-    if (warmup < 0) throw new IllegalArgumentException("warmup (" + warmup + ") must be >= 0");
+    checkSteps("warmup", warmup, 0);
     if (!(floor >= 0 && floor <= 1)) throw new IllegalArgumentException("floor (" + floor + ") must be in [0, 1]");
     return (step, progress) -> {
       if (step < warmup) return peak * (step + 1) / warmup;
@@ -38,7 +138,20 @@ public final class Schedules {
     };
   }
 
+  /** Cosine interpolation from a (x = 0) to b (x = 1). */
+  static double cos(double a, double b, double x) {
+    return b + (a - b) * 0.5 * (1 + Math.cos(Math.PI * x));
+  }
+
   static void check(String what, double v) {
     if (!(v > 0) || Double.isInfinite(v)) throw new IllegalArgumentException(what + " (" + v + ") must be > 0");
+  }
+
+  static void checkSteps(String what, long v, long min) {
+    if (v < min) throw new IllegalArgumentException(what + " (" + v + ") must be >= " + min);
+  }
+
+  static void checkGamma(double g) {
+    if (!(g > 0 && g <= 1)) throw new IllegalArgumentException("gamma (" + g + ") must be in (0, 1]");
   }
 }

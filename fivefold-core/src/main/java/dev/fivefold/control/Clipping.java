@@ -1,0 +1,80 @@
+package dev.fivefold.control;
+
+import dev.fivefold.nn.Parameter;
+import dev.fivefold.optim.GradientTransform;
+import dev.fivefold.optim.OptState;
+import java.util.List;
+
+/**
+ * Gradient clipping as {@link GradientTransform}s: put one first in a chain, or give it to
+ * {@link dev.fivefold.train.Trainer#clip}. Each rewrites the updates u in place; NaN entries stay
+ * NaN (the divergence guard, not the clip, handles them).
+ * <ul>
+ *   <li>{@link #byGlobalNorm}: u ← u·min(1, c/‖u‖₂), the norm over all parameters (Pascanu et al. 2013;
+ *   torch.nn.utils.clip_grad_norm_).</li>
+ *   <li>{@link #byValue}: uⱼ ← clamp(uⱼ, -c, c).</li>
+ *   <li>{@link #adaptive}: unit-wise AGC (Brock et al. 2021, "High-performance large-scale image
+ *   recognition without normalization", §4.1): for each unit i (a slice along the first dimension;
+ *   a rank-1 tensor is one unit), if ‖Gᵢ‖/max(‖Wᵢ‖, ε) &gt; λ then Gᵢ ← λ·max(‖Wᵢ‖, ε)/‖Gᵢ‖·Gᵢ.
+ *   Defaults in the paper: λ = 0.01 at batch 4096 (up to 0.16 at smaller batches), ε = 1e-3.</li>
+ * </ul>
+ */
+public final class Clipping {
+  private Clipping() {}
+
+  public static GradientTransform byGlobalNorm(double maxNorm) {
+    Schedules.check("max norm", maxNorm);
+    return stateless((u, ps) -> {
+      double n = Hessian.norm(u);
+      if (n > maxNorm) for (float[] x : u) for (int j = 0; j < x.length; j++) x[j] *= (float) (maxNorm / n);
+    });
+  }
+
+  public static GradientTransform byValue(double max) {
+    Schedules.check("max value", max);
+    float c = (float) max;
+    return stateless((u, ps) -> {
+      for (float[] x : u) for (int j = 0; j < x.length; j++) x[j] = Math.max(-c, Math.min(c, x[j]));
+    });
+  }
+
+  public static GradientTransform adaptive(double clip, double eps) {
+    Schedules.check("clip factor", clip);
+    Schedules.check("eps", eps);
+    return stateless((u, ps) -> {
+      for (int i = 0; i < u.length; i++) {
+        float[] g = u[i], w = ps.get(i).value().data();
+        int units = ps.get(i).value().rank() >= 2 ? ps.get(i).value().dim(0) : 1;
+        int len = g.length / units;
+        for (int k = 0; k < units; k++) {
+          double gn = 0, wn = 0;
+          for (int j = k * len; j < (k + 1) * len; j++) {
+            gn += (double) g[j] * g[j];
+            wn += (double) w[j] * w[j];
+          }
+          double maxG = clip * Math.max(Math.sqrt(wn), eps);
+          gn = Math.sqrt(gn);
+          if (gn > maxG) for (int j = k * len; j < (k + 1) * len; j++) g[j] *= (float) (maxG / gn);
+        }
+      }
+    });
+  }
+
+  interface Rule {
+    void apply(float[][] u, List<Parameter> ps);
+  }
+
+  static GradientTransform stateless(Rule r) {
+    return new GradientTransform() {
+      @Override
+      public OptState init(List<Parameter> params) {
+        return new OptState();
+      }
+
+      @Override
+      public void update(float[][] updates, OptState state, List<Parameter> params) {
+        r.apply(updates, params);
+      }
+    };
+  }
+}

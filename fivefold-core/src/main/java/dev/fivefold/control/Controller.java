@@ -1,0 +1,50 @@
+package dev.fivefold.control;
+
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A closed-loop learning-rate controller: before every step the trainer passes the
+ * {@link Signals} of the last step and sets the learning rate to {@link #next}. Open-loop
+ * schedules are controllers that only read the clock ({@link #open}). A controller measures
+ * nothing it does not ask for in {@link #needs()}: the trainer computes the gradient norm, the
+ * update-to-weight ratios and the gradient oracle only then.
+ *
+ * <p>Controllers with state save it as strings ({@link #saveState}) so a checkpoint or a
+ * divergence rollback restores it exactly.
+ */
+public interface Controller {
+  /** Sensors a controller may ask the trainer for. */
+  enum Need { GRAD_NORM, UPDATE_RATIO, ORACLE }
+
+  /** The learning rate for step {@code s.step()}; finite and ≥ 0. */
+  double next(Signals s);
+
+  default Set<Need> needs() {
+    return Set.of();
+  }
+
+  default Map<String, String> saveState() {
+    return Map.of();
+  }
+
+  /** Restores {@link #saveState}; {@code source} names where it came from for errors. */
+  default void loadState(Map<String, String> state, String source) {}
+
+  /** The schedule as a controller: η = schedule.at(step, progress). */
+  static Controller open(Schedule schedule) {
+    if (schedule == null) throw new IllegalArgumentException("schedule (null) must be given");
+    return s -> schedule.at(s.step(), s.progress());
+  }
+
+  /** Reads a double saved under {@code key}, failing with the key and source named. */
+  static double read(Map<String, String> st, String key, String source) {
+    String v = st.get(key);
+    if (v == null) throw new IllegalArgumentException(source + ": controller state '" + key + "' missing");
+    try {
+      return Double.parseDouble(v);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(source + ": controller state '" + key + "' (" + v + ") is not a number", e);
+    }
+  }
+}

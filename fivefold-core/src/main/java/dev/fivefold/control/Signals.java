@@ -1,0 +1,27 @@
+package dev.fivefold.control;
+
+/**
+ * What a {@link Controller} sees before a step: {@code step} steps are done (so this is the
+ * 0-based index of the step about to be taken), {@code progress} ∈ [0, 1] as for a {@link Schedule},
+ * and the sensors of the last step taken. Sensors not measured (no step yet, or not asked for in
+ * {@link Controller#needs()}) are NaN, {@code updateRatios} is then empty and {@code oracle} null.
+ *
+ * @param loss          the last training loss (nats)
+ * @param smoothedLoss  bias-corrected exponential moving average of the loss, β = 0.98
+ * @param gradNorm      global gradient norm ‖∇θ‖₂ over all parameters, after the trainer's clip if any
+ * @param updateRatio   global ‖Δθ‖₂ / ‖θ‖₂ of the last update (θ after it)
+ * @param updateRatios  the same per parameter tensor, in the optimizer's parameter order
+ * @param lr            the learning rate used by the last step
+ * @param oracle        gradients on the last batch at perturbed parameters (for curvature)
+ */
+public record Signals(long step, double progress, double loss, double smoothedLoss, double gradNorm,
+    double updateRatio, double[] updateRatios, double lr, GradientOracle oracle) {
+  public Signals {
+    if (updateRatios == null) updateRatios = new double[0];
+  }
+
+  /** Signals with only the clock and the learning rate known. */
+  public static Signals start(long step, double progress, double lr) {
+    return new Signals(step, progress, Double.NaN, Double.NaN, Double.NaN, Double.NaN, new double[0], lr, null);
+  }
+}

@@ -1,0 +1,130 @@
+package dev.fivefold.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fivefold.train.Trainer;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Closed-loop controllers: plateau, PID, stability cap; their state round trips. */
+class ControllersTest {
+  static Signals loss(long step, double smoothed) {
+    return new Signals(step, 0, smoothed, smoothed, Double.NaN, Double.NaN, null, 0, null);
+  }
+
+  static Signals ratio(long step, double r) {
+    return new Signals(step, 0, 1, 1, Double.NaN, r, null, 0, null);
+  }
+
+  @Test
+  void plateauReducesAfterPatienceAndWarmup() {
+    ReduceOnPlateau p = new ReduceOnPlateau(1.0, 10, 5, 0.5, 0.01, 3, 0.1);
+    assertEquals(0.1, p.next(loss(0, Double.NaN)), 1e-12);
+    assertEquals(0.5, p.next(loss(4, 9)), 1e-12); // warm-up ignores the loss
+    long t = 10;
+    assertEquals(1.0, p.next(loss(t++, 2.0)), 0);
+    assertEquals(1.0, p.next(loss(t++, 1.0)), 0); // best = 1
+    for (int i = 0; i < 5; i++) assertEquals(1.0, p.next(loss(t++, 0.995)), 0); // within threshold: 5 bad steps = patience
+    assertEquals(0.5, p.next(loss(t++, 0.995)), 0); // the 6th bad step reduces
+    for (int i = 0; i < 3 + 5; i++) assertEquals(0.5, p.next(loss(t++, 0.995)), 0); // cooldown then patience again
+    assertEquals(0.25, p.next(loss(t++, 0.995)), 0);
+    for (int i = 0; i < 100; i++) p.next(loss(t++, 0.995));
+    assertEquals(0.1, p.next(loss(t++, 0.995)), 0); // floored at min lr
+    assertTrue(p.reductions() >= 3);
+  }
+
+  @Test
+  void pidHoldsASimulatedPlantAtTheSetPointWithinLimits() {
+    // plant: r = 0.01·η (so η* = 0.1 for r* = 1e-3)
+    PidController pid = PidController.updateRatio(1e-3, 1.0);
+    double lr = pid.next(Signals.start(0, 0, 1.0));
+    for (int t = 1; t < 400; t++) lr = pid.next(ratio(t, 0.01 * lr));
+    assertEquals(0.1, lr, 0.005);
+    // unreachable set-point: η saturates at its max and the integral does not wind up past the limit
+    PidController sat = new PidController("update_ratio", 1e-3, 1.0, 0.1, 0.05, 0, 1e-2, 2.0, 3.0, 0.9);
+    for (int t = 1; t < 1000; t++) lr = sat.next(ratio(t, 1e-6 * lr));
+    assertEquals(2.0, lr, 0);
+    double windup = sat.integral();
+    assertTrue(windup <= 3.0 / 0.05 + 1e-9, "integral " + windup);
+    // once the plant can reach it again, the output leaves the limit within a few steps
+    int steps = 0;
+    while (lr >= 2.0 && steps < 50) {
+      lr = sat.next(ratio(1000 + steps, 0.1 * lr));
+      steps++;
+    }
+    assertTrue(steps < 20, "recovered after " + steps + " steps");
+  }
+
+  @Test
+  void pidDrivesTheUpdateRatioOfAnMlpToTheSetPoint() {
+    PidController pid = PidController.updateRatio(1e-3, 1e-2);
+    Trainer t = Runs.adam(1e-2, 8).controller(pid);
+    t.fit();
+    double m = pid.measured();
+    assertTrue(m > 0.7e-3 && m < 1.4e-3, "update ratio " + m + " lr " + t.optimizer().learningRate().get());
+    System.out.println("pid: update ratio " + m + " at lr " + t.optimizer().learningRate().get() + ", eval " + t.lastEval());
+  }
+
+  @Test
+  void unmeasurableSetPointsFailAtConstruction() {
+    var e = assertThrows(IllegalArgumentException.class, () -> PidController.updateRatio(0, 1e-3));
+    assertTrue(e.getMessage().contains("set-point of update_ratio (0.0)"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> new PidController("grad_snr", 1, 1e-3, 0.1, 0.05, 0, 1e-5, 1, 1, 0.9));
+    assertTrue(e.getMessage().contains("signal (grad_snr) cannot be measured"), e.getMessage());
+  }
+
+  @Test
+  void powerIterationFindsLambdaMaxOfAQuadratic() {
+    // L = ½ Σ i·θᵢ², θ ∈ R¹⁰, ∇L = diag(1..10)(θ + δ) at θ = 1: λmax = 10
+    GradientOracle q = quadratic(new float[10]);
+    assertEquals(10.0, Hessian.lambdaMax(q, 100, 1e-3, 1), 1e-3);
+  }
+
+  @Test
+  void stabilityCapKeepsGradientDescentBelowTwoOverLambda() {
+    float[] theta = new float[10];
+    java.util.Arrays.fill(theta, 1f);
+    GradientOracle q = quadratic(theta);
+    StabilityCap cap = new StabilityCap(Controller.open(Schedules.constant(0.5)), 10, 50, 1e-3, 0.9, 2);
+    for (long t = 0; t < 100; t++) {
+      double lr = cap.next(new Signals(t, 0, 1, 1, Double.NaN, Double.NaN, null, 0, t == 0 ? null : q));
+      if (t > 0) assertTrue(lr < 2 / 10.0, "lr " + lr + " at step " + t);
+      float[] g = q.gradient(new float[][] {new float[10]})[0];
+      for (int i = 0; i < 10; i++) theta[i] -= (float) (lr * g[i]);
+    }
+    assertEquals(10.0, cap.lambdaMax(), 1e-2);
+    assertEquals(0.18, cap.cap(), 1e-3);
+    for (float x : theta) assertTrue(Math.abs(x) < 1e-3, "θ " + x); // converged; at η = 0.5 it would have exploded
+  }
+
+  @Test
+  void stateRoundTrips() {
+    ReduceOnPlateau a = new ReduceOnPlateau(1.0, 0, 2, 0.5, 0, 0, 0.01), b = new ReduceOnPlateau(1.0, 0, 2, 0.5, 0, 0, 0.01);
+    for (int t = 1; t < 6; t++) a.next(loss(t, 1.0));
+    Map<String, String> st = a.saveState();
+    b.loadState(st, "test");
+    for (int t = 6; t < 20; t++) assertEquals(a.next(loss(t, 1.0)), b.next(loss(t, 1.0)), 0);
+    PidController p = PidController.updateRatio(1e-3, 1.0), q = PidController.updateRatio(1e-3, 1.0);
+    for (int t = 1; t < 30; t++) p.next(ratio(t, 0.02));
+    q.loadState(p.saveState(), "test");
+    for (int t = 30; t < 40; t++) assertEquals(p.next(ratio(t, 0.01)), q.next(ratio(t, 0.01)), 0);
+    var e = assertThrows(IllegalArgumentException.class, () -> q.loadState(Map.of(), "ckpt.safetensors"));
+    assertTrue(e.getMessage().contains("ckpt.safetensors: controller state 'pid.integral' missing"), e.getMessage());
+  }
+
+  static GradientOracle quadratic(float[] theta) {
+    float[][] out = {new float[theta.length]};
+    return new GradientOracle() {
+      public int[] sizes() {
+        return new int[] {theta.length};
+      }
+
+      public float[][] gradient(float[][] d) {
+        for (int i = 0; i < theta.length; i++) out[0][i] = (i + 1) * (theta[i] + d[0][i]);
+        return out;
+      }
+    };
+  }
+}
