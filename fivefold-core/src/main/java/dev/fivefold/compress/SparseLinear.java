@@ -2,17 +2,22 @@ package dev.fivefold.compress;
 
 import dev.fivefold.tensor.Tensor;
 import dev.fivefold.tensor.kernel.Parallel;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Inference for a pruned Linear without densifying: W [out, in] in CSR by output row (row
  * pointers, column indices, values), y [B, out] = x [B, in] · W_sparseᵀ + b.
  *
- * <p>Kernel: x is transposed once to xᵀ [in, B] so that each non-zero (o, c, v) does a contiguous
- * axpy yᵀ[o, :] += v · xᵀ[c, :] over the batch; rows are split across threads (each row of yᵀ is
- * written by one thread, in a fixed order, so the result does not depend on the thread count).
+ * <p>Kernel: x is transposed once to xᵀ [in, B]; for each output row o and each vector-width chunk
+ * of the batch, an accumulator (starting at b_o) takes one fused multiply-add per non-zero (o, c, v),
+ * acc += v · xᵀ[c, chunk], in column order, and is stored to yᵀ[o, chunk]. Rows are split across
+ * threads; each element is one fixed fma chain, so the result does not depend on the thread count.
  * Work is nnz · B multiply-adds against out · in · B for the dense SGEMM.
  */
 public final class SparseLinear {
+  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  private static final int L = S.length();
   private final int in, out;
   private final int[] rowPtr, cols;
   private final float[] values, bias;
@@ -81,13 +86,18 @@ public final class SparseLinear {
     int grain = (int) Math.max(1, Math.min(out, (1L << 16) * out / Math.max(1, work)));
     Parallel.forRange(0, out, grain, (lo, hi) -> {
       for (int o = lo; o < hi; o++) {
-        int yo = o * b;
+        int yo = o * b, k0 = rowPtr[o], k1 = rowPtr[o + 1];
         float bo = bias == null ? 0f : bias[o];
-        for (int r = 0; r < b; r++) yt[yo + r] = bo;
-        for (int k = rowPtr[o]; k < rowPtr[o + 1]; k++) {
-          float v = values[k];
-          int xo = cols[k] * b;
-          for (int r = 0; r < b; r++) yt[yo + r] += v * xt[xo + r];
+        int r = 0;
+        for (; r + L <= b; r += L) { // one vector of the batch kept in a register across the row
+          FloatVector acc = FloatVector.broadcast(S, bo);
+          for (int k = k0; k < k1; k++) acc = FloatVector.fromArray(S, xt, cols[k] * b + r).fma(FloatVector.broadcast(S, values[k]), acc);
+          acc.intoArray(yt, yo + r);
+        }
+        for (; r < b; r++) {
+          float acc = bo;
+          for (int k = k0; k < k1; k++) acc = Math.fma(values[k], xt[cols[k] * b + r], acc);
+          yt[yo + r] = acc;
         }
       }
     });
