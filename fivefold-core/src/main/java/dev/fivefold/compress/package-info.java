@@ -1,5 +1,22 @@
 /**
  * Model compression: pruning, quantization and weight sharing, sparse storage, distillation and
  * the model archive. {@link dev.fivefold.compress.QuantizedTensor} is the unit between them.
+ *
+ * <ul>
+ *   <li>Pruning (Han et al. 2015/2016): {@link dev.fivefold.compress.Masks} (keep-masks per
+ *       parameter, held during fine-tuning by masked gradients plus re-applying after each step),
+ *       {@link dev.fivefold.compress.Pruner} (per-layer quality·std, per-layer and global
+ *       sparsity; prepare → step → squash), {@link dev.fivefold.compress.SparsitySchedule} (Zhu
+ *       &amp; Gupta's cubic ramp) driving {@link dev.fivefold.compress.GradualPruning},
+ *       {@link dev.fivefold.compress.StructuredPruning} (neurons and conv filters by L1 norm),
+ *       {@link dev.fivefold.compress.LotteryTicket} (IMP with rewinding, Frankle &amp; Carbin 2019).
+ *   <li>Quantization: {@link dev.fivefold.compress.WeightSharing} / {@link dev.fivefold.compress.SharedWeights}
+ *       (k-means with linear init, centroid fine-tuning), {@link dev.fivefold.compress.AffineQuantized}
+ *       (int8/int4, per tensor or channel), {@link dev.fivefold.compress.QuantAwareTraining}
+ *       (straight-through estimator, keeps masks).
+ *   <li>Storage and inference: {@link dev.fivefold.compress.RelativeIndex} (relative indices with
+ *       filler entries), {@link dev.fivefold.compress.SparseLinear} (CSR kernel).
+ *   <li>{@link dev.fivefold.compress.Distillation} (Hinton et al. 2015).
+ * </ul>
  */
 package dev.fivefold.compress;

@@ -1,0 +1,90 @@
+package dev.fivefold.compress;
+
+import dev.fivefold.tensor.Tensor;
+
+/**
+ * Uniform affine quantization (Jacob et al., "Quantization and Training of Neural Networks for
+ * Efficient Integer-Arithmetic-Only Inference", CVPR 2018, §2.1): x ≈ (q − z)·s with q an unsigned
+ * {@code bits}-bit integer in [0, 2^bits − 1], per tensor or per channel (axis 0: output rows of a
+ * Linear, filters of a conv).
+ *
+ * <p>The range [min(x, 0), max(x, 0)] always contains 0, and z is an integer, so 0 (a pruned
+ * weight) is exactly representable: the sparsity mask survives quantization. Within the range the
+ * round-trip error is at most s/2 (plus float rounding). A constant-zero channel gets s = 1, z = 0.
+ *
+ * @param shape dense shape
+ * @param bits 2..16 (8 = int8, 4 = int4)
+ * @param perChannel scale/zero point per slice of axis 0 when true, else one pair
+ * @param scale s per channel (length 1 when per tensor)
+ * @param zeroPoint z per channel
+ * @param q quantized values, row-major
+ */
+public record AffineQuantized(int[] shape, int bits, boolean perChannel, float[] scale, int[] zeroPoint, int[] q) {
+  public AffineQuantized {
+    if (bits < 2 || bits > 16) throw new IllegalArgumentException("bits (" + bits + ") must be in 2..16");
+    if (scale.length != zeroPoint.length) throw new IllegalArgumentException("scale (" + scale.length + ") and zeroPoint (" + zeroPoint.length + ") lengths differ");
+  }
+
+  /** Quantizes {@code x} with {@code bits} bits, per tensor or per channel along axis 0. */
+  public static AffineQuantized quantize(Tensor x, int bits, boolean perChannel) {
+    if (bits < 2 || bits > 16) throw new IllegalArgumentException("bits (" + bits + ") must be in 2..16");
+    int channels = perChannel ? x.dim(0) : 1, per = x.size() / channels;
+    int qmax = (1 << bits) - 1;
+    float[] s = new float[channels];
+    int[] z = new int[channels];
+    int[] q = new int[x.size()];
+    float[] d = x.data();
+    for (int ch = 0; ch < channels; ch++) {
+      float lo = 0f, hi = 0f;
+      for (int i = ch * per; i < (ch + 1) * per; i++) {
+        lo = Math.min(lo, d[i]);
+        hi = Math.max(hi, d[i]);
+      }
+      float sc = hi > lo ? (hi - lo) / qmax : 1f;
+      int zp = Math.clamp(Math.round(-lo / sc), 0, qmax);
+      s[ch] = sc;
+      z[ch] = zp;
+      for (int i = ch * per; i < (ch + 1) * per; i++) q[i] = Math.clamp(Math.round(d[i] / sc) + zp, 0, qmax);
+    }
+    int[] shape = new int[x.rank()];
+    for (int i = 0; i < shape.length; i++) shape[i] = x.dim(i);
+    return new AffineQuantized(shape, bits, perChannel, s, z, q);
+  }
+
+  /** (q − z)·s as a dense tensor. */
+  public Tensor dequantize() {
+    float[] out = new float[q.length];
+    int per = q.length / scale.length;
+    for (int i = 0; i < q.length; i++) {
+      int ch = i / per;
+      out[i] = (q[i] - zeroPoint[ch]) * scale[ch];
+    }
+    return Tensor.of(out, shape);
+  }
+
+  /** x ← dequantize(quantize(x)) in place (fake quantization). */
+  public static void fakeQuantize(Tensor x, int bits, boolean perChannel) {
+    Tensor d = quantize(x, bits, perChannel).dequantize();
+    System.arraycopy(d.data(), 0, x.data(), 0, x.size());
+  }
+
+  /**
+   * A per-tensor result as the archive's unit: codebook (q − z)·s for all 2^bits codes, the
+   * positions where q ≠ z (non-zero values) and their codes.
+   */
+  public QuantizedTensor toQuantized(String name) {
+    if (perChannel) throw new UnsupportedOperationException(name + ": per-channel results have one codebook per channel");
+    float[] book = new float[1 << bits];
+    for (int c = 0; c < book.length; c++) book[c] = (c - zeroPoint[0]) * scale[0];
+    int n = 0;
+    for (int v : q) if (v != zeroPoint[0]) n++;
+    int[] pos = new int[n], codes = new int[n];
+    for (int i = 0, j = 0; i < q.length; i++) {
+      if (q[i] != zeroPoint[0]) {
+        pos[j] = i;
+        codes[j++] = q[i];
+      }
+    }
+    return new QuantizedTensor(name, shape.clone(), bits, book, pos, codes);
+  }
+}

@@ -1,0 +1,63 @@
+package dev.fivefold.compress;
+
+import dev.fivefold.autodiff.F;
+import dev.fivefold.autodiff.Var;
+import dev.fivefold.tensor.Tensor;
+
+/**
+ * Knowledge distillation (Hinton, Vinyals &amp; Dean, "Distilling the Knowledge in a Neural
+ * Network", 2015, §2):
+ * <pre>
+ *   L = α · T² · (1/N) Σ_n Σ_c −softmax(t_n / T)_c · log softmax(s_n / T)_c  +  (1 − α) · CE(s, y)
+ * </pre>
+ * with student logits s [N, C] (differentiable), teacher logits t [N, C] (constant) and labels y.
+ * The T² keeps the soft term's gradient magnitude independent of T (§2.1). The soft term is a
+ * cross-entropy; it differs from KL(p_t ‖ p_s) by the teacher's entropy, a constant, so the
+ * gradients are the same. α = 1 is pure distillation (labels ignored, may be null).
+ *
+ * @param temperature T &gt; 0 (Hinton: 1..20; default 4 is common)
+ * @param alpha weight of the soft term in [0, 1]
+ */
+public record Distillation(double temperature, double alpha) {
+  public Distillation {
+    if (!(temperature > 0)) throw new IllegalArgumentException("temperature (" + temperature + ") must be > 0");
+    if (!(alpha >= 0 && alpha <= 1)) throw new IllegalArgumentException("alpha (" + alpha + ") must be in [0, 1]");
+  }
+
+  /** The mixed loss (scalar). */
+  public Var loss(Var student, Tensor teacher, int[] labels) {
+    if (!student.shape().equals(teacher.shape())) {
+      throw new IllegalArgumentException("student " + student.shape() + " and teacher " + teacher.shape() + " logits differ in shape");
+    }
+    Var soft = softLoss(student, teacher);
+    if (alpha == 1) return soft;
+    if (labels == null) throw new IllegalArgumentException("labels needed when alpha (" + alpha + ") < 1");
+    Var hard = F.crossEntropy(student, labels);
+    if (alpha == 0) return hard;
+    return F.add(F.scale(soft, (float) alpha), F.scale(hard, (float) (1 - alpha)));
+  }
+
+  /** T² · mean over rows of the cross-entropy between softmax(t/T) and softmax(s/T). */
+  public Var softLoss(Var student, Tensor teacher) {
+    float invT = (float) (1 / temperature);
+    Tensor p = teacherProbabilities(teacher, temperature); // [N, C]
+    Var logQ = F.logSoftmax(F.scale(student, invT)); // [N, C]
+    int n = student.shape().size() / student.shape().dim(student.shape().rank() - 1);
+    Var ce = F.sum(F.mul(logQ, student.tape().input(p)));
+    return F.scale(ce, (float) (-temperature * temperature / n));
+  }
+
+  /** softmax(t / T) row-wise, in double for accuracy. */
+  public static Tensor teacherProbabilities(Tensor teacher, double temperature) {
+    int c = teacher.dim(teacher.rank() - 1), rows = teacher.size() / c;
+    float[] t = teacher.data(), p = new float[t.length];
+    for (int r = 0; r < rows; r++) {
+      double max = Double.NEGATIVE_INFINITY;
+      for (int j = 0; j < c; j++) max = Math.max(max, t[r * c + j] / temperature);
+      double z = 0;
+      for (int j = 0; j < c; j++) z += Math.exp(t[r * c + j] / temperature - max);
+      for (int j = 0; j < c; j++) p[r * c + j] = (float) (Math.exp(t[r * c + j] / temperature - max) / z);
+    }
+    return Tensor.wrap(p, teacher.shape());
+  }
+}

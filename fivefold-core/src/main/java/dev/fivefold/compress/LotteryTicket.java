@@ -1,0 +1,92 @@
+package dev.fivefold.compress;
+
+import dev.fivefold.nn.Module;
+import dev.fivefold.nn.Parameter;
+import dev.fivefold.tensor.Tensor;
+import java.util.Map;
+
+/**
+ * The lottery-ticket experiment (Frankle &amp; Carbin, ICLR 2019, §2; rewinding to an early step:
+ * Frankle et al., "Stabilizing the Lottery Ticket Hypothesis", 2019): iterative magnitude
+ * pruning (IMP) with rewinding.
+ *
+ * <pre>
+ *   θ_0 ← snapshot (at init, or {@link #snapshot()} again after k steps for late rewinding)
+ *   m ← 1
+ *   repeat rounds: train(m) ; prune p of the remaining weights by |θ| (masked) ;
+ *                  θ ← θ_0 (every parameter, biases included) ; θ ← θ ⊙ m
+ * </pre>
+ *
+ * After round r the sparsity is 1 − (1 − p)^r. The caller's {@code train} must keep the masks
+ * ({@link Masks#step}, {@link Masks#observer()} ...).
+ */
+public final class LotteryTicket {
+  /** Trains the model under the given masks (pruned weights must stay 0). */
+  @FunctionalInterface
+  public interface Training {
+    void train(Masks masks);
+  }
+
+  private final Module model;
+  private final Pruner pruner;
+  private final Masks masks;
+  private final double rate;
+  private Map<String, Tensor> rewind;
+  private int rounds;
+
+  /**
+   * @param rate p, the fraction of the remaining weights pruned per round, in (0, 1)
+   * @param scope per layer (Frankle &amp; Carbin's fully connected nets) or global (their conv nets)
+   */
+  public LotteryTicket(Module model, double rate, Pruner.Scope scope) {
+    if (!(rate > 0 && rate < 1)) throw new IllegalArgumentException("rate (" + rate + ") must be in (0, 1)");
+    this.model = model;
+    this.rate = rate;
+    this.pruner = new Pruner(Pruner.weights(model), scope);
+    this.masks = pruner.prepare();
+    this.rewind = model.stateDict();
+  }
+
+  /** Takes the rewind point now (call after k early training steps for late rewinding). */
+  public void snapshot() {
+    rewind = model.stateDict();
+  }
+
+  /** The rewind point's weights. */
+  public Map<String, Tensor> rewindPoint() {
+    return rewind;
+  }
+
+  /** Runs one IMP round: train, prune, rewind. Returns the masks (the ticket). */
+  public Masks round(Training training) {
+    training.train(masks);
+    rounds++;
+    pruner.step(sparsityAfter(rounds));
+    model.loadStateDict(rewind, "lottery-ticket rewind point");
+    masks.apply();
+    return masks;
+  }
+
+  /** 1 − (1 − p)^r. */
+  public double sparsityAfter(int r) {
+    return 1 - Math.pow(1 - rate, r);
+  }
+
+  public int rounds() {
+    return rounds;
+  }
+
+  public Masks masks() {
+    return masks;
+  }
+
+  /** Re-initialises the kept weights randomly (the paper's control): each masked tensor gets {@code init}'s values. */
+  public void randomReinit(Map<String, Tensor> init) {
+    for (var e : masks.parameters().entrySet()) {
+      Parameter p = e.getValue();
+      Tensor t = init.get(e.getKey());
+      if (t != null) p.value().copyFrom(t);
+    }
+    masks.apply();
+  }
+}

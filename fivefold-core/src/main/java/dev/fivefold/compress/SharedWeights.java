@@ -1,0 +1,71 @@
+package dev.fivefold.compress;
+
+import dev.fivefold.nn.Parameter;
+
+/**
+ * One layer after weight sharing: its kept positions, a code per position, and the codebook as a
+ * trainable {@link Parameter} ([k]) so any optimizer can fine-tune the centroids. The layer's
+ * weights are a function of the codebook: w[pos_i] = codebook[code_i], 0 elsewhere
+ * ({@link #materialize}).
+ */
+public final class SharedWeights {
+  private final String name;
+  private final Parameter weight;
+  private final Parameter codebook;
+  private final int bits;
+  private final int[] positions, codes;
+
+  SharedWeights(String name, Parameter weight, int bits, float[] centroids, int[] positions, int[] codes) {
+    this.name = name;
+    this.weight = weight;
+    this.bits = bits;
+    this.codebook = new Parameter(WeightSharing.vector(centroids)).noDecay();
+    this.positions = positions;
+    this.codes = codes;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** The shared values, trainable. */
+  public Parameter codebook() {
+    return codebook;
+  }
+
+  public Parameter weight() {
+    return weight;
+  }
+
+  public int[] codes() {
+    return codes.clone();
+  }
+
+  public int[] positions() {
+    return positions.clone();
+  }
+
+  /** w ← 0; w[pos_i] ← codebook[code_i]. */
+  public void materialize() {
+    float[] w = weight.value().data(), c = codebook.value().data();
+    java.util.Arrays.fill(w, 0f);
+    for (int i = 0; i < positions.length; i++) w[positions[i]] = c[codes[i]];
+  }
+
+  /**
+   * ∂L/∂c_k += Σ_{i: code_i = k} ∂L/∂w_{pos_i} (Han eq. 3); the weight gradient is then zeroed
+   * (the weights are not trained directly).
+   */
+  public void accumulateCentroidGradients() {
+    float[] g = weight.grad(), gc = codebook.grad();
+    for (int i = 0; i < positions.length; i++) gc[codes[i]] += g[positions[i]];
+    weight.zeroGrad();
+  }
+
+  /** The archive's unit: positions, codes and the current codebook. */
+  public QuantizedTensor toQuantized() {
+    int[] shape = new int[weight.value().rank()];
+    for (int i = 0; i < shape.length; i++) shape[i] = weight.value().dim(i);
+    return new QuantizedTensor(name, shape, bits, codebook.value().data().clone(), positions.clone(), codes.clone());
+  }
+}

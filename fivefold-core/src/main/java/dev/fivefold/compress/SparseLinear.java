@@ -1,0 +1,113 @@
+package dev.fivefold.compress;
+
+import dev.fivefold.tensor.Tensor;
+import dev.fivefold.tensor.kernel.Parallel;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Inference for a pruned Linear without densifying: W [out, in] in CSR by output row (row
+ * pointers, column indices, values), y [B, out] = x [B, in] · W_sparseᵀ + b.
+ *
+ * <p>Kernel: x is transposed once to xᵀ [in, B]; for each output row o and each vector-width chunk
+ * of the batch, an accumulator (starting at b_o) takes one fused multiply-add per non-zero (o, c, v),
+ * acc += v · xᵀ[c, chunk], in column order, and is stored to yᵀ[o, chunk]. Rows are split across
+ * threads; each element is one fixed fma chain, so the result does not depend on the thread count.
+ * Work is nnz · B multiply-adds against out · in · B for the dense SGEMM.
+ */
+public final class SparseLinear {
+  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  private static final int L = S.length();
+  private final int in, out;
+  private final int[] rowPtr, cols;
+  private final float[] values, bias;
+
+  private SparseLinear(int in, int out, int[] rowPtr, int[] cols, float[] values, float[] bias) {
+    this.in = in;
+    this.out = out;
+    this.rowPtr = rowPtr;
+    this.cols = cols;
+    this.values = values;
+    this.bias = bias;
+  }
+
+  /** CSR of the non-zeros of {@code w} [out, in]; bias [out] or null. */
+  public static SparseLinear of(Tensor w, Tensor bias) {
+    if (w.rank() != 2) throw new IllegalArgumentException("weight must be [out, in], got " + w.shape());
+    int out = w.dim(0), in = w.dim(1);
+    if (bias != null && bias.size() != out) throw new IllegalArgumentException("bias size (" + bias.size() + ") != out (" + out + ")");
+    float[] d = w.data();
+    int nnz = 0;
+    for (float v : d) if (v != 0f) nnz++;
+    int[] rowPtr = new int[out + 1], cols = new int[nnz];
+    float[] vals = new float[nnz];
+    int k = 0;
+    for (int o = 0; o < out; o++) {
+      for (int c = 0; c < in; c++) {
+        float v = d[o * in + c];
+        if (v != 0f) {
+          cols[k] = c;
+          vals[k++] = v;
+        }
+      }
+      rowPtr[o + 1] = k;
+    }
+    return new SparseLinear(in, out, rowPtr, cols, vals, bias == null ? null : bias.data().clone());
+  }
+
+  public int nonZeros() {
+    return values.length;
+  }
+
+  public int inFeatures() {
+    return in;
+  }
+
+  public int outFeatures() {
+    return out;
+  }
+
+  /** y [B, out] = x [B, in] · Wᵀ + b. */
+  public Tensor forward(Tensor x) {
+    if (x.rank() != 2 || x.dim(1) != in) throw new IllegalArgumentException("input must be [B, " + in + "], got " + x.shape());
+    int b = x.dim(0);
+    Tensor y = Tensor.zeros(b, out);
+    forward(x.data(), b, y.data(), new float[in * b], new float[out * b]);
+    return y;
+  }
+
+  /**
+   * Allocation-free form: {@code xt} [in·B] and {@code yt} [out·B] are scratch; {@code y} [B, out]
+   * is overwritten.
+   */
+  public void forward(float[] x, int b, float[] y, float[] xt, float[] yt) {
+    for (int r = 0; r < b; r++) for (int c = 0; c < in; c++) xt[c * b + r] = x[r * in + c]; // [in, B]
+    long work = (long) values.length * b;
+    int grain = (int) Math.max(1, Math.min(out, (1L << 16) * out / Math.max(1, work)));
+    Parallel.forRange(0, out, grain, (lo, hi) -> {
+      for (int o = lo; o < hi; o++) {
+        int yo = o * b, k0 = rowPtr[o], k1 = rowPtr[o + 1];
+        float bo = bias == null ? 0f : bias[o];
+        int r = 0;
+        for (; r + L <= b; r += L) { // one vector of the batch kept in a register across the row
+          FloatVector acc = FloatVector.broadcast(S, bo);
+          for (int k = k0; k < k1; k++) acc = FloatVector.fromArray(S, xt, cols[k] * b + r).fma(FloatVector.broadcast(S, values[k]), acc);
+          acc.intoArray(yt, yo + r);
+        }
+        for (; r < b; r++) {
+          float acc = bo;
+          for (int k = k0; k < k1; k++) acc = Math.fma(values[k], xt[cols[k] * b + r], acc);
+          yt[yo + r] = acc;
+        }
+      }
+    });
+    for (int r = 0; r < b; r++) for (int o = 0; o < out; o++) y[r * out + o] = yt[o * b + r]; // [B, out]
+  }
+
+  /** The dense weight [out, in] (for tests and export). */
+  public Tensor dense() {
+    Tensor w = Tensor.zeros(out, in);
+    for (int o = 0; o < out; o++) for (int k = rowPtr[o]; k < rowPtr[o + 1]; k++) w.data()[o * in + cols[k]] = values[k];
+    return w;
+  }
+}

@@ -1,0 +1,108 @@
+package dev.fivefold.compress;
+
+import dev.fivefold.nn.Linear;
+import dev.fivefold.perception.Mlp;
+import dev.fivefold.tensor.Shape;
+import dev.fivefold.tensor.Tensor;
+import java.util.Arrays;
+
+/**
+ * Structured pruning by L1 norm (Li et al., "Pruning Filters for Efficient ConvNets", ICLR 2017,
+ * §3.1): whole hidden neurons of an {@link Mlp} (row i of fc_l's weight and bias together with
+ * column i of fc_{l+1}'s weight) or whole conv filters (output channel o of conv_l with input
+ * channel o of conv_{l+1}). The result is physically smaller and dense; the kept units compute
+ * exactly the values they computed before (the dropped ones are gone, not zeroed), and the
+ * network output changes only by the dropped units' contributions.
+ */
+public final class StructuredPruning {
+  private StructuredPruning() {}
+
+  /** L1 norm of each slice along axis 0 (rows of [out, in]; filters of [O, C, k, k]). */
+  public static double[] l1Norms(Tensor w) {
+    int n = w.dim(0), per = w.size() / n;
+    double[] out = new double[n];
+    float[] d = w.data();
+    for (int i = 0; i < n; i++) {
+      double s = 0;
+      for (int j = 0; j < per; j++) s += Math.abs(d[i * per + j]);
+      out[i] = s;
+    }
+    return out;
+  }
+
+  /** The {@code keep} slices with the largest L1 norm (ties: lower index), ascending by index. */
+  public static int[] largest(double[] norms, int keep) {
+    if (keep < 1 || keep > norms.length) throw new IllegalArgumentException("keep (" + keep + ") must be in 1.." + norms.length);
+    Integer[] idx = new Integer[norms.length];
+    for (int i = 0; i < idx.length; i++) idx[i] = i;
+    Arrays.sort(idx, (a, b) -> norms[a] != norms[b] ? Double.compare(norms[b], norms[a]) : Integer.compare(a, b));
+    int[] out = new int[keep];
+    for (int i = 0; i < keep; i++) out[i] = idx[i];
+    Arrays.sort(out);
+    return out;
+  }
+
+  /** The sub-tensor of {@code t} at indices {@code keep} along {@code axis}. */
+  public static Tensor select(Tensor t, int axis, int[] keep) {
+    Shape s = t.shape();
+    int outer = 1, inner = 1;
+    for (int i = 0; i < axis; i++) outer *= s.dim(i);
+    for (int i = axis + 1; i < s.rank(); i++) inner *= s.dim(i);
+    int n = s.dim(axis);
+    int[] dims = new int[s.rank()];
+    for (int i = 0; i < dims.length; i++) dims[i] = s.dim(i);
+    dims[axis] = keep.length;
+    Tensor r = Tensor.zeros(dims);
+    float[] src = t.data(), dst = r.data();
+    for (int o = 0; o < outer; o++) {
+      for (int k = 0; k < keep.length; k++) {
+        if (keep[k] < 0 || keep[k] >= n) throw new IllegalArgumentException("keep index " + keep[k] + " outside axis " + axis + " of " + s);
+        System.arraycopy(src, (o * n + keep[k]) * inner, dst, (o * keep.length + k) * inner, inner);
+      }
+    }
+    return r;
+  }
+
+  /**
+   * A smaller Mlp keeping, in hidden layer l (1-based, the output of fc_l), the units
+   * {@code keep[l-1]} (ascending). {@code keep.length} is the number of hidden layers.
+   */
+  public static Mlp prune(Mlp m, int[][] keep) {
+    int[] sizes = m.sizes();
+    if (keep.length != sizes.length - 2) throw new IllegalArgumentException("keep has " + keep.length + " layers, the Mlp has " + (sizes.length - 2) + " hidden layers");
+    int[] ns = sizes.clone();
+    for (int l = 0; l < keep.length; l++) ns[l + 1] = keep[l].length;
+    Mlp out = new Mlp(ns, m.activation(), 0);
+    for (int l = 0; l < m.layers().size(); l++) {
+      Linear src = m.layers().get(l), dst = out.layers().get(l);
+      Tensor w = src.weight().value(); // [out, in]
+      if (l < keep.length) w = select(w, 0, keep[l]);
+      if (l > 0) w = select(w, 1, keep[l - 1]);
+      dst.weight().value().copyFrom(w);
+      if (src.bias() != null) {
+        Tensor b = src.bias().value();
+        dst.bias().value().copyFrom(l < keep.length ? select(b, 0, keep[l]) : b);
+      }
+    }
+    return out;
+  }
+
+  /** Keeps the fraction {@code keepFraction} (at least one) of each hidden layer's units by L1 norm of their incoming weights. */
+  public static Mlp pruneByL1(Mlp m, double keepFraction) {
+    if (!(keepFraction > 0 && keepFraction <= 1)) throw new IllegalArgumentException("keepFraction (" + keepFraction + ") must be in (0, 1]");
+    int[][] keep = new int[m.layers().size() - 1][];
+    for (int l = 0; l < keep.length; l++) {
+      Tensor w = m.layers().get(l).weight().value();
+      keep[l] = largest(l1Norms(w), Math.max(1, (int) Math.round(keepFraction * w.dim(0))));
+    }
+    return prune(m, keep);
+  }
+
+  /**
+   * Filter pruning of a conv pair: returns {conv1 weight [K, C, k, k], conv1 bias [K], conv2 weight
+   * [O, K, k', k']} keeping filters {@code keep} of conv1 and the matching input channels of conv2.
+   */
+  public static Tensor[] pruneFilters(Tensor conv1Weight, Tensor conv1Bias, Tensor conv2Weight, int[] keep) {
+    return new Tensor[] {select(conv1Weight, 0, keep), select(conv1Bias, 0, keep), select(conv2Weight, 1, keep)};
+  }
+}

@@ -1,0 +1,68 @@
+package dev.fivefold.compress;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fivefold.autodiff.F;
+import dev.fivefold.autodiff.Tape;
+import dev.fivefold.autodiff.Var;
+import dev.fivefold.tensor.Rng;
+import dev.fivefold.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+class DistillationTest {
+  static float loss(Distillation d, Tensor s, Tensor t, int[] y) {
+    Tape tape = Tape.inference();
+    return d.loss(tape.input(s), t, y).item();
+  }
+
+  /** Central differences against the analytic gradient w.r.t. the student logits. */
+  @Test
+  void gradientMatchesFiniteDifferences() {
+    Rng rng = new Rng(7);
+    int[] y = {0, 3, 2, 1};
+    for (double[] cfg : new double[][] {{1, 0.5}, {4, 0.7}, {10, 1}, {2, 0}}) {
+      Distillation d = new Distillation(cfg[0], cfg[1]);
+      Tensor s = Tensor.normal(rng, 0, 2, 4, 5), t = Tensor.normal(rng, 0, 3, 4, 5);
+      float[] g = new float[20];
+      Tape tape = Tape.training();
+      Var sv = tape.parameter(s, g);
+      tape.backward(d.loss(sv, t, y));
+      float h = 1e-2f;
+      double num2 = 0, err2 = 0;
+      for (int i = 0; i < 20; i++) {
+        float orig = s.data()[i];
+        s.data()[i] = orig + h;
+        float xp = s.data()[i];
+        double lp = loss(d, s, t, y);
+        s.data()[i] = orig - h;
+        float xm = s.data()[i];
+        double lm = loss(d, s, t, y);
+        s.data()[i] = orig;
+        double num = (lp - lm) / (xp - xm);
+        assertEquals(num, g[i], 5e-3 * Math.max(1, Math.abs(num)), "T " + cfg[0] + " α " + cfg[1] + " at " + i);
+        num2 += num * num;
+        err2 += (num - g[i]) * (num - g[i]);
+      }
+      assertTrue(Math.sqrt(err2) <= 2e-3 * Math.max(1, Math.sqrt(num2)));
+    }
+  }
+
+  @Test
+  void softLossIsMinimalAtTheTeacherAndScalesWithTSquared() {
+    Rng rng = new Rng(8);
+    Tensor t = Tensor.normal(rng, 0, 1, 3, 4);
+    Distillation d = new Distillation(2, 1);
+    double entropy = 0;
+    Tensor p = Distillation.teacherProbabilities(t, 2);
+    for (float v : p.data()) entropy -= v * Math.log(v);
+    entropy /= 3;
+    assertEquals(4 * entropy, loss(d, t, t, null), 1e-5); // CE(p, p) = H(p), times T²
+    Tensor other = Tensor.normal(rng, 0, 1, 3, 4);
+    assertTrue(loss(d, other, t, null) > loss(d, t, t, null));
+    // α = 0 is the hard cross-entropy
+    int[] y = {1, 0, 3};
+    Tape tape = Tape.inference();
+    assertEquals(F.crossEntropy(tape.input(other), y).item(), loss(new Distillation(3, 0), other, t, y), 1e-6);
+  }
+}
