@@ -66,12 +66,22 @@ public final class Contours {
     if (!(hi > lo) || count < 1) return new double[0];
     double[] l = new double[count];
     double range = hi - lo;
-    boolean geometric = range / Math.max(range * 1e-9, median(z) - lo) > 10;
+    boolean geometric = skewed(z);
     for (int k = 0; k < count; k++) {
       double f = (k + 1) / (double) (count + 1);
       l[k] = geometric ? lo + range * 1e-4 * Math.pow(1e4, f) : lo + range * f;
     }
     return l;
+  }
+
+  /**
+   * Whether the finite values are skewed towards their minimum: the median is within a tenth of
+   * the range of the minimum (false if there are fewer than two distinct finite values).
+   */
+  public static boolean skewed(double[][] z) {
+    double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+    for (double[] row : z) for (double v : row) if (Double.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+    return hi > lo && median(z) - lo < (hi - lo) / 10;
   }
 
   private static double median(double[][] z) {
