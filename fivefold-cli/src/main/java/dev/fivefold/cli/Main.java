@@ -22,6 +22,7 @@ import picocli.CommandLine.ParameterException;
     description = {"Train, evaluate, sample and measure neural networks in pure Java.", "",
         "New here? Run:  ./fivefold demo"},
     subcommands = {DemoCommand.class, TrainCommand.class, EvalCommand.class, SampleCommand.class, BenchCommand.class,
+        InfoplaneCommand.class, VibCommand.class, MdlCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   /** Exit code of bad input. */
