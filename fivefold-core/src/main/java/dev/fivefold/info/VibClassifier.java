@@ -1,0 +1,44 @@
+package dev.fivefold.info;
+
+import dev.fivefold.autodiff.F;
+import dev.fivefold.autodiff.Var;
+import dev.fivefold.nn.Linear;
+import dev.fivefold.nn.Module;
+import dev.fivefold.tensor.Rng;
+
+/**
+ * The classifier of Alemi et al. (2017, section 4.1) at a chosen size: input → Linear(in, hidden) →
+ * ReLU → Linear(hidden, 2K) → {@link VariationalBottleneck} (K) → Linear(K, classes). With {@code
+ * bottleneck = false} the same network without the stochastic layer: Linear(hidden, K) straight
+ * into the decoder (the deterministic baseline; {@link #rate()} is then null). Input {@code [N, ...]}
+ * is flattened. Layers: enc1, enc2, dec.
+ */
+public final class VibClassifier extends Module {
+  private final Linear enc1, enc2, dec;
+  private final VariationalBottleneck vib;
+
+  public VibClassifier(int in, int hidden, int k, int classes, boolean bottleneck, long seed) {
+    Rng rng = new Rng(seed);
+    enc1 = child("enc1", new Linear(in, hidden, rng));
+    enc2 = child("enc2", new Linear(hidden, bottleneck ? 2 * k : k, rng));
+    dec = child("dec", new Linear(k, classes, rng));
+    vib = bottleneck ? child("vib", new VariationalBottleneck(k, rng.split())) : null;
+  }
+
+  @Override
+  public Var forward(Var x) { // [N, ...] -> [N, classes]
+    Var h = F.relu(enc1.forward(F.reshape(x, x.shape().dim(0), -1))); // [N, hidden]
+    Var z = enc2.forward(h); // [N, 2K] or [N, K]
+    if (vib != null) z = vib.forward(z); // [N, K]
+    return dec.forward(z);
+  }
+
+  /** The rate (nats, batch mean) of the last forward, or null without a bottleneck. */
+  public Var rate() {
+    return vib == null ? null : vib.lastRate();
+  }
+
+  public boolean hasBottleneck() {
+    return vib != null;
+  }
+}
