@@ -81,6 +81,15 @@ class ArchiveFaultTest {
   }
 
   @Test
+  void thePreambleIsNotCoveredByTheChannelCodeButByItsCrc() {
+    for (Ecc ecc : Ecc.values()) {
+      byte[] b = archive(ecc);
+      b[9] ^= 2; // body length
+      assertEquals("corrupt archive: m.ffz: section preamble CRC32C mismatch", assertThrows(BadInputException.class, () -> FfzArchive.decode(b, "m.ffz")).getMessage());
+    }
+  }
+
+  @Test
   void hammingRefusesTwoBitsInOneWord() {
     byte[] b = archive(Ecc.HAMMING);
     b[P + 40] ^= 0x11;
