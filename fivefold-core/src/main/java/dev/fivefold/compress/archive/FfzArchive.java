@@ -49,16 +49,18 @@ import java.util.zip.CRC32C;
  * </pre>
  *
  * The preamble is not covered by the channel code (it says which code there is) but by its own CRC.
- * The header (offsets relative to the start of {@code data}; {@code length} excludes the CRC):
+ * The header, written compactly (here spread out; offsets are relative to the start of {@code
+ * data}, {@code length} excludes the section's CRC; the writer lays the sections out back to back
+ * in header order, so every body byte is under some CRC):
  *
  * <pre>
- * {"format": 1, "spec": "mlp 784-300-100-10", "metadata": {"key": "value", ...},
+ * {"format": 1, "spec": "mlp 784-300-100-10", "metadata": {"pruned": "0.1"},
  *  "tensors": [{"name": "fc1.weight", "shape": [300, 784], "bits": 5, "codec": "huffman",
- *               "indexBits": 4, "kept": 23520, "entries": 24013, "codebookSize": 32,
+ *               "indexBits": 4, "kept": 23456, "entries": 29545, "codebookSize": 32,
  *               "codebook": {"offset": 0, "length": 128},
- *               "index": {"offset": 132, "length": 9000},
- *               "codes": {"offset": 9136, "length": 14000}}, ...],
- *  "raw": [{"name": "fc1.bias", "shape": [300], "data": {"offset": 23140, "length": 1200}}, ...]}
+ *               "index": {"offset": 132, "length": 13908},
+ *               "codes": {"offset": 14044, "length": 11995}}, ...],
+ *  "raw": [{"name": "fc1.bias", "shape": [300], "data": {"offset": ..., "length": 1200}}, ...]}
  * </pre>
  *
  * Per quantized tensor, three sections in this order:
