@@ -1,0 +1,261 @@
+package dev.fivefold.compress.archive;
+
+import dev.fivefold.compress.QuantizedTensor;
+import dev.fivefold.compress.code.ChannelCode;
+import dev.fivefold.compress.code.EntropyCoder;
+import dev.fivefold.compress.code.Entropy;
+import dev.fivefold.io.AtomicFiles;
+import dev.fivefold.io.BadInputException;
+import dev.fivefold.io.Json;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32C;
+
+/**
+ * The {@code .ffz} model archive: pruned, quantized and entropy-coded weights, optionally protected
+ * by a channel code. Reading gives back exactly what was written (bit-identical dense weights) or
+ * throws {@link BadInputException}; it never returns silently wrong weights.
+ *
+ * <h2>Format, version 1</h2>
+ *
+ * All integers are little-endian; {@code u32} is unsigned 32-bit; every CRC is CRC32C
+ * ({@link java.util.zip.CRC32C}, Castagnoli) as a {@code u32}.
+ *
+ * <pre>
+ * file     = preamble body check
+ * preamble = "FFZ1"           4 bytes, magic
+ *            version          u8, 1
+ *            ecc              u8, 0 none | 1 hamming | 2 rs
+ *            reserved         2 bytes, 0
+ *            bodyLength       u32, L (at most 2^31 - 1)
+ *            crc              u32, CRC32C of the 12 bytes above
+ * body     = headerLength     u32, H
+ *            header           H bytes, UTF-8 JSON (below)
+ *            crc              u32, CRC32C of headerLength and header
+ *            data             sections; each section is its bytes followed by the u32 CRC32C of them
+ * check    = the channel code's check bytes for the L body bytes (none for ecc 0):
+ *            hamming: ceil(L / 8) bytes, byte w is the SECDED (72,64) check of body bytes [8w, 8w + 8)
+ *            rs:      32 N bytes, N = ceil(L / 223) interleaved RS(255,223) words; word j holds body
+ *                     bytes j, j + N, j + 2N, ..., its check byte p is at p N + j
+ * </pre>
+ *
+ * The preamble is not covered by the channel code (it says which code there is) but by its own CRC.
+ * The header, written compactly (here spread out; offsets are relative to the start of {@code
+ * data}, {@code length} excludes the section's CRC; the writer lays the sections out back to back
+ * in header order, so every body byte is under some CRC):
+ *
+ * <pre>
+ * {"format": 1, "spec": "mlp 784-300-100-10", "metadata": {"pruned": "0.1"},
+ *  "tensors": [{"name": "fc1.weight", "shape": [300, 784], "bits": 5, "codec": "huffman",
+ *               "indexBits": 4, "kept": 23456, "entries": 29545, "codebookSize": 32,
+ *               "codebook": {"offset": 0, "length": 128},
+ *               "index": {"offset": 132, "length": 13908},
+ *               "codes": {"offset": 14044, "length": 11995}}, ...],
+ *  "raw": [{"name": "fc1.bias", "shape": [300], "data": {"offset": ..., "length": 1200}}, ...]}
+ * </pre>
+ *
+ * Per quantized tensor, three sections in this order:
+ *
+ * <ul>
+ *   <li>{@code codebook}: {@code codebookSize} float32 values ({@code 1 <= codebookSize <= 2^bits}).
+ *   <li>{@code index}: the relative-index entries ({@code entries} symbols over {@code 2^indexBits})
+ *       coded by {@code codec}. Entry {@code g} in {@code 1..2^indexBits - 1} is a kept weight
+ *       {@code g} positions after the previous one (the first counts from position -1); entry
+ *       {@code 0} is a filler that advances {@code 2^indexBits - 1} positions without a weight
+ *       (Han, Mao and Dally 2016, "Deep Compression", section 3). See {@code RelativeIndex}.
+ *   <li>{@code codes}: the {@code kept} codebook indices, in position order, coded by {@code codec}
+ *       over the alphabet {@code codebookSize}.
+ * </ul>
+ *
+ * A raw tensor is one section {@code data} of {@code 4 * size} bytes of float32. Codec names are
+ * {@link EntropyCoder#name()}s: {@code huffman}, {@code rans}, {@code arith-static}, {@code
+ * arith-adaptive}; each coded stream is self-contained ({@link EntropyCoder}).
+ *
+ * <h2>Reading</h2>
+ *
+ * In order: magic, preamble CRC, version, ecc, body length against the file length; then the
+ * channel code corrects what it can; then every CRC is checked before its section is used. Sizes
+ * are validated before anything is allocated: {@code bits} and {@code indexBits} in 1..16, every
+ * dimension {@code >= 0} with a product below 2^31, {@code kept <= entries <= size} and at most
+ * {@link #MAX_ENTRIES}, sections inside the data. Failures are one-line {@link BadInputException}s
+ * naming the file and the field, e.g. {@code "corrupt archive: m.ffz: section fc1.weight/codes
+ * CRC32C mismatch"} or {@code "m.ffz: header tensors[0].bits (17) must be in 1..16"}.
+ */
+public final class FfzArchive {
+  /** The format version this class writes and reads. */
+  public static final int VERSION = 1;
+  /** Bytes of the preamble. */
+  public static final int PREAMBLE_BYTES = 16;
+  /** Most index entries (and kept weights) one tensor may declare: 2^27. */
+  public static final int MAX_ENTRIES = EntropyCoder.DEFAULT_MAX_SYMBOLS;
+
+  static final byte[] MAGIC = {'F', 'F', 'Z', '1'};
+  private static final List<EntropyCoder> CODERS =
+      List.of(EntropyCoder.huffman(), EntropyCoder.rans(), EntropyCoder.staticArithmetic(), EntropyCoder.adaptiveArithmetic());
+
+  private FfzArchive() {}
+
+  /**
+   * How to write.
+   *
+   * @param coder the entropy coder of the index and codes streams; one of the four named in the format
+   * @param ecc the channel code
+   * @param indexBits relative-index width 1..16, or 0 to choose per tensor the width with the
+   *     fewest raw index bits
+   */
+  public record Options(EntropyCoder coder, Ecc ecc, int indexBits) {
+    public Options {
+      if (coderNamed(coder.name()) == null) throw new IllegalArgumentException("coder (" + coder.name() + ") has no archive name");
+      if (indexBits < 0 || indexBits > 16) throw new IllegalArgumentException("indexBits (" + indexBits + ") must be in 0..16");
+      java.util.Objects.requireNonNull(ecc, "ecc");
+    }
+
+    /** Huffman, no ECC, automatic index width. */
+    public static Options defaults() {
+      return new Options(EntropyCoder.huffman(), Ecc.NONE, 0);
+    }
+
+    public Options withCoder(EntropyCoder c) {
+      return new Options(c, ecc, indexBits);
+    }
+
+    public Options withEcc(Ecc e) {
+      return new Options(coder, e, indexBits);
+    }
+
+    public Options withIndexBits(int b) {
+      return new Options(coder, ecc, b);
+    }
+  }
+
+  /**
+   * What {@link #read} returns.
+   *
+   * @param correction what the channel code repaired (zeros without ECC)
+   */
+  public record Decoded(FfzModel model, ArchiveReport report, ChannelCode.Correction correction) {}
+
+  /** Bytes of an archive and its report. */
+  public record Encoded(byte[] bytes, ArchiveReport report) {}
+
+  static EntropyCoder coderNamed(String name) {
+    for (EntropyCoder c : CODERS) if (c.name().equals(name)) return c;
+    return null;
+  }
+
+  /** Writes {@code model} to {@code file} atomically (no partial file on failure); returns the report. */
+  public static ArchiveReport write(Path file, FfzModel model, Options options) throws IOException {
+    Encoded e = encode(model, options);
+    AtomicFiles.writeBytes(file, e.bytes());
+    return e.report();
+  }
+
+  /** Reads {@code file}; {@link BadInputException} naming it if it is not a valid archive. */
+  public static Decoded read(Path file) throws IOException {
+    long size = Files.size(file);
+    if (size > Integer.MAX_VALUE - 8) throw new BadInputException(file + ": file size (" + size + ") exceeds 2^31 bytes");
+    return decode(Files.readAllBytes(file), file.toString());
+  }
+
+  /** The archive bytes of {@code model}. */
+  public static Encoded encode(FfzModel model, Options options) {
+    ByteArrayOutputStream data = new ByteArrayOutputStream();
+    EntropyCoder coder = options.coder();
+    List<Object> tensors = new ArrayList<>();
+    List<ArchiveReport.TensorStats> stats = new ArrayList<>();
+    for (QuantizedTensor q : model.quantized()) {
+      int b = options.indexBits() == 0 ? RelativeIndex.chooseBits(q.positions()) : options.indexBits();
+      int[] entries = RelativeIndex.encode(q.positions(), b);
+      byte[] cb = floats(q.codebook());
+      byte[] idx = coder.encode(entries, 1 << b);
+      byte[] codes = coder.encode(q.codes(), q.codebook().length);
+      Map<String, Object> t = new LinkedHashMap<>();
+      t.put("name", q.name());
+      t.put("shape", q.shape());
+      t.put("bits", q.bits());
+      t.put("codec", coder.name());
+      t.put("indexBits", b);
+      t.put("kept", q.positions().length);
+      t.put("entries", entries.length);
+      t.put("codebookSize", q.codebook().length);
+      t.put("codebook", section(data, cb));
+      t.put("index", section(data, idx));
+      t.put("codes", section(data, codes));
+      tensors.add(t);
+      stats.add(stats(q, b, entries, cb.length, idx.length, codes.length));
+    }
+    List<Object> raws = new ArrayList<>();
+    List<ArchiveReport.RawStats> rawStats = new ArrayList<>();
+    for (RawTensor r : model.raw()) {
+      Map<String, Object> t = new LinkedHashMap<>();
+      t.put("name", r.name());
+      t.put("shape", r.shape());
+      t.put("data", section(data, floats(r.values())));
+      raws.add(t);
+      rawStats.add(new ArchiveReport.RawStats(r.name(), r.values().length, 4L * r.values().length));
+    }
+    Map<String, Object> header = new LinkedHashMap<>();
+    header.put("format", VERSION);
+    header.put("spec", model.spec());
+    header.put("metadata", model.metadata());
+    header.put("tensors", tensors);
+    header.put("raw", raws);
+    byte[] h = Json.write(header).getBytes(StandardCharsets.UTF_8);
+
+    long bodyLength = 8L + h.length + data.size();
+    if (bodyLength > Integer.MAX_VALUE - 8 - PREAMBLE_BYTES - options.ecc().overhead(bodyLength)) {
+      throw new IllegalArgumentException("archive body (" + bodyLength + " bytes) too large for one file");
+    }
+    int l = (int) bodyLength;
+    int check = (int) options.ecc().overhead(l);
+    ByteBuffer out = ByteBuffer.allocate(PREAMBLE_BYTES + l + check).order(ByteOrder.LITTLE_ENDIAN);
+    out.put(MAGIC).put((byte) VERSION).put((byte) options.ecc().id).putShort((short) 0).putInt(l);
+    out.putInt(crc(out.array(), 0, 12));
+    out.putInt(h.length).put(h).putInt(crc(out.array(), PREAMBLE_BYTES, 4 + h.length));
+    out.put(data.toByteArray());
+    byte[] bytes = out.array();
+    options.ecc().code().ifPresent(c -> System.arraycopy(c.parity(bytes, PREAMBLE_BYTES, l), 0, bytes, PREAMBLE_BYTES + l, check));
+    return new Encoded(bytes, new ArchiveReport(coder.name(), options.ecc(), h.length, l, check, bytes.length, stats, rawStats));
+  }
+
+  /** Decodes archive {@code bytes} (corrected in place if there is ECC); {@code source} names them in errors. */
+  public static Decoded decode(byte[] bytes, String source) {
+    return new ArchiveReader(bytes, source).read();
+  }
+
+  static ArchiveReport.TensorStats stats(QuantizedTensor q, int indexBits, int[] entries, long cb, long idx, long codes) {
+    return new ArchiveReport.TensorStats(q.name(), q.size(), q.positions().length, q.bits(), q.codebook().length, indexBits,
+        entries.length, cb, idx, codes, Entropy.bits(q.codes(), q.codebook().length), Entropy.bits(entries, 1 << indexBits));
+  }
+
+  private static Map<String, Object> section(ByteArrayOutputStream data, byte[] b) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("offset", data.size());
+    m.put("length", b.length);
+    data.writeBytes(b);
+    int c = crc(b, 0, b.length);
+    data.writeBytes(new byte[] {(byte) c, (byte) (c >>> 8), (byte) (c >>> 16), (byte) (c >>> 24)});
+    return m;
+  }
+
+  static byte[] floats(float[] v) {
+    ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
+    for (float f : v) b.putInt(Float.floatToRawIntBits(f));
+    return b.array();
+  }
+
+  static int crc(byte[] b, int off, int len) {
+    CRC32C c = new CRC32C();
+    c.update(b, off, len);
+    return (int) c.getValue();
+  }
+}
