@@ -22,6 +22,7 @@ import picocli.CommandLine.Parameters;
         "Examples:",
         "  ./fivefold eval runs/mlp-20250101-120000/checkpoint.safetensors",
         "  ./fivefold eval weights.safetensors --model mlp             plain weights (e.g. from PyTorch)",
+        "  ./fivefold eval mlp.ffz                                       a compressed archive (fivefold compress)",
         "  ./fivefold eval runs/gpt-20250101-120000/checkpoint.safetensors --eval-tokens 100000", ""})
 final class EvalCommand extends Subcommand {
   @Mixin Common common = new Common();
@@ -47,7 +48,7 @@ final class EvalCommand extends Subcommand {
     common.apply();
     common.atLeast("--eval-tokens", evalTokens, 0);
     long t0 = System.nanoTime();
-    Loaded l = Loaded.read(file, model);
+    Loaded l = file.toString().endsWith(".ffz") ? CompressCommand.loadArchive(file) : Loaded.read(file, model);
     if (l.model() instanceof Gpt g) {
       TextCorpus.Vocab vocab = l.vocab();
       String d = data != null ? data : l.meta().getOrDefault("data", "kjv");

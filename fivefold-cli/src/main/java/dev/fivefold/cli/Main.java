@@ -24,6 +24,7 @@ import picocli.CommandLine.ParameterException;
     subcommands = {DemoCommand.class, TrainCommand.class, EvalCommand.class, SampleCommand.class, BenchCommand.class,
         OptimizersCommand.class, TrajectoriesCommand.class, LandscapeCommand.class,
         InfoplaneCommand.class, VibCommand.class, MdlCommand.class,
+        CompressCommand.class, FaultCommand.class, DistillCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   /** Exit code of bad input. */

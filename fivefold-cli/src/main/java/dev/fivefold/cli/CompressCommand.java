@@ -1,0 +1,172 @@
+package dev.fivefold.cli;
+
+import dev.fivefold.compress.DeepCompression;
+import dev.fivefold.compress.archive.ArchiveReport;
+import dev.fivefold.compress.archive.Ecc;
+import dev.fivefold.compress.archive.FfzArchive;
+import dev.fivefold.compress.archive.FfzModel;
+import dev.fivefold.compress.code.EntropyCoder;
+import dev.fivefold.data.Dataset;
+import dev.fivefold.io.AtomicFiles;
+import dev.fivefold.io.BadInputException;
+import dev.fivefold.nn.Module;
+import dev.fivefold.perception.Gpt;
+import dev.fivefold.perception.Models;
+import dev.fivefold.train.ClassificationTask;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code fivefold compress}: Deep Compression of a trained classifier into an {@code .ffz} archive. */
+@Command(name = "compress", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Deep Compression (Han et al. 2016) of a trained checkpoint on Fashion-MNIST: prune (per-layer quality x std, "
+        + "or a sparsity per layer), retrain with the masks held, k-means weight sharing per layer, fine-tune the centroids, "
+        + "then write an .ffz archive (codes and relative indices entropy-coded, biases raw). Prints the per-layer table, "
+        + "the compression ratio against float32 and the test accuracy before and after; the accuracy after is that of "
+        + "the decoded archive, which `fivefold eval M.ffz` reproduces exactly.", "",
+        "Examples:",
+        "  ./fivefold compress runs/mlp-c/checkpoint.safetensors --prune sparsity --sparsity 0.92,0.91,0.74 --bits 5 --codec rans --out mlp.ffz",
+        "  ./fivefold compress runs/lenet5-c/checkpoint.safetensors --prune q --quality 1.0 --bits 5 --conv-bits 8 --ecc rs --out lenet5.ffz", ""})
+final class CompressCommand extends Subcommand {
+  @Mixin Common common = new Common();
+
+  @Parameters(paramLabel = "MODEL", description = "A trained checkpoint.safetensors (model spec from its metadata).")
+  Path file;
+
+  @Option(names = "--prune", paramLabel = "q|sparsity", defaultValue = "sparsity",
+      description = "Pruning criterion: q (|w| <= quality x std per layer) or sparsity (default: ${DEFAULT-VALUE}).")
+  String prune;
+
+  @Option(names = "--quality", defaultValue = "1.0", description = "Quality factor for --prune q (default: ${DEFAULT-VALUE}).")
+  double quality;
+
+  @Option(names = "--sparsity", split = ",", defaultValue = "0.92,0.91,0.74",
+      description = "Sparsity per pruned layer in [0, 1), in parameter order; the last repeats (default: ${DEFAULT-VALUE}, Han's LeNet-300-100).")
+  double[] sparsity;
+
+  @Option(names = "--prune-steps", defaultValue = "1", description = "Stages of a cubic sparsity ramp, retraining after each (default: ${DEFAULT-VALUE}).")
+  int pruneSteps;
+
+  @Option(names = "--retrain", defaultValue = "3", description = "Epochs of retraining with the masks held (default: ${DEFAULT-VALUE}).")
+  double retrain;
+
+  @Option(names = "--bits", defaultValue = "5", description = "Code bits per weight of fully connected layers, 1-16 (default: ${DEFAULT-VALUE}).")
+  int bits;
+
+  @Option(names = "--conv-bits", defaultValue = "8", description = "Code bits per weight of conv layers, 1-16 (default: ${DEFAULT-VALUE}).")
+  int convBits;
+
+  @Option(names = "--finetune", defaultValue = "1", description = "Epochs of centroid fine-tuning (default: ${DEFAULT-VALUE}).")
+  double finetune;
+
+  @Option(names = "--codec", defaultValue = "rans", description = "Entropy coder: huffman, rans (ans), arith (default: ${DEFAULT-VALUE}).")
+  String codec;
+
+  @Option(names = "--ecc", defaultValue = "none", description = "Channel code: none, hamming, rs (default: ${DEFAULT-VALUE}).")
+  String ecc;
+
+  @Option(names = "--lr", defaultValue = "0.0005", description = "Adam learning rate of retraining; centroids get lr/10 (default: ${DEFAULT-VALUE}).")
+  double lr;
+
+  @Option(names = "--batch", defaultValue = "128", description = "Batch size (default: ${DEFAULT-VALUE}).")
+  int batch;
+
+  @Option(names = "--data-dir", paramLabel = "DIR", description = "Directory with the Fashion-MNIST IDX files (default: the checkpoint's).")
+  Path dataDir;
+
+  @Option(names = "--out", paramLabel = "M.ffz", description = "The archive to write (default: MODEL with .ffz).")
+  Path out;
+
+  @Override
+  public Integer call() throws IOException {
+    common.apply();
+    DeepCompression.Prune mode = switch (prune) {
+      case "q", "quality" -> DeepCompression.Prune.QUALITY;
+      case "sparsity", "s" -> DeepCompression.Prune.SPARSITY;
+      default -> throw common.bad("--prune (" + prune + ") must be q or sparsity");
+    };
+    if (bits < 1 || bits > 16) throw common.bad("--bits (" + bits + ") must be in 1..16");
+    if (convBits < 1 || convBits > 16) throw common.bad("--conv-bits (" + convBits + ") must be in 1..16");
+    for (double s : sparsity) if (!(s >= 0 && s < 1)) throw common.bad("--sparsity (" + s + ") must be in [0, 1)");
+    common.nonNegative("--quality", quality);
+    common.atLeast("--prune-steps", pruneSteps, 1);
+    common.nonNegative("--retrain", retrain);
+    common.nonNegative("--finetune", finetune);
+    common.positive("--lr", lr);
+    common.atLeast("--batch", batch, 1);
+    EntropyCoder coder = coder(codec);
+    Ecc channel = Ecc.parse(ecc);
+    Path target = out != null ? out : Path.of(file.toString().replaceFirst("\\.safetensors$", "") + ".ffz");
+    if (Files.isDirectory(target)) throw new BadInputException("--out (" + target + ") is a directory");
+
+    Loaded l = Loaded.read(file, null);
+    if (l.model() instanceof Gpt) throw new BadInputException(file + ": model (" + l.spec() + ") is a gpt; compress takes mlp or lenet5 classifiers");
+    if (!l.meta().containsKey("step") || "0".equals(l.meta().get("step"))) {
+      throw new BadInputException(file + ": not a trained checkpoint (no training steps in its metadata)");
+    }
+    Path dir = dataDir;
+    if (dir == null && l.meta().containsKey("data-dir")) dir = Path.of(l.meta().get("data-dir"));
+    Dataset[] data = TrainCommand.images(null, dir, stderr);
+    long t0 = System.nanoTime();
+    Module model = l.model();
+    long dense = 4L * model.parameterCount();
+    double before = ClassificationTask.evaluate(model, data[1], 1000).get("accuracy");
+    stderr.printf(Locale.ROOT, "%s: %s, %,d parameters (%,d B as float32), test accuracy %.4f%n", file, l.spec(), model.parameterCount(), dense, before);
+    DeepCompression.Config cfg = new DeepCompression.Config(mode, quality, sparsity, pruneSteps, retrain, bits, convBits, finetune, lr, batch, common.seed);
+    DeepCompression.Result res = DeepCompression.run(model, data[0], data[1], cfg, stderr::println);
+
+    Map<String, String> meta = new LinkedHashMap<>();
+    for (String k : List.of("data", "data-dir")) if (l.meta().containsKey(k)) meta.put(k, l.meta().get(k));
+    if (dir != null) meta.put("data-dir", dir.toString());
+    meta.put("source", file.toString());
+    meta.put("pipeline", String.format(Locale.ROOT, "prune=%s quality=%s sparsity=%s steps=%d retrain=%s bits=%d conv-bits=%d finetune=%s",
+        prune, quality, java.util.Arrays.toString(sparsity), pruneSteps, retrain, bits, convBits, finetune));
+    FfzModel ffz = DeepCompression.archive(model, l.spec(), meta, res.shared());
+    FfzArchive.Encoded enc = DeepCompression.smallest(ffz, FfzArchive.Options.defaults().withCoder(coder).withEcc(channel));
+
+    // the accuracy after is that of the decoded bytes, loaded into a fresh model
+    FfzArchive.Decoded dec = FfzArchive.decode(enc.bytes().clone(), target.toString());
+    Module fresh = Models.create(dec.model().spec(), 0);
+    DeepCompression.load(dec.model(), fresh, target.toString());
+    double after = ClassificationTask.evaluate(fresh, data[1], 1000).get("accuracy");
+    double inMemory = ClassificationTask.evaluate(model, data[1], 1000).get("accuracy");
+    if (after != inMemory) throw new IllegalStateException("decoded archive scores " + after + ", in-memory model " + inMemory);
+    AtomicFiles.writeBytes(target, enc.bytes());
+
+    ArchiveReport r = enc.report();
+    stdout.print(r.format());
+    stdout.printf(Locale.ROOT, "%s: %,d B (%.2f KB) vs float32 %,d B (%.1f KB): %.1fx; weights kept %.2f%%%n", target, r.fileBytes(),
+        r.fileBytes() / 1000.0, dense, dense / 1000.0, (double) dense / r.fileBytes(), 100 * (1 - res.masks().sparsity()));
+    stdout.printf(Locale.ROOT, "test accuracy: before %.4f | pruned+retrained %.4f | shared %.4f | fine-tuned %.4f | decoded archive %.4f (%+.2f points) | %.1f s%n",
+        before, res.accuracyPruned(), res.accuracyShared(), res.accuracyFinetuned(), after, 100 * (after - before), (System.nanoTime() - t0) / 1e9);
+    return 0;
+  }
+
+  static EntropyCoder coder(String name) {
+    return switch (name) {
+      case "huffman" -> EntropyCoder.huffman();
+      case "rans", "ans" -> EntropyCoder.rans();
+      case "arith", "arith-static" -> EntropyCoder.staticArithmetic();
+      case "arith-adaptive" -> EntropyCoder.adaptiveArithmetic();
+      default -> throw new BadInputException("--codec (" + name + ") must be one of huffman, rans, ans, arith, arith-adaptive");
+    };
+  }
+
+  /** A model decoded from an {@code .ffz} archive, for {@code eval}. */
+  static Loaded loadArchive(Path f) throws IOException {
+    if (!Files.exists(f)) throw new NoSuchFileException(f.toString());
+    FfzModel m = FfzArchive.read(f).model();
+    Module model = Models.create(m.spec(), 0);
+    DeepCompression.load(m, model, f.toString());
+    return new Loaded(f, model, m.spec(), m.metadata());
+  }
+}

@@ -1,0 +1,76 @@
+package dev.fivefold.cli;
+
+import dev.fivefold.compress.DeepCompression;
+import dev.fivefold.compress.archive.ArchiveReport;
+import dev.fivefold.compress.archive.Fault;
+import dev.fivefold.compress.archive.FfzArchive;
+import dev.fivefold.data.Dataset;
+import dev.fivefold.io.AtomicFiles;
+import dev.fivefold.nn.Module;
+import dev.fivefold.perception.Models;
+import dev.fivefold.train.ClassificationTask;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Locale;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code fivefold fault}: flips random bits of an archive and decodes it. */
+@Command(name = "fault", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Fault injection: flip N distinct random bits of an .ffz archive after its 16-byte preamble (seeded), then decode it. "
+        + "Without ECC the reader refuses (\"corrupt archive\", exit 2); with --ecc hamming or rs the flips are corrected and the "
+        + "test accuracy is the same as that of the intact archive. Prints the ECC overhead and what was corrected.", "",
+        "Examples:",
+        "  ./fivefold fault mlp-rs.ffz --flip 64 --seed 3",
+        "  ./fivefold fault mlp.ffz --flip 1 --out mlp-flipped.ffz", ""})
+final class FaultCommand extends Subcommand {
+  @Mixin Common common = new Common();
+
+  @Parameters(paramLabel = "M.ffz", description = "An archive written by fivefold compress.")
+  Path file;
+
+  @Option(names = "--flip", paramLabel = "N", defaultValue = "1", description = "Bits to flip (default: ${DEFAULT-VALUE}).")
+  int flip;
+
+  @Option(names = "--data-dir", paramLabel = "DIR", description = "Directory with the Fashion-MNIST IDX files (default: the archive's).")
+  Path dataDir;
+
+  @Option(names = "--out", paramLabel = "FILE", description = "Also write the flipped archive here.")
+  Path out;
+
+  @Override
+  public Integer call() throws IOException {
+    common.apply();
+    common.atLeast("--flip", flip, 0);
+    if (!Files.exists(file)) throw new NoSuchFileException(file.toString());
+    byte[] bytes = Files.readAllBytes(file);
+    FfzArchive.Decoded intact = FfzArchive.decode(bytes.clone(), file.toString());
+    ArchiveReport r = intact.report();
+    long range = 8L * (bytes.length - FfzArchive.PREAMBLE_BYTES);
+    if (flip > range) throw common.bad("--flip (" + flip + ") exceeds the " + range + " bits after the preamble");
+    long[] flipped = Fault.flipBits(bytes, FfzArchive.PREAMBLE_BYTES, bytes.length, flip, common.seed);
+    if (out != null) AtomicFiles.writeBytes(out, bytes);
+    stdout.printf(Locale.ROOT, "%s: %,d B, ecc %s: overhead %,d B (%.1f%% of the %,d B body); flipped %d bits in %d bytes (seed %d)%n", file,
+        r.fileBytes(), r.ecc().flag(), r.eccBytes(), 100.0 * r.eccBytes() / r.bodyBytes(), r.bodyBytes(), flip, Fault.bytesTouched(flipped),
+        common.seed);
+    FfzArchive.Decoded d = FfzArchive.decode(bytes, file + " with " + flip + " flipped bits"); // refuses: BadInputException, exit 2
+    String unit = r.ecc().flag().equals("rs") ? "bytes" : "bits";
+    stdout.printf(Locale.ROOT, "decoded: %d %s corrected, %d uncorrectable; weights %s%n", d.correction().corrected(), unit,
+        d.correction().uncorrectable(), d.model().equals(intact.model()) ? "bit-identical to the intact archive" : "DIFFERENT");
+    if (!d.model().equals(intact.model())) throw new IllegalStateException(file + ": decoded model differs from the intact one");
+    Path dir = dataDir;
+    if (dir == null && d.model().metadata().containsKey("data-dir")) dir = Path.of(d.model().metadata().get("data-dir"));
+    Dataset test = TrainCommand.images(null, dir, stderr)[1];
+    Module a = Models.create(intact.model().spec(), 0), b = Models.create(d.model().spec(), 0);
+    DeepCompression.load(intact.model(), a, file.toString());
+    DeepCompression.load(d.model(), b, file.toString());
+    double accA = ClassificationTask.evaluate(a, test, 1000).get("accuracy"), accB = ClassificationTask.evaluate(b, test, 1000).get("accuracy");
+    stdout.printf(Locale.ROOT, "test accuracy: intact %.4f | after %d flips %.4f%n", accA, flip, accB);
+    return 0;
+  }
+
+}

@@ -1,0 +1,183 @@
+package dev.fivefold.compress;
+
+import dev.fivefold.autodiff.Tape;
+import dev.fivefold.autodiff.Var;
+import dev.fivefold.compress.archive.FfzArchive;
+import dev.fivefold.compress.archive.FfzModel;
+import dev.fivefold.compress.archive.RawTensor;
+import dev.fivefold.data.Dataset;
+import dev.fivefold.nn.Module;
+import dev.fivefold.nn.Parameter;
+import dev.fivefold.optim.Optimizer;
+import dev.fivefold.optim.Optimizers;
+import dev.fivefold.tensor.Tensor;
+import dev.fivefold.train.ClassificationTask;
+import dev.fivefold.train.TrainConfig;
+import dev.fivefold.train.Trainer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The three-stage Deep Compression pipeline (Han, Mao &amp; Dally, ICLR 2016) on a classifier:
+ * <ol>
+ *   <li>prune the weight matrices and kernels (rank ≥ 2) by magnitude — per layer |w| ≤ quality ·
+ *       std(w), or a target sparsity per layer — optionally in {@code pruneSteps} stages whose
+ *       sparsity ramps up cubically (Zhu &amp; Gupta 2017), retraining with the masks held after each;
+ *   <li>k-means weight sharing per layer (linear init; {@code fcBits} for matrices, {@code convBits}
+ *       for conv kernels), then fine-tune the centroids (and the dense biases) with the summed
+ *       gradients of their weights (Han eq. 3);
+ *   <li>the {@code .ffz} archive: codes and relative indices entropy-coded, biases raw
+ *       ({@link #archive}).
+ * </ol>
+ * After {@link #run} every pruned layer holds exactly {@code codebook[code]} at its kept positions
+ * and 0 elsewhere, so decoding the archive gives bit-identical weights ({@link #load}).
+ */
+public final class DeepCompression {
+  private DeepCompression() {}
+
+  /** How weights are pruned. */
+  public enum Prune { QUALITY, SPARSITY }
+
+  /**
+   * @param prune criterion
+   * @param quality Han's per-layer threshold factor (QUALITY)
+   * @param sparsity per-layer target sparsities in [0, 1), in parameter order; the last repeats (SPARSITY)
+   * @param pruneSteps stages of the ramp (1 = one shot)
+   * @param retrainEpochs epochs of retraining with masks held, spread over the stages
+   * @param fcBits code bits of weight matrices, 1..16
+   * @param convBits code bits of convolution kernels, 1..16
+   * @param finetuneEpochs epochs of centroid fine-tuning
+   * @param lr Adam learning rate of retraining (fine-tuning uses lr / 10 on the centroids)
+   * @param batch batch size
+   * @param seed data order
+   */
+  public record Config(Prune prune, double quality, double[] sparsity, int pruneSteps, double retrainEpochs, int fcBits, int convBits,
+      double finetuneEpochs, double lr, int batch, long seed) {
+    public Config {
+      if (!(quality >= 0)) throw new IllegalArgumentException("quality (" + quality + ") must be >= 0");
+      for (double s : sparsity) if (!(s >= 0 && s < 1)) throw new IllegalArgumentException("sparsity (" + s + ") must be in [0, 1)");
+      if (prune == Prune.SPARSITY && sparsity.length == 0) throw new IllegalArgumentException("sparsity needs at least one value");
+      if (pruneSteps < 1) throw new IllegalArgumentException("prune steps (" + pruneSteps + ") must be >= 1");
+      for (int b : new int[] {fcBits, convBits}) if (b < 1 || b > 16) throw new IllegalArgumentException("bits (" + b + ") must be in 1..16");
+      if (!(retrainEpochs >= 0) || !(finetuneEpochs >= 0)) throw new IllegalArgumentException("epochs must be >= 0");
+    }
+  }
+
+  /** What {@link #run} leaves: the masks, the shared layers and test accuracies along the way. */
+  public record Result(Masks masks, List<SharedWeights> shared, double accuracyPruned, double accuracyShared, double accuracyFinetuned) {}
+
+  /** Runs prune → retrain → share → fine-tune on {@code model} in place; {@code log} gets one line per stage. */
+  public static Result run(Module model, Dataset train, Dataset test, Config cfg, Consumer<String> log) {
+    Map<String, Parameter> weights = Pruner.weights(model);
+    Masks masks = new Masks();
+    for (int stage = 1; stage <= cfg.pruneSteps(); stage++) {
+      double r = 1 - (double) stage / cfg.pruneSteps();
+      double frac = 1 - r * r * r;
+      int l = 0;
+      for (var e : weights.entrySet()) {
+        Map<String, Parameter> one = Map.of(e.getKey(), e.getValue());
+        Masks m = cfg.prune() == Prune.QUALITY ? Pruner.perLayerQuality(one, cfg.quality() * frac)
+            : Pruner.perLayerSparsity(one, frac * cfg.sparsity()[Math.min(l, cfg.sparsity().length - 1)]);
+        boolean[] keep = m.mask(e.getKey());
+        boolean[] old = masks.mask(e.getKey());
+        if (old != null) for (int i = 0; i < keep.length; i++) keep[i] &= old[i];
+        masks.put(e.getKey(), e.getValue(), keep);
+        l++;
+      }
+      masks.apply();
+      double epochs = cfg.retrainEpochs() / cfg.pruneSteps();
+      if (epochs > 0) retrain(model, train, test, masks, epochs, cfg, stage);
+      log.accept(String.format(java.util.Locale.ROOT, "prune stage %d/%d: sparsity %.4f, test accuracy %.4f", stage, cfg.pruneSteps(),
+          masks.sparsity(), accuracy(model, test)));
+    }
+    double pruned = accuracy(model, test);
+    List<SharedWeights> shared = new ArrayList<>();
+    for (var e : weights.entrySet()) {
+      int bits = e.getValue().value().rank() > 2 ? cfg.convBits() : cfg.fcBits();
+      shared.add(WeightSharing.share(e.getKey(), e.getValue(), masks.mask(e.getKey()), bits, 100));
+    }
+    double sharedAcc = accuracy(model, test);
+    log.accept(String.format(java.util.Locale.ROOT, "weight sharing: test accuracy %.4f", sharedAcc));
+    if (cfg.finetuneEpochs() > 0) finetune(model, train, shared, cfg);
+    double fin = accuracy(model, test);
+    log.accept(String.format(java.util.Locale.ROOT, "centroid fine-tuning: test accuracy %.4f", fin));
+    return new Result(masks, shared, pruned, sharedAcc, fin);
+  }
+
+  static void retrain(Module model, Dataset train, Dataset test, Masks masks, double epochs, Config cfg, int stage) {
+    Optimizer opt = Optimizers.adam(model.parameters(), cfg.lr());
+    ClassificationTask task = new ClassificationTask(model, train, test, cfg.batch(), cfg.seed() + stage);
+    long steps = Math.max(1, Math.round(epochs * task.stepsPerEpoch()));
+    Trainer t = new Trainer(task, opt, new TrainConfig(Math.max(1, (int) Math.ceil(epochs)), steps, 0, steps + 1));
+    t.schedule(dev.fivefold.control.Schedules.cosine(cfg.lr(), steps, 0));
+    t.observe(masks.observer());
+    t.fit();
+    masks.apply();
+  }
+
+  /** Centroids and dense (non-shared) parameters trained together; weights re-materialised after each step. */
+  static void finetune(Module model, Dataset train, List<SharedWeights> shared, Config cfg) {
+    List<Parameter> ps = new ArrayList<>(WeightSharing.codebooks(shared));
+    java.util.Set<Parameter> sharedW = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    for (SharedWeights s : shared) sharedW.add(s.weight());
+    for (Parameter p : model.parameters()) if (!sharedW.contains(p)) ps.add(p);
+    Optimizer opt = Optimizers.adam(ps, cfg.lr() / 10);
+    ClassificationTask task = new ClassificationTask(model, train, train, cfg.batch(), cfg.seed() + 1000);
+    long steps = Math.max(1, Math.round(cfg.finetuneEpochs() * task.stepsPerEpoch()));
+    Tape tape = Tape.training();
+    model.train();
+    for (long s = 0; s < steps; s++) {
+      tape.reset();
+      Var loss = task.trainLoss(tape);
+      tape.backward(loss);
+      WeightSharing.step(shared, opt);
+    }
+    model.zeroGrad();
+    for (SharedWeights s : shared) s.materialize();
+  }
+
+  static double accuracy(Module model, Dataset test) {
+    return ClassificationTask.evaluate(model, test, 1000).get("accuracy");
+  }
+
+  /** The archive contents: shared layers as quantized tensors, every other parameter raw. */
+  public static FfzModel archive(Module model, String spec, Map<String, String> metadata, List<SharedWeights> shared) {
+    List<QuantizedTensor> q = new ArrayList<>();
+    java.util.Set<String> names = new java.util.HashSet<>();
+    for (SharedWeights s : shared) {
+      q.add(s.toQuantized());
+      names.add(s.name());
+    }
+    List<RawTensor> raw = new ArrayList<>();
+    for (var e : model.namedParameters().entrySet()) {
+      if (names.contains(e.getKey())) continue;
+      Tensor v = e.getValue().value();
+      raw.add(new RawTensor(e.getKey(), v.shape().dims(), v.data().clone()));
+    }
+    return new FfzModel(spec, metadata, q, raw);
+  }
+
+  /** Loads the dense weights of an archive into {@code model} (names and shapes must match). */
+  public static void load(FfzModel archive, Module model, String source) {
+    Map<String, Tensor> w = new LinkedHashMap<>();
+    for (QuantizedTensor q : archive.quantized()) w.put(q.name(), Tensor.of(q.dense(), q.shape()));
+    for (RawTensor r : archive.raw()) w.put(r.name(), Tensor.of(r.values().clone(), r.shape()));
+    model.loadStateDict(w, source);
+  }
+
+  /**
+   * The smallest encoding over index widths: automatic (fewest raw bits) and fixed 2..8; {@code
+   * options}' coder and ECC are kept.
+   */
+  public static FfzArchive.Encoded smallest(FfzModel model, FfzArchive.Options options) {
+    FfzArchive.Encoded best = FfzArchive.encode(model, options.withIndexBits(0));
+    for (int b = 2; b <= 8; b++) {
+      FfzArchive.Encoded e = FfzArchive.encode(model, options.withIndexBits(b));
+      if (e.bytes().length < best.bytes().length) best = e;
+    }
+    return best;
+  }
+}
