@@ -14,8 +14,10 @@
  *       (k-means with linear init, centroid fine-tuning), {@link dev.fivefold.compress.AffineQuantized}
  *       (int8/int4, per tensor or channel), {@link dev.fivefold.compress.QuantAwareTraining}
  *       (straight-through estimator, keeps masks).
- *   <li>Storage and inference: {@link dev.fivefold.compress.RelativeIndex} (relative indices with
- *       filler entries), {@link dev.fivefold.compress.SparseLinear} (CSR kernel).
+ *   <li>Storage and inference: the relative indices with filler entries are the archive's
+ *       ({@code dev.fivefold.compress.archive.RelativeIndex}, the one implementation);
+ *       {@link dev.fivefold.compress.SparseLinear} (CSR kernel).
+ *   <li>{@link dev.fivefold.compress.DeepCompression}: prune, retrain, share, fine-tune, archive.
  *   <li>{@link dev.fivefold.compress.Distillation} (Hinton et al. 2015).
  * </ul>
  */

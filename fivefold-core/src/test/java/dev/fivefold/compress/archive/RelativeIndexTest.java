@@ -36,6 +36,13 @@ class RelativeIndexTest {
   }
 
   @Test
+  void quantizedTensorPositionsRoundTrip() {
+    dev.fivefold.compress.QuantizedTensor q =
+        new dev.fivefold.compress.QuantizedTensor("w", new int[] {10, 30}, 2, new float[] {-1f, 1f}, new int[] {3, 40, 299}, new int[] {0, 1, 1});
+    for (int b = 1; b <= 16; b++) assertArrayEquals(q.positions(), RelativeIndex.decode(RelativeIndex.encode(q.positions(), b), b, 3, q.size(), "w"));
+  }
+
+  @Test
   void rejectsIndicesThatDoNotFit() {
     assertEquals("t: index entry 1 points past the tensor (5 >= 5)",
         assertThrows(BadInputException.class, () -> RelativeIndex.decode(new int[] {3, 3}, 2, 2, 5, "t")).getMessage());

@@ -1,0 +1,135 @@
+package dev.fivefold.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fivefold.cli.CliTest.Result;
+import dev.fivefold.data.FashionMnist;
+import dev.fivefold.data.Idx;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** compress, eval of the archive, fault and distill end to end on tiny generated data; bad flags are one line, exit 2. */
+class CompressCliTest {
+  @TempDir static Path tmp;
+  static Path idx, ckpt;
+
+  @BeforeAll
+  static void tinyIdxAndModel() throws IOException {
+    System.setProperty("java.awt.headless", "true");
+    idx = tmp.resolve("idx");
+    Files.createDirectories(idx);
+    write(FashionMnist.Split.TRAIN, 256, 1);
+    write(FashionMnist.Split.TEST, 64, 2);
+    Path run = tmp.resolve("run");
+    Result r = CliTest.run("train", "--model", "mlp:784-32-16-10", "--data-dir", idx.toString(), "--epochs", "2", "--batch", "32",
+        "--out", run.toString(), "--threads", "1");
+    assertEquals(0, r.code(), r.err());
+    ckpt = run.resolve("checkpoint.safetensors");
+  }
+
+  private static void write(FashionMnist.Split split, int n, long seed) throws IOException {
+    Random r = new Random(seed);
+    byte[] px = new byte[n * 784], y = new byte[n];
+    for (int i = 0; i < n; i++) {
+      int c = r.nextInt(10);
+      y[i] = (byte) c;
+      for (int p = 0; p < 784; p++) px[i * 784 + p] = (byte) (p / 28 / 3 == c ? 200 + r.nextInt(50) : r.nextInt(40));
+    }
+    new Idx(new int[] {n, 28, 28}, px).write(idx.resolve(split.images), true);
+    new Idx(new int[] {n}, y).write(idx.resolve(split.labels), true);
+  }
+
+  private static Result compress(Path out, String... extra) {
+    String[] base = {"compress", ckpt.toString(), "--data-dir", idx.toString(), "--retrain", "0.5", "--finetune", "0.5", "--batch", "32",
+        "--threads", "1", "--sparsity", "0.8,0.7,0.5", "--out", out.toString()};
+    String[] all = java.util.Arrays.copyOf(base, base.length + extra.length);
+    System.arraycopy(extra, 0, all, base.length, extra.length);
+    return CliTest.run(all);
+  }
+
+  private static String accuracy(String text, String regex) {
+    Matcher m = Pattern.compile(regex).matcher(text);
+    assertTrue(m.find(), text);
+    return m.group(1);
+  }
+
+  private static void assertOneLineExit2(Result r, String expected) {
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.errLines().getFirst().startsWith("fivefold: ") && r.errLines().getFirst().contains(expected), r.err());
+    assertTrue(r.errLines().size() <= 2, r.err());
+  }
+
+  @Test
+  void archiveEvaluatesExactlyAsTheCompressedModel() throws IOException {
+    for (String codec : new String[] {"huffman", "rans"}) {
+      Path ffz = tmp.resolve("m-" + codec + ".ffz");
+      Result r = compress(ffz, "--codec", codec, "--bits", "4");
+      assertEquals(0, r.code(), r.err());
+      assertTrue(r.out().contains("fc1.weight") && r.out().contains("codec " + codec) && r.out().contains("x; weights kept"), r.out());
+      String after = accuracy(r.out(), "decoded archive (\\d\\.\\d{4})");
+      assertEquals(after, accuracy(r.out(), "fine-tuned (\\d\\.\\d{4})"));
+      Result e = CliTest.run("eval", ffz.toString(), "--threads", "1");
+      assertEquals(0, e.code(), e.err());
+      assertEquals(after, accuracy(e.out(), "accuracy (\\d\\.\\d{4})"), e.out());
+    }
+  }
+
+  @Test
+  void flippedBitsAreRefusedWithoutEccAndCorrectedWithIt() throws IOException {
+    Path plain = tmp.resolve("plain.ffz"), rs = tmp.resolve("rs.ffz"), ham = tmp.resolve("ham.ffz");
+    assertEquals(0, compress(plain).code());
+    Result refused = CliTest.run("fault", plain.toString(), "--flip", "3", "--seed", "5", "--data-dir", idx.toString());
+    assertOneLineExit2(refused, "corrupt archive");
+    Result hr = compress(ham, "--ecc", "hamming");
+    assertEquals(0, hr.code(), hr.err());
+    Result fixed = CliTest.run("fault", ham.toString(), "--flip", "1", "--seed", "5", "--data-dir", idx.toString());
+    assertEquals(0, fixed.code(), fixed.err());
+    assertTrue(fixed.out().contains("1 bits corrected") && fixed.out().contains("bit-identical"), fixed.out());
+    Result rr = compress(rs, "--ecc", "rs");
+    assertEquals(0, rr.code(), rr.err());
+    Result rfixed = CliTest.run("fault", rs.toString(), "--flip", "8", "--seed", "2", "--data-dir", idx.toString());
+    assertEquals(0, rfixed.code(), rfixed.err());
+    assertTrue(rfixed.out().contains("bit-identical"), rfixed.out());
+    assertEquals(accuracy(rfixed.out(), "intact (\\d\\.\\d{4})"), accuracy(rfixed.out(), "flips (\\d\\.\\d{4})"));
+    assertTrue(Files.size(rs) > Files.size(plain));
+  }
+
+  @Test
+  void badInputIsOneLineAndLeavesNoArchive() throws IOException {
+    Path out = tmp.resolve("bad.ffz");
+    assertOneLineExit2(compress(out, "--bits", "17"), "--bits (17) must be in 1..16");
+    assertOneLineExit2(compress(out, "--bits", "0"), "--bits (0) must be in 1..16");
+    assertOneLineExit2(compress(out, "--sparsity", "1.0"), "--sparsity (1.0) must be in [0, 1)");
+    assertOneLineExit2(compress(out, "--sparsity", "-0.1"), "--sparsity (-0.1) must be in [0, 1)");
+    assertOneLineExit2(compress(out, "--prune", "random"), "--prune (random) must be q or sparsity");
+    assertOneLineExit2(compress(out, "--codec", "lz4"), "--codec (lz4)");
+    assertOneLineExit2(compress(out, "--ecc", "crc"), "--ecc (crc)");
+    assertOneLineExit2(CliTest.run("compress", tmp.resolve("missing.safetensors").toString()), "missing.safetensors");
+    Path untrained = tmp.resolve("untrained.safetensors");
+    dev.fivefold.train.Checkpoint.saveWeights(untrained, dev.fivefold.perception.Models.create("mlp:784-8-10", 0),
+        java.util.Map.of("model", "mlp:784-8-10"));
+    assertOneLineExit2(CliTest.run("compress", untrained.toString(), "--data-dir", idx.toString()), "not a trained checkpoint");
+    assertFalse(Files.exists(out));
+    assertOneLineExit2(CliTest.run("eval", tmp.resolve("none.ffz").toString()), "none.ffz");
+  }
+
+  @Test
+  void distillReportsTheThreeErrors() {
+    Result r = CliTest.run("distill", "--teacher-model", "mlp:784-64-10", "--teacher-epochs", "1", "--student", "mlp:784-8-10", "--epochs", "1",
+        "--batch", "32", "--data-dir", idx.toString(), "--threads", "1");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("teacher") && r.out().contains("student alone") && r.out().contains("student distilled")
+        && r.out().contains("gap closed"), r.out());
+    assertOneLineExit2(CliTest.run("distill", "--alpha", "1.5"), "--alpha (1.5) must be in [0, 1]");
+    assertOneLineExit2(CliTest.run("distill", "--temperature", "0"), "--temperature (0.0) must be > 0");
+  }
+}
