@@ -2,6 +2,7 @@ package dev.fivefold.cli;
 
 import dev.fivefold.compress.DeepCompression;
 import dev.fivefold.compress.archive.ArchiveReport;
+import dev.fivefold.compress.archive.Ecc;
 import dev.fivefold.compress.archive.Fault;
 import dev.fivefold.compress.archive.FfzArchive;
 import dev.fivefold.data.Dataset;
@@ -26,7 +27,8 @@ import picocli.CommandLine.Parameters;
         + "test accuracy is the same as that of the intact archive. Prints the ECC overhead and what was corrected.", "",
         "Examples:",
         "  ./fivefold fault mlp-rs.ffz --flip 64 --seed 3",
-        "  ./fivefold fault mlp.ffz --flip 1 --out mlp-flipped.ffz", ""})
+        "  ./fivefold fault mlp.ffz --flip 1 --out mlp-flipped.ffz",
+        "  ./fivefold fault mlp.ffz --ecc hamming --flip 8         re-encoded with SECDED Hamming first", ""})
 final class FaultCommand extends Subcommand {
   @Mixin Common common = new Common();
 
@@ -35,6 +37,10 @@ final class FaultCommand extends Subcommand {
 
   @Option(names = "--flip", paramLabel = "N", defaultValue = "1", description = "Bits to flip (default: ${DEFAULT-VALUE}).")
   int flip;
+
+  @Option(names = "--ecc", paramLabel = "none|hamming|rs",
+      description = "Re-encode the archive with this channel code (same codec) before flipping (default: as it is).")
+  String ecc;
 
   @Option(names = "--data-dir", paramLabel = "DIR", description = "Directory with the Fashion-MNIST IDX files (default: the archive's).")
   Path dataDir;
@@ -49,6 +55,11 @@ final class FaultCommand extends Subcommand {
     if (!Files.exists(file)) throw new NoSuchFileException(file.toString());
     byte[] bytes = Files.readAllBytes(file);
     FfzArchive.Decoded intact = FfzArchive.decode(bytes.clone(), file.toString());
+    if (ecc != null) {
+      FfzArchive.Options o = FfzArchive.Options.defaults().withCoder(CompressCommand.coder(intact.report().codec())).withEcc(Ecc.parse(ecc));
+      bytes = DeepCompression.smallest(intact.model(), o).bytes();
+      intact = FfzArchive.decode(bytes.clone(), file.toString());
+    }
     ArchiveReport r = intact.report();
     long range = 8L * (bytes.length - FfzArchive.PREAMBLE_BYTES);
     if (flip > range) throw common.bad("--flip (" + flip + ") exceeds the " + range + " bits after the preamble");

@@ -89,6 +89,9 @@ class CompressCliTest {
     assertEquals(0, compress(plain).code());
     Result refused = CliTest.run("fault", plain.toString(), "--flip", "3", "--seed", "5", "--data-dir", idx.toString());
     assertOneLineExit2(refused, "corrupt archive");
+    Result reenc = CliTest.run("fault", plain.toString(), "--ecc", "hamming", "--flip", "2", "--seed", "5", "--data-dir", idx.toString());
+    assertEquals(0, reenc.code(), reenc.err());
+    assertTrue(reenc.out().contains("ecc hamming") && reenc.out().contains("2 bits corrected"), reenc.out());
     Result hr = compress(ham, "--ecc", "hamming");
     assertEquals(0, hr.code(), hr.err());
     Result fixed = CliTest.run("fault", ham.toString(), "--flip", "1", "--seed", "5", "--data-dir", idx.toString());
