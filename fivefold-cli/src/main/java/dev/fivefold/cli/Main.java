@@ -22,7 +22,7 @@ import picocli.CommandLine.ParameterException;
     description = {"Train, evaluate, sample and measure neural networks in pure Java.", "",
         "New here? Run:  ./fivefold demo"},
     subcommands = {DemoCommand.class, TrainCommand.class, EvalCommand.class, SampleCommand.class, BenchCommand.class,
-        OptimizersCommand.class, TrajectoriesCommand.class, LandscapeCommand.class,
+        OptimizersCommand.class, TrajectoriesCommand.class, LandscapeCommand.class, ControllersCommand.class, GuardCommand.class, SwatsCommand.class,
         InfoplaneCommand.class, VibCommand.class, MdlCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
