@@ -32,17 +32,18 @@ import picocli.CommandLine.Option;
     description = {"The divergence guard: LeNet-300-100 on Fashion-MNIST trained three times from the same weights on the same "
         + "batches — at the normal learning rate, and at --factor times it without and with DivergenceGuard.defaults() "
         + "(NaN or a spike above 4 × the median of the last 50 losses + 0.5 rolls back to the last snapshot, taken every 25 "
-        + "steps, and halves the rate). Constant learning rate. Writes guard.csv and loss.png (raw training loss).", "",
+        + "steps, and halves the rate). Constant learning rate. A run diverged when its loss became NaN or infinite, or when it "
+        + "ended no better than chance (test loss >= ln 10). Writes guard.csv and loss.png (raw training loss).", "",
         "Examples:",
-        "  ./fivefold guard                              sgd 0.1 vs 1.0, 3 epochs",
+        "  ./fivefold guard                              momentum (μ 0.9) 0.05 vs 0.5, 3 epochs",
         "  ./fivefold guard --optimizer adam --lr 1e-3 --factor 10", ""})
 final class GuardCommand extends Subcommand {
   @Mixin Common common = new Common();
 
-  @Option(names = "--optimizer", defaultValue = "sgd", description = "Optimizer (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--optimizer", defaultValue = "momentum", description = "Optimizer (default: ${DEFAULT-VALUE}).")
   String optimizer;
 
-  @Option(names = "--lr", defaultValue = "0.1", description = "Normal learning rate (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--lr", defaultValue = "0.05", description = "Normal learning rate (default: ${DEFAULT-VALUE}).")
   double lr;
 
   @Option(names = "--factor", defaultValue = "10", description = "How many times too high the bad rate is (default: ${DEFAULT-VALUE}).")
@@ -60,7 +61,7 @@ final class GuardCommand extends Subcommand {
   @Option(names = "--out", paramLabel = "DIR", description = "Run folder (default: runs/guard-<yyyyMMdd-HHmmss>).")
   Path out;
 
-  record Run(String name, double lr, List<double[]> losses, Map<String, Double> eval, int rollbacks, int nanLosses, String diverged,
+  record Run(String name, double lr, List<double[]> losses, Map<String, Double> eval, int rollbacks, int nanLosses, String diverged, double maxLoss,
       double finalLr, boolean finiteWeights, double seconds) {}
 
   @Override
@@ -77,10 +78,10 @@ final class GuardCommand extends Subcommand {
     Files.createDirectories(dir);
     stderr.printf("guard: LeNet-300-100, %s, %d epochs, lr %s and %s, seed %d -> %s%n", optimizer, epochs, lr, lr * factor, common.seed, dir);
     List<Run> runs = List.of(run("normal", lr, false, d), run("high, no guard", lr * factor, false, d), run("high, guard", lr * factor, true, d));
-    Table t = new Table("run", "lr", "test_accuracy", "test_loss", "rollbacks", "nan_losses", "diverged", "final_lr", "weights_finite", "train_s");
+    Table t = new Table("run", "lr", "test_accuracy", "test_loss", "rollbacks", "nan_losses", "diverged", "max_train_loss", "final_lr", "weights_finite", "train_s");
     for (Run r : runs) {
       t.add(r.name, r.lr, r.eval.isEmpty() ? "-" : String.format("%.4f", r.eval.get("accuracy")),
-          r.eval.isEmpty() ? "-" : OptimizersCommand.fmt(r.eval.get("loss")), r.rollbacks, r.nanLosses, r.diverged,
+          r.eval.isEmpty() ? "-" : OptimizersCommand.fmt(r.eval.get("loss")), r.rollbacks, r.nanLosses, r.diverged, String.format("%.4g", r.maxLoss),
           String.format("%.3g", r.finalLr), r.finiteWeights ? "yes" : "no", String.format("%.1f", r.seconds));
     }
     AtomicFiles.writeString(dir.resolve("guard.csv"), t.csv());
@@ -97,7 +98,7 @@ final class GuardCommand extends Subcommand {
     double gap = normal.eval.isEmpty() || guarded.eval.isEmpty() ? Double.NaN
         : 100 * (normal.eval.get("accuracy") - guarded.eval.get("accuracy"));
     stdout.printf("without the guard: %s; with it: %s, %d rollbacks, accuracy %s points below the normal run%n",
-        bad.diverged.equals("no") ? "did not diverge" : "diverged " + bad.diverged,
+        bad.diverged.equals("no") ? "did not diverge" : "diverged (" + bad.diverged + ")",
         guarded.finiteWeights && guarded.diverged.equals("no") ? "no NaN in the weights" : "failed (" + guarded.diverged + ")",
         guarded.rollbacks, Double.isNaN(gap) ? "-" : String.format("%.2f", gap));
     stdout.println("run folder " + dir + " (guard.csv, loss.png)");
@@ -130,13 +131,15 @@ final class GuardCommand extends Subcommand {
       eval = trainer.fit();
     } catch (DivergenceException e) {
       nan[0]++;
-      diverged = "at step " + e.step();
+      diverged = "NaN at step " + e.step();
       eval = task.evaluate();
     }
+    if (diverged.equals("no") && !(eval.getOrDefault("loss", Double.NaN) < Math.log(10))) diverged = "to chance";
+    double max = Double.NEGATIVE_INFINITY;
+    for (double[] p : losses) max = Math.max(max, p[1]);
     boolean finite = true;
     for (Parameter p : o.parameters()) for (float x : p.value().data()) finite &= Float.isFinite(x);
-    stderr.printf("  %-15s lr %-6s %s, %d rollbacks, %.1f s%n", name, rate, diverged.equals("no") ? String.format("accuracy %.4f", eval.get("accuracy"))
-        : "diverged " + diverged, rollbacks[0], trainer.seconds());
-    return new Run(name, rate, losses, eval, rollbacks[0], nan[0], diverged, o.learningRate().get(), finite, trainer.seconds());
+    stderr.printf("  %-15s lr %-6s %s, %d rollbacks, %.1f s%n", name, rate, String.format("accuracy %.4f", eval.get("accuracy")) + (diverged.equals("no") ? "" : ", diverged " + diverged), rollbacks[0], trainer.seconds());
+    return new Run(name, rate, losses, eval, rollbacks[0], nan[0], diverged, max, o.learningRate().get(), finite, trainer.seconds());
   }
 }
