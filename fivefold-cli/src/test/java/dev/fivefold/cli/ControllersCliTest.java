@@ -90,10 +90,11 @@ class ControllersCliTest {
     assertTrue(r.out().contains("without the guard"), r.out());
 
     Path sw = tmp.resolve("swats");
-    r = CliTest.run("swats", "--data-dir", idx.toString(), "--batch", "32", "--epochs", "2", "--out", sw.toString(), "--threads", "1");
+    r = CliTest.run("swats", "--data-dir", idx.toString(), "--batch", "32", "--epochs", "2", "--switch-epoch", "1", "--out", sw.toString(), "--threads", "1");
     assertEquals(0, r.code(), r.err());
     assertFiles(sw, "swats.csv", "epochs.csv", "accuracy.png");
-    assertEquals(3, Files.readAllLines(sw.resolve("swats.csv")).size());
+    assertEquals(4, Files.readAllLines(sw.resolve("swats.csv")).size());
+    assertTrue(r.out().contains("adam->sgd@1"), r.out());
     assertTrue(r.out().contains("swats - adam ="), r.out());
   }
 
