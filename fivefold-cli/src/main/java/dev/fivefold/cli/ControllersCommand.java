@@ -335,9 +335,9 @@ final class ControllersCommand extends Subcommand {
       loss.add(new Charts.Series(label, OptimizersCommand.thin(points(r.smoothed), 400), false));
       rate.add(new Charts.Series(label, OptimizersCommand.thin(points(r.lrs), 400), false));
     }
-    Charts.write(dir.resolve(task + "-loss.png"), s.title() + ": smoothed training loss (target " + String.format("%.3f", tgt) + ")", "step",
+    Charts.write(dir.resolve(task + "-loss.png"), task + ": smoothed training loss (target " + String.format("%.3f", tgt) + ")", "step",
         "loss (nats)", loss);
-    logChart(dir.resolve(task + "-lr.png"), s.title() + ": learning rate", "step", "learning rate", rate);
+    logChart(dir.resolve(task + "-lr.png"), task + ": learning rate", "step", "learning rate", rate);
   }
 
   private Run run(String task, Setup s, String name, String kind, double lr, Controller c) {
