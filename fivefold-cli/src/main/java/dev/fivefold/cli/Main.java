@@ -23,6 +23,7 @@ import picocli.CommandLine.ParameterException;
         "New here? Run:  ./fivefold demo"},
     subcommands = {DemoCommand.class, TrainCommand.class, EvalCommand.class, SampleCommand.class, BenchCommand.class,
         OptimizersCommand.class, TrajectoriesCommand.class, LandscapeCommand.class,
+        ControllersCommand.class, GuardCommand.class, SwatsCommand.class,
         InfoplaneCommand.class, VibCommand.class, MdlCommand.class, InfoPruneCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
