@@ -23,7 +23,8 @@ import picocli.CommandLine.ParameterException;
         "New here? Run:  ./fivefold demo"},
     subcommands = {DemoCommand.class, TrainCommand.class, EvalCommand.class, SampleCommand.class, BenchCommand.class,
         OptimizersCommand.class, TrajectoriesCommand.class, LandscapeCommand.class,
-        InfoplaneCommand.class, VibCommand.class, MdlCommand.class,
+        ControllersCommand.class, GuardCommand.class, SwatsCommand.class,
+        InfoplaneCommand.class, VibCommand.class, MdlCommand.class, InfoPruneCommand.class,
         CompressCommand.class, FaultCommand.class, DistillCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

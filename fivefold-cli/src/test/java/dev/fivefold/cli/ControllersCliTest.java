@@ -1,0 +1,111 @@
+package dev.fivefold.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fivefold.cli.CliTest.Result;
+import dev.fivefold.data.FashionMnist;
+import dev.fivefold.data.Idx;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** controllers, guard and swats end to end on tiny settings; bad flags are one line, exit 2. */
+class ControllersCliTest {
+  @TempDir static Path tmp;
+  static Path idx, text;
+
+  @BeforeAll
+  static void tinyData() throws IOException {
+    System.setProperty("java.awt.headless", "true");
+    idx = tmp.resolve("idx");
+    Files.createDirectories(idx);
+    write(FashionMnist.Split.TRAIN, 128, 1);
+    write(FashionMnist.Split.TEST, 32, 2);
+    text = tmp.resolve("tiny.txt");
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < 200; i++) sb.append("in the beginning was the word and the word was ").append(i % 7).append(".\n");
+    Files.writeString(text, sb.toString(), StandardCharsets.UTF_8);
+  }
+
+  private static void write(FashionMnist.Split split, int n, long seed) throws IOException {
+    Random r = new Random(seed);
+    byte[] px = new byte[n * 784], y = new byte[n];
+    for (int i = 0; i < n; i++) {
+      int c = r.nextInt(10);
+      y[i] = (byte) c;
+      for (int p = 0; p < 784; p++) px[i * 784 + p] = (byte) (p / 28 / 3 == c ? 200 + r.nextInt(50) : r.nextInt(40));
+    }
+    new Idx(new int[] {n, 28, 28}, px).write(idx.resolve(split.images), true);
+    new Idx(new int[] {n}, y).write(idx.resolve(split.labels), true);
+  }
+
+  private static void assertFiles(Path dir, String... names) throws IOException {
+    for (String f : names) assertTrue(Files.size(dir.resolve(f)) > 0, f);
+  }
+
+  private static void assertOneLineExit2(Result r, String expected) {
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.errLines().getFirst().startsWith("fivefold: ") && r.errLines().getFirst().contains(expected), r.err());
+    assertTrue(r.errLines().size() <= 2, r.err());
+  }
+
+  @Test
+  void controllersOnBothTinyTasks() throws IOException {
+    Path dir = tmp.resolve("ctl");
+    Result r = CliTest.run("controllers", "--data-dir", idx.toString(), "--batch", "32", "--epochs", "3", "--mlp-target", "2.2",
+        "--mlp-lrs", "1e-3,1e-2", "--data", text.toString(), "--layers", "1", "--heads", "2", "--width", "16", "--context", "8",
+        "--gpt-batch", "4", "--max-steps", "12", "--gpt-lrs", "3e-3", "--eval-tokens", "64", "--out", dir.toString(), "--threads", "1");
+    assertEquals(0, r.code(), r.err());
+    assertFiles(dir, "controllers.csv", "mlp-loss.png", "mlp-lr.png", "mlp-curves.csv", "gpt-loss.png", "gpt-lr.png", "gpt-curves.csv");
+    List<String> csv = Files.readAllLines(dir.resolve("controllers.csv"));
+    // header + (4 schedules × 2 rates + 5 controllers) + (4 × 1 + 5)
+    assertEquals(1 + 13 + 9, csv.size(), csv.toString());
+    assertTrue(csv.getFirst().contains("steps_to_target") && csv.getFirst().contains("ratio_to_best_schedule"), csv.getFirst());
+    assertTrue(r.out().contains("pid-ratio") && r.out().contains("stability-cap") && r.out().contains("warmup-cosine"), r.out());
+    assertTrue(r.out().contains("mlp: best schedule") && r.out().contains("gpt: best schedule"), r.out());
+    // auto target: the best schedule's loss at 80% of the budget, so some schedule reaches it by then
+    assertTrue(csv.stream().anyMatch(l -> l.startsWith("gpt,") && l.contains(",schedule,") && l.contains(",1.00,")), csv.toString());
+    assertEquals(13, Files.readAllLines(dir.resolve("gpt-curves.csv")).size());
+    // the same first batch and weights: every mlp run starts from the same loss
+    String[] first = Files.readAllLines(dir.resolve("mlp-curves.csv")).get(1).split(",");
+    for (int i = 3; i < first.length; i += 2) assertEquals(first[1], first[i]);
+  }
+
+  @Test
+  void guardAndSwatsOnTinyData() throws IOException {
+    Path dir = tmp.resolve("guard");
+    Result r = CliTest.run("guard", "--data-dir", idx.toString(), "--batch", "16", "--epochs", "1", "--out", dir.toString(), "--threads", "1");
+    assertEquals(0, r.code(), r.err());
+    assertFiles(dir, "guard.csv", "loss.png");
+    List<String> csv = Files.readAllLines(dir.resolve("guard.csv"));
+    assertEquals(4, csv.size(), csv.toString());
+    assertTrue(csv.get(1).startsWith("normal,0.05,") && csv.get(3).startsWith("\"high, guard\",0.5,"), csv.toString());
+    assertTrue(r.out().contains("without the guard"), r.out());
+
+    Path sw = tmp.resolve("swats");
+    r = CliTest.run("swats", "--data-dir", idx.toString(), "--batch", "32", "--epochs", "2", "--switch-epoch", "1", "--out", sw.toString(), "--threads", "1");
+    assertEquals(0, r.code(), r.err());
+    assertFiles(sw, "swats.csv", "epochs.csv", "accuracy.png");
+    assertEquals(4, Files.readAllLines(sw.resolve("swats.csv")).size());
+    assertTrue(r.out().contains("adam->sgd@1"), r.out());
+    assertTrue(r.out().contains("swats - adam ="), r.out());
+  }
+
+  @Test
+  void badFlags() {
+    assertOneLineExit2(CliTest.run("controllers", "--task", "cnn"), "--task (cnn) must be one of mlp, gpt, both");
+    assertOneLineExit2(CliTest.run("controllers", "--gpt-target", "low"), "--gpt-target (low) must be a loss or auto");
+    assertOneLineExit2(CliTest.run("controllers", "--mlp-lrs", "1e-3,-1"), "--mlp-lrs (-1.0) must be > 0");
+    assertOneLineExit2(CliTest.run("controllers", "--max-steps", "1"), "--max-steps (1) must be >= 2");
+    assertOneLineExit2(CliTest.run("guard", "--factor", "0"), "--factor (0.0) must be > 0");
+    assertOneLineExit2(CliTest.run("guard", "--optimizer", "bogus"), "--optimizer (bogus) must be one of");
+    assertOneLineExit2(CliTest.run("swats", "--epochs", "0"), "--epochs (0) must be >= 1");
+  }
+}

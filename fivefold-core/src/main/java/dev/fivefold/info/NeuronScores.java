@@ -1,0 +1,161 @@
+package dev.fivefold.info;
+
+import dev.fivefold.autodiff.Tape;
+import dev.fivefold.autodiff.Var;
+import dev.fivefold.compress.StructuredPruning;
+import dev.fivefold.nn.Activation;
+import dev.fivefold.perception.Mlp;
+import dev.fivefold.tensor.Rng;
+import dev.fivefold.tensor.Shape;
+import dev.fivefold.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Scores of the hidden neurons of an {@link Mlp}, for information-guided structured pruning: a unit
+ * with a low score is dropped first (with its incoming row and outgoing column, by {@link
+ * StructuredPruning#prune}). Four criteria:
+ *
+ * <ul>
+ *   <li>{@link Criterion#MI}: {@code I(T_i; Y)} in bits between the unit's activation, binned into
+ *       {@code bins} equal-width bins over its observed range, and the class label (plug-in, {@link
+ *       Discrete#mutualInformation(int[], int[])}); a unit that copies the label scores {@code H(Y)},
+ *       a constant (dead) unit 0. Plug-in bias: about {@code (bins-1)(classes-1)/(2N ln 2)} bits,
+ *       the same order for every unit, so rankings are little affected for N in the thousands.
+ *   <li>{@link Criterion#ENTROPY}: {@code H(T_i)} in bits of the same binned activation — how much
+ *       the unit varies at all, label-blind; a constant unit scores 0.
+ *   <li>{@link Criterion#MAGNITUDE}: L1 norm of the unit's incoming weights (Li et al. 2017), as
+ *       {@link StructuredPruning#pruneByL1}.
+ *   <li>{@link Criterion#RANDOM}: uniform random scores (a baseline).
+ * </ul>
+ */
+public final class NeuronScores {
+  private NeuronScores() {}
+
+  /** A pruning criterion; higher score = more important = kept longer. */
+  public enum Criterion {
+    MI, ENTROPY, MAGNITUDE, RANDOM;
+
+    public String label() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /**
+   * The hidden activations of {@code m} on {@code x [n, ...]} (flattened per sample), computed
+   * without recording: element l is {@code [n][sizes[l+1]]}, the output of fc_{l+1} after the
+   * activation, for every hidden layer.
+   */
+  public static List<float[][]> hiddenActivations(Mlp m, Tensor x) {
+    int n = x.shape().dim(0);
+    Tensor flat = Tensor.wrap(x.data(), Shape.of(n, x.size() / Math.max(1, n)));
+    Activation act = Activation.of(m.activation());
+    Tape tape = Tape.inference();
+    List<float[][]> out = new ArrayList<>();
+    Var h = tape.input(flat);
+    for (int l = 0; l + 1 < m.layers().size(); l++) {
+      h = act.forward(m.layers().get(l).forward(h));
+      int d = h.shape().dim(1);
+      float[] a = h.data();
+      float[][] r = new float[n][d];
+      for (int i = 0; i < n; i++) System.arraycopy(a, i * d, r[i], 0, d);
+      out.add(r);
+    }
+    return out;
+  }
+
+  /** Column j of {@code act [n][d]}, binned into {@code bins} equal-width bins over its observed range (constant: all bin 0). */
+  static int[] binColumn(float[][] act, int j, int bins) {
+    int n = act.length;
+    float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
+    for (float[] row : act) {
+      float v = row[j];
+      if (!Float.isFinite(v)) throw new IllegalArgumentException("activation [" + j + "] is not finite: " + v);
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+    int[] b = new int[n];
+    if (!(hi > lo)) return b;
+    double w = (double) hi - lo;
+    for (int i = 0; i < n; i++) b[i] = Math.min(bins - 1, (int) ((act[i][j] - (double) lo) / w * bins));
+    return b;
+  }
+
+  /** Per unit (column of {@code act [n][d]}): I(binned T_i; Y) in bits. */
+  public static double[] mutualInformation(float[][] act, int[] labels, int bins) {
+    checkShapes(act, labels, bins);
+    double[] s = new double[act[0].length];
+    for (int j = 0; j < s.length; j++) s[j] = Math.max(0, Discrete.mutualInformation(binColumn(act, j, bins), labels));
+    return s;
+  }
+
+  /** Per unit (column of {@code act [n][d]}): H(binned T_i) in bits. */
+  public static double[] entropy(float[][] act, int bins) {
+    checkShapes(act, null, bins);
+    double[] s = new double[act[0].length];
+    for (int j = 0; j < s.length; j++) s[j] = Math.max(0, Discrete.entropy(binColumn(act, j, bins)));
+    return s;
+  }
+
+  /** Per unit of hidden layer {@code layer} (0-based): L1 norm of its incoming weights (row of fc_{layer+1}). */
+  public static double[] magnitude(Mlp m, int layer) {
+    return StructuredPruning.l1Norms(m.layers().get(layer).weight().value());
+  }
+
+  /** Uniform random scores in [0, 1). */
+  public static double[] random(int units, long seed) {
+    Rng r = new Rng(seed);
+    double[] s = new double[units];
+    for (int i = 0; i < units; i++) s[i] = r.nextDouble();
+    return s;
+  }
+
+  /**
+   * Scores of every hidden layer's units under {@code c}: element l has {@code sizes[l+1]} scores.
+   * {@code acts} (from {@link #hiddenActivations}) and {@code labels} are needed by MI and ENTROPY
+   * only; RANDOM uses {@code seed + l} for layer l.
+   */
+  public static List<double[]> score(Criterion c, Mlp m, List<float[][]> acts, int[] labels, int bins, long seed) {
+    List<double[]> out = new ArrayList<>();
+    int hidden = m.layers().size() - 1;
+    for (int l = 0; l < hidden; l++) {
+      out.add(switch (c) {
+        case MI -> mutualInformation(acts.get(l), labels, bins);
+        case ENTROPY -> entropy(acts.get(l), bins);
+        case MAGNITUDE -> magnitude(m, l);
+        case RANDOM -> random(m.sizes()[l + 1], seed + l);
+      });
+    }
+    return out;
+  }
+
+  /**
+   * The units to keep when the lowest-scored {@code fraction} of each layer is pruned: per layer
+   * {@code max(1, units - round(fraction · units))} highest-scored units (ties: lower index),
+   * ascending, ready for {@link StructuredPruning#prune}.
+   */
+  public static int[][] keep(List<double[]> scores, double fraction) {
+    if (!(fraction >= 0 && fraction < 1)) throw new IllegalArgumentException("fraction (" + fraction + ") must be in [0, 1)");
+    int[][] k = new int[scores.size()][];
+    for (int l = 0; l < k.length; l++) {
+      int n = scores.get(l).length;
+      k[l] = StructuredPruning.largest(scores.get(l), Math.max(1, n - (int) Math.round(fraction * n)));
+    }
+    return k;
+  }
+
+  /** {@code m} with the lowest-scored {@code fraction} of each hidden layer's units removed (no retraining). */
+  public static Mlp prune(Mlp m, List<double[]> scores, double fraction) {
+    return StructuredPruning.prune(m, keep(scores, fraction));
+  }
+
+  private static void checkShapes(float[][] act, int[] labels, int bins) {
+    if (act.length == 0 || act[0].length == 0) throw new IllegalArgumentException("activations must be non-empty [n][d]");
+    if (bins < 2) throw new IllegalArgumentException("bins (" + bins + ") must be >= 2");
+    if (labels != null && labels.length != act.length) {
+      throw new IllegalArgumentException("labels (" + labels.length + ") and activations (" + act.length + ") differ in length");
+    }
+    for (float[] row : act) if (row.length != act[0].length) throw new IllegalArgumentException("activations are ragged");
+  }
+}
