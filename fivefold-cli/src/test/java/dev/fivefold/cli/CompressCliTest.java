@@ -5,12 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fivefold.cli.CliTest.Result;
-import dev.fivefold.data.FashionMnist;
-import dev.fivefold.data.Idx;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,10 +22,7 @@ class CompressCliTest {
   @BeforeAll
   static void tinyIdxAndModel() throws IOException {
     System.setProperty("java.awt.headless", "true");
-    idx = tmp.resolve("idx");
-    Files.createDirectories(idx);
-    write(FashionMnist.Split.TRAIN, 256, 1);
-    write(FashionMnist.Split.TEST, 64, 2);
+    idx = TinyFashion.write(tmp.resolve("idx"), 256, 64);
     Path run = tmp.resolve("run");
     Result r = CliTest.run("train", "--model", "mlp:784-32-16-10", "--data-dir", idx.toString(), "--epochs", "2", "--batch", "32",
         "--out", run.toString(), "--threads", "1");
@@ -36,17 +30,6 @@ class CompressCliTest {
     ckpt = run.resolve("checkpoint.safetensors");
   }
 
-  private static void write(FashionMnist.Split split, int n, long seed) throws IOException {
-    Random r = new Random(seed);
-    byte[] px = new byte[n * 784], y = new byte[n];
-    for (int i = 0; i < n; i++) {
-      int c = r.nextInt(10);
-      y[i] = (byte) c;
-      for (int p = 0; p < 784; p++) px[i * 784 + p] = (byte) (p / 28 / 3 == c ? 200 + r.nextInt(50) : r.nextInt(40));
-    }
-    new Idx(new int[] {n, 28, 28}, px).write(idx.resolve(split.images), true);
-    new Idx(new int[] {n}, y).write(idx.resolve(split.labels), true);
-  }
 
   private static Result compress(Path out, String... extra) {
     String[] base = {"compress", ckpt.toString(), "--data-dir", idx.toString(), "--retrain", "0.5", "--finetune", "0.5", "--batch", "32",

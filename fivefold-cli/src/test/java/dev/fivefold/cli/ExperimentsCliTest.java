@@ -4,13 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fivefold.cli.CliTest.Result;
-import dev.fivefold.data.FashionMnist;
-import dev.fivefold.data.Idx;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,23 +21,9 @@ class ExperimentsCliTest {
   @BeforeAll
   static void tinyIdx() throws IOException {
     System.setProperty("java.awt.headless", "true");
-    idx = tmp.resolve("idx");
-    Files.createDirectories(idx);
-    write(FashionMnist.Split.TRAIN, 128, 1);
-    write(FashionMnist.Split.TEST, 32, 2);
+    idx = TinyFashion.write(tmp.resolve("idx"), 128, 32);
   }
 
-  private static void write(FashionMnist.Split split, int n, long seed) throws IOException {
-    Random r = new Random(seed);
-    byte[] px = new byte[n * 784], y = new byte[n];
-    for (int i = 0; i < n; i++) {
-      int c = r.nextInt(10);
-      y[i] = (byte) c;
-      for (int p = 0; p < 784; p++) px[i * 784 + p] = (byte) (p / 28 / 3 == c ? 200 + r.nextInt(50) : r.nextInt(40));
-    }
-    new Idx(new int[] {n, 28, 28}, px).write(idx.resolve(split.images), true);
-    new Idx(new int[] {n}, y).write(idx.resolve(split.labels), true);
-  }
 
   private static void assertFiles(Path dir, String... names) throws IOException {
     for (String f : names) assertTrue(Files.size(dir.resolve(f)) > 0, f);

@@ -3,13 +3,10 @@ package dev.fivefold.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fivefold.data.FashionMnist;
-import dev.fivefold.data.Idx;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,23 +20,9 @@ class InfoPruneCommandTest {
   @BeforeAll
   static void tinyIdx() throws IOException {
     System.setProperty("java.awt.headless", "true");
-    idx = tmp.resolve("idx");
-    Files.createDirectories(idx);
-    write(FashionMnist.Split.TRAIN, 256, 1);
-    write(FashionMnist.Split.TEST, 64, 2);
+    idx = TinyFashion.write(tmp.resolve("idx"), 256, 64);
   }
 
-  private static void write(FashionMnist.Split split, int n, long seed) throws IOException {
-    Random r = new Random(seed);
-    byte[] px = new byte[n * 28 * 28], y = new byte[n];
-    for (int i = 0; i < n; i++) {
-      int c = r.nextInt(10);
-      y[i] = (byte) c;
-      for (int p = 0; p < 28 * 28; p++) px[i * 784 + p] = (byte) (p / 28 / 3 == c ? 200 + r.nextInt(50) : r.nextInt(40));
-    }
-    new Idx(new int[] {n, 28, 28}, px).write(idx.resolve(split.images), true);
-    new Idx(new int[] {n}, y).write(idx.resolve(split.labels), true);
-  }
 
   @Test
   void trainsPrunesAndReloads() throws IOException {
