@@ -9,6 +9,7 @@ import dev.fivefold.nn.Module;
 import dev.fivefold.tensor.Rng;
 import dev.fivefold.tensor.Tensor;
 import dev.fivefold.train.ClassificationTask;
+import dev.fivefold.train.BatchedTask;
 import dev.fivefold.train.Task;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,20 +19,18 @@ import java.util.Map;
  * teacher: each batch runs the teacher forward (eval mode, inference tape) and the student on the
  * training tape. Same batch order as {@link ClassificationTask} with the same seed.
  */
-public final class DistillationTask implements Task {
+public final class DistillationTask extends BatchedTask {
   private final Module student, teacher;
   private final Dataset test;
-  private final Batches batches;
   private final Distillation distillation;
   private final Tape teacherTape = Tape.inference();
 
   public DistillationTask(Module student, Module teacher, Distillation distillation, Dataset train, Dataset test, int batchSize, long seed) {
-    if (batchSize < 1) throw new IllegalArgumentException("batch (" + batchSize + ") must be >= 1");
+    super(train, batchSize, seed);
     this.student = student;
     this.teacher = teacher;
     this.distillation = distillation;
     this.test = test;
-    this.batches = new Batches(train, batchSize, true, new Rng(seed));
     teacher.eval();
   }
 
@@ -50,42 +49,8 @@ public final class DistillationTask implements Task {
   }
 
   @Override
-  public int unitsPerStep() {
-    return batches.batchSize();
-  }
-
-  @Override
-  public String unit() {
-    return "samples";
-  }
-
-  @Override
-  public long stepsPerEpoch() {
-    return batches.batchesPerEpoch();
-  }
-
-  @Override
   public Map<String, Double> evaluate() {
     return ClassificationTask.evaluate(student, test, 1000);
   }
 
-  @Override
-  public Map<String, String> saveState() {
-    Batches.State s = batches.state();
-    Map<String, String> m = new LinkedHashMap<>();
-    m.put("batches.epoch", Integer.toString(s.epoch()));
-    m.put("batches.position", Integer.toString(s.position()));
-    m.put("batches.rng", Long.toString(s.rngState()));
-    return m;
-  }
-
-  @Override
-  public void loadState(Map<String, String> st, String source) {
-    try {
-      batches.restore(new Batches.State(Integer.parseInt(st.get("batches.epoch")),
-          Integer.parseInt(st.get("batches.position")), Long.parseLong(st.get("batches.rng"))));
-    } catch (RuntimeException e) {
-      throw new BadInputException(source + ": batch position is missing or invalid (" + e.getMessage() + ")", e);
-    }
-  }
 }

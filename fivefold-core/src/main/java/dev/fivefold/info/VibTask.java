@@ -10,6 +10,7 @@ import dev.fivefold.tensor.Rng;
 import dev.fivefold.tensor.Shape;
 import dev.fivefold.tensor.Tensor;
 import dev.fivefold.train.ClassificationTask;
+import dev.fivefold.train.BatchedTask;
 import dev.fivefold.train.Task;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,19 +21,17 @@ import java.util.Map;
  * test "loss" (CE, nats), "accuracy", and "rate_bits", the mean rate over the test set in bits (0
  * without a bottleneck). Checkpoint state is not supported ({@link #saveState} is empty).
  */
-public final class VibTask implements Task {
+public final class VibTask extends BatchedTask {
   private final VibClassifier model;
   private final Dataset test;
-  private final Batches batches;
   private final double beta;
 
   public VibTask(VibClassifier model, Dataset train, Dataset test, int batchSize, double beta, long seed) {
+    super(train, batchSize, seed);
     if (!(beta >= 0) || Double.isInfinite(beta)) throw new IllegalArgumentException("beta (" + beta + ") must be finite and >= 0");
-    if (batchSize < 1) throw new IllegalArgumentException("batch (" + batchSize + ") must be >= 1");
     this.model = model;
     this.test = test;
     this.beta = beta;
-    this.batches = new Batches(train, batchSize, true, new Rng(seed));
   }
 
   @Override
@@ -46,21 +45,6 @@ public final class VibTask implements Task {
     Var ce = F.crossEntropy(model.forward(tape.input(b.x())), b.y());
     Var r = model.rate();
     return r == null || beta == 0 ? ce : F.add(ce, F.scale(r, (float) beta));
-  }
-
-  @Override
-  public int unitsPerStep() {
-    return batches.batchSize();
-  }
-
-  @Override
-  public String unit() {
-    return "samples";
-  }
-
-  @Override
-  public long stepsPerEpoch() {
-    return batches.batchesPerEpoch();
   }
 
   @Override

@@ -17,17 +17,15 @@ import java.util.Map;
  * Supervised classification with softmax cross-entropy: shuffled mini-batches of the training
  * set; evaluation reports mean loss (nats) and accuracy on the test set.
  */
-public final class ClassificationTask implements Task {
+public final class ClassificationTask extends BatchedTask {
   private final Module model;
   private final Dataset test;
-  private final Batches batches;
   private final int evalBatch;
 
   public ClassificationTask(Module model, Dataset train, Dataset test, int batchSize, long seed) {
-    if (batchSize < 1) throw new IllegalArgumentException("batch (" + batchSize + ") must be >= 1");
+    super(train, batchSize, seed);
     this.model = model;
     this.test = test;
-    this.batches = new Batches(train, batchSize, true, new Rng(seed));
     this.evalBatch = 1000;
   }
 
@@ -40,21 +38,6 @@ public final class ClassificationTask implements Task {
   public Var trainLoss(Tape tape) {
     Batches.Batch b = batches.next();
     return F.crossEntropy(model.forward(tape.input(b.x())), b.y());
-  }
-
-  @Override
-  public int unitsPerStep() {
-    return batches.batchSize();
-  }
-
-  @Override
-  public String unit() {
-    return "samples";
-  }
-
-  @Override
-  public long stepsPerEpoch() {
-    return batches.batchesPerEpoch();
   }
 
   @Override
@@ -100,23 +83,4 @@ public final class ClassificationTask implements Task {
     return out;
   }
 
-  @Override
-  public Map<String, String> saveState() {
-    Batches.State s = batches.state();
-    Map<String, String> m = new LinkedHashMap<>();
-    m.put("batches.epoch", Integer.toString(s.epoch()));
-    m.put("batches.position", Integer.toString(s.position()));
-    m.put("batches.rng", Long.toString(s.rngState()));
-    return m;
-  }
-
-  @Override
-  public void loadState(Map<String, String> st, String source) {
-    try {
-      batches.restore(new Batches.State(Integer.parseInt(st.get("batches.epoch")),
-          Integer.parseInt(st.get("batches.position")), Long.parseLong(st.get("batches.rng"))));
-    } catch (RuntimeException e) {
-      throw new BadInputException(source + ": batch position in the checkpoint is missing or invalid (" + e.getMessage() + ")", e);
-    }
-  }
 }
