@@ -68,7 +68,8 @@ final class CompressCommand extends Subcommand {
   @Option(names = "--finetune", defaultValue = "1", description = "Epochs of centroid fine-tuning (default: ${DEFAULT-VALUE}).")
   double finetune;
 
-  @Option(names = "--codec", defaultValue = "rans", description = "Entropy coder: huffman, rans (ans), arith (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--codec", defaultValue = "smallest",
+      description = "Entropy coder: huffman, rans (ans), arith, arith-adaptive, or smallest (per stream the shortest of them) (default: ${DEFAULT-VALUE}).")
   String codec;
 
   @Option(names = "--ecc", defaultValue = "none", description = "Channel code: none, hamming, rs (default: ${DEFAULT-VALUE}).")
@@ -157,7 +158,8 @@ final class CompressCommand extends Subcommand {
       case "rans", "ans" -> EntropyCoder.rans();
       case "arith", "arith-static" -> EntropyCoder.staticArithmetic();
       case "arith-adaptive" -> EntropyCoder.adaptiveArithmetic();
-      default -> throw new BadInputException("--codec (" + name + ") must be one of huffman, rans, ans, arith, arith-adaptive");
+      case "smallest", "best" -> dev.fivefold.compress.code.SmallestCoder.defaults();
+      default -> throw new BadInputException("--codec (" + name + ") must be one of huffman, rans, ans, arith, arith-adaptive, smallest");
     };
   }
 

@@ -126,7 +126,7 @@ final class ArchiveReader {
     int bits = (int) integer(t, "bits", where, 1, 16);
     String codec = string(t, "codec", where);
     EntropyCoder coder = FfzArchive.coderNamed(codec);
-    if (coder == null) throw bad(where + ".codec (" + codec + ") is not a known codec (huffman, rans, arith-static, arith-adaptive)");
+    if (coder == null) throw bad(where + ".codec (" + codec + ") is not a known codec (huffman, rans, arith-static, arith-adaptive, smallest)");
     int indexBits = (int) integer(t, "indexBits", where, 1, 16);
     int kept = (int) integer(t, "kept", where, 0, Math.min(size, FfzArchive.MAX_ENTRIES));
     int entries = (int) integer(t, "entries", where, kept, Math.min(size, FfzArchive.MAX_ENTRIES));

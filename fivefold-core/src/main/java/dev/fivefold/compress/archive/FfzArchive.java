@@ -4,6 +4,7 @@ import dev.fivefold.compress.QuantizedTensor;
 import dev.fivefold.compress.code.ChannelCode;
 import dev.fivefold.compress.code.EntropyCoder;
 import dev.fivefold.compress.code.Entropy;
+import dev.fivefold.compress.code.SmallestCoder;
 import dev.fivefold.io.AtomicFiles;
 import dev.fivefold.io.BadInputException;
 import dev.fivefold.io.Json;
@@ -78,7 +79,10 @@ import java.util.zip.CRC32C;
  *
  * A raw tensor is one section {@code data} of {@code 4 * size} bytes of float32. Codec names are
  * {@link EntropyCoder#name()}s: {@code huffman}, {@code rans}, {@code arith-static}, {@code
- * arith-adaptive}; each coded stream is self-contained ({@link EntropyCoder}).
+ * arith-adaptive}, and {@code smallest} ({@link SmallestCoder}: per stream the shortest of the
+ * others; the stream's magic byte says which, so the bytes are exactly that coder's stream); each
+ * coded stream is self-contained ({@link EntropyCoder}). Readers that predate {@code smallest}
+ * reject it as an unknown codec, so the format version stays 1.
  *
  * <h2>Reading</h2>
  *
@@ -100,7 +104,8 @@ public final class FfzArchive {
 
   static final byte[] MAGIC = {'F', 'F', 'Z', '1'};
   private static final List<EntropyCoder> CODERS =
-      List.of(EntropyCoder.huffman(), EntropyCoder.rans(), EntropyCoder.staticArithmetic(), EntropyCoder.adaptiveArithmetic());
+      List.of(EntropyCoder.huffman(), EntropyCoder.rans(), EntropyCoder.staticArithmetic(), EntropyCoder.adaptiveArithmetic(),
+          SmallestCoder.defaults());
 
   private FfzArchive() {}
 

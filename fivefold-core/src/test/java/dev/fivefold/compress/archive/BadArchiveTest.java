@@ -134,7 +134,7 @@ class BadArchiveTest {
     assertEquals("m.ffz: header tensors[0].bits (17) must be in 1..16", reject(editHeader(CLEAN, h -> tensor(h, 0).put("bits", 17L))));
     rejects(editHeader(CLEAN, h -> tensor(h, 1).put("bits", 0L)), "header tensors[1].bits (0) must be in 1..16");
     rejects(editHeader(CLEAN, h -> tensor(h, 0).put("indexBits", 17L)), "header tensors[0].indexBits (17) must be in 1..16");
-    assertEquals("m.ffz: header tensors[0].codec (zstd) is not a known codec (huffman, rans, arith-static, arith-adaptive)",
+    assertEquals("m.ffz: header tensors[0].codec (zstd) is not a known codec (huffman, rans, arith-static, arith-adaptive, smallest)",
         reject(editHeader(CLEAN, h -> tensor(h, 0).put("codec", "zstd"))));
     rejects(editHeader(CLEAN, h -> tensor(h, 0).put("codec", "rans")), "header tensors[0] index: ");
     rejects(editHeader(CLEAN, h -> tensor(h, 0).remove("name")), "header tensors[0].name must be a string");

@@ -17,7 +17,7 @@ class CoderRoundTripTest {
     return Stream.of(EntropyCoder.huffman(), EntropyCoder.staticArithmetic(), EntropyCoder.adaptiveArithmetic(),
         EntropyCoder.rans(), new HuffmanCoder(1), new HuffmanCoder(24), new StaticArithmeticCoder(1),
         new AdaptiveArithmeticCoder(1, 16), new AdaptiveArithmeticCoder(65536, 1 << 20), new RansCoder(12, 1),
-        new RansCoder(16, 32), new RansCoder(13, 3));
+        new RansCoder(16, 32), new RansCoder(13, 3), SmallestCoder.defaults());
   }
 
   static void roundTrip(EntropyCoder c, int[] s, int alphabet) {

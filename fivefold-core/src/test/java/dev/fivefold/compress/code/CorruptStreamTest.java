@@ -71,9 +71,9 @@ class CorruptStreamTest {
     int[] s = Distributions.geometric(new Rng(3), 1000, 16, 0.5);
     byte[] enc = c.encode(s, 16);
     assertThrows(BadInputException.class, () -> c.decode(enc, 999));
-    // another coder's stream
+    // another coder's stream (the smallest-of coder reads all of its candidates' streams by design)
     byte[] other = (c instanceof RansCoder ? EntropyCoder.huffman() : EntropyCoder.rans()).encode(s, 16);
-    assertThrows(BadInputException.class, () -> c.decode(other));
+    if (!(c instanceof SmallestCoder)) assertThrows(BadInputException.class, () -> c.decode(other));
     // a header claiming 2^27 - 1 symbols with a tiny payload
     BitWriter w = new BitWriter();
     new StreamHeader(enc[0] & 0xFF, 16, (1 << 27) - 1).write(w);
