@@ -2,6 +2,7 @@ package dev.fivefold.cli;
 
 import dev.fivefold.control.Controller;
 import dev.fivefold.control.PidController;
+import dev.fivefold.control.RangeTest;
 import dev.fivefold.control.ReduceOnPlateau;
 import dev.fivefold.control.Schedules;
 import dev.fivefold.control.StabilityCap;
@@ -54,7 +55,12 @@ import picocli.CommandLine.Option;
         "Schedules: step = ×0.1 every third of the run; cosine to 0; warm-up + cosine = 5% linear warm-up then cosine to 0. "
             + "Controllers: plateau = ReduceOnPlateau.defaults (patience 200, ×0.5); plateau+warmup = the same after a 5% warm-up; "
             + "pid-ratio = PID holding ‖Δθ‖/‖θ‖ at 1e-3; pid-loss = PID holding the relative loss decrease per step at 1e-3; "
-            + "stability-cap = a constant rate capped at 0.9·2/λmax (λmax by power iteration every 100 steps).",
+            + "stability-cap = a constant rate capped at 0.9·2/λmax (λmax by power iteration every 100 steps). "
+            + "rt+<controller> = a learning-rate range test first (RangeTest.defaults: 5% of the budget, counted in it, 1e-4 → 1e-1 "
+            + "geometrically, stop at 1.5× the lowest smoothed loss, hand over lowest-loss rate / 10; Smith 2017), then the controller "
+            + "from that rate: plateau with patience 10% of the run (ReduceOnPlateau.forRun); pid-ratio holding the update ratio the "
+            + "test measured at that rate; pid-loss as above; both PIDs capped at the lowest-loss rate.",
+        "A controller counts as within 1.2× only if it reached the target and its final smoothed loss is still below it.",
         "Target: --mlp-target (default 0.45); --gpt-target auto = the lowest smoothed loss any schedule has at 80% of the budget.", "",
         "Writes controllers.csv, <task>-loss.png, <task>-lr.png (log scale) and <task>-curves.csv to the run folder.", "",
         "Examples:",
@@ -63,7 +69,8 @@ import picocli.CommandLine.Option;
 final class ControllersCommand extends Subcommand {
   static final double SMOOTHING = 0.98;
   static final List<String> SCHEDULES = List.of("constant", "step", "cosine", "warmup-cosine");
-  static final List<String> CONTROLLERS = List.of("plateau", "plateau+warmup", "pid-ratio", "pid-loss", "stability-cap");
+  static final List<String> CONTROLLERS = List.of("plateau", "plateau+warmup", "pid-ratio", "pid-loss", "stability-cap", "rt+plateau",
+      "rt+pid-ratio", "rt+pid-loss", "rt+stability-cap");
 
   @Mixin Common common = new Common();
 
@@ -275,14 +282,23 @@ final class ControllersCommand extends Subcommand {
       }
     }
     double lr0 = s.lr0();
+    java.util.Map<String, RangeTest> rangeTests = new java.util.LinkedHashMap<>();
     for (String name : CONTROLLERS) {
       Controller c = switch (name) {
         case "plateau" -> ReduceOnPlateau.defaults(lr0);
         case "plateau+warmup" -> new ReduceOnPlateau(lr0, w, 200, 0.5, 1e-3, 50, lr0 / 1000);
         case "pid-ratio" -> PidController.updateRatio(1e-3, lr0);
         case "pid-loss" -> PidController.lossDecrease(1e-3, lr0);
-        default -> StabilityCap.sgd(Controller.open(Schedules.constant(lr0)));
+        case "stability-cap" -> StabilityCap.sgd(Controller.open(Schedules.constant(lr0)));
+        case "rt+plateau" -> RangeTest.defaults(n, (lr, r) -> ReduceOnPlateau.forRun(lr, n));
+        // after a range test the PID may not exceed its lowest-loss rate (10× the chosen one): the test saw the loss rise above it
+        case "rt+pid-ratio" -> RangeTest.defaults(n, (lr, r) -> new PidController("update_ratio", r > 0 ? r : 1e-3, lr, 0.1, 0.05, 0, lr * 1e-4,
+            lr * 10, Math.log(1e4), 0.9));
+        case "rt+pid-loss" -> RangeTest.defaults(n, (lr, r) -> new PidController("loss_decrease", 1e-3, lr, 0.1, 0.02, 0, lr * 1e-4, lr * 10,
+            Math.log(1e4), 0.98));
+        default -> RangeTest.defaults(n, (lr, r) -> StabilityCap.sgd(Controller.open(Schedules.constant(lr))));
       };
+      if (c instanceof RangeTest rt) rangeTests.put(name, rt);
       runs.add(run(task, s, name, "controller", lr0, c));
     }
 
@@ -310,7 +326,7 @@ final class ControllersCommand extends Subcommand {
     for (Run r : runs) {
       long k = r.stepsTo(tgt);
       double ratio = k > 0 && best > 0 ? k / (double) best : Double.NaN;
-      if (r.kind.equals("controller")) {
+      if (r.kind.equals("controller") && r.failure == null && r.finalLoss() <= tgt) { // reached it and did not collapse afterwards
         if (ratio <= 1.2) within++;
         if (ratio < bestRatio) bestRatio = ratio;
       }
@@ -319,7 +335,11 @@ final class ControllersCommand extends Subcommand {
           OptimizersCommand.fmt(r.finalLoss()), r.lrs.length == 0 ? "-" : String.format("%.3g", r.lrs[r.lrs.length - 1]),
           r.failure != null ? r.failure : m == null ? "-" : s.metric() + " " + String.format("%.4f", m), String.format("%.1f", r.wallSeconds));
     }
-    verdicts.append(String.format("%s: best schedule %s reaches %.4f in %s steps; %d of %d controllers within 1.2× (best controller ratio %s)%n",
+    for (var e : rangeTests.entrySet()) {
+      verdicts.append(String.format("%s: %s: range test ended at step %d, chose lr %.3g (update ratio there %.3g)%n", task, e.getKey(),
+          e.getValue().endedAt(), e.getValue().chosenRate(), e.getValue().chosenUpdateRatio()));
+    }
+    verdicts.append(String.format("%s: best schedule %s reaches %.4f in %s steps; %d of %d controllers within 1.2× and still below the target at the end (best such ratio %s)%n",
         task, bestName, tgt, best < 0 ? "no" : Long.toString(best), within, CONTROLLERS.size(),
         Double.isFinite(bestRatio) ? String.format("%.2f", bestRatio) : "-"));
 

@@ -48,8 +48,9 @@ class ControllersCliTest {
     assertEquals(0, r.code(), r.err());
     assertFiles(dir, "controllers.csv", "mlp-loss.png", "mlp-lr.png", "mlp-curves.csv", "gpt-loss.png", "gpt-lr.png", "gpt-curves.csv");
     List<String> csv = Files.readAllLines(dir.resolve("controllers.csv"));
-    // header + (4 schedules × 2 rates + 5 controllers) + (4 × 1 + 5)
-    assertEquals(1 + 13 + 9, csv.size(), csv.toString());
+    // header + (4 schedules × 2 rates + 9 controllers) + (4 × 1 + 9)
+    assertEquals(1 + 17 + 13, csv.size(), csv.toString());
+    assertTrue(r.out().contains("mlp: rt+plateau: range test ended at step"), r.out());
     assertTrue(csv.getFirst().contains("steps_to_target") && csv.getFirst().contains("ratio_to_best_schedule"), csv.getFirst());
     assertTrue(r.out().contains("pid-ratio") && r.out().contains("stability-cap") && r.out().contains("warmup-cosine"), r.out());
     assertTrue(r.out().contains("mlp: best schedule") && r.out().contains("gpt: best schedule"), r.out());

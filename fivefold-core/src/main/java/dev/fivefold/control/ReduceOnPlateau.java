@@ -43,6 +43,16 @@ public final class ReduceOnPlateau implements Controller {
     return new ReduceOnPlateau(lr, 0, 200, 0.5, 1e-3, 50, lr / 1000);
   }
 
+  /**
+   * Patience relative to the run: 10% of {@code runSteps} (at least 20), cooldown 5%, factor 0.5,
+   * threshold 1e-3, η_min = η/1000, no warm-up. A fixed patience of hundreds of steps never acts in
+   * a run of a thousand.
+   */
+  public static ReduceOnPlateau forRun(double lr, long runSteps) {
+    long p = Math.max(20, runSteps / 10);
+    return new ReduceOnPlateau(lr, 0, p, 0.5, 1e-3, p / 2, lr / 1000);
+  }
+
   @Override
   public double next(Signals s) {
     if (s.step() < warmup) return initial * (s.step() + 1) / warmup;

@@ -38,6 +38,33 @@ public final class AdamThenSgd implements GradientTransform {
       if (!(tol > 0)) throw new IllegalArgumentException("tol (" + tol + ") must be > 0");
       return (t, s) -> t > 1 && s < tol;
     }
+
+    /**
+     * A scale-free form of the paper's criterion: switch once k ≥ {@code minStep} and
+     * |Λ_k - γ_k| / Λ_k &lt; {@code tol}, Λ_k = λ_k/(1-β2^k). The paper's absolute 1e-9 is tied to
+     * the scale of the rate (it never fires at rates ~1e-3 in float32); a relative tolerance asks
+     * the same question — has the running estimate of the SGD rate settled on what the latest
+     * step implies — independently of that scale. {@code minStep} (e.g. 1/(1-β2)) lets the
+     * estimate average over enough steps first.
+     */
+    static SwitchRule swatsRelative(double tol, long minStep) {
+      if (!(tol > 0)) throw new IllegalArgumentException("tol (" + tol + ") must be > 0");
+      if (minStep < 2) throw new IllegalArgumentException("min step (" + minStep + ") must be >= 2");
+      return new SwitchRule() {
+        public boolean test(long t, double s) {
+          return t >= minStep && s < tol;
+        }
+
+        public boolean relative() {
+          return true;
+        }
+      };
+    }
+
+    /** Whether the SWATS signal handed to this rule is relative, |Λ_k - γ_k| / Λ_k. */
+    default boolean relative() {
+      return false;
+    }
   }
 
   private final LearningRate lr;
@@ -130,6 +157,7 @@ public final class AdamThenSgd implements GradientTransform {
       double gamma = pp / -pg;
       sw[1] = (float) (beta2 * sw[1] + (1 - beta2) * gamma);
       swatsSignal = Math.abs(sw[1] / bcl - gamma);
+      if (rule.relative()) swatsSignal /= Math.abs(sw[1] / bcl);
     }
     double sig = signal == null ? swatsSignal : signal.getAsDouble();
     if (rule.test(k, sig)) {

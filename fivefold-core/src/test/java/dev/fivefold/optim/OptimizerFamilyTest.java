@@ -217,6 +217,30 @@ class OptimizerFamilyTest {
     return out;
   }
 
+  static double[] swatsState(Optimizer o) {
+    Map<String, Tensor> st = new HashMap<>();
+    o.saveState(st, new HashMap<>());
+    for (var e : st.entrySet()) if (e.getKey().endsWith("swats.0")) return new double[] {e.getValue().data()[0], e.getValue().data()[2]};
+    throw new AssertionError("no swats state in " + st.keySet());
+  }
+
+  @Test
+  void relativeSwatsCriterionWaitsForItsMinStepThenSwitchesAtTheEstimatedRate() {
+    List<Parameter> a = params(new Random(3));
+    Optimizer o = Optimizers.adamThenSgd(a, 0.01, AdamThenSgd.SwitchRule.swatsRelative(1e6, 5), null, 0, 0.9, 0);
+    run(o, a, 9, 0, 4);
+    assertEquals(0, swatsState(o)[0]);
+    run(o, a, 9, 4, 5);
+    assertEquals(1, swatsState(o)[0]);
+    assertTrue(swatsState(o)[1] > 0 && Double.isFinite(swatsState(o)[1]), "SGD rate " + swatsState(o)[1]);
+    List<Parameter> b = params(new Random(3));
+    Optimizer never = Optimizers.adamThenSgd(b, 0.01, AdamThenSgd.SwitchRule.swatsRelative(1e-12, 2), null, 0, 0.9, 0);
+    run(never, b, 9, 0, 30);
+    assertEquals(0, swatsState(never)[0]);
+    assertThrows(IllegalArgumentException.class, () -> AdamThenSgd.SwitchRule.swatsRelative(0, 5));
+    assertThrows(IllegalArgumentException.class, () -> AdamThenSgd.SwitchRule.swatsRelative(0.1, 1));
+  }
+
   @Test
   void everyOptimizerResumesExactly() {
     Map<String, Function<List<Parameter>, Optimizer>> makers = new HashMap<>();
