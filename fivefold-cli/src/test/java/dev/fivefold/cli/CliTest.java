@@ -39,7 +39,6 @@ class CliTest {
     idx = TinyFashion.write(tmp.resolve("idx"), 256, 64);
   }
 
-
   @Test
   void negativeLearningRateIsOneLineExit2() {
     Result r = run("train", "--lr", "-0.1");

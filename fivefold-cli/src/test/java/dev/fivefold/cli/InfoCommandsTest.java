@@ -23,7 +23,6 @@ class InfoCommandsTest {
     idx = TinyFashion.write(tmp.resolve("idx"), 256, 64);
   }
 
-
   @Test
   void infoplaneWritesChartAndCsv() throws IOException {
     Path dir = tmp.resolve("plane");

@@ -23,7 +23,6 @@ class InfoPruneCommandTest {
     idx = TinyFashion.write(tmp.resolve("idx"), 256, 64);
   }
 
-
   @Test
   void trainsPrunesAndReloads() throws IOException {
     Path dir = tmp.resolve("prune");

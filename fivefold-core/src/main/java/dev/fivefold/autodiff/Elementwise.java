@@ -113,9 +113,6 @@ final class Elementwise {
 
   // ---- unary ----------------------------------------------------------------------------
 
-  static final float GELU_K = 0.7978845608028654f; // sqrt(2/pi)
-  static final float GELU_C = 0.044715f;
-
   static Var unary(Op op, Var a, float p) {
     Tensor out = a.tape.alloc(a.shape());
     float[] o = out.data(), x = a.data();
