@@ -4,7 +4,6 @@ import dev.fivefold.data.Dataset;
 import dev.fivefold.info.NeuronScores;
 import dev.fivefold.info.NeuronScores.Criterion;
 import dev.fivefold.io.AtomicFiles;
-import dev.fivefold.io.BadInputException;
 import dev.fivefold.optim.Optimizers;
 import dev.fivefold.perception.Mlp;
 import dev.fivefold.tensor.Rng;
@@ -82,14 +81,8 @@ final class InfoPruneCommand extends Subcommand {
 
     Mlp m;
     if (modelFile != null) {
-      Loaded l = Loaded.read(modelFile, null);
-      if (!(l.model() instanceof Mlp mm)) throw new BadInputException(modelFile + ": model (" + l.spec() + ") is not an mlp");
-      m = mm;
-      if (m.sizes()[0] != train.features()) {
-        throw new BadInputException(modelFile + ": model input (" + m.sizes()[0] + ") does not match the images (" + train.features() + ")");
-      }
-      if (m.sizes().length < 3) throw new BadInputException(modelFile + ": model (" + l.spec() + ") has no hidden layer");
-      stderr.printf("loaded %s (%s)%n", modelFile, l.spec());
+      m = Loaded.mlp(modelFile, train.features());
+      stderr.printf("loaded %s (%s)%n", modelFile, Arrays.toString(m.sizes()));
     } else {
       m = Mlp.lenet300100(common.seed);
       long t0 = System.nanoTime();

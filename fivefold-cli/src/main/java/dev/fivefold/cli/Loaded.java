@@ -5,6 +5,7 @@ import dev.fivefold.io.BadInputException;
 import dev.fivefold.io.SafeTensors;
 import dev.fivefold.nn.Module;
 import dev.fivefold.perception.Gpt;
+import dev.fivefold.perception.Mlp;
 import dev.fivefold.perception.Models;
 import dev.fivefold.train.Checkpoint;
 import java.io.IOException;
@@ -26,6 +27,17 @@ record Loaded(Path file, Module model, String spec, Map<String, String> meta) {
     Module m = Models.create(spec, 0);
     Checkpoint.loadModel(c, m, file.toString());
     return new Loaded(file, m, spec, c.metadata());
+  }
+
+  /** The MLP in {@code file}, checked to take {@code features} inputs and to have a hidden layer. */
+  static Mlp mlp(Path file, int features) throws IOException {
+    Loaded l = read(file, null);
+    if (!(l.model() instanceof Mlp m)) throw new BadInputException(file + ": model (" + l.spec() + ") is not an mlp");
+    if (m.sizes()[0] != features) {
+      throw new BadInputException(file + ": model input (" + m.sizes()[0] + ") does not match the images (" + features + ")");
+    }
+    if (m.sizes().length < 3) throw new BadInputException(file + ": model (" + l.spec() + ") has no hidden layer");
+    return m;
   }
 
   /** The vocabulary stored with a GPT. */

@@ -27,6 +27,12 @@ import jdk.incubator.vector.VectorSpecies;
  * or {@code C = fma(C, β, acc)}. The blocking constants do not depend on the thread count, so the
  * result is bit-identical for every {@link Parallel#threads()}.
  *
+ * <p>One row against rows of B ({@code m == 1}, {@code transB}, not {@code transA}: the product of one
+ * sample with a Linear layer's weight, as at batch-1 inference) skips packing, which would touch
+ * every weight once more than the product itself: {@code C[0][j] = β·C[0][j] + a·b_j} by
+ * {@link VecOps#dot} (lane-wise fma chains, lanes summed in order), columns split across threads;
+ * each element is still computed by one thread the same way for every thread count.
+ *
  * <p>Scratch: packing buffers are per thread ({@link ThreadLocal}) and grow only, so steady-state
  * calls do not allocate (beyond the fork/join tasks of {@link Parallel#forRange}).
  */
@@ -76,6 +82,10 @@ public final class Gemm {
     }
     if ((long) m * n * k <= SMALL) {
       small(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+      return;
+    }
+    if (m == 1 && transB && !transA) {
+      rowTimesRows(n, k, a, aOff, b, bOff, ldb, beta, c, cOff);
       return;
     }
     if (k >= 2 * KSPLIT && (long) m * n <= SPLIT_MAX_MN) {
@@ -215,6 +225,19 @@ public final class Gemm {
       if (beta == 0f) Arrays.fill(c, r, r + n, 0f);
       else if (beta != 1f) for (int j = 0; j < n; j++) c[r + j] = beta * c[r + j];
     }
+  }
+
+  /** C[0][j] = β·C[0][j] + Σ_p a[p]·B[j][p] (one row of A against the rows of B), see the class comment. */
+  private static void rowTimesRows(int n, int k, float[] a, int aOff, float[] b, int bOff, int ldb, float beta, float[] c, int cOff) {
+    Parallel.RangeBody body = (lo, hi) -> {
+      for (int j = lo; j < hi; j++) {
+        float s = VecOps.dot(a, aOff, b, bOff + j * ldb, k);
+        int cj = cOff + j;
+        c[cj] = beta == 0f ? s : beta == 1f ? c[cj] + s : Math.fma(c[cj], beta, s);
+      }
+    };
+    if ((long) n * k < PARALLEL_MIN || Parallel.threads() == 1) body.run(0, n);
+    else Parallel.forRange(0, n, Math.max(1, (int) (PARALLEL_MIN / 4 / k)), body);
   }
 
   /** Tiny shapes: the same fma chain per element, one KC block at a time, without packing. */

@@ -106,6 +106,17 @@ class GemmTest {
         () -> Gemm.sgemm(false, false, 2, 2, 3, new float[6], 0, 2, new float[6], 0, 2, 0f, new float[4], 0, 2));
   }
 
+  /** One row against the rows of B (batch-1 inference) takes the unpacked dot path: every β, padding, long and odd k. */
+  @Test
+  void oneRowTimesRows() {
+    long seed = 40;
+    for (int k : new int[] {1, 5, 16, 33, 784, 9000}) {
+      for (int n : new int[] {1, 10, 300, 2100}) {
+        for (float beta : new float[] {0f, 1f, 0.5f}) new Case(false, true, 1, n, k, beta, k % 3, seed++).check();
+      }
+    }
+  }
+
   /** Small C with a long k takes the split-k path: every transpose, beta, partial last chunk. */
   @Test
   void splitKMatchesReference() {
@@ -123,7 +134,7 @@ class GemmTest {
     int saved = Parallel.threads();
     try {
       var rnd = new SplittableRandom(11);
-      int[][] shapes = {{257, 131, 300}, {128, 300, 784}, {33, 700, 129}, {300, 784, 128}, {520, 520, 520}, {20, 25, 20000}, {3, 7, 9000}};
+      int[][] shapes = {{1, 300, 784}, {1, 4000, 300}, {257, 131, 300}, {128, 300, 784}, {33, 700, 129}, {300, 784, 128}, {520, 520, 520}, {20, 25, 20000}, {3, 7, 9000}};
       for (int[] s : shapes) {
         for (int tr = 0; tr < 4; tr++) {
           boolean ta = (tr & 1) != 0, tb = (tr & 2) != 0;

@@ -1,0 +1,244 @@
+package dev.fivefold.cli;
+
+import dev.fivefold.compress.Masks;
+import dev.fivefold.compress.MlpInference;
+import dev.fivefold.compress.Pruner;
+import dev.fivefold.compress.StructuredPruning;
+import dev.fivefold.control.Schedules;
+import dev.fivefold.data.Dataset;
+import dev.fivefold.io.AtomicFiles;
+import dev.fivefold.optim.Optimizers;
+import dev.fivefold.perception.Mlp;
+import dev.fivefold.train.Checkpoint;
+import dev.fivefold.train.ClassificationTask;
+import dev.fivefold.train.TrainConfig;
+import dev.fivefold.train.Trainer;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code fivefold sparse}: what pruning buys at inference. Unstructured magnitude pruning run by the
+ * CSR kernel (no densifying), and structured L1 pruning of whole neurons (a smaller dense model),
+ * each against the dense model: accuracy, weights stored, and measured time per batch.
+ */
+@Command(name = "sparse", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Inference speed of pruned LeNet-300-100 models against the dense one. Unstructured: magnitude "
+        + "pruning (global by default) to each --sparsities value, --retrain epochs of masked retraining, then the "
+        + "model runs on the CSR kernel without being densified. Structured: the hidden neurons with the largest L1 "
+        + "norm are kept (each --keep fraction), giving a smaller dense model, fine-tuned --retrain epochs.",
+        "Times are medians of 5 repetitions (each ≥ --repeat-seconds) after a warm-up, per batch of each --batches size, on "
+            + "--threads threads; the speed-up is the dense model's time over the pruned one's.",
+        "Writes sparse.csv, speedup.png and accuracy.png (and model.safetensors when it trains) to --out.", "",
+        "Examples:",
+        "  ./fivefold sparse",
+        "  ./fivefold sparse --model-file runs/mlp-15/checkpoint.safetensors --sparsities 0.9,0.95,0.98 --batches 1,256", ""})
+final class SparseCommand extends Subcommand {
+  @Mixin Common common = new Common();
+
+  @Option(names = "--model-file", paramLabel = "FILE", description = "A checkpoint of a ReLU MLP (e.g. from train --model mlp) instead of training one.")
+  Path modelFile;
+
+  @Option(names = "--epochs", defaultValue = "3", description = "Training epochs of LeNet-300-100 when no --model-file is given (default: ${DEFAULT-VALUE}).")
+  int epochs;
+
+  @Option(names = "--sparsities", split = ",", defaultValue = "0.5,0.8,0.9,0.95,0.98",
+      description = "Unstructured sparsities, each in (0, 1) (default: ${DEFAULT-VALUE}).")
+  List<Double> sparsities;
+
+  @Option(names = "--scope", defaultValue = "global", description = "Magnitude threshold: global (one over all layers) or layer (default: ${DEFAULT-VALUE}).")
+  String scope;
+
+  @Option(names = "--keep", split = ",", defaultValue = "0.75,0.5,0.25,0.1",
+      description = "Structured: fractions of each hidden layer's neurons kept, each in (0, 1) (default: ${DEFAULT-VALUE}).")
+  List<Double> keep;
+
+  @Option(names = "--retrain", defaultValue = "1", description = "Epochs of retraining after pruning, 0 for none (default: ${DEFAULT-VALUE}).")
+  int retrain;
+
+  @Option(names = "--batches", split = ",", defaultValue = "1,64", description = "Inference batch sizes timed (default: ${DEFAULT-VALUE}).")
+  List<Integer> batches;
+
+  @Option(names = "--repeat-seconds", defaultValue = "0.1", description = "Length of each of the 5 timed repetitions (default: ${DEFAULT-VALUE}).")
+  double repeatSeconds;
+
+  @Option(names = "--lr", defaultValue = "0.001", description = "Adam learning rate for training and retraining (default: ${DEFAULT-VALUE}).")
+  double lr;
+
+  @Option(names = "--data-dir", paramLabel = "DIR", description = "Directory with the four Fashion-MNIST IDX files (.gz).")
+  Path dataDir;
+
+  @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: runs/sparse).")
+  Path out;
+
+  /** One pruned (or the dense) model measured. */
+  record Row(String kind, String setting, double removed, long weights, double accuracy, double[] micros) {}
+
+  @Override
+  public Integer call() throws IOException {
+    common.apply();
+    common.atLeast("--epochs", epochs, 1);
+    common.atLeast("--retrain", retrain, 0);
+    common.positive("--lr", lr);
+    common.positive("--repeat-seconds", repeatSeconds);
+    for (double s : sparsities) if (!(s > 0 && s < 1)) throw common.bad("--sparsities (" + s + ") must be in (0, 1)");
+    for (double k : keep) if (!(k > 0 && k < 1)) throw common.bad("--keep (" + k + ") must be in (0, 1)");
+    for (int b : batches) common.atLeast("--batches", b, 1);
+    if (!scope.equals("global") && !scope.equals("layer")) throw common.bad("--scope (" + scope + ") must be global or layer");
+    Path dir = out != null ? out : Path.of("runs", "sparse");
+    Thread chartsReady = Charts.warmUp();
+    Dataset[] d = TrainCommand.images(null, dataDir, stderr);
+    Dataset train = d[0], test = d[1];
+
+    Mlp base;
+    if (modelFile != null) {
+      base = Loaded.mlp(modelFile, train.features());
+      stderr.printf("loaded %s (%s)%n", modelFile, Arrays.toString(base.sizes()));
+    } else {
+      base = Mlp.lenet300100(common.seed);
+      stderr.printf("training LeNet-300-100 for %d epochs%n", epochs);
+      train(base, train, test, epochs, null);
+      Checkpoint.saveWeights(dir.resolve("model.safetensors"), base, Map.of("model", "mlp"));
+    }
+    base.eval();
+    float[] probe = probe(test, batches);
+
+    List<Row> rows = new ArrayList<>();
+    MlpInference dense = MlpInference.of(base, MlpInference.Kind.DENSE);
+    rows.add(measure("dense", "-", 0, dense, test, probe));
+    long denseWeights = dense.multiplyAdds();
+
+    for (double s : sparsities) {
+      Mlp m = copy(base);
+      var weights = Pruner.weights(m);
+      Masks masks = scope.equals("global") ? Pruner.global(weights, s) : Pruner.perLayerSparsity(weights, s);
+      if (retrain > 0) train(m, train, test, retrain, masks);
+      m.eval();
+      MlpInference sp = MlpInference.of(m, MlpInference.Kind.SPARSE);
+      rows.add(measure("unstructured (CSR)", String.format(Locale.ROOT, "%.0f%% %s", 100 * s, scope), 1 - (double) sp.multiplyAdds() / denseWeights, sp, test, probe));
+      stderr.printf(Locale.ROOT, "unstructured %.2f: accuracy %.4f%n", s, rows.getLast().accuracy());
+    }
+    for (double k : keep) {
+      Mlp m = StructuredPruning.pruneByL1(base, k);
+      if (retrain > 0) train(m, train, test, retrain, null);
+      m.eval();
+      MlpInference small = MlpInference.of(m, MlpInference.Kind.DENSE);
+      rows.add(measure("structured (dense)", String.join("-", Arrays.stream(m.sizes()).mapToObj(Integer::toString).toList()),
+          1 - (double) small.multiplyAdds() / denseWeights, small, test, probe));
+      stderr.printf(Locale.ROOT, "structured keep %.2f: accuracy %.4f%n", k, rows.getLast().accuracy());
+    }
+
+    Table table = table(rows);
+    AtomicFiles.writeString(dir.resolve("sparse.csv"), table.csv());
+    InfoplaneCommand.joinQuietly(chartsReady);
+    charts(dir, rows);
+    stdout.printf("LeNet-300-100 %s, test accuracy and inference time per batch (%d thread%s, retrain %d epoch%s)%n",
+        Arrays.toString(base.sizes()), common.threads(), common.threads() == 1 ? "" : "s", retrain, retrain == 1 ? "" : "s");
+    stdout.print(table.pretty());
+    stdout.println("wrote " + dir.resolve("sparse.csv") + ", speedup.png, accuracy.png");
+    return 0;
+  }
+
+  private Table table(List<Row> rows) {
+    List<String> header = new ArrayList<>(List.of("kind", "setting", "weights", "removed", "accuracy"));
+    for (int b : batches) {
+      header.add("us_b" + b);
+      header.add("speedup_b" + b);
+    }
+    Table t = new Table(header.toArray(String[]::new));
+    double[] ref = rows.getFirst().micros();
+    for (Row r : rows) {
+      List<Object> cells = new ArrayList<>(List.of(r.kind(), r.setting(), r.weights(), String.format(Locale.ROOT, "%.3f", r.removed()),
+          String.format(Locale.ROOT, "%.4f", r.accuracy())));
+      for (int i = 0; i < batches.size(); i++) {
+        cells.add(String.format(Locale.ROOT, "%.1f", r.micros()[i]));
+        cells.add(String.format(Locale.ROOT, "%.2f", ref[i] / r.micros()[i]));
+      }
+      t.add(cells.toArray());
+    }
+    return t;
+  }
+
+  private void charts(Path dir, List<Row> rows) throws IOException {
+    int last = batches.size() - 1;
+    double ref = rows.getFirst().micros()[last];
+    List<double[]> unSpeed = new ArrayList<>(), stSpeed = new ArrayList<>(), unAcc = new ArrayList<>(), stAcc = new ArrayList<>();
+    for (Row r : rows) {
+      boolean structured = r.kind().startsWith("structured");
+      if (r.removed() == 0 || !structured) {
+        unSpeed.add(new double[] {r.removed(), ref / r.micros()[last]});
+        unAcc.add(new double[] {r.removed(), r.accuracy()});
+      }
+      if (r.removed() == 0 || structured) {
+        stSpeed.add(new double[] {r.removed(), ref / r.micros()[last]});
+        stAcc.add(new double[] {r.removed(), r.accuracy()});
+      }
+    }
+    String x = "fraction of weights removed";
+    Charts.write(dir.resolve("speedup.png"), "inference speed-up over the dense model, batch " + batches.get(last), x, "speed-up (×)",
+        List.of(new Charts.Series("unstructured, CSR kernel", unSpeed, true), new Charts.Series("structured, smaller dense", stSpeed, true)));
+    Charts.write(dir.resolve("accuracy.png"), "test accuracy after pruning and " + retrain + " epoch(s) of retraining", x, "test accuracy",
+        List.of(new Charts.Series("unstructured", unAcc, true), new Charts.Series("structured", stAcc, true)));
+  }
+
+  private Row measure(String kind, String setting, double removed, MlpInference inf, Dataset test, float[] probe) {
+    double[] micros = new double[batches.size()];
+    for (int i = 0; i < micros.length; i++) {
+      int b = batches.get(i);
+      micros[i] = microsPerCall(() -> inf.logits(probe, b), repeatSeconds);
+    }
+    return new Row(kind, setting, removed, inf.multiplyAdds(), inf.accuracy(test, 1000), micros);
+  }
+
+  /** Median of 5 repetitions, each at least {@code seconds} of calls, after a warm-up of the same length. */
+  static double microsPerCall(Runnable call, double seconds) {
+    long reps = 1;
+    while (true) { // warm-up and calibration
+      long t0 = System.nanoTime();
+      for (long i = 0; i < reps; i++) call.run();
+      if (System.nanoTime() - t0 > seconds * 1e9) break;
+      reps *= 2;
+    }
+    double[] t = new double[5];
+    for (int k = 0; k < t.length; k++) {
+      long t0 = System.nanoTime();
+      for (long i = 0; i < reps; i++) call.run();
+      t[k] = (System.nanoTime() - t0) / 1e3 / reps;
+    }
+    Arrays.sort(t);
+    return t[2];
+  }
+
+  /** The first max(batches) test images (repeated if the test set is smaller), as one row-major array. */
+  private static float[] probe(Dataset test, List<Integer> batches) {
+    int n = batches.stream().mapToInt(Integer::intValue).max().orElse(1), f = test.features();
+    float[] x = new float[n * f], src = test.x().data();
+    for (int r = 0; r < n; r++) System.arraycopy(src, (r % test.size()) * f, x, r * f, f);
+    return x;
+  }
+
+  private static Mlp copy(Mlp m) {
+    Mlp c = new Mlp(m.sizes(), m.activation(), 0);
+    c.loadStateDict(m.stateDict(), "copy of the dense model");
+    return c;
+  }
+
+  /** Adam with a cosine decay over the run; masked (pruned weights held at 0) when {@code masks} is given. */
+  private void train(Mlp m, Dataset train, Dataset test, int epochs, Masks masks) {
+    m.train();
+    ClassificationTask task = new ClassificationTask(m, train, test, 128, common.seed);
+    long steps = epochs * task.stepsPerEpoch();
+    Trainer t = new Trainer(task, Optimizers.adam(m.parameters(), lr), new TrainConfig(epochs, steps, 0, Long.MAX_VALUE));
+    t.schedule(Schedules.cosine(lr, steps, 0));
+    if (masks != null) t.observe(masks.observer());
+    t.fit();
+    if (masks != null) masks.apply();
+  }
+}
