@@ -86,6 +86,9 @@ final class SwatsCommand extends Subcommand {
   @Option(names = "--out", paramLabel = "DIR", description = "Run folder (default: runs/swats-<yyyyMMdd-HHmmss>).")
   Path out;
 
+  /** SGD momentum after the switch (the paper's β1). */
+  private static final double MOMENTUM = 0.9;
+
   /** One run's outcome: final and per-epoch test metrics, the switch step (-1: none) and SGD rate. */
   private record Outcome(double accuracy, double loss, List<double[]> epochs, long switchedAt, double sgdRate, double[] estimates) {}
 
@@ -128,12 +131,13 @@ final class SwatsCommand extends Subcommand {
       for (String name : names) {
         long stepsPerEpoch = new ClassificationTask(Mlp.lenet300100(seed), d[0], d[1], batch, seed).stepsPerEpoch();
         AdamThenSgd.SwitchRule rule = switch (name) {
-          case "adam" -> null;
+          case "adam", "adam+anneal" -> null; // Adam throughout
           case "swats" -> AdamThenSgd.SwitchRule.swatsRelative(tol, minStep);
-          case "adam+anneal" -> swatsSwitch > 0 ? AdamThenSgd.SwitchRule.atStep(swatsSwitch) : null; // null: constant, as adam
           default -> AdamThenSgd.SwitchRule.atStep((long) switchEpoch * stepsPerEpoch);
         };
-        Outcome o = run(name, seed, d, rule, estimate, annealed, perEpoch);
+        // adam+anneal anneals from swats's switch (constant, as adam, if swats never switched)
+        long annealFrom = name.equals("adam+anneal") ? swatsSwitch : -1;
+        Outcome o = run(name, seed, d, rule, annealFrom, estimate, annealed, perEpoch);
         results.get(name).add(o);
         if (name.equals("swats")) swatsSwitch = o.switchedAt();
         stderr.printf(Locale.ROOT, "  seed %d %-12s test accuracy %.4f%s%n", seed, name, o.accuracy(),
@@ -172,17 +176,17 @@ final class SwatsCommand extends Subcommand {
     return 0;
   }
 
-  private Outcome run(String name, long seed, Dataset[] d, AdamThenSgd.SwitchRule base, RateEstimate estimate, boolean annealed,
-      StringBuilder perEpoch) {
+  /** Adam if {@code base} is null (annealed after step {@code annealFrom} if that is &gt; 0), else Adam-then-SGD. */
+  private Outcome run(String name, long seed, Dataset[] d, AdamThenSgd.SwitchRule base, long annealFrom, RateEstimate estimate,
+      boolean annealed, StringBuilder perEpoch) {
     Mlp net = Mlp.lenet300100(seed);
     ClassificationTask task = new ClassificationTask(net, d[0], d[1], batch, seed);
     long total = (long) epochs * task.stepsPerEpoch();
-    long[] switched = {-1};
-    boolean adamOnly = name.equals("adam") || name.equals("adam+anneal");
+    long[] switched = {annealFrom};
+    boolean adamOnly = base == null;
     Optimizer o;
     if (adamOnly) {
       o = Optimizers.adam(net.parameters(), lr, 0.9, 0.999, 1e-8, 0);
-      if (base != null) switched[0] = stepOf(base);
     } else {
       o = Optimizers.adamThenSgd(net.parameters(), lr, new AdamThenSgd.SwitchRule() {
         public boolean test(long k, double s) {
@@ -194,7 +198,7 @@ final class SwatsCommand extends Subcommand {
         public boolean relative() {
           return base.relative();
         }
-      }, null, estimate, sgdLr, 0.9, 0);
+      }, null, estimate, sgdLr, MOMENTUM, 0);
     }
     Trainer trainer = new Trainer(task, o, TrainConfig.epochs(epochs));
     if (annealed && !name.equals("adam")) trainer.schedule(annealAfter(switched, total));
@@ -218,17 +222,10 @@ final class SwatsCommand extends Subcommand {
         float[] sw = e.getValue().data();
         double bc = 1 - Math.pow(0.999, switched[0]); // the estimates stop at the switch
         rate = sw[2];
-        est = new double[] {(1 - 0.9) * sw[1] / bc, sw[4] / bc, sw[5] / sw[6]};
+        est = new double[] {(1 - MOMENTUM) * sw[1] / bc, sw[4] / bc, sw[5] / sw[6]};
       }
     }
     return new Outcome(eval.get("accuracy"), eval.get("loss"), pts, switched[0], rate, est);
-  }
-
-  /** The step an {@link AdamThenSgd.SwitchRule#atStep} rule fires at (it ignores the signal). */
-  private static long stepOf(AdamThenSgd.SwitchRule r) {
-    long k = 1;
-    while (!r.test(k, Double.NaN)) k++;
-    return k;
   }
 
   /**
