@@ -62,7 +62,7 @@ final class SwatsCommand extends Subcommand {
 
   @Option(names = "--sgd-rate", paramLabel = "EST", defaultValue = "matched",
       description = "SGD rate at the switch: matched (the average ‖Adam step‖/‖momentum buffer‖, so SGD's steps keep Adam's length) "
-          + "swats (the paper's (1-μ)Λ) or descent (SGD's average first-order decrease per step equals Adam's) (default: ${DEFAULT-VALUE}).")
+          + "or swats (the paper's (1-μ)Λ) (default: ${DEFAULT-VALUE}).")
   String sgdRate;
 
   @Option(names = "--sgd-lr", paramLabel = "LR", defaultValue = "0",
@@ -107,8 +107,7 @@ final class SwatsCommand extends Subcommand {
     RateEstimate estimate = switch (sgdRate) {
       case "matched" -> RateEstimate.MATCHED;
       case "swats" -> RateEstimate.SWATS;
-      case "descent" -> RateEstimate.DESCENT;
-      default -> throw common.bad("--sgd-rate (" + sgdRate + ") must be one of matched, swats, descent");
+      default -> throw common.bad("--sgd-rate (" + sgdRate + ") must be one of matched, swats");
     };
     if (!List.of("cosine", "none").contains(anneal)) throw common.bad("--anneal (" + anneal + ") must be one of cosine, none");
     boolean annealed = anneal.equals("cosine");
@@ -124,7 +123,7 @@ final class SwatsCommand extends Subcommand {
     Map<String, List<Outcome>> results = new LinkedHashMap<>();
     for (String n : names) results.put(n, new ArrayList<>());
     StringBuilder perEpoch = new StringBuilder("seed,run,epoch,test_accuracy,test_loss\n");
-    Table t = new Table("seed", "run", "switched_after_step", "sgd_lr", "swats_estimate", "matched_estimate", "descent_estimate", "test_loss", "test_accuracy");
+    Table t = new Table("seed", "run", "switched_after_step", "sgd_lr", "swats_estimate", "matched_estimate", "test_loss", "test_accuracy");
     for (int si = 0; si < seeds; si++) {
       long seed = common.seed + si;
       long swatsSwitch = -1;
@@ -145,13 +144,13 @@ final class SwatsCommand extends Subcommand {
                 : o.switchedAt() > 0 ? String.format(Locale.ROOT, " (annealed after step %d)", o.switchedAt()) : "");
         boolean sgd = o.switchedAt() > 0 && !name.equals("adam+anneal");
         t.add(seed, name, o.switchedAt() > 0 ? o.switchedAt() : "-", sgd ? fmt3(o.sgdRate()) : "-",
-            sgd ? fmt3(o.estimates()[0]) : "-", sgd ? fmt3(o.estimates()[1]) : "-", sgd ? fmt3(o.estimates()[2]) : "-",
+            sgd ? fmt3(o.estimates()[0]) : "-", sgd ? fmt3(o.estimates()[1]) : "-",
             String.format(Locale.ROOT, "%.4f", o.loss()), String.format(Locale.ROOT, "%.4f", o.accuracy()));
       }
     }
     for (var e : results.entrySet()) {
       if (e.getValue().isEmpty()) continue;
-      t.add("mean", e.getKey(), "-", "-", "-", "-", "-", String.format(Locale.ROOT, "%.4f", mean(e.getValue(), false)),
+      t.add("mean", e.getKey(), "-", "-", "-", "-", String.format(Locale.ROOT, "%.4f", mean(e.getValue(), false)),
           String.format(Locale.ROOT, "%.4f", mean(e.getValue(), true)));
     }
     AtomicFiles.writeString(dir.resolve("swats.csv"), t.csv());
@@ -213,7 +212,7 @@ final class SwatsCommand extends Subcommand {
     });
     Map<String, Double> eval = trainer.fit();
     double rate = Double.NaN;
-    double[] est = {Double.NaN, Double.NaN, Double.NaN};
+    double[] est = {Double.NaN, Double.NaN};
     if (!adamOnly && switched[0] > 0) {
       Map<String, Tensor> st = new HashMap<>();
       o.saveState(st, new HashMap<>());
@@ -222,7 +221,7 @@ final class SwatsCommand extends Subcommand {
         float[] sw = e.getValue().data();
         double bc = 1 - Math.pow(0.999, switched[0]); // the estimates stop at the switch
         rate = sw[2];
-        est = new double[] {(1 - MOMENTUM) * sw[1] / bc, sw[4] / bc, sw[5] / sw[6]};
+        est = new double[] {(1 - MOMENTUM) * sw[1] / bc, sw[4] / bc};
       }
     }
     return new Outcome(eval.get("accuracy"), eval.get("loss"), pts, switched[0], rate, est);

@@ -23,10 +23,10 @@ import java.util.function.DoubleSupplier;
  * <p>Once it fires, every later step t is SGD: b ← μ b + g; u ← -η (α_t/α_k) b, i.e. the SGD
  * rate η follows whatever schedule drives {@code lr}, relative to its value α_k at the switch. η
  * is the given {@code sgdLr} if &gt; 0, otherwise estimated ({@link RateEstimate}) from
- * Λ = λ_k/(1-β2^k), P = ρ_k/(1-β2^k) or D, falling back to α_k when no positive estimate exists (and to a
+ * Λ = λ_k/(1-β2^k) or P = ρ_k/(1-β2^k), falling back to α_k when no positive estimate exists (and to a
  * constant η when α_k = 0).
  *
- * <p>State: slots "mu", "nu", "trace" (b) and "swats" = [switched, λ, η, α_k, ρ, -Σp̃ᵀg, Σbᵀg]; count = k.
+ * <p>State: slots "mu", "nu", "trace" (b) and "swats" = [switched, λ, η, α_k, ρ]; count = k.
  */
 public final class AdamThenSgd implements GradientTransform {
   /** When to switch: asked after each Adam step k with the signal. */
@@ -80,27 +80,15 @@ public final class AdamThenSgd implements GradientTransform {
    * <p>{@link #SWATS}: the paper's η = (1-μ) Λ. γ_k is the SGD step length along g_k whose
    * projection on p_k is p_k; Λ is its average. When Adam's step is nearly orthogonal to the
    * minibatch gradient (cos θ small, as in the noise-dominated regime of a small MLP) γ =
-   * ‖p‖/(‖g‖ cos θ) is large and noisy: on LeNet-300-100 at Adam 1e-3 (seeds 1-3, switch after
-   * ~1100 steps) (1-μ)Λ was 0.145, 0.053 and 0.056, where P below was 0.040, 0.039 and 0.041.
-   * Under a constant gradient a it is (1-μ) α n/‖a‖₁, which makes SGD's steps longer than Adam's
-   * by √n‖a‖₂/‖a‖₁ ≥ 1 (equal only when every |a_j| is equal).
+   * ‖p‖/(‖g‖ cos θ) is large: on LeNet-300-100 Λ ≈ 1.45, ten times any stable SGD rate.
    *
    * <p>{@link #MATCHED}: η = P, the average of ‖p_k‖/‖b_k‖, so that the SGD step η‖b‖ has the
-   * length Adam's steps had just before the switch (under a constant gradient, α √n (1-μ)/‖a‖₂:
-   * SGD then steps exactly as far as Adam did). The momentum gain (‖b‖ is between
+   * length Adam's steps had just before the switch. The momentum gain (‖b‖ is between
    * 1/sqrt(1-μ²) and 1/(1-μ) times ‖g‖, depending on how correlated successive gradients are) is
-   * measured rather than assumed, and no alignment of p with g is needed.
-   *
-   * <p>{@link #DESCENT}: η = D = E[-p̃_kᵀg_k] / E[b_{k-1}ᵀg_k], averages with weight β2 (their
-   * bias corrections cancel), where p̃_k = -α_k (m_{k-1}/(1-β1^(k-1))) / (sqrt(v_{k-1}/(1-β2^(k-1)))
-   * + ε) is the direction Adam had before seeing g_k: SGD's first-order decrease of the loss per
-   * step, -η bᵀg, then equals Adam's on average. The directions are taken before g_k so that g_k's
-   * own noise (‖g_k‖² inside b_kᵀg_k) does not count as descent; and the averages are taken
-   * separately, since averaging the ratio, as γ_k does, is dominated by steps whose denominator
-   * is near 0.
+   * measured rather than assumed.
    */
   public enum RateEstimate {
-    SWATS, MATCHED, DESCENT
+    SWATS, MATCHED
   }
 
   private final LearningRate lr;
@@ -146,11 +134,11 @@ public final class AdamThenSgd implements GradientTransform {
     return s.slot("swats")[0][2];
   }
 
-  /** The current estimates (0 before the first), bias-corrected at step k, in {@link RateEstimate} order: [(1-μ)Λ, P, D]. */
+  /** The current estimates (0 before the first), bias-corrected at step k: [(1-μ)Λ, P]. */
   double[] estimates(OptState s) {
     float[] sw = s.slot("swats")[0];
     double bc = 1 - Math.pow(beta2, Math.max(1, s.count));
-    return new double[] {(1 - mu) * sw[1] / bc, sw[4] / bc, sw[6] != 0 ? sw[5] / sw[6] : 0};
+    return new double[] {(1 - mu) * sw[1] / bc, sw[4] / bc};
   }
 
   @Override
@@ -159,7 +147,7 @@ public final class AdamThenSgd implements GradientTransform {
     s.addSlot("mu", Transforms.sizes(params));
     s.addSlot("nu", Transforms.sizes(params));
     s.addSlot("trace", Transforms.sizes(params));
-    s.addSlot("swats", new int[] {7});
+    s.addSlot("swats", new int[] {5});
     return s;
   }
 
@@ -184,17 +172,11 @@ public final class AdamThenSgd implements GradientTransform {
     float bc1 = (float) (1 - Math.pow(beta1, k));
     float bc2s = (float) Math.sqrt(1 - Math.pow(beta2, k));
     float a = (float) -lr.get();
-    // the previous step's bias corrections, for the directions Adam and SGD had before seeing g_k
-    float pc1 = (float) (1 - Math.pow(beta1, k - 1)), pc2s = (float) Math.sqrt(1 - Math.pow(beta2, k - 1));
-    double pp = 0, pg = 0, bb = 0, da = 0, ds = 0;
+    double pp = 0, pg = 0, bb = 0;
     for (int i = 0; i < u.length; i++) {
       float[] x = u[i], mi = m[i], vi = v[i], bi = b[i];
       for (int j = 0; j < x.length; j++) {
         float g = x[j];
-        if (k > 1) {
-          da += (double) ((mi[j] / pc1) / ((float) Math.sqrt(vi[j]) / pc2s + e)) * g;
-          ds += (double) bi[j] * g;
-        }
         bi[j] = mu * bi[j] + g;
         float p = a * Transforms.adamDirection(g, mi, vi, j, b1, b2, bc1, bc2s, e);
         pp += (double) p * p;
@@ -212,14 +194,10 @@ public final class AdamThenSgd implements GradientTransform {
       if (rule.relative()) swatsSignal /= Math.abs(sw[1] / bcl);
     }
     if (bb > 0) sw[4] = (float) (beta2 * sw[4] + (1 - beta2) * Math.sqrt(pp / bb));
-    if (k > 1) {
-      sw[5] = (float) (beta2 * sw[5] + (1 - beta2) * -a * da);
-      sw[6] = (float) (beta2 * sw[6] + (1 - beta2) * ds);
-    }
     double sig = signal == null ? swatsSignal : signal.getAsDouble();
     if (rule.test(k, sig)) {
       double[] est = estimates(s);
-      double guess = est[estimate.ordinal()];
+      double guess = estimate == RateEstimate.SWATS ? est[0] : est[1];
       sw[0] = 1;
       sw[2] = (float) (sgdLr > 0 ? sgdLr : guess > 0 ? guess : lr.get());
       sw[3] = (float) lr.get();

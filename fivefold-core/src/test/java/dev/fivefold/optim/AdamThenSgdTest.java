@@ -16,8 +16,7 @@ import org.junit.jupiter.api.Test;
  * The SGD rate estimates against closed forms. Under a constant gradient a (a linear loss), Adam's
  * step is p = -α a/|a| elementwise, the momentum buffer tends to a/(1-μ), so
  * γ = ‖p‖²/(-pᵀa) = α n/‖a‖₁ every step (SWATS: η = (1-μ) α n/‖a‖₁) and ‖p‖/‖b‖ tends to
- * α √n (1-μ)/‖a‖₂ (MATCHED); the descents -p̃ᵀa = α‖a‖₁ and bᵀa → ‖a‖²/(1-μ) give
- * (1-μ) α ‖a‖₁/‖a‖₂² (DESCENT). SGD's steady step at η is η a/(1-μ).
+ * α √n (1-μ)/‖a‖₂ (MATCHED). SGD's steady step at η is η a/(1-μ).
  */
 class AdamThenSgdTest {
   static final double ALPHA = 1e-3, MU = 0.9;
@@ -64,29 +63,24 @@ class AdamThenSgdTest {
     for (long seed = 1; seed <= 3; seed++) {
       float[] a = gradient(seed);
       double swats = (1 - MU) * ALPHA * N / norm1(a), matched = ALPHA * Math.sqrt(N) * (1 - MU) / norm(a);
-      double descent = (1 - MU) * ALPHA * norm1(a) / (norm(a) * norm(a));
       assertTrue(Math.abs(swats / matched - 1) > 0.02, "seed " + seed + ": estimates should differ, " + swats + " vs " + matched);
       for (RateEstimate e : RateEstimate.values()) {
         Run r = run(e, SwitchRule.atStep(K), 0);
         for (int k = 0; k < K; k++) r.step(a);
         assertTrue(AdamThenSgd.switched(r.s()), e + " switched");
-        double want = switch (e) {
-          case SWATS -> swats;
-          case MATCHED -> matched;
-          case DESCENT -> descent;
-        };
-        // SWATS's γ is exact every step; the others' early terms (b still growing) bias them by ~0.2% at K
+        double want = e == RateEstimate.SWATS ? swats : matched;
+        // SWATS's γ is exact every step; MATCHED's early ratios (b still growing) bias it by ~0.2% at K
         assertEquals(want, AdamThenSgd.sgdRate(r.s()), (e == RateEstimate.SWATS ? 1e-4 : 1e-2) * want, "seed " + seed + " " + e);
       }
     }
   }
 
   @Test
-  void sgdStepsKeepAdamsLengthOrDescentAsEachEstimateIntends() {
+  void matchedSgdStepsKeepAdamsStepLengthSwatsStepsAreLonger() {
     for (long seed = 1; seed <= 3; seed++) {
       float[] a = gradient(seed);
       double adamStep = ALPHA * Math.sqrt(N); // ‖-α a/|a|‖
-      double[] sgdStep = new double[3], sgdDescent = new double[3];
+      double[] sgdStep = new double[2];
       for (RateEstimate e : RateEstimate.values()) {
         Run r = run(e, SwitchRule.atStep(K), 0);
         float[] u = null;
@@ -94,17 +88,12 @@ class AdamThenSgdTest {
         assertEquals(adamStep, norm(u), 1e-4 * adamStep, "Adam's step (float32)");
         for (int k = 0; k < 300; k++) u = r.step(a); // μ^300: the buffer has converged to a/(1-μ)
         sgdStep[e.ordinal()] = norm(u);
-        for (int j = 0; j < N; j++) sgdDescent[e.ordinal()] -= (double) u[j] * a[j];
       }
       assertEquals(adamStep, sgdStep[RateEstimate.MATCHED.ordinal()], 1e-2 * adamStep, "seed " + seed + " matched SGD step");
       // the SWATS step is α n ‖a‖₂/‖a‖₁ ≥ α √n (Cauchy–Schwarz), equal only when all |a_j| are equal
       double want = ALPHA * N * norm(a) / norm1(a);
       assertEquals(want, sgdStep[RateEstimate.SWATS.ordinal()], 1e-3 * want, "seed " + seed + " SWATS SGD step");
       assertTrue(want > 1.02 * adamStep, "seed " + seed);
-      // DESCENT: SGD lowers the (linear) loss per step as much as Adam did, α‖a‖₁
-      double adamDescent = ALPHA * norm1(a);
-      assertEquals(adamDescent, sgdDescent[RateEstimate.DESCENT.ordinal()], 1e-2 * adamDescent, "seed " + seed + " DESCENT descent");
-      assertTrue(Math.abs(sgdDescent[RateEstimate.MATCHED.ordinal()] / adamDescent - 1) > 0.02, "seed " + seed + ": MATCHED keeps length, not descent");
     }
   }
 
