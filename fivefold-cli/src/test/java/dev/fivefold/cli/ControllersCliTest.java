@@ -74,12 +74,15 @@ class ControllersCliTest {
     assertTrue(r.out().contains("without the guard"), r.out());
 
     Path sw = tmp.resolve("swats");
-    r = CliTest.run("swats", "--data-dir", idx.toString(), "--batch", "32", "--epochs", "2", "--switch-epoch", "1", "--out", sw.toString(), "--threads", "1");
+    r = CliTest.run("swats", "--data-dir", idx.toString(), "--batch", "32", "--epochs", "2", "--seeds", "2", "--switch-epoch", "1",
+        "--swats-min-step", "3", "--swats-tol", "1e9", "--out", sw.toString(), "--threads", "1");
     assertEquals(0, r.code(), r.err());
-    assertFiles(sw, "swats.csv", "epochs.csv", "accuracy.png");
-    assertEquals(4, Files.readAllLines(sw.resolve("swats.csv")).size());
-    assertTrue(r.out().contains("adam->sgd@1"), r.out());
-    assertTrue(r.out().contains("swats - adam ="), r.out());
+    assertFiles(sw, "swats.csv", "epochs.csv", "accuracy.png", "loss.png");
+    List<String> rows = Files.readAllLines(sw.resolve("swats.csv"));
+    assertEquals(1 + 2 * 4 + 4, rows.size(), rows.toString()); // 2 seeds x 4 runs, 4 means
+    assertTrue(rows.stream().anyMatch(l -> l.startsWith("1,swats,3,")), "a tolerance of 1e9 switches at the min step: " + rows);
+    assertTrue(rows.stream().anyMatch(l -> l.startsWith("2,adam->sgd@1,4,")), "forced switch after epoch 1 (4 steps): " + rows);
+    assertTrue(r.out().contains("swats - adam =") && r.out().contains("swats - adam+anneal =") && r.out().contains("adam->sgd@1 - adam ="), r.out());
   }
 
   @Test
@@ -91,5 +94,8 @@ class ControllersCliTest {
     assertOneLineExit2(CliTest.run("guard", "--factor", "0"), "--factor (0.0) must be > 0");
     assertOneLineExit2(CliTest.run("guard", "--optimizer", "bogus"), "--optimizer (bogus) must be one of");
     assertOneLineExit2(CliTest.run("swats", "--epochs", "0"), "--epochs (0) must be >= 1");
+    assertOneLineExit2(CliTest.run("swats", "--sgd-rate", "paper"), "--sgd-rate (paper) must be one of matched, swats");
+    assertOneLineExit2(CliTest.run("swats", "--anneal", "step"), "--anneal (step) must be one of cosine, none");
+    assertOneLineExit2(CliTest.run("swats", "--switch-epoch", "5"), "--switch-epoch (5) must be < --epochs (5)");
   }
 }

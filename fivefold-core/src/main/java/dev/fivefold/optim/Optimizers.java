@@ -134,12 +134,13 @@ public final class Optimizers {
 
   /**
    * Adam, then SGD with momentum when {@code rule} fires ({@link AdamThenSgd}, Keskar &amp; Socher
-   * 2017): [L2] → AdamThenSgd. With {@code sgdLr} ≤ 0 the SGD rate is SWATS's estimate.
+   * 2017): [L2] → AdamThenSgd. With {@code sgdLr} ≤ 0 the SGD rate is estimated by {@code estimate}.
    */
-  public static Optimizer adamThenSgd(List<Parameter> ps, double lr, AdamThenSgd.SwitchRule rule, java.util.function.DoubleSupplier signal, double sgdLr, double momentum, double weightDecay) {
+  public static Optimizer adamThenSgd(List<Parameter> ps, double lr, AdamThenSgd.SwitchRule rule, java.util.function.DoubleSupplier signal,
+      AdamThenSgd.RateEstimate estimate, double sgdLr, double momentum, double weightDecay) {
     LearningRate r = new LearningRate(check(lr));
     return new Optimizer("swats", chain(Transforms.addDecayedWeights(weightDecay, true),
-        new AdamThenSgd(r, 0.9, 0.999, 1e-8, rule, signal, sgdLr, momentum)), r, ps);
+        new AdamThenSgd(r, 0.9, 0.999, 1e-8, rule, signal, estimate, sgdLr, momentum)), r, ps);
   }
 
   /** The names {@link #byName} knows. */
@@ -170,7 +171,7 @@ public final class Optimizers {
       case "nadam" -> nadam(ps, lr, 0.9, 0.999, 1e-8, 0, 4e-3);
       case "lamb" -> lamb(ps, lr, 0.9, 0.999, 1e-6, 0.01);
       case "lars" -> lars(ps, lr, 0.9, 1e-4, 0.001);
-      case "swats" -> adamThenSgd(ps, lr, AdamThenSgd.SwitchRule.swats(1e-9), null, 0, 0.9, 0);
+      case "swats" -> adamThenSgd(ps, lr, AdamThenSgd.SwitchRule.swats(1e-9), null, AdamThenSgd.RateEstimate.SWATS, 0, 0.9, 0);
       default -> throw new IllegalArgumentException("optimizer (" + name + ") must be one of " + String.join(", ", NAMES));
     };
   }

@@ -97,16 +97,22 @@ public final class Transforms {
         for (int i = 0; i < u.length; i++) {
           float[] x = u[i], mi = m[i], vi = v[i];
           Parallel.forRange(0, x.length, GRAIN, (lo, hi) -> {
-            for (int j = lo; j < hi; j++) {
-              float g = x[j];
-              mi[j] = b1 * mi[j] + (1 - b1) * g;
-              vi[j] = b2 * vi[j] + (1 - b2) * g * g;
-              x[j] = (mi[j] / bc1) / ((float) Math.sqrt(vi[j]) / bc2s + e);
-            }
+            for (int j = lo; j < hi; j++) x[j] = adamDirection(x[j], mi, vi, j, b1, b2, bc1, bc2s, e);
           });
         }
       }
     };
+  }
+
+  /**
+   * One coordinate of Adam's scaling, shared by {@link #scaleByAdam} and {@link AdamThenSgd}:
+   * m_j ← β1 m_j + (1-β1) g; v_j ← β2 v_j + (1-β2) g²; returns (m_j / bc1) / (sqrt(v_j) / bc2s + ε)
+   * with bc1 = 1-β1^t and bc2s = sqrt(1-β2^t).
+   */
+  static float adamDirection(float g, float[] m, float[] v, int j, float b1, float b2, float bc1, float bc2s, float e) {
+    m[j] = b1 * m[j] + (1 - b1) * g;
+    v[j] = b2 * v[j] + (1 - b2) * g * g;
+    return (m[j] / bc1) / ((float) Math.sqrt(v[j]) / bc2s + e);
   }
 
   /**

@@ -176,7 +176,7 @@ class OptimizerFamilyTest {
   @Test
   void adamThenSgdSwitchesAtStepAndOnPredicate() {
     Parameter p = param(1, 2);
-    Optimizer opt = Optimizers.adamThenSgd(List.of(p), 0.1, AdamThenSgd.SwitchRule.atStep(3), null, 0.05, 0.9, 0);
+    Optimizer opt = Optimizers.adamThenSgd(List.of(p), 0.1, AdamThenSgd.SwitchRule.atStep(3), null, AdamThenSgd.RateEstimate.SWATS, 0.05, 0.9, 0);
     for (int k = 1; k <= 3; k++) {
       setGrad(p, p.value().data()[0], p.value().data()[1]);
       opt.step();
@@ -188,7 +188,7 @@ class OptimizerFamilyTest {
 
     Parameter q = param(1, 2);
     float[] th = q.value().data();
-    Optimizer o2 = Optimizers.adamThenSgd(List.of(q), 0.1, (k, loss) -> loss < 1.0, () -> 0.5 * (th[0] * th[0] + th[1] * th[1]), 0, 0.9, 0);
+    Optimizer o2 = Optimizers.adamThenSgd(List.of(q), 0.1, (k, loss) -> loss < 1.0, () -> 0.5 * (th[0] * th[0] + th[1] * th[1]), AdamThenSgd.RateEstimate.SWATS, 0, 0.9, 0);
     for (int k = 0; k < 100; k++) {
       setGrad(q, th[0], th[1]);
       o2.step();
@@ -227,14 +227,14 @@ class OptimizerFamilyTest {
   @Test
   void relativeSwatsCriterionWaitsForItsMinStepThenSwitchesAtTheEstimatedRate() {
     List<Parameter> a = params(new Random(3));
-    Optimizer o = Optimizers.adamThenSgd(a, 0.01, AdamThenSgd.SwitchRule.swatsRelative(1e6, 5), null, 0, 0.9, 0);
+    Optimizer o = Optimizers.adamThenSgd(a, 0.01, AdamThenSgd.SwitchRule.swatsRelative(1e6, 5), null, AdamThenSgd.RateEstimate.SWATS, 0, 0.9, 0);
     run(o, a, 9, 0, 4);
     assertEquals(0, swatsState(o)[0]);
     run(o, a, 9, 4, 5);
     assertEquals(1, swatsState(o)[0]);
     assertTrue(swatsState(o)[1] > 0 && Double.isFinite(swatsState(o)[1]), "SGD rate " + swatsState(o)[1]);
     List<Parameter> b = params(new Random(3));
-    Optimizer never = Optimizers.adamThenSgd(b, 0.01, AdamThenSgd.SwitchRule.swatsRelative(1e-12, 2), null, 0, 0.9, 0);
+    Optimizer never = Optimizers.adamThenSgd(b, 0.01, AdamThenSgd.SwitchRule.swatsRelative(1e-12, 2), null, AdamThenSgd.RateEstimate.SWATS, 0, 0.9, 0);
     run(never, b, 9, 0, 30);
     assertEquals(0, swatsState(never)[0]);
     assertThrows(IllegalArgumentException.class, () -> AdamThenSgd.SwitchRule.swatsRelative(0, 5));
@@ -245,7 +245,10 @@ class OptimizerFamilyTest {
   void everyOptimizerResumesExactly() {
     Map<String, Function<List<Parameter>, Optimizer>> makers = new HashMap<>();
     for (String n : Optimizers.NAMES) makers.put(n, ps -> Optimizers.byName(n, ps, 0.01));
-    makers.put("swats-at-5", ps -> Optimizers.adamThenSgd(ps, 0.01, AdamThenSgd.SwitchRule.atStep(5), null, 0, 0.9, 0));
+    makers.put("swats-at-5", ps -> Optimizers.adamThenSgd(ps, 0.01, AdamThenSgd.SwitchRule.atStep(5), null, AdamThenSgd.RateEstimate.SWATS, 0, 0.9, 0));
+    // matched rate; switching before and after the save
+    makers.put("matched-at-5", ps -> Optimizers.adamThenSgd(ps, 0.01, AdamThenSgd.SwitchRule.atStep(5), null, AdamThenSgd.RateEstimate.MATCHED, 0, 0.9, 0));
+    makers.put("matched-at-15", ps -> Optimizers.adamThenSgd(ps, 0.01, AdamThenSgd.SwitchRule.atStep(15), null, AdamThenSgd.RateEstimate.MATCHED, 0, 0.9, 0));
     makers.put("accumulate", ps -> {
       LearningRate r = new LearningRate(0.01);
       return new Optimizer("accumulate", Transforms.multiSteps(3, chain(Transforms.scaleByNadam(0.9, 0.999, 1e-8, 4e-3), Transforms.scaleByLearningRate(r))), r, ps);
