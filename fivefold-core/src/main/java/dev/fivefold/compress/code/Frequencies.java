@@ -61,6 +61,8 @@ final class Frequencies {
   }
 
   private static double stepCost(long c, int f, boolean shrink) {
-    return shrink ? c * Math.log((double) f / (f - 1)) : -c * Math.log((double) (f + 1) / f);
+    // StrictMath: the version-2 decoder normalises the transmitted counts itself, so the result
+    // must be bit-identical on every JVM and CPU
+    return shrink ? c * StrictMath.log((double) f / (f - 1)) : -c * StrictMath.log((double) (f + 1) / f);
   }
 }
