@@ -12,7 +12,8 @@ import dev.fivefold.io.BadInputException;
  * in version 1 the normalised frequencies as a {@link CountTable}. The version-2 encoder tries
  * precisions {@code P = 0, 1, 2, ...} (up to 16, until the total grows or the counts are exact)
  * and keeps the one that minimises table bits plus
- * {@code sum_s c_s log2(2^scaleBits / f_s)}, the payload the model will cost. Reading checks
+ * {@code sum_s c_s log2(R / r_s)}, the payload the rounded counts {@code r_s} (total {@code R})
+ * will cost. Reading checks
  * {@code scaleBits} in {@code [1, maxScaleBits]}, that the used symbols fit in {@code 2^scaleBits}
  * slots and (version 1) that the frequencies sum to exactly {@code 2^scaleBits}.
  */
@@ -41,28 +42,36 @@ final class StaticModel {
   static StaticModel fromCounts(long[] counts, int scaleBits, int maxScaleBits) {
     int used = Frequencies.used(counts);
     while (used > (1 << scaleBits) && scaleBits < maxScaleBits) scaleBits++;
-    StaticModel best = null;
+    int bestP = 0;
+    long[] bestRounded = null;
     double bestBits = Double.POSITIVE_INFINITY;
     for (int p = 0; p <= MAX_SEARCHED_PRECISION; p++) {
       long[] r = FrequencyTable.round(counts, p);
-      int[] f = Frequencies.normalize(r, scaleBits);
-      double bits = FrequencyTable.bits(r, p) + payloadBits(counts, f, scaleBits);
+      double bits = FrequencyTable.bits(r, p) + crossEntropyBits(counts, r);
       if (bits < bestBits) {
         bestBits = bits;
-        best = new StaticModel(scaleBits, f, r, p);
+        bestP = p;
+        bestRounded = r;
       } else if (p >= 2 && bits > bestBits) {
         break; // the total is (nearly) convex in P: past the minimum it only grows
       }
       if (java.util.Arrays.equals(r, counts)) break; // exact: more precision changes nothing
     }
-    return best;
+    return new StaticModel(scaleBits, Frequencies.normalize(bestRounded, scaleBits), bestRounded, bestP);
   }
 
-  /** {@code sum_s c_s log2(2^scaleBits / f_s)}: the ideal payload of {@code counts} under {@code f}. */
-  static double payloadBits(long[] counts, int[] f, int scaleBits) {
+  /**
+   * {@code sum_s c_s log2(R / r_s)}, {@code R = sum_s r_s}: the payload if the rounded counts
+   * {@code r} were the probabilities exactly. The search compares precisions with it (one
+   * normalisation instead of one per precision; the rounding to {@code 2^scaleBits} costs about
+   * the same at every precision).
+   */
+  static double crossEntropyBits(long[] counts, long[] r) {
+    double total = 0;
+    for (long x : r) total += x;
     double bits = 0;
-    for (int s = 0; s < counts.length; s++) if (counts[s] > 0) bits += counts[s] * (scaleBits - Math.log(f[s]) / Math.log(2));
-    return bits;
+    for (int s = 0; s < counts.length; s++) if (counts[s] > 0) bits += counts[s] * Math.log(total / r[s]);
+    return bits / Math.log(2);
   }
 
   /** Writes the version-2 table. */
