@@ -25,12 +25,12 @@ public record SmallestCoder(List<EntropyCoder> candidates) implements EntropyCod
 
   /**
    * rANS (default, and 2^16 with one state: 12 fewer bytes of final states), static arithmetic,
-   * adaptive arithmetic with increments 24 (default), 2 (Krichevsky–Trofimov) and 8, Huffman.
+   * adaptive arithmetic with increments 24 (default: alphabets with many unused symbols) and 2
+   * (Krichevsky–Trofimov: all symbols used), Huffman.
    */
   public static SmallestCoder defaults() {
     return new SmallestCoder(List.of(EntropyCoder.rans(), new RansCoder(16, 1), EntropyCoder.staticArithmetic(),
-        EntropyCoder.adaptiveArithmetic(), new AdaptiveArithmeticCoder(2, AdaptiveArithmeticCoder.DEFAULT_LIMIT),
-        new AdaptiveArithmeticCoder(8, AdaptiveArithmeticCoder.DEFAULT_LIMIT), EntropyCoder.huffman()));
+        EntropyCoder.adaptiveArithmetic(), new AdaptiveArithmeticCoder(2, AdaptiveArithmeticCoder.DEFAULT_LIMIT), EntropyCoder.huffman()));
   }
 
   @Override
