@@ -35,12 +35,17 @@ import picocli.CommandLine.Parameters;
         + "the decoded archive, which `fivefold eval M.ffz` reproduces exactly.", "",
         "Examples:",
         "  ./fivefold compress runs/mlp-c/checkpoint.safetensors --prune sparsity --sparsity 0.92,0.91,0.74 --bits 5 --codec rans --out mlp.ffz",
-        "  ./fivefold compress runs/lenet5-c/checkpoint.safetensors --prune q --quality 1.0 --bits 5 --conv-bits 8 --ecc rs --out lenet5.ffz", ""})
+        "  ./fivefold compress runs/lenet5-c/checkpoint.safetensors --prune q --quality 1.0 --bits 5 --conv-bits 8 --ecc rs --out lenet5.ffz",
+        "  ./fivefold compress --from mlp.ffz --codec rans --out mlp-rans.ffz    re-encode an archive (no training)", ""})
 final class CompressCommand extends Subcommand {
   @Mixin Common common = new Common();
 
-  @Parameters(paramLabel = "MODEL", description = "A trained checkpoint.safetensors (model spec from its metadata).")
+  @Parameters(paramLabel = "MODEL", arity = "0..1", description = "A trained checkpoint.safetensors (model spec from its metadata); not with --from.")
   Path file;
+
+  @Option(names = "--from", paramLabel = "M.ffz",
+      description = "Re-encode this archive with --codec and --ecc instead of compressing a checkpoint: same weights (checked bit for bit), no data needed.")
+  Path from;
 
   @Option(names = "--prune", paramLabel = "q|sparsity", defaultValue = "sparsity",
       description = "Pruning criterion: q (|w| <= quality x std per layer) or sparsity (default: ${DEFAULT-VALUE}).")
@@ -90,6 +95,8 @@ final class CompressCommand extends Subcommand {
   @Override
   public Integer call() throws IOException {
     common.apply();
+    if (from != null) return reencode();
+    if (file == null) throw common.bad("MODEL (a checkpoint) or --from (an archive) is required");
     DeepCompression.Prune mode = switch (prune) {
       case "q", "quality" -> DeepCompression.Prune.QUALITY;
       case "sparsity", "s" -> DeepCompression.Prune.SPARSITY;
@@ -150,6 +157,43 @@ final class CompressCommand extends Subcommand {
     stdout.printf(Locale.ROOT, "test accuracy: before %.4f | pruned+retrained %.4f | shared %.4f | fine-tuned %.4f | decoded archive %.4f (%+.2f points) | %.1f s%n",
         before, res.accuracyPruned(), res.accuracyShared(), res.accuracyFinetuned(), after, 100 * (after - before), (System.nanoTime() - t0) / 1e9);
     return 0;
+  }
+
+  /** {@code --from}: decode an archive, encode its weights again with --codec and --ecc, check, write, report. */
+  private int reencode() throws IOException {
+    if (file != null) throw common.bad("--from (" + from + ") and MODEL (" + file + ") exclude each other");
+    if (!Files.exists(from)) throw new NoSuchFileException(from.toString());
+    EntropyCoder coder = coder(codec);
+    Ecc channel = Ecc.parse(ecc);
+    Path target = out != null ? out : from;
+    if (Files.isDirectory(target)) throw new BadInputException("--out (" + target + ") is a directory");
+    long sourceBytes = Files.size(from);
+    FfzModel source = FfzArchive.read(from).model();
+    FfzArchive.Encoded enc = DeepCompression.smallest(source, FfzArchive.Options.defaults().withCoder(coder).withEcc(channel));
+    FfzModel back = FfzArchive.decode(enc.bytes().clone(), target.toString()).model();
+    if (!sameWeights(source, back)) throw new IllegalStateException("re-encoded archive decodes to different weights");
+    AtomicFiles.writeBytes(target, enc.bytes());
+    ArchiveReport r = enc.report();
+    stdout.print(r.format());
+    stdout.printf(Locale.ROOT, "%s: %,d B (%s: %,d B); weights bit-identical (checked)%n", target, r.fileBytes(), from, sourceBytes);
+    return 0;
+  }
+
+  /** Same spec, tensors, codebooks (bit for bit), positions, codes and raw values. */
+  static boolean sameWeights(FfzModel a, FfzModel b) {
+    if (!a.spec().equals(b.spec()) || a.quantized().size() != b.quantized().size() || a.raw().size() != b.raw().size()) return false;
+    for (int i = 0; i < a.quantized().size(); i++) {
+      var p = a.quantized().get(i);
+      var q = b.quantized().get(i);
+      if (!p.name().equals(q.name()) || !java.util.Arrays.equals(p.shape(), q.shape()) || !java.util.Arrays.equals(p.positions(), q.positions())
+          || !java.util.Arrays.equals(p.codes(), q.codes()) || !java.util.Arrays.equals(p.codebook(), q.codebook())) return false;
+    }
+    for (int i = 0; i < a.raw().size(); i++) {
+      var p = a.raw().get(i);
+      var q = b.raw().get(i);
+      if (!p.name().equals(q.name()) || !java.util.Arrays.equals(p.shape(), q.shape()) || !java.util.Arrays.equals(p.values(), q.values())) return false;
+    }
+    return true;
   }
 
   static EntropyCoder coder(String name) {

@@ -63,7 +63,17 @@ class CompressCliTest {
       Result e = CliTest.run("eval", ffz.toString(), "--threads", "1");
       assertEquals(0, e.code(), e.err());
       assertEquals(after, accuracy(e.out(), "accuracy (\\d\\.\\d{4})"), e.out());
+      // re-encoding with another codec keeps the weights: same accuracy, no data needed
+      Path again = tmp.resolve("again-" + codec + ".ffz");
+      Result re = CliTest.run("compress", "--from", ffz.toString(), "--codec", "smallest", "--out", again.toString(), "--threads", "1");
+      assertEquals(0, re.code(), re.err());
+      assertTrue(re.out().contains("weights bit-identical (checked)") && re.out().contains("total (6)") && re.out().contains("codec smallest"), re.out());
+      Result e2 = CliTest.run("eval", again.toString(), "--threads", "1");
+      assertEquals(after, accuracy(e2.out(), "accuracy (\\d\\.\\d{4})"), e2.out());
     }
+    assertOneLineExit2(CliTest.run("compress", "--from", tmp.resolve("m-rans.ffz").toString(), ckpt.toString()), "exclude each other");
+    assertOneLineExit2(CliTest.run("compress"), "MODEL (a checkpoint) or --from (an archive) is required");
+    assertOneLineExit2(CliTest.run("compress", "--from", tmp.resolve("nothing.ffz").toString()), "nothing.ffz");
   }
 
   @Test

@@ -169,12 +169,14 @@ public final class DeepCompression {
   }
 
   /**
-   * The smallest encoding over index widths: automatic (fewest raw bits) and fixed 2..8; {@code
-   * options}' coder and ECC are kept.
+   * The smallest encoding over index widths: per tensor the width whose coded index stream is
+   * shortest ({@link FfzArchive.Options#SHORTEST_INDEX}), or one width for all tensors (automatic,
+   * fewest raw bits, or fixed 2..8) if that file is smaller (the JSON header lists each width);
+   * {@code options}' coder and ECC are kept.
    */
   public static FfzArchive.Encoded smallest(FfzModel model, FfzArchive.Options options) {
-    FfzArchive.Encoded best = FfzArchive.encode(model, options.withIndexBits(0));
-    for (int b = 2; b <= 8; b++) {
+    FfzArchive.Encoded best = FfzArchive.encode(model, options.withIndexBits(FfzArchive.Options.SHORTEST_INDEX));
+    for (int b = 0; b <= 8; b = b == 0 ? 2 : b + 1) {
       FfzArchive.Encoded e = FfzArchive.encode(model, options.withIndexBits(b));
       if (e.bytes().length < best.bytes().length) best = e;
     }

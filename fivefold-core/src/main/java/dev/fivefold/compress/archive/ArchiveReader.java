@@ -21,6 +21,7 @@ final class ArchiveReader {
   private final String file;
   private final ByteBuffer buf;
   private Ecc ecc;
+  private int version;
   private ChannelCode.Correction correction = new ChannelCode.Correction(0, 0);
   private int dataStart; // absolute offset of the data region
   private int dataLength;
@@ -56,7 +57,7 @@ final class ArchiveReader {
     Object parsed = Json.parse(new String(bytes, p + 4, hl, StandardCharsets.UTF_8), file + ": header");
     Map<String, Object> header = object(parsed, "header");
     long format = integer(header, "format", "header", 0, Long.MAX_VALUE);
-    if (format != FfzArchive.VERSION) throw bad("header format (" + format + ") differs from the preamble version (" + FfzArchive.VERSION + ")");
+    if (format != version) throw bad("header format (" + format + ") differs from the preamble version (" + version + ")");
     String spec = string(header, "spec", "header");
     Map<String, String> metadata = new LinkedHashMap<>();
     for (Map.Entry<String, Object> e : object(header.get("metadata"), "header metadata").entrySet()) {
@@ -108,8 +109,10 @@ final class ArchiveReader {
       ecc = Ecc.NONE;
       throw crcMismatch("preamble");
     }
-    int version = bytes[4] & 0xff;
-    if (version != FfzArchive.VERSION) throw bad("format version (" + version + ") is not supported (this reader knows " + FfzArchive.VERSION + ")");
+    version = bytes[4] & 0xff;
+    if (version < FfzArchive.MIN_VERSION || version > FfzArchive.VERSION) {
+      throw bad("format version (" + version + ") is not supported (this reader knows " + FfzArchive.MIN_VERSION + ".." + FfzArchive.VERSION + ")");
+    }
     ecc = Ecc.ofId(bytes[5] & 0xff);
     if (ecc == null) throw bad("ecc (" + (bytes[5] & 0xff) + ") is not a known channel code (0 none, 1 hamming, 2 rs)");
     long l = Integer.toUnsignedLong(buf.getInt(8));
@@ -142,7 +145,7 @@ final class ArchiveReader {
       if (codes[i] >= codebookSize) throw bad(where + " codes[" + i + "] (" + codes[i] + ") outside the codebook of " + codebookSize);
     }
     QuantizedTensor q = new QuantizedTensor(name, shape, bits, floats(cb), positions, codes);
-    stats.add(FfzArchive.stats(q, indexBits, gaps, cb.length, idx.length, cs.length));
+    stats.add(FfzArchive.stats(q, indexBits, gaps, cb.length, coder, idx, cs));
     return q;
   }
 

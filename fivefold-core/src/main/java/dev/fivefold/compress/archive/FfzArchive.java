@@ -26,7 +26,7 @@ import java.util.zip.CRC32C;
  * by a channel code. Reading gives back exactly what was written (bit-identical dense weights) or
  * throws {@link BadInputException}; it never returns silently wrong weights.
  *
- * <h2>Format, version 1</h2>
+ * <h2>Format, version 2</h2>
  *
  * All integers are little-endian; {@code u32} is unsigned 32-bit; every CRC is CRC32C
  * ({@link java.util.zip.CRC32C}, Castagnoli) as a {@code u32}.
@@ -34,7 +34,7 @@ import java.util.zip.CRC32C;
  * <pre>
  * file     = preamble body check
  * preamble = "FFZ1"           4 bytes, magic
- *            version          u8, 1
+ *            version          u8, 2 (readers also accept 1)
  *            ecc              u8, 0 none | 1 hamming | 2 rs
  *            reserved         2 bytes, 0
  *            bodyLength       u32, L (at most 2^31 - 1)
@@ -55,7 +55,7 @@ import java.util.zip.CRC32C;
  * in header order, so every body byte is under some CRC):
  *
  * <pre>
- * {"format": 1, "spec": "mlp 784-300-100-10", "metadata": {"pruned": "0.1"},
+ * {"format": 2, "spec": "mlp 784-300-100-10", "metadata": {"pruned": "0.1"},
  *  "tensors": [{"name": "fc1.weight", "shape": [300, 784], "bits": 5, "codec": "huffman",
  *               "indexBits": 4, "kept": 23456, "entries": 29545, "codebookSize": 32,
  *               "codebook": {"offset": 0, "length": 128},
@@ -81,8 +81,15 @@ import java.util.zip.CRC32C;
  * {@link EntropyCoder#name()}s: {@code huffman}, {@code rans}, {@code arith-static}, {@code
  * arith-adaptive}, and {@code smallest} ({@link SmallestCoder}: per stream the shortest of the
  * others; the stream's magic byte says which, so the bytes are exactly that coder's stream); each
- * coded stream is self-contained ({@link EntropyCoder}). Readers that predate {@code smallest}
- * reject it as an unknown codec, so the format version stays 1.
+ * coded stream is self-contained ({@link EntropyCoder}).
+ *
+ * <p>Version 2 differs from version 1 only inside the coded streams: a shorter stream header
+ * (the magic byte with its high bit set, the alphabet as Elias gamma), the static coders' model
+ * table as rounded counts ({@code FrequencyTable}: a few bits per used symbol instead of Elias
+ * gamma of every normalised frequency), the adaptive coder's default limit as one bit, and no
+ * leading zero byte in range-coder payloads. A version-2 reader decodes version-1 files (each
+ * stream's magic byte says its layout); a version-1 reader refuses version 2 ("format version (2)
+ * is not supported"), and this one refuses versions above 2 the same way.
  *
  * <h2>Reading</h2>
  *
@@ -95,8 +102,10 @@ import java.util.zip.CRC32C;
  * CRC32C mismatch"} or {@code "m.ffz: header tensors[0].bits (17) must be in 1..16"}.
  */
 public final class FfzArchive {
-  /** The format version this class writes and reads. */
-  public static final int VERSION = 1;
+  /** The format version this class writes. */
+  public static final int VERSION = 2;
+  /** The oldest format version this class reads. */
+  public static final int MIN_VERSION = 1;
   /** Bytes of the preamble. */
   public static final int PREAMBLE_BYTES = 16;
   /** Most index entries (and kept weights) one tensor may declare: 2^27. */
@@ -115,12 +124,16 @@ public final class FfzArchive {
    * @param coder the entropy coder of the index and codes streams; one of the four named in the format
    * @param ecc the channel code
    * @param indexBits relative-index width 1..16, or 0 to choose per tensor the width with the
-   *     fewest raw index bits
+   *     fewest raw index bits, or {@link #SHORTEST_INDEX} ({@code -1}) to choose per tensor the
+   *     width whose coded index stream is shortest (tries all 16)
    */
   public record Options(EntropyCoder coder, Ecc ecc, int indexBits) {
+    /** {@code indexBits} value: per tensor the width whose coded index stream is shortest. */
+    public static final int SHORTEST_INDEX = -1;
+
     public Options {
       if (coderNamed(coder.name()) == null) throw new IllegalArgumentException("coder (" + coder.name() + ") has no archive name");
-      if (indexBits < 0 || indexBits > 16) throw new IllegalArgumentException("indexBits (" + indexBits + ") must be in 0..16");
+      if (indexBits < -1 || indexBits > 16) throw new IllegalArgumentException("indexBits (" + indexBits + ") must be in -1..16");
       java.util.Objects.requireNonNull(ecc, "ecc");
     }
 
@@ -179,9 +192,26 @@ public final class FfzArchive {
     List<ArchiveReport.TensorStats> stats = new ArrayList<>();
     for (QuantizedTensor q : model.quantized()) {
       int b = options.indexBits() == 0 ? RelativeIndex.chooseBits(q.positions()) : options.indexBits();
-      int[] entries = RelativeIndex.encode(q.positions(), b);
+      int[] entries;
+      byte[] idx;
+      if (b == Options.SHORTEST_INDEX) {
+        b = 1;
+        entries = RelativeIndex.encode(q.positions(), b);
+        idx = coder.encode(entries, 1 << b);
+        for (int w = 2; w <= 16; w++) {
+          int[] e = RelativeIndex.encode(q.positions(), w);
+          byte[] c = coder.encode(e, 1 << w);
+          if (c.length < idx.length) {
+            b = w;
+            entries = e;
+            idx = c;
+          }
+        }
+      } else {
+        entries = RelativeIndex.encode(q.positions(), b);
+        idx = coder.encode(entries, 1 << b);
+      }
       byte[] cb = floats(q.codebook());
-      byte[] idx = coder.encode(entries, 1 << b);
       byte[] codes = coder.encode(q.codes(), q.codebook().length);
       Map<String, Object> t = new LinkedHashMap<>();
       t.put("name", q.name());
@@ -196,7 +226,7 @@ public final class FfzArchive {
       t.put("index", section(data, idx));
       t.put("codes", section(data, codes));
       tensors.add(t);
-      stats.add(stats(q, b, entries, cb.length, idx.length, codes.length));
+      stats.add(stats(q, b, entries, cb.length, coder, idx, codes));
     }
     List<Object> raws = new ArrayList<>();
     List<ArchiveReport.RawStats> rawStats = new ArrayList<>();
@@ -237,9 +267,22 @@ public final class FfzArchive {
     return new ArchiveReader(bytes, source).read();
   }
 
-  static ArchiveReport.TensorStats stats(QuantizedTensor q, int indexBits, int[] entries, long cb, long idx, long codes) {
+  static ArchiveReport.TensorStats stats(QuantizedTensor q, int indexBits, int[] entries, long cb, EntropyCoder coder, byte[] idx, byte[] codes) {
     return new ArchiveReport.TensorStats(q.name(), q.size(), q.positions().length, q.bits(), q.codebook().length, indexBits,
-        entries.length, cb, idx, codes, Entropy.bits(q.codes(), q.codebook().length), Entropy.bits(entries, 1 << indexBits));
+        entries.length, cb, idx.length, codes.length, Entropy.bits(q.codes(), q.codebook().length), Entropy.bits(entries, 1 << indexBits),
+        coder.layout(idx), coder.layout(codes), used(entries, 1 << indexBits), used(q.codes(), q.codebook().length));
+  }
+
+  private static int used(int[] symbols, int alphabet) {
+    boolean[] seen = new boolean[alphabet];
+    int k = 0;
+    for (int s : symbols) {
+      if (!seen[s]) {
+        seen[s] = true;
+        k++;
+      }
+    }
+    return k;
   }
 
   private static Map<String, Object> section(ByteArrayOutputStream data, byte[] b) {

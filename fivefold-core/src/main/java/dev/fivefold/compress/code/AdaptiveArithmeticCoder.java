@@ -8,8 +8,14 @@ import dev.fivefold.io.BadInputException;
  * 1987, section 3). The price is the learning cost, roughly {@code (alphabet - 1) / 2 * log2 n}
  * bits, and a small loss from the periodic rescaling.
  *
- * <p>Stream: the common header (magic {@code 'a'}), Elias gamma of {@code increment} and of
- * {@code limit}, padding to a byte, then the range-coder bytes. The decoder checks
+ * <p>Stream: the common header ({@link StreamHeader}, magic {@code 'a'}), Elias gamma of {@code
+ * increment}, then in version 2 one bit that is 1 for the default limit and otherwise followed by
+ * Elias gamma of {@code limit} (version 1: always Elias gamma of {@code limit}), padding to a byte,
+ * then the range-coder bytes (version 2 drops the range coder's leading zero byte). The prior
+ * weight of a symbol not yet seen is {@code 1 / increment} of a coded one: {@code increment = 2} is
+ * the Krichevsky–Trofimov estimator (1981), whose excess over the empirical entropy is about
+ * {@code (k - 1) / 2 * log2 n} bits for {@code k} used symbols; larger increments favour
+ * alphabets with many unused symbols. The decoder checks
  * {@code increment} in {@code [1, 2^16]} and {@code limit} in {@code [16, 2^20]}.
  *
  * @param increment count added per coded symbol, {@code [1, 2^16]}, default 24 (with the default
@@ -46,7 +52,8 @@ public record AdaptiveArithmeticCoder(int increment, int limit) implements Entro
     new StreamHeader(MAGIC, alphabet, symbols.length).write(w);
     if (symbols.length == 0) return w.toByteArray();
     w.writeGamma(increment);
-    w.writeGamma(limit);
+    w.writeBit(limit == DEFAULT_LIMIT);
+    if (limit != DEFAULT_LIMIT) w.writeGamma(limit);
     w.alignToByte();
     AdaptiveModel m = new AdaptiveModel(alphabet, increment, limit);
     RangeEncoder enc = new RangeEncoder(symbols.length / 2 + 16);
@@ -54,9 +61,22 @@ public record AdaptiveArithmeticCoder(int increment, int limit) implements Entro
       enc.encode(m.start(s), m.freq(s), m.total());
       m.update(s);
     }
-    byte[] payload = enc.finish();
+    byte[] payload = enc.finish(false);
     w.writeBytes(payload, 0, payload.length);
     return w.toByteArray();
+  }
+
+  @Override
+  public StreamLayout layout(byte[] stream) {
+    BitReader r = new BitReader(stream);
+    StreamHeader h = StreamHeader.read(r, MAGIC, name(), Integer.MAX_VALUE);
+    long header = r.position();
+    if (h.count() > 0) {
+      r.readGamma();
+      if (h.version() == 1 || !r.readBit()) r.readGamma();
+      r.alignToByte();
+    }
+    return new StreamLayout(name(), h.version(), header, r.position() - header, 8L * stream.length - r.position());
   }
 
   @Override
@@ -65,7 +85,7 @@ public record AdaptiveArithmeticCoder(int increment, int limit) implements Entro
     StreamHeader h = StreamHeader.read(r, MAGIC, name(), maxSymbols);
     if (h.count() == 0) return new int[0];
     long inc = r.readGamma();
-    long lim = r.readGamma();
+    long lim = h.version() == 1 || !r.readBit() ? r.readGamma() : DEFAULT_LIMIT;
     if (inc > MAX_INCREMENT) throw new BadInputException(name() + ": increment (" + inc + ") exceeds 65536");
     if (lim < MIN_LIMIT || lim > MAX_LIMIT) throw new BadInputException(name() + ": limit (" + lim + ") outside [16, 2^20]");
     r.alignToByte();
@@ -75,7 +95,7 @@ public record AdaptiveArithmeticCoder(int increment, int limit) implements Entro
       StreamHeader.checkInformation(name(), h.count(), 1 - 1 / total, r.remaining(), 40);
     }
     AdaptiveModel m = new AdaptiveModel(a, (int) inc, (int) lim);
-    RangeDecoder dec = new RangeDecoder(stream, r.byteOffset(), stream.length, name());
+    RangeDecoder dec = new RangeDecoder(stream, r.byteOffset(), stream.length, name(), h.version() == 1);
     int[] out = new int[h.count()];
     for (int i = 0; i < out.length; i++) {
       int s = m.find(dec.target(m.total()));

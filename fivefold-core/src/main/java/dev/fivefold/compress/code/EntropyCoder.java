@@ -4,8 +4,9 @@ package dev.fivefold.compress.code;
  * An order-0 entropy coder: symbols in {@code [0, alphabet)} to one self-contained byte stream
  * (header, model table, payload) and back.
  *
- * <p>Stream layout, common to all coders: magic byte, {@code alphabet - 1} in 16 bits, Elias gamma
- * of {@code count + 1} (see {@link BitWriter#writeGamma}), then the coder's table and payload.
+ * <p>Stream layout, common to all coders: the {@link StreamHeader} (magic byte, alphabet, symbol
+ * count), then the coder's parameters and table, then the payload; {@link #layout} says how many
+ * bits each part takes. Encoders write version 2; decoders read versions 1 and 2.
  *
  * <p>Contract: {@code decode(encode(s, a))} equals {@code s} exactly for every {@code s} with
  * symbols in {@code [0, a)}, {@code 1 <= a <= 65536}, including the empty sequence and a sequence of
@@ -28,6 +29,13 @@ public interface EntropyCoder {
 
   /** Decodes a stream written by {@link #encode}, accepting at most {@code maxSymbols} symbols. */
   int[] decode(byte[] stream, int maxSymbols);
+
+  /**
+   * Where the bits of {@code stream} (written by {@link #encode}) go: header, model table,
+   * payload; parses the header and table without decoding the payload. {@link
+   * dev.fivefold.io.BadInputException} for a stream this coder cannot read.
+   */
+  StreamLayout layout(byte[] stream);
 
   /** {@link #decode(byte[], int)} with {@link #DEFAULT_MAX_SYMBOLS}. */
   default int[] decode(byte[] stream) {

@@ -1,7 +1,5 @@
 package dev.fivefold.compress.code;
 
-import java.util.PriorityQueue;
-
 /**
  * Symbol counts and their normalisation to a total of {@code 2^scaleBits}, as static range and
  * rANS coders need.
@@ -44,23 +42,51 @@ final class Frequencies {
     }
     if (sum == target) return f;
     boolean shrink = sum > target;
-    // cost of one step at symbol s; smaller is better
-    PriorityQueue<long[]> pq = new PriorityQueue<>((a, b) -> Double.compare(
-        Double.longBitsToDouble(a[0]), Double.longBitsToDouble(b[0])));
+    // a binary min-heap of symbols keyed by the cost of their next step; ties go to the smaller symbol
+    int[] heap = new int[n];
+    double[] cost = new double[n];
+    int size = 0;
     for (int s = 0; s < n; s++) {
-      if (counts[s] > 0 && (!shrink || f[s] > 1)) pq.add(new long[] {Double.doubleToLongBits(stepCost(counts[s], f[s], shrink)), s});
+      if (counts[s] > 0 && (!shrink || f[s] > 1)) {
+        cost[s] = stepCost(counts[s], f[s], shrink);
+        heap[size++] = s;
+      }
     }
+    for (int i = size / 2 - 1; i >= 0; i--) siftDown(heap, size, i, cost);
     while (sum != target) {
-      long[] top = pq.poll();
-      int s = (int) top[1];
+      int s = heap[0];
       f[s] += shrink ? -1 : 1;
       sum += shrink ? -1 : 1;
-      if (!shrink || f[s] > 1) pq.add(new long[] {Double.doubleToLongBits(stepCost(counts[s], f[s], shrink)), s});
+      if (!shrink || f[s] > 1) {
+        cost[s] = stepCost(counts[s], f[s], shrink);
+      } else {
+        heap[0] = heap[--size];
+      }
+      siftDown(heap, size, 0, cost);
     }
     return f;
   }
 
+  private static boolean before(int a, int b, double[] cost) {
+    return cost[a] < cost[b] || (cost[a] == cost[b] && a < b);
+  }
+
+  private static void siftDown(int[] heap, int size, int i, double[] cost) {
+    int x = heap[i];
+    while (true) {
+      int c = 2 * i + 1;
+      if (c >= size) break;
+      if (c + 1 < size && before(heap[c + 1], heap[c], cost)) c++;
+      if (!before(heap[c], x, cost)) break;
+      heap[i] = heap[c];
+      i = c;
+    }
+    heap[i] = x;
+  }
+
   private static double stepCost(long c, int f, boolean shrink) {
-    return shrink ? c * Math.log((double) f / (f - 1)) : -c * Math.log((double) (f + 1) / f);
+    // StrictMath: the version-2 decoder normalises the transmitted counts itself, so the result
+    // must be bit-identical on every JVM and CPU
+    return shrink ? c * StrictMath.log((double) f / (f - 1)) : -c * StrictMath.log((double) (f + 1) / f);
   }
 }

@@ -5,7 +5,8 @@ import dev.fivefold.io.BadInputException;
 /**
  * Canonical length-limited Huffman coding (see {@link CanonicalHuffman} for the construction).
  *
- * <p>Stream: the common header (magic {@code 'H'}), then the code lengths as a {@link CountTable}
+ * <p>Stream: the common header ({@link StreamHeader}, magic {@code 'H'}; versions 1 and 2 differ
+ * only there), then the code lengths as a {@link CountTable}
  * (each length {@code <= 24}; zero runs are cheap), then the codes MSB-first, padded to a byte.
  * One used symbol is stored with length 1 and costs no payload bits; an empty input has no table.
  *
@@ -43,6 +44,15 @@ public record HuffmanCoder(int maxCodeLength) implements EntropyCoder {
       if (Frequencies.used(counts) > 1) for (int s : symbols) code.encode(w, s);
     }
     return w.toByteArray();
+  }
+
+  @Override
+  public StreamLayout layout(byte[] stream) {
+    BitReader r = new BitReader(stream);
+    StreamHeader h = StreamHeader.read(r, MAGIC, name(), Integer.MAX_VALUE);
+    long header = r.position();
+    if (h.count() > 0) CountTable.read(r, h.alphabet(), MAX_LENGTH, name());
+    return new StreamLayout(name(), h.version(), header, r.position() - header, 8L * stream.length - r.position());
   }
 
   @Override

@@ -17,12 +17,13 @@ final class RangeDecoder {
   private long code;
   private long r; // range / total of the symbol being decoded
 
-  RangeDecoder(byte[] in, int off, int end, String coder) {
+  /** @param leadingZero whether the stream starts with the encoder's zero byte (version 1) */
+  RangeDecoder(byte[] in, int off, int end, String coder, boolean leadingZero) {
     this.in = in;
     this.pos = off;
     this.end = end;
     this.coder = coder;
-    if (next() != 0) throw new BadInputException(coder + ": corrupt range-coder stream (first byte is not 0)");
+    if (leadingZero && next() != 0) throw new BadInputException(coder + ": corrupt range-coder stream (first byte is not 0)");
     for (int i = 0; i < 4; i++) code = (code << 8) | next();
   }
 

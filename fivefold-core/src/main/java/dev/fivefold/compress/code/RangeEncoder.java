@@ -61,10 +61,13 @@ final class RangeEncoder {
     low = (low & 0x00FFFFFFL) << 8;
   }
 
-  /** Flushes the state and returns the bytes; the first byte is always 0. */
-  byte[] finish() {
+  /**
+   * Flushes the state and returns the bytes. The first byte is always 0 (no carry can reach it);
+   * with {@code leadingZero} false it is left out.
+   */
+  byte[] finish(boolean leadingZero) {
     for (int i = 0; i < 5; i++) shiftLow();
-    return Arrays.copyOf(out, size);
+    return leadingZero ? Arrays.copyOf(out, size) : Arrays.copyOfRange(out, 1, size);
   }
 
   private void put(byte b) {

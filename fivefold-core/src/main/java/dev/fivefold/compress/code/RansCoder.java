@@ -22,7 +22,7 @@ import java.util.Arrays;
  * stream, which is valid because the decoder consumes bytes in the exact reverse order the
  * encoder produced them. Independent states let the CPU overlap the dependent chains.
  *
- * <p>Stream: the common header (magic {@code 'R'}); if the count is nonzero, the {@link StaticModel},
+ * <p>Stream: the common header ({@link StreamHeader}, magic {@code 'R'}); if the count is nonzero, the {@link StaticModel},
  * {@code streams - 1} in 5 bits, padding to a byte, then the final states (4 bytes each,
  * little-endian, state 0 first) and the renormalisation bytes. The decoder checks that every
  * state returns to {@code L} and every byte is consumed, so most corruption is detected. The
@@ -98,11 +98,24 @@ public record RansCoder(int scaleBits, int streams) implements EntropyCoder {
   }
 
   @Override
+  public StreamLayout layout(byte[] stream) {
+    BitReader r = new BitReader(stream);
+    StreamHeader h = StreamHeader.read(r, MAGIC, name(), Integer.MAX_VALUE);
+    long header = r.position();
+    if (h.count() > 0) {
+      StaticModel.read(r, h.alphabet(), MAX_SCALE_BITS, name(), h.version());
+      r.readBits(5);
+      r.alignToByte();
+    }
+    return new StreamLayout(name(), h.version(), header, r.position() - header, 8L * stream.length - r.position());
+  }
+
+  @Override
   public int[] decode(byte[] stream, int maxSymbols) {
     BitReader r = new BitReader(stream);
     StreamHeader h = StreamHeader.read(r, MAGIC, name(), maxSymbols);
     if (h.count() == 0) return new int[0];
-    StaticModel m = StaticModel.read(r, h.alphabet(), MAX_SCALE_BITS, name());
+    StaticModel m = StaticModel.read(r, h.alphabet(), MAX_SCALE_BITS, name(), h.version());
     int nStreams = (int) r.readBits(5) + 1;
     r.alignToByte();
     StreamHeader.checkInformation(name(), h.count(), m.maxProbability(), r.remaining(), 32L * nStreams + 64);

@@ -7,7 +7,7 @@ import java.util.List;
  * Per stream, the smallest of several coders: {@link #encode} runs every candidate and keeps the
  * shortest stream (the first on ties); {@link #decode} dispatches on the stream's magic byte, which
  * names the coder that wrote it ({@code 'H'} Huffman, {@code 'R'} rANS, {@code 'A'} static and
- * {@code 'a'} adaptive arithmetic). So the stream format is exactly the chosen coder's; nothing
+ * {@code 'a'} adaptive arithmetic; with the high bit set in version 2). So the stream format is exactly the chosen coder's; nothing
  * is added. Small streams usually go to the adaptive coder (no model table to send), large skewed
  * ones to rANS or the static range coder.
  *
@@ -24,12 +24,13 @@ public record SmallestCoder(List<EntropyCoder> candidates) implements EntropyCod
   }
 
   /**
-   * rANS (default, and 2^12 with one state: a smaller table), static and adaptive arithmetic,
-   * Huffman.
+   * rANS (default, and 2^16 with one state: 12 fewer bytes of final states), static arithmetic,
+   * adaptive arithmetic with increments 24 (default: alphabets with many unused symbols) and 2
+   * (Krichevsky–Trofimov: all symbols used), Huffman.
    */
   public static SmallestCoder defaults() {
-    return new SmallestCoder(List.of(EntropyCoder.rans(), new RansCoder(12, 1), EntropyCoder.staticArithmetic(),
-        EntropyCoder.adaptiveArithmetic(), EntropyCoder.huffman()));
+    return new SmallestCoder(List.of(EntropyCoder.rans(), new RansCoder(16, 1), EntropyCoder.staticArithmetic(),
+        EntropyCoder.adaptiveArithmetic(), new AdaptiveArithmeticCoder(2, AdaptiveArithmeticCoder.DEFAULT_LIMIT), EntropyCoder.huffman()));
   }
 
   @Override
@@ -49,16 +50,26 @@ public record SmallestCoder(List<EntropyCoder> candidates) implements EntropyCod
 
   @Override
   public int[] decode(byte[] stream, int maxSymbols) {
-    if (stream.length == 0) throw new BadInputException(name() + ": empty stream");
-    int m = stream[0] & 0xFF;
-    for (EntropyCoder c : candidates) if (magic(c) == m) return c.decode(stream, maxSymbols);
-    throw new BadInputException(name() + ": magic (0x" + Integer.toHexString(m) + ") names none of the coders");
+    return reader(stream).decode(stream, maxSymbols);
   }
 
-  /** The coder that wrote {@code stream} (by its magic byte), or null. */
+  @Override
+  public StreamLayout layout(byte[] stream) {
+    return reader(stream).layout(stream);
+  }
+
+  private EntropyCoder reader(byte[] stream) {
+    if (stream.length == 0) throw new BadInputException(name() + ": empty stream");
+    EntropyCoder c = coderOf(stream);
+    if (c == null) throw new BadInputException(name() + ": magic (0x" + Integer.toHexString(stream[0] & 0xFF) + ") names none of the coders");
+    return c;
+  }
+
+  /** The coder that wrote {@code stream} (by its magic byte, either version), or null. */
   public EntropyCoder coderOf(byte[] stream) {
     if (stream.length == 0) return null;
-    for (EntropyCoder c : candidates) if (magic(c) == (stream[0] & 0xFF)) return c;
+    int m = stream[0] & 0xFF & ~StreamHeader.V2;
+    for (EntropyCoder c : candidates) if (magic(c) == m) return c;
     return null;
   }
 

@@ -5,9 +5,10 @@ package dev.fivefold.compress.code;
  * and sent ahead of the payload (Witten, Neal and Cleary 1987, "Arithmetic coding for data
  * compression"; the 32-bit coder is {@link RangeEncoder}).
  *
- * <p>Stream: the common header (magic {@code 'A'}); if the count is nonzero, the {@link
- * StaticModel} (5 bits of {@code scaleBits}, the frequency table), padding to a byte, then the
- * range-coder bytes. The cost is the cross-entropy of the data under the normalised model plus at
+ * <p>Stream: the common header ({@link StreamHeader}, magic {@code 'A'}); if the count is nonzero,
+ * the {@link StaticModel} (5 bits of {@code scaleBits}, the frequency table), padding to a byte,
+ * then the range-coder bytes (version 1: with the range coder's leading zero byte; version 2
+ * without it). The cost is the cross-entropy of the data under the normalised model plus at
  * most about 5 bytes of flush; with {@code 2^16} the normalisation loss is well under 0.5% for
  * alphabets of a few hundred symbols.
  *
@@ -42,9 +43,21 @@ public record StaticArithmeticCoder(int scaleBits) implements EntropyCoder {
     int[] freq = m.freq, start = m.start;
     int bits = m.scaleBits;
     for (int s : symbols) enc.encodeShift(start[s], freq[s], bits);
-    byte[] payload = enc.finish();
+    byte[] payload = enc.finish(false);
     w.writeBytes(payload, 0, payload.length);
     return w.toByteArray();
+  }
+
+  @Override
+  public StreamLayout layout(byte[] stream) {
+    BitReader r = new BitReader(stream);
+    StreamHeader h = StreamHeader.read(r, MAGIC, name(), Integer.MAX_VALUE);
+    long header = r.position();
+    if (h.count() > 0) {
+      StaticModel.read(r, h.alphabet(), MAX_SCALE_BITS, name(), h.version());
+      r.alignToByte();
+    }
+    return new StreamLayout(name(), h.version(), header, r.position() - header, 8L * stream.length - r.position());
   }
 
   @Override
@@ -52,11 +65,11 @@ public record StaticArithmeticCoder(int scaleBits) implements EntropyCoder {
     BitReader r = new BitReader(stream);
     StreamHeader h = StreamHeader.read(r, MAGIC, name(), maxSymbols);
     if (h.count() == 0) return new int[0];
-    StaticModel m = StaticModel.read(r, h.alphabet(), MAX_SCALE_BITS, name());
+    StaticModel m = StaticModel.read(r, h.alphabet(), MAX_SCALE_BITS, name(), h.version());
     r.alignToByte();
     StreamHeader.checkInformation(name(), h.count(), m.maxProbability(), r.remaining(), 40);
     int[] out = new int[h.count()];
-    RangeDecoder dec = new RangeDecoder(stream, r.byteOffset(), stream.length, name());
+    RangeDecoder dec = new RangeDecoder(stream, r.byteOffset(), stream.length, name(), h.version() == 1);
     int[] freq = m.freq, start = m.start;
     char[] lookup = m.lookup();
     int bits = m.scaleBits;

@@ -3,9 +3,13 @@
  * Huffman, a 32-bit range (arithmetic) coder with static and adaptive models, and interleaved rANS.
  *
  * <p>Every coder implements {@link dev.fivefold.compress.code.EntropyCoder}: {@code encode(int[],
- * alphabet)} returns one self-contained byte stream (header, table, payload) and {@code decode}
- * returns the symbols. {@link dev.fivefold.compress.code.Entropy#bits} gives the Shannon bound an
- * order-0 coder is measured against. Bits are MSB-first ({@link
+ * alphabet)} returns one self-contained byte stream (header, table, payload), {@code decode}
+ * returns the symbols and {@code layout} says how many bits each part took ({@link
+ * dev.fivefold.compress.code.StreamLayout}). {@link dev.fivefold.compress.code.Entropy#bits} gives
+ * the Shannon bound an order-0 coder is measured against, {@link
+ * dev.fivefold.compress.code.Entropy#nmlRegretBits} the minimax price of not knowing the
+ * distribution. Streams are written in layout version 2 (compact header, rounded-count tables);
+ * version 1 still decodes. Bits are MSB-first ({@link
  * dev.fivefold.compress.code.BitWriter}, {@link dev.fivefold.compress.code.BitReader}).
  *
  * <p>Encoders throw {@link java.lang.IllegalArgumentException} for bad arguments (a symbol outside

@@ -87,10 +87,10 @@ class BadArchiveTest {
 
   @Test
   void wrongOrUnknownVersionAndEcc() {
-    assertEquals("m.ffz: format version (2) is not supported (this reader knows 1)", reject(patchPreamble(CLEAN, 4, 2)));
+    assertEquals("m.ffz: format version (3) is not supported (this reader knows 1..2)", reject(patchPreamble(CLEAN, 4, 3)));
     rejects(patchPreamble(CLEAN, 4, 0), "format version (0)");
     rejects(patchPreamble(CLEAN, 5, 9), "m.ffz: ecc (9) is not a known channel code");
-    rejects(editHeader(CLEAN, h -> h.put("format", 2L)), "header format (2) differs");
+    rejects(editHeader(CLEAN, h -> h.put("format", 1L)), "header format (1) differs from the preamble version (2)");
   }
 
   @Test

@@ -65,6 +65,23 @@ class FfzArchiveTest {
   }
 
   @Test
+  void shortestIndexWidthIsPerTensorAndNeverLonger() {
+    FfzModel m = Models.lenet300(9, 0.06, 4);
+    FfzArchive.Options o = FfzArchive.Options.defaults().withCoder(EntropyCoder.rans());
+    FfzArchive.Encoded best = FfzArchive.encode(m, o.withIndexBits(FfzArchive.Options.SHORTEST_INDEX));
+    assertSameModel(m, FfzArchive.decode(best.bytes(), "m.ffz").model());
+    for (int b = 1; b <= 16; b++) {
+      ArchiveReport fixed = FfzArchive.encode(m, o.withIndexBits(b)).report();
+      for (int t = 0; t < fixed.tensors().size(); t++) {
+        assertTrue(best.report().tensors().get(t).indexBytes() <= fixed.tensors().get(t).indexBytes(), "tensor " + t + " width " + b);
+      }
+    }
+    assertThrows(IllegalArgumentException.class, () -> o.withIndexBits(-2));
+    String streams = best.report().formatStreams();
+    assertTrue(streams.contains("fc1.weight/index") && streams.contains("total (6)"), streams);
+  }
+
+  @Test
   void roundTripsEdgeCases() {
     float[] odd = {Float.NaN, Float.intBitsToFloat(0x7fc00123), -0.0f, Float.MIN_VALUE, Float.NEGATIVE_INFINITY};
     QuantizedTensor empty = new QuantizedTensor("empty", new int[] {3, 4}, 2, new float[] {1}, new int[0], new int[0]);
