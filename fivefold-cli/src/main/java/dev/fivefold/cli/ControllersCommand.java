@@ -30,6 +30,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
@@ -123,6 +124,15 @@ final class ControllersCommand extends Subcommand {
   @Option(names = "--data-dir", paramLabel = "DIR", description = "mlp: directory with the four Fashion-MNIST IDX files (.gz).")
   Path dataDir;
 
+  @Option(names = "--schedules", paramLabel = "NAME,...", split = ",", defaultValue = "constant,step,cosine,warmup-cosine",
+      description = "Schedules of the grid (default: all: ${DEFAULT-VALUE}).")
+  List<String> schedules;
+
+  @Option(names = "--controllers", paramLabel = "NAME,...", split = ",",
+      defaultValue = "plateau,plateau+warmup,pid-ratio,pid-loss,stability-cap,rt+plateau,rt+pid-ratio,rt+pid-loss,rt+stability-cap",
+      description = "Controllers to run (default: all: ${DEFAULT-VALUE}).")
+  List<String> controllers;
+
   @Option(names = "--out", paramLabel = "DIR", description = "Run folder (default: runs/controllers-<yyyyMMdd-HHmmss>).")
   Path out;
 
@@ -173,6 +183,8 @@ final class ControllersCommand extends Subcommand {
       }
       common.positive("--gpt-target", gptT);
     }
+    for (String v : schedules) if (!SCHEDULES.contains(v)) throw common.bad("--schedules (" + v + ") must be among " + SCHEDULES);
+    for (String v : controllers) if (!CONTROLLERS.contains(v)) throw common.bad("--controllers (" + v + ") must be among " + CONTROLLERS);
     for (double v : mlpLrs) common.positive("--mlp-lrs", v);
     for (double v : gptLrs) common.positive("--gpt-lrs", v);
     Thread chartsReady = Charts.warmUp();
@@ -267,10 +279,10 @@ final class ControllersCommand extends Subcommand {
       Thread chartsReady) throws IOException {
     long n = s.steps();
     long w = Math.max(1, n / 20);
-    stderr.printf("%s: %s; %d schedules × %d rates + %d controllers, seed %d, %d thread%s%n", task, s.title(), SCHEDULES.size(), lrs.size(),
-        CONTROLLERS.size(), common.seed, common.threads(), common.threads() == 1 ? "" : "s");
+    stderr.printf("%s: %s; %d schedules × %d rates + %d controllers, seed %d, %d thread%s%n", task, s.title(), schedules.size(), lrs.size(),
+        controllers.size(), common.seed, common.threads(), common.threads() == 1 ? "" : "s");
     List<Run> runs = new ArrayList<>();
-    for (String sch : SCHEDULES) {
+    for (String sch : schedules) {
       for (double lr : lrs) {
         Supplier<Controller> c = () -> Controller.open(switch (sch) {
           case "constant" -> Schedules.constant(lr);
@@ -278,28 +290,18 @@ final class ControllersCommand extends Subcommand {
           case "cosine" -> Schedules.cosine(lr, n, 0);
           default -> Schedules.warmup(w, Schedules.cosine(lr, Math.max(1, n - w), 0));
         });
-        runs.add(run(task, s, sch, "schedule", lr, c.get()));
+        runs.add(run(task, s, sch, "schedule", lr, o -> c.get()));
       }
     }
     double lr0 = s.lr0();
     java.util.Map<String, RangeTest> rangeTests = new java.util.LinkedHashMap<>();
-    for (String name : CONTROLLERS) {
-      Controller c = switch (name) {
-        case "plateau" -> ReduceOnPlateau.defaults(lr0);
-        case "plateau+warmup" -> new ReduceOnPlateau(lr0, w, 200, 0.5, 1e-3, 50, lr0 / 1000);
-        case "pid-ratio" -> PidController.updateRatio(1e-3, lr0);
-        case "pid-loss" -> PidController.lossDecrease(1e-3, lr0);
-        case "stability-cap" -> StabilityCap.sgd(Controller.open(Schedules.constant(lr0)));
-        case "rt+plateau" -> RangeTest.defaults(n, (lr, r) -> ReduceOnPlateau.forRun(lr, n));
-        // after a range test the PID may not exceed its lowest-loss rate (10× the chosen one): the test saw the loss rise above it
-        case "rt+pid-ratio" -> RangeTest.defaults(n, (lr, r) -> new PidController("update_ratio", r > 0 ? r : 1e-3, lr, 0.1, 0.05, 0, lr * 1e-4,
-            lr * 10, Math.log(1e4), 0.9));
-        case "rt+pid-loss" -> RangeTest.defaults(n, (lr, r) -> new PidController("loss_decrease", 1e-3, lr, 0.1, 0.02, 0, lr * 1e-4, lr * 10,
-            Math.log(1e4), 0.98));
-        default -> RangeTest.defaults(n, (lr, r) -> StabilityCap.sgd(Controller.open(Schedules.constant(lr))));
+    for (String name : controllers) {
+      Function<Optimizer, Controller> make = o -> {
+        Controller c = controller(name, lr0, n, w, o);
+        if (c instanceof RangeTest rt) rangeTests.put(name, rt);
+        return c;
       };
-      if (c instanceof RangeTest rt) rangeTests.put(name, rt);
-      runs.add(run(task, s, name, "controller", lr0, c));
+      runs.add(run(task, s, name, "controller", lr0, make));
     }
 
     double tgt;
@@ -336,11 +338,11 @@ final class ControllersCommand extends Subcommand {
           r.failure != null ? r.failure : m == null ? "-" : s.metric() + " " + String.format("%.4f", m), String.format("%.1f", r.wallSeconds));
     }
     for (var e : rangeTests.entrySet()) {
-      verdicts.append(String.format("%s: %s: range test ended at step %d, chose lr %.3g (update ratio there %.3g)%n", task, e.getKey(),
-          e.getValue().endedAt(), e.getValue().chosenRate(), e.getValue().chosenUpdateRatio()));
+      verdicts.append(String.format("%s: %s: range test ended at step %d, restored the state of step %d, chose lr %.3g (update ratio there %.3g)%n",
+          task, e.getKey(), e.getValue().endedAt(), e.getValue().restoredTo(), e.getValue().chosenRate(), e.getValue().chosenUpdateRatio()));
     }
     verdicts.append(String.format("%s: best schedule %s reaches %.4f in %s steps; %d of %d controllers within 1.2× and still below the target at the end (best such ratio %s)%n",
-        task, bestName, tgt, best < 0 ? "no" : Long.toString(best), within, CONTROLLERS.size(),
+        task, bestName, tgt, best < 0 ? "no" : Long.toString(best), within, controllers.size(),
         Double.isFinite(bestRatio) ? String.format("%.2f", bestRatio) : "-"));
 
     AtomicFiles.writeString(dir.resolve(task + "-curves.csv"), curvesCsv(runs));
@@ -360,11 +362,31 @@ final class ControllersCommand extends Subcommand {
     logChart(dir.resolve(task + "-lr.png"), task + ": learning rate", "step", "learning rate", rate);
   }
 
-  private Run run(String task, Setup s, String name, String kind, double lr, Controller c) {
+  /** A controller by name with its defaults, starting from {@code lr0}, for a run of {@code n} steps training {@code o}. */
+  static Controller controller(String name, double lr0, long n, long w, Optimizer o) {
+    return switch (name) {
+      case "plateau" -> ReduceOnPlateau.defaults(lr0);
+      case "plateau+warmup" -> new ReduceOnPlateau(lr0, w, 200, 0.5, 1e-3, 50, lr0 / 1000);
+      case "pid-ratio" -> PidController.updateRatio(1e-3, lr0);
+      case "pid-loss" -> PidController.lossDecrease(1e-3, lr0);
+      case "stability-cap" -> StabilityCap.sgd(Controller.open(Schedules.constant(lr0)));
+      case "rt+plateau" -> RangeTest.defaults(n, o, (lr, r) -> ReduceOnPlateau.forRun(lr, n));
+      // after a range test the PID may not exceed its lowest-loss rate (10× the chosen one): the test saw the loss rise above it
+      case "rt+pid-ratio" -> RangeTest.defaults(n, o, (lr, r) -> new PidController("update_ratio", r > 0 ? r : 1e-3, lr, 0.1, 0.05, 0, lr * 1e-4,
+          lr * 10, Math.log(1e4), 0.9));
+      case "rt+pid-loss" -> RangeTest.defaults(n, o, (lr, r) -> new PidController("loss_decrease", 1e-3, lr, 0.1, 0.02, 0, lr * 1e-4, lr * 10,
+          Math.log(1e4), 0.98));
+      case "rt+stability-cap" -> RangeTest.defaults(n, o, (lr, r) -> StabilityCap.sgd(Controller.open(Schedules.constant(lr))));
+      default -> throw new IllegalArgumentException("controller (" + name + ") must be one of " + CONTROLLERS);
+    };
+  }
+
+  private Run run(String task, Setup s, String name, String kind, double lr, Function<Optimizer, Controller> make) {
     long t0 = System.nanoTime();
     Task tk = s.task();
     Optimizer o = s.optimizer(tk.model(), lr);
     long n = s.steps();
+    Controller c = make.apply(o);
     Trainer trainer = new Trainer(tk, o, new TrainConfig(1_000_000, n, 0, n)).controller(c);
     double[] sm = new double[(int) n], lrs = new double[(int) n];
     int[] k = {0};
