@@ -56,9 +56,11 @@ import picocli.CommandLine.Option;
         "Schedules: step = ×0.1 every third of the run; cosine to 0; warm-up + cosine = 5% linear warm-up then cosine to 0. "
             + "Controllers: plateau = ReduceOnPlateau.defaults (patience 200, ×0.5); plateau+warmup = the same after a 5% warm-up; "
             + "pid-ratio = PID holding ‖Δθ‖/‖θ‖ at 1e-3; pid-loss = PID holding the relative loss decrease per step at 1e-3; "
-            + "stability-cap = a constant rate capped at 0.9·2/λmax (λmax by power iteration every 100 steps). "
+            + "stability-cap = a constant rate capped at Adam's edge of stability, 0.9·38/λmax(P⁻¹H) (P = diag(√v̂ + ε) from Adam's "
+            + "state, λmax by power iteration every 100 steps; Cohen et al. 2022). "
             + "rt+<controller> = a learning-rate range test first (RangeTest.defaults: 5% of the budget, counted in it, 1e-4 → 1e-1 "
-            + "geometrically, stop at 1.5× the lowest smoothed loss, hand over lowest-loss rate / 10; Smith 2017), then the controller "
+            + "geometrically, stop at 1.5× the lowest smoothed loss or a sustained rise; the weights and optimizer state are then "
+            + "restored to the step with the lowest smoothed loss; hand over lowest-loss rate / 10; Smith 2017), then the controller "
             + "from that rate: plateau with patience 10% of the run (ReduceOnPlateau.forRun); pid-ratio holding the update ratio the "
             + "test measured at that rate; pid-loss as above; both PIDs capped at the lowest-loss rate.",
         "A controller counts as within 1.2× only if it reached the target and its final smoothed loss is still below it.",
@@ -66,7 +68,8 @@ import picocli.CommandLine.Option;
         "Writes controllers.csv, <task>-loss.png, <task>-lr.png (log scale) and <task>-curves.csv to the run folder.", "",
         "Examples:",
         "  ./fivefold controllers                          both tasks (MLP 2 epochs, GPT 1000 steps)",
-        "  ./fivefold controllers --task gpt --max-steps 2000 --width 128", ""})
+        "  ./fivefold controllers --task gpt --max-steps 2000 --width 128",
+        "  ./fivefold controllers --task gpt --schedules warmup-cosine --gpt-lrs 1e-2 --controllers rt+plateau", ""})
 final class ControllersCommand extends Subcommand {
   static final double SMOOTHING = 0.98;
   static final List<String> SCHEDULES = List.of("constant", "step", "cosine", "warmup-cosine");
@@ -295,10 +298,12 @@ final class ControllersCommand extends Subcommand {
     }
     double lr0 = s.lr0();
     java.util.Map<String, RangeTest> rangeTests = new java.util.LinkedHashMap<>();
+    java.util.Map<String, Controller> made = new java.util.LinkedHashMap<>();
     for (String name : controllers) {
       Function<Optimizer, Controller> make = o -> {
         Controller c = controller(name, lr0, n, w, o);
         if (c instanceof RangeTest rt) rangeTests.put(name, rt);
+        made.put(name, c);
         return c;
       };
       runs.add(run(task, s, name, "controller", lr0, make));
@@ -337,6 +342,12 @@ final class ControllersCommand extends Subcommand {
           OptimizersCommand.fmt(r.finalLoss()), r.lrs.length == 0 ? "-" : String.format("%.3g", r.lrs[r.lrs.length - 1]),
           r.failure != null ? r.failure : m == null ? "-" : s.metric() + " " + String.format("%.4f", m), String.format("%.1f", r.wallSeconds));
     }
+    for (var e : made.entrySet()) {
+      Controller c = e.getValue() instanceof RangeTest rt ? rt.inner() : e.getValue();
+      if (c instanceof StabilityCap sc) {
+        verdicts.append(String.format("%s: %s: last λmax(P⁻¹H) estimate %.4g, cap 0.9·38/λmax = %.3g%n", task, e.getKey(), sc.lambdaMax(), sc.cap()));
+      }
+    }
     for (var e : rangeTests.entrySet()) {
       verdicts.append(String.format("%s: %s: range test ended at step %d, restored the state of step %d, chose lr %.3g (update ratio there %.3g)%n",
           task, e.getKey(), e.getValue().endedAt(), e.getValue().restoredTo(), e.getValue().chosenRate(), e.getValue().chosenUpdateRatio()));
@@ -369,14 +380,15 @@ final class ControllersCommand extends Subcommand {
       case "plateau+warmup" -> new ReduceOnPlateau(lr0, w, 200, 0.5, 1e-3, 50, lr0 / 1000);
       case "pid-ratio" -> PidController.updateRatio(1e-3, lr0);
       case "pid-loss" -> PidController.lossDecrease(1e-3, lr0);
-      case "stability-cap" -> StabilityCap.sgd(Controller.open(Schedules.constant(lr0)));
+      // both tasks train with Adam(W) (β₁ 0.9, β₂ 0.999, ε 1e-8): the cap is Adam's bound on λmax(P⁻¹H)
+      case "stability-cap" -> StabilityCap.adam(Controller.open(Schedules.constant(lr0)), o);
       case "rt+plateau" -> RangeTest.defaults(n, o, (lr, r) -> ReduceOnPlateau.forRun(lr, n));
       // after a range test the PID may not exceed its lowest-loss rate (10× the chosen one): the test saw the loss rise above it
       case "rt+pid-ratio" -> RangeTest.defaults(n, o, (lr, r) -> new PidController("update_ratio", r > 0 ? r : 1e-3, lr, 0.1, 0.05, 0, lr * 1e-4,
           lr * 10, Math.log(1e4), 0.9));
       case "rt+pid-loss" -> RangeTest.defaults(n, o, (lr, r) -> new PidController("loss_decrease", 1e-3, lr, 0.1, 0.02, 0, lr * 1e-4, lr * 10,
           Math.log(1e4), 0.98));
-      case "rt+stability-cap" -> RangeTest.defaults(n, o, (lr, r) -> StabilityCap.sgd(Controller.open(Schedules.constant(lr))));
+      case "rt+stability-cap" -> RangeTest.defaults(n, o, (lr, r) -> StabilityCap.adam(Controller.open(Schedules.constant(lr)), o));
       default -> throw new IllegalArgumentException("controller (" + name + ") must be one of " + CONTROLLERS);
     };
   }

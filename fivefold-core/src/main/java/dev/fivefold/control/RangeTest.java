@@ -117,6 +117,11 @@ public final class RangeTest implements Controller {
     return ended;
   }
 
+  /** The controller running after the test (null while testing). */
+  public Controller inner() {
+    return inner;
+  }
+
   /** The step whose state the run continued from after the sweep (-1 while testing). */
   public long restoredTo() {
     return ended < 0 || best == null ? -1 : best.step();

@@ -141,17 +141,21 @@ class ControllersTest {
   void adamCapReadsThePreconditionerFromTheSecondMoment() {
     dev.fivefold.nn.Parameter w = new dev.fivefold.nn.Parameter(dev.fivefold.tensor.Tensor.of(new float[] {1, 1, 1}, 3));
     dev.fivefold.optim.Optimizer adam = dev.fivefold.optim.Optimizers.adamw(java.util.List.of(w), 1e-3, 0.9, 0.999, 1e-8, 0);
-    assertEquals(null, StabilityCap.adamScale(adam, 0.999, 1e-8)); // no step yet
+    assertEquals(null, StabilityCap.adamScale(adam, 0.999, 1e-8, 0)); // no step yet
     float[] g = {4, 0.01f, -9};
     System.arraycopy(g, 0, w.grad(), 0, 3);
     adam.step();
-    float[][] d = StabilityCap.adamScale(adam, 0.999, 1e-8); // after one step v̂ = g², D = 1/√(|g| + ε)
+    assertEquals(null, StabilityCap.adamScale(adam, 0.999, 1e-8, 2)); // fewer steps than asked for
+    float[][] d = StabilityCap.adamScale(adam, 0.999, 1e-8, 1); // after one step v̂ = g², D = 1/√(|g| + ε)
     for (int j = 0; j < 3; j++) assertEquals(1 / Math.sqrt(Math.abs(g[j]) + 1e-8), d[0][j], 1e-4 * d[0][j]);
     var sgd = dev.fivefold.optim.Optimizers.sgd(java.util.List.of(w), 0.1, 0, false, 0);
     var e = assertThrows(IllegalArgumentException.class, () -> StabilityCap.adam(Controller.open(Schedules.constant(1)), sgd));
     assertTrue(e.getMessage().contains("no Adam second moment"), e.getMessage());
     // on L = ½ Σ i·θᵢ² with P = diag(√v̂) after that step, the cap is 0.9·38/max(i·D²ᵢ)
-    StabilityCap cap = StabilityCap.adam(Controller.open(Schedules.constant(1)), adam);
+    StabilityCap cap = new StabilityCap(Controller.open(Schedules.constant(1)), 100, 10, 1e-3, 0.9, 38, () -> StabilityCap.adamScale(adam, 0.999, 1e-8, 1));
+    StabilityCap early = StabilityCap.adam(Controller.open(Schedules.constant(1)), adam);
+    assertEquals(1, early.next(new Signals(1, 0, 1, 1, Double.NaN, Double.NaN, null, 0, quadratic(new float[3]))), 0); // no estimate before step 100
+    assertTrue(Double.isNaN(early.lambdaMax()));
     double lr = cap.next(new Signals(1, 0, 1, 1, Double.NaN, Double.NaN, null, 0, quadratic(new float[3])));
     double lam = 0;
     for (int j = 0; j < 3; j++) lam = Math.max(lam, (j + 1) * d[0][j] * d[0][j]);
