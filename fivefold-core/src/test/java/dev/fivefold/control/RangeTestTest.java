@@ -135,6 +135,31 @@ class RangeTestTest {
   }
 
   @Test
+  void theInnerControllerSeesTheRunFromTheHandOver() {
+    List<Signals> seen = new ArrayList<>();
+    RangeTest t = new RangeTest(20, 1e-5, 1, 1.5, 10, dummy(), (lr, r) -> s -> {
+      seen.add(s);
+      return lr;
+    });
+    double lr = t.next(Signals.start(0, 0, 0));
+    long step = 1;
+    for (; t.endedAt() < 0; step++) lr = t.next(new Signals(step, step / 100.0, plantLoss(lr), 7, Double.NaN, 1e-3, null, lr, null));
+    assertEquals(1, seen.size());
+    assertEquals(0, seen.getFirst().step()); // the sweep's last loss is of a state undone: no sensors
+    assertTrue(Double.isNaN(seen.getFirst().loss()) && Double.isNaN(seen.getFirst().smoothedLoss()));
+    for (int k = 1; k <= 3; k++, step++) t.next(new Signals(step, step / 100.0, 2.0 + k, 99, Double.NaN, 1e-3, null, lr, null));
+    assertEquals(3, seen.getLast().step());
+    assertEquals(step / 100.0 - 0.01, seen.getLast().progress(), 1e-12); // progress stays the run's
+    // its own bias-corrected EMA (β 0.98) of the losses since the hand-over, not the trainer's 99
+    double ema = 0, w = 0;
+    for (int k = 1; k <= 3; k++) {
+      ema = 0.98 * ema + 0.02 * (2.0 + k);
+      w = 0.98 * w + 0.02;
+    }
+    assertEquals(ema / w, seen.getLast().smoothedLoss(), 1e-12);
+  }
+
+  @Test
   void onANoisyQuadraticThePickedRateIsStableAndNotTiny() {
     // SGD on ½λθ² diverges above η = 2/λ and converges fastest at 1/λ
     for (double lambda : new double[] {1, 10, 100}) {
