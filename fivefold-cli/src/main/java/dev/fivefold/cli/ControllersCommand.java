@@ -60,7 +60,7 @@ import picocli.CommandLine.Option;
             + "state, λmax by power iteration every 100 steps; Cohen et al. 2022). "
             + "rt+<controller> = a learning-rate range test first (RangeTest.defaults: 5% of the budget, counted in it, 1e-4 → 1e-1 "
             + "geometrically, stop at 1.5× the lowest smoothed loss or a sustained rise; the weights and optimizer state are then "
-            + "restored to the step with the lowest smoothed loss; hand over lowest-loss rate / 10; Smith 2017), then the controller "
+            + "restored to their state before the sweep; hand over lowest-loss rate / 10; Smith 2017), then the controller "
             + "from that rate: plateau with patience 10% of the run (ReduceOnPlateau.forRun); pid-ratio holding the update ratio the "
             + "test measured at that rate; pid-loss as above; both PIDs capped at the chosen rate.",
         "A controller counts as within 1.2× only if it reached the target and its final smoothed loss is still below it.",
