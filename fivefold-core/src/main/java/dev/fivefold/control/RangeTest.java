@@ -15,9 +15,8 @@ import java.util.Set;
  * <p>For i &lt; n the rate grows geometrically, η_i = lo·(hi/lo)^(i/(n-1)); the loss is smoothed by
  * a bias-corrected EMA, L̄ ← 0.8·L̄ + 0.2·L (about five steps, short because the rate changes by
  * (hi/lo)^(1/(n-1)) per step). The sweep ends at the first of: n steps; a non-finite loss; L̄ &gt;
- * {@code stop}× its minimum (blow-up); a sustained rise, L̄ above its minimum for 10 consecutive
- * steps, twice the EMA's memory (with 4 steps, batch noise ended an MLP sweep at a tenth of the
- * rate where its loss bottomed out).
+ * {@code stop}× its minimum (blow-up); a sustained rise, L̄ above its minimum for max(3, n/10)
+ * consecutive steps.
  *
  * <p>Undoing the damage: the sweep's last rates are by design too high, and they leave the weights
  * and the optimizer's moments damaged (on a GPT under AdamW the loss never rose within the sweep,
@@ -74,7 +73,7 @@ public final class RangeTest implements Controller {
     if (opt == null) throw new IllegalArgumentException("optimizer (null) must be given: the sweep is undone through it");
     if (handover == null) throw new IllegalArgumentException("handover (null) must be given");
     this.n = n;
-    this.rise = 10;
+    this.rise = Math.max(3, n / 10);
     this.lo = lo;
     this.hi = hi;
     this.stop = stop;
