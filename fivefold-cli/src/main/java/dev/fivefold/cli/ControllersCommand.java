@@ -30,6 +30,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
@@ -55,17 +56,20 @@ import picocli.CommandLine.Option;
         "Schedules: step = ×0.1 every third of the run; cosine to 0; warm-up + cosine = 5% linear warm-up then cosine to 0. "
             + "Controllers: plateau = ReduceOnPlateau.defaults (patience 200, ×0.5); plateau+warmup = the same after a 5% warm-up; "
             + "pid-ratio = PID holding ‖Δθ‖/‖θ‖ at 1e-3; pid-loss = PID holding the relative loss decrease per step at 1e-3; "
-            + "stability-cap = a constant rate capped at 0.9·2/λmax (λmax by power iteration every 100 steps). "
+            + "stability-cap = a constant rate capped at Adam's edge of stability, 0.9·38/λmax(P⁻¹H) (P = diag(√v̂ + ε) from Adam's "
+            + "state, λmax by power iteration every 100 steps; Cohen et al. 2022). "
             + "rt+<controller> = a learning-rate range test first (RangeTest.defaults: 5% of the budget, counted in it, 1e-4 → 1e-1 "
-            + "geometrically, stop at 1.5× the lowest smoothed loss, hand over lowest-loss rate / 10; Smith 2017), then the controller "
+            + "geometrically, stop at 1.5× the lowest smoothed loss or a sustained rise; the weights and optimizer state are then "
+            + "restored to their state before the sweep; hand over lowest-loss rate / 10; Smith 2017), then the controller "
             + "from that rate: plateau with patience 10% of the run (ReduceOnPlateau.forRun); pid-ratio holding the update ratio the "
-            + "test measured at that rate; pid-loss as above; both PIDs capped at the lowest-loss rate.",
+            + "test measured at that rate; pid-loss as above; both PIDs capped at the chosen rate.",
         "A controller counts as within 1.2× only if it reached the target and its final smoothed loss is still below it.",
         "Target: --mlp-target (default 0.45); --gpt-target auto = the lowest smoothed loss any schedule has at 80% of the budget.", "",
         "Writes controllers.csv, <task>-loss.png, <task>-lr.png (log scale) and <task>-curves.csv to the run folder.", "",
         "Examples:",
         "  ./fivefold controllers                          both tasks (MLP 2 epochs, GPT 1000 steps)",
-        "  ./fivefold controllers --task gpt --max-steps 2000 --width 128", ""})
+        "  ./fivefold controllers --task gpt --max-steps 2000 --width 128",
+        "  ./fivefold controllers --task gpt --schedules warmup-cosine --gpt-lrs 1e-2 --controllers rt+plateau", ""})
 final class ControllersCommand extends Subcommand {
   static final double SMOOTHING = 0.98;
   static final List<String> SCHEDULES = List.of("constant", "step", "cosine", "warmup-cosine");
@@ -123,6 +127,15 @@ final class ControllersCommand extends Subcommand {
   @Option(names = "--data-dir", paramLabel = "DIR", description = "mlp: directory with the four Fashion-MNIST IDX files (.gz).")
   Path dataDir;
 
+  @Option(names = "--schedules", paramLabel = "NAME,...", split = ",", defaultValue = "constant,step,cosine,warmup-cosine",
+      description = "Schedules of the grid (default: all: ${DEFAULT-VALUE}).")
+  List<String> schedules;
+
+  @Option(names = "--controllers", paramLabel = "NAME,...", split = ",",
+      defaultValue = "plateau,plateau+warmup,pid-ratio,pid-loss,stability-cap,rt+plateau,rt+pid-ratio,rt+pid-loss,rt+stability-cap",
+      description = "Controllers to run (default: all: ${DEFAULT-VALUE}).")
+  List<String> controllers;
+
   @Option(names = "--out", paramLabel = "DIR", description = "Run folder (default: runs/controllers-<yyyyMMdd-HHmmss>).")
   Path out;
 
@@ -173,6 +186,8 @@ final class ControllersCommand extends Subcommand {
       }
       common.positive("--gpt-target", gptT);
     }
+    for (String v : schedules) if (!SCHEDULES.contains(v)) throw common.bad("--schedules (" + v + ") must be among " + SCHEDULES);
+    for (String v : controllers) if (!CONTROLLERS.contains(v)) throw common.bad("--controllers (" + v + ") must be among " + CONTROLLERS);
     for (double v : mlpLrs) common.positive("--mlp-lrs", v);
     for (double v : gptLrs) common.positive("--gpt-lrs", v);
     Thread chartsReady = Charts.warmUp();
@@ -267,10 +282,10 @@ final class ControllersCommand extends Subcommand {
       Thread chartsReady) throws IOException {
     long n = s.steps();
     long w = Math.max(1, n / 20);
-    stderr.printf("%s: %s; %d schedules × %d rates + %d controllers, seed %d, %d thread%s%n", task, s.title(), SCHEDULES.size(), lrs.size(),
-        CONTROLLERS.size(), common.seed, common.threads(), common.threads() == 1 ? "" : "s");
+    stderr.printf("%s: %s; %d schedules × %d rates + %d controllers, seed %d, %d thread%s%n", task, s.title(), schedules.size(), lrs.size(),
+        controllers.size(), common.seed, common.threads(), common.threads() == 1 ? "" : "s");
     List<Run> runs = new ArrayList<>();
-    for (String sch : SCHEDULES) {
+    for (String sch : schedules) {
       for (double lr : lrs) {
         Supplier<Controller> c = () -> Controller.open(switch (sch) {
           case "constant" -> Schedules.constant(lr);
@@ -278,28 +293,20 @@ final class ControllersCommand extends Subcommand {
           case "cosine" -> Schedules.cosine(lr, n, 0);
           default -> Schedules.warmup(w, Schedules.cosine(lr, Math.max(1, n - w), 0));
         });
-        runs.add(run(task, s, sch, "schedule", lr, c.get()));
+        runs.add(run(task, s, sch, "schedule", lr, o -> c.get()));
       }
     }
     double lr0 = s.lr0();
     java.util.Map<String, RangeTest> rangeTests = new java.util.LinkedHashMap<>();
-    for (String name : CONTROLLERS) {
-      Controller c = switch (name) {
-        case "plateau" -> ReduceOnPlateau.defaults(lr0);
-        case "plateau+warmup" -> new ReduceOnPlateau(lr0, w, 200, 0.5, 1e-3, 50, lr0 / 1000);
-        case "pid-ratio" -> PidController.updateRatio(1e-3, lr0);
-        case "pid-loss" -> PidController.lossDecrease(1e-3, lr0);
-        case "stability-cap" -> StabilityCap.sgd(Controller.open(Schedules.constant(lr0)));
-        case "rt+plateau" -> RangeTest.defaults(n, (lr, r) -> ReduceOnPlateau.forRun(lr, n));
-        // after a range test the PID may not exceed its lowest-loss rate (10× the chosen one): the test saw the loss rise above it
-        case "rt+pid-ratio" -> RangeTest.defaults(n, (lr, r) -> new PidController("update_ratio", r > 0 ? r : 1e-3, lr, 0.1, 0.05, 0, lr * 1e-4,
-            lr * 10, Math.log(1e4), 0.9));
-        case "rt+pid-loss" -> RangeTest.defaults(n, (lr, r) -> new PidController("loss_decrease", 1e-3, lr, 0.1, 0.02, 0, lr * 1e-4, lr * 10,
-            Math.log(1e4), 0.98));
-        default -> RangeTest.defaults(n, (lr, r) -> StabilityCap.sgd(Controller.open(Schedules.constant(lr))));
+    java.util.Map<String, Controller> made = new java.util.LinkedHashMap<>();
+    for (String name : controllers) {
+      Function<Optimizer, Controller> make = o -> {
+        Controller c = controller(name, lr0, n, w, o);
+        if (c instanceof RangeTest rt) rangeTests.put(name, rt);
+        made.put(name, c);
+        return c;
       };
-      if (c instanceof RangeTest rt) rangeTests.put(name, rt);
-      runs.add(run(task, s, name, "controller", lr0, c));
+      runs.add(run(task, s, name, "controller", lr0, make));
     }
 
     double tgt;
@@ -335,12 +342,18 @@ final class ControllersCommand extends Subcommand {
           OptimizersCommand.fmt(r.finalLoss()), r.lrs.length == 0 ? "-" : String.format("%.3g", r.lrs[r.lrs.length - 1]),
           r.failure != null ? r.failure : m == null ? "-" : s.metric() + " " + String.format("%.4f", m), String.format("%.1f", r.wallSeconds));
     }
+    for (var e : made.entrySet()) {
+      Controller c = e.getValue() instanceof RangeTest rt ? rt.inner() : e.getValue();
+      if (c instanceof StabilityCap sc) {
+        verdicts.append(String.format("%s: %s: last λmax(P⁻¹H) estimate %.4g, cap 0.9·38/λmax = %.3g%n", task, e.getKey(), sc.lambdaMax(), sc.cap()));
+      }
+    }
     for (var e : rangeTests.entrySet()) {
-      verdicts.append(String.format("%s: %s: range test ended at step %d, chose lr %.3g (update ratio there %.3g)%n", task, e.getKey(),
-          e.getValue().endedAt(), e.getValue().chosenRate(), e.getValue().chosenUpdateRatio()));
+      verdicts.append(String.format("%s: %s: range test ended at step %d, restored the state of step %d, chose lr %.3g (update ratio there %.3g)%n",
+          task, e.getKey(), e.getValue().endedAt(), e.getValue().restoredTo(), e.getValue().chosenRate(), e.getValue().chosenUpdateRatio()));
     }
     verdicts.append(String.format("%s: best schedule %s reaches %.4f in %s steps; %d of %d controllers within 1.2× and still below the target at the end (best such ratio %s)%n",
-        task, bestName, tgt, best < 0 ? "no" : Long.toString(best), within, CONTROLLERS.size(),
+        task, bestName, tgt, best < 0 ? "no" : Long.toString(best), within, controllers.size(),
         Double.isFinite(bestRatio) ? String.format("%.2f", bestRatio) : "-"));
 
     AtomicFiles.writeString(dir.resolve(task + "-curves.csv"), curvesCsv(runs));
@@ -360,11 +373,34 @@ final class ControllersCommand extends Subcommand {
     logChart(dir.resolve(task + "-lr.png"), task + ": learning rate", "step", "learning rate", rate);
   }
 
-  private Run run(String task, Setup s, String name, String kind, double lr, Controller c) {
+  /** A controller by name with its defaults, starting from {@code lr0}, for a run of {@code n} steps training {@code o}. */
+  static Controller controller(String name, double lr0, long n, long w, Optimizer o) {
+    return switch (name) {
+      case "plateau" -> ReduceOnPlateau.defaults(lr0);
+      case "plateau+warmup" -> new ReduceOnPlateau(lr0, w, 200, 0.5, 1e-3, 50, lr0 / 1000);
+      case "pid-ratio" -> PidController.updateRatio(1e-3, lr0);
+      case "pid-loss" -> PidController.lossDecrease(1e-3, lr0);
+      // both tasks train with Adam(W) (β₁ 0.9, β₂ 0.999, ε 1e-8): the cap is Adam's bound on λmax(P⁻¹H)
+      case "stability-cap" -> StabilityCap.adam(Controller.open(Schedules.constant(lr0)), o);
+      case "rt+plateau" -> RangeTest.defaults(n, o, (lr, r) -> ReduceOnPlateau.forRun(lr, n));
+      // after a range test the PID may not exceed the chosen rate: with the lowest-loss rate (10×) as the limit both PIDs rode
+      // it (under Adam the update ratio at a fixed rate falls as training proceeds, and the loss decrease falls below any fixed
+      // set-point), and the loss-decrease PID collapsed to chance; so they can only lower the rate the test vouches for
+      case "rt+pid-ratio" -> RangeTest.defaults(n, o, (lr, r) -> new PidController("update_ratio", r > 0 ? r : 1e-3, lr, 0.1, 0.05, 0, lr * 1e-4,
+          lr, Math.log(1e4), 0.9));
+      case "rt+pid-loss" -> RangeTest.defaults(n, o, (lr, r) -> new PidController("loss_decrease", 1e-3, lr, 0.1, 0.02, 0, lr * 1e-4, lr,
+          Math.log(1e4), 0.98));
+      case "rt+stability-cap" -> RangeTest.defaults(n, o, (lr, r) -> StabilityCap.adam(Controller.open(Schedules.constant(lr)), o));
+      default -> throw new IllegalArgumentException("controller (" + name + ") must be one of " + CONTROLLERS);
+    };
+  }
+
+  private Run run(String task, Setup s, String name, String kind, double lr, Function<Optimizer, Controller> make) {
     long t0 = System.nanoTime();
     Task tk = s.task();
     Optimizer o = s.optimizer(tk.model(), lr);
     long n = s.steps();
+    Controller c = make.apply(o);
     Trainer trainer = new Trainer(tk, o, new TrainConfig(1_000_000, n, 0, n)).controller(c);
     double[] sm = new double[(int) n], lrs = new double[(int) n];
     int[] k = {0};

@@ -63,6 +63,20 @@ class ControllersCliTest {
   }
 
   @Test
+  void controllersRunsOnlyTheSelectedSchedulesAndControllers() throws IOException {
+    Path dir = tmp.resolve("ctl-selected");
+    Result r = CliTest.run("controllers", "--task", "gpt", "--data", text.toString(), "--layers", "1", "--heads", "2", "--width", "16",
+        "--context", "8", "--gpt-batch", "4", "--max-steps", "40", "--gpt-lrs", "3e-3", "--eval-tokens", "64", "--schedules", "constant",
+        "--controllers", "rt+plateau", "--out", dir.toString(), "--threads", "1");
+    assertEquals(0, r.code(), r.err());
+    List<String> csv = Files.readAllLines(dir.resolve("controllers.csv"));
+    assertEquals(3, csv.size(), csv.toString());
+    assertTrue(csv.get(1).startsWith("gpt,constant,schedule,") && csv.get(2).startsWith("gpt,rt+plateau,controller,"), csv.toString());
+    // the range test (20 steps at least) undid its sweep: the run went on from the initial weights
+    assertTrue(r.out().contains("gpt: rt+plateau: range test ended at step") && r.out().contains("restored the state of step 0"), r.out());
+  }
+
+  @Test
   void guardAndSwatsOnTinyData() throws IOException {
     Path dir = tmp.resolve("guard");
     Result r = CliTest.run("guard", "--data-dir", idx.toString(), "--batch", "16", "--epochs", "1", "--out", dir.toString(), "--threads", "1");
@@ -91,6 +105,8 @@ class ControllersCliTest {
     assertOneLineExit2(CliTest.run("controllers", "--gpt-target", "low"), "--gpt-target (low) must be a loss or auto");
     assertOneLineExit2(CliTest.run("controllers", "--mlp-lrs", "1e-3,-1"), "--mlp-lrs (-1.0) must be > 0");
     assertOneLineExit2(CliTest.run("controllers", "--max-steps", "1"), "--max-steps (1) must be >= 2");
+    assertOneLineExit2(CliTest.run("controllers", "--controllers", "plateau,bold-driver"), "--controllers (bold-driver) must be among");
+    assertOneLineExit2(CliTest.run("controllers", "--schedules", "linear"), "--schedules (linear) must be among");
     assertOneLineExit2(CliTest.run("guard", "--factor", "0"), "--factor (0.0) must be > 0");
     assertOneLineExit2(CliTest.run("guard", "--optimizer", "bogus"), "--optimizer (bogus) must be one of");
     assertOneLineExit2(CliTest.run("swats", "--epochs", "0"), "--epochs (0) must be >= 1");

@@ -30,8 +30,33 @@ public final class DivergenceGuard {
   private int seen, rollbacks;
   private Snapshot snap;
 
-  /** A copy of everything a rollback restores. */
-  public record Snapshot(long step, float[][] params, Map<String, Tensor> optState, Map<String, String> optMeta, Map<String, String> controller) {}
+  /**
+   * A copy of everything a rollback restores: the parameters, the optimizer's state (buffers and
+   * step count; not its learning rate, which is the controller's and the guard's business) and the
+   * controller's state. Also taken by {@link RangeTest} to undo its sweep.
+   */
+  public record Snapshot(long step, float[][] params, Map<String, Tensor> optState, Map<String, String> optMeta, Map<String, String> controller) {
+    /** Copies {@code opt}'s parameters and state and {@code controller}'s state (null: none). */
+    public static Snapshot take(long step, Optimizer opt, Controller controller) {
+      List<Parameter> ps = opt.parameters();
+      float[][] p = new float[ps.size()][];
+      for (int i = 0; i < p.length; i++) p[i] = ps.get(i).value().data().clone();
+      Map<String, Tensor> st = new HashMap<>();
+      Map<String, String> meta = new HashMap<>();
+      opt.saveState(st, meta);
+      meta.remove("lr");
+      return new Snapshot(step, p, st, meta, controller == null ? Map.of() : Map.copyOf(controller.saveState()));
+    }
+
+    /** Writes the copy back into {@code opt}'s parameters and state (gradients zeroed) and into {@code controller} (null: none). */
+    public void restore(Optimizer opt, Controller controller) {
+      List<Parameter> ps = opt.parameters();
+      for (int i = 0; i < params.length; i++) System.arraycopy(params[i], 0, ps.get(i).value().data(), 0, params[i].length);
+      opt.loadState(optState, optMeta, "snapshot of step " + step);
+      opt.zeroGrad();
+      if (controller != null) controller.loadState(this.controller, "snapshot of step " + step);
+    }
+  }
 
   public DivergenceGuard(double spikeFactor, double spikeMargin, int window, long snapshotEvery, double lrCut, int maxRollbacks) {
     if (!(spikeFactor > 1)) throw new IllegalArgumentException("spike factor (" + spikeFactor + ") must be > 1");
@@ -78,14 +103,7 @@ public final class DivergenceGuard {
   }
 
   public void snapshot(long step, Optimizer opt, Controller controller) {
-    List<Parameter> ps = opt.parameters();
-    float[][] p = new float[ps.size()][];
-    for (int i = 0; i < p.length; i++) p[i] = ps.get(i).value().data().clone();
-    Map<String, Tensor> st = new HashMap<>();
-    Map<String, String> meta = new HashMap<>();
-    opt.saveState(st, meta);
-    meta.remove("lr"); // the rate is the controller's and the guard's business, not the snapshot's
-    snap = new Snapshot(step, p, st, meta, controller == null ? Map.of() : Map.copyOf(controller.saveState()));
+    snap = Snapshot.take(step, opt, controller);
   }
 
   /**
@@ -96,11 +114,7 @@ public final class DivergenceGuard {
    */
   public long restore(Optimizer opt, Controller controller) {
     if (snap == null) throw new IllegalStateException("no snapshot to roll back to");
-    List<Parameter> ps = opt.parameters();
-    for (int i = 0; i < snap.params.length; i++) System.arraycopy(snap.params[i], 0, ps.get(i).value().data(), 0, snap.params[i].length);
-    opt.loadState(snap.optState, snap.optMeta, "snapshot of step " + snap.step);
-    opt.zeroGrad();
-    if (controller != null) controller.loadState(snap.controller, "snapshot of step " + snap.step);
+    snap.restore(opt, controller);
     rollbacks++;
     return snap.step;
   }

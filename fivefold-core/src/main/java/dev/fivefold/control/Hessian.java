@@ -18,35 +18,67 @@ public final class Hessian {
   private Hessian() {}
 
   public static double lambdaMax(GradientOracle oracle, int iterations, double eps, long seed) {
+    return lambdaMax(oracle, null, iterations, eps, seed);
+  }
+
+  /**
+   * λmax of the preconditioned Hessian D·H·D, D = diag({@code scale}) (null: the identity), by
+   * the same power iteration on w with Hv taken along v = Dw/‖Dw‖ at step ε:
+   * <pre>
+   *   H(Dw) ≈ ‖Dw‖·(∇L(θ + ε·Dw/‖Dw‖) - ∇L(θ)) / ε,   (DHD)w = D·H(Dw)
+   * </pre>
+   * With D = P^(-1/2), P = diag(√v̂ + ε) from Adam, DHD is similar to P⁻¹H and has its eigenvalues:
+   * the curvature Adam's update sees (Cohen et al. 2022, "Adaptive gradient methods at the edge of
+   * stability", §2). The finite-difference step stays ε in θ whatever the scale of D.
+   */
+  public static double lambdaMax(GradientOracle oracle, float[][] scale, int iterations, double eps, long seed) {
     if (iterations < 1) throw new IllegalArgumentException("iterations (" + iterations + ") must be >= 1");
     if (!(eps > 0) || Double.isInfinite(eps)) throw new IllegalArgumentException("eps (" + eps + ") must be > 0");
     int[] sizes = oracle.sizes();
-    float[][] v = new float[sizes.length][], d = new float[sizes.length][], g0 = new float[sizes.length][];
+    if (scale != null) {
+      if (scale.length != sizes.length) throw new IllegalArgumentException("scale (" + scale.length + " tensors) must match the parameters (" + sizes.length + ")");
+      for (int i = 0; i < sizes.length; i++) {
+        if (scale[i].length != sizes[i]) throw new IllegalArgumentException("scale of tensor " + i + " (" + scale[i].length + " values) must match its size (" + sizes[i] + ")");
+      }
+    }
+    float[][] w = new float[sizes.length][], d = new float[sizes.length][], g0 = new float[sizes.length][];
     Rng rng = new Rng(seed);
     for (int i = 0; i < sizes.length; i++) {
-      v[i] = new float[sizes[i]];
+      w[i] = new float[sizes[i]];
       d[i] = new float[sizes[i]];
-      for (int j = 0; j < sizes[i]; j++) v[i][j] = (float) rng.nextGaussian();
+      for (int j = 0; j < sizes[i]; j++) w[i][j] = (float) rng.nextGaussian();
     }
-    scale(v, 1 / norm(v));
+    scale(w, 1 / norm(w));
     float[][] g = oracle.gradient(d); // d = 0
     for (int i = 0; i < sizes.length; i++) g0[i] = g[i].clone();
     double lambda = Double.NaN;
     for (int it = 0; it < iterations; it++) {
-      for (int i = 0; i < sizes.length; i++) for (int j = 0; j < sizes[i]; j++) d[i][j] = (float) (eps * v[i][j]);
+      double dn = 0; // ‖Dw‖
+      for (int i = 0; i < sizes.length; i++) {
+        for (int j = 0; j < sizes[i]; j++) {
+          double x = scale == null ? w[i][j] : (double) w[i][j] * scale[i][j];
+          dn += x * x;
+        }
+      }
+      dn = Math.sqrt(dn);
+      if (!(dn > 0) || Double.isInfinite(dn)) return dn == 0 ? 0 : Double.NaN;
+      for (int i = 0; i < sizes.length; i++) {
+        for (int j = 0; j < sizes[i]; j++) d[i][j] = (float) (eps * (scale == null ? w[i][j] : w[i][j] * scale[i][j]) / dn);
+      }
       g = oracle.gradient(d);
       double dot = 0;
       for (int i = 0; i < sizes.length; i++) {
         for (int j = 0; j < sizes[i]; j++) {
-          float hv = (float) ((g[i][j] - g0[i][j]) / eps);
-          dot += (double) hv * v[i][j];
-          v[i][j] = hv;
+          double hv = (g[i][j] - g0[i][j]) * dn / eps;
+          float mw = (float) (scale == null ? hv : hv * scale[i][j]);
+          dot += (double) mw * w[i][j];
+          w[i][j] = mw;
         }
       }
       lambda = dot;
-      double n = norm(v);
+      double n = norm(w);
       if (!(n > 0) || Double.isInfinite(n)) return n == 0 ? 0 : Double.NaN;
-      scale(v, 1 / n);
+      scale(w, 1 / n);
     }
     return lambda;
   }

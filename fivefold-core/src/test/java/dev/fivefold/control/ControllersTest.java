@@ -114,6 +114,55 @@ class ControllersTest {
     assertTrue(e.getMessage().contains("ckpt.safetensors: controller state 'pid.integral' missing"), e.getMessage());
   }
 
+  @Test
+  void preconditionedPowerIterationMatchesTheAnalyticEigenvalue() {
+    // H = [[2, 1], [1, 2]] (λmax 3), D = diag(1, 3): DHD = [[2, 3], [3, 18]], λmax = 10 + √73
+    float[][] out = {new float[2]};
+    GradientOracle q = new GradientOracle() {
+      public int[] sizes() {
+        return new int[] {2};
+      }
+
+      public float[][] gradient(float[][] d) {
+        float a = 0.5f + d[0][0], b = -1 + d[0][1];
+        out[0][0] = 2 * a + b;
+        out[0][1] = a + 2 * b;
+        return out;
+      }
+    };
+    assertEquals(3.0, Hessian.lambdaMax(q, 50, 1e-3, 3), 1e-3);
+    assertEquals(10 + Math.sqrt(73), Hessian.lambdaMax(q, new float[][] {{1, 3}}, 50, 1e-3, 3), 1e-3);
+    // the finite-difference step is ε in θ whatever D's scale: D = 1000·diag(1, 3) scales λ by 1e6
+    assertEquals((10 + Math.sqrt(73)) * 1e6, Hessian.lambdaMax(q, new float[][] {{1000, 3000}}, 50, 1e-3, 3), 1e3);
+    assertThrows(IllegalArgumentException.class, () -> Hessian.lambdaMax(q, new float[][] {{1}}, 5, 1e-3, 3));
+  }
+
+  @Test
+  void adamCapReadsThePreconditionerFromTheSecondMoment() {
+    dev.fivefold.nn.Parameter w = new dev.fivefold.nn.Parameter(dev.fivefold.tensor.Tensor.of(new float[] {1, 1, 1}, 3));
+    dev.fivefold.optim.Optimizer adam = dev.fivefold.optim.Optimizers.adamw(java.util.List.of(w), 1e-3, 0.9, 0.999, 1e-8, 0);
+    assertEquals(null, StabilityCap.adamScale(adam, 0.999, 1e-8, 0)); // no step yet
+    float[] g = {4, 0.01f, -9};
+    System.arraycopy(g, 0, w.grad(), 0, 3);
+    adam.step();
+    assertEquals(null, StabilityCap.adamScale(adam, 0.999, 1e-8, 2)); // fewer steps than asked for
+    float[][] d = StabilityCap.adamScale(adam, 0.999, 1e-8, 1); // after one step v̂ = g², D = 1/√(|g| + ε)
+    for (int j = 0; j < 3; j++) assertEquals(1 / Math.sqrt(Math.abs(g[j]) + 1e-8), d[0][j], 1e-4 * d[0][j]);
+    var sgd = dev.fivefold.optim.Optimizers.sgd(java.util.List.of(w), 0.1, 0, false, 0);
+    var e = assertThrows(IllegalArgumentException.class, () -> StabilityCap.adam(Controller.open(Schedules.constant(1)), sgd));
+    assertTrue(e.getMessage().contains("no Adam second moment"), e.getMessage());
+    // on L = ½ Σ i·θᵢ² with P = diag(√v̂) after that step, the cap is 0.9·38/max(i·D²ᵢ)
+    StabilityCap cap = new StabilityCap(Controller.open(Schedules.constant(1)), 100, 10, 1e-3, 0.9, 38, () -> StabilityCap.adamScale(adam, 0.999, 1e-8, 1));
+    StabilityCap early = StabilityCap.adam(Controller.open(Schedules.constant(1)), adam);
+    assertEquals(1, early.next(new Signals(1, 0, 1, 1, Double.NaN, Double.NaN, null, 0, quadratic(new float[3]))), 0); // no estimate before step 100
+    assertTrue(Double.isNaN(early.lambdaMax()));
+    double lr = cap.next(new Signals(1, 0, 1, 1, Double.NaN, Double.NaN, null, 0, quadratic(new float[3])));
+    double lam = 0;
+    for (int j = 0; j < 3; j++) lam = Math.max(lam, (j + 1) * d[0][j] * d[0][j]);
+    assertEquals(lam, cap.lambdaMax(), 1e-3 * lam);
+    assertEquals(0.9 * 38 / lam, lr, 1e-3 * lr);
+  }
+
   static GradientOracle quadratic(float[] theta) {
     float[][] out = {new float[theta.length]};
     return new GradientOracle() {

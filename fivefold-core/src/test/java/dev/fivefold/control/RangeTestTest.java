@@ -1,13 +1,22 @@
 package dev.fivefold.control;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fivefold.nn.Parameter;
+import dev.fivefold.optim.Optimizer;
+import dev.fivefold.optim.Optimizers;
+import dev.fivefold.tensor.Rng;
+import dev.fivefold.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The learning-rate range test: geometric sweep, early stop, hand-over at lowest-loss rate / divisor, state. */
+/** The learning-rate range test: sweep, early stop, hand-over at lowest-loss rate / divisor, the sweep undone, state. */
 class RangeTestTest {
   /** A plant whose loss is lowest near η = 0.01 and rises steeply above it. */
   static double plantLoss(double lr) {
@@ -15,10 +24,14 @@ class RangeTestTest {
     return 1 + x * x;
   }
 
+  static Optimizer dummy() {
+    return Optimizers.sgd(List.of(new Parameter(Tensor.of(new float[] {1, 2}, 2))), 0.1, 0, false, 0);
+  }
+
   double[] handed = {Double.NaN, Double.NaN};
 
   RangeTest test() {
-    return new RangeTest(60, 1e-5, 1, 1.5, 10, (lr, r) -> {
+    return new RangeTest(60, 1e-5, 1, 1.5, 10, dummy(), (lr, r) -> {
       handed[0] = lr;
       handed[1] = r;
       return Controller.open(Schedules.constant(lr));
@@ -48,11 +61,131 @@ class RangeTestTest {
     assertEquals(lr, u.next(new Signals(step, 0, 1, 1, Double.NaN, Double.NaN, null, lr, null)), 0);
   }
 
+  /** Loss ½·λ·‖θ‖² on 16 coordinates, gradient λθ plus Gaussian noise of σ 0.1 per coordinate. */
+  static final class Quadratic {
+    final double lambda;
+    final Parameter p;
+    final Rng rng = new Rng(7);
+
+    Quadratic(double lambda) {
+      this.lambda = lambda;
+      float[] v = new float[16];
+      java.util.Arrays.fill(v, 1f);
+      p = new Parameter(Tensor.of(v, v.length));
+    }
+
+    /** Sets the noisy gradient and returns the loss at the current θ. */
+    double lossAndGrad() {
+      float[] th = p.value().data(), g = p.grad();
+      double l = 0;
+      for (int j = 0; j < th.length; j++) {
+        l += 0.5 * lambda * th[j] * th[j];
+        g[j] = (float) (lambda * th[j] + 0.1 * rng.nextGaussian());
+      }
+      return l;
+    }
+  }
+
+  /** Runs {@code c} on the optimizer until the range test hands over; returns the parameters and state after each step. */
+  static List<float[]> sweep(RangeTest c, Quadratic q, Optimizer o, List<Map<String, Tensor>> states) {
+    List<float[]> params = new ArrayList<>();
+    params.add(q.p.value().data().clone());
+    states.add(state(o));
+    double loss = Double.NaN;
+    for (long step = 0; c.endedAt() < 0 && step < 500; step++) {
+      Signals s = step == 0 ? Signals.start(0, 0, 0) : new Signals(step, 0, loss, Double.NaN, Double.NaN, 1e-3, null, 0, null);
+      o.learningRate().set(c.next(s));
+      if (c.endedAt() >= 0) break;
+      loss = q.lossAndGrad();
+      o.step();
+      params.add(q.p.value().data().clone());
+      states.add(state(o));
+    }
+    return params;
+  }
+
+  static Map<String, Tensor> state(Optimizer o) {
+    Map<String, Tensor> st = new HashMap<>();
+    o.saveState(st, new HashMap<>());
+    return st;
+  }
+
+  @Test
+  void theSweepIsUndoneBitForBit() {
+    Quadratic q = new Quadratic(10);
+    Optimizer adam = Optimizers.adam(List.of(q.p), 1e-3);
+    for (int k = 0; k < 5; k++) { // a few steps first: the state to restore has non-zero moments and step count
+      q.lossAndGrad();
+      adam.step();
+    }
+    RangeTest t = new RangeTest(80, 1e-4, 10, 1.5, 10, adam, (lr, r) -> Controller.open(Schedules.constant(lr)));
+    List<Map<String, Tensor>> states = new ArrayList<>();
+    List<float[]> params = sweep(t, q, adam, states);
+    assertTrue(t.endedAt() > 3 && t.endedAt() < 80, "the sweep ended when the loss rose: " + t.endedAt());
+    assertEquals(0, t.restoredTo());
+    assertArrayEquals(params.getFirst(), q.p.value().data(), "parameters before the sweep");
+    assertEquals(5, adam.steps(), "optimizer step count");
+    Map<String, Tensor> now = state(adam);
+    assertEquals(states.getFirst().keySet(), now.keySet());
+    for (String key : now.keySet()) assertArrayEquals(states.getFirst().get(key).data(), now.get(key).data(), key);
+    for (float g : q.p.grad()) assertEquals(0f, g); // no gradient left over from the sweep
+    // what was undone had been damaged: the sweep ended with the loss well above its lowest
+    double atEnd = 0, lowest = Double.POSITIVE_INFINITY;
+    for (float[] p : params) {
+      double l = 0;
+      for (float x : p) l += x * x;
+      lowest = Math.min(lowest, l);
+      atEnd = l;
+    }
+    assertTrue(atEnd > 1.5 * lowest, "‖θ‖² at the end " + atEnd + " > 1.5 × the lowest " + lowest);
+  }
+
+  @Test
+  void theInnerControllerSeesTheRunFromTheHandOver() {
+    List<Signals> seen = new ArrayList<>();
+    RangeTest t = new RangeTest(20, 1e-5, 1, 1.5, 10, dummy(), (lr, r) -> s -> {
+      seen.add(s);
+      return lr;
+    });
+    double lr = t.next(Signals.start(0, 0, 0));
+    long step = 1;
+    for (; t.endedAt() < 0; step++) lr = t.next(new Signals(step, step / 100.0, plantLoss(lr), 7, Double.NaN, 1e-3, null, lr, null));
+    assertEquals(1, seen.size());
+    assertEquals(0, seen.getFirst().step()); // the sweep's last loss is of a state undone: no sensors
+    assertTrue(Double.isNaN(seen.getFirst().loss()) && Double.isNaN(seen.getFirst().smoothedLoss()));
+    for (int k = 1; k <= 3; k++, step++) t.next(new Signals(step, step / 100.0, 2.0 + k, 99, Double.NaN, 1e-3, null, lr, null));
+    assertEquals(3, seen.getLast().step());
+    assertEquals(step / 100.0 - 0.01, seen.getLast().progress(), 1e-12); // progress stays the run's
+    // its own bias-corrected EMA (β 0.98) of the losses since the hand-over, not the trainer's 99
+    double ema = 0, w = 0;
+    for (int k = 1; k <= 3; k++) {
+      ema = 0.98 * ema + 0.02 * (2.0 + k);
+      w = 0.98 * w + 0.02;
+    }
+    assertEquals(ema / w, seen.getLast().smoothedLoss(), 1e-12);
+  }
+
+  @Test
+  void onANoisyQuadraticThePickedRateIsStableAndNotTiny() {
+    // SGD on ½λθ² diverges above η = 2/λ and converges fastest at 1/λ
+    for (double lambda : new double[] {1, 10, 100}) {
+      Quadratic q = new Quadratic(lambda);
+      Optimizer sgd = Optimizers.sgd(List.of(q.p), 1e-3, 0, false, 0);
+      RangeTest t = new RangeTest(50, 1e-4 / lambda, 1e2 / lambda, 1.5, 10, sgd, (lr, r) -> Controller.open(Schedules.constant(lr)));
+      sweep(t, q, sgd, new ArrayList<>());
+      double edge = 2 / lambda;
+      assertTrue(t.endedAt() < 50, "λ " + lambda + ": the sweep stopped when the loss rose (step " + t.endedAt() + ")");
+      assertTrue(t.chosenRate() < edge / 2 && t.chosenRate() > edge / 100, "λ " + lambda + ": chosen " + t.chosenRate() + " vs 2/λ " + edge);
+    }
+  }
+
   @Test
   void invalidSettingsFail() {
-    assertThrows(IllegalArgumentException.class, () -> new RangeTest(1, 1e-5, 1, 1.5, 10, (a, b) -> null));
-    assertThrows(IllegalArgumentException.class, () -> new RangeTest(10, 1e-2, 1e-3, 1.5, 10, (a, b) -> null));
-    assertThrows(IllegalArgumentException.class, () -> new RangeTest(10, 1e-5, 1, 1, 10, (a, b) -> null));
-    assertThrows(IllegalArgumentException.class, () -> new RangeTest(10, 1e-5, 1, 1.5, 10, null));
+    Optimizer o = dummy();
+    assertThrows(IllegalArgumentException.class, () -> new RangeTest(1, 1e-5, 1, 1.5, 10, o, (a, b) -> null));
+    assertThrows(IllegalArgumentException.class, () -> new RangeTest(10, 1e-2, 1e-3, 1.5, 10, o, (a, b) -> null));
+    assertThrows(IllegalArgumentException.class, () -> new RangeTest(10, 1e-5, 1, 1, 10, o, (a, b) -> null));
+    assertThrows(IllegalArgumentException.class, () -> new RangeTest(10, 1e-5, 1, 1.5, 10, o, null));
+    assertThrows(IllegalArgumentException.class, () -> new RangeTest(10, 1e-5, 1, 1.5, 10, null, (a, b) -> Controller.open(Schedules.constant(a))));
   }
 }
