@@ -65,4 +65,38 @@ class DistillationTest {
     Tape tape = Tape.inference();
     assertEquals(F.crossEntropy(tape.input(other), y).item(), loss(new Distillation(3, 0), other, t, y), 1e-6);
   }
+
+  /**
+   * Function matching: with jitter, teacher and student must see the same shifted image. A student
+   * identical to the teacher then has zero soft-loss gradient (softmax(s/T) = softmax(t/T)); were the
+   * two fed different shifts, the gradient would not vanish.
+   */
+  @Test
+  void jitteredTransferSetShowsTheSameImageToTeacherAndStudent() {
+    Rng rng = new Rng(4);
+    int n = 16;
+    float[] x = new float[n * 784];
+    int[] y = new int[n];
+    for (int i = 0; i < x.length; i++) x[i] = rng.nextFloat() < 0.3f ? rng.nextFloat() : 0;
+    for (int i = 0; i < n; i++) y[i] = i % 10;
+    dev.fivefold.data.Dataset d = new dev.fivefold.data.Dataset(Tensor.of(x, n, 1, 28, 28), y, 10);
+    for (int jitter : new int[] {0, 2}) {
+      dev.fivefold.perception.Mlp teacher = new dev.fivefold.perception.Mlp(new int[] {784, 16, 10}, "relu", 3);
+      dev.fivefold.perception.Mlp student = new dev.fivefold.perception.Mlp(new int[] {784, 16, 10}, "relu", 3);
+      dev.fivefold.data.RandomShift shift = jitter == 0 ? null : dev.fivefold.data.RandomShift.mnist(jitter, new Rng(5));
+      DistillationTask task = new DistillationTask(student, teacher, new Distillation(4, 1), d, d, 8, 6, shift);
+      Tape tape = Tape.training();
+      tape.backward(task.trainLoss(tape));
+      for (var p : student.parameters()) for (float g : p.grad()) assertEquals(0, g, 1e-6, "jitter " + jitter);
+    }
+    // a differently initialised student does get a gradient, so the check above can fail
+    dev.fivefold.perception.Mlp other = new dev.fivefold.perception.Mlp(new int[] {784, 16, 10}, "relu", 8);
+    DistillationTask task = new DistillationTask(other, new dev.fivefold.perception.Mlp(new int[] {784, 16, 10}, "relu", 3),
+        new Distillation(4, 1), d, d, 8, 6, dev.fivefold.data.RandomShift.mnist(2, new Rng(5)));
+    Tape tape = Tape.training();
+    tape.backward(task.trainLoss(tape));
+    double norm = 0;
+    for (var p : other.parameters()) for (float g : p.grad()) norm += g * g;
+    assertTrue(norm > 1e-6, "gradient norm² " + norm);
+  }
 }
