@@ -1,0 +1,74 @@
+package dev.fivefold.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fivefold.cli.CliTest.Result;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** distill end to end on tiny generated data: the table, the per-epoch CSV, the teacher checkpoint, reuse of it; bad flags are one line, exit 2. */
+class DistillCliTest {
+  @TempDir static Path tmp;
+  static Path idx;
+
+  @BeforeAll
+  static void tinyIdx() throws IOException {
+    System.setProperty("java.awt.headless", "true");
+    idx = TinyFashion.write(tmp.resolve("idx"), 256, 64);
+  }
+
+  private static void assertOneLineExit2(Result r, String expected) {
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.errLines().getFirst().startsWith("fivefold: ") && r.errLines().getFirst().contains(expected), r.err());
+    assertTrue(r.errLines().size() <= 2, r.err());
+  }
+
+  @Test
+  void trainsTheTeacherReportsEveryStudentAndReusesTheCheckpoint() throws IOException {
+    Path run = tmp.resolve("run");
+    Result r = CliTest.run("distill", "--teacher-model", "mlp:784-64-10", "--teacher-epochs", "2", "--teacher-jitter", "1",
+        "--student", "mlp:784-8-10", "--epochs", "2", "--temperature", "2,8", "--student-jitter", "1", "--batch", "32",
+        "--data-dir", idx.toString(), "--threads", "1", "--out", run.toString());
+    assertEquals(0, r.code(), r.err());
+    for (String row : new String[] {"teacher", "student alone ", "student alone + jitter", "distilled T=2.00", "distilled T=8.00", "gap closed"}) {
+      assertTrue(r.out().contains(row), row + " missing in\n" + r.out());
+    }
+    List<String> csv = Files.readAllLines(run.resolve("distill.csv"));
+    assertEquals("model,epoch,test_error_percent", csv.getFirst());
+    assertEquals(1 + 2 + 4 * 2, csv.size(), String.join("\n", csv)); // teacher and four students, two epochs each
+    assertTrue(csv.contains(csv.stream().filter(l -> l.startsWith("distilled T=8.00,2,")).findFirst().orElseThrow()));
+    Path teacher = run.resolve("teacher.safetensors");
+    assertTrue(Files.size(teacher) > 4 * (784 * 64 + 64 * 10), "teacher checkpoint holds the weights");
+
+    // the saved teacher is reused as is: same test error, and the distilled student is bit-identical to the first run's
+    Result again = CliTest.run("distill", "--teacher", teacher.toString(), "--students", "distilled", "--student", "mlp:784-8-10",
+        "--epochs", "2", "--temperature", "8", "--student-jitter", "1", "--batch", "32", "--data-dir", idx.toString(), "--threads", "1",
+        "--out", tmp.resolve("again").toString());
+    assertEquals(0, again.code(), again.err());
+    assertEquals(errorOf(r.out(), "teacher "), errorOf(again.out(), "teacher "));
+    assertEquals(errorOf(r.out(), "distilled T=8.00"), errorOf(again.out(), "distilled T=8.00"));
+  }
+
+  /** The test-error column of the table row starting with {@code name}. */
+  private static String errorOf(String out, String name) {
+    String line = out.lines().filter(l -> l.startsWith(name)).findFirst().orElseThrow(() -> new AssertionError(name + " not in\n" + out));
+    return line.split("\\s{2,}")[3];
+  }
+
+  @Test
+  void badFlagsAreOneLine() {
+    assertOneLineExit2(CliTest.run("distill", "--alpha", "1.5"), "--alpha (1.5) must be in [0, 1]");
+    assertOneLineExit2(CliTest.run("distill", "--temperature", "4,0"), "--temperature (0.0) must be > 0");
+    assertOneLineExit2(CliTest.run("distill", "--teacher-dropout", "1"), "--teacher-dropout (1.0) must be in [0, 1)");
+    assertOneLineExit2(CliTest.run("distill", "--teacher-input-dropout", "-0.1"), "--teacher-input-dropout (-0.1) must be in [0, 1)");
+    assertOneLineExit2(CliTest.run("distill", "--student-jitter", "-1"), "--student-jitter");
+    assertOneLineExit2(CliTest.run("distill", "--teacher-jitter", "30"), "--teacher-jitter (30) must be at most 27 pixels");
+    assertOneLineExit2(CliTest.run("distill", "--students", "alone,teacher"), "--students (teacher) must be alone or distilled");
+  }
+}
