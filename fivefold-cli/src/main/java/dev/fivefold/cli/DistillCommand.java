@@ -88,9 +88,11 @@ final class DistillCommand extends Subcommand {
           + "(default: ${DEFAULT-VALUE}).")
   int studentJitter;
 
-  @Option(names = "--students", split = ",", defaultValue = "alone,distilled",
-      description = "Which students to train: alone, distilled or both (default: ${DEFAULT-VALUE}). Runs are deterministic, so the "
-          + "parts of one experiment can run as separate commands with the same --seed; without distilled no teacher is needed.")
+  @Option(names = "--students", split = ",", paramLabel = "KIND",
+      description = "Which students to train: alone, alone-jitter (the student alone on jittered images, the fair baseline for "
+          + "--student-jitter), distilled (default: alone, then alone-jitter if --student-jitter > 0, then distilled). Runs are "
+          + "deterministic, so the parts of one experiment can run as separate commands with the same --seed; without distilled no "
+          + "teacher is needed.")
   List<String> students;
 
   @Option(names = "--lr", defaultValue = "0.001", description = "Adam learning rate, cosine schedule (default: ${DEFAULT-VALUE}).")
@@ -131,8 +133,12 @@ final class DistillCommand extends Subcommand {
     if (!(teacherInputDropout >= 0 && teacherInputDropout < 1)) {
       throw common.bad("--teacher-input-dropout (" + teacherInputDropout + ") must be in [0, 1)");
     }
-    for (String s : students) if (!s.equals("alone") && !s.equals("distilled")) throw common.bad("--students (" + s + ") must be alone or distilled");
-    boolean runAlone = students.contains("alone"), runDistilled = students.contains("distilled");
+    if (students == null) students = studentJitter > 0 ? List.of("alone", "alone-jitter", "distilled") : List.of("alone", "distilled");
+    for (String s : students) {
+      if (!List.of("alone", "alone-jitter", "distilled").contains(s)) throw common.bad("--students (" + s + ") must be alone, alone-jitter or distilled");
+    }
+    if (students.contains("alone-jitter") && studentJitter == 0) throw common.bad("--students alone-jitter needs --student-jitter > 0");
+    boolean runDistilled = students.contains("distilled");
     if (!(Models.create(student, 0) instanceof Mlp) && studentJitter > 0) throw common.bad("--student-jitter needs an mlp student");
     Path dir = out != null ? out : Path.of("runs", "distill");
     Thread chartsReady = Charts.warmUp();
@@ -175,9 +181,9 @@ final class DistillCommand extends Subcommand {
       teacherModule = teacher;
     }
     Dataset train = trainSamples > 0 ? d[0].take(trainSamples) : d[0];
-    if (runAlone) {
-      rows.add(student("student alone", student, train, d[1], null, 0));
-      if (studentJitter > 0) rows.add(student("student alone + jitter", student + " jitter " + studentJitter, train, d[1], null, studentJitter));
+    if (students.contains("alone")) rows.add(student("student alone", student, train, d[1], null, 0));
+    if (students.contains("alone-jitter")) {
+      rows.add(student("student alone + jitter", student + " jitter " + studentJitter, train, d[1], null, studentJitter));
     }
     for (double t : runDistilled ? temperatures : List.<Double>of()) {
       String spec = student + " T=" + t + " alpha=" + alpha + (studentJitter > 0 ? " jitter " + studentJitter : "");

@@ -69,6 +69,7 @@ class DistillCliTest {
     assertOneLineExit2(CliTest.run("distill", "--teacher-input-dropout", "-0.1"), "--teacher-input-dropout (-0.1) must be in [0, 1)");
     assertOneLineExit2(CliTest.run("distill", "--student-jitter", "-1"), "--student-jitter");
     assertOneLineExit2(CliTest.run("distill", "--teacher-jitter", "30"), "--teacher-jitter (30) must be at most 27 pixels");
-    assertOneLineExit2(CliTest.run("distill", "--students", "alone,teacher"), "--students (teacher) must be alone or distilled");
+    assertOneLineExit2(CliTest.run("distill", "--students", "alone,teacher"), "--students (teacher) must be alone, alone-jitter or distilled");
+    assertOneLineExit2(CliTest.run("distill", "--students", "alone-jitter"), "--students alone-jitter needs --student-jitter > 0");
   }
 }
