@@ -99,4 +99,32 @@ class DistillationTest {
     for (var p : other.parameters()) for (float g : p.grad()) norm += g * g;
     assertTrue(norm > 1e-6, "gradient norm² " + norm);
   }
+
+  /**
+   * Without jitter the teacher's logits are computed once and looked up: every step's loss equals the
+   * loss computed directly on the batch a {@link dev.fivefold.data.Batches} with the same seed draws
+   * (the batch order of ClassificationTask), across an epoch boundary and a partial last batch.
+   */
+  @Test
+  void cachedTeacherLogitsGiveTheLossOfTheSameBatches() {
+    Rng rng = new Rng(9);
+    int n = 50;
+    float[] x = new float[n * 784];
+    int[] y = new int[n];
+    for (int i = 0; i < x.length; i++) x[i] = rng.nextFloat();
+    for (int i = 0; i < n; i++) y[i] = rng.nextInt(10);
+    dev.fivefold.data.Dataset d = new dev.fivefold.data.Dataset(Tensor.of(x, n, 1, 28, 28), y, 10);
+    dev.fivefold.perception.Mlp teacher = new dev.fivefold.perception.Mlp(new int[] {784, 12, 10}, "relu", 1);
+    dev.fivefold.perception.Mlp student = new dev.fivefold.perception.Mlp(new int[] {784, 6, 10}, "relu", 2);
+    Distillation dist = new Distillation(3, 0.7);
+    DistillationTask task = new DistillationTask(student, teacher, dist, d, d, 16, 11);
+    dev.fivefold.data.Batches same = new dev.fivefold.data.Batches(d, 16, true, new Rng(11));
+    for (int step = 0; step < 9; step++) { // 4 batches per epoch (16, 16, 16, 2)
+      dev.fivefold.data.Batches.Batch b = same.next();
+      Tape direct = Tape.inference();
+      Tensor t = teacher.forward(direct.input(b.x())).value();
+      float want = dist.loss(student.forward(direct.input(b.x())), Tensor.wrap(t.data().clone(), t.shape()), b.y()).item();
+      assertEquals(want, task.trainLoss(Tape.inference()).item(), 1e-6 * Math.max(1, Math.abs(want)), "step " + step);
+    }
+  }
 }
