@@ -2,6 +2,7 @@ package dev.fivefold.cli;
 
 import dev.fivefold.compress.Distillation;
 import dev.fivefold.compress.DistillationTask;
+import dev.fivefold.compress.Ensemble;
 import dev.fivefold.compress.RegularisedMlp;
 import dev.fivefold.control.Schedules;
 import dev.fivefold.data.Dataset;
@@ -50,8 +51,10 @@ import picocli.CommandLine.Option;
 final class DistillCommand extends Subcommand {
   @Mixin Common common = new Common();
 
-  @Option(names = "--teacher", paramLabel = "CKPT", description = "A trained teacher checkpoint (default: train --teacher-model here).")
-  Path teacherFile;
+  @Option(names = "--teacher", paramLabel = "CKPT", split = ",",
+      description = "A trained teacher checkpoint, or several comma-separated: an ensemble whose logits are averaged (Hinton et al. "
+          + "2015 §1) (default: train --teacher-model here).")
+  List<Path> teacherFiles;
 
   @Option(names = "--teacher-model", defaultValue = "mlp:784-1200-1200-10", description = "Teacher to train (default: ${DEFAULT-VALUE}).")
   String teacherModel;
@@ -147,12 +150,16 @@ final class DistillCommand extends Subcommand {
     String teacherName = null;
     if (!runDistilled) {
       // the students alone need no teacher
-    } else if (teacherFile != null) {
-      Loaded l = Loaded.read(teacherFile, null);
-      if (l.model() instanceof Gpt) throw new BadInputException(teacherFile + ": model (" + l.spec() + ") is a gpt, not an image classifier");
-      teacher = l.model();
-      teacherName = teacherFile.toString();
-      if (data == null && l.meta().containsKey("data-dir")) data = Path.of(l.meta().get("data-dir"));
+    } else if (teacherFiles != null) {
+      List<Module> members = new ArrayList<>();
+      for (Path f : teacherFiles) {
+        Loaded l = Loaded.read(f, null);
+        if (l.model() instanceof Gpt) throw new BadInputException(f + ": model (" + l.spec() + ") is a gpt, not an image classifier");
+        members.add(l.model());
+        if (data == null && l.meta().containsKey("data-dir")) data = Path.of(l.meta().get("data-dir"));
+      }
+      teacher = members.size() == 1 ? members.getFirst() : new Ensemble(members);
+      teacherName = members.size() == 1 ? teacherFiles.getFirst().toString() : "ensemble of " + members.size() + ": " + teacherFiles.getFirst() + ", ...";
     } else {
       teacher = Models.create(teacherModel, common.seed + 7);
       teacherName = teacherModel;
@@ -161,7 +168,7 @@ final class DistillCommand extends Subcommand {
     long t0 = System.nanoTime();
     List<Row> rows = new ArrayList<>();
     List<double[]> teacherCurve = new ArrayList<>();
-    if (runDistilled && teacherFile == null) {
+    if (runDistilled && teacherFiles == null) {
       Module trained = teacher;
       if (teacher instanceof Mlp mlp) {
         trained = new RegularisedMlp(mlp, teacherInputDropout, teacherDropout, teacherJitter, common.seed + 11);

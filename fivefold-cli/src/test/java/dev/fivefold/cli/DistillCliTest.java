@@ -46,11 +46,13 @@ class DistillCliTest {
     Path teacher = run.resolve("teacher.safetensors");
     assertTrue(Files.size(teacher) > 4 * (784 * 64 + 64 * 10), "teacher checkpoint holds the weights");
 
-    // the saved teacher is reused as is: same test error, and the distilled student is bit-identical to the first run's
-    Result again = CliTest.run("distill", "--teacher", teacher.toString(), "--students", "distilled", "--student", "mlp:784-8-10",
+    // the saved teacher is reused, here as an ensemble of two copies (mean logits = its logits, exactly): same test error,
+    // and the distilled student is bit-identical to the first run's
+    Result again = CliTest.run("distill", "--teacher", teacher + "," + teacher, "--students", "distilled", "--student", "mlp:784-8-10",
         "--epochs", "1", "--temperature", "8", "--student-jitter", "1", "--batch", "32", "--data-dir", idx.toString(), "--threads", "1",
         "--out", tmp.resolve("again").toString());
     assertEquals(0, again.code(), again.err());
+    assertTrue(again.out().contains("ensemble of 2"), again.out());
     assertEquals(errorOf(r.out(), "teacher "), errorOf(again.out(), "teacher "));
     assertEquals(errorOf(r.out(), "distilled T=8.00"), errorOf(again.out(), "distilled T=8.00"));
   }
