@@ -56,20 +56,27 @@ final class DistillCommand extends Subcommand {
           + "2015 §1) (default: train --teacher-model here).")
   List<Path> teacherFiles;
 
-  @Option(names = "--teacher-model", defaultValue = "mlp:784-1200-1200-10", description = "Teacher to train (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--teacher-model", defaultValue = "mlp:784-800-800-10", description = "Teacher (member) to train (default: ${DEFAULT-VALUE}).")
   String teacherModel;
 
-  @Option(names = "--teacher-epochs", defaultValue = "30", description = "Epochs of the teacher (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--teacher-members", paramLabel = "K", defaultValue = "3",
+      description = "Train K teachers (seeds S+100, S+101, ...) and distill their ensemble, the mean of their logits; each is trained "
+          + "exactly as ./fivefold train --model M --epochs E --seed S+100+k would (default: ${DEFAULT-VALUE}).")
+  int teacherMembers;
+
+  @Option(names = "--teacher-epochs", defaultValue = "15", description = "Epochs of each teacher (default: ${DEFAULT-VALUE}).")
   int teacherEpochs;
 
-  @Option(names = "--teacher-dropout", defaultValue = "0.5", description = "Teacher dropout on hidden units, in [0, 1) (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--teacher-dropout", defaultValue = "0",
+      description = "Teacher dropout on hidden units, in [0, 1); Hinton et al. used 0.5 (default: ${DEFAULT-VALUE}).")
   double teacherDropout;
 
-  @Option(names = "--teacher-input-dropout", defaultValue = "0.2", description = "Teacher dropout on input pixels, in [0, 1) (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--teacher-input-dropout", defaultValue = "0",
+      description = "Teacher dropout on input pixels, in [0, 1); Hinton et al. used 0.2 (default: ${DEFAULT-VALUE}).")
   double teacherInputDropout;
 
-  @Option(names = "--teacher-jitter", paramLabel = "PX", defaultValue = "2",
-      description = "Teacher inputs shifted by up to PX pixels each way (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--teacher-jitter", paramLabel = "PX", defaultValue = "0",
+      description = "Teacher inputs shifted by up to PX pixels each way; Hinton et al. used 2 (default: ${DEFAULT-VALUE}).")
   int teacherJitter;
 
   @Option(names = "--student", defaultValue = "mlp:784-800-800-10", description = "Student spec (default: ${DEFAULT-VALUE}).")
@@ -123,6 +130,7 @@ final class DistillCommand extends Subcommand {
     common.apply();
     common.atLeast("--epochs", epochs, 1);
     common.atLeast("--teacher-epochs", teacherEpochs, 1);
+    common.atLeast("--teacher-members", teacherMembers, 1);
     common.atLeast("--batch", batch, 1);
     common.atLeast("--train-samples", trainSamples, 0);
     common.atLeast("--teacher-jitter", teacherJitter, 0);
@@ -161,26 +169,36 @@ final class DistillCommand extends Subcommand {
       teacher = members.size() == 1 ? members.getFirst() : new Ensemble(members);
       teacherName = members.size() == 1 ? teacherFiles.getFirst().toString() : "ensemble of " + members.size() + ": " + teacherFiles.getFirst() + ", ...";
     } else {
-      teacher = Models.create(teacherModel, common.seed + 7);
-      teacherName = teacherModel;
+      Models.create(teacherModel, 0); // validates the spec before any work
     }
     Dataset[] d = TrainCommand.images(null, data, stderr);
-    long t0 = System.nanoTime();
     List<Row> rows = new ArrayList<>();
+    long t0 = System.nanoTime();
     List<double[]> teacherCurve = new ArrayList<>();
     if (runDistilled && teacherFiles == null) {
-      Module trained = teacher;
-      if (teacher instanceof Mlp mlp) {
-        trained = new RegularisedMlp(mlp, teacherInputDropout, teacherDropout, teacherJitter, common.seed + 11);
-        teacherName += String.format(Locale.ROOT, " dropout %s/%s jitter %d", teacherInputDropout, teacherDropout, teacherJitter);
+      List<Module> members = new ArrayList<>();
+      boolean regularised = teacherDropout > 0 || teacherInputDropout > 0 || teacherJitter > 0;
+      for (int k = 0; k < teacherMembers; k++) {
+        long seed = common.seed + 100 + k;
+        Module m = Models.create(teacherModel, seed);
+        Module trained = regularised && m instanceof Mlp mlp ? new RegularisedMlp(mlp, teacherInputDropout, teacherDropout, teacherJitter, seed + 11) : m;
+        String name = teacherMembers == 1 ? "teacher" : "teacher " + (k + 1);
+        // as ./fivefold train does: model and batch order from the same seed, cosine with 100 warm-up steps
+        List<double[]> curve = train(name, new ClassificationTask(trained, d[0], d[1], batch, seed), teacherEpochs, 100);
+        m.eval();
+        Map<String, String> meta = new java.util.LinkedHashMap<>();
+        meta.put("model", Models.specOf(m));
+        if (data != null) meta.put("data-dir", data.toAbsolutePath().toString());
+        Path file = dir.resolve(teacherMembers == 1 ? "teacher.safetensors" : "teacher-" + (k + 1) + ".safetensors");
+        Checkpoint.saveWeights(file, m, meta);
+        members.add(m);
+        if (teacherMembers > 1) rows.add(new Row(name, teacherModel + " seed " + seed, m.parameterCount(), curve.getLast()[1], d[1].size(), curve));
+        else teacherCurve = curve;
       }
-      teacherCurve = train("teacher", new ClassificationTask(trained, d[0], d[1], batch, common.seed), teacherEpochs);
-      teacher.eval();
-      Map<String, String> meta = new java.util.LinkedHashMap<>();
-      meta.put("model", Models.specOf(teacher));
-      if (data != null) meta.put("data-dir", data.toString());
-      Checkpoint.saveWeights(dir.resolve("teacher.safetensors"), teacher, meta);
-      stderr.printf(Locale.ROOT, "teacher %s trained: %.1f s -> %s%n", teacherName, (System.nanoTime() - t0) / 1e9, dir.resolve("teacher.safetensors"));
+      teacher = members.size() == 1 ? members.getFirst() : new Ensemble(members);
+      teacherName = (members.size() == 1 ? "" : "ensemble of " + members.size() + " x ") + teacherModel
+          + (regularised ? String.format(Locale.ROOT, " dropout %s/%s jitter %d", teacherInputDropout, teacherDropout, teacherJitter) : "");
+      stderr.printf(Locale.ROOT, "teacher %s trained: %.1f s -> %s%n", teacherName, (System.nanoTime() - t0) / 1e9, dir);
     }
     if (runDistilled) {
       double eT = 100 * error(ClassificationTask.evaluate(teacher, d[1], 1000));
@@ -211,17 +229,17 @@ final class DistillCommand extends Subcommand {
       Module trained = jitter > 0 ? new RegularisedMlp((Mlp) m, 0, 0, jitter, common.seed + 13) : m;
       task = new ClassificationTask(trained, train, test, batch, common.seed + 1);
     }
-    List<double[]> curve = train(name, task, epochs);
+    List<double[]> curve = train(name, task, epochs, 0);
     return new Row(name, spec, m.parameterCount(), curve.getLast()[1], test.size(), curve);
   }
 
   private Module teacherModule;
 
-  private List<double[]> train(String name, Task task, int ep) {
+  private List<double[]> train(String name, Task task, int ep, long warmup) {
     long t0 = System.nanoTime();
     Optimizer opt = Optimizers.adam(task.model().parameters(), lr);
     Trainer tr = new Trainer(task, opt, TrainConfig.epochs(ep));
-    tr.schedule(Schedules.cosine(lr, ep * task.stepsPerEpoch(), 0));
+    tr.schedule(warmup == 0 ? Schedules.cosine(lr, ep * task.stepsPerEpoch(), 0) : Schedules.byName("cosine", lr, warmup, 0.0));
     List<double[]> curve = new ArrayList<>();
     tr.observe(new TrainObserver() {
       @Override

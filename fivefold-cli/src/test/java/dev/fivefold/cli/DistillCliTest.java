@@ -32,23 +32,22 @@ class DistillCliTest {
   @Test
   void trainsTheTeacherReportsEveryStudentAndReusesTheCheckpoint() throws IOException {
     Path run = tmp.resolve("run");
-    Result r = CliTest.run("distill", "--teacher-model", "mlp:784-64-10", "--teacher-epochs", "1", "--teacher-jitter", "1",
+    Result r = CliTest.run("distill", "--teacher-model", "mlp:784-64-10", "--teacher-members", "2", "--teacher-epochs", "1", "--teacher-jitter", "1",
         "--student", "mlp:784-8-10", "--epochs", "1", "--temperature", "2,8", "--student-jitter", "1", "--batch", "32",
         "--data-dir", idx.toString(), "--threads", "1", "--out", run.toString());
     assertEquals(0, r.code(), r.err());
-    for (String row : new String[] {"teacher", "student alone ", "student alone + jitter", "distilled T=2.00", "distilled T=8.00", "gap closed"}) {
+    for (String row : new String[] {"teacher 1", "teacher 2", "ensemble of 2", "student alone ", "student alone + jitter", "distilled T=2.00", "distilled T=8.00", "gap closed"}) {
       assertTrue(r.out().contains(row), row + " missing in\n" + r.out());
     }
     List<String> csv = Files.readAllLines(run.resolve("distill.csv"));
     assertEquals("model,epoch,test_error_percent", csv.getFirst());
-    assertEquals(1 + 5, csv.size(), String.join("\n", csv)); // the teacher and four students, one epoch each
+    assertEquals(1 + 6, csv.size(), String.join("\n", csv)); // two teachers and four students, one epoch each
     assertTrue(csv.stream().anyMatch(l -> l.startsWith("distilled T=8.00,1,")), String.join("\n", csv));
-    Path teacher = run.resolve("teacher.safetensors");
-    assertTrue(Files.size(teacher) > 4 * (784 * 64 + 64 * 10), "teacher checkpoint holds the weights");
+    Path t1 = run.resolve("teacher-1.safetensors"), t2 = run.resolve("teacher-2.safetensors");
+    assertTrue(Files.size(t1) > 4 * (784 * 64 + 64 * 10), "teacher checkpoint holds the weights");
 
-    // the saved teacher is reused, here as an ensemble of two copies (mean logits = its logits, exactly): same test error,
-    // and the distilled student is bit-identical to the first run's
-    Result again = CliTest.run("distill", "--teacher", teacher + "," + teacher, "--students", "distilled", "--student", "mlp:784-8-10",
+    // the saved ensemble is reused: same test error, and the distilled student is bit-identical to the first run's
+    Result again = CliTest.run("distill", "--teacher", t1 + "," + t2, "--students", "distilled", "--student", "mlp:784-8-10",
         "--epochs", "1", "--temperature", "8", "--student-jitter", "1", "--batch", "32", "--data-dir", idx.toString(), "--threads", "1",
         "--out", tmp.resolve("again").toString());
     assertEquals(0, again.code(), again.err());
@@ -59,7 +58,7 @@ class DistillCliTest {
 
   /** The test-error column of the table row starting with {@code name}. */
   private static String errorOf(String out, String name) {
-    String line = out.lines().filter(l -> l.startsWith(name)).findFirst().orElseThrow(() -> new AssertionError(name + " not in\n" + out));
+    String line = out.lines().filter(l -> l.startsWith(name.strip() + "  ")).findFirst().orElseThrow(() -> new AssertionError(name + " not in\n" + out));
     return line.split("\\s{2,}")[3];
   }
 
