@@ -33,21 +33,25 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code fivefold distill}: knowledge distillation (Hinton et al. 2015) on Fashion-MNIST, in the
- * paper's shape: a large MLP teacher regularised with dropout and jitter, an unregularised smaller
- * MLP student trained alone and on the teacher's soft targets, same initialisation and batch order.
+ * {@code fivefold distill}: knowledge distillation (Hinton et al. 2015) on Fashion-MNIST: a
+ * cumbersome teacher (an ensemble of MLPs by default, or one MLP regularised with dropout and
+ * jitter as in the paper, or checkpoints), an unregularised MLP student trained alone and on the
+ * teacher's soft targets, same initialisation and batch order.
  */
 @Command(name = "distill", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Knowledge distillation (Hinton, Vinyals & Dean 2015) on Fashion-MNIST: a large teacher (trained here with "
-        + "dropout on the inputs and hidden units and inputs jittered by up to 2 pixels, or a checkpoint via --teacher), and a "
-        + "student trained (a) alone on the labels and (b) on the teacher's outputs softened at temperature T mixed with the "
+    description = {"Knowledge distillation (Hinton, Vinyals & Dean 2015) on Fashion-MNIST: a cumbersome teacher (by default an "
+        + "ensemble of --teacher-members MLPs trained here, their logits averaged; or one MLP with Hinton's dropout and jitter, "
+        + "--teacher-members 1 --teacher-input-dropout 0.2 --teacher-dropout 0.5 --teacher-jitter 2; or checkpoints via --teacher) "
+        + "and a student trained (a) alone on the labels and (b) on the teacher's outputs softened at temperature T mixed with the "
         + "labels (alpha on the soft term, T^2-scaled), from the same initialisation and batch order. Reports the test errors "
         + "and the fraction of the teacher-student gap that distillation closes; writes distill.csv (test error per epoch), "
-        + "distill-error.png and the teacher checkpoint to the run folder.", "",
+        + "distill-error.png and the teacher checkpoints to the run folder.", "",
         "Examples:",
         "  ./fivefold distill --threads 1",
-        "  ./fivefold distill --teacher runs/distill/teacher.safetensors --temperature 4,20 --threads 1",
-        "  ./fivefold distill --teacher runs/distill/teacher.safetensors --student-jitter 2 --threads 1", ""})
+        "  ./fivefold distill --teacher runs/distill/teacher-1.safetensors,runs/distill/teacher-2.safetensors --temperature 4,20 --threads 1",
+        "  ./fivefold distill --teacher-members 1 --teacher-model mlp:784-1200-1200-10 --teacher-epochs 20 --teacher-input-dropout 0.2 "
+            + "--teacher-dropout 0.5 --threads 1",
+        "  ./fivefold distill --teacher runs/lenet5-15/checkpoint.safetensors --student-jitter 1 --threads 1", ""})
 final class DistillCommand extends Subcommand {
   @Mixin Common common = new Common();
 
@@ -82,7 +86,7 @@ final class DistillCommand extends Subcommand {
   @Option(names = "--student", defaultValue = "mlp:784-800-800-10", description = "Student spec (default: ${DEFAULT-VALUE}).")
   String student;
 
-  @Option(names = "--epochs", defaultValue = "20", description = "Epochs of each student (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--epochs", defaultValue = "15", description = "Epochs of each student (default: ${DEFAULT-VALUE}).")
   int epochs;
 
   @Option(names = {"--temperature", "-T"}, split = ",", defaultValue = "4",
