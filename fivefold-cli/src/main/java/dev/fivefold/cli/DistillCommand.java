@@ -277,7 +277,8 @@ final class DistillCommand extends Subcommand {
     List<Charts.Series> series = new ArrayList<>();
     for (Row r : rows) {
       for (double[] p : r.curve()) csv.append(String.format(Locale.ROOT, "%s,%.0f,%.4f%n", r.name(), p[0], p[1]));
-      series.add(new Charts.Series(r.name(), r.curve(), true));
+      boolean flat = r.curve().isEmpty(); // a loaded teacher: its test error as a level line
+      series.add(new Charts.Series(r.name(), flat ? List.of(new double[] {1, r.error()}, new double[] {epochs, r.error()}) : r.curve(), !flat));
     }
     AtomicFiles.writeString(dir.resolve("distill.csv"), csv.toString());
     InfoplaneCommand.joinQuietly(chartsReady);
