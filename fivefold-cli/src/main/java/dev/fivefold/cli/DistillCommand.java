@@ -2,57 +2,112 @@ package dev.fivefold.cli;
 
 import dev.fivefold.compress.Distillation;
 import dev.fivefold.compress.DistillationTask;
+import dev.fivefold.compress.Ensemble;
+import dev.fivefold.compress.RegularisedMlp;
 import dev.fivefold.control.Schedules;
 import dev.fivefold.data.Dataset;
+import dev.fivefold.data.RandomShift;
+import dev.fivefold.io.AtomicFiles;
+import dev.fivefold.io.BadInputException;
 import dev.fivefold.nn.Module;
 import dev.fivefold.optim.Optimizer;
 import dev.fivefold.optim.Optimizers;
 import dev.fivefold.perception.Gpt;
+import dev.fivefold.perception.Mlp;
 import dev.fivefold.perception.Models;
+import dev.fivefold.tensor.Rng;
+import dev.fivefold.train.Checkpoint;
 import dev.fivefold.train.ClassificationTask;
 import dev.fivefold.train.Task;
 import dev.fivefold.train.TrainConfig;
+import dev.fivefold.train.TrainObserver;
 import dev.fivefold.train.Trainer;
-import dev.fivefold.io.BadInputException;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code fivefold distill}: knowledge distillation (Hinton et al. 2015) on Fashion-MNIST. */
+/**
+ * {@code fivefold distill}: knowledge distillation (Hinton et al. 2015) on Fashion-MNIST: a
+ * cumbersome teacher (an ensemble of MLPs by default, or one MLP regularised with dropout and
+ * jitter as in the paper, or checkpoints), an unregularised MLP student trained alone and on the
+ * teacher's soft targets, same initialisation and batch order.
+ */
 @Command(name = "distill", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Knowledge distillation (Hinton, Vinyals & Dean 2015) on Fashion-MNIST: a large teacher (trained here, or a "
-        + "checkpoint via --teacher), and a small student trained (a) alone on the labels and (b) on the teacher's outputs softened "
-        + "at temperature T mixed with the labels (alpha on the soft term), from the same initialisation and batch order. Reports the "
-        + "test errors and the fraction of the teacher-student gap that distillation closes.", "",
+    description = {"Knowledge distillation (Hinton, Vinyals & Dean 2015) on Fashion-MNIST: a cumbersome teacher (by default an "
+        + "ensemble of --teacher-members MLPs trained here, their logits averaged; or one MLP with Hinton's dropout and jitter, "
+        + "--teacher-members 1 --teacher-input-dropout 0.2 --teacher-dropout 0.5 --teacher-jitter 2; or checkpoints via --teacher) "
+        + "and a student trained (a) alone on the labels and (b) on the teacher's outputs softened at temperature T mixed with the "
+        + "labels (alpha on the soft term, T^2-scaled), from the same initialisation and batch order. Reports the test errors "
+        + "and the fraction of the teacher-student gap that distillation closes; writes distill.csv (test error per epoch), "
+        + "distill-error.png and the teacher checkpoints to the run folder.", "",
         "Examples:",
-        "  ./fivefold distill",
-        "  ./fivefold distill --teacher runs/lenet5-c/checkpoint.safetensors --student mlp:784-30-10 --temperature 4 --alpha 0.9", ""})
+        "  ./fivefold distill --threads 1",
+        "  ./fivefold distill --teacher runs/distill/teacher-1.safetensors,runs/distill/teacher-2.safetensors --temperature 4,20 --threads 1",
+        "  ./fivefold distill --teacher-members 1 --teacher-model mlp:784-1200-1200-10 --teacher-epochs 20 --teacher-input-dropout 0.2 "
+            + "--teacher-dropout 0.5 --threads 1",
+        "  ./fivefold distill --teacher runs/lenet5-15/checkpoint.safetensors --student-jitter 1 --threads 1", ""})
 final class DistillCommand extends Subcommand {
   @Mixin Common common = new Common();
 
-  @Option(names = "--teacher", paramLabel = "CKPT", description = "A trained teacher checkpoint (default: train --teacher-model here).")
-  Path teacherFile;
+  @Option(names = "--teacher", paramLabel = "CKPT", split = ",",
+      description = "A trained teacher checkpoint, or several comma-separated: an ensemble whose logits are averaged (Hinton et al. "
+          + "2015 §1) (default: train --teacher-model here).")
+  List<Path> teacherFiles;
 
-  @Option(names = "--teacher-model", defaultValue = "mlp:784-1200-1200-10", description = "Teacher to train (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--teacher-model", defaultValue = "mlp:784-800-800-10", description = "Teacher (member) to train (default: ${DEFAULT-VALUE}).")
   String teacherModel;
 
-  @Option(names = "--teacher-epochs", defaultValue = "3", description = "Epochs of the teacher (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--teacher-members", paramLabel = "K", defaultValue = "3",
+      description = "Train K teachers (seeds S+100, S+101, ...) and distill their ensemble, the mean of their logits; each is trained "
+          + "exactly as ./fivefold train --model M --epochs E --seed S+100+k would (default: ${DEFAULT-VALUE}).")
+  int teacherMembers;
+
+  @Option(names = "--teacher-epochs", defaultValue = "15", description = "Epochs of each teacher (default: ${DEFAULT-VALUE}).")
   int teacherEpochs;
 
-  @Option(names = "--student", defaultValue = "mlp:784-30-10", description = "Student spec (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--teacher-dropout", defaultValue = "0",
+      description = "Teacher dropout on hidden units, in [0, 1); Hinton et al. used 0.5 (default: ${DEFAULT-VALUE}).")
+  double teacherDropout;
+
+  @Option(names = "--teacher-input-dropout", defaultValue = "0",
+      description = "Teacher dropout on input pixels, in [0, 1); Hinton et al. used 0.2 (default: ${DEFAULT-VALUE}).")
+  double teacherInputDropout;
+
+  @Option(names = "--teacher-jitter", paramLabel = "PX", defaultValue = "0",
+      description = "Teacher inputs shifted by up to PX pixels each way; Hinton et al. used 2 (default: ${DEFAULT-VALUE}).")
+  int teacherJitter;
+
+  @Option(names = "--student", defaultValue = "mlp:784-800-800-10", description = "Student spec (default: ${DEFAULT-VALUE}).")
   String student;
 
-  @Option(names = "--epochs", defaultValue = "5", description = "Epochs of each student (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--epochs", defaultValue = "15", description = "Epochs of each student (default: ${DEFAULT-VALUE}).")
   int epochs;
 
-  @Option(names = {"--temperature", "-T"}, defaultValue = "4", description = "Softmax temperature T > 0 (default: ${DEFAULT-VALUE}).")
-  double temperature;
+  @Option(names = {"--temperature", "-T"}, split = ",", defaultValue = "4",
+      description = "Softmax temperature(s) T > 0, comma-separated: one distilled student each (default: ${DEFAULT-VALUE}).")
+  List<Double> temperatures;
 
   @Option(names = "--alpha", defaultValue = "0.9", description = "Weight of the soft term in [0, 1] (default: ${DEFAULT-VALUE}).")
   double alpha;
+
+  @Option(names = "--student-jitter", paramLabel = "PX", defaultValue = "0",
+      description = "Shift the students' training images by up to PX pixels, the same shifted image going to teacher and student "
+          + "(function matching, Beyer et al. 2022); the student alone is then also run with the same jitter, as the fair baseline "
+          + "(default: ${DEFAULT-VALUE}).")
+  int studentJitter;
+
+  @Option(names = "--students", split = ",", paramLabel = "KIND",
+      description = "Which students to train: alone, alone-jitter (the student alone on jittered images, the fair baseline for "
+          + "--student-jitter), distilled (default: alone, then alone-jitter if --student-jitter > 0, then distilled). Runs are "
+          + "deterministic, so the parts of one experiment can run as separate commands with the same --seed; without distilled no "
+          + "teacher is needed.")
+  List<String> students;
 
   @Option(names = "--lr", defaultValue = "0.001", description = "Adam learning rate, cosine schedule (default: ${DEFAULT-VALUE}).")
   double lr;
@@ -68,64 +123,185 @@ final class DistillCommand extends Subcommand {
   @Option(names = "--data-dir", paramLabel = "DIR", description = "Directory with the Fashion-MNIST IDX files.")
   Path dataDir;
 
+  @Option(names = "--out", paramLabel = "DIR", description = "Run folder (default: runs/distill).")
+  Path out;
+
+  /** One trained model's row: final test error and the test error after each epoch. */
+  private record Row(String name, String spec, long parameters, double error, int testSize, List<double[]> curve) {}
+
   @Override
   public Integer call() throws IOException {
     common.apply();
     common.atLeast("--epochs", epochs, 1);
     common.atLeast("--teacher-epochs", teacherEpochs, 1);
+    common.atLeast("--teacher-members", teacherMembers, 1);
     common.atLeast("--batch", batch, 1);
     common.atLeast("--train-samples", trainSamples, 0);
-    common.positive("--temperature", temperature);
+    common.atLeast("--teacher-jitter", teacherJitter, 0);
+    common.atLeast("--student-jitter", studentJitter, 0);
+    if (teacherJitter > 27) throw common.bad("--teacher-jitter (" + teacherJitter + ") must be at most 27 pixels");
+    if (studentJitter > 27) throw common.bad("--student-jitter (" + studentJitter + ") must be at most 27 pixels");
+    for (double t : temperatures) common.positive("--temperature", t);
     common.positive("--lr", lr);
     if (!(alpha >= 0 && alpha <= 1)) throw common.bad("--alpha (" + alpha + ") must be in [0, 1]");
-    Models.create(student, 0); // validates the spec before any work
-    Distillation d = new Distillation(temperature, alpha);
-    Module teacher;
-    Path dir = dataDir;
-    if (teacherFile != null) {
-      Loaded l = Loaded.read(teacherFile, null);
-      if (l.model() instanceof Gpt) throw new BadInputException(teacherFile + ": model (" + l.spec() + ") is a gpt, not an image classifier");
-      teacher = l.model();
-      if (dir == null && l.meta().containsKey("data-dir")) dir = Path.of(l.meta().get("data-dir"));
+    if (!(teacherDropout >= 0 && teacherDropout < 1)) throw common.bad("--teacher-dropout (" + teacherDropout + ") must be in [0, 1)");
+    if (!(teacherInputDropout >= 0 && teacherInputDropout < 1)) {
+      throw common.bad("--teacher-input-dropout (" + teacherInputDropout + ") must be in [0, 1)");
+    }
+    if (students == null) students = studentJitter > 0 ? List.of("alone", "alone-jitter", "distilled") : List.of("alone", "distilled");
+    for (String s : students) {
+      if (!List.of("alone", "alone-jitter", "distilled").contains(s)) throw common.bad("--students (" + s + ") must be alone, alone-jitter or distilled");
+    }
+    if (students.contains("alone-jitter") && studentJitter == 0) throw common.bad("--students alone-jitter needs --student-jitter > 0");
+    boolean runDistilled = students.contains("distilled");
+    if (!(Models.create(student, 0) instanceof Mlp) && studentJitter > 0) throw common.bad("--student-jitter needs an mlp student");
+    Path dir = out != null ? out : Path.of("runs", "distill");
+    Thread chartsReady = Charts.warmUp();
+    Module teacher = null;
+    Path data = dataDir;
+    String teacherName = null;
+    if (!runDistilled) {
+      // the students alone need no teacher
+    } else if (teacherFiles != null) {
+      List<Module> members = new ArrayList<>();
+      for (Path f : teacherFiles) {
+        Loaded l = Loaded.read(f, null);
+        if (l.model() instanceof Gpt) throw new BadInputException(f + ": model (" + l.spec() + ") is a gpt, not an image classifier");
+        members.add(l.model());
+        if (data == null && l.meta().containsKey("data-dir")) data = Path.of(l.meta().get("data-dir"));
+      }
+      teacher = members.size() == 1 ? members.getFirst() : new Ensemble(members);
+      teacherName = members.size() == 1 ? teacherFiles.getFirst().toString() : "ensemble of " + members.size() + ": " + teacherFiles.getFirst() + ", ...";
     } else {
-      teacher = Models.create(teacherModel, common.seed + 7);
+      Models.create(teacherModel, 0); // validates the spec before any work
     }
-    Dataset[] data = TrainCommand.images(null, dir, stderr);
+    Dataset[] d = TrainCommand.images(null, data, stderr);
+    List<Row> rows = new ArrayList<>();
     long t0 = System.nanoTime();
-    String teacherName = teacherFile != null ? teacherFile.toString() : teacherModel;
-    if (teacherFile == null) {
-      train(new ClassificationTask(teacher, data[0], data[1], batch, common.seed), teacherEpochs);
-      stderr.printf(Locale.ROOT, "teacher %s trained: %.1f s%n", teacherModel, (System.nanoTime() - t0) / 1e9);
+    List<double[]> teacherCurve = new ArrayList<>();
+    if (runDistilled && teacherFiles == null) {
+      List<Module> members = new ArrayList<>();
+      boolean regularised = teacherDropout > 0 || teacherInputDropout > 0 || teacherJitter > 0;
+      for (int k = 0; k < teacherMembers; k++) {
+        long seed = common.seed + 100 + k;
+        Module m = Models.create(teacherModel, seed);
+        Module trained = regularised && m instanceof Mlp mlp ? new RegularisedMlp(mlp, teacherInputDropout, teacherDropout, teacherJitter, seed + 11) : m;
+        String name = teacherMembers == 1 ? "teacher" : "teacher " + (k + 1);
+        // as ./fivefold train does: model and batch order from the same seed, cosine with 100 warm-up steps
+        List<double[]> curve = train(name, new ClassificationTask(trained, d[0], d[1], batch, seed), teacherEpochs, 100);
+        m.eval();
+        Map<String, String> meta = new java.util.LinkedHashMap<>();
+        meta.put("model", Models.specOf(m));
+        if (data != null) meta.put("data-dir", data.toAbsolutePath().toString());
+        Path file = dir.resolve(teacherMembers == 1 ? "teacher.safetensors" : "teacher-" + (k + 1) + ".safetensors");
+        Checkpoint.saveWeights(file, m, meta);
+        members.add(m);
+        if (teacherMembers > 1) rows.add(new Row(name, teacherModel + " seed " + seed, m.parameterCount(), curve.getLast()[1], d[1].size(), curve));
+        else teacherCurve = curve;
+      }
+      teacher = members.size() == 1 ? members.getFirst() : new Ensemble(members);
+      teacherName = (members.size() == 1 ? "" : "ensemble of " + members.size() + " x ") + teacherModel
+          + (regularised ? String.format(Locale.ROOT, " dropout %s/%s jitter %d", teacherInputDropout, teacherDropout, teacherJitter) : "");
+      stderr.printf(Locale.ROOT, "teacher %s trained: %.1f s -> %s%n", teacherName, (System.nanoTime() - t0) / 1e9, dir);
     }
-    double teacherAcc = ClassificationTask.evaluate(teacher, data[1], 1000).get("accuracy");
-    Dataset studentTrain = trainSamples > 0 ? data[0].take(trainSamples) : data[0];
-    Module alone = Models.create(student, common.seed), distilled = Models.create(student, common.seed);
-    long t1 = System.nanoTime();
-    double aloneAcc = train(new ClassificationTask(alone, studentTrain, data[1], batch, common.seed + 1), epochs).get("accuracy");
-    stderr.printf(Locale.ROOT, "student alone: %.1f s%n", (System.nanoTime() - t1) / 1e9);
-    long t2 = System.nanoTime();
-    double distAcc = train(new DistillationTask(distilled, teacher, d, studentTrain, data[1], batch, common.seed + 1), epochs).get("accuracy");
-    stderr.printf(Locale.ROOT, "student distilled: %.1f s%n", (System.nanoTime() - t2) / 1e9);
-
-    double eT = 100 * (1 - teacherAcc), eA = 100 * (1 - aloneAcc), eD = 100 * (1 - distAcc);
-    Table t = new Table("model", "spec", "parameters", "test_error_%", "test_errors");
-    t.add("teacher", teacherName, teacher.parameterCount(), fmt(eT), Math.round((1 - teacherAcc) * data[1].size()));
-    t.add("student alone", student, alone.parameterCount(), fmt(eA), Math.round((1 - aloneAcc) * data[1].size()));
-    t.add("student distilled", student + " T=" + temperature + " alpha=" + alpha, distilled.parameterCount(), fmt(eD),
-        Math.round((1 - distAcc) * data[1].size()));
-    stdout.print(t.pretty());
-    double gap = eA - eT;
-    stdout.printf(Locale.ROOT, "gap closed by distillation: %s (%.2f of %.2f points) | %d student epochs on %d images | %.1f s%n",
-        gap > 0 ? String.format(Locale.ROOT, "%.1f%%", 100 * (eA - eD) / gap) : "n/a (the student alone is not worse than the teacher)",
-        eA - eD, gap, epochs, studentTrain.size(), (System.nanoTime() - t0) / 1e9);
+    if (runDistilled) {
+      double eT = 100 * error(ClassificationTask.evaluate(teacher, d[1], 1000));
+      rows.add(new Row("teacher", teacherName, teacher.parameterCount(), eT, d[1].size(), teacherCurve));
+      teacherModule = teacher;
+    }
+    Dataset train = trainSamples > 0 ? d[0].take(trainSamples) : d[0];
+    if (students.contains("alone")) rows.add(student("student alone", student, train, d[1], null, 0));
+    if (students.contains("alone-jitter")) {
+      rows.add(student("student alone + jitter", student + " jitter " + studentJitter, train, d[1], null, studentJitter));
+    }
+    for (double t : runDistilled ? temperatures : List.<Double>of()) {
+      String spec = student + " T=" + t + " alpha=" + alpha + (studentJitter > 0 ? " jitter " + studentJitter : "");
+      rows.add(student("distilled T=" + fmt(t), spec, train, d[1], new Distillation(t, alpha), studentJitter));
+    }
+    report(rows, dir, train.size(), (System.nanoTime() - t0) / 1e9, chartsReady);
     return 0;
   }
 
-  private java.util.Map<String, Double> train(Task task, int ep) {
+  /** A student from the same initialisation (seed) and batch order (seed + 1) as every other student. */
+  private Row student(String name, String spec, Dataset train, Dataset test, Distillation dist, int jitter) {
+    Module m = Models.create(student, common.seed);
+    Task task;
+    if (dist != null) {
+      RandomShift shift = jitter > 0 ? RandomShift.mnist(jitter, new Rng(common.seed + 13)) : null;
+      task = new DistillationTask(m, teacherModule, dist, train, test, batch, common.seed + 1, shift);
+    } else {
+      Module trained = jitter > 0 ? new RegularisedMlp((Mlp) m, 0, 0, jitter, common.seed + 13) : m;
+      task = new ClassificationTask(trained, train, test, batch, common.seed + 1);
+    }
+    List<double[]> curve = train(name, task, epochs, 0);
+    return new Row(name, spec, m.parameterCount(), curve.getLast()[1], test.size(), curve);
+  }
+
+  private Module teacherModule;
+
+  private List<double[]> train(String name, Task task, int ep, long warmup) {
+    long t0 = System.nanoTime();
     Optimizer opt = Optimizers.adam(task.model().parameters(), lr);
     Trainer tr = new Trainer(task, opt, TrainConfig.epochs(ep));
-    tr.schedule(Schedules.cosine(lr, ep * task.stepsPerEpoch(), 0));
-    return tr.fit();
+    tr.schedule(warmup == 0 ? Schedules.cosine(lr, ep * task.stepsPerEpoch(), 0) : Schedules.byName("cosine", lr, warmup, 0.0));
+    List<double[]> curve = new ArrayList<>();
+    tr.observe(new TrainObserver() {
+      @Override
+      public void onEval(Eval e) {
+        double err = 100 * error(e.metrics());
+        double epoch = e.step() / (double) task.stepsPerEpoch();
+        if (!curve.isEmpty() && curve.getLast()[0] == epoch) curve.removeLast(); // the final eval repeats the last epoch's
+        curve.add(new double[] {epoch, err});
+        if (common.verbose) stderr.printf(Locale.ROOT, "%s epoch %.0f: test error %.2f%%%n", name, epoch, err);
+      }
+    });
+    tr.fit();
+    stderr.printf(Locale.ROOT, "%s: test error %.2f%% (%.1f s)%n", name, curve.getLast()[1], (System.nanoTime() - t0) / 1e9);
+    return curve;
+  }
+
+  private void report(List<Row> rows, Path dir, int trainSize, double seconds, Thread chartsReady) throws IOException {
+    Row teacher = find(rows, "teacher"), baseline = find(rows, studentJitter > 0 ? "student alone + jitter" : "student alone");
+    // the fair baseline sees the same inputs as the distilled students
+    Table t = new Table("model", "spec", "parameters", "test_error_%", "test_errors", "gap_closed");
+    for (Row r : rows) {
+      String closed = !r.name().startsWith("distilled") ? "" : teacher == null || baseline == null ? "n/a"
+          : gapClosed(teacher.error(), baseline.error(), r.error());
+      t.add(r.name(), r.spec(), r.parameters(), fmt(r.error()), Math.round(r.error() / 100 * r.testSize()), closed);
+    }
+    stdout.print(t.pretty());
+    String b = baseline == null ? "student alone" : baseline.name();
+    stdout.printf(Locale.ROOT, "gap closed = (%s − distilled) / (%s − teacher) | %d student epochs on %d images | %.1f s%n",
+        b, b, epochs, trainSize, seconds);
+    StringBuilder csv = new StringBuilder("model,epoch,test_error_percent\n");
+    List<Charts.Series> series = new ArrayList<>();
+    for (Row r : rows) {
+      for (double[] p : r.curve()) csv.append(String.format(Locale.ROOT, "%s,%.0f,%.4f%n", r.name(), p[0], p[1]));
+      boolean flat = r.curve().isEmpty(); // a loaded teacher: its test error as a level line
+      series.add(new Charts.Series(r.name(), flat ? List.of(new double[] {1, r.error()}, new double[] {epochs, r.error()}) : r.curve(), !flat));
+    }
+    AtomicFiles.writeString(dir.resolve("distill.csv"), csv.toString());
+    InfoplaneCommand.joinQuietly(chartsReady);
+    try {
+      Charts.write(dir.resolve("distill-error.png"), "distillation on Fashion-MNIST: test error", "epoch", "test error (%)", series);
+    } catch (IOException | RuntimeException | LinkageError e) {
+      stderr.println("fivefold: could not write charts: " + Main.oneLine(String.valueOf(e.getMessage())));
+    }
+    stdout.println("wrote " + dir.resolve("distill.csv") + ", distill-error.png");
+  }
+
+  private static Row find(List<Row> rows, String name) {
+    return rows.stream().filter(r -> r.name().equals(name)).findFirst().orElse(null);
+  }
+
+  private static String gapClosed(double teacher, double alone, double distilled) {
+    double gap = alone - teacher;
+    if (!(gap > 0)) return "n/a";
+    return String.format(Locale.ROOT, "%.1f%%", 100 * (alone - distilled) / gap);
+  }
+
+  private static double error(Map<String, Double> metrics) {
+    return 1 - metrics.get("accuracy");
   }
 
   private static String fmt(double v) {

@@ -4,6 +4,7 @@ import dev.fivefold.autodiff.Tape;
 import dev.fivefold.autodiff.Var;
 import dev.fivefold.data.Batches;
 import dev.fivefold.data.Dataset;
+import dev.fivefold.data.RandomShift;
 import dev.fivefold.io.BadInputException;
 import dev.fivefold.nn.Module;
 import dev.fivefold.tensor.Rng;
@@ -16,22 +17,71 @@ import java.util.Map;
 
 /**
  * A classification {@link Task} whose loss is the {@link Distillation} loss against a fixed
- * teacher: each batch runs the teacher forward (eval mode, inference tape) and the student on the
- * training tape. Same batch order as {@link ClassificationTask} with the same seed.
+ * teacher, the student on the training tape. Same batch order as {@link ClassificationTask} with the
+ * same seed (the shuffle depends only on N and the seed).
+ *
+ * <p>Without jitter the transfer set is the N training images themselves, so the teacher's logits
+ * are computed once, at construction (eval mode, inference tape, chunks of 1000), and looked up per
+ * batch: a distilled epoch then costs what a plain one does.
+ *
+ * <p>With a {@code jitter} the transfer set is the training images each shifted by a fresh random
+ * offset, the same shifted image going to the teacher and the student ("function matching",
+ * Beyer et al., "Knowledge distillation: A good teacher is patient and consistent", CVPR 2022):
+ * the student matches the teacher's function on many more inputs than the N training images, and
+ * the teacher runs on every batch.
  */
 public final class DistillationTask extends BatchedTask {
+  private static final int CHUNK = 1000;
   private final Module student, teacher;
-  private final Dataset test;
+  private final Dataset train, test;
   private final Distillation distillation;
   private final Tape teacherTape = Tape.inference();
+  private final RandomShift jitter;
+  private final float[] teacherLogits; // [N, classes], null with jitter
 
   public DistillationTask(Module student, Module teacher, Distillation distillation, Dataset train, Dataset test, int batchSize, long seed) {
-    super(train, batchSize, seed);
+    this(student, teacher, distillation, train, test, batchSize, seed, null);
+  }
+
+  /** @param jitter shifts each batch before both models see it (function matching); null for none */
+  public DistillationTask(Module student, Module teacher, Distillation distillation, Dataset train, Dataset test, int batchSize, long seed,
+      RandomShift jitter) {
+    super(jitter == null ? indices(train) : train, batchSize, seed);
+    this.jitter = jitter;
     this.student = student;
     this.teacher = teacher;
     this.distillation = distillation;
+    this.train = train;
     this.test = test;
     teacher.eval();
+    this.teacherLogits = jitter == null ? logits(teacher, train) : null;
+  }
+
+  /** Sample i is the number i (exact in float up to 2^24), with its label: batches of these name the samples to gather. */
+  private static Dataset indices(Dataset d) {
+    if (d.size() > 1 << 24) throw new IllegalArgumentException("training set (" + d.size() + " samples) is larger than 2^24");
+    float[] idx = new float[d.size()];
+    for (int i = 0; i < idx.length; i++) idx[i] = i;
+    return new Dataset(Tensor.of(idx, idx.length, 1), d.y(), d.classes());
+  }
+
+  /** The teacher's logits of every sample, [N, classes]. */
+  private float[] logits(Module m, Dataset d) {
+    int n = d.size(), per = d.features();
+    int[] dims = d.x().shape().dims();
+    float[] out = null;
+    for (int start = 0; start < n; start += CHUNK) {
+      int k = Math.min(CHUNK, n - start);
+      dims[0] = k;
+      float[] buf = new float[k * per];
+      System.arraycopy(d.x().data(), start * per, buf, 0, k * per);
+      teacherTape.reset();
+      Var t = m.forward(teacherTape.input(Tensor.of(buf, dims))); // [k, classes]
+      int c = t.shape().dim(-1);
+      if (out == null) out = new float[n * c];
+      System.arraycopy(t.data(), 0, out, start * c, k * c);
+    }
+    return out == null ? new float[0] : out;
   }
 
   @Override
@@ -42,12 +92,25 @@ public final class DistillationTask extends BatchedTask {
   @Override
   public Var trainLoss(Tape tape) {
     Batches.Batch b = batches.next();
-    teacherTape.reset();
-    Var t = teacher.forward(teacherTape.input(b.x()));
-    Tensor logits = Tensor.wrap(t.data().clone(), t.shape());
-    return distillation.loss(student.forward(tape.input(b.x())), logits, b.y());
+    if (jitter != null) {
+      Tensor x = jitter.apply(b.x()); // [B, 1, 28, 28]
+      teacherTape.reset();
+      Var t = teacher.forward(teacherTape.input(x));
+      Tensor logits = Tensor.wrap(t.data().clone(), t.shape()); // [B, classes]
+      return distillation.loss(student.forward(tape.input(x)), logits, b.y());
+    }
+    int m = b.size(), per = train.features(), c = teacherLogits.length / train.size();
+    int[] dims = train.x().shape().dims();
+    dims[0] = m;
+    float[] x = new float[m * per], logits = new float[m * c];
+    float[] idx = b.x().data();
+    for (int i = 0; i < m; i++) {
+      int j = (int) idx[i];
+      System.arraycopy(train.x().data(), j * per, x, i * per, per);
+      System.arraycopy(teacherLogits, j * c, logits, i * c, c);
+    }
+    return distillation.loss(student.forward(tape.input(Tensor.of(x, dims))), Tensor.of(logits, m, c), b.y());
   }
-
   @Override
   public Map<String, Double> evaluate() {
     return ClassificationTask.evaluate(student, test, 1000);

@@ -65,4 +65,66 @@ class DistillationTest {
     Tape tape = Tape.inference();
     assertEquals(F.crossEntropy(tape.input(other), y).item(), loss(new Distillation(3, 0), other, t, y), 1e-6);
   }
+
+  /**
+   * Function matching: with jitter, teacher and student must see the same shifted image. A student
+   * identical to the teacher then has zero soft-loss gradient (softmax(s/T) = softmax(t/T)); were the
+   * two fed different shifts, the gradient would not vanish.
+   */
+  @Test
+  void jitteredTransferSetShowsTheSameImageToTeacherAndStudent() {
+    Rng rng = new Rng(4);
+    int n = 16;
+    float[] x = new float[n * 784];
+    int[] y = new int[n];
+    for (int i = 0; i < x.length; i++) x[i] = rng.nextFloat() < 0.3f ? rng.nextFloat() : 0;
+    for (int i = 0; i < n; i++) y[i] = i % 10;
+    dev.fivefold.data.Dataset d = new dev.fivefold.data.Dataset(Tensor.of(x, n, 1, 28, 28), y, 10);
+    for (int jitter : new int[] {0, 2}) {
+      dev.fivefold.perception.Mlp teacher = new dev.fivefold.perception.Mlp(new int[] {784, 16, 10}, "relu", 3);
+      dev.fivefold.perception.Mlp student = new dev.fivefold.perception.Mlp(new int[] {784, 16, 10}, "relu", 3);
+      dev.fivefold.data.RandomShift shift = jitter == 0 ? null : dev.fivefold.data.RandomShift.mnist(jitter, new Rng(5));
+      DistillationTask task = new DistillationTask(student, teacher, new Distillation(4, 1), d, d, 8, 6, shift);
+      Tape tape = Tape.training();
+      tape.backward(task.trainLoss(tape));
+      for (var p : student.parameters()) for (float g : p.grad()) assertEquals(0, g, 1e-6, "jitter " + jitter);
+    }
+    // a differently initialised student does get a gradient, so the check above can fail
+    dev.fivefold.perception.Mlp other = new dev.fivefold.perception.Mlp(new int[] {784, 16, 10}, "relu", 8);
+    DistillationTask task = new DistillationTask(other, new dev.fivefold.perception.Mlp(new int[] {784, 16, 10}, "relu", 3),
+        new Distillation(4, 1), d, d, 8, 6, dev.fivefold.data.RandomShift.mnist(2, new Rng(5)));
+    Tape tape = Tape.training();
+    tape.backward(task.trainLoss(tape));
+    double norm = 0;
+    for (var p : other.parameters()) for (float g : p.grad()) norm += g * g;
+    assertTrue(norm > 1e-6, "gradient norm² " + norm);
+  }
+
+  /**
+   * Without jitter the teacher's logits are computed once and looked up: every step's loss equals the
+   * loss computed directly on the batch a {@link dev.fivefold.data.Batches} with the same seed draws
+   * (the batch order of ClassificationTask), across an epoch boundary and a partial last batch.
+   */
+  @Test
+  void cachedTeacherLogitsGiveTheLossOfTheSameBatches() {
+    Rng rng = new Rng(9);
+    int n = 50;
+    float[] x = new float[n * 784];
+    int[] y = new int[n];
+    for (int i = 0; i < x.length; i++) x[i] = rng.nextFloat();
+    for (int i = 0; i < n; i++) y[i] = rng.nextInt(10);
+    dev.fivefold.data.Dataset d = new dev.fivefold.data.Dataset(Tensor.of(x, n, 1, 28, 28), y, 10);
+    dev.fivefold.perception.Mlp teacher = new dev.fivefold.perception.Mlp(new int[] {784, 12, 10}, "relu", 1);
+    dev.fivefold.perception.Mlp student = new dev.fivefold.perception.Mlp(new int[] {784, 6, 10}, "relu", 2);
+    Distillation dist = new Distillation(3, 0.7);
+    DistillationTask task = new DistillationTask(student, teacher, dist, d, d, 16, 11);
+    dev.fivefold.data.Batches same = new dev.fivefold.data.Batches(d, 16, true, new Rng(11));
+    for (int step = 0; step < 9; step++) { // 4 batches per epoch (16, 16, 16, 2)
+      dev.fivefold.data.Batches.Batch b = same.next();
+      Tape direct = Tape.inference();
+      Tensor t = teacher.forward(direct.input(b.x())).value();
+      float want = dist.loss(student.forward(direct.input(b.x())), Tensor.wrap(t.data().clone(), t.shape()), b.y()).item();
+      assertEquals(want, task.trainLoss(Tape.inference()).item(), 1e-6 * Math.max(1, Math.abs(want)), "step " + step);
+    }
+  }
 }
