@@ -39,15 +39,18 @@ import picocli.CommandLine.Option;
  * teacher's soft targets, same initialisation and batch order.
  */
 @Command(name = "distill", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Knowledge distillation (Hinton, Vinyals & Dean 2015) on Fashion-MNIST: a cumbersome teacher (by default an "
-        + "ensemble of --teacher-members MLPs trained here, their logits averaged; or one MLP with Hinton's dropout and jitter, "
-        + "--teacher-members 1 --teacher-input-dropout 0.2 --teacher-dropout 0.5 --teacher-jitter 2; or checkpoints via --teacher) "
+    description = {"Knowledge distillation (Hinton, Vinyals & Dean 2015) on Fashion-MNIST: a cumbersome teacher (by default one LeNet-5 "
+        + "trained here exactly as ./fivefold train --model lenet5 --epochs 15 would; or an ensemble of --teacher-members nets, their "
+        + "logits averaged; or one MLP with Hinton's dropout and jitter, --teacher-model mlp:784-1200-1200-10 --teacher-input-dropout 0.2 "
+        + "--teacher-dropout 0.5 --teacher-jitter 2; or checkpoints via --teacher) "
         + "and a student trained (a) alone on the labels and (b) on the teacher's outputs softened at temperature T mixed with the "
         + "labels (alpha on the soft term, T^2-scaled), from the same initialisation and batch order. Reports the test errors "
         + "and the fraction of the teacher-student gap that distillation closes; writes distill.csv (test error per epoch), "
         + "distill-error.png and the teacher checkpoints to the run folder.", "",
         "Examples:",
-        "  ./fivefold distill --threads 1",
+        "  ./fivefold distill",
+        "  ./fivefold distill --teacher runs/lenet5-15/checkpoint.safetensors --epochs 40",
+        "  ./fivefold distill --teacher-model mlp:784-800-800-10 --teacher-members 3 --epochs 15 --threads 1",
         "  ./fivefold distill --teacher runs/distill/teacher-1.safetensors,runs/distill/teacher-2.safetensors --temperature 4,20 --threads 1",
         "  ./fivefold distill --teacher-members 1 --teacher-model mlp:784-1200-1200-10 --teacher-epochs 20 --teacher-input-dropout 0.2 "
             + "--teacher-dropout 0.5 --threads 1",
@@ -60,12 +63,13 @@ final class DistillCommand extends Subcommand {
           + "2015 §1) (default: train --teacher-model here).")
   List<Path> teacherFiles;
 
-  @Option(names = "--teacher-model", defaultValue = "mlp:784-800-800-10", description = "Teacher (member) to train (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--teacher-model", defaultValue = "lenet5", description = "Teacher (member) to train (default: ${DEFAULT-VALUE}).")
   String teacherModel;
 
-  @Option(names = "--teacher-members", paramLabel = "K", defaultValue = "3",
-      description = "Train K teachers (seeds S+100, S+101, ...) and distill their ensemble, the mean of their logits; each is trained "
-          + "exactly as ./fivefold train --model M --epochs E --seed S+100+k would (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--teacher-members", paramLabel = "K", defaultValue = "1",
+      description = "Train K teachers and distill their ensemble, the mean of their logits; each is trained exactly as "
+          + "./fivefold train --model M --epochs E --seed S+k would (S+100+k when M is the student's architecture, so that no teacher "
+          + "shares the student's initialisation) (default: ${DEFAULT-VALUE}).")
   int teacherMembers;
 
   @Option(names = "--teacher-epochs", defaultValue = "15", description = "Epochs of each teacher (default: ${DEFAULT-VALUE}).")
@@ -86,7 +90,7 @@ final class DistillCommand extends Subcommand {
   @Option(names = "--student", defaultValue = "mlp:784-800-800-10", description = "Student spec (default: ${DEFAULT-VALUE}).")
   String student;
 
-  @Option(names = "--epochs", defaultValue = "15", description = "Epochs of each student (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--epochs", defaultValue = "40", description = "Epochs of each student (default: ${DEFAULT-VALUE}).")
   int epochs;
 
   @Option(names = {"--temperature", "-T"}, split = ",", defaultValue = "4",
@@ -183,7 +187,7 @@ final class DistillCommand extends Subcommand {
       List<Module> members = new ArrayList<>();
       boolean regularised = teacherDropout > 0 || teacherInputDropout > 0 || teacherJitter > 0;
       for (int k = 0; k < teacherMembers; k++) {
-        long seed = common.seed + 100 + k;
+        long seed = common.seed + (teacherModel.equals(student) ? 100 : 0) + k;
         Module m = Models.create(teacherModel, seed);
         Module trained = regularised && m instanceof Mlp mlp ? new RegularisedMlp(mlp, teacherInputDropout, teacherDropout, teacherJitter, seed + 11) : m;
         String name = teacherMembers == 1 ? "teacher" : "teacher " + (k + 1);
