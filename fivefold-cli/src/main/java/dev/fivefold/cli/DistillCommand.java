@@ -256,7 +256,7 @@ final class DistillCommand extends Subcommand {
         double epoch = e.step() / (double) task.stepsPerEpoch();
         if (!curve.isEmpty() && curve.getLast()[0] == epoch) curve.removeLast(); // the final eval repeats the last epoch's
         curve.add(new double[] {epoch, err});
-        if (common.verbose) stderr.printf(Locale.ROOT, "%s epoch %.0f: test error %.2f%%%n", name, epoch, err);
+        stderr.printf(Locale.ROOT, "%s epoch %.0f: test error %.2f%%%n", name, epoch, err);
       }
     });
     tr.fit();
