@@ -35,8 +35,7 @@ class CliTest {
   /** A tiny Fashion-MNIST-format directory: 256 training and 64 test images whose class is a bright band. */
   @BeforeAll
   static void tinyIdx() throws IOException {
-    System.setProperty("java.awt.headless", "true");
-    idx = TinyFashion.write(tmp.resolve("idx"), 256, 64);
+    idx = TinyFashion.standard(tmp);
   }
 
   @Test

@@ -19,8 +19,7 @@ class DistillCliTest {
 
   @BeforeAll
   static void tinyIdx() throws IOException {
-    System.setProperty("java.awt.headless", "true");
-    idx = TinyFashion.write(tmp.resolve("idx"), 256, 64);
+    idx = TinyFashion.standard(tmp);
   }
 
   private static void assertOneLineExit2(Result r, String expected) {

@@ -19,8 +19,7 @@ class InfoCommandsTest {
   /** A tiny Fashion-MNIST-format directory (as {@link CliTest}): the class is a bright band. */
   @BeforeAll
   static void tinyIdx() throws IOException {
-    System.setProperty("java.awt.headless", "true");
-    idx = TinyFashion.write(tmp.resolve("idx"), 256, 64);
+    idx = TinyFashion.standard(tmp);
   }
 
   @Test

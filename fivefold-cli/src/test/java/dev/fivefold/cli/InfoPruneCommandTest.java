@@ -19,8 +19,7 @@ class InfoPruneCommandTest {
   /** As {@link InfoCommandsTest}: the class is a bright band of rows. */
   @BeforeAll
   static void tinyIdx() throws IOException {
-    System.setProperty("java.awt.headless", "true");
-    idx = TinyFashion.write(tmp.resolve("idx"), 256, 64);
+    idx = TinyFashion.standard(tmp);
   }
 
   @Test

@@ -18,8 +18,7 @@ class PruneExperimentsCliTest {
 
   @BeforeAll
   static void tinyIdx() throws IOException {
-    System.setProperty("java.awt.headless", "true");
-    idx = TinyFashion.write(tmp.resolve("idx"), 256, 64);
+    idx = TinyFashion.standard(tmp);
   }
 
   @Test

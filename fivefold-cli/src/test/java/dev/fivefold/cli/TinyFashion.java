@@ -11,6 +11,12 @@ import java.util.Random;
 final class TinyFashion {
   private TinyFashion() {}
 
+  /** The tests' standard set, 256 training and 64 test images, in {@code tmp}/idx; also sets headless AWT for the charts. */
+  static Path standard(Path tmp) throws IOException {
+    System.setProperty("java.awt.headless", "true");
+    return write(tmp.resolve("idx"), 256, 64);
+  }
+
   /** Writes the four gzipped IDX files into {@code dir} and returns it. */
   static Path write(Path dir, int train, int test) throws IOException {
     Files.createDirectories(dir);
