@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
         + "pruning (global by default) to each --sparsities value, --retrain epochs of masked retraining, then the "
         + "model runs on the CSR kernel without being densified. Structured: the hidden neurons with the largest L1 "
         + "norm are kept (each --keep fraction), giving a smaller dense model, fine-tuned --retrain epochs.",
-        "Times are medians of 5 repetitions (each ≥ --repeat-seconds) after a warm-up of 10 repetitions, per batch of each --batches size, on "
+        "Times are medians of 5 repetitions (each ≥ --repeat-seconds) after a warm-up (≥ 300 calls and 10 repetitions' time), per batch of each --batches size, on "
             + "--threads threads; the speed-up is the dense model's time over the pruned one's.",
         "Writes sparse.csv, speedup.png and accuracy.png (and model.safetensors when it trains) to --out.", "",
         "Examples:",
@@ -198,10 +198,16 @@ final class SparseCommand extends Subcommand {
   }
 
   /**
-   * Median of 5 repetitions, each at least {@code seconds} of calls, after a warm-up of 10× that
-   * (so the JIT has compiled the kernels before anything is timed).
+   * Median of 5 repetitions, each at least {@code seconds} of calls, after a warm-up of at least
+   * 300 calls and 10 × {@code seconds}: the Vector API kernels run many times slower until C2 has
+   * compiled them, so a warm-up by time alone timed the interpreter on the first rows.
    */
   static double microsPerCall(Runnable call, double seconds) {
+    long calls = 0, w0 = System.nanoTime();
+    while (calls < 300 || System.nanoTime() - w0 < 10 * seconds * 1e9) {
+      call.run();
+      calls++;
+    }
     long reps = 1;
     while (true) { // calibration: the repetition count that takes ≥ seconds
       long t0 = System.nanoTime();
@@ -209,7 +215,6 @@ final class SparseCommand extends Subcommand {
       if (System.nanoTime() - t0 > seconds * 1e9) break;
       reps *= 2;
     }
-    for (int w = 0; w < 10; w++) for (long i = 0; i < reps; i++) call.run();
     double[] t = new double[5];
     for (int k = 0; k < t.length; k++) {
       long t0 = System.nanoTime();
