@@ -11,7 +11,9 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Kernel: x is transposed once to xᵀ [in, B]; for each output row o and each vector-width chunk
  * of the batch, an accumulator (starting at b_o) takes one fused multiply-add per non-zero (o, c, v),
- * acc += v · xᵀ[c, chunk], in column order, and is stored to yᵀ[o, chunk]. Rows are split across
+ * acc += v · xᵀ[c, chunk], in column order, and is stored to yᵀ[o, chunk]. Four chunks are done
+ * together (four independent fma chains share each broadcast value and read 4 contiguous vectors of
+ * xᵀ's row c), which hides the fma latency; every element's chain is unchanged. Rows are split across
  * threads; each element is one fixed fma chain, so the result does not depend on the thread count.
  * Work is nnz · B multiply-adds against out · in · B for the dense SGEMM.
  */
@@ -89,6 +91,21 @@ public final class SparseLinear {
         int yo = o * b, k0 = rowPtr[o], k1 = rowPtr[o + 1];
         float bo = bias == null ? 0f : bias[o];
         int r = 0;
+        for (; r + 4 * L <= b; r += 4 * L) { // four vectors of the batch: four independent fma chains per non-zero
+          FloatVector a0 = FloatVector.broadcast(S, bo), a1 = a0, a2 = a0, a3 = a0;
+          for (int k = k0; k < k1; k++) {
+            FloatVector v = FloatVector.broadcast(S, values[k]);
+            int base = cols[k] * b + r;
+            a0 = FloatVector.fromArray(S, xt, base).fma(v, a0);
+            a1 = FloatVector.fromArray(S, xt, base + L).fma(v, a1);
+            a2 = FloatVector.fromArray(S, xt, base + 2 * L).fma(v, a2);
+            a3 = FloatVector.fromArray(S, xt, base + 3 * L).fma(v, a3);
+          }
+          a0.intoArray(yt, yo + r);
+          a1.intoArray(yt, yo + r + L);
+          a2.intoArray(yt, yo + r + 2 * L);
+          a3.intoArray(yt, yo + r + 3 * L);
+        }
         for (; r + L <= b; r += L) { // one vector of the batch kept in a register across the row
           FloatVector acc = FloatVector.broadcast(S, bo);
           for (int k = k0; k < k1; k++) acc = FloatVector.fromArray(S, xt, cols[k] * b + r).fma(FloatVector.broadcast(S, values[k]), acc);

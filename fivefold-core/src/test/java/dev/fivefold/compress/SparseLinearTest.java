@@ -16,7 +16,7 @@ class SparseLinearTest {
   void sparseEqualsDense() {
     Rng rng = new Rng(3);
     for (double s : new double[] {0.0, 0.5, 0.9, 0.99}) {
-      for (int batch : new int[] {1, 7, 64}) {
+      for (int batch : new int[] {1, 7, 64, 100}) {
         Linear lin = new Linear(50, 30, rng);
         Pruner.perLayerSparsity(Map.of("w", lin.weight()), s);
         Tensor x = Tensor.normal(rng, 0, 1, batch, 50);
