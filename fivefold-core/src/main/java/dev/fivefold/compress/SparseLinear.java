@@ -13,7 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
  * of the batch, an accumulator (starting at b_o) takes one fused multiply-add per non-zero (o, c, v),
  * acc += v · xᵀ[c, chunk], in column order, and is stored to yᵀ[o, chunk]. Four chunks are done
  * together (four independent fma chains share each broadcast value and read 4 contiguous vectors of
- * xᵀ's row c), which hides the fma latency; every element's chain is unchanged. Rows are split across
+ * xᵀ's row c), which hides the fma latency. Batch columns left over after whole vectors (all of batch
+ * 1) run four scalar chains over the row's non-zeros k ≡ 0, 1, 2, 3 (mod 4), summed (c0+c1)+(c2+c3). Rows are split across
  * threads; each element is one fixed fma chain, so the result does not depend on the thread count.
  * Work is nnz · B multiply-adds against out · in · B for the dense SGEMM.
  */
@@ -111,10 +112,17 @@ public final class SparseLinear {
           for (int k = k0; k < k1; k++) acc = FloatVector.fromArray(S, xt, cols[k] * b + r).fma(FloatVector.broadcast(S, values[k]), acc);
           acc.intoArray(yt, yo + r);
         }
-        for (; r < b; r++) {
-          float acc = bo;
-          for (int k = k0; k < k1; k++) acc = Math.fma(values[k], xt[cols[k] * b + r], acc);
-          yt[yo + r] = acc;
+        for (; r < b; r++) { // the batch's last columns (all of batch 1): four interleaved chains, summed at the end
+          float c0 = bo, c1 = 0f, c2 = 0f, c3 = 0f;
+          int k = k0;
+          for (; k + 4 <= k1; k += 4) {
+            c0 = Math.fma(values[k], xt[cols[k] * b + r], c0);
+            c1 = Math.fma(values[k + 1], xt[cols[k + 1] * b + r], c1);
+            c2 = Math.fma(values[k + 2], xt[cols[k + 2] * b + r], c2);
+            c3 = Math.fma(values[k + 3], xt[cols[k + 3] * b + r], c3);
+          }
+          for (; k < k1; k++) c0 = Math.fma(values[k], xt[cols[k] * b + r], c0);
+          yt[yo + r] = (c0 + c1) + (c2 + c3);
         }
       }
     });
