@@ -68,15 +68,11 @@ public record AdaptiveArithmeticCoder(int increment, int limit) implements Entro
 
   @Override
   public StreamLayout layout(byte[] stream) {
-    BitReader r = new BitReader(stream);
-    StreamHeader h = StreamHeader.read(r, MAGIC, name(), Integer.MAX_VALUE);
-    long header = r.position();
-    if (h.count() > 0) {
+    return StreamLayout.measure(stream, MAGIC, name(), (r, h) -> {
       r.readGamma();
       if (h.version() == 1 || !r.readBit()) r.readGamma();
       r.alignToByte();
-    }
-    return new StreamLayout(name(), h.version(), header, r.position() - header, 8L * stream.length - r.position());
+    });
   }
 
   @Override

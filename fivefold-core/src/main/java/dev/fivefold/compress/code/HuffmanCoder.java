@@ -48,11 +48,7 @@ public record HuffmanCoder(int maxCodeLength) implements EntropyCoder {
 
   @Override
   public StreamLayout layout(byte[] stream) {
-    BitReader r = new BitReader(stream);
-    StreamHeader h = StreamHeader.read(r, MAGIC, name(), Integer.MAX_VALUE);
-    long header = r.position();
-    if (h.count() > 0) CountTable.read(r, h.alphabet(), MAX_LENGTH, name());
-    return new StreamLayout(name(), h.version(), header, r.position() - header, 8L * stream.length - r.position());
+    return StreamLayout.measure(stream, MAGIC, name(), (r, h) -> CountTable.read(r, h.alphabet(), MAX_LENGTH, name()));
   }
 
   @Override

@@ -50,14 +50,10 @@ public record StaticArithmeticCoder(int scaleBits) implements EntropyCoder {
 
   @Override
   public StreamLayout layout(byte[] stream) {
-    BitReader r = new BitReader(stream);
-    StreamHeader h = StreamHeader.read(r, MAGIC, name(), Integer.MAX_VALUE);
-    long header = r.position();
-    if (h.count() > 0) {
+    return StreamLayout.measure(stream, MAGIC, name(), (r, h) -> {
       StaticModel.read(r, h.alphabet(), MAX_SCALE_BITS, name(), h.version());
       r.alignToByte();
-    }
-    return new StreamLayout(name(), h.version(), header, r.position() - header, 8L * stream.length - r.position());
+    });
   }
 
   @Override

@@ -17,6 +17,24 @@ public record StreamLayout(String coder, int version, long headerBits, long mode
     }
   }
 
+  /** Reads past the coder's model (everything between the header and the payload) of a non-empty stream. */
+  @FunctionalInterface
+  interface ModelReader {
+    void skip(BitReader r, StreamHeader h);
+  }
+
+  /**
+   * The layout of {@code stream} written by a coder with this magic byte and name: its header is
+   * read, then {@code model} reads past the model when the stream has symbols; the rest is payload.
+   */
+  static StreamLayout measure(byte[] stream, int magic, String coder, ModelReader model) {
+    BitReader r = new BitReader(stream);
+    StreamHeader h = StreamHeader.read(r, magic, coder, Integer.MAX_VALUE);
+    long header = r.position();
+    if (h.count() > 0) model.skip(r, h);
+    return new StreamLayout(coder, h.version(), header, r.position() - header, 8L * stream.length - r.position());
+  }
+
   /** All bits of the stream. */
   public long totalBits() {
     return headerBits + modelBits + payloadBits;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fivefold.compress.QuantizedTensor;
+import dev.fivefold.compress.code.Distributions;
 import dev.fivefold.compress.code.EntropyCoder;
 import dev.fivefold.compress.code.SmallestCoder;
 import java.util.HexFormat;
@@ -43,14 +44,7 @@ class ArchiveVersionTest {
 
   /** The same 300 symbols as {@code StreamVersionTest}: a fixed LCG, skewed to 0. */
   static int[] symbols() {
-    int[] s = new int[300];
-    long x = 12345;
-    for (int i = 0; i < s.length; i++) {
-      x = x * 6364136223846793005L + 1442695040888963407L;
-      int v = (int) ((x >>> 33) % 100);
-      s[i] = v < 50 ? 0 : v < 75 ? 1 : v < 90 ? 2 : v < 97 ? 3 : 4 + v % 3;
-    }
-    return s;
+    return Distributions.fixedSkewed300();
   }
 
   /** The model both archives were written from. */

@@ -3,8 +3,23 @@ package dev.fivefold.compress.code;
 import dev.fivefold.tensor.Rng;
 
 /** Seeded symbol sources for coder tests and the benchmark. */
-final class Distributions {
+public final class Distributions {
   private Distributions() {}
+
+  /**
+   * 300 symbols over 8 from a fixed LCG, skewed to 0 (no Rng: the version-1 streams and archives
+   * stored as hex in StreamVersionTest and ArchiveVersionTest were written from exactly these).
+   */
+  public static int[] fixedSkewed300() {
+    int[] s = new int[300];
+    long x = 12345;
+    for (int i = 0; i < s.length; i++) {
+      x = x * 6364136223846793005L + 1442695040888963407L;
+      int v = (int) ((x >>> 33) % 100);
+      s[i] = v < 50 ? 0 : v < 75 ? 1 : v < 90 ? 2 : v < 97 ? 3 : 4 + v % 3;
+    }
+    return s;
+  }
 
   static int[] uniform(Rng rng, int n, int alphabet) {
     int[] s = new int[n];

@@ -17,14 +17,7 @@ import org.junit.jupiter.api.Test;
 class StreamVersionTest {
   /** The 300 symbols over 8 the version-1 streams below hold (a fixed LCG, skewed to 0). */
   static int[] symbols() {
-    int[] s = new int[300];
-    long x = 12345;
-    for (int i = 0; i < s.length; i++) {
-      x = x * 6364136223846793005L + 1442695040888963407L;
-      int v = (int) ((x >>> 33) % 100);
-      s[i] = v < 50 ? 0 : v < 75 ? 1 : v < 90 ? 2 : v < 97 ? 3 : 4 + v % 3;
-    }
-    return s;
+    return Distributions.fixedSkewed300();
   }
 
   static final String V1_HUFFMAN = "4800070096a6429ce6ec6b72a120169cbf745e852a57b39c820b37cc0c4172da3ad4325262b73a4ba78486da9f2d3a3e" +
