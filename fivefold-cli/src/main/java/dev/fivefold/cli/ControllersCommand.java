@@ -348,6 +348,17 @@ final class ControllersCommand extends Subcommand {
         verdicts.append(String.format("%s: %s: last λmax(P⁻¹H) estimate %.4g, cap 0.9·38/λmax = %.3g%n", task, e.getKey(), sc.lambdaMax(), sc.cap()));
       }
     }
+    StringBuilder sweeps = new StringBuilder("controller,sweep_step,lr,smoothed_loss\n");
+    List<Charts.Series> sweepSeries = new ArrayList<>();
+    for (var e : rangeTests.entrySet()) {
+      List<double[]> c = e.getValue().sweep(), pts = new ArrayList<>();
+      for (int i = 0; i < c.size(); i++) {
+        sweeps.append(e.getKey()).append(',').append(i).append(',').append((float) c.get(i)[0]).append(',').append((float) c.get(i)[1]).append('\n');
+        pts.add(new double[] {Math.log10(c.get(i)[0]), c.get(i)[1]});
+      }
+      sweepSeries.add(new Charts.Series(e.getKey(), pts, false));
+    }
+    if (!rangeTests.isEmpty()) AtomicFiles.writeString(dir.resolve(task + "-range-test.csv"), sweeps.toString());
     for (var e : rangeTests.entrySet()) {
       verdicts.append(String.format("%s: %s: range test ended at step %d, restored the state of step %d, chose lr %.3g (update ratio there %.3g)%n",
           task, e.getKey(), e.getValue().endedAt(), e.getValue().restoredTo(), e.getValue().chosenRate(), e.getValue().chosenUpdateRatio()));
@@ -371,6 +382,10 @@ final class ControllersCommand extends Subcommand {
     Charts.write(dir.resolve(task + "-loss.png"), task + ": smoothed training loss (target " + String.format("%.3f", tgt) + ")", "step",
         "loss (nats)", loss);
     logChart(dir.resolve(task + "-lr.png"), task + ": learning rate", "step", "learning rate", rate);
+    if (!sweepSeries.isEmpty()) {
+      Charts.write(dir.resolve(task + "-range-test.png"), task + ": range test, smoothed loss against the rate", "log10(learning rate)",
+          "loss (nats)", sweepSeries);
+    }
   }
 
   /** A controller by name with its defaults, starting from {@code lr0}, for a run of {@code n} steps training {@code o}. */

@@ -50,7 +50,7 @@ public final class RangeTest implements Controller {
   private final Optimizer opt;
   private final Handover handover;
   private final Set<Need> needs;
-  private final double[] ratioAt, lrAt;
+  private final double[] ratioAt, lrAt, lossAt;
   private Controller inner;
   private DivergenceGuard.Snapshot before;
   private long start = -1, ended = -1, above;
@@ -82,6 +82,7 @@ public final class RangeTest implements Controller {
     this.handover = handover;
     this.ratioAt = new double[(int) n];
     this.lrAt = new double[(int) n];
+    this.lossAt = new double[(int) n];
     EnumSet<Need> ns = EnumSet.of(Need.UPDATE_RATIO);
     ns.addAll(handover.start(lo, 1e-3).needs()); // the trainer asks once: include the controller's sensors
     this.needs = Collections.unmodifiableSet(ns);
@@ -119,6 +120,17 @@ public final class RangeTest implements Controller {
     return ended;
   }
 
+  /**
+   * The sweep as measured: per sweep step, {rate, smoothed loss after it}; empty while testing
+   * (and after a restore from saved state, which does not keep the curve).
+   */
+  public java.util.List<double[]> sweep() {
+    java.util.List<double[]> c = new java.util.ArrayList<>();
+    if (ended < 0 || start < 0) return c;
+    for (int i = 0; i < ended - start && i < n; i++) if (lossAt[i] > 0) c.add(new double[] {lrAt[i], lossAt[i]});
+    return c;
+  }
+
   /** The controller running after the test (null while testing). */
   public Controller inner() {
     return inner;
@@ -146,6 +158,7 @@ public final class RangeTest implements Controller {
       double r = s.updateRatio();
       if (r > 0 && Double.isFinite(r)) ratioEma = Double.isNaN(ratioEma) ? r : 0.8 * ratioEma + 0.2 * r;
       ratioAt[(int) i - 1] = ratioEma;
+      lossAt[(int) i - 1] = sm;
       if (i >= 3 && sm < bestLoss) { // a few steps before the EMA means anything
         bestLoss = sm;
         bestLr = lrAt[(int) i - 1];
