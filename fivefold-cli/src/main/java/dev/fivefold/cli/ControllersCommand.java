@@ -1,6 +1,8 @@
 package dev.fivefold.cli;
 
+import dev.fivefold.control.Annealed;
 import dev.fivefold.control.Controller;
+import dev.fivefold.control.GradientCorrelation;
 import dev.fivefold.control.PidController;
 import dev.fivefold.control.RangeTest;
 import dev.fivefold.control.ReduceOnPlateau;
@@ -59,13 +61,17 @@ import picocli.CommandLine.Option;
             + "stability-cap = a constant rate capped at Adam's edge of stability, 0.9·38/λmax(P⁻¹H) (P = diag(√v̂ + ε) from Adam's "
             + "state, λmax by power iteration every 100 steps; Cohen et al. 2022). "
             + "rt+<controller> = a learning-rate range test first (RangeTest.defaults: 5% of the budget, counted in it, 1e-4 → 1e-1 "
-            + "geometrically, stop at 1.5× the lowest smoothed loss or a sustained rise; the weights and optimizer state are then "
-            + "restored to their state before the sweep; hand over lowest-loss rate / 10; Smith 2017), then the controller "
-            + "from that rate: plateau with patience 10% of the run (ReduceOnPlateau.forRun); pid-ratio holding the update ratio the "
-            + "test measured at that rate; pid-loss as above; both PIDs capped at the chosen rate.",
+            + "geometrically, ended once the loss's steep fall is over, at 1.5× the lowest smoothed loss or at a sustained rise; "
+            + "the chosen rate is the one where the smoothed loss fell fastest; the weights and optimizer state are then restored to "
+            + "the latest snapshot taken after steps all at or below that rate, so the sweep's start serves as a warm-up; Smith 2017), "
+            + "then the controller from that rate: plateau with patience 10% of the run (ReduceOnPlateau.forRun); pid-ratio holding "
+            + "the update ratio the test measured at that rate; pid-loss as above; both PIDs capped at the chosen rate. "
+            + "rt+plateau+cosine = rt+plateau with its rate annealed by a cosine over what is left of the run (control.Annealed: "
+            + "budget-aware, not pure feedback).",
         "A controller counts as within 1.2× only if it reached the target and its final smoothed loss is still below it.",
         "Target: --mlp-target (default 0.45); --gpt-target auto = the lowest smoothed loss any schedule has at 80% of the budget.", "",
-        "Writes controllers.csv, <task>-loss.png, <task>-lr.png (log scale) and <task>-curves.csv to the run folder.", "",
+        "Writes controllers.csv, <task>-loss.png, <task>-lr.png (log scale), <task>-curves.csv and, for the rt+ controllers, "
+            + "<task>-range-test.csv and .png (each sweep's smoothed loss against the rate) to the run folder.", "",
         "Examples:",
         "  ./fivefold controllers                          both tasks (MLP 2 epochs, GPT 1000 steps)",
         "  ./fivefold controllers --task gpt --max-steps 2000 --width 128",
@@ -74,7 +80,7 @@ final class ControllersCommand extends Subcommand {
   static final double SMOOTHING = 0.98;
   static final List<String> SCHEDULES = List.of("constant", "step", "cosine", "warmup-cosine");
   static final List<String> CONTROLLERS = List.of("plateau", "plateau+warmup", "pid-ratio", "pid-loss", "stability-cap", "rt+plateau",
-      "rt+pid-ratio", "rt+pid-loss", "rt+stability-cap");
+      "rt+pid-ratio", "rt+pid-loss", "rt+stability-cap", "rt+plateau+cosine", "rt+grad-corr");
 
   @Mixin Common common = new Common();
 
@@ -132,7 +138,7 @@ final class ControllersCommand extends Subcommand {
   List<String> schedules;
 
   @Option(names = "--controllers", paramLabel = "NAME,...", split = ",",
-      defaultValue = "plateau,plateau+warmup,pid-ratio,pid-loss,stability-cap,rt+plateau,rt+pid-ratio,rt+pid-loss,rt+stability-cap",
+      defaultValue = "plateau,plateau+warmup,pid-ratio,pid-loss,stability-cap,rt+plateau,rt+pid-ratio,rt+pid-loss,rt+stability-cap,rt+plateau+cosine,rt+grad-corr",
       description = "Controllers to run (default: all: ${DEFAULT-VALUE}).")
   List<String> controllers;
 
@@ -207,7 +213,8 @@ final class ControllersCommand extends Subcommand {
     AtomicFiles.writeString(dir.resolve("controllers.csv"), t.csv());
     stdout.print(t.pretty());
     stdout.print(verdicts);
-    stdout.println("run folder " + dir + " (controllers.csv, <task>-loss.png, <task>-lr.png, <task>-curves.csv)");
+    stdout.println("run folder " + dir + " (controllers.csv, <task>-loss.png, <task>-lr.png, <task>-curves.csv"
+        + (controllers.stream().anyMatch(c -> c.startsWith("rt+")) ? ", <task>-range-test.csv/.png)" : ")"));
     return 0;
   }
 
@@ -338,7 +345,7 @@ final class ControllersCommand extends Subcommand {
         if (ratio < bestRatio) bestRatio = ratio;
       }
       Double m = r.eval.get(s.metric());
-      t.add(task, r.name, r.kind, r.lr, String.format("%.4f", tgt), k < 0 ? "-" : k, Double.isNaN(ratio) ? "-" : String.format("%.2f", ratio),
+      t.add(task, r.name, r.kind, r.lr, String.format("%.4f", tgt), k < 0 ? "-" : k, Double.isNaN(ratio) ? "-" : String.format("%.3f", ratio),
           OptimizersCommand.fmt(r.finalLoss()), r.lrs.length == 0 ? "-" : String.format("%.3g", r.lrs[r.lrs.length - 1]),
           r.failure != null ? r.failure : m == null ? "-" : s.metric() + " " + String.format("%.4f", m), String.format("%.1f", r.wallSeconds));
     }
@@ -347,16 +354,28 @@ final class ControllersCommand extends Subcommand {
       if (c instanceof StabilityCap sc) {
         verdicts.append(String.format("%s: %s: last λmax(P⁻¹H) estimate %.4g, cap 0.9·38/λmax = %.3g%n", task, e.getKey(), sc.lambdaMax(), sc.cap()));
       }
+      if (c instanceof GradientCorrelation gc) {
+        verdicts.append(String.format("%s: %s: successive-gradient correlation ρ̄ %.3g at calibration, %.3g at the end%n", task, e.getKey(),
+            gc.reference(), gc.correlation()));
+      }
     }
     StringBuilder sweeps = new StringBuilder("controller,sweep_step,lr,smoothed_loss\n");
     List<Charts.Series> sweepSeries = new ArrayList<>();
+    List<List<double[]>> drawn = new ArrayList<>();
     for (var e : rangeTests.entrySet()) {
       List<double[]> c = e.getValue().sweep(), pts = new ArrayList<>();
       for (int i = 0; i < c.size(); i++) {
         sweeps.append(e.getKey()).append(',').append(i).append(',').append((float) c.get(i)[0]).append(',').append((float) c.get(i)[1]).append('\n');
         pts.add(new double[] {Math.log10(c.get(i)[0]), c.get(i)[1]});
       }
-      sweepSeries.add(new Charts.Series(e.getKey(), pts, false));
+      // same seed, same batches: the sweeps are usually identical; draw each distinct one once, with its chosen rate
+      if (drawn.stream().anyMatch(d -> sameCurve(d, pts)) || pts.isEmpty()) continue;
+      drawn.add(pts);
+      double chosen = Math.log10(e.getValue().chosenRate()), at = pts.getFirst()[1];
+      for (double[] q : pts) if (q[0] <= chosen) at = q[1];
+      String who = rangeTests.size() == 1 || drawn.size() > 1 ? e.getKey() : "sweep";
+      sweepSeries.add(new Charts.Series(who, pts, false));
+      sweepSeries.add(new Charts.Series(who + ": chosen " + String.format("%.3g", e.getValue().chosenRate()), List.of(new double[] {chosen, at}), true));
     }
     if (!rangeTests.isEmpty()) AtomicFiles.writeString(dir.resolve(task + "-range-test.csv"), sweeps.toString());
     for (var e : rangeTests.entrySet()) {
@@ -406,6 +425,9 @@ final class ControllersCommand extends Subcommand {
       case "rt+pid-loss" -> RangeTest.defaults(n, o, (lr, r) -> new PidController("loss_decrease", 1e-3, lr, 0.1, 0.02, 0, lr * 1e-4, lr,
           Math.log(1e4), 0.98));
       case "rt+stability-cap" -> RangeTest.defaults(n, o, (lr, r) -> StabilityCap.adam(Controller.open(Schedules.constant(lr)), o));
+      // budget-aware: the plateau controller's rate annealed by a cosine over what is left of the run
+      case "rt+grad-corr" -> RangeTest.defaults(n, o, (lr, r) -> GradientCorrelation.defaults(lr));
+      case "rt+plateau+cosine" -> RangeTest.defaults(n, o, (lr, r) -> new Annealed(ReduceOnPlateau.forRun(lr, n)));
       default -> throw new IllegalArgumentException("controller (" + name + ") must be one of " + CONTROLLERS);
     };
   }
@@ -445,6 +467,12 @@ final class ControllersCommand extends Subcommand {
         failure != null ? failure : eval.containsKey(s.metric()) ? s.metric() + " " + String.format("%.4f", eval.get(s.metric())) : "-",
         r.wallSeconds);
     return r;
+  }
+
+  private static boolean sameCurve(List<double[]> a, List<double[]> b) {
+    if (a.size() != b.size()) return false;
+    for (int i = 0; i < a.size(); i++) if (!java.util.Arrays.equals(a.get(i), b.get(i))) return false;
+    return true;
   }
 
   private static List<double[]> points(double[] v) {

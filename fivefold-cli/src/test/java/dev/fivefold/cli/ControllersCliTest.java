@@ -46,16 +46,18 @@ class ControllersCliTest {
         "--mlp-lrs", "1e-3,1e-2", "--data", text.toString(), "--layers", "1", "--heads", "2", "--width", "16", "--context", "8",
         "--gpt-batch", "4", "--max-steps", "12", "--gpt-lrs", "3e-3", "--eval-tokens", "64", "--out", dir.toString(), "--threads", "1");
     assertEquals(0, r.code(), r.err());
-    assertFiles(dir, "controllers.csv", "mlp-loss.png", "mlp-lr.png", "mlp-curves.csv", "gpt-loss.png", "gpt-lr.png", "gpt-curves.csv");
+    assertFiles(dir, "controllers.csv", "mlp-loss.png", "mlp-lr.png", "mlp-curves.csv", "gpt-loss.png", "gpt-lr.png", "gpt-curves.csv",
+        "mlp-range-test.csv", "mlp-range-test.png", "gpt-range-test.csv", "gpt-range-test.png");
     List<String> csv = Files.readAllLines(dir.resolve("controllers.csv"));
-    // header + (4 schedules × 2 rates + 9 controllers) + (4 × 1 + 9)
-    assertEquals(1 + 17 + 13, csv.size(), csv.toString());
+    // header + (4 schedules × 2 rates + 11 controllers) + (4 × 1 + 11)
+    assertEquals(1 + 19 + 15, csv.size(), csv.toString());
+    assertTrue(csv.stream().anyMatch(l -> l.startsWith("mlp,rt+plateau+cosine,controller,")), csv.toString());
     assertTrue(r.out().contains("mlp: rt+plateau: range test ended at step"), r.out());
     assertTrue(csv.getFirst().contains("steps_to_target") && csv.getFirst().contains("ratio_to_best_schedule"), csv.getFirst());
     assertTrue(r.out().contains("pid-ratio") && r.out().contains("stability-cap") && r.out().contains("warmup-cosine"), r.out());
     assertTrue(r.out().contains("mlp: best schedule") && r.out().contains("gpt: best schedule"), r.out());
     // auto target: the best schedule's loss at 80% of the budget, so some schedule reaches it by then
-    assertTrue(csv.stream().anyMatch(l -> l.startsWith("gpt,") && l.contains(",schedule,") && l.contains(",1.00,")), csv.toString());
+    assertTrue(csv.stream().anyMatch(l -> l.startsWith("gpt,") && l.contains(",schedule,") && l.contains(",1.000,")), csv.toString());
     assertEquals(13, Files.readAllLines(dir.resolve("gpt-curves.csv")).size());
     // the same first batch and weights: every mlp run starts from the same loss
     String[] first = Files.readAllLines(dir.resolve("mlp-curves.csv")).get(1).split(",");
@@ -72,8 +74,13 @@ class ControllersCliTest {
     List<String> csv = Files.readAllLines(dir.resolve("controllers.csv"));
     assertEquals(3, csv.size(), csv.toString());
     assertTrue(csv.get(1).startsWith("gpt,constant,schedule,") && csv.get(2).startsWith("gpt,rt+plateau,controller,"), csv.toString());
-    // the range test (20 steps at least) undid its sweep: the run went on from the initial weights
-    assertTrue(r.out().contains("gpt: rt+plateau: range test ended at step") && r.out().contains("restored the state of step 0"), r.out());
+    // the range test (20 steps at least) undid its sweep past the chosen rate, and wrote the sweep it measured
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("range test ended at step (\\d+), restored the state of step (\\d+)").matcher(r.out());
+    assertTrue(m.find(), r.out());
+    assertTrue(Long.parseLong(m.group(2)) < Long.parseLong(m.group(1)), r.out());
+    List<String> sweep = Files.readAllLines(dir.resolve("gpt-range-test.csv"));
+    assertEquals("controller,sweep_step,lr,smoothed_loss", sweep.getFirst());
+    assertTrue(sweep.size() > 4 && sweep.get(1).startsWith("rt+plateau,0,1.0E-4,"), sweep.toString());
   }
 
   @Test

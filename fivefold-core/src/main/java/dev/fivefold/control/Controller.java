@@ -15,7 +15,7 @@ import java.util.Set;
  */
 public interface Controller {
   /** Sensors a controller may ask the trainer for. */
-  enum Need { GRAD_NORM, UPDATE_RATIO, ORACLE }
+  enum Need { GRAD_NORM, UPDATE_RATIO, ORACLE, GRAD_DOT }
 
   /** The learning rate for step {@code s.step()}; finite and ≥ 0. */
   double next(Signals s);

@@ -13,11 +13,19 @@ package dev.fivefold.control;
  * @param updateRatios  the same per parameter tensor, in the optimizer's parameter order
  * @param lr            the learning rate used by the last step
  * @param oracle        gradients on the last batch at perturbed parameters (for curvature)
+ * @param gradDot       g_t·g_{t−1}, the dot product of the last two steps' gradients (after the clip);
+ *                      with {@code gradNorm}² it gives the correlation of successive minibatch gradients
  */
 public record Signals(long step, double progress, double loss, double smoothedLoss, double gradNorm,
-    double updateRatio, double[] updateRatios, double lr, GradientOracle oracle) {
+    double updateRatio, double[] updateRatios, double lr, GradientOracle oracle, double gradDot) {
   public Signals {
     if (updateRatios == null) updateRatios = new double[0];
+  }
+
+  /** Signals without the successive-gradient product (NaN). */
+  public Signals(long step, double progress, double loss, double smoothedLoss, double gradNorm, double updateRatio,
+      double[] updateRatios, double lr, GradientOracle oracle) {
+    this(step, progress, loss, smoothedLoss, gradNorm, updateRatio, updateRatios, lr, oracle, Double.NaN);
   }
 
   /** Signals with only the clock and the learning rate known. */

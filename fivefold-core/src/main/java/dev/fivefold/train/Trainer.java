@@ -44,7 +44,8 @@ public final class Trainer {
   private OptState clipState;
   private double lrScale = 1, smoothed, gradNorm = Double.NaN, updateRatio = Double.NaN;
   private double[] updateRatios = new double[0];
-  private float[][] before;
+  private float[][] before, lastGrad;
+  private double gradDot = Double.NaN;
   private Map<String, String> batchState;
 
   public Trainer(Task task, Optimizer opt, TrainConfig cfg) {
@@ -214,12 +215,13 @@ public final class Trainer {
     if (Double.isNaN(lastLoss)) return Signals.start(step, progress(), opt.learningRate().get());
     double sm = smoothed / (1 - Math.pow(0.98, Math.max(1, opt.steps())));
     GradientOracle oracle = needs.contains(Controller.Need.ORACLE) && batchState != null ? new BatchOracle(batchState) : null;
-    return new Signals(step, progress(), lastLoss, sm, gradNorm, updateRatio, updateRatios, opt.learningRate().get(), oracle);
+    return new Signals(step, progress(), lastLoss, sm, gradNorm, updateRatio, updateRatios, opt.learningRate().get(), oracle, gradDot);
   }
 
   private void rollback(double l, String reason) {
     long at = step + 1;
     step = guard.restore(opt, controller);
+    lastGrad = null; // the next gradient's predecessor was undone
     lrScale *= guard.lrCut();
     if (controller == null && schedule == null) opt.learningRate().set(opt.learningRate().get() * guard.lrCut());
     TrainObserver.Rollback r = new TrainObserver.Rollback(at, step, l, reason, lrScale, guard.rollbacks());
@@ -235,10 +237,24 @@ public final class Trainer {
 
   private void measureBefore() {
     List<Parameter> ps = opt.parameters();
-    if (needs.contains(Controller.Need.GRAD_NORM)) {
+    if (needs.contains(Controller.Need.GRAD_NORM) || needs.contains(Controller.Need.GRAD_DOT)) {
       double s = 0;
       for (Parameter p : ps) for (float x : p.grad()) s += (double) x * x;
       gradNorm = Math.sqrt(s);
+    }
+    if (needs.contains(Controller.Need.GRAD_DOT)) { // g_t·g_{t−1}; NaN on the first step (and the first after a resume or rollback)
+      boolean have = lastGrad != null;
+      if (!have) {
+        lastGrad = new float[ps.size()][];
+        for (int i = 0; i < lastGrad.length; i++) lastGrad[i] = new float[ps.get(i).size()];
+      }
+      double d = 0;
+      for (int i = 0; i < lastGrad.length; i++) {
+        float[] g = ps.get(i).grad(), h = lastGrad[i];
+        for (int j = 0; j < g.length; j++) d += (double) g[j] * h[j];
+        System.arraycopy(g, 0, h, 0, g.length);
+      }
+      gradDot = have ? d : Double.NaN;
     }
     if (needs.contains(Controller.Need.UPDATE_RATIO)) {
       if (before == null) {

@@ -31,7 +31,7 @@ class RangeTestTest {
   double[] handed = {Double.NaN, Double.NaN};
 
   RangeTest test() {
-    return new RangeTest(60, 1e-5, 1, 1.5, 10, dummy(), (lr, r) -> {
+    return new RangeTest(60, 1e-5, 1, 1.5, RangeTest.Pick.LOWEST, 10, dummy(), (lr, r) -> {
       handed[0] = lr;
       handed[1] = r;
       return Controller.open(Schedules.constant(lr));
@@ -111,39 +111,64 @@ class RangeTestTest {
   }
 
   @Test
-  void theSweepIsUndoneBitForBit() {
-    Quadratic q = new Quadratic(10);
-    Optimizer adam = Optimizers.adam(List.of(q.p), 1e-3);
-    for (int k = 0; k < 5; k++) { // a few steps first: the state to restore has non-zero moments and step count
-      q.lossAndGrad();
-      adam.step();
+  void theSweepPastTheChosenRateIsUndoneBitForBit() {
+    for (RangeTest.Pick pick : RangeTest.Pick.values()) {
+      Quadratic q = new Quadratic(10);
+      Optimizer adam = Optimizers.adam(List.of(q.p), 1e-3);
+      for (int k = 0; k < 5; k++) { // a few steps first: the state to restore has non-zero moments and step count
+        q.lossAndGrad();
+        adam.step();
+      }
+      RangeTest t = new RangeTest(80, 1e-4, 10, 1.5, pick, pick == RangeTest.Pick.LOWEST ? 10 : 1, adam,
+          (lr, r) -> Controller.open(Schedules.constant(lr)));
+      List<Map<String, Tensor>> states = new ArrayList<>();
+      List<float[]> params = sweep(t, q, adam, states);
+      assertTrue(t.endedAt() > 3 && t.endedAt() < 80, pick + ": the sweep ended when the loss rose: " + t.endedAt());
+      int k = (int) t.restoredTo(); // the sweep started at step 0: the state after k sweep steps
+      assertTrue(k >= 0 && k < t.endedAt(), pick + ": restored to " + k);
+      List<double[]> sw = t.sweep();
+      for (int i = 0; i < k; i++) assertTrue(sw.get(i)[0] <= t.chosenRate(), pick + ": step " + i + " ran at " + sw.get(i)[0] + " > chosen");
+      int every = (80 + RangeTest.SNAPSHOTS - 1) / RangeTest.SNAPSHOTS, next = k + every; // snapshots every ⌈n/32⌉ steps
+      if (next < t.endedAt()) assertTrue(sw.get(next - 1)[0] > t.chosenRate(), pick + ": the latest snapshot at or below the chosen rate");
+      assertArrayEquals(params.get(k), q.p.value().data(), pick + ": parameters after step " + k);
+      assertEquals(5 + k, adam.steps(), pick + ": optimizer step count");
+      Map<String, Tensor> now = state(adam);
+      assertEquals(states.get(k).keySet(), now.keySet());
+      for (String key : now.keySet()) assertArrayEquals(states.get(k).get(key).data(), now.get(key).data(), pick + ": " + key);
+      for (float g : q.p.grad()) assertEquals(0f, g); // no gradient left over from the sweep
+      // what was undone had been damaged: the sweep ended with the loss well above its lowest
+      double atEnd = 0, lowest = Double.POSITIVE_INFINITY;
+      for (float[] p : params) {
+        double l = 0;
+        for (float x : p) l += x * x;
+        lowest = Math.min(lowest, l);
+        atEnd = l;
+      }
+      assertTrue(atEnd > 1.5 * lowest, pick + ": ‖θ‖² at the end " + atEnd + " > 1.5 × the lowest " + lowest);
     }
-    RangeTest t = new RangeTest(80, 1e-4, 10, 1.5, 10, adam, (lr, r) -> Controller.open(Schedules.constant(lr)));
-    List<Map<String, Tensor>> states = new ArrayList<>();
-    List<float[]> params = sweep(t, q, adam, states);
-    assertTrue(t.endedAt() > 3 && t.endedAt() < 80, "the sweep ended when the loss rose: " + t.endedAt());
-    assertEquals(0, t.restoredTo());
-    assertArrayEquals(params.getFirst(), q.p.value().data(), "parameters before the sweep");
-    assertEquals(5, adam.steps(), "optimizer step count");
-    Map<String, Tensor> now = state(adam);
-    assertEquals(states.getFirst().keySet(), now.keySet());
-    for (String key : now.keySet()) assertArrayEquals(states.getFirst().get(key).data(), now.get(key).data(), key);
-    for (float g : q.p.grad()) assertEquals(0f, g); // no gradient left over from the sweep
-    // what was undone had been damaged: the sweep ended with the loss well above its lowest
-    double atEnd = 0, lowest = Double.POSITIVE_INFINITY;
-    for (float[] p : params) {
-      double l = 0;
-      for (float x : p) l += x * x;
-      lowest = Math.min(lowest, l);
-      atEnd = l;
-    }
-    assertTrue(atEnd > 1.5 * lowest, "‖θ‖² at the end " + atEnd + " > 1.5 × the lowest " + lowest);
+  }
+
+  /** A plant shaped like a real range test: flat, a steep fall centred at η = 1e-3, a floor, a blow-up above 0.1. */
+  static double sigmoidPlant(double lr) {
+    double x = Math.log10(lr) + 3;
+    return 1 + 2 / (1 + Math.exp(3 * x)) + (lr > 0.1 ? 50 * (lr - 0.1) : 0);
+  }
+
+  @Test
+  void steepestPicksTheFallNotTheFloor() {
+    RangeTest t = new RangeTest(60, 1e-6, 1, 1.5, RangeTest.Pick.STEEPEST, 1, dummy(), (lr, r) -> Controller.open(Schedules.constant(lr)));
+    double lr = t.next(Signals.start(0, 0, 0));
+    for (long step = 1; t.endedAt() < 0 && step < 100; step++) lr = t.next(new Signals(step, 0, sigmoidPlant(lr), Double.NaN, Double.NaN, lr, null, lr, null));
+    assertTrue(t.endedAt() > 0, "ended");
+    // the smoothed loss lags the sweep by about four steps (a factor 10^(4·6/59) ≈ 2.6 in rate), so the fall reads late
+    assertTrue(t.chosenRate() > 1e-3 && t.chosenRate() < 4e-3, "chosen " + t.chosenRate() + " near the fall at 1e-3");
+    assertEquals(t.chosenRate(), lr, 0);
   }
 
   @Test
   void theInnerControllerSeesTheRunFromTheHandOver() {
     List<Signals> seen = new ArrayList<>();
-    RangeTest t = new RangeTest(20, 1e-5, 1, 1.5, 10, dummy(), (lr, r) -> s -> {
+    RangeTest t = new RangeTest(20, 1e-5, 1, 1.5, RangeTest.Pick.LOWEST, 10, dummy(), (lr, r) -> s -> {
       seen.add(s);
       return lr;
     });
@@ -168,24 +193,25 @@ class RangeTestTest {
   @Test
   void onANoisyQuadraticThePickedRateIsStableAndNotTiny() {
     // SGD on ½λθ² diverges above η = 2/λ and converges fastest at 1/λ
-    for (double lambda : new double[] {1, 10, 100}) {
+    for (RangeTest.Pick pick : RangeTest.Pick.values()) for (double lambda : new double[] {1, 10, 100}) {
       Quadratic q = new Quadratic(lambda);
       Optimizer sgd = Optimizers.sgd(List.of(q.p), 1e-3, 0, false, 0);
-      RangeTest t = new RangeTest(50, 1e-4 / lambda, 1e2 / lambda, 1.5, 10, sgd, (lr, r) -> Controller.open(Schedules.constant(lr)));
+      RangeTest t = new RangeTest(50, 1e-4 / lambda, 1e2 / lambda, 1.5, pick, pick == RangeTest.Pick.LOWEST ? 10 : 1, sgd, (lr, r) -> Controller.open(Schedules.constant(lr)));
       sweep(t, q, sgd, new ArrayList<>());
       double edge = 2 / lambda;
-      assertTrue(t.endedAt() < 50, "λ " + lambda + ": the sweep stopped when the loss rose (step " + t.endedAt() + ")");
-      assertTrue(t.chosenRate() < edge / 2 && t.chosenRate() > edge / 100, "λ " + lambda + ": chosen " + t.chosenRate() + " vs 2/λ " + edge);
+      assertTrue(t.endedAt() < 50, pick + " λ " + lambda + ": the sweep stopped when the loss rose (step " + t.endedAt() + ")");
+      assertTrue(t.chosenRate() < edge / 2 && t.chosenRate() > edge / 100, pick + " λ " + lambda + ": chosen " + t.chosenRate() + " vs 2/λ " + edge);
     }
   }
 
   @Test
   void invalidSettingsFail() {
     Optimizer o = dummy();
-    assertThrows(IllegalArgumentException.class, () -> new RangeTest(1, 1e-5, 1, 1.5, 10, o, (a, b) -> null));
-    assertThrows(IllegalArgumentException.class, () -> new RangeTest(10, 1e-2, 1e-3, 1.5, 10, o, (a, b) -> null));
-    assertThrows(IllegalArgumentException.class, () -> new RangeTest(10, 1e-5, 1, 1, 10, o, (a, b) -> null));
-    assertThrows(IllegalArgumentException.class, () -> new RangeTest(10, 1e-5, 1, 1.5, 10, o, null));
-    assertThrows(IllegalArgumentException.class, () -> new RangeTest(10, 1e-5, 1, 1.5, 10, null, (a, b) -> Controller.open(Schedules.constant(a))));
+    assertThrows(IllegalArgumentException.class, () -> new RangeTest(1, 1e-5, 1, 1.5, RangeTest.Pick.LOWEST, 10, o, (a, b) -> null));
+    assertThrows(IllegalArgumentException.class, () -> new RangeTest(10, 1e-2, 1e-3, 1.5, RangeTest.Pick.LOWEST, 10, o, (a, b) -> null));
+    assertThrows(IllegalArgumentException.class, () -> new RangeTest(10, 1e-5, 1, 1, RangeTest.Pick.LOWEST, 10, o, (a, b) -> null));
+    assertThrows(IllegalArgumentException.class, () -> new RangeTest(10, 1e-5, 1, 1.5, RangeTest.Pick.LOWEST, 10, o, null));
+    assertThrows(IllegalArgumentException.class, () -> new RangeTest(10, 1e-5, 1, 1.5, null, 1, o, (a, b) -> null));
+    assertThrows(IllegalArgumentException.class, () -> new RangeTest(10, 1e-5, 1, 1.5, RangeTest.Pick.LOWEST, 10, null, (a, b) -> Controller.open(Schedules.constant(a))));
   }
 }
