@@ -173,10 +173,10 @@ public final class DeepCompression {
    * shortest ({@link FfzArchive.Options#SHORTEST_INDEX}), or one width for all tensors (automatic,
    * fewest raw bits, or fixed 2..8) if that file is smaller (the JSON header lists each width);
    * per tensor, the context-coded mask instead of relative indices where that is shorter
-   * ({@link FfzArchive.IndexCoding#SHORTER}); {@code options}' coder and ECC are kept.
+   * ({@link FfzArchive.Modelling#SHORTER}); {@code options}' coder and ECC are kept.
    */
   public static FfzArchive.Encoded smallest(FfzModel model, FfzArchive.Options options) {
-    options = options.withIndexCoding(FfzArchive.IndexCoding.SHORTER);
+    options = options.withModelling(FfzArchive.Modelling.SHORTER);
     FfzArchive.Encoded best = FfzArchive.encode(model, options.withIndexBits(FfzArchive.Options.SHORTEST_INDEX));
     for (int b = 0; b <= 8; b = b == 0 ? 2 : b + 1) {
       FfzArchive.Encoded e = FfzArchive.encode(model, options.withIndexBits(b));

@@ -2,6 +2,7 @@ package dev.fivefold.compress.archive;
 
 import dev.fivefold.compress.QuantizedTensor;
 import dev.fivefold.compress.code.ChannelCode;
+import dev.fivefold.compress.code.ContextCodesCoder;
 import dev.fivefold.compress.code.ContextMaskCoder;
 import dev.fivefold.compress.code.EntropyCoder;
 import dev.fivefold.io.BadInputException;
@@ -153,12 +154,22 @@ final class ArchiveReader {
       gaps = decodeStream(coder, idx, entries, where + " index");
       positions = RelativeIndex.decode(gaps, indexBits, kept, size, file + ": " + where);
     }
-    int[] codes = decodeStream(coder, cs, kept, where + " codes");
+    boolean contextCodes = codesCoding(t, where);
+    int[] codes;
+    if (contextCodes) {
+      try {
+        codes = ContextCodesCoder.decode(cs, positions, FfzArchive.maskCols(shape), floats(cb));
+      } catch (BadInputException e) {
+        throw bad(where + " codes: " + e.getMessage());
+      }
+    } else {
+      codes = decodeStream(coder, cs, kept, where + " codes");
+    }
     for (int i = 0; i < kept; i++) {
       if (codes[i] >= codebookSize) throw bad(where + " codes[" + i + "] (" + codes[i] + ") outside the codebook of " + codebookSize);
     }
     QuantizedTensor q = new QuantizedTensor(name, shape, bits, floats(cb), positions, codes);
-    stats.add(FfzArchive.stats(q, indexBits, gaps, cb.length, coder, idx, cs));
+    stats.add(FfzArchive.stats(q, indexBits, gaps, cb.length, coder, idx, cs, contextCodes));
     return q;
   }
 
@@ -169,6 +180,15 @@ final class ArchiveReader {
     if (!c.equals("mask") && !c.equals("gaps")) throw bad(where + ".indexCoding (" + c + ") must be gaps or mask");
     if (c.equals("mask") && version < 3) throw bad(where + ".indexCoding (mask) needs format version 3, the preamble says " + version);
     return c.equals("mask");
+  }
+
+  /** Whether {@code t}'s codes are context-coded ({@code "codesCoding": "ctx"}, format 3 on). */
+  private boolean codesCoding(Map<String, Object> t, String where) {
+    if (!t.containsKey("codesCoding")) return false;
+    String c = string(t, "codesCoding", where);
+    if (!c.equals("ctx") && !c.equals("order-0")) throw bad(where + ".codesCoding (" + c + ") must be order-0 or ctx");
+    if (c.equals("ctx") && version < 3) throw bad(where + ".codesCoding (ctx) needs format version 3, the preamble says " + version);
+    return c.equals("ctx");
   }
 
   private int[] decodeStream(EntropyCoder coder, byte[] stream, int count, String where) {

@@ -2,6 +2,8 @@ package dev.fivefold.compress.archive;
 
 import dev.fivefold.compress.QuantizedTensor;
 import dev.fivefold.compress.code.ChannelCode;
+import dev.fivefold.compress.code.CodeContext;
+import dev.fivefold.compress.code.ContextCodesCoder;
 import dev.fivefold.compress.code.ContextMaskCoder;
 import dev.fivefold.compress.code.MaskContext;
 import dev.fivefold.compress.code.EntropyCoder;
@@ -59,7 +61,8 @@ import java.util.zip.CRC32C;
  * <pre>
  * {"format": 3, "spec": "mlp 784-300-100-10", "metadata": {"pruned": "0.1"},
  *  "tensors": [{"name": "fc1.weight", "shape": [300, 784], "bits": 5, "codec": "huffman",
- *               "indexCoding": "mask", "indexBits": 0, "kept": 23456, "entries": 235200, "codebookSize": 32,
+ *               "indexCoding": "mask", "codesCoding": "ctx", "indexBits": 0, "kept": 23456, "entries": 235200,
+ *               "codebookSize": 32,
  *               "codebook": {"offset": 0, "length": 128},
  *               "index": {"offset": 132, "length": 12908},
  *               "codes": {"offset": 13044, "length": 11995}},
@@ -83,7 +86,10 @@ import java.util.zip.CRC32C;
  *       {@code cols} the rest, coded by {@link ContextMaskCoder} whatever the {@code codec};
  *       {@code indexBits} is 0 and {@code entries} the tensor's size (the cells coded).
  *   <li>{@code codes}: the {@code kept} codebook indices, in position order, coded by {@code codec}
- *       over the alphabet {@code codebookSize}.
+ *       over the alphabet {@code codebookSize}; with {@code "codesCoding": "ctx"} (version 3)
+ *       coded by {@link ContextCodesCoder} instead, in contexts of the already-decoded neighbours
+ *       (the positions and codebook come first). The writer tries this for codebooks of at most
+ *       {@value #MAX_CONTEXT_CODEBOOK} entries.
  * </ul>
  *
  * A raw tensor is one section {@code data} of {@code 4 * size} bytes of float32. Codec names are
@@ -92,9 +98,10 @@ import java.util.zip.CRC32C;
  * others; the stream's magic byte says which, so the bytes are exactly that coder's stream); each
  * coded stream is self-contained ({@link EntropyCoder}).
  *
- * <p>Version 3 adds {@code indexCoding} and the context-coded mask; a version-3 file whose tensors
- * all use gaps differs from version 2 only in its version numbers. A mask in a file that says
- * version 1 or 2 is refused ({@code "indexCoding (mask) needs format version 3"}).
+ * <p>Version 3 adds {@code indexCoding} (the context-coded mask) and {@code codesCoding} (the
+ * context-coded codes); a version-3 file without them differs from version 2 only in its version
+ * numbers. Either in a file that says version 1 or 2 is refused ({@code "indexCoding (mask) needs
+ * format version 3"}).
  *
  * <p>Version 2 differs from version 1 only inside the coded streams: a shorter stream header
  * (the magic byte with its high bit set, the alphabet as Elias gamma), the static coders' model
@@ -126,6 +133,8 @@ public final class FfzArchive {
   public static final int MAX_ENTRIES = EntropyCoder.DEFAULT_MAX_SYMBOLS;
 
   static final byte[] MAGIC = {'F', 'F', 'Z', '1'};
+  /** Largest codebook whose codes the writer tries to context-code (larger ones stay order-0). */
+  static final int MAX_CONTEXT_CODEBOOK = 256;
   private static final List<EntropyCoder> CODERS =
       List.of(EntropyCoder.huffman(), EntropyCoder.rans(), EntropyCoder.staticArithmetic(), EntropyCoder.adaptiveArithmetic(),
           SmallestCoder.defaults());
@@ -140,10 +149,11 @@ public final class FfzArchive {
    * @param indexBits relative-index width 1..16, or 0 to choose per tensor the width with the
    *     fewest raw index bits, or {@link #SHORTEST_INDEX} ({@code -1}) to choose per tensor the
    *     width whose coded index stream is shortest (tries all 16)
-   * @param indexCoding how the kept positions are coded: relative indices, the context-coded mask,
-   *     or per tensor the shorter of the two
+   * @param modelling how the index and codes streams are modelled: order-0 (relative indices and
+   *     codes by {@code coder}), context models ({@link ContextMaskCoder}, {@link ContextCodesCoder}),
+   *     or per stream the shorter of the two
    */
-  public record Options(EntropyCoder coder, Ecc ecc, int indexBits, IndexCoding indexCoding) {
+  public record Options(EntropyCoder coder, Ecc ecc, int indexBits, Modelling modelling) {
     /** {@code indexBits} value: per tensor the width whose coded index stream is shortest. */
     public static final int SHORTEST_INDEX = -1;
 
@@ -151,38 +161,38 @@ public final class FfzArchive {
       if (coderNamed(coder.name()) == null) throw new IllegalArgumentException("coder (" + coder.name() + ") has no archive name");
       if (indexBits < -1 || indexBits > 16) throw new IllegalArgumentException("indexBits (" + indexBits + ") must be in -1..16");
       java.util.Objects.requireNonNull(ecc, "ecc");
-      java.util.Objects.requireNonNull(indexCoding, "indexCoding");
+      java.util.Objects.requireNonNull(modelling, "modelling");
     }
 
-    /** Huffman, no ECC, automatic index width, relative indices. */
+    /** Huffman, no ECC, automatic index width, order-0 streams. */
     public static Options defaults() {
-      return new Options(EntropyCoder.huffman(), Ecc.NONE, 0, IndexCoding.GAPS);
+      return new Options(EntropyCoder.huffman(), Ecc.NONE, 0, Modelling.ORDER0);
     }
 
     public Options withCoder(EntropyCoder c) {
-      return new Options(c, ecc, indexBits, indexCoding);
+      return new Options(c, ecc, indexBits, modelling);
     }
 
     public Options withEcc(Ecc e) {
-      return new Options(coder, e, indexBits, indexCoding);
+      return new Options(coder, e, indexBits, modelling);
     }
 
     public Options withIndexBits(int b) {
-      return new Options(coder, ecc, b, indexCoding);
+      return new Options(coder, ecc, b, modelling);
     }
 
-    public Options withIndexCoding(IndexCoding i) {
-      return new Options(coder, ecc, indexBits, i);
+    public Options withModelling(Modelling m) {
+      return new Options(coder, ecc, indexBits, m);
     }
   }
 
-  /** How the kept positions of a tensor are coded. */
-  public enum IndexCoding {
-    /** Relative indices (gaps) coded by the archive's codec; every format version. */
-    GAPS,
-    /** The keep-mask coded by {@link ContextMaskCoder}; format 3. */
-    MASK,
-    /** Per tensor the shorter stream of the two (ties to gaps). */
+  /** How the index and codes streams of a tensor are modelled. */
+  public enum Modelling {
+    /** Relative indices (gaps) and codes, each coded order-0 by the archive's codec; every format version. */
+    ORDER0,
+    /** The keep-mask by {@link ContextMaskCoder}, the codes by {@link ContextCodesCoder}; format 3. */
+    CONTEXT,
+    /** Per stream the shorter of the two (ties to order-0). */
     SHORTER
   }
 
@@ -225,7 +235,7 @@ public final class FfzArchive {
       int b = 0;
       int[] entries = null;
       byte[] idx = null;
-      if (options.indexCoding() != IndexCoding.MASK) {
+      if (options.modelling() != Modelling.CONTEXT) {
         b = options.indexBits() == 0 ? RelativeIndex.chooseBits(q.positions()) : options.indexBits();
         if (b == Options.SHORTEST_INDEX) {
           b = 1;
@@ -246,7 +256,7 @@ public final class FfzArchive {
         }
       }
       boolean mask = false;
-      if (options.indexCoding() != IndexCoding.GAPS) {
+      if (options.modelling() != Modelling.ORDER0) {
         byte[] m = ContextMaskCoder.encode(q.positions(), maskRows(q.shape()), maskCols(q.shape()), ContextMaskCoder.widths(q.shape()));
         if (idx == null || m.length < idx.length) {
           mask = true;
@@ -256,13 +266,23 @@ public final class FfzArchive {
         }
       }
       byte[] cb = floats(q.codebook());
-      byte[] codes = coder.encode(q.codes(), q.codebook().length);
+      byte[] codes = options.modelling() == Modelling.CONTEXT ? null : coder.encode(q.codes(), q.codebook().length);
+      boolean contextCodes = false;
+      if (options.modelling() != Modelling.ORDER0 && q.codebook().length <= MAX_CONTEXT_CODEBOOK) {
+        byte[] c = ContextCodesCoder.encode(q.positions(), q.codes(), maskCols(q.shape()), q.codebook(), ContextMaskCoder.widths(q.shape()));
+        if (codes == null || c.length < codes.length) {
+          contextCodes = true;
+          codes = c;
+        }
+      }
+      if (codes == null) codes = coder.encode(q.codes(), q.codebook().length);
       Map<String, Object> t = new LinkedHashMap<>();
       t.put("name", q.name());
       t.put("shape", q.shape());
       t.put("bits", q.bits());
       t.put("codec", coder.name());
       if (mask) t.put("indexCoding", "mask");
+      if (contextCodes) t.put("codesCoding", "ctx");
       t.put("indexBits", b);
       t.put("kept", q.positions().length);
       t.put("entries", mask ? q.size() : entries.length);
@@ -271,7 +291,7 @@ public final class FfzArchive {
       t.put("index", section(data, idx));
       t.put("codes", section(data, codes));
       tensors.add(t);
-      stats.add(stats(q, b, entries, cb.length, coder, idx, codes));
+      stats.add(stats(q, b, entries, cb.length, coder, idx, codes, contextCodes));
     }
     List<Object> raws = new ArrayList<>();
     List<ArchiveReport.RawStats> rawStats = new ArrayList<>();
@@ -316,12 +336,22 @@ public final class FfzArchive {
    * The report row of {@code q}: {@code entries} are its relative-index entries at {@code indexBits},
    * or null when {@code idx} is a {@link ContextMaskCoder} stream.
    */
-  static ArchiveReport.TensorStats stats(QuantizedTensor q, int indexBits, int[] entries, long cb, EntropyCoder coder, byte[] idx, byte[] codes) {
+  static ArchiveReport.TensorStats stats(QuantizedTensor q, int indexBits, int[] entries, long cb, EntropyCoder coder, byte[] idx, byte[] codes,
+      boolean contextCodes) {
     int k = q.codebook().length;
     double codes0 = Entropy.bits(q.codes(), k);
     int codesUsed = used(q.codes(), k);
-    ArchiveReport.StreamStats c = new ArchiveReport.StreamStats("order-0", q.codes().length, codesUsed, k, codes0, codes0,
-        codes0 + Entropy.nmlRegretBits(q.codes().length, codesUsed), coder.layout(codes), codes.length);
+    ArchiveReport.StreamStats c;
+    CodeContext cc = contextCodes ? ContextCodesCoder.context(codes) : null;
+    if (cc == null) {
+      c = new ArchiveReport.StreamStats("order-0", q.codes().length, codesUsed, k, codes0, codes0,
+          codes0 + Entropy.nmlRegretBits(q.codes().length, codesUsed), contextCodes ? ContextCodesCoder.layout(codes) : coder.layout(codes), codes.length);
+    } else {
+      long[][] n = ContextCodesCoder.counts(q.positions(), q.codes(), maskCols(q.shape()), q.codebook(), cc);
+      c = new ArchiveReport.StreamStats("ctx " + cc.bins() + " n" + cc.neighbours() + " w" + cc.width(), q.codes().length,
+          ContextCodesCoder.usedContexts(n), cc.contexts(), codes0, ContextCodesCoder.conditionalEntropyBits(n), ContextCodesCoder.nmlBits(n),
+          ContextCodesCoder.layout(codes), codes.length);
+    }
     ArchiveReport.StreamStats i;
     if (entries != null) {
       double gaps0 = Entropy.bits(entries, 1 << indexBits);

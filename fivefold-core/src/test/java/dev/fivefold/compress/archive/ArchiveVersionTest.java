@@ -95,13 +95,13 @@ class ArchiveVersionTest {
   }
 
   @Test
-  void aVersionTwoArchiveDecodesAndReencodesWithEitherIndexCoding() {
+  void aVersionTwoArchiveDecodesAndReencodesWithEitherModelling() {
     byte[] v2 = HexFormat.of().parseHex(V2_SMALLEST);
     assertEquals(2, v2[4]);
     FfzModel m = FfzArchive.decode(v2, "v2.ffz").model();
     assertSameWeights(written(), m);
-    for (FfzArchive.IndexCoding c : FfzArchive.IndexCoding.values()) {
-      byte[] v3 = FfzArchive.encode(m, FfzArchive.Options.defaults().withCoder(SmallestCoder.defaults()).withIndexCoding(c)).bytes();
+    for (FfzArchive.Modelling c : FfzArchive.Modelling.values()) {
+      byte[] v3 = FfzArchive.encode(m, FfzArchive.Options.defaults().withCoder(SmallestCoder.defaults()).withModelling(c)).bytes();
       assertEquals(3, v3[4]);
       assertSameWeights(written(), FfzArchive.decode(v3, "v3.ffz").model());
     }

@@ -153,7 +153,7 @@ class BadArchiveTest {
   @Test
   @SuppressWarnings("unchecked")
   void badMaskFields() {
-    byte[] mask = FfzArchive.encode(Models.small(22, 0.2, 5), FfzArchive.Options.defaults().withIndexCoding(FfzArchive.IndexCoding.MASK)).bytes();
+    byte[] mask = FfzArchive.encode(Models.small(22, 0.2, 5), FfzArchive.Options.defaults().withModelling(FfzArchive.Modelling.CONTEXT)).bytes();
     long kept = (Long) tensor((Map<String, Object>) Json.parse(new String(mask, P + 4, ByteBuffer.wrap(mask).order(ByteOrder.LITTLE_ENDIAN).getInt(P),
         StandardCharsets.UTF_8)), 0).get("kept");
     assertEquals(Models.small(22, 0.2, 5), FfzArchive.decode(mask, "m.ffz").model());
@@ -166,6 +166,12 @@ class BadArchiveTest {
     rejects(editHeader(mask, h -> tensor(h, 0).put("kept", kept + 1)), "m.ffz: header tensors[0] index: mask holds " + kept + " weights, header says kept (" + (kept + 1) + ")");
     rejects(editHeader(mask, h -> tensor(h, 0).put("shape", List.of(50L, 40L))), "m.ffz: header tensors[0] index: ctx-mask: stream is 40 x 50, the tensor 50 x 40");
     rejects(editHeader(mask, h -> tensor(h, 0).remove("indexCoding")), "header tensors[0]");
+    rejects(editHeader(mask, h -> tensor(h, 0).put("codesCoding", "zip")), "m.ffz: header tensors[0].codesCoding (zip) must be order-0 or ctx");
+    rejects(editHeader(mask, h -> tensor(h, 0).put("codesCoding", "order-0")), "m.ffz: header tensors[0] codes: ");
+    rejects(editHeader(mask, h -> tensor(h, 0).put("codebookSize", 31L)), "header tensors[0].codebook.length (128) is not 4 * codebookSize (31)");
+    rejects(editHeader(editHeader(patchPreamble(CLEAN, 4, 2), h -> h.put("format", 2L)), h -> tensor(h, 0).put("codesCoding", "ctx")),
+        "m.ffz: header tensors[0].codesCoding (ctx) needs format version 3, the preamble says 2");
+    rejects(editHeader(CLEAN, h -> tensor(h, 0).put("codesCoding", "ctx")), "m.ffz: header tensors[0] codes: ctx-codes: magic");
   }
 
   @Test
