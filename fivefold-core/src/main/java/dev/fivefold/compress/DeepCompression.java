@@ -172,11 +172,10 @@ public final class DeepCompression {
    * The smallest encoding over index widths: per tensor the width whose coded index stream is
    * shortest ({@link FfzArchive.Options#SHORTEST_INDEX}), or one width for all tensors (automatic,
    * fewest raw bits, or fixed 2..8) if that file is smaller (the JSON header lists each width);
-   * per tensor, the context-coded mask instead of relative indices where that is shorter
-   * ({@link FfzArchive.Modelling#SHORTER}); {@code options}' coder and ECC are kept.
+   * {@code options}' coder, ECC and modelling are kept (with {@link FfzArchive.Modelling#SHORTER},
+   * per stream the context model where that is shorter).
    */
   public static FfzArchive.Encoded smallest(FfzModel model, FfzArchive.Options options) {
-    options = options.withModelling(FfzArchive.Modelling.SHORTER);
     FfzArchive.Encoded best = FfzArchive.encode(model, options.withIndexBits(FfzArchive.Options.SHORTEST_INDEX));
     for (int b = 0; b <= 8; b = b == 0 ? 2 : b + 1) {
       FfzArchive.Encoded e = FfzArchive.encode(model, options.withIndexBits(b));

@@ -149,7 +149,8 @@ public record ArchiveReport(
    * learning cost, a static model's rounding loss, the coder's flush). {@code NML B} is the bound
    * plus the parametric complexity of the model ({@link Entropy#nmlRegretBits}; per context for a
    * context model): the minimax universal code length for that model, what any code that learns
-   * its probabilities pays on some sequence; a reference, not a bound.
+   * its probabilities pays on some sequence; a reference, not a bound. A last line compares the
+   * coded total with the three totals.
    */
   public String formatStreams() {
     StringBuilder sb = new StringBuilder();
@@ -181,6 +182,8 @@ public record ArchiveReport(
     }
     sb.append(String.format(Locale.ROOT, row, "total (" + streams + ")", "", "", symbols, "", order0, bound, coded, pct(coded, order0),
         pct(coded, bound), header, model, pay, nml, pct(coded, nml)));
+    sb.append(String.format(Locale.ROOT, "coded %d B: %+.2f%% vs the order-0 bound (%.1f B), %+.2f%% vs the conditional entropy of the models used "
+        + "(%.1f B), %+.2f%% vs their NML code length (%.1f B)%n", coded, pct(coded, order0), order0, pct(coded, bound), bound, pct(coded, nml), nml));
     return sb.toString();
   }
 

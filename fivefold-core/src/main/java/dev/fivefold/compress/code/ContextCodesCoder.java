@@ -64,22 +64,32 @@ public final class ContextCodesCoder {
     }
   }
 
-  /** The shortest stream over a grid of contexts (bins, templates at {@code widths} and at {@code cols}). */
+  /**
+   * The shortest stream over a grid of contexts, searched in two stages: the template and width
+   * (left at {@code cols}, the 2-d templates at each of {@code widths}) with 8 bins, then the bins
+   * ({@code 2..32}) for the best of them.
+   */
   public static byte[] encode(int[] positions, int[] codes, int cols, float[] codebook, List<Integer> widths) {
-    List<CodeContext> grid = new ArrayList<>();
-    for (int b : BINS) {
-      grid.add(new CodeContext(b, 1, Math.max(1, cols)));
-      for (int w : widths) {
-        if (w <= 1 || w >= cols) continue;
-        grid.add(new CodeContext(b, 2, w));
-        grid.add(new CodeContext(b, 3, w));
+    if (positions.length == 0) return encode(positions, codes, cols, codebook, new CodeContext(1, 1, Math.max(1, cols)));
+    List<CodeContext> templates = new ArrayList<>();
+    templates.add(new CodeContext(8, 1, cols));
+    for (int w : widths) {
+      if (w <= 1 || w >= cols) continue;
+      templates.add(new CodeContext(8, 2, w));
+      templates.add(new CodeContext(8, 3, w));
+    }
+    CodeContext t = templates.getFirst();
+    byte[] best = null;
+    for (CodeContext m : templates) {
+      byte[] s = encode(positions, codes, cols, codebook, m);
+      if (best == null || s.length < best.length) {
+        best = s;
+        t = m;
       }
     }
-    byte[] best = null;
-    for (CodeContext m : grid) {
-      byte[] s = encode(positions, codes, cols, codebook, m);
-      if (best == null || s.length < best.length) best = s;
-      if (positions.length == 0) break;
+    for (int b : BINS) {
+      byte[] s = encode(positions, codes, cols, codebook, new CodeContext(b, t.neighbours(), t.width()));
+      if (s.length < best.length) best = s;
     }
     return best;
   }

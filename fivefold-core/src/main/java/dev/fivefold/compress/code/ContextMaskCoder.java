@@ -84,36 +84,53 @@ public final class ContextMaskCoder {
     return (int) Math.max(1, Math.min(ONE - 1, f));
   }
 
-  /** The context widths worth trying for a tensor of this shape: the last dimension of a 3+-d tensor, the side of a square row. */
+  /**
+   * The image widths worth trying for a tensor of this shape, most plausible first: the last
+   * dimension of a 3+-d tensor (a conv kernel's width), the side of a square row (a flattened
+   * image), then every divisor of the row length in {@code 2..64} (e.g. 5 for a row of 16 channels
+   * of 5 x 5).
+   */
   public static List<Integer> widths(int[] shape) {
-    List<Integer> w = new ArrayList<>();
+    java.util.LinkedHashSet<Integer> w = new java.util.LinkedHashSet<>();
     long cols = 1;
     for (int i = 1; i < shape.length; i++) cols *= shape[i];
+    if (shape.length < 2 || cols <= 1) return List.of();
     if (shape.length >= 3 && shape[shape.length - 1] > 1) w.add(shape[shape.length - 1]);
     long side = Math.round(Math.sqrt((double) cols));
-    if (side > 1 && side * side == cols && !w.contains((int) side)) w.add((int) side);
-    return w;
+    if (side > 1 && side * side == cols) w.add((int) side);
+    for (int d = 2; d <= 64 && d < cols; d++) if (cols % d == 0) w.add(d);
+    return List.copyOf(w);
   }
 
-  /** The shortest stream over a grid of contexts (bucket counts, neighbour templates at each of {@code widths}). */
+  /**
+   * The shortest stream over a grid of contexts, searched in two stages: the neighbour template
+   * and width (no neighbours, left, and the 2-d templates at each of {@code widths}) with 8 column
+   * and 2 row buckets, then the bucket counts ({@code 1..24} by {@code 1..8}) for the best of them.
+   */
   public static byte[] encode(int[] positions, int rows, int cols, List<Integer> widths) {
+    if ((long) rows * cols == 0) return encode(positions, rows, cols, new MaskContext(1, 1, 0, Math.max(1, cols)));
+    List<MaskContext> templates = new ArrayList<>();
+    templates.add(new MaskContext(8, 2, 0, cols));
+    templates.add(new MaskContext(8, 2, 1, cols));
+    for (int w : widths) {
+      if (w <= 1 || w >= cols) continue;
+      templates.add(new MaskContext(8, 2, 2, w));
+      templates.add(new MaskContext(8, 2, 3, w));
+    }
+    MaskContext t = templates.getFirst();
     byte[] best = null;
-    List<MaskContext> grid = new ArrayList<>();
-    for (int cb : COLUMN_BUCKETS) {
-      for (int rb : ROW_BUCKETS) {
-        grid.add(new MaskContext(cb, rb, 0, Math.max(1, cols)));
-        grid.add(new MaskContext(cb, rb, 1, Math.max(1, cols)));
-        for (int w : widths) {
-          if (w <= 1 || w >= cols) continue;
-          grid.add(new MaskContext(cb, rb, 2, w));
-          grid.add(new MaskContext(cb, rb, 3, w));
-        }
+    for (MaskContext m : templates) {
+      byte[] b = encode(positions, rows, cols, m);
+      if (best == null || b.length < best.length) {
+        best = b;
+        t = m;
       }
     }
-    for (MaskContext m : grid) {
-      byte[] b = encode(positions, rows, cols, m);
-      if (best == null || b.length < best.length) best = b;
-      if ((long) rows * cols == 0) break;
+    for (int cb : COLUMN_BUCKETS) {
+      for (int rb : ROW_BUCKETS) {
+        byte[] b = encode(positions, rows, cols, new MaskContext(cb, rb, t.neighbours(), t.width()));
+        if (b.length < best.length) best = b;
+      }
     }
     return best;
   }

@@ -123,9 +123,11 @@ class ContextMaskCoderTest {
     }
     MaskContext chosen = ContextMaskCoder.context(best);
     assertTrue(chosen.neighbours() >= 2 && chosen.width() == 16, chosen.toString());
-    assertEquals(List.of(16), ContextMaskCoder.widths(new int[] {120, 256}));
-    assertEquals(List.of(5), ContextMaskCoder.widths(new int[] {6, 3, 5, 5}));
-    assertEquals(List.of(), ContextMaskCoder.widths(new int[] {100, 300}));
+    assertEquals(List.of(16, 2, 4, 8, 32, 64), ContextMaskCoder.widths(new int[] {120, 256}));
+    assertEquals(List.of(5, 3, 15, 25), ContextMaskCoder.widths(new int[] {6, 3, 5, 5}));
+    assertEquals(List.of(5, 20, 2, 4, 8, 10, 16, 25, 40, 50), ContextMaskCoder.widths(new int[] {120, 16, 5, 5}));
+    assertEquals(List.of(), ContextMaskCoder.widths(new int[] {100, 1}));
+    assertEquals(List.of(), ContextMaskCoder.widths(new int[] {7}));
   }
 
   /**
