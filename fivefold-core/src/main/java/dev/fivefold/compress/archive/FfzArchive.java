@@ -85,8 +85,9 @@ import java.util.zip.CRC32C;
  *       rows x cols} bilevel image, {@code rows} the first dimension (1 for a scalar or vector),
  *       {@code cols} the rest, coded by {@link ContextMaskCoder} whatever the {@code codec};
  *       {@code indexBits} is 0 and {@code entries} the tensor's size (the cells coded).
- *   <li>{@code codes}: the {@code kept} codebook indices, in position order, coded by {@code codec}
- *       over the alphabet {@code codebookSize}; with {@code "codesCoding": "ctx"} (version 3)
+ *   <li>{@code codes}, without {@code codesCoding} (or with {@code "order-0"}): the {@code kept}
+ *       codebook indices, in position order, coded by {@code codec} over the alphabet {@code
+ *       codebookSize}; with {@code "codesCoding": "ctx"} (version 3)
  *       coded by {@link ContextCodesCoder} instead, in contexts of the already-decoded neighbours
  *       (the positions and codebook come first). The writer tries this for codebooks of at most
  *       {@value #MAX_CONTEXT_CODEBOOK} entries.
