@@ -59,7 +59,7 @@ public final class ContextMaskCoder {
    * are kept when encoding or counting, null when decoding (the cell then says).
    */
   private static void walk(int rows, int cols, MaskContext m, int[] positions, Cell cell) {
-    long[] colKept = new long[cols];
+    int[] colKept = new int[cols];
     boolean[] row = new boolean[cols];
     int p = 0;
     long index = 0;
@@ -176,7 +176,7 @@ public final class ContextMaskCoder {
     int cells = Math.toIntExact((long) rows * cols);
     StreamHeader.checkInformation(NAME, cells, 1 - 1.0 / ONE, r.remaining(), 40);
     long[] n = new long[2 * m.contexts()];
-    int[] out = new int[Math.min(maxKept, cells)];
+    int[][] out = {new int[Math.min(Math.min(maxKept, cells), 1 << 16)]}; // grows with what is decoded, not what the header claims
     int[] k = {0};
     RangeDecoder dec = new RangeDecoder(stream, r.byteOffset(), stream.length, NAME, false);
     walk(rows, cols, m, null, (index, c, ignored) -> {
@@ -186,12 +186,13 @@ public final class ContextMaskCoder {
       else dec.consume(f, ONE - f);
       n[2 * c + (kept ? 1 : 0)]++;
       if (kept) {
-        if (k[0] == out.length) throw new BadInputException(NAME + ": more than " + maxKept + " kept cells at cell " + index);
-        out[k[0]++] = (int) index;
+        if (k[0] == maxKept) throw new BadInputException(NAME + ": more than " + maxKept + " kept cells at cell " + index);
+        if (k[0] == out[0].length) out[0] = java.util.Arrays.copyOf(out[0], (int) Math.min((long) maxKept, 2L * out[0].length));
+        out[0][k[0]++] = (int) index;
       }
       return kept;
     });
-    return java.util.Arrays.copyOf(out, k[0]);
+    return java.util.Arrays.copyOf(out[0], k[0]);
   }
 
   /** The context model of a stream, or null for an empty tensor; {@link BadInputException} if the header is corrupt. */

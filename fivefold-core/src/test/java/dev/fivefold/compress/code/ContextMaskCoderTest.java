@@ -205,6 +205,16 @@ class ContextMaskCoderTest {
     big.writeGamma(1L << 20);
     big.writeGamma(1L << 20);
     assertTrue(assertThrows(BadInputException.class, () -> ContextMaskCoder.context(big.toByteArray())).getMessage().contains("hold 2^31 or more cells"));
+    BitWriter tiny = new BitWriter(); // 2^30 cells claimed, 8 payload bytes: refused before any cell is decoded or allocated
+    tiny.writeBits(ContextMaskCoder.MAGIC, 8);
+    tiny.writeGamma(2);
+    tiny.writeGamma((1L << 30) + 1);
+    for (int i = 0; i < 4; i++) tiny.writeGamma(1);
+    tiny.alignToByte();
+    tiny.writeBits(0, 32);
+    tiny.writeBits(0, 32);
+    assertTrue(assertThrows(BadInputException.class, () -> ContextMaskCoder.decode(tiny.toByteArray(), 1, 1 << 30, 10)).getMessage()
+        .startsWith("ctx-mask: symbol count (1073741824) needs at least "));
   }
 
   @Test
