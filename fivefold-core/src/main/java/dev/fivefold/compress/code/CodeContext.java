@@ -13,8 +13,9 @@ package dev.fivefold.compress.code;
  * neighbours 1: left (1)        2: left (1), up (1)        3: left (2), up (2), up-left (1), up-right (1)
  * </pre>
  *
- * Each neighbour contributes the rank of its code's value in the codebook (0 for the most negative;
- * ties by index, so the context does not depend on the codebook's order), {@code S} the weighted
+ * Each neighbour contributes the rank of its code's value in the codebook (0 for the most negative,
+ * in {@link Float#compare} order: -0.0 before 0.0, NaN last; ties by index, so the context does not
+ * depend on the order the codebook lists its values in), {@code S} the weighted
  * sum of ranks, {@code W} the sum of weights of the kept neighbours, {@code K} the alphabet:
  *
  * <pre>

@@ -33,7 +33,9 @@ import java.util.List;
  * </pre>
  *
  * <p>{@link #encode(int[], int, int, List)} tries a grid of contexts and keeps the shortest
- * stream. {@link #decode} checks the dimensions against the caller's, every context field, the
+ * stream. A tensor without cells ({@code rows * cols == 0}) is the magic and the dimensions only;
+ * one with cells but nothing kept still codes every cell (cheaply: the KT probability of "kept"
+ * falls as {@code 1 / (2 n)}). {@link #decode} checks the dimensions against the caller's, every context field, the
  * kept count against {@code maxKept} and that the payload can hold the cells at all (each costs at
  * least {@code -log2(1 - 2^-16)} bits), so a corrupt stream is a {@link BadInputException}.
  */
