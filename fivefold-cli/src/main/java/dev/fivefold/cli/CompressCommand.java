@@ -77,6 +77,11 @@ final class CompressCommand extends Subcommand {
       description = "Entropy coder: huffman, rans (ans), arith, arith-adaptive, or smallest (per stream the shortest of them) (default: ${DEFAULT-VALUE}).")
   String codec;
 
+  @Option(names = "--order0",
+      description = "Order-0 streams only (relative indices and codes by --codec, as format 2 had them); by default each tensor's keep-mask "
+          + "and codes are context-coded where that is shorter.")
+  boolean order0;
+
   @Option(names = "--ecc", defaultValue = "none", description = "Channel code: none, hamming, rs (default: ${DEFAULT-VALUE}).")
   String ecc;
 
@@ -139,7 +144,7 @@ final class CompressCommand extends Subcommand {
     meta.put("pipeline", String.format(Locale.ROOT, "prune=%s quality=%s sparsity=%s steps=%d retrain=%s bits=%d conv-bits=%d finetune=%s",
         prune, quality, java.util.Arrays.toString(sparsity), pruneSteps, retrain, bits, convBits, finetune));
     FfzModel ffz = DeepCompression.archive(model, l.spec(), meta, res.shared());
-    FfzArchive.Encoded enc = DeepCompression.smallest(ffz, FfzArchive.Options.defaults().withCoder(coder).withEcc(channel));
+    FfzArchive.Encoded enc = DeepCompression.smallest(ffz, options(coder, channel));
 
     // the accuracy after is that of the decoded bytes, loaded into a fresh model
     FfzArchive.Decoded dec = FfzArchive.decode(enc.bytes().clone(), target.toString());
@@ -159,6 +164,11 @@ final class CompressCommand extends Subcommand {
     return 0;
   }
 
+  private FfzArchive.Options options(EntropyCoder coder, Ecc channel) {
+    FfzArchive.Modelling m = order0 ? FfzArchive.Modelling.ORDER0 : FfzArchive.Modelling.SHORTER;
+    return FfzArchive.Options.defaults().withCoder(coder).withEcc(channel).withModelling(m);
+  }
+
   /** {@code --from}: decode an archive, encode its weights again with --codec and --ecc, check, write, report. */
   private int reencode() throws IOException {
     if (file != null) throw common.bad("--from (" + from + ") and MODEL (" + file + ") exclude each other");
@@ -169,7 +179,7 @@ final class CompressCommand extends Subcommand {
     if (Files.isDirectory(target)) throw new BadInputException("--out (" + target + ") is a directory");
     long sourceBytes = Files.size(from);
     FfzModel source = FfzArchive.read(from).model();
-    FfzArchive.Encoded enc = DeepCompression.smallest(source, FfzArchive.Options.defaults().withCoder(coder).withEcc(channel));
+    FfzArchive.Encoded enc = DeepCompression.smallest(source, options(coder, channel));
     FfzModel back = FfzArchive.decode(enc.bytes().clone(), target.toString()).model();
     if (!sameWeights(source, back)) throw new IllegalStateException("re-encoded archive decodes to different weights");
     AtomicFiles.writeBytes(target, enc.bytes());

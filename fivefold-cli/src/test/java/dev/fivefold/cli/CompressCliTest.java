@@ -70,6 +70,12 @@ class CompressCliTest {
       assertTrue(re.out().contains("weights bit-identical (checked)") && re.out().contains("total (6)") && re.out().contains("codec smallest"), re.out());
       Result e2 = CliTest.run("eval", again.toString(), "--threads", "1");
       assertEquals(after, accuracy(e2.out(), "accuracy (\\d\\.\\d{4})"), e2.out());
+      // --order0: relative indices and codes by the codec only, no context models
+      Path plain = tmp.resolve("plain-" + codec + ".ffz");
+      Result o0 = CliTest.run("compress", "--from", again.toString(), "--codec", codec, "--order0", "--out", plain.toString(), "--threads", "1");
+      assertEquals(0, o0.code(), o0.err());
+      assertTrue(o0.out().contains("weights bit-identical (checked)") && !o0.out().contains("ctx-"), o0.out());
+      assertEquals(after, accuracy(CliTest.run("eval", plain.toString(), "--threads", "1").out(), "accuracy (\\d\\.\\d{4})"));
     }
     assertOneLineExit2(CliTest.run("compress", "--from", tmp.resolve("m-rans.ffz").toString(), ckpt.toString()), "exclude each other");
     assertOneLineExit2(CliTest.run("compress"), "MODEL (a checkpoint) or --from (an archive) is required");

@@ -172,7 +172,8 @@ public final class DeepCompression {
    * The smallest encoding over index widths: per tensor the width whose coded index stream is
    * shortest ({@link FfzArchive.Options#SHORTEST_INDEX}), or one width for all tensors (automatic,
    * fewest raw bits, or fixed 2..8) if that file is smaller (the JSON header lists each width);
-   * {@code options}' coder and ECC are kept.
+   * {@code options}' coder, ECC and modelling are kept (with {@link FfzArchive.Modelling#SHORTER},
+   * per stream the context model where that is shorter).
    */
   public static FfzArchive.Encoded smallest(FfzModel model, FfzArchive.Options options) {
     FfzArchive.Encoded best = FfzArchive.encode(model, options.withIndexBits(FfzArchive.Options.SHORTEST_INDEX));

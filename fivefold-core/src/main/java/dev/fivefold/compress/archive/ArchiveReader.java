@@ -2,6 +2,8 @@ package dev.fivefold.compress.archive;
 
 import dev.fivefold.compress.QuantizedTensor;
 import dev.fivefold.compress.code.ChannelCode;
+import dev.fivefold.compress.code.ContextCodesCoder;
+import dev.fivefold.compress.code.ContextMaskCoder;
 import dev.fivefold.compress.code.EntropyCoder;
 import dev.fivefold.io.BadInputException;
 import dev.fivefold.io.Json;
@@ -130,23 +132,63 @@ final class ArchiveReader {
     String codec = string(t, "codec", where);
     EntropyCoder coder = FfzArchive.coderNamed(codec);
     if (coder == null) throw bad(where + ".codec (" + codec + ") is not a known codec (huffman, rans, arith-static, arith-adaptive, smallest)");
-    int indexBits = (int) integer(t, "indexBits", where, 1, 16);
+    boolean mask = indexCoding(t, where);
+    int indexBits = (int) integer(t, "indexBits", where, mask ? 0 : 1, mask ? 0 : 16);
     int kept = (int) integer(t, "kept", where, 0, Math.min(size, FfzArchive.MAX_ENTRIES));
-    int entries = (int) integer(t, "entries", where, kept, Math.min(size, FfzArchive.MAX_ENTRIES));
+    int entries = mask ? (int) integer(t, "entries", where, size, size) : (int) integer(t, "entries", where, kept, Math.min(size, FfzArchive.MAX_ENTRIES));
     int codebookSize = (int) integer(t, "codebookSize", where, 1, 1 << bits);
     byte[] cb = section(t, "codebook", where, name + "/codebook");
     if (cb.length != 4L * codebookSize) throw bad(where + ".codebook.length (" + cb.length + ") is not 4 * codebookSize (" + codebookSize + ")");
     byte[] idx = section(t, "index", where, name + "/index");
     byte[] cs = section(t, "codes", where, name + "/codes");
-    int[] gaps = decodeStream(coder, idx, entries, where + " index");
-    int[] positions = RelativeIndex.decode(gaps, indexBits, kept, size, file + ": " + where);
-    int[] codes = decodeStream(coder, cs, kept, where + " codes");
+    int[] gaps = null;
+    int[] positions;
+    if (mask) {
+      try {
+        positions = ContextMaskCoder.decode(idx, FfzArchive.maskRows(shape), FfzArchive.maskCols(shape), kept);
+      } catch (BadInputException e) {
+        throw bad(where + " index: " + e.getMessage());
+      }
+      if (positions.length != kept) throw bad(where + " index: mask holds " + positions.length + " weights, header says kept (" + kept + ")");
+    } else {
+      gaps = decodeStream(coder, idx, entries, where + " index");
+      positions = RelativeIndex.decode(gaps, indexBits, kept, size, file + ": " + where);
+    }
+    boolean contextCodes = codesCoding(t, where);
+    int[] codes;
+    if (contextCodes) {
+      try {
+        codes = ContextCodesCoder.decode(cs, positions, FfzArchive.maskCols(shape), floats(cb));
+      } catch (BadInputException e) {
+        throw bad(where + " codes: " + e.getMessage());
+      }
+    } else {
+      codes = decodeStream(coder, cs, kept, where + " codes");
+    }
     for (int i = 0; i < kept; i++) {
       if (codes[i] >= codebookSize) throw bad(where + " codes[" + i + "] (" + codes[i] + ") outside the codebook of " + codebookSize);
     }
     QuantizedTensor q = new QuantizedTensor(name, shape, bits, floats(cb), positions, codes);
-    stats.add(FfzArchive.stats(q, indexBits, gaps, cb.length, coder, idx, cs));
+    stats.add(FfzArchive.stats(q, indexBits, gaps, cb.length, coder, idx, cs, contextCodes));
     return q;
+  }
+
+  /** Whether {@code t}'s positions are a context-coded mask ({@code "indexCoding": "mask"}, format 3 on). */
+  private boolean indexCoding(Map<String, Object> t, String where) {
+    if (!t.containsKey("indexCoding")) return false;
+    String c = string(t, "indexCoding", where);
+    if (!c.equals("mask") && !c.equals("gaps")) throw bad(where + ".indexCoding (" + c + ") must be gaps or mask");
+    if (c.equals("mask") && version < 3) throw bad(where + ".indexCoding (mask) needs format version 3, the preamble says " + version);
+    return c.equals("mask");
+  }
+
+  /** Whether {@code t}'s codes are context-coded ({@code "codesCoding": "ctx"}, format 3 on). */
+  private boolean codesCoding(Map<String, Object> t, String where) {
+    if (!t.containsKey("codesCoding")) return false;
+    String c = string(t, "codesCoding", where);
+    if (!c.equals("ctx") && !c.equals("order-0")) throw bad(where + ".codesCoding (" + c + ") must be order-0 or ctx");
+    if (c.equals("ctx") && version < 3) throw bad(where + ".codesCoding (ctx) needs format version 3, the preamble says " + version);
+    return c.equals("ctx");
   }
 
   private int[] decodeStream(EntropyCoder coder, byte[] stream, int count, String where) {

@@ -2,6 +2,10 @@ package dev.fivefold.compress.archive;
 
 import dev.fivefold.compress.QuantizedTensor;
 import dev.fivefold.compress.code.ChannelCode;
+import dev.fivefold.compress.code.CodeContext;
+import dev.fivefold.compress.code.ContextCodesCoder;
+import dev.fivefold.compress.code.ContextMaskCoder;
+import dev.fivefold.compress.code.MaskContext;
 import dev.fivefold.compress.code.EntropyCoder;
 import dev.fivefold.compress.code.Entropy;
 import dev.fivefold.compress.code.SmallestCoder;
@@ -26,7 +30,7 @@ import java.util.zip.CRC32C;
  * by a channel code. Reading gives back exactly what was written (bit-identical dense weights) or
  * throws {@link BadInputException}; it never returns silently wrong weights.
  *
- * <h2>Format, version 2</h2>
+ * <h2>Format, version 3</h2>
  *
  * All integers are little-endian; {@code u32} is unsigned 32-bit; every CRC is CRC32C
  * ({@link java.util.zip.CRC32C}, Castagnoli) as a {@code u32}.
@@ -34,7 +38,7 @@ import java.util.zip.CRC32C;
  * <pre>
  * file     = preamble body check
  * preamble = "FFZ1"           4 bytes, magic
- *            version          u8, 2 (readers also accept 1)
+ *            version          u8, 3 (readers also accept 1 and 2)
  *            ecc              u8, 0 none | 1 hamming | 2 rs
  *            reserved         2 bytes, 0
  *            bodyLength       u32, L (at most 2^31 - 1)
@@ -55,12 +59,15 @@ import java.util.zip.CRC32C;
  * in header order, so every body byte is under some CRC):
  *
  * <pre>
- * {"format": 2, "spec": "mlp 784-300-100-10", "metadata": {"pruned": "0.1"},
+ * {"format": 3, "spec": "mlp 784-300-100-10", "metadata": {"pruned": "0.1"},
  *  "tensors": [{"name": "fc1.weight", "shape": [300, 784], "bits": 5, "codec": "huffman",
- *               "indexBits": 4, "kept": 23456, "entries": 29545, "codebookSize": 32,
+ *               "indexCoding": "mask", "codesCoding": "ctx", "indexBits": 0, "kept": 23456, "entries": 235200,
+ *               "codebookSize": 32,
  *               "codebook": {"offset": 0, "length": 128},
- *               "index": {"offset": 132, "length": 13908},
- *               "codes": {"offset": 14044, "length": 11995}}, ...],
+ *               "index": {"offset": 132, "length": 12908},
+ *               "codes": {"offset": 13044, "length": 11995}},
+ *              {"name": "fc2.weight", "shape": [100, 300], "bits": 5, "codec": "huffman",
+ *               "indexBits": 4, "kept": 2700, "entries": 2811, ...}, ...],
  *  "raw": [{"name": "fc1.bias", "shape": [300], "data": {"offset": ..., "length": 1200}}, ...]}
  * </pre>
  *
@@ -68,13 +75,22 @@ import java.util.zip.CRC32C;
  *
  * <ul>
  *   <li>{@code codebook}: {@code codebookSize} float32 values ({@code 1 <= codebookSize <= 2^bits}).
- *   <li>{@code index}: the relative-index entries ({@code entries} symbols over {@code 2^indexBits})
+ *   <li>{@code index}, without {@code indexCoding} (or with {@code "gaps"}): the relative-index
+ *       entries ({@code entries} symbols over {@code 2^indexBits}, {@code indexBits} in 1..16)
  *       coded by {@code codec}. Entry {@code g} in {@code 1..2^indexBits - 1} is a kept weight
  *       {@code g} positions after the previous one (the first counts from position -1); entry
  *       {@code 0} is a filler that advances {@code 2^indexBits - 1} positions without a weight
  *       (Han, Mao and Dally 2016, "Deep Compression", section 3). See {@code RelativeIndex}.
- *   <li>{@code codes}: the {@code kept} codebook indices, in position order, coded by {@code codec}
- *       over the alphabet {@code codebookSize}.
+ *       With {@code "indexCoding": "mask"} (version 3): the keep-mask of the tensor as a {@code
+ *       rows x cols} bilevel image, {@code rows} the first dimension (1 for a scalar or vector),
+ *       {@code cols} the rest, coded by {@link ContextMaskCoder} whatever the {@code codec};
+ *       {@code indexBits} is 0 and {@code entries} the tensor's size (the cells coded).
+ *   <li>{@code codes}, without {@code codesCoding} (or with {@code "order-0"}): the {@code kept}
+ *       codebook indices, in position order, coded by {@code codec} over the alphabet {@code
+ *       codebookSize}; with {@code "codesCoding": "ctx"} (version 3)
+ *       coded by {@link ContextCodesCoder} instead, in contexts of the already-decoded neighbours
+ *       (the positions and codebook come first). The writer tries this for codebooks of at most
+ *       {@value #MAX_CONTEXT_CODEBOOK} entries.
  * </ul>
  *
  * A raw tensor is one section {@code data} of {@code 4 * size} bytes of float32. Codec names are
@@ -83,19 +99,25 @@ import java.util.zip.CRC32C;
  * others; the stream's magic byte says which, so the bytes are exactly that coder's stream); each
  * coded stream is self-contained ({@link EntropyCoder}).
  *
+ * <p>Version 3 adds {@code indexCoding} (the context-coded mask) and {@code codesCoding} (the
+ * context-coded codes); a version-3 file without them differs from version 2 only in its version
+ * numbers. Either in a file that says version 1 or 2 is refused ({@code "indexCoding (mask) needs
+ * format version 3"}).
+ *
  * <p>Version 2 differs from version 1 only inside the coded streams: a shorter stream header
  * (the magic byte with its high bit set, the alphabet as Elias gamma), the static coders' model
  * table as rounded counts ({@code FrequencyTable}: a few bits per used symbol instead of Elias
  * gamma of every normalised frequency), the adaptive coder's default limit as one bit, and no
- * leading zero byte in range-coder payloads. A version-2 reader decodes version-1 files (each
- * stream's magic byte says its layout); a version-1 reader refuses version 2 ("format version (2)
- * is not supported"), and this one refuses versions above 2 the same way.
+ * leading zero byte in range-coder payloads. This reader decodes versions 1 and 2 (each stream's
+ * magic byte says its layout); a version-1 reader refuses version 2 ("format version (2) is not
+ * supported"), a version-2 reader version 3, and this one refuses versions above 3 the same way.
  *
  * <h2>Reading</h2>
  *
  * In order: magic, preamble CRC, version, ecc, body length against the file length; then the
  * channel code corrects what it can; then every CRC is checked before its section is used. Sizes
- * are validated before anything is allocated: {@code bits} and {@code indexBits} in 1..16, every
+ * are validated before anything is allocated: {@code bits} and {@code indexBits} in 1..16 ({@code
+ * indexBits} 0 and {@code entries} the size for a mask), every
  * dimension {@code >= 0} with a product below 2^31, {@code kept <= entries <= size} and at most
  * {@link #MAX_ENTRIES}, sections inside the data. Failures are one-line {@link BadInputException}s
  * naming the file and the field, e.g. {@code "corrupt archive: m.ffz: section fc1.weight/codes
@@ -103,7 +125,7 @@ import java.util.zip.CRC32C;
  */
 public final class FfzArchive {
   /** The format version this class writes. */
-  public static final int VERSION = 2;
+  public static final int VERSION = 3;
   /** The oldest format version this class reads. */
   public static final int MIN_VERSION = 1;
   /** Bytes of the preamble. */
@@ -112,6 +134,8 @@ public final class FfzArchive {
   public static final int MAX_ENTRIES = EntropyCoder.DEFAULT_MAX_SYMBOLS;
 
   static final byte[] MAGIC = {'F', 'F', 'Z', '1'};
+  /** Largest codebook whose codes the writer tries to context-code (larger ones stay order-0). */
+  static final int MAX_CONTEXT_CODEBOOK = 256;
   private static final List<EntropyCoder> CODERS =
       List.of(EntropyCoder.huffman(), EntropyCoder.rans(), EntropyCoder.staticArithmetic(), EntropyCoder.adaptiveArithmetic(),
           SmallestCoder.defaults());
@@ -126,8 +150,11 @@ public final class FfzArchive {
    * @param indexBits relative-index width 1..16, or 0 to choose per tensor the width with the
    *     fewest raw index bits, or {@link #SHORTEST_INDEX} ({@code -1}) to choose per tensor the
    *     width whose coded index stream is shortest (tries all 16)
+   * @param modelling how the index and codes streams are modelled: order-0 (relative indices and
+   *     codes by {@code coder}), context models ({@link ContextMaskCoder}, {@link ContextCodesCoder}),
+   *     or per stream the shorter of the two
    */
-  public record Options(EntropyCoder coder, Ecc ecc, int indexBits) {
+  public record Options(EntropyCoder coder, Ecc ecc, int indexBits, Modelling modelling) {
     /** {@code indexBits} value: per tensor the width whose coded index stream is shortest. */
     public static final int SHORTEST_INDEX = -1;
 
@@ -135,24 +162,39 @@ public final class FfzArchive {
       if (coderNamed(coder.name()) == null) throw new IllegalArgumentException("coder (" + coder.name() + ") has no archive name");
       if (indexBits < -1 || indexBits > 16) throw new IllegalArgumentException("indexBits (" + indexBits + ") must be in -1..16");
       java.util.Objects.requireNonNull(ecc, "ecc");
+      java.util.Objects.requireNonNull(modelling, "modelling");
     }
 
-    /** Huffman, no ECC, automatic index width. */
+    /** Huffman, no ECC, automatic index width, order-0 streams. */
     public static Options defaults() {
-      return new Options(EntropyCoder.huffman(), Ecc.NONE, 0);
+      return new Options(EntropyCoder.huffman(), Ecc.NONE, 0, Modelling.ORDER0);
     }
 
     public Options withCoder(EntropyCoder c) {
-      return new Options(c, ecc, indexBits);
+      return new Options(c, ecc, indexBits, modelling);
     }
 
     public Options withEcc(Ecc e) {
-      return new Options(coder, e, indexBits);
+      return new Options(coder, e, indexBits, modelling);
     }
 
     public Options withIndexBits(int b) {
-      return new Options(coder, ecc, b);
+      return new Options(coder, ecc, b, modelling);
     }
+
+    public Options withModelling(Modelling m) {
+      return new Options(coder, ecc, indexBits, m);
+    }
+  }
+
+  /** How the index and codes streams of a tensor are modelled. */
+  public enum Modelling {
+    /** Relative indices (gaps) and codes, each coded order-0 by the archive's codec; every format version. */
+    ORDER0,
+    /** The keep-mask by {@link ContextMaskCoder}, the codes by {@link ContextCodesCoder}; format 3. */
+    CONTEXT,
+    /** Per stream the shorter of the two (ties to order-0). */
+    SHORTER
   }
 
   /**
@@ -191,42 +233,66 @@ public final class FfzArchive {
     List<Object> tensors = new ArrayList<>();
     List<ArchiveReport.TensorStats> stats = new ArrayList<>();
     for (QuantizedTensor q : model.quantized()) {
-      int b = options.indexBits() == 0 ? RelativeIndex.chooseBits(q.positions()) : options.indexBits();
-      int[] entries;
-      byte[] idx;
-      if (b == Options.SHORTEST_INDEX) {
-        b = 1;
-        entries = RelativeIndex.encode(q.positions(), b);
-        idx = coder.encode(entries, 1 << b);
-        for (int w = 2; w <= 16; w++) {
-          int[] e = RelativeIndex.encode(q.positions(), w);
-          byte[] c = coder.encode(e, 1 << w);
-          if (c.length < idx.length) {
-            b = w;
-            entries = e;
-            idx = c;
+      int b = 0;
+      int[] entries = null;
+      byte[] idx = null;
+      if (options.modelling() != Modelling.CONTEXT) {
+        b = options.indexBits() == 0 ? RelativeIndex.chooseBits(q.positions()) : options.indexBits();
+        if (b == Options.SHORTEST_INDEX) {
+          b = 1;
+          entries = RelativeIndex.encode(q.positions(), b);
+          idx = coder.encode(entries, 1 << b);
+          for (int w = 2; w <= 16; w++) {
+            int[] e = RelativeIndex.encode(q.positions(), w);
+            byte[] c = coder.encode(e, 1 << w);
+            if (c.length < idx.length) {
+              b = w;
+              entries = e;
+              idx = c;
+            }
           }
+        } else {
+          entries = RelativeIndex.encode(q.positions(), b);
+          idx = coder.encode(entries, 1 << b);
         }
-      } else {
-        entries = RelativeIndex.encode(q.positions(), b);
-        idx = coder.encode(entries, 1 << b);
+      }
+      boolean mask = false;
+      if (options.modelling() != Modelling.ORDER0) {
+        byte[] m = ContextMaskCoder.encode(q.positions(), maskRows(q.shape()), maskCols(q.shape()), ContextMaskCoder.widths(q.shape()));
+        if (idx == null || m.length < idx.length) {
+          mask = true;
+          idx = m;
+          b = 0;
+          entries = null;
+        }
       }
       byte[] cb = floats(q.codebook());
-      byte[] codes = coder.encode(q.codes(), q.codebook().length);
+      byte[] codes = options.modelling() == Modelling.CONTEXT ? null : coder.encode(q.codes(), q.codebook().length);
+      boolean contextCodes = false;
+      if (options.modelling() != Modelling.ORDER0 && q.codebook().length <= MAX_CONTEXT_CODEBOOK) {
+        byte[] c = ContextCodesCoder.encode(q.positions(), q.codes(), maskCols(q.shape()), q.codebook(), ContextMaskCoder.widths(q.shape()));
+        if (codes == null || c.length < codes.length) {
+          contextCodes = true;
+          codes = c;
+        }
+      }
+      if (codes == null) codes = coder.encode(q.codes(), q.codebook().length);
       Map<String, Object> t = new LinkedHashMap<>();
       t.put("name", q.name());
       t.put("shape", q.shape());
       t.put("bits", q.bits());
       t.put("codec", coder.name());
+      if (mask) t.put("indexCoding", "mask");
+      if (contextCodes) t.put("codesCoding", "ctx");
       t.put("indexBits", b);
       t.put("kept", q.positions().length);
-      t.put("entries", entries.length);
+      t.put("entries", mask ? q.size() : entries.length);
       t.put("codebookSize", q.codebook().length);
       t.put("codebook", section(data, cb));
       t.put("index", section(data, idx));
       t.put("codes", section(data, codes));
       tensors.add(t);
-      stats.add(stats(q, b, entries, cb.length, coder, idx, codes));
+      stats.add(stats(q, b, entries, cb.length, coder, idx, codes, contextCodes));
     }
     List<Object> raws = new ArrayList<>();
     List<ArchiveReport.RawStats> rawStats = new ArrayList<>();
@@ -267,10 +333,57 @@ public final class FfzArchive {
     return new ArchiveReader(bytes, source).read();
   }
 
-  static ArchiveReport.TensorStats stats(QuantizedTensor q, int indexBits, int[] entries, long cb, EntropyCoder coder, byte[] idx, byte[] codes) {
-    return new ArchiveReport.TensorStats(q.name(), q.size(), q.positions().length, q.bits(), q.codebook().length, indexBits,
-        entries.length, cb, idx.length, codes.length, Entropy.bits(q.codes(), q.codebook().length), Entropy.bits(entries, 1 << indexBits),
-        coder.layout(idx), coder.layout(codes), used(entries, 1 << indexBits), used(q.codes(), q.codebook().length));
+  /**
+   * The report row of {@code q}: {@code entries} are its relative-index entries at {@code indexBits},
+   * or null when {@code idx} is a {@link ContextMaskCoder} stream.
+   */
+  static ArchiveReport.TensorStats stats(QuantizedTensor q, int indexBits, int[] entries, long cb, EntropyCoder coder, byte[] idx, byte[] codes,
+      boolean contextCodes) {
+    int k = q.codebook().length;
+    double codes0 = Entropy.bits(q.codes(), k);
+    int codesUsed = used(q.codes(), k);
+    ArchiveReport.StreamStats c;
+    CodeContext cc = contextCodes ? ContextCodesCoder.context(codes) : null;
+    if (cc == null) {
+      c = new ArchiveReport.StreamStats("order-0", q.codes().length, codesUsed, k, codes0, codes0,
+          codes0 + Entropy.nmlRegretBits(q.codes().length, codesUsed), contextCodes ? ContextCodesCoder.layout(codes) : coder.layout(codes), codes.length);
+    } else {
+      long[][] n = ContextCodesCoder.counts(q.positions(), q.codes(), maskCols(q.shape()), q.codebook(), cc);
+      c = new ArchiveReport.StreamStats("ctx " + cc.bins() + " n" + cc.neighbours() + " w" + cc.width(), q.codes().length,
+          ContextCodesCoder.usedContexts(n), cc.contexts(), codes0, ContextCodesCoder.conditionalEntropyBits(n), ContextCodesCoder.nmlBits(n),
+          ContextCodesCoder.layout(codes), codes.length);
+    }
+    ArchiveReport.StreamStats i;
+    if (entries != null) {
+      double gaps0 = Entropy.bits(entries, 1 << indexBits);
+      int u = used(entries, 1 << indexBits);
+      i = new ArchiveReport.StreamStats("order-0", entries.length, u, 1 << indexBits, gaps0, gaps0, gaps0 + Entropy.nmlRegretBits(entries.length, u),
+          coder.layout(idx), idx.length);
+    } else {
+      int rows = maskRows(q.shape()), cols = maskCols(q.shape());
+      double best0 = Double.POSITIVE_INFINITY; // the order-0 bound of the relative index at its best width
+      for (int b = 1; b <= 16; b++) best0 = Math.min(best0, Entropy.bits(RelativeIndex.encode(q.positions(), b), 1 << b));
+      MaskContext m = ContextMaskCoder.context(idx);
+      long[] n = m == null ? new long[2] : ContextMaskCoder.contextCounts(q.positions(), rows, cols, m);
+      String model = m == null ? "ctx" : "ctx " + m.columnBuckets() + "x" + m.rowBuckets() + " n" + m.neighbours() + " w" + m.width();
+      i = new ArchiveReport.StreamStats(model, (long) rows * cols, ContextMaskCoder.usedContexts(n), m == null ? 1 : m.contexts(), best0,
+          ContextMaskCoder.conditionalEntropyBits(n), ContextMaskCoder.nmlBits(n), ContextMaskCoder.layout(idx), idx.length);
+    }
+    return new ArchiveReport.TensorStats(q.name(), q.size(), q.positions().length, q.bits(), k, indexBits,
+        entries != null ? entries.length : q.size(), cb, i, c);
+  }
+
+  /** Rows of a tensor's keep-mask: its first dimension (1 for a scalar or vector). */
+  static int maskRows(int[] shape) {
+    return shape.length >= 2 ? shape[0] : 1;
+  }
+
+  /** Columns of a tensor's keep-mask: the size over the rows (0 for an empty tensor). */
+  static int maskCols(int[] shape) {
+    long size = 1;
+    for (int d : shape) size *= d;
+    int rows = maskRows(shape);
+    return rows == 0 ? 0 : Math.toIntExact(size / rows);
   }
 
   private static int used(int[] symbols, int alphabet) {

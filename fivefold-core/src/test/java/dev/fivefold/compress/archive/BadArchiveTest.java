@@ -87,10 +87,10 @@ class BadArchiveTest {
 
   @Test
   void wrongOrUnknownVersionAndEcc() {
-    assertEquals("m.ffz: format version (3) is not supported (this reader knows 1..2)", reject(patchPreamble(CLEAN, 4, 3)));
+    assertEquals("m.ffz: format version (4) is not supported (this reader knows 1..3)", reject(patchPreamble(CLEAN, 4, 4)));
     rejects(patchPreamble(CLEAN, 4, 0), "format version (0)");
     rejects(patchPreamble(CLEAN, 5, 9), "m.ffz: ecc (9) is not a known channel code");
-    rejects(editHeader(CLEAN, h -> h.put("format", 1L)), "header format (1) differs from the preamble version (2)");
+    rejects(editHeader(CLEAN, h -> h.put("format", 1L)), "header format (1) differs from the preamble version (3)");
   }
 
   @Test
@@ -148,6 +148,30 @@ class BadArchiveTest {
         ((Map<String, Object>) ((List<Object>) h.get("raw")).get(0)).get("data")))), "header raw[0].data.length (160) is not 4 * size (41)");
     rejects(withHeader(CLEAN, "{\"format\": 1,".getBytes(StandardCharsets.UTF_8)), "m.ffz: header");
     rejects(withHeader(CLEAN, "[]".getBytes(StandardCharsets.UTF_8)), "m.ffz: header must be a JSON object");
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void badMaskFields() {
+    byte[] mask = FfzArchive.encode(Models.small(22, 0.2, 5), FfzArchive.Options.defaults().withModelling(FfzArchive.Modelling.CONTEXT)).bytes();
+    long kept = (Long) tensor((Map<String, Object>) Json.parse(new String(mask, P + 4, ByteBuffer.wrap(mask).order(ByteOrder.LITTLE_ENDIAN).getInt(P),
+        StandardCharsets.UTF_8)), 0).get("kept");
+    assertEquals(Models.small(22, 0.2, 5), FfzArchive.decode(mask, "m.ffz").model());
+    rejects(editHeader(mask, h -> tensor(h, 0).put("indexCoding", "zip")), "m.ffz: header tensors[0].indexCoding (zip) must be gaps or mask");
+    byte[] v2 = editHeader(patchPreamble(mask, 4, 2), h -> h.put("format", 2L));
+    rejects(v2, "m.ffz: header tensors[0].indexCoding (mask) needs format version 3, the preamble says 2");
+    rejects(editHeader(mask, h -> tensor(h, 0).put("indexBits", 3L)), "header tensors[0].indexBits (3) must be in 0..0");
+    rejects(editHeader(mask, h -> tensor(h, 0).put("entries", 5L)), "header tensors[0].entries (5) must be in 2000..2000");
+    rejects(editHeader(mask, h -> tensor(h, 0).put("kept", kept - 1)), "m.ffz: header tensors[0] index: ctx-mask: more than " + (kept - 1) + " kept cells");
+    rejects(editHeader(mask, h -> tensor(h, 0).put("kept", kept + 1)), "m.ffz: header tensors[0] index: mask holds " + kept + " weights, header says kept (" + (kept + 1) + ")");
+    rejects(editHeader(mask, h -> tensor(h, 0).put("shape", List.of(50L, 40L))), "m.ffz: header tensors[0] index: ctx-mask: stream is 40 x 50, the tensor 50 x 40");
+    rejects(editHeader(mask, h -> tensor(h, 0).remove("indexCoding")), "header tensors[0]");
+    rejects(editHeader(mask, h -> tensor(h, 0).put("codesCoding", "zip")), "m.ffz: header tensors[0].codesCoding (zip) must be order-0 or ctx");
+    rejects(editHeader(mask, h -> tensor(h, 0).put("codesCoding", "order-0")), "m.ffz: header tensors[0] codes: ");
+    rejects(editHeader(mask, h -> tensor(h, 0).put("codebookSize", 31L)), "header tensors[0].codebook.length (128) is not 4 * codebookSize (31)");
+    rejects(editHeader(editHeader(patchPreamble(CLEAN, 4, 2), h -> h.put("format", 2L)), h -> tensor(h, 0).put("codesCoding", "ctx")),
+        "m.ffz: header tensors[0].codesCoding (ctx) needs format version 3, the preamble says 2");
+    rejects(editHeader(CLEAN, h -> tensor(h, 0).put("codesCoding", "ctx")), "m.ffz: header tensors[0] codes: ctx-codes: magic");
   }
 
   @Test

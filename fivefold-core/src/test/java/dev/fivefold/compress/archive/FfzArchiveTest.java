@@ -98,6 +98,71 @@ class FfzArchiveTest {
   }
 
   @Test
+  void roundTripsContextCodedMasksAndTheShorterModelling() {
+    int n = 0;
+    for (int bits : new int[] {1, 4, 16}) {
+      for (EntropyCoder coder : CODERS) {
+        for (Ecc ecc : Ecc.values()) {
+          for (double density : new double[] {0.0, 0.05, 0.5, 1.0}) {
+            FfzModel m = Models.small(2000L * bits + n++, density, bits);
+            FfzArchive.Options o = FfzArchive.Options.defaults().withCoder(coder).withEcc(ecc);
+            String what = bits + " bits, " + coder.name() + ", " + ecc + ", density " + density;
+            ArchiveReport gaps = FfzArchive.encode(m, o).report();
+            for (FfzArchive.Modelling c : List.of(FfzArchive.Modelling.CONTEXT, FfzArchive.Modelling.SHORTER)) {
+              FfzArchive.Encoded e = FfzArchive.encode(m, o.withModelling(c));
+              FfzArchive.Decoded d = FfzArchive.decode(e.bytes(), "m.ffz");
+              assertSameModel(m, d.model());
+              assertEquals(e.report(), d.report(), what + " " + c);
+              for (int t = 0; t < m.quantized().size(); t++) {
+                ArchiveReport.TensorStats s = e.report().tensors().get(t);
+                if (c == FfzArchive.Modelling.CONTEXT) {
+                  assertTrue(s.mask() && s.indexBits() == 0 && s.entries() == s.size(), what);
+                  assertEquals(dev.fivefold.compress.code.ContextCodesCoder.NAME, s.codes().layout().coder(), what);
+                } else {
+                  assertTrue(s.indexBytes() <= gaps.tensors().get(t).indexBytes(), what + " tensor " + t);
+                  assertTrue(s.codesBytes() <= gaps.tensors().get(t).codesBytes(), what + " tensor " + t);
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void aMaskReportsItsConditionalEntropyBoundAndTheOrderZeroOne() {
+    FfzModel m = Models.lenet300(4, 0.06, 4);
+    FfzArchive.Encoded e = FfzArchive.encode(m, FfzArchive.Options.defaults().withModelling(FfzArchive.Modelling.CONTEXT));
+    for (ArchiveReport.TensorStats t : e.report().tensors()) {
+      ArchiveReport.StreamStats i = t.index();
+      double best0 = Double.POSITIVE_INFINITY;
+      for (int b = 1; b <= 16; b++) best0 = Math.min(best0, dev.fivefold.compress.code.Entropy.bits(RelativeIndex.encode(m.quantized().stream()
+          .filter(q -> q.name().equals(t.name())).findFirst().orElseThrow().positions(), b), 1 << b));
+      assertEquals(best0, i.order0Bits(), t.name());
+      assertTrue(8.0 * t.indexBytes() >= i.boundBits(), t.name() + " beats its conditional entropy");
+      assertTrue(i.nmlBits() >= i.boundBits() && i.used() <= i.alphabet(), t.name());
+      assertEquals(t.size(), i.symbols());
+      assertTrue(i.model().startsWith("ctx "), i.model());
+      ArchiveReport.StreamStats c = t.codes();
+      assertEquals(dev.fivefold.compress.code.Entropy.bits(m.quantized().stream().filter(q -> q.name().equals(t.name())).findFirst().orElseThrow().codes(),
+          t.codebookSize()), c.order0Bits(), t.name());
+      assertTrue(8.0 * t.codesBytes() >= c.boundBits() && c.nmlBits() >= c.boundBits(), t.name() + " codes beat their conditional entropy");
+      assertTrue(c.model().startsWith("ctx "), c.model());
+    }
+    String streams = e.report().formatStreams();
+    assertTrue(streams.contains("ctx-mask") && streams.contains("ctx-codes") && streams.contains("fc1.weight/index") && streams.contains("total (6)"), streams);
+    assertTrue(e.report().format().contains(" mask "), e.report().format());
+    FfzModel empty = new FfzModel("", Map.of(), List.of(new QuantizedTensor("zero-size", new int[] {0, 5}, 1, new float[] {0}, new int[0], new int[0]),
+        new QuantizedTensor("scalar", new int[] {}, 2, new float[] {1, 2}, new int[] {0}, new int[] {1}),
+        new QuantizedTensor("vector", new int[] {9}, 2, new float[] {1, 2}, new int[] {0, 8}, new int[] {1, 0})), List.of());
+    for (Ecc ecc : Ecc.values()) {
+      FfzArchive.Options o = FfzArchive.Options.defaults().withEcc(ecc).withModelling(FfzArchive.Modelling.CONTEXT);
+      assertSameModel(empty, FfzArchive.decode(FfzArchive.encode(empty, o).bytes(), "m").model());
+    }
+  }
+
+  @Test
   void writesAndReadsAFileAtomically(@TempDir Path dir) throws IOException {
     FfzModel m = Models.small(7, 0.1, 5);
     Path f = dir.resolve("m.ffz");
