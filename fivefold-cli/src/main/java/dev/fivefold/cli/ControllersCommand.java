@@ -366,12 +366,12 @@ final class ControllersCommand extends Subcommand {
       List<double[]> c = e.getValue().sweep(), pts = new ArrayList<>();
       for (int i = 0; i < c.size(); i++) {
         sweeps.append(e.getKey()).append(',').append(i).append(',').append((float) c.get(i)[0]).append(',').append((float) c.get(i)[1]).append('\n');
-        pts.add(new double[] {Math.log10(c.get(i)[0]), c.get(i)[1]});
+        pts.add(new double[] {c.get(i)[0], c.get(i)[1]});
       }
       // same seed, same batches: the sweeps are usually identical; draw each distinct one once, with its chosen rate
       if (drawn.stream().anyMatch(d -> sameCurve(d, pts)) || pts.isEmpty()) continue;
       drawn.add(pts);
-      double chosen = Math.log10(e.getValue().chosenRate()), at = pts.getFirst()[1];
+      double chosen = e.getValue().chosenRate(), at = pts.getFirst()[1];
       for (double[] q : pts) if (q[0] <= chosen) at = q[1];
       String who = rangeTests.size() == 1 || drawn.size() > 1 ? e.getKey() : "sweep";
       sweepSeries.add(new Charts.Series(who, pts, false));
@@ -384,7 +384,7 @@ final class ControllersCommand extends Subcommand {
     }
     verdicts.append(String.format("%s: best schedule %s reaches %.4f in %s steps; %d of %d controllers within 1.2× and still below the target at the end (best such ratio %s)%n",
         task, bestName, tgt, best < 0 ? "no" : Long.toString(best), within, controllers.size(),
-        Double.isFinite(bestRatio) ? String.format("%.2f", bestRatio) : "-"));
+        Double.isFinite(bestRatio) ? String.format("%.3f", bestRatio) : "-"));
 
     AtomicFiles.writeString(dir.resolve(task + "-curves.csv"), curvesCsv(runs));
     try {
@@ -402,8 +402,15 @@ final class ControllersCommand extends Subcommand {
         "loss (nats)", loss);
     logChart(dir.resolve(task + "-lr.png"), task + ": learning rate", "step", "learning rate", rate);
     if (!sweepSeries.isEmpty()) {
-      Charts.write(dir.resolve(task + "-range-test.png"), task + ": range test, smoothed loss against the rate", "log10(learning rate)",
-          "loss (nats)", sweepSeries);
+      XYChart chart = new XYChartBuilder().width(800).height(500).title(task + ": range test, smoothed loss against the rate")
+          .xAxisTitle("learning rate (log scale)").yAxisTitle("loss (nats)").build();
+      chart.getStyler().setXAxisLogarithmic(true);
+      chart.getStyler().setXAxisDecimalPattern("0.0E0");
+      for (Charts.Series sr : sweepSeries) {
+        double[] x = sr.points().stream().mapToDouble(q -> q[0]).toArray(), y = sr.points().stream().mapToDouble(q -> q[1]).toArray();
+        chart.addSeries(sr.name(), x, y).setMarker(sr.markers() ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
+      }
+      AtomicFiles.writeBytes(dir.resolve(task + "-range-test.png"), BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
     }
   }
 
