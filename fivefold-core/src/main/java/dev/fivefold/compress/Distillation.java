@@ -15,6 +15,10 @@ import dev.fivefold.tensor.Tensor;
  * cross-entropy; it differs from KL(p_t ‖ p_s) by the teacher's entropy, a constant, so the
  * gradients are the same. α = 1 is pure distillation (labels ignored, may be null).
  *
+ * <p>On a mixup transfer set ({@link dev.fivefold.data.Mixup}) the labels are distributions q [N, C]
+ * (the mixed one-hots) and the hard term is the cross-entropy against them,
+ * −(1/N) Σ_n Σ_c q_nc · log softmax(s_n)_c, which for one-hot q is CE(s, y).
+ *
  * @param temperature T &gt; 0 (Hinton: 1..20; default 4 is common)
  * @param alpha weight of the soft term in [0, 1]
  */
@@ -35,6 +39,30 @@ public record Distillation(double temperature, double alpha) {
     Var hard = F.crossEntropy(student, labels);
     if (alpha == 0) return hard;
     return F.add(F.scale(soft, (float) alpha), F.scale(hard, (float) (1 - alpha)));
+  }
+
+  /** The mixed loss with the hard term against target distributions q [N, C] (rows summing to 1); q may be null when α = 1. */
+  public Var loss(Var student, Tensor teacher, Tensor targets) {
+    if (!student.shape().equals(teacher.shape())) {
+      throw new IllegalArgumentException("student " + student.shape() + " and teacher " + teacher.shape() + " logits differ in shape");
+    }
+    Var soft = softLoss(student, teacher);
+    if (alpha == 1) return soft;
+    if (targets == null) throw new IllegalArgumentException("targets needed when alpha (" + alpha + ") < 1");
+    Var hard = softCrossEntropy(student, targets);
+    if (alpha == 0) return hard;
+    return F.add(F.scale(soft, (float) alpha), F.scale(hard, (float) (1 - alpha)));
+  }
+
+  /**
+   * −(1/N) Σ_n Σ_c q_nc · log softmax(s_n)_c: the cross-entropy of logits s [N, C] against target
+   * distributions q [N, C] (a constant); its gradient is (softmax(s) − q) / N.
+   */
+  public static Var softCrossEntropy(Var logits, Tensor q) {
+    if (!logits.shape().equals(q.shape())) throw new IllegalArgumentException("logits " + logits.shape() + " and targets " + q.shape() + " differ in shape");
+    int n = logits.shape().size() / logits.shape().dim(logits.shape().rank() - 1);
+    Var ce = F.sum(F.mul(F.logSoftmax(logits), logits.tape().input(q)));
+    return F.scale(ce, -1f / Math.max(1, n));
   }
 
   /** T² · mean over rows of the cross-entropy between softmax(t/T) and softmax(s/T). */
