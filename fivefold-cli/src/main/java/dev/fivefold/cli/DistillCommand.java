@@ -103,6 +103,11 @@ final class DistillCommand extends Subcommand {
   @Option(names = "--alpha", defaultValue = "0.9", description = "Weight of the soft term in [0, 1] (default: ${DEFAULT-VALUE}).")
   double alpha;
 
+  @Option(names = "--match", paramLabel = "KIND", defaultValue = "soft",
+      description = "What the soft term compares: soft (T^2 * cross-entropy of the softened outputs, Hinton et al. 2015) or logits "
+          + "(1/2 squared distance of the raw logits, Ba & Caruana 2014; -T is then not used) (default: ${DEFAULT-VALUE}).")
+  String match;
+
   @Option(names = "--student-jitter", paramLabel = "PX", defaultValue = "0",
       description = "Shift the students' training images by up to PX pixels, the same shifted image going to teacher and student "
           + "(function matching, Beyer et al. 2022); the student alone is then also run with the same jitter, as the fair baseline "
@@ -165,6 +170,11 @@ final class DistillCommand extends Subcommand {
     if (!(teacherInputDropout >= 0 && teacherInputDropout < 1)) {
       throw common.bad("--teacher-input-dropout (" + teacherInputDropout + ") must be in [0, 1)");
     }
+    Distillation.Match kind = switch (match) {
+      case "soft" -> Distillation.Match.SOFT_TARGETS;
+      case "logits" -> Distillation.Match.LOGITS;
+      default -> throw common.bad("--match (" + match + ") must be soft or logits");
+    };
     if (!(mixup >= 0 && mixup < Double.POSITIVE_INFINITY)) throw common.bad("--mixup (" + mixup + ") must be >= 0 and finite");
     if (students == null) {
       students = mixup > 0 ? List.of("alone", "alone-mixup", "distilled")
@@ -243,8 +253,10 @@ final class DistillCommand extends Subcommand {
       rows.add(student("student alone + mixup", student + inputs, train, d[1], null, studentJitter, mixup));
     }
     for (double t : runDistilled ? temperatures : List.<Double>of()) {
-      String spec = student + " T=" + t + " alpha=" + alpha + inputs;
-      rows.add(student("distilled T=" + fmt(t), spec, train, d[1], new Distillation(t, alpha), studentJitter, mixup));
+      boolean logits = kind == Distillation.Match.LOGITS;
+      String spec = student + (logits ? " logits" : " T=" + t) + " alpha=" + alpha + inputs;
+      rows.add(student(logits ? "distilled logits" : "distilled T=" + fmt(t), spec, train, d[1], new Distillation(t, alpha, kind), studentJitter, mixup));
+      if (logits) break; // T is not used
     }
     report(rows, dir, train.size(), (System.nanoTime() - t0) / 1e9, chartsReady);
     return 0;

@@ -65,10 +65,10 @@ class DistillCliTest {
   @Test
   void mixupAddsTheSameInputsBaselineAndItsGapColumn() {
     Result r = CliTest.run("distill", "--teacher-model", "mlp:784-32-10", "--teacher-epochs", "1", "--student", "mlp:784-8-10",
-        "--epochs", "1", "--mixup", "1", "--alpha", "0.8", "--batch", "32", "--data-dir", idx.toString(), "--threads", "1",
+        "--epochs", "1", "--mixup", "1", "--alpha", "0.8", "--match", "logits", "--batch", "32", "--data-dir", idx.toString(), "--threads", "1",
         "--out", tmp.resolve("mix").toString());
     assertEquals(0, r.code(), r.err());
-    for (String row : new String[] {"student alone ", "student alone + mixup", "mixup 1.0", "distilled T=4.00", "gap_closed_vs_same_inputs"}) {
+    for (String row : new String[] {"student alone ", "student alone + mixup", "mixup 1.0", "distilled logits", "gap_closed_vs_same_inputs"}) {
       assertTrue(r.out().contains(row), row + " missing in\n" + r.out());
     }
   }
@@ -82,6 +82,7 @@ class DistillCliTest {
     assertOneLineExit2(CliTest.run("distill", "--student-jitter", "-1"), "--student-jitter");
     assertOneLineExit2(CliTest.run("distill", "--teacher-jitter", "30"), "--teacher-jitter (30) must be at most 27 pixels");
     assertOneLineExit2(CliTest.run("distill", "--students", "alone,teacher"), "--students (teacher) must be alone, alone-jitter, alone-mixup or distilled");
+    assertOneLineExit2(CliTest.run("distill", "--match", "kl"), "--match (kl) must be soft or logits");
     assertOneLineExit2(CliTest.run("distill", "--mixup", "-1"), "--mixup (-1.0) must be >= 0 and finite");
     assertOneLineExit2(CliTest.run("distill", "--students", "alone-mixup"), "--students alone-mixup needs --mixup > 0");
     assertOneLineExit2(CliTest.run("distill", "--students", "alone-jitter"), "--students alone-jitter needs --student-jitter > 0");

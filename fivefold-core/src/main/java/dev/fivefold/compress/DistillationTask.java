@@ -118,7 +118,7 @@ public final class DistillationTask extends BatchedTask {
       Tensor logits = Tensor.wrap(t.data().clone(), t.shape()); // [B, classes]
       Var s = student.forward(tape.input(x));
       if (mixed == null) return distillation.loss(s, logits, b.y());
-      return distillation.loss(s, logits, distillation.alpha() == 1 ? null : mixed.targets(b.y(), train.classes()));
+      return distillation.lossWithTargets(s, logits, distillation.alpha() == 1 ? null : mixed.targets(b.y(), train.classes()));
     }
     int m = b.size(), per = train.features(), c = teacherLogits.length / train.size();
     int[] dims = train.x().shape().dims();

@@ -161,7 +161,7 @@ class DistillationTest {
     // the mixed loss with one-hot targets is the loss with the labels
     Tensor t = Tensor.normal(rng, 0, 1, 3, 4);
     Distillation d = new Distillation(3, 0.6);
-    assertEquals(loss(d, s, t, y), d.loss(Tape.inference().input(s), t, Tensor.of(onehot, 3, 4)).item(), 1e-6);
+    assertEquals(loss(d, s, t, y), d.lossWithTargets(Tape.inference().input(s), t, Tensor.of(onehot, 3, 4)).item(), 1e-6);
   }
 
   /**
@@ -196,8 +196,54 @@ class DistillationTest {
       dev.fivefold.data.Mixup.Mixed m = blend.apply(b.x());
       Tape direct = Tape.inference();
       Tensor t = teacher.forward(direct.input(m.x())).value();
-      float want = dist.loss(student.forward(direct.input(m.x())), Tensor.wrap(t.data().clone(), t.shape()), m.targets(b.y(), 10)).item();
+      float want = dist.lossWithTargets(student.forward(direct.input(m.x())), Tensor.wrap(t.data().clone(), t.shape()), m.targets(b.y(), 10)).item();
       assertEquals(want, mixed.trainLoss(Tape.inference()).item(), 1e-6 * Math.max(1, Math.abs(want)), "step " + step);
     }
+  }
+
+  /**
+   * Logit matching (Ba &amp; Caruana 2014): the mixed loss's gradient against central differences;
+   * the soft term's gradient is exactly (s − t) / N, and Hinton's T²-scaled soft term at T = 1000
+   * has C times smaller gradient (s − t) / (C·N) when both logit rows have zero mean (§2.1).
+   */
+  @Test
+  void logitMatchingGradientMatchesFiniteDifferencesAndIsTheHighTemperatureLimit() {
+    Rng rng = new Rng(31);
+    int n = 4, c = 5;
+    int[] y = {0, 3, 2, 1};
+    Tensor s = Tensor.normal(rng, 0, 2, n, c), t = Tensor.normal(rng, 0, 3, n, c);
+    for (double alpha : new double[] {1, 0.6}) {
+      Distillation d = new Distillation(4, alpha, Distillation.Match.LOGITS);
+      float[] g = new float[n * c];
+      Tape tape = Tape.training();
+      tape.backward(d.loss(tape.parameter(s, g), t, y));
+      float h = 1e-2f;
+      for (int i = 0; i < n * c; i++) {
+        float orig = s.data()[i];
+        s.data()[i] = orig + h;
+        double lp = loss(d, s, t, y);
+        s.data()[i] = orig - h;
+        double lm = loss(d, s, t, y);
+        s.data()[i] = orig;
+        double num = (lp - lm) / (2 * h);
+        assertEquals(num, g[i], 5e-3 * Math.max(1, Math.abs(num)), "α " + alpha + " at " + i);
+        if (alpha == 1) assertEquals((s.data()[i] - t.data()[i]) / n, g[i], 1e-5, "analytic at " + i);
+      }
+    }
+    // zero-mean rows: T² soft CE at T = 1000 has gradient (s − t) / (C N)
+    float[] zs = s.data().clone(), zt = t.data().clone();
+    for (float[] z : new float[][] {zs, zt}) {
+      for (int r = 0; r < n; r++) {
+        double m = 0;
+        for (int j = 0; j < c; j++) m += z[r * c + j];
+        for (int j = 0; j < c; j++) z[r * c + j] -= (float) (m / c);
+      }
+    }
+    float[] g = new float[n * c];
+    Tape tape = Tape.training();
+    tape.backward(new Distillation(1000, 1).loss(tape.parameter(Tensor.of(zs, n, c), g), Tensor.of(zt, n, c), null));
+    for (int i = 0; i < n * c; i++) assertEquals((zs[i] - zt[i]) / (c * n), g[i], 2e-3 * Math.max(1, Math.abs(zs[i] - zt[i]) / (c * n)), "at " + i);
+    assertTrue(org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new Distillation(4, 1, null))
+        .getMessage().contains("match"));
   }
 }
