@@ -36,9 +36,10 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code fivefold distill}: knowledge distillation (Hinton et al. 2015) on Fashion-MNIST: a
- * cumbersome teacher (an ensemble of MLPs by default, or one MLP regularised with dropout and
- * jitter as in the paper, or checkpoints), an unregularised MLP student trained alone and on the
- * teacher's soft targets, same initialisation and batch order.
+ * cumbersome teacher (one LeNet-5 by default, an ensemble, one MLP regularised with dropout and
+ * jitter as in the paper, or checkpoints), an unregularised student (an MLP or a LeNet-5 of some
+ * width) trained alone and on the teacher's soft targets or logits, same initialisation and batch
+ * order, optionally on jittered or mixup'ed transfer images (function matching).
  */
 @Command(name = "distill", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Knowledge distillation (Hinton, Vinyals & Dean 2015) on Fashion-MNIST: a cumbersome teacher (by default one LeNet-5 "
@@ -46,7 +47,9 @@ import picocli.CommandLine.Option;
         + "logits averaged; or one MLP with Hinton's dropout and jitter, --teacher-model mlp:784-1200-1200-10 --teacher-input-dropout 0.2 "
         + "--teacher-dropout 0.5 --teacher-jitter 2; or checkpoints via --teacher) "
         + "and a student trained (a) alone on the labels and (b) on the teacher's outputs softened at temperature T mixed with the "
-        + "labels (alpha on the soft term, T^2-scaled), from the same initialisation and batch order. Reports the test errors "
+        + "labels (alpha on the soft term, T^2-scaled; or their logits, --match logits), from the same initialisation and batch "
+        + "order, optionally on jittered or mixup'ed images shown to teacher and student alike (function matching). The student "
+        + "may be an mlp:... or a LeNet-5 of any width, lenet5:C1-C2-H. Reports the test errors "
         + "and the fraction of the teacher-student gap that distillation closes; writes distill.csv (test error per epoch), "
         + "distill-error.png and the teacher checkpoints to the run folder.", "",
         "Examples:",
@@ -57,7 +60,8 @@ import picocli.CommandLine.Option;
         "  ./fivefold distill --teacher-members 1 --teacher-model mlp:784-1200-1200-10 --teacher-epochs 20 --teacher-input-dropout 0.2 "
             + "--teacher-dropout 0.5 --threads 1",
         "  ./fivefold distill --teacher runs/lenet5-15/checkpoint.safetensors --student-jitter 1 --threads 1",
-        "  ./fivefold distill --teacher runs/lenet5-15/checkpoint.safetensors --mixup 1 --alpha 1 --threads 1", ""})
+        "  ./fivefold distill --teacher runs/lenet5-15/checkpoint.safetensors --mixup 1 --alpha 1 --threads 1",
+        "  ./fivefold distill --teacher a.safetensors,b.safetensors,c.safetensors --student lenet5 --seed 7 --epochs 15 --threads 1", ""})
 final class DistillCommand extends Subcommand {
   @Mixin Common common = new Common();
 
