@@ -6,6 +6,7 @@ import dev.fivefold.compress.Ensemble;
 import dev.fivefold.compress.RegularisedMlp;
 import dev.fivefold.control.Schedules;
 import dev.fivefold.data.Dataset;
+import dev.fivefold.data.Mixup;
 import dev.fivefold.data.RandomShift;
 import dev.fivefold.io.AtomicFiles;
 import dev.fivefold.io.BadInputException;
@@ -18,6 +19,7 @@ import dev.fivefold.perception.Models;
 import dev.fivefold.tensor.Rng;
 import dev.fivefold.train.Checkpoint;
 import dev.fivefold.train.ClassificationTask;
+import dev.fivefold.train.MixupTask;
 import dev.fivefold.train.Task;
 import dev.fivefold.train.TrainConfig;
 import dev.fivefold.train.TrainObserver;
@@ -34,9 +36,10 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code fivefold distill}: knowledge distillation (Hinton et al. 2015) on Fashion-MNIST: a
- * cumbersome teacher (an ensemble of MLPs by default, or one MLP regularised with dropout and
- * jitter as in the paper, or checkpoints), an unregularised MLP student trained alone and on the
- * teacher's soft targets, same initialisation and batch order.
+ * cumbersome teacher (one LeNet-5 by default, an ensemble, one MLP regularised with dropout and
+ * jitter as in the paper, or checkpoints), an unregularised student (an MLP or a LeNet-5 of some
+ * width) trained alone and on the teacher's soft targets or logits, same initialisation and batch
+ * order, optionally on jittered or mixup'ed transfer images (function matching).
  */
 @Command(name = "distill", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Knowledge distillation (Hinton, Vinyals & Dean 2015) on Fashion-MNIST: a cumbersome teacher (by default one LeNet-5 "
@@ -44,7 +47,9 @@ import picocli.CommandLine.Option;
         + "logits averaged; or one MLP with Hinton's dropout and jitter, --teacher-model mlp:784-1200-1200-10 --teacher-input-dropout 0.2 "
         + "--teacher-dropout 0.5 --teacher-jitter 2; or checkpoints via --teacher) "
         + "and a student trained (a) alone on the labels and (b) on the teacher's outputs softened at temperature T mixed with the "
-        + "labels (alpha on the soft term, T^2-scaled), from the same initialisation and batch order. Reports the test errors "
+        + "labels (alpha on the soft term, T^2-scaled; or their logits, --match logits), from the same initialisation and batch "
+        + "order, optionally on jittered or mixup'ed images shown to teacher and student alike (function matching). The student "
+        + "may be an mlp:... or a LeNet-5 of any width, lenet5:C1-C2-H. Reports the test errors "
         + "and the fraction of the teacher-student gap that distillation closes; writes distill.csv (test error per epoch), "
         + "distill-error.png and the teacher checkpoints to the run folder.", "",
         "Examples:",
@@ -54,7 +59,9 @@ import picocli.CommandLine.Option;
         "  ./fivefold distill --teacher runs/distill/teacher-1.safetensors,runs/distill/teacher-2.safetensors --temperature 4,20 --threads 1",
         "  ./fivefold distill --teacher-members 1 --teacher-model mlp:784-1200-1200-10 --teacher-epochs 20 --teacher-input-dropout 0.2 "
             + "--teacher-dropout 0.5 --threads 1",
-        "  ./fivefold distill --teacher runs/lenet5-15/checkpoint.safetensors --student-jitter 1 --threads 1", ""})
+        "  ./fivefold distill --teacher runs/lenet5-15/checkpoint.safetensors --student-jitter 1 --threads 1",
+        "  ./fivefold distill --teacher runs/lenet5-15/checkpoint.safetensors --mixup 1 --alpha 1 --threads 1",
+        "  ./fivefold distill --teacher a.safetensors,b.safetensors,c.safetensors --student lenet5 --seed 7 --epochs 15 --threads 1", ""})
 final class DistillCommand extends Subcommand {
   @Mixin Common common = new Common();
 
@@ -100,15 +107,30 @@ final class DistillCommand extends Subcommand {
   @Option(names = "--alpha", defaultValue = "0.9", description = "Weight of the soft term in [0, 1] (default: ${DEFAULT-VALUE}).")
   double alpha;
 
+  @Option(names = "--match", paramLabel = "KIND", defaultValue = "soft",
+      description = "What the soft term compares: soft (T^2 * cross-entropy of the softened outputs, Hinton et al. 2015) or logits "
+          + "(1/2 squared distance of the raw logits, Ba & Caruana 2014; -T is then not used) (default: ${DEFAULT-VALUE}).")
+  String match;
+
   @Option(names = "--student-jitter", paramLabel = "PX", defaultValue = "0",
       description = "Shift the students' training images by up to PX pixels, the same shifted image going to teacher and student "
           + "(function matching, Beyer et al. 2022); the student alone is then also run with the same jitter, as the fair baseline "
           + "(default: ${DEFAULT-VALUE}).")
   int studentJitter;
 
+  @Option(names = "--mixup", paramLabel = "A", defaultValue = "0",
+      description = "Blend the students' training images pairwise with weights λ ~ Beta(A, A) (mixup, Zhang et al. 2018), after "
+          + "any --student-jitter, the same blended image going to teacher and student (function matching with mixup, Beyer et al. "
+          + "2022; the teacher then runs on every batch); the hard term, if --alpha < 1, is against the mixed labels. The student "
+          + "alone is then also run on the same mixed images and labels (alone-mixup). 0 = off; 1 = uniform λ (default: ${DEFAULT-VALUE}).")
+  double mixup;
+
   @Option(names = "--students", split = ",", paramLabel = "KIND",
       description = "Which students to train: alone, alone-jitter (the student alone on jittered images, the fair baseline for "
-          + "--student-jitter), distilled (default: alone, then alone-jitter if --student-jitter > 0, then distilled). Runs are "
+          + "--student-jitter), alone-mixup (the student alone on the same mixed (and jittered) images and mixed labels, the fair "
+          + "baseline for --mixup), distilled (default: alone, then alone-jitter if --student-jitter > 0 and no --mixup, "
+          + "alone-mixup if --mixup > 0, then distilled). The gap closed is against the student alone; with an augmented "
+          + "baseline in the table a second column gives it against that. Runs are "
           + "deterministic, so the parts of one experiment can run as separate commands with the same --seed; without distilled no "
           + "teacher is needed.")
   List<String> students;
@@ -152,11 +174,23 @@ final class DistillCommand extends Subcommand {
     if (!(teacherInputDropout >= 0 && teacherInputDropout < 1)) {
       throw common.bad("--teacher-input-dropout (" + teacherInputDropout + ") must be in [0, 1)");
     }
-    if (students == null) students = studentJitter > 0 ? List.of("alone", "alone-jitter", "distilled") : List.of("alone", "distilled");
+    Distillation.Match kind = switch (match) {
+      case "soft" -> Distillation.Match.SOFT_TARGETS;
+      case "logits" -> Distillation.Match.LOGITS;
+      default -> throw common.bad("--match (" + match + ") must be soft or logits");
+    };
+    if (!(mixup >= 0 && mixup < Double.POSITIVE_INFINITY)) throw common.bad("--mixup (" + mixup + ") must be >= 0 and finite");
+    if (students == null) {
+      students = mixup > 0 ? List.of("alone", "alone-mixup", "distilled")
+          : studentJitter > 0 ? List.of("alone", "alone-jitter", "distilled") : List.of("alone", "distilled");
+    }
     for (String s : students) {
-      if (!List.of("alone", "alone-jitter", "distilled").contains(s)) throw common.bad("--students (" + s + ") must be alone, alone-jitter or distilled");
+      if (!List.of("alone", "alone-jitter", "alone-mixup", "distilled").contains(s)) {
+        throw common.bad("--students (" + s + ") must be alone, alone-jitter, alone-mixup or distilled");
+      }
     }
     if (students.contains("alone-jitter") && studentJitter == 0) throw common.bad("--students alone-jitter needs --student-jitter > 0");
+    if (students.contains("alone-mixup") && mixup == 0) throw common.bad("--students alone-mixup needs --mixup > 0");
     boolean runDistilled = students.contains("distilled");
     if (!(Models.create(student, 0) instanceof Mlp) && studentJitter > 0) throw common.bad("--student-jitter needs an mlp student");
     Path dir = out != null ? out : Path.of("runs", "distill");
@@ -214,28 +248,39 @@ final class DistillCommand extends Subcommand {
       teacherModule = teacher;
     }
     Dataset train = trainSamples > 0 ? d[0].take(trainSamples) : d[0];
-    if (students.contains("alone")) rows.add(student("student alone", student, train, d[1], null, 0));
+    String inputs = (studentJitter > 0 ? " jitter " + studentJitter : "") + (mixup > 0 ? " mixup " + mixup : "");
+    if (students.contains("alone")) rows.add(student("student alone", student, train, d[1], null, 0, 0));
     if (students.contains("alone-jitter")) {
-      rows.add(student("student alone + jitter", student + " jitter " + studentJitter, train, d[1], null, studentJitter));
+      rows.add(student("student alone + jitter", student + " jitter " + studentJitter, train, d[1], null, studentJitter, 0));
+    }
+    if (students.contains("alone-mixup")) {
+      rows.add(student("student alone + mixup", student + inputs, train, d[1], null, studentJitter, mixup));
     }
     for (double t : runDistilled ? temperatures : List.<Double>of()) {
-      String spec = student + " T=" + t + " alpha=" + alpha + (studentJitter > 0 ? " jitter " + studentJitter : "");
-      rows.add(student("distilled T=" + fmt(t), spec, train, d[1], new Distillation(t, alpha), studentJitter));
+      boolean logits = kind == Distillation.Match.LOGITS;
+      String spec = student + (logits ? " logits" : " T=" + t) + " alpha=" + alpha + inputs;
+      rows.add(student(logits ? "distilled logits" : "distilled T=" + fmt(t), spec, train, d[1], new Distillation(t, alpha, kind), studentJitter, mixup));
+      if (logits) break; // T is not used
     }
     report(rows, dir, train.size(), (System.nanoTime() - t0) / 1e9, chartsReady);
     return 0;
   }
 
-  /** A student from the same initialisation (seed) and batch order (seed + 1) as every other student. */
-  private Row student(String name, String spec, Dataset train, Dataset test, Distillation dist, int jitter) {
+  /**
+   * A student from the same initialisation (seed) and batch order (seed + 1) as every other student;
+   * jitter from seed + 13 and mixup from seed + 17, so that the students that use them see the same inputs.
+   */
+  private Row student(String name, String spec, Dataset train, Dataset test, Distillation dist, int jitter, double mix) {
     Module m = Models.create(student, common.seed);
+    Mixup blend = mix > 0 ? new Mixup(mix, new Rng(common.seed + 17)) : null;
     Task task;
     if (dist != null) {
       RandomShift shift = jitter > 0 ? RandomShift.mnist(jitter, new Rng(common.seed + 13)) : null;
-      task = new DistillationTask(m, teacherModule, dist, train, test, batch, common.seed + 1, shift);
+      task = new DistillationTask(m, teacherModule, dist, train, test, batch, common.seed + 1, shift, blend);
     } else {
       Module trained = jitter > 0 ? new RegularisedMlp((Mlp) m, 0, 0, jitter, common.seed + 13) : m;
-      task = new ClassificationTask(trained, train, test, batch, common.seed + 1);
+      task = blend != null ? new MixupTask(trained, train, test, batch, common.seed + 1, blend)
+          : new ClassificationTask(trained, train, test, batch, common.seed + 1);
     }
     List<double[]> curve = train(name, task, epochs, 0);
     return new Row(name, spec, m.parameterCount(), curve.getLast()[1], test.size(), curve);
@@ -265,18 +310,22 @@ final class DistillCommand extends Subcommand {
   }
 
   private void report(List<Row> rows, Path dir, int trainSize, double seconds, Thread chartsReady) throws IOException {
-    Row teacher = find(rows, "teacher"), baseline = find(rows, studentJitter > 0 ? "student alone + jitter" : "student alone");
-    // the fair baseline sees the same inputs as the distilled students
-    Table t = new Table("model", "spec", "parameters", "test_error_%", "test_errors", "gap_closed");
+    Row teacher = find(rows, "teacher"), baseline = find(rows, "student alone");
+    // the augmented baseline sees the same inputs as the distilled students
+    Row same = find(rows, mixup > 0 ? "student alone + mixup" : "student alone + jitter");
+    List<String> columns = new ArrayList<>(List.of("model", "spec", "parameters", "test_error_%", "test_errors", "gap_closed"));
+    if (same != null) columns.add("gap_closed_vs_same_inputs");
+    Table t = new Table(columns.toArray(String[]::new));
     for (Row r : rows) {
-      String closed = !r.name().startsWith("distilled") ? "" : teacher == null || baseline == null ? "n/a"
-          : gapClosed(teacher.error(), baseline.error(), r.error());
-      t.add(r.name(), r.spec(), r.parameters(), fmt(r.error()), Math.round(r.error() / 100 * r.testSize()), closed);
+      boolean distilled = r.name().startsWith("distilled");
+      List<Object> cells = new ArrayList<>(List.of(r.name(), r.spec(), r.parameters(), fmt(r.error()), Math.round(r.error() / 100 * r.testSize()),
+          gapCell(distilled, teacher, baseline, r)));
+      if (same != null) cells.add(gapCell(distilled, teacher, same, r));
+      t.add(cells.toArray());
     }
     stdout.print(t.pretty());
-    String b = baseline == null ? "student alone" : baseline.name();
-    stdout.printf(Locale.ROOT, "gap closed = (%s − distilled) / (%s − teacher) | %d student epochs on %d images | %.1f s%n",
-        b, b, epochs, trainSize, seconds);
+    stdout.printf(Locale.ROOT, "gap closed = (student alone − distilled) / (student alone − teacher)%s | %d student epochs on %d images | %.1f s%n",
+        same == null ? "" : "; vs same inputs: the same with " + same.name(), epochs, trainSize, seconds);
     StringBuilder csv = new StringBuilder("model,epoch,test_error_percent\n");
     List<Charts.Series> series = new ArrayList<>();
     for (Row r : rows) {
@@ -296,6 +345,11 @@ final class DistillCommand extends Subcommand {
 
   private static Row find(List<Row> rows, String name) {
     return rows.stream().filter(r -> r.name().equals(name)).findFirst().orElse(null);
+  }
+
+  private static String gapCell(boolean distilled, Row teacher, Row baseline, Row r) {
+    if (!distilled) return "";
+    return teacher == null || baseline == null ? "n/a" : gapClosed(teacher.error(), baseline.error(), r.error());
   }
 
   private static String gapClosed(double teacher, double alone, double distilled) {

@@ -61,6 +61,18 @@ class DistillCliTest {
     return line.split("\\s{2,}")[3];
   }
 
+  /** --mixup: the student alone on the same mixed images is run too, and the gap is reported against both baselines. */
+  @Test
+  void mixupAddsTheSameInputsBaselineAndItsGapColumn() {
+    Result r = CliTest.run("distill", "--teacher-model", "mlp:784-32-10", "--teacher-epochs", "1", "--student", "mlp:784-8-10",
+        "--epochs", "1", "--mixup", "1", "--alpha", "0.8", "--match", "logits", "--batch", "32", "--data-dir", idx.toString(), "--threads", "1",
+        "--out", tmp.resolve("mix").toString());
+    assertEquals(0, r.code(), r.err());
+    for (String row : new String[] {"student alone ", "student alone + mixup", "mixup 1.0", "distilled logits", "gap_closed_vs_same_inputs"}) {
+      assertTrue(r.out().contains(row), row + " missing in\n" + r.out());
+    }
+  }
+
   @Test
   void badFlagsAreOneLine() {
     assertOneLineExit2(CliTest.run("distill", "--alpha", "1.5"), "--alpha (1.5) must be in [0, 1]");
@@ -69,7 +81,10 @@ class DistillCliTest {
     assertOneLineExit2(CliTest.run("distill", "--teacher-input-dropout", "-0.1"), "--teacher-input-dropout (-0.1) must be in [0, 1)");
     assertOneLineExit2(CliTest.run("distill", "--student-jitter", "-1"), "--student-jitter");
     assertOneLineExit2(CliTest.run("distill", "--teacher-jitter", "30"), "--teacher-jitter (30) must be at most 27 pixels");
-    assertOneLineExit2(CliTest.run("distill", "--students", "alone,teacher"), "--students (teacher) must be alone, alone-jitter or distilled");
+    assertOneLineExit2(CliTest.run("distill", "--students", "alone,teacher"), "--students (teacher) must be alone, alone-jitter, alone-mixup or distilled");
+    assertOneLineExit2(CliTest.run("distill", "--match", "kl"), "--match (kl) must be soft or logits");
+    assertOneLineExit2(CliTest.run("distill", "--mixup", "-1"), "--mixup (-1.0) must be >= 0 and finite");
+    assertOneLineExit2(CliTest.run("distill", "--students", "alone-mixup"), "--students alone-mixup needs --mixup > 0");
     assertOneLineExit2(CliTest.run("distill", "--students", "alone-jitter"), "--students alone-jitter needs --student-jitter > 0");
   }
 }

@@ -15,13 +15,42 @@ import dev.fivefold.tensor.Tensor;
  * cross-entropy; it differs from KL(p_t ‖ p_s) by the teacher's entropy, a constant, so the
  * gradients are the same. α = 1 is pure distillation (labels ignored, may be null).
  *
+ * <p>On a mixup transfer set ({@link dev.fivefold.data.Mixup}) the labels are distributions q [N, C]
+ * (the mixed one-hots) and the hard term is the cross-entropy against them,
+ * −(1/N) Σ_n Σ_c q_nc · log softmax(s_n)_c, which for one-hot q is CE(s, y).
+ *
+ *
+ * <p>{@link Match#LOGITS} replaces the soft term by logit matching (Ba &amp; Caruana, "Do Deep Nets
+ * Really Need to be Deep?", NeurIPS 2014, §2.3: the mimic net regresses the teacher's logits):
+ * <pre>
+ *   soft = (1/N) Σ_n ½ ‖s_n − t_n‖²        ∂soft/∂s_n = (s_n − t_n) / N
+ * </pre>
+ * T is not used. Hinton et al. §2.1 show the T²-scaled soft cross-entropy tends to
+ * (1/(2C)) Σ_c (s_nc − t_nc)² per row as T → ∞ when both logit vectors have zero mean, so logit
+ * matching is the high-temperature limit, C times larger and without the zero-mean proviso.
+ *
  * @param temperature T &gt; 0 (Hinton: 1..20; default 4 is common)
  * @param alpha weight of the soft term in [0, 1]
+ * @param match what the soft term compares: softened probabilities (Hinton) or raw logits (Ba &amp; Caruana)
  */
-public record Distillation(double temperature, double alpha) {
+public record Distillation(double temperature, double alpha, Match match) {
+  /** The soft term's comparison of student and teacher. */
+  public enum Match {
+    /** T² · CE(softmax(t/T), softmax(s/T)), Hinton et al. 2015. */
+    SOFT_TARGETS,
+    /** ½ ‖s − t‖² per row, Ba &amp; Caruana 2014. */
+    LOGITS
+  }
+
   public Distillation {
     if (!(temperature > 0)) throw new IllegalArgumentException("temperature (" + temperature + ") must be > 0");
     if (!(alpha >= 0 && alpha <= 1)) throw new IllegalArgumentException("alpha (" + alpha + ") must be in [0, 1]");
+    if (match == null) throw new IllegalArgumentException("match must not be null");
+  }
+
+  /** Hinton's soft-target distillation. */
+  public Distillation(double temperature, double alpha) {
+    this(temperature, alpha, Match.SOFT_TARGETS);
   }
 
   /** The mixed loss (scalar). */
@@ -37,8 +66,36 @@ public record Distillation(double temperature, double alpha) {
     return F.add(F.scale(soft, (float) alpha), F.scale(hard, (float) (1 - alpha)));
   }
 
-  /** T² · mean over rows of the cross-entropy between softmax(t/T) and softmax(s/T). */
+  /** The mixed loss with the hard term against target distributions q [N, C] (rows summing to 1); q may be null when α = 1. */
+  public Var lossWithTargets(Var student, Tensor teacher, Tensor targets) {
+    if (!student.shape().equals(teacher.shape())) {
+      throw new IllegalArgumentException("student " + student.shape() + " and teacher " + teacher.shape() + " logits differ in shape");
+    }
+    Var soft = softLoss(student, teacher);
+    if (alpha == 1) return soft;
+    if (targets == null) throw new IllegalArgumentException("targets needed when alpha (" + alpha + ") < 1");
+    Var hard = softCrossEntropy(student, targets);
+    if (alpha == 0) return hard;
+    return F.add(F.scale(soft, (float) alpha), F.scale(hard, (float) (1 - alpha)));
+  }
+
+  /**
+   * −(1/N) Σ_n Σ_c q_nc · log softmax(s_n)_c: the cross-entropy of logits s [N, C] against target
+   * distributions q [N, C] (a constant); its gradient is (softmax(s) − q) / N.
+   */
+  public static Var softCrossEntropy(Var logits, Tensor q) {
+    if (!logits.shape().equals(q.shape())) throw new IllegalArgumentException("logits " + logits.shape() + " and targets " + q.shape() + " differ in shape");
+    int n = logits.shape().size() / logits.shape().dim(logits.shape().rank() - 1);
+    Var ce = F.sum(F.mul(F.logSoftmax(logits), logits.tape().input(q)));
+    return F.scale(ce, -1f / Math.max(1, n));
+  }
+
+  /** The soft term: T² · mean over rows of CE(softmax(t/T), softmax(s/T)), or with {@link Match#LOGITS} the mean of ½ ‖s − t‖². */
   public Var softLoss(Var student, Tensor teacher) {
+    if (match == Match.LOGITS) {
+      int c = student.shape().dim(student.shape().rank() - 1);
+      return F.scale(F.mse(student, student.tape().input(teacher)), c / 2f); // mse averages over N·C
+    }
     float invT = (float) (1 / temperature);
     Tensor p = teacherProbabilities(teacher, temperature); // [N, C]
     Var logQ = F.logSoftmax(F.scale(student, invT)); // [N, C]

@@ -4,6 +4,7 @@ import dev.fivefold.autodiff.Tape;
 import dev.fivefold.autodiff.Var;
 import dev.fivefold.data.Batches;
 import dev.fivefold.data.Dataset;
+import dev.fivefold.data.Mixup;
 import dev.fivefold.data.RandomShift;
 import dev.fivefold.io.BadInputException;
 import dev.fivefold.nn.Module;
@@ -29,6 +30,11 @@ import java.util.Map;
  * Beyer et al., "Knowledge distillation: A good teacher is patient and consistent", CVPR 2022):
  * the student matches the teacher's function on many more inputs than the N training images, and
  * the teacher runs on every batch.
+ *
+ * <p>With a {@code mixup} (after the jitter, if both) each batch is blended pairwise
+ * ({@link Mixup}) and teacher and student see the same blended images (Beyer et al.'s function
+ * matching with mixup, §3-4); the hard term, if α &lt; 1, is the cross-entropy against the mixed
+ * labels.
  */
 public final class DistillationTask extends BatchedTask {
   private static final int CHUNK = 1000;
@@ -37,7 +43,8 @@ public final class DistillationTask extends BatchedTask {
   private final Distillation distillation;
   private final Tape teacherTape = Tape.inference();
   private final RandomShift jitter;
-  private final float[] teacherLogits; // [N, classes], null with jitter
+  private final Mixup mixup;
+  private final float[] teacherLogits; // [N, classes], null with jitter or mixup
 
   public DistillationTask(Module student, Module teacher, Distillation distillation, Dataset train, Dataset test, int batchSize, long seed) {
     this(student, teacher, distillation, train, test, batchSize, seed, null);
@@ -46,15 +53,25 @@ public final class DistillationTask extends BatchedTask {
   /** @param jitter shifts each batch before both models see it (function matching); null for none */
   public DistillationTask(Module student, Module teacher, Distillation distillation, Dataset train, Dataset test, int batchSize, long seed,
       RandomShift jitter) {
-    super(jitter == null ? indices(train) : train, batchSize, seed);
+    this(student, teacher, distillation, train, test, batchSize, seed, jitter, null);
+  }
+
+  /**
+   * @param jitter shifts each batch before both models see it; null for none
+   * @param mixup blends each (shifted) batch before both models see it; null for none
+   */
+  public DistillationTask(Module student, Module teacher, Distillation distillation, Dataset train, Dataset test, int batchSize, long seed,
+      RandomShift jitter, Mixup mixup) {
+    super(jitter == null && mixup == null ? indices(train) : train, batchSize, seed);
     this.jitter = jitter;
+    this.mixup = mixup;
     this.student = student;
     this.teacher = teacher;
     this.distillation = distillation;
     this.train = train;
     this.test = test;
     teacher.eval();
-    this.teacherLogits = jitter == null ? logits(teacher, train) : null;
+    this.teacherLogits = jitter == null && mixup == null ? logits(teacher, train) : null;
   }
 
   /** Sample i is the number i (exact in float up to 2^24), with its label: batches of these name the samples to gather. */
@@ -92,12 +109,16 @@ public final class DistillationTask extends BatchedTask {
   @Override
   public Var trainLoss(Tape tape) {
     Batches.Batch b = batches.next();
-    if (jitter != null) {
-      Tensor x = jitter.apply(b.x()); // [B, 1, 28, 28]
+    if (jitter != null || mixup != null) {
+      Tensor x = jitter == null ? b.x() : jitter.apply(b.x()); // [B, 1, 28, 28]
+      Mixup.Mixed mixed = mixup == null ? null : mixup.apply(x);
+      if (mixed != null) x = mixed.x();
       teacherTape.reset();
       Var t = teacher.forward(teacherTape.input(x));
       Tensor logits = Tensor.wrap(t.data().clone(), t.shape()); // [B, classes]
-      return distillation.loss(student.forward(tape.input(x)), logits, b.y());
+      Var s = student.forward(tape.input(x));
+      if (mixed == null) return distillation.loss(s, logits, b.y());
+      return distillation.lossWithTargets(s, logits, distillation.alpha() == 1 ? null : mixed.targets(b.y(), train.classes()));
     }
     int m = b.size(), per = train.features(), c = teacherLogits.length / train.size();
     int[] dims = train.x().shape().dims();

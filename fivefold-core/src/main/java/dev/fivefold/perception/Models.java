@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * Models by spec string, so a checkpoint names the architecture it holds:
- * {@code mlp} (LeNet-300-100), {@code mlp:784-512-10:tanh}, {@code lenet5},
+ * {@code mlp} (LeNet-300-100), {@code mlp:784-512-10:tanh}, {@code lenet5}, {@code lenet5:6-16-100}
+ * (conv1 channels, conv2 channels, fc1 width),
  * {@code gpt:vocab=V,context=T,layers=L,heads=H,width=C[,dropout=p]}.
  */
 public final class Models {
@@ -27,7 +28,21 @@ public final class Models {
         }
         yield new Mlp(sizes, p.length > 1 ? p[1] : "relu", seed);
       }
-      case "lenet5" -> new LeNet5(seed);
+      case "lenet5" -> {
+        if (parts.length == 1) yield new LeNet5(seed);
+        String[] w = parts[1].split("-");
+        if (w.length != 3) throw new IllegalArgumentException("model spec (" + spec + "): lenet5 widths must be C1-C2-H like lenet5:6-16-100");
+        int[] v = new int[3];
+        for (int i = 0; i < 3; i++) {
+          try {
+            v[i] = Integer.parseInt(w[i]);
+          } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("model spec (" + spec + "): lenet5 width (" + w[i] + ") is not an integer");
+          }
+          if (v[i] < 1) throw new IllegalArgumentException("model spec (" + spec + "): lenet5 width (" + v[i] + ") must be >= 1");
+        }
+        yield new LeNet5(v[0], v[1], v[2], seed);
+      }
       case "gpt" -> {
         Map<String, String> kv = keyValues(spec, parts.length > 1 ? parts[1] : "");
         int vocab = intOf(kv, "vocab", -1, spec);
@@ -37,7 +52,7 @@ public final class Models {
             intOf(kv, "heads", d.heads(), spec), intOf(kv, "width", d.width(), spec),
             Float.parseFloat(kv.getOrDefault("dropout", "0"))), seed);
       }
-      default -> throw new IllegalArgumentException("model (" + spec + ") must be one of mlp, lenet5, gpt:vocab=N,...");
+      default -> throw new IllegalArgumentException("model (" + spec + ") must be one of mlp, lenet5, lenet5:C1-C2-H, gpt:vocab=N,...");
     };
   }
 
@@ -49,7 +64,10 @@ public final class Models {
       for (int i = 0; i < s.length; i++) sb.append(i == 0 ? "" : "-").append(s[i]);
       return sb.append(":").append(mlp.activation()).toString();
     }
-    if (m instanceof LeNet5) return "lenet5";
+    if (m instanceof LeNet5 l) {
+      int[] w = l.widths();
+      return l.isStandard() ? "lenet5" : "lenet5:" + w[0] + "-" + w[1] + "-" + w[2];
+    }
     if (m instanceof Gpt g) {
       GptConfig c = g.config();
       return "gpt:vocab=" + c.vocab() + ",context=" + c.context() + ",layers=" + c.layers() + ",heads=" + c.heads()

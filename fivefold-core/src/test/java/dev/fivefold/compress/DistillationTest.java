@@ -127,4 +127,123 @@ class DistillationTest {
       assertEquals(want, task.trainLoss(Tape.inference()).item(), 1e-6 * Math.max(1, Math.abs(want)), "step " + step);
     }
   }
+
+  /** The cross-entropy against target distributions: its gradient (softmax(s) − q) / N against central differences; one-hot q is CE(s, y). */
+  @Test
+  void softCrossEntropyGradientMatchesFiniteDifferencesAndOneHotIsCrossEntropy() {
+    Rng rng = new Rng(12);
+    Tensor s = Tensor.normal(rng, 0, 2, 3, 4);
+    float[] q = new float[12];
+    for (int r = 0; r < 3; r++) {
+      float l = rng.nextFloat();
+      q[r * 4 + r] += l;
+      q[r * 4 + 3] += 1 - l;
+    }
+    Tensor qt = Tensor.of(q, 3, 4);
+    float[] g = new float[12];
+    Tape tape = Tape.training();
+    tape.backward(Distillation.softCrossEntropy(tape.parameter(s, g), qt));
+    float h = 1e-2f;
+    for (int i = 0; i < 12; i++) {
+      float orig = s.data()[i];
+      s.data()[i] = orig + h;
+      double lp = Distillation.softCrossEntropy(Tape.inference().input(s), qt).item();
+      s.data()[i] = orig - h;
+      double lm = Distillation.softCrossEntropy(Tape.inference().input(s), qt).item();
+      s.data()[i] = orig;
+      assertEquals((lp - lm) / (2 * h), g[i], 2e-3, "at " + i);
+    }
+    int[] y = {2, 0, 1};
+    float[] onehot = new float[12];
+    for (int r = 0; r < 3; r++) onehot[r * 4 + y[r]] = 1;
+    Tape t2 = Tape.inference();
+    assertEquals(F.crossEntropy(t2.input(s), y).item(), Distillation.softCrossEntropy(t2.input(s), Tensor.of(onehot, 3, 4)).item(), 1e-6);
+    // the mixed loss with one-hot targets is the loss with the labels
+    Tensor t = Tensor.normal(rng, 0, 1, 3, 4);
+    Distillation d = new Distillation(3, 0.6);
+    assertEquals(loss(d, s, t, y), d.lossWithTargets(Tape.inference().input(s), t, Tensor.of(onehot, 3, 4)).item(), 1e-6);
+  }
+
+  /**
+   * Function matching with mixup: teacher and student see the same blended image, so a student
+   * identical to the teacher has zero soft-loss gradient; and with α &lt; 1 the step's loss is the
+   * mixed loss against the mixed labels of the batch and partners a Mixup with the same seed draws.
+   */
+  @Test
+  void mixupTransferSetShowsTheSameBlendToTeacherAndStudentWithMixedLabels() {
+    Rng rng = new Rng(21);
+    int n = 16;
+    float[] x = new float[n * 784];
+    int[] y = new int[n];
+    for (int i = 0; i < x.length; i++) x[i] = rng.nextFloat() < 0.3f ? rng.nextFloat() : 0;
+    for (int i = 0; i < n; i++) y[i] = i % 10;
+    dev.fivefold.data.Dataset d = new dev.fivefold.data.Dataset(Tensor.of(x, n, 1, 28, 28), y, 10);
+    dev.fivefold.perception.Mlp teacher = new dev.fivefold.perception.Mlp(new int[] {784, 16, 10}, "relu", 3);
+    dev.fivefold.perception.Mlp twin = new dev.fivefold.perception.Mlp(new int[] {784, 16, 10}, "relu", 3);
+    DistillationTask task = new DistillationTask(twin, teacher, new Distillation(4, 1), d, d, 8, 6, null,
+        new dev.fivefold.data.Mixup(1, new Rng(5)));
+    Tape tape = Tape.training();
+    tape.backward(task.trainLoss(tape));
+    for (var p : twin.parameters()) for (float g : p.grad()) assertEquals(0, g, 1e-6);
+
+    dev.fivefold.perception.Mlp student = new dev.fivefold.perception.Mlp(new int[] {784, 6, 10}, "relu", 8);
+    Distillation dist = new Distillation(2, 0.5);
+    DistillationTask mixed = new DistillationTask(student, teacher, dist, d, d, 8, 6, null, new dev.fivefold.data.Mixup(1, new Rng(5)));
+    dev.fivefold.data.Batches same = new dev.fivefold.data.Batches(d, 8, true, new Rng(6));
+    dev.fivefold.data.Mixup blend = new dev.fivefold.data.Mixup(1, new Rng(5));
+    for (int step = 0; step < 3; step++) {
+      dev.fivefold.data.Batches.Batch b = same.next();
+      dev.fivefold.data.Mixup.Mixed m = blend.apply(b.x());
+      Tape direct = Tape.inference();
+      Tensor t = teacher.forward(direct.input(m.x())).value();
+      float want = dist.lossWithTargets(student.forward(direct.input(m.x())), Tensor.wrap(t.data().clone(), t.shape()), m.targets(b.y(), 10)).item();
+      assertEquals(want, mixed.trainLoss(Tape.inference()).item(), 1e-6 * Math.max(1, Math.abs(want)), "step " + step);
+    }
+  }
+
+  /**
+   * Logit matching (Ba &amp; Caruana 2014): the mixed loss's gradient against central differences;
+   * the soft term's gradient is exactly (s − t) / N, and Hinton's T²-scaled soft term at T = 1000
+   * has C times smaller gradient (s − t) / (C·N) when both logit rows have zero mean (§2.1).
+   */
+  @Test
+  void logitMatchingGradientMatchesFiniteDifferencesAndIsTheHighTemperatureLimit() {
+    Rng rng = new Rng(31);
+    int n = 4, c = 5;
+    int[] y = {0, 3, 2, 1};
+    Tensor s = Tensor.normal(rng, 0, 2, n, c), t = Tensor.normal(rng, 0, 3, n, c);
+    for (double alpha : new double[] {1, 0.6}) {
+      Distillation d = new Distillation(4, alpha, Distillation.Match.LOGITS);
+      float[] g = new float[n * c];
+      Tape tape = Tape.training();
+      tape.backward(d.loss(tape.parameter(s, g), t, y));
+      float h = 1e-2f;
+      for (int i = 0; i < n * c; i++) {
+        float orig = s.data()[i];
+        s.data()[i] = orig + h;
+        double lp = loss(d, s, t, y);
+        s.data()[i] = orig - h;
+        double lm = loss(d, s, t, y);
+        s.data()[i] = orig;
+        double num = (lp - lm) / (2 * h);
+        assertEquals(num, g[i], 5e-3 * Math.max(1, Math.abs(num)), "α " + alpha + " at " + i);
+        if (alpha == 1) assertEquals((s.data()[i] - t.data()[i]) / n, g[i], 1e-5, "analytic at " + i);
+      }
+    }
+    // zero-mean rows: T² soft CE at T = 1000 has gradient (s − t) / (C N)
+    float[] zs = s.data().clone(), zt = t.data().clone();
+    for (float[] z : new float[][] {zs, zt}) {
+      for (int r = 0; r < n; r++) {
+        double m = 0;
+        for (int j = 0; j < c; j++) m += z[r * c + j];
+        for (int j = 0; j < c; j++) z[r * c + j] -= (float) (m / c);
+      }
+    }
+    float[] g = new float[n * c];
+    Tape tape = Tape.training();
+    tape.backward(new Distillation(1000, 1).loss(tape.parameter(Tensor.of(zs, n, c), g), Tensor.of(zt, n, c), null));
+    for (int i = 0; i < n * c; i++) assertEquals((zs[i] - zt[i]) / (c * n), g[i], 2e-3 * Math.max(1, Math.abs(zs[i] - zt[i]) / (c * n)), "at " + i);
+    assertTrue(org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new Distillation(4, 1, null))
+        .getMessage().contains("match"));
+  }
 }
