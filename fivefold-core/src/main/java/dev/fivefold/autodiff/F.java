@@ -53,6 +53,11 @@ public final class F {
   public static Var logSoftmax(Var a) { return Prob.softmax(Op.LOG_SOFTMAX, a); }
   /** Mean cross-entropy (nats) of logits [..., C] against integer targets, one per row. */
   public static Var crossEntropy(Var logits, int[] targets) { return Prob.softmaxCrossEntropy(logits, targets); }
+  /**
+   * −(1/N) Σ_n Σ_c q_nc · log softmax(s_n)_c: mean cross-entropy of logits s [N, C] against target
+   * distributions q [N, C] (a constant); its gradient is (softmax(s) − q) / N.
+   */
+  public static Var softCrossEntropy(Var logits, Tensor q) { return Prob.softCrossEntropy(logits, q); }
   public static Var mse(Var a, Var b) { return Prob.mse(a, b); }
   public static Var layerNorm(Var x, Var w, Var b, float eps) { return Prob.layerNorm(x, w, b, eps); }
 

@@ -74,20 +74,9 @@ public record Distillation(double temperature, double alpha, Match match) {
     Var soft = softLoss(student, teacher);
     if (alpha == 1) return soft;
     if (targets == null) throw new IllegalArgumentException("targets needed when alpha (" + alpha + ") < 1");
-    Var hard = softCrossEntropy(student, targets);
+    Var hard = F.softCrossEntropy(student, targets);
     if (alpha == 0) return hard;
     return F.add(F.scale(soft, (float) alpha), F.scale(hard, (float) (1 - alpha)));
-  }
-
-  /**
-   * −(1/N) Σ_n Σ_c q_nc · log softmax(s_n)_c: the cross-entropy of logits s [N, C] against target
-   * distributions q [N, C] (a constant); its gradient is (softmax(s) − q) / N.
-   */
-  public static Var softCrossEntropy(Var logits, Tensor q) {
-    if (!logits.shape().equals(q.shape())) throw new IllegalArgumentException("logits " + logits.shape() + " and targets " + q.shape() + " differ in shape");
-    int n = logits.shape().size() / logits.shape().dim(logits.shape().rank() - 1);
-    Var ce = F.sum(F.mul(F.logSoftmax(logits), logits.tape().input(q)));
-    return F.scale(ce, -1f / Math.max(1, n));
   }
 
   /** The soft term: T² · mean over rows of CE(softmax(t/T), softmax(s/T)), or with {@link Match#LOGITS} the mean of ½ ‖s − t‖². */

@@ -43,8 +43,7 @@ public final class MixupTask extends BatchedTask {
     Batches.Batch b = batches.next();
     Mixup.Mixed m = mixup.apply(b.x());
     Var logits = model.forward(tape.input(m.x())); // [B, classes]
-    Var ce = F.sum(F.mul(F.logSoftmax(logits), tape.input(m.targets(b.y(), train.classes()))));
-    return F.scale(ce, -1f / b.size());
+    return F.softCrossEntropy(logits, m.targets(b.y(), train.classes()));
   }
 
   @Override
