@@ -80,7 +80,8 @@ public final class RangeTest implements Controller {
   private Controller inner;
   private final java.util.List<DivergenceGuard.Snapshot> snapshots = new java.util.ArrayList<>();
   private long restored = -1;
-  private int measured;
+  private int measured, steepAt = -1;
+  private double steepSlope = Double.POSITIVE_INFINITY;
   private long start = -1, ended = -1, above;
   private double ema, weight, bestLoss = Double.POSITIVE_INFINITY, bestLr = Double.NaN, ratioEma = Double.NaN, chosen = Double.NaN,
       chosenRatio = Double.NaN, innerEma, innerWeight;
@@ -196,6 +197,7 @@ public final class RangeTest implements Controller {
       } else if (i >= 3) {
         above++;
       }
+      trackSteepest((int) i);
       if (i >= n || sm > stop * bestLoss || above >= rise || pastTheFall((int) i)) return handOver(s);
     }
     if (i % every == 0) snapshots.add(DivergenceGuard.Snapshot.take(s.step(), opt, null));
@@ -207,7 +209,7 @@ public final class RangeTest implements Controller {
   private double handOver(Signals s) {
     ended = s.step();
     int done = (int) (ended - start); // sweep steps taken; lossAt[0..done-1] hold finite values except perhaps the last
-    chosen = (pick == Pick.STEEPEST ? steepest(done) : Double.isNaN(bestLr) ? lo : bestLr) / divisor;
+    chosen = (pick == Pick.STEEPEST ? steepest() : Double.isNaN(bestLr) ? lo : bestLr) / divisor;
     chosenRatio = Double.NaN;
     for (int i = 0; i < done; i++) if (lrAt[i] <= chosen && ratioAt[i] > 0) chosenRatio = ratioAt[i];
     DivergenceGuard.Snapshot keep = null;
@@ -239,35 +241,26 @@ public final class RangeTest implements Controller {
     if (pick != Pick.STEEPEST) return false;
     int c = i - 3; // the latest complete window is lossAt[c-2..c+2] = lossAt[i-5..i-1]
     if (c < 4 || !(lossAt[i - 1] <= 0.9 * lossAt[0])) return false;
-    double steepest = 0;
-    int at = -1;
-    for (int k = 4; k <= c; k++) {
-      double sl = slopeAt(k);
-      if (sl < steepest) {
-        steepest = sl;
-        at = k;
-      }
-    }
-    return at >= 0 && c >= at + 3 && slopeAt(c) > steepest / 2;
+    return steepSlope < 0 && c >= steepAt + 3 && slopeAt(c) > steepSlope / 2;
   }
 
   /**
-   * The rate of steepest descent: argmin over i of the five-point least-squares slope of L̄ on the
-   * sweep index (∝ the slope on log η), among steps i ≥ 4 whose window lies in the sweep's finite
-   * losses; the first rate when the sweep was too short for one window.
+   * Keeps the steepest window so far: argmin over c of the five-point least-squares slope of L̄ on
+   * the sweep index (∝ the slope on log η), among windows c ≥ 4 complete after {@code i} sweep steps.
    */
-  private double steepest(int done) {
-    int last = done - 1;
-    while (last >= 0 && !(lossAt[last] > 0 && Double.isFinite(lossAt[last]))) last--;
-    double best = Double.POSITIVE_INFINITY, at = lo;
-    for (int i = 4; i + 2 <= last; i++) {
-      double slope = slopeAt(i);
-      if (slope < best) {
-        best = slope;
-        at = lrAt[i];
-      }
+  private void trackSteepest(int i) {
+    int c = i - 3;
+    if (c < 4) return;
+    double sl = slopeAt(c);
+    if (sl < steepSlope) {
+      steepSlope = sl;
+      steepAt = c;
     }
-    return at;
+  }
+
+  /** The rate of steepest descent (see {@link #trackSteepest}); the first rate when the sweep was too short for one window. */
+  private double steepest() {
+    return steepAt < 0 ? lo : lrAt[steepAt];
   }
 
   /** The signals as if the run had started at the hand-over. */
