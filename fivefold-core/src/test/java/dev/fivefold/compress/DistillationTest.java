@@ -66,6 +66,16 @@ class DistillationTest {
     assertEquals(F.crossEntropy(tape.input(other), y).item(), loss(new Distillation(3, 0), other, t, y), 1e-6);
   }
 
+  /** {@code n} random 28×28 images, 30% of the pixels lit, labels i mod 10. */
+  static dev.fivefold.data.Dataset sparseImages(long seed, int n) {
+    Rng rng = new Rng(seed);
+    float[] x = new float[n * 784];
+    int[] y = new int[n];
+    for (int i = 0; i < x.length; i++) x[i] = rng.nextFloat() < 0.3f ? rng.nextFloat() : 0;
+    for (int i = 0; i < n; i++) y[i] = i % 10;
+    return new dev.fivefold.data.Dataset(Tensor.of(x, n, 1, 28, 28), y, 10);
+  }
+
   /**
    * Function matching: with jitter, teacher and student must see the same shifted image. A student
    * identical to the teacher then has zero soft-loss gradient (softmax(s/T) = softmax(t/T)); were the
@@ -73,13 +83,8 @@ class DistillationTest {
    */
   @Test
   void jitteredTransferSetShowsTheSameImageToTeacherAndStudent() {
-    Rng rng = new Rng(4);
     int n = 16;
-    float[] x = new float[n * 784];
-    int[] y = new int[n];
-    for (int i = 0; i < x.length; i++) x[i] = rng.nextFloat() < 0.3f ? rng.nextFloat() : 0;
-    for (int i = 0; i < n; i++) y[i] = i % 10;
-    dev.fivefold.data.Dataset d = new dev.fivefold.data.Dataset(Tensor.of(x, n, 1, 28, 28), y, 10);
+    dev.fivefold.data.Dataset d = sparseImages(4, n);
     for (int jitter : new int[] {0, 2}) {
       dev.fivefold.perception.Mlp teacher = new dev.fivefold.perception.Mlp(new int[] {784, 16, 10}, "relu", 3);
       dev.fivefold.perception.Mlp student = new dev.fivefold.perception.Mlp(new int[] {784, 16, 10}, "relu", 3);
@@ -171,13 +176,8 @@ class DistillationTest {
    */
   @Test
   void mixupTransferSetShowsTheSameBlendToTeacherAndStudentWithMixedLabels() {
-    Rng rng = new Rng(21);
     int n = 16;
-    float[] x = new float[n * 784];
-    int[] y = new int[n];
-    for (int i = 0; i < x.length; i++) x[i] = rng.nextFloat() < 0.3f ? rng.nextFloat() : 0;
-    for (int i = 0; i < n; i++) y[i] = i % 10;
-    dev.fivefold.data.Dataset d = new dev.fivefold.data.Dataset(Tensor.of(x, n, 1, 28, 28), y, 10);
+    dev.fivefold.data.Dataset d = sparseImages(21, n);
     dev.fivefold.perception.Mlp teacher = new dev.fivefold.perception.Mlp(new int[] {784, 16, 10}, "relu", 3);
     dev.fivefold.perception.Mlp twin = new dev.fivefold.perception.Mlp(new int[] {784, 16, 10}, "relu", 3);
     DistillationTask task = new DistillationTask(twin, teacher, new Distillation(4, 1), d, d, 8, 6, null,
