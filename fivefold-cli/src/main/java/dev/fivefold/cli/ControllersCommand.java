@@ -401,17 +401,8 @@ final class ControllersCommand extends Subcommand {
     Charts.write(dir.resolve(task + "-loss.png"), task + ": smoothed training loss (target " + String.format("%.3f", tgt) + ")", "step",
         "loss (nats)", loss);
     logChart(dir.resolve(task + "-lr.png"), task + ": learning rate", "step", "learning rate", rate);
-    if (!sweepSeries.isEmpty()) {
-      XYChart chart = new XYChartBuilder().width(800).height(500).title(task + ": range test, smoothed loss against the rate")
-          .xAxisTitle("learning rate (log scale)").yAxisTitle("loss (nats)").build();
-      chart.getStyler().setXAxisLogarithmic(true);
-      chart.getStyler().setXAxisDecimalPattern("0.0E0");
-      for (Charts.Series sr : sweepSeries) {
-        double[] x = sr.points().stream().mapToDouble(q -> q[0]).toArray(), y = sr.points().stream().mapToDouble(q -> q[1]).toArray();
-        chart.addSeries(sr.name(), x, y).setMarker(sr.markers() ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
-      }
-      AtomicFiles.writeBytes(dir.resolve(task + "-range-test.png"), BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
-    }
+    logChart(dir.resolve(task + "-range-test.png"), task + ": range test, smoothed loss against the rate", "learning rate (log scale)",
+        "loss (nats)", sweepSeries, true);
   }
 
   /** A controller by name with its defaults, starting from {@code lr0}, for a run of {@code n} steps training {@code o}. */
@@ -510,19 +501,33 @@ final class ControllersCommand extends Subcommand {
 
   /** A line chart with a logarithmic y axis; points with y ≤ 0 are left out. */
   static void logChart(Path file, String title, String xTitle, String yTitle, List<Charts.Series> series) throws IOException {
+    logChart(file, title, xTitle, yTitle, series, false);
+  }
+
+  /**
+   * A line chart with a logarithmic x axis ({@code logX}) or y axis; points whose coordinate on the
+   * log axis is not finite and &gt; 0 are left out; nothing is written when no point is left.
+   */
+  static void logChart(Path file, String title, String xTitle, String yTitle, List<Charts.Series> series, boolean logX) throws IOException {
     XYChart chart = new XYChartBuilder().width(800).height(500).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
     chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideE);
-    chart.getStyler().setYAxisLogarithmic(true);
+    if (logX) {
+      chart.getStyler().setXAxisLogarithmic(true);
+      chart.getStyler().setXAxisDecimalPattern("0.0E0");
+    } else {
+      chart.getStyler().setYAxisLogarithmic(true);
+    }
+    int axis = logX ? 0 : 1;
     boolean any = false;
     for (Charts.Series s : series) {
-      List<double[]> p = s.points().stream().filter(q -> q[1] > 0 && Double.isFinite(q[1])).toList();
+      List<double[]> p = s.points().stream().filter(q -> q[axis] > 0 && Double.isFinite(q[axis])).toList();
       if (p.isEmpty()) continue;
       double[] x = new double[p.size()], y = new double[x.length];
       for (int i = 0; i < x.length; i++) {
         x[i] = p.get(i)[0];
         y[i] = p.get(i)[1];
       }
-      chart.addSeries(s.name(), x, y).setMarker(SeriesMarkers.NONE);
+      chart.addSeries(s.name(), x, y).setMarker(s.markers() ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
       any = true;
     }
     if (!any) return;
