@@ -3,6 +3,7 @@ package dev.fivefold.cli;
 import dev.fivefold.compress.Distillation;
 import dev.fivefold.compress.DistillationTask;
 import dev.fivefold.compress.Ensemble;
+import dev.fivefold.compress.Jittered;
 import dev.fivefold.compress.RegularisedMlp;
 import dev.fivefold.control.Schedules;
 import dev.fivefold.data.Dataset;
@@ -192,6 +193,9 @@ final class DistillCommand extends Subcommand {
     if (students.contains("alone-jitter") && studentJitter == 0) throw common.bad("--students alone-jitter needs --student-jitter > 0");
     if (students.contains("alone-mixup") && mixup == 0) throw common.bad("--students alone-mixup needs --mixup > 0");
     boolean runDistilled = students.contains("distilled");
+    if (teacherFiles == null && !(Models.create(teacherModel, 0) instanceof Mlp) && (teacherDropout > 0 || teacherInputDropout > 0)) {
+      throw common.bad("--teacher-dropout and --teacher-input-dropout need an mlp teacher, not " + teacherModel + " (--teacher-jitter works for any)");
+    }
     if (!(Models.create(student, 0) instanceof Mlp) && studentJitter > 0) throw common.bad("--student-jitter needs an mlp student");
     Path dir = out != null ? out : Path.of("runs", "distill");
     Thread chartsReady = Charts.warmUp();
@@ -223,7 +227,9 @@ final class DistillCommand extends Subcommand {
       for (int k = 0; k < teacherMembers; k++) {
         long seed = common.seed + (teacherModel.equals(student) ? 100 : 0) + k;
         Module m = Models.create(teacherModel, seed);
-        Module trained = regularised && m instanceof Mlp mlp ? new RegularisedMlp(mlp, teacherInputDropout, teacherDropout, teacherJitter, seed + 11) : m;
+        Module trained = !regularised ? m
+            : m instanceof Mlp mlp ? new RegularisedMlp(mlp, teacherInputDropout, teacherDropout, teacherJitter, seed + 11)
+            : new Jittered(m, teacherJitter, seed + 11);
         String name = teacherMembers == 1 ? "teacher" : "teacher " + (k + 1);
         // as ./fivefold train does: model and batch order from the same seed, cosine with 100 warm-up steps
         List<double[]> curve = train(name, new ClassificationTask(trained, d[0], d[1], batch, seed), teacherEpochs, 100);
@@ -239,7 +245,9 @@ final class DistillCommand extends Subcommand {
       }
       teacher = members.size() == 1 ? members.getFirst() : new Ensemble(members);
       teacherName = (members.size() == 1 ? "" : "ensemble of " + members.size() + " x ") + teacherModel
-          + (regularised ? String.format(Locale.ROOT, " dropout %s/%s jitter %d", teacherInputDropout, teacherDropout, teacherJitter) : "");
+          + (!regularised ? "" : teacherDropout > 0 || teacherInputDropout > 0
+              ? String.format(Locale.ROOT, " dropout %s/%s jitter %d", teacherInputDropout, teacherDropout, teacherJitter)
+              : " jitter " + teacherJitter);
       stderr.printf(Locale.ROOT, "teacher %s trained: %.1f s -> %s%n", teacherName, (System.nanoTime() - t0) / 1e9, dir);
     }
     if (runDistilled) {
