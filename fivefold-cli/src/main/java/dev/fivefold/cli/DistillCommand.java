@@ -196,7 +196,6 @@ final class DistillCommand extends Subcommand {
     if (teacherFiles == null && !(Models.create(teacherModel, 0) instanceof Mlp) && (teacherDropout > 0 || teacherInputDropout > 0)) {
       throw common.bad("--teacher-dropout and --teacher-input-dropout need an mlp teacher, not " + teacherModel + " (--teacher-jitter works for any)");
     }
-    if (!(Models.create(student, 0) instanceof Mlp) && studentJitter > 0) throw common.bad("--student-jitter needs an mlp student");
     Path dir = out != null ? out : Path.of("runs", "distill");
     Thread chartsReady = Charts.warmUp();
     Module teacher = null;
@@ -286,7 +285,8 @@ final class DistillCommand extends Subcommand {
       RandomShift shift = jitter > 0 ? RandomShift.mnist(jitter, new Rng(common.seed + 13)) : null;
       task = new DistillationTask(m, teacherModule, dist, train, test, batch, common.seed + 1, shift, blend);
     } else {
-      Module trained = jitter > 0 ? new RegularisedMlp((Mlp) m, 0, 0, jitter, common.seed + 13) : m;
+      Module trained = jitter == 0 ? m
+          : m instanceof Mlp mlp ? new RegularisedMlp(mlp, 0, 0, jitter, common.seed + 13) : new Jittered(m, jitter, common.seed + 13);
       task = blend != null ? new MixupTask(trained, train, test, batch, common.seed + 1, blend)
           : new ClassificationTask(trained, train, test, batch, common.seed + 1);
     }
