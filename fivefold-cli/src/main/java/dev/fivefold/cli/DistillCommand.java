@@ -147,6 +147,13 @@ final class DistillCommand extends Subcommand {
           + "always sees all). Hinton et al. 2015 §3: soft targets act as a regulariser when the student's data is scarce.")
   int trainSamples;
 
+  @Option(names = "--labelled", paramLabel = "N", defaultValue = "0",
+      description = "Keep the labels of the first N training images only (0 = all): the teacher (if trained here) and the students "
+          + "alone learn from those N; the distilled students use every training image (or the first --train-samples) as the "
+          + "transfer set, soft targets on all and the hard term on the labelled ones (Hinton et al. 2015 §2, Bucilua et al. "
+          + "2006: the transfer set may be unlabelled). Not with --student-jitter or --mixup.")
+  int labelled;
+
   @Option(names = "--data-dir", paramLabel = "DIR", description = "Directory with the Fashion-MNIST IDX files.")
   Path dataDir;
 
@@ -164,6 +171,11 @@ final class DistillCommand extends Subcommand {
     common.atLeast("--teacher-members", teacherMembers, 1);
     common.atLeast("--batch", batch, 1);
     common.atLeast("--train-samples", trainSamples, 0);
+    common.atLeast("--labelled", labelled, 0);
+    if (labelled > 0 && trainSamples > 0 && labelled > trainSamples) {
+      throw common.bad("--labelled (" + labelled + ") must be at most --train-samples (" + trainSamples + ")");
+    }
+    if (labelled > 0 && (studentJitter > 0 || mixup > 0)) throw common.bad("--labelled works with plain transfer images, not with --student-jitter or --mixup");
     common.atLeast("--teacher-jitter", teacherJitter, 0);
     common.atLeast("--student-jitter", studentJitter, 0);
     if (teacherJitter > 27) throw common.bad("--teacher-jitter (" + teacherJitter + ") must be at most 27 pixels");
@@ -217,6 +229,10 @@ final class DistillCommand extends Subcommand {
       Models.create(teacherModel, 0); // validates the spec before any work
     }
     Dataset[] d = TrainCommand.images(null, data, stderr);
+    Dataset transfer = trainSamples > 0 ? d[0].take(trainSamples) : d[0];
+    if (labelled > transfer.size()) throw common.bad("--labelled (" + labelled + ") must be at most the " + transfer.size() + " training images");
+    Dataset labels = labelled > 0 ? transfer.take(labelled) : transfer; // what the teacher and the students alone learn from
+    Dataset teacherData = labelled > 0 ? labels : d[0];
     List<Row> rows = new ArrayList<>();
     long t0 = System.nanoTime();
     List<double[]> teacherCurve = new ArrayList<>();
@@ -231,7 +247,7 @@ final class DistillCommand extends Subcommand {
             : new Jittered(m, teacherJitter, seed + 11);
         String name = teacherMembers == 1 ? "teacher" : "teacher " + (k + 1);
         // as ./fivefold train does: model and batch order from the same seed, cosine with 100 warm-up steps
-        List<double[]> curve = train(name, new ClassificationTask(trained, d[0], d[1], batch, seed), teacherEpochs, 100);
+        List<double[]> curve = train(name, new ClassificationTask(trained, teacherData, d[1], batch, seed), teacherEpochs, 100);
         m.eval();
         Map<String, String> meta = new java.util.LinkedHashMap<>();
         meta.put("model", Models.specOf(m));
@@ -254,7 +270,7 @@ final class DistillCommand extends Subcommand {
       rows.add(new Row("teacher", teacherName, teacher.parameterCount(), eT, d[1].size(), teacherCurve));
       teacherModule = teacher;
     }
-    Dataset train = trainSamples > 0 ? d[0].take(trainSamples) : d[0];
+    Dataset train = labels;
     String inputs = (studentJitter > 0 ? " jitter " + studentJitter : "") + (mixup > 0 ? " mixup " + mixup : "");
     if (students.contains("alone")) rows.add(student("student alone", student, train, d[1], null, 0, 0));
     if (students.contains("alone-jitter")) {
@@ -266,10 +282,11 @@ final class DistillCommand extends Subcommand {
     for (double t : runDistilled ? temperatures : List.<Double>of()) {
       boolean logits = kind == Distillation.Match.LOGITS;
       String spec = student + (logits ? " logits" : " T=" + t) + " alpha=" + alpha + inputs;
-      rows.add(student(logits ? "distilled logits" : "distilled T=" + fmt(t), spec, train, d[1], new Distillation(t, alpha, kind), studentJitter, mixup));
+      if (labelled > 0) spec += " transfer " + transfer.size();
+      rows.add(student(logits ? "distilled logits" : "distilled T=" + fmt(t), spec, transfer, d[1], new Distillation(t, alpha, kind), studentJitter, mixup));
       if (logits) break; // T is not used
     }
-    report(rows, dir, train.size(), (System.nanoTime() - t0) / 1e9, chartsReady);
+    report(rows, dir, train.size(), labelled > 0 ? transfer.size() : 0, (System.nanoTime() - t0) / 1e9, chartsReady);
     return 0;
   }
 
@@ -283,7 +300,7 @@ final class DistillCommand extends Subcommand {
     Task task;
     if (dist != null) {
       RandomShift shift = jitter > 0 ? RandomShift.mnist(jitter, new Rng(common.seed + 13)) : null;
-      task = new DistillationTask(m, teacherModule, dist, train, test, batch, common.seed + 1, shift, blend);
+      task = new DistillationTask(m, teacherModule, dist, train, test, batch, common.seed + 1, shift, blend, labelled > 0 ? labelled : train.size());
     } else {
       Module trained = jitter == 0 ? m
           : m instanceof Mlp mlp ? new RegularisedMlp(mlp, 0, 0, jitter, common.seed + 13) : new Jittered(m, jitter, common.seed + 13);
@@ -317,7 +334,8 @@ final class DistillCommand extends Subcommand {
     return curve;
   }
 
-  private void report(List<Row> rows, Path dir, int trainSize, double seconds, Thread chartsReady) throws IOException {
+  /** @param transferSize the distilled students' transfer set when it is larger than the labelled set, else 0 */
+  private void report(List<Row> rows, Path dir, int trainSize, int transferSize, double seconds, Thread chartsReady) throws IOException {
     Row teacher = find(rows, "teacher"), baseline = find(rows, "student alone");
     // the augmented baseline sees the same inputs as the distilled students
     Row same = find(rows, mixup > 0 ? "student alone + mixup" : "student alone + jitter");
@@ -332,8 +350,10 @@ final class DistillCommand extends Subcommand {
       t.add(cells.toArray());
     }
     stdout.print(t.pretty());
-    stdout.printf(Locale.ROOT, "gap closed = (student alone − distilled) / (student alone − teacher)%s | %d student epochs on %d images | %.1f s%n",
-        same == null ? "" : "; vs same inputs: the same with " + same.name(), epochs, trainSize, seconds);
+    stdout.printf(Locale.ROOT, "gap closed = (student alone − distilled) / (student alone − teacher)%s | %d student epochs on %d %simages%s | %.1f s%n",
+        same == null ? "" : "; vs same inputs: the same with " + same.name(), epochs, trainSize, transferSize > 0 ? "labelled " : "",
+        transferSize > 0 ? "; distilled on a transfer set of " + transferSize + " images, the labels of the first " + trainSize + " only" : "",
+        seconds);
     StringBuilder csv = new StringBuilder("model,epoch,test_error_percent\n");
     List<Charts.Series> series = new ArrayList<>();
     for (Row r : rows) {

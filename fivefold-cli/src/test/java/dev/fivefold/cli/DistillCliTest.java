@@ -73,6 +73,21 @@ class DistillCliTest {
     }
   }
 
+  /** --labelled: teacher and student alone see the first N labels; the distilled student all 256 transfer images. */
+  @Test
+  void labelledDistillsOnTheWholeTransferSet() throws IOException {
+    Path run = tmp.resolve("labelled");
+    Result r = CliTest.run("distill", "--labelled", "64", "--teacher-model", "mlp:784-32-10", "--teacher-epochs", "1", "--student", "mlp:784-8-10",
+        "--epochs", "2", "--batch", "32", "--data-dir", idx.toString(), "--threads", "1", "--out", run.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("2 student epochs on 64 labelled images; distilled on a transfer set of 256 images, the labels of the first 64 only"), r.out());
+    assertTrue(r.out().contains("transfer 256"), r.out());
+    // the student alone saw 64 images (2 steps of 32 per epoch), the distilled one 256 (8 steps): both curves have 2 epochs
+    List<String> csv = Files.readAllLines(run.resolve("distill.csv"));
+    assertEquals(2, csv.stream().filter(l -> l.startsWith("student alone,")).count(), String.join("\n", csv));
+    assertEquals(2, csv.stream().filter(l -> l.startsWith("distilled T=4.00,")).count(), String.join("\n", csv));
+  }
+
   @Test
   void badFlagsAreOneLine() {
     assertOneLineExit2(CliTest.run("distill", "--alpha", "1.5"), "--alpha (1.5) must be in [0, 1]");
@@ -86,5 +101,10 @@ class DistillCliTest {
     assertOneLineExit2(CliTest.run("distill", "--mixup", "-1"), "--mixup (-1.0) must be >= 0 and finite");
     assertOneLineExit2(CliTest.run("distill", "--students", "alone-mixup"), "--students alone-mixup needs --mixup > 0");
     assertOneLineExit2(CliTest.run("distill", "--students", "alone-jitter"), "--students alone-jitter needs --student-jitter > 0");
+    assertOneLineExit2(CliTest.run("distill", "--labelled", "5000", "--train-samples", "1000"), "--labelled (5000) must be at most --train-samples (1000)");
+    assertOneLineExit2(CliTest.run("distill", "--labelled", "5000", "--student-jitter", "1"), "--labelled works with plain transfer images");
+    assertOneLineExit2(CliTest.run("distill", "--labelled", "-1"), "--labelled");
+    assertOneLineExit2(CliTest.run("distill", "--labelled", "1000", "--data-dir", idx.toString()), "--labelled (1000) must be at most the 256 training images");
+    assertOneLineExit2(CliTest.run("distill", "--teacher-dropout", "0.5"), "need an mlp teacher, not lenet5 (--teacher-jitter works for any)");
   }
 }

@@ -115,7 +115,6 @@ final class Prob {
     }
   }
 
-  /** mean((a - b)²); da = 2(a-b)/N · g, db = -da. */
   /** See {@link F#softCrossEntropy}: composed of log-softmax, a product and a sum. */
   static Var softCrossEntropy(Var logits, Tensor q) {
     if (!logits.shape().equals(q.shape())) throw new IllegalArgumentException("logits " + logits.shape() + " and targets " + q.shape() + " differ in shape");
@@ -124,6 +123,7 @@ final class Prob {
     return F.scale(ce, -1f / Math.max(1, n));
   }
 
+  /** mean((a - b)²); da = 2(a-b)/N · g, db = -da. */
   static Var mse(Var a, Var b) {
     if (!a.shape().equals(b.shape())) throw new IllegalArgumentException("mse shapes differ: " + a.shape() + " vs " + b.shape());
     float[] x = a.data(), y = b.data();

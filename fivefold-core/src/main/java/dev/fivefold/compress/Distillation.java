@@ -66,7 +66,7 @@ public record Distillation(double temperature, double alpha, Match match) {
     return F.add(F.scale(soft, (float) alpha), F.scale(hard, (float) (1 - alpha)));
   }
 
-  /** The mixed loss with the hard term against target distributions q [N, C] (rows summing to 1); q may be null when α = 1. */
+  /** The mixed loss with the hard term against target distributions q [N, C] (rows summing to 1, or 0 for an unlabelled row, which then adds nothing to the mean); q may be null when α = 1. */
   public Var lossWithTargets(Var student, Tensor teacher, Tensor targets) {
     if (!student.shape().equals(teacher.shape())) {
       throw new IllegalArgumentException("student " + student.shape() + " and teacher " + teacher.shape() + " logits differ in shape");

@@ -35,6 +35,13 @@ import java.util.Map;
  * ({@link Mixup}) and teacher and student see the same blended images (Beyer et al.'s function
  * matching with mixup, §3-4); the hard term, if α &lt; 1, is the cross-entropy against the mixed
  * labels.
+ *
+ * <p>With {@code labelled} &lt; N only the first {@code labelled} training samples keep their
+ * labels; the rest are an unlabelled transfer set (Hinton et al. 2015 §2; Buciluǎ, Caruana &amp;
+ * Niculescu-Mizil, "Model Compression", KDD 2006): every sample gets the soft term, the labelled
+ * ones the hard term too. The hard term stays a mean over the whole batch, the unlabelled rows
+ * contributing 0 (a one-hot target q for a labelled row, q = 0 for an unlabelled one, in
+ * {@link Distillation#lossWithTargets}), so it weighs in proportion to the labelled share.
  */
 public final class DistillationTask extends BatchedTask {
   private static final int CHUNK = 1000;
@@ -45,6 +52,7 @@ public final class DistillationTask extends BatchedTask {
   private final RandomShift jitter;
   private final Mixup mixup;
   private final float[] teacherLogits; // [N, classes], null with jitter or mixup
+  private final int labelled; // samples [0, labelled) have labels
 
   public DistillationTask(Module student, Module teacher, Distillation distillation, Dataset train, Dataset test, int batchSize, long seed) {
     this(student, teacher, distillation, train, test, batchSize, seed, null);
@@ -62,6 +70,16 @@ public final class DistillationTask extends BatchedTask {
    */
   public DistillationTask(Module student, Module teacher, Distillation distillation, Dataset train, Dataset test, int batchSize, long seed,
       RandomShift jitter, Mixup mixup) {
+    this(student, teacher, distillation, train, test, batchSize, seed, jitter, mixup, train.size());
+  }
+
+  /**
+   * @param labelled only samples {@code [0, labelled)} of {@code train} keep their labels (hard
+   *     term); the others are unlabelled transfer images (soft term only). Needs no jitter and no
+   *     mixup when less than {@code train.size()}.
+   */
+  public DistillationTask(Module student, Module teacher, Distillation distillation, Dataset train, Dataset test, int batchSize, long seed,
+      RandomShift jitter, Mixup mixup, int labelled) {
     super(jitter == null && mixup == null ? indices(train) : train, batchSize, seed);
     this.jitter = jitter;
     this.mixup = mixup;
@@ -71,6 +89,13 @@ public final class DistillationTask extends BatchedTask {
     this.train = train;
     this.test = test;
     teacher.eval();
+    if (labelled < 0 || labelled > train.size()) {
+      throw new IllegalArgumentException("labelled (" + labelled + ") must be in [0, " + train.size() + "]");
+    }
+    if (labelled < train.size() && (jitter != null || mixup != null)) {
+      throw new IllegalArgumentException("an unlabelled transfer set (labelled " + labelled + " of " + train.size() + ") needs no jitter and no mixup");
+    }
+    this.labelled = labelled;
     this.teacherLogits = jitter == null && mixup == null ? logits(teacher, train) : null;
   }
 
@@ -130,7 +155,17 @@ public final class DistillationTask extends BatchedTask {
       System.arraycopy(train.x().data(), j * per, x, i * per, per);
       System.arraycopy(teacherLogits, j * c, logits, i * c, c);
     }
-    return distillation.loss(student.forward(tape.input(Tensor.of(x, dims))), Tensor.of(logits, m, c), b.y());
+    Var s = student.forward(tape.input(Tensor.of(x, dims)));
+    if (labelled == train.size()) return distillation.loss(s, Tensor.of(logits, m, c), b.y());
+    float[] q = null; // one-hot rows for the labelled samples, zero rows for the others
+    if (distillation.alpha() < 1) {
+      q = new float[m * c];
+      for (int i = 0; i < m; i++) {
+        int j = (int) idx[i];
+        if (j < labelled) q[i * c + b.y()[i]] = 1;
+      }
+    }
+    return distillation.lossWithTargets(s, Tensor.of(logits, m, c), q == null ? null : Tensor.of(q, m, c));
   }
   @Override
   public Map<String, Double> evaluate() {

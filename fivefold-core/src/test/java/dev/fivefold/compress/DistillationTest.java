@@ -133,6 +133,61 @@ class DistillationTest {
     }
   }
 
+  /**
+   * An unlabelled transfer set (only the first 20 of 50 samples labelled): each step's loss is
+   * α · soft over the whole batch + (1 − α) · (1/B) Σ CE over its labelled rows only, the rows
+   * identified by their first pixel; all labelled is the plain loss and α = 1 ignores labels.
+   */
+  @Test
+  void unlabelledTransferSamplesGetTheSoftTermOnly() {
+    Rng rng = new Rng(19);
+    int n = 50, labelled = 20, per = 784;
+    float[] x = new float[n * per];
+    int[] y = new int[n];
+    for (int i = 0; i < x.length; i++) x[i] = rng.nextFloat();
+    for (int i = 0; i < n; i++) {
+      x[i * per] = i / 64f; // names the sample
+      y[i] = rng.nextInt(10);
+    }
+    dev.fivefold.data.Dataset d = new dev.fivefold.data.Dataset(Tensor.of(x, n, 1, 28, 28), y, 10);
+    dev.fivefold.perception.Mlp teacher = new dev.fivefold.perception.Mlp(new int[] {784, 12, 10}, "relu", 1);
+    dev.fivefold.perception.Mlp student = new dev.fivefold.perception.Mlp(new int[] {784, 6, 10}, "relu", 2);
+    Distillation dist = new Distillation(3, 0.7);
+    DistillationTask task = new DistillationTask(student, teacher, dist, d, d, 16, 11, null, null, labelled);
+    DistillationTask all = new DistillationTask(student, teacher, dist, d, d, 16, 11, null, null, n);
+    DistillationTask plain = new DistillationTask(student, teacher, dist, d, d, 16, 11);
+    DistillationTask pure = new DistillationTask(student, teacher, new Distillation(3, 1), d, d, 16, 11, null, null, 0);
+    dev.fivefold.data.Batches same = new dev.fivefold.data.Batches(d, 16, true, new Rng(11));
+    int seenLabelled = 0, seenUnlabelled = 0;
+    for (int step = 0; step < 7; step++) {
+      dev.fivefold.data.Batches.Batch b = same.next();
+      Tape direct = Tape.inference();
+      Tensor t = teacher.forward(direct.input(b.x())).value();
+      Tensor tl = Tensor.wrap(t.data().clone(), t.shape());
+      Var s = student.forward(direct.input(b.x()));
+      double soft = dist.softLoss(s, tl).item(), hard = 0;
+      for (int i = 0; i < b.size(); i++) {
+        int j = Math.round(b.x().data()[i * per] * 64);
+        if (j >= labelled) {
+          seenUnlabelled++;
+          continue;
+        }
+        seenLabelled++;
+        Tensor row = Tensor.of(java.util.Arrays.copyOfRange(s.data(), i * 10, i * 10 + 10), 1, 10);
+        hard += F.crossEntropy(direct.input(row), new int[] {y[j]}).item();
+      }
+      double want = 0.7 * soft + 0.3 * hard / b.size();
+      assertEquals(want, task.trainLoss(Tape.inference()).item(), 1e-5 * Math.max(1, Math.abs(want)), "step " + step);
+      assertEquals(plain.trainLoss(Tape.inference()).item(), all.trainLoss(Tape.inference()).item(), 1e-6, "all labelled, step " + step);
+      assertEquals(soft, pure.trainLoss(Tape.inference()).item(), 1e-5 * Math.max(1, soft), "alpha 1, step " + step);
+    }
+    assertTrue(seenLabelled > 0 && seenUnlabelled > 0);
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> new DistillationTask(student, teacher, dist, d, d, 16, 11, null, null, n + 1));
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> new DistillationTask(student, teacher, dist, d, d, 16, 11, dev.fivefold.data.RandomShift.mnist(1, new Rng(3)), null, labelled));
+  }
+
   /** The cross-entropy against target distributions: its gradient (softmax(s) − q) / N against central differences; one-hot q is CE(s, y). */
   @Test
   void softCrossEntropyGradientMatchesFiniteDifferencesAndOneHotIsCrossEntropy() {
