@@ -1,5 +1,6 @@
 package dev.fivefold.cli;
 
+import dev.fivefold.autodiff.Tape;
 import dev.fivefold.compress.Masks;
 import dev.fivefold.compress.MlpInference;
 import dev.fivefold.compress.Pruner;
@@ -7,8 +8,11 @@ import dev.fivefold.compress.StructuredPruning;
 import dev.fivefold.control.Schedules;
 import dev.fivefold.data.Dataset;
 import dev.fivefold.io.AtomicFiles;
+import dev.fivefold.nn.Module;
 import dev.fivefold.optim.Optimizers;
+import dev.fivefold.perception.LeNet5;
 import dev.fivefold.perception.Mlp;
+import dev.fivefold.tensor.Tensor;
 import dev.fivefold.train.Checkpoint;
 import dev.fivefold.train.ClassificationTask;
 import dev.fivefold.train.TrainConfig;
@@ -27,26 +31,32 @@ import picocli.CommandLine.Option;
 /**
  * {@code fivefold sparse}: what pruning buys at inference. Unstructured magnitude pruning run by the
  * CSR kernel (no densifying), and structured L1 pruning of whole neurons (a smaller dense model),
- * each against the dense model: accuracy, weights stored, and measured time per batch.
+ * each against the dense model: accuracy, weights stored, and measured time per batch. For a
+ * LeNet-5, structured pruning of whole conv filters and fc1 neurons (a smaller {@code lenet5:C1-C2-H}).
  */
 @Command(name = "sparse", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Inference speed of pruned LeNet-300-100 models against the dense one. Unstructured: magnitude "
+    description = {"Inference speed of pruned LeNet-300-100 (or LeNet-5) models against the dense one. Unstructured: magnitude "
         + "pruning (global by default) to each --sparsities value, --retrain epochs of masked retraining, then the "
-        + "model runs on the CSR kernel without being densified. Structured: the hidden neurons with the largest L1 "
-        + "norm are kept (each --keep fraction), giving a smaller dense model, fine-tuned --retrain epochs.",
+        + "model runs on the CSR kernel without being densified (MLPs only). Structured: the hidden neurons with the largest L1 "
+        + "norm are kept (each --keep fraction), giving a smaller dense model, fine-tuned --retrain epochs; for a LeNet-5 "
+        + "the same fraction of conv1's filters, conv2's filters and fc1's neurons (Li et al. 2017), giving a smaller lenet5:C1-C2-H.",
         "Times are medians of 5 repetitions (each ≥ --repeat-seconds) after a warm-up (≥ 300 calls and 10 repetitions' time), per batch of each --batches size, on "
             + "--threads threads; the speed-up is the dense model's time over the pruned one's.",
         "Writes sparse.csv, speedup.png and accuracy.png (and model.safetensors when it trains) to --out.", "",
         "Examples:",
         "  ./fivefold sparse",
-        "  ./fivefold sparse --model-file runs/mlp-15/checkpoint.safetensors --sparsities 0.9,0.95,0.98 --batches 1,256", ""})
+        "  ./fivefold sparse --model-file runs/mlp-15/checkpoint.safetensors --sparsities 0.9,0.95,0.98 --batches 1,256",
+        "  ./fivefold sparse --model-file runs/lenet5-15/checkpoint.safetensors --keep 0.75,0.5,0.25", ""})
 final class SparseCommand extends Subcommand {
   @Mixin Common common = new Common();
 
-  @Option(names = "--model-file", paramLabel = "FILE", description = "A checkpoint of a ReLU MLP (e.g. from train --model mlp) instead of training one.")
+  @Option(names = "--model-file", paramLabel = "FILE", description = "A checkpoint of a ReLU MLP or a LeNet-5 (from train --model mlp|lenet5) instead of training one.")
   Path modelFile;
 
-  @Option(names = "--epochs", defaultValue = "3", description = "Training epochs of LeNet-300-100 when no --model-file is given (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--model", defaultValue = "mlp", description = "Model trained when no --model-file is given: mlp (LeNet-300-100) or lenet5 (default: ${DEFAULT-VALUE}).")
+  String model;
+
+  @Option(names = "--epochs", defaultValue = "3", description = "Training epochs of that model when no --model-file is given (default: ${DEFAULT-VALUE}).")
   int epochs;
 
   @Option(names = "--sparsities", split = ",", defaultValue = "0.5,0.8,0.9,0.95,0.98",
@@ -78,8 +88,12 @@ final class SparseCommand extends Subcommand {
   @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: runs/sparse).")
   Path out;
 
-  /** One pruned (or the dense) model measured. */
-  record Row(String kind, String setting, double removed, long weights, double accuracy, double[] micros) {}
+  /**
+   * One pruned (or the dense) model measured: {@code weights} stored (non-zero for CSR; biases not
+   * counted), {@code multAdds} per image (equal to the weights for an MLP; a conv filter is applied at
+   * every output position), the fraction of the dense model's weights removed.
+   */
+  record Row(String kind, String setting, double removed, long weights, long multAdds, double accuracy, double[] micros) {}
 
   @Override
   public Integer call() throws IOException {
@@ -92,10 +106,23 @@ final class SparseCommand extends Subcommand {
     for (double k : keep) if (!(k > 0 && k < 1)) throw common.bad("--keep (" + k + ") must be in (0, 1)");
     for (int b : batches) common.atLeast("--batches", b, 1);
     if (!scope.equals("global") && !scope.equals("layer")) throw common.bad("--scope (" + scope + ") must be global or layer");
+    if (!model.equals("mlp") && !model.equals("lenet5")) throw common.bad("--model (" + model + ") must be mlp or lenet5");
     Path dir = out != null ? out : Path.of("runs", "sparse");
     Thread chartsReady = Charts.warmUp();
+    if (modelFile != null && Loaded.read(modelFile, null).model() instanceof LeNet5 cnn) {
+      Dataset[] d = TrainCommand.images(null, dataDir, stderr);
+      stderr.printf("loaded %s (lenet5 %s)%n", modelFile, Arrays.toString(cnn.widths()));
+      return leNet5(cnn, d[0], d[1], dir, chartsReady);
+    }
     Dataset[] d = TrainCommand.images(null, dataDir, stderr);
     Dataset train = d[0], test = d[1];
+    if (modelFile == null && model.equals("lenet5")) {
+      LeNet5 cnn = new LeNet5(common.seed);
+      stderr.printf("training LeNet-5 for %d epochs%n", epochs);
+      train(cnn, train, test, epochs, null);
+      Checkpoint.saveWeights(dir.resolve("model.safetensors"), cnn, Map.of("model", "lenet5"));
+      return leNet5(cnn, train, test, dir, chartsReady);
+    }
 
     Mlp base;
     if (modelFile != null) {
@@ -135,19 +162,62 @@ final class SparseCommand extends Subcommand {
       stderr.printf(Locale.ROOT, "structured keep %.2f: accuracy %.4f%n", k, rows.getLast().accuracy());
     }
 
+    return report(dir, rows, chartsReady, "LeNet-300-100 " + Arrays.toString(base.sizes()));
+  }
+
+  /**
+   * LeNet-5: the dense model and, per --keep fraction, the smaller LeNet-5 that keeps that fraction
+   * of conv1's filters, conv2's filters and fc1's neurons by L1 norm, fine-tuned --retrain epochs;
+   * each timed through the inference tape (the same kernels for every row).
+   */
+  private Integer leNet5(LeNet5 base, Dataset train, Dataset test, Path dir, Thread chartsReady) throws IOException {
+    stderr.println("unstructured rows skipped: the CSR kernel runs MLPs only (there is no sparse convolution); structured rows follow");
+    base.eval();
+    float[] probe = probe(test, batches);
+    List<Row> rows = new ArrayList<>();
+    rows.add(measure("dense", "lenet5:" + widths(base), base, test, probe, 0));
+    long denseWeights = weights(base);
+    for (double k : keep) {
+      LeNet5 small = StructuredPruning.pruneByL1(base, k);
+      if (retrain > 0) train(small, train, test, retrain, null);
+      small.eval();
+      rows.add(measure("structured (dense)", "lenet5:" + widths(small), small, test, probe, 1 - (double) weights(small) / denseWeights));
+      stderr.printf(Locale.ROOT, "structured keep %.2f: accuracy %.4f%n", k, rows.getLast().accuracy());
+    }
+    return report(dir, rows, chartsReady, "LeNet-5 " + Arrays.toString(base.widths()));
+  }
+
+  private Integer report(Path dir, List<Row> rows, Thread chartsReady, String title) throws IOException {
     Table table = table(rows);
     AtomicFiles.writeString(dir.resolve("sparse.csv"), table.csv());
     InfoplaneCommand.joinQuietly(chartsReady);
     charts(dir, rows);
-    stdout.printf("LeNet-300-100 %s, test accuracy and inference time per batch (%d thread%s, retrain %d epoch%s)%n",
-        Arrays.toString(base.sizes()), common.threads(), common.threads() == 1 ? "" : "s", retrain, retrain == 1 ? "" : "s");
+    stdout.printf("%s, test accuracy and inference time per batch (%d thread%s, retrain %d epoch%s)%n",
+        title, common.threads(), common.threads() == 1 ? "" : "s", retrain, retrain == 1 ? "" : "s");
     stdout.print(table.pretty());
     stdout.println("wrote " + dir.resolve("sparse.csv") + ", speedup.png, accuracy.png");
     return 0;
   }
 
+  private static String widths(LeNet5 m) {
+    return String.join("-", Arrays.stream(m.widths()).mapToObj(Integer::toString).toList());
+  }
+
+  /** Weights of a LeNet-5 (biases not counted, as for the MLP rows). */
+  private static long weights(LeNet5 m) {
+    long n = 0;
+    for (var e : m.namedParameters().entrySet()) if (e.getKey().endsWith(".weight")) n += e.getValue().value().size();
+    return n;
+  }
+
+  /** Multiply-adds per 28×28 image: conv1 at 24×24 positions, conv2 at 8×8, then fc1 and fc2. */
+  static long multAdds(LeNet5 m) {
+    int[] w = m.widths();
+    return (long) w[0] * 25 * 24 * 24 + (long) w[1] * w[0] * 25 * 8 * 8 + (long) w[2] * 16 * w[1] + 10L * w[2];
+  }
+
   private Table table(List<Row> rows) {
-    List<String> header = new ArrayList<>(List.of("kind", "setting", "weights", "removed", "accuracy"));
+    List<String> header = new ArrayList<>(List.of("kind", "setting", "weights", "mult_adds", "removed", "accuracy"));
     for (int b : batches) {
       header.add("us_b" + b);
       header.add("speedup_b" + b);
@@ -155,7 +225,7 @@ final class SparseCommand extends Subcommand {
     Table t = new Table(header.toArray(String[]::new));
     double[] ref = rows.getFirst().micros();
     for (Row r : rows) {
-      List<Object> cells = new ArrayList<>(List.of(r.kind(), r.setting(), r.weights(), String.format(Locale.ROOT, "%.3f", r.removed()),
+      List<Object> cells = new ArrayList<>(List.of(r.kind(), r.setting(), r.weights(), r.multAdds(), String.format(Locale.ROOT, "%.3f", r.removed()),
           String.format(Locale.ROOT, "%.4f", r.accuracy())));
       for (int i = 0; i < batches.size(); i++) {
         cells.add(String.format(Locale.ROOT, "%.1f", r.micros()[i]));
@@ -194,7 +264,23 @@ final class SparseCommand extends Subcommand {
       int b = batches.get(i);
       micros[i] = microsPerCall(() -> inf.logits(probe, b), repeatSeconds);
     }
-    return new Row(kind, setting, removed, inf.multiplyAdds(), inf.accuracy(test, 1000), micros);
+    return new Row(kind, setting, removed, inf.multiplyAdds(), inf.multiplyAdds(), inf.accuracy(test, 1000), micros);
+  }
+
+  /** A model timed through the inference tape, on batches of the probe images as [B, 1, 28, 28]. */
+  private Row measure(String kind, String setting, LeNet5 m, Dataset test, float[] probe, double removed) {
+    double[] micros = new double[batches.size()];
+    Tape tape = Tape.inference();
+    for (int i = 0; i < micros.length; i++) {
+      int b = batches.get(i);
+      Tensor x = Tensor.of(Arrays.copyOf(probe, b * test.features()), b, 1, 28, 28);
+      micros[i] = microsPerCall(() -> {
+        tape.reset();
+        m.forward(tape.input(x));
+      }, repeatSeconds);
+    }
+    double acc = ClassificationTask.evaluate(m, test, 1000).get("accuracy");
+    return new Row(kind, setting, removed, weights(m), multAdds(m), acc, micros);
   }
 
   /**
@@ -240,7 +326,7 @@ final class SparseCommand extends Subcommand {
   }
 
   /** Adam with a cosine decay over the run; masked (pruned weights held at 0) when {@code masks} is given. */
-  private void train(Mlp m, Dataset train, Dataset test, int epochs, Masks masks) {
+  private void train(Module m, Dataset train, Dataset test, int epochs, Masks masks) {
     m.train();
     ClassificationTask task = new ClassificationTask(m, train, test, 128, common.seed);
     long steps = epochs * task.stepsPerEpoch();

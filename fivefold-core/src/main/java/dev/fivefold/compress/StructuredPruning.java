@@ -1,6 +1,7 @@
 package dev.fivefold.compress;
 
 import dev.fivefold.nn.Linear;
+import dev.fivefold.perception.LeNet5;
 import dev.fivefold.perception.Mlp;
 import dev.fivefold.tensor.Shape;
 import dev.fivefold.tensor.Tensor;
@@ -13,6 +14,10 @@ import java.util.Arrays;
  * channel o of conv_{l+1}). The result is physically smaller and dense; the kept units compute
  * exactly the values they computed before (the dropped ones are gone, not zeroed), and the
  * network output changes only by the dropped units' contributions.
+ *
+ * <p>For a {@link LeNet5} both are applied at once: conv1 filters (and conv2's matching input
+ * channels), conv2 filters (and the 16 fc1 columns each one feeds through the 4×4 pooled map),
+ * and fc1 neurons (and fc2's matching columns), giving a {@code lenet5:C1-C2-H} of the kept widths.
  */
 public final class StructuredPruning {
   private StructuredPruning() {}
@@ -104,5 +109,55 @@ public final class StructuredPruning {
    */
   public static Tensor[] pruneFilters(Tensor conv1Weight, Tensor conv1Bias, Tensor conv2Weight, int[] keep) {
     return new Tensor[] {select(conv1Weight, 0, keep), select(conv1Bias, 0, keep), select(conv2Weight, 1, keep)};
+  }
+
+  /**
+   * A smaller LeNet5 keeping conv1 filters {@code keep[0]}, conv2 filters {@code keep[1]} and fc1
+   * neurons {@code keep[2]} (each ascending, within the model's widths).
+   */
+  public static LeNet5 prune(LeNet5 m, int[][] keep) {
+    if (keep.length != 3) throw new IllegalArgumentException("keep has " + keep.length + " groups, a LeNet5 has 3 (conv1, conv2, fc1)");
+    int[] w = m.widths();
+    String[] group = {"conv1", "conv2", "fc1"};
+    for (int g = 0; g < 3; g++) {
+      if (keep[g].length < 1) throw new IllegalArgumentException("keep for " + group[g] + " is empty");
+      for (int k = 0; k < keep[g].length; k++) {
+        if (keep[g][k] < 0 || keep[g][k] >= w[g] || (k > 0 && keep[g][k] <= keep[g][k - 1])) {
+          throw new IllegalArgumentException("keep for " + group[g] + " must be ascending indices in 0.." + (w[g] - 1) + ", got " + Arrays.toString(keep[g]));
+        }
+      }
+    }
+    var sd = m.stateDict();
+    var out = new java.util.LinkedHashMap<String, Tensor>();
+    Tensor[] c1 = pruneFilters(sd.get("conv1.weight"), sd.get("conv1.bias"), sd.get("conv2.weight"), keep[0]);
+    out.put("conv1.weight", c1[0]);
+    out.put("conv1.bias", c1[1]);
+    out.put("conv2.weight", select(c1[2], 0, keep[1]));
+    out.put("conv2.bias", select(sd.get("conv2.bias"), 0, keep[1]));
+    Tensor fc1 = select(sd.get("fc1.weight"), 0, keep[2]); // [H', 16·C2]
+    Tensor cols = select(fc1.reshape(keep[2].length, w[1], 16), 1, keep[1]); // [H', K2, 16]
+    out.put("fc1.weight", cols.reshape(keep[2].length, 16 * keep[1].length));
+    out.put("fc1.bias", select(sd.get("fc1.bias"), 0, keep[2]));
+    out.put("fc2.weight", select(sd.get("fc2.weight"), 1, keep[2]));
+    out.put("fc2.bias", sd.get("fc2.bias"));
+    LeNet5 small = new LeNet5(keep[0].length, keep[1].length, keep[2].length, 0);
+    small.loadStateDict(out, "structured pruning of a LeNet5 " + Arrays.toString(w));
+    return small;
+  }
+
+  /**
+   * Keeps the fraction {@code keepFraction} (at least one) of conv1's filters, conv2's filters and
+   * fc1's neurons, each by the L1 norm of its weights (Li et al. 2017).
+   */
+  public static LeNet5 pruneByL1(LeNet5 m, double keepFraction) {
+    if (!(keepFraction > 0 && keepFraction <= 1)) throw new IllegalArgumentException("keepFraction (" + keepFraction + ") must be in (0, 1]");
+    var sd = m.stateDict();
+    String[] weight = {"conv1.weight", "conv2.weight", "fc1.weight"};
+    int[][] keep = new int[3][];
+    for (int g = 0; g < 3; g++) {
+      Tensor w = sd.get(weight[g]);
+      keep[g] = largest(l1Norms(w), Math.max(1, (int) Math.round(keepFraction * w.dim(0))));
+    }
+    return prune(m, keep);
   }
 }

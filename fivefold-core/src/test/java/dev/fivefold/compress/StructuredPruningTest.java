@@ -2,10 +2,13 @@ package dev.fivefold.compress;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fivefold.autodiff.F;
 import dev.fivefold.autodiff.Tape;
 import dev.fivefold.autodiff.Var;
+import dev.fivefold.perception.LeNet5;
 import dev.fivefold.perception.Mlp;
 import dev.fivefold.tensor.Rng;
 import dev.fivefold.tensor.Tensor;
@@ -68,5 +71,62 @@ class StructuredPruningTest {
     float[] z1 = F.conv2d(t.input(hz), t.input(w2), t.input(b2), 1, 0).data();
     float[] z2 = F.conv2d(hp, t.input(p[2]), t.input(b2), 1, 0).data();
     for (int i = 0; i < z1.length; i++) assertEquals(z1[i], z2[i], 1e-4f);
+  }
+
+  /** Zeroes slice {@code i} along axis 0 of {@code t} (a filter, or a row with its bias). */
+  private static void zeroSlice(Tensor t, int i) {
+    int per = t.size() / t.dim(0);
+    java.util.Arrays.fill(t.data(), i * per, (i + 1) * per, 0f);
+  }
+
+  @Test
+  void leNet5FilterPruningEqualsZeroingTheDroppedUnits() {
+    LeNet5 m = new LeNet5(6, 8, 12, 4);
+    int[][] keep = {{0, 2, 3, 5}, {1, 2, 4, 7}, {0, 1, 5, 6, 9, 11}};
+    LeNet5 small = StructuredPruning.prune(m, keep);
+    assertArrayEquals(new int[] {4, 4, 6}, small.widths());
+    // the oracle: the full model with every dropped filter / neuron zeroed (weights and bias), so
+    // its output is 0 after ReLU and max-pool and contributes nothing downstream
+    var sd = m.stateDict();
+    String[] w = {"conv1", "conv2", "fc1"};
+    int[] widths = m.widths();
+    for (int g = 0; g < 3; g++) {
+      for (int i = 0; i < widths[g]; i++) {
+        if (java.util.Arrays.binarySearch(keep[g], i) >= 0) continue;
+        zeroSlice(sd.get(w[g] + ".weight"), i);
+        zeroSlice(sd.get(w[g] + ".bias"), i);
+      }
+    }
+    LeNet5 zeroed = new LeNet5(6, 8, 12, 0);
+    zeroed.loadStateDict(sd, "zeroed");
+    Tensor x = Tensor.normal(new Rng(2), 0, 1, 3, 1, 28, 28);
+    Tape t = Tape.inference();
+    float[] y1 = zeroed.forward(t.input(x)).data().clone(), y2 = small.forward(t.input(x)).data().clone();
+    float[] y0 = m.forward(t.input(x)).data().clone();
+    double differs = 0;
+    for (int i = 0; i < y1.length; i++) {
+      assertEquals(y1[i], y2[i], 1e-4f * (1 + Math.abs(y1[i])), "logit " + i);
+      differs = Math.max(differs, Math.abs(y0[i] - y1[i]));
+    }
+    assertTrue(differs > 1e-3, "pruning must change the full model's output (" + differs + ")");
+    // keeping everything is the same model
+    LeNet5 all = StructuredPruning.prune(m, new int[][] {{0, 1, 2, 3, 4, 5}, {0, 1, 2, 3, 4, 5, 6, 7}, java.util.stream.IntStream.range(0, 12).toArray()});
+    float[] ya = all.forward(t.input(x)).data();
+    for (int i = 0; i < y0.length; i++) assertEquals(y0[i], ya[i], 1e-5f * (1 + Math.abs(y0[i])));
+  }
+
+  @Test
+  void leNet5PruneByL1KeepsTheLargestFiltersAtEveryLevel() {
+    LeNet5 m = new LeNet5(20, 50, 500, 1);
+    LeNet5 half = StructuredPruning.pruneByL1(m, 0.5);
+    assertArrayEquals(new int[] {10, 25, 250}, half.widths());
+    assertEquals(10 * 26 + 25 * (25 * 10 + 1) + 250 * (16 * 25 + 1) + 10 * 251, half.parameterCount());
+    int[] keep1 = StructuredPruning.largest(StructuredPruning.l1Norms(m.stateDict().get("conv1.weight")), 10);
+    Tensor kept = half.stateDict().get("conv1.weight"), full = m.stateDict().get("conv1.weight");
+    for (int k = 0; k < 10; k++) for (int j = 0; j < 25; j++) assertEquals(full.data()[keep1[k] * 25 + j], kept.data()[k * 25 + j]);
+    assertThrows(IllegalArgumentException.class, () -> StructuredPruning.pruneByL1(m, 0));
+    assertThrows(IllegalArgumentException.class, () -> StructuredPruning.prune(m, new int[][] {{0}, {3, 2}, {0}}));
+    assertThrows(IllegalArgumentException.class, () -> StructuredPruning.prune(m, new int[][] {{20}, {0}, {0}}));
+    assertThrows(IllegalArgumentException.class, () -> StructuredPruning.prune(m, new int[][] {{0}, {0}}));
   }
 }
