@@ -16,6 +16,7 @@ import dev.fivefold.tensor.Tensor;
 import dev.fivefold.train.Checkpoint;
 import dev.fivefold.train.ClassificationTask;
 import dev.fivefold.train.TrainConfig;
+import dev.fivefold.train.TrainObserver;
 import dev.fivefold.train.Trainer;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -119,7 +120,7 @@ final class SparseCommand extends Subcommand {
     if (modelFile == null && model.equals("lenet5")) {
       LeNet5 cnn = new LeNet5(common.seed);
       stderr.printf("training LeNet-5 for %d epochs%n", epochs);
-      train(cnn, train, test, epochs, null);
+      train("LeNet-5", cnn, train, test, epochs, null);
       Checkpoint.saveWeights(dir.resolve("model.safetensors"), cnn, Map.of("model", "lenet5"));
       return leNet5(cnn, train, test, dir, chartsReady);
     }
@@ -131,7 +132,7 @@ final class SparseCommand extends Subcommand {
     } else {
       base = Mlp.lenet300100(common.seed);
       stderr.printf("training LeNet-300-100 for %d epochs%n", epochs);
-      train(base, train, test, epochs, null);
+      train("LeNet-300-100", base, train, test, epochs, null);
       Checkpoint.saveWeights(dir.resolve("model.safetensors"), base, Map.of("model", "mlp"));
     }
     base.eval();
@@ -146,7 +147,7 @@ final class SparseCommand extends Subcommand {
       Mlp m = copy(base);
       var weights = Pruner.weights(m);
       Masks masks = scope.equals("global") ? Pruner.global(weights, s) : Pruner.perLayerSparsity(weights, s);
-      if (retrain > 0) train(m, train, test, retrain, masks);
+      if (retrain > 0) train(String.format(Locale.ROOT, "retraining at %.0f%% sparsity", 100 * s), m, train, test, retrain, masks);
       m.eval();
       MlpInference sp = MlpInference.of(m, MlpInference.Kind.SPARSE);
       rows.add(measure("unstructured (CSR)", String.format(Locale.ROOT, "%.0f%% %s", 100 * s, scope), 1 - (double) sp.multiplyAdds() / denseWeights, sp, test, probe));
@@ -154,7 +155,7 @@ final class SparseCommand extends Subcommand {
     }
     for (double k : keep) {
       Mlp m = StructuredPruning.pruneByL1(base, k);
-      if (retrain > 0) train(m, train, test, retrain, null);
+      if (retrain > 0) train(String.format(Locale.ROOT, "retraining keep %.2f", k), m, train, test, retrain, null);
       m.eval();
       MlpInference small = MlpInference.of(m, MlpInference.Kind.DENSE);
       rows.add(measure("structured (dense)", String.join("-", Arrays.stream(m.sizes()).mapToObj(Integer::toString).toList()),
@@ -179,7 +180,7 @@ final class SparseCommand extends Subcommand {
     long denseWeights = weights(base);
     for (double k : keep) {
       LeNet5 small = StructuredPruning.pruneByL1(base, k);
-      if (retrain > 0) train(small, train, test, retrain, null);
+      if (retrain > 0) train(String.format(Locale.ROOT, "retraining keep %.2f (lenet5:%s)", k, widths(small)), small, train, test, retrain, null);
       small.eval();
       rows.add(measure("structured (dense)", "lenet5:" + widths(small), small, test, probe, 1 - (double) weights(small) / denseWeights));
       stderr.printf(Locale.ROOT, "structured keep %.2f: accuracy %.4f%n", k, rows.getLast().accuracy());
@@ -326,12 +327,19 @@ final class SparseCommand extends Subcommand {
   }
 
   /** Adam with a cosine decay over the run; masked (pruned weights held at 0) when {@code masks} is given. */
-  private void train(Module m, Dataset train, Dataset test, int epochs, Masks masks) {
+  private void train(String what, Module m, Dataset train, Dataset test, int epochs, Masks masks) {
     m.train();
     ClassificationTask task = new ClassificationTask(m, train, test, 128, common.seed);
     long steps = epochs * task.stepsPerEpoch();
     Trainer t = new Trainer(task, Optimizers.adam(m.parameters(), lr), new TrainConfig(epochs, steps, 0, Long.MAX_VALUE));
     t.schedule(Schedules.cosine(lr, steps, 0));
+    long perEpoch = task.stepsPerEpoch();
+    t.observe(new TrainObserver() { // progress: one line per epoch
+      @Override
+      public void onStep(Step s) {
+        if (s.step() % perEpoch == 0) stderr.printf(Locale.ROOT, "%s: epoch %d/%d, last batch loss %.4f (%.0f s)%n", what, s.step() / perEpoch, epochs, s.loss(), s.seconds());
+      }
+    });
     if (masks != null) t.observe(masks.observer());
     t.fit();
     if (masks != null) masks.apply();
