@@ -253,10 +253,18 @@ final class SparseCommand extends Subcommand {
       }
     }
     String x = "fraction of weights removed";
-    Charts.write(dir.resolve("speedup.png"), "inference speed-up over the dense model, batch " + batches.get(last), x, "speed-up (×)",
-        List.of(new Charts.Series("unstructured, CSR kernel", unSpeed, true), new Charts.Series("structured, smaller dense", stSpeed, true)));
-    Charts.write(dir.resolve("accuracy.png"), "test accuracy after pruning and " + retrain + " epoch(s) of retraining", x, "test accuracy",
-        List.of(new Charts.Series("unstructured", unAcc, true), new Charts.Series("structured", stAcc, true)));
+    boolean unstructured = unSpeed.size() > 1, structured = stSpeed.size() > 1; // beyond the dense point
+    List<Charts.Series> speed = new ArrayList<>(), acc = new ArrayList<>();
+    if (unstructured || !structured) {
+      speed.add(new Charts.Series("unstructured, CSR kernel", unSpeed, true));
+      acc.add(new Charts.Series("unstructured", unAcc, true));
+    }
+    if (structured) {
+      speed.add(new Charts.Series("structured, smaller dense", stSpeed, true));
+      acc.add(new Charts.Series("structured", stAcc, true));
+    }
+    Charts.write(dir.resolve("speedup.png"), "inference speed-up over the dense model, batch " + batches.get(last), x, "speed-up (×)", speed);
+    Charts.write(dir.resolve("accuracy.png"), "test accuracy after pruning and " + retrain + " epoch(s) of retraining", x, "test accuracy", acc);
   }
 
   private Row measure(String kind, String setting, double removed, MlpInference inf, Dataset test, float[] probe) {
