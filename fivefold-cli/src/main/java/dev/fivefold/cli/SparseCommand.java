@@ -1,6 +1,7 @@
 package dev.fivefold.cli;
 
-import dev.fivefold.autodiff.Tape;
+import dev.fivefold.compress.Inference;
+import dev.fivefold.compress.LeNet5Inference;
 import dev.fivefold.compress.Masks;
 import dev.fivefold.compress.MlpInference;
 import dev.fivefold.compress.Pruner;
@@ -12,7 +13,6 @@ import dev.fivefold.nn.Module;
 import dev.fivefold.optim.Optimizers;
 import dev.fivefold.perception.LeNet5;
 import dev.fivefold.perception.Mlp;
-import dev.fivefold.tensor.Tensor;
 import dev.fivefold.train.Checkpoint;
 import dev.fivefold.train.ClassificationTask;
 import dev.fivefold.train.TrainConfig;
@@ -32,13 +32,14 @@ import picocli.CommandLine.Option;
 /**
  * {@code fivefold sparse}: what pruning buys at inference. Unstructured magnitude pruning run by the
  * CSR kernel (no densifying), and structured L1 pruning of whole neurons (a smaller dense model),
- * each against the dense model: accuracy, weights stored, and measured time per batch. For a
- * LeNet-5, structured pruning of whole conv filters and fc1 neurons (a smaller {@code lenet5:C1-C2-H}).
+ * each against the dense model: accuracy, weights stored, and measured time per batch. A LeNet-5
+ * runs the same way ({@link LeNet5Inference}); its structured pruning drops whole conv filters and
+ * fc1 neurons (a smaller {@code lenet5:C1-C2-H}).
  */
 @Command(name = "sparse", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Inference speed of pruned LeNet-300-100 (or LeNet-5) models against the dense one. Unstructured: magnitude "
         + "pruning (global by default) to each --sparsities value, --retrain epochs of masked retraining, then the "
-        + "model runs on the CSR kernel without being densified (MLPs only). Structured: the hidden neurons with the largest L1 "
+        + "model runs on the CSR kernel without being densified (a LeNet-5's convolutions as CSR × im2col columns). Structured: the hidden neurons with the largest L1 "
         + "norm are kept (each --keep fraction), giving a smaller dense model, fine-tuned --retrain epochs; for a LeNet-5 "
         + "the same fraction of conv1's filters, conv2's filters and fc1's neurons (Li et al. 2017), giving a smaller lenet5:C1-C2-H.",
         "Times are medians of 5 repetitions (each ≥ --repeat-seconds) after a warm-up (≥ 300 calls and 10 repetitions' time), per batch of each --batches size, on "
@@ -140,7 +141,7 @@ final class SparseCommand extends Subcommand {
 
     List<Row> rows = new ArrayList<>();
     MlpInference dense = MlpInference.of(base, MlpInference.Kind.DENSE);
-    rows.add(measure("dense", "-", 0, dense, test, probe));
+    rows.add(measure("dense", "-", 0, dense.multiplyAdds(), dense, test, probe));
     long denseWeights = dense.multiplyAdds();
 
     for (double s : sparsities) {
@@ -150,7 +151,7 @@ final class SparseCommand extends Subcommand {
       if (retrain > 0) train(String.format(Locale.ROOT, "retraining at %.0f%% sparsity", 100 * s), m, train, test, retrain, masks);
       m.eval();
       MlpInference sp = MlpInference.of(m, MlpInference.Kind.SPARSE);
-      rows.add(measure("unstructured (CSR)", String.format(Locale.ROOT, "%.0f%% %s", 100 * s, scope), 1 - (double) sp.multiplyAdds() / denseWeights, sp, test, probe));
+      rows.add(measure("unstructured (CSR)", String.format(Locale.ROOT, "%.0f%% %s", 100 * s, scope), 1 - (double) sp.multiplyAdds() / denseWeights, sp.multiplyAdds(), sp, test, probe));
       stderr.printf(Locale.ROOT, "unstructured %.2f: accuracy %.4f%n", s, rows.getLast().accuracy());
     }
     for (double k : keep) {
@@ -159,7 +160,7 @@ final class SparseCommand extends Subcommand {
       m.eval();
       MlpInference small = MlpInference.of(m, MlpInference.Kind.DENSE);
       rows.add(measure("structured (dense)", String.join("-", Arrays.stream(m.sizes()).mapToObj(Integer::toString).toList()),
-          1 - (double) small.multiplyAdds() / denseWeights, small, test, probe));
+          1 - (double) small.multiplyAdds() / denseWeights, small.multiplyAdds(), small, test, probe));
       stderr.printf(Locale.ROOT, "structured keep %.2f: accuracy %.4f%n", k, rows.getLast().accuracy());
     }
 
@@ -167,22 +168,35 @@ final class SparseCommand extends Subcommand {
   }
 
   /**
-   * LeNet-5: the dense model and, per --keep fraction, the smaller LeNet-5 that keeps that fraction
-   * of conv1's filters, conv2's filters and fc1's neurons by L1 norm, fine-tuned --retrain epochs;
-   * each timed through the inference tape (the same kernels for every row).
+   * LeNet-5: the dense model; per --sparsities value, magnitude pruning with masked retraining run
+   * on the CSR kernel (convolutions as CSR × im2col columns); per --keep fraction, the smaller
+   * LeNet-5 that keeps that fraction of conv1's filters, conv2's filters and fc1's neurons by L1
+   * norm, fine-tuned. All through {@link LeNet5Inference}, so every row runs the same kernels.
    */
   private Integer leNet5(LeNet5 base, Dataset train, Dataset test, Path dir, Thread chartsReady) throws IOException {
-    stderr.println("unstructured rows skipped: the CSR kernel runs MLPs only (there is no sparse convolution); structured rows follow");
     base.eval();
     float[] probe = probe(test, batches);
     List<Row> rows = new ArrayList<>();
-    rows.add(measure("dense", "lenet5:" + widths(base), base, test, probe, 0));
+    Inference dense = LeNet5Inference.of(base, MlpInference.Kind.DENSE);
+    rows.add(measure("dense", "lenet5:" + widths(base), 0, weights(base), dense, test, probe));
     long denseWeights = weights(base);
+    for (double s : sparsities) {
+      LeNet5 m = copy(base);
+      var w = Pruner.weights(m);
+      Masks masks = scope.equals("global") ? Pruner.global(w, s) : Pruner.perLayerSparsity(w, s);
+      if (retrain > 0) train(String.format(Locale.ROOT, "retraining at %.0f%% sparsity", 100 * s), m, train, test, retrain, masks);
+      m.eval();
+      long kept = nonZeroWeights(m);
+      rows.add(measure("unstructured (CSR)", String.format(Locale.ROOT, "%.0f%% %s", 100 * s, scope), 1 - (double) kept / denseWeights, kept,
+          LeNet5Inference.of(m, MlpInference.Kind.SPARSE), test, probe));
+      stderr.printf(Locale.ROOT, "unstructured %.2f: accuracy %.4f%n", s, rows.getLast().accuracy());
+    }
     for (double k : keep) {
       LeNet5 small = StructuredPruning.pruneByL1(base, k);
       if (retrain > 0) train(String.format(Locale.ROOT, "retraining keep %.2f (lenet5:%s)", k, widths(small)), small, train, test, retrain, null);
       small.eval();
-      rows.add(measure("structured (dense)", "lenet5:" + widths(small), small, test, probe, 1 - (double) weights(small) / denseWeights));
+      rows.add(measure("structured (dense)", "lenet5:" + widths(small), 1 - (double) weights(small) / denseWeights, weights(small),
+          LeNet5Inference.of(small, MlpInference.Kind.DENSE), test, probe));
       stderr.printf(Locale.ROOT, "structured keep %.2f: accuracy %.4f%n", k, rows.getLast().accuracy());
     }
     return report(dir, rows, chartsReady, "LeNet-5 " + Arrays.toString(base.widths()));
@@ -207,15 +221,24 @@ final class SparseCommand extends Subcommand {
   /** Weights of a LeNet-5 (biases not counted, as for the MLP rows). */
   private static long weights(LeNet5 m) {
     long n = 0;
-    for (var e : m.namedParameters().entrySet()) if (e.getKey().endsWith(".weight")) n += e.getValue().value().size();
+    for (var p : Pruner.weights(m).values()) n += p.value().size();
     return n;
   }
 
-  /** Multiply-adds per 28×28 image: conv1 at 24×24 positions, conv2 at 8×8, then fc1 and fc2. */
-  static long multAdds(LeNet5 m) {
-    int[] w = m.widths();
-    return (long) w[0] * 25 * 24 * 24 + (long) w[1] * w[0] * 25 * 8 * 8 + (long) w[2] * 16 * w[1] + 10L * w[2];
+  /** Non-zero weights of a LeNet-5 (biases not counted). */
+  private static long nonZeroWeights(LeNet5 m) {
+    long n = 0;
+    for (var p : Pruner.weights(m).values()) for (float v : p.value().data()) if (v != 0f) n++;
+    return n;
   }
+
+  private static LeNet5 copy(LeNet5 m) {
+    int[] w = m.widths();
+    LeNet5 c = new LeNet5(w[0], w[1], w[2], 0);
+    c.loadStateDict(m.stateDict(), "copy of the dense model");
+    return c;
+  }
+
 
   private Table table(List<Row> rows) {
     List<String> header = new ArrayList<>(List.of("kind", "setting", "weights", "mult_adds", "removed", "accuracy"));
@@ -267,29 +290,14 @@ final class SparseCommand extends Subcommand {
     Charts.write(dir.resolve("accuracy.png"), "test accuracy after pruning and " + retrain + " epoch(s) of retraining", x, "test accuracy", acc);
   }
 
-  private Row measure(String kind, String setting, double removed, MlpInference inf, Dataset test, float[] probe) {
+  /** Times {@code inf} on each --batches size and scores it; {@code weights} stored (non-zeros for CSR). */
+  private Row measure(String kind, String setting, double removed, long weights, Inference inf, Dataset test, float[] probe) {
     double[] micros = new double[batches.size()];
     for (int i = 0; i < micros.length; i++) {
       int b = batches.get(i);
       micros[i] = microsPerCall(() -> inf.logits(probe, b), repeatSeconds);
     }
-    return new Row(kind, setting, removed, inf.multiplyAdds(), inf.multiplyAdds(), inf.accuracy(test, 1000), micros);
-  }
-
-  /** A model timed through the inference tape, on batches of the probe images as [B, 1, 28, 28]. */
-  private Row measure(String kind, String setting, LeNet5 m, Dataset test, float[] probe, double removed) {
-    double[] micros = new double[batches.size()];
-    Tape tape = Tape.inference();
-    for (int i = 0; i < micros.length; i++) {
-      int b = batches.get(i);
-      Tensor x = Tensor.of(Arrays.copyOf(probe, b * test.features()), b, 1, 28, 28);
-      micros[i] = microsPerCall(() -> {
-        tape.reset();
-        m.forward(tape.input(x));
-      }, repeatSeconds);
-    }
-    double acc = ClassificationTask.evaluate(m, test, 1000).get("accuracy");
-    return new Row(kind, setting, removed, weights(m), multAdds(m), acc, micros);
+    return new Row(kind, setting, removed, weights, inf.multiplyAdds(), inf.accuracy(test, 1000), micros);
   }
 
   /**

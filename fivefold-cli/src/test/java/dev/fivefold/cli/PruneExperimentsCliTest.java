@@ -40,23 +40,27 @@ class PruneExperimentsCliTest {
   @Test
   void sparsePrunesLeNet5FiltersIntoASmallerLeNet5() throws IOException {
     Path dir = tmp.resolve("sparse-cnn");
-    CliTest.Result r = CliTest.run("sparse", "--model", "lenet5", "--epochs", "1", "--keep", "0.5", "--retrain", "1",
+    CliTest.Result r = CliTest.run("sparse", "--model", "lenet5", "--epochs", "1", "--sparsities", "0.9", "--keep", "0.5", "--retrain", "1",
         "--batches", "2", "--repeat-seconds", "0.001", "--data-dir", idx.toString(), "--out", dir.toString(), "--threads", "1");
     assertEquals(0, r.code(), r.err());
-    assertTrue(r.err().contains("unstructured rows skipped"), r.err());
+    assertTrue(r.err().contains("LeNet-5: epoch 1/1"), "progress per epoch: " + r.err());
     List<String> csv = Files.readAllLines(dir.resolve("sparse.csv"));
     assertEquals("kind,setting,weights,mult_adds,removed,accuracy,us_b2,speedup_b2", csv.getFirst());
-    assertEquals(3, csv.size(), csv.toString());
+    assertEquals(4, csv.size(), csv.toString());
     // 20·25 + 50·20·25 + 500·800 + 10·500 weights; conv1 at 24×24, conv2 at 8×8 positions
     assertTrue(csv.get(1).startsWith("dense,lenet5:20-50-500,430500,2293000,0.000,"), csv.get(1));
-    assertTrue(csv.get(2).startsWith("structured (dense),lenet5:10-25-250,109000," + (10 * 25 * 576 + 25 * 10 * 25 * 64 + 250 * 400 + 2500) + ",0.747,"), csv.get(2));
+    assertTrue(csv.get(2).startsWith("unstructured (CSR),90% global,43050,"), csv.get(2));
+    long madds = Long.parseLong(csv.get(2).split(",")[3]);
+    assertTrue(madds > 43050 && madds < 2293000, "CSR multiply-adds count each conv non-zero per position: " + madds);
+    assertTrue(csv.get(3).startsWith("structured (dense),lenet5:10-25-250,109000," + (10 * 25 * 576 + 25 * 10 * 25 * 64 + 250 * 400 + 2500) + ",0.747,"), csv.get(3));
     // the trained model it wrote is read back as a LeNet-5 and pruned the same way
     Path again = tmp.resolve("sparse-cnn-2");
-    r = CliTest.run("sparse", "--model-file", dir.resolve("model.safetensors").toString(), "--keep", "0.25", "--retrain", "0",
+    r = CliTest.run("sparse", "--model-file", dir.resolve("model.safetensors").toString(), "--sparsities", "0.5", "--keep", "0.25", "--retrain", "0",
         "--batches", "1", "--repeat-seconds", "0.001", "--data-dir", idx.toString(), "--out", again.toString(), "--threads", "1");
     assertEquals(0, r.code(), r.err());
     csv = Files.readAllLines(again.resolve("sparse.csv"));
-    assertTrue(csv.get(2).startsWith("structured (dense),lenet5:5-13-125,"), csv.get(2));
+    assertEquals(csv.get(1).split(",")[5], Files.readAllLines(dir.resolve("sparse.csv")).get(1).split(",")[5], "the dense model read back scores the same");
+    assertTrue(csv.get(3).startsWith("structured (dense),lenet5:5-13-125,"), csv.get(3));
   }
 
   @Test

@@ -1,6 +1,5 @@
 package dev.fivefold.compress;
 
-import dev.fivefold.data.Dataset;
 import dev.fivefold.nn.Linear;
 import dev.fivefold.perception.Mlp;
 import dev.fivefold.tensor.kernel.Gemm;
@@ -21,7 +20,7 @@ import dev.fivefold.tensor.kernel.VecOps;
  * allocate. Not thread-safe (one instance per caller); the kernels themselves use the
  * {@code Parallel} pool.
  */
-public final class MlpInference {
+public final class MlpInference implements Inference {
   /** How the weight matrices are stored and multiplied. */
   public enum Kind { DENSE, SPARSE }
 
@@ -58,7 +57,18 @@ public final class MlpInference {
     return kind;
   }
 
+  @Override
+  public int features() {
+    return sizes[0];
+  }
+
+  @Override
+  public int classes() {
+    return sizes[sizes.length - 1];
+  }
+
   /** Multiply-adds per sample, which is also the weight entries stored: Σ out·in (dense) or Σ nnz (sparse). */
+  @Override
   public long multiplyAdds() {
     long s = 0;
     for (int l = 0; l < weights.length; l++) s += kind == Kind.DENSE ? (long) sizes[l] * sizes[l + 1] : sparse[l].nonZeros();
@@ -69,6 +79,7 @@ public final class MlpInference {
    * Logits [batch, classes] of the inputs {@code x} [batch, features] (row-major). The returned
    * array is a scratch buffer, overwritten by the next call.
    */
+  @Override
   public float[] logits(float[] x, int batch) {
     if (batch < 1) throw new IllegalArgumentException("batch (" + batch + ") must be ≥ 1");
     if (x.length < (long) batch * sizes[0]) throw new IllegalArgumentException("input has " + x.length + " values, need batch " + batch + " × " + sizes[0]);
@@ -87,26 +98,6 @@ public final class MlpInference {
       in = y;
     }
     return acts[weights.length - 1];
-  }
-
-  /** Top-1 accuracy on {@code d}, in batches of {@code batch}. */
-  public double accuracy(Dataset d, int batch) {
-    int features = sizes[0], classes = sizes[sizes.length - 1];
-    if (d.features() != features) throw new IllegalArgumentException("dataset has " + d.features() + " features, the model takes " + features);
-    float[] all = d.x().data();
-    int correct = 0;
-    for (int s = 0; s < d.size(); s += batch) {
-      int b = Math.min(batch, d.size() - s);
-      float[] x = new float[b * features];
-      System.arraycopy(all, s * features, x, 0, b * features);
-      float[] y = logits(x, b);
-      for (int r = 0; r < b; r++) {
-        int best = 0;
-        for (int c = 1; c < classes; c++) if (y[r * classes + c] > y[r * classes + best]) best = c;
-        if (best == d.y()[s + r]) correct++;
-      }
-    }
-    return (double) correct / d.size();
   }
 
   private void ensureScratch(int batch) {

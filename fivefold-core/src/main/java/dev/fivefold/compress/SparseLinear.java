@@ -85,6 +85,19 @@ public final class SparseLinear {
    */
   public void forward(float[] x, int b, float[] y, float[] xt, float[] yt) {
     for (int r = 0; r < b; r++) for (int c = 0; c < in; c++) xt[c * b + r] = x[r * in + c]; // [in, B]
+    forwardColumns(xt, b, yt);
+    for (int r = 0; r < b; r++) for (int o = 0; o < out; o++) y[r * out + o] = yt[o * b + r]; // [B, out]
+  }
+
+  /**
+   * The same product on inputs stored as columns: yᵀ [out, B] = W · xᵀ [in, B] + b, the layout of
+   * im2col (B = the output positions), so a pruned convolution runs as one call on its column
+   * matrix (see {@link LeNet5Inference}).
+   */
+  public void forwardColumns(float[] xt, int b, float[] yt) {
+    if (xt.length < (long) in * b || yt.length < (long) out * b) {
+      throw new IllegalArgumentException("columns need " + in + " × " + b + " inputs and " + out + " × " + b + " outputs, got " + xt.length + " and " + yt.length);
+    }
     long work = (long) values.length * b;
     int grain = (int) Math.max(1, Math.min(out, (1L << 16) * out / Math.max(1, work)));
     Parallel.forRange(0, out, grain, (lo, hi) -> {
@@ -126,7 +139,6 @@ public final class SparseLinear {
         }
       }
     });
-    for (int r = 0; r < b; r++) for (int o = 0; o < out; o++) y[r * out + o] = yt[o * b + r]; // [B, out]
   }
 
   /** The dense weight [out, in] (for tests and export). */
