@@ -4,21 +4,26 @@ import dev.fivefold.perception.LeNet5;
 import dev.fivefold.tensor.Tensor;
 import dev.fivefold.tensor.kernel.Conv;
 import dev.fivefold.tensor.kernel.Gemm;
+import dev.fivefold.tensor.kernel.Parallel;
 import dev.fivefold.tensor.kernel.Pool;
 import dev.fivefold.tensor.kernel.VecOps;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * Inference-only forward pass of a {@link LeNet5} (any widths C1-C2-H) on raw arrays, without the
  * tape, with every layer either dense or sparse, so that a pruned LeNet-5 runs without being
  * densified.
  *
- * <p>A convolution is a product with its im2col matrix: for the batch, col [C·5·5, B·P] holds
- * each image's patches side by side (P output positions per image), and the output is
- * Y [O, B·P] = W [O, C·5·5] · col + b. Dense: {@link Gemm#sgemm} (O·C·25 multiply-adds per
- * position). Sparse: {@link SparseLinear#forwardColumns} on the CSR of W's non-zeros (nnz per
- * position). Y is then laid out as [B, O, h, w], ReLU'd and max-pooled 2×2. fc1 and fc2 run as in
- * {@link MlpInference}. Both forms see the same weights and give the tape forward's logits up to
+ * <p>Dense: a convolution is a product with its im2col matrix: for the batch, col [C·5·5, B·P]
+ * holds each image's patches side by side (P output positions per image; images split across
+ * threads), and Y [O, B·P] = W [O, C·5·5] · col + b by {@link Gemm#sgemm} (O·C·25 multiply-adds per
+ * position); Y is laid out as [B, O, h, w], ReLU'd and max-pooled 2×2; fc1 and fc2 as in
+ * {@link MlpInference}. Sparse, batches of at least one vector of images: every activation
+ * batch-innermost, [C, H, W, B]; the convolutions straight from their non-zeros
+ * ({@link SparseConv2d}, nnz multiply-adds per position, no patch matrix), fc1 and fc2 by
+ * {@link SparseLinear#forwardColumns} on [features, B]. Sparse, smaller batches: as dense, with
+ * the convolutions' CSR times the im2col matrix (vectors along the positions) and CSR fc layers. Both forms see the same weights and give the tape forward's logits up to
  * float rounding.
  *
  * <p>Scratch buffers are kept for the last batch size; not thread-safe (one instance per caller);
@@ -26,12 +31,19 @@ import java.util.Map;
  */
 public final class LeNet5Inference implements Inference {
   private static final int K = 5, SIDE = 28, P1 = 24 * 24, S1 = 12, P2 = 8 * 8, S2 = 4;
+  /**
+   * Smallest batch for the batch-innermost sparse form: one vector of images. Below it the sparse
+   * convolutions multiply the im2col matrix instead, where the vectors run along the positions.
+   */
+  static final int DIRECT_MIN_BATCH = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length();
   private final MlpInference.Kind kind;
   private final int c1, c2, hidden;
   private final float[] w1, b1, w2, b2, w3, b3, w4, b4;
-  private final SparseLinear conv1, conv2, fc1, fc2;
+  private final SparseConv2d conv1, conv2;
+  private final SparseLinear fc1, fc2;
+  private final int[] rows1, rows2; // all im2col rows (the dense form fills every one)
   private int scratchBatch = -1;
-  private float[] col1, y1, a1, p1, col2, y2, a2, feat, h, logits, xt, yt;
+  private float[] col1, y1, a1, p1, col2, y2, a2, feat, h, logits, xt, yt, lt;
   private int[] arg1, arg2;
 
   private LeNet5Inference(LeNet5 m, MlpInference.Kind kind) {
@@ -50,10 +62,12 @@ public final class LeNet5Inference implements Inference {
     w4 = sd.get("fc2.weight").data(); // [10, H]
     b4 = sd.get("fc2.bias").data();
     boolean sparse = kind == MlpInference.Kind.SPARSE;
-    conv1 = sparse ? SparseLinear.of(Tensor.of(w1, c1, K * K), Tensor.of(b1, c1)) : null;
-    conv2 = sparse ? SparseLinear.of(Tensor.of(w2, c2, c1 * K * K), Tensor.of(b2, c2)) : null;
+    conv1 = sparse ? SparseConv2d.of(Tensor.of(w1, c1, 1, K, K), Tensor.of(b1, c1)) : null;
+    conv2 = sparse ? SparseConv2d.of(Tensor.of(w2, c2, c1, K, K), Tensor.of(b2, c2)) : null;
     fc1 = sparse ? SparseLinear.of(Tensor.of(w3, hidden, 16 * c2), Tensor.of(b3, hidden)) : null;
     fc2 = sparse ? SparseLinear.of(Tensor.of(w4, 10, hidden), Tensor.of(b4, 10)) : null;
+    rows1 = IntStream.range(0, K * K).toArray();
+    rows2 = IntStream.range(0, c1 * K * K).toArray();
   }
 
   /** A snapshot of {@code m}'s current weights in the given form. */
@@ -83,10 +97,15 @@ public final class LeNet5Inference implements Inference {
     if (batch < 1) throw new IllegalArgumentException("batch (" + batch + ") must be ≥ 1");
     if (x.length < (long) batch * SIDE * SIDE) throw new IllegalArgumentException("input has " + x.length + " values, need batch " + batch + " × 784");
     ensureScratch(batch);
-    for (int n = 0; n < batch; n++) Conv.im2col(x, n * SIDE * SIDE, 1, SIDE, SIDE, K, K, 1, 0, col1, n * P1, batch * P1);
+    if (kind == MlpInference.Kind.SPARSE && batch >= DIRECT_MIN_BATCH) return sparseLogits(x, batch);
+    Parallel.forRange(0, batch, 1, (n0, n1) -> {
+      for (int n = n0; n < n1; n++) Conv.im2colRows(x, n * SIDE * SIDE, 1, SIDE, SIDE, K, K, 1, 0, rows1, col1, n * P1, batch * P1);
+    });
     conv(conv1, w1, b1, c1, K * K, col1, batch * P1, y1);
     unfoldReluPool(y1, c1, batch, P1, a1, p1, arg1, 24);
-    for (int n = 0; n < batch; n++) Conv.im2col(p1, n * c1 * S1 * S1, c1, S1, S1, K, K, 1, 0, col2, n * P2, batch * P2);
+    Parallel.forRange(0, batch, 1, (n0, n1) -> {
+      for (int n = n0; n < n1; n++) Conv.im2colRows(p1, n * c1 * S1 * S1, c1, S1, S1, K, K, 1, 0, rows2, col2, n * P2, batch * P2);
+    });
     conv(conv2, w2, b2, c2, c1 * K * K, col2, batch * P2, y2);
     unfoldReluPool(y2, c2, batch, P2, a2, feat, arg2, 8); // feat [B, C2·16], fc1's input order
     linear(fc1, w3, b3, batch, 16 * c2, hidden, feat, h);
@@ -95,10 +114,46 @@ public final class LeNet5Inference implements Inference {
     return logits;
   }
 
-  /** Y [out, cols] = W [out, in] · X [in, cols] + b, dense or sparse. */
-  private void conv(SparseLinear sp, float[] w, float[] bias, int out, int in, float[] x, int cols, float[] y) {
+  /**
+   * The sparse form, batch-innermost throughout: x as [1, 28, 28, B], each convolution straight
+   * from its non-zeros ({@link SparseConv2d}), ReLU and pooling on [C, H, W, B], and the pooled
+   * [C2, 4, 4, B] is fc1's input as columns [16·C2, B] ({@link SparseLinear#forwardColumns}).
+   */
+  private float[] sparseLogits(float[] x, int batch) {
+    int f = SIDE * SIDE;
+    for (int n = 0; n < batch; n++) for (int p = 0; p < f; p++) xt[p * batch + n] = x[n * f + p];
+    conv1.forward(xt, SIDE, SIDE, batch, y1);
+    reluPool(y1, c1, 24, batch, p1);
+    conv2.forward(p1, S1, S1, batch, y2);
+    reluPool(y2, c2, 8, batch, feat);
+    fc1.forwardColumns(feat, batch, h);
+    VecOps.relu(h, 0, h, 0, batch * hidden);
+    fc2.forwardColumns(h, batch, lt);
+    for (int n = 0; n < batch; n++) for (int o = 0; o < 10; o++) logits[n * 10 + o] = lt[o * batch + n];
+    return logits;
+  }
+
+  /** pooled [C, side/2, side/2, B] = max(0, 2×2 max of y [C, side, side, B]) (ReLU and max commute). */
+  private static void reluPool(float[] y, int c, int side, int b, float[] pooled) {
+    int half = side / 2;
+    Parallel.forRange(0, c * half, Math.max(1, 4096 / (half * b)), (lo, hi) -> {
+      for (int t = lo; t < hi; t++) {
+        int ch = t / half, i = t % half;
+        for (int j = 0; j < half; j++) {
+          int a = ((ch * side + 2 * i) * side + 2 * j) * b, d = a + side * b, dst = ((ch * half + i) * half + j) * b;
+          for (int r = 0; r < b; r++) {
+            float m = Math.max(Math.max(y[a + r], y[a + b + r]), Math.max(y[d + r], y[d + b + r]));
+            pooled[dst + r] = Math.max(m, 0f);
+          }
+        }
+      }
+    });
+  }
+
+  /** Y [out, cols] = W [out, in] · X [in, cols] + b, dense or from the non-zeros. */
+  private void conv(SparseConv2d sp, float[] w, float[] bias, int out, int in, float[] x, int cols, float[] y) {
     if (sp != null) {
-      sp.forwardColumns(x, cols, y);
+      sp.asColumns().forwardColumns(x, cols, y);
       return;
     }
     Gemm.sgemm(false, false, out, cols, in, w, 0, in, x, 0, cols, 0f, y, 0, cols);
@@ -129,21 +184,23 @@ public final class LeNet5Inference implements Inference {
 
   private void ensureScratch(int batch) {
     if (batch == scratchBatch) return;
-    col1 = new float[K * K * batch * P1];
+    boolean dense = kind == MlpInference.Kind.DENSE || batch < DIRECT_MIN_BATCH; // patch matrices, layout copies, argmax
+    col1 = dense ? new float[K * K * batch * P1] : null;
     y1 = new float[c1 * batch * P1];
-    a1 = new float[c1 * batch * P1];
+    a1 = dense ? new float[c1 * batch * P1] : null;
     p1 = new float[batch * c1 * S1 * S1];
-    arg1 = new int[p1.length];
-    col2 = new float[c1 * K * K * batch * P2];
+    arg1 = dense ? new int[p1.length] : null;
+    col2 = dense ? new float[c1 * K * K * batch * P2] : null;
     y2 = new float[c2 * batch * P2];
-    a2 = new float[c2 * batch * P2];
+    a2 = dense ? new float[c2 * batch * P2] : null;
     feat = new float[batch * c2 * S2 * S2];
-    arg2 = new int[feat.length];
+    arg2 = dense ? new int[feat.length] : null;
     h = new float[batch * hidden];
     logits = new float[batch * 10];
-    int widest = Math.max(16 * c2, hidden);
+    int widest = Math.max(Math.max(16 * c2, hidden), SIDE * SIDE);
     xt = new float[widest * batch];
     yt = new float[widest * batch];
+    lt = new float[10 * batch];
     scratchBatch = batch;
   }
 }

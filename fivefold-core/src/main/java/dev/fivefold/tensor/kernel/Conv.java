@@ -49,31 +49,49 @@ public final class Conv {
       float[] col, int colOff, int ld) {
     int oh = outSize(h, kh, stride, pad), ow = outSize(w, kw, stride, pad);
     Parallel.forRange(0, c * kh * kw, Math.max(1, 4096 / (oh * ow)), (r0, r1) -> {
-      for (int row = r0; row < r1; row++) {
-        int ci = row / (kh * kw), ky = row / kw % kh, kx = row % kw;
-        // ox with 0 <= ox·s − p + kx < w
-        int oxLo = Math.min(ow, Math.max(0, ceilDiv(pad - kx, stride)));
-        int oxHi = Math.max(oxLo, Math.min(ow, Math.floorDiv(w - 1 + pad - kx, stride) + 1));
-        int dst = colOff + row * ld;
-        for (int oy = 0; oy < oh; oy++, dst += ow) {
-          int iy = oy * stride - pad + ky;
-          if (iy < 0 || iy >= h) {
-            Arrays.fill(col, dst, dst + ow, 0f);
-            continue;
-          }
-          int src = xOff + (ci * h + iy) * w - pad + kx;
-          Arrays.fill(col, dst, dst + oxLo, 0f);
-          if (oxHi == oxLo) {
-            // no valid column (src may lie outside x)
-          } else if (stride == 1) {
-            System.arraycopy(x, src + oxLo, col, dst + oxLo, oxHi - oxLo);
-          } else {
-            for (int ox = oxLo; ox < oxHi; ox++) col[dst + ox] = x[src + ox * stride];
-          }
-          Arrays.fill(col, dst + oxHi, dst + ow, 0f);
-        }
-      }
+      for (int row = r0; row < r1; row++) im2colRow(x, xOff, h, w, kh, kw, stride, pad, oh, ow, row, col, colOff + row * ld);
     });
+  }
+
+  /**
+   * As {@link #im2col(float[], int, int, int, int, int, int, int, int, float[], int, int)} on the
+   * calling thread and for the listed {@code rows} of col only (the others are not written): for a
+   * caller that splits a batch's images across threads, or that reads only some rows, as a sparse
+   * weight matrix's product reads only the rows of its non-zero columns.
+   */
+  public static void im2colRows(float[] x, int xOff, int c, int h, int w, int kh, int kw, int stride, int pad,
+      int[] rows, float[] col, int colOff, int ld) {
+    int oh = outSize(h, kh, stride, pad), ow = outSize(w, kw, stride, pad);
+    for (int row : rows) {
+      if (row < 0 || row >= c * kh * kw) throw new IllegalArgumentException("row (" + row + ") outside 0.." + (c * kh * kw - 1));
+      im2colRow(x, xOff, h, w, kh, kw, stride, pad, oh, ow, row, col, colOff + row * ld);
+    }
+  }
+
+  /** Row {@code row} = (channel, ky, kx) of col, oh·ow values from {@code dst}. */
+  private static void im2colRow(float[] x, int xOff, int h, int w, int kh, int kw, int stride, int pad, int oh, int ow,
+      int row, float[] col, int dst) {
+    int ci = row / (kh * kw), ky = row / kw % kh, kx = row % kw;
+    // ox with 0 <= ox·s − p + kx < w
+    int oxLo = Math.min(ow, Math.max(0, ceilDiv(pad - kx, stride)));
+    int oxHi = Math.max(oxLo, Math.min(ow, Math.floorDiv(w - 1 + pad - kx, stride) + 1));
+    for (int oy = 0; oy < oh; oy++, dst += ow) {
+      int iy = oy * stride - pad + ky;
+      if (iy < 0 || iy >= h) {
+        Arrays.fill(col, dst, dst + ow, 0f);
+        continue;
+      }
+      int src = xOff + (ci * h + iy) * w - pad + kx;
+      Arrays.fill(col, dst, dst + oxLo, 0f);
+      if (oxHi == oxLo) {
+        // no valid column (src may lie outside x)
+      } else if (stride == 1) {
+        System.arraycopy(x, src + oxLo, col, dst + oxLo, oxHi - oxLo);
+      } else {
+        for (int ox = oxLo; ox < oxHi; ox++) col[dst + ox] = x[src + ox * stride];
+      }
+      Arrays.fill(col, dst + oxHi, dst + ow, 0f);
+    }
   }
 
   /** The reference im2col: one bounds test per element. */
