@@ -121,7 +121,7 @@ public final class LeNet5Inference implements Inference {
    */
   private float[] sparseLogits(float[] x, int batch) {
     int f = SIDE * SIDE;
-    for (int n = 0; n < batch; n++) for (int p = 0; p < f; p++) xt[p * batch + n] = x[n * f + p];
+    VecOps.transpose(x, 0, batch, f, xt, 0);
     conv1.forward(xt, SIDE, SIDE, batch, y1);
     reluPool(y1, c1, 24, batch, p1);
     conv2.forward(p1, S1, S1, batch, y2);
@@ -129,7 +129,7 @@ public final class LeNet5Inference implements Inference {
     fc1.forwardColumns(feat, batch, h);
     VecOps.relu(h, 0, h, 0, batch * hidden);
     fc2.forwardColumns(h, batch, lt);
-    for (int n = 0; n < batch; n++) for (int o = 0; o < 10; o++) logits[n * 10 + o] = lt[o * batch + n];
+    VecOps.transpose(lt, 0, 10, batch, logits, 0);
     return logits;
   }
 

@@ -2,6 +2,7 @@ package dev.fivefold.compress;
 
 import dev.fivefold.tensor.Tensor;
 import dev.fivefold.tensor.kernel.Parallel;
+import dev.fivefold.tensor.kernel.VecOps;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -93,9 +94,9 @@ public final class SparseLinear {
    * is overwritten.
    */
   public void forward(float[] x, int b, float[] y, float[] xt, float[] yt) {
-    for (int r = 0; r < b; r++) for (int c = 0; c < in; c++) xt[c * b + r] = x[r * in + c]; // [in, B]
+    VecOps.transpose(x, 0, b, in, xt, 0); // [in, B]
     forwardColumns(xt, b, yt);
-    for (int r = 0; r < b; r++) for (int o = 0; o < out; o++) y[r * out + o] = yt[o * b + r]; // [B, out]
+    VecOps.transpose(yt, 0, out, b, y, 0); // [B, out]
   }
 
   /**

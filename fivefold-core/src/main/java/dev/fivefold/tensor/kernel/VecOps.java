@@ -305,6 +305,31 @@ public final class VecOps {
     });
   }
 
+  /**
+   * out [cols, rows] = xᵀ for x [rows, cols] (both row-major, from their offsets), in 32 × 32
+   * blocks so that both the reads and the strided writes stay in cache; blocks of rows are split
+   * across threads. A copy, so the result is exact for any thread count.
+   */
+  public static void transpose(float[] x, int xOff, int rows, int cols, float[] out, int oOff) {
+    final int t = 32;
+    Parallel.forRange(0, (rows + t - 1) / t, Math.max(1, 8192 / Math.max(1, cols * t)), (b0, b1) -> {
+      for (int rb = b0 * t, re = Math.min(rows, b1 * t); rb < re; rb += t) {
+        int r1 = Math.min(re, rb + t);
+        for (int cb = 0; cb < cols; cb += t) {
+          int c1 = Math.min(cols, cb + t);
+          for (int r = rb; r < r1; r++) {
+            int src = xOff + r * cols;
+            for (int c = cb; c < c1; c++) out[oOff + c * rows + r] = x[src + c];
+          }
+        }
+      }
+    });
+  }
+
+  public static void transposeScalar(float[] x, int xOff, int rows, int cols, float[] out, int oOff) {
+    for (int r = 0; r < rows; r++) for (int c = 0; c < cols; c++) out[oOff + c * rows + r] = x[xOff + r * cols + c];
+  }
+
   public static void addRowBroadcastScalar(float[] x, int xOff, int rows, int cols, float[] bias, int bOff) {
     for (int r = 0; r < rows; r++) {
       for (int c = 0; c < cols; c++) x[xOff + r * cols + c] += bias[bOff + c];

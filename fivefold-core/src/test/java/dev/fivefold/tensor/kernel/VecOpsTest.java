@@ -110,6 +110,11 @@ class VecOpsTest {
         VecOps.addRowBroadcast(a, OFF, rows, cols, bias, 1);
         VecOps.addRowBroadcastScalar(b, OFF, rows, cols, bias, 1);
         assertArrayEquals(b, a);
+        float[] t1 = rand(rnd, OFF + rows * cols + 3, 1), t2 = t1.clone(); // the blocked transpose against the reference, offsets kept
+        VecOps.transpose(x, OFF, rows, cols, t1, 3);
+        VecOps.transposeScalar(x, OFF, rows, cols, t2, 3);
+        assertArrayEquals(t2, t1, rows + "x" + cols);
+        assertEquals(x[OFF + (rows - 1) * cols], t1[3 + rows - 1], "x[rows-1, 0] lands at out[0, rows-1]");
         for (boolean acc : new boolean[] {false, true}) {
           float[] s1 = rand(rnd, cols + 2, 1), s2 = s1.clone();
           VecOps.sumRows(x, OFF, rows, cols, s1, 2, acc);
