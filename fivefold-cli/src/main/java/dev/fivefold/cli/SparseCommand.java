@@ -39,7 +39,7 @@ import picocli.CommandLine.Option;
 @Command(name = "sparse", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Inference speed of pruned LeNet-300-100 (or LeNet-5) models against the dense one. Unstructured: magnitude "
         + "pruning (global by default) to each --sparsities value, --retrain epochs of masked retraining, then the "
-        + "model runs on the CSR kernel without being densified (a LeNet-5's convolutions as CSR × im2col columns). Structured: the hidden neurons with the largest L1 "
+        + "model runs on the CSR kernel without being densified (a LeNet-5's convolutions straight from their non-zeros). Structured: the hidden neurons with the largest L1 "
         + "norm are kept (each --keep fraction), giving a smaller dense model, fine-tuned --retrain epochs; for a LeNet-5 "
         + "the same fraction of conv1's filters, conv2's filters and fc1's neurons (Li et al. 2017), giving a smaller lenet5:C1-C2-H.",
         "Times are medians of 5 repetitions (each ≥ --repeat-seconds) after a warm-up (≥ 300 calls and 10 repetitions' time), per batch of each --batches size, on "
@@ -169,7 +169,7 @@ final class SparseCommand extends Subcommand {
 
   /**
    * LeNet-5: the dense model; per --sparsities value, magnitude pruning with masked retraining run
-   * on the CSR kernel (convolutions as CSR × im2col columns); per --keep fraction, the smaller
+   * on the CSR kernel (convolutions straight from their non-zeros, SparseConv2d); per --keep fraction, the smaller
    * LeNet-5 that keeps that fraction of conv1's filters, conv2's filters and fc1's neurons by L1
    * norm, fine-tuned. All through {@link LeNet5Inference}, so every row runs the same kernels.
    */
