@@ -31,7 +31,12 @@ record Loaded(Path file, Module model, String spec, Map<String, String> meta) {
 
   /** The MLP in {@code file}, checked to take {@code features} inputs and to have a hidden layer. */
   static Mlp mlp(Path file, int features) throws IOException {
-    Loaded l = read(file, null);
+    return mlp(read(file, null), features);
+  }
+
+  /** The MLP of an already read checkpoint, checked as {@link #mlp(Path, int)} does. */
+  static Mlp mlp(Loaded l, int features) {
+    Path file = l.file();
     if (!(l.model() instanceof Mlp m)) throw new BadInputException(file + ": model (" + l.spec() + ") is not an mlp");
     if (m.sizes()[0] != features) {
       throw new BadInputException(file + ": model input (" + m.sizes()[0] + ") does not match the images (" + features + ")");

@@ -25,6 +25,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -111,95 +114,80 @@ final class SparseCommand extends Subcommand {
     if (!model.equals("mlp") && !model.equals("lenet5")) throw common.bad("--model (" + model + ") must be mlp or lenet5");
     Path dir = out != null ? out : Path.of("runs", "sparse");
     Thread chartsReady = Charts.warmUp();
-    if (modelFile != null && Loaded.read(modelFile, null).model() instanceof LeNet5 cnn) {
-      Dataset[] d = TrainCommand.images(null, dataDir, stderr);
-      stderr.printf("loaded %s (lenet5 %s)%n", modelFile, Arrays.toString(cnn.widths()));
-      return leNet5(cnn, d[0], d[1], dir, chartsReady);
-    }
+    Loaded file = modelFile != null ? Loaded.read(modelFile, null) : null; // read before the data: a bad file fails fast
     Dataset[] d = TrainCommand.images(null, dataDir, stderr);
     Dataset train = d[0], test = d[1];
-    if (modelFile == null && model.equals("lenet5")) {
+    if (file != null && file.model() instanceof LeNet5 cnn) {
+      stderr.printf("loaded %s (lenet5 %s)%n", modelFile, Arrays.toString(cnn.widths()));
+      return measureAll(cnn, LENET5, train, test, dir, chartsReady);
+    }
+    if (file != null) {
+      Mlp base = Loaded.mlp(file, train.features());
+      stderr.printf("loaded %s (%s)%n", modelFile, Arrays.toString(base.sizes()));
+      return measureAll(base, MLP, train, test, dir, chartsReady);
+    }
+    if (model.equals("lenet5")) {
       LeNet5 cnn = new LeNet5(common.seed);
       stderr.printf("training LeNet-5 for %d epochs%n", epochs);
       train("LeNet-5", cnn, train, test, epochs, null);
       Checkpoint.saveWeights(dir.resolve("model.safetensors"), cnn, Map.of("model", "lenet5"));
-      return leNet5(cnn, train, test, dir, chartsReady);
+      return measureAll(cnn, LENET5, train, test, dir, chartsReady);
     }
-
-    Mlp base;
-    if (modelFile != null) {
-      base = Loaded.mlp(modelFile, train.features());
-      stderr.printf("loaded %s (%s)%n", modelFile, Arrays.toString(base.sizes()));
-    } else {
-      base = Mlp.lenet300100(common.seed);
-      stderr.printf("training LeNet-300-100 for %d epochs%n", epochs);
-      train("LeNet-300-100", base, train, test, epochs, null);
-      Checkpoint.saveWeights(dir.resolve("model.safetensors"), base, Map.of("model", "mlp"));
-    }
-    base.eval();
-    float[] probe = probe(test, batches);
-
-    List<Row> rows = new ArrayList<>();
-    MlpInference dense = MlpInference.of(base, MlpInference.Kind.DENSE);
-    rows.add(measure("dense", "-", 0, dense.multiplyAdds(), dense, test, probe));
-    long denseWeights = dense.multiplyAdds();
-
-    for (double s : sparsities) {
-      Mlp m = copy(base);
-      var weights = Pruner.weights(m);
-      Masks masks = scope.equals("global") ? Pruner.global(weights, s) : Pruner.perLayerSparsity(weights, s);
-      if (retrain > 0) train(String.format(Locale.ROOT, "retraining at %.0f%% sparsity", 100 * s), m, train, test, retrain, masks);
-      m.eval();
-      MlpInference sp = MlpInference.of(m, MlpInference.Kind.SPARSE);
-      rows.add(measure("unstructured (CSR)", String.format(Locale.ROOT, "%.0f%% %s", 100 * s, scope), 1 - (double) sp.multiplyAdds() / denseWeights, sp.multiplyAdds(), sp, test, probe));
-      stderr.printf(Locale.ROOT, "unstructured %.2f: accuracy %.4f%n", s, rows.getLast().accuracy());
-    }
-    for (double k : keep) {
-      Mlp m = StructuredPruning.pruneByL1(base, k);
-      if (retrain > 0) train(String.format(Locale.ROOT, "retraining keep %.2f", k), m, train, test, retrain, null);
-      m.eval();
-      MlpInference small = MlpInference.of(m, MlpInference.Kind.DENSE);
-      rows.add(measure("structured (dense)", String.join("-", Arrays.stream(m.sizes()).mapToObj(Integer::toString).toList()),
-          1 - (double) small.multiplyAdds() / denseWeights, small.multiplyAdds(), small, test, probe));
-      stderr.printf(Locale.ROOT, "structured keep %.2f: accuracy %.4f%n", k, rows.getLast().accuracy());
-    }
-
-    return report(dir, rows, chartsReady, "LeNet-300-100 " + Arrays.toString(base.sizes()));
+    Mlp base = Mlp.lenet300100(common.seed);
+    stderr.printf("training LeNet-300-100 for %d epochs%n", epochs);
+    train("LeNet-300-100", base, train, test, epochs, null);
+    Checkpoint.saveWeights(dir.resolve("model.safetensors"), base, Map.of("model", "mlp"));
+    return measureAll(base, MLP, train, test, dir, chartsReady);
   }
 
   /**
-   * LeNet-5: the dense model; per --sparsities value, magnitude pruning with masked retraining run
-   * on the CSR kernel (convolutions straight from their non-zeros, SparseConv2d); per --keep fraction, the smaller
-   * LeNet-5 that keeps that fraction of conv1's filters, conv2's filters and fc1's neurons by L1
-   * norm, fine-tuned. All through {@link LeNet5Inference}, so every row runs the same kernels.
+   * How one kind of model is copied, pruned by whole units, run tape-free and named: {@code dense}
+   * names the dense row's setting, {@code name} a structured model's, {@code title} the table's.
    */
-  private Integer leNet5(LeNet5 base, Dataset train, Dataset test, Path dir, Thread chartsReady) throws IOException {
+  private record Family<M extends Module>(UnaryOperator<M> copy, BiFunction<M, Double, M> structured,
+      BiFunction<M, Inference.Kind, Inference> inference, Function<M, String> dense, Function<M, String> name, Function<M, String> title) {}
+
+  private static final Family<Mlp> MLP = new Family<>(SparseCommand::copy, StructuredPruning::pruneByL1, MlpInference::of,
+      m -> "-", m -> String.join("-", Arrays.stream(m.sizes()).mapToObj(Integer::toString).toList()),
+      m -> "LeNet-300-100 " + Arrays.toString(m.sizes()));
+
+  private static final Family<LeNet5> LENET5 = new Family<>(SparseCommand::copy, StructuredPruning::pruneByL1, LeNet5Inference::of,
+      m -> "lenet5:" + widths(m), m -> "lenet5:" + widths(m), m -> "LeNet-5 " + Arrays.toString(m.widths()));
+
+  /**
+   * The dense model; per --sparsities value, magnitude pruning with masked retraining run on the CSR
+   * kernels (a LeNet-5's convolutions straight from their non-zeros, SparseConv2d); per --keep
+   * fraction, the smaller model that keeps that fraction of each layer's units by L1 norm (a
+   * LeNet-5's conv filters and fc1 neurons), fine-tuned. All tape-free ({@link Inference}), so every
+   * row of one table runs the same kernels.
+   */
+  private <M extends Module> Integer measureAll(M base, Family<M> f, Dataset train, Dataset test, Path dir, Thread chartsReady)
+      throws IOException {
     base.eval();
     float[] probe = probe(test, batches);
     List<Row> rows = new ArrayList<>();
-    Inference dense = LeNet5Inference.of(base, MlpInference.Kind.DENSE);
-    rows.add(measure("dense", "lenet5:" + widths(base), 0, weights(base), dense, test, probe));
     long denseWeights = weights(base);
+    rows.add(measure("dense", f.dense().apply(base), 0, denseWeights, f.inference().apply(base, Inference.Kind.DENSE), test, probe));
     for (double s : sparsities) {
-      LeNet5 m = copy(base);
+      M m = f.copy().apply(base);
       var w = Pruner.weights(m);
       Masks masks = scope.equals("global") ? Pruner.global(w, s) : Pruner.perLayerSparsity(w, s);
       if (retrain > 0) train(String.format(Locale.ROOT, "retraining at %.0f%% sparsity", 100 * s), m, train, test, retrain, masks);
       m.eval();
       long kept = nonZeroWeights(m);
       rows.add(measure("unstructured (CSR)", String.format(Locale.ROOT, "%.0f%% %s", 100 * s, scope), 1 - (double) kept / denseWeights, kept,
-          LeNet5Inference.of(m, MlpInference.Kind.SPARSE), test, probe));
+          f.inference().apply(m, Inference.Kind.SPARSE), test, probe));
       stderr.printf(Locale.ROOT, "unstructured %.2f: accuracy %.4f%n", s, rows.getLast().accuracy());
     }
     for (double k : keep) {
-      LeNet5 small = StructuredPruning.pruneByL1(base, k);
-      if (retrain > 0) train(String.format(Locale.ROOT, "retraining keep %.2f (lenet5:%s)", k, widths(small)), small, train, test, retrain, null);
+      M small = f.structured().apply(base, k);
+      if (retrain > 0) train(String.format(Locale.ROOT, "retraining keep %.2f (%s)", k, f.name().apply(small)), small, train, test, retrain, null);
       small.eval();
-      rows.add(measure("structured (dense)", "lenet5:" + widths(small), 1 - (double) weights(small) / denseWeights, weights(small),
-          LeNet5Inference.of(small, MlpInference.Kind.DENSE), test, probe));
+      rows.add(measure("structured (dense)", f.name().apply(small), 1 - (double) weights(small) / denseWeights, weights(small),
+          f.inference().apply(small, Inference.Kind.DENSE), test, probe));
       stderr.printf(Locale.ROOT, "structured keep %.2f: accuracy %.4f%n", k, rows.getLast().accuracy());
     }
-    return report(dir, rows, chartsReady, "LeNet-5 " + Arrays.toString(base.widths()));
+    return report(dir, rows, chartsReady, f.title().apply(base));
   }
 
   private Integer report(Path dir, List<Row> rows, Thread chartsReady, String title) throws IOException {
@@ -218,15 +206,15 @@ final class SparseCommand extends Subcommand {
     return String.join("-", Arrays.stream(m.widths()).mapToObj(Integer::toString).toList());
   }
 
-  /** Weights of a LeNet-5 (biases not counted, as for the MLP rows). */
-  private static long weights(LeNet5 m) {
+  /** Weight entries of a model (its matrices and kernels; biases not counted). */
+  private static long weights(Module m) {
     long n = 0;
     for (var p : Pruner.weights(m).values()) n += p.value().size();
     return n;
   }
 
-  /** Non-zero weights of a LeNet-5 (biases not counted). */
-  private static long nonZeroWeights(LeNet5 m) {
+  /** Non-zero weight entries (biases not counted): what the CSR rows store. */
+  private static long nonZeroWeights(Module m) {
     long n = 0;
     for (var p : Pruner.weights(m).values()) for (float v : p.value().data()) if (v != 0f) n++;
     return n;

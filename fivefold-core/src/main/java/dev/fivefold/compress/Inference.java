@@ -7,6 +7,9 @@ import dev.fivefold.data.Dataset;
  * {@link LeNet5Inference}): what {@code fivefold sparse} times, dense or on the CSR kernel.
  */
 public interface Inference {
+  /** How the weights are stored and multiplied: dense, or the CSR of their non-zeros. */
+  enum Kind { DENSE, SPARSE }
+
   /** Input values per sample. */
   int features();
 

@@ -8,7 +8,6 @@ import dev.fivefold.tensor.kernel.Parallel;
 import dev.fivefold.tensor.kernel.Pool;
 import dev.fivefold.tensor.kernel.VecOps;
 import java.util.Map;
-import java.util.stream.IntStream;
 
 /**
  * Inference-only forward pass of a {@link LeNet5} (any widths C1-C2-H) on raw arrays, without the
@@ -36,17 +35,16 @@ public final class LeNet5Inference implements Inference {
    * convolutions multiply the im2col matrix instead, where the vectors run along the positions.
    */
   static final int DIRECT_MIN_BATCH = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length();
-  private final MlpInference.Kind kind;
+  private final Inference.Kind kind;
   private final int c1, c2, hidden;
   private final float[] w1, b1, w2, b2, w3, b3, w4, b4;
   private final SparseConv2d conv1, conv2;
   private final SparseLinear fc1, fc2;
-  private final int[] rows1, rows2; // all im2col rows (the dense form fills every one)
   private int scratchBatch = -1;
   private float[] col1, y1, a1, p1, col2, y2, a2, feat, h, logits, xt, yt, lt;
   private int[] arg1, arg2;
 
-  private LeNet5Inference(LeNet5 m, MlpInference.Kind kind) {
+  private LeNet5Inference(LeNet5 m, Inference.Kind kind) {
     this.kind = kind;
     int[] w = m.widths();
     c1 = w[0];
@@ -61,17 +59,15 @@ public final class LeNet5Inference implements Inference {
     b3 = sd.get("fc1.bias").data();
     w4 = sd.get("fc2.weight").data(); // [10, H]
     b4 = sd.get("fc2.bias").data();
-    boolean sparse = kind == MlpInference.Kind.SPARSE;
+    boolean sparse = kind == Inference.Kind.SPARSE;
     conv1 = sparse ? SparseConv2d.of(Tensor.of(w1, c1, 1, K, K), Tensor.of(b1, c1)) : null;
     conv2 = sparse ? SparseConv2d.of(Tensor.of(w2, c2, c1, K, K), Tensor.of(b2, c2)) : null;
     fc1 = sparse ? SparseLinear.of(Tensor.of(w3, hidden, 16 * c2), Tensor.of(b3, hidden)) : null;
     fc2 = sparse ? SparseLinear.of(Tensor.of(w4, 10, hidden), Tensor.of(b4, 10)) : null;
-    rows1 = IntStream.range(0, K * K).toArray();
-    rows2 = IntStream.range(0, c1 * K * K).toArray();
   }
 
   /** A snapshot of {@code m}'s current weights in the given form. */
-  public static LeNet5Inference of(LeNet5 m, MlpInference.Kind kind) {
+  public static LeNet5Inference of(LeNet5 m, Inference.Kind kind) {
     return new LeNet5Inference(m, kind);
   }
 
@@ -88,7 +84,7 @@ public final class LeNet5Inference implements Inference {
   /** Multiply-adds per image: conv1 at 24×24 positions, conv2 at 8×8, fc1, fc2 (dense: all weights; sparse: the non-zeros). */
   @Override
   public long multiplyAdds() {
-    if (kind == MlpInference.Kind.DENSE) return (long) c1 * K * K * P1 + (long) c2 * c1 * K * K * P2 + (long) hidden * 16 * c2 + 10L * hidden;
+    if (kind == Inference.Kind.DENSE) return (long) c1 * K * K * P1 + (long) c2 * c1 * K * K * P2 + (long) hidden * 16 * c2 + 10L * hidden;
     return (long) conv1.nonZeros() * P1 + (long) conv2.nonZeros() * P2 + fc1.nonZeros() + fc2.nonZeros();
   }
 
@@ -97,14 +93,14 @@ public final class LeNet5Inference implements Inference {
     if (batch < 1) throw new IllegalArgumentException("batch (" + batch + ") must be ≥ 1");
     if (x.length < (long) batch * SIDE * SIDE) throw new IllegalArgumentException("input has " + x.length + " values, need batch " + batch + " × 784");
     ensureScratch(batch);
-    if (kind == MlpInference.Kind.SPARSE && batch >= DIRECT_MIN_BATCH) return sparseLogits(x, batch);
+    if (kind == Inference.Kind.SPARSE && batch >= DIRECT_MIN_BATCH) return sparseLogits(x, batch);
     Parallel.forRange(0, batch, 1, (n0, n1) -> {
-      for (int n = n0; n < n1; n++) Conv.im2colRows(x, n * SIDE * SIDE, 1, SIDE, SIDE, K, K, 1, 0, rows1, col1, n * P1, batch * P1);
+      for (int n = n0; n < n1; n++) Conv.im2colSerial(x, n * SIDE * SIDE, 1, SIDE, SIDE, K, K, 1, 0, col1, n * P1, batch * P1);
     });
     conv(conv1, w1, b1, c1, K * K, col1, batch * P1, y1);
     unfoldReluPool(y1, c1, batch, P1, a1, p1, arg1, 24);
     Parallel.forRange(0, batch, 1, (n0, n1) -> {
-      for (int n = n0; n < n1; n++) Conv.im2colRows(p1, n * c1 * S1 * S1, c1, S1, S1, K, K, 1, 0, rows2, col2, n * P2, batch * P2);
+      for (int n = n0; n < n1; n++) Conv.im2colSerial(p1, n * c1 * S1 * S1, c1, S1, S1, K, K, 1, 0, col2, n * P2, batch * P2);
     });
     conv(conv2, w2, b2, c2, c1 * K * K, col2, batch * P2, y2);
     unfoldReluPool(y2, c2, batch, P2, a2, feat, arg2, 8); // feat [B, C2·16], fc1's input order
@@ -184,7 +180,7 @@ public final class LeNet5Inference implements Inference {
 
   private void ensureScratch(int batch) {
     if (batch == scratchBatch) return;
-    boolean dense = kind == MlpInference.Kind.DENSE || batch < DIRECT_MIN_BATCH; // patch matrices, layout copies, argmax
+    boolean dense = kind == Inference.Kind.DENSE || batch < DIRECT_MIN_BATCH; // patch matrices, layout copies, argmax
     col1 = dense ? new float[K * K * batch * P1] : null;
     y1 = new float[c1 * batch * P1];
     a1 = dense ? new float[c1 * batch * P1] : null;

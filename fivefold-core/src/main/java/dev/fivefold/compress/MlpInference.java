@@ -21,9 +21,6 @@ import dev.fivefold.tensor.kernel.VecOps;
  * {@code Parallel} pool.
  */
 public final class MlpInference implements Inference {
-  /** How the weight matrices are stored and multiplied. */
-  public enum Kind { DENSE, SPARSE }
-
   private final Kind kind;
   private final int[] sizes;
   private final float[][] weights, biases;

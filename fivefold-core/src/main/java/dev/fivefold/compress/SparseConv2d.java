@@ -58,7 +58,7 @@ public final class SparseConv2d {
     if (y.length < (long) out * oh * ow * b) throw new IllegalArgumentException("output has " + y.length + " values, need " + out + "×" + oh + "×" + ow + "×" + b);
     int[] offsets = offsets(h, w);
     long work = (long) csr.nonZeros() * ow * b;
-    int grain = (int) Math.max(1, Math.min((long) out * oh, (1L << 16) * out * oh / Math.max(1, work * oh)));
+    int grain = (int) Math.max(1, Math.min((long) out * oh, (1L << 16) * out / Math.max(1, work)));
     Parallel.forRange(0, out * oh, grain, (lo, hi) -> {
       for (int t = lo; t < hi; t++) {
         int o = t / oh, oy = t % oh;

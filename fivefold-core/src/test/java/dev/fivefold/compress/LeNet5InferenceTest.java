@@ -24,7 +24,7 @@ class LeNet5InferenceTest {
       LeNet5 m = new LeNet5(4, 6, 10, 3);
       if (sparsity > 0) Pruner.global(Pruner.weights(m), sparsity);
       m.eval();
-      Inference dense = LeNet5Inference.of(m, MlpInference.Kind.DENSE), sparse = LeNet5Inference.of(m, MlpInference.Kind.SPARSE);
+      Inference dense = LeNet5Inference.of(m, Inference.Kind.DENSE), sparse = LeNet5Inference.of(m, Inference.Kind.SPARSE);
       for (int batch : new int[] {1, 3, 17, 40}) {
         Tensor x = Tensor.normal(rng, 0, 1, batch, 1, 28, 28);
         float[] ref = m.forward(Tape.inference().input(x)).data();
@@ -49,7 +49,7 @@ class LeNet5InferenceTest {
     java.util.Arrays.fill(p.get("conv1.weight").value().data(), 1, 50, 0f); // 1 non-zero left of 50
     java.util.Arrays.fill(p.get("conv2.weight").value().data(), 0f);
     p.get("conv2.weight").value().data()[7] = 1f; // 1 non-zero
-    assertEquals(576 + 64 + 4 * 48 + 10 * 4, LeNet5Inference.of(m, MlpInference.Kind.SPARSE).multiplyAdds());
+    assertEquals(576 + 64 + 4 * 48 + 10 * 4, LeNet5Inference.of(m, Inference.Kind.SPARSE).multiplyAdds());
   }
 
   @Test
@@ -59,7 +59,7 @@ class LeNet5InferenceTest {
     Tensor x = Tensor.normal(new Rng(4), 0, 1, 37, 1, 28, 28);
     int before = Parallel.threads();
     try {
-      for (MlpInference.Kind kind : MlpInference.Kind.values()) {
+      for (Inference.Kind kind : Inference.Kind.values()) {
         for (int batch : new int[] {2, 37}) {
           Parallel.setThreads(1);
           float[] one = LeNet5Inference.of(m, kind).logits(x.data(), batch).clone();
@@ -88,8 +88,8 @@ class LeNet5InferenceTest {
       for (int c = 1; c < 10; c++) if (ref[r * 10 + c] > ref[r * 10 + best]) best = c;
       if (best == y[r]) correct++;
     }
-    assertEquals((double) correct / n, LeNet5Inference.of(m, MlpInference.Kind.SPARSE).accuracy(new Dataset(x, y, 10), 7), 1e-12);
-    var e = assertThrows(IllegalArgumentException.class, () -> LeNet5Inference.of(m, MlpInference.Kind.DENSE).logits(new float[700], 1));
+    assertEquals((double) correct / n, LeNet5Inference.of(m, Inference.Kind.SPARSE).accuracy(new Dataset(x, y, 10), 7), 1e-12);
+    var e = assertThrows(IllegalArgumentException.class, () -> LeNet5Inference.of(m, Inference.Kind.DENSE).logits(new float[700], 1));
     assertTrue(e.getMessage().contains("700"), e.getMessage());
   }
 }

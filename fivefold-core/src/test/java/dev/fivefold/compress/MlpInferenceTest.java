@@ -20,7 +20,7 @@ class MlpInferenceTest {
       Mlp m = new Mlp(new int[] {40, 24, 12, 5}, "relu", 9);
       if (sparsity > 0) Pruner.global(Pruner.weights(m), sparsity);
       m.eval();
-      MlpInference dense = MlpInference.of(m, MlpInference.Kind.DENSE), sparse = MlpInference.of(m, MlpInference.Kind.SPARSE);
+      MlpInference dense = MlpInference.of(m, Inference.Kind.DENSE), sparse = MlpInference.of(m, Inference.Kind.SPARSE);
       for (int batch : new int[] {1, 3, 33}) {
         Tensor x = Tensor.normal(rng, 0, 1, batch, 40);
         float[] ref = m.forward(Tape.inference().input(x)).data();
@@ -53,16 +53,16 @@ class MlpInferenceTest {
       for (int c = 1; c < 3; c++) if (ref[r * 3 + c] > ref[r * 3 + best]) best = c;
       if (best == y[r]) correct++;
     }
-    assertEquals((double) correct / n, MlpInference.of(m, MlpInference.Kind.SPARSE).accuracy(d, 16), 1e-12);
-    assertEquals((double) correct / n, MlpInference.of(m, MlpInference.Kind.DENSE).accuracy(d, 64), 1e-12);
+    assertEquals((double) correct / n, MlpInference.of(m, Inference.Kind.SPARSE).accuracy(d, 16), 1e-12);
+    assertEquals((double) correct / n, MlpInference.of(m, Inference.Kind.DENSE).accuracy(d, 64), 1e-12);
   }
 
   @Test
   void badInputNamesTheValue() {
     Mlp tanh = new Mlp(new int[] {4, 3, 2}, "tanh", 1);
-    var e = assertThrows(IllegalArgumentException.class, () -> MlpInference.of(tanh, MlpInference.Kind.DENSE));
+    var e = assertThrows(IllegalArgumentException.class, () -> MlpInference.of(tanh, Inference.Kind.DENSE));
     assertTrue(e.getMessage().contains("tanh"), e.getMessage());
-    MlpInference inf = MlpInference.of(new Mlp(new int[] {4, 3, 2}, "relu", 1), MlpInference.Kind.DENSE);
+    MlpInference inf = MlpInference.of(new Mlp(new int[] {4, 3, 2}, "relu", 1), Inference.Kind.DENSE);
     e = assertThrows(IllegalArgumentException.class, () -> inf.logits(new float[7], 2));
     assertTrue(e.getMessage().contains("7"), e.getMessage());
   }

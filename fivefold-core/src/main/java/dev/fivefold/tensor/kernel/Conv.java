@@ -54,18 +54,13 @@ public final class Conv {
   }
 
   /**
-   * As {@link #im2col(float[], int, int, int, int, int, int, int, int, float[], int, int)} on the
-   * calling thread and for the listed {@code rows} of col only (the others are not written): for a
-   * caller that splits a batch's images across threads, or that reads only some rows, as a sparse
-   * weight matrix's product reads only the rows of its non-zero columns.
+   * As {@link #im2col(float[], int, int, int, int, int, int, int, int, float[], int, int)}, on the
+   * calling thread: for a caller that splits a batch's images across threads.
    */
-  public static void im2colRows(float[] x, int xOff, int c, int h, int w, int kh, int kw, int stride, int pad,
-      int[] rows, float[] col, int colOff, int ld) {
+  public static void im2colSerial(float[] x, int xOff, int c, int h, int w, int kh, int kw, int stride, int pad,
+      float[] col, int colOff, int ld) {
     int oh = outSize(h, kh, stride, pad), ow = outSize(w, kw, stride, pad);
-    for (int row : rows) {
-      if (row < 0 || row >= c * kh * kw) throw new IllegalArgumentException("row (" + row + ") outside 0.." + (c * kh * kw - 1));
-      im2colRow(x, xOff, h, w, kh, kw, stride, pad, oh, ow, row, col, colOff + row * ld);
-    }
+    for (int row = 0; row < c * kh * kw; row++) im2colRow(x, xOff, h, w, kh, kw, stride, pad, oh, ow, row, col, colOff + row * ld);
   }
 
   /** Row {@code row} = (channel, ky, kx) of col, oh·ow values from {@code dst}. */

@@ -35,13 +35,12 @@ class ConvTest {
                 Conv.im2col(x, 2, c, h, w, kh, kw, stride, pad, col1, 3);
                 Conv.im2colScalar(x, 2, c, h, w, kh, kw, stride, pad, col2, 3);
                 assertArrayEquals(col2, col1);
-                // the row-subset form: the listed rows equal the reference's, the others are untouched
-                int[] some = java.util.stream.IntStream.range(0, rows).filter(r -> r % 3 != 1).toArray();
-                float[] col3 = rand(rnd, 3 + rows * n), untouched = col3.clone();
-                Conv.im2colRows(x, 2, c, h, w, kh, kw, stride, pad, some, col3, 3, n);
+                // the serial form, rows ld = n + 1 apart: each row equals the reference's, the gaps are untouched
+                float[] col3 = rand(rnd, 3 + rows * (n + 1)), untouched = col3.clone();
+                Conv.im2colSerial(x, 2, c, h, w, kh, kw, stride, pad, col3, 3, n + 1);
                 for (int r = 0; r < rows; r++) {
-                  float[] want = r % 3 != 1 ? col2 : untouched;
-                  for (int j = 0; j < n; j++) assertEquals(want[3 + r * n + j], col3[3 + r * n + j], "row " + r);
+                  for (int j = 0; j < n; j++) assertEquals(col2[3 + r * n + j], col3[3 + r * (n + 1) + j], "row " + r);
+                  assertEquals(untouched[3 + r * (n + 1) + n], col3[3 + r * (n + 1) + n], "gap after row " + r);
                 }
                 float[] y = rand(rnd, 1 + rows * n);
                 float[] dx1 = rand(rnd, 4 + c * h * w), dx2 = dx1.clone(), dx0 = dx1.clone();
