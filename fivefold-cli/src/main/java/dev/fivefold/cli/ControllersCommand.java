@@ -4,7 +4,7 @@ import dev.fivefold.control.Annealed;
 import dev.fivefold.control.Controller;
 import dev.fivefold.control.GradientCorrelation;
 import dev.fivefold.control.PidController;
-import dev.fivefold.control.RangeTest;
+import dev.fivefold.control.LrRangeFinder;
 import dev.fivefold.control.ReduceOnPlateau;
 import dev.fivefold.control.Schedules;
 import dev.fivefold.control.StabilityCap;
@@ -60,7 +60,7 @@ import picocli.CommandLine.Option;
             + "pid-ratio = PID holding ‖Δθ‖/‖θ‖ at 1e-3; pid-loss = PID holding the relative loss decrease per step at 1e-3; "
             + "stability-cap = a constant rate capped at Adam's edge of stability, 0.9·38/λmax(P⁻¹H) (P = diag(√v̂ + ε) from Adam's "
             + "state, λmax by power iteration every 100 steps; Cohen et al. 2022). "
-            + "rt+<controller> = a learning-rate range test first (RangeTest.defaults: 5% of the budget, counted in it, 1e-4 → 1e-1 "
+            + "rt+<controller> = a learning-rate range test first (LrRangeFinder.defaults: 5% of the budget, counted in it, 1e-4 → 1e-1 "
             + "geometrically, ended once the loss's steep fall is over, at 1.5× the lowest smoothed loss or at a sustained rise; "
             + "the chosen rate is the one where the smoothed loss fell fastest; the weights and optimizer state are then restored to "
             + "the latest snapshot taken after steps all at or below that rate, so the sweep's start serves as a warm-up; Smith 2017), "
@@ -304,12 +304,12 @@ final class ControllersCommand extends Subcommand {
       }
     }
     double lr0 = s.lr0();
-    java.util.Map<String, RangeTest> rangeTests = new java.util.LinkedHashMap<>();
+    java.util.Map<String, LrRangeFinder> rangeTests = new java.util.LinkedHashMap<>();
     java.util.Map<String, Controller> made = new java.util.LinkedHashMap<>();
     for (String name : controllers) {
       Function<Optimizer, Controller> make = o -> {
         Controller c = controller(name, lr0, n, w, o);
-        if (c instanceof RangeTest rt) rangeTests.put(name, rt);
+        if (c instanceof LrRangeFinder rt) rangeTests.put(name, rt);
         made.put(name, c);
         return c;
       };
@@ -350,7 +350,7 @@ final class ControllersCommand extends Subcommand {
           r.failure != null ? r.failure : m == null ? "-" : s.metric() + " " + String.format("%.4f", m), String.format("%.1f", r.wallSeconds));
     }
     for (var e : made.entrySet()) {
-      Controller c = e.getValue() instanceof RangeTest rt ? rt.inner() : e.getValue();
+      Controller c = e.getValue() instanceof LrRangeFinder rt ? rt.inner() : e.getValue();
       if (c instanceof StabilityCap sc) {
         verdicts.append(String.format("%s: %s: last λmax(P⁻¹H) estimate %.4g, cap 0.9·38/λmax = %.3g%n", task, e.getKey(), sc.lambdaMax(), sc.cap()));
       }
@@ -414,18 +414,18 @@ final class ControllersCommand extends Subcommand {
       case "pid-loss" -> PidController.lossDecrease(1e-3, lr0);
       // both tasks train with Adam(W) (β₁ 0.9, β₂ 0.999, ε 1e-8): the cap is Adam's bound on λmax(P⁻¹H)
       case "stability-cap" -> StabilityCap.adam(Controller.open(Schedules.constant(lr0)), o);
-      case "rt+plateau" -> RangeTest.defaults(n, o, (lr, r) -> ReduceOnPlateau.forRun(lr, n));
+      case "rt+plateau" -> LrRangeFinder.defaults(n, (lr, r) -> ReduceOnPlateau.forRun(lr, n));
       // after a range test the PID may not exceed the chosen rate: with the lowest-loss rate (10×) as the limit both PIDs rode
       // it (under Adam the update ratio at a fixed rate falls as training proceeds, and the loss decrease falls below any fixed
       // set-point), and the loss-decrease PID collapsed to chance; so they can only lower the rate the test vouches for
-      case "rt+pid-ratio" -> RangeTest.defaults(n, o, (lr, r) -> new PidController("update_ratio", r > 0 ? r : 1e-3, lr, 0.1, 0.05, 0, lr * 1e-4,
+      case "rt+pid-ratio" -> LrRangeFinder.defaults(n, (lr, r) -> new PidController("update_ratio", r > 0 ? r : 1e-3, lr, 0.1, 0.05, 0, lr * 1e-4,
           lr, Math.log(1e4), 0.9));
-      case "rt+pid-loss" -> RangeTest.defaults(n, o, (lr, r) -> new PidController("loss_decrease", 1e-3, lr, 0.1, 0.02, 0, lr * 1e-4, lr,
+      case "rt+pid-loss" -> LrRangeFinder.defaults(n, (lr, r) -> new PidController("loss_decrease", 1e-3, lr, 0.1, 0.02, 0, lr * 1e-4, lr,
           Math.log(1e4), 0.98));
-      case "rt+stability-cap" -> RangeTest.defaults(n, o, (lr, r) -> StabilityCap.adam(Controller.open(Schedules.constant(lr)), o));
+      case "rt+stability-cap" -> LrRangeFinder.defaults(n, (lr, r) -> StabilityCap.adam(Controller.open(Schedules.constant(lr)), o));
       // budget-aware: the plateau controller's rate annealed by a cosine over what is left of the run
-      case "rt+grad-corr" -> RangeTest.defaults(n, o, (lr, r) -> GradientCorrelation.defaults(lr));
-      case "rt+plateau+cosine" -> RangeTest.defaults(n, o, (lr, r) -> new Annealed(ReduceOnPlateau.forRun(lr, n)));
+      case "rt+grad-corr" -> LrRangeFinder.defaults(n, (lr, r) -> GradientCorrelation.defaults(lr));
+      case "rt+plateau+cosine" -> LrRangeFinder.defaults(n, (lr, r) -> new Annealed(ReduceOnPlateau.forRun(lr, n)));
       default -> throw new IllegalArgumentException("controller (" + name + ") must be one of " + CONTROLLERS);
     };
   }

@@ -317,7 +317,7 @@ final class DistillCommand extends Subcommand {
     long t0 = System.nanoTime();
     Optimizer opt = Optimizers.adam(task.model().parameters(), lr);
     Trainer tr = new Trainer(task, opt, TrainConfig.epochs(ep));
-    tr.schedule(warmup == 0 ? Schedules.cosine(lr, ep * task.stepsPerEpoch(), 0) : Schedules.byName("cosine", lr, warmup, 0.0));
+    tr.controller(dev.fivefold.control.Controller.open(warmup == 0 ? Schedules.cosine(lr, ep * task.stepsPerEpoch(), 0) : Schedules.byName("cosine", lr, warmup, 0.0)));
     List<double[]> curve = new ArrayList<>();
     tr.observe(new TrainObserver() {
       @Override

@@ -336,7 +336,7 @@ final class SparseCommand extends Subcommand {
     ClassificationTask task = new ClassificationTask(m, train, test, 128, common.seed);
     long steps = epochs * task.stepsPerEpoch();
     Trainer t = new Trainer(task, Optimizers.adam(m.parameters(), lr), new TrainConfig(epochs, steps, 0, Long.MAX_VALUE));
-    t.schedule(Schedules.cosine(lr, steps, 0));
+    t.controller(dev.fivefold.control.Controller.open(Schedules.cosine(lr, steps, 0)));
     long perEpoch = task.stepsPerEpoch();
     t.observe(new TrainObserver() { // progress: one line per epoch
       @Override

@@ -200,7 +200,7 @@ final class SwatsCommand extends Subcommand {
       }, null, estimate, sgdLr, MOMENTUM, 0);
     }
     Trainer trainer = new Trainer(task, o, TrainConfig.epochs(epochs));
-    if (annealed && !name.equals("adam")) trainer.schedule(annealAfter(switched, total));
+    if (annealed && !name.equals("adam")) trainer.controller(dev.fivefold.control.Controller.open(annealAfter(switched, total)));
     List<double[]> pts = new ArrayList<>();
     trainer.observe(new TrainObserver() {
       @Override

@@ -204,7 +204,7 @@ final class TrainCommand extends Subcommand {
     TrainConfig cfg = new TrainConfig(epochs, maxSteps, maxMinutes * 60, evalEvery);
     Trainer trainer = new Trainer(guard, o, cfg);
     guard.bind(trainer);
-    trainer.schedule(dev.fivefold.control.Schedules.byName(schedule, lr, warmup, lm ? 0.1 : 0.0));
+    trainer.controller(dev.fivefold.control.Controller.open(dev.fivefold.control.Schedules.byName(schedule, lr, warmup, lm ? 0.1 : 0.0)));
     if (resume != null) dev.fivefold.train.Checkpoint.restore(resume, trainer);
 
     long total = Math.min(task.stepsPerEpoch() * epochs, maxSteps > 0 ? maxSteps : Long.MAX_VALUE);

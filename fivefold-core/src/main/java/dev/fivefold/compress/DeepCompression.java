@@ -112,7 +112,7 @@ public final class DeepCompression {
     ClassificationTask task = new ClassificationTask(model, train, test, cfg.batch(), cfg.seed() + stage);
     long steps = Math.max(1, Math.round(epochs * task.stepsPerEpoch()));
     Trainer t = new Trainer(task, opt, new TrainConfig(Math.max(1, (int) Math.ceil(epochs)), steps, 0, steps + 1));
-    t.schedule(dev.fivefold.control.Schedules.cosine(cfg.lr(), steps, 0));
+    t.controller(dev.fivefold.control.Controller.open(dev.fivefold.control.Schedules.cosine(cfg.lr(), steps, 0)));
     t.observe(masks.observer());
     t.fit();
     masks.apply();

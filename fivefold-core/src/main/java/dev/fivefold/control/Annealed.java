@@ -10,7 +10,7 @@ import java.util.Set;
  *
  * <p>η(s) = inner(s) · ½·(1 + cos(π·u)), u = (p − p₀) / (1 − p₀) clamped to [0, 1], where p is the
  * run's progress and p₀ the progress at the first step this controller sees (after a
- * {@link RangeTest}, the hand-over). This is cosine annealing (Loshchilov &amp; Hutter 2017) applied
+ * {@link LrRangeFinder}, the hand-over). This is cosine annealing (Loshchilov &amp; Hutter 2017) applied
  * to whatever the inner controller decides, so its reductions (a plateau, a stability cap) still
  * act. Why it is needed: on the GPT of {@code fivefold controllers} every constant rate stalls
  * above the loss the best schedule reaches (constant 3e-3 ends at 1.702, 6e-3 at 1.727, against
@@ -42,6 +42,11 @@ public final class Annealed implements Controller {
   @Override
   public Set<Need> needs() {
     return inner.needs();
+  }
+
+  @Override
+  public void attach(Rewinder rewinder) {
+    inner.attach(rewinder);
   }
 
   @Override

@@ -11,7 +11,9 @@ import java.util.Set;
  * update-to-weight ratios and the gradient oracle only then.
  *
  * <p>Controllers with state save it as strings ({@link #saveState}) so a checkpoint or a
- * divergence rollback restores it exactly.
+ * divergence rollback restores it exactly. A controller that must undo training (the
+ * {@link LrRangeFinder}'s sweep) asks the loop to, through the {@link Rewinder} it is
+ * {@link #attach}ed to; it never restores parameters itself.
  */
 public interface Controller {
   /** Sensors a controller may ask the trainer for. */
@@ -30,6 +32,12 @@ public interface Controller {
 
   /** Restores {@link #saveState}; {@code source} names where it came from for errors. */
   default void loadState(Map<String, String> state, String source) {}
+
+  /**
+   * Called by the loop that runs this controller, before the first {@link #next}: where to send
+   * keep/rewind requests. Wrappers pass it on to the controllers they wrap. Default: ignored.
+   */
+  default void attach(Rewinder rewinder) {}
 
   /** The schedule as a controller: η = schedule.at(step, progress). */
   static Controller open(Schedule schedule) {

@@ -1,11 +1,7 @@
 package dev.fivefold.control;
 
-import dev.fivefold.nn.Parameter;
-import dev.fivefold.optim.Optimizer;
-import dev.fivefold.tensor.Tensor;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -15,9 +11,10 @@ import java.util.Map;
  * the median of the last {@code window} accepted losses (checked once at least min(window, 10) are
  * known). The margin (in loss units) keeps ordinary batch noise from counting as a spike when the
  * loss is near zero.
- * Every {@code snapshotEvery} accepted steps the trainer takes a snapshot — a copy of the
- * parameters, the optimizer's state (its buffers and step count) and the controller's state. On a
- * bad loss the trainer restores it, multiplies the learning rate by {@code lrCut} for the rest of
+ * The guard decides; the trainer acts: at the start and every {@code snapshotEvery} steps
+ * ({@link #snapshotDue}) the trainer keeps a snapshot — a {@link dev.fivefold.train.TrainState}
+ * of the parameters, the optimizer's state (its buffers and step count) and the controller's
+ * state. On a bad loss the trainer restores it, multiplies the learning rate by {@code lrCut} for the rest of
  * the run, tells its observers ({@code onRollback}; never silent) and continues with the next
  * batch. After {@code maxRollbacks} rollbacks it gives up with a DivergenceException.
  * Defaults: spike ×4 + 0.5 over a window of 50, snapshot every 25 steps, cut ×0.5, at most 20 rollbacks.
@@ -28,35 +25,6 @@ public final class DivergenceGuard {
   private final long snapshotEvery;
   private final double[] recent;
   private int seen, rollbacks;
-  private Snapshot snap;
-
-  /**
-   * A copy of everything a rollback restores: the parameters, the optimizer's state (buffers and
-   * step count; not its learning rate, which is the controller's and the guard's business) and the
-   * controller's state. Also taken by {@link RangeTest} to undo its sweep.
-   */
-  public record Snapshot(long step, float[][] params, Map<String, Tensor> optState, Map<String, String> optMeta, Map<String, String> controller) {
-    /** Copies {@code opt}'s parameters and state and {@code controller}'s state (null: none). */
-    public static Snapshot take(long step, Optimizer opt, Controller controller) {
-      List<Parameter> ps = opt.parameters();
-      float[][] p = new float[ps.size()][];
-      for (int i = 0; i < p.length; i++) p[i] = ps.get(i).value().data().clone();
-      Map<String, Tensor> st = new HashMap<>();
-      Map<String, String> meta = new HashMap<>();
-      opt.saveState(st, meta);
-      meta.remove("lr");
-      return new Snapshot(step, p, st, meta, controller == null ? Map.of() : Map.copyOf(controller.saveState()));
-    }
-
-    /** Writes the copy back into {@code opt}'s parameters and state (gradients zeroed) and into {@code controller} (null: none). */
-    public void restore(Optimizer opt, Controller controller) {
-      List<Parameter> ps = opt.parameters();
-      for (int i = 0; i < params.length; i++) System.arraycopy(params[i], 0, ps.get(i).value().data(), 0, params[i].length);
-      opt.loadState(optState, optMeta, "snapshot of step " + step);
-      opt.zeroGrad();
-      if (controller != null) controller.loadState(this.controller, "snapshot of step " + step);
-    }
-  }
 
   public DivergenceGuard(double spikeFactor, double spikeMargin, int window, long snapshotEvery, double lrCut, int maxRollbacks) {
     if (!(spikeFactor > 1)) throw new IllegalArgumentException("spike factor (" + spikeFactor + ") must be > 1");
@@ -98,25 +66,14 @@ public final class DivergenceGuard {
     recent[seen++ % window] = loss;
   }
 
+  /** Whether the trainer should take a snapshot before step {@code step} (it also takes one when it has none). */
   public boolean snapshotDue(long step) {
-    return snap == null || step % snapshotEvery == 0;
+    return step % snapshotEvery == 0;
   }
 
-  public void snapshot(long step, Optimizer opt, Controller controller) {
-    snap = Snapshot.take(step, opt, controller);
-  }
-
-  /**
-   * Restores the snapshot into {@code opt}'s parameters and state and into {@code controller};
-   * counts the rollback and returns the step to continue from.
-   *
-   * @throws IllegalStateException when no snapshot was taken
-   */
-  public long restore(Optimizer opt, Controller controller) {
-    if (snap == null) throw new IllegalStateException("no snapshot to roll back to");
-    snap.restore(opt, controller);
+  /** Counts a rollback the trainer carried out. */
+  public void rolledBack() {
     rollbacks++;
-    return snap.step;
   }
 
   public double lrCut() {
@@ -129,5 +86,26 @@ public final class DivergenceGuard {
 
   public boolean exhausted() {
     return rollbacks >= maxRollbacks;
+  }
+
+  /** The window of accepted losses and the rollback count, as strings (keys "guard.…"). */
+  public Map<String, String> saveState() {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("guard.seen", Integer.toString(seen));
+    m.put("guard.rollbacks", Integer.toString(rollbacks));
+    StringBuilder r = new StringBuilder();
+    for (int i = 0; i < window; i++) r.append(i == 0 ? "" : ",").append(recent[i]);
+    m.put("guard.recent", r.toString());
+    return m;
+  }
+
+  /** Restores {@link #saveState}; without "guard.seen" (a checkpoint of a run without a guard) the guard stays fresh. */
+  public void loadState(Map<String, String> st, String source) {
+    if (!st.containsKey("guard.seen")) return;
+    seen = (int) Controller.read(st, "guard.seen", source);
+    rollbacks = (int) Controller.read(st, "guard.rollbacks", source);
+    String[] r = st.getOrDefault("guard.recent", "").split(",");
+    if (r.length != window) throw new IllegalArgumentException(source + ": guard state 'guard.recent' has " + r.length + " values, expected " + window);
+    for (int i = 0; i < window; i++) recent[i] = Controller.read(Map.of("guard.recent", r[i]), "guard.recent", source);
   }
 }

@@ -18,7 +18,7 @@ import java.util.Set;
  * which lowers ρ too.
  *
  * <p>Law: the first {@code calibration} steps hold η₀ and measure ρ_ref = ρ̄ there; afterwards
- * η = clamp(η₀ · (ρ̄ / ρ_ref)^α, η_min, η₀), so η₀ (e.g. a {@link RangeTest}'s choice) is the
+ * η = clamp(η₀ · (ρ̄ / ρ_ref)^α, η_min, η₀), so η₀ (e.g. a {@link LrRangeFinder}'s choice) is the
  * ceiling and the rate falls in proportion (α = 1, the SGD model) as the measured signal fraction
  * falls below what it was at the start. ρ̄ ≤ 0 gives η_min. A step without a measured product
  * (the first, the first after a rollback) changes nothing.

@@ -1,9 +1,8 @@
 package dev.fivefold.control;
 
+import dev.fivefold.optim.OptState;
 import dev.fivefold.optim.Optimizer;
-import dev.fivefold.tensor.Tensor;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -90,23 +89,24 @@ public final class StabilityCap implements Controller {
    */
   static float[][] adamScale(Optimizer opt, double beta2, double adamEps, long minSteps) {
     if (opt == null) throw new IllegalArgumentException("optimizer (null) must be given");
-    Map<String, Tensor> st = new HashMap<>();
-    opt.saveState(st, new HashMap<>());
-    String prefix = null;
-    for (String k : st.keySet()) if (k.endsWith(".nu.0")) prefix = k.substring(0, k.length() - "nu.0".length());
-    if (prefix == null) throw new IllegalArgumentException("optimizer (" + opt.name() + ") keeps no Adam second moment ('nu') to precondition with");
-    float[] c = st.get(prefix + "count").data();
-    long t = (Float.floatToRawIntBits(c[0]) & 0xffffffffL) | ((long) Float.floatToRawIntBits(c[1]) << 32);
+    OptState st = opt.state().find("nu");
+    if (st == null) throw new IllegalArgumentException("optimizer (" + opt.name() + ") keeps no Adam second moment ('nu') to precondition with");
+    long t = st.count();
     if (t == 0 || t < minSteps) return null;
     double bc = 1 - Math.pow(beta2, t);
-    int n = opt.parameters().size();
-    float[][] d = new float[n][];
-    for (int i = 0; i < n; i++) {
-      float[] v = st.get(prefix + "nu." + i).data();
+    float[][] nu = st.slot("nu");
+    float[][] d = new float[nu.length][];
+    for (int i = 0; i < nu.length; i++) {
+      float[] v = nu[i];
       d[i] = new float[v.length];
       for (int j = 0; j < v.length; j++) d[i][j] = (float) (1 / Math.sqrt(Math.sqrt(v[j] / bc) + adamEps));
     }
     return d;
+  }
+
+  @Override
+  public void attach(Rewinder rewinder) {
+    inner.attach(rewinder);
   }
 
   @Override

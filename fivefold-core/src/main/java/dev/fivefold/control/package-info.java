@@ -3,7 +3,7 @@
  * {@link dev.fivefold.control.Controller}s fed {@link dev.fivefold.control.Signals} by the trainer
  * ({@link dev.fivefold.control.ReduceOnPlateau}, {@link dev.fivefold.control.PidController},
  * {@link dev.fivefold.control.StabilityCap} with {@link dev.fivefold.control.Hessian}, each optionally
- * after a {@link dev.fivefold.control.RangeTest}), gradient
+ * after a {@link dev.fivefold.control.LrRangeFinder}), gradient
  * {@link dev.fivefold.control.Clipping}, and the {@link dev.fivefold.control.DivergenceGuard}.
  */
 package dev.fivefold.control;

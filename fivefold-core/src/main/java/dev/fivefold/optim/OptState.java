@@ -34,6 +34,25 @@ public final class OptState {
     return s;
   }
 
+  /** The slot's buffers, one per parameter (e.g. Adam's "nu"); null when this state has no such slot. */
+  public float[][] slotOrNull(String name) {
+    return slots.get(name);
+  }
+
+  /**
+   * The state in this tree (this one, then its children depth-first) that holds slot {@code name},
+   * e.g. {@code opt.state().find("nu")} for Adam's second moment and, with {@link #count()}, its
+   * step count; null when none does.
+   */
+  public OptState find(String name) {
+    if (slots.containsKey(name)) return this;
+    for (OptState c : children) {
+      OptState f = c.find(name);
+      if (f != null) return f;
+    }
+    return null;
+  }
+
   public List<OptState> children() {
     return children;
   }

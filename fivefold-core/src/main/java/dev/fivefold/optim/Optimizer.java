@@ -4,14 +4,20 @@ import dev.fivefold.io.BadInputException;
 import dev.fivefold.nn.Parameter;
 import dev.fivefold.tensor.Tensor;
 import dev.fivefold.tensor.kernel.Parallel;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * A named chain of {@link GradientTransform}s bound to a model's parameters:
  * {@link #step()} reads the gradients, runs the chain, adds the result to the parameters and
  * zeroes the gradients. Buffers are allocated once. {@link #saveState}/{@link #loadState} make
- * a run resumable exactly.
+ * a run resumable exactly; {@link #state()} gives typed access to the slots ({@code state().find("nu")}).
+ *
+ * <p>Links put in front of the chain with {@link #prepend} (a clip from
+ * {@link dev.fivefold.control.Clipping}) keep their state beside the chain's, saved under
+ * "optim.clip.&lt;k&gt;." (absent, and the layout unchanged, when nothing is prepended).
  */
 public final class Optimizer {
   private final String name;
@@ -20,6 +26,8 @@ public final class Optimizer {
   private final List<Parameter> params;
   private final OptState state;
   private final float[][] updates;
+  private final List<GradientTransform> front = new ArrayList<>();
+  private final List<OptState> frontStates = new ArrayList<>();
 
   public Optimizer(String name, GradientTransform transform, LearningRate lr, List<Parameter> params) {
     this.name = name;
@@ -48,9 +56,37 @@ public final class Optimizer {
     return state.count;
   }
 
+  /** The chain's state (slots by name, step count); the prepended links' states are not in it. */
+  public OptState state() {
+    return state;
+  }
+
+  /**
+   * Puts {@code t} in front of the chain (before the links already prepended): it rewrites the
+   * gradients before anything else sees them, as a clip does (optax: {@code chain(clip, adam)}).
+   * Its state is initialised now and saved with the optimizer's. Returns this.
+   */
+  public Optimizer prepend(GradientTransform t) {
+    if (t == null) throw new IllegalArgumentException("transform (null) must be given");
+    front.addFirst(t);
+    frontStates.addFirst(t.init(params));
+    return this;
+  }
+
   /** θ ← θ + chain(∇θ); then ∇θ ← 0. */
   public void step() {
+    step(null);
+  }
+
+  /**
+   * {@link #step()}, showing {@code sensor} (null: none) the gradients as the chain receives them:
+   * after the prepended links (the clip), before the rest, with the parameters not yet updated.
+   * The sensor must not modify the arrays.
+   */
+  public void step(Consumer<float[][]> sensor) {
     for (int i = 0; i < updates.length; i++) System.arraycopy(params.get(i).grad(), 0, updates[i], 0, updates[i].length);
+    for (int k = 0; k < front.size(); k++) front.get(k).update(updates, frontStates.get(k), params);
+    if (sensor != null) sensor.accept(updates);
     transform.update(updates, state, params);
     for (int i = 0; i < updates.length; i++) {
       float[] th = params.get(i).value().data(), u = updates[i], g = params.get(i).grad();
@@ -68,6 +104,7 @@ public final class Optimizer {
   /** Writes the state as tensors named "optim.…" plus the name and learning rate. */
   public void saveState(Map<String, Tensor> out, Map<String, String> meta) {
     state.save("optim.", out);
+    for (int k = 0; k < frontStates.size(); k++) frontStates.get(k).save("optim.clip." + k + ".", out);
     meta.put("optimizer", name);
     meta.put("lr", Double.toString(lr.get()));
   }
@@ -79,6 +116,7 @@ public final class Optimizer {
       throw new BadInputException(source + ": optimizer (" + saved + ") does not match this run's optimizer (" + name + ")");
     }
     state.load("optim.", in, source);
+    for (int k = 0; k < frontStates.size(); k++) frontStates.get(k).load("optim.clip." + k + ".", in, source);
     if (meta.containsKey("lr")) lr.set(Double.parseDouble(meta.get("lr")));
   }
 }

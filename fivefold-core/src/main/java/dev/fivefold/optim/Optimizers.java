@@ -148,6 +148,16 @@ public final class Optimizers {
       "adadelta", "adam", "amsgrad", "adamw", "adamax", "nadam", "lamb", "lars", "swats");
 
   /**
+   * {@code opt} with {@code clip} (a {@link dev.fivefold.control.Clipping} transform) as the first
+   * link of its chain: clip → scaling → -η, the clip's state saved with the optimizer's. Returns
+   * {@code opt} (see {@link Optimizer#prepend}).
+   */
+  public static Optimizer withClip(Optimizer opt, GradientTransform clip) {
+    if (opt == null) throw new IllegalArgumentException("optimizer (null) must be given");
+    return opt.prepend(clip);
+  }
+
+  /**
    * By name with PyTorch's defaults (see each factory): sgd, momentum (0.9), nesterov (0.9),
    * adagrad, rmsprop, rmsprop_centered, adadelta, adam, amsgrad, adamw (wd 0.01), adamax, nadam,
    * lamb (wd 0.01), lars (momentum 0.9, wd 1e-4, trust 0.001), swats (paper criterion, tol 1e-9,

@@ -11,10 +11,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A resumable snapshot in one safetensors file: the model's parameters ("model.&lt;name&gt;"), the
+ * A {@link TrainState} in one safetensors file: the model's parameters ("model.&lt;name&gt;"), the
  * optimizer's state ("optim.…"), and in the metadata the step, training seconds, the task's data
- * position and random state, the model spec and anything the caller adds. Written to a temporary
- * name and moved into place. Resuming gives bit-identical training to an uninterrupted run.
+ * position and random state, the controller's state, the smoothed loss and the other sensors, the
+ * guard's state and kept copies, the model spec and anything the caller adds (format
+ * {@value #FORMAT}). Written to a temporary name and moved into place. Resuming gives training
+ * bit-identical to an uninterrupted run, controllers included.
  *
  * <p>The same file is a plain weights file for {@code fivefold eval}/{@code sample}: the
  * "model." tensors are the model, and {@link #loadModel} reads only those.
@@ -22,33 +24,50 @@ import java.util.Map;
 public final class Checkpoint {
   private Checkpoint() {}
 
+  /** Format of the files written now; files of format fivefold-checkpoint-1 (no controller, sensors, guard) still load. */
+  public static final String FORMAT = "fivefold-checkpoint-2";
+
+  /** Writes {@code trainer.state()} and {@code extraMeta} to {@code file} (atomically). */
   public static void save(Path file, Trainer trainer, Map<String, String> extraMeta) throws IOException {
-    Map<String, Tensor> tensors = new LinkedHashMap<>();
-    for (var e : trainer.task().model().namedParameters().entrySet()) tensors.put("model." + e.getKey(), e.getValue().value());
-    Map<String, String> meta = new LinkedHashMap<>(extraMeta);
-    trainer.optimizer().saveState(tensors, meta);
-    meta.put("format", "fivefold-checkpoint-1");
-    meta.put("step", Long.toString(trainer.step()));
-    meta.put("seconds", Double.toString(trainer.seconds()));
-    for (var e : trainer.task().saveState().entrySet()) meta.put("task." + e.getKey(), e.getValue());
-    SafeTensors.write(file, tensors, meta);
+    write(file, trainer.state(), extraMeta);
   }
 
-  /** Restores model, optimizer, data position and step into {@code trainer}. */
-  public static void restore(Path file, Trainer trainer) throws IOException {
+  /** Writes {@code state} and {@code extraMeta} to {@code file}: a temporary name, then a move. */
+  public static void write(Path file, TrainState state, Map<String, String> extraMeta) throws IOException {
+    Map<String, String> meta = new LinkedHashMap<>(extraMeta);
+    meta.putAll(state.meta());
+    meta.put("format", FORMAT);
+    meta.put("step", Long.toString(state.step()));
+    meta.put("seconds", Double.toString(state.seconds()));
+    SafeTensors.write(file, state.tensors(), meta);
+  }
+
+  /** Reads a checkpoint as a {@link TrainState} (the metadata, extra fields included, in its meta). */
+  public static TrainState read(Path file) throws IOException {
     SafeTensors.Contents c = SafeTensors.read(file);
     String src = file.toString();
-    loadModel(c, trainer.task().model(), src);
-    trainer.optimizer().loadState(c.tensors(), c.metadata(), src);
-    Map<String, String> task = new LinkedHashMap<>();
-    for (var e : c.metadata().entrySet()) if (e.getKey().startsWith("task.")) task.put(e.getKey().substring(5), e.getValue());
-    trainer.task().loadState(task, src);
+    long step;
+    double seconds;
     try {
-      trainer.restore(Long.parseLong(c.metadata().get("step")), Double.parseDouble(c.metadata().getOrDefault("seconds", "0")));
+      step = Long.parseLong(c.metadata().get("step"));
+      seconds = Double.parseDouble(c.metadata().getOrDefault("seconds", "0"));
     } catch (RuntimeException e) {
       throw new BadInputException(src + ": field 'step' (" + c.metadata().get("step") + ") is missing or not a number");
     }
-    trainer.task().model().zeroGrad();
+    if (step < 0) throw new BadInputException(src + ": field 'step' (" + step + ") must be >= 0");
+    return new TrainState(step, seconds, c.tensors(), c.metadata());
+  }
+
+  /**
+   * Restores the whole state into {@code trainer} (its controller and guard set first): model,
+   * optimizer, data position, step, time, controller, sensors, lr scale, guard, kept copies.
+   */
+  public static void restore(Path file, Trainer trainer) throws IOException {
+    try {
+      trainer.load(read(file), file.toString());
+    } catch (IllegalArgumentException e) { // a state field that does not parse: bad input, named
+      throw new BadInputException(e.getMessage(), e);
+    }
   }
 
   /**

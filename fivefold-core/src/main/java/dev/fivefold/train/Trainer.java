@@ -2,56 +2,84 @@ package dev.fivefold.train;
 
 import dev.fivefold.autodiff.Tape;
 import dev.fivefold.autodiff.Var;
+import dev.fivefold.control.Controller;
+import dev.fivefold.control.DivergenceGuard;
+import dev.fivefold.control.Rewinder;
+import dev.fivefold.control.Sensors;
+import dev.fivefold.control.Signals;
+import dev.fivefold.nn.Parameter;
 import dev.fivefold.optim.Optimizer;
+import dev.fivefold.tensor.Tensor;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import dev.fivefold.control.Controller;
-import dev.fivefold.control.DivergenceGuard;
-import dev.fivefold.control.GradientOracle;
-import dev.fivefold.control.Signals;
-import dev.fivefold.nn.Parameter;
-import dev.fivefold.optim.GradientTransform;
-import dev.fivefold.optim.OptState;
+import java.util.function.Consumer;
 
 /**
- * The training loop: per step, record the loss on a reused tape, backpropagate, check that the
- * loss is finite, let the optimizer step, and tell the observers; evaluate on schedule.
- *
- * <p>A non-finite loss stops the run with a {@link DivergenceException} before the bad gradient
- * reaches the parameters — unless a {@link DivergenceGuard} is set, which rolls back to its last
- * snapshot, cuts the learning rate and continues (each rollback reported to the observers). A
- * {@link Controller} (or a schedule) sets the learning rate before each step; a clip rewrites the
- * gradients before the optimizer sees them. {@link #step()} and {@link #epoch()} continue from a restored
- * checkpoint ({@link Checkpoint}).
+ * The training loop, with hooks at fixed points. Per step:
+ * <ol>
+ *   <li>the {@link Controller} (a schedule is {@link Controller#open}) sets the learning rate from
+ *       the {@link Signals} of the last step, times the guard's {@link #lrScale()}; a rewind it
+ *       asked for ({@link Rewinder}) is carried out;</li>
+ *   <li>the {@link DivergenceGuard}, if any, gets its snapshot when due;</li>
+ *   <li>the task records the loss of the next batch on a reused tape; a bad loss is rolled back
+ *       (with a guard) or stops the run with a {@link DivergenceException} before the bad
+ *       gradient reaches the parameters;</li>
+ *   <li>backward; the optimizer's chain (a clip first, if {@link Optimizer#prepend}ed) updates
+ *       the parameters, its input shown to the {@link Sensors};</li>
+ *   <li>the sensors measure what the controller needs; the observers are told; evaluation on schedule.</li>
+ * </ol>
+ * {@link #state()} is everything the run's future depends on ({@link TrainState}); {@link #load}
+ * restores it, so a run interrupted and resumed ends bit-identical to an uninterrupted one
+ * ({@link Checkpoint} writes it to a file). {@link #requestStop()} (from any thread) ends
+ * {@link #fit()} after the current step.
  */
 public final class Trainer {
+  /** Tag of the divergence guard's snapshot among the kept states. */
+  static final String GUARD = "guard";
+
   private final Task task;
   private final Optimizer opt;
   private final TrainConfig cfg;
   private final List<TrainObserver> observers = new ArrayList<>();
   private final Tape tape = Tape.training();
+  private final Sensors.Replay replay;
+  private final Map<String, TrainState> kept = new LinkedHashMap<>();
+  private final Consumer<float[][]> sense = g -> sensors().gradients(g);
   private long step;
   private double seconds;
-  private double lastLoss = Double.NaN;
   private Map<String, Double> lastEval = Map.of();
-  private dev.fivefold.control.Schedule schedule;
   private Controller controller;
-  private Set<Controller.Need> needs = Set.of();
+  private Sensors sensors;
   private DivergenceGuard guard;
-  private GradientTransform clip;
-  private OptState clipState;
-  private double lrScale = 1, smoothed, gradNorm = Double.NaN, updateRatio = Double.NaN;
-  private double[] updateRatios = new double[0];
-  private float[][] before, lastGrad;
-  private double gradDot = Double.NaN;
-  private Map<String, String> batchState;
+  private double lrScale = 1;
+  private TrainState pendingRewind;
+  private volatile boolean stopRequested;
+  private boolean stopped;
 
   public Trainer(Task task, Optimizer opt, TrainConfig cfg) {
     this.task = task;
     this.opt = opt;
     this.cfg = cfg;
+    this.replay = new Sensors.Replay() {
+      @Override
+      public Map<String, String> position() {
+        return task.saveState();
+      }
+
+      @Override
+      public void seek(Map<String, String> position, String source) {
+        task.loadState(position, source);
+      }
+
+      @Override
+      public Var loss(Tape t) {
+        return task.trainLoss(t);
+      }
+    };
+    this.sensors = new Sensors(Set.of(), opt.parameters(), tape, replay);
   }
 
   public Trainer observe(TrainObserver o) {
@@ -63,35 +91,23 @@ public final class Trainer {
     return step;
   }
 
-  /** Sets the learning rate from {@code s} before every step (null: leave it alone). */
-  public Trainer schedule(dev.fivefold.control.Schedule s) {
-    this.schedule = s;
-    return this;
-  }
-
   /**
-   * Sets the learning rate from {@code c} before every step, in place of a schedule (null: none).
-   * The trainer measures only the signals {@code c} needs: the gradient norm (one pass over the
-   * gradients), the update-to-weight ratios (a copy of the parameters before each step) and a
-   * gradient oracle on the last batch (the task's stream position is saved each step and replayed
-   * when the oracle is called; the model stays in training mode, so dropout noise enters it).
+   * Sets the learning rate from {@code c} before every step (null: leave the rate alone); a
+   * schedule is {@code controller(Controller.open(schedule))}. The trainer's {@link Sensors}
+   * measure only the signals {@code c} {@link Controller#needs() needs}, and {@code c} is attached
+   * to the trainer's {@link Rewinder}. Set it (and the guard) before {@link #load}.
    */
   public Trainer controller(Controller c) {
     this.controller = c;
-    this.needs = c == null ? Set.of() : c.needs();
+    this.sensors = new Sensors(c == null ? Set.of() : c.needs(), opt.parameters(), tape, replay);
+    if (c != null) c.attach(rewinder);
     return this;
   }
 
   /** Rolls back diverging steps instead of throwing (null: throw a {@link DivergenceException}). */
   public Trainer guard(DivergenceGuard g) {
     this.guard = g;
-    return this;
-  }
-
-  /** Rewrites the gradients with {@code t} (a clip from {@link dev.fivefold.control.Clipping}) before every optimizer step. */
-  public Trainer clip(GradientTransform t) {
-    this.clip = t;
-    this.clipState = t == null ? null : t.init(opt.parameters());
+    if (g == null) kept.remove(GUARD);
     return this;
   }
 
@@ -115,17 +131,17 @@ public final class Trainer {
     return seconds;
   }
 
-  public void restore(long step, double seconds) {
-    this.step = step;
-    this.seconds = seconds;
-  }
-
   public Task task() {
     return task;
   }
 
   public Optimizer optimizer() {
     return opt;
+  }
+
+  /** The sensors feeding the controller (their smoothed loss is the run's). */
+  public Sensors sensors() {
+    return sensors;
   }
 
   public Map<String, Double> lastEval() {
@@ -150,14 +166,35 @@ public final class Trainer {
     return Math.min(1.0, p);
   }
 
-  /** Runs to the configured end and returns the last evaluation. */
+  /**
+   * Asks {@link #fit()} to return after the step under way (thread-safe; e.g. from a shutdown
+   * hook). The run ends as at its planned end — observers get {@code onEnd}, so a
+   * {@link Checkpointing} observer writes its checkpoint — but without the final evaluation.
+   * A request made before {@code fit()} starts ends it before its first step.
+   */
+  public void requestStop() {
+    stopRequested = true;
+  }
+
+  /** Whether the last {@link #fit()} ended on a {@link #requestStop()} rather than at its planned end. */
+  public boolean stopped() {
+    return stopped;
+  }
+
+  /** Runs to the configured end (or a stop request) and returns the last evaluation. */
   public Map<String, Double> fit() {
+    stopped = false;
     long perEpoch = task.stepsPerEpoch();
     long total = plannedSteps();
     for (TrainObserver o : observers) o.onStart(total, perEpoch);
     task.model().train();
     boolean evaluatedAtEnd = false;
     while (step < total) {
+      if (stopRequested) {
+        stopped = true;
+        stopRequested = false;
+        break;
+      }
       if (cfg.maxSeconds() > 0 && seconds >= cfg.maxSeconds()) break;
       double loss = trainStep();
       evaluatedAtEnd = false;
@@ -169,7 +206,7 @@ public final class Trainer {
         evaluatedAtEnd = true;
       }
     }
-    if (!evaluatedAtEnd) evaluate();
+    if (!stopped && !evaluatedAtEnd) evaluate();
     for (TrainObserver o : observers) o.onEnd();
     return lastEval;
   }
@@ -179,8 +216,8 @@ public final class Trainer {
     long t0 = System.nanoTime();
     while (true) {
       setLearningRate();
-      if (guard != null && guard.snapshotDue(step)) guard.snapshot(step, opt, controller);
-      if (needs.contains(Controller.Need.ORACLE)) batchState = task.saveState();
+      if (guard != null && (!kept.containsKey(GUARD) || guard.snapshotDue(step))) kept.put(GUARD, snapshot(true));
+      sensors.beforeBatch();
       tape.reset();
       Var loss = task.trainLoss(tape);
       double l = loss.item();
@@ -192,153 +229,163 @@ public final class Trainer {
         continue;
       }
       tape.backward(loss);
-      if (clip != null) clipGradients();
-      measureBefore();
-      opt.step();
-      measureAfter();
+      opt.step(sensors.readsGradients() ? sense : null);
+      sensors.afterUpdate(l);
       step++;
       if (guard != null) guard.accept(l);
-      smoothed = 0.98 * smoothed + 0.02 * l;
-      lastLoss = l;
       seconds += (System.nanoTime() - t0) / 1e9;
       return l;
     }
   }
 
   private void setLearningRate() {
-    if (controller != null) opt.learningRate().set(controller.next(signals()) * lrScale);
-    else if (schedule != null) opt.learningRate().set(schedule.at(step, progress()) * lrScale);
+    if (controller == null) return;
+    opt.learningRate().set(controller.next(signals()) * lrScale);
+    if (pendingRewind != null) {
+      TrainState r = pendingRewind;
+      pendingRewind = null;
+      restoreSnapshot(r, false);
+    }
   }
 
   /** The signals the controller sees before the next step. */
   public Signals signals() {
-    if (Double.isNaN(lastLoss)) return Signals.start(step, progress(), opt.learningRate().get());
-    double sm = smoothed / (1 - Math.pow(0.98, Math.max(1, opt.steps())));
-    GradientOracle oracle = needs.contains(Controller.Need.ORACLE) && batchState != null ? new BatchOracle(batchState) : null;
-    return new Signals(step, progress(), lastLoss, sm, gradNorm, updateRatio, updateRatios, opt.learningRate().get(), oracle, gradDot);
+    return sensors.signals(step, progress(), opt.learningRate().get());
   }
 
   private void rollback(double l, String reason) {
     long at = step + 1;
-    step = guard.restore(opt, controller);
-    lastGrad = null; // the next gradient's predecessor was undone
+    TrainState snap = kept.get(GUARD);
+    restoreSnapshot(snap, true);
+    step = snap.step();
+    guard.rolledBack();
+    sensors.forgetGradient(); // the next gradient's predecessor was undone
     lrScale *= guard.lrCut();
-    if (controller == null && schedule == null) opt.learningRate().set(opt.learningRate().get() * guard.lrCut());
+    if (controller == null) opt.learningRate().set(opt.learningRate().get() * guard.lrCut());
     TrainObserver.Rollback r = new TrainObserver.Rollback(at, step, l, reason, lrScale, guard.rollbacks());
     for (TrainObserver o : observers) o.onRollback(r);
   }
 
-  private void clipGradients() {
-    List<Parameter> ps = opt.parameters();
-    float[][] g = new float[ps.size()][];
-    for (int i = 0; i < g.length; i++) g[i] = ps.get(i).grad();
-    clip.update(g, clipState, ps);
+  // ---- the state
+
+  /**
+   * A snapshot: the parameters ("params.&lt;i&gt;", in the optimizer's order) and the optimizer's
+   * state (buffers and step count, not the learning rate) as they are now; what {@link #rewind}
+   * goes back to.
+   */
+  public TrainState snapshot() {
+    return snapshot(false);
   }
 
-  private void measureBefore() {
+  /** With {@code full}: also the controller's state and the other kept copies (the guard's snapshot). */
+  private TrainState snapshot(boolean full) {
+    Map<String, Tensor> t = new LinkedHashMap<>();
+    Map<String, String> m = new LinkedHashMap<>();
     List<Parameter> ps = opt.parameters();
-    if (needs.contains(Controller.Need.GRAD_NORM) || needs.contains(Controller.Need.GRAD_DOT)) {
-      double s = 0;
-      for (Parameter p : ps) for (float x : p.grad()) s += (double) x * x;
-      gradNorm = Math.sqrt(s);
+    for (int i = 0; i < ps.size(); i++) t.put("params." + i, ps.get(i).value().copy());
+    opt.saveState(t, m);
+    m.remove("lr");
+    if (full) {
+      if (controller != null) for (var e : controller.saveState().entrySet()) m.put("controller." + e.getKey(), e.getValue());
+      Map<String, TrainState> others = new LinkedHashMap<>(kept);
+      others.remove(GUARD);
+      TrainState.embed(others, t, m);
     }
-    if (needs.contains(Controller.Need.GRAD_DOT)) { // g_t·g_{t−1}; NaN on the first step (and the first after a resume or rollback)
-      boolean have = lastGrad != null;
-      if (!have) {
-        lastGrad = new float[ps.size()][];
-        for (int i = 0; i < lastGrad.length; i++) lastGrad[i] = new float[ps.get(i).size()];
-      }
-      double d = 0;
-      for (int i = 0; i < lastGrad.length; i++) {
-        float[] g = ps.get(i).grad(), h = lastGrad[i];
-        for (int j = 0; j < g.length; j++) d += (double) g[j] * h[j];
-        System.arraycopy(g, 0, h, 0, g.length);
-      }
-      gradDot = have ? d : Double.NaN;
+    return new TrainState(step, seconds, t, m);
+  }
+
+  /** Writes a {@link #snapshot} back (gradients zeroed); with {@code full} also the controller and the kept copies. */
+  private void restoreSnapshot(TrainState s, boolean full) {
+    String src = "snapshot of step " + s.step();
+    List<Parameter> ps = opt.parameters();
+    for (int i = 0; i < ps.size(); i++) {
+      Tensor p = s.tensors().get("params." + i);
+      if (p == null || p.size() != ps.get(i).size()) throw new IllegalArgumentException(src + ": parameter " + i + " missing or of another size");
+      System.arraycopy(p.data(), 0, ps.get(i).value().data(), 0, p.size());
     }
-    if (needs.contains(Controller.Need.UPDATE_RATIO)) {
-      if (before == null) {
-        before = new float[ps.size()][];
-        for (int i = 0; i < before.length; i++) before[i] = new float[ps.get(i).size()];
-      }
-      for (int i = 0; i < before.length; i++) System.arraycopy(ps.get(i).value().data(), 0, before[i], 0, before[i].length);
+    opt.loadState(s.tensors(), s.meta(), src);
+    opt.zeroGrad();
+    if (full) {
+      if (controller != null) controller.loadState(s.meta("controller."), src);
+      kept.keySet().removeIf(k -> !k.equals(GUARD));
+      kept.putAll(s.kept());
     }
   }
 
-  private void measureAfter() {
-    if (!needs.contains(Controller.Need.UPDATE_RATIO)) return;
-    List<Parameter> ps = opt.parameters();
-    if (updateRatios.length != ps.size()) updateRatios = new double[ps.size()];
-    double dAll = 0, wAll = 0;
-    for (int i = 0; i < before.length; i++) {
-      float[] w = ps.get(i).value().data(), b = before[i];
-      double d = 0, n = 0;
-      for (int j = 0; j < w.length; j++) {
-        double dj = w[j] - b[j];
-        d += dj * dj;
-        n += (double) w[j] * w[j];
-      }
-      updateRatios[i] = Math.sqrt(d) / Math.sqrt(n);
-      dAll += d;
-      wAll += n;
-    }
-    updateRatio = Math.sqrt(dAll) / Math.sqrt(wAll);
+  /**
+   * Asks the trainer to go back to {@code s} (a {@link #snapshot}) before the next step: its
+   * parameters and optimizer state, gradients zeroed; the step count, learning rate, data
+   * position and controller stay. Requests from the controller come through its {@link Rewinder}.
+   */
+  public void rewind(TrainState s) {
+    if (s == null) throw new IllegalArgumentException("state (null) must be given");
+    if (controller == null) restoreSnapshot(s, false); // no controller call to wait for
+    else pendingRewind = s;
   }
 
-  /** ∇L(θ + δ) on the batch of the last step, replayed from the task's saved stream position. */
-  private final class BatchOracle implements GradientOracle {
-    private final Map<String, String> batch;
-    private final float[][] out, theta;
-    private final int[] sizes;
-
-    BatchOracle(Map<String, String> batch) {
-      this.batch = batch;
-      List<Parameter> ps = opt.parameters();
-      sizes = new int[ps.size()];
-      out = new float[ps.size()][];
-      theta = new float[ps.size()][];
-      for (int i = 0; i < sizes.length; i++) {
-        sizes[i] = ps.get(i).size();
-        out[i] = new float[sizes[i]];
-        theta[i] = new float[sizes[i]];
-      }
+  private final Rewinder rewinder = new Rewinder() {
+    @Override
+    public void keep(String tag) {
+      if (tag.equals(GUARD)) throw new IllegalArgumentException("tag (" + tag + ") is the guard's");
+      kept.put(tag, snapshot(false));
     }
 
     @Override
-    public int[] sizes() {
-      return sizes.clone();
+    public void rewind(String tag) {
+      TrainState s = kept.get(tag);
+      if (s == null) throw new IllegalArgumentException("no state kept under '" + tag + "'");
+      pendingRewind = s;
     }
 
     @Override
-    public float[][] gradient(float[][] delta) {
-      List<Parameter> ps = opt.parameters();
-      Map<String, String> now = task.saveState();
-      task.loadState(batch, "the last batch");
-      for (int i = 0; i < sizes.length; i++) {
-        float[] w = ps.get(i).value().data();
-        System.arraycopy(w, 0, theta[i], 0, w.length);
-        for (int j = 0; j < w.length; j++) w[j] += delta[i][j];
-      }
-      try {
-        opt.zeroGrad();
-        tape.reset();
-        tape.backward(task.trainLoss(tape));
-        for (int i = 0; i < sizes.length; i++) System.arraycopy(ps.get(i).grad(), 0, out[i], 0, sizes[i]);
-      } finally {
-        opt.zeroGrad();
-        for (int i = 0; i < sizes.length; i++) {
-          System.arraycopy(theta[i], 0, ps.get(i).value().data(), 0, sizes[i]);
-        }
-        task.loadState(now, "the stream position");
-      }
-      return out;
+    public void forget(String prefix) {
+      kept.keySet().removeIf(k -> k.startsWith(prefix) && !k.equals(GUARD));
     }
+  };
+
+  /** Everything the run's future depends on (see {@link TrainState}); a copy, unaffected by later steps. */
+  public TrainState state() {
+    Map<String, Tensor> t = new LinkedHashMap<>();
+    Map<String, String> m = new LinkedHashMap<>();
+    for (var e : task.model().namedParameters().entrySet()) t.put("model." + e.getKey(), e.getValue().value().copy());
+    opt.saveState(t, m);
+    for (var e : task.saveState().entrySet()) m.put("task." + e.getKey(), e.getValue());
+    if (controller != null) for (var e : controller.saveState().entrySet()) m.put("controller." + e.getKey(), e.getValue());
+    sensors.save(t, m);
+    m.put("trainer.lrScale", Double.toString(lrScale));
+    if (guard != null) m.putAll(guard.saveState());
+    TrainState.embed(kept, t, m);
+    return new TrainState(step, seconds, t, m);
+  }
+
+  /**
+   * Restores {@link #state()} (the controller and guard set first: their state is restored into
+   * them). Parts a state lacks (a checkpoint written before they were saved: format
+   * fivefold-checkpoint-1) start fresh: no smoothed loss yet, lr scale 1, the controller and guard
+   * as constructed, no kept copies. {@code source} names the state in errors.
+   */
+  public void load(TrainState s, String source) {
+    task.model().loadStateDict(s.tensors("model."), source);
+    opt.loadState(s.tensors(), s.meta(), source);
+    task.loadState(s.meta("task."), source);
+    step = s.step();
+    seconds = s.seconds();
+    Map<String, String> c = s.meta("controller.");
+    if (controller != null && !c.isEmpty()) controller.loadState(c, source);
+    sensors.load(s.tensors(), s.meta(), source);
+    String scale = s.meta().get("trainer.lrScale");
+    lrScale = scale == null ? 1 : Controller.read(s.meta(), "trainer.lrScale", source);
+    if (guard != null) guard.loadState(s.meta(), source);
+    kept.clear();
+    kept.putAll(s.kept());
+    pendingRewind = null;
+    task.model().zeroGrad();
   }
 
   /** Evaluates now and tells the observers. */
   public Map<String, Double> evaluate() {
     lastEval = task.evaluate();
-    TrainObserver.Eval e = new TrainObserver.Eval(step, epoch(), seconds, lastLoss, lastEval);
+    TrainObserver.Eval e = new TrainObserver.Eval(step, epoch(), seconds, sensors.lastLoss(), lastEval);
     for (TrainObserver o : observers) o.onEval(e);
     return lastEval;
   }

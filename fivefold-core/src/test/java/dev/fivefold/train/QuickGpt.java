@@ -24,7 +24,7 @@ public final class QuickGpt {
       }
     });
     long est = (long) (Double.parseDouble(a[0]) * 3.2);
-    tr.schedule(dev.fivefold.control.Schedules.warmupCosine(Double.parseDouble(a[1]), 100, 0.1));
+    tr.controller(dev.fivefold.control.Controller.open(dev.fivefold.control.Schedules.warmupCosine(Double.parseDouble(a[1]), 100, 0.1)));
     var prof = new dev.fivefold.autodiff.OpProfile();
     tr.profile(prof);
     tr.fit();

@@ -15,7 +15,7 @@ public final class QuickRun {
     var task = new ClassificationTask(model, train, test, Integer.parseInt(a[2]), 1);
     var opt = Optimizers.adam(model.parameters(), Double.parseDouble(a[3]));
     var tr = new Trainer(task, opt, TrainConfig.epochs(Integer.parseInt(a[1])));
-    tr.schedule(dev.fivefold.control.Schedules.warmupCosine(Double.parseDouble(a[3]), 100, 0.0));
+    tr.controller(dev.fivefold.control.Controller.open(dev.fivefold.control.Schedules.warmupCosine(Double.parseDouble(a[3]), 100, 0.0)));
     tr.observe(new TrainObserver() {
       long t0 = System.nanoTime();
       public void onEval(Eval e) {

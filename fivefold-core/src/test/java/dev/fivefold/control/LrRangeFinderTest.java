@@ -16,22 +16,18 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The learning-rate range test: sweep, early stop, hand-over at lowest-loss rate / divisor, the sweep undone, state. */
-class RangeTestTest {
+/** The learning-rate range finder: sweep, early stop, hand-over at lowest-loss rate / divisor, the sweep undone, state. */
+class LrRangeFinderTest {
   /** A plant whose loss is lowest near η = 0.01 and rises steeply above it. */
   static double plantLoss(double lr) {
     double x = Math.log10(lr) + 2;
     return 1 + x * x;
   }
 
-  static Optimizer dummy() {
-    return Optimizers.sgd(List.of(new Parameter(Tensor.of(new float[] {1, 2}, 2))), 0.1, 0, false, 0);
-  }
-
   double[] handed = {Double.NaN, Double.NaN};
 
-  RangeTest test() {
-    return new RangeTest(60, 1e-5, 1, 1.5, RangeTest.Pick.LOWEST, 10, dummy(), (lr, r) -> {
+  LrRangeFinder test() {
+    return new LrRangeFinder(60, 1e-5, 1, 1.5, LrRangeFinder.Pick.LOWEST, 10, (lr, r) -> {
       handed[0] = lr;
       handed[1] = r;
       return Controller.open(Schedules.constant(lr));
@@ -40,7 +36,7 @@ class RangeTestTest {
 
   @Test
   void sweepsStopsAndHandsOverBelowTheLowestLossRate() {
-    RangeTest t = test();
+    LrRangeFinder t = test();
     double lr = t.next(Signals.start(0, 0, 0));
     assertEquals(1e-5, lr, 1e-12);
     long step = 1;
@@ -55,7 +51,7 @@ class RangeTestTest {
     assertEquals(t.chosenRate(), lr, 0); // the inner controller runs from the chosen rate
     assertTrue(handed[1] > 0, "update ratio measured below the chosen rate");
     Map<String, String> st = t.saveState();
-    RangeTest u = test();
+    LrRangeFinder u = test();
     u.loadState(st, "test");
     assertEquals(t.chosenRate(), u.chosenRate(), 0);
     assertEquals(lr, u.next(new Signals(step, 0, 1, 1, Double.NaN, Double.NaN, null, lr, null)), 0);
@@ -87,7 +83,9 @@ class RangeTestTest {
   }
 
   /** Runs {@code c} on the optimizer until the range test hands over; returns the parameters and state after each step. */
-  static List<float[]> sweep(RangeTest c, Quadratic q, Optimizer o, List<Map<String, Tensor>> states) {
+  static List<float[]> sweep(LrRangeFinder c, Quadratic q, Optimizer o, List<Map<String, Tensor>> states) {
+    LoopRewinder rw = new LoopRewinder(q.p, o);
+    c.attach(rw);
     List<float[]> params = new ArrayList<>();
     params.add(q.p.value().data().clone());
     states.add(state(o));
@@ -95,6 +93,7 @@ class RangeTestTest {
     for (long step = 0; c.endedAt() < 0 && step < 500; step++) {
       Signals s = step == 0 ? Signals.start(0, 0, 0) : new Signals(step, 0, loss, Double.NaN, Double.NaN, 1e-3, null, 0, null);
       o.learningRate().set(c.next(s));
+      rw.apply();
       if (c.endedAt() >= 0) break;
       loss = q.lossAndGrad();
       o.step();
@@ -102,6 +101,42 @@ class RangeTestTest {
       states.add(state(o));
     }
     return params;
+  }
+
+  /** The loop's side of the finder's requests, as the trainer carries them out: copies of θ and the optimizer's state. */
+  static final class LoopRewinder implements Rewinder {
+    final Parameter p;
+    final Optimizer o;
+    final Map<String, Object[]> kept = new HashMap<>();
+    Object[] pending;
+
+    LoopRewinder(Parameter p, Optimizer o) {
+      this.p = p;
+      this.o = o;
+    }
+
+    public void keep(String tag) {
+      kept.put(tag, new Object[] {p.value().data().clone(), state(o)});
+    }
+
+    public void rewind(String tag) {
+      pending = kept.get(tag);
+      if (pending == null) throw new IllegalArgumentException("no state kept under " + tag);
+    }
+
+    public void forget(String prefix) {
+      kept.keySet().removeIf(k -> k.startsWith(prefix));
+    }
+
+    @SuppressWarnings("unchecked")
+    void apply() {
+      if (pending == null) return;
+      float[] th = (float[]) pending[0];
+      System.arraycopy(th, 0, p.value().data(), 0, th.length);
+      o.loadState((Map<String, Tensor>) pending[1], Map.of(), "kept");
+      o.zeroGrad();
+      pending = null;
+    }
   }
 
   static Map<String, Tensor> state(Optimizer o) {
@@ -112,14 +147,14 @@ class RangeTestTest {
 
   @Test
   void theSweepPastTheChosenRateIsUndoneBitForBit() {
-    for (RangeTest.Pick pick : RangeTest.Pick.values()) {
+    for (LrRangeFinder.Pick pick : LrRangeFinder.Pick.values()) {
       Quadratic q = new Quadratic(10);
       Optimizer adam = Optimizers.adam(List.of(q.p), 1e-3);
       for (int k = 0; k < 5; k++) { // a few steps first: the state to restore has non-zero moments and step count
         q.lossAndGrad();
         adam.step();
       }
-      RangeTest t = new RangeTest(80, 1e-4, 10, 1.5, pick, pick == RangeTest.Pick.LOWEST ? 10 : 1, adam,
+      LrRangeFinder t = new LrRangeFinder(80, 1e-4, 10, 1.5, pick, pick == LrRangeFinder.Pick.LOWEST ? 10 : 1,
           (lr, r) -> Controller.open(Schedules.constant(lr)));
       List<Map<String, Tensor>> states = new ArrayList<>();
       List<float[]> params = sweep(t, q, adam, states);
@@ -128,7 +163,7 @@ class RangeTestTest {
       assertTrue(k >= 0 && k < t.endedAt(), pick + ": restored to " + k);
       List<double[]> sw = t.sweep();
       for (int i = 0; i < k; i++) assertTrue(sw.get(i)[0] <= t.chosenRate(), pick + ": step " + i + " ran at " + sw.get(i)[0] + " > chosen");
-      int every = (80 + RangeTest.SNAPSHOTS - 1) / RangeTest.SNAPSHOTS, next = k + every; // snapshots every ⌈n/32⌉ steps
+      int every = (80 + LrRangeFinder.SNAPSHOTS - 1) / LrRangeFinder.SNAPSHOTS, next = k + every; // snapshots every ⌈n/32⌉ steps
       if (next < t.endedAt()) assertTrue(sw.get(next - 1)[0] > t.chosenRate(), pick + ": the latest snapshot at or below the chosen rate");
       assertArrayEquals(params.get(k), q.p.value().data(), pick + ": parameters after step " + k);
       assertEquals(5 + k, adam.steps(), pick + ": optimizer step count");
@@ -156,7 +191,7 @@ class RangeTestTest {
 
   @Test
   void steepestPicksTheFallNotTheFloor() {
-    RangeTest t = new RangeTest(60, 1e-6, 1, 1.5, RangeTest.Pick.STEEPEST, 1, dummy(), (lr, r) -> Controller.open(Schedules.constant(lr)));
+    LrRangeFinder t = new LrRangeFinder(60, 1e-6, 1, 1.5, LrRangeFinder.Pick.STEEPEST, 1, (lr, r) -> Controller.open(Schedules.constant(lr)));
     double lr = t.next(Signals.start(0, 0, 0));
     for (long step = 1; t.endedAt() < 0 && step < 100; step++) lr = t.next(new Signals(step, 0, sigmoidPlant(lr), Double.NaN, Double.NaN, lr, null, lr, null));
     assertTrue(t.endedAt() > 0, "ended");
@@ -168,7 +203,7 @@ class RangeTestTest {
   @Test
   void theInnerControllerSeesTheRunFromTheHandOver() {
     List<Signals> seen = new ArrayList<>();
-    RangeTest t = new RangeTest(20, 1e-5, 1, 1.5, RangeTest.Pick.LOWEST, 10, dummy(), (lr, r) -> s -> {
+    LrRangeFinder t = new LrRangeFinder(20, 1e-5, 1, 1.5, LrRangeFinder.Pick.LOWEST, 10, (lr, r) -> s -> {
       seen.add(s);
       return lr;
     });
@@ -193,10 +228,10 @@ class RangeTestTest {
   @Test
   void onANoisyQuadraticThePickedRateIsStableAndNotTiny() {
     // SGD on ½λθ² diverges above η = 2/λ and converges fastest at 1/λ
-    for (RangeTest.Pick pick : RangeTest.Pick.values()) for (double lambda : new double[] {1, 10, 100}) {
+    for (LrRangeFinder.Pick pick : LrRangeFinder.Pick.values()) for (double lambda : new double[] {1, 10, 100}) {
       Quadratic q = new Quadratic(lambda);
       Optimizer sgd = Optimizers.sgd(List.of(q.p), 1e-3, 0, false, 0);
-      RangeTest t = new RangeTest(50, 1e-4 / lambda, 1e2 / lambda, 1.5, pick, pick == RangeTest.Pick.LOWEST ? 10 : 1, sgd, (lr, r) -> Controller.open(Schedules.constant(lr)));
+      LrRangeFinder t = new LrRangeFinder(50, 1e-4 / lambda, 1e2 / lambda, 1.5, pick, pick == LrRangeFinder.Pick.LOWEST ? 10 : 1, (lr, r) -> Controller.open(Schedules.constant(lr)));
       sweep(t, q, sgd, new ArrayList<>());
       double edge = 2 / lambda;
       assertTrue(t.endedAt() < 50, pick + " λ " + lambda + ": the sweep stopped when the loss rose (step " + t.endedAt() + ")");
@@ -206,12 +241,10 @@ class RangeTestTest {
 
   @Test
   void invalidSettingsFail() {
-    Optimizer o = dummy();
-    assertThrows(IllegalArgumentException.class, () -> new RangeTest(1, 1e-5, 1, 1.5, RangeTest.Pick.LOWEST, 10, o, (a, b) -> null));
-    assertThrows(IllegalArgumentException.class, () -> new RangeTest(10, 1e-2, 1e-3, 1.5, RangeTest.Pick.LOWEST, 10, o, (a, b) -> null));
-    assertThrows(IllegalArgumentException.class, () -> new RangeTest(10, 1e-5, 1, 1, RangeTest.Pick.LOWEST, 10, o, (a, b) -> null));
-    assertThrows(IllegalArgumentException.class, () -> new RangeTest(10, 1e-5, 1, 1.5, RangeTest.Pick.LOWEST, 10, o, null));
-    assertThrows(IllegalArgumentException.class, () -> new RangeTest(10, 1e-5, 1, 1.5, null, 1, o, (a, b) -> null));
-    assertThrows(IllegalArgumentException.class, () -> new RangeTest(10, 1e-5, 1, 1.5, RangeTest.Pick.LOWEST, 10, null, (a, b) -> Controller.open(Schedules.constant(a))));
+    assertThrows(IllegalArgumentException.class, () -> new LrRangeFinder(1, 1e-5, 1, 1.5, LrRangeFinder.Pick.LOWEST, 10, (a, b) -> null));
+    assertThrows(IllegalArgumentException.class, () -> new LrRangeFinder(10, 1e-2, 1e-3, 1.5, LrRangeFinder.Pick.LOWEST, 10, (a, b) -> null));
+    assertThrows(IllegalArgumentException.class, () -> new LrRangeFinder(10, 1e-5, 1, 1, LrRangeFinder.Pick.LOWEST, 10, (a, b) -> null));
+    assertThrows(IllegalArgumentException.class, () -> new LrRangeFinder(10, 1e-5, 1, 1.5, LrRangeFinder.Pick.LOWEST, 10, null));
+    assertThrows(IllegalArgumentException.class, () -> new LrRangeFinder(10, 1e-5, 1, 1.5, null, 1, (a, b) -> null));
   }
 }

@@ -1,6 +1,6 @@
 package dev.fivefold.control;
 
-import dev.fivefold.optim.Optimizer;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A learning-rate range test (Smith 2017, "Cyclical Learning Rates for Training Neural
+ * A learning-rate range finder: the range test of Smith 2017 (  "Cyclical Learning Rates for Training Neural
  * Networks", §3.3) at the start of training, then a closed-loop controller started from the rate it
  * picked. The test's steps are real training steps: they count in the run's budget.
  *
@@ -39,11 +39,14 @@ import java.util.Set;
  * <p>Undoing the damage, keeping the warm-up: the sweep's last rates are by design too high, and
  * they leave the weights and the optimizer's moments damaged (on a GPT under AdamW the loss never
  * rose within the sweep, yet the run never recovered). The first steps, though, ran at rates at or
- * below η*: they are a geometric warm-up to η*, and their progress is safe to keep. So the test
- * takes a {@link DivergenceGuard.Snapshot} of the parameters and the optimizer's state (moments
- * and step count) every ⌈n/32⌉ sweep steps (at most 32 copies, freed at the hand-over) and, when
- * the sweep ends, restores bit for bit the latest one taken after steps all at rates ≤ η* (the
- * one before the sweep when none). The steps after it are spent: they stay in the budget.
+ * below η*: they are a geometric warm-up to η*, and their progress is safe to keep. So the finder
+ * asks the loop ({@link Rewinder#keep}) to keep a copy of the parameters and the optimizer's state
+ * (moments and step count) every ⌈n/32⌉ sweep steps (at most 32 copies, dropped at the
+ * hand-over) and, when the sweep ends, to rewind ({@link Rewinder#rewind}) bit for bit to the
+ * latest one taken after steps all at rates ≤ η* (the one before the sweep when none). The trainer
+ * carries the requests out and checkpoints the copies, so a run resumed mid-sweep hands over
+ * exactly as an uninterrupted one; a finder not {@link #attach}ed to a loop only decides
+ * ({@link #restoredTo}). The steps after it are spent: they stay in the budget.
  * Restoring instead the state at the sweep's lowest loss keeps more progress but not its safety:
  * on the GPT of {@code fivefold controllers} that state, reached at rates up to 2.8e-2, trained
  * worse (final loss 1.734 against 1.684 from the state before the sweep).
@@ -52,7 +55,7 @@ import java.util.Set;
  * smoothed loss (bias-corrected EMA, β 0.98, as the trainer's) count from the hand-over, so its
  * warm-up, patience and averages are not polluted by the sweep; progress stays the run's.
  */
-public final class RangeTest implements Controller {
+public final class LrRangeFinder implements Controller {
   /** Which point of the sweep names the rate. */
   public enum Pick {
     /** The steepest descent of the smoothed loss against log η. */
@@ -73,12 +76,12 @@ public final class RangeTest implements Controller {
   private final double lo, hi, stop, divisor;
   private final long n, rise, every;
   private final Pick pick;
-  private final Optimizer opt;
   private final Handover handover;
   private final Set<Need> needs;
   private final double[] ratioAt, lrAt, lossAt;
   private Controller inner;
-  private final java.util.List<DivergenceGuard.Snapshot> snapshots = new java.util.ArrayList<>();
+  private final java.util.List<Long> kept = new ArrayList<>(); // steps whose state the loop keeps
+  private Rewinder rewinder;
   private long restored = -1;
   private int measured, steepAt = -1;
   private double steepSlope = Double.POSITIVE_INFINITY;
@@ -92,16 +95,14 @@ public final class RangeTest implements Controller {
    * @param stop end the test once the smoothed loss exceeds stop × its minimum (&gt; 1)
    * @param pick which point of the sweep names the rate
    * @param divisor the rate handed over is the picked rate / divisor (≥ 1)
-   * @param opt the optimizer being trained: its parameters and state are restored after the sweep
    */
-  public RangeTest(long n, double lo, double hi, double stop, Pick pick, double divisor, Optimizer opt, Handover handover) {
+  public LrRangeFinder(long n, double lo, double hi, double stop, Pick pick, double divisor, Handover handover) {
     Schedules.checkSteps("range test steps", n, 2);
     Schedules.check("range test start rate", lo);
     if (!(hi > lo) || Double.isInfinite(hi)) throw new IllegalArgumentException("range test end rate (" + hi + ") must be finite and > " + lo);
     if (!(stop > 1) || Double.isInfinite(stop)) throw new IllegalArgumentException("stop factor (" + stop + ") must be finite and > 1");
     if (!(divisor >= 1) || Double.isInfinite(divisor)) throw new IllegalArgumentException("divisor (" + divisor + ") must be finite and >= 1");
     if (pick == null) throw new IllegalArgumentException("pick (null) must be STEEPEST or LOWEST");
-    if (opt == null) throw new IllegalArgumentException("optimizer (null) must be given: the sweep is undone through it");
     if (handover == null) throw new IllegalArgumentException("handover (null) must be given");
     this.n = n;
     this.rise = Math.max(3, n / 10);
@@ -111,7 +112,6 @@ public final class RangeTest implements Controller {
     this.hi = hi;
     this.stop = stop;
     this.divisor = divisor;
-    this.opt = opt;
     this.handover = handover;
     this.ratioAt = new double[(int) n];
     this.lrAt = new double[(int) n];
@@ -125,8 +125,17 @@ public final class RangeTest implements Controller {
    * Defaults: 5% of the run (at least 20 steps), 1e-4 → 1e-1, stop at 1.5× the minimum, η* = the
    * steepest-descent rate.
    */
-  public static RangeTest defaults(long runSteps, Optimizer opt, Handover handover) {
-    return new RangeTest(Math.max(20, runSteps / 20), 1e-4, 1e-1, 1.5, Pick.STEEPEST, 1, opt, handover);
+  public static LrRangeFinder defaults(long runSteps, Handover handover) {
+    return new LrRangeFinder(Math.max(20, runSteps / 20), 1e-4, 1e-1, 1.5, Pick.STEEPEST, 1, handover);
+  }
+
+  /** The prefix of the tags of the copies this finder asks the loop to keep. */
+  public static final String TAG = "range.";
+
+  @Override
+  public void attach(Rewinder rewinder) {
+    this.rewinder = rewinder;
+    if (inner != null) inner.attach(rewinder);
   }
 
   private double rateAt(long i) {
@@ -200,7 +209,10 @@ public final class RangeTest implements Controller {
       trackSteepest((int) i);
       if (i >= n || sm > stop * bestLoss || above >= rise || pastTheFall((int) i)) return handOver(s);
     }
-    if (i % every == 0) snapshots.add(DivergenceGuard.Snapshot.take(s.step(), opt, null));
+    if (i % every == 0) {
+      kept.add(s.step());
+      if (rewinder != null) rewinder.keep(TAG + s.step());
+    }
     double lr = rateAt(i);
     lrAt[(int) i] = lr;
     return lr;
@@ -212,19 +224,21 @@ public final class RangeTest implements Controller {
     chosen = (pick == Pick.STEEPEST ? steepest() : Double.isNaN(bestLr) ? lo : bestLr) / divisor;
     chosenRatio = Double.NaN;
     for (int i = 0; i < done; i++) if (lrAt[i] <= chosen && ratioAt[i] > 0) chosenRatio = ratioAt[i];
-    DivergenceGuard.Snapshot keep = null;
-    for (DivergenceGuard.Snapshot sn : snapshots) { // sn holds the state after sweep steps 0..k-1, at rates lrAt[0..k-1]
-      int k = (int) (sn.step() - start);
-      if (k == 0 || lrAt[k - 1] <= chosen) keep = sn;
+    long keep = -1;
+    for (long at : kept) { // the copy kept at step `at` holds the state after sweep steps 0..k-1, at rates lrAt[0..k-1]
+      int k = (int) (at - start);
+      if (k == 0 || lrAt[k - 1] <= chosen) keep = at;
     }
-    if (keep != null) {
-      keep.restore(opt, null);
-      restored = keep.step();
+    if (keep >= 0) {
+      if (rewinder != null) rewinder.rewind(TAG + keep);
+      restored = keep;
     }
-    snapshots.clear();
+    if (rewinder != null) rewinder.forget(TAG);
+    kept.clear();
     inner = handover.start(chosen, chosenRatio);
+    if (rewinder != null) inner.attach(rewinder);
     // the last signals are of the sweep's state, undone: the inner controller starts with none
-    return inner.next(Signals.start(0, s.progress(), opt.learningRate().get()));
+    return inner.next(Signals.start(0, s.progress(), s.lr()));
   }
 
   /** Five-point least-squares slope of L̄ at sweep index c, in units of L̄ per 10 sweep steps. */
@@ -290,14 +304,39 @@ public final class RangeTest implements Controller {
     m.put("range.ratioEma", Double.toString(ratioEma));
     m.put("range.innerEma", Double.toString(innerEma));
     m.put("range.innerWeight", Double.toString(innerWeight));
+    m.put("range.measured", Integer.toString(measured));
+    m.put("range.steepAt", Integer.toString(steepAt));
+    m.put("range.steepSlope", Double.toString(steepSlope));
+    int curve = Math.min((int) n, measured + 1); // lrAt is set one step ahead of the losses
+    m.put("range.lrAt", join(lrAt, curve));
+    m.put("range.lossAt", join(lossAt, curve));
+    m.put("range.ratioAt", join(ratioAt, curve));
+    StringBuilder k = new StringBuilder();
+    for (long at : kept) k.append(k.isEmpty() ? "" : ",").append(at);
+    m.put("range.kept", k.toString());
     if (inner != null) m.putAll(inner.saveState());
     return m;
   }
 
+  private static String join(double[] a, int n) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < n; i++) b.append(i == 0 ? "" : ",").append(a[i]);
+    return b.toString();
+  }
+
+  private static void split(Map<String, String> st, String key, double[] into, String source) {
+    String v = st.get(key);
+    if (v == null || v.isEmpty()) return;
+    String[] p = v.split(",");
+    if (p.length > into.length) throw new IllegalArgumentException(source + ": controller state '" + key + "' has " + p.length + " values, expected at most " + into.length);
+    for (int i = 0; i < p.length; i++) into[i] = Controller.read(Map.of(key, p[i]), key, source);
+  }
+
   /**
-   * Restores {@link #saveState}. The sweep's snapshots live in memory only: restoring a state
-   * saved during the sweep continues the sweep and restores, at its end, a snapshot this instance
-   * took (in a fresh instance, one taken after the resumption, or none).
+   * Restores {@link #saveState}: the sweep so far (its curve, its smoothing, the steps whose copies
+   * the loop keeps) or the hand-over and the inner controller. The copies themselves are the
+   * loop's: a trainer restores them from the same checkpoint, so a sweep resumed mid-way rewinds
+   * exactly as an uninterrupted one.
    */
   @Override
   public void loadState(Map<String, String> st, String source) {
@@ -314,9 +353,20 @@ public final class RangeTest implements Controller {
     ratioEma = Controller.read(st, "range.ratioEma", source);
     innerEma = Controller.read(st, "range.innerEma", source);
     innerWeight = Controller.read(st, "range.innerWeight", source);
+    if (st.containsKey("range.measured")) {
+      measured = (int) Controller.read(st, "range.measured", source);
+      steepAt = (int) Controller.read(st, "range.steepAt", source);
+      steepSlope = Controller.read(st, "range.steepSlope", source);
+      split(st, "range.lrAt", lrAt, source);
+      split(st, "range.lossAt", lossAt, source);
+      split(st, "range.ratioAt", ratioAt, source);
+      kept.clear();
+      for (String at : st.getOrDefault("range.kept", "").split(",")) if (!at.isEmpty()) kept.add((long) Controller.read(Map.of("range.kept", at), "range.kept", source));
+    }
     inner = null;
     if (ended >= 0) {
       inner = handover.start(chosen, chosenRatio);
+      if (rewinder != null) inner.attach(rewinder);
       inner.loadState(st, source);
     }
   }
