@@ -200,9 +200,9 @@ final class TrainCommand extends Subcommand {
     Files.createDirectories(dir);
     Path ckpt = dir.resolve("checkpoint.safetensors");
 
-    RunGuard guard = new RunGuard(task, ckpt, ckptMeta, checkpointEvery);
+    RunGuard guard = new RunGuard(ckpt, ckptMeta, checkpointEvery);
     TrainConfig cfg = new TrainConfig(epochs, maxSteps, maxMinutes * 60, evalEvery);
-    Trainer trainer = new Trainer(guard, o, cfg);
+    Trainer trainer = new Trainer(task, o, cfg);
     guard.bind(trainer);
     trainer.controller(dev.fivefold.control.Controller.open(dev.fivefold.control.Schedules.byName(schedule, lr, warmup, lm ? 0.1 : 0.0)));
     if (resume != null) dev.fivefold.train.Checkpoint.restore(resume, trainer);
