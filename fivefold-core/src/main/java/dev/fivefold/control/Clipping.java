@@ -6,8 +6,9 @@ import dev.fivefold.optim.OptState;
 import java.util.List;
 
 /**
- * Gradient clipping as {@link GradientTransform}s: put one first in a chain, or give it to
- * {@link dev.fivefold.train.Trainer#clip}. Each rewrites the updates u in place; NaN entries stay
+ * Gradient clipping as {@link GradientTransform}s: the first link of an optimizer's chain
+ * ({@link dev.fivefold.optim.Optimizer#prepend}, {@link dev.fivefold.optim.Optimizers#withClip}: clip →
+ * scaling → -η, as optax's {@code chain(clip_by_global_norm(c), adam(...))}). Each rewrites the updates u in place; NaN entries stay
  * NaN (the divergence guard, not the clip, handles them).
  * <ul>
  *   <li>{@link #byGlobalNorm}: u ← u·min(1, c/‖u‖₂), the norm over all parameters (Pascanu et al. 2013;

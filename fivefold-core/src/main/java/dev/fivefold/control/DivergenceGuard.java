@@ -5,7 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Detects a diverging step and restores the last good state, for {@link dev.fivefold.train.Trainer#guard}.
+ * Detects a diverging step and decides when to snapshot and how to cut the rate, for
+ * {@link dev.fivefold.train.Trainer#guard}, which takes the snapshots and rolls back.
  *
  * <p>A loss is bad when it is NaN or infinite, or a spike: above spikeFactor × median + spikeMargin,
  * the median of the last {@code window} accepted losses (checked once at least min(window, 10) are

@@ -4,7 +4,7 @@ package dev.fivefold.control;
  * Gradients of the loss on one fixed batch at perturbed parameters: {@code gradient(δ)} returns
  * ∇L(θ + δ), one array per parameter tensor (the same layout as {@code δ}), in a buffer owned by
  * the oracle and overwritten by the next call. θ itself is left unchanged. The
- * {@link dev.fivefold.train.Trainer} builds one from the batch of the last step; tests build one
+ * trainer's {@link Sensors} build one from the batch of the last step; tests build one
  * from a closed-form loss.
  */
 public interface GradientOracle {

@@ -7,13 +7,14 @@ package dev.fivefold.control;
  * {@link Controller#needs()}) are NaN, {@code updateRatios} is then empty and {@code oracle} null.
  *
  * @param loss          the last training loss (nats)
- * @param smoothedLoss  bias-corrected exponential moving average of the loss, β = 0.98
- * @param gradNorm      global gradient norm ‖∇θ‖₂ over all parameters, after the trainer's clip if any
+ * @param smoothedLoss  bias-corrected exponential moving average of the loss, β = 0.98, corrected
+ *                      with its own count of losses ({@link Sensors})
+ * @param gradNorm      global gradient norm ‖∇θ‖₂ over all parameters, after the optimizer's clip link if any
  * @param updateRatio   global ‖Δθ‖₂ / ‖θ‖₂ of the last update (θ after it)
  * @param updateRatios  the same per parameter tensor, in the optimizer's parameter order
  * @param lr            the learning rate used by the last step
  * @param oracle        gradients on the last batch at perturbed parameters (for curvature)
- * @param gradDot       g_t·g_{t−1}, the dot product of the last two steps' gradients (after the clip);
+ * @param gradDot       g_t·g_{t−1}, the dot product of the last two steps' gradients (after the clip link);
  *                      with {@code gradNorm}² it gives the correlation of successive minibatch gradients
  */
 public record Signals(long step, double progress, double loss, double smoothedLoss, double gradNorm,

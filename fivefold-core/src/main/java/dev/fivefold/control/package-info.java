@@ -1,9 +1,13 @@
 /**
- * Control of training: open-loop {@link dev.fivefold.control.Schedules}, closed-loop
- * {@link dev.fivefold.control.Controller}s fed {@link dev.fivefold.control.Signals} by the trainer
+ * Control of training: open-loop {@link dev.fivefold.control.Schedules} (as controllers:
+ * {@link dev.fivefold.control.Controller#open}), closed-loop
+ * {@link dev.fivefold.control.Controller}s fed {@link dev.fivefold.control.Signals} built by the
+ * {@link dev.fivefold.control.Sensors} the trainer calls
  * ({@link dev.fivefold.control.ReduceOnPlateau}, {@link dev.fivefold.control.PidController},
  * {@link dev.fivefold.control.StabilityCap} with {@link dev.fivefold.control.Hessian}, each optionally
  * after a {@link dev.fivefold.control.LrRangeFinder}), gradient
- * {@link dev.fivefold.control.Clipping}, and the {@link dev.fivefold.control.DivergenceGuard}.
+ * {@link dev.fivefold.control.Clipping} (a link prepended to the optimizer's chain), the
+ * {@link dev.fivefold.control.DivergenceGuard}, and the {@link dev.fivefold.control.Rewinder} through
+ * which a controller asks the loop to keep or go back to a training state.
  */
 package dev.fivefold.control;
