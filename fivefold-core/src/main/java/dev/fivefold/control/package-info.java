@@ -6,7 +6,7 @@
  * ({@link dev.fivefold.control.ReduceOnPlateau}, {@link dev.fivefold.control.PidController},
  * {@link dev.fivefold.control.StabilityCap} with {@link dev.fivefold.control.Hessian}, each optionally
  * after a {@link dev.fivefold.control.LrRangeFinder}), gradient
- * {@link dev.fivefold.control.Clipping} (a link prepended to the optimizer's chain), the
+ * clipping ({@link dev.fivefold.optim.Clipping}, a link prepended to the optimizer's chain), the
  * {@link dev.fivefold.control.DivergenceGuard}, and the {@link dev.fivefold.control.Rewinder} through
  * which a controller asks the loop to keep or go back to a training state.
  */

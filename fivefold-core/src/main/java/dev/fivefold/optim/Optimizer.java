@@ -16,7 +16,7 @@ import java.util.function.Consumer;
  * a run resumable exactly; {@link #state()} gives typed access to the slots ({@code state().find("nu")}).
  *
  * <p>Links put in front of the chain with {@link #prepend} (a clip from
- * {@link dev.fivefold.control.Clipping}) keep their state beside the chain's, saved under
+ * {@link Clipping}) keep their state beside the chain's, saved under
  * "optim.clip.&lt;k&gt;." (absent, and the layout unchanged, when nothing is prepended).
  */
 public final class Optimizer {

@@ -148,7 +148,7 @@ public final class Optimizers {
       "adadelta", "adam", "amsgrad", "adamw", "adamax", "nadam", "lamb", "lars", "swats");
 
   /**
-   * {@code opt} with {@code clip} (a {@link dev.fivefold.control.Clipping} transform) as the first
+   * {@code opt} with {@code clip} (a {@link Clipping} transform) as the first
    * link of its chain: clip → scaling → -η, the clip's state saved with the optimizer's. Returns
    * {@code opt} (see {@link Optimizer#prepend}).
    */

@@ -40,7 +40,7 @@ class TrainerHooksTest {
       }
     };
     Trainer t = Runs.plainSgd(0.1, 1).controller(probe);
-    dev.fivefold.optim.Optimizers.withClip(t.optimizer(), Clipping.byGlobalNorm(0.05)); // the clip is the chain's first link
+    dev.fivefold.optim.Optimizers.withClip(t.optimizer(), dev.fivefold.optim.Clipping.byGlobalNorm(0.05)); // the clip is the chain's first link
     t.fit();
     assertTrue(seen[0] > 0 && seen[0] <= 0.05 + 1e-6, "max grad norm " + seen[0]);
   }

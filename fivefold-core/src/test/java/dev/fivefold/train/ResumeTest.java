@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fivefold.control.Annealed;
-import dev.fivefold.control.Clipping;
 import dev.fivefold.control.Controller;
 import dev.fivefold.control.DivergenceGuard;
 import dev.fivefold.control.GradientCorrelation;
@@ -17,6 +16,7 @@ import dev.fivefold.control.Schedules;
 import dev.fivefold.control.StabilityCap;
 import dev.fivefold.data.Dataset;
 import dev.fivefold.io.SafeTensors;
+import dev.fivefold.optim.Clipping;
 import dev.fivefold.optim.Optimizer;
 import dev.fivefold.optim.Optimizers;
 import dev.fivefold.perception.Mlp;

@@ -1,9 +1,8 @@
-package dev.fivefold.control;
+package dev.fivefold.optim;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import dev.fivefold.nn.Parameter;
-import dev.fivefold.optim.GradientTransform;
 import dev.fivefold.tensor.Tensor;
 import java.util.List;
 import org.junit.jupiter.api.Test;

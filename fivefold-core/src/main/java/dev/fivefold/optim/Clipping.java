@@ -1,13 +1,11 @@
-package dev.fivefold.control;
+package dev.fivefold.optim;
 
 import dev.fivefold.nn.Parameter;
-import dev.fivefold.optim.GradientTransform;
-import dev.fivefold.optim.OptState;
 import java.util.List;
 
 /**
  * Gradient clipping as {@link GradientTransform}s: the first link of an optimizer's chain
- * ({@link dev.fivefold.optim.Optimizer#prepend}, {@link dev.fivefold.optim.Optimizers#withClip}: clip →
+ * ({@link Optimizer#prepend}, {@link Optimizers#withClip}: clip →
  * scaling → -η, as optax's {@code chain(clip_by_global_norm(c), adam(...))}). Each rewrites the updates u in place; NaN entries stay
  * NaN (the divergence guard, not the clip, handles them).
  * <ul>
@@ -24,15 +22,15 @@ public final class Clipping {
   private Clipping() {}
 
   public static GradientTransform byGlobalNorm(double maxNorm) {
-    Schedules.check("max norm", maxNorm);
+    check("max norm", maxNorm);
     return stateless((u, ps) -> {
-      double n = Hessian.norm(u);
+      double n = norm(u);
       if (n > maxNorm) for (float[] x : u) for (int j = 0; j < x.length; j++) x[j] *= (float) (maxNorm / n);
     });
   }
 
   public static GradientTransform byValue(double max) {
-    Schedules.check("max value", max);
+    check("max value", max);
     float c = (float) max;
     return stateless((u, ps) -> {
       for (float[] x : u) for (int j = 0; j < x.length; j++) x[j] = Math.max(-c, Math.min(c, x[j]));
@@ -40,8 +38,8 @@ public final class Clipping {
   }
 
   public static GradientTransform adaptive(double clip, double eps) {
-    Schedules.check("clip factor", clip);
-    Schedules.check("eps", eps);
+    check("clip factor", clip);
+    check("eps", eps);
     return stateless((u, ps) -> {
       for (int i = 0; i < u.length; i++) {
         float[] g = u[i], w = ps.get(i).value().data();
@@ -59,6 +57,17 @@ public final class Clipping {
         }
       }
     });
+  }
+
+  /** ‖u‖₂ over all parameters, summed in order in double. */
+  static double norm(float[][] u) {
+    double s = 0;
+    for (float[] a : u) for (float f : a) s += (double) f * f;
+    return Math.sqrt(s);
+  }
+
+  private static void check(String what, double v) {
+    if (!(v > 0) || Double.isInfinite(v)) throw new IllegalArgumentException(what + " (" + v + ") must be > 0");
   }
 
   interface Rule {
