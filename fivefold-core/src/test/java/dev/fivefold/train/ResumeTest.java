@@ -89,6 +89,8 @@ class ResumeTest {
         new Case("stability-cap-adam", 230, () -> make("adam", 1e-2, 230, t -> t.controller(StabilityCap.adam(Controller.open(Schedules.constant(1e-2)), t.optimizer())))),
         new Case("range+plateau", n, () -> make("adam", 1e-2, n, t -> t.controller(FINDER[0] = LrRangeFinder.defaults(n, (lr, r) -> new ReduceOnPlateau(lr, 0, 8, 0.5, 1e-3, 4, lr / 1000))))),
         new Case("range+annealed", n, () -> make("adam", 1e-2, n, t -> t.controller(FINDER[0] = LrRangeFinder.defaults(n, (lr, r) -> new Annealed(ReduceOnPlateau.forRun(lr, n)))))),
+        new Case("range-early+pid", n, () -> make("adam", 1e-2, n, t -> t.controller(FINDER[0] = new LrRangeFinder(40, 1e-4, 3, 1.5, LrRangeFinder.Pick.STEEPEST, 1,
+            (lr, r) -> new PidController("update_ratio", r > 0 ? r : 1e-3, lr, 0.1, 0.05, 0, lr * 1e-4, lr, Math.log(1e4), 0.9))))),
         new Case("annealed", n, () -> make("adam", 1e-2, n, t -> t.controller(new Annealed(new ReduceOnPlateau(1e-2, 0, 8, 0.5, 1e-3, 4, 1e-5))))),
         new Case("grad-corr", n, () -> make("momentum", 0.1, n, t -> t.controller(new GradientCorrelation(0.1, 10, 0.9, 1, 1e-4)))),
         new Case("guard", 160, () -> make("sgd", 20, 160, t -> t.guard(DivergenceGuard.defaults()))),
@@ -127,7 +129,7 @@ class ResumeTest {
   void everyControllerAndTheGuardResumeBitIdentically() throws Exception {
     for (Case c : cases()) {
       Trainer straight = c.maker().get();
-      LrRangeFinder finder = FINDER[0];
+      LrRangeFinder finder = c.name().startsWith("range") ? FINDER[0] : null;
       Trace whole = new Trace();
       whole.run(straight, c.steps());
       TrainState end = straight.state();
@@ -160,7 +162,8 @@ class ResumeTest {
         assertSameTrace(whole.values, part.values, where);
         assertSameState(end, resumed.state(), where);
       }
-      System.out.printf("resume %-20s exact at calls %s (%d rollbacks)%n", c.name(), at, whole.rollbackCalls.size());
+      System.out.printf("resume %-20s exact at calls %s (%d rollbacks)%s%n", c.name(), at, whole.rollbackCalls.size(),
+          finder == null ? "" : String.format("; sweep ended at %d, rewound to %d, chose %.3g", finder.endedAt(), finder.restoredTo(), finder.chosenRate()));
     }
   }
 
@@ -204,6 +207,30 @@ class ResumeTest {
     double after = resumed.signals().smoothedLoss();
     System.out.printf("smoothed loss at step 202: uninterrupted %.6f, resumed at 200 %.6f%n", whole, after);
     assertEquals(whole, after, 0, "smoothed loss at step 202");
+  }
+
+  /** A rewind goes back to a snapshot's parameters and optimizer state, before the next step; the step count and the rate stay. */
+  @Test
+  void rewindRestoresTheSnapshotBeforeTheNextStep() {
+    for (boolean withController : new boolean[] {false, true}) {
+      Trainer t = make("adam", 1e-2, STEPS, x -> withController ? x.controller(Controller.open(Schedules.constant(1e-2))) : x);
+      for (int i = 0; i < 3; i++) t.trainStep();
+      TrainState s = t.snapshot();
+      Trainer same = make("adam", 1e-2, STEPS, x -> x);
+      for (int i = 0; i < 3; i++) same.trainStep();
+      double next = same.trainStep(); // the loss of step 4 from the state after 3
+      for (int i = 0; i < 4; i++) t.trainStep();
+      t.rewind(s);
+      t.task().loadState(stateBefore(3), "test"); // the batch of step 4 (a rewind leaves the data position alone)
+      assertEquals(next, t.trainStep(), 0, "with controller " + withController + ": the step after the rewind starts from the snapshot");
+      assertEquals(8, t.step(), "the step count is not rewound");
+    }
+  }
+
+  private static Map<String, String> stateBefore(int steps) {
+    Trainer u = make("adam", 1e-2, STEPS, x -> x);
+    for (int i = 0; i < steps; i++) u.trainStep();
+    return u.task().saveState();
   }
 
   /** A checkpoint of format 1 (no controller, sensors, lr scale, guard) still loads: those parts start fresh. */
