@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A learning-rate range finder: the range test of Smith 2017 (  "Cyclical Learning Rates for Training Neural
- * Networks", §3.3) at the start of training, then a closed-loop controller started from the rate it
+ * A learning-rate range finder: the range test of Smith 2017 ("Cyclical Learning Rates for
+ * Training Neural Networks", §3.3) at the start of training, then a closed-loop controller started from the rate it
  * picked. The test's steps are real training steps: they count in the run's budget.
  *
  * <p>For i &lt; n the rate grows geometrically, η_i = lo·(hi/lo)^(i/(n-1)); the loss is smoothed by
@@ -163,8 +163,8 @@ public final class LrRangeFinder implements Controller {
   }
 
   /**
-   * The sweep as measured so far: per sweep step, {rate, smoothed loss after it} (a restore from
-   * saved state does not keep the curve).
+   * The sweep as measured so far: per sweep step, {rate, smoothed loss after it} (kept in
+   * {@link #saveState}, so a resumed run draws the whole curve).
    */
   public java.util.List<double[]> sweep() {
     java.util.List<double[]> c = new java.util.ArrayList<>();
