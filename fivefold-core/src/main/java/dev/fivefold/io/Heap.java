@@ -24,13 +24,29 @@ public final class Heap {
   /** Bytes the heap can still grow into: max − (total − free). */
   public static long available() {
     Runtime r = Runtime.getRuntime();
-    return r.maxMemory() - (r.totalMemory() - r.freeMemory());
+    long free = r.maxMemory() - (r.totalMemory() - r.freeMemory());
+    return Math.max(0, Math.min(free, max()));
   }
 
-  /** The heap's limit (-Xmx). */
+  /**
+   * The heap's limit: -Xmx, or the smaller system property {@value #LIMIT_PROPERTY} (bytes), which
+   * lets tests try hostile sizes against a small budget (it then also caps {@link #available}).
+   */
   public static long max() {
-    return Runtime.getRuntime().maxMemory();
+    long m = Runtime.getRuntime().maxMemory();
+    String p = System.getProperty(LIMIT_PROPERTY);
+    if (p != null) {
+      try {
+        m = Math.min(m, Long.parseLong(p.strip()));
+      } catch (NumberFormatException e) {
+        // ignored: -Xmx stands
+      }
+    }
+    return m;
   }
+
+  /** System property capping {@link #max} (bytes). */
+  public static final String LIMIT_PROPERTY = "fivefold.heap.limit";
 
   /**
    * Refuses {@code bytes} (≥ 0; saturate products with {@link #times}) that do not fit the heap.
