@@ -44,6 +44,7 @@ public final class RunLock implements AutoCloseable {
    *     wait for it to finish or choose another --out"}, if another process (or this one) holds it
    */
   public static RunLock acquire(Path dir) throws IOException {
+    if (Files.exists(dir) && !Files.isDirectory(dir)) throw new BadInputException("run folder " + dir + " exists and is not a directory");
     Files.createDirectories(dir);
     for (int attempt = 0; ; attempt++) {
       RunLock l = tryAcquire(dir, dir.resolve(FILE));
