@@ -134,6 +134,47 @@ class CliFuzzTest {
     refused("Java heap", "train", "--model", "lenet5:100000-100000-100000", "--data-dir", d, "--max-steps", "1");
   }
 
+  /**
+   * Checkpoint metadata with each key set to hostile values: eval and train --resume end with exit
+   * code 0 or a one-line exit 2, never an Error or a stack trace.
+   */
+  @Test
+  void hostileCheckpointMetadata() throws IOException {
+    String d = idx.toString();
+    Path run = tmp.resolve("meta-run");
+    assertEquals(0, CliTest.run("train", "--data-dir", d, "--batch", "64", "--max-steps", "2", "--threads", "1", "--out", run.toString()).code());
+    var c = dev.fivefold.io.SafeTensors.read(run.resolve("checkpoint.safetensors"));
+    List<String> values = List.of("abc", "-1", "gpt:vocab=10,layers=100000", "/dev/zero");
+    for (String key : c.metadata().keySet()) {
+      for (String v : values) {
+        var meta = new java.util.LinkedHashMap<>(c.metadata());
+        meta.put(key, v);
+        Path f = tmp.resolve("meta.safetensors");
+        dev.fivefold.io.SafeTensors.write(f, c.tensors(), meta);
+        endsCleanly(key + "=" + v, "eval", f.toString(), "--data-dir", d, "--threads", "1");
+        if (v.equals("-1")) {
+          Path out = Files.createTempDirectory(tmp, "resume");
+          endsCleanly(key + "=" + v, "train", "--resume", f.toString(), "--data-dir", d, "--max-steps", "3", "--threads", "1", "--out", out.toString());
+        }
+      }
+    }
+  }
+
+  static void endsCleanly(String what, String... args) {
+    cases++;
+    long t0 = System.nanoTime();
+    Result r = CliTest.run(args);
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    what += ": " + String.join(" ", args) + ": " + r.err();
+    assertTrue(r.code() == 0 || r.code() == 2, what);
+    if (r.code() == 2) {
+      assertTrue(r.errLines().getFirst().startsWith("fivefold: "), what);
+      assertTrue(r.errLines().size() <= 2, what);
+    }
+    assertFalse(r.err().contains("\tat ") || r.err().contains("internal error"), what);
+    assertTrue(ms <= CASE_MS, what + ": took " + ms + " ms");
+  }
+
   /** Model specs that do not parse. */
   @Test
   void badModelSpecs() throws IOException {
