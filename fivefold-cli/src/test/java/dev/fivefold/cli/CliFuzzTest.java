@@ -175,6 +175,39 @@ class CliFuzzTest {
     assertTrue(ms <= CASE_MS, what + ": took " + ms + " ms");
   }
 
+  /** Out-of-range values of the flags of commands that take a checkpoint (a valid one is given). */
+  @Test
+  void outOfRangeValuesWithACheckpoint() throws IOException {
+    String d = idx.toString();
+    Path run = tmp.resolve("range-run");
+    assertEquals(0, CliTest.run("train", "--data-dir", d, "--batch", "64", "--max-steps", "1", "--threads", "1", "--out", run.toString()).code());
+    String ck = run.resolve("checkpoint.safetensors").toString();
+    Path text = tmp.resolve("range.txt");
+    Files.writeString(text, "and it came to pass ".repeat(200));
+    Path gptRun = tmp.resolve("range-gpt");
+    assertEquals(0, CliTest.run("train", "--model", "gpt", "--data", text.toString(), "--layers", "1", "--width", "8", "--heads", "1",
+        "--context", "8", "--batch", "2", "--max-steps", "1", "--threads", "1", "--out", gptRun.toString()).code());
+    String gck = gptRun.resolve("checkpoint.safetensors").toString();
+    for (String v : List.of("-2147483648", "-1")) {
+      refused("--length", "sample", gck, "--length", v);
+      refused("--top-k", "sample", gck, "--top-k", v);
+      refused("--samples", "landscape", ck, "--samples", v, "--data-dir", d);
+      refused("--grid", "landscape", ck, "--grid", v, "--data-dir", d);
+      refused("--eval-tokens", "eval", ck, "--eval-tokens", v, "--data-dir", d);
+      refused("--prune-steps", "compress", ck, "--prune-steps", v, "--data-dir", d);
+      refused("--bits", "compress", ck, "--bits", v, "--data-dir", d);
+      refused("--flip", "fault", ck, "--flip", v);
+    }
+    for (String v : List.of("NaN", "-1e308", "Infinity")) {
+      refused("--temperature", "sample", gck, "--temperature", v);
+      refused("--span", "landscape", ck, "--span", v, "--data-dir", d);
+      refused("--quality", "compress", ck, "--quality", v, "--data-dir", d);
+      refused("--retrain", "compress", ck, "--retrain", v, "--data-dir", d);
+      refused("--finetune", "compress", ck, "--finetune", v, "--data-dir", d);
+      refused("--lr", "compress", ck, "--lr", v, "--data-dir", d);
+    }
+  }
+
   /** Model specs that do not parse. */
   @Test
   void badModelSpecs() throws IOException {
