@@ -39,7 +39,11 @@ import java.util.TreeMap;
  * {@code F32} is read as is; {@code F64}, {@code F16}, {@code BF16}, {@code I64}, {@code I32},
  * {@code I16}, {@code I8}, {@code U8} and {@code BOOL} are converted to float32 on read (F64 and
  * integers beyond 2^24 are rounded to the nearest float; F64 beyond the float range becomes
- * infinite). Tensors come back in file order (order of the header keys).
+ * infinite). Tensors come back in file order (order of the header keys). A file that is not a
+ * regular file (FIFO, directory, device) is refused before it is opened ({@link InputFiles}), and
+ * tensors whose float32 copies would not fit the Java heap before any is allocated ({@link Heap});
+ * reading takes time linear in the file's size, however many tensors it lists (one read buffer
+ * serves them all).
  *
  * <p><b>Writing</b> stores every tensor as {@code F32}, sorted by name (as the reference
  * implementation does for tensors of one dtype), with the {@code __metadata__} entry first

@@ -252,6 +252,25 @@ class FuzzTest {
     fuzz("corpus huge windows", "abcdefghijklmnopqrstuvwxyz".repeat(10).getBytes(), f -> TextCorpus.fromFile(f).heldOutWindows(Integer.MAX_VALUE, 2));
   }
 
+  /** A 3 GB corpus (sparse) is refused by its size before reading ("Required array size too large" before issue 20). */
+  @Test
+  void aCorpusLargerThanAnArrayIsRefusedBySize() throws IOException {
+    Path f = tmp.resolve("huge.txt");
+    try (var raf = new java.io.RandomAccessFile(f.toFile(), "rw")) {
+      raf.setLength(3L << 30);
+    }
+    var e = org.junit.jupiter.api.Assertions.assertThrows(BadInputException.class, () -> TextCorpus.fromFile(f));
+    assertTrue(e.getMessage().contains("3.0 GB") && e.getMessage().contains("larger than a corpus can be"), e.getMessage());
+    Files.delete(f);
+    Path g = tmp.resolve("big.txt"); // fits an array, not the (capped) heap
+    try (var raf = new java.io.RandomAccessFile(g.toFile(), "rw")) {
+      raf.setLength(1L << 30);
+    }
+    e = org.junit.jupiter.api.Assertions.assertThrows(BadInputException.class, () -> TextCorpus.fromFile(g));
+    assertTrue(e.getMessage().contains("Java heap"), e.getMessage());
+    Files.delete(g);
+  }
+
   /** FIFOs, directories and devices are refused before they are opened (opening a FIFO blocks forever). */
   @Test
   @org.junit.jupiter.api.Timeout(20)
