@@ -45,6 +45,15 @@ the initial values, grad.a.step<k> / grad.b.step<k> (k = 1..50) the gradients fe
 a.step<k> / b.step<k> the parameters after step k. Metadata "optimizer" and the torch
 hyper-parameters (all others at torch defaults).
 
+Long trajectory cases (long_<name>, 200 steps at high learning rates): the same two
+parameters and gradients, run twice by torch: in float64 (the exact update, stored as a hi + lo
+pair of float32 tensors <p>.exact.step<k> and <p>.exact_lo.step<k>) and in float32
+(<p>.torch32.step<k>, PyTorch's own float32 rounding), every 10 steps. A float32 implementation
+is judged by its error against the exact trajectory relative to torch's own float32 error.
+
+Schedule cases (sched_<name>): lr[t] + lr_lo[t] is the rate torch's scheduler gives step t
+(0-based), in float64 split into two float32 tensors.
+
 Each case seeds torch.manual_seed(crc32(case name)) before drawing anything.
 Metadata values are all strings: "case", "seed", "compute_dtype", "torch_version",
 "loss", and the hyper-parameters of the case (e.g. "stride": "2", "eps": "1e-05").
@@ -545,6 +554,118 @@ _traj_case("traj_adam_wd", O.Adam, lr=0.01, weight_decay=0.1)
 _traj_case("traj_adamw", O.AdamW, lr=0.01, weight_decay=0.1)
 _traj_case("traj_adamax", O.Adamax, lr=0.01)
 _traj_case("traj_nadam", O.NAdam, lr=0.01)
+
+
+# ---------------------------------------------------------------- long trajectories and schedules
+
+LONG_STEPS = 200
+LONG_EVERY = 10
+
+
+def _hi_lo(x):
+    """A float64 tensor as two float32 tensors whose sum is x to ~1e-14 relative."""
+    hi = x.to(torch.float32)
+    return hi, (x - hi.double()).to(torch.float32)
+
+
+def _long_trajectory(make_opt, hyper):
+    """200 steps from the same float32 start and gradients, twice: in float64 (the exact update,
+    stored as hi + lo float32 pairs: <p>.exact.step<k>, <p>.exact_lo.step<k>) and in float32 as
+    torch runs it (<p>.torch32.step<k>), every LONG_EVERY steps and at the last."""
+    a0, b0 = f32rand(4, 3), f32rand(5)
+    grads = [(f32rand(4, 3), f32rand(5)) for _ in range(LONG_STEPS)]
+    res = {"a.step0": a0, "b.step0": b0}
+    for k, (ga, gb) in enumerate(grads, 1):
+        res["grad.a.step%d" % k], res["grad.b.step%d" % k] = ga, gb
+    for dtype, tag in ((torch.float64, "exact"), (torch.float32, "torch32")):
+        a = torch.nn.Parameter(a0.clone().to(dtype))
+        b = torch.nn.Parameter(b0.clone().to(dtype))
+        opt = make_opt([a, b])
+        for k, (ga, gb) in enumerate(grads, 1):
+            a.grad, b.grad = ga.clone().to(dtype), gb.clone().to(dtype)
+            opt.step()
+            if k % LONG_EVERY == 0 or k == LONG_STEPS:
+                for name, p in (("a", a), ("b", b)):
+                    v = p.detach().clone().double()
+                    if tag == "exact":
+                        res["%s.exact.step%d" % (name, k)], res["%s.exact_lo.step%d" % (name, k)] = _hi_lo(v)
+                    else:
+                        res["%s.torch32.step%d" % (name, k)] = v
+    meta = {k: str(v) for k, v in hyper.items()}
+    meta["steps"] = LONG_STEPS
+    meta["every"] = LONG_EVERY
+    meta["loss"] = "n/a: gradients are given (grad.<p>.step<k> used at step k)"
+    return res, meta
+
+
+def _long_case(name, cls, **kw):
+    def fn():
+        hyper = dict(kw)
+        hyper["optimizer"] = cls.__name__
+        return _long_trajectory(lambda ps: cls(ps, **kw), hyper)
+    fn.__name__ = name
+    CASES[name] = fn
+
+
+# High learning rates, as in the audit that found float32 (1 - beta2) constants (issue 20).
+_long_case("long_sgd_momentum", O.SGD, lr=0.5, momentum=0.9)
+_long_case("long_sgd_nesterov", O.SGD, lr=0.5, momentum=0.9, nesterov=True)
+_long_case("long_adagrad", O.Adagrad, lr=0.5)
+_long_case("long_rmsprop", O.RMSprop, lr=0.1)
+_long_case("long_rmsprop_centered", O.RMSprop, lr=0.1, centered=True)
+_long_case("long_adadelta", O.Adadelta, lr=1.0)
+_long_case("long_adam", O.Adam, lr=0.1)
+_long_case("long_amsgrad", O.Adam, lr=0.1, amsgrad=True)
+_long_case("long_adamw", O.AdamW, lr=0.1, weight_decay=0.1)
+_long_case("long_adamax", O.Adamax, lr=0.1)
+_long_case("long_nadam", O.NAdam, lr=0.1)
+
+
+def _lrs(opt, sched, steps):
+    """The learning rate used at steps 0..steps-1 (read before each scheduler step)."""
+    out = []
+    for _ in range(steps):
+        out.append(opt.param_groups[0]["lr"])
+        opt.step()
+        sched.step()
+    return torch.tensor(out, dtype=torch.float64)
+
+
+@case
+def sched_one_cycle():
+    """torch.optim.lr_scheduler.OneCycleLR(max_lr=1, total_steps=300), cos annealing, default
+    pct_start 0.3, div_factor 25, final_div_factor 1e4, no momentum cycling."""
+    p = torch.nn.Parameter(torch.zeros(1, dtype=torch.float64))
+    opt = torch.optim.SGD([p], lr=1.0)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=1.0, total_steps=300, cycle_momentum=False)
+    hi, lo = _hi_lo(_lrs(opt, sched, 300))
+    return {"lr": hi, "lr_lo": lo}, {"scheduler": "OneCycleLR", "max_lr": "1.0", "total_steps": "300",
+                                     "pct_start": "0.3", "div_factor": "25", "final_div_factor": "1e4",
+                                     "anneal_strategy": "cos", "loss": "n/a: lr[t] is the rate of step t (lr + lr_lo)"}
+
+
+def _warmup_cosine(peak, warmup, total, floor):
+    p = torch.nn.Parameter(torch.zeros(1, dtype=torch.float64))
+    opt = torch.optim.SGD([p], lr=peak)
+    lin = torch.optim.lr_scheduler.LinearLR(opt, start_factor=1.0 / warmup, end_factor=1.0, total_iters=warmup - 1)
+    cos = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=total - warmup, eta_min=floor * peak)
+    sched = torch.optim.lr_scheduler.SequentialLR(opt, [lin, cos], milestones=[warmup])
+    hi, lo = _hi_lo(_lrs(opt, sched, total))
+    return {"lr": hi, "lr_lo": lo}, {"scheduler": "SequentialLR(LinearLR, CosineAnnealingLR)", "peak": str(peak),
+                                     "warmup": str(warmup), "total_steps": str(total), "floor": str(floor),
+                                     "note": "LinearLR(start_factor=1/warmup, total_iters=warmup-1): (t+1)/warmup; "
+                                             "CosineAnnealingLR(T_max=total-warmup, eta_min=floor*peak) from step warmup",
+                                     "loss": "n/a: lr[t] is the rate of step t (lr + lr_lo)"}
+
+
+@case
+def sched_warmup_cosine():
+    return _warmup_cosine(0.1, 20, 300, 0.0)
+
+
+@case
+def sched_warmup_cosine_floor():
+    return _warmup_cosine(2e-3, 100, 1000, 0.1)
 
 
 # --------------------------------------------------------------------------- main

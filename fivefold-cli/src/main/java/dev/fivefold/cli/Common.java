@@ -1,6 +1,11 @@
 package dev.fivefold.cli;
 
+import dev.fivefold.io.RunLock;
 import dev.fivefold.tensor.kernel.Parallel;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -23,13 +28,43 @@ final class Common {
     System.setProperty("fivefold.cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
   }
 
-  /** Checks --threads and applies it. */
+  /** Checks --threads (1 to {@link Parallel#MAX_THREADS}) and applies it. */
   void apply() {
     if (threads != null) {
       atLeast("--threads", threads, 1);
+      if (threads > Parallel.MAX_THREADS) {
+        throw bad("--threads (" + threads + ") must be <= " + Parallel.MAX_THREADS + " (4 × the "
+            + Runtime.getRuntime().availableProcessors() + " cores, at least 16, at most 256)");
+      }
       Parallel.setThreads(threads);
     }
   }
+
+  /**
+   * Creates the run folder {@code dir} and locks it for this command ({@link RunLock}): a second run
+   * with the same --out is refused while this one lives. The lock is released when the command
+   * returns ({@link #releaseRunFolders}) or the process exits.
+   */
+  static Path runFolder(Path dir) throws IOException {
+    RunLock l = RunLock.acquire(dir);
+    HELD.get().add(l);
+    return dir;
+  }
+
+  /** Releases the run folders this thread locked (Main.run calls it after each command). */
+  static void releaseRunFolders() {
+    List<RunLock> held = HELD.get();
+    for (RunLock l : held) {
+      try {
+        l.close();
+      } catch (IOException e) {
+        // the process exit releases it
+      }
+    }
+    held.clear();
+  }
+
+  private static final ThreadLocal<List<RunLock>> HELD = ThreadLocal.withInitial(ArrayList::new);
 
   int threads() {
     return Parallel.threads();

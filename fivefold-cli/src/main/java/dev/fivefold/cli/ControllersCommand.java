@@ -198,7 +198,7 @@ final class ControllersCommand extends Subcommand {
     for (double v : gptLrs) common.positive("--gpt-lrs", v);
     Thread chartsReady = Charts.warmUp();
     Path dir = out != null ? out : Path.of("runs", "controllers-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-    Files.createDirectories(dir);
+    Common.runFolder(dir);
     Table t = new Table("task", "run", "kind", "lr", "target", "steps_to_target", "ratio_to_best_schedule", "final_loss", "final_lr",
         "eval", "wall_s");
     StringBuilder verdicts = new StringBuilder();

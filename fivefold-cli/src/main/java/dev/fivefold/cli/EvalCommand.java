@@ -3,6 +3,7 @@ package dev.fivefold.cli;
 import dev.fivefold.data.Dataset;
 import dev.fivefold.data.TextCorpus;
 import dev.fivefold.io.BadInputException;
+import dev.fivefold.io.Finite;
 import dev.fivefold.perception.Gpt;
 import dev.fivefold.train.ClassificationTask;
 import dev.fivefold.train.LanguageModelTask;
@@ -42,13 +43,21 @@ final class EvalCommand extends Subcommand {
   @Option(names = "--eval-tokens", paramLabel = "N", defaultValue = "0", description = "gpt: score only the first N held-out tokens (0 = all).")
   long evalTokens;
 
+  @Option(names = "--allow-nonfinite", description = "Score weights holding NaN or infinity (refused by default; a warning is printed).")
+  boolean allowNonFinite;
+
 
   @Override
   public Integer call() throws Exception {
     common.apply();
     common.atLeast("--eval-tokens", evalTokens, 0);
     long t0 = System.nanoTime();
-    Loaded l = file.toString().endsWith(".ffz") ? CompressCommand.loadArchive(file) : Loaded.read(file, model);
+    Loaded l = file.toString().endsWith(".ffz") ? CompressCommand.loadArchive(file) : Loaded.read(file, model, true);
+    String nonFinite = Finite.check(l.model().stateDict(), file.toString());
+    if (nonFinite != null && !allowNonFinite) {
+      throw new BadInputException(nonFinite + "; the weights are not usable (pass --allow-nonfinite to score them anyway)");
+    }
+    if (nonFinite != null) stderr.println("fivefold: WARNING: " + nonFinite + "; scoring anyway (--allow-nonfinite): the scores are not meaningful");
     if (l.model() instanceof Gpt g) {
       TextCorpus.Vocab vocab = l.vocab();
       String d = data != null ? data : l.meta().getOrDefault("data", "kjv");

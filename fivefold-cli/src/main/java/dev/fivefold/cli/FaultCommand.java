@@ -53,6 +53,7 @@ final class FaultCommand extends Subcommand {
     common.apply();
     common.atLeast("--flip", flip, 0);
     if (!Files.exists(file)) throw new NoSuchFileException(file.toString());
+    dev.fivefold.io.InputFiles.requireRegular(file, "archive");
     byte[] bytes = Files.readAllBytes(file);
     FfzArchive.Decoded intact = FfzArchive.decode(bytes.clone(), file.toString());
     if (ecc != null) {

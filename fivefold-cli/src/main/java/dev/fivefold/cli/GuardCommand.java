@@ -75,7 +75,7 @@ final class GuardCommand extends Subcommand {
     Thread chartsReady = Charts.warmUp();
     Dataset[] d = TrainCommand.images(null, dataDir, stderr);
     Path dir = out != null ? out : Path.of("runs", "guard-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-    Files.createDirectories(dir);
+    Common.runFolder(dir);
     stderr.printf("guard: LeNet-300-100, %s, %d epochs, lr %s and %s, seed %d -> %s%n", optimizer, epochs, lr, lr * factor, common.seed, dir);
     List<Run> runs = List.of(run("normal", lr, false, d), run("high, no guard", lr * factor, false, d), run("high, guard", lr * factor, true, d));
     Table t = new Table("run", "lr", "test_accuracy", "test_loss", "rollbacks", "nan_losses", "diverged", "max_train_loss", "final_lr", "weights_finite", "train_s");

@@ -77,7 +77,7 @@ final class LandscapeCommand extends Subcommand {
     stderr.println();
 
     Path run = out != null ? out : Path.of("runs", "landscape-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-    Files.createDirectories(run);
+    Common.runFolder(run);
     double[] c = g.coords();
     StringBuilder csv = new StringBuilder("alpha,beta,loss,accuracy\n");
     double min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY;

@@ -2,6 +2,8 @@ package dev.fivefold.cli;
 
 import dev.fivefold.data.TextCorpus;
 import dev.fivefold.io.BadInputException;
+import dev.fivefold.io.Finite;
+import dev.fivefold.io.InputFiles;
 import dev.fivefold.io.SafeTensors;
 import dev.fivefold.nn.Module;
 import dev.fivefold.perception.Gpt;
@@ -17,13 +19,25 @@ import java.util.Map;
 /** A model rebuilt from a checkpoint (or plain weights plus a spec). */
 record Loaded(Path file, Module model, String spec, Map<String, String> meta) {
   static Loaded read(Path file, String specOverride) throws IOException {
+    return read(file, specOverride, false);
+  }
+
+  /**
+   * Reads a checkpoint (a regular file) and rebuilds its model, refusing weights with NaN or ±inf
+   * ({@link Finite#require}) unless {@code allowNonFinite}, and a spec whose model would not fit
+   * the heap ({@link ModelBudget#forLoading}).
+   */
+  static Loaded read(Path file, String specOverride, boolean allowNonFinite) throws IOException {
     if (!Files.exists(file)) throw new NoSuchFileException(file.toString());
     if (Files.isDirectory(file)) throw new BadInputException(file + ": is a directory, not a checkpoint file");
+    InputFiles.requireRegular(file, "checkpoint");
     SafeTensors.Contents c = SafeTensors.read(file);
+    if (!allowNonFinite) Finite.require(c.tensors(), file.toString());
     String spec = specOverride != null ? specOverride : c.metadata().get("model");
     if (spec == null) {
       throw new BadInputException(file + ": no model spec in the metadata (plain weights?); pass --model SPEC, e.g. --model mlp");
     }
+    ModelBudget.forLoading(spec, file + ": model " + spec);
     Module m = Models.create(spec, 0);
     Checkpoint.loadModel(c, m, file.toString());
     return new Loaded(file, m, spec, c.metadata());

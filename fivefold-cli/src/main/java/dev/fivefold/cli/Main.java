@@ -15,7 +15,8 @@ import picocli.CommandLine.ParameterException;
 /**
  * The {@code fivefold} command. Exit codes: 0 success; 1 a failure that is not the user's input
  * (I/O, divergence, a bug); 2 bad input (unknown flag, value out of range, missing or corrupt
- * file), reported as one line {@code fivefold: <message>} on stderr; 130 interrupted.
+ * file, a size that does not fit the Java heap), reported as one line {@code fivefold: <message>}
+ * on stderr; 130 interrupted (143 when the launcher died: see {@link Lifecycle}).
  * {@code --verbose} adds the stack trace.
  */
 @Command(name = "fivefold", mixinStandardHelpOptions = true, version = "fivefold 0.1.0",
@@ -40,12 +41,17 @@ public final class Main implements Runnable {
 
   public static void main(String[] args) {
     System.setProperty("java.awt.headless", "true");
+    Lifecycle.install(System.err);
     int rc = run(args, System.out, System.err);
     System.out.flush();
+    Lifecycle.finished();
     System.exit(rc);
   }
 
-  /** Runs the command line with the given streams and returns the exit code (for tests). */
+  /**
+   * Runs the command line with the given streams and returns the exit code (for tests). Never
+   * throws: every exception and {@link Error} becomes one line on {@code err} and an exit code.
+   */
   public static int run(String[] args, PrintStream out, PrintStream err) {
     boolean verbose = Arrays.asList(args).contains("--verbose");
     CommandLine cl = new CommandLine(new Main());
@@ -63,7 +69,14 @@ public final class Main implements Runnable {
       return BAD_INPUT;
     });
     cl.setExecutionExceptionHandler((ex, c, pr) -> handle(ex, verbose, err));
-    return cl.execute(args);
+    Lifecycle.activity("running " + (args.length > 0 && !args[0].startsWith("-") ? args[0] : "fivefold"));
+    try {
+      return cl.execute(args);
+    } catch (Throwable t) { // an Error (out of memory, stack overflow) is one line too, never a stack trace
+      return handle(t, verbose, err);
+    } finally {
+      Common.releaseRunFolders();
+    }
   }
 
   /** One line on stderr for an exception from a command; returns the exit code. */
@@ -95,6 +108,23 @@ public final class Main implements Runnable {
       case Interrupted i -> {
         msg = i.getMessage();
         rc = 130;
+      }
+      case OutOfMemoryError o -> {
+        msg = "out of memory (" + o.getMessage() + "): the Java heap limit is " + dev.fivefold.io.Heap.gb(dev.fivefold.io.Heap.max())
+            + "; use smaller sizes or raise it with " + dev.fivefold.io.Heap.ENV + "=16g (java -Xmx16g)";
+        rc = BAD_INPUT;
+      }
+      case StackOverflowError so -> {
+        msg = "input too deeply nested (stack overflow)";
+        rc = BAD_INPUT;
+      }
+      case NegativeArraySizeException n -> {
+        msg = "a size overflowed 2^31 (" + n.getMessage() + "); use smaller sizes (--batch, --context, --width)";
+        rc = BAD_INPUT;
+      }
+      case Error e -> {
+        msg = "internal error: " + e + (verbose ? "" : " (run with --verbose for the stack trace)");
+        rc = 1;
       }
       case IOException io -> {
         msg = io.getClass().getSimpleName().replace("Exception", "") + ": " + io.getMessage();

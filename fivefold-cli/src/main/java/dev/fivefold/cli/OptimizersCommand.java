@@ -100,7 +100,7 @@ final class OptimizersCommand extends Subcommand {
     Thread chartsReady = Charts.warmUp();
     Dataset[] d = TrainCommand.images(null, dataDir, stderr);
     Path dir = out != null ? out : Path.of("runs", "optimizers-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-    Files.createDirectories(dir);
+    Common.runFolder(dir);
     stderr.printf("comparing %d optimizers: LeNet-300-100 on Fashion-MNIST, %d epoch%s, batch %d, seed %d, %d thread%s -> %s%n",
         names.size(), epochs, epochs == 1 ? "" : "s", batch, common.seed, common.threads(), common.threads() == 1 ? "" : "s", dir);
 

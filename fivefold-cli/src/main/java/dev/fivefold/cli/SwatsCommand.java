@@ -114,7 +114,7 @@ final class SwatsCommand extends Subcommand {
     Thread chartsReady = Charts.warmUp();
     Dataset[] d = TrainCommand.images(null, dataDir, stderr);
     Path dir = out != null ? out : Path.of("runs", "swats-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-    Files.createDirectories(dir);
+    Common.runFolder(dir);
 
     List<String> names = new ArrayList<>(List.of("adam", "swats"));
     if (annealed) names.add("adam+anneal");

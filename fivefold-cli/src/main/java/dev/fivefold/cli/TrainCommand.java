@@ -137,6 +137,12 @@ final class TrainCommand extends Subcommand {
     common.atLeast("--width", width, 1);
     common.atLeast("--context", context, 1);
     if (width % heads != 0) throw common.bad("--heads (" + heads + ") must divide --width (" + width + ")");
+    if (batch != null && (long) batch * context > dev.fivefold.io.Heap.MAX_ARRAY && (model == null || model.startsWith("gpt"))) {
+      throw common.bad("--batch (" + batch + ") × --context (" + context + ") must be < 2^31 tokens");
+    }
+    if (batch != null && (long) batch * 784 > dev.fivefold.io.Heap.MAX_ARRAY && (model == null || !model.startsWith("gpt"))) {
+      throw common.bad("--batch (" + batch + ") × 784 pixels must be < 2^31 (at most " + dev.fivefold.io.Heap.MAX_ARRAY / 784 + ")");
+    }
   }
 
   @Override
@@ -167,8 +173,12 @@ final class TrainCommand extends Subcommand {
     Module net;
     String unit;
     if (lm) {
+      Lifecycle.activity("loading " + (data == null ? "kjv" : data));
       TextCorpus corpus = corpus(data);
       String spec = gptSpec(model, corpus.vocabSize());
+      int bb = batch == null ? 32 : batch;
+      ModelBudget.forTraining(spec, bb, "--model " + spec);
+      Lifecycle.activity("building " + spec);
       net = Models.create(spec, common.seed);
       Gpt gpt = (Gpt) net;
       if (resumed.containsKey("vocab") && !resumed.get("vocab").equals(corpus.vocab().toMetadata())) {
@@ -181,7 +191,10 @@ final class TrainCommand extends Subcommand {
       ckptMeta.put("batch", Integer.toString(b));
       unit = "tokens";
     } else {
+      ModelBudget.forTraining(model, batch == null ? 128 : batch, "--model " + model);
+      Lifecycle.activity("building " + model);
       net = Models.create(model, common.seed);
+      Lifecycle.activity("loading " + (dataDir != null ? dataDir.toString() : data == null ? "fashion-mnist" : data));
       Dataset[] d = images(data, dataDir, showDownloads ? stderr : null);
       int b = batch == null ? 128 : batch;
       task = new ClassificationTask(net, d[0], d[1], b, common.seed);
@@ -197,7 +210,7 @@ final class TrainCommand extends Subcommand {
     Optimizer o = Optimizers.byName(opt, net.parameters(), lr);
 
     Path dir = out != null ? out : Path.of("runs", model.split(":")[0] + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-    Files.createDirectories(dir);
+    Common.runFolder(dir);
     Path ckpt = dir.resolve("checkpoint.safetensors");
 
     RunGuard guard = new RunGuard(ckpt, ckptMeta, checkpointEvery);
@@ -226,6 +239,7 @@ final class TrainCommand extends Subcommand {
     runMeta.put("threads", common.threads());
     if (resume != null) runMeta.put("resumed_from", resume.toAbsolutePath().toString());
     MetricsLog metrics = new MetricsLog(dir, (int) Math.max(1, total / 2000), runMeta);
+    if (resume != null) metrics.resumeAt(trainer.step()); // keep the run folder's rows up to the checkpoint
     Progress progress = new Progress(stderr, unit, Progress.terminal());
     trainer.observe(progress).observe(metrics).observe(guard);
 
@@ -236,6 +250,7 @@ final class TrainCommand extends Subcommand {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    Lifecycle.activity(null); // from here the guard's hook reports an interruption (and writes the checkpoint)
     guard.installHook(stderr, () -> {
       progress.close();
       writeReports(dir, metrics, lm);

@@ -12,11 +12,12 @@ package dev.fivefold.control;
  *   <li>{@link #cosine}: η(t) = η_min + (η-η_min)·½(1 + cos(π·min(t,T)/T)) (Loshchilov &amp; Hutter 2017, SGDR without restarts).</li>
  *   <li>{@link #warmup}: η(t) = η_after(w)·(t+1)/w for t &lt; w, then η_after(t-w) — linear warm-up joined to any schedule (Goyal et al. 2017).</li>
  *   <li>{@link #noam}: η(t) = scale·d^-½·min((t+1)^-½, (t+1)·w^-1.5) (Vaswani et al. 2017, §5.3).</li>
- *   <li>{@link #oneCycle}: cosine from η_max/div up to η_max over a fraction f of T steps, then cosine down to
- *   η_max/(div·finalDiv) (Smith &amp; Topin 2018; PyTorch OneCycleLR's cos annealing).</li>
+ *   <li>{@link #oneCycle}: cosine from η_max/div up to η_max at step f·T - 1, then cosine down to
+ *   η_max/(div·finalDiv) at step T - 1 (Smith &amp; Topin 2018; exactly PyTorch OneCycleLR's cos annealing).</li>
  *   <li>{@link #triangular}: η(t) = lo + (hi-lo)·(1 - |x - 1|), x = (t mod 2s)/s — a triangle wave of
  *   half-period s between lo and hi (Smith 2017, "Cyclical learning rates for training neural networks", triangular policy).</li>
- *   <li>{@link #warmupCosine}: the GPT-2 / nanoGPT recipe over the run's progress (kept for the CLI).</li>
+ *   <li>{@link #warmupCosine}: linear warm-up, then a cosine from the end of warm-up over the rest of the run's
+ *   progress (the GPT-2 / nanoGPT recipe; PyTorch SequentialLR(LinearLR, CosineAnnealingLR)).</li>
  * </ul>
  */
 public final class Schedules {
@@ -90,8 +91,11 @@ public final class Schedules {
   }
 
   /**
-   * One-cycle: from η_max/div (t = 0) up to η_max at t = u = round(f·T) by a cosine, then down to
-   * η_max/(div·finalDiv) at t = T (clamped after). Defaults in PyTorch: f = 0.3, div = 25, finalDiv = 1e4.
+   * One-cycle exactly as PyTorch's {@code OneCycleLR} (anneal_strategy "cos", two phases): with
+   * u = f·T - 1 (a real number, not rounded), η rises by a cosine from η_max/div at t = 0 to η_max
+   * at t = u, then falls by a cosine to η_max/(div·finalDiv) at t = T - 1, the last step (clamped
+   * after). Defaults in PyTorch: f = 0.3, div = 25, finalDiv = 1e4. Errors: f·T ≤ 1 (no rising
+   * phase), besides the range checks of each argument.
    */
   public static Schedule oneCycle(double maxLr, long totalSteps, double pctStart, double div, double finalDiv) {
     check("max learning rate", maxLr);
@@ -100,10 +104,11 @@ public final class Schedules {
     if (!(div >= 1) || Double.isInfinite(div)) throw new IllegalArgumentException("div factor (" + div + ") must be >= 1");
     if (!(finalDiv >= 1) || Double.isInfinite(finalDiv)) throw new IllegalArgumentException("final div factor (" + finalDiv + ") must be >= 1");
     double lo = maxLr / div, end = lo / finalDiv;
-    long up = Math.max(1, Math.min(totalSteps - 1, Math.round(pctStart * totalSteps)));
+    double up = pctStart * totalSteps - 1, last = totalSteps - 1;
+    if (!(up > 0)) throw new IllegalArgumentException("pct start × total steps (" + pctStart * totalSteps + ") must be > 1");
     return (t, p) -> {
-      if (t <= up) return cos(lo, maxLr, t / (double) up);
-      return cos(maxLr, end, Math.min(1.0, (t - up) / (double) (totalSteps - up)));
+      if (t <= up) return cos(lo, maxLr, t / up);
+      return cos(maxLr, end, Math.min(1.0, (t - up) / (last - up)));
     };
   }
 
@@ -118,6 +123,17 @@ public final class Schedules {
     };
   }
 
+  /**
+   * Linear warm-up then cosine decay over the run's progress, the GPT-2 / nanoGPT recipe and what
+   * {@code fivefold train --schedule cosine} uses: η(t) = peak·(t+1)/w for t &lt; w, then
+   * η = peak·(floor + (1-floor)·½(1 + cos(π q))) where q is the fraction of the post-warm-up part
+   * of the run that is done. With step-based progress p = t/T this is q = (t-w)/(T-w), so the
+   * schedule equals PyTorch's {@code SequentialLR([LinearLR(start_factor=1/w, total_iters=w-1),
+   * CosineAnnealingLR(T_max=T-w, eta_min=floor·peak)], milestones=[w])}: the cosine starts at the
+   * peak at the end of warm-up (before issue 20 it started at progress 0, so the rate dropped at
+   * step w). Computed from (t, p) alone as q = p(t-w)/(t-p·w), which is exact for step-based
+   * progress and estimates the progress at the end of warm-up as p·w/t for a run bounded by time.
+   */
   public static Schedule warmupCosine(double peak, long warmup, double floor) {
     check("peak learning rate", peak);
     checkSteps("warmup", warmup, 0);
@@ -125,7 +141,10 @@ public final class Schedules {
     return (step, progress) -> {
       if (step < warmup) return peak * (step + 1) / warmup;
       double p = Math.min(1.0, Math.max(0.0, progress));
-      return peak * (floor + (1 - floor) * 0.5 * (1 + Math.cos(Math.PI * p)));
+      double den = step - p * warmup;
+      double q = warmup == 0 ? p : den > 0 ? p * (step - warmup) / den : p >= 1 ? 1 : 0;
+      q = Math.min(1.0, Math.max(0.0, q));
+      return peak * (floor + (1 - floor) * 0.5 * (1 + Math.cos(Math.PI * q)));
     };
   }
 

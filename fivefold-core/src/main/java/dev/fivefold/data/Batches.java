@@ -1,5 +1,6 @@
 package dev.fivefold.data;
 
+import dev.fivefold.io.Heap;
 import dev.fivefold.tensor.Rng;
 import dev.fivefold.tensor.Tensor;
 import java.util.Iterator;
@@ -66,6 +67,11 @@ public final class Batches implements Iterable<Batches.Batch> {
     this.rng = rng;
     this.order = new int[data.size()];
     this.features = data.features();
+    long rows = Math.min(batchSize, Math.max(1, data.size())); // a batch never holds more rows than the data
+    if (rows * features > Heap.MAX_ARRAY) {
+      throw new IllegalArgumentException("batchSize (" + batchSize + ") × features (" + features + ") must be < 2^31 values");
+    }
+    Heap.require(rows * features * 4, "a batch of " + rows + " × " + features + " values");
   }
 
   public int batchSize() {

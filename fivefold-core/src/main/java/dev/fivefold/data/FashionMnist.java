@@ -196,6 +196,7 @@ public final class FashionMnist {
       if (y[i] >= CLASSES.size()) throw new BadInputException(split.labels + ": label " + i + " (" + y[i] + ") is not in [0, 10)");
     }
     byte[] px = images.data();
+    dev.fivefold.io.Heap.require(4L * px.length, split.images + ": " + n + " images as float32");
     float[] x = new float[px.length];
     for (int i = 0; i < px.length; i++) x[i] = (px[i] & 0xFF) / 255f;
     return new Dataset(Tensor.of(x, n, 1, SIDE, SIDE), y, CLASSES.size());

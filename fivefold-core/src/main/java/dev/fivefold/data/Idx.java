@@ -2,6 +2,8 @@ package dev.fivefold.data;
 
 import dev.fivefold.io.AtomicFiles;
 import dev.fivefold.io.BadInputException;
+import dev.fivefold.io.Heap;
+import dev.fivefold.io.InputFiles;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -27,7 +29,9 @@ import java.util.zip.ZipException;
  * <p>{@link #read} raises {@link BadInputException} naming the file, the field and the value on:
  * a wrong magic, another element type, {@code ndim} of 0, a dimension &le; 0, a product of
  * dimensions of 2^31 or more, a file shorter than the header and data (truncated) or longer
- * (trailing bytes), and a corrupt or truncated gzip stream.
+ * (trailing bytes), a corrupt or truncated gzip stream, a non-regular file (FIFO, directory,
+ * device: refused before it is opened) and data that would not fit the Java heap (a gzip bomb is
+ * refused before it is expanded).
  *
  * @param dims the dimensions, outermost first, all &gt; 0 (the array is shared, not copied)
  * @param data the elements as raw bytes, row-major; read them unsigned with {@link #unsigned}
@@ -65,13 +69,19 @@ public record Idx(int[] dims, byte[] data) {
   /** Reads an IDX ubyte file, raw or gzip. */
   public static Idx read(Path file) throws IOException {
     String f = String.valueOf(file.getFileName());
+    long size;
+    try {
+      size = InputFiles.requireRegular(file, "IDX file");
+    } catch (NoSuchFileException e) {
+      throw new BadInputException(f + ": no such file (" + file.toAbsolutePath() + ")", e);
+    }
     try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
       raw.mark(2);
       int b0 = raw.read(), b1 = raw.read();
       raw.reset();
       boolean gz = b0 == 0x1f && b1 == 0x8b;
       try (InputStream in = gz ? new GZIPInputStream(raw, 1 << 16) : raw) {
-        return read(in, f);
+        return read(in, f, gz ? -1 : size);
       } catch (ZipException | EOFException e) {
         if (!gz) throw e;
         throw new BadInputException(f + ": gzip stream is corrupt or truncated (" + e.getMessage() + ")", e);
@@ -83,6 +93,16 @@ public record Idx(int[] dims, byte[] data) {
 
   /** Reads an uncompressed IDX ubyte stream; {@code name} names it in error messages. */
   public static Idx read(InputStream in, String name) throws IOException {
+    return read(in, name, -1);
+  }
+
+  /**
+   * Reads an uncompressed IDX stream of {@code size} bytes (-1: unknown, e.g. gzip). The data is
+   * read in bounded steps, so a header claiming more than the stream holds (a truncated file, a
+   * forged count) fails without allocating the claim; a claim larger than the Java heap is refused
+   * up front ({@link Heap#require}).
+   */
+  static Idx read(InputStream in, String name, long size) throws IOException {
     byte[] magic = in.readNBytes(4);
     if (magic.length < 4) throw new BadInputException(name + ": file is truncated in the magic number (" + magic.length + " of 4 bytes)");
     int m = ((magic[0] & 0xFF) << 24) | ((magic[1] & 0xFF) << 16) | ((magic[2] & 0xFF) << 8) | (magic[3] & 0xFF);
@@ -101,7 +121,12 @@ public record Idx(int[] dims, byte[] data) {
       n *= dims[i];
       if (n > Integer.MAX_VALUE - 8) throw new BadInputException(name + ": dimensions " + Arrays.toString(dims) + " have 2^31 or more elements");
     }
-    byte[] data = in.readNBytes((int) n);
+    long header = 4 + 4L * ndim;
+    if (size >= 0 && size - header < n) {
+      throw new BadInputException(name + ": file is truncated: dimensions " + Arrays.toString(dims) + " need " + n + " data bytes, found " + (size - header));
+    }
+    Heap.require(n, name + ": dimensions " + Arrays.toString(dims) + " (" + n + " bytes)");
+    byte[] data = readBounded(in, (int) n);
     if (data.length < n) {
       throw new BadInputException(name + ": file is truncated: dimensions " + Arrays.toString(dims) + " need " + n + " data bytes, found " + data.length);
     }
@@ -112,6 +137,19 @@ public record Idx(int[] dims, byte[] data) {
       throw new BadInputException(name + ": " + extra + " trailing bytes after the " + n + " data bytes of dimensions " + Arrays.toString(dims));
     }
     return new Idx(dims, data);
+  }
+
+  /** Up to {@code n} bytes of {@code in}, in a buffer grown as bytes arrive (at most doubling), never beyond n. */
+  private static byte[] readBounded(InputStream in, int n) throws IOException {
+    byte[] buf = new byte[Math.min(n, 1 << 20)];
+    int len = 0;
+    while (len < n) {
+      if (len == buf.length) buf = Arrays.copyOf(buf, (int) Math.min(n, 2L * buf.length));
+      int r = in.read(buf, len, buf.length - len);
+      if (r < 0) break;
+      len += r;
+    }
+    return len == buf.length ? buf : Arrays.copyOf(buf, len);
   }
 
   /** Writes this array to {@code file} (atomically), gzip-compressed if {@code gzip}. */

@@ -2,6 +2,8 @@ package dev.fivefold.data;
 
 import dev.fivefold.io.AtomicFiles;
 import dev.fivefold.io.BadInputException;
+import dev.fivefold.io.Heap;
+import dev.fivefold.io.InputFiles;
 import dev.fivefold.tensor.Rng;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
@@ -45,6 +47,8 @@ import java.util.concurrent.TimeUnit;
 public final class TextCorpus {
   /** Default held-out fraction, the last 10% of the text. */
   public static final double DEFAULT_HELD_OUT = 0.1;
+  /** Largest corpus file, in bytes: one Java array ({@link Heap#MAX_ARRAY}); larger files are refused by size before reading. */
+  public static final long MAX_BYTES = Heap.MAX_ARRAY;
 
   /** Which vocabulary to build. */
   public enum VocabKind {
@@ -189,6 +193,12 @@ public final class TextCorpus {
   public static TextCorpus fromFile(Path file, VocabKind kind, double heldOutFraction) throws IOException {
     String f = String.valueOf(file.getFileName());
     try {
+      long size = InputFiles.requireRegular(file, "corpus");
+      if (size > MAX_BYTES) {
+        throw new BadInputException(f + ": " + Heap.gb(size) + " (" + size + " bytes) is larger than a corpus can be ("
+            + MAX_BYTES + " bytes, one Java array); use a part of it");
+      }
+      Heap.require(2 * size, f + ": a corpus of " + size + " bytes (text and token ids)");
       return of(f, Files.readAllBytes(file), kind, heldOutFraction);
     } catch (NoSuchFileException e) {
       throw new BadInputException(f + ": no such file (" + file.toAbsolutePath() + ")", e);
@@ -339,6 +349,10 @@ public final class TextCorpus {
     int full = (len - 1) / context;
     int rest = len - 1 - full * context;
     int rowsTotal = full + (rest > 0 ? 1 : 0);
+    if ((long) batch * context > Heap.MAX_ARRAY) {
+      throw new IllegalArgumentException("batch (" + batch + ") × context (" + context + ") must be < 2^31 tokens");
+    }
+    Heap.require(Heap.times(batch, context, 8), "held-out windows of batch " + batch + " × context " + context);
     return () -> new Iterator<>() {
       final int[] in = new int[batch * context], tg = new int[batch * context], from = new int[batch];
       int row;

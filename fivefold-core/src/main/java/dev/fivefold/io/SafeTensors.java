@@ -39,7 +39,11 @@ import java.util.TreeMap;
  * {@code F32} is read as is; {@code F64}, {@code F16}, {@code BF16}, {@code I64}, {@code I32},
  * {@code I16}, {@code I8}, {@code U8} and {@code BOOL} are converted to float32 on read (F64 and
  * integers beyond 2^24 are rounded to the nearest float; F64 beyond the float range becomes
- * infinite). Tensors come back in file order (order of the header keys).
+ * infinite). Tensors come back in file order (order of the header keys). A file that is not a
+ * regular file (FIFO, directory, device) is refused before it is opened ({@link InputFiles}), and
+ * tensors whose float32 copies would not fit the Java heap before any is allocated ({@link Heap});
+ * reading takes time linear in the file's size, however many tensors it lists (one read buffer
+ * serves them all).
  *
  * <p><b>Writing</b> stores every tensor as {@code F32}, sorted by name (as the reference
  * implementation does for tensors of one dtype), with the {@code __metadata__} entry first
@@ -51,6 +55,8 @@ public final class SafeTensors {
   public static final long MAX_HEADER = 100_000_000L;
 
   private static final String METADATA = "__metadata__";
+  /** Bytes read at a time (a multiple of every dtype's size). */
+  private static final int CHUNK = 1 << 20;
 
   private SafeTensors() {}
 
@@ -97,6 +103,11 @@ public final class SafeTensors {
   /** Reads every tensor of {@code file}. */
   public static Contents read(Path file) throws IOException {
     String f = String.valueOf(file.getFileName());
+    try {
+      InputFiles.requireRegular(file, "safetensors file");
+    } catch (NoSuchFileException e) {
+      throw new BadInputException(f + ": no such file (" + file.toAbsolutePath() + ")", e);
+    }
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       long size = ch.size();
       if (size < 8) throw new BadInputException(f + ": file size (" + size + " bytes) is smaller than the 8-byte header length");
@@ -122,8 +133,12 @@ public final class SafeTensors {
       List<Entry> entries = new ArrayList<>();
       Map<String, String> metadata = parseHeader(header, f, entries);
       checkOffsets(entries, size - dataStart, f);
+      long floats = 0;
+      for (Entry e : entries) floats = Heap.plus(floats, (e.end - e.begin) / e.dtype.bytes);
+      Heap.require(Heap.times(floats, 4), f + ": " + entries.size() + " tensors of " + floats + " elements as float32");
       LinkedHashMap<String, Tensor> tensors = new LinkedHashMap<>();
-      for (Entry e : entries) tensors.put(e.name, readTensor(ch, dataStart, e, f));
+      ByteBuffer buf = ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN); // one buffer for all tensors: reading is linear in the file
+      for (Entry e : entries) tensors.put(e.name, readTensor(ch, dataStart, e, f, buf));
       return new Contents(tensors, metadata);
     } catch (NoSuchFileException e) {
       throw new BadInputException(f + ": no such file (" + file.toAbsolutePath() + ")", e);
@@ -200,11 +215,10 @@ public final class SafeTensors {
     }
   }
 
-  private static Tensor readTensor(FileChannel ch, long dataStart, Entry e, String f) throws IOException {
+  private static Tensor readTensor(FileChannel ch, long dataStart, Entry e, String f, ByteBuffer buf) throws IOException {
     Shape shape = Shape.of(e.dims);
     float[] out = new float[shape.size()];
-    int chunkElems = Math.max(1, (1 << 20) / e.dtype.bytes);
-    ByteBuffer buf = ByteBuffer.allocate(chunkElems * e.dtype.bytes).order(ByteOrder.LITTLE_ENDIAN);
+    int chunkElems = CHUNK / e.dtype.bytes;
     long pos = dataStart + e.begin;
     for (int i = 0; i < out.length; ) {
       int m = Math.min(chunkElems, out.length - i);

@@ -96,7 +96,7 @@ public final class AdamThenSgd implements GradientTransform {
   }
 
   private final LearningRate lr;
-  private final float b1, b2, e, mu;
+  private final float b1, b2, c1, c2, e, mu;
   private final double beta2, beta1, sgdLr;
   private final SwitchRule rule;
   private final DoubleSupplier signal;
@@ -120,6 +120,8 @@ public final class AdamThenSgd implements GradientTransform {
     this.beta2 = beta2;
     this.b1 = (float) beta1;
     this.b2 = (float) beta2;
+    this.c1 = Transforms.complement(beta1);
+    this.c2 = Transforms.complement(beta2);
     this.e = (float) eps;
     this.mu = (float) momentum;
     this.rule = rule;
@@ -182,7 +184,7 @@ public final class AdamThenSgd implements GradientTransform {
       for (int j = 0; j < x.length; j++) {
         float g = x[j];
         bi[j] = mu * bi[j] + g;
-        float p = a * Transforms.adamDirection(g, mi, vi, j, b1, b2, bc1, bc2s, e);
+        float p = a * Transforms.adamDirection(g, mi, vi, j, b1, b2, c1, c2, bc1, bc2s, e);
         pp += (double) p * p;
         pg += (double) p * g;
         bb += (double) bi[j] * bi[j];

@@ -78,7 +78,7 @@ public final class Transforms {
     checkBeta("beta1", beta1);
     checkBeta("beta2", beta2);
     checkEps(eps);
-    float b1 = (float) beta1, b2 = (float) beta2, e = (float) eps;
+    float b1 = (float) beta1, b2 = (float) beta2, c1 = complement(beta1), c2 = complement(beta2), e = (float) eps;
     return new GradientTransform() {
       @Override
       public OptState init(List<Parameter> params) {
@@ -97,7 +97,7 @@ public final class Transforms {
         for (int i = 0; i < u.length; i++) {
           float[] x = u[i], mi = m[i], vi = v[i];
           Parallel.forRange(0, x.length, GRAIN, (lo, hi) -> {
-            for (int j = lo; j < hi; j++) x[j] = adamDirection(x[j], mi, vi, j, b1, b2, bc1, bc2s, e);
+            for (int j = lo; j < hi; j++) x[j] = adamDirection(x[j], mi, vi, j, b1, b2, c1, c2, bc1, bc2s, e);
           });
         }
       }
@@ -107,11 +107,12 @@ public final class Transforms {
   /**
    * One coordinate of Adam's scaling, shared by {@link #scaleByAdam} and {@link AdamThenSgd}:
    * m_j ← β1 m_j + (1-β1) g; v_j ← β2 v_j + (1-β2) g²; returns (m_j / bc1) / (sqrt(v_j) / bc2s + ε)
-   * with bc1 = 1-β1^t and bc2s = sqrt(1-β2^t).
+   * with bc1 = 1-β1^t and bc2s = sqrt(1-β2^t); c1 and c2 are 1-β1 and 1-β2 computed in double
+   * ({@link #complement}).
    */
-  static float adamDirection(float g, float[] m, float[] v, int j, float b1, float b2, float bc1, float bc2s, float e) {
-    m[j] = b1 * m[j] + (1 - b1) * g;
-    v[j] = b2 * v[j] + (1 - b2) * g * g;
+  static float adamDirection(float g, float[] m, float[] v, int j, float b1, float b2, float c1, float c2, float bc1, float bc2s, float e) {
+    m[j] = b1 * m[j] + c1 * g;
+    v[j] = b2 * v[j] + c2 * g * g;
     return (m[j] / bc1) / ((float) Math.sqrt(v[j]) / bc2s + e);
   }
 
@@ -152,7 +153,7 @@ public final class Transforms {
     checkBeta("beta1", beta1);
     checkBeta("beta2", beta2);
     checkEps(eps);
-    float b1 = (float) beta1, b2 = (float) beta2, e = (float) eps;
+    float b1 = (float) beta1, b2 = (float) beta2, c1 = complement(beta1), c2 = complement(beta2), e = (float) eps;
     return new GradientTransform() {
       @Override
       public OptState init(List<Parameter> params) {
@@ -173,8 +174,8 @@ public final class Transforms {
           float[] x = u[i], mi = m[i], vi = v[i], mx = vm[i];
           for (int j = 0; j < x.length; j++) {
             float g = x[j];
-            mi[j] = b1 * mi[j] + (1 - b1) * g;
-            vi[j] = b2 * vi[j] + (1 - b2) * g * g;
+            mi[j] = b1 * mi[j] + c1 * g;
+            vi[j] = b2 * vi[j] + c2 * g * g;
             mx[j] = Math.max(mx[j], vi[j]);
             x[j] = (mi[j] / bc1) / ((float) Math.sqrt(mx[j]) / bc2s + e);
           }
@@ -192,7 +193,7 @@ public final class Transforms {
     checkBeta("beta1", beta1);
     checkBeta("beta2", beta2);
     checkEps(eps);
-    float b1 = (float) beta1, b2 = (float) beta2, e = (float) eps;
+    float b1 = (float) beta1, b2 = (float) beta2, c1 = complement(beta1), c2 = complement(beta2), e = (float) eps;
     return new GradientTransform() {
       @Override
       public OptState init(List<Parameter> params) {
@@ -211,7 +212,7 @@ public final class Transforms {
           float[] x = u[i], mi = m[i], ni = n[i];
           for (int j = 0; j < x.length; j++) {
             float g = x[j];
-            mi[j] = b1 * mi[j] + (1 - b1) * g;
+            mi[j] = b1 * mi[j] + c1 * g;
             ni[j] = Math.max(b2 * ni[j], Math.abs(g) + e);
             x[j] = mi[j] / (bc1 * ni[j]);
           }
@@ -234,7 +235,7 @@ public final class Transforms {
     checkBeta("beta2", beta2);
     checkEps(eps);
     if (!(momentumDecay >= 0) || Double.isInfinite(momentumDecay)) throw new IllegalArgumentException("momentum_decay (" + momentumDecay + ") must be >= 0");
-    float b1 = (float) beta1, b2 = (float) beta2, e = (float) eps;
+    float b1 = (float) beta1, b2 = (float) beta2, c1 = complement(beta1), c2 = complement(beta2), e = (float) eps;
     return new GradientTransform() {
       @Override
       public OptState init(List<Parameter> params) {
@@ -260,8 +261,8 @@ public final class Transforms {
           float[] x = u[i], mi = m[i], vi = v[i];
           for (int j = 0; j < x.length; j++) {
             float g = x[j];
-            mi[j] = b1 * mi[j] + (1 - b1) * g;
-            vi[j] = b2 * vi[j] + (1 - b2) * g * g;
+            mi[j] = b1 * mi[j] + c1 * g;
+            vi[j] = b2 * vi[j] + c2 * g * g;
             float d = (float) Math.sqrt(vi[j] / bc2) + e;
             x[j] = cg * g / d + cm * mi[j] / d;
           }
@@ -313,7 +314,7 @@ public final class Transforms {
   public static GradientTransform scaleByRms(double alpha, double eps, boolean centered) {
     checkBeta("alpha", alpha);
     checkEps(eps);
-    float a = (float) alpha, e = (float) eps;
+    float a = (float) alpha, ca = complement(alpha), e = (float) eps;
     return new GradientTransform() {
       @Override
       public OptState init(List<Parameter> params) {
@@ -331,10 +332,10 @@ public final class Transforms {
           float[] x = u[i], si = sq[i], gi = centered ? ga[i] : null;
           for (int j = 0; j < x.length; j++) {
             float g = x[j];
-            si[j] = a * si[j] + (1 - a) * g * g;
+            si[j] = a * si[j] + ca * g * g;
             float var = si[j];
             if (centered) {
-              gi[j] = a * gi[j] + (1 - a) * g;
+              gi[j] = a * gi[j] + ca * g;
               var = Math.max(si[j] - gi[j] * gi[j], 0f);
             }
             x[j] = g / ((float) Math.sqrt(var) + e);
@@ -353,7 +354,7 @@ public final class Transforms {
   public static GradientTransform scaleByAdaDelta(double rho, double eps) {
     checkBeta("rho", rho);
     checkEps(eps);
-    float r = (float) rho, e = (float) eps;
+    float r = (float) rho, cr = complement(rho), e = (float) eps;
     return new GradientTransform() {
       @Override
       public OptState init(List<Parameter> params) {
@@ -371,9 +372,9 @@ public final class Transforms {
           float[] x = u[i], si = sq[i], di = ad[i];
           for (int j = 0; j < x.length; j++) {
             float g = x[j];
-            si[j] = r * si[j] + (1 - r) * g * g;
+            si[j] = r * si[j] + cr * g * g;
             float delta = (float) Math.sqrt(di[j] + e) / (float) Math.sqrt(si[j] + e) * g;
-            di[j] = r * di[j] + (1 - r) * delta * delta;
+            di[j] = r * di[j] + cr * delta * delta;
             x[j] = delta;
           }
         }
@@ -584,6 +585,15 @@ public final class Transforms {
 
   static void checkEps(double eps) {
     if (!(eps > 0) || Double.isInfinite(eps)) throw new IllegalArgumentException("eps (" + eps + ") must be > 0");
+  }
+
+  /**
+   * 1 - b rounded once to float32, the way PyTorch computes {@code value=1 - beta2} from a Python
+   * float: for b = 0.999 it is 0.001f, where {@code 1 - (float) b} would be 0.0009999871 (an
+   * error of 1.3e-5 relative that accumulates over a run, issue 20).
+   */
+  static float complement(double b) {
+    return (float) (1 - b);
   }
 
   static void checkBeta(String name, double b) {

@@ -16,6 +16,11 @@ import java.util.Map;
  * {@code every} steps), {@code eval.csv} (one row per evaluation) and {@code metrics.json} (all
  * evaluations plus run metadata). Files are rewritten atomically at each evaluation and at the end,
  * so a crash never leaves a half-written file.
+ *
+ * <p>A resumed run continues its folder's logs: {@link #resumeAt} reads the rows already there and
+ * keeps those up to the checkpoint's step, dropping any that a killed run wrote after it (they
+ * will be written again). An evaluation at a step already logged replaces that row, so resuming a
+ * finished run (which only evaluates) leaves its logs as they were.
  */
 public final class MetricsLog implements TrainObserver {
   private final Path dir;
@@ -42,8 +47,57 @@ public final class MetricsLog implements TrainObserver {
 
   @Override
   public void onEval(Eval e) {
+    evals.removeIf(old -> old.step() == e.step());
     evals.add(e);
     flush();
+  }
+
+  /**
+   * Continues the logs already in the folder from {@code step} (a resumed checkpoint's): rows of
+   * {@code steps.csv} and {@code eval.csv} at steps ≤ {@code step} are kept, later ones dropped.
+   * Missing files mean a fresh folder; rows that do not parse are skipped.
+   */
+  public void resumeAt(long step) {
+    try {
+      Path sf = dir.resolve("steps.csv");
+      if (Files.isRegularFile(sf)) {
+        List<String> lines = Files.readAllLines(sf);
+        for (int i = 1; i < lines.size(); i++) {
+          String[] f = lines.get(i).split(",");
+          if (f.length < 3) continue;
+          try {
+            long k = Long.parseLong(f[0]);
+            if (k > step) continue;
+            double loss = Double.parseDouble(f[2]);
+            steps.append(lines.get(i)).append('\n');
+            stepRows.add(new double[] {k, loss});
+          } catch (NumberFormatException e) {
+            // not a row of ours
+          }
+        }
+      }
+      Path ef = dir.resolve("eval.csv");
+      if (Files.isRegularFile(ef)) {
+        List<String> lines = Files.readAllLines(ef);
+        if (lines.isEmpty()) return;
+        String[] head = lines.get(0).split(",");
+        for (int i = 1; i < lines.size(); i++) {
+          String[] f = lines.get(i).split(",");
+          if (f.length != head.length || f.length < 4) continue;
+          try {
+            long k = Long.parseLong(f[0]);
+            if (k > step) continue;
+            Map<String, Double> m = new LinkedHashMap<>();
+            for (int j = 4; j < f.length; j++) m.put(head[j], Double.parseDouble(f[j]));
+            evals.add(new Eval(k, Integer.parseInt(f[1]), Double.parseDouble(f[2]), Double.parseDouble(f[3]), m));
+          } catch (NumberFormatException e) {
+            // not a row of ours
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the metrics of " + dir + " to resume them: " + e.getMessage(), e);
+    }
   }
 
   @Override

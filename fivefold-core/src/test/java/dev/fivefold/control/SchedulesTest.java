@@ -39,6 +39,49 @@ class SchedulesTest {
   }
 
   @Test
+  void warmupCosineStartsItsCosineAtTheEndOfWarmup() {
+    Schedule s = Schedules.warmupCosine(0.1, 20, 0.0);
+    int total = 300;
+    assertEquals(0.1 / 20, s.at(0, 0), TOL);
+    assertEquals(0.1, s.at(19, 19.0 / total), TOL);
+    assertEquals(0.1, s.at(20, 20.0 / total), TOL); // before issue 20: 0.0989
+    assertEquals(0.05, s.at(160, 160.0 / total), TOL); // halfway from 20 to 300
+    assertEquals(0.0, s.at(300, 1.0), TOL);
+    Schedule f = Schedules.warmupCosine(1.0, 0, 0.1);
+    assertEquals(1.0, f.at(0, 0), TOL);
+    assertEquals(0.55, f.at(50, 0.5), TOL);
+    assertEquals(0.1, f.at(100, 1.0), TOL);
+    Schedule timed = Schedules.warmupCosine(1.0, 10, 0.0); // a run bounded by time: progress ahead of steps
+    double prev = 1.0;
+    for (int t = 10; t <= 100; t++) {
+      double v = timed.at(t, Math.min(1.0, t / 50.0));
+      assertTrue(v <= prev + 1e-15 && v >= 0, "step " + t + ": " + v);
+      prev = v;
+    }
+    assertEquals(0.0, timed.at(100, 1.0), TOL);
+  }
+
+  /** The rates PyTorch's schedulers give each step (fixtures sched_*, scripts/record_fixtures.py). */
+  @Test
+  void matchPyTorchSchedulers() throws Exception {
+    assertMatches("sched_one_cycle", 300, Schedules.oneCycle(1.0, 300, 0.3, 25, 1e4));
+    assertMatches("sched_warmup_cosine", 300, Schedules.warmupCosine(0.1, 20, 0.0));
+    assertMatches("sched_warmup_cosine_floor", 1000, Schedules.warmupCosine(2e-3, 100, 0.1));
+  }
+
+  static void assertMatches(String fixture, int total, Schedule s) throws Exception {
+    var url = SchedulesTest.class.getResource("/fixtures/" + fixture + ".safetensors");
+    var c = dev.fivefold.io.SafeTensors.read(java.nio.file.Path.of(url.toURI()));
+    float[] hi = c.get("lr").data(), lo = c.get("lr_lo").data();
+    assertEquals(total, hi.length);
+    for (int t = 0; t < total; t++) {
+      double want = (double) hi[t] + lo[t];
+      double got = s.at(t, t / (double) total);
+      assertEquals(want, got, 1e-12 * Math.max(want, 1e-300) + 1e-18, fixture + " step " + t);
+    }
+  }
+
+  @Test
   void noamPeaksAtWarmup() {
     Schedule n = Schedules.noam(512, 4000, 1.0);
     double peak = Math.pow(512, -0.5) * Math.pow(4000, -0.5);
@@ -50,12 +93,15 @@ class SchedulesTest {
 
   @Test
   void oneCycleAndTriangular() {
+    // PyTorch OneCycleLR: the peak at f·T - 1 = 29, the floor at T - 1 = 99 (issue 20: they were at 30 and 100)
     Schedule o = Schedules.oneCycle(1.0, 100, 0.3, 25, 1e4);
     assertEquals(0.04, o.at(0, 0), TOL);
-    assertEquals(1.0, o.at(30, 0), TOL);
-    assertEquals(0.04 + 0.96 * 0.5, o.at(15, 0), TOL);
+    assertEquals(1.0, o.at(29, 0), TOL);
+    assertTrue(o.at(28, 0) < 1.0 - 1e-4 && o.at(30, 0) < 1.0 - 1e-4);
+    assertEquals(0.04 + 0.96 * 0.5 * (1 - Math.cos(Math.PI * 14 / (0.3 * 100 - 1))), o.at(14, 0), TOL);
+    assertEquals(0.04 / 1e4, o.at(99, 0), 1e-15);
     assertEquals(0.04 / 1e4, o.at(100, 0), 1e-15);
-    assertEquals(4e-6 + (1 - 4e-6) * 0.5, o.at(65, 0), TOL);
+    assertEquals(4e-6 + (1 - 4e-6) * 0.5, o.at(64, 0), 1e-9); // halfway from 29 to 99
     Schedule t = Schedules.triangular(0.1, 1.1, 10);
     assertEquals(0.1, t.at(0, 0), TOL);
     assertEquals(0.6, t.at(5, 0), TOL);
@@ -77,6 +123,8 @@ class SchedulesTest {
     assertTrue(e.getMessage().contains("milestones[1] (5)"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> Schedules.oneCycle(1, 100, 1.2, 25, 1e4));
     assertTrue(e.getMessage().contains("pct start (1.2)"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> Schedules.oneCycle(1, 3, 0.3, 25, 1e4));
+    assertTrue(e.getMessage().contains("pct start × total steps (0.8"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> Schedules.triangular(0.5, 0.1, 10));
     assertTrue(e.getMessage().contains("max learning rate (0.1)"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> Schedules.noam(0, 10, 1));

@@ -35,6 +35,7 @@ public final class Fault {
 
   /** Flips {@code n} distinct random bits of {@code file} from byte {@code from} on; rewrites it atomically. */
   public static long[] flipBits(Path file, int from, int n, long seed) throws IOException {
+    dev.fivefold.io.InputFiles.requireRegular(file, "archive");
     byte[] b = Files.readAllBytes(file);
     long[] bits = flipBits(b, from, b.length, n, seed);
     AtomicFiles.writeBytes(file, b);

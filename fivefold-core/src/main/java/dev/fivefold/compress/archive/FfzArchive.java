@@ -221,8 +221,9 @@ public final class FfzArchive {
 
   /** Reads {@code file}; {@link BadInputException} naming it if it is not a valid archive. */
   public static Decoded read(Path file) throws IOException {
-    long size = Files.size(file);
+    long size = dev.fivefold.io.InputFiles.requireRegular(file, "archive");
     if (size > Integer.MAX_VALUE - 8) throw new BadInputException(file + ": file size (" + size + ") exceeds 2^31 bytes");
+    dev.fivefold.io.Heap.require(size, file + ": an archive of " + size + " bytes");
     return decode(Files.readAllBytes(file), file.toString());
   }
 

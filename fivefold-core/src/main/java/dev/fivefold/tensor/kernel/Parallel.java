@@ -38,9 +38,16 @@ public final class Parallel {
     return threads;
   }
 
+  /**
+   * Most compute threads {@link #setThreads} accepts: 4 × the available processors, at least 16 and
+   * at most 256. More threads than cores only adds switching, and each costs a native stack: an
+   * unbounded count (100,000) exhausts the machine's thread limit (issue 20).
+   */
+  public static final int MAX_THREADS = Math.min(256, Math.max(16, 4 * Runtime.getRuntime().availableProcessors()));
+
   /** Sets the number of threads (&ge; 1). Results do not depend on it. */
   public static void setThreads(int n) {
-    if (n < 1) throw new IllegalArgumentException("threads (" + n + ") must be >= 1");
+    if (n < 1 || n > MAX_THREADS) throw new IllegalArgumentException("threads (" + n + ") must be in [1, " + MAX_THREADS + "]");
     LOCK.lock();
     try {
       if (n != threads) {
