@@ -375,6 +375,9 @@ public final class Trainer {
     sensors.load(s.tensors(), s.meta(), source);
     String scale = s.meta().get("trainer.lrScale");
     lrScale = scale == null ? 1 : Controller.read(s.meta(), "trainer.lrScale", source);
+    if (!(lrScale > 0) || Double.isInfinite(lrScale)) {
+      throw new IllegalArgumentException(source + ": field 'trainer.lrScale' (" + scale + ") must be finite and > 0");
+    }
     if (guard != null) guard.loadState(s.meta(), source);
     kept.clear();
     kept.putAll(s.kept());
