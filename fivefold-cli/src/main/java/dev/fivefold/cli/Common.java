@@ -1,12 +1,17 @@
 package dev.fivefold.cli;
 
 import dev.fivefold.tensor.kernel.Parallel;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** Options every subcommand has: --threads, --seed, --verbose; and the range checks. */
+/** Options every subcommand has: --threads, --seed, --verbose; the range checks; the run folder. */
 final class Common {
   @Spec(Spec.Target.MIXEE) CommandSpec spec;
 
@@ -49,5 +54,12 @@ final class Common {
 
   ParameterException bad(String message) {
     return new ParameterException(spec.commandLine(), message);
+  }
+
+  /** {@code out}, or {@code runs/<prefix>-<yyyyMMdd-HHmmss>}; created with its parents. */
+  static Path runFolder(Path out, String prefix) throws IOException {
+    Path dir = out != null ? out : Path.of("runs", prefix + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    Files.createDirectories(dir);
+    return dir;
   }
 }

@@ -128,7 +128,7 @@ final class CompressCommand extends Subcommand {
     }
     Path dir = dataDir;
     if (dir == null && l.meta().containsKey("data-dir")) dir = Path.of(l.meta().get("data-dir"));
-    Dataset[] data = TrainCommand.images(null, dir, stderr);
+    Dataset[] data = Inputs.images(null, dir, stderr);
     long t0 = System.nanoTime();
     Module model = l.model();
     long dense = 4L * model.parameterCount();

@@ -79,7 +79,7 @@ final class FaultCommand extends Subcommand {
     if (!d.model().equals(intact.model())) throw new IllegalStateException(file + ": decoded model differs from the intact one");
     Path dir = dataDir;
     if (dir == null && d.model().metadata().containsKey("data-dir")) dir = Path.of(d.model().metadata().get("data-dir"));
-    Dataset test = TrainCommand.images(null, dir, stderr)[1];
+    Dataset test = Inputs.images(null, dir, stderr)[1];
     Module a = Models.create(intact.model().spec(), 0), b = Models.create(d.model().spec(), 0);
     DeepCompression.load(intact.model(), a, file.toString());
     DeepCompression.load(d.model(), b, file.toString());

@@ -73,7 +73,7 @@ final class GuardCommand extends Subcommand {
     common.atLeast("--batch", batch, 1);
     if (!Optimizers.NAMES.contains(optimizer)) throw common.bad("--optimizer (" + optimizer + ") must be one of " + String.join(", ", Optimizers.NAMES));
     Thread chartsReady = Charts.warmUp();
-    Dataset[] d = TrainCommand.images(null, dataDir, stderr);
+    Dataset[] d = Inputs.images(null, dataDir, stderr);
     Path dir = out != null ? out : Path.of("runs", "guard-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     Files.createDirectories(dir);
     stderr.printf("guard: LeNet-300-100, %s, %d epochs, lr %s and %s, seed %d -> %s%n", optimizer, epochs, lr, lr * factor, common.seed, dir);
@@ -81,7 +81,7 @@ final class GuardCommand extends Subcommand {
     Table t = new Table("run", "lr", "test_accuracy", "test_loss", "rollbacks", "nan_losses", "diverged", "max_train_loss", "final_lr", "weights_finite", "train_s");
     for (Run r : runs) {
       t.add(r.name, r.lr, r.eval.isEmpty() ? "-" : String.format("%.4f", r.eval.get("accuracy")),
-          r.eval.isEmpty() ? "-" : OptimizersCommand.fmt(r.eval.get("loss")), r.rollbacks, r.nanLosses, r.diverged, String.format("%.4g", r.maxLoss),
+          r.eval.isEmpty() ? "-" : Table.fmt(r.eval.get("loss")), r.rollbacks, r.nanLosses, r.diverged, String.format("%.4g", r.maxLoss),
           String.format("%.3g", r.finalLr), r.finiteWeights ? "yes" : "no", String.format("%.1f", r.seconds));
     }
     AtomicFiles.writeString(dir.resolve("guard.csv"), t.csv());
@@ -91,7 +91,7 @@ final class GuardCommand extends Subcommand {
       Thread.currentThread().interrupt();
     }
     List<Charts.Series> series = new ArrayList<>();
-    for (Run r : runs) series.add(new Charts.Series(r.name + " (" + r.lr + ")", OptimizersCommand.thin(r.losses, 600), false));
+    for (Run r : runs) series.add(new Charts.Series(r.name + " (" + r.lr + ")", Charts.thin(r.losses, 600), false));
     Charts.write(dir.resolve("loss.png"), "LeNet-300-100, " + optimizer + ": training loss (non-finite left out)", "step", "loss (nats)", series);
     stdout.print(t.pretty());
     Run normal = runs.get(0), bad = runs.get(1), guarded = runs.get(2);

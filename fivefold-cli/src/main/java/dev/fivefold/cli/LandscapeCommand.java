@@ -64,7 +64,7 @@ final class LandscapeCommand extends Subcommand {
     if (l.model() instanceof Gpt) throw new BadInputException(file + ": landscape needs an image classifier (mlp, lenet5), not " + l.spec());
     Path dir = dataDir;
     if (dir == null && l.meta().containsKey("data-dir")) dir = Path.of(l.meta().get("data-dir"));
-    Dataset test = TrainCommand.images(null, dir, stderr)[1].take(samples);
+    Dataset test = Inputs.images(null, dir, stderr)[1].take(samples);
 
     List<Parameter> ps = l.model().parameters();
     Rng rng = new Rng(common.seed);

@@ -82,7 +82,7 @@ final class LotteryCommand extends Subcommand {
     };
     Path dir = out != null ? out : Path.of("runs", "lottery");
     Thread chartsReady = Charts.warmUp();
-    Dataset[] d = TrainCommand.images(null, dataDir, stderr);
+    Dataset[] d = Inputs.images(null, dataDir, stderr);
     Dataset train = d[0], test = d[1];
 
     Mlp m = Mlp.lenet300100(common.seed);
@@ -122,7 +122,7 @@ final class LotteryCommand extends Subcommand {
       random.add(new double[] {100 * remaining, ra});
     }
     AtomicFiles.writeString(dir.resolve("lottery.csv"), table.csv());
-    InfoplaneCommand.joinQuietly(chartsReady);
+    Charts.join(chartsReady);
     Charts.write(dir.resolve("lottery.png"), "lottery tickets in LeNet-300-100 (" + epochs + " epochs per run)",
         "weights remaining (%)", "test accuracy",
         List.of(new Charts.Series("winning ticket (rewound)", ticket, true), new Charts.Series("same mask, random re-init", random, true)));

@@ -71,7 +71,7 @@ final class MdlCommand extends Subcommand {
     for (String m : models) Models.create(m, 0); // validates every spec before any training
     Path dir = out != null ? out : Path.of("runs", "mdl");
     Thread chartsReady = Charts.warmUp();
-    Dataset all = TrainCommand.images(null, dataDir, stderr)[0];
+    Dataset all = Inputs.images(null, dataDir, stderr)[0];
     int[] idx = new int[all.size()];
     Arrays.setAll(idx, i -> i);
     new Rng(common.seed).shuffle(idx);
@@ -109,7 +109,7 @@ final class MdlCommand extends Subcommand {
     double perLabel = uniformRef.uniformBits() / data.size();
     series.add(new Charts.Series("uniform", List.of(new double[] {0, 0}, new double[] {data.size(), data.size() * perLabel}), false));
     AtomicFiles.writeString(dir.resolve("mdl.csv"), csv.toString());
-    InfoplaneCommand.joinQuietly(chartsReady);
+    Charts.join(chartsReady);
     Charts.write(dir.resolve("mdl.png"), "prequential code length of Fashion-MNIST labels", "samples sent", "cumulative bits", series);
     stdout.println("wrote " + dir.resolve("mdl.csv") + " and " + dir.resolve("mdl.png"));
     return 0;

@@ -98,7 +98,7 @@ final class OptimizersCommand extends Subcommand {
       if (!DEFAULT_LR.containsKey(n)) throw common.bad("--only: optimizer (" + n + ") must be one of " + String.join(", ", Optimizers.NAMES));
     }
     Thread chartsReady = Charts.warmUp();
-    Dataset[] d = TrainCommand.images(null, dataDir, stderr);
+    Dataset[] d = Inputs.images(null, dataDir, stderr);
     Path dir = out != null ? out : Path.of("runs", "optimizers-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     Files.createDirectories(dir);
     stderr.printf("comparing %d optimizers: LeNet-300-100 on Fashion-MNIST, %d epoch%s, batch %d, seed %d, %d thread%s -> %s%n",

@@ -112,7 +112,7 @@ final class SwatsCommand extends Subcommand {
     if (!List.of("cosine", "none").contains(anneal)) throw common.bad("--anneal (" + anneal + ") must be one of cosine, none");
     boolean annealed = anneal.equals("cosine");
     Thread chartsReady = Charts.warmUp();
-    Dataset[] d = TrainCommand.images(null, dataDir, stderr);
+    Dataset[] d = Inputs.images(null, dataDir, stderr);
     Path dir = out != null ? out : Path.of("runs", "swats-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     Files.createDirectories(dir);
 
