@@ -59,7 +59,7 @@ final class FaultCommand extends Subcommand {
       // context models where shorter if the archive has any, else order-0 streams as it had
       boolean context = intact.report().tensors().stream()
           .anyMatch(t -> t.mask() || t.codes().layout().coder().equals(dev.fivefold.compress.code.ContextCodesCoder.NAME));
-      FfzArchive.Options o = FfzArchive.Options.defaults().withCoder(CompressCommand.coder(intact.report().codec())).withEcc(Ecc.parse(ecc))
+      FfzArchive.Options o = FfzArchive.Options.defaults().withCoder(dev.fivefold.compress.code.Coders.byName(intact.report().codec())).withEcc(Ecc.parse(ecc))
           .withModelling(context ? FfzArchive.Modelling.SHORTER : FfzArchive.Modelling.ORDER0);
       bytes = DeepCompression.smallest(intact.model(), o).bytes();
       intact = FfzArchive.decode(bytes.clone(), file.toString());
