@@ -13,16 +13,16 @@ import java.nio.file.Path;
 final class Inputs {
   private Inputs() {}
 
-  /** kjv (default) or a text file. */
+  /** kjv (default; written by {@link Acquire#kingJamesBible} on first use) or a text file. */
   static TextCorpus corpus(String data) throws IOException {
-    if (data == null || data.equals("kjv")) return TextCorpus.kingJamesBible();
+    if (data == null || data.equals("kjv")) return TextCorpus.fromFile(Acquire.kingJamesBible());
     Path p = Path.of(data);
     if (Files.isDirectory(p)) throw new BadInputException("--data (" + data + ") is a directory; gpt needs kjv or a text file");
     if (!Files.exists(p)) throw new BadInputException("--data (" + data + "): no such file (use kjv or a path to a text file)");
     return TextCorpus.fromFile(p);
   }
 
-  /** Fashion-MNIST train and test sets from --data-dir or the default locations; download progress to {@code downloads} if not null. */
+  /** Fashion-MNIST train and test sets from --data-dir or the default locations ({@link Acquire}); download progress to {@code downloads} if not null. */
   static Dataset[] images(String data, Path dir, PrintStream downloads) throws IOException {
     if (data != null && !data.equals("fashion-mnist")) {
       if (Files.isDirectory(Path.of(data))) {
@@ -36,12 +36,13 @@ final class Inputs {
       if (!Files.isDirectory(dir)) throw new BadInputException("--data-dir (" + dir + ") is not a directory");
       loc = loc.withDirectory(dir);
     }
-    if (downloads != null) loc = loc.withProgress(downloadProgress(downloads));
-    return new Dataset[] {FashionMnist.train(loc), FashionMnist.test(loc)};
+    Acquire.Source src = Acquire.Source.defaults();
+    if (downloads != null) src = src.withProgress(downloadProgress(downloads));
+    return new Dataset[] {Acquire.fashionMnist(FashionMnist.Split.TRAIN, loc, src), Acquire.fashionMnist(FashionMnist.Split.TEST, loc, src)};
   }
 
   /** A download progress line on {@code err}, redrawn at most twice a second and once at the end. */
-  static FashionMnist.Progress downloadProgress(PrintStream err) {
+  static Acquire.Progress downloadProgress(PrintStream err) {
     long[] last = {0};
     return (file, bytes, total) -> {
       long now = System.nanoTime();
