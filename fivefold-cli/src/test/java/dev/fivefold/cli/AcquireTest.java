@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.sun.net.httpserver.HttpServer;
 import dev.fivefold.data.Dataset;
 import dev.fivefold.data.FashionMnist;
-import dev.fivefold.data.Idx;
 import dev.fivefold.data.TextCorpus;
 import dev.fivefold.io.BadInputException;
 import java.io.IOException;
@@ -32,16 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
 class AcquireTest {
   @TempDir Path tmp;
 
-  /** Writes n fake images (pixel = (i + p) mod 256) and labels i mod 10 for {@code split} into dir. */
-  static void generate(Path dir, FashionMnist.Split split, int n, int labelCount) throws IOException {
-    byte[] px = new byte[n * 28 * 28];
-    for (int i = 0; i < px.length; i++) px[i] = (byte) (i / 784 + i % 784);
-    byte[] labels = new byte[labelCount];
-    for (int i = 0; i < labelCount; i++) labels[i] = (byte) (i % 10);
-    new Idx(new int[] {n, 28, 28}, px).write(dir.resolve(split.images), true);
-    new Idx(new int[] {labelCount}, labels).write(dir.resolve(split.labels), true);
-  }
-
   private FashionMnist.Locator offline() {
     return new FashionMnist.Locator(null, List.of(tmp.resolve("a"), tmp.resolve("b")), tmp.resolve("home/.cache/fivefold/fashion-mnist"));
   }
@@ -58,7 +47,7 @@ class AcquireTest {
 
   @Test
   void foundFilesNeedNoDownload() throws IOException {
-    generate(tmp.resolve("b"), FashionMnist.Split.TRAIN, 3, 3);
+    TinyFashion.write(tmp.resolve("b"), FashionMnist.Split.TRAIN, 3, 1);
     AtomicInteger runs = new AtomicInteger();
     Acquire.Source src = none().withInstaller(() -> runs.incrementAndGet() > 0);
     assertEquals(3, Acquire.fashionMnist(FashionMnist.Split.TRAIN, offline(), src).size());
@@ -68,7 +57,7 @@ class AcquireTest {
   @Test
   void downloadsFromServerIntoCacheOnce() throws IOException {
     Path served = tmp.resolve("served");
-    generate(served, FashionMnist.Split.TRAIN, 7, 7);
+    TinyFashion.write(served, FashionMnist.Split.TRAIN, 7, 1);
     AtomicInteger hits = new AtomicInteger();
     HttpServer server = serve(served, hits);
     try {
@@ -127,7 +116,7 @@ class AcquireTest {
         + loc.cacheDir() + " or in a directory named by the environment variable FIVEFOLD_DATA", e.getMessage());
 
     Acquire.Source installs = none().withInstaller(() -> {
-      generate(tmp.resolve("a"), FashionMnist.Split.TEST, 2, 2);
+      TinyFashion.write(tmp.resolve("a"), FashionMnist.Split.TEST, 2, 1);
       return true;
     });
     assertEquals(2, Acquire.fashionMnist(FashionMnist.Split.TEST, loc, installs).size());

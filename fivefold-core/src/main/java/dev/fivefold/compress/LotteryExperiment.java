@@ -10,6 +10,7 @@ import dev.fivefold.train.Trainer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The lottery-ticket experiment (Frankle &amp; Carbin 2019) on LeNet-300-100: {@link LotteryTicket}'s
@@ -68,15 +69,9 @@ public final class LotteryExperiment {
     }
   }
 
-  /** Told when a round's two runs are done. */
-  @FunctionalInterface
-  public interface Listener {
-    void round(Round r);
 
-    Listener NONE = r -> {};
-  }
-
-  public static Result run(Dataset train, Dataset test, Config cfg, Listener listener) {
+  /** Runs the rounds; {@code listener} is told of each row as it is known. */
+  public static Result run(Dataset train, Dataset test, Config cfg, Consumer<Round> listener) {
     Mlp m = Mlp.lenet300100(cfg.seed());
     LotteryTicket lt = new LotteryTicket(m, cfg.rate(), cfg.scope());
     if (cfg.rewindStep() > 0) {
@@ -108,7 +103,7 @@ public final class LotteryExperiment {
       if (r == 0) ra = ta; // the dense network: the ticket and the control are the same run
       Round row = new Round(r, remaining, sparsity, ta, ra);
       rows.add(row);
-      listener.round(row);
+      listener.accept(row);
     }
     return new Result(rows, lt.masks());
   }

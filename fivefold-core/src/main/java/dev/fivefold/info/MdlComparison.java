@@ -7,6 +7,7 @@ import dev.fivefold.tensor.Rng;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.LongFunction;
 
 /**
@@ -64,13 +65,6 @@ public final class MdlComparison {
     }
   }
 
-  /** Told when a model's codes are measured. */
-  @FunctionalInterface
-  public interface Listener {
-    void finished(Row row);
-
-    Listener NONE = r -> {};
-  }
 
   /** The items coded: {@code all} shuffled by {@code seed}, the first {@code min(samples, N)}. */
   public static Dataset sample(Dataset all, int samples, long seed) {
@@ -80,7 +74,8 @@ public final class MdlComparison {
     return all.subset(Arrays.copyOf(idx, Math.min(samples, all.size())));
   }
 
-  public static Result run(Dataset train, Config cfg, Listener listener) {
+  /** Codes the sample of {@code train} under every model; {@code listener} is told of each row as it is known. */
+  public static Result run(Dataset train, Config cfg, Consumer<Row> listener) {
     Prequential.Config pc = cfg.code();
     Dataset data = sample(train, cfg.samples(), pc.seed());
     List<Row> rows = new ArrayList<>();
@@ -92,7 +87,7 @@ public final class MdlComparison {
       double dataBits = Prequential.dataBits(fin, data);
       Row row = new Row(spec, fin.parameterCount(), code, dataBits, WeightEntropy.totalBits(fin, cfg.bits()), (System.nanoTime() - t0) / 1e9);
       rows.add(row);
-      listener.finished(row);
+      listener.accept(row);
     }
     return new Result(rows, data.size());
   }

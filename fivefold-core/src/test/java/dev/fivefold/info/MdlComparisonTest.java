@@ -17,7 +17,7 @@ class MdlComparisonTest {
   void codesAreThePrequentialAndTwoPartCodesOfTheSample() {
     Dataset all = TinyImages.bands(300, 1);
     Prequential.Config pc = new Prequential.Config(32, 1, 32, 1e-3, 4);
-    var r = MdlComparison.run(all, new MdlComparison.Config(List.of("mlp:784-16-10"), 128, pc, 8), MdlComparison.Listener.NONE);
+    var r = MdlComparison.run(all, new MdlComparison.Config(List.of("mlp:784-16-10"), 128, pc, 8), x -> {});
     assertEquals(128, r.samples());
     MdlComparison.Row row = r.rows().getFirst();
     Dataset sample = MdlComparison.sample(all, 128, 4);

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -178,13 +179,6 @@ public final class ControllerComparison {
     }
   }
 
-  /** Told when a run has finished (on the running thread). */
-  @FunctionalInterface
-  public interface Listener {
-    void finished(Run run);
-
-    Listener NONE = r -> {};
-  }
 
   /**
    * The schedule {@code name} of the grid at peak rate {@code lr} for a run of {@code steps}
@@ -207,8 +201,8 @@ public final class ControllerComparison {
     return Math.max(1, steps / 20);
   }
 
-  /** Runs the grid, then the controllers, and scores them against the target. */
-  public static Result run(Config cfg, Listener listener) {
+  /** Runs the grid, then the controllers, and scores them against the target; {@code listener} is told of each run as it finishes. */
+  public static Result run(Config cfg, Consumer<Run> listener) {
     Bench b = cfg.bench();
     long n = b.steps(), w = warmup(n);
     List<Run> runs = new ArrayList<>();
@@ -253,7 +247,7 @@ public final class ControllerComparison {
     return new Result(runs, tgt, autoStep, best, bestName, within, bestRatio);
   }
 
-  private static Run run(Bench b, String name, Kind kind, double lr, Function<Optimizer, Controller> make, Listener listener) {
+  private static Run run(Bench b, String name, Kind kind, double lr, Function<Optimizer, Controller> make, Consumer<Run> listener) {
     long t0 = System.nanoTime();
     Task task = b.task().get();
     Optimizer o = Optimizers.byName(b.optimizer(), task.model().parameters(), lr);
@@ -284,7 +278,7 @@ public final class ControllerComparison {
     }
     Run r = new Run(name, kind, lr, Arrays.copyOf(sm, k[0]), Arrays.copyOf(lrs, k[0]), eval, (System.nanoTime() - t0) / 1e9, failure,
         kind == Kind.CONTROLLER ? c : null);
-    listener.finished(r);
+    listener.accept(r);
     return r;
   }
 

@@ -14,6 +14,7 @@ import dev.fivefold.train.Trainer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The divergence guard's experiment: LeNet-300-100 trained three times from the same weights on
@@ -69,22 +70,16 @@ public final class GuardExperiment {
     }
   }
 
-  /** Told when a run has finished. */
-  @FunctionalInterface
-  public interface Listener {
-    void finished(Run run);
 
-    Listener NONE = r -> {};
-  }
-
-  public static Result run(Dataset train, Dataset test, Config cfg, Listener listener) {
+  /** Runs normal, high without the guard, high with it; {@code listener} is told of each run as it finishes. */
+  public static Result run(Dataset train, Dataset test, Config cfg, Consumer<Run> listener) {
     Run normal = run("normal", cfg.lr(), false, train, test, cfg, listener);
     Run high = run("high, no guard", cfg.lr() * cfg.factor(), false, train, test, cfg, listener);
     Run guarded = run("high, guard", cfg.lr() * cfg.factor(), true, train, test, cfg, listener);
     return new Result(normal, high, guarded);
   }
 
-  private static Run run(String name, double rate, boolean guarded, Dataset train, Dataset test, Config cfg, Listener listener) {
+  private static Run run(String name, double rate, boolean guarded, Dataset train, Dataset test, Config cfg, Consumer<Run> listener) {
     Mlp net = Mlp.lenet300100(cfg.seed());
     ClassificationTask task = new ClassificationTask(net, train, test, cfg.batch(), cfg.seed());
     Optimizer o = Optimizers.byName(cfg.optimizer(), net.parameters(), rate);
@@ -118,7 +113,7 @@ public final class GuardExperiment {
     boolean finite = true;
     for (Parameter p : o.parameters()) for (float x : p.value().data()) finite &= Float.isFinite(x);
     Run r = new Run(name, rate, losses, eval, rollbacks[0], nan[0], diverged, max, o.learningRate().get(), finite, trainer.seconds());
-    listener.finished(r);
+    listener.accept(r);
     return r;
   }
 

@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Adam (constant rate) against Adam-then-SGD (SWATS, Keskar &amp; Socher 2017) on LeNet-300-100,
@@ -127,15 +128,9 @@ public final class AdamThenSgdExperiment {
     }
   }
 
-  /** Told when a run has finished. */
-  @FunctionalInterface
-  public interface Listener {
-    void finished(Outcome o);
 
-    Listener NONE = o -> {};
-  }
-
-  public static Result run(Dataset train, Dataset test, Config cfg, Listener listener) {
+  /** Runs every seed's runs in order; {@code listener} is told of each outcome as it is known. */
+  public static Result run(Dataset train, Dataset test, Config cfg, Consumer<Outcome> listener) {
     Map<String, List<Outcome>> results = new LinkedHashMap<>();
     for (String n : cfg.runs()) results.put(n, new ArrayList<>());
     for (int si = 0; si < cfg.seeds(); si++) {
@@ -153,7 +148,7 @@ public final class AdamThenSgdExperiment {
         Outcome o = run(name, seed, train, test, rule, annealFrom, cfg);
         results.get(name).add(o);
         if (name.equals("swats")) swatsSwitch = o.switchedAt();
-        listener.finished(o);
+        listener.accept(o);
       }
     }
     long stepsPerEpoch = new ClassificationTask(Mlp.lenet300100(cfg.seed()), train, test, cfg.batch(), cfg.seed()).stepsPerEpoch();

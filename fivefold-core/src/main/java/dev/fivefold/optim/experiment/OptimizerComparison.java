@@ -13,6 +13,7 @@ import dev.fivefold.train.Trainer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Every optimizer trains the same LeNet-300-100 (same initial weights, same batches) at its usual
@@ -67,20 +68,14 @@ public final class OptimizerComparison {
     }
   }
 
-  /** Told when a run has finished. */
-  @FunctionalInterface
-  public interface Listener {
-    void finished(Run run);
 
-    Listener NONE = r -> {};
-  }
-
-  public static Result run(Dataset train, Dataset test, Config cfg, Listener listener) {
+  /** Trains every optimizer of the config in order; {@code listener} is told of each run as it finishes. */
+  public static Result run(Dataset train, Dataset test, Config cfg, Consumer<Run> listener) {
     List<Run> runs = new ArrayList<>();
     for (String name : cfg.optimizers()) {
       Run r = train(name, train, test, cfg);
       runs.add(r);
-      listener.finished(r);
+      listener.accept(r);
     }
     return new Result(runs);
   }

@@ -78,7 +78,7 @@ class ControllerComparisonTest {
   @Test
   void givenTargetAndSchedulesOfTheGrid() {
     Result r = ControllerComparison.run(new Config(bench(60), List.of("step", "warmup-cosine"), List.of(3e-3), List.of(), 0.9),
-        ControllerComparison.Listener.NONE);
+        x -> {});
     assertEquals(0.9, r.target());
     assertEquals(-1, r.autoStep());
     // warmup-cosine starts at 0 and its first rate is the warm-up's first step; step keeps the peak for a third of the run
