@@ -1,5 +1,6 @@
 package dev.fivefold.control.experiment;
 
+import dev.fivefold.control.BiasCorrectedEma;
 import dev.fivefold.control.Controller;
 import dev.fivefold.control.Controllers;
 import dev.fivefold.control.Schedule;
@@ -256,15 +257,13 @@ public final class ControllerComparison {
     Trainer trainer = trainer(task, o, n, c);
     double[] sm = new double[(int) n], lrs = new double[(int) n];
     int[] k = {0};
+    BiasCorrectedEma ema = new BiasCorrectedEma(SMOOTHING);
     trainer.observe(new TrainObserver() {
-      double ema, weight;
-
       @Override
       public void onStep(Step st) {
-        ema = SMOOTHING * ema + (1 - SMOOTHING) * st.loss();
-        weight = SMOOTHING * weight + (1 - SMOOTHING);
+        double v = ema.add(st.loss());
         if (k[0] < sm.length) {
-          sm[k[0]] = ema / weight;
+          sm[k[0]] = v;
           lrs[k[0]++] = st.lr();
         }
       }

@@ -1,5 +1,6 @@
 package dev.fivefold.optim.experiment;
 
+import dev.fivefold.control.BiasCorrectedEma;
 import dev.fivefold.data.Dataset;
 import dev.fivefold.optim.Optimizer;
 import dev.fivefold.optim.OptimizerDefaults;
@@ -90,14 +91,11 @@ public final class OptimizerComparison {
     List<double[]> smoothed = new ArrayList<>();
     List<Double> raw = new ArrayList<>();
     long[] hit = {-1};
+    BiasCorrectedEma ema = new BiasCorrectedEma(SMOOTHING);
     trainer.observe(new TrainObserver() {
-      double ema, weight;
-
       @Override
       public void onStep(Step s) {
-        ema = SMOOTHING * ema + (1 - SMOOTHING) * s.loss();
-        weight = SMOOTHING * weight + (1 - SMOOTHING);
-        double v = ema / weight; // bias-corrected
+        double v = ema.add(s.loss());
         smoothed.add(new double[] {s.step(), v});
         raw.add(s.loss());
         if (hit[0] < 0 && v <= cfg.target()) hit[0] = s.step();
