@@ -215,4 +215,13 @@ final class CompressCommand extends Subcommand {
       throw new BadInputException("--codec (" + name + ") must be one of " + String.join(", ", Coders.NAMES));
     }
   }
+
+  /** A model decoded from an {@code .ffz} archive, for {@code eval}. */
+  static Loaded loadArchive(Path f) throws IOException {
+    if (!Files.exists(f)) throw new NoSuchFileException(f.toString());
+    FfzModel m = FfzArchive.read(f).model();
+    Module model = Models.create(m.spec(), 0);
+    DeepCompression.load(m, model, f.toString());
+    return new Loaded(f, model, m.spec(), m.metadata());
+  }
 }

@@ -48,7 +48,7 @@ final class EvalCommand extends Subcommand {
     common.apply();
     common.atLeast("--eval-tokens", evalTokens, 0);
     long t0 = System.nanoTime();
-    Loaded l = file.toString().endsWith(".ffz") ? Loaded.archive(file) : Loaded.read(file, model);
+    Loaded l = file.toString().endsWith(".ffz") ? CompressCommand.loadArchive(file) : Loaded.read(file, model);
     if (l.model() instanceof Gpt g) {
       TextCorpus.Vocab vocab = l.vocab();
       String d = data != null ? data : l.meta().getOrDefault("data", "kjv");

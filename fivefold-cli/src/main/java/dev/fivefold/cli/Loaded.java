@@ -1,8 +1,5 @@
 package dev.fivefold.cli;
 
-import dev.fivefold.compress.DeepCompression;
-import dev.fivefold.compress.archive.FfzArchive;
-import dev.fivefold.compress.archive.FfzModel;
 import dev.fivefold.data.TextCorpus;
 import dev.fivefold.io.BadInputException;
 import dev.fivefold.io.SafeTensors;
@@ -30,15 +27,6 @@ record Loaded(Path file, Module model, String spec, Map<String, String> meta) {
     Module m = Models.create(spec, 0);
     Checkpoint.loadModel(c, m, file.toString());
     return new Loaded(file, m, spec, c.metadata());
-  }
-
-  /** A model decoded from an {@code .ffz} archive. */
-  static Loaded archive(Path f) throws IOException {
-    if (!Files.exists(f)) throw new NoSuchFileException(f.toString());
-    FfzModel m = FfzArchive.read(f).model();
-    Module model = Models.create(m.spec(), 0);
-    DeepCompression.load(m, model, f.toString());
-    return new Loaded(f, model, m.spec(), m.metadata());
   }
 
   /** The MLP in {@code file}, checked to take {@code features} inputs and to have a hidden layer. */
