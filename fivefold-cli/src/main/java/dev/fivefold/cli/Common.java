@@ -3,7 +3,10 @@ package dev.fivefold.cli;
 import dev.fivefold.io.RunLock;
 import dev.fivefold.tensor.kernel.Parallel;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Model.CommandSpec;
@@ -11,7 +14,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** Options every subcommand has: --threads, --seed, --verbose; and the range checks. */
+/** Options every subcommand has: --threads, --seed, --verbose; the range checks; the run folder. */
 final class Common {
   @Spec(Spec.Target.MIXEE) CommandSpec spec;
 
@@ -84,5 +87,12 @@ final class Common {
 
   ParameterException bad(String message) {
     return new ParameterException(spec.commandLine(), message);
+  }
+
+  /** {@code out}, or {@code runs/<prefix>-<yyyyMMdd-HHmmss>}; created with its parents and locked ({@link #runFolder(Path)}). */
+  static Path runFolder(Path out, String prefix) throws IOException {
+    Path dir = out != null ? out : Path.of("runs", prefix + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    Files.createDirectories(dir);
+    return runFolder(dir);
   }
 }

@@ -5,6 +5,7 @@ import dev.fivefold.compress.archive.ArchiveReport;
 import dev.fivefold.compress.archive.Ecc;
 import dev.fivefold.compress.archive.FfzArchive;
 import dev.fivefold.compress.archive.FfzModel;
+import dev.fivefold.compress.code.Coders;
 import dev.fivefold.compress.code.EntropyCoder;
 import dev.fivefold.data.Dataset;
 import dev.fivefold.io.AtomicFiles;
@@ -128,7 +129,7 @@ final class CompressCommand extends Subcommand {
     }
     Path dir = dataDir;
     if (dir == null && l.meta().containsKey("data-dir")) dir = Path.of(l.meta().get("data-dir"));
-    Dataset[] data = TrainCommand.images(null, dir, stderr);
+    Dataset[] data = Inputs.images(null, dir, stderr);
     long t0 = System.nanoTime();
     Module model = l.model();
     long dense = 4L * model.parameterCount();
@@ -206,15 +207,13 @@ final class CompressCommand extends Subcommand {
     return true;
   }
 
-  static EntropyCoder coder(String name) {
-    return switch (name) {
-      case "huffman" -> EntropyCoder.huffman();
-      case "rans", "ans" -> EntropyCoder.rans();
-      case "arith", "arith-static" -> EntropyCoder.staticArithmetic();
-      case "arith-adaptive" -> EntropyCoder.adaptiveArithmetic();
-      case "smallest", "best" -> dev.fivefold.compress.code.SmallestCoder.defaults();
-      default -> throw new BadInputException("--codec (" + name + ") must be one of huffman, rans, ans, arith, arith-adaptive, smallest");
-    };
+  /** {@code --codec}'s coder ({@link Coders#byName}); an unknown name is bad input naming the flag. */
+  private static EntropyCoder coder(String name) {
+    try {
+      return Coders.byName(name);
+    } catch (IllegalArgumentException e) {
+      throw new BadInputException("--codec (" + name + ") must be one of " + String.join(", ", Coders.NAMES));
+    }
   }
 
   /** A model decoded from an {@code .ffz} archive, for {@code eval}. */

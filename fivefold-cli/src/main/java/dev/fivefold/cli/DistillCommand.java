@@ -228,7 +228,7 @@ final class DistillCommand extends Subcommand {
     } else {
       Models.create(teacherModel, 0); // validates the spec before any work
     }
-    Dataset[] d = TrainCommand.images(null, data, stderr);
+    Dataset[] d = Inputs.images(null, data, stderr);
     Dataset transfer = trainSamples > 0 ? d[0].take(trainSamples) : d[0];
     if (labelled > transfer.size()) throw common.bad("--labelled (" + labelled + ") must be at most the " + transfer.size() + " training images");
     Dataset labels = labelled > 0 ? transfer.take(labelled) : transfer; // what the teacher and the students alone learn from
@@ -362,7 +362,7 @@ final class DistillCommand extends Subcommand {
       series.add(new Charts.Series(r.name(), flat ? List.of(new double[] {1, r.error()}, new double[] {epochs, r.error()}) : r.curve(), !flat));
     }
     AtomicFiles.writeString(dir.resolve("distill.csv"), csv.toString());
-    InfoplaneCommand.joinQuietly(chartsReady);
+    Charts.join(chartsReady);
     try {
       Charts.write(dir.resolve("distill-error.png"), "distillation on Fashion-MNIST: test error", "epoch", "test error (%)", series);
     } catch (IOException | RuntimeException | LinkageError e) {

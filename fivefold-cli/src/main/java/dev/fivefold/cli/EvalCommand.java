@@ -61,7 +61,7 @@ final class EvalCommand extends Subcommand {
     if (l.model() instanceof Gpt g) {
       TextCorpus.Vocab vocab = l.vocab();
       String d = data != null ? data : l.meta().getOrDefault("data", "kjv");
-      TextCorpus corpus = TrainCommand.corpus(d);
+      TextCorpus corpus = Inputs.corpus(d);
       if (!corpus.vocab().equals(vocab)) {
         throw new BadInputException(file + ": the checkpoint's vocabulary (" + vocab.size() + " symbols) differs from that of "
             + corpus.name() + " (" + corpus.vocabSize() + "); evaluate on the text it was trained on");
@@ -74,7 +74,7 @@ final class EvalCommand extends Subcommand {
     } else {
       Path dir = dataDir;
       if (dir == null && data == null && l.meta().containsKey("data-dir")) dir = Path.of(l.meta().get("data-dir"));
-      Dataset test = TrainCommand.images(data, dir, stderr)[1];
+      Dataset test = Inputs.images(data, dir, stderr)[1];
       Map<String, Double> r = ClassificationTask.evaluate(l.model(), test, 1000);
       stdout.printf("%s: accuracy %.4f (%d/%d) | loss %.4f nats | %s | %.1f s%n", file, r.get("accuracy"),
           Math.round(r.get("accuracy") * test.size()), test.size(), r.get("loss"), l.spec(), (System.nanoTime() - t0) / 1e9);

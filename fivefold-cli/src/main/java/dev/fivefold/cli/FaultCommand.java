@@ -60,7 +60,7 @@ final class FaultCommand extends Subcommand {
       // context models where shorter if the archive has any, else order-0 streams as it had
       boolean context = intact.report().tensors().stream()
           .anyMatch(t -> t.mask() || t.codes().layout().coder().equals(dev.fivefold.compress.code.ContextCodesCoder.NAME));
-      FfzArchive.Options o = FfzArchive.Options.defaults().withCoder(CompressCommand.coder(intact.report().codec())).withEcc(Ecc.parse(ecc))
+      FfzArchive.Options o = FfzArchive.Options.defaults().withCoder(dev.fivefold.compress.code.Coders.byName(intact.report().codec())).withEcc(Ecc.parse(ecc))
           .withModelling(context ? FfzArchive.Modelling.SHORTER : FfzArchive.Modelling.ORDER0);
       bytes = DeepCompression.smallest(intact.model(), o).bytes();
       intact = FfzArchive.decode(bytes.clone(), file.toString());
@@ -80,7 +80,7 @@ final class FaultCommand extends Subcommand {
     if (!d.model().equals(intact.model())) throw new IllegalStateException(file + ": decoded model differs from the intact one");
     Path dir = dataDir;
     if (dir == null && d.model().metadata().containsKey("data-dir")) dir = Path.of(d.model().metadata().get("data-dir"));
-    Dataset test = TrainCommand.images(null, dir, stderr)[1];
+    Dataset test = Inputs.images(null, dir, stderr)[1];
     Module a = Models.create(intact.model().spec(), 0), b = Models.create(d.model().spec(), 0);
     DeepCompression.load(intact.model(), a, file.toString());
     DeepCompression.load(d.model(), b, file.toString());

@@ -1,25 +1,14 @@
 package dev.fivefold.cli;
 
-import dev.fivefold.control.DivergenceGuard;
+import dev.fivefold.control.experiment.GuardExperiment;
+import dev.fivefold.control.experiment.GuardExperiment.Run;
 import dev.fivefold.data.Dataset;
 import dev.fivefold.io.AtomicFiles;
-import dev.fivefold.nn.Parameter;
-import dev.fivefold.optim.Optimizer;
 import dev.fivefold.optim.Optimizers;
-import dev.fivefold.perception.Mlp;
-import dev.fivefold.train.ClassificationTask;
-import dev.fivefold.train.DivergenceException;
-import dev.fivefold.train.TrainConfig;
-import dev.fivefold.train.TrainObserver;
-import dev.fivefold.train.Trainer;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -61,9 +50,6 @@ final class GuardCommand extends Subcommand {
   @Option(names = "--out", paramLabel = "DIR", description = "Run folder (default: runs/guard-<yyyyMMdd-HHmmss>).")
   Path out;
 
-  record Run(String name, double lr, List<double[]> losses, Map<String, Double> eval, int rollbacks, int nanLosses, String diverged, double maxLoss,
-      double finalLr, boolean finiteWeights, double seconds) {}
-
   @Override
   public Integer call() throws IOException {
     common.apply();
@@ -73,73 +59,32 @@ final class GuardCommand extends Subcommand {
     common.atLeast("--batch", batch, 1);
     if (!Optimizers.NAMES.contains(optimizer)) throw common.bad("--optimizer (" + optimizer + ") must be one of " + String.join(", ", Optimizers.NAMES));
     Thread chartsReady = Charts.warmUp();
-    Dataset[] d = TrainCommand.images(null, dataDir, stderr);
-    Path dir = out != null ? out : Path.of("runs", "guard-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-    Common.runFolder(dir);
+    Dataset[] d = Inputs.images(null, dataDir, stderr);
+    Path dir = Common.runFolder(out, "guard");
     stderr.printf("guard: LeNet-300-100, %s, %d epochs, lr %s and %s, seed %d -> %s%n", optimizer, epochs, lr, lr * factor, common.seed, dir);
-    List<Run> runs = List.of(run("normal", lr, false, d), run("high, no guard", lr * factor, false, d), run("high, guard", lr * factor, true, d));
+    GuardExperiment.Result res = GuardExperiment.run(d[0], d[1], new GuardExperiment.Config(optimizer, lr, factor, epochs, batch, common.seed),
+        r -> stderr.printf("  %-15s lr %-6s %s, %d rollbacks, %.1f s%n", r.name(), r.lr(), String.format("accuracy %.4f", r.eval().get("accuracy"))
+            + (r.diverged().equals("no") ? "" : ", diverged " + r.diverged()), r.rollbacks(), r.seconds()));
     Table t = new Table("run", "lr", "test_accuracy", "test_loss", "rollbacks", "nan_losses", "diverged", "max_train_loss", "final_lr", "weights_finite", "train_s");
-    for (Run r : runs) {
-      t.add(r.name, r.lr, r.eval.isEmpty() ? "-" : String.format("%.4f", r.eval.get("accuracy")),
-          r.eval.isEmpty() ? "-" : OptimizersCommand.fmt(r.eval.get("loss")), r.rollbacks, r.nanLosses, r.diverged, String.format("%.4g", r.maxLoss),
-          String.format("%.3g", r.finalLr), r.finiteWeights ? "yes" : "no", String.format("%.1f", r.seconds));
+    for (Run r : res.runs()) {
+      t.add(r.name(), r.lr(), r.eval().isEmpty() ? "-" : String.format("%.4f", r.eval().get("accuracy")),
+          r.eval().isEmpty() ? "-" : Table.fmt(r.eval().get("loss")), r.rollbacks(), r.nanLosses(), r.diverged(), String.format("%.4g", r.maxLoss()),
+          String.format("%.3g", r.finalLr()), r.finiteWeights() ? "yes" : "no", String.format("%.1f", r.seconds()));
     }
     AtomicFiles.writeString(dir.resolve("guard.csv"), t.csv());
-    try {
-      chartsReady.join();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    Charts.join(chartsReady);
     List<Charts.Series> series = new ArrayList<>();
-    for (Run r : runs) series.add(new Charts.Series(r.name + " (" + r.lr + ")", OptimizersCommand.thin(r.losses, 600), false));
+    for (Run r : res.runs()) series.add(new Charts.Series(r.name() + " (" + r.lr() + ")", Charts.thin(r.losses(), 600), false));
     Charts.write(dir.resolve("loss.png"), "LeNet-300-100, " + optimizer + ": training loss (non-finite left out)", "step", "loss (nats)", series);
     stdout.print(t.pretty());
-    Run normal = runs.get(0), bad = runs.get(1), guarded = runs.get(2);
-    double gap = normal.eval.isEmpty() || guarded.eval.isEmpty() ? Double.NaN
-        : 100 * (normal.eval.get("accuracy") - guarded.eval.get("accuracy"));
+    Run normal = res.normal(), bad = res.unguarded(), guarded = res.guarded();
+    double gap = normal.eval().isEmpty() || guarded.eval().isEmpty() ? Double.NaN
+        : 100 * (normal.eval().get("accuracy") - guarded.eval().get("accuracy"));
     stdout.printf("without the guard: %s; with it: %s, %d rollbacks, accuracy %s points below the normal run%n",
-        bad.diverged.equals("no") ? "did not diverge" : "diverged (" + bad.diverged + ")",
-        guarded.finiteWeights && guarded.diverged.equals("no") ? "no NaN in the weights" : "failed (" + guarded.diverged + ")",
-        guarded.rollbacks, Double.isNaN(gap) ? "-" : String.format("%.2f", gap));
+        bad.diverged().equals("no") ? "did not diverge" : "diverged (" + bad.diverged() + ")",
+        guarded.finiteWeights() && guarded.diverged().equals("no") ? "no NaN in the weights" : "failed (" + guarded.diverged() + ")",
+        guarded.rollbacks(), Double.isNaN(gap) ? "-" : String.format("%.2f", gap));
     stdout.println("run folder " + dir + " (guard.csv, loss.png)");
     return 0;
-  }
-
-  private Run run(String name, double rate, boolean guarded, Dataset[] d) {
-    Mlp net = Mlp.lenet300100(common.seed);
-    ClassificationTask task = new ClassificationTask(net, d[0], d[1], batch, common.seed);
-    Optimizer o = Optimizers.byName(optimizer, net.parameters(), rate);
-    Trainer trainer = new Trainer(task, o, new TrainConfig(epochs, 0, 0, task.stepsPerEpoch() * epochs));
-    if (guarded) trainer.guard(DivergenceGuard.defaults());
-    List<double[]> losses = new ArrayList<>();
-    int[] nan = {0}, rollbacks = {0};
-    trainer.observe(new TrainObserver() {
-      @Override
-      public void onStep(Step s) {
-        if (Double.isFinite(s.loss())) losses.add(new double[] {s.step(), s.loss()});
-      }
-
-      @Override
-      public void onRollback(Rollback r) {
-        rollbacks[0] = r.rollbacks();
-        if (!Double.isFinite(r.loss())) nan[0]++;
-      }
-    });
-    Map<String, Double> eval = Map.of();
-    String diverged = "no";
-    try {
-      eval = trainer.fit();
-    } catch (DivergenceException e) {
-      nan[0]++;
-      diverged = "NaN at step " + e.step();
-      eval = task.evaluate();
-    }
-    if (diverged.equals("no") && !(eval.getOrDefault("loss", Double.NaN) < Math.log(10))) diverged = "to chance";
-    double max = Double.NEGATIVE_INFINITY;
-    for (double[] p : losses) max = Math.max(max, p[1]);
-    boolean finite = true;
-    for (Parameter p : o.parameters()) for (float x : p.value().data()) finite &= Float.isFinite(x);
-    stderr.printf("  %-15s lr %-6s %s, %d rollbacks, %.1f s%n", name, rate, String.format("accuracy %.4f", eval.get("accuracy")) + (diverged.equals("no") ? "" : ", diverged " + diverged), rollbacks[0], trainer.seconds());
-    return new Run(name, rate, losses, eval, rollbacks[0], nan[0], diverged, max, o.learningRate().get(), finite, trainer.seconds());
   }
 }

@@ -76,7 +76,7 @@ final class InfoPruneCommand extends Subcommand {
     for (double f : fractions) if (!(f >= 0 && f < 1)) throw common.bad("--fractions (" + f + ") must be in [0, 1)");
     Path dir = out != null ? out : Path.of("runs", "infoprune");
     Thread chartsReady = Charts.warmUp();
-    Dataset[] d = TrainCommand.images(null, dataDir, stderr);
+    Dataset[] d = Inputs.images(null, dataDir, stderr);
     Dataset train = d[0], test = d[1];
 
     Mlp m;
@@ -122,7 +122,7 @@ final class InfoPruneCommand extends Subcommand {
     }
     AtomicFiles.writeString(dir.resolve("infoprune.csv"), table.csv());
     AtomicFiles.writeString(dir.resolve("scores.csv"), scoresCsv(scores));
-    InfoplaneCommand.joinQuietly(chartsReady);
+    Charts.join(chartsReady);
     List<Charts.Series> series = new ArrayList<>();
     for (Criterion c : Criterion.values()) series.add(new Charts.Series(c.label(), curves.get(c), true));
     Charts.write(dir.resolve("infoprune.png"), "pruning hidden units of " + Arrays.toString(m.sizes()) + " without retraining",

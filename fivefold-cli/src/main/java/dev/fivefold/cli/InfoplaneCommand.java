@@ -106,7 +106,7 @@ final class InfoplaneCommand extends Subcommand {
     }
     List<InformationPlane.Point> mean = InformationPlane.average(runs);
     AtomicFiles.writeString(dir.resolve("infoplane.csv"), csv.toString());
-    joinQuietly(chartsReady);
+    Charts.join(chartsReady);
     PlaneChart.write(dir.resolve("infoplane.png"), "information plane: " + activation + ", " + estimator
         + (seeds > 1 ? ", mean of " + seeds + " seeds" : ""), mean);
     printSummary(mean);
@@ -125,14 +125,6 @@ final class InfoplaneCommand extends Subcommand {
       var first = ps.getFirst();
       var last = ps.getLast();
       stdout.printf("%5d  %6.3f -> %6.3f (%5d) -> %6.3f    %6.3f -> %6.3f%n", l, first.ixt(), peak.ixt(), peak.epoch(), last.ixt(), first.ity(), last.ity());
-    }
-  }
-
-  static void joinQuietly(Thread t) {
-    try {
-      t.join();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 }

@@ -3,16 +3,11 @@ package dev.fivefold.cli;
 import dev.fivefold.data.Dataset;
 import dev.fivefold.io.AtomicFiles;
 import dev.fivefold.io.BadInputException;
-import dev.fivefold.landscape.Directions;
+import dev.fivefold.landscape.LandscapeExperiment;
 import dev.fivefold.landscape.Landscape;
-import dev.fivefold.nn.Parameter;
 import dev.fivefold.perception.Gpt;
-import dev.fivefold.tensor.Rng;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -64,37 +59,29 @@ final class LandscapeCommand extends Subcommand {
     if (l.model() instanceof Gpt) throw new BadInputException(file + ": landscape needs an image classifier (mlp, lenet5), not " + l.spec());
     Path dir = dataDir;
     if (dir == null && l.meta().containsKey("data-dir")) dir = Path.of(l.meta().get("data-dir"));
-    Dataset test = TrainCommand.images(null, dir, stderr)[1].take(samples);
+    Dataset test = Inputs.images(null, dir, stderr)[1].take(samples);
 
-    List<Parameter> ps = l.model().parameters();
-    Rng rng = new Rng(common.seed);
-    float[][] d1 = Directions.filterNormalised(ps, rng), d2 = Directions.filterNormalised(ps, rng);
     int total = grid * grid;
     stderr.printf("landscape of %s: %d×%d grid, span %s, %d test images, seed %d%n", l.spec(), grid, grid, span, test.size(), common.seed);
-    Landscape.Grid g = Landscape.evaluate(l.model(), test, d1, d2, grid, span, k -> {
+    LandscapeExperiment.Result res = LandscapeExperiment.run(l.model(), test, new LandscapeExperiment.Config(grid, span, common.seed), k -> {
       if (k % grid == 0) stderr.printf("\r  %d/%d points", k, total);
     });
     stderr.println();
+    Landscape.Grid g = res.grid();
 
-    Path run = out != null ? out : Path.of("runs", "landscape-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-    Common.runFolder(run);
+    Path run = Common.runFolder(out, "landscape");
     double[] c = g.coords();
     StringBuilder csv = new StringBuilder("alpha,beta,loss,accuracy\n");
-    double min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY;
-    int mi = 0, mj = 0;
     for (int i = 0; i < grid; i++) {
       for (int j = 0; j < grid; j++) {
-        double v = g.loss()[i][j];
-        csv.append(c[j]).append(',').append(c[i]).append(',').append(v).append(',').append(g.accuracy()[i][j]).append('\n');
-        if (v < min) { min = v; mi = i; mj = j; }
-        max = Math.max(max, v);
+        csv.append(c[j]).append(',').append(c[i]).append(',').append(g.loss()[i][j]).append(',').append(g.accuracy()[i][j]).append('\n');
       }
     }
     AtomicFiles.writeString(run.resolve("landscape.csv"), csv.toString());
     HeatMap.write(run.resolve("landscape.png"), "loss landscape of " + l.spec() + " (" + test.size() + " test images)",
         "α (direction δ)", "β (direction η)", c, c, g.loss(), 15, List.of(), new double[] {0, 0});
 
-    int mid = grid / 2; // the centre row/column (exact 0 for odd grids)
+    int mid = res.centre(); // the centre row/column (exact 0 for odd grids)
     Table t = new Table("coord", "loss(α,0)", "acc(α,0)", "loss(0,β)", "acc(0,β)");
     for (int k = 0; k < grid; k++) {
       t.add(String.format("%+.3f", c[k]), String.format("%.4f", g.loss()[mid][k]), String.format("%.4f", g.accuracy()[mid][k]),
@@ -102,7 +89,7 @@ final class LandscapeCommand extends Subcommand {
     }
     stdout.print(t.pretty());
     stdout.printf("centre (%.3f, %.3f): loss %.4f, accuracy %.4f | grid min %.4f at (%.3f, %.3f), max %.4f | %.1f s%n", c[mid], c[mid],
-        g.loss()[mid][mid], g.accuracy()[mid][mid], min, c[mj], c[mi], max, (System.nanoTime() - t0) / 1e9);
+        g.loss()[mid][mid], g.accuracy()[mid][mid], res.min(), c[res.minJ()], c[res.minI()], res.max(), (System.nanoTime() - t0) / 1e9);
     stdout.println("run folder " + run + " (landscape.png, landscape.csv)");
     return 0;
   }

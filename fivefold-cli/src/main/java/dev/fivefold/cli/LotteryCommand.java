@@ -1,22 +1,14 @@
 package dev.fivefold.cli;
 
-import dev.fivefold.compress.LotteryTicket;
-import dev.fivefold.compress.Masks;
+import dev.fivefold.compress.LotteryExperiment;
 import dev.fivefold.compress.Pruner;
 import dev.fivefold.data.Dataset;
 import dev.fivefold.io.AtomicFiles;
-import dev.fivefold.optim.Optimizers;
-import dev.fivefold.perception.Mlp;
-import dev.fivefold.tensor.Tensor;
-import dev.fivefold.train.ClassificationTask;
-import dev.fivefold.train.TrainConfig;
-import dev.fivefold.train.Trainer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -82,47 +74,21 @@ final class LotteryCommand extends Subcommand {
     };
     Path dir = out != null ? out : Path.of("runs", "lottery");
     Thread chartsReady = Charts.warmUp();
-    Dataset[] d = TrainCommand.images(null, dataDir, stderr);
-    Dataset train = d[0], test = d[1];
-
-    Mlp m = Mlp.lenet300100(common.seed);
-    LotteryTicket lt = new LotteryTicket(m, rate, sc);
-    if (rewindStep > 0) {
-      run(m, train, test, lt.masks(), 1, rewindStep);
-      lt.snapshot();
-      stderr.printf("rewind point: the weights after %d steps%n", rewindStep);
-    }
-    Map<String, Tensor> randomInit = Mlp.lenet300100(common.seed + 7919).stateDict();
-
+    Dataset[] d = Inputs.images(null, dataDir, stderr);
     Table table = new Table("round", "weights_remaining", "ticket_accuracy", "random_reinit_accuracy");
     List<double[]> ticket = new ArrayList<>(), random = new ArrayList<>();
-    double[] acc = new double[1];
-    LotteryTicket.Training training = masks -> acc[0] = run(m, train, test, masks, epochs, 0);
-    for (int r = 0; r <= rounds; r++) {
-      double remaining = 1 - lt.sparsityAfter(r);
-      double ra = Double.NaN;
-      if (r > 0) { // the control first: the same mask from a random initialisation
-        Map<String, Tensor> rewound = m.stateDict();
-        m.loadStateDict(randomInit, "random re-initialisation");
-        ra = run(m, train, test, lt.masks(), epochs, 0);
-        m.loadStateDict(rewound, "rewound ticket");
-        lt.masks().apply();
-      }
-      double ta;
-      if (r < rounds) {
-        lt.round(training); // trains the current ticket (acc[0]), prunes, rewinds
-        ta = acc[0];
-      } else {
-        ta = run(m, train, test, lt.masks(), epochs, 0);
-      }
-      if (r == 0) ra = ta; // the dense network: the ticket and the control are the same run
-      stderr.printf(Locale.ROOT, "round %d: %.1f%% of the weights remain: ticket %.4f, random re-init %.4f%n", r, 100 * remaining, ta, ra);
-      table.add(r, String.format(Locale.ROOT, "%.4f", remaining), String.format(Locale.ROOT, "%.4f", ta), String.format(Locale.ROOT, "%.4f", ra));
-      ticket.add(new double[] {100 * remaining, ta});
-      random.add(new double[] {100 * remaining, ra});
-    }
+    var cfg = new LotteryExperiment.Config(rounds, rate, sc, epochs, rewindStep, lr, batch, common.seed);
+    if (rewindStep > 0) stderr.printf("rewind point: the weights after %d steps%n", rewindStep);
+    LotteryExperiment.run(d[0], d[1], cfg, r -> {
+      stderr.printf(Locale.ROOT, "round %d: %.1f%% of the weights remain: ticket %.4f, random re-init %.4f%n", r.round(), 100 * r.remaining(),
+          r.ticket(), r.random());
+      table.add(r.round(), String.format(Locale.ROOT, "%.4f", r.remaining()), String.format(Locale.ROOT, "%.4f", r.ticket()),
+          String.format(Locale.ROOT, "%.4f", r.random()));
+      ticket.add(new double[] {100 * r.remaining(), r.ticket()});
+      random.add(new double[] {100 * r.remaining(), r.random()});
+    });
     AtomicFiles.writeString(dir.resolve("lottery.csv"), table.csv());
-    InfoplaneCommand.joinQuietly(chartsReady);
+    Charts.join(chartsReady);
     Charts.write(dir.resolve("lottery.png"), "lottery tickets in LeNet-300-100 (" + epochs + " epochs per run)",
         "weights remaining (%)", "test accuracy",
         List.of(new Charts.Series("winning ticket (rewound)", ticket, true), new Charts.Series("same mask, random re-init", random, true)));
@@ -131,18 +97,5 @@ final class LotteryCommand extends Subcommand {
     stdout.print(table.pretty());
     stdout.println("wrote " + dir.resolve("lottery.csv") + ", lottery.png");
     return 0;
-  }
-
-  /** Trains under the masks (pruned weights held at 0) with Adam, the same batches every call; returns test accuracy. */
-  private double run(Mlp m, Dataset train, Dataset test, Masks masks, int epochs, long maxSteps) {
-    m.train();
-    Trainer t = new Trainer(new ClassificationTask(m, train, test, batch, common.seed), Optimizers.adam(m.parameters(), lr),
-        new TrainConfig(epochs, maxSteps, 0, Long.MAX_VALUE));
-    t.observe(masks.observer());
-    masks.apply();
-    t.fit();
-    masks.apply();
-    m.eval();
-    return ClassificationTask.evaluate(m, test, 1000).get("accuracy");
   }
 }

@@ -1,18 +1,13 @@
 package dev.fivefold.cli;
 
 import dev.fivefold.data.Dataset;
+import dev.fivefold.info.MdlComparison;
 import dev.fivefold.info.Prequential;
-import dev.fivefold.info.WeightEntropy;
 import dev.fivefold.io.AtomicFiles;
-import dev.fivefold.nn.Module;
-import dev.fivefold.perception.Models;
-import dev.fivefold.tensor.Rng;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.function.LongFunction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -68,34 +63,22 @@ final class MdlCommand extends Subcommand {
     common.atLeast("--batch", batch, 1);
     common.positive("--lr", lr);
     if (bits < 1 || bits > 24) throw common.bad("--bits (" + bits + ") must be in [1, 24]");
-    for (String m : models) Models.create(m, 0); // validates every spec before any training
+    var cfg = new MdlComparison.Config(models, samples, new Prequential.Config(first, epochs, batch, lr, common.seed), bits);
     Path dir = out != null ? out : Path.of("runs", "mdl");
     Thread chartsReady = Charts.warmUp();
-    Dataset all = TrainCommand.images(null, dataDir, stderr)[0];
-    int[] idx = new int[all.size()];
-    Arrays.setAll(idx, i -> i);
-    new Rng(common.seed).shuffle(idx);
-    Dataset data = all.subset(Arrays.copyOf(idx, Math.min(samples, all.size())));
-    Prequential.Config cfg = new Prequential.Config(first, epochs, batch, lr, common.seed);
+    Dataset all = Inputs.images(null, dataDir, stderr)[0];
 
     StringBuilder csv = new StringBuilder("model,parameters,prequential_bits,two_part_32bit_bits,two_part_entropy_bits,data_bits_final,uniform_bits\n");
     List<Charts.Series> series = new ArrayList<>();
     stdout.printf("%-16s %9s %14s %10s %16s %18s %12s%n", "model", "params", "prequential", "bits/lab", "two-part 32-bit",
         "two-part " + bits + "b-ent", "uniform");
-    Prequential.Code uniformRef = null;
-    for (String spec : models) {
-      LongFunction<Module> factory = s -> Models.create(spec, s);
-      long t0 = System.nanoTime();
-      Prequential.Code code = Prequential.code(data, factory, cfg);
-      Module fin = Prequential.train(data, factory, cfg, common.seed);
-      double dataBits = Prequential.dataBits(fin, data);
-      long params = fin.parameterCount();
-      double entropyModelBits = WeightEntropy.totalBits(fin, bits);
-      stderr.printf("%s: %.1f s%n", spec, (System.nanoTime() - t0) / 1e9);
-      stdout.printf("%-16s %9d %14.0f %10.3f %16.0f %18.0f %12.0f%n", spec, params, code.totalBits(), code.bitsPerSample(),
-          params * 32.0 + dataBits, entropyModelBits + dataBits, code.uniformBits());
-      csv.append(String.format("%s,%d,%.1f,%.1f,%.1f,%.1f,%.1f%n", spec, params, code.totalBits(), params * 32.0 + dataBits,
-          entropyModelBits + dataBits, dataBits, code.uniformBits()));
+    MdlComparison.Result res = MdlComparison.run(all, cfg, row -> {
+      Prequential.Code code = row.code();
+      stderr.printf("%s: %.1f s%n", row.spec(), row.seconds());
+      stdout.printf("%-16s %9d %14.0f %10.3f %16.0f %18.0f %12.0f%n", row.spec(), row.parameters(), code.totalBits(), code.bitsPerSample(),
+          row.twoPart32(), row.twoPartEntropy(), code.uniformBits());
+      csv.append(String.format("%s,%d,%.1f,%.1f,%.1f,%.1f,%.1f%n", row.spec(), row.parameters(), code.totalBits(), row.twoPart32(),
+          row.twoPartEntropy(), row.dataBits(), code.uniformBits()));
       List<double[]> cum = new ArrayList<>();
       double s = 0;
       cum.add(new double[] {0, 0});
@@ -103,13 +86,12 @@ final class MdlCommand extends Subcommand {
         s += code.blockBits()[k];
         cum.add(new double[] {code.ends()[k], s});
       }
-      series.add(new Charts.Series(spec, cum, true));
-      uniformRef = code;
-    }
-    double perLabel = uniformRef.uniformBits() / data.size();
-    series.add(new Charts.Series("uniform", List.of(new double[] {0, 0}, new double[] {data.size(), data.size() * perLabel}), false));
+      series.add(new Charts.Series(row.spec(), cum, true));
+    });
+    double perLabel = res.rows().getLast().code().uniformBits() / res.samples();
+    series.add(new Charts.Series("uniform", List.of(new double[] {0, 0}, new double[] {res.samples(), res.samples() * perLabel}), false));
     AtomicFiles.writeString(dir.resolve("mdl.csv"), csv.toString());
-    InfoplaneCommand.joinQuietly(chartsReady);
+    Charts.join(chartsReady);
     Charts.write(dir.resolve("mdl.png"), "prequential code length of Fashion-MNIST labels", "samples sent", "cumulative bits", series);
     stdout.println("wrote " + dir.resolve("mdl.csv") + " and " + dir.resolve("mdl.png"));
     return 0;

@@ -115,7 +115,7 @@ final class SparseCommand extends Subcommand {
     Path dir = out != null ? out : Path.of("runs", "sparse");
     Thread chartsReady = Charts.warmUp();
     Loaded file = modelFile != null ? Loaded.read(modelFile, null) : null; // read before the data: a bad file fails fast
-    Dataset[] d = TrainCommand.images(null, dataDir, stderr);
+    Dataset[] d = Inputs.images(null, dataDir, stderr);
     Dataset train = d[0], test = d[1];
     if (file != null && file.model() instanceof LeNet5 cnn) {
       stderr.printf("loaded %s (lenet5 %s)%n", modelFile, Arrays.toString(cnn.widths()));
@@ -193,7 +193,7 @@ final class SparseCommand extends Subcommand {
   private Integer report(Path dir, List<Row> rows, Thread chartsReady, String title) throws IOException {
     Table table = table(rows);
     AtomicFiles.writeString(dir.resolve("sparse.csv"), table.csv());
-    InfoplaneCommand.joinQuietly(chartsReady);
+    Charts.join(chartsReady);
     charts(dir, rows);
     stdout.printf("%s, test accuracy and inference time per batch (%d thread%s, retrain %d epoch%s)%n",
         title, common.threads(), common.threads() == 1 ? "" : "s", retrain, retrain == 1 ? "" : "s");

@@ -1,26 +1,13 @@
 package dev.fivefold.cli;
 
-import dev.fivefold.control.Schedule;
 import dev.fivefold.data.Dataset;
 import dev.fivefold.io.AtomicFiles;
-import dev.fivefold.optim.AdamThenSgd;
 import dev.fivefold.optim.AdamThenSgd.RateEstimate;
-import dev.fivefold.optim.Optimizer;
-import dev.fivefold.optim.Optimizers;
-import dev.fivefold.perception.Mlp;
-import dev.fivefold.tensor.Tensor;
-import dev.fivefold.train.ClassificationTask;
-import dev.fivefold.train.TrainConfig;
-import dev.fivefold.train.TrainObserver;
-import dev.fivefold.train.Trainer;
+import dev.fivefold.optim.experiment.AdamThenSgdExperiment;
+import dev.fivefold.optim.experiment.AdamThenSgdExperiment.Outcome;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -86,12 +73,6 @@ final class SwatsCommand extends Subcommand {
   @Option(names = "--out", paramLabel = "DIR", description = "Run folder (default: runs/swats-<yyyyMMdd-HHmmss>).")
   Path out;
 
-  /** SGD momentum after the switch (the paper's β1). */
-  private static final double MOMENTUM = 0.9;
-
-  /** One run's outcome: final and per-epoch test metrics, the switch step (-1: none) and SGD rate. */
-  private record Outcome(double accuracy, double loss, List<double[]> epochs, long switchedAt, double sgdRate, double[] estimates) {}
-
   @Override
   public Integer call() throws IOException {
     common.apply();
@@ -112,132 +93,44 @@ final class SwatsCommand extends Subcommand {
     if (!List.of("cosine", "none").contains(anneal)) throw common.bad("--anneal (" + anneal + ") must be one of cosine, none");
     boolean annealed = anneal.equals("cosine");
     Thread chartsReady = Charts.warmUp();
-    Dataset[] d = TrainCommand.images(null, dataDir, stderr);
-    Path dir = out != null ? out : Path.of("runs", "swats-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-    Common.runFolder(dir);
+    Dataset[] d = Inputs.images(null, dataDir, stderr);
+    Path dir = Common.runFolder(out, "swats");
 
-    List<String> names = new ArrayList<>(List.of("adam", "swats"));
-    if (annealed) names.add("adam+anneal");
-    String forced = "adam->sgd@" + switchEpoch;
-    if (switchEpoch > 0) names.add(forced);
-    Map<String, List<Outcome>> results = new LinkedHashMap<>();
-    for (String n : names) results.put(n, new ArrayList<>());
-    StringBuilder perEpoch = new StringBuilder("seed,run,epoch,test_accuracy,test_loss\n");
+    var cfg = new AdamThenSgdExperiment.Config(epochs, seeds, lr, tol, minStep, estimate, sgdLr, annealed, switchEpoch, batch, common.seed);
     Table t = new Table("seed", "run", "switched_after_step", "sgd_lr", "swats_estimate", "matched_estimate", "test_loss", "test_accuracy");
-    for (int si = 0; si < seeds; si++) {
-      long seed = common.seed + si;
-      long swatsSwitch = -1;
-      for (String name : names) {
-        long stepsPerEpoch = new ClassificationTask(Mlp.lenet300100(seed), d[0], d[1], batch, seed).stepsPerEpoch();
-        AdamThenSgd.SwitchRule rule = switch (name) {
-          case "adam", "adam+anneal" -> null; // Adam throughout
-          case "swats" -> AdamThenSgd.SwitchRule.swatsRelative(tol, minStep);
-          default -> AdamThenSgd.SwitchRule.atStep((long) switchEpoch * stepsPerEpoch);
-        };
-        // adam+anneal anneals from swats's switch (constant, as adam, if swats never switched)
-        long annealFrom = name.equals("adam+anneal") ? swatsSwitch : -1;
-        Outcome o = run(name, seed, d, rule, annealFrom, estimate, annealed, perEpoch);
-        results.get(name).add(o);
-        if (name.equals("swats")) swatsSwitch = o.switchedAt();
-        stderr.printf(Locale.ROOT, "  seed %d %-12s test accuracy %.4f%s%n", seed, name, o.accuracy(),
-            o.switchedAt() > 0 && !name.equals("adam+anneal") ? String.format(Locale.ROOT, " (SGD after step %d at rate %.3g)", o.switchedAt(), o.sgdRate())
-                : o.switchedAt() > 0 ? String.format(Locale.ROOT, " (annealed after step %d)", o.switchedAt()) : "");
-        boolean sgd = o.switchedAt() > 0 && !name.equals("adam+anneal");
-        t.add(seed, name, o.switchedAt() > 0 ? o.switchedAt() : "-", sgd ? fmt3(o.sgdRate()) : "-",
-            sgd ? fmt3(o.estimates()[0]) : "-", sgd ? fmt3(o.estimates()[1]) : "-",
-            String.format(Locale.ROOT, "%.4f", o.loss()), String.format(Locale.ROOT, "%.4f", o.accuracy()));
+    StringBuilder perEpoch = new StringBuilder("seed,run,epoch,test_accuracy,test_loss\n");
+    var res = AdamThenSgdExperiment.run(d[0], d[1], cfg, o -> {
+      stderr.printf(Locale.ROOT, "  seed %d %-12s test accuracy %.4f%s%n", o.seed(), o.run(), o.accuracy(),
+          o.sgd() ? String.format(Locale.ROOT, " (SGD after step %d at rate %.3g)", o.switchedAt(), o.sgdRate())
+              : o.switchedAt() > 0 ? String.format(Locale.ROOT, " (annealed after step %d)", o.switchedAt()) : "");
+      t.add(o.seed(), o.run(), o.switchedAt() > 0 ? o.switchedAt() : "-", o.sgd() ? fmt3(o.sgdRate()) : "-",
+          o.sgd() ? fmt3(o.estimates()[0]) : "-", o.sgd() ? fmt3(o.estimates()[1]) : "-",
+          String.format(Locale.ROOT, "%.4f", o.loss()), String.format(Locale.ROOT, "%.4f", o.accuracy()));
+      for (double[] p : o.epochs()) {
+        perEpoch.append(o.seed()).append(',').append(o.run()).append(',').append((int) p[0]).append(',').append(p[1]).append(',').append(p[2]).append('\n');
       }
-    }
+    });
+    Map<String, List<Outcome>> results = res.outcomes();
     for (var e : results.entrySet()) {
       if (e.getValue().isEmpty()) continue;
-      t.add("mean", e.getKey(), "-", "-", "-", "-", String.format(Locale.ROOT, "%.4f", mean(e.getValue(), false)),
-          String.format(Locale.ROOT, "%.4f", mean(e.getValue(), true)));
+      t.add("mean", e.getKey(), "-", "-", "-", "-", String.format(Locale.ROOT, "%.4f", res.mean(e.getKey(), false)),
+          String.format(Locale.ROOT, "%.4f", res.mean(e.getKey(), true)));
     }
     AtomicFiles.writeString(dir.resolve("swats.csv"), t.csv());
     AtomicFiles.writeString(dir.resolve("epochs.csv"), perEpoch.toString());
-    try {
-      chartsReady.join();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    Charts.join(chartsReady);
     long firstSwitch = results.get("swats").getFirst().switchedAt();
     String marked = firstSwitch > 0 ? String.format(Locale.ROOT, ", switch after step %d", firstSwitch) : "";
-    long stepsPerEpoch = new ClassificationTask(Mlp.lenet300100(common.seed), d[0], d[1], batch, common.seed).stepsPerEpoch();
     Charts.write(dir.resolve("accuracy.png"), "LeNet-300-100, seed " + common.seed + marked,
-        "epoch", "test accuracy", series(results, 1, firstSwitch, stepsPerEpoch));
+        "epoch", "test accuracy", series(results, 1, firstSwitch, res.stepsPerEpoch()));
     Charts.write(dir.resolve("loss.png"), "LeNet-300-100, seed " + common.seed + marked,
-        "epoch", "test loss", series(results, 2, firstSwitch, stepsPerEpoch));
+        "epoch", "test loss", series(results, 2, firstSwitch, res.stepsPerEpoch()));
     stdout.print(t.pretty());
-    claim(results, "swats", "adam", "Adam at constant rate (the claim)");
-    if (annealed && !results.get("adam+anneal").isEmpty()) claim(results, "swats", "adam+anneal", "Adam with the same annealing");
-    if (switchEpoch > 0) claim(results, forced, "adam", "Adam at constant rate");
+    claim(res.compare("swats", "adam"), "Adam at constant rate (the claim)");
+    if (annealed && !results.get("adam+anneal").isEmpty()) claim(res.compare("swats", "adam+anneal"), "Adam with the same annealing");
+    if (switchEpoch > 0) claim(res.compare(cfg.forced(), "adam"), "Adam at constant rate");
     stdout.println("run folder " + dir + " (swats.csv, epochs.csv, accuracy.png, loss.png)");
     return 0;
-  }
-
-  /** Adam if {@code base} is null (annealed after step {@code annealFrom} if that is &gt; 0), else Adam-then-SGD. */
-  private Outcome run(String name, long seed, Dataset[] d, AdamThenSgd.SwitchRule base, long annealFrom, RateEstimate estimate,
-      boolean annealed, StringBuilder perEpoch) {
-    Mlp net = Mlp.lenet300100(seed);
-    ClassificationTask task = new ClassificationTask(net, d[0], d[1], batch, seed);
-    long total = (long) epochs * task.stepsPerEpoch();
-    long[] switched = {annealFrom};
-    boolean adamOnly = base == null;
-    Optimizer o;
-    if (adamOnly) {
-      o = Optimizers.adam(net.parameters(), lr, 0.9, 0.999, 1e-8, 0);
-    } else {
-      o = Optimizers.adamThenSgd(net.parameters(), lr, new AdamThenSgd.SwitchRule() {
-        public boolean test(long k, double s) {
-          boolean b = base.test(k, s);
-          if (b && switched[0] < 0) switched[0] = k;
-          return b;
-        }
-
-        public boolean relative() {
-          return base.relative();
-        }
-      }, null, estimate, sgdLr, MOMENTUM, 0);
-    }
-    Trainer trainer = new Trainer(task, o, TrainConfig.epochs(epochs));
-    if (annealed && !name.equals("adam")) trainer.controller(dev.fivefold.control.Controller.open(annealAfter(switched, total)));
-    List<double[]> pts = new ArrayList<>();
-    trainer.observe(new TrainObserver() {
-      @Override
-      public void onEval(Eval e) {
-        double a = e.metrics().get("accuracy"), l = e.metrics().get("loss");
-        pts.add(new double[] {e.epoch(), a, l});
-        perEpoch.append(seed).append(',').append(name).append(',').append(e.epoch()).append(',').append(a).append(',').append(l).append('\n');
-      }
-    });
-    Map<String, Double> eval = trainer.fit();
-    double rate = Double.NaN;
-    double[] est = {Double.NaN, Double.NaN};
-    if (!adamOnly && switched[0] > 0) {
-      Map<String, Tensor> st = new HashMap<>();
-      o.saveState(st, new HashMap<>());
-      for (var e : st.entrySet()) {
-        if (!e.getKey().endsWith("swats.0")) continue;
-        float[] sw = e.getValue().data();
-        double bc = 1 - Math.pow(0.999, switched[0]); // the estimates stop at the switch
-        rate = sw[2];
-        est = new double[] {(1 - MOMENTUM) * sw[1] / bc, sw[4] / bc};
-      }
-    }
-    return new Outcome(eval.get("accuracy"), eval.get("loss"), pts, switched[0], rate, est);
-  }
-
-  /**
-   * α until the switch (after step s, read from {@code switched}), then α·½(1+cos(π(t-s)/(T-s)))
-   * for the 0-based step t about to be taken, T the planned steps: a cosine to 0 over what is
-   * left. {@link AdamThenSgd} scales its SGD rate by the same factor.
-   */
-  private Schedule annealAfter(long[] switched, long total) {
-    return (step, progress) -> {
-      long s = switched[0];
-      if (s < 0 || step < s || s >= total) return lr;
-      return lr * 0.5 * (1 + Math.cos(Math.PI * (step - s) / (double) (total - s)));
-    };
   }
 
   private static List<Charts.Series> series(Map<String, List<Outcome>> results, int column, long switchStep, long stepsPerEpoch) {
@@ -260,19 +153,9 @@ final class SwatsCommand extends Subcommand {
     return out;
   }
 
-  private void claim(Map<String, List<Outcome>> results, String a, String b, String what) {
-    List<Outcome> x = results.get(a), y = results.get(b);
-    int n = Math.min(x.size(), y.size()), wins = 0;
-    for (int i = 0; i < n; i++) if (x.get(i).accuracy() >= y.get(i).accuracy()) wins++;
-    double diff = mean(x, true) - mean(y, true);
+  private void claim(AdamThenSgdExperiment.Comparison c, String what) {
     stdout.printf(Locale.ROOT, "%s - %s = %+.2f points of mean test accuracy over %d seeds (%d of %d seeds >=); against %s: %s%n",
-        a, b, 100 * diff, n, wins, n, what, diff >= 0 ? "holds" : "does not hold");
-  }
-
-  private static double mean(List<Outcome> os, boolean accuracy) {
-    double s = 0;
-    for (Outcome o : os) s += accuracy ? o.accuracy() : o.loss();
-    return s / os.size();
+        c.a(), c.b(), 100 * c.diff(), c.seeds(), c.wins(), c.seeds(), what, c.holds() ? "holds" : "does not hold");
   }
 
   private static String fmt3(double v) {

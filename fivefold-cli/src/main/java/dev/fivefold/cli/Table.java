@@ -20,6 +20,11 @@ final class Table {
     return this;
   }
 
+  /** {@code v} with 4 decimals, "-" for NaN. */
+  static String fmt(double v) {
+    return Double.isNaN(v) ? "-" : String.format("%.4f", v);
+  }
+
   /** RFC 4180: cells with a comma, quote or newline are quoted. */
   String csv() {
     StringBuilder sb = new StringBuilder();

@@ -1,7 +1,6 @@
 package dev.fivefold.cli;
 
 import dev.fivefold.data.Dataset;
-import dev.fivefold.data.FashionMnist;
 import dev.fivefold.data.TextCorpus;
 import dev.fivefold.io.BadInputException;
 import dev.fivefold.io.SafeTensors;
@@ -18,16 +17,11 @@ import dev.fivefold.train.TrainConfig;
 import dev.fivefold.train.TrainObserver;
 import dev.fivefold.train.Trainer;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -155,7 +149,7 @@ final class TrainCommand extends Subcommand {
       resumed = SafeTensors.read(resume).metadata();
       String spec = resumed.get("model");
       if (spec == null) throw new BadInputException(resume + ": metadata has no 'model' spec; is it a fivefold checkpoint?");
-      if (model != null && !sameFamily(model, spec)) {
+      if (model != null && !Inputs.sameFamily(model, spec)) {
         throw new BadInputException("--model (" + model + ") does not match the checkpoint's model (" + spec + ")");
       }
       model = spec;
@@ -174,7 +168,7 @@ final class TrainCommand extends Subcommand {
     String unit;
     if (lm) {
       Lifecycle.activity("loading " + (data == null ? "kjv" : data));
-      TextCorpus corpus = corpus(data);
+      TextCorpus corpus = Inputs.corpus(data);
       String spec = gptSpec(model, corpus.vocabSize());
       int bb = batch == null ? 32 : batch;
       ModelBudget.forTraining(spec, bb, "--model " + spec);
@@ -195,7 +189,7 @@ final class TrainCommand extends Subcommand {
       Lifecycle.activity("building " + model);
       net = Models.create(model, common.seed);
       Lifecycle.activity("loading " + (dataDir != null ? dataDir.toString() : data == null ? "fashion-mnist" : data));
-      Dataset[] d = images(data, dataDir, showDownloads ? stderr : null);
+      Dataset[] d = Inputs.images(data, dataDir, showDownloads ? stderr : null);
       int b = batch == null ? 128 : batch;
       task = new ClassificationTask(net, d[0], d[1], b, common.seed);
       if (dataDir != null) ckptMeta.put("data-dir", dataDir.toAbsolutePath().toString());
@@ -209,8 +203,7 @@ final class TrainCommand extends Subcommand {
     String opt = optimizer == null ? (lm ? "adamw" : "adam") : optimizer;
     Optimizer o = Optimizers.byName(opt, net.parameters(), lr);
 
-    Path dir = out != null ? out : Path.of("runs", model.split(":")[0] + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-    Common.runFolder(dir);
+    Path dir = Common.runFolder(out, model.split(":")[0]);
     Path ckpt = dir.resolve("checkpoint.safetensors");
 
     RunGuard guard = new RunGuard(ckpt, ckptMeta, checkpointEvery);
@@ -245,11 +238,7 @@ final class TrainCommand extends Subcommand {
 
     stderr.printf("training %s (%,d parameters) on %s with %s lr %s, batch %s, %d thread%s -> %s%n", spec, net.parameterCount(),
         ckptMeta.get("data"), opt, lr, ckptMeta.get("batch"), common.threads(), common.threads() == 1 ? "" : "s", dir);
-    try {
-      chartsReady.join();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    Charts.join(chartsReady);
     Lifecycle.activity(null); // from here the guard's hook reports an interruption (and writes the checkpoint)
     guard.installHook(stderr, () -> {
       progress.close();
@@ -299,55 +288,11 @@ final class TrainCommand extends Subcommand {
     }
   }
 
-  static boolean sameFamily(String a, String b) {
-    return a.split(":")[0].equals(b.split(":")[0]) && (!a.contains(":") || a.equals(b));
-  }
-
   /** The bare "gpt" gets the shape flags; a "gpt:..." spec gets vocab= if it lacks one. */
   String gptSpec(String spec, int vocab) {
     if (spec.equals("gpt")) {
       return "gpt:vocab=" + vocab + ",context=" + context + ",layers=" + layers + ",heads=" + heads + ",width=" + width;
     }
     return spec.contains("vocab=") ? spec : spec + ",vocab=" + vocab;
-  }
-
-  /** kjv (default) or a text file. */
-  static TextCorpus corpus(String data) throws IOException {
-    if (data == null || data.equals("kjv")) return TextCorpus.kingJamesBible();
-    Path p = Path.of(data);
-    if (Files.isDirectory(p)) throw new BadInputException("--data (" + data + ") is a directory; gpt needs kjv or a text file");
-    if (!Files.exists(p)) throw new BadInputException("--data (" + data + "): no such file (use kjv or a path to a text file)");
-    return TextCorpus.fromFile(p);
-  }
-
-  /** Fashion-MNIST train and test sets from --data-dir or the default locations. */
-  static Dataset[] images(String data, Path dir, PrintStream downloads) throws IOException {
-    if (data != null && !data.equals("fashion-mnist")) {
-      if (Files.isDirectory(Path.of(data))) {
-        dir = Path.of(data);
-      } else {
-        throw new BadInputException("--data (" + data + ") must be fashion-mnist for image models (or use --data-dir DIR)");
-      }
-    }
-    FashionMnist.Locator loc = FashionMnist.Locator.defaults();
-    if (dir != null) {
-      if (!Files.isDirectory(dir)) throw new BadInputException("--data-dir (" + dir + ") is not a directory");
-      loc = loc.withDirectory(dir);
-    }
-    if (downloads != null) loc = loc.withProgress(downloadProgress(downloads));
-    return new Dataset[] {FashionMnist.train(loc), FashionMnist.test(loc)};
-  }
-
-  static FashionMnist.Progress downloadProgress(PrintStream err) {
-    long[] last = {0};
-    return (file, bytes, total) -> {
-      long now = System.nanoTime();
-      boolean done = total >= 0 && bytes == total;
-      if (!done && now - last[0] < 500_000_000L) return;
-      last[0] = now;
-      String of = total >= 0 ? String.format(" of %.1f MB (%d%%)", total / 1e6, 100 * bytes / Math.max(1, total)) : "";
-      err.printf("\rdownloading %s: %.1f MB%s", file, bytes / 1e6, of);
-      if (done) err.println();
-    };
   }
 }

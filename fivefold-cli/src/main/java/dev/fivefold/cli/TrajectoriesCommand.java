@@ -3,12 +3,10 @@ package dev.fivefold.cli;
 import dev.fivefold.io.AtomicFiles;
 import dev.fivefold.landscape.TestFunction;
 import dev.fivefold.landscape.Trajectory;
+import dev.fivefold.landscape.TrajectoryComparison;
 import dev.fivefold.optim.Optimizers;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -28,8 +26,6 @@ import picocli.CommandLine.Option;
         "  ./fivefold trajectories",
         "  ./fivefold trajectories --function rosenbrock --only sgd,momentum,adam --steps 2000 --start -1,1", ""})
 final class TrajectoriesCommand extends Subcommand {
-  static final List<String> DEFAULT_OPTIMIZERS = List.of("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam");
-
   @Mixin Common common = new Common();
 
   @Option(names = "--function", paramLabel = "NAME,...", split = ",", description = "rosenbrock, beale, saddle (default: all).")
@@ -52,17 +48,6 @@ final class TrajectoriesCommand extends Subcommand {
   @Option(names = "--out", paramLabel = "DIR", description = "Run folder (default: runs/trajectories-<yyyyMMdd-HHmmss>).")
   Path out;
 
-  /** The default rate of optimizer {@code name} on {@code f}. */
-  static double defaultLr(String name, TestFunction f) {
-    return switch (name) {
-      case "sgd", "momentum", "nesterov" -> f.sgdLr();
-      case "adagrad" -> 10 * f.adaptiveLr();
-      case "lars" -> 100 * f.adaptiveLr();
-      case "adadelta" -> 1.0;
-      default -> f.adaptiveLr();
-    };
-  }
-
   @Override
   public Integer call() throws IOException {
     common.apply();
@@ -75,32 +60,33 @@ final class TrajectoriesCommand extends Subcommand {
     } catch (IllegalArgumentException e) {
       throw common.bad("--function: " + e.getMessage());
     }
-    List<String> opts = only == null ? DEFAULT_OPTIMIZERS
+    List<String> opts = only == null ? TrajectoryComparison.DEFAULT_OPTIMIZERS
         : only.size() == 1 && only.getFirst().equals("all") ? Optimizers.NAMES : only.stream().map(String::strip).toList();
     for (String n : opts) {
       if (!Optimizers.NAMES.contains(n)) throw common.bad("--only: optimizer (" + n + ") must be one of " + String.join(", ", Optimizers.NAMES));
     }
     double[] startPoint = start == null ? null : parseStart(start);
 
-    Path dir = out != null ? out : Path.of("runs", "trajectories-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-    Files.createDirectories(dir);
+    Path dir = Common.runFolder(out, "trajectories");
+    var cfg = new TrajectoryComparison.Config(fs, opts, steps, startPoint, lr);
+    TrajectoryComparison.Result res = TrajectoryComparison.run(cfg);
     Table t = new Table("function", "optimizer", "lr", "steps", "final_x", "final_y", "final_f", "steps_to_min_0.01", "stopped");
     StringBuilder points = new StringBuilder("function,optimizer,step,x,y\n");
-    for (TestFunction f : fs) {
-      double[] s0 = startPoint != null ? startPoint : f.start();
+    for (int fi = 0; fi < fs.size(); fi++) {
+      TestFunction f = fs.get(fi);
+      double[] s0 = cfg.start(f);
       List<HeatMap.Line> lines = new ArrayList<>();
-      for (String n : opts) {
-        double rate = lr != null ? lr : defaultLr(n, f);
-        Trajectory tr = Trajectory.run(f, n, rate, s0, steps, 2.0);
+      for (Trajectory tr : res.byFunction().get(fi)) {
+        String n = tr.optimizer();
         double[] e = tr.last();
         int hit = tr.stepsTo(0.01);
-        t.add(f.id(), n, rate, tr.steps(), String.format("%.4f", e[0]), String.format("%.4f", e[1]), String.format("%.4g", f.value(e[0], e[1])),
+        t.add(f.id(), n, tr.lr(), tr.steps(), String.format("%.4f", e[0]), String.format("%.4f", e[1]), String.format("%.4g", f.value(e[0], e[1])),
             f.minimum() == null ? "n/a" : hit < 0 ? "-" : hit, tr.stoppedEarly() ? "left window" : "");
         for (int i = 0; i < tr.points().size(); i++) {
           points.append(f.id()).append(',').append(n).append(',').append(i).append(',')
               .append((float) tr.points().get(i)[0]).append(',').append((float) tr.points().get(i)[1]).append('\n');
         }
-        lines.add(new HeatMap.Line(n + " (" + rate + ")", tr.points()));
+        lines.add(new HeatMap.Line(n + " (" + tr.lr() + ")", tr.points()));
       }
       double[] w = f.window();
       double[] xs = TestFunction.linspace(w[0], w[1], 241), ys = TestFunction.linspace(w[2], w[3], 241);

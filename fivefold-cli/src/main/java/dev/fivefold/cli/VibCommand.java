@@ -69,7 +69,7 @@ final class VibCommand extends Subcommand {
     common.positive("--lr", lr);
     Path dir = out != null ? out : Path.of("runs", "vib");
     Thread chartsReady = Charts.warmUp();
-    Dataset[] d = TrainCommand.images(null, dataDir, stderr);
+    Dataset[] d = Inputs.images(null, dataDir, stderr);
     Dataset train = d[0].take(trainSamples), test = d[1];
 
     List<Row> rows = new ArrayList<>();
@@ -84,7 +84,7 @@ final class VibCommand extends Subcommand {
           Double.isNaN(r.beta()) ? "-" : String.format("%.2f", r.rateBits()));
     }
     AtomicFiles.writeString(dir.resolve("vib.csv"), csv.toString());
-    InfoplaneCommand.joinQuietly(chartsReady);
+    Charts.join(chartsReady);
     List<double[]> err = new ArrayList<>(), rate = new ArrayList<>(), base = new ArrayList<>();
     for (Row r : rows.subList(1, rows.size())) {
       err.add(new double[] {Math.log10(r.beta()), r.error()});

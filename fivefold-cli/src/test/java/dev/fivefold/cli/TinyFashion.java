@@ -25,7 +25,9 @@ final class TinyFashion {
     return dir;
   }
 
-  private static void write(Path dir, FashionMnist.Split split, int n, long seed) throws IOException {
+  /** Writes the two gzipped IDX files of {@code split}, {@code n} images drawn with {@code seed}, into {@code dir}. */
+  static void write(Path dir, FashionMnist.Split split, int n, long seed) throws IOException {
+    Files.createDirectories(dir);
     Random r = new Random(seed);
     byte[] px = new byte[n * 784], y = new byte[n];
     for (int i = 0; i < n; i++) {

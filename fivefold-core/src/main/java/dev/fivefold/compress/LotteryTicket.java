@@ -1,7 +1,6 @@
 package dev.fivefold.compress;
 
 import dev.fivefold.nn.Module;
-import dev.fivefold.nn.Parameter;
 import dev.fivefold.tensor.Tensor;
 import java.util.Map;
 
@@ -80,13 +79,15 @@ public final class LotteryTicket {
     return masks;
   }
 
-  /** Re-initialises the kept weights randomly (the paper's control): each masked tensor gets {@code init}'s values. */
+  /**
+   * The paper's control: the same masks on a fresh random initialisation. Every parameter of the
+   * model (biases included) takes {@code init}'s values, then the masks zero the pruned weights.
+   *
+   * @param init a full state dict of the model from another initialisation (another seed)
+   * @throws dev.fivefold.io.BadInputException if {@code init} lacks a parameter or has a wrong shape
+   */
   public void randomReinit(Map<String, Tensor> init) {
-    for (var e : masks.parameters().entrySet()) {
-      Parameter p = e.getValue();
-      Tensor t = init.get(e.getKey());
-      if (t != null) p.value().copyFrom(t);
-    }
+    model.loadStateDict(init, "random re-initialisation");
     masks.apply();
   }
 }

@@ -18,6 +18,7 @@
  *       ({@code dev.fivefold.compress.archive.RelativeIndex}, the one implementation);
  *       {@link dev.fivefold.compress.SparseLinear} (CSR kernel).
  *   <li>{@link dev.fivefold.compress.DeepCompression}: prune, retrain, share, fine-tune, archive.
+ *   <li>{@link dev.fivefold.compress.LotteryExperiment}: tickets against random re-initialisations.
  *   <li>{@link dev.fivefold.compress.Distillation} (Hinton et al. 2015).
  * </ul>
  */

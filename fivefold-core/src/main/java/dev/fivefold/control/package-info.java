@@ -8,6 +8,9 @@
  * after a {@link dev.fivefold.control.LrRangeFinder}), gradient
  * clipping ({@link dev.fivefold.optim.Clipping}, a link prepended to the optimizer's chain), the
  * {@link dev.fivefold.control.DivergenceGuard}, and the {@link dev.fivefold.control.Rewinder} through
- * which a controller asks the loop to keep or go back to a training state.
+ * which a controller asks the loop to keep or go back to a training state; the controllers by
+ * name ({@link dev.fivefold.control.Controllers}) and the smoothed loss
+ * ({@link dev.fivefold.control.BiasCorrectedEma}). The experiments that train are in
+ * {@code dev.fivefold.control.experiment}.
  */
 package dev.fivefold.control;

@@ -1,14 +1,11 @@
 package dev.fivefold.data;
 
-import dev.fivefold.io.AtomicFiles;
 import dev.fivefold.io.BadInputException;
 import dev.fivefold.io.Heap;
 import dev.fivefold.io.InputFiles;
 import dev.fivefold.tensor.Rng;
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -16,9 +13,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Iterator;
-import java.util.List;
 import java.util.NoSuchElementException;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A byte-level text corpus for language models: every byte of a file is one token.
@@ -33,16 +28,17 @@ import java.util.concurrent.TimeUnit;
  * {@link #heldOutWindows} walks the held-out part so that every held-out token but the first is
  * predicted exactly once (the bits-per-byte of a model).
  *
- * <p>{@link #kingJamesBible()} obtains the Authorized (King James) Version by running Debian's
- * {@code bible} program (package {@code bible-kjv}): {@code bible -l79 gen1:1-rev22:21} with
- * stdin closed prints the whole text (4,298,239 bytes, ASCII) in its default layout: a blank
- * line, the book and chapter ("Genesis 1"), a blank line, then each verse indented and numbered,
- * wrapped at 79 columns. Nothing is stripped. The result is cached atomically in {@code
- * ~/.cache/fivefold/kjv.txt}.
+ * <p>{@link #kingJamesBible()} reads the Authorized (King James) Version from {@code
+ * ~/.cache/fivefold/kjv.txt} ({@link #kingJamesBibleCache}), the output of Debian's {@code bible}
+ * program (package {@code bible-kjv}): {@code bible -l79 gen1:1-rev22:21} with stdin closed prints
+ * the whole text (4,298,239 bytes, ASCII) in its default layout: a blank line, the book and chapter
+ * ("Genesis 1"), a blank line, then each verse indented and numbered, wrapped at 79 columns.
+ * Nothing is stripped. Running the program is the launcher's job ({@code fivefold}'s {@code
+ * Acquire} writes the file on first use); this class only reads it.
  *
  * <p>Errors: an empty file or an unreadable one is a {@link BadInputException} naming it; text
  * bytes outside the vocabulary in {@link #encode} are a {@link BadInputException} naming the
- * byte and its offset; a missing {@code bible} program says to install {@code bible-kjv}.
+ * byte and its offset; a missing King James file names the path and how to create it.
  */
 public final class TextCorpus {
   /** Default held-out fraction, the last 10% of the text. */
@@ -210,54 +206,21 @@ public final class TextCorpus {
     return fromFile(kingJamesBibleFile());
   }
 
-  /** The cached King James text, {@code ~/.cache/fivefold/kjv.txt}, created on first use. */
+  /**
+   * The King James text, {@link #kingJamesBibleCache}.
+   *
+   * @throws BadInputException naming the path and the command that writes it if it is missing or empty
+   */
   public static Path kingJamesBibleFile() throws IOException {
-    Path cache = Path.of(System.getProperty("user.home"), ".cache", "fivefold", "kjv.txt");
-    return kingJamesBibleFile(cache, List.of("bible", "-l79", "gen1:1-rev22:21"));
+    Path cache = kingJamesBibleCache();
+    if (Files.isRegularFile(cache) && Files.size(cache) > 0) return cache;
+    throw new BadInputException("the King James text is not at " + cache + ": write it there with 'bible -l79 gen1:1-rev22:21 < /dev/null > "
+        + cache + "' (Debian package bible-kjv), or let the fivefold command do it");
   }
 
-  static Path kingJamesBibleFile(Path cache, List<String> command) throws IOException {
-    if (Files.isRegularFile(cache) && Files.size(cache) > 0) return cache;
-    ProcessBuilder pb = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-    pb.environment().remove("COLUMNS"); // the line width is set by -l, not by the terminal
-    Process p;
-    try {
-      p = pb.start();
-    } catch (IOException e) {
-      throw new BadInputException("the King James text needs the program '" + command.getFirst()
-          + "', which could not be run (" + e.getMessage() + "): install the Debian package bible-kjv (sudo apt-get install bible-kjv)", e);
-    }
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    Thread drain = Thread.ofVirtual().start(() -> {
-      try (InputStream in = p.getErrorStream()) {
-        in.transferTo(err);
-      } catch (IOException ignored) {
-        // best effort: only for the error message
-      }
-    });
-    byte[] text;
-    try (InputStream in = p.getInputStream()) {
-      text = in.readAllBytes();
-    }
-    try {
-      if (!p.waitFor(120, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new IOException(String.join(" ", command) + " did not finish within 120 s");
-      }
-      drain.join();
-    } catch (InterruptedException e) {
-      p.destroyForcibly();
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while running " + String.join(" ", command), e);
-    }
-    String stderr = err.toString(StandardCharsets.UTF_8).strip().replace('\n', ' ');
-    if (p.exitValue() != 0) {
-      throw new BadInputException(String.join(" ", command) + " exited with status " + p.exitValue() + (stderr.isEmpty() ? "" : ": " + stderr)
-          + " (is the Debian package bible-kjv-text installed?)");
-    }
-    if (text.length == 0) throw new BadInputException(String.join(" ", command) + " printed nothing" + (stderr.isEmpty() ? "" : ": " + stderr));
-    AtomicFiles.writeBytes(cache, text);
-    return cache;
+  /** Where the King James text is kept: {@code ~/.cache/fivefold/kjv.txt}. */
+  public static Path kingJamesBibleCache() {
+    return Path.of(System.getProperty("user.home"), ".cache", "fivefold", "kjv.txt");
   }
 
   public String name() {

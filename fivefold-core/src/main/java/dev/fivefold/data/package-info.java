@@ -4,7 +4,8 @@
  * Fashion-MNIST with its locator ({@link dev.fivefold.data.FashionMnist}); byte-level text corpora
  * ({@link dev.fivefold.data.TextCorpus}), including the King James Bible.
  *
- * <p>Bad files raise {@link dev.fivefold.io.BadInputException} naming the file, the field and the
- * value; downloaded and cached files are written atomically.
+ * <p>This package only reads files: obtaining them (downloads, {@code apt-get}, the {@code bible}
+ * program) is the launcher's job. Bad files raise {@link dev.fivefold.io.BadInputException} naming
+ * the file, the field and the value; missing ones name every path tried.
  */
 package dev.fivefold.data;

@@ -10,8 +10,6 @@ import dev.fivefold.tensor.Rng;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -102,36 +100,5 @@ class TextCorpusTest {
       for (int v = 151; v < 200; v++) assertEquals(1, seen[v], "token " + v);
     }
     assertThrows(IllegalArgumentException.class, () -> c.heldOutWindows(1, 50));
-  }
-
-  @Test
-  void missingBibleProgramSaysWhatToInstall() {
-    BadInputException e = assertThrows(BadInputException.class,
-        () -> TextCorpus.kingJamesBibleFile(dir.resolve("kjv.txt"), List.of("no-such-bible-program-xyz", "gen1:1")));
-    assertTrue(e.getMessage().contains("install the Debian package bible-kjv"), e.getMessage());
-    e = assertThrows(BadInputException.class, () -> TextCorpus.kingJamesBibleFile(dir.resolve("kjv.txt"), List.of("sh", "-c", "echo oops >&2; exit 3")));
-    assertEquals("sh -c echo oops >&2; exit 3 exited with status 3: oops (is the Debian package bible-kjv-text installed?)", e.getMessage());
-  }
-
-  @Test
-  void bibleIsCachedAtomically() throws IOException {
-    Path cache = dir.resolve("c/kjv.txt");
-    assertEquals(cache, TextCorpus.kingJamesBibleFile(cache, List.of("sh", "-c", "printf 'In the beginning\\n'")));
-    assertEquals("In the beginning\n", Files.readString(cache));
-    // second call does not run the program
-    assertEquals(cache, TextCorpus.kingJamesBibleFile(cache, List.of("false")));
-  }
-
-  @Test
-  void realBibleWhenInstalled() throws IOException {
-    Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/bible")), "bible-kjv not installed");
-    Path cache = dir.resolve("kjv.txt");
-    TextCorpus.kingJamesBibleFile(cache, List.of("bible", "-l79", "gen1:1-rev22:21"));
-    TextCorpus c = TextCorpus.fromFile(cache);
-    assertEquals(4_298_239, c.size());
-    assertEquals(73, c.vocabSize());
-    String start = c.decode(c.tokens(0, 71));
-    assertEquals("\nGenesis 1\n\n  1 In the beginning God created the heaven and the earth.\n", start);
-    assertTrue(c.decode(c.tokens(c.size() - 60, c.size())).endsWith("Lord Jesus Christ be with you all. Amen.\n"));
   }
 }
