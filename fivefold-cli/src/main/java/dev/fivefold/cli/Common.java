@@ -3,7 +3,6 @@ package dev.fivefold.cli;
 import dev.fivefold.io.RunLock;
 import dev.fivefold.tensor.kernel.Parallel;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -92,7 +91,6 @@ final class Common {
   /** {@code out}, or {@code runs/<prefix>-<yyyyMMdd-HHmmss>}; created with its parents and locked ({@link #runFolder(Path)}). */
   static Path runFolder(Path out, String prefix) throws IOException {
     Path dir = out != null ? out : Path.of("runs", prefix + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-    Files.createDirectories(dir);
     return runFolder(dir);
   }
 }
