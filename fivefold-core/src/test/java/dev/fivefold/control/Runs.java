@@ -11,10 +11,11 @@ import dev.fivefold.train.TrainConfig;
 import dev.fivefold.train.Trainer;
 
 /** A small MLP on a synthetic separable 3-class task, for controller tests (a fraction of a second per run). */
-final class Runs {
+public final class Runs {
   private Runs() {}
 
-  static Dataset data(long seed, int n) {
+  /** x ~ N(0, 1) [n, 10]; y = 0 if x0 + x1 > 0.5, else 1 if x0 > x1, else 2. */
+  public static Dataset data(long seed, int n) {
     Rng rng = new Rng(seed);
     int d = 10;
     Tensor x = Tensor.normal(rng, 0, 1, n, d);

@@ -14,6 +14,7 @@ import dev.fivefold.control.PidController;
 import dev.fivefold.control.ReduceOnPlateau;
 import dev.fivefold.control.Schedules;
 import dev.fivefold.control.StabilityCap;
+import dev.fivefold.control.Runs;
 import dev.fivefold.data.Dataset;
 import dev.fivefold.io.SafeTensors;
 import dev.fivefold.optim.Clipping;
@@ -45,17 +46,9 @@ class ResumeTest {
 
   static final int STEPS = 96;
 
-  /** A small MLP on a synthetic separable 3-class task: 16 steps an epoch, well under a millisecond each. */
+  /** A small MLP on {@link Runs#data}'s synthetic separable 3-class task: 16 steps an epoch, well under a millisecond each. */
   static Dataset data(long seed, int n) {
-    Rng rng = new Rng(seed);
-    int d = 10;
-    Tensor x = Tensor.normal(rng, 0, 1, n, d);
-    int[] y = new int[n];
-    for (int i = 0; i < n; i++) {
-      float a = x.data()[i * d], b = x.data()[i * d + 1];
-      y[i] = a + b > 0.5 ? 0 : a - b > 0 ? 1 : 2;
-    }
-    return new Dataset(x, y, 3);
+    return Runs.data(seed, n);
   }
 
   /** Builds a fresh trainer around a fresh model and optimizer; {@code setup} adds the controller, guard or clip. */
