@@ -21,7 +21,6 @@ import dev.fivefold.optim.Clipping;
 import dev.fivefold.optim.Optimizer;
 import dev.fivefold.optim.Optimizers;
 import dev.fivefold.perception.Mlp;
-import dev.fivefold.tensor.Rng;
 import dev.fivefold.tensor.Tensor;
 import java.nio.file.Path;
 import java.util.ArrayList;
