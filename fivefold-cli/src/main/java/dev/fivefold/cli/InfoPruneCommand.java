@@ -1,11 +1,13 @@
 package dev.fivefold.cli;
 
 import dev.fivefold.data.Dataset;
-import dev.fivefold.info.NeuronScores;
 import dev.fivefold.info.NeuronScores.Criterion;
+import dev.fivefold.info.NeuronScores;
 import dev.fivefold.io.AtomicFiles;
+import dev.fivefold.io.BadInputException;
 import dev.fivefold.optim.Optimizers;
 import dev.fivefold.perception.Mlp;
+import dev.fivefold.perception.Models;
 import dev.fivefold.tensor.Rng;
 import dev.fivefold.train.Checkpoint;
 import dev.fivefold.train.ClassificationTask;
@@ -81,7 +83,11 @@ final class InfoPruneCommand extends Subcommand {
 
     Mlp m;
     if (modelFile != null) {
-      m = Loaded.mlp(modelFile, train.features());
+      m = Models.load(modelFile).as(Mlp.class, "mlp");
+      if (m.sizes()[0] != train.features()) {
+        throw new BadInputException(modelFile + ": model input (" + m.sizes()[0] + ") does not match the images (" + train.features() + ")");
+      }
+      if (m.sizes().length < 3) throw new BadInputException(modelFile + ": model (" + Models.specOf(m) + ") has no hidden layer");
       stderr.printf("loaded %s (%s)%n", modelFile, Arrays.toString(m.sizes()));
     } else {
       m = Mlp.lenet300100(common.seed);

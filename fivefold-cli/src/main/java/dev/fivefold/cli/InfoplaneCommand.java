@@ -3,9 +3,9 @@ package dev.fivefold.cli;
 import dev.fivefold.data.Dataset;
 import dev.fivefold.info.InformationPlane;
 import dev.fivefold.info.SyntheticBits;
-import dev.fivefold.info.TracedMlp;
 import dev.fivefold.io.AtomicFiles;
 import dev.fivefold.optim.Optimizers;
+import dev.fivefold.perception.Mlp;
 import dev.fivefold.tensor.Rng;
 import dev.fivefold.train.ClassificationTask;
 import dev.fivefold.train.TrainConfig;
@@ -95,7 +95,7 @@ final class InfoplaneCommand extends Subcommand {
       int nTrain = Math.max(1, (int) Math.round(trainFraction * all.size()));
       Dataset train = all.subset(Arrays.copyOf(idx, nTrain));
       Dataset test = all.subset(Arrays.copyOfRange(idx, nTrain == all.size() ? 0 : nTrain, all.size()));
-      TracedMlp net = TracedMlp.shwartzZivTishby(activation, seed);
+      Mlp net = Mlp.shwartzZivTishby(activation, seed);
       InformationPlane plane = new InformationPlane(net, all.x(), all.y(), est, bins, noise, at);
       long t0 = System.nanoTime();
       Map<String, Double> e = new Trainer(new ClassificationTask(net, train, test, batch, seed), Optimizers.adam(net.parameters(), lr),

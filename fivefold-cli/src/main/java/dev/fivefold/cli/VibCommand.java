@@ -1,10 +1,10 @@
 package dev.fivefold.cli;
 
 import dev.fivefold.data.Dataset;
-import dev.fivefold.info.VibClassifier;
 import dev.fivefold.info.VibTask;
 import dev.fivefold.io.AtomicFiles;
 import dev.fivefold.optim.Optimizers;
+import dev.fivefold.perception.VibClassifier;
 import dev.fivefold.train.TrainConfig;
 import dev.fivefold.train.Trainer;
 import java.io.IOException;
