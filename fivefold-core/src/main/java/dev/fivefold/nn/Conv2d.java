@@ -79,6 +79,42 @@ public final class Conv2d extends Module {
     return x.tape().input(Tensor.wrap(out, Shape.of(n, outChannels, oh, ow)));
   }
 
+  /**
+   * conv → ReLU → 2×2 max-pool fused for a CSR layer on an inference tape with a batch of at least
+   * {@link #DIRECT_MIN_BATCH} (the batch-innermost form: the pooling reads the convolution's
+   * [O, H', W', N] output in place, pooled[o, i, j, n] = max(0, max of the 2×2 window), and only
+   * the 4× smaller pooled map is transposed back to [N, O, H'/2, W'/2]); null otherwise, when the
+   * caller runs the three layers one by one. The same values as the three layers (ReLU then the
+   * first maximum) except that an input of exactly −0 comes out as +0.
+   */
+  public Var reluMaxPool2(Var x) {
+    Shape s = x.shape();
+    if (csr == null || x.tape().recording() || s.rank() != 4 || s.dim(0) < DIRECT_MIN_BATCH || s.dim(1) != inChannels) return null;
+    int n = s.dim(0), h = s.dim(2), w = s.dim(3), oh = h - kernel + 1, ow = w - kernel + 1, chw = inChannels * h * w;
+    if (oh < 2 || ow < 2 || oh % 2 != 0 || ow % 2 != 0) return null;
+    int ph = oh / 2, pw = ow / 2, o = outChannels;
+    xt = sized(xt, chw * n);
+    yt = sized(yt, o * oh * ow * n);
+    cols = sized(cols, o * ph * pw * n);
+    float[] out = scratchOutput(n * o * ph * pw), y4 = yt, pooled = cols;
+    VecOps.transpose(x.data(), 0, n, chw, xt, 0);
+    csr.forward(xt, h, w, n, y4);
+    Parallel.forRange(0, o * ph, Math.max(1, 4096 / (pw * n)), (lo, hi) -> {
+      for (int t = lo; t < hi; t++) {
+        int ch = t / ph, i = t % ph;
+        for (int j = 0; j < pw; j++) {
+          int a = ((ch * oh + 2 * i) * ow + 2 * j) * n, d = a + ow * n, dst = ((ch * ph + i) * pw + j) * n;
+          for (int r = 0; r < n; r++) {
+            float m = Math.max(Math.max(y4[a + r], y4[a + n + r]), Math.max(y4[d + r], y4[d + n + r]));
+            pooled[dst + r] = Math.max(m, 0f);
+          }
+        }
+      }
+    });
+    VecOps.transpose(pooled, 0, o * ph * pw, n, out, 0);
+    return x.tape().input(Tensor.wrap(out, Shape.of(n, o, ph, pw)));
+  }
+
   private float[] scratchOutput(int size) {
     y = sized(y, size);
     return y;

@@ -46,12 +46,19 @@ public abstract class Module {
    * forward calls for each of its layers.
    */
   protected final Var run(Module child, Var x) {
-    Var y = child.forward(x);
+    return runAs(child, child.forward(x));
+  }
+
+  /**
+   * Shows {@code output} to this module's hooks as the output of {@code child} and returns it: for
+   * a forward that computed it by a fused path (several layers in one kernel, the last being {@code child}).
+   */
+  protected final Var runAs(Module child, Var output) {
     if (!hooks.isEmpty()) {
       String name = nameOf(child);
-      for (ForwardHook h : List.copyOf(hooks)) h.onOutput(name, child, y);
+      for (ForwardHook h : List.copyOf(hooks)) h.onOutput(name, child, output);
     }
-    return y;
+    return output;
   }
 
   private String nameOf(Module child) {

@@ -79,7 +79,9 @@ public final class LeNet5 extends Module implements ImageClassifier {
   }
 
   private final Spec spec;
-  private final List<Module> sequence; // what the forward runs, in order
+  private final Conv2d conv1, conv2;
+  private final Module relu1, pool1, relu2, pool2;
+  private final List<Module> head; // after the two conv stages, in order
 
   /** Caffe's LeNet-5: widths 20, 50, 500. */
   public LeNet5(long seed) {
@@ -95,10 +97,13 @@ public final class LeNet5 extends Module implements ImageClassifier {
     spec = new Spec(conv1Channels, conv2Channels, hidden);
     Rng rng = new Rng(seed);
     int c1 = conv1Channels, c2 = conv2Channels;
-    sequence = List.of(
-        child("conv1", new Conv2d(1, c1, 5, 1, 0, rng)), child("relu1", Activation.relu()), child("pool1", Pool2d.max(2)), // [N, C1, 12, 12]
-        child("conv2", new Conv2d(c1, c2, 5, 1, 0, rng)), child("relu2", Activation.relu()), child("pool2", Pool2d.max(2)), // [N, C2, 4, 4]
-        child("flatten", new Flatten()), // [N, 16·C2]
+    conv1 = child("conv1", new Conv2d(1, c1, 5, 1, 0, rng)); // [N, C1, 24, 24]
+    relu1 = child("relu1", Activation.relu());
+    pool1 = child("pool1", Pool2d.max(2)); // [N, C1, 12, 12]
+    conv2 = child("conv2", new Conv2d(c1, c2, 5, 1, 0, rng)); // [N, C2, 8, 8]
+    relu2 = child("relu2", Activation.relu());
+    pool2 = child("pool2", Pool2d.max(2)); // [N, C2, 4, 4]
+    head = List.of(child("flatten", new Flatten()), // [N, 16·C2]
         child("fc1", new Linear(16 * c2, hidden, rng)), child("relu3", Activation.relu()), // [N, H]
         child("fc2", new Linear(hidden, 10, rng))); // [N, 10]
   }
@@ -133,9 +138,23 @@ public final class LeNet5 extends Module implements ImageClassifier {
     if (x.shape().rank() != 4 || x.shape().dim(1) != 1 || x.shape().dim(2) != 28 || x.shape().dim(3) != 28) {
       throw new IllegalArgumentException("LeNet5 input must be [N, 1, 28, 28], got " + x.shape());
     }
-    Var h = x;
-    for (Module m : sequence) h = run(m, h);
+    Var h = stage(conv1, relu1, pool1, x);
+    h = stage(conv2, relu2, pool2, h);
+    for (Module m : head) h = run(m, h);
     return h;
+  }
+
+  /**
+   * conv → ReLU → max-pool, each run (and hooked) in turn; a CSR convolution on an inference tape
+   * runs the three fused on its batch-innermost output instead ({@link Conv2d#reluMaxPool2}), and
+   * hooks then see the stage's output as the pool's.
+   */
+  private Var stage(Conv2d conv, Module relu, Module pool, Var x) {
+    if (conv.isSparse() && !x.tape().recording()) {
+      Var fused = conv.reluMaxPool2(x);
+      if (fused != null) return runAs(pool, fused);
+    }
+    return run(pool, run(relu, run(conv, x)));
   }
 
   @Override
