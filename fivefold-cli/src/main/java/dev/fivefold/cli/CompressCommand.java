@@ -11,7 +11,8 @@ import dev.fivefold.data.Dataset;
 import dev.fivefold.io.AtomicFiles;
 import dev.fivefold.io.BadInputException;
 import dev.fivefold.nn.Module;
-import dev.fivefold.perception.Gpt;
+import dev.fivefold.perception.ImageClassifier;
+import dev.fivefold.perception.LoadedModel;
 import dev.fivefold.perception.Models;
 import dev.fivefold.train.ClassificationTask;
 import java.io.IOException;
@@ -122,8 +123,8 @@ final class CompressCommand extends Subcommand {
     Path target = out != null ? out : Path.of(file.toString().replaceFirst("\\.safetensors$", "") + ".ffz");
     if (Files.isDirectory(target)) throw new BadInputException("--out (" + target + ") is a directory");
 
-    Loaded l = Loaded.read(file, null);
-    if (l.model() instanceof Gpt) throw new BadInputException(file + ": model (" + l.spec() + ") is a gpt; compress takes mlp or lenet5 classifiers");
+    LoadedModel l = Models.load(file);
+    if (!(l.model() instanceof ImageClassifier)) throw new BadInputException(file + ": model (" + l.spec() + ") is a gpt; compress takes mlp or lenet5 classifiers");
     if (!l.meta().containsKey("step") || "0".equals(l.meta().get("step"))) {
       throw new BadInputException(file + ": not a trained checkpoint (no training steps in its metadata)");
     }
@@ -217,11 +218,11 @@ final class CompressCommand extends Subcommand {
   }
 
   /** A model decoded from an {@code .ffz} archive, for {@code eval}. */
-  static Loaded loadArchive(Path f) throws IOException {
+  static LoadedModel loadArchive(Path f) throws IOException {
     if (!Files.exists(f)) throw new NoSuchFileException(f.toString());
     FfzModel m = FfzArchive.read(f).model();
     Module model = Models.create(m.spec(), 0);
     DeepCompression.load(m, model, f.toString());
-    return new Loaded(f, model, m.spec(), m.metadata());
+    return new LoadedModel(f, model, m.spec(), m.metadata());
   }
 }

@@ -1,30 +1,15 @@
 package dev.fivefold.cli;
 
-import dev.fivefold.compress.Distillation;
-import dev.fivefold.compress.DistillationTask;
-import dev.fivefold.compress.Ensemble;
-import dev.fivefold.compress.Jittered;
-import dev.fivefold.compress.RegularisedMlp;
-import dev.fivefold.control.Schedules;
+import dev.fivefold.compress.distill.Distillation;
+import dev.fivefold.compress.distill.DistillationExperiment;
 import dev.fivefold.data.Dataset;
-import dev.fivefold.data.Mixup;
-import dev.fivefold.data.RandomShift;
 import dev.fivefold.io.AtomicFiles;
 import dev.fivefold.io.BadInputException;
 import dev.fivefold.nn.Module;
-import dev.fivefold.optim.Optimizer;
-import dev.fivefold.optim.Optimizers;
-import dev.fivefold.perception.Gpt;
-import dev.fivefold.perception.Mlp;
+import dev.fivefold.perception.ImageClassifier;
+import dev.fivefold.perception.LoadedModel;
 import dev.fivefold.perception.Models;
-import dev.fivefold.tensor.Rng;
 import dev.fivefold.train.Checkpoint;
-import dev.fivefold.train.ClassificationTask;
-import dev.fivefold.train.MixupTask;
-import dev.fivefold.train.Task;
-import dev.fivefold.train.TrainConfig;
-import dev.fivefold.train.TrainObserver;
-import dev.fivefold.train.Trainer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,7 +25,8 @@ import picocli.CommandLine.Option;
  * cumbersome teacher (one LeNet-5 by default, an ensemble, one MLP regularised with dropout and
  * jitter as in the paper, or checkpoints), an unregularised student (an MLP or a LeNet-5 of some
  * width) trained alone and on the teacher's soft targets or logits, same initialisation and batch
- * order, optionally on jittered or mixup'ed transfer images (function matching).
+ * order, optionally on jittered or mixup'ed transfer images (function matching): flags to a
+ * {@link DistillationExperiment.Config}, the run, then the table, the CSV and the chart.
  */
 @Command(name = "distill", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Knowledge distillation (Hinton, Vinyals & Dean 2015) on Fashion-MNIST: a cumbersome teacher (by default one LeNet-5 "
@@ -160,9 +146,6 @@ final class DistillCommand extends Subcommand {
   @Option(names = "--out", paramLabel = "DIR", description = "Run folder (default: runs/distill).")
   Path out;
 
-  /** One trained model's row: final test error and the test error after each epoch. */
-  private record Row(String name, String spec, long parameters, double error, int testSize, List<double[]> curve) {}
-
   @Override
   public Integer call() throws IOException {
     common.apply();
@@ -205,144 +188,59 @@ final class DistillCommand extends Subcommand {
     if (students.contains("alone-jitter") && studentJitter == 0) throw common.bad("--students alone-jitter needs --student-jitter > 0");
     if (students.contains("alone-mixup") && mixup == 0) throw common.bad("--students alone-mixup needs --mixup > 0");
     boolean runDistilled = students.contains("distilled");
-    if (teacherFiles == null && !(Models.create(teacherModel, 0) instanceof Mlp) && (teacherDropout > 0 || teacherInputDropout > 0)) {
+    if (teacherFiles == null && !classifier(teacherModel).takesDropout() && (teacherDropout > 0 || teacherInputDropout > 0)) {
       throw common.bad("--teacher-dropout and --teacher-input-dropout need an mlp teacher, not " + teacherModel + " (--teacher-jitter works for any)");
     }
     Path dir = out != null ? out : Path.of("runs", "distill");
     Thread chartsReady = Charts.warmUp();
-    Module teacher = null;
     Path data = dataDir;
-    String teacherName = null;
-    if (!runDistilled) {
-      // the students alone need no teacher
-    } else if (teacherFiles != null) {
+    DistillationExperiment.Teacher teacher;
+    if (runDistilled && teacherFiles != null) {
       List<Module> members = new ArrayList<>();
       for (Path f : teacherFiles) {
-        Loaded l = Loaded.read(f, null);
-        if (l.model() instanceof Gpt) throw new BadInputException(f + ": model (" + l.spec() + ") is a gpt, not an image classifier");
+        LoadedModel l = Models.load(f);
+        l.imageClassifier();
         members.add(l.model());
         if (data == null && l.meta().containsKey("data-dir")) data = Path.of(l.meta().get("data-dir"));
       }
-      teacher = members.size() == 1 ? members.getFirst() : new Ensemble(members);
-      teacherName = members.size() == 1 ? teacherFiles.getFirst().toString() : "ensemble of " + members.size() + ": " + teacherFiles.getFirst() + ", ...";
+      teacher = new DistillationExperiment.Given(members,
+          members.size() == 1 ? teacherFiles.getFirst().toString() : "ensemble of " + members.size() + ": " + teacherFiles.getFirst() + ", ...");
     } else {
-      Models.create(teacherModel, 0); // validates the spec before any work
+      teacher = new DistillationExperiment.Trained(teacherModel, teacherMembers, teacherEpochs, teacherInputDropout, teacherDropout, teacherJitter);
     }
+    List<DistillationExperiment.Student> kinds = students.stream().map(k -> DistillationExperiment.Student.valueOf(k.toUpperCase(Locale.ROOT).replace('-', '_'))).toList();
+    var config = new DistillationExperiment.Config(teacher, student, kinds, epochs, temperatures, alpha, kind, studentJitter, mixup, lr, batch, trainSamples,
+        labelled, common.seed);
     Dataset[] d = Inputs.images(null, data, stderr);
-    Dataset transfer = trainSamples > 0 ? d[0].take(trainSamples) : d[0];
-    if (labelled > transfer.size()) throw common.bad("--labelled (" + labelled + ") must be at most the " + transfer.size() + " training images");
-    Dataset labels = labelled > 0 ? transfer.take(labelled) : transfer; // what the teacher and the students alone learn from
-    Dataset teacherData = labelled > 0 ? labels : d[0];
-    List<Row> rows = new ArrayList<>();
-    long t0 = System.nanoTime();
-    List<double[]> teacherCurve = new ArrayList<>();
-    if (runDistilled && teacherFiles == null) {
-      List<Module> members = new ArrayList<>();
-      boolean regularised = teacherDropout > 0 || teacherInputDropout > 0 || teacherJitter > 0;
-      for (int k = 0; k < teacherMembers; k++) {
-        long seed = common.seed + (teacherModel.equals(student) ? 100 : 0) + k;
-        Module m = Models.create(teacherModel, seed);
-        Module trained = !regularised ? m
-            : m instanceof Mlp mlp ? new RegularisedMlp(mlp, teacherInputDropout, teacherDropout, teacherJitter, seed + 11)
-            : new Jittered(m, teacherJitter, seed + 11);
-        String name = teacherMembers == 1 ? "teacher" : "teacher " + (k + 1);
-        // as ./fivefold train does: model and batch order from the same seed, cosine with 100 warm-up steps
-        List<double[]> curve = train(name, new ClassificationTask(trained, teacherData, d[1], batch, seed), teacherEpochs, 100);
-        m.eval();
-        Map<String, String> meta = new java.util.LinkedHashMap<>();
-        meta.put("model", Models.specOf(m));
-        if (data != null) meta.put("data-dir", data.toAbsolutePath().toString());
-        Path file = dir.resolve(teacherMembers == 1 ? "teacher.safetensors" : "teacher-" + (k + 1) + ".safetensors");
-        Checkpoint.saveWeights(file, m, meta);
-        members.add(m);
-        if (teacherMembers > 1) rows.add(new Row(name, teacherModel + " seed " + seed, m.parameterCount(), curve.getLast()[1], d[1].size(), curve));
-        else teacherCurve = curve;
-      }
-      teacher = members.size() == 1 ? members.getFirst() : new Ensemble(members);
-      teacherName = (members.size() == 1 ? "" : "ensemble of " + members.size() + " x ") + teacherModel
-          + (!regularised ? "" : teacherDropout > 0 || teacherInputDropout > 0
-              ? String.format(Locale.ROOT, " dropout %s/%s jitter %d", teacherInputDropout, teacherDropout, teacherJitter)
-              : " jitter " + teacherJitter);
-      stderr.printf(Locale.ROOT, "teacher %s trained: %.1f s -> %s%n", teacherName, (System.nanoTime() - t0) / 1e9, dir);
+    int transferSize = trainSamples > 0 ? Math.min(trainSamples, d[0].size()) : d[0].size();
+    if (labelled > transferSize) throw common.bad("--labelled (" + labelled + ") must be at most the " + transferSize + " training images");
+    DistillationExperiment.Result r = DistillationExperiment.run(config, d[0], d[1], stderr::println);
+    for (int k = 0; k < r.trainedTeachers().size(); k++) {
+      Module m = r.trainedTeachers().get(k);
+      Map<String, String> meta = new java.util.LinkedHashMap<>();
+      meta.put("model", Models.specOf(m));
+      if (data != null) meta.put("data-dir", data.toAbsolutePath().toString());
+      Checkpoint.saveWeights(dir.resolve(teacherMembers == 1 ? "teacher.safetensors" : "teacher-" + (k + 1) + ".safetensors"), m, meta);
     }
-    if (runDistilled) {
-      double eT = 100 * error(ClassificationTask.evaluate(teacher, d[1], 1000));
-      rows.add(new Row("teacher", teacherName, teacher.parameterCount(), eT, d[1].size(), teacherCurve));
-      teacherModule = teacher;
-    }
-    Dataset train = labels;
-    String inputs = (studentJitter > 0 ? " jitter " + studentJitter : "") + (mixup > 0 ? " mixup " + mixup : "");
-    if (students.contains("alone")) rows.add(student("student alone", student, train, d[1], null, 0, 0));
-    if (students.contains("alone-jitter")) {
-      rows.add(student("student alone + jitter", student + " jitter " + studentJitter, train, d[1], null, studentJitter, 0));
-    }
-    if (students.contains("alone-mixup")) {
-      rows.add(student("student alone + mixup", student + inputs, train, d[1], null, studentJitter, mixup));
-    }
-    for (double t : runDistilled ? temperatures : List.<Double>of()) {
-      boolean logits = kind == Distillation.Match.LOGITS;
-      String spec = student + (logits ? " logits" : " T=" + t) + " alpha=" + alpha + inputs;
-      if (labelled > 0) spec += " transfer " + transfer.size();
-      rows.add(student(logits ? "distilled logits" : "distilled T=" + fmt(t), spec, transfer, d[1], new Distillation(t, alpha, kind), studentJitter, mixup));
-      if (logits) break; // T is not used
-    }
-    report(rows, dir, train.size(), labelled > 0 ? transfer.size() : 0, (System.nanoTime() - t0) / 1e9, chartsReady);
+    if (!r.trainedTeachers().isEmpty()) stderr.println("teachers saved to " + dir);
+    report(r.rows(), dir, r.trainSize(), r.transferSize(), r.seconds(), chartsReady);
     return 0;
   }
 
-  /**
-   * A student from the same initialisation (seed) and batch order (seed + 1) as every other student;
-   * jitter from seed + 13 and mixup from seed + 17, so that the students that use them see the same inputs.
-   */
-  private Row student(String name, String spec, Dataset train, Dataset test, Distillation dist, int jitter, double mix) {
-    Module m = Models.create(student, common.seed);
-    Mixup blend = mix > 0 ? new Mixup(mix, new Rng(common.seed + 17)) : null;
-    Task task;
-    if (dist != null) {
-      RandomShift shift = jitter > 0 ? RandomShift.mnist(jitter, new Rng(common.seed + 13)) : null;
-      task = new DistillationTask(m, teacherModule, dist, train, test, batch, common.seed + 1, shift, blend, labelled > 0 ? labelled : train.size());
-    } else {
-      Module trained = jitter == 0 ? m
-          : m instanceof Mlp mlp ? new RegularisedMlp(mlp, 0, 0, jitter, common.seed + 13) : new Jittered(m, jitter, common.seed + 13);
-      task = blend != null ? new MixupTask(trained, train, test, batch, common.seed + 1, blend)
-          : new ClassificationTask(trained, train, test, batch, common.seed + 1);
-    }
-    List<double[]> curve = train(name, task, epochs, 0);
-    return new Row(name, spec, m.parameterCount(), curve.getLast()[1], test.size(), curve);
-  }
-
-  private Module teacherModule;
-
-  private List<double[]> train(String name, Task task, int ep, long warmup) {
-    long t0 = System.nanoTime();
-    Optimizer opt = Optimizers.adam(task.model().parameters(), lr);
-    Trainer tr = new Trainer(task, opt, TrainConfig.epochs(ep));
-    tr.controller(dev.fivefold.control.Controller.open(warmup == 0 ? Schedules.cosine(lr, ep * task.stepsPerEpoch(), 0) : Schedules.byName("cosine", lr, warmup, 0.0)));
-    List<double[]> curve = new ArrayList<>();
-    tr.observe(new TrainObserver() {
-      @Override
-      public void onEval(Eval e) {
-        double err = 100 * error(e.metrics());
-        double epoch = e.step() / (double) task.stepsPerEpoch();
-        if (!curve.isEmpty() && curve.getLast()[0] == epoch) curve.removeLast(); // the final eval repeats the last epoch's
-        curve.add(new double[] {epoch, err});
-        stderr.printf(Locale.ROOT, "%s epoch %.0f: test error %.2f%%%n", name, epoch, err);
-      }
-    });
-    tr.fit();
-    stderr.printf(Locale.ROOT, "%s: test error %.2f%% (%.1f s)%n", name, curve.getLast()[1], (System.nanoTime() - t0) / 1e9);
-    return curve;
+  private static ImageClassifier classifier(String spec) {
+    if (Models.create(spec, 0) instanceof ImageClassifier c) return c;
+    throw new BadInputException("model (" + spec + ") is not an image classifier (mlp, lenet5)");
   }
 
   /** @param transferSize the distilled students' transfer set when it is larger than the labelled set, else 0 */
-  private void report(List<Row> rows, Path dir, int trainSize, int transferSize, double seconds, Thread chartsReady) throws IOException {
-    Row teacher = find(rows, "teacher"), baseline = find(rows, "student alone");
+  private void report(List<DistillationExperiment.Row> rows, Path dir, int trainSize, int transferSize, double seconds, Thread chartsReady) throws IOException {
+    DistillationExperiment.Row teacher = find(rows, "teacher"), baseline = find(rows, "student alone");
     // the augmented baseline sees the same inputs as the distilled students
-    Row same = find(rows, mixup > 0 ? "student alone + mixup" : "student alone + jitter");
+    DistillationExperiment.Row same = find(rows, mixup > 0 ? "student alone + mixup" : "student alone + jitter");
     List<String> columns = new ArrayList<>(List.of("model", "spec", "parameters", "test_error_%", "test_errors", "gap_closed"));
     if (same != null) columns.add("gap_closed_vs_same_inputs");
     Table t = new Table(columns.toArray(String[]::new));
-    for (Row r : rows) {
+    for (DistillationExperiment.Row r : rows) {
       boolean distilled = r.name().startsWith("distilled");
       List<Object> cells = new ArrayList<>(List.of(r.name(), r.spec(), r.parameters(), fmt(r.error()), Math.round(r.error() / 100 * r.testSize()),
           gapCell(distilled, teacher, baseline, r)));
@@ -356,7 +254,7 @@ final class DistillCommand extends Subcommand {
         seconds);
     StringBuilder csv = new StringBuilder("model,epoch,test_error_percent\n");
     List<Charts.Series> series = new ArrayList<>();
-    for (Row r : rows) {
+    for (DistillationExperiment.Row r : rows) {
       for (double[] p : r.curve()) csv.append(String.format(Locale.ROOT, "%s,%.0f,%.4f%n", r.name(), p[0], p[1]));
       boolean flat = r.curve().isEmpty(); // a loaded teacher: its test error as a level line
       series.add(new Charts.Series(r.name(), flat ? List.of(new double[] {1, r.error()}, new double[] {epochs, r.error()}) : r.curve(), !flat));
@@ -371,23 +269,18 @@ final class DistillCommand extends Subcommand {
     stdout.println("wrote " + dir.resolve("distill.csv") + ", distill-error.png");
   }
 
-  private static Row find(List<Row> rows, String name) {
+  private static DistillationExperiment.Row find(List<DistillationExperiment.Row> rows, String name) {
     return rows.stream().filter(r -> r.name().equals(name)).findFirst().orElse(null);
   }
 
-  private static String gapCell(boolean distilled, Row teacher, Row baseline, Row r) {
+  private static String gapCell(boolean distilled, DistillationExperiment.Row teacher, DistillationExperiment.Row baseline, DistillationExperiment.Row r) {
     if (!distilled) return "";
     return teacher == null || baseline == null ? "n/a" : gapClosed(teacher.error(), baseline.error(), r.error());
   }
 
   private static String gapClosed(double teacher, double alone, double distilled) {
-    double gap = alone - teacher;
-    if (!(gap > 0)) return "n/a";
-    return String.format(Locale.ROOT, "%.1f%%", 100 * (alone - distilled) / gap);
-  }
-
-  private static double error(Map<String, Double> metrics) {
-    return 1 - metrics.get("accuracy");
+    double g = DistillationExperiment.Result.gapClosed(teacher, alone, distilled);
+    return Double.isNaN(g) ? "n/a" : String.format(Locale.ROOT, "%.1f%%", 100 * g);
   }
 
   private static String fmt(double v) {

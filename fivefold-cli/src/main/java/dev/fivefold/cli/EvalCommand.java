@@ -5,12 +5,13 @@ import dev.fivefold.data.TextCorpus;
 import dev.fivefold.io.BadInputException;
 import dev.fivefold.io.Finite;
 import dev.fivefold.perception.Gpt;
+import dev.fivefold.perception.LanguageModel;
+import dev.fivefold.perception.LoadedModel;
+import dev.fivefold.perception.Models;
 import dev.fivefold.train.ClassificationTask;
 import dev.fivefold.train.LanguageModelTask;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -52,13 +53,14 @@ final class EvalCommand extends Subcommand {
     common.apply();
     common.atLeast("--eval-tokens", evalTokens, 0);
     long t0 = System.nanoTime();
-    Loaded l = file.toString().endsWith(".ffz") ? CompressCommand.loadArchive(file) : Loaded.read(file, model, true);
+    LoadedModel l = file.toString().endsWith(".ffz") ? CompressCommand.loadArchive(file) : Models.load(file, model, true);
     String nonFinite = Finite.check(l.model().stateDict(), file.toString());
     if (nonFinite != null && !allowNonFinite) {
       throw new BadInputException(nonFinite + "; the weights are not usable (pass --allow-nonfinite to score them anyway)");
     }
     if (nonFinite != null) stderr.println("fivefold: WARNING: " + nonFinite + "; scoring anyway (--allow-nonfinite): the scores are not meaningful");
-    if (l.model() instanceof Gpt g) {
+    if (l.model() instanceof LanguageModel) {
+      Gpt g = l.as(Gpt.class, "gpt");
       TextCorpus.Vocab vocab = l.vocab();
       String d = data != null ? data : l.meta().getOrDefault("data", "kjv");
       TextCorpus corpus = Inputs.corpus(d);

@@ -1,12 +1,13 @@
 package dev.fivefold.cli;
 
 import dev.fivefold.data.Dataset;
-import dev.fivefold.info.NeuronScores;
+import dev.fivefold.info.InfoPruneExperiment;
 import dev.fivefold.info.NeuronScores.Criterion;
 import dev.fivefold.io.AtomicFiles;
+import dev.fivefold.io.BadInputException;
 import dev.fivefold.optim.Optimizers;
 import dev.fivefold.perception.Mlp;
-import dev.fivefold.tensor.Rng;
+import dev.fivefold.perception.Models;
 import dev.fivefold.train.Checkpoint;
 import dev.fivefold.train.ClassificationTask;
 import dev.fivefold.train.TrainConfig;
@@ -81,7 +82,11 @@ final class InfoPruneCommand extends Subcommand {
 
     Mlp m;
     if (modelFile != null) {
-      m = Loaded.mlp(modelFile, train.features());
+      m = Models.load(modelFile).as(Mlp.class, "mlp");
+      if (m.sizes()[0] != train.features()) {
+        throw new BadInputException(modelFile + ": model input (" + m.sizes()[0] + ") does not match the images (" + train.features() + ")");
+      }
+      if (m.sizes().length < 3) throw new BadInputException(modelFile + ": model (" + Models.specOf(m) + ") has no hidden layer");
       stderr.printf("loaded %s (%s)%n", modelFile, Arrays.toString(m.sizes()));
     } else {
       m = Mlp.lenet300100(common.seed);
@@ -91,34 +96,24 @@ final class InfoPruneCommand extends Subcommand {
       stderr.printf("trained LeNet-300-100 for %d epochs in %.1f s%n", epochs, (System.nanoTime() - t0) / 1e9);
       Checkpoint.saveWeights(dir.resolve("model.safetensors"), m, Map.of("model", "mlp"));
     }
-    m.eval();
-
-    int n = Math.min(samples, train.size());
-    int[] idx = new int[train.size()];
-    Arrays.setAll(idx, i -> i);
-    new Rng(common.seed).shuffle(idx);
-    Dataset scored = train.subset(Arrays.copyOf(idx, n));
-    List<float[][]> acts = NeuronScores.hiddenActivations(m, scored.x());
-    Map<Criterion, List<double[]>> scores = new EnumMap<>(Criterion.class);
-    for (Criterion c : Criterion.values()) scores.put(c, NeuronScores.score(c, m, acts, scored.y(), bins, common.seed));
-
-    double base = ClassificationTask.evaluate(m, test, 1000).get("accuracy");
+    InfoPruneExperiment.Result r = InfoPruneExperiment.run(new InfoPruneExperiment.Config(fractions, bins, samples, common.seed), m, train, test);
+    Map<Criterion, List<double[]>> scores = r.scores();
+    int n = r.scored();
     List<String> header = new ArrayList<>(List.of("fraction", "units kept"));
     for (Criterion c : Criterion.values()) header.add(c.label());
     Table table = new Table(header.toArray(String[]::new));
     Map<Criterion, List<double[]>> curves = new EnumMap<>(Criterion.class);
     for (Criterion c : Criterion.values()) curves.put(c, new ArrayList<>());
-    for (double f : fractions) {
-      List<Object> row = new ArrayList<>();
-      row.add(String.format("%.2f", f));
-      int[][] kept = NeuronScores.keep(scores.get(Criterion.RANDOM), f);
-      row.add(String.join("-", Arrays.stream(kept).map(k -> Integer.toString(k.length)).toList()));
+    for (InfoPruneExperiment.Row row : r.rows()) {
+      List<Object> cells = new ArrayList<>();
+      cells.add(String.format("%.2f", row.fraction()));
+      cells.add(String.join("-", Arrays.stream(row.unitsKept()).mapToObj(Integer::toString).toList()));
       for (Criterion c : Criterion.values()) {
-        double acc = f == 0 ? base : ClassificationTask.evaluate(NeuronScores.prune(m, scores.get(c), f), test, 1000).get("accuracy");
-        row.add(String.format("%.4f", acc));
-        curves.get(c).add(new double[] {f, acc});
+        double acc = row.accuracy().get(c);
+        cells.add(String.format("%.4f", acc));
+        curves.get(c).add(new double[] {row.fraction(), acc});
       }
-      table.add(row.toArray());
+      table.add(cells.toArray());
     }
     AtomicFiles.writeString(dir.resolve("infoprune.csv"), table.csv());
     AtomicFiles.writeString(dir.resolve("scores.csv"), scoresCsv(scores));

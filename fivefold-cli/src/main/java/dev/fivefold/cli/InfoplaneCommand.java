@@ -1,21 +1,11 @@
 package dev.fivefold.cli;
 
-import dev.fivefold.data.Dataset;
 import dev.fivefold.info.InformationPlane;
-import dev.fivefold.info.SyntheticBits;
-import dev.fivefold.info.TracedMlp;
+import dev.fivefold.info.InformationPlaneExperiment;
 import dev.fivefold.io.AtomicFiles;
-import dev.fivefold.optim.Optimizers;
-import dev.fivefold.tensor.Rng;
-import dev.fivefold.train.ClassificationTask;
-import dev.fivefold.train.TrainConfig;
-import dev.fivefold.train.Trainer;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -82,29 +72,14 @@ final class InfoplaneCommand extends Subcommand {
     Path dir = out != null ? out : Path.of("runs", "infoplane-" + activation + "-" + estimator);
     Thread chartsReady = Charts.warmUp();
 
-    Dataset all = SyntheticBits.dataset();
-    int[] at = InformationPlane.logSpacedEpochs(epochs, points);
     var est = estimator.equals("bin") ? InformationPlane.Estimator.BIN : InformationPlane.Estimator.KDE;
-    List<List<InformationPlane.Point>> runs = new ArrayList<>();
+    var config = new InformationPlaneExperiment.Config(activation, est, epochs, seeds, points, bins, noise, lr, batch, trainFraction, common.seed);
+    InformationPlaneExperiment.Result r = InformationPlaneExperiment.run(config, stderr::println);
     StringBuilder csv = new StringBuilder("seed,epoch,layer,ixt_bits,ity_bits\n");
-    for (int s = 0; s < seeds; s++) {
-      long seed = common.seed + s;
-      int[] idx = new int[all.size()];
-      Arrays.setAll(idx, i -> i);
-      new Rng(seed).shuffle(idx);
-      int nTrain = Math.max(1, (int) Math.round(trainFraction * all.size()));
-      Dataset train = all.subset(Arrays.copyOf(idx, nTrain));
-      Dataset test = all.subset(Arrays.copyOfRange(idx, nTrain == all.size() ? 0 : nTrain, all.size()));
-      TracedMlp net = TracedMlp.shwartzZivTishby(activation, seed);
-      InformationPlane plane = new InformationPlane(net, all.x(), all.y(), est, bins, noise, at);
-      long t0 = System.nanoTime();
-      Map<String, Double> e = new Trainer(new ClassificationTask(net, train, test, batch, seed), Optimizers.adam(net.parameters(), lr),
-          new TrainConfig(epochs, 0, 0, Long.MAX_VALUE)).observe(plane).fit();
-      stderr.printf("seed %d: %d epochs in %.1f s, held-out accuracy %.3f%n", seed, epochs, (System.nanoTime() - t0) / 1e9, e.get("accuracy"));
-      for (var p : plane.points()) csv.append(String.format("%d,%d,%d,%.6f,%.6f%n", seed, p.epoch(), p.layer(), p.ixt(), p.ity()));
-      runs.add(plane.points());
+    for (var run : r.runs()) {
+      for (var p : run.points()) csv.append(String.format("%d,%d,%d,%.6f,%.6f%n", run.seed(), p.epoch(), p.layer(), p.ixt(), p.ity()));
     }
-    List<InformationPlane.Point> mean = InformationPlane.average(runs);
+    List<InformationPlane.Point> mean = r.mean();
     AtomicFiles.writeString(dir.resolve("infoplane.csv"), csv.toString());
     Charts.join(chartsReady);
     PlaneChart.write(dir.resolve("infoplane.png"), "information plane: " + activation + ", " + estimator

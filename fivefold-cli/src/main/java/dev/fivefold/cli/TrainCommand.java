@@ -8,6 +8,7 @@ import dev.fivefold.nn.Module;
 import dev.fivefold.optim.Optimizer;
 import dev.fivefold.optim.Optimizers;
 import dev.fivefold.perception.Gpt;
+import dev.fivefold.perception.GptConfig;
 import dev.fivefold.perception.Models;
 import dev.fivefold.train.ClassificationTask;
 import dev.fivefold.train.LanguageModelTask;
@@ -171,7 +172,7 @@ final class TrainCommand extends Subcommand {
       TextCorpus corpus = Inputs.corpus(data);
       String spec = gptSpec(model, corpus.vocabSize());
       int bb = batch == null ? 32 : batch;
-      ModelBudget.forTraining(spec, bb, "--model " + spec);
+      Models.requireFits(Models.parse(spec), bb, "--model " + spec);
       Lifecycle.activity("building " + spec);
       net = Models.create(spec, common.seed);
       Gpt gpt = (Gpt) net;
@@ -185,7 +186,7 @@ final class TrainCommand extends Subcommand {
       ckptMeta.put("batch", Integer.toString(b));
       unit = "tokens";
     } else {
-      ModelBudget.forTraining(model, batch == null ? 128 : batch, "--model " + model);
+      Models.requireFits(Models.parse(model), batch == null ? 128 : batch, "--model " + model);
       Lifecycle.activity("building " + model);
       net = Models.create(model, common.seed);
       Lifecycle.activity("loading " + (dataDir != null ? dataDir.toString() : data == null ? "fashion-mnist" : data));
@@ -291,7 +292,7 @@ final class TrainCommand extends Subcommand {
   /** The bare "gpt" gets the shape flags; a "gpt:..." spec gets vocab= if it lacks one. */
   String gptSpec(String spec, int vocab) {
     if (spec.equals("gpt")) {
-      return "gpt:vocab=" + vocab + ",context=" + context + ",layers=" + layers + ",heads=" + heads + ",width=" + width;
+      return new GptConfig(vocab, context, layers, heads, width, 0f).toString();
     }
     return spec.contains("vocab=") ? spec : spec + ",vocab=" + vocab;
   }

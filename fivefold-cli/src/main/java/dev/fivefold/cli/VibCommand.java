@@ -1,17 +1,12 @@
 package dev.fivefold.cli;
 
 import dev.fivefold.data.Dataset;
-import dev.fivefold.info.VibClassifier;
-import dev.fivefold.info.VibTask;
+import dev.fivefold.info.VibExperiment;
 import dev.fivefold.io.AtomicFiles;
-import dev.fivefold.optim.Optimizers;
-import dev.fivefold.train.TrainConfig;
-import dev.fivefold.train.Trainer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -54,8 +49,6 @@ final class VibCommand extends Subcommand {
   @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: runs/vib).")
   Path out;
 
-  record Row(String name, double beta, double error, double rateBits, double seconds) {}
-
   @Override
   public Integer call() throws IOException {
     common.apply();
@@ -70,15 +63,12 @@ final class VibCommand extends Subcommand {
     Path dir = out != null ? out : Path.of("runs", "vib");
     Thread chartsReady = Charts.warmUp();
     Dataset[] d = Inputs.images(null, dataDir, stderr);
-    Dataset train = d[0].take(trainSamples), test = d[1];
-
-    List<Row> rows = new ArrayList<>();
-    rows.add(run("no bottleneck", Double.NaN, false, train, test));
-    for (double b : betas) rows.add(run("VIB", b, true, train, test));
+    var config = new VibExperiment.Config(betas, epochs, hidden, k, trainSamples, batch, lr, common.seed);
+    List<VibExperiment.Row> rows = VibExperiment.run(config, d[0], d[1], stderr::println);
 
     StringBuilder csv = new StringBuilder("model,beta,test_error,rate_bits,seconds\n");
     stdout.printf("%-14s %8s %10s %10s%n", "model", "beta", "test err", "rate bits");
-    for (Row r : rows) {
+    for (VibExperiment.Row r : rows) {
       csv.append(String.format("%s,%s,%.6f,%.4f,%.1f%n", r.name(), Double.isNaN(r.beta()) ? "" : r.beta(), r.error(), r.rateBits(), r.seconds()));
       stdout.printf("%-14s %8s %10.4f %10s%n", r.name(), Double.isNaN(r.beta()) ? "-" : String.format("%.0e", r.beta()), r.error(),
           Double.isNaN(r.beta()) ? "-" : String.format("%.2f", r.rateBits()));
@@ -86,7 +76,7 @@ final class VibCommand extends Subcommand {
     AtomicFiles.writeString(dir.resolve("vib.csv"), csv.toString());
     Charts.join(chartsReady);
     List<double[]> err = new ArrayList<>(), rate = new ArrayList<>(), base = new ArrayList<>();
-    for (Row r : rows.subList(1, rows.size())) {
+    for (VibExperiment.Row r : rows.subList(1, rows.size())) {
       err.add(new double[] {Math.log10(r.beta()), r.error()});
       rate.add(new double[] {Math.log10(r.beta()), r.rateBits()});
     }
@@ -99,15 +89,5 @@ final class VibCommand extends Subcommand {
         List.of(new Charts.Series("VIB K=" + k, rate, true)));
     stdout.println("wrote " + dir.resolve("vib.csv") + ", vib-error.png, vib-rate.png");
     return 0;
-  }
-
-  private Row run(String name, double beta, boolean bottleneck, Dataset train, Dataset test) {
-    long t0 = System.nanoTime();
-    VibClassifier m = new VibClassifier(train.features(), hidden, k, train.classes(), bottleneck, common.seed);
-    VibTask task = new VibTask(m, train, test, batch, bottleneck ? beta : 0, common.seed);
-    Map<String, Double> e = new Trainer(task, Optimizers.adam(m.parameters(), lr), new TrainConfig(epochs, 0, 0, Long.MAX_VALUE)).fit();
-    double s = (System.nanoTime() - t0) / 1e9;
-    stderr.printf("%s%s: test error %.4f, rate %.2f bits (%.1f s)%n", name, bottleneck ? " beta=" + beta : "", 1 - e.get("accuracy"), e.get("rate_bits"), s);
-    return new Row(name, beta, 1 - e.get("accuracy"), e.get("rate_bits"), s);
   }
 }

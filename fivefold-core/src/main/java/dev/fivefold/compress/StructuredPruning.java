@@ -1,6 +1,7 @@
 package dev.fivefold.compress;
 
 import dev.fivefold.nn.Linear;
+import dev.fivefold.nn.Module;
 import dev.fivefold.perception.LeNet5;
 import dev.fivefold.perception.Mlp;
 import dev.fivefold.tensor.Shape;
@@ -159,5 +160,19 @@ public final class StructuredPruning {
       keep[g] = largest(l1Norms(w), Math.max(1, (int) Math.round(keepFraction * w.dim(0))));
     }
     return prune(m, keep);
+  }
+
+  /**
+   * {@link #pruneByL1(Mlp, double)} or {@link #pruneByL1(LeNet5, double)} by the model's family:
+   * the surgery is family-specific (which units feed which), the criterion is not.
+   *
+   * @throws IllegalArgumentException for a family without structured pruning
+   */
+  public static Module pruneByL1(Module m, double keepFraction) {
+    return switch (m) {
+      case Mlp mlp -> pruneByL1(mlp, keepFraction);
+      case LeNet5 cnn -> pruneByL1(cnn, keepFraction);
+      default -> throw new IllegalArgumentException("structured pruning takes an mlp or a lenet5, not " + m.getClass().getSimpleName());
+    };
   }
 }

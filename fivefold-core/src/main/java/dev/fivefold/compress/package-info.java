@@ -1,6 +1,6 @@
 /**
- * Model compression: pruning, quantization and weight sharing, sparse storage, distillation and
- * the model archive. {@link dev.fivefold.compress.QuantizedTensor} is the unit between them.
+ * Model compression: pruning, quantization and weight sharing, sparse inference and the model
+ * archive; distillation in {@code compress.distill}. {@link dev.fivefold.compress.QuantizedTensor} is the unit between them.
  *
  * <ul>
  *   <li>Pruning (Han et al. 2015/2016): {@link dev.fivefold.compress.Masks} (keep-masks per
@@ -16,10 +16,13 @@
  *       (straight-through estimator, keeps masks).
  *   <li>Storage and inference: the relative indices with filler entries are the archive's
  *       ({@code dev.fivefold.compress.archive.RelativeIndex}, the one implementation);
- *       {@link dev.fivefold.compress.SparseLinear} (CSR kernel).
+ *       {@link dev.fivefold.compress.Inference}: a classifier's one forward run tape-free with its
+ *       layers dense or held as CSR ({@code nn.Linear#sparsify}, {@code nn.Conv2d#sparsify}, on the
+ *       kernels {@code nn.SparseLinear} and {@code nn.SparseConv2d});
+ *       {@link dev.fivefold.compress.SparseInferenceExperiment} (what {@code fivefold sparse} runs).
  *   <li>{@link dev.fivefold.compress.DeepCompression}: prune, retrain, share, fine-tune, archive.
  *   <li>{@link dev.fivefold.compress.LotteryExperiment}: tickets against random re-initialisations.
- *   <li>{@link dev.fivefold.compress.Distillation} (Hinton et al. 2015).
+ *   <li>{@code compress.distill}: distillation (Hinton et al. 2015).
  * </ul>
  */
 package dev.fivefold.compress;

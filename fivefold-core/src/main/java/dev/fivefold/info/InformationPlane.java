@@ -1,5 +1,10 @@
 package dev.fivefold.info;
 
+import dev.fivefold.autodiff.F;
+import dev.fivefold.autodiff.Tape;
+import dev.fivefold.autodiff.Var;
+import dev.fivefold.nn.Activation;
+import dev.fivefold.perception.Mlp;
 import dev.fivefold.tensor.Tensor;
 import dev.fivefold.train.TrainObserver;
 import java.util.ArrayList;
@@ -9,7 +14,7 @@ import java.util.List;
 import java.util.TreeSet;
 
 /**
- * Records the information plane of a {@link TracedMlp} during training (Shwartz-Ziv &amp; Tishby
+ * Records the information plane of an {@link Mlp} during training (Shwartz-Ziv &amp; Tishby
  * 2017, section 3; Saxe et al. 2018): at chosen epochs, for every layer T, the pair {@code (I(X;T),
  * I(T;Y))} in bits on a fixed evaluation set (for {@link SyntheticBits}: all 4096 inputs, X uniform
  * over them).
@@ -27,6 +32,10 @@ import java.util.TreeSet;
  *       {@code I(T;Y)} by {@link KdeBound#withLabels} (Saxe et al., appendix C).
  * </ul>
  *
+ * <p>The representations T are read from the one forward of the network through a forward hook:
+ * each hidden layer's activation and, last, the softmax of the logits (the output layer of
+ * Shwartz-Ziv &amp; Tishby's figures).
+ *
  * <p>Use as a {@link TrainObserver}: epoch 0 is measured at {@link #onStart}, and epoch e after
  * the last step of epoch e when e is in the chosen set. Both estimates obey data processing
  * ({@code I(T;Y) ≤ I(X;T) ≤ log2 n}) for BIN exactly; for KDE only up to the bounds' looseness.
@@ -38,7 +47,7 @@ public final class InformationPlane implements TrainObserver {
   /** One measurement: layer index (1 = first hidden layer; the last is the softmax output). */
   public record Point(int epoch, int layer, double ixt, double ity) {}
 
-  private final TracedMlp net;
+  private final Mlp net;
   private final Tensor x;
   private final int[] y;
   private final Estimator estimator;
@@ -55,7 +64,7 @@ public final class InformationPlane implements TrainObserver {
    * @param bins bins per unit for BIN (30 in Shwartz-Ziv &amp; Tishby)
    * @param noiseVariance σ² for KDE (Saxe et al. use 0.1 in their KDE figures)
    */
-  public InformationPlane(TracedMlp net, Tensor x, int[] y, Estimator estimator, int bins, double noiseVariance, int[] epochs) {
+  public InformationPlane(Mlp net, Tensor x, int[] y, Estimator estimator, int bins, double noiseVariance, int[] epochs) {
     if (x.rank() != 2 || x.dim(0) != y.length) throw new IllegalArgumentException("x " + x.shape() + " must be [n, in] with n = labels (" + y.length + ")");
     Check.bins(bins);
     Check.positive(noiseVariance, "noiseVariance");
@@ -95,7 +104,7 @@ public final class InformationPlane implements TrainObserver {
 
   /** Measures every layer now and records it under {@code epoch}. */
   public List<Point> measure(int epoch) {
-    List<float[][]> outs = net.layerOutputs(x);
+    List<float[][]> outs = layerOutputs(net, x);
     List<Point> now = new ArrayList<>();
     for (int l = 0; l < outs.size(); l++) {
       boolean last = l == outs.size() - 1;
@@ -104,6 +113,34 @@ public final class InformationPlane implements TrainObserver {
     }
     points.addAll(now);
     return now;
+  }
+
+  /**
+   * Every layer's output on {@code x [n, in]}, computed without recording (eval mode, restored
+   * after): the hidden activations {@code [n, sizes[i]]} for i = 1..L-2, read by a forward hook,
+   * then the softmax probabilities {@code [n, sizes[L-1]]}.
+   */
+  public static List<float[][]> layerOutputs(Mlp net, Tensor x) {
+    List<float[][]> out = new ArrayList<>();
+    boolean was = net.isTraining();
+    net.eval();
+    Tape tape = Tape.inference();
+    try (var h = net.hook((name, m, y) -> {
+      if (m instanceof Activation) out.add(rows(y));
+    })) {
+      out.add(rows(F.softmax(net.forward(tape.input(x)))));
+    } finally {
+      if (was) net.train();
+    }
+    return out;
+  }
+
+  static float[][] rows(Var v) {
+    int n = v.shape().dim(0), d = v.shape().size() / Math.max(1, n);
+    float[] a = v.data();
+    float[][] r = new float[n][d];
+    for (int i = 0; i < n; i++) System.arraycopy(a, i * d, r[i], 0, d);
+    return r;
   }
 
   /** {I(X;T), I(T;Y)} for one layer's outputs. */

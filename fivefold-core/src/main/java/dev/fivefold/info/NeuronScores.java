@@ -1,12 +1,8 @@
 package dev.fivefold.info;
 
-import dev.fivefold.autodiff.Tape;
-import dev.fivefold.autodiff.Var;
 import dev.fivefold.compress.StructuredPruning;
-import dev.fivefold.nn.Activation;
 import dev.fivefold.perception.Mlp;
 import dev.fivefold.tensor.Rng;
-import dev.fivefold.tensor.Shape;
 import dev.fivefold.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,21 +44,8 @@ public final class NeuronScores {
    * activation, for every hidden layer.
    */
   public static List<float[][]> hiddenActivations(Mlp m, Tensor x) {
-    int n = x.shape().dim(0);
-    Tensor flat = Tensor.wrap(x.data(), Shape.of(n, x.size() / Math.max(1, n)));
-    Activation act = Activation.of(m.activation());
-    Tape tape = Tape.inference();
-    List<float[][]> out = new ArrayList<>();
-    Var h = tape.input(flat);
-    for (int l = 0; l + 1 < m.layers().size(); l++) {
-      h = act.forward(m.layers().get(l).forward(h));
-      int d = h.shape().dim(1);
-      float[] a = h.data();
-      float[][] r = new float[n][d];
-      for (int i = 0; i < n; i++) System.arraycopy(a, i * d, r[i], 0, d);
-      out.add(r);
-    }
-    return out;
+    List<float[][]> out = InformationPlane.layerOutputs(m, x);
+    return out.subList(0, out.size() - 1);
   }
 
   /** Column j of {@code act [n][d]}, binned into {@code bins} equal-width bins over its observed range (constant: all bin 0). */

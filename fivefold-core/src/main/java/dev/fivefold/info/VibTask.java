@@ -3,53 +3,43 @@ package dev.fivefold.info;
 import dev.fivefold.autodiff.F;
 import dev.fivefold.autodiff.Tape;
 import dev.fivefold.autodiff.Var;
-import dev.fivefold.data.Batches;
 import dev.fivefold.data.Dataset;
-import dev.fivefold.nn.Module;
-import dev.fivefold.tensor.Rng;
+import dev.fivefold.perception.VibClassifier;
 import dev.fivefold.tensor.Shape;
 import dev.fivefold.tensor.Tensor;
-import dev.fivefold.train.ClassificationTask;
 import dev.fivefold.train.BatchedTask;
-import dev.fivefold.train.Task;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * VIB training (Alemi et al. 2017, eq. 7 with one sample of z): loss {@code CE + β·R} on shuffled
- * mini-batches, R the {@link VariationalBottleneck} rate in nats. Evaluation (z = μ) reports the
+ * mini-batches, R the {@link dev.fivefold.nn.VariationalBottleneck} rate in nats. Evaluation (z = μ) reports the
  * test "loss" (CE, nats), "accuracy", and "rate_bits", the mean rate over the test set in bits (0
  * without a bottleneck). Checkpoint state is not supported ({@link #saveState} is empty).
  */
 public final class VibTask extends BatchedTask {
   private final VibClassifier model;
   private final Dataset test;
-  private final double beta;
 
   public VibTask(VibClassifier model, Dataset train, Dataset test, int batchSize, double beta, long seed) {
-    super(train, batchSize, seed);
-    if (!(beta >= 0) || Double.isInfinite(beta)) throw new IllegalArgumentException("beta (" + beta + ") must be finite and >= 0");
+    super(model, train, test, batchSize, seed, loss(model, beta));
     this.model = model;
     this.test = test;
-    this.beta = beta;
   }
 
-  @Override
-  public Module model() {
-    return model;
-  }
-
-  @Override
-  public Var trainLoss(Tape tape) {
-    Batches.Batch b = batches.next();
-    Var ce = F.crossEntropy(model.forward(tape.input(b.x())), b.y());
-    Var r = model.rate();
-    return r == null || beta == 0 ? ce : F.add(ce, F.scale(r, (float) beta));
+  /** CE + β·R of a batch, R the rate of the forward just run. */
+  private static Loss loss(VibClassifier model, double beta) {
+    if (!(beta >= 0) || Double.isInfinite(beta)) throw new IllegalArgumentException("beta (" + beta + ") must be finite and >= 0");
+    return (tape, b) -> {
+      Var ce = F.crossEntropy(model.forward(tape.input(b.x())), b.y());
+      Var r = model.rate();
+      return r == null || beta == 0 ? ce : F.add(ce, F.scale(r, (float) beta));
+    };
   }
 
   @Override
   public Map<String, Double> evaluate() {
-    Map<String, Double> m = new LinkedHashMap<>(ClassificationTask.evaluate(model, test, 1000));
+    Map<String, Double> m = new LinkedHashMap<>(super.evaluate());
     m.put("rate_bits", testRateBits());
     return m;
   }

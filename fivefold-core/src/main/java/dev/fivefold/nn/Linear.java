@@ -3,13 +3,26 @@ package dev.fivefold.nn;
 import dev.fivefold.autodiff.F;
 import dev.fivefold.autodiff.Var;
 import dev.fivefold.tensor.Rng;
+import dev.fivefold.tensor.Shape;
 import dev.fivefold.tensor.Tensor;
 
-/** y = x·Wᵀ + b over the last axis; W [out, in] as PyTorch; initialised as PyTorch does (U(±1/√in)). */
+/**
+ * y = x·Wᵀ + b over the last axis; W [out, in] as PyTorch; initialised as PyTorch does (U(±1/√in)).
+ *
+ * <p>The weight is stored dense, or, after {@link #sparsify()}, also as the CSR of its non-zeros
+ * ({@link SparseLinear}): the forward then runs from the non-zeros (nnz multiply-adds per row
+ * instead of out·in, same weights, the same logits up to float rounding since the sums run in
+ * another order) and is inference only: on a recording tape it refuses, {@link #densify()} first.
+ * The CSR is a snapshot of the weight when {@code sparsify()} was called. Its output lives in a
+ * scratch buffer of the layer, valid until the layer's next forward (as a tape's values are until
+ * the tape's reset).
+ */
 public final class Linear extends Module {
   private final Parameter weight;
   private final Parameter bias;
   private final int in, out;
+  private SparseLinear csr;
+  private float[] xt, yt, y;
 
   public Linear(int in, int out, boolean bias, Rng rng) {
     if (in < 1 || out < 1) throw new IllegalArgumentException("Linear sizes (" + in + ", " + out + ") must be >= 1");
@@ -25,7 +38,47 @@ public final class Linear extends Module {
 
   @Override
   public Var forward(Var x) {
+    if (csr != null) return sparseForward(x);
     return F.linear(x, weight.on(x.tape()), bias == null ? null : bias.on(x.tape()));
+  }
+
+  /** The CSR forward: y [rows, out] from x [..., in] by {@link SparseLinear#forward(float[], int, float[], float[], float[])}. */
+  private Var sparseForward(Var x) {
+    if (x.tape().recording()) throw new IllegalStateException("Linear(" + in + ", " + out + ") holds its weight as CSR (inference only); densify() to train");
+    Shape s = x.shape();
+    if (s.rank() < 1 || s.dim(-1) != in) throw new IllegalArgumentException("linear input " + s + " does not end in " + in + " features");
+    int rows = s.size() / in;
+    if (y == null || y.length != rows * out) {
+      y = new float[rows * out];
+      xt = new float[rows * in];
+      yt = new float[rows * out];
+    }
+    csr.forward(x.data(), rows, y, xt, yt);
+    int[] dims = s.dims();
+    dims[dims.length - 1] = out;
+    return x.tape().input(Tensor.wrap(y, Shape.of(dims)));
+  }
+
+  /** Holds the weight also as the CSR of its current non-zeros; the forward then runs from them (inference only). */
+  public Linear sparsify() {
+    csr = SparseLinear.of(weight.value(), bias == null ? null : bias.value());
+    return this;
+  }
+
+  /** Back to the dense forward (the dense weight was kept all along). */
+  public Linear densify() {
+    csr = null;
+    xt = yt = y = null;
+    return this;
+  }
+
+  public boolean isSparse() {
+    return csr != null;
+  }
+
+  /** Multiply-adds per input row: out·in dense, the non-zeros held when sparse. */
+  public long multiplyAdds() {
+    return csr != null ? csr.nonZeros() : (long) in * out;
   }
 
   public Parameter weight() {
@@ -49,5 +102,15 @@ public final class Linear extends Module {
     weight.value().copyFrom(w);
     if (bias != null) java.util.Arrays.fill(bias.value().data(), 0f);
     return this;
+  }
+
+  @Override
+  protected Module blank() {
+    return new Linear(in, out, bias != null, new Rng(0));
+  }
+
+  @Override
+  void sparseLike(Module src) {
+    if (((Linear) src).isSparse()) sparsify();
   }
 }

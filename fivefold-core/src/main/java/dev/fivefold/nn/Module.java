@@ -14,10 +14,15 @@ import java.util.Map;
  * <p>Parameter names are dotted paths in registration order ({@code "h.0.attn.c_attn.weight"}),
  * the same names PyTorch's {@code state_dict()} uses for the same architecture, so weights move
  * between the two through safetensors files.
+ *
+ * <p>A model's forward runs its children through {@link #run}, so that {@link #hook forward hooks}
+ * see each child's output; {@link #copy} is a deep copy (structure and weights) for the modules
+ * that can build a blank twin of themselves ({@link #blank}).
  */
 public abstract class Module {
   private final Map<String, Parameter> params = new LinkedHashMap<>();
   private final Map<String, Module> children = new LinkedHashMap<>();
+  private final List<ForwardHook> hooks = new ArrayList<>();
   private boolean training = true;
 
   /** Applies the module to one input. Modules with other inputs define their own methods. */
@@ -34,6 +39,87 @@ public abstract class Module {
     if (params.containsKey(name) || children.containsKey(name)) throw new IllegalStateException("duplicate name " + name);
     children.put(name, m);
     return m;
+  }
+
+  /**
+   * Runs {@code child} on {@code x} and shows its output to this module's hooks: what a model's
+   * forward calls for each of its layers.
+   */
+  protected final Var run(Module child, Var x) {
+    return runAs(child, child.forward(x));
+  }
+
+  /**
+   * Shows {@code output} to this module's hooks as the output of {@code child} and returns it: for
+   * a forward that computed it by a fused path (several layers in one kernel, the last being {@code child}).
+   */
+  protected final Var runAs(Module child, Var output) {
+    if (!hooks.isEmpty()) {
+      String name = nameOf(child);
+      for (ForwardHook h : List.copyOf(hooks)) h.onOutput(name, child, output);
+    }
+    return output;
+  }
+
+  private String nameOf(Module child) {
+    for (var e : children.entrySet()) if (e.getValue() == child) return e.getKey();
+    throw new IllegalStateException(child.getClass().getSimpleName() + " is not a child of " + getClass().getSimpleName());
+  }
+
+  /**
+   * Registers {@code h} to see the output of every child this module runs ({@link #run}), in order;
+   * close the handle to remove it.
+   */
+  public final ForwardHook.Handle hook(ForwardHook h) {
+    if (h == null) throw new IllegalArgumentException("hook must not be null");
+    hooks.add(h);
+    return () -> hooks.remove(h);
+  }
+
+  /**
+   * A new module of the same structure (sizes, layers, settings) with arbitrary weights, or null
+   * if this kind of module cannot make one (then {@link #copy} refuses). Families and the layers
+   * that hold weights override it.
+   */
+  protected Module blank() {
+    return null;
+  }
+
+  /**
+   * A deep copy: the same structure ({@link #blank}), a copy of every parameter value, the same
+   * train/eval mode, and layers held as CSR ({@link Linear#isSparse}) held as CSR again. Forward
+   * hooks are not copied.
+   */
+  public final Module copy() {
+    Module c = blank();
+    if (c == null) throw new UnsupportedOperationException(getClass().getSimpleName() + " does not support copy()");
+    c.loadStateDict(stateDict(), "copy of " + getClass().getSimpleName());
+    c.copyModesFrom(this);
+    return c;
+  }
+
+  private void copyModesFrom(Module src) {
+    training = src.training;
+    sparseLike(src);
+    for (var e : children.entrySet()) {
+      Module s = src.children.get(e.getKey());
+      if (s != null) e.getValue().copyModesFrom(s);
+    }
+  }
+
+  /** Takes over the weight storage (dense or CSR) of its twin {@code src}; layers that hold weights override it. */
+  void sparseLike(Module src) {}
+
+  /** Every module of the tree with its dotted path, this one first as "", depth-first in registration order. */
+  public final Map<String, Module> namedModules() {
+    Map<String, Module> out = new LinkedHashMap<>();
+    collectModules("", out);
+    return out;
+  }
+
+  private void collectModules(String path, Map<String, Module> out) {
+    out.put(path, this);
+    for (var e : children.entrySet()) e.getValue().collectModules(path.isEmpty() ? e.getKey() : path + "." + e.getKey(), out);
   }
 
   /** All parameters with dotted names, depth-first in registration order. */

@@ -25,7 +25,7 @@ public class Sequential extends Module {
 
   @Override
   public Var forward(Var x) {
-    for (Module m : layers) x = m.forward(x);
+    for (Module m : layers) x = run(m, x);
     return x;
   }
 }

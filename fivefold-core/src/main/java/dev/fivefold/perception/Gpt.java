@@ -19,7 +19,7 @@ import java.util.List;
  * embeddings wte, wpe; blocks h.0 … h.{L-1}; final ln_f; lm_head Linear(C, V) without bias
  * (untied). Init: N(0, 0.02), residual projections N(0, 0.02/√(2L)), biases 0.
  */
-public final class Gpt extends Module {
+public final class Gpt extends Module implements LanguageModel {
   private final GptConfig cfg;
   private final Embedding wte, wpe;
   private final List<TransformerBlock> blocks = new ArrayList<>();
@@ -47,11 +47,32 @@ public final class Gpt extends Module {
     return cfg;
   }
 
+  @Override
+  public GptConfig spec() {
+    return cfg;
+  }
+
+  @Override
+  public int vocab() {
+    return cfg.vocab();
+  }
+
+  @Override
+  public int context() {
+    return cfg.context();
+  }
+
+  @Override
+  protected Module blank() {
+    return new Gpt(cfg, 0);
+  }
+
   public List<TransformerBlock> blocks() {
     return Collections.unmodifiableList(blocks);
   }
 
   /** Logits [B, T, V] for tokens [B·T] (row-major [B, T]), T ≤ context. */
+  @Override
   public Var forward(Tape tape, int[] tokens, int b, int t) {
     if (t < 1 || t > cfg.context()) throw new IllegalArgumentException("sequence length (" + t + ") must be in [1, " + cfg.context() + "]");
     if (tokens.length < b * t) throw new IllegalArgumentException("tokens (" + tokens.length + ") fewer than B·T (" + b * t + ")");

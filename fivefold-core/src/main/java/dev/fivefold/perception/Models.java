@@ -1,99 +1,122 @@
 package dev.fivefold.perception;
 
+import dev.fivefold.io.BadInputException;
+import dev.fivefold.io.Finite;
+import dev.fivefold.io.Heap;
+import dev.fivefold.io.InputFiles;
+import dev.fivefold.io.SafeTensors;
 import dev.fivefold.nn.Module;
+import dev.fivefold.tensor.Tensor;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Models by spec string, so a checkpoint names the architecture it holds:
- * {@code mlp} (LeNet-300-100), {@code mlp:784-512-10:tanh}, {@code lenet5}, {@code lenet5:6-16-100}
- * (conv1 channels, conv2 channels, fc1 width),
- * {@code gpt:vocab=V,context=T,layers=L,heads=H,width=C[,dropout=p]}.
+ * The registry of model families: a spec string names an architecture, so a checkpoint says what
+ * it holds. The family name before the first colon picks the parser, which reads the rest:
+ * {@code mlp} (LeNet-300-100), {@code mlp:784-512-10:tanh} ({@link Mlp.Spec}), {@code lenet5},
+ * {@code lenet5:6-16-100} ({@link LeNet5.Spec}: conv1 channels, conv2 channels, fc1 width),
+ * {@code gpt:vocab=V,context=T,layers=L,heads=H,width=C[,dropout=p]} ({@link GptConfig}).
+ *
+ * <p>A new family is one file (the model, implementing {@link ImageClassifier} or
+ * {@link LanguageModel}, with its spec record) and one line in {@link #FAMILIES}.
  */
 public final class Models {
   private Models() {}
 
-  public static Module create(String spec, long seed) {
+  /** A family's parser: the whole spec (for messages) and what follows its first colon (null if nothing). */
+  @FunctionalInterface
+  public interface Parser {
+    ModelSpec parse(String spec, String args);
+  }
+
+  private static final Map<String, Parser> FAMILIES = new LinkedHashMap<>();
+
+  static {
+    FAMILIES.put("mlp", Mlp.Spec::parse);
+    FAMILIES.put("lenet300100", Mlp.Spec::parse);
+    FAMILIES.put("lenet5", LeNet5.Spec::parse);
+    FAMILIES.put("gpt", GptConfig::parse);
+  }
+
+  /** The architecture a spec string names. */
+  public static ModelSpec parse(String spec) {
+    if (spec == null) throw new IllegalArgumentException("model spec must not be null");
     String[] parts = spec.split(":", 2);
-    return switch (parts[0]) {
-      case "mlp", "lenet300100" -> {
-        if (parts.length == 1) yield Mlp.lenet300100(seed);
-        String[] p = parts[1].split(":");
-        String[] s = p[0].split("-");
-        int[] sizes = new int[s.length];
-        try {
-          for (int i = 0; i < s.length; i++) sizes[i] = Integer.parseInt(s[i]);
-        } catch (NumberFormatException e) {
-          throw new IllegalArgumentException("model spec (" + spec + "): sizes must be integers like 784-300-100-10");
-        }
-        yield new Mlp(sizes, p.length > 1 ? p[1] : "relu", seed);
-      }
-      case "lenet5" -> {
-        if (parts.length == 1) yield new LeNet5(seed);
-        String[] w = parts[1].split("-");
-        if (w.length != 3) throw new IllegalArgumentException("model spec (" + spec + "): lenet5 widths must be C1-C2-H like lenet5:6-16-100");
-        int[] v = new int[3];
-        for (int i = 0; i < 3; i++) {
-          try {
-            v[i] = Integer.parseInt(w[i]);
-          } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("model spec (" + spec + "): lenet5 width (" + w[i] + ") is not an integer");
-          }
-          if (v[i] < 1) throw new IllegalArgumentException("model spec (" + spec + "): lenet5 width (" + v[i] + ") must be >= 1");
-        }
-        yield new LeNet5(v[0], v[1], v[2], seed);
-      }
-      case "gpt" -> {
-        Map<String, String> kv = keyValues(spec, parts.length > 1 ? parts[1] : "");
-        int vocab = intOf(kv, "vocab", -1, spec);
-        if (vocab < 0) throw new IllegalArgumentException("model spec (" + spec + ") needs vocab=N");
-        GptConfig d = GptConfig.small(vocab);
-        yield new Gpt(new GptConfig(vocab, intOf(kv, "context", d.context(), spec), intOf(kv, "layers", d.layers(), spec),
-            intOf(kv, "heads", d.heads(), spec), intOf(kv, "width", d.width(), spec),
-            Float.parseFloat(kv.getOrDefault("dropout", "0"))), seed);
-      }
-      default -> throw new IllegalArgumentException("model (" + spec + ") must be one of mlp, lenet5, lenet5:C1-C2-H, gpt:vocab=N,...");
-    };
+    Parser p = FAMILIES.get(parts[0]);
+    if (p == null) throw new IllegalArgumentException("model (" + spec + ") must be one of mlp, lenet5, lenet5:C1-C2-H, gpt:vocab=N,...");
+    return p.parse(spec, parts.length > 1 ? parts[1] : null);
+  }
+
+  /** A fresh model of the architecture {@code spec} names, weights from {@code seed}. */
+  public static Module create(String spec, long seed) {
+    return parse(spec).build(seed);
   }
 
   /** The spec string that {@link #create} turns back into this architecture. */
   public static String specOf(Module m) {
-    if (m instanceof Mlp mlp) {
-      int[] s = mlp.sizes();
-      StringBuilder sb = new StringBuilder("mlp:");
-      for (int i = 0; i < s.length; i++) sb.append(i == 0 ? "" : "-").append(s[i]);
-      return sb.append(":").append(mlp.activation()).toString();
-    }
-    if (m instanceof LeNet5 l) {
-      int[] w = l.widths();
-      return l.isStandard() ? "lenet5" : "lenet5:" + w[0] + "-" + w[1] + "-" + w[2];
-    }
-    if (m instanceof Gpt g) {
-      GptConfig c = g.config();
-      return "gpt:vocab=" + c.vocab() + ",context=" + c.context() + ",layers=" + c.layers() + ",heads=" + c.heads()
-          + ",width=" + c.width() + ",dropout=" + c.dropout();
-    }
+    if (m instanceof Model fm) return fm.spec().toString();
     throw new IllegalArgumentException("no spec for " + m.getClass().getSimpleName());
   }
 
-  private static Map<String, String> keyValues(String spec, String s) {
-    Map<String, String> kv = new LinkedHashMap<>();
-    if (s.isEmpty()) return kv;
-    for (String p : s.split(",")) {
-      String[] a = p.split("=", 2);
-      if (a.length != 2) throw new IllegalArgumentException("model spec (" + spec + "): '" + p + "' is not key=value");
-      kv.put(a[0].trim(), a[1].trim());
+  /**
+   * Reads a model from {@code file}: a checkpoint (its tensors {@code model.*}) or a plain weights
+   * file, the architecture from the {@code model} metadata or {@code specOverride} if not null.
+   * Refuses a file that is not a regular file before opening it, a model that would not fit the
+   * heap before building it ({@link #requireFits}), and weights with NaN or ±inf naming the tensor
+   * and index ({@link Finite#require}) unless {@code allowNonFinite}.
+   *
+   * @throws NoSuchFileException if the file is missing
+   * @throws BadInputException naming the file for a directory, a missing spec, or tensors that do not fit
+   */
+  public static LoadedModel load(Path file, String specOverride, boolean allowNonFinite) throws IOException {
+    if (!Files.exists(file)) throw new NoSuchFileException(file.toString());
+    if (Files.isDirectory(file)) throw new BadInputException(file + ": is a directory, not a checkpoint file");
+    InputFiles.requireRegular(file, "checkpoint");
+    SafeTensors.Contents c = SafeTensors.read(file);
+    if (!allowNonFinite) Finite.require(c.tensors(), file.toString());
+    String spec = specOverride != null ? specOverride : c.metadata().get("model");
+    if (spec == null) {
+      throw new BadInputException(file + ": no model spec in the metadata (plain weights?); pass --model SPEC, e.g. --model mlp");
     }
-    return kv;
+    ModelSpec s = parse(spec);
+    requireFits(s, 0, file + ": model " + spec);
+    Module m = s.build(0);
+    Map<String, Tensor> w = new LinkedHashMap<>();
+    boolean checkpoint = c.tensors().keySet().stream().anyMatch(k -> k.startsWith("model."));
+    for (var e : c.tensors().entrySet()) {
+      if (!checkpoint) w.put(e.getKey(), e.getValue());
+      else if (e.getKey().startsWith("model.")) w.put(e.getKey().substring(6), e.getValue());
+    }
+    m.loadStateDict(w, file.toString());
+    return new LoadedModel(file, m, spec, c.metadata());
   }
 
-  private static int intOf(Map<String, String> kv, String k, int def, String spec) {
-    String v = kv.get(k);
-    if (v == null) return def;
-    try {
-      return Integer.parseInt(v);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("model spec (" + spec + "): " + k + " (" + v + ") is not an integer");
+  /** {@link #load(Path, String, boolean)} refusing non-finite weights. */
+  public static LoadedModel load(Path file, String specOverride) throws IOException {
+    return load(file, specOverride, false);
+  }
+
+  /**
+   * Refuses, before anything is allocated, a model whose memory does not fit the heap
+   * ({@link Heap#require}): to train ({@code batch} &gt; 0) its parameters × 16 bytes (value,
+   * gradient, two optimizer slots) plus a batch's activations; to load ({@code batch} 0) its
+   * parameters and one sample's activations as float32. {@code what} names it in the message.
+   */
+  public static void requireFits(ModelSpec s, long batch, String what) {
+    if (batch > 0) {
+      long bytes = Heap.plus(Heap.times(s.parameters(), 16), Heap.times(s.activationsPerSample(), batch, 4));
+      Heap.require(bytes, what + ": " + s.parameters() + " parameters and a batch of " + batch + " to train");
+    } else {
+      Heap.require(Heap.times(Heap.plus(s.parameters(), s.activationsPerSample()), 4), what + ": " + s.parameters() + " parameters");
     }
+  }
+
+  /** {@link #load(Path, String)} with the spec from the file. */
+  public static LoadedModel load(Path file) throws IOException {
+    return load(file, null);
   }
 }

@@ -1,23 +1,63 @@
 package dev.fivefold.train;
 
+import dev.fivefold.autodiff.Tape;
+import dev.fivefold.autodiff.Var;
 import dev.fivefold.data.Batches;
 import dev.fivefold.data.Dataset;
 import dev.fivefold.io.BadInputException;
+import dev.fivefold.nn.Module;
 import dev.fivefold.tensor.Rng;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The part every mini-batch {@link Task} shares: shuffled, seeded {@link Batches} of a training
- * set, throughput in samples, and the batch position as checkpoint state (so a resumed run sees
- * exactly the batches an uninterrupted one would).
+ * A mini-batch {@link Task} given by its loss: shuffled, seeded {@link Batches} of a training set,
+ * the {@link Loss} of each batch on the training tape, evaluation as a classifier on a test set
+ * (mean cross-entropy and accuracy, {@link ClassificationTask#evaluate}), throughput in samples,
+ * and the batch position as checkpoint state (so a resumed run sees exactly the batches an
+ * uninterrupted one would). {@link ClassificationTask}, {@link MixupTask}, VIB and distillation are
+ * this task with their losses.
  */
-public abstract class BatchedTask implements Task {
-  protected final Batches batches;
+public class BatchedTask implements Task {
+  /** The mean loss (nats) of one training batch, recorded on {@code tape}. */
+  @FunctionalInterface
+  public interface Loss {
+    Var of(Tape tape, Batches.Batch batch);
+  }
 
-  protected BatchedTask(Dataset train, int batchSize, long seed) {
+  protected final Batches batches;
+  private final Module model;
+  private final Dataset test;
+  private final Loss loss;
+
+  /**
+   * @param model what the trainer updates (its parameters) and what is evaluated
+   * @param train the training set, shuffled per epoch by {@code new Rng(seed)}
+   * @param test the evaluation set
+   */
+  public BatchedTask(Module model, Dataset train, Dataset test, int batchSize, long seed, Loss loss) {
     if (batchSize < 1) throw new IllegalArgumentException("batch (" + batchSize + ") must be >= 1");
+    if (model == null || loss == null) throw new IllegalArgumentException("model and loss must not be null");
     this.batches = new Batches(train, batchSize, true, new Rng(seed));
+    this.model = model;
+    this.test = test;
+    this.loss = loss;
+  }
+
+  @Override
+  public Module model() {
+    return model;
+  }
+
+  @Override
+  public Var trainLoss(Tape tape) {
+    return loss.of(tape, batches.next());
+  }
+
+  /** Loss and accuracy of the model on the test set (batches of 1000, eval mode). */
+  @Override
+  public Map<String, Double> evaluate() {
+    return ClassificationTask.evaluate(model, test, 1000);
   }
 
   @Override

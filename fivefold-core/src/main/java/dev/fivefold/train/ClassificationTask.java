@@ -3,11 +3,8 @@ package dev.fivefold.train;
 import dev.fivefold.autodiff.F;
 import dev.fivefold.autodiff.Tape;
 import dev.fivefold.autodiff.Var;
-import dev.fivefold.data.Batches;
 import dev.fivefold.data.Dataset;
-import dev.fivefold.io.BadInputException;
 import dev.fivefold.nn.Module;
-import dev.fivefold.tensor.Rng;
 import dev.fivefold.tensor.Shape;
 import dev.fivefold.tensor.Tensor;
 import java.util.LinkedHashMap;
@@ -18,31 +15,8 @@ import java.util.Map;
  * set; evaluation reports mean loss (nats) and accuracy on the test set.
  */
 public final class ClassificationTask extends BatchedTask {
-  private final Module model;
-  private final Dataset test;
-  private final int evalBatch;
-
   public ClassificationTask(Module model, Dataset train, Dataset test, int batchSize, long seed) {
-    super(train, batchSize, seed);
-    this.model = model;
-    this.test = test;
-    this.evalBatch = 1000;
-  }
-
-  @Override
-  public Module model() {
-    return model;
-  }
-
-  @Override
-  public Var trainLoss(Tape tape) {
-    Batches.Batch b = batches.next();
-    return F.crossEntropy(model.forward(tape.input(b.x())), b.y());
-  }
-
-  @Override
-  public Map<String, Double> evaluate() {
-    return evaluate(model, test, evalBatch);
+    super(model, train, test, batchSize, seed, (tape, b) -> F.crossEntropy(model.forward(tape.input(b.x())), b.y()));
   }
 
   /** Mean loss and accuracy of {@code model} on {@code data} (eval mode, restored after). */

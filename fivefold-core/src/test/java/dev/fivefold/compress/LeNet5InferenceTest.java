@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fivefold.autodiff.Tape;
 import dev.fivefold.data.Dataset;
+import dev.fivefold.nn.Conv2d;
+import dev.fivefold.nn.LegacyLeNet5Inference;
 import dev.fivefold.perception.LeNet5;
 import dev.fivefold.tensor.Rng;
 import dev.fivefold.tensor.Tensor;
@@ -18,13 +20,13 @@ class LeNet5InferenceTest {
   @Test
   void denseAndSparseMatchTheTapeForward() {
     // batches 1 and 3 take the sparse im2col route, 17 and 40 the batch-innermost direct one
-    assertTrue(LeNet5Inference.DIRECT_MIN_BATCH > 3 && LeNet5Inference.DIRECT_MIN_BATCH <= 17, "vector width " + LeNet5Inference.DIRECT_MIN_BATCH);
+    assertTrue(Conv2d.DIRECT_MIN_BATCH > 3 && Conv2d.DIRECT_MIN_BATCH <= 17, "vector width " + Conv2d.DIRECT_MIN_BATCH);
     Rng rng = new Rng(8);
     for (double sparsity : new double[] {0, 0.7, 0.95}) {
       LeNet5 m = new LeNet5(4, 6, 10, 3);
       if (sparsity > 0) Pruner.global(Pruner.weights(m), sparsity);
       m.eval();
-      Inference dense = LeNet5Inference.of(m, Inference.Kind.DENSE), sparse = LeNet5Inference.of(m, Inference.Kind.SPARSE);
+      Inference dense = Inference.of(m, Inference.Kind.DENSE), sparse = Inference.of(m, Inference.Kind.SPARSE);
       for (int batch : new int[] {1, 3, 17, 40}) {
         Tensor x = Tensor.normal(rng, 0, 1, batch, 1, 28, 28);
         float[] ref = m.forward(Tape.inference().input(x)).data();
@@ -49,7 +51,26 @@ class LeNet5InferenceTest {
     java.util.Arrays.fill(p.get("conv1.weight").value().data(), 1, 50, 0f); // 1 non-zero left of 50
     java.util.Arrays.fill(p.get("conv2.weight").value().data(), 0f);
     p.get("conv2.weight").value().data()[7] = 1f; // 1 non-zero
-    assertEquals(576 + 64 + 4 * 48 + 10 * 4, LeNet5Inference.of(m, Inference.Kind.SPARSE).multiplyAdds());
+    assertEquals(576 + 64 + 4 * 48 + 10 * 4, Inference.of(m, Inference.Kind.SPARSE).multiplyAdds());
+  }
+
+  /** The one forward, dense or CSR, gives bit for bit the logits of the former LeNet5Inference (kept as a test oracle), on both sparse routes. */
+  @Test
+  void bitIdenticalToThePreviousInference() {
+    Rng rng = new Rng(12);
+    for (double sparsity : new double[] {0, 0.8}) {
+      LeNet5 m = new LeNet5(5, 7, 12, 4);
+      if (sparsity > 0) Pruner.global(Pruner.weights(m), sparsity);
+      for (Inference.Kind kind : Inference.Kind.values()) {
+        Inference now = Inference.of(m, kind);
+        LegacyLeNet5Inference before = LegacyLeNet5Inference.of(m, kind);
+        for (int batch : new int[] {1, 3, 17, 40}) {
+          Tensor x = Tensor.normal(rng, 0, 1, batch, 1, 28, 28);
+          assertArrayEquals(before.logits(x.data(), batch), now.logits(x.data(), batch), kind + " sparsity " + sparsity + " batch " + batch);
+        }
+        assertEquals(before.multiplyAdds(), now.multiplyAdds());
+      }
+    }
   }
 
   @Test
@@ -62,9 +83,10 @@ class LeNet5InferenceTest {
       for (Inference.Kind kind : Inference.Kind.values()) {
         for (int batch : new int[] {2, 37}) {
           Parallel.setThreads(1);
-          float[] one = LeNet5Inference.of(m, kind).logits(x.data(), batch).clone();
+          float[] xb = java.util.Arrays.copyOf(x.data(), batch * 784);
+          float[] one = Inference.of(m, kind).logits(xb, batch).clone();
           Parallel.setThreads(2);
-          float[] two = LeNet5Inference.of(m, kind).logits(x.data(), batch).clone();
+          float[] two = Inference.of(m, kind).logits(xb, batch).clone();
           assertArrayEquals(one, two, kind + " batch " + batch);
         }
       }
@@ -88,8 +110,8 @@ class LeNet5InferenceTest {
       for (int c = 1; c < 10; c++) if (ref[r * 10 + c] > ref[r * 10 + best]) best = c;
       if (best == y[r]) correct++;
     }
-    assertEquals((double) correct / n, LeNet5Inference.of(m, Inference.Kind.SPARSE).accuracy(new Dataset(x, y, 10), 7), 1e-12);
-    var e = assertThrows(IllegalArgumentException.class, () -> LeNet5Inference.of(m, Inference.Kind.DENSE).logits(new float[700], 1));
+    assertEquals((double) correct / n, Inference.of(m, Inference.Kind.SPARSE).accuracy(new Dataset(x, y, 10), 7), 1e-12);
+    var e = assertThrows(IllegalArgumentException.class, () -> Inference.of(m, Inference.Kind.DENSE).logits(new float[700], 1));
     assertTrue(e.getMessage().contains("700"), e.getMessage());
   }
 }

@@ -1,11 +1,13 @@
 package dev.fivefold.compress;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fivefold.autodiff.Tape;
 import dev.fivefold.data.Dataset;
+import dev.fivefold.nn.LegacyMlpInference;
 import dev.fivefold.perception.Mlp;
 import dev.fivefold.tensor.Rng;
 import dev.fivefold.tensor.Tensor;
@@ -20,7 +22,7 @@ class MlpInferenceTest {
       Mlp m = new Mlp(new int[] {40, 24, 12, 5}, "relu", 9);
       if (sparsity > 0) Pruner.global(Pruner.weights(m), sparsity);
       m.eval();
-      MlpInference dense = MlpInference.of(m, Inference.Kind.DENSE), sparse = MlpInference.of(m, Inference.Kind.SPARSE);
+      Inference dense = Inference.of(m, Inference.Kind.DENSE), sparse = Inference.of(m, Inference.Kind.SPARSE);
       for (int batch : new int[] {1, 3, 33}) {
         Tensor x = Tensor.normal(rng, 0, 1, batch, 40);
         float[] ref = m.forward(Tape.inference().input(x)).data();
@@ -53,17 +55,38 @@ class MlpInferenceTest {
       for (int c = 1; c < 3; c++) if (ref[r * 3 + c] > ref[r * 3 + best]) best = c;
       if (best == y[r]) correct++;
     }
-    assertEquals((double) correct / n, MlpInference.of(m, Inference.Kind.SPARSE).accuracy(d, 16), 1e-12);
-    assertEquals((double) correct / n, MlpInference.of(m, Inference.Kind.DENSE).accuracy(d, 64), 1e-12);
+    assertEquals((double) correct / n, Inference.of(m, Inference.Kind.SPARSE).accuracy(d, 16), 1e-12);
+    assertEquals((double) correct / n, Inference.of(m, Inference.Kind.DENSE).accuracy(d, 64), 1e-12);
   }
 
+  /** The one forward, dense or CSR, gives bit for bit the logits of the former tape-free MlpInference (kept as a test oracle). */
+  @Test
+  void bitIdenticalToThePreviousInference() {
+    Rng rng = new Rng(11);
+    for (double sparsity : new double[] {0, 0.9}) {
+      Mlp m = new Mlp(new int[] {50, 40, 20, 7}, "relu", 3);
+      if (sparsity > 0) Pruner.global(Pruner.weights(m), sparsity);
+      for (Inference.Kind kind : Inference.Kind.values()) {
+        Inference now = Inference.of(m, kind);
+        LegacyMlpInference before = LegacyMlpInference.of(m, kind);
+        for (int batch : new int[] {1, 5, 64, 200}) {
+          Tensor x = Tensor.normal(rng, 0, 1, batch, 50);
+          assertArrayEquals(before.logits(x.data(), batch), now.logits(x.data(), batch), kind + " sparsity " + sparsity + " batch " + batch);
+        }
+        assertEquals(before.multiplyAdds(), now.multiplyAdds());
+      }
+    }
+  }
+
+  /** The former MlpInference refused other activations; the one forward runs any, and still names a bad input length. */
   @Test
   void badInputNamesTheValue() {
     Mlp tanh = new Mlp(new int[] {4, 3, 2}, "tanh", 1);
-    var e = assertThrows(IllegalArgumentException.class, () -> MlpInference.of(tanh, Inference.Kind.DENSE));
-    assertTrue(e.getMessage().contains("tanh"), e.getMessage());
-    MlpInference inf = MlpInference.of(new Mlp(new int[] {4, 3, 2}, "relu", 1), Inference.Kind.DENSE);
-    e = assertThrows(IllegalArgumentException.class, () -> inf.logits(new float[7], 2));
+    Tensor x = Tensor.normal(new Rng(1), 0, 1, 2, 4);
+    float[] ref = tanh.forward(Tape.inference().input(x)).data();
+    assertArrayEquals(ref, Inference.of(tanh, Inference.Kind.DENSE).logits(x.data(), 2));
+    Inference inf = Inference.of(new Mlp(new int[] {4, 3, 2}, "relu", 1), Inference.Kind.DENSE);
+    var e = assertThrows(IllegalArgumentException.class, () -> inf.logits(new float[7], 2));
     assertTrue(e.getMessage().contains("7"), e.getMessage());
   }
 }

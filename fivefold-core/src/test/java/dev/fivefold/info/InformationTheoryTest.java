@@ -10,8 +10,10 @@ import dev.fivefold.autodiff.Tape;
 import dev.fivefold.autodiff.Var;
 import dev.fivefold.data.Dataset;
 import dev.fivefold.nn.Parameter;
+import dev.fivefold.nn.VariationalBottleneck;
 import dev.fivefold.optim.Optimizers;
 import dev.fivefold.perception.Mlp;
+import dev.fivefold.perception.VibClassifier;
 import dev.fivefold.tensor.Rng;
 import dev.fivefold.tensor.Tensor;
 import dev.fivefold.train.ClassificationTask;
@@ -34,7 +36,7 @@ class InformationTheoryTest {
   void observerRespectsDataProcessing() {
     Dataset d = SyntheticBits.dataset();
     for (String act : List.of("tanh", "relu")) {
-      TracedMlp net = TracedMlp.shwartzZivTishby(act, 3);
+      Mlp net = Mlp.shwartzZivTishby(act, 3);
       InformationPlane plane = new InformationPlane(net, d.x(), d.y(), InformationPlane.Estimator.BIN, 30, 0.1, new int[] {0, 1, 3});
       ClassificationTask task = new ClassificationTask(net, d, d.take(64), 512, 1);
       new Trainer(task, Optimizers.adam(net.parameters(), 1e-2), TrainConfig.epochs(3)).observe(plane).fit();
@@ -46,10 +48,30 @@ class InformationTheoryTest {
     }
   }
 
+  /** The hooked layer outputs are the former TracedMlp.layerOutputs: each hidden activation, then the softmax, computed layer by layer. */
+  @Test
+  void layerOutputsAreTheActivationsAndTheSoftmax() {
+    Tensor x = SyntheticBits.dataset().take(40).x();
+    Mlp net = Mlp.shwartzZivTishby("tanh", 2);
+    List<float[][]> outs = InformationPlane.layerOutputs(net, x);
+    assertEquals(6, outs.size());
+    Tape tape = Tape.inference();
+    Var h = tape.input(x);
+    for (int i = 0; i < net.layers().size(); i++) {
+      h = net.layers().get(i).forward(h);
+      h = i + 1 < net.layers().size() ? F.tanh(h) : F.softmax(h);
+      float[] a = h.data();
+      int d = h.shape().dim(1);
+      for (int r = 0; r < 40; r++) {
+        org.junit.jupiter.api.Assertions.assertArrayEquals(java.util.Arrays.copyOfRange(a, r * d, (r + 1) * d), outs.get(i)[r], "layer " + (i + 1) + " row " + r);
+      }
+    }
+  }
+
   @Test
   void kdeEstimatorGivesBoundedValues() {
     Dataset d = SyntheticBits.dataset().take(512);
-    TracedMlp net = TracedMlp.shwartzZivTishby("tanh", 1);
+    Mlp net = Mlp.shwartzZivTishby("tanh", 1);
     InformationPlane plane = new InformationPlane(net, d.x(), d.y(), InformationPlane.Estimator.KDE, 30, 0.1, new int[] {0});
     for (InformationPlane.Point p : plane.measure(0)) {
       assertTrue(p.ixt() >= 0 && p.ixt() <= Math.log(512) / Math.log(2) + 1e-9 && p.ity() >= 0 && p.ity() <= 1.05, p.toString());

@@ -10,6 +10,7 @@ import dev.fivefold.data.TextCorpus;
 import dev.fivefold.optim.Optimizer;
 import dev.fivefold.optim.Optimizers;
 import dev.fivefold.perception.Gpt;
+import dev.fivefold.perception.GptConfig;
 import dev.fivefold.perception.Mlp;
 import dev.fivefold.perception.Models;
 import dev.fivefold.train.ClassificationTask;
@@ -89,11 +90,11 @@ public final class ControllerComparison {
    */
   public static Bench gpt(TextCorpus corpus, int layers, int heads, int width, int context, int batch, long evalTokens, long steps,
       long seed) {
-    String spec = "gpt:vocab=" + corpus.vocabSize() + ",context=" + context + ",layers=" + layers + ",heads=" + heads + ",width=" + width;
-    Models.create(spec, seed); // checks the shape before any run
+    GptConfig spec = new GptConfig(corpus.vocabSize(), context, layers, heads, width, 0f); // checks the shape before any run
+    Models.requireFits(spec, batch, "the GPT (" + spec + ")"); // and its size, before anything is allocated
     return new Bench("GPT " + layers + "L " + heads + "H width " + width + " context " + context + " on " + corpus.name() + ", AdamW, batch "
         + batch + ", " + steps + " steps",
-        () -> new LanguageModelTask((Gpt) Models.create(spec, seed), corpus, batch, context, seed, evalTokens), "adamw", 2e-3, steps, "bpc");
+        () -> new LanguageModelTask(spec.build(seed), corpus, batch, context, seed, evalTokens), "adamw", 2e-3, steps, "bpc");
   }
 
   /**

@@ -1,4 +1,4 @@
-package dev.fivefold.compress;
+package dev.fivefold.compress.distill;
 
 import dev.fivefold.autodiff.Tape;
 import dev.fivefold.autodiff.Var;
@@ -6,15 +6,11 @@ import dev.fivefold.data.Batches;
 import dev.fivefold.data.Dataset;
 import dev.fivefold.data.Mixup;
 import dev.fivefold.data.RandomShift;
-import dev.fivefold.io.BadInputException;
 import dev.fivefold.nn.Module;
-import dev.fivefold.tensor.Rng;
 import dev.fivefold.tensor.Tensor;
-import dev.fivefold.train.ClassificationTask;
 import dev.fivefold.train.BatchedTask;
+import dev.fivefold.train.ClassificationTask;
 import dev.fivefold.train.Task;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * A classification {@link Task} whose loss is the {@link Distillation} loss against a fixed
@@ -45,14 +41,6 @@ import java.util.Map;
  */
 public final class DistillationTask extends BatchedTask {
   private static final int CHUNK = 1000;
-  private final Module student, teacher;
-  private final Dataset train, test;
-  private final Distillation distillation;
-  private final Tape teacherTape = Tape.inference();
-  private final RandomShift jitter;
-  private final Mixup mixup;
-  private final float[] teacherLogits; // [N, classes], null with jitter or mixup
-  private final int labelled; // samples [0, labelled) have labels
 
   public DistillationTask(Module student, Module teacher, Distillation distillation, Dataset train, Dataset test, int batchSize, long seed) {
     this(student, teacher, distillation, train, test, batchSize, seed, null);
@@ -80,23 +68,8 @@ public final class DistillationTask extends BatchedTask {
    */
   public DistillationTask(Module student, Module teacher, Distillation distillation, Dataset train, Dataset test, int batchSize, long seed,
       RandomShift jitter, Mixup mixup, int labelled) {
-    super(jitter == null && mixup == null ? indices(train) : train, batchSize, seed);
-    this.jitter = jitter;
-    this.mixup = mixup;
-    this.student = student;
-    this.teacher = teacher;
-    this.distillation = distillation;
-    this.train = train;
-    this.test = test;
-    teacher.eval();
-    if (labelled < 0 || labelled > train.size()) {
-      throw new IllegalArgumentException("labelled (" + labelled + ") must be in [0, " + train.size() + "]");
-    }
-    if (labelled < train.size() && (jitter != null || mixup != null)) {
-      throw new IllegalArgumentException("an unlabelled transfer set (labelled " + labelled + " of " + train.size() + ") needs no jitter and no mixup");
-    }
-    this.labelled = labelled;
-    this.teacherLogits = jitter == null && mixup == null ? logits(teacher, train) : null;
+    super(student, jitter == null && mixup == null ? indices(train) : train, test, batchSize, seed,
+        new TeacherLoss(student, teacher, distillation, train, jitter, mixup, labelled));
   }
 
   /** Sample i is the number i (exact in float up to 2^24), with its label: batches of these name the samples to gather. */
@@ -107,69 +80,88 @@ public final class DistillationTask extends BatchedTask {
     return new Dataset(Tensor.of(idx, idx.length, 1), d.y(), d.classes());
   }
 
-  /** The teacher's logits of every sample, [N, classes]. */
-  private float[] logits(Module m, Dataset d) {
-    int n = d.size(), per = d.features();
-    int[] dims = d.x().shape().dims();
-    float[] out = null;
-    for (int start = 0; start < n; start += CHUNK) {
-      int k = Math.min(CHUNK, n - start);
-      dims[0] = k;
-      float[] buf = new float[k * per];
-      System.arraycopy(d.x().data(), start * per, buf, 0, k * per);
-      teacherTape.reset();
-      Var t = m.forward(teacherTape.input(Tensor.of(buf, dims))); // [k, classes]
-      int c = t.shape().dim(-1);
-      if (out == null) out = new float[n * c];
-      System.arraycopy(t.data(), 0, out, start * c, k * c);
-    }
-    return out == null ? new float[0] : out;
-  }
+  /** The distillation loss of a batch: the teacher's logits (cached, or computed on the batch's shifted or mixed images) against the student's. */
+  private static final class TeacherLoss implements Loss {
+    private final Module student, teacher;
+    private final Dataset train;
+    private final Distillation distillation;
+    private final Tape teacherTape = Tape.inference();
+    private final RandomShift jitter;
+    private final Mixup mixup;
+    private final float[] teacherLogits; // [N, classes], null with jitter or mixup
+    private final int labelled; // samples [0, labelled) have labels
 
-  @Override
-  public Module model() {
-    return student;
-  }
+    TeacherLoss(Module student, Module teacher, Distillation distillation, Dataset train, RandomShift jitter, Mixup mixup, int labelled) {
+      this.student = student;
+      this.teacher = teacher;
+      this.distillation = distillation;
+      this.train = train;
+      this.jitter = jitter;
+      this.mixup = mixup;
+      teacher.eval();
+      if (labelled < 0 || labelled > train.size()) {
+        throw new IllegalArgumentException("labelled (" + labelled + ") must be in [0, " + train.size() + "]");
+      }
+      if (labelled < train.size() && (jitter != null || mixup != null)) {
+        throw new IllegalArgumentException("an unlabelled transfer set (labelled " + labelled + " of " + train.size() + ") needs no jitter and no mixup");
+      }
+      this.labelled = labelled;
+      this.teacherLogits = jitter == null && mixup == null ? logits(teacher, train) : null;
+    }
 
-  @Override
-  public Var trainLoss(Tape tape) {
-    Batches.Batch b = batches.next();
-    if (jitter != null || mixup != null) {
-      Tensor x = jitter == null ? b.x() : jitter.apply(b.x()); // [B, 1, 28, 28]
-      Mixup.Mixed mixed = mixup == null ? null : mixup.apply(x);
-      if (mixed != null) x = mixed.x();
-      teacherTape.reset();
-      Var t = teacher.forward(teacherTape.input(x));
-      Tensor logits = Tensor.wrap(t.data().clone(), t.shape()); // [B, classes]
-      Var s = student.forward(tape.input(x));
-      if (mixed == null) return distillation.loss(s, logits, b.y());
-      return distillation.lossWithTargets(s, logits, distillation.alpha() == 1 ? null : mixed.targets(b.y(), train.classes()));
+    /** The teacher's logits of every sample, [N, classes]. */
+    private float[] logits(Module m, Dataset d) {
+      int n = d.size(), per = d.features();
+      int[] dims = d.x().shape().dims();
+      float[] out = null;
+      for (int start = 0; start < n; start += CHUNK) {
+        int k = Math.min(CHUNK, n - start);
+        dims[0] = k;
+        float[] buf = new float[k * per];
+        System.arraycopy(d.x().data(), start * per, buf, 0, k * per);
+        teacherTape.reset();
+        Var t = m.forward(teacherTape.input(Tensor.of(buf, dims))); // [k, classes]
+        int c = t.shape().dim(-1);
+        if (out == null) out = new float[n * c];
+        System.arraycopy(t.data(), 0, out, start * c, k * c);
+      }
+      return out == null ? new float[0] : out;
     }
-    int m = b.size(), per = train.features(), c = teacherLogits.length / train.size();
-    int[] dims = train.x().shape().dims();
-    dims[0] = m;
-    float[] x = new float[m * per], logits = new float[m * c];
-    float[] idx = b.x().data();
-    for (int i = 0; i < m; i++) {
-      int j = (int) idx[i];
-      System.arraycopy(train.x().data(), j * per, x, i * per, per);
-      System.arraycopy(teacherLogits, j * c, logits, i * c, c);
-    }
-    Var s = student.forward(tape.input(Tensor.of(x, dims)));
-    if (labelled == train.size()) return distillation.loss(s, Tensor.of(logits, m, c), b.y());
-    float[] q = null; // one-hot rows for the labelled samples, zero rows for the others
-    if (distillation.alpha() < 1) {
-      q = new float[m * c];
+
+    @Override
+    public Var of(Tape tape, Batches.Batch b) {
+      if (jitter != null || mixup != null) {
+        Tensor x = jitter == null ? b.x() : jitter.apply(b.x()); // [B, 1, 28, 28]
+        Mixup.Mixed mixed = mixup == null ? null : mixup.apply(x);
+        if (mixed != null) x = mixed.x();
+        teacherTape.reset();
+        Var t = teacher.forward(teacherTape.input(x));
+        Tensor logits = Tensor.wrap(t.data().clone(), t.shape()); // [B, classes]
+        Var s = student.forward(tape.input(x));
+        if (mixed == null) return distillation.loss(s, logits, b.y());
+        return distillation.lossWithTargets(s, logits, distillation.alpha() == 1 ? null : mixed.targets(b.y(), train.classes()));
+      }
+      int m = b.size(), per = train.features(), c = teacherLogits.length / train.size();
+      int[] dims = train.x().shape().dims();
+      dims[0] = m;
+      float[] x = new float[m * per], logits = new float[m * c];
+      float[] idx = b.x().data();
       for (int i = 0; i < m; i++) {
         int j = (int) idx[i];
-        if (j < labelled) q[i * c + b.y()[i]] = 1;
+        System.arraycopy(train.x().data(), j * per, x, i * per, per);
+        System.arraycopy(teacherLogits, j * c, logits, i * c, c);
       }
+      Var s = student.forward(tape.input(Tensor.of(x, dims)));
+      if (labelled == train.size()) return distillation.loss(s, Tensor.of(logits, m, c), b.y());
+      float[] q = null; // one-hot rows for the labelled samples, zero rows for the others
+      if (distillation.alpha() < 1) {
+        q = new float[m * c];
+        for (int i = 0; i < m; i++) {
+          int j = (int) idx[i];
+          if (j < labelled) q[i * c + b.y()[i]] = 1;
+        }
+      }
+      return distillation.lossWithTargets(s, Tensor.of(logits, m, c), q == null ? null : Tensor.of(q, m, c));
     }
-    return distillation.lossWithTargets(s, Tensor.of(logits, m, c), q == null ? null : Tensor.of(q, m, c));
   }
-  @Override
-  public Map<String, Double> evaluate() {
-    return ClassificationTask.evaluate(student, test, 1000);
-  }
-
 }

@@ -1,4 +1,4 @@
-package dev.fivefold.compress;
+package dev.fivefold.nn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.fivefold.autodiff.F;
 import dev.fivefold.autodiff.Tape;
-import dev.fivefold.nn.Linear;
+import dev.fivefold.compress.Pruner;
 import dev.fivefold.tensor.Rng;
 import dev.fivefold.tensor.Tensor;
 import dev.fivefold.tensor.kernel.Parallel;

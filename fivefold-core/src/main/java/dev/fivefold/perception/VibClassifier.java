@@ -1,9 +1,10 @@
-package dev.fivefold.info;
+package dev.fivefold.perception;
 
 import dev.fivefold.autodiff.F;
 import dev.fivefold.autodiff.Var;
 import dev.fivefold.nn.Linear;
 import dev.fivefold.nn.Module;
+import dev.fivefold.nn.VariationalBottleneck;
 import dev.fivefold.tensor.Rng;
 
 /**

@@ -1,4 +1,4 @@
-package dev.fivefold.compress;
+package dev.fivefold.perception;
 
 import dev.fivefold.autodiff.F;
 import dev.fivefold.autodiff.Var;
@@ -6,12 +6,11 @@ import dev.fivefold.data.RandomShift;
 import dev.fivefold.nn.Activation;
 import dev.fivefold.nn.Linear;
 import dev.fivefold.nn.Module;
-import dev.fivefold.perception.Mlp;
 import dev.fivefold.tensor.Rng;
 import java.util.List;
 
 /**
- * An {@link Mlp} trained the way Hinton, Vinyals &amp; Dean regularised their MNIST teacher
+ * The former compress.RegularisedMlp, kept verbatim as a test oracle for {@link Mlp#regularised}. An {@link Mlp} trained the way Hinton, Vinyals &amp; Dean regularised their MNIST teacher
  * ("Distilling the Knowledge in a Neural Network", 2015, §3, after Srivastava et al. 2014): in
  * training mode each input image is jittered by up to {@code maxShift} pixels ({@link
  * RandomShift}), then inverted dropout with probability {@code inputDropout} on the pixels and
@@ -23,7 +22,7 @@ import java.util.List;
  * (names {@code mlp.fc1.weight}, ...): save the {@link #mlp()} itself as the trained model. With
  * all three settings 0 it trains exactly like the plain MLP.
  */
-public final class RegularisedMlp extends Module {
+final class LegacyRegularisedMlp extends Module {
   private final Mlp mlp;
   private final Activation act;
   private final float inputDropout, hiddenDropout;
@@ -35,7 +34,7 @@ public final class RegularisedMlp extends Module {
    * @param hiddenDropout in [0, 1) (Hinton: 0.5)
    * @param maxShift jitter in pixels of 28 × 28 images, &ge; 0 (Hinton: 2)
    */
-  public RegularisedMlp(Mlp mlp, double inputDropout, double hiddenDropout, int maxShift, long seed) {
+  LegacyRegularisedMlp(Mlp mlp, double inputDropout, double hiddenDropout, int maxShift, long seed) {
     if (!(inputDropout >= 0 && inputDropout < 1)) throw new IllegalArgumentException("inputDropout (" + inputDropout + ") must be in [0, 1)");
     if (!(hiddenDropout >= 0 && hiddenDropout < 1)) throw new IllegalArgumentException("hiddenDropout (" + hiddenDropout + ") must be in [0, 1)");
     if (maxShift < 0) throw new IllegalArgumentException("maxShift (" + maxShift + ") must be >= 0");

@@ -1,4 +1,4 @@
-package dev.fivefold.compress;
+package dev.fivefold.compress.distill;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

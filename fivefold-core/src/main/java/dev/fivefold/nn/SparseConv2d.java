@@ -1,4 +1,4 @@
-package dev.fivefold.compress;
+package dev.fivefold.nn;
 
 import dev.fivefold.tensor.Tensor;
 import dev.fivefold.tensor.kernel.Parallel;

@@ -1,4 +1,4 @@
-package dev.fivefold.compress;
+package dev.fivefold.nn;
 
 import dev.fivefold.tensor.Tensor;
 import dev.fivefold.tensor.kernel.Parallel;
@@ -102,7 +102,7 @@ public final class SparseLinear {
   /**
    * The same product on inputs stored as columns: yᵀ [out, B] = W · xᵀ [in, B] + b, the layout of
    * im2col (B = the output positions), so a pruned convolution runs as one call on its column
-   * matrix (see {@link LeNet5Inference}).
+   * matrix (see {@link Conv2d}).
    */
   public void forwardColumns(float[] xt, int b, float[] yt) {
     if (xt.length < (long) in * b || yt.length < (long) out * b) {

@@ -1,12 +1,14 @@
-package dev.fivefold.compress;
+package dev.fivefold.nn;
 
-import dev.fivefold.nn.Linear;
+import dev.fivefold.compress.Inference;
+
 import dev.fivefold.perception.Mlp;
 import dev.fivefold.tensor.kernel.Gemm;
 import dev.fivefold.tensor.kernel.VecOps;
 
 /**
- * Inference-only forward pass of a ReLU {@link Mlp} on raw arrays, without the tape: each layer is
+ * The implementation before the one forward (kept verbatim as a test oracle: the models\' tape-free
+ * forward must give bit-identical logits). Inference-only forward pass of a ReLU {@link Mlp} on raw arrays, without the tape: each layer is
  * either dense, y = x·Wᵀ + b by {@link Gemm#sgemm} (out·in multiply-adds per sample), or sparse,
  * the same product from the CSR of W's non-zeros by {@link SparseLinear} (nnz multiply-adds per
  * sample), so a pruned model runs without being densified. Both forms see the same weights and give
@@ -20,8 +22,8 @@ import dev.fivefold.tensor.kernel.VecOps;
  * allocate. Not thread-safe (one instance per caller); the kernels themselves use the
  * {@code Parallel} pool.
  */
-public final class MlpInference implements Inference {
-  private final Kind kind;
+public final class LegacyMlpInference {
+  private final Inference.Kind kind;
   private final int[] sizes;
   private final float[][] weights, biases;
   private final SparseLinear[] sparse;
@@ -29,7 +31,7 @@ public final class MlpInference implements Inference {
   private float[][] acts;
   private float[] xt, yt;
 
-  private MlpInference(Mlp m, Kind kind) {
+  private LegacyMlpInference(Mlp m, Inference.Kind kind) {
     if (!m.activation().equals("relu")) throw new IllegalArgumentException("MlpInference runs ReLU MLPs, got activation " + m.activation());
     this.kind = kind;
     this.sizes = m.sizes();
@@ -41,34 +43,31 @@ public final class MlpInference implements Inference {
       Linear lin = m.layers().get(l);
       weights[l] = lin.weight().value().data().clone();
       biases[l] = lin.bias() == null ? new float[sizes[l + 1]] : lin.bias().value().data().clone();
-      if (kind == Kind.SPARSE) sparse[l] = SparseLinear.of(lin.weight().value(), lin.bias() == null ? null : lin.bias().value());
+      if (kind == Inference.Kind.SPARSE) sparse[l] = SparseLinear.of(lin.weight().value(), lin.bias() == null ? null : lin.bias().value());
     }
   }
 
   /** A snapshot of {@code m}'s current weights in the given form. */
-  public static MlpInference of(Mlp m, Kind kind) {
-    return new MlpInference(m, kind);
+  public static LegacyMlpInference of(Mlp m, Inference.Kind kind) {
+    return new LegacyMlpInference(m, kind);
   }
 
-  public Kind kind() {
+  public Inference.Kind kind() {
     return kind;
   }
 
-  @Override
   public int features() {
     return sizes[0];
   }
 
-  @Override
   public int classes() {
     return sizes[sizes.length - 1];
   }
 
   /** Multiply-adds per sample, which is also the weight entries stored: Σ out·in (dense) or Σ nnz (sparse). */
-  @Override
   public long multiplyAdds() {
     long s = 0;
-    for (int l = 0; l < weights.length; l++) s += kind == Kind.DENSE ? (long) sizes[l] * sizes[l + 1] : sparse[l].nonZeros();
+    for (int l = 0; l < weights.length; l++) s += kind == Inference.Kind.DENSE ? (long) sizes[l] * sizes[l + 1] : sparse[l].nonZeros();
     return s;
   }
 
@@ -76,7 +75,6 @@ public final class MlpInference implements Inference {
    * Logits [batch, classes] of the inputs {@code x} [batch, features] (row-major). The returned
    * array is a scratch buffer, overwritten by the next call.
    */
-  @Override
   public float[] logits(float[] x, int batch) {
     if (batch < 1) throw new IllegalArgumentException("batch (" + batch + ") must be ≥ 1");
     if (x.length < (long) batch * sizes[0]) throw new IllegalArgumentException("input has " + x.length + " values, need batch " + batch + " × " + sizes[0]);
@@ -85,7 +83,7 @@ public final class MlpInference implements Inference {
     for (int l = 0; l < weights.length; l++) {
       int k = sizes[l], n = sizes[l + 1];
       float[] y = acts[l];
-      if (kind == Kind.DENSE) {
+      if (kind == Inference.Kind.DENSE) {
         Gemm.sgemm(false, true, batch, n, k, in, 0, k, weights[l], 0, k, 0f, y, 0, n);
         VecOps.addRowBroadcast(y, 0, batch, n, biases[l], 0);
       } else {

@@ -1,8 +1,7 @@
-package dev.fivefold.info;
+package dev.fivefold.nn;
 
 import dev.fivefold.autodiff.F;
 import dev.fivefold.autodiff.Var;
-import dev.fivefold.nn.Module;
 import dev.fivefold.tensor.Rng;
 import dev.fivefold.tensor.Tensor;
 

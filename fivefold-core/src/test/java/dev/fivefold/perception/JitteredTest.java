@@ -1,4 +1,4 @@
-package dev.fivefold.compress;
+package dev.fivefold.perception;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,7 +10,6 @@ import dev.fivefold.autodiff.Tape;
 import dev.fivefold.autodiff.Var;
 import dev.fivefold.data.RandomShift;
 import dev.fivefold.nn.Parameter;
-import dev.fivefold.perception.LeNet5;
 import dev.fivefold.tensor.Rng;
 import dev.fivefold.tensor.Tensor;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,6 @@
-package dev.fivefold.compress;
+package dev.fivefold.nn;
+
+import dev.fivefold.compress.Inference;
 
 import dev.fivefold.perception.LeNet5;
 import dev.fivefold.tensor.Tensor;
@@ -10,7 +12,8 @@ import dev.fivefold.tensor.kernel.VecOps;
 import java.util.Map;
 
 /**
- * Inference-only forward pass of a {@link LeNet5} (any widths C1-C2-H) on raw arrays, without the
+ * The implementation before the one forward (kept verbatim as a test oracle: the models\' tape-free
+ * forward must give bit-identical logits). Inference-only forward pass of a {@link LeNet5} (any widths C1-C2-H) on raw arrays, without the
  * tape, with every layer either dense or sparse, so that a pruned LeNet-5 runs without being
  * densified.
  *
@@ -28,7 +31,7 @@ import java.util.Map;
  * <p>Scratch buffers are kept for the last batch size; not thread-safe (one instance per caller);
  * the kernels use the {@code Parallel} pool and give the same result for any thread count.
  */
-public final class LeNet5Inference implements Inference {
+public final class LegacyLeNet5Inference {
   private static final int K = 5, SIDE = 28, P1 = 24 * 24, S1 = 12, P2 = 8 * 8, S2 = 4;
   /**
    * Smallest batch for the batch-innermost sparse form: one vector of images. Below it the sparse
@@ -44,7 +47,7 @@ public final class LeNet5Inference implements Inference {
   private float[] col1, y1, a1, p1, col2, y2, a2, feat, h, logits, xt, yt, lt;
   private int[] arg1, arg2;
 
-  private LeNet5Inference(LeNet5 m, Inference.Kind kind) {
+  private LegacyLeNet5Inference(LeNet5 m, Inference.Kind kind) {
     this.kind = kind;
     int[] w = m.widths();
     c1 = w[0];
@@ -67,28 +70,24 @@ public final class LeNet5Inference implements Inference {
   }
 
   /** A snapshot of {@code m}'s current weights in the given form. */
-  public static LeNet5Inference of(LeNet5 m, Inference.Kind kind) {
-    return new LeNet5Inference(m, kind);
+  public static LegacyLeNet5Inference of(LeNet5 m, Inference.Kind kind) {
+    return new LegacyLeNet5Inference(m, kind);
   }
 
-  @Override
   public int features() {
     return SIDE * SIDE;
   }
 
-  @Override
   public int classes() {
     return 10;
   }
 
   /** Multiply-adds per image: conv1 at 24×24 positions, conv2 at 8×8, fc1, fc2 (dense: all weights; sparse: the non-zeros). */
-  @Override
   public long multiplyAdds() {
     if (kind == Inference.Kind.DENSE) return (long) c1 * K * K * P1 + (long) c2 * c1 * K * K * P2 + (long) hidden * 16 * c2 + 10L * hidden;
     return (long) conv1.nonZeros() * P1 + (long) conv2.nonZeros() * P2 + fc1.nonZeros() + fc2.nonZeros();
   }
 
-  @Override
   public float[] logits(float[] x, int batch) {
     if (batch < 1) throw new IllegalArgumentException("batch (" + batch + ") must be ≥ 1");
     if (x.length < (long) batch * SIDE * SIDE) throw new IllegalArgumentException("input has " + x.length + " values, need batch " + batch + " × 784");

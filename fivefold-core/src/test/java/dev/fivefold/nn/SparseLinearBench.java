@@ -1,5 +1,6 @@
-package dev.fivefold.compress;
+package dev.fivefold.nn;
 
+import dev.fivefold.compress.Pruner;
 import dev.fivefold.tensor.Rng;
 import dev.fivefold.tensor.Tensor;
 import dev.fivefold.tensor.kernel.Gemm;
@@ -8,7 +9,7 @@ import java.util.Map;
 
 /**
  * Sparse CSR kernel vs dense SGEMM on LeNet-300-100's layers (784→300, 300→100, 100→10) at
- * sparsities 0.5, 0.9, 0.95. Run: {@code java -cp ... dev.fivefold.compress.SparseLinearBench [batch] [threads]}.
+ * sparsities 0.5, 0.9, 0.95. Run: {@code java -cp ... dev.fivefold.nn.SparseLinearBench [batch] [threads]}.
  */
 public final class SparseLinearBench {
   public static void main(String[] a) {

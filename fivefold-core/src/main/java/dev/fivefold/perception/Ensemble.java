@@ -1,4 +1,4 @@
-package dev.fivefold.compress;
+package dev.fivefold.perception;
 
 import dev.fivefold.autodiff.F;
 import dev.fivefold.autodiff.Var;

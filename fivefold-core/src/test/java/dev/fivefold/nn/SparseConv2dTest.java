@@ -1,11 +1,11 @@
-package dev.fivefold.compress;
+package dev.fivefold.nn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fivefold.nn.Parameter;
+import dev.fivefold.compress.Pruner;
 import dev.fivefold.tensor.Rng;
 import dev.fivefold.tensor.Tensor;
 import dev.fivefold.tensor.kernel.Parallel;

@@ -1,4 +1,4 @@
-package dev.fivefold.compress;
+package dev.fivefold.perception;
 
 import dev.fivefold.autodiff.Var;
 import dev.fivefold.data.RandomShift;
@@ -14,7 +14,7 @@ import dev.fivefold.tensor.Rng;
  * </pre>
  * the augmentation Hinton, Vinyals &amp; Dean gave their regularised teacher (2015, §3). For a
  * CNN, which is translation-equivariant by construction, the shift is a regulariser that does not
- * fight the architecture (unlike an MLP's, {@link RegularisedMlp}); it also keeps the teacher from
+ * fight the architecture (unlike an MLP's, {@link Mlp#regularised}); it also keeps the teacher from
  * fitting the unshifted training images outright, so its softened outputs on them keep the
  * similarity structure a student learns from. Parameters are the wrapped model's (names {@code
  * model.*}): save {@link #model()} as the trained model.
@@ -28,10 +28,15 @@ public final class Jittered extends Module {
    * @param maxShift jitter in pixels, in [1, 28)
    */
   public Jittered(Module model, int maxShift, long seed) {
+    this(model, maxShift, new Rng(seed));
+  }
+
+  /** As {@link #Jittered(Module, int, long)} with the shifts drawn from {@code rng}. */
+  public Jittered(Module model, int maxShift, Rng rng) {
     if (model == null) throw new IllegalArgumentException("model must not be null");
     if (maxShift < 1 || maxShift >= 28) throw new IllegalArgumentException("maxShift (" + maxShift + ") must be in [1, 28)");
     this.model = child("model", model);
-    this.shift = RandomShift.mnist(maxShift, new Rng(seed));
+    this.shift = RandomShift.mnist(maxShift, rng);
   }
 
   /** The wrapped model (shared parameters). */

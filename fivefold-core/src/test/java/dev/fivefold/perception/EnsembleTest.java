@@ -1,11 +1,10 @@
-package dev.fivefold.compress;
+package dev.fivefold.perception;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.fivefold.autodiff.Tape;
-import dev.fivefold.perception.Mlp;
 import dev.fivefold.tensor.Rng;
 import dev.fivefold.tensor.Tensor;
 import java.util.List;
