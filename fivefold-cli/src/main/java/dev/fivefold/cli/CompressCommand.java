@@ -217,12 +217,4 @@ final class CompressCommand extends Subcommand {
     }
   }
 
-  /** A model decoded from an {@code .ffz} archive, for {@code eval}. */
-  static LoadedModel loadArchive(Path f) throws IOException {
-    if (!Files.exists(f)) throw new NoSuchFileException(f.toString());
-    FfzModel m = FfzArchive.read(f).model();
-    Module model = Models.create(m.spec(), 0);
-    DeepCompression.load(m, model, f.toString());
-    return new LoadedModel(f, model, m.spec(), m.metadata());
-  }
 }

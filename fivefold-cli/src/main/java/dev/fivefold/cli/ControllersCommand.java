@@ -127,6 +127,11 @@ final class ControllersCommand extends Subcommand {
     common.atLeast("--max-steps", maxSteps, 2);
     common.atLeast("--batch", batch, 1);
     common.atLeast("--gpt-batch", gptBatch, 1);
+    common.atLeast("--layers", layers, 1); // checked whatever --task is: a bad flag is refused, not ignored
+    common.atLeast("--heads", heads, 1);
+    common.atLeast("--width", width, 1);
+    common.atLeast("--context", context, 1);
+    common.atLeast("--eval-tokens", evalTokens, 1);
     common.positive("--mlp-target", mlpTarget);
     Double gptT = null;
     if (!gptTarget.equals("auto")) {

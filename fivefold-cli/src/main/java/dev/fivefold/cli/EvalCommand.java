@@ -1,5 +1,6 @@
 package dev.fivefold.cli;
 
+import dev.fivefold.compress.DeepCompression;
 import dev.fivefold.data.Dataset;
 import dev.fivefold.data.TextCorpus;
 import dev.fivefold.io.BadInputException;
@@ -53,7 +54,7 @@ final class EvalCommand extends Subcommand {
     common.apply();
     common.atLeast("--eval-tokens", evalTokens, 0);
     long t0 = System.nanoTime();
-    LoadedModel l = file.toString().endsWith(".ffz") ? CompressCommand.loadArchive(file) : Models.load(file, model, true);
+    LoadedModel l = file.toString().endsWith(".ffz") ? DeepCompression.loadArchive(file) : Models.load(file, model, true);
     String nonFinite = Finite.check(l.model().stateDict(), file.toString());
     if (nonFinite != null && !allowNonFinite) {
       throw new BadInputException(nonFinite + "; the weights are not usable (pass --allow-nonfinite to score them anyway)");

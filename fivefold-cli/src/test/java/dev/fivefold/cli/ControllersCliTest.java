@@ -112,6 +112,10 @@ class ControllersCliTest {
     assertOneLineExit2(CliTest.run("controllers", "--gpt-target", "low"), "--gpt-target (low) must be a loss or auto");
     assertOneLineExit2(CliTest.run("controllers", "--mlp-lrs", "1e-3,-1"), "--mlp-lrs (-1.0) must be > 0");
     assertOneLineExit2(CliTest.run("controllers", "--max-steps", "1"), "--max-steps (1) must be >= 2");
+    // the GPT's flags are refused even when only the MLP task runs (they were silently ignored)
+    assertOneLineExit2(CliTest.run("controllers", "--task", "mlp", "--layers", "-2147483648"), "--layers (-2147483648) must be >= 1");
+    assertOneLineExit2(CliTest.run("controllers", "--task", "mlp", "--context", "0"), "--context (0) must be >= 1");
+    assertOneLineExit2(CliTest.run("controllers", "--task", "mlp", "--eval-tokens", "-9223372036854775808"), "--eval-tokens (-9223372036854775808) must be >= 1");
     assertOneLineExit2(CliTest.run("controllers", "--controllers", "plateau,bold-driver"), "--controllers (bold-driver) must be among");
     assertOneLineExit2(CliTest.run("controllers", "--schedules", "linear"), "--schedules (linear) must be among");
     assertOneLineExit2(CliTest.run("guard", "--factor", "0"), "--factor (0.0) must be > 0");

@@ -10,10 +10,17 @@ import dev.fivefold.nn.Module;
 import dev.fivefold.nn.Parameter;
 import dev.fivefold.optim.Optimizer;
 import dev.fivefold.optim.Optimizers;
+import dev.fivefold.perception.LoadedModel;
+import dev.fivefold.perception.ModelSpec;
+import dev.fivefold.perception.Models;
 import dev.fivefold.tensor.Tensor;
 import dev.fivefold.train.ClassificationTask;
 import dev.fivefold.train.TrainConfig;
 import dev.fivefold.train.Trainer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -158,6 +165,22 @@ public final class DeepCompression {
       raw.add(new RawTensor(e.getKey(), v.shape().dims(), v.data().clone()));
     }
     return new FfzModel(spec, metadata, q, raw);
+  }
+
+  /**
+   * The model stored in the {@code .ffz} archive {@code file}: built from the archive's spec (checked
+   * against the heap first, {@link Models#requireFits}) and loaded with its decoded weights.
+   *
+   * @throws NoSuchFileException if the file is missing; BadInputException for a corrupt archive
+   */
+  public static LoadedModel loadArchive(Path file) throws IOException {
+    if (!Files.exists(file)) throw new NoSuchFileException(file.toString());
+    FfzModel m = FfzArchive.read(file).model();
+    ModelSpec spec = Models.parse(m.spec());
+    Models.requireFits(spec, 0, file + ": model " + m.spec());
+    Module model = spec.build(0);
+    load(m, model, file.toString());
+    return new LoadedModel(file, model, m.spec(), m.metadata());
   }
 
   /** Loads the dense weights of an archive into {@code model} (names and shapes must match). */
