@@ -7,7 +7,9 @@ import dev.fivefold.tensor.kernel.Parallel;
 import dev.fivefold.tensor.kernel.VecOps;
 
 /**
- * Fused causal multi-head self-attention (Vaswani et al. 2017, decoder form as in GPT-2).
+ * Fused multi-head self-attention (Vaswani et al. 2017): causal (decoder form as in GPT-2,
+ * {@link Op#CAUSAL_ATTENTION}) or bidirectional (encoder form as in BERT and ViT, all keys visible,
+ * {@link Op#ATTENTION}; the same kernel with the mask and the key-block skipping off).
  *
  * <p>Input qkv [B, T, 3C] holds q, k, v side by side (the output of one Linear(C, 3C)); head h
  * uses columns [h·hs, (h+1)·hs) of each, hs = C / nh. Per (b, h):
@@ -26,6 +28,15 @@ final class Attention {
   static final int BLOCK = 32;
 
   static Var causal(Var qkv, int nHead) {
+    return forward(qkv, nHead, true);
+  }
+
+  /** Bidirectional (encoder) attention: every query sees all T keys, no mask; P has no zeros forced. */
+  static Var bidirectional(Var qkv, int nHead) {
+    return forward(qkv, nHead, false);
+  }
+
+  private static Var forward(Var qkv, int nHead, boolean causal) {
     Shape s = qkv.shape();
     if (s.rank() != 3 || s.dim(2) % 3 != 0) throw new IllegalArgumentException("attention input must be [B, T, 3C], got " + s);
     int b = s.dim(0), t = s.dim(1), c = s.dim(2) / 3;
@@ -45,19 +56,20 @@ final class Attention {
         int pOff = bh * t * t;
         for (int r0 = 0; r0 < t; r0 += BLOCK) {
           int r1 = Math.min(t, r0 + BLOCK), rows = r1 - r0;
-          // S[r0:r1, 0:r1] = Q[r0:r1] · K[0:r1]ᵀ
-          Gemm.sgemm(false, true, rows, r1, hs, x, qOff + r0 * c3, c3, x, kOff, c3, 0f, probs, pOff + r0 * t, t);
+          int keys = causal ? r1 : t;
+          // S[r0:r1, 0:keys] = Q[r0:r1] · K[0:keys]ᵀ
+          Gemm.sgemm(false, true, rows, keys, hs, x, qOff + r0 * c3, c3, x, kOff, c3, 0f, probs, pOff + r0 * t, t);
           for (int i = r0; i < r1; i++) {
             int row = pOff + i * t;
-            softmaxPrefix(probs, row, i + 1, scale);
-            java.util.Arrays.fill(probs, row + i + 1, row + t, 0f);
+            softmaxPrefix(probs, row, causal ? i + 1 : t, scale);
+            if (causal) java.util.Arrays.fill(probs, row + i + 1, row + t, 0f);
           }
-          // Y[r0:r1] = P[r0:r1, 0:r1] · V[0:r1]
-          Gemm.sgemm(false, false, rows, hs, r1, probs, pOff + r0 * t, t, x, vOff, c3, 0f, y, bi * t * c + r0 * c + h * hs, c);
+          // Y[r0:r1] = P[r0:r1, 0:keys] · V[0:keys]
+          Gemm.sgemm(false, false, rows, hs, keys, probs, pOff + r0 * t, t, x, vOff, c3, 0f, y, bi * t * c + r0 * c + h * hs, c);
         }
       }
     });
-    Var v = tape.record(Op.CAUSAL_ATTENTION, out, qkv);
+    Var v = tape.record(causal ? Op.CAUSAL_ATTENTION : Op.ATTENTION, out, qkv);
     v.args = new int[] {nHead};
     v.saved = probs;
     return v;
@@ -76,9 +88,10 @@ final class Attention {
 
   /**
    * dV = Pᵀ dY; dP = dY Vᵀ; dS = P ⊙ (dP - rowsum(dP ⊙ P)) · scale; dQ = dS K; dK = dSᵀ Q, each
-   * by row block over keys [0, r1).
+   * by row block over keys [0, r1) (causal) or [0, T) (bidirectional, {@link Op#ATTENTION}).
    */
-  static void causalBackward(Var v) {
+  static void backward(Var v) {
+    boolean causal = v.op == Op.CAUSAL_ATTENTION;
     Var qkv = v.inputs[0];
     if (!qkv.requiresGrad) return;
     Shape s = qkv.shape();
@@ -95,20 +108,20 @@ final class Attention {
         int pOff = bh * t * t;
         for (int r0 = 0; r0 < t; r0 += BLOCK) {
           int r1 = Math.min(t, r0 + BLOCK), rows = r1 - r0;
-          int pr = pOff + r0 * t, gr = gOff + r0 * c;
-          // dV[0:r1] += P[r0:r1, 0:r1]ᵀ · dY[r0:r1]
-          Gemm.sgemm(true, false, r1, hs, rows, probs, pr, t, g, gr, c, 1f, gx, vOff, c3);
-          // dP[r0:r1, 0:r1] = dY[r0:r1] · V[0:r1]ᵀ
-          Gemm.sgemm(false, true, rows, r1, hs, g, gr, c, x, vOff, c3, 0f, dp, pr, t);
+          int pr = pOff + r0 * t, gr = gOff + r0 * c, keys = causal ? r1 : t;
+          // dV[0:keys] += P[r0:r1, 0:keys]ᵀ · dY[r0:r1]
+          Gemm.sgemm(true, false, keys, hs, rows, probs, pr, t, g, gr, c, 1f, gx, vOff, c3);
+          // dP[r0:r1, 0:keys] = dY[r0:r1] · V[0:keys]ᵀ
+          Gemm.sgemm(false, true, rows, keys, hs, g, gr, c, x, vOff, c3, 0f, dp, pr, t);
           for (int i = r0; i < r1; i++) {
-            int row = pOff + i * t;
-            float dot = VecOps.dot(dp, row, probs, row, i + 1);
-            for (int j = 0; j <= i; j++) dp[row + j] = probs[row + j] * (dp[row + j] - dot) * scale;
-            for (int j = i + 1; j < r1; j++) dp[row + j] = 0f;
+            int row = pOff + i * t, n = causal ? i + 1 : t;
+            float dot = VecOps.dot(dp, row, probs, row, n);
+            for (int j = 0; j < n; j++) dp[row + j] = probs[row + j] * (dp[row + j] - dot) * scale;
+            if (causal) for (int j = i + 1; j < r1; j++) dp[row + j] = 0f;
           }
-          // dQ[r0:r1] += dS[r0:r1, 0:r1] · K[0:r1];  dK[0:r1] += dS[r0:r1, 0:r1]ᵀ · Q[r0:r1]
-          Gemm.sgemm(false, false, rows, hs, r1, dp, pr, t, x, kOff, c3, 1f, gx, qOff + r0 * c3, c3);
-          Gemm.sgemm(true, false, r1, hs, rows, dp, pr, t, x, qOff + r0 * c3, c3, 1f, gx, kOff, c3);
+          // dQ[r0:r1] += dS[r0:r1, 0:keys] · K[0:keys];  dK[0:keys] += dS[r0:r1, 0:keys]ᵀ · Q[r0:r1]
+          Gemm.sgemm(false, false, rows, hs, keys, dp, pr, t, x, kOff, c3, 1f, gx, qOff + r0 * c3, c3);
+          Gemm.sgemm(true, false, keys, hs, rows, dp, pr, t, x, qOff + r0 * c3, c3, 1f, gx, kOff, c3);
         }
       }
     });

@@ -30,7 +30,7 @@ final class Derivatives {
       case DROPOUT -> Lookup.dropoutBackward(v);
       case CONV2D -> Vision.conv2dBackward(v);
       case MAX_POOL2D, AVG_POOL2D -> Vision.poolBackward(v);
-      case CAUSAL_ATTENTION -> Attention.causalBackward(v);
+      case CAUSAL_ATTENTION, ATTENTION -> Attention.backward(v);
     }
   }
 }

@@ -92,9 +92,15 @@ public final class F {
   /** Fused causal self-attention of qkv [B, T, 3C] with nHead heads; output [B, T, C]. */
   public static Var causalAttention(Var qkv, int nHead) { return Attention.causal(qkv, nHead); }
 
-  /** The attention probabilities [B, nh, T, T] saved by a {@link #causalAttention} output. */
+  /**
+   * Fused bidirectional (encoder, non-causal) self-attention of qkv [B, T, 3C] with nHead heads:
+   * softmax(Q Kᵀ / √hs) V over all T keys, as in BERT and ViT; output [B, T, C].
+   */
+  public static Var attention(Var qkv, int nHead) { return Attention.bidirectional(qkv, nHead); }
+
+  /** The attention probabilities [B, nh, T, T] saved by a {@link #causalAttention} or {@link #attention} output. */
   public static Tensor attentionProbabilities(Var attentionOutput) {
-    if (attentionOutput.op != Op.CAUSAL_ATTENTION) throw new IllegalArgumentException("not an attention output: " + attentionOutput);
+    if (attentionOutput.op != Op.CAUSAL_ATTENTION && attentionOutput.op != Op.ATTENTION) throw new IllegalArgumentException("not an attention output: " + attentionOutput);
     var s = attentionOutput.shape();
     int t = s.dim(1);
     return Tensor.wrap((float[]) attentionOutput.saved, dev.fivefold.tensor.Shape.of(s.dim(0), attentionOutput.args[0], t, t));

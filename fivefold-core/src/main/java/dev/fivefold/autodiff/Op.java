@@ -27,6 +27,8 @@ public enum Op {
   EMBEDDING, DROPOUT,
   // vision
   CONV2D, MAX_POOL2D, AVG_POOL2D,
-  // sequence
-  CAUSAL_ATTENTION
+  // sequence: fused multi-head self-attention of qkv [B, T, 3C] (args[0] = heads, saved = P)
+  CAUSAL_ATTENTION,
+  /** bidirectional (encoder) attention: every position sees every key */
+  ATTENTION
 }

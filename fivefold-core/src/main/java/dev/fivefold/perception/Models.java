@@ -40,6 +40,7 @@ public final class Models {
     FAMILIES.put("lenet300100", Mlp.Spec::parse);
     FAMILIES.put("lenet5", LeNet5.Spec::parse);
     FAMILIES.put("gpt", GptConfig::parse);
+    FAMILIES.put("vit", Vit.Spec::parse);
   }
 
   /** The architecture a spec string names. */

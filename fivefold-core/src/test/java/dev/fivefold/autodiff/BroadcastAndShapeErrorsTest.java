@@ -75,6 +75,8 @@ class BroadcastAndShapeErrorsTest {
         bad("layerNorm weight mismatch", t -> F.layerNorm(p(t, 2, 4), p(t, 3), p(t, 4), 1e-5f), "[3]", "[2, 4]"),
         bad("attention heads do not divide width", t -> F.causalAttention(p(t, 2, 5, 24), 3), "(3)", "(8)", "[2, 5, 24]"),
         bad("attention width not 3C", t -> F.causalAttention(p(t, 2, 5, 8), 1), "[2, 5, 8]"),
+        bad("bidirectional attention heads do not divide width", t -> F.attention(p(t, 2, 5, 24), 3), "(3)", "(8)", "[2, 5, 24]"),
+        bad("bidirectional attention width not 3C", t -> F.attention(p(t, 2, 5, 8), 1), "[2, 5, 8]"),
         bad("reduce bad axis", t -> F.sum(p(t, 2, 3), 2, false), "[2, 3]"),
         bad("dropout p = 1", t -> F.dropout(p(t, 2, 3), 1f, new Rng(1)), "1.0"));
   }

@@ -1,6 +1,7 @@
 package dev.fivefold.autodiff;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fivefold.tensor.Rng;
 import dev.fivefold.tensor.Tensor;
@@ -43,6 +44,46 @@ class ForwardReferenceTest {
             }
           }
         }
+      }
+    }
+  }
+
+  @Test
+  void bidirectionalAttentionMatchesNaive() {
+    int b = 2, c = 8;
+    for (int nh : new int[] {1, 2, 4}) for (int t : new int[] {5, 70}) {
+      Tensor qkv = Tensor.normal(new Rng(nh), 0f, 1f, b, t, 3 * c);
+      Var y = F.attention(Tape.inference().input(qkv), nh);
+      int hs = c / nh;
+      float[] x = qkv.data();
+      for (int bi = 0; bi < b; bi++) {
+        for (int h = 0; h < nh; h++) {
+          for (int i = 0; i < t; i++) {
+            double[] s = new double[t];
+            double m = Double.NEGATIVE_INFINITY, z = 0;
+            for (int j = 0; j < t; j++) {
+              for (int d = 0; d < hs; d++) s[j] += (double) x[(bi * t + i) * 3 * c + h * hs + d] * x[(bi * t + j) * 3 * c + c + h * hs + d];
+              s[j] /= Math.sqrt(hs);
+              m = Math.max(m, s[j]);
+            }
+            for (int j = 0; j < t; j++) z += Math.exp(s[j] - m);
+            for (int d = 0; d < hs; d++) {
+              double o = 0;
+              for (int j = 0; j < t; j++) o += Math.exp(s[j] - m) / z * x[(bi * t + j) * 3 * c + 2 * c + h * hs + d];
+              close(o, y.value().get(bi, i, h * hs + d), "bidirectional attention h" + nh + " b" + bi + " t" + i + " d" + (h * hs + d));
+            }
+          }
+        }
+      }
+      // the probabilities are kept for maps: rows sum to 1, nothing masked
+      Tensor p = F.attentionProbabilities(y);
+      for (int r = 0; r < b * nh * t; r++) {
+        double sum = 0;
+        for (int j = 0; j < t; j++) {
+          assertTrue(p.data()[r * t + j] > 0, "probability > 0 at row " + r + " col " + j);
+          sum += p.data()[r * t + j];
+        }
+        close(1, (float) sum, "row sum " + r);
       }
     }
   }

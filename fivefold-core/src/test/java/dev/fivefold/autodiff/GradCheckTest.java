@@ -177,6 +177,12 @@ class GradCheckTest {
     cs.add(c("causalAttention T1", v -> F.causalAttention(v[0], 2), normal(3, 1, 12)));
     // longer than the row block (32): several blocks, a partial last one
     cs.add(c("causalAttention B1 T70 h2", v -> F.causalAttention(v[0], 2), normal(1, 70, 12)));
+    // bidirectional (encoder) attention: all keys visible
+    for (int heads : new int[] {1, 2, 4}) {
+      cs.add(c("attention B2 T5 C8 h" + heads, v -> F.attention(v[0], heads), normal(2, 5, 24)));
+    }
+    cs.add(c("attention T1", v -> F.attention(v[0], 2), normal(3, 1, 12)));
+    cs.add(c("attention B1 T70 h2", v -> F.attention(v[0], 2), normal(1, 70, 12)));
 
     // ---- a small composite graph (shared subexpressions, many ops) ----
     cs.add(c("mlp block", v -> {

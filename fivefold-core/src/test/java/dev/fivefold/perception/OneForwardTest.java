@@ -104,8 +104,8 @@ class OneForwardTest {
     assertEquals("mlp:784-300-100-10:relu", Models.parse("mlp").toString());
     assertEquals("lenet5", Models.parse("lenet5:20-50-500").toString());
     assertEquals(Models.parse("mlp").family(), "mlp");
-    assertEquals("model (vit) must be one of mlp, lenet5, lenet5:C1-C2-H, gpt:vocab=N,...",
-        assertThrows(IllegalArgumentException.class, () -> Models.parse("vit")).getMessage());
+    assertEquals("model (resnet) must be one of mlp, lenet5, lenet5:C1-C2-H, gpt:vocab=N,...",
+        assertThrows(IllegalArgumentException.class, () -> Models.parse("resnet")).getMessage());
     assertTrue(Models.create("mlp", 1) instanceof ImageClassifier c && c.features() == 784 && c.classes() == 10);
     assertTrue(Models.create("lenet5", 1) instanceof ImageClassifier c && c.inputShape().length == 3);
     assertTrue(Models.create("gpt:vocab=9", 1) instanceof LanguageModel g && g.vocab() == 9 && g.context() == 128);

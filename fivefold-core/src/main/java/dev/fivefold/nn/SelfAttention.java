@@ -1,0 +1,42 @@
+package dev.fivefold.nn;
+
+import dev.fivefold.autodiff.F;
+import dev.fivefold.autodiff.Var;
+import dev.fivefold.tensor.Rng;
+import dev.fivefold.tensor.Tensor;
+
+/**
+ * Multi-head bidirectional self-attention, the encoder form of Vaswani et al. (2017) as in BERT and
+ * ViT (Dosovitskiy et al. 2021): qkv = Linear(C, 3C) gives q, k, v; the fused {@link F#attention}
+ * lets every position attend to every position, softmax(Q Kᵀ / √(C/H)) V per head; proj =
+ * Linear(C, C) mixes heads. Input and output [B, T, C]. The last attention map is kept for
+ * inspection, as in {@link CausalSelfAttention}.
+ */
+public final class SelfAttention extends Module {
+  private final Linear qkv, proj;
+  private final int heads;
+  private Var lastAttention;
+
+  /**
+   * @param width C &ge; 1
+   * @param heads H &ge; 1, dividing C
+   */
+  public SelfAttention(int width, int heads, Rng rng) {
+    if (heads < 1 || width % heads != 0) throw new IllegalArgumentException("heads (" + heads + ") must divide width (" + width + ")");
+    this.qkv = child("qkv", new Linear(width, 3 * width, rng));
+    this.proj = child("proj", new Linear(width, width, rng));
+    this.heads = heads;
+  }
+
+  @Override
+  public Var forward(Var x) { // x: [B, T, C]
+    Var y = F.attention(qkv.forward(x), heads); // [B, T, C]
+    lastAttention = y;
+    return proj.forward(y);
+  }
+
+  /** Attention probabilities [B, H, T, T] of the last forward (valid until its tape is reset). */
+  public Tensor lastAttentionMap() {
+    return lastAttention == null ? null : F.attentionProbabilities(lastAttention);
+  }
+}

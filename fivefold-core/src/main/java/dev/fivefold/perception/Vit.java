@@ -1,0 +1,225 @@
+package dev.fivefold.perception;
+
+import dev.fivefold.autodiff.F;
+import dev.fivefold.autodiff.Var;
+import dev.fivefold.io.Heap;
+import dev.fivefold.nn.EncoderBlock;
+import dev.fivefold.nn.Init;
+import dev.fivefold.nn.LayerNorm;
+import dev.fivefold.nn.Linear;
+import dev.fivefold.nn.Module;
+import dev.fivefold.nn.Parameter;
+import dev.fivefold.tensor.Rng;
+import dev.fivefold.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A Vision Transformer (Dosovitskiy et al. 2021, "An Image is Worth 16x16 Words") for 28×28×1
+ * images such as Fashion-MNIST. The image is cut into (28/P)² non-overlapping P×P patches, each
+ * flattened (row-major) and mapped by patch_embed = Linear(P², C); a learned class token cls [C] is
+ * prepended (unless {@code pool=mean}); learned position embeddings pos [T', C] are added
+ * (T' = (28/P)² + 1 with the class token, (28/P)² without); L pre-norm {@link EncoderBlock}s
+ * (bidirectional attention, H heads, MLP width M) follow, then ln_f, and the head Linear(C, 10)
+ * reads the class token's output ({@code pool=cls}, the paper's default) or the mean over the
+ * patch tokens ({@code pool=mean}). No dropout.
+ *
+ * <p>Init: cls and pos N(0, 0.02²) (as in timm), every Linear PyTorch's default. Input
+ * [N, 1, 28, 28] (or [N, 784]); output logits [N, 10].
+ */
+public final class Vit extends Module implements ImageClassifier {
+  /** The image side this family takes. */
+  public static final int SIDE = 28;
+
+  /**
+   * {@code vit:patch=P,width=C,layers=L,heads=H,mlp=M[,pool=cls|mean]}, every key optional (the
+   * defaults are {@code vit:patch=4,width=64,layers=6,heads=4,mlp=128,pool=cls}).
+   *
+   * @param patch P &ge; 1, dividing 28
+   * @param width C &ge; 1
+   * @param layers L &ge; 1
+   * @param heads H &ge; 1, dividing C
+   * @param mlp M &ge; 1
+   * @param meanPool whether the head reads the mean patch token instead of a class token
+   */
+  public record Spec(int patch, int width, int layers, int heads, int mlp, boolean meanPool) implements ModelSpec {
+    public Spec {
+      if (patch < 1 || SIDE % patch != 0) throw new IllegalArgumentException("patch (" + patch + ") must divide " + SIDE);
+      if (width < 1) throw new IllegalArgumentException("width (" + width + ") must be >= 1");
+      if (layers < 1) throw new IllegalArgumentException("layers (" + layers + ") must be >= 1");
+      if (heads < 1 || width % heads != 0) throw new IllegalArgumentException("heads (" + heads + ") must divide width (" + width + ")");
+      if (mlp < 1) throw new IllegalArgumentException("mlp (" + mlp + ") must be >= 1");
+    }
+
+    /** The defaults: {@code vit:patch=4,width=64,layers=6,heads=4,mlp=128,pool=cls}. */
+    public static Spec standard() {
+      return new Spec(4, 64, 6, 4, 128, false);
+    }
+
+    /** Parses what follows {@code vit:} (key=value pairs; null or empty: the defaults); {@code spec} names the whole string in errors. */
+    public static Spec parse(String spec, String args) {
+      Map<String, String> kv = new LinkedHashMap<>();
+      if (args != null && !args.isEmpty()) {
+        for (String p : args.split(",")) {
+          String[] a = p.split("=", 2);
+          if (a.length != 2) throw new IllegalArgumentException("model spec (" + spec + "): '" + p + "' is not key=value");
+          String k = a[0].trim();
+          if (!List.of("patch", "width", "layers", "heads", "mlp", "pool").contains(k)) {
+            throw new IllegalArgumentException("model spec (" + spec + "): vit key (" + k + ") must be one of patch, width, layers, heads, mlp, pool");
+          }
+          kv.put(k, a[1].trim());
+        }
+      }
+      String pool = kv.getOrDefault("pool", "cls");
+      if (!pool.equals("cls") && !pool.equals("mean")) throw new IllegalArgumentException("model spec (" + spec + "): pool (" + pool + ") must be cls or mean");
+      Spec d = standard();
+      try {
+        return new Spec(intOf(kv, "patch", d.patch(), spec), intOf(kv, "width", d.width(), spec), intOf(kv, "layers", d.layers(), spec),
+            intOf(kv, "heads", d.heads(), spec), intOf(kv, "mlp", d.mlp(), spec), pool.equals("mean"));
+      } catch (IllegalArgumentException e) {
+        if (e.getMessage().startsWith("model spec")) throw e;
+        throw new IllegalArgumentException("model spec (" + spec + "): " + e.getMessage());
+      }
+    }
+
+    private static int intOf(Map<String, String> kv, String k, int def, String spec) {
+      String v = kv.get(k);
+      if (v == null) return def;
+      try {
+        return Integer.parseInt(v);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("model spec (" + spec + "): " + k + " (" + v + ") is not an integer");
+      }
+    }
+
+    /** Patches per image, (28/P)². */
+    public int patches() {
+      return (SIDE / patch) * (SIDE / patch);
+    }
+
+    /** Tokens the encoder sees: the patches, plus one for the class token. */
+    public int tokens() {
+      return patches() + (meanPool ? 0 : 1);
+    }
+
+    /**
+     * Exactly (P² + 1)·C patch embedding + T'·C positions (+ C class token) + L·(4C² + 2CM + 9C + M)
+     * blocks + 2C ln_f + 10·(C + 1) head.
+     */
+    @Override
+    public long parameters() {
+      long c = width;
+      long embed = Heap.plus(Heap.times((long) patch * patch + 1, c), Heap.times(tokens(), c));
+      if (!meanPool) embed = Heap.plus(embed, c);
+      long block = Heap.plus(Heap.plus(Heap.times(4, c, c), Heap.times(2, c, mlp)), Heap.plus(Heap.times(9, c), mlp));
+      return Heap.plus(Heap.plus(embed, Heap.times(layers, block)), Heap.plus(Heap.times(2, c), Heap.times(10, c + 1)));
+    }
+
+    /**
+     * L·(10·T'·C + 2·T'·M + H·T'²) + T'·C: per block the layer norms, qkv, attention output,
+     * projection, residuals, the MLP's hidden layer twice and the attention probabilities; a low
+     * estimate (it leaves out the patch copies, the head and the tape's scratch).
+     */
+    @Override
+    public long activationsPerSample() {
+      long t = tokens();
+      long block = Heap.plus(Heap.plus(Heap.times(10, t, width), Heap.times(2, t, mlp)), Heap.times(heads, t, t));
+      return Heap.plus(Heap.times(layers, block), Heap.times(t, width));
+    }
+
+    @Override
+    public String family() {
+      return "vit";
+    }
+
+    @Override
+    public Vit build(long seed) {
+      return new Vit(this, seed);
+    }
+
+    /** The spec string, every field spelled out. */
+    @Override
+    public String toString() {
+      return "vit:patch=" + patch + ",width=" + width + ",layers=" + layers + ",heads=" + heads + ",mlp=" + mlp + ",pool=" + (meanPool ? "mean" : "cls");
+    }
+  }
+
+  private final Spec spec;
+  private final Linear patchEmbed;
+  private final Parameter cls, pos;
+  private final List<EncoderBlock> blocks = new ArrayList<>();
+  private final LayerNorm lnF;
+  private final Linear head;
+
+  public Vit(Spec spec, long seed) {
+    this.spec = spec;
+    Rng rng = new Rng(seed);
+    int c = spec.width();
+    patchEmbed = child("patch_embed", new Linear(spec.patch() * spec.patch(), c, rng));
+    cls = spec.meanPool() ? null : parameter("cls", Init.normal(rng, 0.02f, 1, 1, c)).noDecay();
+    pos = parameter("pos", Init.normal(rng, 0.02f, spec.tokens(), c)).noDecay();
+    Blocks h = child("blocks", new Blocks());
+    for (int i = 0; i < spec.layers(); i++) blocks.add(h.add(i, new EncoderBlock(c, spec.heads(), spec.mlp(), rng)));
+    lnF = child("ln_f", new LayerNorm(c));
+    head = child("head", new Linear(c, 10, rng));
+  }
+
+  @Override
+  public Spec spec() {
+    return spec;
+  }
+
+  @Override
+  public int[] inputShape() {
+    return new int[] {1, SIDE, SIDE};
+  }
+
+  @Override
+  public int classes() {
+    return 10;
+  }
+
+  public List<EncoderBlock> blocks() {
+    return Collections.unmodifiableList(blocks);
+  }
+
+  @Override
+  protected Module blank() {
+    return spec.build(0);
+  }
+
+  @Override
+  public Var forward(Var x) { // [N, 1, 28, 28] or [N, 784] -> [N, 10]
+    if (x.shape().size() == 0 || x.shape().size() % (SIDE * SIDE) != 0 || x.shape().dim(0) * SIDE * SIDE != x.shape().size()) {
+      throw new IllegalArgumentException("Vit input must be [N, 1, 28, 28], got " + x.shape());
+    }
+    int n = x.shape().dim(0), p = spec.patch(), g = SIDE / p, c = spec.width();
+    // [N, g, P, g, P] -> [N, g, g, P, P] -> [N, g², P²]: patch (r, s) is token r·g + s, its pixels row-major
+    Var patches = F.reshape(F.permute(F.reshape(x, n, g, p, g, p), 0, 1, 3, 2, 4), n, g * g, p * p);
+    Var h = patchEmbed.forward(patches); // [N, g², C]
+    if (cls != null) {
+      Var tok = F.mul(x.tape().input(Tensor.full(1f, n, 1, 1)), cls.on(x.tape())); // [N, 1, C]
+      h = F.concat(1, tok, h); // [N, T', C]
+    }
+    h = F.add(h, pos.on(x.tape()));
+    for (EncoderBlock b : blocks) h = b.forward(h);
+    h = lnF.forward(h);
+    Var pooled = cls != null ? F.reshape(F.slice(h, 1, 0, 1), n, c) : F.mean(h, 1, false); // [N, C]
+    return head.forward(pooled);
+  }
+
+  /** Container that names blocks "0", "1", ... under "blocks". */
+  static final class Blocks extends Module {
+    EncoderBlock add(int i, EncoderBlock b) {
+      return child(String.valueOf(i), b);
+    }
+
+    @Override
+    public Var forward(Var x) {
+      throw new UnsupportedOperationException();
+    }
+  }
+}
