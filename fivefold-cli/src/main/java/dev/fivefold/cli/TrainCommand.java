@@ -42,8 +42,8 @@ import picocli.CommandLine.Option;
 final class TrainCommand extends Subcommand {
   @Mixin Common common = new Common();
 
-  @Option(names = "--model", paramLabel = "SPEC", description = "mlp (LeNet-300-100), lenet5, gpt, or a spec like "
-      + "mlp:784-512-10:tanh, gpt:layers=2,heads=2,width=64,context=64 (default: mlp; with --resume: the checkpoint's).")
+  @Option(names = "--model", paramLabel = "SPEC", description = "mlp (LeNet-300-100), lenet5, gpt, vit (a Vision Transformer), or a spec like "
+      + "mlp:784-512-10:tanh, gpt:layers=2,heads=2,width=64,context=64, vit:patch=7,width=32,layers=2,heads=2,mlp=64 (default: mlp; with --resume: the checkpoint's).")
   String model;
 
   @Option(names = "--data", paramLabel = "NAME", description = "fashion-mnist (default for mlp/lenet5), kjv (default for gpt) "

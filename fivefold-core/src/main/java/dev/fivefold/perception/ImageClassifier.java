@@ -4,7 +4,7 @@ import dev.fivefold.nn.Module;
 
 /**
  * A model that maps a batch of images [N, ...] to logits [N, classes] through
- * {@code Module.forward}: Mlp, LeNet5 (and the planned ViT). Implemented by Modules only.
+ * {@code Module.forward}: Mlp, LeNet5, Vit. Implemented by Modules only.
  */
 public interface ImageClassifier extends Model {
   /** The shape of one input sample, e.g. {784} for an MLP or {1, 28, 28} for a LeNet-5. */

@@ -48,7 +48,7 @@ public final class Models {
     if (spec == null) throw new IllegalArgumentException("model spec must not be null");
     String[] parts = spec.split(":", 2);
     Parser p = FAMILIES.get(parts[0]);
-    if (p == null) throw new IllegalArgumentException("model (" + spec + ") must be one of mlp, lenet5, lenet5:C1-C2-H, gpt:vocab=N,...");
+    if (p == null) throw new IllegalArgumentException("model (" + spec + ") must name a family: one of " + String.join(", ", FAMILIES.keySet()) + ", e.g. mlp:784-300-100-10, lenet5:6-16-100, vit:patch=4,width=64");
     return p.parse(spec, parts.length > 1 ? parts[1] : null);
   }
 

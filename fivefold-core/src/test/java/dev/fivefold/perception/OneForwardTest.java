@@ -104,7 +104,7 @@ class OneForwardTest {
     assertEquals("mlp:784-300-100-10:relu", Models.parse("mlp").toString());
     assertEquals("lenet5", Models.parse("lenet5:20-50-500").toString());
     assertEquals(Models.parse("mlp").family(), "mlp");
-    assertEquals("model (resnet) must be one of mlp, lenet5, lenet5:C1-C2-H, gpt:vocab=N,...",
+    assertEquals("model (resnet) must name a family: one of mlp, lenet300100, lenet5, gpt, vit, e.g. mlp:784-300-100-10, lenet5:6-16-100, vit:patch=4,width=64",
         assertThrows(IllegalArgumentException.class, () -> Models.parse("resnet")).getMessage());
     assertTrue(Models.create("mlp", 1) instanceof ImageClassifier c && c.features() == 784 && c.classes() == 10);
     assertTrue(Models.create("lenet5", 1) instanceof ImageClassifier c && c.inputShape().length == 3);
