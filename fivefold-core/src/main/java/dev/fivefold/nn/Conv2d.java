@@ -89,16 +89,48 @@ public final class Conv2d extends Module {
    */
   public Var reluMaxPool2(Var x) {
     Shape s = x.shape();
-    if (csr == null || x.tape().recording() || s.rank() != 4 || s.dim(0) < DIRECT_MIN_BATCH || s.dim(1) != inChannels) return null;
-    int n = s.dim(0), h = s.dim(2), w = s.dim(3), oh = h - kernel + 1, ow = w - kernel + 1, chw = inChannels * h * w;
-    if (oh < 2 || ow < 2 || oh % 2 != 0 || ow % 2 != 0) return null;
+    if (s.rank() != 4 || !fusable(s.dim(0), s.dim(1), s.dim(2), s.dim(3), x)) return null;
+    return fused(x, false, s.dim(0), s.dim(2), s.dim(3), false);
+  }
+
+  /**
+   * The same fused stage kept batch-innermost for the next layer (no transpose back): the pooled
+   * map as a [O, H'/2, W'/2, N] value on the inference tape, the layout that the next sparse
+   * convolution ({@code inputBatchInnermost} true) or {@link Linear#forwardBatchInnermost} reads
+   * directly. {@code x} is [N, C, H, W], or [C, H, W, N] when {@code inputBatchInnermost} (the
+   * previous stage's output). Null when the fused form does not apply (see {@link #reluMaxPool2}).
+   * Only a model's forward that knows its next layers asks for it (see {@code LeNet5}): the values
+   * are those of {@link #reluMaxPool2}, only laid out otherwise.
+   */
+  public Var reluMaxPool2BatchInnermost(Var x, boolean inputBatchInnermost) {
+    Shape s = x.shape();
+    if (s.rank() != 4) return null;
+    int n = inputBatchInnermost ? s.dim(3) : s.dim(0), c = inputBatchInnermost ? s.dim(0) : s.dim(1);
+    int h = inputBatchInnermost ? s.dim(1) : s.dim(2), w = inputBatchInnermost ? s.dim(2) : s.dim(3);
+    if (!fusable(n, c, h, w, x)) return null;
+    return fused(x, inputBatchInnermost, n, h, w, true);
+  }
+
+  private boolean fusable(int n, int c, int h, int w, Var x) {
+    int oh = h - kernel + 1, ow = w - kernel + 1;
+    return csr != null && !x.tape().recording() && n >= DIRECT_MIN_BATCH && c == inChannels && oh >= 2 && ow >= 2 && oh % 2 == 0 && ow % 2 == 0;
+  }
+
+  private Var fused(Var x, boolean inputBatchInnermost, int n, int h, int w, boolean outputBatchInnermost) {
+    int oh = h - kernel + 1, ow = w - kernel + 1, chw = inChannels * h * w;
     int ph = oh / 2, pw = ow / 2, o = outChannels;
-    xt = sized(xt, chw * n);
+    float[] in;
+    if (inputBatchInnermost) {
+      in = x.data();
+    } else {
+      xt = sized(xt, chw * n);
+      VecOps.transpose(x.data(), 0, n, chw, xt, 0);
+      in = xt;
+    }
     yt = sized(yt, o * oh * ow * n);
     cols = sized(cols, o * ph * pw * n);
-    float[] out = scratchOutput(n * o * ph * pw), y4 = yt, pooled = cols;
-    VecOps.transpose(x.data(), 0, n, chw, xt, 0);
-    csr.forward(xt, h, w, n, y4);
+    float[] y4 = yt, pooled = cols;
+    csr.forward(in, h, w, n, y4);
     Parallel.forRange(0, o * ph, Math.max(1, 4096 / (pw * n)), (lo, hi) -> {
       for (int t = lo; t < hi; t++) {
         int ch = t / ph, i = t % ph;
@@ -111,6 +143,8 @@ public final class Conv2d extends Module {
         }
       }
     });
+    if (outputBatchInnermost) return x.tape().input(Tensor.wrap(pooled, Shape.of(o, ph, pw, n)));
+    float[] out = scratchOutput(n * o * ph * pw);
     VecOps.transpose(pooled, 0, o * ph * pw, n, out, 0);
     return x.tape().input(Tensor.wrap(out, Shape.of(n, o, ph, pw)));
   }

@@ -5,6 +5,7 @@ import dev.fivefold.autodiff.Var;
 import dev.fivefold.tensor.Rng;
 import dev.fivefold.tensor.Shape;
 import dev.fivefold.tensor.Tensor;
+import dev.fivefold.tensor.kernel.VecOps;
 
 /**
  * y = x·Wᵀ + b over the last axis; W [out, in] as PyTorch; initialised as PyTorch does (U(±1/√in)).
@@ -57,6 +58,32 @@ public final class Linear extends Module {
     int[] dims = s.dims();
     dims[dims.length - 1] = out;
     return x.tape().input(Tensor.wrap(y, Shape.of(dims)));
+  }
+
+  /**
+   * The CSR forward on batch-innermost activations (inference tape only): x holds the N inputs as
+   * columns, shape [d1, ..., dk, N] with d1·…·dk = in features in this layer's order (e.g. a pooled
+   * [C, H, W, N] map from {@link Conv2d#reluMaxPool2BatchInnermost}, whose [N, C·H·W] flatten is
+   * this layer's input), and {@link SparseLinear#forwardColumns} reads it directly, without the
+   * transposes of the row form. The output is [out, N] when {@code outputBatchInnermost} (for the
+   * next such layer; an elementwise activation between them does not care), else [N, out]. The
+   * same values as {@link #forward} on the row form: the transposes only copy.
+   */
+  public Var forwardBatchInnermost(Var x, boolean outputBatchInnermost) {
+    if (csr == null) throw new IllegalStateException("Linear(" + in + ", " + out + ") is dense; the batch-innermost forward runs from the CSR (sparsify() first)");
+    if (x.tape().recording()) throw new IllegalStateException("Linear(" + in + ", " + out + ") holds its weight as CSR (inference only); densify() to train");
+    Shape s = x.shape();
+    int n = s.rank() < 2 ? 0 : s.dim(-1);
+    if (n < 1 || s.size() / n != in) throw new IllegalArgumentException("batch-innermost linear input " + s + " is not " + in + " features by N");
+    if (y == null || y.length != n * out) {
+      y = new float[n * out];
+      xt = new float[n * in];
+      yt = new float[n * out];
+    }
+    csr.forwardColumns(x.data(), n, yt);
+    if (outputBatchInnermost) return x.tape().input(Tensor.wrap(yt, Shape.of(out, n)));
+    VecOps.transpose(yt, 0, out, n, y, 0);
+    return x.tape().input(Tensor.wrap(y, Shape.of(n, out)));
   }
 
   /** Holds the weight also as the CSR of its current non-zeros; the forward then runs from them (inference only). */

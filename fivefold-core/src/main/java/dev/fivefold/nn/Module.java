@@ -61,6 +61,11 @@ public abstract class Module {
     return output;
   }
 
+  /** Does this module have forward hooks? (A fused forward that skips some layers' outputs runs them one by one when it has.) */
+  protected final boolean hooked() {
+    return !hooks.isEmpty();
+  }
+
   private String nameOf(Module child) {
     for (var e : children.entrySet()) if (e.getValue() == child) return e.getKey();
     throw new IllegalStateException(child.getClass().getSimpleName() + " is not a child of " + getClass().getSimpleName());

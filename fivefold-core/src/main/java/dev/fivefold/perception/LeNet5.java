@@ -94,7 +94,8 @@ public final class LeNet5 extends Module implements ImageClassifier {
 
   private final Spec spec;
   private final Conv2d conv1, conv2;
-  private final Module relu1, pool1, relu2, pool2;
+  private final Module relu1, pool1, relu2, pool2, relu3;
+  private final Linear fc1, fc2;
   private final List<Module> head; // after the two conv stages, in order
 
   /** Caffe's LeNet-5: widths 20, 50, 500. */
@@ -117,9 +118,11 @@ public final class LeNet5 extends Module implements ImageClassifier {
     conv2 = child("conv2", new Conv2d(c1, c2, 5, 1, 0, rng)); // [N, C2, 8, 8]
     relu2 = child("relu2", Activation.relu());
     pool2 = child("pool2", Pool2d.max(2)); // [N, C2, 4, 4]
-    head = List.of(child("flatten", new Flatten()), // [N, 16·C2]
-        child("fc1", new Linear(16 * c2, hidden, rng)), child("relu3", Activation.relu()), // [N, H]
-        child("fc2", new Linear(hidden, 10, rng))); // [N, 10]
+    Module flatten = child("flatten", new Flatten()); // [N, 16·C2]
+    fc1 = child("fc1", new Linear(16 * c2, hidden, rng)); // [N, H]
+    relu3 = child("relu3", Activation.relu());
+    fc2 = child("fc2", new Linear(hidden, 10, rng)); // [N, 10]
+    head = List.of(flatten, fc1, relu3, fc2);
   }
 
   /** {C1, C2, H}. */
@@ -152,10 +155,34 @@ public final class LeNet5 extends Module implements ImageClassifier {
     if (x.shape().rank() != 4 || x.shape().dim(1) != 1 || x.shape().dim(2) != 28 || x.shape().dim(3) != 28) {
       throw new IllegalArgumentException("LeNet5 input must be [N, 1, 28, 28], got " + x.shape());
     }
-    Var h = stage(conv1, relu1, pool1, x);
+    Var h = batchInnermost(x);
+    if (h != null) return h;
+    h = stage(conv1, relu1, pool1, x);
     h = stage(conv2, relu2, pool2, h);
     for (Module m : head) h = run(m, h);
     return h;
+  }
+
+  /**
+   * The CSR forward kept batch-innermost from the input to the logits, for an inference tape, every
+   * weight layer held as CSR, a batch of at least {@link Conv2d#DIRECT_MIN_BATCH} and no hooks (they
+   * would see transposed maps): x is transposed once to [1, 28, 28, N]; each conv stage runs fused
+   * ({@link Conv2d#reluMaxPool2BatchInnermost}) and hands its pooled [C, H, W, N] map on as is; the
+   * pooled [C2, 4, 4, N] is fc1's input as columns [16·C2, N] (the flatten of [N, C2, 4, 4] is the
+   * same feature order), fc1's [H, N] goes through ReLU to fc2 ({@link Linear#forwardBatchInnermost}),
+   * and only the logits are transposed back to [N, 10]. The same values as the layer-by-layer
+   * forward (transposes only copy; flatten is a reshape), without its transposes between layers.
+   * Null when it does not apply.
+   */
+  private Var batchInnermost(Var x) {
+    if (x.tape().recording() || hooked() || x.shape().dim(0) < Conv2d.DIRECT_MIN_BATCH) return null;
+    if (!conv1.isSparse() || !conv2.isSparse() || !fc1.isSparse() || !fc2.isSparse()) return null;
+    Var h = conv1.reluMaxPool2BatchInnermost(x, false); // [C1, 12, 12, N]
+    if (h == null) return null;
+    h = conv2.reluMaxPool2BatchInnermost(h, true); // [C2, 4, 4, N]
+    if (h == null) return null;
+    h = relu3.forward(fc1.forwardBatchInnermost(h, true)); // ReLU on [H, N]
+    return fc2.forwardBatchInnermost(h, false); // [N, 10]
   }
 
   /**
