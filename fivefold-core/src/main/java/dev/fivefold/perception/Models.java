@@ -86,14 +86,23 @@ public final class Models {
     ModelSpec s = parse(spec);
     requireFits(s, 0, file + ": model " + spec);
     Module m = s.build(0);
+    m.loadStateDict(weights(c), file.toString());
+    return new LoadedModel(file, m, spec, c.metadata());
+  }
+
+  /**
+   * The model weights of a file under the model's own names: a checkpoint's "model."-prefixed
+   * tensors without the prefix (its optimizer state and kept copies left out), or every tensor of a
+   * plain weights file (e.g. exported from PyTorch).
+   */
+  public static Map<String, Tensor> weights(SafeTensors.Contents c) {
     Map<String, Tensor> w = new LinkedHashMap<>();
     boolean checkpoint = c.tensors().keySet().stream().anyMatch(k -> k.startsWith("model."));
     for (var e : c.tensors().entrySet()) {
       if (!checkpoint) w.put(e.getKey(), e.getValue());
       else if (e.getKey().startsWith("model.")) w.put(e.getKey().substring(6), e.getValue());
     }
-    m.loadStateDict(w, file.toString());
-    return new LoadedModel(file, m, spec, c.metadata());
+    return w;
   }
 
   /** {@link #load(Path, String, boolean)} refusing non-finite weights. */

@@ -4,6 +4,7 @@ import dev.fivefold.io.BadInputException;
 import dev.fivefold.io.SafeTensors;
 import dev.fivefold.nn.Module;
 import dev.fivefold.nn.Parameter;
+import dev.fivefold.perception.Models;
 import dev.fivefold.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -72,19 +73,10 @@ public final class Checkpoint {
 
   /**
    * Loads model weights from a checkpoint ("model."-prefixed tensors) or a plain safetensors
-   * weights file (names as the model's, e.g. exported from PyTorch).
+   * weights file (names as the model's, e.g. exported from PyTorch): {@link Models#weights}.
    */
   public static void loadModel(SafeTensors.Contents c, Module model, String source) {
-    Map<String, Tensor> w = new LinkedHashMap<>();
-    boolean prefixed = c.tensors().keySet().stream().anyMatch(k -> k.startsWith("model."));
-    for (var e : c.tensors().entrySet()) {
-      if (prefixed) {
-        if (e.getKey().startsWith("model.")) w.put(e.getKey().substring(6), e.getValue());
-      } else {
-        w.put(e.getKey(), e.getValue());
-      }
-    }
-    model.loadStateDict(w, source);
+    model.loadStateDict(Models.weights(c), source);
   }
 
   /** Writes just the weights under their plain names (for PyTorch: {@code safetensors.torch.load_file}). */
