@@ -1,7 +1,6 @@
 package dev.fivefold.perception;
 
 import dev.fivefold.io.Heap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -32,29 +31,12 @@ public record GptConfig(int vocab, int context, int layers, int heads, int width
 
   /** Parses what follows {@code gpt:} (key=value pairs; null or empty: none); {@code spec} names the whole string in errors. */
   public static GptConfig parse(String spec, String args) {
-    Map<String, String> kv = new LinkedHashMap<>();
-    if (args != null && !args.isEmpty()) {
-      for (String p : args.split(",")) {
-        String[] a = p.split("=", 2);
-        if (a.length != 2) throw new IllegalArgumentException("model spec (" + spec + "): '" + p + "' is not key=value");
-        kv.put(a[0].trim(), a[1].trim());
-      }
-    }
-    int vocab = intOf(kv, "vocab", -1, spec);
+    Map<String, String> kv = KeyValueSpec.pairs(spec, args, "gpt", null);
+    int vocab = KeyValueSpec.intOf(kv, "vocab", -1, spec);
     if (vocab < 0) throw new IllegalArgumentException("model spec (" + spec + ") needs vocab=N");
     GptConfig d = small(vocab);
-    return new GptConfig(vocab, intOf(kv, "context", d.context(), spec), intOf(kv, "layers", d.layers(), spec),
-        intOf(kv, "heads", d.heads(), spec), intOf(kv, "width", d.width(), spec), Float.parseFloat(kv.getOrDefault("dropout", "0")));
-  }
-
-  private static int intOf(Map<String, String> kv, String k, int def, String spec) {
-    String v = kv.get(k);
-    if (v == null) return def;
-    try {
-      return Integer.parseInt(v);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("model spec (" + spec + "): " + k + " (" + v + ") is not an integer");
-    }
+    return new GptConfig(vocab, KeyValueSpec.intOf(kv, "context", d.context(), spec), KeyValueSpec.intOf(kv, "layers", d.layers(), spec),
+        KeyValueSpec.intOf(kv, "heads", d.heads(), spec), KeyValueSpec.intOf(kv, "width", d.width(), spec), Float.parseFloat(kv.getOrDefault("dropout", "0")));
   }
 
   /** (V + T)·C embeddings + L·(12C² + 13C) blocks + C·V head: the head counted apart from the embedding (an upper count if they are tied). */

@@ -13,7 +13,6 @@ import dev.fivefold.tensor.Rng;
 import dev.fivefold.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -61,37 +60,16 @@ public final class Vit extends Module implements ImageClassifier {
 
     /** Parses what follows {@code vit:} (key=value pairs; null or empty: the defaults); {@code spec} names the whole string in errors. */
     public static Spec parse(String spec, String args) {
-      Map<String, String> kv = new LinkedHashMap<>();
-      if (args != null && !args.isEmpty()) {
-        for (String p : args.split(",")) {
-          String[] a = p.split("=", 2);
-          if (a.length != 2) throw new IllegalArgumentException("model spec (" + spec + "): '" + p + "' is not key=value");
-          String k = a[0].trim();
-          if (!List.of("patch", "width", "layers", "heads", "mlp", "pool").contains(k)) {
-            throw new IllegalArgumentException("model spec (" + spec + "): vit key (" + k + ") must be one of patch, width, layers, heads, mlp, pool");
-          }
-          kv.put(k, a[1].trim());
-        }
-      }
+      Map<String, String> kv = KeyValueSpec.pairs(spec, args, "vit", List.of("patch", "width", "layers", "heads", "mlp", "pool"));
       String pool = kv.getOrDefault("pool", "cls");
       if (!pool.equals("cls") && !pool.equals("mean")) throw new IllegalArgumentException("model spec (" + spec + "): pool (" + pool + ") must be cls or mean");
       Spec d = standard();
       try {
-        return new Spec(intOf(kv, "patch", d.patch(), spec), intOf(kv, "width", d.width(), spec), intOf(kv, "layers", d.layers(), spec),
-            intOf(kv, "heads", d.heads(), spec), intOf(kv, "mlp", d.mlp(), spec), pool.equals("mean"));
+        return new Spec(KeyValueSpec.intOf(kv, "patch", d.patch(), spec), KeyValueSpec.intOf(kv, "width", d.width(), spec), KeyValueSpec.intOf(kv, "layers", d.layers(), spec),
+            KeyValueSpec.intOf(kv, "heads", d.heads(), spec), KeyValueSpec.intOf(kv, "mlp", d.mlp(), spec), pool.equals("mean"));
       } catch (IllegalArgumentException e) {
         if (e.getMessage().startsWith("model spec")) throw e;
         throw new IllegalArgumentException("model spec (" + spec + "): " + e.getMessage());
-      }
-    }
-
-    private static int intOf(Map<String, String> kv, String k, int def, String spec) {
-      String v = kv.get(k);
-      if (v == null) return def;
-      try {
-        return Integer.parseInt(v);
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("model spec (" + spec + "): " + k + " (" + v + ") is not an integer");
       }
     }
 
