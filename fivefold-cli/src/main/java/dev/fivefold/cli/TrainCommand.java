@@ -2,6 +2,7 @@ package dev.fivefold.cli;
 
 import dev.fivefold.data.Dataset;
 import dev.fivefold.data.TextCorpus;
+import dev.fivefold.data.augment.Augmentation;
 import dev.fivefold.io.BadInputException;
 import dev.fivefold.io.SafeTensors;
 import dev.fivefold.nn.Module;
@@ -35,6 +36,7 @@ import picocli.CommandLine.Option;
         "Examples:",
         "  ./fivefold train --model mlp --epochs 5                     LeNet-300-100 on Fashion-MNIST",
         "  ./fivefold train --model lenet5 --epochs 2 --batch 64",
+        "  ./fivefold train --model lenet5 --augment crop:4,flip,erase:0.5   augmented training images",
         "  ./fivefold train --model mlp:784-512-10:tanh --optimizer sgd --lr 0.1",
         "  ./fivefold train --model gpt --max-minutes 10                char-level GPT on the King James Bible",
         "  ./fivefold train --model gpt --data my.txt --layers 2 --width 64 --context 64",
@@ -52,6 +54,10 @@ final class TrainCommand extends Subcommand {
 
   @Option(names = "--data-dir", paramLabel = "DIR", description = "Directory with the four Fashion-MNIST IDX files (.gz).")
   Path dataDir;
+
+  @Option(names = "--augment", paramLabel = "SPEC", description = "Augment the training images (images only; evaluation never is): "
+      + "comma-separated " + Augmentation.NAMES + ", e.g. crop:4,flip,erase:0.5; none (default; with --resume: the checkpoint's).")
+  String augment;
 
   @Option(names = "--epochs", defaultValue = "5", description = "Passes over the training data (default: ${DEFAULT-VALUE}).")
   int epochs;
@@ -159,9 +165,12 @@ final class TrainCommand extends Subcommand {
         else data = resumed.get("data");
       }
       if (optimizer == null) optimizer = resumed.get("optimizer");
+      if (augment == null) augment = resumed.get("task.augment");
     }
     if (model == null) model = "mlp";
     boolean lm = model.equals("gpt") || model.startsWith("gpt:");
+    Augmentation augmentation = augmentation(augment);
+    if (lm && !augmentation.isNone()) throw common.bad("--augment (" + augment + ") applies to image models, not " + model);
 
     Map<String, String> ckptMeta = new LinkedHashMap<>();
     Task task;
@@ -192,7 +201,11 @@ final class TrainCommand extends Subcommand {
       Lifecycle.activity("loading " + (dataDir != null ? dataDir.toString() : data == null ? "fashion-mnist" : data));
       Dataset[] d = Inputs.images(data, dataDir, showDownloads ? stderr : null);
       int b = batch == null ? 128 : batch;
-      task = new ClassificationTask(net, d[0], d[1], b, common.seed);
+      try {
+        task = new ClassificationTask(net, d[0], d[1], b, common.seed, augmentation);
+      } catch (IllegalArgumentException e) {
+        throw common.bad("--augment (" + augment + "): " + e.getMessage());
+      }
       if (dataDir != null) ckptMeta.put("data-dir", dataDir.toAbsolutePath().toString());
       ckptMeta.put("data", "fashion-mnist");
       ckptMeta.put("batch", Integer.toString(b));
@@ -227,6 +240,7 @@ final class TrainCommand extends Subcommand {
     runMeta.put("optimizer", opt);
     runMeta.put("lr", lr);
     runMeta.put("schedule", schedule);
+    if (!lm) runMeta.put("augment", augmentation.toString());
     runMeta.put("batch", Integer.parseInt(ckptMeta.get("batch")));
     runMeta.put("epochs", epochs);
     runMeta.put("seed", common.seed);
@@ -237,8 +251,9 @@ final class TrainCommand extends Subcommand {
     Progress progress = new Progress(stderr, unit, Progress.terminal());
     trainer.observe(progress).observe(metrics).observe(guard);
 
-    stderr.printf("training %s (%,d parameters) on %s with %s lr %s, batch %s, %d thread%s -> %s%n", spec, net.parameterCount(),
-        ckptMeta.get("data"), opt, lr, ckptMeta.get("batch"), common.threads(), common.threads() == 1 ? "" : "s", dir);
+    stderr.printf("training %s (%,d parameters) on %s%s with %s lr %s, batch %s, %d thread%s -> %s%n", spec, net.parameterCount(),
+        ckptMeta.get("data"), augmentation.isNone() ? "" : " augmented " + augmentation, opt, lr, ckptMeta.get("batch"), common.threads(),
+        common.threads() == 1 ? "" : "s", dir);
     Charts.join(chartsReady);
     Lifecycle.activity(null); // from here the guard's hook reports an interruption (and writes the checkpoint)
     guard.installHook(stderr, () -> {
@@ -267,6 +282,15 @@ final class TrainCommand extends Subcommand {
     stdout.println(nextHint != null ? nextHint.replace("CKPT", ckpt.toString())
         : lm ? "next: ./fivefold sample " + ckpt + " --prompt \"In the beginning\"" : "next: ./fivefold eval " + ckpt);
     return 0;
+  }
+
+  /** The --augment spec parsed; a bad one is a one-line error naming the flag and the value. */
+  private Augmentation augmentation(String spec) {
+    try {
+      return Augmentation.parse("--augment", spec);
+    } catch (IllegalArgumentException e) {
+      throw common.bad(e.getMessage());
+    }
   }
 
   /** Writes the charts; failures to draw are reported, not fatal (the numbers are in the CSVs). */

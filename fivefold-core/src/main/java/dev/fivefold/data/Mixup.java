@@ -77,21 +77,32 @@ public final class Mixup {
     return new Mixed(Tensor.wrap(dst, x.shape()), partner, lambda);
   }
 
-  /** λ ~ Beta(a, a) = G₁ / (G₁ + G₂). */
+  /** λ ~ Beta(a, a) = G₁ / (G₁ + G₂), from this object's generator. */
   double nextBeta() {
-    double g1 = nextGamma(a), g2 = nextGamma(a);
+    return beta(a, rng);
+  }
+
+  /**
+   * One draw λ ~ Beta(a, a) = G₁ / (G₁ + G₂) from {@code rng} (Marsaglia &amp; Tsang gammas, see the
+   * class comment); the one Beta sampler of fivefold, shared by mixup and CutMix
+   * ({@link dev.fivefold.data.augment.Mixing}).
+   *
+   * @param a &gt; 0 and finite (not checked here: callers validate their own parameter)
+   */
+  public static double beta(double a, Rng rng) {
+    double g1 = nextGamma(a, rng), g2 = nextGamma(a, rng);
     double s = g1 + g2;
     return s > 0 ? g1 / s : (rng.nextDouble() < 0.5 ? 0 : 1); // both underflowed (tiny a): λ is 0 or 1
   }
 
   /** Gamma(shape, 1), Marsaglia &amp; Tsang; shape &lt; 1 boosted to shape + 1 and scaled by U^{1/shape}. */
-  private double nextGamma(double shape) {
+  private static double nextGamma(double shape, Rng rng) {
     if (shape < 1) {
       double u;
       do {
         u = rng.nextDouble();
       } while (u == 0);
-      return nextGamma(shape + 1) * Math.pow(u, 1 / shape);
+      return nextGamma(shape + 1, rng) * Math.pow(u, 1 / shape);
     }
     double d = shape - 1.0 / 3, c = 1 / Math.sqrt(9 * d);
     while (true) {

@@ -4,6 +4,7 @@ import dev.fivefold.autodiff.Tape;
 import dev.fivefold.autodiff.Var;
 import dev.fivefold.data.Batches;
 import dev.fivefold.data.Dataset;
+import dev.fivefold.data.augment.Augmenter;
 import dev.fivefold.io.BadInputException;
 import dev.fivefold.nn.Module;
 import dev.fivefold.tensor.Rng;
@@ -15,7 +16,9 @@ import java.util.Map;
  * the {@link Loss} of each batch on the training tape, evaluation as a classifier on a test set
  * (mean cross-entropy and accuracy, {@link ClassificationTask#evaluate}), throughput in samples,
  * and the batch position as checkpoint state (so a resumed run sees exactly the batches an
- * uninterrupted one would). {@link ClassificationTask}, {@link MixupTask}, VIB and distillation are
+ * uninterrupted one would). A task that augments its batches passes its {@link Augmenter}, whose
+ * state (the augmentation spec and the batches augmented) is saved beside the position, so the
+ * resumed run also augments them exactly as the uninterrupted one. {@link ClassificationTask}, {@link MixupTask}, VIB and distillation are
  * this task with their losses.
  */
 public class BatchedTask implements Task {
@@ -29,6 +32,7 @@ public class BatchedTask implements Task {
   private final Module model;
   private final Dataset test;
   private final Loss loss;
+  private final Augmenter augmenter;
 
   /**
    * @param model what the trainer updates (its parameters) and what is evaluated
@@ -36,12 +40,21 @@ public class BatchedTask implements Task {
    * @param test the evaluation set
    */
   public BatchedTask(Module model, Dataset train, Dataset test, int batchSize, long seed, Loss loss) {
+    this(model, train, test, batchSize, seed, loss, null);
+  }
+
+  /**
+   * @param augmenter the augmenter the loss uses, whose state is checkpointed with the batch
+   *     position; null if the batches are not augmented
+   */
+  protected BatchedTask(Module model, Dataset train, Dataset test, int batchSize, long seed, Loss loss, Augmenter augmenter) {
     if (batchSize < 1) throw new IllegalArgumentException("batch (" + batchSize + ") must be >= 1");
     if (model == null || loss == null) throw new IllegalArgumentException("model and loss must not be null");
     this.batches = new Batches(train, batchSize, true, new Rng(seed));
     this.model = model;
     this.test = test;
     this.loss = loss;
+    this.augmenter = augmenter;
   }
 
   @Override
@@ -82,6 +95,10 @@ public class BatchedTask implements Task {
     m.put("batches.epoch", Integer.toString(s.epoch()));
     m.put("batches.position", Integer.toString(s.position()));
     m.put("batches.rng", Long.toString(s.rngState()));
+    if (augmenter != null) {
+      m.put("augment", augmenter.augmentation().toString());
+      m.put("augment.batches", Long.toString(augmenter.batches()));
+    }
     return m;
   }
 
@@ -92,6 +109,16 @@ public class BatchedTask implements Task {
           Integer.parseInt(st.get("batches.position")), Long.parseLong(st.get("batches.rng"))));
     } catch (RuntimeException e) {
       throw new BadInputException(source + ": batch position in the checkpoint is missing or invalid (" + e.getMessage() + ")", e);
+    }
+    String saved = st.getOrDefault("augment", "none"), mine = augmenter == null ? "none" : augmenter.augmentation().toString();
+    if (!saved.equals(mine)) {
+      throw new BadInputException(source + ": the checkpoint was trained with augmentation '" + saved + "', this run has '" + mine + "'");
+    }
+    if (augmenter == null) return;
+    try {
+      augmenter.restore(Long.parseLong(st.get("augment.batches")));
+    } catch (RuntimeException e) {
+      throw new BadInputException(source + ": field 'task.augment.batches' (" + st.get("augment.batches") + ") is missing or invalid", e);
     }
   }
 }

@@ -4,6 +4,9 @@ import dev.fivefold.autodiff.F;
 import dev.fivefold.autodiff.Tape;
 import dev.fivefold.autodiff.Var;
 import dev.fivefold.data.Dataset;
+import dev.fivefold.data.augment.Augmentation;
+import dev.fivefold.data.augment.Augmenter;
+import dev.fivefold.data.augment.ImageLayout;
 import dev.fivefold.nn.Module;
 import dev.fivefold.tensor.Shape;
 import dev.fivefold.tensor.Tensor;
@@ -13,10 +16,45 @@ import java.util.Map;
 /**
  * Supervised classification with softmax cross-entropy: shuffled mini-batches of the training
  * set; evaluation reports mean loss (nats) and accuracy on the test set.
+ *
+ * <p>With an {@link Augmentation}, each training batch is augmented before the forward pass by an
+ * {@link Augmenter} seeded with the task's seed (its state is checkpointed with the batch
+ * position, so resuming is exact). A mixing augmentation (mixup, CutMix) trains against its soft
+ * targets ỹ: {@code L = −(1/N) Σ_i Σ_c ỹ_ic log p(c | x̃_i)}; otherwise against the labels.
+ * Evaluation is never augmented. With no augmentation the task is exactly the plain one (same
+ * batches, same numbers, same checkpoint fields).
  */
 public final class ClassificationTask extends BatchedTask {
   public ClassificationTask(Module model, Dataset train, Dataset test, int batchSize, long seed) {
-    super(model, train, test, batchSize, seed, (tape, b) -> F.crossEntropy(model.forward(tape.input(b.x())), b.y()));
+    this(model, train, test, batchSize, seed, Augmentation.none());
+  }
+
+  /**
+   * @param augmentation what to do to the training images ({@link Augmentation#none()} for nothing)
+   * @throws IllegalArgumentException if the training set is not images the augmentation can work on
+   */
+  public ClassificationTask(Module model, Dataset train, Dataset test, int batchSize, long seed, Augmentation augmentation) {
+    this(model, train, test, batchSize, seed, augmenter(augmentation, train, seed));
+  }
+
+  private ClassificationTask(Module model, Dataset train, Dataset test, int batchSize, long seed, Augmenter augmenter) {
+    super(model, train, test, batchSize, seed, loss(model, train.classes(), augmenter), augmenter);
+  }
+
+  private static Augmenter augmenter(Augmentation a, Dataset train, long seed) {
+    if (a == null) throw new IllegalArgumentException("augmentation must not be null (use Augmentation.none())");
+    if (a.isNone()) return null;
+    a.check(ImageLayout.of(train.x()));
+    return new Augmenter(a, seed);
+  }
+
+  private static Loss loss(Module model, int classes, Augmenter augmenter) {
+    if (augmenter == null) return (tape, b) -> F.crossEntropy(model.forward(tape.input(b.x())), b.y());
+    return (tape, b) -> {
+      Augmenter.Augmented a = augmenter.apply(b.x(), b.y(), classes);
+      Var logits = model.forward(tape.input(a.x())); // [B, classes]
+      return a.targets() == null ? F.crossEntropy(logits, b.y()) : F.softCrossEntropy(logits, a.targets());
+    };
   }
 
   /** Mean loss and accuracy of {@code model} on {@code data} (eval mode, restored after). */
