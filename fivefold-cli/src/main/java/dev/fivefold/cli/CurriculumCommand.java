@@ -72,6 +72,9 @@ final class CurriculumCommand extends Subcommand {
   @Option(names = "--eval-every", paramLabel = "N", description = "Steps between test evaluations of the curves (default: 100; --quick: 10).")
   Long evalEvery;
 
+  @Option(names = "--no-balance", description = "Order the scored arms over the whole set, not class by class (a pool of the easiest examples is then mostly the easiest classes).")
+  boolean noBalance;
+
   @Option(names = "--quick", description = "A few seconds' run for tests (the --quick defaults above).")
   boolean quick;
 
@@ -114,7 +117,8 @@ final class CurriculumCommand extends Subcommand {
     if (ts < b) throw common.bad("--train-size (" + ts + ") must be >= --batch (" + b + ")");
     CurriculumExperiment.Config cfg = new CurriculumExperiment.Config(spec, ts, or(testSize, base.testSize()), or(steps, base.steps()),
         b, or(lr, base.lr()), or(seeds, base.seeds()), common.seed, kinds, or(start, base.start()), or(inc, base.inc()),
-        or(ramp, base.ramp()), or(rescoreEvery, base.rescoreEvery()), or(teacherSteps, base.teacherSteps()), or(evalEvery, base.evalEvery()));
+        or(ramp, base.ramp()), or(rescoreEvery, base.rescoreEvery()), or(teacherSteps, base.teacherSteps()), or(evalEvery, base.evalEvery()),
+        !noBalance);
 
     Thread chartsReady = Charts.warmUp();
     Dataset[] d = Inputs.images(null, dataDir, stderr);
@@ -147,7 +151,7 @@ final class CurriculumCommand extends Subcommand {
       for (String s : CurriculumExperiment.SCORED) series.add(new Charts.Series(s, r.meanCurve(s + "/" + k.label), true));
       Path png = dir.resolve("curriculum-" + k.label + ".png");
       try {
-        Charts.write(png, "curriculum, " + cfg.pacing(k) + " (" + spec + ", mean of " + cfg.seeds() + " seeds)", "step", "test accuracy", series);
+        Charts.write(png, "curriculum, " + k.label + " pacing: " + spec + ", mean of " + cfg.seeds() + " seeds", "step", "test accuracy", series);
         charts.add(png.getFileName().toString());
       } catch (IOException | RuntimeException | LinkageError e) {
         stderr.println("fivefold: could not write " + png + ": " + Main.oneLine(String.valueOf(e.getMessage())));

@@ -33,7 +33,9 @@ import java.util.function.Consumer;
  *   <li>{@code self-paced/P}: easiest first by the model's own loss, re-scored every
  *       {@code rescoreEvery} steps (self-paced learning, Kumar et al. 2010).
  * </ul>
- * for every pacing kind P asked for. All paced arms reach the whole set at step
+ * for every pacing kind P asked for. With {@code balanced} (the default) the scored orders are
+ * class-balanced ({@link Difficulty#balancedOrder}): the pool holds the easiest examples of every
+ * class rather than the easiest classes. All paced arms reach the whole set at step
  * {@code ramp · steps}. The result holds every run's final accuracy and curve; {@link
  * Result#summaries} gives mean and spread (sample standard deviation) per arm. The training and
  * test sets are the first {@code trainSize} and {@code testSize} examples of the given sets.
@@ -57,9 +59,11 @@ public final class CurriculumExperiment {
    * @param rescoreEvery self-paced re-scoring period in steps, &ge; 1
    * @param teacherSteps steps the transfer teacher trains (on the whole subset, uniformly), &ge; 1
    * @param evalEvery steps between test evaluations of the curves, &ge; 1
+   * @param balanced order the scored arms class by class ({@link Difficulty#balancedOrder}) so every pool is class-balanced
    */
   public record Config(String model, int trainSize, int testSize, int steps, int batch, double lr, int seeds, long seed,
-      List<Pacing.Kind> pacings, double start, double inc, double ramp, long rescoreEvery, long teacherSteps, long evalEvery) {
+      List<Pacing.Kind> pacings, double start, double inc, double ramp, long rescoreEvery, long teacherSteps, long evalEvery,
+      boolean balanced) {
     public Config {
       if (model == null || model.isBlank()) throw new IllegalArgumentException("model must be a spec");
       Models.parse(model);
@@ -85,12 +89,12 @@ public final class CurriculumExperiment {
      * the whole set at half the run, the teacher trained for one epoch.
      */
     public static Config defaults() {
-      return new Config("mlp", 10_000, 10_000, 1500, 64, 1e-3, 3, 1, List.of(Pacing.Kind.EXPONENTIAL), 0.1, 2, 0.5, 100, 157, 100);
+      return new Config("mlp", 10_000, 10_000, 1500, 64, 1e-3, 3, 1, List.of(Pacing.Kind.EXPONENTIAL), 0.1, 2, 0.5, 100, 157, 100, true);
     }
 
     /** A few seconds: a small MLP, 400 examples, 40 steps, 2 seeds, every pacing kind. */
     public static Config quick() {
-      return new Config("mlp:784-32-10", 400, 200, 40, 16, 3e-3, 2, 1, List.of(Pacing.Kind.values()), 0.2, 2, 0.5, 10, 25, 10);
+      return new Config("mlp:784-32-10", 400, 200, 40, 16, 3e-3, 2, 1, List.of(Pacing.Kind.values()), 0.2, 2, 0.5, 10, 25, 10, true);
     }
 
     /** The pacing of kind {@code k} for this config. */
@@ -180,7 +184,9 @@ public final class CurriculumExperiment {
       Module teacher = Models.create(cfg.model(), seed + 100_003);
       teacherAcc[si] = train(teacher, new CurriculumTask(teacher, tr, te, cfg.batch(), seed + 7, identity(tr.size()), null, 0), cfg.teacherSteps(), cfg, null);
       double[] scores = Difficulty.losses(teacher, tr);
-      int[] easy = Difficulty.order(scores, false), hard = Difficulty.order(scores, true), random = identity(tr.size());
+      int[] easy = cfg.balanced() ? Difficulty.balancedOrder(scores, tr.y(), tr.classes(), false) : Difficulty.order(scores, false);
+      int[] hard = cfg.balanced() ? Difficulty.balancedOrder(scores, tr.y(), tr.classes(), true) : Difficulty.order(scores, true);
+      int[] random = identity(tr.size());
       new Rng(seed + 31).shuffle(random);
       for (String arm : cfg.arms()) {
         Module m = Models.create(cfg.model(), seed);
@@ -191,7 +197,7 @@ public final class CurriculumExperiment {
           case "random" -> new CurriculumTask(m, tr, te, cfg.batch(), seed, random, pacing, 0);
           case "transfer" -> new CurriculumTask(m, tr, te, cfg.batch(), seed, easy, pacing, 0);
           case "anti" -> new CurriculumTask(m, tr, te, cfg.batch(), seed, hard, pacing, 0);
-          case "self-paced" -> new CurriculumTask(m, tr, te, cfg.batch(), seed, null, pacing, cfg.rescoreEvery());
+          case "self-paced" -> new CurriculumTask(m, tr, te, cfg.batch(), seed, null, pacing, cfg.rescoreEvery(), cfg.balanced());
           default -> throw new IllegalStateException(arm);
         };
         List<double[]> curve = new ArrayList<>();

@@ -30,6 +30,7 @@ public final class CurriculumTask implements Task {
   private final int batch;
   private final Pacing pacing;
   private final long rescoreEvery;
+  private final boolean balanced;
   private final Rng rng;
   private int[] order;
   private final int[] pool;
@@ -41,6 +42,12 @@ public final class CurriculumTask implements Task {
    * @param rescoreEvery self-paced re-scoring period in steps; 0 = the fixed {@code order}
    */
   public CurriculumTask(Module model, Dataset train, Dataset test, int batch, long seed, int[] order, Pacing pacing, long rescoreEvery) {
+    this(model, train, test, batch, seed, order, pacing, rescoreEvery, false);
+  }
+
+  /** @param balanced self-paced re-scoring orders by {@link Difficulty#balancedOrder} (else {@link Difficulty#order}) */
+  public CurriculumTask(Module model, Dataset train, Dataset test, int batch, long seed, int[] order, Pacing pacing, long rescoreEvery,
+      boolean balanced) {
     if (model == null || train == null || test == null) throw new IllegalArgumentException("model, train and test must not be null");
     if (batch < 1) throw new IllegalArgumentException("batch (" + batch + ") must be >= 1");
     if (train.size() == 0) throw new IllegalArgumentException("the training set is empty");
@@ -55,6 +62,7 @@ public final class CurriculumTask implements Task {
     this.rng = new Rng(seed);
     this.order = rescoreEvery == 0 ? order.clone() : null;
     this.pool = new int[train.size()];
+    this.balanced = balanced;
   }
 
   private static void checkPermutation(int[] order, int n) {
@@ -69,7 +77,10 @@ public final class CurriculumTask implements Task {
   /** The indices of the next batch: {@code min(batch, pool)} distinct draws from the first pool entries of the order. */
   int[] nextIndices() {
     int n = train.size();
-    if (rescoreEvery > 0 && (order == null || step % rescoreEvery == 0)) order = Difficulty.order(Difficulty.losses(model, train), false);
+    if (rescoreEvery > 0 && (order == null || step % rescoreEvery == 0)) {
+      double[] scores = Difficulty.losses(model, train);
+      order = balanced ? Difficulty.balancedOrder(scores, train.y(), train.classes(), false) : Difficulty.order(scores, false);
+    }
     int size = pacing == null ? n : pacing.poolSize(step, n, batch);
     int m = Math.min(batch, size);
     for (int i = 0; i < size; i++) pool[i] = order == null ? i : order[i];

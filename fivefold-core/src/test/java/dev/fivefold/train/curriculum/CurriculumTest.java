@@ -65,6 +65,36 @@ class CurriculumTest {
     assertArrayEquals(new int[] {2, 4, 0, 1, 3}, Difficulty.order(s, true));
   }
 
+  /** Every prefix of a balanced order holds each class in proportion; within a class the order is by score. */
+  @Test
+  void balancedOrderKeepsEveryPrefixClassBalanced() {
+    int n = 300;
+    int[] y = new int[n];
+    double[] s = new double[n];
+    dev.fivefold.tensor.Rng r = new dev.fivefold.tensor.Rng(5);
+    for (int i = 0; i < n; i++) {
+      y[i] = i < 150 ? 0 : i < 250 ? 1 : 2; // 150, 100, 50
+      s[i] = y[i] + r.nextDouble(); // class 0 is easiest: a plain order puts it all first
+    }
+    assertEquals(0, y[Difficulty.order(s, false)[149]]);
+    for (boolean hard : new boolean[] {false, true}) {
+      int[] o = Difficulty.balancedOrder(s, y, 3, hard);
+      assertEquals(n, java.util.Arrays.stream(o).distinct().count());
+      int[] count = new int[3];
+      double[] last = {Double.NaN, Double.NaN, Double.NaN};
+      for (int k = 0; k < n; k++) {
+        int c = y[o[k]];
+        count[c]++;
+        if (!Double.isNaN(last[c])) assertTrue(hard ? s[o[k]] <= last[c] : s[o[k]] >= last[c], "by score within class " + c);
+        last[c] = s[o[k]];
+        int prefix = k + 1;
+        assertEquals(prefix * 0.5, count[0], 1.0, "class 0 share at " + prefix);
+        assertEquals(prefix / 3.0, count[1], 1.0, "class 1 share at " + prefix);
+        assertEquals(prefix / 6.0, count[2], 1.0, "class 2 share at " + prefix);
+      }
+    }
+  }
+
   @Test
   void batchesComeFromThePoolWithoutRepeats() {
     Dataset d = TinyImages.bands(100, 1);
@@ -122,10 +152,10 @@ class CurriculumTest {
   void badConfigs() {
     CurriculumExperiment.Config q = CurriculumExperiment.Config.quick();
     assertEquals("ramp (1.5) must be in (0, 1]", assertThrows(IllegalArgumentException.class, () -> new CurriculumExperiment.Config(q.model(), 400, 200, 40, 16,
-        1e-3, 2, 1, q.pacings(), 0.2, 2, 1.5, 10, 25, 10)).getMessage());
+        1e-3, 2, 1, q.pacings(), 0.2, 2, 1.5, 10, 25, 10, true)).getMessage());
     assertEquals("train size (8) must be >= batch (16)", assertThrows(IllegalArgumentException.class, () -> new CurriculumExperiment.Config(q.model(), 8, 200, 40, 16,
-        1e-3, 2, 1, q.pacings(), 0.2, 2, 0.5, 10, 25, 10)).getMessage());
+        1e-3, 2, 1, q.pacings(), 0.2, 2, 0.5, 10, 25, 10, true)).getMessage());
     assertThrows(IllegalArgumentException.class, () -> new CurriculumExperiment.Config(q.model(), 400, 200, 40, 16,
-        1e-3, 2, 1, List.of(Pacing.Kind.STEP, Pacing.Kind.STEP), 0.2, 2, 0.5, 10, 25, 10));
+        1e-3, 2, 1, List.of(Pacing.Kind.STEP, Pacing.Kind.STEP), 0.2, 2, 0.5, 10, 25, 10, true));
   }
 }
