@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
         + "curriculum.csv, curriculum-curves.csv and curriculum-<pacing>.png (mean test accuracy against step) to --out.", "",
         "Examples:",
         "  ./fivefold curriculum                            LeNet-300-100, 10k images, 3 seeds",
-        "  ./fivefold curriculum --pacing exp,linear,step   every pacing function",
+        "  ./fivefold curriculum --pacing exp               only the fixed exponential pacing",
         "  ./fivefold curriculum --model lenet5 --steps 800",
         "  ./fivefold curriculum --quick                    a few seconds", ""})
 final class CurriculumCommand extends Subcommand {
@@ -33,7 +33,7 @@ final class CurriculumCommand extends Subcommand {
   @Option(names = "--model", paramLabel = "SPEC", description = "Model spec (default: mlp, LeNet-300-100; --quick: mlp:784-32-10).")
   String model;
 
-  @Option(names = "--pacing", paramLabel = "KINDS", split = ",", description = "Pacing functions, comma-separated: exp (fixed exponential), linear, step (default: exp; --quick: all).")
+  @Option(names = "--pacing", paramLabel = "KINDS", split = ",", description = "Pacing functions, comma-separated: exp (fixed exponential), linear, step (default: all three).")
   List<String> pacing;
 
   @Option(names = "--start", paramLabel = "F", description = "Fraction of the data at step 0, in (0, 1] (default: 0.1; --quick: 0.2).")

@@ -13,8 +13,13 @@ import dev.fivefold.nn.Module;
  *   L = −(1/N) Σ_i [ λ_i · log p(y_i | x̃_i) + (1 − λ_i) · log p(y_π(i) | x̃_i) ]
  * </pre>
  * Same batch order as {@link ClassificationTask} with the same seed; evaluation is on the clean test
- * set. The fair baseline for a student distilled on a mixup transfer set: the same inputs, the labels
- * instead of the teacher.
+ * set. The fair baseline for a student distilled on a mixup transfer set: the same inputs (the same
+ * {@link Mixup} stream the distillation task draws from), the labels instead of the teacher.
+ *
+ * <p>For mixup as a training augmentation use {@link ClassificationTask} with the augmentation
+ * {@code mixup:A} ({@link dev.fivefold.data.augment.Augmentation}): the same blend and loss
+ * ({@link Mixup} is the one implementation of both), with a per-batch generator whose state is
+ * checkpointed, so it resumes exactly; this task's shared generator is not saved.
  */
 public final class MixupTask extends BatchedTask {
   public MixupTask(Module model, Dataset train, Dataset test, int batchSize, long seed, Mixup mixup) {

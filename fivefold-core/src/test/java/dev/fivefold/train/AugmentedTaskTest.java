@@ -84,16 +84,17 @@ class AugmentedTaskTest {
     assertTrue(plain.state().meta().keySet().stream().noneMatch(k -> k.contains("augment")));
   }
 
-  /** Same losses and weights with 1 and 2 threads, for the flat MLP and the [N, 1, 28, 28] LeNet-5. */
+  /** Same losses and weights with 1 and 2 threads, for the MLP, LeNet-5 and a ViT. */
   @Test
   void sameRunForOneAndTwoThreads() {
-    for (String model : new String[] {"mlp:784-32-10", "lenet5"}) {
+    for (String model : new String[] {"mlp:784-32-10", "lenet5", "vit:patch=7,width=16,layers=1,heads=2,mlp=32"}) {
       Parallel.setThreads(1);
+      int steps = model.startsWith("mlp") ? 10 : 3;
       Trainer one = make(model, SPEC);
-      List<Double> l1 = run(one, 10);
+      List<Double> l1 = run(one, steps);
       Parallel.setThreads(2);
       Trainer two = make(model, SPEC);
-      List<Double> l2 = run(two, 10);
+      List<Double> l2 = run(two, steps);
       assertEquals(l1, l2, model);
       ResumeTest.assertSameState(one.state(), two.state(), model + " 1 vs 2 threads");
     }
