@@ -71,6 +71,7 @@ class AugmentedTaskTest {
         double want = (a.targets() == null ? F.crossEntropy(logits, b.y()) : F.softCrossEntropy(logits, a.targets())).item();
         assertEquals(want, task.trainLoss(Tape.inference()).item(), 1e-6, spec + " step " + step);
       }
+      assertEquals(ClassificationTask.evaluate(m, TEST, 1000), task.evaluate(), spec + ": evaluation is never augmented");
     }
   }
 
