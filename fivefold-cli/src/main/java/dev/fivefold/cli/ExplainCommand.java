@@ -44,7 +44,7 @@ import picocli.CommandLine.Parameters;
         "Examples:",
         "  ./fivefold explain runs/lenet5-20250101-120000/checkpoint.safetensors",
         "  ./fivefold explain runs/vit-x/checkpoint.safetensors --images 0,1,2 --methods rollout,gradient",
-        "  ./fivefold explain runs/lenet5-x --methods gradcam,occlusion --patch 6 --stride 3 --sanity independent", ""})
+        "  ./fivefold explain runs/lenet5-x --methods gradcam,occlusion --patch 6 --stride 3 --sanity all", ""})
 final class ExplainCommand extends Subcommand {
   @Mixin Common common = new Common();
 
@@ -103,7 +103,8 @@ final class ExplainCommand extends Subcommand {
   int sanityImages;
 
   @Option(names = "--sanity", paramLabel = "MODE", defaultValue = "cascading",
-      description = "Randomisation: cascading (from the top layer down, one more at a time) or independent (all at once) (default: ${DEFAULT-VALUE}).")
+      description = "Randomisation: cascading (from the top layer down, one more at a time), independent (one layer at a time, the others "
+          + "trained) or all (every layer at once) (default: ${DEFAULT-VALUE}).")
   String sanity;
 
   @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: runs/explain-<family>-<time>).")
@@ -125,7 +126,8 @@ final class ExplainCommand extends Subcommand {
     SanityCheck.Mode mode = switch (sanity) {
       case "cascading" -> SanityCheck.Mode.CASCADING;
       case "independent" -> SanityCheck.Mode.INDEPENDENT;
-      default -> throw common.bad("--sanity (" + sanity + ") must be cascading or independent");
+      case "all" -> SanityCheck.Mode.ALL;
+      default -> throw common.bad("--sanity (" + sanity + ") must be cascading, independent or all");
     };
     List<Method> chosen = new ArrayList<>();
     if (methods != null) {
@@ -303,7 +305,7 @@ final class ExplainCommand extends Subcommand {
       int step = 0;
       for (SanityCheck.Step s : r.sanity()) {
         step++;
-        List<Object> row = new ArrayList<>(List.of(r.sanity().size() == 1 ? "all (" + s.randomised().size() + " layers)" : "down to " + s.randomised().getLast()));
+        List<Object> row = new ArrayList<>(List.of(SanityCheck.describe(r.sanityMode(), s.randomised())));
         for (Method m : r.methods()) {
           double rho = s.correlation().get(m);
           row.add(Table.fmt(rho));
@@ -315,7 +317,11 @@ final class ExplainCommand extends Subcommand {
       List<Charts.Series> series = new ArrayList<>();
       for (Method m : r.methods()) series.add(new Charts.Series(m.label(), pts.getOrDefault(m, List.of()), true));
       Charts.write(run.resolve("sanity.png"), "model randomisation (Adebayo et al. 2018): rank correlation with the trained model's maps",
-          r.sanity().size() == 1 ? "all layers randomised" : "layers randomised from the top (" + String.join(", ", r.units().reversed()) + ")",
+          switch (r.sanityMode()) {
+            case ALL -> "all layers randomised";
+            case INDEPENDENT -> "the one layer randomised (" + String.join(", ", r.units().reversed()) + ")";
+            case CASCADING -> "layers randomised from the top (" + String.join(", ", r.units().reversed()) + ")";
+          },
           "Spearman rank correlation", series);
       stdout.printf(Locale.ROOT, "sanity check (%s): Spearman rank correlation of the maps with the trained model's; near 1 = the map ignores the weights%n", spec);
       stdout.print(t.pretty());

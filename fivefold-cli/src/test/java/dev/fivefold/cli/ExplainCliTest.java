@@ -67,7 +67,7 @@ class ExplainCliTest {
     assertEquals(1 + 6 * 5, Files.readAllLines(out.resolve("deletion.csv")).size());
     assertEquals(1 + 4, Files.readAllLines(out.resolve("sanity.csv")).size());
     // a run folder is accepted for its checkpoint; one method, one layer
-    Result one = explain(lenet.getParent(), tmp.resolve("ex-lenet-one"), "--methods", "gradcam", "--layer", "conv2", "--layers", "relu1", "--sanity", "independent");
+    Result one = explain(lenet.getParent(), tmp.resolve("ex-lenet-one"), "--methods", "gradcam", "--layer", "conv2", "--layers", "relu1", "--sanity", "all");
     assertEquals(0, one.code(), one.err());
     assertPng(tmp.resolve("ex-lenet-one").resolve("maps.png"), ImageGrid.width(2, ExplainCommand.CELL), ImageGrid.height(2, ExplainCommand.CELL));
     assertTrue(Files.exists(tmp.resolve("ex-lenet-one").resolve("features-relu1.png")));
@@ -98,7 +98,7 @@ class ExplainCliTest {
         {"--stride", "-2", "--stride (-2) must be >= 1"},
         {"--patch", "29", "--patch (29) must be <= 28"},
         {"--layer", "fc1", "--layer (fc1) must be a convolutional layer of lenet5:2-3-8: one of conv1, relu1, pool1, conv2, relu2, pool2"},
-        {"--sanity", "half", "--sanity (half) must be cascading or independent"},
+        {"--sanity", "half", "--sanity (half) must be cascading, independent or all"},
     };
     int k = 0;
     for (String[] c : cases) {

@@ -32,7 +32,7 @@ public final class ExplainExperiment {
    * @param deletionImages test images of the deletion curves, &ge; 0 (0: none)
    * @param deletionSteps steps from 0 to all pixels removed, &ge; 1
    * @param sanityImages test images of the sanity check, &ge; 0 (0: none)
-   * @param sanityMode cascading from the top or all layers at once
+   * @param sanityMode cascading from the top, one layer at a time, or all layers at once
    * @param seed the random deletion order and the randomised weights
    */
   public record Config(int[] images, List<Method> methods, MapOptions options, List<String> featureLayers, int deletionImages, int deletionSteps,
@@ -63,11 +63,12 @@ public final class ExplainExperiment {
    * @param attention per layer and head (null unless a ViT)
    * @param deletion a curve per method, then the random order's (empty when deletionImages was 0)
    * @param sanity the randomisation steps (empty when sanityImages was 0)
+   * @param sanityMode how they randomised
    * @param units the model's randomisation units, bottom first
    */
   public record Result(int[] images, int[] labels, int[] predicted, Tensor pixels, List<Method> methods, Map<Method, Heatmap[]> maps,
       Heatmap[][] filters, Map<String, Tensor> featureMaps, AttentionMaps attention, List<DeletionCurve.Curve> deletion,
-      List<SanityCheck.Step> sanity, List<String> units) {}
+      List<SanityCheck.Step> sanity, SanityCheck.Mode sanityMode, List<String> units) {}
 
   /**
    * Runs everything {@code cfg} asks on {@code model} with the {@code test} images; {@code log}
@@ -123,6 +124,6 @@ public final class ExplainExperiment {
     List<SanityCheck.Step> sanity = cfg.sanityImages() == 0 ? List.of()
         : SanityCheck.run(model, test.take(Math.min(cfg.sanityImages(), test.size())).x(), methods, cfg.options(), cfg.sanityMode(), cfg.seed() + 1, log);
     return new Result(cfg.images(), Arrays.copyOf(chosen.y(), chosen.size()), predicted, x, methods, maps, filters, features, attention, deletion, sanity,
-        SanityCheck.units(model));
+        cfg.sanityMode(), SanityCheck.units(model));
   }
 }

@@ -15,9 +15,10 @@ import java.util.function.Consumer;
  * The model-randomisation test of Adebayo et al. 2018 ("Sanity Checks for Saliency Maps", §3.1):
  * if a map shows what the model learned, it must change when the learned weights are replaced by
  * random ones. The weights of the model's layers ({@link #units}) are re-initialised with the
- * family's own initialisation (a fresh {@code spec().build(seed)}), either cascading from the top
- * (the output layer first, then one more layer down at each step, cumulatively) or all at once
- * ({@link Mode#INDEPENDENT}), and each method's maps of the randomised model are compared with the
+ * family's own initialisation (a fresh {@code spec().build(seed)}): cascading from the top (the
+ * output layer first, then one more layer down at each step, cumulatively; the paper's fig. 2),
+ * one layer at a time with the others kept trained (the paper's "independent" randomisation), or
+ * all at once; each method's maps of the randomised model are compared with the
  * trained model's by Spearman's rank correlation, averaged over the images (images whose maps are
  * constant, for which ρ is undefined, are left out of the mean; NaN if all are). Each map is
  * compared for the trained model's predicted class. High correlation with random weights means the
@@ -26,8 +27,8 @@ import java.util.function.Consumer;
 public final class SanityCheck {
   private SanityCheck() {}
 
-  /** Cascading from the top layer down, or every layer at once. */
-  public enum Mode { CASCADING, INDEPENDENT }
+  /** Cascading from the top layer down; one layer at a time (the others trained); every layer at once. */
+  public enum Mode { CASCADING, INDEPENDENT, ALL }
 
   /**
    * One randomisation: the units randomised so far and per method the mean ρ with the trained maps.
@@ -80,10 +81,14 @@ public final class SanityCheck {
     for (Method m : methods) trained.put(m, m.maps(model, x, targets, options));
     List<String> all = units(model);
     List<List<String>> plan = new ArrayList<>();
-    if (mode == Mode.INDEPENDENT) {
-      plan.add(all.reversed());
-    } else {
-      for (int k = 1; k <= all.size(); k++) plan.add(List.copyOf(all.reversed().subList(0, k)));
+    switch (mode) {
+      case ALL -> plan.add(all.reversed());
+      case INDEPENDENT -> {
+        for (String u : all.reversed()) plan.add(List.of(u));
+      }
+      case CASCADING -> {
+        for (int k = 1; k <= all.size(); k++) plan.add(List.copyOf(all.reversed().subList(0, k)));
+      }
     }
     List<Step> out = new ArrayList<>();
     for (List<String> units : plan) {
@@ -91,9 +96,18 @@ public final class SanityCheck {
       Map<Method, Double> rho = new LinkedHashMap<>();
       for (Method m : methods) rho.put(m, meanCorrelation(trained.get(m), m.maps(r, x, targets, options)));
       out.add(new Step(units, rho));
-      log.accept("randomised " + (mode == Mode.INDEPENDENT ? "all" : "down to " + units.getLast()) + ": " + rho);
+      log.accept("randomised " + describe(mode, units) + ": " + rho);
     }
     return out;
+  }
+
+  /** How a step's randomised units read in a table: "all (N layers)", "fc1 only", "down to fc1". */
+  public static String describe(Mode mode, List<String> randomised) {
+    return switch (mode) {
+      case ALL -> "all (" + randomised.size() + " layers)";
+      case INDEPENDENT -> randomised.getFirst() + " only";
+      case CASCADING -> "down to " + randomised.getLast();
+    };
   }
 
   /** The mean Spearman ρ of corresponding maps, leaving out the NaNs; NaN if every pair is. */

@@ -53,8 +53,13 @@ class SanityCheckTest {
     assertEquals(List.of("fc2"), cascade.getFirst().randomised());
     assertEquals(List.of("fc2", "fc1", "conv2", "conv1"), cascade.getLast().randomised());
     for (SanityCheck.Step s : cascade) for (double rho : s.correlation().values()) assertTrue(rho < 0.95, s.toString());
-    List<SanityCheck.Step> all = SanityCheck.run(m, x, List.of(Method.GRADIENT), MapOptions.defaults(), SanityCheck.Mode.INDEPENDENT, 7, s -> {});
+    List<SanityCheck.Step> all = SanityCheck.run(m, x, List.of(Method.GRADIENT), MapOptions.defaults(), SanityCheck.Mode.ALL, 7, s -> {});
     assertEquals(1, all.size());
     assertEquals(cascade.getLast().correlation().get(Method.GRADIENT), all.getFirst().correlation().get(Method.GRADIENT), 1e-12);
+    List<SanityCheck.Step> one = SanityCheck.run(m, x, List.of(Method.GRADIENT), MapOptions.defaults(), SanityCheck.Mode.INDEPENDENT, 7, s -> {});
+    assertEquals(List.of(List.of("fc2"), List.of("fc1"), List.of("conv2"), List.of("conv1")), one.stream().map(SanityCheck.Step::randomised).toList());
+    // the top layer alone is the first cascading step
+    assertEquals(cascade.getFirst().correlation().get(Method.GRADIENT), one.getFirst().correlation().get(Method.GRADIENT), 1e-12);
+    assertEquals("fc1 only", SanityCheck.describe(SanityCheck.Mode.INDEPENDENT, List.of("fc1")));
   }
 }
