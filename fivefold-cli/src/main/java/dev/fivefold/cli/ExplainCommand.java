@@ -159,9 +159,11 @@ final class ExplainCommand extends Subcommand {
     if (attention && !(net instanceof Vit)) throw common.bad("--attention needs a vit checkpoint; " + ckpt + " is " + l.spec() + ", which has no attention");
     if (patch > 28) throw common.bad("--patch (" + patch + ") must be <= 28 (the image side)");
     Map<String, int[]> spatial = GradCam.spatialLayers(net);
-    if (layer != null && (!chosen.isEmpty() && !chosen.contains(Method.GRAD_CAM) || !spatial.containsKey(layer))) {
-      throw common.bad("--layer (" + layer + ") must be a convolutional layer of " + l.spec() + (spatial.isEmpty() ? " (it has none)" : ": one of " + String.join(", ", spatial.keySet()))
-          + (chosen.isEmpty() || chosen.contains(Method.GRAD_CAM) ? "" : ", with --methods gradcam"));
+    if (layer != null && !spatial.containsKey(layer)) {
+      throw common.bad("--layer (" + layer + ") must be a convolutional layer of " + l.spec() + (spatial.isEmpty() ? " (it has none)" : ": one of " + String.join(", ", spatial.keySet())));
+    }
+    if (layer != null && !chosen.isEmpty() && !chosen.contains(Method.GRAD_CAM)) {
+      throw common.bad("--layer (" + layer + ") is Grad-CAM's layer, but --methods (" + String.join(",", methods) + ") has no gradcam");
     }
     if (layers != null) {
       for (String s : layers) {

@@ -88,24 +88,30 @@ class ExplainCliTest {
 
   @Test
   void badInputIsOneLineExit2AndWritesNothing() {
-    String[][] cases = {
+    String[][] cases = { // the flags, then the message
         {"--images", "64", "--images (64) must be < 64 (the test set's size)"},
         {"--images", "-1", "--images (-1) must be >= 0"},
         {"--methods", "lime", "--methods (lime) must be one of gradient, gradxinput, smoothgrad, gradcam, occlusion, rollout"},
         {"--methods", "rollout", "--methods (rollout) needs a vit checkpoint (attention)"},
-        {"--attention", null, "--attention needs a vit checkpoint"},
+        {"--methods", "gradient,gradient", "--methods (gradient) is given twice"},
+        {"--attention", "--attention needs a vit checkpoint"},
         {"--patch", "0", "--patch (0) must be >= 1"},
         {"--stride", "-2", "--stride (-2) must be >= 1"},
         {"--patch", "29", "--patch (29) must be <= 28"},
+        {"--sigma", "-0.5", "--sigma (-0.5) must be >= 0"},
+        {"--baseline", "NaN", "--baseline (NaN) must be finite"},
         {"--layer", "fc1", "--layer (fc1) must be a convolutional layer of lenet5:2-3-8: one of conv1, relu1, pool1, conv2, relu2, pool2"},
+        {"--layer", "relu2", "--methods", "gradient", "--layer (relu2) is Grad-CAM's layer, but --methods (gradient) has no gradcam"},
+        {"--layers", "conv1,fc2", "--layers (fc2) must be a convolutional layer of lenet5:2-3-8"},
         {"--sanity", "half", "--sanity (half) must be cascading, independent or all"},
     };
     int k = 0;
     for (String[] c : cases) {
       Path out = tmp.resolve("bad-" + k++);
-      Result r = c[1] == null ? explain(lenet, out, c[0]) : explain(lenet, out, c[0], c[1]);
+      String expected = c[c.length - 1];
+      Result r = explain(lenet, out, Arrays.copyOf(c, c.length - 1));
       assertEquals(2, r.code(), c[0] + ": " + r.err());
-      assertTrue(r.errLines().getFirst().startsWith("fivefold: ") && r.errLines().getFirst().contains(c[2]), c[0] + ": " + r.err());
+      assertTrue(r.errLines().getFirst().startsWith("fivefold: ") && r.errLines().getFirst().contains(expected), c[0] + ": " + r.err());
       assertTrue(r.errLines().size() <= 2, r.err());
       assertFalse(Files.exists(out), c[0] + ": " + out + " was created");
     }

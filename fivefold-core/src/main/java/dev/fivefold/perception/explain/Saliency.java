@@ -56,9 +56,9 @@ public final class Saliency {
     p.checkTargets(targets, n);
     float[] xs = x.data(), sum = new float[n * f];
     Rng rng = new Rng(seed);
-    int per = Math.max(1, CHUNK / samples * samples); // whole images' samples per backward
-    for (int i0 = 0; i0 < n; i0 += Math.max(1, per / samples)) {
-      int imgs = Math.min(Math.max(1, per / samples), n - i0), m = imgs * samples;
+    int perBatch = Math.max(1, CHUNK / samples); // images whose noisy copies go through one backward
+    for (int i0 = 0; i0 < n; i0 += perBatch) {
+      int imgs = Math.min(perBatch, n - i0), m = imgs * samples;
       float[] noisy = new float[m * f];
       int[] t = new int[m];
       for (int i = 0; i < imgs; i++) {
