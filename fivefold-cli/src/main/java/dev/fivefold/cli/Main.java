@@ -28,6 +28,7 @@ import picocli.CommandLine.ParameterException;
         InfoplaneCommand.class, VibCommand.class, MdlCommand.class, InfoPruneCommand.class,
         CompressCommand.class, FaultCommand.class, DistillCommand.class, SparseCommand.class, LotteryCommand.class,
         CurriculumCommand.class, AblationCommand.class,
+        ExplainCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   /** Exit code of bad input. */
