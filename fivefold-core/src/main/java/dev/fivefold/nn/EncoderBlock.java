@@ -34,7 +34,12 @@ public final class EncoderBlock extends Module {
 
   @Override
   public Var forward(Var x) { // [B, T, C]
-    x = F.add(x, attn.forward(ln1.forward(x)));
+    return forward(x, null);
+  }
+
+  /** With a key (padding) mask for the attention, see {@link SelfAttention#forward(Var, boolean[])}; null: none. */
+  public Var forward(Var x, boolean[] visible) {
+    x = F.add(x, attn.forward(ln1.forward(x), visible));
     return F.add(x, mlp.forward(ln2.forward(x)));
   }
 
