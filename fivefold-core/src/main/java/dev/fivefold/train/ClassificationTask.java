@@ -19,6 +19,31 @@ public final class ClassificationTask extends BatchedTask {
     super(model, train, test, batchSize, seed, (tape, b) -> F.crossEntropy(model.forward(tape.input(b.x())), b.y()));
   }
 
+  /**
+   * With label smoothing ε (Szegedy et al. 2016, PyTorch's {@code label_smoothing}): the training
+   * loss is the cross-entropy against (1 − ε)·onehot(y) + ε/K, K = the training set's classes;
+   * ε = 0 is exactly the constructor above. Evaluation still reports the plain cross-entropy.
+   *
+   * @param labelSmoothing ε in [0, 1)
+   */
+  public ClassificationTask(Module model, Dataset train, Dataset test, int batchSize, long seed, double labelSmoothing) {
+    super(model, train, test, batchSize, seed, smoothedLoss(model, train, labelSmoothing));
+  }
+
+  private static Loss smoothedLoss(Module model, Dataset train, double eps) {
+    if (!(eps >= 0 && eps < 1)) throw new IllegalArgumentException("label smoothing (" + eps + ") must be in [0, 1)");
+    if (eps == 0) return (tape, b) -> F.crossEntropy(model.forward(tape.input(b.x())), b.y());
+    int k = train.classes();
+    float off = (float) (eps / k), on = (float) (1 - eps + eps / k);
+    return (tape, b) -> {
+      int[] y = b.y();
+      float[] q = new float[y.length * k];
+      java.util.Arrays.fill(q, off);
+      for (int i = 0; i < y.length; i++) q[i * k + y[i]] = on;
+      return F.softCrossEntropy(model.forward(tape.input(b.x())), Tensor.wrap(q, Shape.of(y.length, k)));
+    };
+  }
+
   /** Mean loss and accuracy of {@code model} on {@code data} (eval mode, restored after). */
   public static Map<String, Double> evaluate(Module model, Dataset data, int batch) {
     boolean wasTraining = model.isTraining();
