@@ -2,8 +2,9 @@
 """Record the PyTorch reference fixtures of a tiny Vision Transformer (perception.Vit).
 
 Usage:  /usr/bin/python3 scripts/record_vit_fixture.py [--out DIR]
-Default DIR: fivefold-core/src/test/resources/fixtures. Writes vit.safetensors (pool=cls) and
-vit_mean.safetensors (pool=mean), in the format and conventions of scripts/record_fixtures.py
+Default DIR: fivefold-core/src/test/resources/fixtures. Writes vit.safetensors (pool=cls),
+vit_mean.safetensors (pool=mean) and attention_masked.safetensors (nn.SelfAttention with a key
+mask), in the format and conventions of scripts/record_fixtures.py
 (whose writer and helpers it imports): float32 random values, float64 arithmetic, one rounding
 to float32 for storage; re-running gives byte-identical files.
 
@@ -18,6 +19,12 @@ The model (Dosovitskiy et al. 2021, pre-LN, no dropout), names as fivefold's sta
   ln_f, head  LayerNorm(C); Linear(C,10) on the class token (pool=cls) or the token mean (pool=mean)
 output = mean cross-entropy against target; grad.param.* its gradients; logits [B,10] extra;
 attn_probs the first block's attention probabilities [B,H,T',T'].
+
+attention_masked: one bidirectional attention layer (qkv, proj as above, C=8, H=2) on x [3,6,8]
+with a key mask visible [3,6] (1 = the key may be attended to; PyTorch's key_padding_mask is its
+negation): scores of hidden keys are -inf before the softmax. Sample 0 sees every key, sample 1
+the first four, sample 2 keys 1 and 4. Stored: input, upstream, output, grad.input, param.*,
+grad.param.*, visible (0/1 as float32), attn_probs [B,H,T,T] (exact zeros at hidden keys).
 """
 
 import argparse
@@ -42,11 +49,14 @@ class Attn(nn.Module):
         self.proj = nn.Linear(c, c)
         self.probs = None
 
-    def forward(self, x):
+    def forward(self, x, visible=None):
         b, t, c = x.shape
         q, k, v = self.qkv(x).split(c, dim=2)
         q, k, v = (z.view(b, t, self.h, c // self.h).transpose(1, 2) for z in (q, k, v))
-        p = torch.softmax(q @ k.transpose(-2, -1) / math.sqrt(c // self.h), dim=-1)
+        s = q @ k.transpose(-2, -1) / math.sqrt(c // self.h)
+        if visible is not None:
+            s = s.masked_fill(~visible[:, None, None, :], float("-inf"))
+        p = torch.softmax(s, dim=-1)
         self.probs = p
         return self.proj((p @ v).transpose(1, 2).reshape(b, t, c))
 
@@ -115,6 +125,37 @@ def record(name, mean_pool):
                        "attn_probs = blocks.0 attention probabilities [B,H,T,T]"}
 
 
+def record_attention_masked():
+    b, t, c, h = 3, 6, 8, 2
+    net = Attn(c, h).double()
+    visible = torch.ones(b, t, dtype=torch.bool)
+    visible[1, 4:] = False
+    visible[2, :] = False
+    visible[2, 1] = visible[2, 4] = True
+    x = f32rand(b, t, c)
+    r = run_module(_Masked(net, visible), [x])
+    r["visible"] = visible.double()
+    r["attn_probs"] = net.probs
+    assert torch.all(net.probs.masked_select(~visible[:, None, None, :]) == 0)
+    return r, {"n_embd": c, "n_head": h, "qkv_split_order": "q,k,v", "dropout": 0,
+               "note": "visible [B,T] 1 = key visible; attn_probs [B,H,T,T] = softmax(q k^T / sqrt(hs), hidden keys -inf)"}
+
+
+class _Masked(nn.Module):
+    """The attention layer with a fixed key mask; its parameters named as fivefold's (qkv.*, proj.*)."""
+
+    def __init__(self, net, visible):
+        super().__init__()
+        self.qkv, self.proj = net.qkv, net.proj
+        self.net, self.visible = net, visible
+
+    def named_parameters(self, *a, **k):
+        return self.net.named_parameters(*a, **k)
+
+    def forward(self, x):
+        return self.net(x, self.visible)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", default=DEFAULT_OUT)
@@ -122,10 +163,10 @@ def main():
     torch.set_num_threads(1)
     torch.use_deterministic_algorithms(True)
     os.makedirs(args.out, exist_ok=True)
-    for name, mean_pool in (("vit", False), ("vit_mean", True)):
+    for name, mean_pool in (("vit", False), ("vit_mean", True), ("attention_masked", None)):
         seed = zlib.crc32(name.encode("ascii"))
         torch.manual_seed(seed)
-        tensors, meta = record(name, mean_pool)
+        tensors, meta = record(name, mean_pool) if mean_pool is not None else record_attention_masked()
         meta = dict(meta)
         meta.setdefault("loss", LOSS_DOC)
         meta.update({"case": name, "seed": seed, "compute_dtype": "float64", "storage_dtype": "float32",

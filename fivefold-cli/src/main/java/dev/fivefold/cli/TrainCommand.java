@@ -81,6 +81,10 @@ final class TrainCommand extends Subcommand {
       + "rmsprop_centered, adadelta, adam, amsgrad, adamw, adamax, nadam, lamb, lars, swats (default: adam for images, adamw for gpt).")
   String optimizer;
 
+  @Option(names = "--label-smoothing", paramLabel = "EPS", defaultValue = "0",
+      description = "Image models: train against (1-EPS)·one-hot + EPS/classes, in [0, 1) (default: ${DEFAULT-VALUE}).")
+  double labelSmoothing;
+
   @Option(names = "--max-steps", paramLabel = "N", defaultValue = "0", description = "Stop after N steps (0 = no limit).")
   long maxSteps;
 
@@ -137,6 +141,7 @@ final class TrainCommand extends Subcommand {
     common.atLeast("--heads", heads, 1);
     common.atLeast("--width", width, 1);
     common.atLeast("--context", context, 1);
+    if (!(labelSmoothing >= 0 && labelSmoothing < 1)) throw common.bad("--label-smoothing (" + labelSmoothing + ") must be in [0, 1)");
     if (width % heads != 0) throw common.bad("--heads (" + heads + ") must divide --width (" + width + ")");
     if (batch != null && (long) batch * context > dev.fivefold.io.Heap.MAX_ARRAY && (model == null || model.startsWith("gpt"))) {
       throw common.bad("--batch (" + batch + ") × --context (" + context + ") must be < 2^31 tokens");
@@ -202,7 +207,7 @@ final class TrainCommand extends Subcommand {
       Dataset[] d = Inputs.images(data, dataDir, showDownloads ? stderr : null);
       int b = batch == null ? 128 : batch;
       try {
-        task = new ClassificationTask(net, d[0], d[1], b, common.seed, augmentation);
+        task = new ClassificationTask(net, d[0], d[1], b, common.seed, augmentation, labelSmoothing);
       } catch (IllegalArgumentException e) {
         throw common.bad("--augment (" + augment + "): " + e.getMessage());
       }

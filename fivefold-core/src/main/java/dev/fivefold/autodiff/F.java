@@ -98,6 +98,16 @@ public final class F {
    */
   public static Var attention(Var qkv, int nHead) { return Attention.bidirectional(qkv, nHead); }
 
+  /**
+   * Bidirectional attention with a key (padding) mask: {@code visible[b·T + j]} says whether the
+   * queries of sample b may attend to key j (PyTorch's {@code key_padding_mask} is its negation).
+   * Hidden keys get probability exactly 0 and no gradient through the attention weights; a sample
+   * whose keys are all visible gives exactly {@link #attention(Var, int)}'s result.
+   *
+   * @throws IllegalArgumentException if visible has not B·T entries or a sample sees no key
+   */
+  public static Var attention(Var qkv, int nHead, boolean[] visible) { return Attention.masked(qkv, nHead, visible); }
+
   /** The attention probabilities [B, nh, T, T] saved by a {@link #causalAttention} or {@link #attention} output. */
   public static Tensor attentionProbabilities(Var attentionOutput) {
     if (attentionOutput.op != Op.CAUSAL_ATTENTION && attentionOutput.op != Op.ATTENTION) throw new IllegalArgumentException("not an attention output: " + attentionOutput);

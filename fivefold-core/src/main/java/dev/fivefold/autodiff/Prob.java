@@ -166,7 +166,12 @@ final class Prob {
     float[] xs = x.data(), y = out.data(), ww = w.data(), bb = b.data();
     float[] stats = t.scratch(2 * rows);
     Parallel.forRange(0, rows, 32, (lo, hi) -> {
-      for (int r = lo; r < hi; r++) {
+      int r = lo;
+      if (c >= 8) {
+        float[] tb = lnScratch(c * LN_L);
+        for (; r + LN_L <= hi; r += LN_L) layerNormStats(xs, r, c, tb, stats, eps);
+      }
+      for (; r < hi; r++) {
         int off = r * c;
         float mean = 0;
         for (int j = 0; j < c; j++) mean += xs[off + j];
@@ -180,6 +185,10 @@ final class Prob {
         float rstd = (float) (1.0 / Math.sqrt(var + eps));
         stats[2 * r] = mean;
         stats[2 * r + 1] = rstd;
+      }
+      for (r = lo; r < hi; r++) {
+        int off = r * c;
+        float mean = stats[2 * r], rstd = stats[2 * r + 1];
         for (int j = 0; j < c; j++) y[off + j] = (xs[off + j] - mean) * rstd * ww[j] + bb[j];
       }
     });
@@ -199,7 +208,12 @@ final class Prob {
     if (x.requiresGrad) {
       float[] gx = x.gradBuffer();
       Parallel.forRange(0, rows, 32, (lo, hi) -> {
-        for (int r = lo; r < hi; r++) {
+        int r0 = lo;
+        if (c >= 8) {
+          float[] tb = lnScratch(3 * c * LN_L);
+          for (; r0 + LN_L <= hi; r0 += LN_L) layerNormBackwardBlock(g, xs, ww, stats, gx, r0, c, tb);
+        }
+        for (int r = r0; r < hi; r++) {
           int off = r * c;
           float mean = stats[2 * r], rstd = stats[2 * r + 1];
           float sg = 0, sgx = 0;
@@ -232,6 +246,76 @@ final class Prob {
       for (int r = 0; r < rows; r++) {
         int off = r * c;
         for (int j = 0; j < c; j++) gb[j] += g[off + j];
+      }
+    }
+  }
+
+  // ---- layer norm's row sums, sixteen rows at a time ----------------------------------------------
+  // Each lane runs one row's sums in the scalar code's order (a chain over j from 0, multiply then
+  // add, never fused), so the statistics and gradients are bit-identical to the row-by-row loops.
+
+  private static final jdk.incubator.vector.VectorSpecies<Float> LN_S = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED;
+  private static final int LN_L = LN_S.length();
+  private static final ThreadLocal<float[][]> LN_SCRATCH = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
+
+  private static float[] lnScratch(int n) {
+    float[][] h = LN_SCRATCH.get();
+    if (h[0].length < n) h[0] = new float[n];
+    return h[0];
+  }
+
+  /** stats[2r], stats[2r+1] = mean and 1/sqrt(var + eps) of rows [r0, r0 + L), as the scalar loop computes them. */
+  private static void layerNormStats(float[] xs, int r0, int c, float[] tb, float[] stats, float eps) {
+    for (int l = 0; l < LN_L; l++) {
+      int off = (r0 + l) * c;
+      for (int j = 0; j < c; j++) tb[j * LN_L + l] = xs[off + j];
+    }
+    var mean = jdk.incubator.vector.FloatVector.zero(LN_S);
+    for (int j = 0; j < c; j++) mean = mean.add(jdk.incubator.vector.FloatVector.fromArray(LN_S, tb, j * LN_L));
+    mean = mean.div((float) c);
+    var var = jdk.incubator.vector.FloatVector.zero(LN_S);
+    for (int j = 0; j < c; j++) {
+      var d = jdk.incubator.vector.FloatVector.fromArray(LN_S, tb, j * LN_L).sub(mean);
+      var = var.add(d.mul(d));
+    }
+    var = var.div((float) c);
+    for (int l = 0; l < LN_L; l++) {
+      stats[2 * (r0 + l)] = mean.lane(l);
+      stats[2 * (r0 + l) + 1] = (float) (1.0 / Math.sqrt(var.lane(l) + eps));
+    }
+  }
+
+  /** gx rows [r0, r0 + L) += the layer norm's input gradient, as the scalar loop computes it. */
+  private static void layerNormBackwardBlock(float[] g, float[] xs, float[] ww, float[] stats, float[] gx, int r0, int c, float[] tb) {
+    int tx = c * LN_L, ts = 2 * c * LN_L;
+    for (int l = 0; l < LN_L; l++) {
+      int off = (r0 + l) * c;
+      for (int j = 0; j < c; j++) {
+        tb[j * LN_L + l] = g[off + j];
+        tb[tx + j * LN_L + l] = xs[off + j];
+      }
+      tb[ts + l] = stats[2 * (r0 + l)];
+      tb[ts + LN_L + l] = stats[2 * (r0 + l) + 1];
+    }
+    var mean = jdk.incubator.vector.FloatVector.fromArray(LN_S, tb, ts);
+    var rstd = jdk.incubator.vector.FloatVector.fromArray(LN_S, tb, ts + LN_L);
+    var sg = jdk.incubator.vector.FloatVector.zero(LN_S);
+    var sgx = sg;
+    for (int j = 0; j < c; j++) {
+      var gh = jdk.incubator.vector.FloatVector.fromArray(LN_S, tb, j * LN_L).mul(ww[j]);
+      var xh = jdk.incubator.vector.FloatVector.fromArray(LN_S, tb, tx + j * LN_L).sub(mean).mul(rstd);
+      sg = sg.add(gh);
+      sgx = sgx.add(gh.mul(xh));
+    }
+    sg = sg.div((float) c);
+    sgx = sgx.div((float) c);
+    for (int l = 0; l < LN_L; l++) {
+      int off = (r0 + l) * c;
+      float m = mean.lane(l), rs = rstd.lane(l), a = sg.lane(l), bx = sgx.lane(l);
+      for (int j = 0; j < c; j++) {
+        float gh = g[off + j] * ww[j];
+        float xh = (xs[off + j] - m) * rs;
+        gx[off + j] += rs * (gh - a - xh * bx);
       }
     }
   }

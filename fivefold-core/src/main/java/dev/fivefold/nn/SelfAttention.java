@@ -30,7 +30,16 @@ public final class SelfAttention extends Module {
 
   @Override
   public Var forward(Var x) { // x: [B, T, C]
-    Var y = F.attention(qkv.forward(x), heads); // [B, T, C]
+    return forward(x, null);
+  }
+
+  /**
+   * With a key (padding) mask: {@code visible[b·T + j]} says whether sample b's positions may attend
+   * to position j ({@link F#attention(Var, int, boolean[])}); null sees every key.
+   */
+  public Var forward(Var x, boolean[] visible) {
+    Var h = qkv.forward(x);
+    Var y = visible == null ? F.attention(h, heads) : F.attention(h, heads, visible); // [B, T, C]
     lastAttention = y;
     return proj.forward(y);
   }

@@ -3,6 +3,7 @@ package dev.fivefold.perception;
 import dev.fivefold.autodiff.F;
 import dev.fivefold.autodiff.Var;
 import dev.fivefold.io.Heap;
+import dev.fivefold.nn.Dropout;
 import dev.fivefold.nn.EncoderBlock;
 import dev.fivefold.nn.Init;
 import dev.fivefold.nn.LayerNorm;
@@ -24,18 +25,34 @@ import java.util.Map;
  * (T' = (28/P)² + 1 with the class token, (28/P)² without); L pre-norm {@link EncoderBlock}s
  * (bidirectional attention, H heads, MLP width M) follow, then ln_f, and the head Linear(C, 10)
  * reads the class token's output ({@code pool=cls}, the paper's default) or the mean over the
- * patch tokens ({@code pool=mean}). No dropout.
+ * patch tokens ({@code pool=mean}).
  *
- * <p>Init: cls and pos N(0, 0.02²) (as in timm), every Linear PyTorch's default. Input
- * [N, 1, 28, 28] (or [N, 784]); output logits [N, 10].
+ * <p>Init ({@code init=torch}, the default): cls and pos N(0, 0.02²), every Linear PyTorch's
+ * default U(±1/√in). {@code init=timm} (timm's ViT): every Linear's weight (patch embedding, qkv,
+ * proj, MLP, head) N(0, 0.02²) truncated at ±2σ (resampled), biases 0, cls and pos the same
+ * truncated normal; layer norms 1 and 0 either way. The timm init is drawn after the default one
+ * from the same generator, so a given seed gives one model for each init.
+ *
+ * <p>Regularisation, training only, all 0 by default: {@code dropout} on the embeddings' sum
+ * ({@code emb_dropout}, timm's pos_drop) and in every block ({@code dropout}, timm's proj and MLP
+ * dropout), and stochastic depth {@code drop_path} rising linearly from 0 at the first block to
+ * the given rate at the last (timm's drop_path_rate), see {@link EncoderBlock}. The masks come from
+ * their own generator (seeded from the seed), so the weights do not depend on the rates. Their
+ * random state is not part of a checkpoint: a resumed run with a rate above 0 draws other masks than
+ * an uninterrupted one.
+ *
+ * <p>Input [N, 1, 28, 28] (or [N, 784]); output logits [N, 10].
  */
 public final class Vit extends Module implements ImageClassifier {
   /** The image side this family takes. */
   public static final int SIDE = 28;
 
   /**
-   * {@code vit:patch=P,width=C,layers=L,heads=H,mlp=M[,pool=cls|mean]}, every key optional (the
-   * defaults are {@code vit:patch=4,width=64,layers=6,heads=4,mlp=128,pool=cls}).
+   * {@code vit:patch=P,width=C,layers=L,heads=H,mlp=M[,pool=cls|mean][,dropout=D][,emb_dropout=E]
+   * [,drop_path=R][,init=torch|timm]}, every key optional (the defaults are
+   * {@code vit:patch=4,width=64,layers=6,heads=4,mlp=128,pool=cls}, no dropout, no drop path, init
+   * torch). Spec strings without the newer keys (dropout, emb_dropout, drop_path, init) build the
+   * same model as before they existed.
    *
    * @param patch P &ge; 1, dividing 28
    * @param width C &ge; 1
@@ -43,14 +60,31 @@ public final class Vit extends Module implements ImageClassifier {
    * @param heads H &ge; 1, dividing C
    * @param mlp M &ge; 1
    * @param meanPool whether the head reads the mean patch token instead of a class token
+   * @param dropout dropout rate in the blocks, in [0, 1)
+   * @param embDropout dropout rate on the embeddings, in [0, 1)
+   * @param dropPath stochastic-depth rate of the last block, in [0, 1)
+   * @param timmInit timm's initialisation instead of PyTorch's defaults
    */
-  public record Spec(int patch, int width, int layers, int heads, int mlp, boolean meanPool) implements ModelSpec {
+  public record Spec(int patch, int width, int layers, int heads, int mlp, boolean meanPool, float dropout, float embDropout,
+      float dropPath, boolean timmInit) implements ModelSpec {
     public Spec {
       if (patch < 1 || SIDE % patch != 0) throw new IllegalArgumentException("patch (" + patch + ") must divide " + SIDE);
       if (width < 1) throw new IllegalArgumentException("width (" + width + ") must be >= 1");
       if (layers < 1) throw new IllegalArgumentException("layers (" + layers + ") must be >= 1");
       if (heads < 1 || width % heads != 0) throw new IllegalArgumentException("heads (" + heads + ") must divide width (" + width + ")");
       if (mlp < 1) throw new IllegalArgumentException("mlp (" + mlp + ") must be >= 1");
+      rate("dropout", dropout);
+      rate("emb_dropout", embDropout);
+      rate("drop_path", dropPath);
+    }
+
+    /** Without regularisation, PyTorch's default init. */
+    public Spec(int patch, int width, int layers, int heads, int mlp, boolean meanPool) {
+      this(patch, width, layers, heads, mlp, meanPool, 0f, 0f, 0f, false);
+    }
+
+    private static void rate(String key, float p) {
+      if (!(p >= 0 && p < 1)) throw new IllegalArgumentException(key + " (" + p + ") must be in [0, 1)");
     }
 
     /** The defaults: {@code vit:patch=4,width=64,layers=6,heads=4,mlp=128,pool=cls}. */
@@ -60,16 +94,33 @@ public final class Vit extends Module implements ImageClassifier {
 
     /** Parses what follows {@code vit:} (key=value pairs; null or empty: the defaults); {@code spec} names the whole string in errors. */
     public static Spec parse(String spec, String args) {
-      Map<String, String> kv = KeyValueSpec.pairs(spec, args, "vit", List.of("patch", "width", "layers", "heads", "mlp", "pool"));
+      Map<String, String> kv = KeyValueSpec.pairs(spec, args, "vit",
+          List.of("patch", "width", "layers", "heads", "mlp", "pool", "dropout", "emb_dropout", "drop_path", "init"));
       String pool = kv.getOrDefault("pool", "cls");
       if (!pool.equals("cls") && !pool.equals("mean")) throw new IllegalArgumentException("model spec (" + spec + "): pool (" + pool + ") must be cls or mean");
+      String init = kv.getOrDefault("init", "torch");
+      if (!init.equals("torch") && !init.equals("timm")) throw new IllegalArgumentException("model spec (" + spec + "): init (" + init + ") must be torch or timm");
       Spec d = standard();
       try {
         return new Spec(KeyValueSpec.intOf(kv, "patch", d.patch(), spec), KeyValueSpec.intOf(kv, "width", d.width(), spec), KeyValueSpec.intOf(kv, "layers", d.layers(), spec),
-            KeyValueSpec.intOf(kv, "heads", d.heads(), spec), KeyValueSpec.intOf(kv, "mlp", d.mlp(), spec), pool.equals("mean"));
+            KeyValueSpec.intOf(kv, "heads", d.heads(), spec), KeyValueSpec.intOf(kv, "mlp", d.mlp(), spec), pool.equals("mean"),
+            floatOf(kv, "dropout", spec), floatOf(kv, "emb_dropout", spec), floatOf(kv, "drop_path", spec), init.equals("timm"));
       } catch (IllegalArgumentException e) {
         if (e.getMessage().startsWith("model spec")) throw e;
         throw new IllegalArgumentException("model spec (" + spec + "): " + e.getMessage());
+      }
+    }
+
+    /** The rate under {@code k}, 0 if absent. */
+    private static float floatOf(Map<String, String> kv, String k, String spec) {
+      String v = kv.get(k);
+      if (v == null) return 0f;
+      try {
+        float f = Float.parseFloat(v);
+        if (!Float.isFinite(f)) throw new NumberFormatException();
+        return f;
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("model spec (" + spec + "): " + k + " (" + v + ") is not a number");
       }
     }
 
@@ -118,10 +169,15 @@ public final class Vit extends Module implements ImageClassifier {
       return new Vit(this, seed);
     }
 
-    /** The spec string, every field spelled out. */
+    /** The spec string, every field spelled out; the regularisation rates and init only when not the defaults. */
     @Override
     public String toString() {
-      return "vit:patch=" + patch + ",width=" + width + ",layers=" + layers + ",heads=" + heads + ",mlp=" + mlp + ",pool=" + (meanPool ? "mean" : "cls");
+      String s = "vit:patch=" + patch + ",width=" + width + ",layers=" + layers + ",heads=" + heads + ",mlp=" + mlp + ",pool=" + (meanPool ? "mean" : "cls");
+      if (dropout > 0) s += ",dropout=" + dropout;
+      if (embDropout > 0) s += ",emb_dropout=" + embDropout;
+      if (dropPath > 0) s += ",drop_path=" + dropPath;
+      if (timmInit) s += ",init=timm";
+      return s;
     }
   }
 
@@ -131,18 +187,47 @@ public final class Vit extends Module implements ImageClassifier {
   private final List<EncoderBlock> blocks = new ArrayList<>();
   private final LayerNorm lnF;
   private final Linear head;
+  private final Dropout embDrop;
 
   public Vit(Spec spec, long seed) {
     this.spec = spec;
     Rng rng = new Rng(seed);
+    Rng drops = new Rng(seed).split(); // the masks' generator: the weights' stream is untouched
     int c = spec.width();
     patchEmbed = child("patch_embed", new Linear(spec.patch() * spec.patch(), c, rng));
     cls = spec.meanPool() ? null : parameter("cls", Init.normal(rng, 0.02f, 1, 1, c)).noDecay();
     pos = parameter("pos", Init.normal(rng, 0.02f, spec.tokens(), c)).noDecay();
+    embDrop = spec.embDropout() > 0 ? child("emb_drop", new Dropout(spec.embDropout(), drops.split())) : null;
     Blocks h = child("blocks", new Blocks());
-    for (int i = 0; i < spec.layers(); i++) blocks.add(h.add(i, new EncoderBlock(c, spec.heads(), spec.mlp(), rng)));
+    for (int i = 0; i < spec.layers(); i++) {
+      float dpr = spec.layers() == 1 ? 0f : spec.dropPath() * i / (spec.layers() - 1);
+      blocks.add(h.add(i, new EncoderBlock(c, spec.heads(), spec.mlp(), spec.dropout(), dpr, rng, drops)));
+    }
     lnF = child("ln_f", new LayerNorm(c));
     head = child("head", new Linear(c, 10, rng));
+    if (spec.timmInit()) timmInit(rng);
+  }
+
+  /** timm's ViT init (see the class comment), drawn from {@code rng} after the default one. */
+  private void timmInit(Rng rng) {
+    for (Module m : namedModules().values()) {
+      if (!(m instanceof Linear l)) continue;
+      truncNormal(rng, l.weight().value().data());
+      if (l.bias() != null) java.util.Arrays.fill(l.bias().value().data(), 0f);
+    }
+    if (cls != null) truncNormal(rng, cls.value().data());
+    truncNormal(rng, pos.value().data());
+  }
+
+  /** N(0, 0.02²) truncated at ±2σ by resampling. */
+  private static void truncNormal(Rng rng, float[] w) {
+    for (int i = 0; i < w.length; i++) {
+      double z;
+      do {
+        z = rng.nextGaussian();
+      } while (Math.abs(z) > 2);
+      w[i] = (float) (0.02 * z);
+    }
   }
 
   @Override
@@ -183,6 +268,7 @@ public final class Vit extends Module implements ImageClassifier {
       h = F.concat(1, tok, h); // [N, T', C]
     }
     h = F.add(h, pos.on(x.tape()));
+    if (embDrop != null) h = embDrop.forward(h);
     for (EncoderBlock b : blocks) h = b.forward(h);
     h = lnF.forward(h);
     Var pooled = cls != null ? F.reshape(F.slice(h, 1, 0, 1), n, c) : F.mean(h, 1, false); // [N, C]

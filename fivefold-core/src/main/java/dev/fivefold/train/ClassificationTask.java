@@ -34,11 +34,41 @@ public final class ClassificationTask extends BatchedTask {
    * @throws IllegalArgumentException if the training set is not images the augmentation can work on
    */
   public ClassificationTask(Module model, Dataset train, Dataset test, int batchSize, long seed, Augmentation augmentation) {
-    this(model, train, test, batchSize, seed, augmenter(augmentation, train, seed));
+    this(model, train, test, batchSize, seed, augmentation, 0);
   }
 
-  private ClassificationTask(Module model, Dataset train, Dataset test, int batchSize, long seed, Augmenter augmenter) {
-    super(model, train, test, batchSize, seed, loss(model, train.classes(), augmenter), augmenter);
+  /**
+   * With label smoothing ε (Szegedy et al. 2016, PyTorch's {@code label_smoothing}): the training
+   * loss is the cross-entropy against (1 − ε)·onehot(y) + ε/K, K = the training set's classes;
+   * ε = 0 is exactly the plain loss. Evaluation still reports the plain cross-entropy.
+   *
+   * @param labelSmoothing ε in [0, 1)
+   */
+  public ClassificationTask(Module model, Dataset train, Dataset test, int batchSize, long seed, double labelSmoothing) {
+    this(model, train, test, batchSize, seed, Augmentation.none(), labelSmoothing);
+  }
+
+  /**
+   * Augmentation and label smoothing together: with a mixing augmentation the smoothing applies
+   * to its soft targets, (1 − ε)·ỹ + ε/K.
+   *
+   * @param augmentation what to do to the training images ({@link Augmentation#none()} for nothing)
+   * @param labelSmoothing ε in [0, 1)
+   * @throws IllegalArgumentException if the training set is not images the augmentation can work
+   *     on, or ε is outside [0, 1)
+   */
+  public ClassificationTask(Module model, Dataset train, Dataset test, int batchSize, long seed, Augmentation augmentation,
+      double labelSmoothing) {
+    this(model, train, test, batchSize, seed, augmenter(augmentation, train, seed), checkEps(labelSmoothing));
+  }
+
+  private ClassificationTask(Module model, Dataset train, Dataset test, int batchSize, long seed, Augmenter augmenter, double eps) {
+    super(model, train, test, batchSize, seed, loss(model, train.classes(), augmenter, eps), augmenter);
+  }
+
+  private static double checkEps(double eps) {
+    if (!(eps >= 0 && eps < 1)) throw new IllegalArgumentException("label smoothing (" + eps + ") must be in [0, 1)");
+    return eps;
   }
 
   private static Augmenter augmenter(Augmentation a, Dataset train, long seed) {
@@ -48,13 +78,34 @@ public final class ClassificationTask extends BatchedTask {
     return new Augmenter(a, seed);
   }
 
-  private static Loss loss(Module model, int classes, Augmenter augmenter) {
-    if (augmenter == null) return (tape, b) -> F.crossEntropy(model.forward(tape.input(b.x())), b.y());
+  private static Loss loss(Module model, int k, Augmenter augmenter, double eps) {
+    if (augmenter == null && eps == 0) return (tape, b) -> F.crossEntropy(model.forward(tape.input(b.x())), b.y());
     return (tape, b) -> {
-      Augmenter.Augmented a = augmenter.apply(b.x(), b.y(), classes);
-      Var logits = model.forward(tape.input(a.x())); // [B, classes]
-      return a.targets() == null ? F.crossEntropy(logits, b.y()) : F.softCrossEntropy(logits, a.targets());
+      Tensor x = b.x();
+      Tensor soft = null;
+      if (augmenter != null) {
+        Augmenter.Augmented a = augmenter.apply(b.x(), b.y(), k);
+        x = a.x();
+        soft = a.targets();
+      }
+      Var logits = model.forward(tape.input(x)); // [B, classes]
+      if (eps == 0) return soft == null ? F.crossEntropy(logits, b.y()) : F.softCrossEntropy(logits, soft);
+      return F.softCrossEntropy(logits, smooth(soft, b.y(), k, eps));
     };
+  }
+
+  /** (1 − ε)·t + ε/K for soft targets t, or for the one-hot targets of labels y when t is null. */
+  private static Tensor smooth(Tensor soft, int[] y, int k, double eps) {
+    float[] q = new float[y.length * k];
+    if (soft == null) {
+      float off = (float) (eps / k), on = (float) (1 - eps + eps / k);
+      java.util.Arrays.fill(q, off);
+      for (int i = 0; i < y.length; i++) q[i * k + y[i]] = on;
+    } else {
+      float[] t = soft.data();
+      for (int i = 0; i < q.length; i++) q[i] = (float) ((1 - eps) * t[i] + eps / k);
+    }
+    return Tensor.wrap(q, Shape.of(y.length, k));
   }
 
   /** Mean loss and accuracy of {@code model} on {@code data} (eval mode, restored after). */

@@ -183,6 +183,12 @@ class GradCheckTest {
     }
     cs.add(c("attention T1", v -> F.attention(v[0], 2), normal(3, 1, 12)));
     cs.add(c("attention B1 T70 h2", v -> F.attention(v[0], 2), normal(1, 70, 12)));
+    // with a key mask: sample 0 sees every key, sample 1 a few, sample 2 only one
+    boolean[] vis5 = {true, true, true, true, true, false, true, false, false, true, false, false, false, true, false};
+    cs.add(c("attention masked B3 T5 h2", v -> F.attention(v[0], 2, vis5), normal(3, 5, 24)));
+    boolean[] vis70 = new boolean[70];
+    for (int j = 0; j < 70; j++) vis70[j] = j % 3 != 1 && j < 60;
+    cs.add(c("attention masked B1 T70 h2", v -> F.attention(v[0], 2, vis70), normal(1, 70, 12)));
 
     // ---- a small composite graph (shared subexpressions, many ops) ----
     cs.add(c("mlp block", v -> {

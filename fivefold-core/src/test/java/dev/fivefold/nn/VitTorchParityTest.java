@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A tiny Vision Transformer (both pools) against PyTorch: fixtures vit and vit_mean recorded by
  * {@code scripts/record_vit_fixture.py} (float64 references stored as float32). Loss, logits, the
- * first block's attention probabilities and every parameter's gradient within 1e-5 relative.
+ * first block's attention probabilities and every parameter's gradient within 1e-5 relative; and
+ * one attention layer with a key mask (attention_masked, same script).
  */
 class VitTorchParityTest {
   @Test
@@ -29,5 +30,22 @@ class VitTorchParityTest {
         return F.crossEntropy(logits, ints(c.get("target")));
       }, TOL);
     }
+  }
+
+  /**
+   * One attention layer with a key mask (fixture attention_masked): output, probabilities (exact
+   * zeros at hidden keys), the input's and every parameter's gradient.
+   */
+  @Test
+  void maskedSelfAttentionMatchesTorch() throws Exception {
+    var c = TorchParityTest.fixture("attention_masked");
+    float[] vf = c.get("visible").data();
+    boolean[] visible = new boolean[vf.length];
+    for (int i = 0; i < vf.length; i++) visible[i] = vf[i] == 1f;
+    SelfAttention a = new SelfAttention(8, 2, new dev.fivefold.tensor.Rng(1));
+    TorchParityTest.check("attention_masked", a, (t, x) -> a.forward(x, visible), TOL);
+    float[] p = a.lastAttentionMap().data(), ref = c.get("attn_probs").data();
+    close("attention_masked probabilities", c.get("attn_probs"), p, TOL);
+    for (int i = 0; i < p.length; i++) if (ref[i] == 0f) org.junit.jupiter.api.Assertions.assertEquals(0f, p[i], "probability " + i);
   }
 }

@@ -59,6 +59,68 @@ class VitTest {
     }
   }
 
+  /**
+   * The regularisation and init keys: round trip, old spec strings unchanged, rates do not change the
+   * weights or the eval-mode output, they do change training-mode outputs; timm's init is what it says.
+   */
+  @Test
+  void regularisationAndInitKeys() {
+    String full = TINY + ",dropout=0.1,emb_dropout=0.05,drop_path=0.2,init=timm";
+    assertEquals(full, Models.parse(full).toString());
+    assertEquals(TINY, Models.parse(TINY + ",dropout=0,drop_path=0.0,init=torch").toString());
+    Vit plain = (Vit) Models.create(TINY, 4);
+    Vit reg = (Vit) Models.create(TINY + ",dropout=0.3,emb_dropout=0.2,drop_path=0.5", 4);
+    assertEquals(plain.stateDict().keySet(), reg.stateDict().keySet());
+    for (var e : plain.stateDict().entrySet()) assertArrayEquals(e.getValue().data(), reg.stateDict().get(e.getKey()).data(), e.getKey());
+    Tensor x = Tensor.normal(new Rng(2), 0, 1, 4, 1, 28, 28);
+    plain.eval();
+    reg.eval();
+    assertArrayEquals(plain.forward(Tape.training().input(x)).data(), reg.forward(Tape.training().input(x)).data());
+    plain.train();
+    reg.train();
+    float[] a = plain.forward(Tape.training().input(x)).data(), b = reg.forward(Tape.training().input(x)).data();
+    assertTrue(!java.util.Arrays.equals(a, b), "training-mode dropout changes the output");
+    // drop path alone: each sample's branches are kept or dropped whole; same seed, same masks
+    float[] p1 = ((Vit) Models.create(TINY + ",drop_path=0.5", 4)).forward(Tape.training().input(x)).data();
+    float[] p2 = ((Vit) Models.create(TINY + ",drop_path=0.5", 4)).forward(Tape.training().input(x)).data();
+    assertArrayEquals(p1, p2);
+
+    Vit timm = (Vit) Models.create(TINY + ",init=timm", 4);
+    int linears = 0;
+    for (var e : timm.namedModules().entrySet()) {
+      if (!(e.getValue() instanceof dev.fivefold.nn.Linear l)) continue;
+      linears++;
+      float[] w = l.weight().value().data();
+      double ss = 0;
+      for (float v : w) {
+        assertTrue(Math.abs(v) <= 0.04f, e.getKey() + " weight " + v + " beyond 2σ");
+        ss += v * v;
+      }
+      double std = Math.sqrt(ss / w.length);
+      assertTrue(std > 0.012 && std < 0.024, e.getKey() + " std " + std);
+      for (float v : l.bias().value().data()) assertEquals(0f, v, e.getKey() + " bias");
+    }
+    assertEquals(1 + 2 * 4 + 1, linears);
+    for (var e : timm.stateDict().entrySet()) {
+      if (e.getKey().startsWith("blocks.0.ln_1.weight")) for (float v : e.getValue().data()) assertEquals(1f, v);
+      if (e.getKey().equals("pos")) for (float v : e.getValue().data()) assertTrue(Math.abs(v) <= 0.04f);
+    }
+  }
+
+  @Test
+  void badRegularisationKeysAreOneLineNamingTheValue() {
+    Map<String, String> bad = Map.of(
+        "vit:dropout=1", "dropout (1.0) must be in [0, 1)",
+        "vit:emb_dropout=-0.1", "emb_dropout (-0.1) must be in [0, 1)",
+        "vit:drop_path=x", "drop_path (x) is not a number",
+        "vit:dropout=NaN", "dropout (NaN) is not a number",
+        "vit:init=jax", "init (jax) must be torch or timm");
+    for (var e : bad.entrySet()) {
+      String m = assertThrows(IllegalArgumentException.class, () -> Models.parse(e.getKey())).getMessage();
+      assertTrue(m.contains(e.getValue()) && m.contains(e.getKey()) && !m.contains("\n"), e.getKey() + ": " + m);
+    }
+  }
+
   @Test
   void forwardShapeAndAttentionMaps() {
     for (String s : List.of(TINY, "vit:patch=4,width=8,layers=1,heads=4,mlp=8,pool=mean")) {
