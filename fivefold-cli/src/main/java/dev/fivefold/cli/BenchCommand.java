@@ -10,6 +10,7 @@ import dev.fivefold.perception.Gpt;
 import dev.fivefold.perception.GptConfig;
 import dev.fivefold.perception.LeNet5;
 import dev.fivefold.perception.Mlp;
+import dev.fivefold.perception.ResNet;
 import dev.fivefold.tensor.Rng;
 import dev.fivefold.tensor.Tensor;
 import dev.fivefold.tensor.kernel.Gemm;
@@ -40,7 +41,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Measure SGEMM GFLOP/s (and %% of this machine's fp32 peak, 117 GFLOP/s per core), training "
-        + "throughput of LeNet-300-100, LeNet-5 and a 4-layer GPT on random data, peak memory and bytes "
+        + "throughput of LeNet-300-100, LeNet-5, a 4-layer GPT and the default ResNet (cnn_train) on random data, peak memory and bytes "
         + "allocated per training step. Medians of repeated timings after a warm-up.", "",
         "Examples:",
         "  ./fivefold bench                        table, ~2 minutes",
@@ -58,17 +59,17 @@ final class BenchCommand extends Subcommand {
   @Option(names = "--quick", description = "Fewer repetitions (~30 s).")
   boolean quick;
 
-  @Option(names = "--only", paramLabel = "GROUP", split = ",", description = "Only these groups: sgemm, mlp_train, lenet5_train, gpt_train.")
+  @Option(names = "--only", paramLabel = "GROUP", split = ",", description = "Only these groups: sgemm, mlp_train, lenet5_train, gpt_train, cnn_train.")
   List<String> only;
 
 
   @Override
   public Integer call() {
     common.apply();
-    List<String> groups = only != null ? only : List.of("sgemm", "mlp_train", "lenet5_train", "gpt_train");
+    List<String> groups = only != null ? only : List.of("sgemm", "mlp_train", "lenet5_train", "gpt_train", "cnn_train");
     for (String g : groups) {
-      if (!List.of("sgemm", "mlp_train", "lenet5_train", "gpt_train").contains(g)) {
-        throw common.bad("--only (" + g + ") must be one of sgemm, mlp_train, lenet5_train, gpt_train");
+      if (!List.of("sgemm", "mlp_train", "lenet5_train", "gpt_train", "cnn_train").contains(g)) {
+        throw common.bad("--only (" + g + ") must be one of sgemm, mlp_train, lenet5_train, gpt_train, cnn_train");
       }
     }
     int threads = common.threads();
@@ -82,6 +83,8 @@ final class BenchCommand extends Subcommand {
         case "mlp_train" -> train(g, Mlp.lenet300100(0), quick ? 20 : 20, quick ? 5 : 9, quick ? 20 : 40);
         case "lenet5_train" -> train(g, new LeNet5(0), 5, quick ? 5 : 7, quick ? 5 : 10);
         case "gpt_train" -> gpt(quick ? 5 : 7, quick ? 2 : 3);
+        // cnn_train: the default ResNet (perception.ResNet, batch norm + residual blocks), batch 128 as the other train groups
+        case "cnn_train" -> train(g, ResNet.Spec.standard().build(0), 2, quick ? 3 : 5, quick ? 2 : 4);
         default -> throw new IllegalStateException(g);
       }
       emit(g + "_peak_heap_mb", peakHeap() / 1e6, "MB", Map.of());
