@@ -17,8 +17,11 @@ Keys (the Java side `fivefold bench --json` prints the same ones):
                   vocab 80, GELU(tanh), AdamW lr 1e-3 wd 0.1             tokens/s
     vit_train     ViT (scripts/record_vit_fixture.py): patch 4, width 64, 6 layers, 4 heads,
                   MLP 128, class token (50 tokens), batch 128, Adam lr 1e-3  samples/s
+    cnn_train     fivefold's default ResNet (resnet:width=32,blocks=1,stages=3: conv3x3-BN-ReLU
+                  stem, basic residual blocks with batch norm, 32-64-128 channels, global
+                  average pooling, fc), train mode, batch 128, Adam lr 1e-3   samples/s
     <work>_peak_rss_mb  peak resident set of the process that ran <work>    MB
-                  (each group -- sgemm, mlp_train, lenet5_train, gpt_train, vit_train -- runs in its
+                  (each group -- sgemm, mlp_train, lenet5_train, gpt_train, vit_train, cnn_train -- runs in its
                   own child process, so the value is per work; it includes the ~150+ MB of
                   the Python interpreter + libtorch itself)
 
@@ -48,7 +51,7 @@ import subprocess
 import sys
 import time
 
-GROUPS = ["sgemm", "mlp_train", "lenet5_train", "gpt_train", "vit_train"]
+GROUPS = ["sgemm", "mlp_train", "lenet5_train", "gpt_train", "vit_train", "cnn_train"]
 
 
 def parse_args():
@@ -213,6 +216,22 @@ def bench_vit(torch, quick):
                warmup=3, chunks=5 if quick else 7, steps_per_chunk=3 if quick else 6)
 
 
+def bench_cnn(torch, quick):
+    F = torch.nn.functional
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(
+        os.path.abspath(__file__))), "scripts"))
+    from record_norm_fixtures import ResNet  # the same ResNet the fixtures check fivefold's against
+    torch.manual_seed(0)
+    model = ResNet(32, 1, 3)
+    model.train()
+    nparams = sum(p.numel() for p in model.parameters())
+    log("cnn_train    resnet:width=32,blocks=1,stages=3 params=%d" % nparams)
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    batches = [(torch.rand(128, 1, 28, 28), torch.randint(0, 10, (128,))) for _ in range(4)]
+    train_loop(torch, "cnn_train", model, opt, batches, F.cross_entropy, 128, "samples/s",
+               warmup=2, chunks=3 if quick else 5, steps_per_chunk=2 if quick else 4)
+
+
 # --------------------------------------------------------------------------- main
 
 def run_groups(groups):
@@ -222,7 +241,7 @@ def run_groups(groups):
         % (torch.__version__, torch.get_num_threads(), os.environ.get("OMP_WAIT_POLICY", "-"),
            blas_name()))
     fns = {"sgemm": bench_sgemm, "mlp_train": bench_mlp, "lenet5_train": bench_lenet5,
-           "gpt_train": bench_gpt, "vit_train": bench_vit}
+           "gpt_train": bench_gpt, "vit_train": bench_vit, "cnn_train": bench_cnn}
     for g in groups:
         fns[g](torch, ARGS.quick)
         emit(g + "_peak_rss_mb", peak_rss_mb(), "MB")

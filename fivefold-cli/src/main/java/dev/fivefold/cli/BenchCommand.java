@@ -11,6 +11,7 @@ import dev.fivefold.perception.GptConfig;
 import dev.fivefold.perception.LeNet5;
 import dev.fivefold.perception.Mlp;
 import dev.fivefold.perception.Vit;
+import dev.fivefold.perception.ResNet;
 import dev.fivefold.tensor.Rng;
 import dev.fivefold.tensor.Tensor;
 import dev.fivefold.tensor.kernel.Gemm;
@@ -41,7 +42,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Measure SGEMM GFLOP/s (and %% of this machine's fp32 peak, 117 GFLOP/s per core), training "
-        + "throughput of LeNet-300-100, LeNet-5, a 4-layer GPT and the default ViT on random data, peak memory and bytes "
+        + "throughput of LeNet-300-100, LeNet-5, a 4-layer GPT and the default ViT (vit_train) and the default ResNet (cnn_train) on random data, peak memory and bytes "
         + "allocated per training step. Medians of repeated timings after a warm-up.", "",
         "Examples:",
         "  ./fivefold bench                        table, ~2 minutes",
@@ -59,17 +60,17 @@ final class BenchCommand extends Subcommand {
   @Option(names = "--quick", description = "Fewer repetitions (~30 s).")
   boolean quick;
 
-  @Option(names = "--only", paramLabel = "GROUP", split = ",", description = "Only these groups: sgemm, mlp_train, lenet5_train, gpt_train, vit_train.")
+  @Option(names = "--only", paramLabel = "GROUP", split = ",", description = "Only these groups: sgemm, mlp_train, lenet5_train, gpt_train, vit_train, cnn_train.")
   List<String> only;
 
 
   @Override
   public Integer call() {
     common.apply();
-    List<String> groups = only != null ? only : List.of("sgemm", "mlp_train", "lenet5_train", "gpt_train", "vit_train");
+    List<String> groups = only != null ? only : List.of("sgemm", "mlp_train", "lenet5_train", "gpt_train", "vit_train", "cnn_train");
     for (String g : groups) {
-      if (!List.of("sgemm", "mlp_train", "lenet5_train", "gpt_train", "vit_train").contains(g)) {
-        throw common.bad("--only (" + g + ") must be one of sgemm, mlp_train, lenet5_train, gpt_train, vit_train");
+      if (!List.of("sgemm", "mlp_train", "lenet5_train", "gpt_train", "vit_train", "cnn_train").contains(g)) {
+        throw common.bad("--only (" + g + ") must be one of sgemm, mlp_train, lenet5_train, gpt_train, vit_train, cnn_train");
       }
     }
     int threads = common.threads();
@@ -85,6 +86,8 @@ final class BenchCommand extends Subcommand {
         case "gpt_train" -> gpt(quick ? 5 : 7, quick ? 2 : 3);
         // the default ViT (patch 4, width 64, 6 layers, 4 heads, MLP 128: 50 tokens), batch 128, Adam
         case "vit_train" -> train(g, Vit.Spec.standard().build(0), 3, quick ? 5 : 7, quick ? 3 : 6);
+        // cnn_train: the default ResNet (perception.ResNet, batch norm + residual blocks), batch 128 as the other train groups
+        case "cnn_train" -> train(g, ResNet.Spec.standard().build(0), 2, quick ? 3 : 5, quick ? 2 : 4);
         default -> throw new IllegalStateException(g);
       }
       emit(g + "_peak_heap_mb", peakHeap() / 1e6, "MB", Map.of());

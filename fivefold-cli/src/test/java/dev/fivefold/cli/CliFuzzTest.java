@@ -213,7 +213,7 @@ class CliFuzzTest {
   void badModelSpecs() throws IOException {
     String d = idx.toString();
     for (String spec : List.of("", "mlp:", "mlp:784--10", "mlp:784-x-10", "mlp:784-10:nope", "mlp:-5", "lenet5:1-2", "lenet5:a-b-c",
-        "gpt:layers=x", "gpt:layers", "resnet", "vit:patch=5", "vit:width=30,heads=4", "vit:pool=max", ":", "mlp:784-0-10")) {
+        "gpt:layers=x", "gpt:layers", "resnet:width=0", "resnet:stages=9", "lenet5:norm=foo", "densenet", "vit:patch=5", "vit:width=30,heads=4", "vit:pool=max", ":", "mlp:784-0-10")) {
       refused("", "train", "--model", spec, "--data-dir", d, "--max-steps", "1");
     }
   }

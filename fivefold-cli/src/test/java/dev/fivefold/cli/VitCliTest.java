@@ -40,7 +40,7 @@ class VitCliTest {
     for (String v : List.of("1", "-0.1", "NaN")) {
       refused("--label-smoothing (" + v, "train", "--model", "vit", "--label-smoothing", v, "--data-dir", d, "--max-steps", "1", "--out", tmp.resolve("run").toString());
     }
-    refused("--only (vit) must be one of sgemm, mlp_train, lenet5_train, gpt_train, vit_train", "bench", "--only", "vit");
+    refused("--only (vit) must be one of sgemm, mlp_train, lenet5_train, gpt_train, vit_train, cnn_train", "bench", "--only", "vit");
   }
 
   private void refused(String names, String... args) throws Exception {

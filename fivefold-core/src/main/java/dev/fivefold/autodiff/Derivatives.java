@@ -30,6 +30,8 @@ final class Derivatives {
       case DROPOUT -> Lookup.dropoutBackward(v);
       case CONV2D -> Vision.conv2dBackward(v);
       case MAX_POOL2D, AVG_POOL2D -> Vision.poolBackward(v);
+      case BATCH_NORM -> Norms.batchNormBackward(v);
+      case LOCAL_RESPONSE_NORM -> Norms.localResponseNormBackward(v);
       case CAUSAL_ATTENTION, ATTENTION -> Attention.backward(v);
     }
   }

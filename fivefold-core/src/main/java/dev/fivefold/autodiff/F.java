@@ -88,6 +88,27 @@ public final class F {
   public static Var maxPool2d(Var x, int k, int stride) { return Vision.pool(Op.MAX_POOL2D, x, k, stride); }
   public static Var avgPool2d(Var x, int k, int stride) { return Vision.pool(Op.AVG_POOL2D, x, k, stride); }
 
+  // normalisation across the batch and across channels, global pooling (Norms)
+  /**
+   * Batch normalisation over axis 1 of x [N, C] or [N, C, ...] with weight and bias [C]
+   * (PyTorch's {@code F.batch_norm}): with {@code training}, the batch's per-channel mean and
+   * biased variance, and the running statistics (if not null) updated in place with
+   * {@code momentum} (the variance unbiased); otherwise the running statistics.
+   */
+  public static Var batchNorm(Var x, Var w, Var b, Tensor runningMean, Tensor runningVar, boolean training, float momentum, float eps) {
+    return Norms.batchNorm(x, w, b, runningMean, runningVar, training, momentum, eps);
+  }
+  /** Local response normalisation across channels of x [N, C, ...], PyTorch's size/α/β/k (α divided by size). */
+  public static Var localResponseNorm(Var x, int size, float alpha, float beta, float k) { return Norms.localResponseNorm(x, size, alpha, beta, k); }
+  /** Group normalisation of x [N, C, ...] in {@code groups} groups of channels, weight and bias [C]. */
+  public static Var groupNorm(Var x, int groups, Var w, Var b, float eps) { return Norms.groupNorm(x, groups, w, b, eps); }
+  /** Global average pooling: x [N, C, H, W] → [N, C], the mean of each plane (a reshape and a mean). */
+  public static Var globalAvgPool2d(Var x) {
+    var s = x.shape();
+    if (s.rank() != 4 || s.size() == 0) throw new IllegalArgumentException("global average pooling input must be [N, C, H, W] and not empty, got " + s);
+    return mean(reshape(x, s.dim(0), s.dim(1), s.dim(2) * s.dim(3)), 2, false);
+  }
+
   // sequence
   /** Fused causal self-attention of qkv [B, T, 3C] with nHead heads; output [B, T, C]. */
   public static Var causalAttention(Var qkv, int nHead) { return Attention.causal(qkv, nHead); }

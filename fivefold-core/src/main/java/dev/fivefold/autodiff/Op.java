@@ -27,6 +27,9 @@ public enum Op {
   EMBEDDING, DROPOUT,
   // vision
   CONV2D, MAX_POOL2D, AVG_POOL2D,
+  // normalisation across a batch or across channels (Norms): batch norm (args[0] = 1 in training),
+  // local response normalisation (args = {size}, saved = the denominators' bases)
+  BATCH_NORM, LOCAL_RESPONSE_NORM,
   // sequence: fused multi-head self-attention of qkv [B, T, 3C] (args[0] = heads, saved = P)
   CAUSAL_ATTENTION,
   /** bidirectional (encoder) attention: every position sees every key */

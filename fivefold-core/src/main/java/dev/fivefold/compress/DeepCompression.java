@@ -150,7 +150,7 @@ public final class DeepCompression {
     return ClassificationTask.evaluate(model, test, 1000).get("accuracy");
   }
 
-  /** The archive contents: shared layers as quantized tensors, every other parameter raw. */
+  /** The archive contents: shared layers as quantized tensors, every other parameter and every buffer (running statistics) raw. */
   public static FfzModel archive(Module model, String spec, Map<String, String> metadata, List<SharedWeights> shared) {
     List<QuantizedTensor> q = new ArrayList<>();
     java.util.Set<String> names = new java.util.HashSet<>();
@@ -164,6 +164,7 @@ public final class DeepCompression {
       Tensor v = e.getValue().value();
       raw.add(new RawTensor(e.getKey(), v.shape().dims(), v.data().clone()));
     }
+    for (var e : model.namedBuffers().entrySet()) raw.add(new RawTensor(e.getKey(), e.getValue().shape().dims(), e.getValue().data().clone())); // running statistics
     return new FfzModel(spec, metadata, q, raw);
   }
 

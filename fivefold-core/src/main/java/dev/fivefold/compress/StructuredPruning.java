@@ -118,6 +118,7 @@ public final class StructuredPruning {
    */
   public static LeNet5 prune(LeNet5 m, int[][] keep) {
     if (keep.length != 3) throw new IllegalArgumentException("keep has " + keep.length + " groups, a LeNet5 has 3 (conv1, conv2, fc1)");
+    if (m.spec().norm() != LeNet5.Norm.NONE) throw new IllegalArgumentException("structured pruning takes a LeNet5 without normalisation, got " + m.spec());
     int[] w = m.widths();
     String[] group = {"conv1", "conv2", "fc1"};
     for (int g = 0; g < 3; g++) {

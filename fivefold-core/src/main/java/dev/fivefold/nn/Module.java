@@ -15,6 +15,12 @@ import java.util.Map;
  * the same names PyTorch's {@code state_dict()} uses for the same architecture, so weights move
  * between the two through safetensors files.
  *
+ * <p>Besides parameters a module may hold buffers ({@link #buffer}): named tensors that are part
+ * of its state but not trained, such as batch norm's running statistics (PyTorch's
+ * {@code register_buffer}). They are saved and loaded with the parameters ({@link #stateDict},
+ * {@link #loadStateDict}, so checkpoints and weight files carry them), but are not in
+ * {@link #namedParameters}: no optimizer sees them and {@link #parameterCount} leaves them out.
+ *
  * <p>A model's forward runs its children through {@link #run}, so that {@link #hook forward hooks}
  * see each child's output; {@link #copy} is a deep copy (structure and weights) for the modules
  * that can build a blank twin of themselves ({@link #blank}).
@@ -22,6 +28,7 @@ import java.util.Map;
 public abstract class Module {
   private final Map<String, Parameter> params = new LinkedHashMap<>();
   private final Map<String, Module> children = new LinkedHashMap<>();
+  private final Map<String, Tensor> buffers = new LinkedHashMap<>();
   private final List<ForwardHook> hooks = new ArrayList<>();
   private boolean training = true;
 
@@ -29,14 +36,24 @@ public abstract class Module {
   public abstract Var forward(Var x);
 
   protected final Parameter parameter(String name, Tensor init) {
-    if (params.containsKey(name) || children.containsKey(name)) throw new IllegalStateException("duplicate name " + name);
+    if (params.containsKey(name) || children.containsKey(name) || buffers.containsKey(name)) throw new IllegalStateException("duplicate name " + name);
     Parameter p = new Parameter(init);
     params.put(name, p);
     return p;
   }
 
+  /**
+   * Registers a buffer: a tensor of this module's state that is saved and loaded with the
+   * parameters but not trained (running statistics). The module updates it in place; returns it.
+   */
+  protected final Tensor buffer(String name, Tensor init) {
+    if (params.containsKey(name) || children.containsKey(name) || buffers.containsKey(name)) throw new IllegalStateException("duplicate name " + name);
+    buffers.put(name, init);
+    return init;
+  }
+
   protected final <M extends Module> M child(String name, M m) {
-    if (params.containsKey(name) || children.containsKey(name)) throw new IllegalStateException("duplicate name " + name);
+    if (params.containsKey(name) || children.containsKey(name) || buffers.containsKey(name)) throw new IllegalStateException("duplicate name " + name);
     children.put(name, m);
     return m;
   }
@@ -139,6 +156,18 @@ public abstract class Module {
     for (var e : children.entrySet()) e.getValue().collect(prefix + e.getKey() + ".", out);
   }
 
+  /** All buffers (the live tensors, not copies) with dotted names, depth-first in registration order; empty for most models. */
+  public final Map<String, Tensor> namedBuffers() {
+    Map<String, Tensor> out = new LinkedHashMap<>();
+    collectBuffers("", out);
+    return out;
+  }
+
+  private void collectBuffers(String prefix, Map<String, Tensor> out) {
+    for (var e : buffers.entrySet()) out.put(prefix + e.getKey(), e.getValue());
+    for (var e : children.entrySet()) e.getValue().collectBuffers(prefix + e.getKey() + ".", out);
+  }
+
   public final List<Parameter> parameters() {
     return new ArrayList<>(namedParameters().values());
   }
@@ -154,12 +183,12 @@ public abstract class Module {
     for (Parameter p : namedParameters().values()) p.zeroGrad();
   }
 
-  /** Training mode: dropout active. */
+  /** Training mode: dropout active, batch norm normalises by batch statistics and updates its running ones. */
   public final void train() {
     setTraining(true);
   }
 
-  /** Evaluation mode: dropout off. */
+  /** Evaluation mode: dropout off, batch norm normalises by its running statistics. */
   public final void eval() {
     setTraining(false);
   }
@@ -173,29 +202,32 @@ public abstract class Module {
     return training;
   }
 
-  /** Copies of every parameter value by name. */
+  /** Copies of every parameter value by name, then of every buffer ({@link #namedBuffers}). */
   public final Map<String, Tensor> stateDict() {
     Map<String, Tensor> out = new LinkedHashMap<>();
     for (var e : namedParameters().entrySet()) out.put(e.getKey(), e.getValue().value().copy());
+    for (var e : namedBuffers().entrySet()) out.put(e.getKey(), e.getValue().copy());
     return out;
   }
 
   /**
-   * Loads values by name. Every parameter must be present with the same shape; extra entries are
-   * an error too. {@code source} names the origin (a file) for the error message.
+   * Loads values by name. Every parameter and buffer must be present with the same shape; extra
+   * entries are an error too. {@code source} names the origin (a file) for the error message.
    */
   public final void loadStateDict(Map<String, Tensor> state, String source) {
-    Map<String, Parameter> mine = namedParameters();
+    Map<String, Tensor> mine = new LinkedHashMap<>();
+    for (var e : namedParameters().entrySet()) mine.put(e.getKey(), e.getValue().value());
+    mine.putAll(namedBuffers());
     for (var e : mine.entrySet()) {
       Tensor t = state.get(e.getKey());
-      if (t == null) throw new BadInputException(source + ": missing tensor '" + e.getKey() + "' " + e.getValue().value().shape());
-      if (!t.shape().equals(e.getValue().value().shape())) {
-        throw new BadInputException(source + ": tensor '" + e.getKey() + "' has shape " + t.shape() + ", model expects " + e.getValue().value().shape());
+      if (t == null) throw new BadInputException(source + ": missing tensor '" + e.getKey() + "' " + e.getValue().shape());
+      if (!t.shape().equals(e.getValue().shape())) {
+        throw new BadInputException(source + ": tensor '" + e.getKey() + "' has shape " + t.shape() + ", model expects " + e.getValue().shape());
       }
     }
     for (String k : state.keySet()) {
       if (!mine.containsKey(k)) throw new BadInputException(source + ": unexpected tensor '" + k + "' (not a parameter of " + getClass().getSimpleName() + ")");
     }
-    for (var e : mine.entrySet()) e.getValue().value().copyFrom(state.get(e.getKey()));
+    for (var e : mine.entrySet()) e.getValue().copyFrom(state.get(e.getKey()));
   }
 }

@@ -19,7 +19,9 @@ import java.util.Map;
  * it holds. The family name before the first colon picks the parser, which reads the rest:
  * {@code mlp} (LeNet-300-100), {@code mlp:784-512-10:tanh} ({@link Mlp.Spec}), {@code lenet5},
  * {@code lenet5:6-16-100} ({@link LeNet5.Spec}: conv1 channels, conv2 channels, fc1 width),
- * {@code gpt:vocab=V,context=T,layers=L,heads=H,width=C[,dropout=p]} ({@link GptConfig}).
+ * {@code gpt:vocab=V,context=T,layers=L,heads=H,width=C[,dropout=p]} ({@link GptConfig}),
+ * {@code vit:…} ({@link Vit.Spec}), {@code resnet:width=W,blocks=B,stages=S} ({@link ResNet.Spec}),
+ * {@code lenet5:norm=lrn|bn} ({@link LeNet5.Spec}).
  *
  * <p>A new family is one file (the model, implementing {@link ImageClassifier} or
  * {@link LanguageModel}, with its spec record) and one line in {@link #FAMILIES}.
@@ -41,6 +43,7 @@ public final class Models {
     FAMILIES.put("lenet5", LeNet5.Spec::parse);
     FAMILIES.put("gpt", GptConfig::parse);
     FAMILIES.put("vit", Vit.Spec::parse);
+    FAMILIES.put("resnet", ResNet.Spec::parse);
   }
 
   /** The architecture a spec string names. */

@@ -12,7 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A {@link TrainState} in one safetensors file: the model's parameters ("model.&lt;name&gt;"), the
+ * A {@link TrainState} in one safetensors file: the model's parameters and buffers ("model.&lt;name&gt;"), the
  * optimizer's state ("optim.…"), and in the metadata the step, training seconds, the task's data
  * position and random state, the controller's state, the smoothed loss and the other sensors, the
  * guard's state and kept copies, the model spec and anything the caller adds (format
@@ -83,6 +83,7 @@ public final class Checkpoint {
   public static void saveWeights(Path file, Module model, Map<String, String> meta) throws IOException {
     Map<String, Tensor> w = new LinkedHashMap<>();
     for (Map.Entry<String, Parameter> e : model.namedParameters().entrySet()) w.put(e.getKey(), e.getValue().value());
+    w.putAll(model.namedBuffers()); // running statistics, as in PyTorch's state_dict
     SafeTensors.write(file, w, meta);
   }
 }

@@ -269,8 +269,8 @@ public final class Trainer {
   // ---- the state
 
   /**
-   * A snapshot: the parameters ("params.&lt;i&gt;", in the optimizer's order) and the optimizer's
-   * state (buffers and step count, not the learning rate) as they are now; what {@link #rewind}
+   * A snapshot: the parameters ("params.&lt;i&gt;", in the optimizer's order), the model's buffers
+   * ("buffers.&lt;name&gt;": running statistics) and the optimizer's state (buffers and step count, not the learning rate) as they are now; what {@link #rewind}
    * goes back to.
    */
   public TrainState snapshot() {
@@ -283,6 +283,7 @@ public final class Trainer {
     Map<String, String> m = new LinkedHashMap<>();
     List<Parameter> ps = opt.parameters();
     for (int i = 0; i < ps.size(); i++) t.put("params." + i, ps.get(i).value().copy());
+    for (var e : task.model().namedBuffers().entrySet()) t.put("buffers." + e.getKey(), e.getValue().copy());
     opt.saveState(t, m);
     m.remove("lr");
     if (full) {
@@ -302,6 +303,10 @@ public final class Trainer {
       Tensor p = s.tensors().get("params." + i);
       if (p == null || p.size() != ps.get(i).size()) throw new IllegalArgumentException(src + ": parameter " + i + " missing or of another size");
       System.arraycopy(p.data(), 0, ps.get(i).value().data(), 0, p.size());
+    }
+    for (var e : task.model().namedBuffers().entrySet()) {
+      Tensor b = s.tensors().get("buffers." + e.getKey());
+      if (b != null && b.size() == e.getValue().size()) e.getValue().copyFrom(b);
     }
     opt.loadState(s.tensors(), s.meta(), src);
     opt.zeroGrad();
@@ -347,7 +352,7 @@ public final class Trainer {
   public TrainState state() {
     Map<String, Tensor> t = new LinkedHashMap<>();
     Map<String, String> m = new LinkedHashMap<>();
-    for (var e : task.model().namedParameters().entrySet()) t.put("model." + e.getKey(), e.getValue().value().copy());
+    for (var e : task.model().stateDict().entrySet()) t.put("model." + e.getKey(), e.getValue()); // parameters and buffers
     opt.saveState(t, m);
     for (var e : task.saveState().entrySet()) m.put("task." + e.getKey(), e.getValue());
     if (controller != null) for (var e : controller.saveState().entrySet()) m.put("controller." + e.getKey(), e.getValue());
