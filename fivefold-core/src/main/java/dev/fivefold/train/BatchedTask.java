@@ -67,10 +67,25 @@ public class BatchedTask implements Task {
     return loss.of(tape, batches.next());
   }
 
-  /** Loss and accuracy of the model on the test set (batches of 1000, eval mode). */
+  /** Loss and accuracy of the model on the test set (eval mode, batches of {@link #evalBatch}). */
   @Override
   public Map<String, Double> evaluate() {
-    return ClassificationTask.evaluate(model, test, 1000);
+    return ClassificationTask.evaluate(model, test, evalBatch(model));
+  }
+
+  /** Floats an evaluation batch may hold in activations: 2 GB. */
+  static final long EVAL_FLOATS = 1L << 29;
+
+  /**
+   * The evaluation batch for {@code model}: 1000, or fewer when a batch of 1000 would hold more
+   * than {@link #EVAL_FLOATS} activations by the model's own estimate
+   * ({@link dev.fivefold.perception.ModelSpec#activationsPerSample}); e.g. 1000 for the MLP,
+   * LeNet-5 and the default ViT, 455 for the default ResNet (whose im2col matrices are large).
+   */
+  public static int evalBatch(Module model) {
+    if (!(model instanceof dev.fivefold.perception.Model m)) return 1000;
+    long per = Math.max(1, m.spec().activationsPerSample());
+    return (int) Math.max(1, Math.min(1000, EVAL_FLOATS / per));
   }
 
   @Override
