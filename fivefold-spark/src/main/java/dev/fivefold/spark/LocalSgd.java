@@ -98,9 +98,10 @@ public final class LocalSgd {
    */
   public record Result(float[] weights, List<Round> rounds, int startRound, double testLoss, double testAccuracy, long bytesSent, String engine) {}
 
-  /** Progress, round by round. */
+  /** Progress, round by round (after the round's checkpoint is written). */
+  @FunctionalInterface
   public interface Listener {
-    default void onRound(Round r) {}
+    void onRound(Round r);
   }
 
   /** Runs the rounds on {@code engine} (prepared here with the shards; not closed). */
