@@ -23,6 +23,7 @@ import picocli.CommandLine.Option;
         + "into compute and communication. Round checkpoints go to the run folder; --resume continues from the last one.", "",
         "Examples:",
         "  ./fivefold spark-train --master local[2] --workers 2 --rounds 20 --local-steps 10",
+        "  ./fivefold spark-train --standalone 2 --workers 2 --rounds 10        a Master and 2 Workers on localhost, started and stopped here",
         "  ./fivefold spark-train --master spark://127.0.0.1:7077 --workers 2 --model lenet5 --out runs/spark-lenet5",
         "  ./fivefold spark-train --engine inprocess --workers 4 --rounds 5      the reference loop, no Spark", ""})
 final class SparkTrainCommand extends Subcommand {
@@ -31,9 +32,12 @@ final class SparkTrainCommand extends Subcommand {
   @Option(names = "--engine", defaultValue = "spark", description = "spark or inprocess (the reference loop) (default: ${DEFAULT-VALUE}).")
   String engine;
 
-  @Option(names = "--master", defaultValue = "local[*]",
-      description = "Spark master: local[N], local[*], local-cluster[N,C,M], spark://host:port, ... (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--master", description = "Spark master: local[N], local[*], local-cluster[N,C,M], spark://host:port, ... (default: local[*]).")
   String master;
+
+  @Option(names = "--standalone", paramLabel = "N", defaultValue = "0",
+      description = "Start a standalone cluster of N one-core Workers on localhost (under the run folder) for this run, and stop it after (default: off; not with --master).")
+  int standalone;
 
   @Option(names = "--workers", defaultValue = "2", description = "Workers (one Spark task each per round) (default: ${DEFAULT-VALUE}).")
   int workers;
@@ -95,6 +99,10 @@ final class SparkTrainCommand extends Subcommand {
     common.apply();
     if (!engine.equals("spark") && !engine.equals("inprocess")) throw common.bad("--engine (" + engine + ") must be spark or inprocess");
     common.atLeast("--workers", workers, 1);
+    common.atLeast("--standalone", standalone, 0);
+    if (standalone > 0 && !engine.equals("spark")) throw common.bad("--standalone (" + standalone + ") needs --engine spark");
+    if (standalone > 0 && master != null) throw common.bad("--standalone (" + standalone + ") and --master (" + master + ") exclude each other");
+    if (master == null) master = "local[*]";
     common.positive("--lr", lr);
     common.atLeast("--batch", batch, 1);
     common.atLeast("--local-steps", localSteps, 1);

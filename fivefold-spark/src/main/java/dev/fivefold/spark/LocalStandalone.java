@@ -25,7 +25,7 @@ import org.apache.spark.launcher.JavaModuleOptions;
  * {@code SPARK_SCALA_VERSION=2.13}, {@code SPARK_LOCAL_IP=127.0.0.1} and {@code JAVA_HOME} (this
  * JVM's, so executors run the same JDK); the JVM flags Spark's own scripts pass on JDK 17+
  * ({@link JavaModuleOptions}); free ports, the Master's REST server off; each daemon's output in
- * {@code dir/logs}; the JVMs at {@code nice 10} where {@code nice} exists. Ready when the
+ * {@code dir/logs} (the deploy classes at INFO: registrations, executors launched and lost). Ready when the
  * Master's JSON status lists N alive workers.
  */
 public final class LocalStandalone implements AutoCloseable {
@@ -58,7 +58,9 @@ public final class LocalStandalone implements AutoCloseable {
     Files.createDirectories(dir.resolve("logs"));
     linkSparkJars(home.resolve("jars"));
     try (InputStream in = LocalStandalone.class.getResourceAsStream("/log4j2.properties")) {
-      if (in != null) Files.write(home.resolve("conf/log4j2.properties"), in.readAllBytes());
+      String conf = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      // the daemons' lifecycle (started, registered, executor launched or lost) in their logs
+      Files.writeString(home.resolve("conf/log4j2.properties"), conf + "logger.deploy.name = org.apache.spark.deploy\nlogger.deploy.level = info\n");
     }
     int port = freePort(), ui = freePort();
     String url = "spark://127.0.0.1:" + port;
@@ -143,7 +145,6 @@ public final class LocalStandalone implements AutoCloseable {
 
   private static Process daemon(Path dir, Path home, String name, List<String> props, String mainClass, String... args) throws IOException {
     List<String> cmd = new ArrayList<>();
-    if (new File("/usr/bin/nice").canExecute()) cmd.addAll(List.of("/usr/bin/nice", "-n", "10"));
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx256m");
     cmd.addAll(Arrays.asList(JavaModuleOptions.defaultModuleOptionArray()));

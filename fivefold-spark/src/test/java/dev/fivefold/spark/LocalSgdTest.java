@@ -121,6 +121,19 @@ class LocalSgdTest {
   }
 
   @Test
+  void timingsMeasureEveryPointAndFitAlphaBeta() {
+    SparkTimings.Result r = SparkTimings.measure(spark.context(), new SparkTimings.Config(new long[] {1_000, 100_000, 1_000_000}, 2, 2, false), null);
+    assertEquals(2 + 3 * 3, r.points().size());
+    assertTrue(r.point("job", 0).medianSeconds() > 0);
+    assertEquals(3, r.fits().size());
+    @SuppressWarnings("unchecked")
+    var json = (java.util.Map<String, Object>) dev.fivefold.io.Json.parse(r.json());
+    assertEquals("local[2]", json.get("master"));
+    assertEquals(11, ((List<?>) json.get("points")).size());
+    System.out.print(r.json()); // a sanity figure in the test log
+  }
+
+  @Test
   void theDenseCodecRoundTripsExactly() {
     float[] d = {0f, -0f, 1.5f, Float.MIN_VALUE, -3.25e7f};
     DeltaCodec.Encoded e = DeltaCodec.dense().encode(d, new byte[0]);
