@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.Success$;
 import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerStageSubmitted;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.scheduler.SparkListenerTaskStart;
 import org.junit.jupiter.api.AfterAll;
@@ -61,27 +62,26 @@ class StandaloneClusterTest {
   @Test
   @Order(2)
   void killingAWorkerMidRoundCostsATaskRerunNotTheModel() throws Exception {
-    // rounds long enough (about a second of local steps per task) for the kill to land inside one
-    LocalWorker.Spec spec = new LocalWorker.Spec("mlp:32-128-128-4", "sgd", 0.05, 32, 300, 11, DeltaCodec.dense());
+    // rounds long enough (1000 local steps, a few hundred ms per task on a quiet machine) for the kill to land inside one
+    LocalWorker.Spec spec = new LocalWorker.Spec("mlp:32-128-128-4", "sgd", 0.05, 32, 1000, 11, DeltaCodec.dense());
     Path run = Path.of("target", "standalone-test", "fault-run");
     LocalSgd.Config c = new LocalSgd.Config(TRAIN, TEST, spec, 2, 4, 0, 0, run, false);
     float[] ref = LocalSgd.run(c, new InProcessRounds(), null).weights();
 
-    AtomicBoolean armed = new AtomicBoolean(), killed = new AtomicBoolean();
-    AtomicInteger started = new AtomicInteger(), failed = new AtomicInteger();
+    AtomicBoolean killed = new AtomicBoolean();
+    AtomicInteger started = new AtomicInteger(), failed = new AtomicInteger(), stage = new AtomicInteger(-1);
     spark.context().sc().addSparkListener(new SparkListener() {
       @Override
+      public void onStageSubmitted(SparkListenerStageSubmitted s) {
+        java.util.Properties p = s.properties();
+        if (p != null && "fivefold local SGD round 2".equals(p.getProperty("spark.job.description"))) stage.set(s.stageInfo().stageId());
+      }
+
+      @Override
       public void onTaskStart(SparkListenerTaskStart t) {
-        if (armed.get() && started.incrementAndGet() == 2) {
-          Thread.ofPlatform().daemon().start(() -> {
-            try {
-              Thread.sleep(300);
-            } catch (InterruptedException e) {
-              return;
-            }
-            cluster.killWorker(1);
-            killed.set(true);
-          });
+        if (t.stageId() == stage.get() && started.incrementAndGet() == 2) { // both tasks of round 2 are running
+          cluster.killWorker(1); // at once: each task then has most of its local steps still to run
+          killed.set(true);
         }
       }
 
@@ -90,12 +90,8 @@ class StandaloneClusterTest {
         if (!(t.reason() instanceof Success$)) failed.incrementAndGet();
       }
     });
-    LocalSgd.Result got = LocalSgd.run(c, spark, new LocalSgd.Listener() {
-      @Override
-      public void onRound(LocalSgd.Round r) {
-        if (r.round() == 1) armed.set(true); // kill during round 2
-      }
-    });
+    LocalSgd.Result got = LocalSgd.run(c, spark, null);
+    for (int i = 0; i < 100 && failed.get() == 0; i++) Thread.sleep(100); // the listener bus is asynchronous
     assertTrue(killed.get(), "the worker was killed");
     assertTrue(failed.get() >= 1, "a task was lost and re-run: " + failed.get());
     assertArrayEquals(ref, got.weights());
