@@ -130,7 +130,6 @@ class LocalSgdTest {
     var json = (java.util.Map<String, Object>) dev.fivefold.io.Json.parse(r.json());
     assertEquals("local[2]", json.get("master"));
     assertEquals(11, ((List<?>) json.get("points")).size());
-    System.out.print(r.json()); // a sanity figure in the test log
   }
 
   @Test
