@@ -29,6 +29,7 @@ import picocli.CommandLine.ParameterException;
         CompressCommand.class, FaultCommand.class, DistillCommand.class, SparseCommand.class, LotteryCommand.class,
         CurriculumCommand.class, AblationCommand.class,
         ExplainCommand.class,
+        SparkTrainCommand.class, SparkTimingsCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   /** Exit code of bad input. */

@@ -1,0 +1,101 @@
+package dev.fivefold.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fivefold.data.Dataset;
+import dev.fivefold.train.Checkpoint;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.spark.Success$;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerStageSubmitted;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.scheduler.SparkListenerTaskStart;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * A real standalone cluster on localhost (a Master, two Worker JVMs, their executor JVMs) started
+ * and stopped by the test: the same weights as the in-process loop (and so as local[2]); a Worker
+ * killed in the middle of a round costs a task re-run, not the model.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class StandaloneClusterTest {
+  static final Dataset TRAIN = Blobs.of(800, 1), TEST = Blobs.of(400, 2);
+  static LocalStandalone cluster;
+  static SparkRounds spark;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Path dir = Path.of("target", "standalone-test");
+    cluster = LocalStandalone.start(dir, 2, 1, "1g", 180);
+    spark = SparkRounds.open(new SparkOptions(cluster.masterUrl(), 10, 180, "512m", Map.of()), 2);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (spark != null) spark.close();
+    if (cluster != null) cluster.close();
+  }
+
+  @Test
+  @Order(1)
+  void aStandaloneClusterGivesTheInProcessWeightsBitForBit() throws Exception {
+    LocalWorker.Spec spec = new LocalWorker.Spec(Blobs.model(), "sgd", 0.1, 16, 5, 7, DeltaCodec.dense());
+    LocalSgd.Config c = new LocalSgd.Config(TRAIN, TEST, spec, 2, 4, 0, 0, null, false);
+    LocalSgd.Result ref = LocalSgd.run(c, new InProcessRounds(), null);
+    LocalSgd.Result got = LocalSgd.run(c, spark, null);
+    assertEquals(2, SparkContexts.executors(spark.context()));
+    assertArrayEquals(ref.weights(), got.weights());
+    assertEquals(ref.testAccuracy(), got.testAccuracy(), 0.0);
+  }
+
+  @Test
+  @Order(2)
+  void killingAWorkerMidRoundCostsATaskRerunNotTheModel() throws Exception {
+    // rounds long enough (1000 local steps, a few hundred ms per task on a quiet machine) for the kill to land inside one
+    LocalWorker.Spec spec = new LocalWorker.Spec("mlp:32-128-128-4", "sgd", 0.05, 32, 1000, 11, DeltaCodec.dense());
+    Path run = Path.of("target", "standalone-test", "fault-run");
+    LocalSgd.Config c = new LocalSgd.Config(TRAIN, TEST, spec, 2, 4, 0, 0, run, false);
+    float[] ref = LocalSgd.run(c, new InProcessRounds(), null).weights();
+
+    AtomicBoolean killed = new AtomicBoolean();
+    AtomicInteger started = new AtomicInteger(), failed = new AtomicInteger(), stage = new AtomicInteger(-1);
+    spark.context().sc().addSparkListener(new SparkListener() {
+      @Override
+      public void onStageSubmitted(SparkListenerStageSubmitted s) {
+        java.util.Properties p = s.properties();
+        if (p != null && "fivefold local SGD round 2".equals(p.getProperty("spark.job.description"))) stage.set(s.stageInfo().stageId());
+      }
+
+      @Override
+      public void onTaskStart(SparkListenerTaskStart t) {
+        if (t.stageId() == stage.get() && started.incrementAndGet() == 2) { // both tasks of round 2 are running
+          cluster.killWorker(1); // at once: each task then has most of its local steps still to run
+          killed.set(true);
+        }
+      }
+
+      @Override
+      public void onTaskEnd(SparkListenerTaskEnd t) {
+        if (!(t.reason() instanceof Success$)) failed.incrementAndGet();
+      }
+    });
+    LocalSgd.Result got = LocalSgd.run(c, spark, null);
+    for (int i = 0; i < 100 && failed.get() == 0; i++) Thread.sleep(100); // the listener bus is asynchronous
+    assertTrue(killed.get(), "the worker was killed");
+    assertTrue(failed.get() >= 1, "a task was lost and re-run: " + failed.get());
+    assertArrayEquals(ref, got.weights());
+    assertEquals(4, Checkpoint.read(run.resolve(LocalSgd.CHECKPOINT)).step());
+    assertTrue(Files.readAllLines(run.resolve("rounds.csv")).size() == 5);
+  }
+}
