@@ -27,6 +27,7 @@ import picocli.CommandLine.ParameterException;
         ControllersCommand.class, GuardCommand.class, SwatsCommand.class,
         InfoplaneCommand.class, VibCommand.class, MdlCommand.class, InfoPruneCommand.class,
         CompressCommand.class, FaultCommand.class, DistillCommand.class, SparseCommand.class, LotteryCommand.class,
+        DistributedCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   /** Exit code of bad input. */

@@ -13,9 +13,10 @@ package dev.fivefold.compress.grad;
  * is always 0 costs its column a zero reconstruction and no error); {@link Scaling#TENSOR} one
  * group per tensor (two floats per tensor: the ratio is then just under 32×).
  *
- * <p>Payload: per group two float32 reconstruction values, then all the bits of all tensors as one
- * block, entropy-coded if that is shorter ({@link Wire}). A group without elements on one side
- * sends 0 for it.
+ * <p>Payload: the groups' two float32 reconstruction values as one block of byte planes, then the
+ * bits of all tensors as one block, each entropy-coded if that is shorter ({@link Wire}). A group
+ * without elements on one side sends 0 for it; a group whose two values are equal (all zero: a
+ * column whose input is always 0, with no residual) sends no bits at all.
  */
 public record OneBit(Scaling scaling) implements GradientCompressor {
   /** Where the two reconstruction values are shared. */
@@ -48,8 +49,11 @@ public record OneBit(Scaling scaling) implements GradientCompressor {
     l.check(gradient, "gradient");
     float[][] e = state.slot("residual");
     Wire.Out o = new Wire.Out();
+    int groups = 0;
+    for (int t = 0; t < gradient.length; t++) groups += groups(l, t);
+    float[] scales = new float[2 * groups];
     int[] bits = new int[(int) l.total()];
-    int at = 0;
+    int at = 0, g0 = 0;
     for (int t = 0; t < gradient.length; t++) {
       float[] p = e[t], g = gradient[t];
       for (int j = 0; j < p.length; j++) p[j] += g[j];
@@ -70,18 +74,26 @@ public record OneBit(Scaling scaling) implements GradientCompressor {
       for (int k = 0; k < gs; k++) {
         hi[k] = np[k] == 0 ? 0f : (float) (pos[k] / np[k]);
         lo[k] = nn[k] == 0 ? 0f : (float) (neg[k] / nn[k]);
-        o.f32(hi[k]).f32(lo[k]);
+        scales[2 * (g0 + k)] = hi[k];
+        scales[2 * (g0 + k) + 1] = lo[k];
       }
       for (int j = 0; j < p.length; j++) {
         int k = gs == 1 ? 0 : j % c;
         boolean b = p[j] >= 0;
-        bits[at++] = b ? 1 : 0;
+        if (!same(hi[k], lo[k])) bits[at++] = b ? 1 : 0;
         p[j] -= b ? hi[k] : lo[k];
       }
+      g0 += gs;
     }
-    o.block(Wire.pack(bits, bits.length, 1));
+    o.floatBlock(scales, scales.length);
+    o.block(Wire.pack(bits, at, 1));
     state.step++;
     return o.bytes();
+  }
+
+  /** A group whose two values are equal (all of it 0, typically) needs no bits: every element decodes alike. */
+  private static boolean same(float hi, float lo) {
+    return Float.floatToRawIntBits(hi) == Float.floatToRawIntBits(lo);
   }
 
   @Override
@@ -89,27 +101,30 @@ public record OneBit(Scaling scaling) implements GradientCompressor {
     Compressors.checkRound(this, round);
     Wire.In in = new Wire.In(payload);
     float[][] out = l.zeros();
-    float[][] hi = new float[out.length][], lo = new float[out.length][];
+    int groups = 0;
+    for (int t = 0; t < out.length; t++) groups += groups(l, t);
+    float[] scales = in.floatBlock(2 * groups);
+    int needed = 0, g0 = 0;
     for (int t = 0; t < out.length; t++) {
-      int gs = groups(l, t);
-      hi[t] = new float[gs];
-      lo[t] = new float[gs];
+      int c = l.cols()[t], gs = groups(l, t);
       for (int k = 0; k < gs; k++) {
-        hi[t][k] = in.f32();
-        lo[t][k] = in.f32();
+        if (!same(scales[2 * (g0 + k)], scales[2 * (g0 + k) + 1])) needed += gs == 1 ? out[t].length : out[t].length / c;
       }
+      g0 += gs;
     }
-    int total = (int) l.total();
-    int[] bits = Wire.unpack(in.block((total + 7) / 8), total, 1);
+    int[] bits = Wire.unpack(in.block((needed + 7) / 8), needed, 1);
     in.end();
     int at = 0;
+    g0 = 0;
     for (int t = 0; t < out.length; t++) {
       int c = l.cols()[t], gs = groups(l, t);
       float[] x = out[t];
       for (int j = 0; j < x.length; j++) {
-        int k = gs == 1 ? 0 : j % c;
-        x[j] = bits[at++] == 1 ? hi[t][k] : lo[t][k];
+        int k = g0 + (gs == 1 ? 0 : j % c);
+        float hi = scales[2 * k], lo = scales[2 * k + 1];
+        x[j] = same(hi, lo) ? hi : bits[at++] == 1 ? hi : lo;
       }
+      g0 += gs;
     }
     return out;
   }
