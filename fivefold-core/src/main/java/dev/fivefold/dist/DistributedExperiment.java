@@ -43,9 +43,9 @@ public final class DistributedExperiment {
 
   /**
    * @param label what the run is ({@code compare}'s variant label, else the compressor's name)
-   * @param rounds every round, in order
+   * @param rounds the rounds run by this call, in order (a resumed run's later ones)
    * @param evals the evaluations, the last at the end
-   * @param bytesPerWorker payload bytes one worker sent in the whole run (mean over workers)
+   * @param bytesPerWorker payload bytes one worker sent in the whole run (mean over workers; a resumed run's from its start)
    * @param denseBytesPerWorker what dense float32 exchanges of the same rounds would have sent
    */
   public record Result(String label, List<Simulator.Round> rounds, List<Eval> evals, double bytesPerWorker, double denseBytesPerWorker,
@@ -80,20 +80,16 @@ public final class DistributedExperiment {
   public static Result run(Config cfg, Simulator sim, Dataset test, String label, Consumer<Simulator.Round> onRound) {
     List<Simulator.Round> rounds = new ArrayList<>();
     List<Eval> evals = new ArrayList<>();
-    double bytes = 0, dense = 0, compute = 0, comm = 0;
     long total = cfg.rounds();
     while (sim.rounds() < total) {
       Simulator.Round r = sim.round();
       rounds.add(r);
-      bytes += r.bytesPerWorker();
-      dense += r.denseBytes();
-      compute += r.computeSeconds();
-      comm += r.commSeconds();
       if (onRound != null) onRound.accept(r);
       if (cfg.evalEvery() > 0 && sim.rounds() % cfg.evalEvery() == 0 && sim.rounds() < total) evals.add(evaluate(sim, test));
     }
     evals.add(evaluate(sim, test));
-    return new Result(label != null ? label : sim.compressor().name(), rounds, evals, bytes, dense, compute, comm);
+    return new Result(label != null ? label : sim.compressor().name(), rounds, evals, sim.bytesPerWorker(), sim.denseBytesPerWorker(),
+        sim.computeSeconds(), sim.commSeconds());
   }
 
   private static Eval evaluate(Simulator sim, Dataset test) {

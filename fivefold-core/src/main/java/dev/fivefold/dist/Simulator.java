@@ -86,6 +86,7 @@ public final class Simulator {
   private float[][] global; // local SGD: θ
   private long step;
   private long rounds;
+  private double bytesSent, denseSent, computeSeconds, commSeconds; // totals of the run, restored with a checkpoint
 
   public Simulator(Config cfg, Dataset train) {
     this.cfg = cfg;
@@ -134,7 +135,32 @@ public final class Simulator {
 
   /** Runs one step (H = 1) or one round of H local steps and an average. */
   public Round round() {
-    return cfg.localSteps() == 1 ? syncStep() : localRound();
+    Round r = cfg.localSteps() == 1 ? syncStep() : localRound();
+    bytesSent += r.bytesPerWorker();
+    denseSent += r.denseBytes();
+    computeSeconds += r.computeSeconds();
+    commSeconds += r.commSeconds();
+    return r;
+  }
+
+  /** Payload bytes one worker sent since the run began (mean over workers; a resumed run counts from its start). */
+  public double bytesPerWorker() {
+    return bytesSent;
+  }
+
+  /** The bytes dense float32 exchanges of the same rounds would have sent per worker. */
+  public double denseBytesPerWorker() {
+    return denseSent;
+  }
+
+  /** Measured compute seconds since the run began (the slowest worker's per round). */
+  public double computeSeconds() {
+    return computeSeconds;
+  }
+
+  /** Simulated communication seconds since the run began. */
+  public double commSeconds() {
+    return commSeconds;
   }
 
   private Round syncStep() {
@@ -228,7 +254,8 @@ public final class Simulator {
    * Everything the run's future depends on: the model ("model.&lt;name&gt;", the global θ), the
    * optimizer state of each replica ("optim.…" for the one of synchronous SGD,
    * "replica.&lt;w&gt;.optim.…" in local SGD), each worker's batch position and compressor state
-   * ("worker.&lt;w&gt;.…"), the step and round counts, and the config's model spec.
+   * ("worker.&lt;w&gt;.…"), the step and round counts, the run's byte and time totals, and the
+   * config's model spec (so {@code fivefold eval} reads the file as a model).
    */
   public TrainState state() {
     Map<String, Tensor> t = new LinkedHashMap<>();
@@ -248,7 +275,11 @@ public final class Simulator {
     m.put("dist.compressor", compressor.toString());
     m.put("dist.localSteps", Integer.toString(cfg.localSteps()));
     m.put("dist.rounds", Long.toString(rounds));
-    return new TrainState(step, 0, t, m);
+    m.put("dist.bytesPerWorker", Double.toString(bytesSent));
+    m.put("dist.denseBytesPerWorker", Double.toString(denseSent));
+    m.put("dist.computeSeconds", Double.toString(computeSeconds));
+    m.put("dist.commSeconds", Double.toString(commSeconds));
+    return new TrainState(step, computeSeconds, t, m);
   }
 
   /**
@@ -271,11 +302,22 @@ public final class Simulator {
     }
     for (int w = 0; w < workers.size(); w++) workers.get(w).load("worker." + w + ".", s.tensors(), s.meta(), source);
     step = s.step();
+    rounds = (long) number(s, "dist.rounds", source);
+    bytesSent = number(s, "dist.bytesPerWorker", source);
+    denseSent = number(s, "dist.denseBytesPerWorker", source);
+    computeSeconds = number(s, "dist.computeSeconds", source);
+    commSeconds = number(s, "dist.commSeconds", source);
+  }
+
+  private static double number(TrainState s, String key, String source) {
+    String v = s.meta().get(key);
     try {
-      rounds = Long.parseLong(s.meta().get("dist.rounds"));
+      double d = Double.parseDouble(v);
+      if (d >= 0 && !Double.isInfinite(d)) return d;
     } catch (RuntimeException e) {
-      throw new BadInputException(source + ": field 'dist.rounds' (" + s.meta().get("dist.rounds") + ") is missing or not a number");
+      // named below
     }
+    throw new BadInputException(source + ": field '" + key + "' (" + v + ") is missing or not a number >= 0");
   }
 
   private static void require(TrainState s, String key, String expected, String source) {
