@@ -35,7 +35,7 @@ import java.util.Map;
  *       gradients, not deltas.</li>
  * </ul>
  * Per round it reports the mean loss, the payload bytes per worker (all exchanges of the round),
- * the dense bytes they replace (4·d per exchange), the measured compute time (the slowest worker
+ * the dense bytes they replace (4·d per step), the measured compute time (the slowest worker
  * plus aggregation and the update) and the simulated communication time of the {@link Network}.
  * {@link #state()} and {@link #load} make a run resumable bit-identically.
  */
@@ -70,7 +70,13 @@ public final class Simulator {
     }
   }
 
-  /** One step (H = 1) or one averaging round (H &gt; 1). */
+  /**
+   * One step (H = 1) or one averaging round (H &gt; 1): the mean loss of its batches, the payload
+   * bytes one worker sent (every exchange of the round, mean over workers), and {@code denseBytes}
+   * = 4·d·H, what dense synchronous SGD would have sent for the same steps (one float32 all-reduce
+   * per step), so {@link #ratio()} is the traffic saved against dense all-reduce — H for dense local
+   * SGD, and PowerSGD's two exchanges counted against one.
+   */
   public record Round(long step, double loss, double bytesPerWorker, long denseBytes, double computeSeconds, double commSeconds) {
     /** Dense bytes over the bytes sent. */
     public double ratio() {
@@ -181,7 +187,7 @@ public final class Simulator {
     step++;
     rounds++;
     double compute = (slowest + System.nanoTime() - t0) / 1e9 - x.workerSeconds;
-    return new Round(step, loss / n, x.bytes, 4L * layout.total() * compressor.rounds(), compute, x.comm);
+    return new Round(step, loss / n, x.bytes, 4L * layout.total(), compute, x.comm);
   }
 
   private Round localRound() {
@@ -209,7 +215,7 @@ public final class Simulator {
     step += h;
     rounds++;
     double compute = (slowest + System.nanoTime() - t0) / 1e9 - x.workerSeconds;
-    return new Round(step, loss / (n * (double) h), x.bytes, 4L * layout.total() * compressor.rounds(), compute, x.comm);
+    return new Round(step, loss / (n * (double) h), x.bytes, 4L * layout.total() * h, compute, x.comm);
   }
 
   /** The rounds of the compressor's protocol after round 0; bytes per worker and simulated time. */

@@ -193,8 +193,17 @@ class SimulatorTest {
     assertEquals(5, sim.step());
     assertEquals(1, sim.rounds());
     assertEquals(4.0 * sim.layout().total(), r.bytesPerWorker());
-    assertEquals(1.0, r.ratio());
+    assertEquals(5.0, r.ratio(), "one dense exchange every 5 steps instead of 5");
     assertTrue(r.commSeconds() > 0);
+  }
+
+  @Test
+  void powerSgdCountsBothExchangesAgainstOneDenseStep() {
+    Simulator sim = new Simulator(config(2, 8, 1, "powersgd:rank=2", 1, 0), data(10));
+    Simulator.Round r = sim.round();
+    // fc1 12×16: P 12·2 + Q 16·2; fc2 4×12: P 4·2 + Q 12·2; biases 12 + 4, all float32
+    assertEquals(4.0 * (24 + 32 + 8 + 24 + 16), r.bytesPerWorker());
+    assertEquals(4L * (12 * 16 + 12 + 4 * 12 + 4), r.denseBytes());
   }
 
   @Test
