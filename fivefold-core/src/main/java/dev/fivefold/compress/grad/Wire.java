@@ -233,6 +233,10 @@ final class Wire {
   /** Packs {@code n} symbols of {@code width} bits (1 to 16) MSB-first into bytes. */
   static byte[] pack(int[] symbols, int n, int width) {
     byte[] out = new byte[(int) (((long) n * width + 7) / 8)];
+    if (width == 1) { // the sign bits: eight at a time
+      for (int i = 0; i < n; i++) if (symbols[i] != 0) out[i >>> 3] |= (byte) (0x80 >>> (i & 7));
+      return out;
+    }
     long bit = 0;
     for (int i = 0; i < n; i++) {
       int v = symbols[i];
@@ -245,6 +249,10 @@ final class Wire {
   static int[] unpack(byte[] b, int n, int width) {
     if ((long) b.length * 8 < (long) n * width) throw new BadInputException("payload: " + b.length + " bytes cannot hold " + n + " symbols of " + width + " bits");
     int[] out = new int[n];
+    if (width == 1) {
+      for (int i = 0; i < n; i++) out[i] = b[i >>> 3] >>> (7 - (i & 7)) & 1;
+      return out;
+    }
     long bit = 0;
     for (int i = 0; i < n; i++) {
       int v = 0;
