@@ -6,7 +6,6 @@ import dev.fivefold.dist.DistributedExperiment;
 import dev.fivefold.dist.Network;
 import dev.fivefold.dist.Simulator;
 import dev.fivefold.io.AtomicFiles;
-import dev.fivefold.io.BadInputException;
 import dev.fivefold.train.Checkpoint;
 import dev.fivefold.train.TrainState;
 import java.io.IOException;
@@ -149,9 +148,10 @@ final class DistributedCommand extends Subcommand {
     Network net = Network.ofGbit(latencyUs * 1e-6, bandwidthGbit);
     Simulator.Config sim = new Simulator.Config(model, workers, (int) (batch / per), accumulation, spec, localSteps, lr, momentum, common.seed, net);
     DistributedExperiment.Config cfg = new DistributedExperiment.Config(sim, steps, evalEvery);
+    TrainState resumed = resume != null ? Checkpoint.read(resume) : null; // a bad file fails before anything is loaded or written
     Dataset[] d = Inputs.images(null, dataDir, stderr);
     Path dir = Common.runFolder(out, "distributed");
-    return compare ? compare(cfg, d, dir, localClip, dgcWarmup) : single(cfg, d, dir);
+    return compare ? compare(cfg, d, dir, localClip, dgcWarmup) : single(cfg, d, dir, resumed);
   }
 
   /** The compressor spec from the flags (a full spec passes through, validated). */
@@ -170,11 +170,10 @@ final class DistributedCommand extends Subcommand {
     };
   }
 
-  private int single(DistributedExperiment.Config cfg, Dataset[] d, Path dir) throws IOException {
+  private int single(DistributedExperiment.Config cfg, Dataset[] d, Path dir, TrainState resumed) throws IOException {
     Simulator sim = new Simulator(cfg.sim(), d[0]);
-    if (resume != null) {
-      TrainState s = Checkpoint.read(resume);
-      sim.load(s, resume.toString());
+    if (resumed != null) {
+      sim.load(resumed, resume.toString());
       stderr.printf("resumed %s at step %d%n", resume, sim.step());
     }
     stderr.printf("%d workers, %s, %s, batch %d (%d per worker × %d), %d steps, H %d -> %s%n", cfg.sim().workers(), cfg.sim().model(),

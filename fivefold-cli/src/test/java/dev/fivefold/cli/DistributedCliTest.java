@@ -87,7 +87,8 @@ class DistributedCliTest {
         "--workers (0) must be >= 1");
     assertOneLineExit2(run("b4", "--engine", "spark"), "--engine (spark) must be sim");
     assertOneLineExit2(run("b5", "--compressor", "powersgd", "--rank", "20", "--steps", "1"), "rank (20) is larger than layer fc1.weight (16 × 784): at most 16");
-    assertOneLineExit2(run("b6", "--batch", "15"), "--batch (15) must be a multiple of --workers × --accumulation (2)");
+    assertOneLineExit2(CliTest.run("distributed", "--workers", "2", "--batch", "15", "--data-dir", idx.toString(), "--out", tmp.resolve("b6").toString()),
+        "--batch (15) must be a multiple of --workers × --accumulation (2)");
     assertOneLineExit2(run("b7", "--compressor", "gzip"), "--compressor (gzip) must be one of");
     assertOneLineExit2(run("b8", "--compressor", "topk:ratio=7"), "compressor (topk:ratio=7): ratio (7.0) must be in (0, 1]");
     assertOneLineExit2(run("b9", "--compressor", "dgc", "--local-steps", "4"), "corrects momentum");
