@@ -30,6 +30,7 @@ import picocli.CommandLine.ParameterException;
         CurriculumCommand.class, AblationCommand.class,
         ExplainCommand.class,
         SparkTrainCommand.class, SparkTimingsCommand.class,
+        DistributedCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   /** Exit code of bad input. */

@@ -1,0 +1,255 @@
+package dev.fivefold.cli;
+
+import dev.fivefold.compress.grad.Compressors;
+import dev.fivefold.data.Dataset;
+import dev.fivefold.dist.DistributedExperiment;
+import dev.fivefold.dist.Network;
+import dev.fivefold.dist.Simulator;
+import dev.fivefold.io.AtomicFiles;
+import dev.fivefold.train.Checkpoint;
+import dev.fivefold.train.TrainState;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code fivefold distributed}: data-parallel training of an image classifier with compressed
+ * gradients ({@link DistributedExperiment} on the in-process {@link Simulator}; this command parses
+ * flags, prints the rounds and the tables). {@code --compare} runs the issue's table (dense, 1-bit
+ * EF, top-k, DGC, PowerSGD, local SGD) and the DGC ablation with the same seed.
+ */
+@Command(name = "distributed", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Data-parallel training of LeNet-300-100 (or LeNet-5) on Fashion-MNIST by N simulated workers, each with its shard, "
+        + "its batches and its compressor state: synchronous SGD with an all-reduce of compressed gradients (--local-steps 1), or local SGD "
+        + "averaging compressed model deltas every --local-steps steps. Deterministic: the same seed gives the same numbers on any thread count.",
+        "Per round: loss, payload bytes sent per worker (real bytes: entropy-coded where shorter), compression ratio over dense float32, "
+            + "and time split into measured compute and simulated communication (α–β ring all-reduce or all-gather: --latency-us, --bandwidth-gbit).",
+        "Compressors: dense, onebit (Seide et al. 2014, error feedback, --scaling column|tensor), signsgd (EF-signSGD, Karimireddy et al. 2019), "
+            + "topk (error feedback, --ratio), dgc (Lin et al. 2018: momentum correction, local clipping at --clip/sqrt(N), momentum factor masking, "
+            + "sparsity warm-up over --warmup steps), randomk (unbiased, --ratio), qsgd (--levels), powersgd (--rank, error feedback, warm start); "
+            + "or a full spec such as dgc:ratio=0.001,masking=off.",
+        "Writes rounds.csv (or compare.csv) and, for a single run, checkpoint.safetensors to --out; --resume continues a run bit-identically.", "",
+        "Examples:",
+        "  ./fivefold distributed --workers 4 --compressor dgc --ratio 0.001 --steps 300",
+        "  ./fivefold distributed --workers 4 --compressor powersgd --rank 2",
+        "  ./fivefold distributed --workers 8 --compressor dense --local-steps 8",
+        "  ./fivefold distributed --compare --workers 4 --steps 2000", ""})
+final class DistributedCommand extends Subcommand {
+  @Mixin Common common = new Common();
+
+  @Option(names = "--engine", defaultValue = "sim", description = "Where the workers run: sim (in-process simulator; default: ${DEFAULT-VALUE}).")
+  String engine;
+
+  @Option(names = "--model", defaultValue = "mlp", description = "mlp (LeNet-300-100), lenet5, or a model spec (default: ${DEFAULT-VALUE}).")
+  String model;
+
+  @Option(names = "--workers", defaultValue = "4", description = "Workers N (default: ${DEFAULT-VALUE}).")
+  int workers;
+
+  @Option(names = "--compressor", defaultValue = "dense", description = "dense, onebit, signsgd, topk, dgc, randomk, qsgd, powersgd, or a spec (default: ${DEFAULT-VALUE}).")
+  String compressor;
+
+  @Option(names = "--ratio", defaultValue = "0.001", description = "Density of topk, dgc and randomk, in (0, 1] (default: ${DEFAULT-VALUE}).")
+  double ratio;
+
+  @Option(names = "--rank", defaultValue = "2", description = "Rank of powersgd (default: ${DEFAULT-VALUE}).")
+  int rank;
+
+  @Option(names = "--levels", defaultValue = "16", description = "Levels s of qsgd (default: ${DEFAULT-VALUE}).")
+  int levels;
+
+  @Option(names = "--scaling", defaultValue = "column", description = "Reconstruction values of onebit: column (Seide) or tensor (default: ${DEFAULT-VALUE}).")
+  String scaling;
+
+  @Option(names = "--clip", defaultValue = "0", description = "DGC's global gradient-norm threshold; each worker clips at clip/sqrt(N); 0 for none (default: ${DEFAULT-VALUE}).")
+  double clip;
+
+  @Option(names = "--warmup", paramLabel = "STEPS", description = "DGC's sparsity warm-up in steps (default: --steps / 50).")
+  Long warmup;
+
+  @Option(names = "--local-steps", defaultValue = "1", description = "H: 1 for synchronous SGD, > 1 for local SGD averaging every H steps (default: ${DEFAULT-VALUE}).")
+  int localSteps;
+
+  @Option(names = "--batch", defaultValue = "128", description = "Total batch per step over all workers and micro-batches (default: ${DEFAULT-VALUE}).")
+  int batch;
+
+  @Option(names = "--accumulation", defaultValue = "1", description = "Micro-batches each worker accumulates per step (default: ${DEFAULT-VALUE}).")
+  int accumulation;
+
+  @Option(names = "--steps", defaultValue = "500", description = "Optimizer steps (default: ${DEFAULT-VALUE}).")
+  long steps;
+
+  @Option(names = "--lr", defaultValue = "0.05", description = "SGD learning rate (default: ${DEFAULT-VALUE}).")
+  double lr;
+
+  @Option(names = "--momentum", defaultValue = "0.9", description = "SGD momentum (DGC's momentum correction carries it instead) (default: ${DEFAULT-VALUE}).")
+  double momentum;
+
+  @Option(names = "--latency-us", defaultValue = "50", description = "Simulated latency per message, µs (default: ${DEFAULT-VALUE}).")
+  double latencyUs;
+
+  @Option(names = "--bandwidth-gbit", defaultValue = "10", description = "Simulated bandwidth per link, Gbit/s (default: ${DEFAULT-VALUE}).")
+  double bandwidthGbit;
+
+  @Option(names = "--eval-every", defaultValue = "0", description = "Evaluate on the test set every this many rounds, 0 for only at the end (default: ${DEFAULT-VALUE}).")
+  int evalEvery;
+
+  @Option(names = "--print-every", defaultValue = "0", description = "Print every this many rounds (default: about 20 lines).")
+  int printEvery;
+
+  @Option(names = "--compare", description = "Run the comparison table (dense, 1-bit EF, top-k, DGC, PowerSGD, local SGD with --local-steps, 8 if 1) and the DGC ablation.")
+  boolean compare;
+
+  @Option(names = "--resume", paramLabel = "CKPT", description = "Continue a run from its checkpoint (same flags).")
+  Path resume;
+
+  @Option(names = "--data-dir", paramLabel = "DIR", description = "Directory with the four Fashion-MNIST IDX files (.gz).")
+  Path dataDir;
+
+  @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: runs/distributed-<time>).")
+  Path out;
+
+  @Override
+  public Integer call() throws IOException {
+    common.apply();
+    if (!engine.equals("sim")) {
+      throw common.bad("--engine (" + engine + ") must be sim: the Spark engine is not connected to this command yet");
+    }
+    common.atLeast("--workers", workers, 1);
+    if (!(ratio > 0 && ratio <= 1)) throw common.bad("--ratio (" + ratio + ") must be in (0, 1]");
+    common.atLeast("--rank", rank, 1);
+    common.atLeast("--levels", levels, 1);
+    common.atLeast("--local-steps", localSteps, 1);
+    common.atLeast("--accumulation", accumulation, 1);
+    common.atLeast("--steps", steps, 1);
+    common.atLeast("--eval-every", evalEvery, 0);
+    common.atLeast("--print-every", printEvery, 0);
+    common.positive("--lr", lr);
+    common.nonNegative("--clip", clip);
+    common.nonNegative("--latency-us", latencyUs);
+    common.positive("--bandwidth-gbit", bandwidthGbit);
+    if (!(momentum >= 0 && momentum < 1)) throw common.bad("--momentum (" + momentum + ") must be in [0, 1)");
+    if (warmup != null) common.atLeast("--warmup", warmup, 0);
+    if (!scaling.equals("column") && !scaling.equals("tensor")) throw common.bad("--scaling (" + scaling + ") must be column or tensor");
+    long per = (long) workers * accumulation;
+    if (batch % per != 0 || batch < per) {
+      throw common.bad("--batch (" + batch + ") must be a multiple of --workers × --accumulation (" + per + ")");
+    }
+    if (compare && resume != null) throw common.bad("--resume continues one run; it cannot be used with --compare");
+    long dgcWarmup = warmup != null ? warmup : steps / 50;
+    double localClip = clip / Math.sqrt(workers);
+    String spec = spec(compressor, localClip, dgcWarmup);
+    Network net = Network.ofGbit(latencyUs * 1e-6, bandwidthGbit);
+    Simulator.Config sim = new Simulator.Config(model, workers, (int) (batch / per), accumulation, spec, localSteps, lr, momentum, common.seed, net);
+    DistributedExperiment.Config cfg = new DistributedExperiment.Config(sim, steps, evalEvery);
+    TrainState resumed = resume != null ? Checkpoint.read(resume) : null; // a bad file fails before anything is loaded or written
+    Dataset[] d = Inputs.images(null, dataDir, stderr);
+    Path dir = Common.runFolder(out, "distributed");
+    return compare ? compare(cfg, d, dir, localClip, dgcWarmup) : single(cfg, d, dir, resumed);
+  }
+
+  /** The compressor spec from the flags (a full spec passes through, validated). */
+  private String spec(String name, double localClip, long dgcWarmup) {
+    if (name.contains(":")) return Compressors.parse(name).toString();
+    return switch (name) {
+      case "dense" -> "dense";
+      case "onebit" -> "onebit:scaling=" + scaling;
+      case "signsgd" -> "signsgd";
+      case "topk" -> "topk:ratio=" + ratio;
+      case "dgc" -> DistributedExperiment.dgc(ratio, momentum, true, localClip, true, dgcWarmup);
+      case "randomk" -> "randomk:ratio=" + ratio;
+      case "qsgd" -> "qsgd:levels=" + levels;
+      case "powersgd" -> "powersgd:rank=" + rank;
+      default -> throw common.bad("--compressor (" + name + ") must be one of " + String.join(", ", Compressors.KINDS) + ", or a spec such as topk:ratio=0.01");
+    };
+  }
+
+  private int single(DistributedExperiment.Config cfg, Dataset[] d, Path dir, TrainState resumed) throws IOException {
+    Simulator sim = new Simulator(cfg.sim(), d[0]);
+    if (resumed != null) {
+      sim.load(resumed, resume.toString());
+      stderr.printf("resumed %s at step %d%n", resume, sim.step());
+    }
+    stderr.printf("%d workers, %s, %s, batch %d (%d per worker × %d), %d steps, H %d -> %s%n", cfg.sim().workers(), cfg.sim().model(),
+        sim.compressor(), batch, cfg.sim().batch(), cfg.sim().accumulation(), cfg.steps(), cfg.sim().localSteps(), dir);
+    long every = printEvery > 0 ? printEvery : Math.max(1, cfg.rounds() / 20);
+    Table rounds = new Table("step", "loss", "bytes_per_worker", "ratio", "compute_ms", "comm_ms");
+    DistributedExperiment.Result r = DistributedExperiment.run(cfg, sim, d[1], null, x -> {
+      rounds.add(x.step(), f("%.5f", x.loss()), f("%.0f", x.bytesPerWorker()), f("%.1f", x.ratio()), f("%.3f", x.computeSeconds() * 1e3),
+          f("%.3f", x.commSeconds() * 1e3));
+      if (x.step() % (every * cfg.sim().localSteps()) == 0 || x.step() >= cfg.steps()) {
+        stdout.printf(Locale.ROOT, "step %6d  loss %.4f  sent %10s/worker  ratio %7.1fx  compute %8.2f ms  comm %8.3f ms%n", x.step(), x.loss(),
+            size(x.bytesPerWorker()), x.ratio(), x.computeSeconds() * 1e3, x.commSeconds() * 1e3);
+      }
+    });
+    AtomicFiles.writeString(dir.resolve("rounds.csv"), rounds.csv());
+    Checkpoint.write(dir.resolve("checkpoint.safetensors"), sim.state(), Map.of("data", "fashion-mnist"));
+    Table t = resultTable();
+    add(t, r, Double.NaN);
+    stdout.println();
+    stdout.print(t.pretty());
+    stdout.println("wrote " + dir.resolve("rounds.csv") + ", checkpoint.safetensors");
+    return 0;
+  }
+
+  private int compare(DistributedExperiment.Config cfg, Dataset[] d, Path dir, double localClip, long dgcWarmup) throws IOException {
+    int h = localSteps > 1 ? localSteps : 8;
+    DistributedExperiment.Config base = new DistributedExperiment.Config(withLocal(cfg.sim(), 1), cfg.steps(), cfg.evalEvery());
+    List<DistributedExperiment.Variant> table = DistributedExperiment.table(ratio, rank, h, momentum, localClip, dgcWarmup);
+    List<DistributedExperiment.Variant> ablation = DistributedExperiment.dgcAblation(ratio, momentum, localClip, dgcWarmup);
+    stderr.printf("comparing %d runs of %d steps, %d workers, %s, batch %d%n", table.size() + ablation.size() - 1, cfg.steps(), workers, model, batch);
+    List<DistributedExperiment.Result> main = DistributedExperiment.compare(base, table, d[0], d[1], r -> stderr.println("  done: " + r.label()));
+    List<DistributedExperiment.Variant> rest = new ArrayList<>(ablation.subList(1, ablation.size())); // DGC (all four) is in the table
+    List<DistributedExperiment.Result> abl = new ArrayList<>();
+    abl.add(main.get(3));
+    abl.addAll(DistributedExperiment.compare(base, rest, d[0], d[1], r -> stderr.println("  done: " + r.label())));
+    double dense = main.getFirst().last().accuracy();
+    Table t = resultTable(), a = resultTable();
+    for (DistributedExperiment.Result r : main) add(t, r, dense);
+    for (DistributedExperiment.Result r : abl) add(a, r, dense);
+    stdout.printf("%d workers, %s, batch %d, %d steps (Δ accuracy against dense)%n", workers, model, batch, cfg.steps());
+    stdout.print(t.pretty());
+    stdout.println();
+    stdout.println("DGC ablation (each technique removed)");
+    stdout.print(a.pretty());
+    Table csv = resultTable();
+    for (DistributedExperiment.Result r : main) add(csv, r, dense);
+    for (DistributedExperiment.Result r : abl.subList(1, abl.size())) add(csv, r, dense);
+    AtomicFiles.writeString(dir.resolve("compare.csv"), csv.csv());
+    stdout.printf(Locale.ROOT, "dense accuracy %.4f; wrote %s%n", dense, dir.resolve("compare.csv"));
+    return 0;
+  }
+
+  private static Simulator.Config withLocal(Simulator.Config s, int h) {
+    return new Simulator.Config(s.model(), s.workers(), s.batch(), s.accumulation(), s.compressor(), h, s.lr(), s.momentum(), s.seed(), s.network());
+  }
+
+  private static Table resultTable() {
+    return new Table("run", "accuracy", "delta_points", "test_loss", "sent_per_worker", "ratio", "compute_s", "comm_s");
+  }
+
+  /** One run as a row; {@code dense} the dense run's accuracy for the Δ column (NaN: none). */
+  private static void add(Table t, DistributedExperiment.Result r, double dense) {
+    DistributedExperiment.Eval e = r.last();
+    t.add(r.label(), f("%.4f", e.accuracy()), Double.isNaN(dense) ? "-" : f("%+.2f", 100 * (e.accuracy() - dense)), f("%.4f", e.loss()),
+        size(r.bytesPerWorker()), f("%.1f", r.ratio()), f("%.1f", r.computeSeconds()), f("%.2f", r.commSeconds()));
+  }
+
+  private static String f(String fmt, double v) {
+    return String.format(Locale.ROOT, fmt, v);
+  }
+
+  /** Bytes as B, kB, MB or GB (powers of 1000). */
+  static String size(double bytes) {
+    if (bytes < 1e3) return f("%.0f B", bytes);
+    if (bytes < 1e6) return f("%.1f kB", bytes / 1e3);
+    if (bytes < 1e9) return f("%.2f MB", bytes / 1e6);
+    return f("%.2f GB", bytes / 1e9);
+  }
+}

@@ -1,0 +1,96 @@
+package dev.fivefold.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fivefold.cli.CliTest.Result;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** distributed end to end on tiny generated data: rounds, table, CSV, checkpoint and resume, --compare; bad flags are one line, exit 2. */
+class DistributedCliTest {
+  @TempDir static Path tmp;
+  static Path idx;
+
+  @BeforeAll
+  static void tinyIdx() throws IOException {
+    idx = TinyFashion.standard(tmp);
+  }
+
+  private static Result run(String out, String... args) {
+    List<String> a = new ArrayList<>(List.of("distributed", "--model", "mlp:784-16-10", "--workers", "2", "--batch", "16", "--data-dir", idx.toString(),
+        "--threads", "1", "--out", tmp.resolve(out).toString()));
+    a.addAll(List.of(args));
+    return CliTest.run(a.toArray(String[]::new));
+  }
+
+  private static void assertOneLineExit2(Result r, String expected) {
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.errLines().getFirst().startsWith("fivefold: ") && r.errLines().getFirst().contains(expected), r.err());
+    assertTrue(r.errLines().size() <= 2, r.err());
+  }
+
+  /** The last table row (the result) without its timing columns. */
+  private static String result(String out) {
+    List<String> lines = out.lines().filter(l -> l.startsWith("dgc(")).toList();
+    String[] cells = lines.getLast().trim().split("\\s{2,}");
+    return String.join(" ", List.of(cells).subList(0, 6)); // run, accuracy, delta, loss, bytes, ratio: not the times
+  }
+
+  @Test
+  void runsWritesTheRoundsAndResumesBitIdentically() throws IOException {
+    Result r = run("straight", "--compressor", "dgc", "--ratio", "0.1", "--steps", "8", "--print-every", "1", "--warmup", "2");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("step      8  loss "), r.out());
+    assertTrue(r.out().contains("/worker  ratio "), r.out());
+    List<String> csv = Files.readAllLines(tmp.resolve("straight/rounds.csv"));
+    assertEquals("step,loss,bytes_per_worker,ratio,compute_ms,comm_ms", csv.getFirst());
+    assertEquals(9, csv.size());
+    assertTrue(Files.size(tmp.resolve("straight/checkpoint.safetensors")) > 4 * 784 * 16);
+
+    Result half = run("half", "--compressor", "dgc", "--ratio", "0.1", "--steps", "4", "--warmup", "2");
+    assertEquals(0, half.code(), half.err());
+    Result resumed = run("resumed", "--compressor", "dgc", "--ratio", "0.1", "--steps", "8", "--warmup", "2", "--resume",
+        tmp.resolve("half/checkpoint.safetensors").toString());
+    assertEquals(0, resumed.code(), resumed.err());
+    assertTrue(resumed.err().contains("resumed"), resumed.err());
+    assertEquals(result(r.out()), result(resumed.out()));
+    List<String> rest = Files.readAllLines(tmp.resolve("resumed/rounds.csv"));
+    for (int i = 1; i <= 4; i++) assertEquals(csv.get(4 + i).split(",", 4)[2], rest.get(i).split(",", 4)[2], "bytes of step " + (4 + i));
+
+    Result other = run("other", "--compressor", "topk", "--ratio", "0.1", "--steps", "8", "--resume", tmp.resolve("half/checkpoint.safetensors").toString());
+    assertOneLineExit2(other, "field 'dist.compressor'");
+  }
+
+  @Test
+  void comparesTheTableAndTheAblation() throws IOException {
+    Result r = run("compare", "--compare", "--steps", "4", "--ratio", "0.1", "--rank", "1", "--local-steps", "2");
+    assertEquals(0, r.code(), r.err());
+    for (String row : List.of("dense", "1-bit EF", "top-k", "DGC", "PowerSGD r=1", "local SGD H=2", "DGC ablation", "- momentum correction",
+        "- local clipping", "- factor masking", "- warm-up", "top-k (none)")) {
+      assertTrue(r.out().contains(row), row + " missing in\n" + r.out());
+    }
+    assertEquals(1 + 6 + 5, Files.readAllLines(tmp.resolve("compare/compare.csv")).size());
+  }
+
+  @Test
+  void badInputIsOneLineExit2() {
+    assertOneLineExit2(run("b1", "--ratio", "1.5", "--compressor", "topk"), "--ratio (1.5) must be in (0, 1]");
+    assertOneLineExit2(run("b2", "--ratio", "0"), "--ratio (0.0) must be in (0, 1]");
+    assertOneLineExit2(CliTest.run("distributed", "--workers", "0", "--data-dir", idx.toString(), "--out", tmp.resolve("b3").toString()),
+        "--workers (0) must be >= 1");
+    assertOneLineExit2(run("b4", "--engine", "spark"), "--engine (spark) must be sim");
+    assertOneLineExit2(run("b5", "--compressor", "powersgd", "--rank", "20", "--steps", "1"), "rank (20) is larger than layer fc1.weight (16 × 784): at most 16");
+    assertOneLineExit2(CliTest.run("distributed", "--workers", "2", "--batch", "15", "--data-dir", idx.toString(), "--out", tmp.resolve("b6").toString()),
+        "--batch (15) must be a multiple of --workers × --accumulation (2)");
+    assertOneLineExit2(run("b7", "--compressor", "gzip"), "--compressor (gzip) must be one of");
+    assertOneLineExit2(run("b8", "--compressor", "topk:ratio=7"), "compressor (topk:ratio=7): ratio (7.0) must be in (0, 1]");
+    assertOneLineExit2(run("b9", "--compressor", "dgc", "--local-steps", "4"), "corrects momentum");
+  }
+}

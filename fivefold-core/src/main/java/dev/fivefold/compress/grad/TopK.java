@@ -1,0 +1,239 @@
+package dev.fivefold.compress.grad;
+
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * Top-k sparsification with error feedback, and Deep Gradient Compression (Lin, Han, Mao, Wang
+ * &amp; Dally, "Deep Gradient Compression: Reducing the Communication Bandwidth for Distributed
+ * Training", ICLR 2018, Algorithm 1 and §3) as the same compressor with its four techniques
+ * switched on ({@link Dgc}). Per step on worker w, with accumulation v and velocity u:
+ * <pre>
+ *   g ← g · min(1, c / ‖g‖₂)                           local gradient clipping (c: the local threshold)
+ *   u ← m·u + g;  v ← v + u                           momentum correction   (without: v ← v + g)
+ *   per tensor: S = indices of the k = ⌈ρ·n⌉ largest |v|   (ρ ramped down during the warm-up)
+ *   send (S, v_S);  v_S ← 0;  u_S ← 0                 momentum factor masking zeroes u_S
+ * </pre>
+ * Plain top-k (Aji &amp; Heafield 2017; Stich et al. 2018) is all four off: v is the error-feedback
+ * residual and sent + v = old v + g. With momentum correction the compressor carries the momentum,
+ * so the step after it is plain SGD ({@link #correctsMomentum()}); without it the momentum is the
+ * optimizer's, on the aggregated sparse gradient (DGC's "no momentum correction" ablation).
+ *
+ * <p>Selection is exact and deterministic: the k-th largest |v| by quickselect, then the larger
+ * ones and ties in index order. Warm-up (DGC §3.4, "exponentially increasing sparsity"): over the
+ * first W steps in four equal stages the density is max(ρ, 0.25, 0.0625, 0.015625, 0.004) —
+ * DGC's 75%, 93.75%, 98.4375%, 99.6% sparsity — then ρ.
+ *
+ * <p>Payload per tensor: k as a varint, the index gaps (first index + 1, then differences) as
+ * varints in a block, and the k values as float32 byte planes in a block, each block entropy-coded
+ * when that is shorter. The ratio ρ is in (0, 1]; ρ = 1 sends every index.
+ */
+public record TopK(double ratio, Dgc dgc) implements GradientCompressor {
+  /**
+   * DGC's techniques, each switchable for an ablation.
+   *
+   * @param momentum m of the momentum correction (DGC: 0.9), in [0, 1)
+   * @param momentumCorrection accumulate the velocity u instead of the gradient (needs momentum &gt; 0)
+   * @param clip local clipping threshold c of the worker's whole gradient, &gt; 0, or 0 for none
+   *     (DGC: the global threshold scaled by N^{-1/2})
+   * @param factorMasking zero the velocity where a value was sent
+   * @param warmupSteps steps of the exponential sparsity warm-up, &ge; 0 (0: none)
+   */
+  public record Dgc(double momentum, boolean momentumCorrection, double clip, boolean factorMasking, long warmupSteps) {
+    public Dgc {
+      if (!(momentum >= 0 && momentum < 1)) throw new IllegalArgumentException("momentum (" + momentum + ") must be in [0, 1)");
+      if (momentumCorrection && momentum == 0) throw new IllegalArgumentException("momentumCorrection needs momentum > 0 (momentum = 0)");
+      if (!(clip >= 0) || Double.isInfinite(clip)) throw new IllegalArgumentException("clip (" + clip + ") must be >= 0 and finite");
+      if (warmupSteps < 0) throw new IllegalArgumentException("warmupSteps (" + warmupSteps + ") must be >= 0");
+    }
+
+    /** None of the techniques: plain top-k with error feedback. */
+    public static Dgc none() {
+      return new Dgc(0, false, 0, false, 0);
+    }
+
+    /** All four: momentum correction with m, clipping at c, masking, warm-up over W steps. */
+    public static Dgc all(double momentum, double clip, long warmupSteps) {
+      return new Dgc(momentum, true, clip, true, warmupSteps);
+    }
+
+    boolean any() {
+      return momentumCorrection || clip > 0 || factorMasking || warmupSteps > 0;
+    }
+  }
+
+  public TopK {
+    Compressors.checkRatio(ratio);
+    if (dgc == null) dgc = Dgc.none();
+  }
+
+  /** Plain top-k with error feedback. */
+  public static TopK plain(double ratio) {
+    return new TopK(ratio, Dgc.none());
+  }
+
+  @Override
+  public String name() {
+    return (dgc.any() ? "dgc" : "topk") + "(" + ratio + ")";
+  }
+
+  @Override
+  public boolean correctsMomentum() {
+    return dgc.momentumCorrection();
+  }
+
+  @Override
+  public WorkerState init(Layout layout, long seed, int worker) {
+    return new WorkerState(layout, worker, null);
+  }
+
+  /** The density at step {@code step} (counted from 0): ρ, or the warm-up's larger value. */
+  public double density(long step) {
+    if (step >= dgc.warmupSteps()) return ratio;
+    int stage = (int) Math.min(3, step * 4 / dgc.warmupSteps());
+    return Math.max(ratio, Math.pow(0.25, stage + 1));
+  }
+
+  /** k for a tensor of {@code n} values at density {@code d}: ⌈d·n⌉, at least 1, at most n. */
+  static int k(double d, int n) {
+    return (int) Math.max(1, Math.min(n, Math.ceil(d * n - 1e-9)));
+  }
+
+  @Override
+  public byte[] compress(int round, float[][] gradient, float[][] previous, WorkerState state) {
+    Compressors.checkRound(this, round);
+    Layout l = state.layout();
+    l.check(gradient, "gradient");
+    float[][] v = state.slot("residual");
+    float scale = 1f;
+    if (dgc.clip() > 0) {
+      double sq = 0;
+      for (float[] g : gradient) for (float x : g) sq += (double) x * x;
+      double norm = Math.sqrt(sq);
+      if (norm > dgc.clip()) scale = (float) (dgc.clip() / norm);
+    }
+    float[][] u = dgc.momentumCorrection() ? state.slot("momentum") : null;
+    float m = (float) dgc.momentum();
+    for (int t = 0; t < gradient.length; t++) {
+      float[] g = gradient[t], vt = v[t];
+      if (u != null) {
+        float[] ut = u[t];
+        for (int j = 0; j < g.length; j++) {
+          ut[j] = m * ut[j] + g[j] * scale;
+          vt[j] += ut[j];
+        }
+      } else {
+        for (int j = 0; j < g.length; j++) vt[j] += g[j] * scale;
+      }
+    }
+    double d = density(state.step);
+    Wire.Out o = new Wire.Out();
+    for (int t = 0; t < v.length; t++) {
+      float[] vt = v[t];
+      int[] idx = largest(vt, k(d, vt.length));
+      float[] vals = new float[idx.length];
+      for (int i = 0; i < idx.length; i++) {
+        vals[i] = vt[idx[i]];
+        vt[idx[i]] = 0;
+        if (u != null && dgc.factorMasking()) u[t][idx[i]] = 0;
+      }
+      writeSparse(o, idx, vals);
+    }
+    state.step++;
+    return o.bytes();
+  }
+
+  @Override
+  public float[][] decode(int round, byte[] payload, Layout l) {
+    Compressors.checkRound(this, round);
+    Wire.In in = new Wire.In(payload);
+    float[][] out = l.zeros();
+    for (float[] x : out) readSparse(in, x);
+    in.end();
+    return out;
+  }
+
+  /** Writes k, the index gaps and the values. */
+  static void writeSparse(Wire.Out o, int[] idx, float[] vals) {
+    o.varint(idx.length);
+    Wire.Out gaps = new Wire.Out();
+    int last = -1;
+    for (int i : idx) {
+      gaps.varint(i - last);
+      last = i;
+    }
+    o.block(gaps.bytes());
+    o.floatBlock(vals, vals.length);
+  }
+
+  /** Reads what {@link #writeSparse} wrote into the zeros of {@code x}. */
+  static void readSparse(Wire.In in, float[] x) {
+    int k = in.size(x.length, "k");
+    Wire.In gaps = new Wire.In(in.block(10 * k));
+    float[] vals = in.floatBlock(k);
+    int at = -1;
+    for (int i = 0; i < k; i++) {
+      long gap = gaps.varint();
+      if (gap < 1 || at + gap >= x.length) throw new dev.fivefold.io.BadInputException("payload: index gap (" + gap + ") leaves the tensor of " + x.length);
+      at += (int) gap;
+      x[at] = vals[i];
+    }
+    gaps.end();
+  }
+
+  /** The indices of the k largest |v|, ascending; ties go to the smaller index. */
+  static int[] largest(float[] v, int k) {
+    int n = v.length;
+    if (k >= n) {
+      int[] all = new int[n];
+      Arrays.setAll(all, i -> i);
+      return all;
+    }
+    float[] a = new float[n];
+    for (int i = 0; i < n; i++) a[i] = Math.abs(v[i]);
+    float thr = kthLargest(a, k);
+    int[] idx = new int[k];
+    int c = 0;
+    for (int i = 0; i < n && c < k; i++) if (Float.isNaN(v[i])) idx[c++] = i; // NaN ranks largest, as in the selection
+    for (int i = 0; i < n && c < k; i++) if (Math.abs(v[i]) > thr) idx[c++] = i;
+    for (int i = 0; i < n && c < k; i++) if (Math.abs(v[i]) == thr) idx[c++] = i;
+    Arrays.sort(idx);
+    return idx;
+  }
+
+  /** The k-th largest of {@code a} (1-based; NaN compares as largest), reordering {@code a}. */
+  private static float kthLargest(float[] a, int k) {
+    int lo = 0, hi = a.length - 1, target = k - 1;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      float pivot = median(a[lo], a[mid], a[hi]);
+      int i = lo, j = hi;
+      while (i <= j) {
+        while (Float.compare(a[i], pivot) > 0) i++;
+        while (Float.compare(a[j], pivot) < 0) j--;
+        if (i <= j) {
+          float t = a[i];
+          a[i] = a[j];
+          a[j] = t;
+          i++;
+          j--;
+        }
+      }
+      if (target <= j) hi = j;
+      else if (target >= i) lo = i;
+      else return a[target];
+    }
+    return a[target];
+  }
+
+  private static float median(float x, float y, float z) {
+    return Math.max(Math.min(x, y), Math.min(Math.max(x, y), z));
+  }
+
+  @Override
+  public String toString() {
+    if (!dgc.any() && dgc.momentum() == 0) return "topk:ratio=" + ratio;
+    return String.format(Locale.ROOT, "dgc:ratio=%s,momentum=%s,correction=%s,clip=%s,masking=%s,warmup=%d", ratio, dgc.momentum(),
+        dgc.momentumCorrection() ? "on" : "off", dgc.clip(), dgc.factorMasking() ? "on" : "off", dgc.warmupSteps());
+  }
+}

@@ -1,0 +1,109 @@
+package dev.fivefold.compress.grad;
+
+import dev.fivefold.io.BadInputException;
+import dev.fivefold.tensor.Rng;
+import dev.fivefold.tensor.Tensor;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One worker's compressor state: everything its next payload depends on besides the gradient.
+ * Named slots of one array per tensor — "residual" (error feedback: what was not sent yet),
+ * "momentum" (DGC's local velocity u), "warm" (PowerSGD's Q, warm-started from the last step),
+ * "basis" (PowerSGD's P̂ between its two rounds) — a random stream for the stochastic compressors,
+ * the worker's index and the count of steps compressed. {@link #save}/{@link #load} write it into a
+ * checkpoint's tensors and metadata, so a resumed run sends the same bytes as an uninterrupted one.
+ * Not thread-safe: each worker owns its own.
+ */
+public final class WorkerState {
+  private final Layout layout;
+  private final int worker;
+  private final Map<String, float[][]> slots = new LinkedHashMap<>();
+  private final Rng rng;
+  long step;
+
+  /**
+   * @param worker the worker's index, &ge; 0
+   * @param rng the worker's own random stream (null for a deterministic compressor)
+   */
+  public WorkerState(Layout layout, int worker, Rng rng) {
+    if (layout == null) throw new IllegalArgumentException("layout must be given");
+    if (worker < 0) throw new IllegalArgumentException("worker (" + worker + ") must be >= 0");
+    this.layout = layout;
+    this.worker = worker;
+    this.rng = rng;
+  }
+
+  public Layout layout() {
+    return layout;
+  }
+
+  public int worker() {
+    return worker;
+  }
+
+  /** Steps compressed so far (DGC's warm-up reads it). */
+  public long step() {
+    return step;
+  }
+
+  /** The random stream (null if the compressor draws nothing). */
+  public Rng rng() {
+    return rng;
+  }
+
+  /** Slot {@code name}, created as zeros of the layout's shapes on first use. */
+  public float[][] slot(String name) {
+    return slots.computeIfAbsent(name, k -> layout.zeros());
+  }
+
+  /** Slot {@code name} with arrays of the given lengths, zeros on first use. */
+  float[][] slot(String name, int[] lengths) {
+    return slots.computeIfAbsent(name, k -> {
+      float[][] z = new float[lengths.length][];
+      for (int i = 0; i < z.length; i++) z[i] = new float[lengths[i]];
+      return z;
+    });
+  }
+
+  /** Slot {@code name} if it exists, else null (for tests and reports: the residual after a step). */
+  public float[][] find(String name) {
+    return slots.get(name);
+  }
+
+  /** Whether the slot {@code name} has been created. */
+  public boolean has(String name) {
+    return slots.containsKey(name);
+  }
+
+  /** Writes the slots as tensors "{@code prefix}&lt;slot&gt;.&lt;i&gt;" and the step and random state into {@code meta}. */
+  public void save(String prefix, Map<String, Tensor> tensors, Map<String, String> meta) {
+    for (var e : slots.entrySet()) {
+      float[][] a = e.getValue();
+      for (int i = 0; i < a.length; i++) tensors.put(prefix + e.getKey() + "." + i, Tensor.of(a[i].clone(), a[i].length));
+    }
+    meta.put(prefix + "slots", String.join(",", slots.keySet()));
+    meta.put(prefix + "step", Long.toString(step));
+    if (rng != null) meta.put(prefix + "rng", Long.toString(rng.state()));
+  }
+
+  /** Restores what {@link #save} wrote under {@code prefix}; {@code source} names it in errors. */
+  public void load(String prefix, Map<String, Tensor> tensors, Map<String, String> meta, String source) {
+    try {
+      step = Long.parseLong(meta.get(prefix + "step"));
+      if (rng != null) rng.setState(Long.parseLong(meta.get(prefix + "rng")));
+    } catch (RuntimeException e) {
+      throw new BadInputException(source + ": compressor state '" + prefix + "' has no valid step or random state");
+    }
+    slots.clear();
+    String names = meta.getOrDefault(prefix + "slots", "");
+    if (names.isEmpty()) return;
+    for (String name : names.split(",")) {
+      int n = 0;
+      while (tensors.containsKey(prefix + name + "." + n)) n++;
+      float[][] a = new float[n][];
+      for (int i = 0; i < n; i++) a[i] = tensors.get(prefix + name + "." + i).data().clone();
+      slots.put(name, a);
+    }
+  }
+}

@@ -1,0 +1,144 @@
+package dev.fivefold.dist;
+
+import dev.fivefold.data.Dataset;
+import dev.fivefold.train.ClassificationTask;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Data-parallel training of an image classifier with compressed communication, as one library
+ * call (what {@code fivefold distributed} runs): a {@link Simulator} run for a number of optimizer
+ * steps, evaluated on the test set every few rounds and at the end, with the bytes every worker
+ * sent and the time split into measured compute and simulated communication.
+ *
+ * <p>{@link #compare} runs several variants (compressor, local steps) of one base config — the
+ * issue's table of dense, 1-bit, top-k, DGC, PowerSGD, local SGD, and the DGC ablation — with the
+ * same seed, so they see the same shards, batches and initial weights.
+ */
+public final class DistributedExperiment {
+  private DistributedExperiment() {}
+
+  /**
+   * @param sim the workers, model, compressor, optimizer and network
+   * @param steps optimizer steps, &ge; 1 (local SGD: rounded up to whole rounds of H)
+   * @param evalEvery evaluate every this many rounds, 0 for only at the end
+   */
+  public record Config(Simulator.Config sim, long steps, int evalEvery) {
+    public Config {
+      if (sim == null) throw new IllegalArgumentException("sim config must be given");
+      if (steps < 1) throw new IllegalArgumentException("steps (" + steps + ") must be >= 1");
+      if (evalEvery < 0) throw new IllegalArgumentException("evalEvery (" + evalEvery + ") must be >= 0");
+    }
+
+    /** Rounds to run: ⌈steps / H⌉. */
+    public long rounds() {
+      return (steps + sim.localSteps() - 1) / sim.localSteps();
+    }
+  }
+
+  /** A test-set evaluation after {@code step} optimizer steps. */
+  public record Eval(long step, double loss, double accuracy) {}
+
+  /**
+   * @param label what the run is ({@code compare}'s variant label, else the compressor's name)
+   * @param rounds the rounds run by this call, in order (a resumed run's later ones)
+   * @param evals the evaluations, the last at the end
+   * @param bytesPerWorker payload bytes one worker sent in the whole run (mean over workers; a resumed run's from its start)
+   * @param denseBytesPerWorker what dense float32 exchanges of the same rounds would have sent
+   */
+  public record Result(String label, List<Simulator.Round> rounds, List<Eval> evals, double bytesPerWorker, double denseBytesPerWorker,
+      double computeSeconds, double commSeconds) {
+    public Result {
+      rounds = List.copyOf(rounds);
+      evals = List.copyOf(evals);
+    }
+
+    public Eval last() {
+      return evals.getLast();
+    }
+
+    /** Dense bytes over bytes sent. */
+    public double ratio() {
+      return denseBytesPerWorker / bytesPerWorker;
+    }
+  }
+
+  /** A variant of a comparison: a label, the compressor spec, the local steps. */
+  public record Variant(String label, String compressor, int localSteps) {}
+
+  /** Runs {@code cfg} on {@code train}, evaluating on {@code test}; each round is shown to {@code onRound} (may be null). */
+  public static Result run(Config cfg, Dataset train, Dataset test, Consumer<Simulator.Round> onRound) {
+    return run(cfg, new Simulator(cfg.sim(), train), test, null, onRound);
+  }
+
+  /**
+   * Runs {@code sim} (fresh, or restored from a checkpoint) to the config's end; {@code label} null
+   * names it by its compressor. {@code onRound} may be null.
+   */
+  public static Result run(Config cfg, Simulator sim, Dataset test, String label, Consumer<Simulator.Round> onRound) {
+    List<Simulator.Round> rounds = new ArrayList<>();
+    List<Eval> evals = new ArrayList<>();
+    long total = cfg.rounds();
+    while (sim.rounds() < total) {
+      Simulator.Round r = sim.round();
+      rounds.add(r);
+      if (onRound != null) onRound.accept(r);
+      if (cfg.evalEvery() > 0 && sim.rounds() % cfg.evalEvery() == 0 && sim.rounds() < total) evals.add(evaluate(sim, test));
+    }
+    evals.add(evaluate(sim, test));
+    return new Result(label != null ? label : sim.compressor().name(), rounds, evals, sim.bytesPerWorker(), sim.denseBytesPerWorker(),
+        sim.computeSeconds(), sim.commSeconds());
+  }
+
+  private static Eval evaluate(Simulator sim, Dataset test) {
+    Map<String, Double> e = ClassificationTask.evaluate(sim.model(), test, 1000);
+    return new Eval(sim.step(), e.get("loss"), e.get("accuracy"));
+  }
+
+  /**
+   * Each variant of {@code base} (its compressor and local steps replaced), in order, same seed.
+   * {@code onRun} sees each result as it completes (may be null).
+   */
+  public static List<Result> compare(Config base, List<Variant> variants, Dataset train, Dataset test, Consumer<Result> onRun) {
+    List<Result> out = new ArrayList<>();
+    for (Variant v : variants) {
+      Simulator.Config s = base.sim();
+      Simulator.Config c = new Simulator.Config(s.model(), s.workers(), s.batch(), s.accumulation(), v.compressor(), v.localSteps(), s.lr(),
+          s.momentum(), s.seed(), s.network());
+      Config cfg = new Config(c, base.steps(), base.evalEvery());
+      Result r = run(cfg, new Simulator(c, train), test, v.label(), null);
+      out.add(r);
+      if (onRun != null) onRun.accept(r);
+    }
+    return out;
+  }
+
+  /**
+   * The issue's table for ratio ρ, rank r and H local steps: dense, 1-bit EF (per column), top-k
+   * (EF), DGC (all four techniques: momentum m, local clip {@code clip}, masking, warm-up over
+   * {@code warmup} steps), PowerSGD, local SGD (dense deltas every H steps).
+   */
+  public static List<Variant> table(double ratio, int rank, int localSteps, double momentum, double clip, long warmup) {
+    return List.of(new Variant("dense", "dense", 1), new Variant("1-bit EF", "onebit:scaling=column", 1),
+        new Variant("top-k", "topk:ratio=" + ratio, 1), new Variant("DGC", dgc(ratio, momentum, true, clip, true, warmup), 1),
+        new Variant("PowerSGD r=" + rank, "powersgd:rank=" + rank, 1), new Variant("local SGD H=" + localSteps, "dense", localSteps));
+  }
+
+  /** DGC with all four techniques, then without each one in turn, then top-k (none of them). */
+  public static List<Variant> dgcAblation(double ratio, double momentum, double clip, long warmup) {
+    return List.of(new Variant("DGC (all four)", dgc(ratio, momentum, true, clip, true, warmup), 1),
+        new Variant("- momentum correction", dgc(ratio, momentum, false, clip, false, warmup), 1),
+        new Variant("- local clipping", dgc(ratio, momentum, true, 0, true, warmup), 1),
+        new Variant("- factor masking", dgc(ratio, momentum, true, clip, false, warmup), 1),
+        new Variant("- warm-up", dgc(ratio, momentum, true, clip, true, 0), 1),
+        new Variant("top-k (none)", "topk:ratio=" + ratio, 1));
+  }
+
+  /** A DGC spec string. Without momentum correction, factor masking has nothing to mask and is off. */
+  public static String dgc(double ratio, double momentum, boolean correction, double clip, boolean masking, long warmup) {
+    return "dgc:ratio=" + ratio + ",momentum=" + (correction ? momentum : 0) + ",correction=" + (correction ? "on" : "off") + ",clip=" + clip
+        + ",masking=" + (masking && correction ? "on" : "off") + ",warmup=" + warmup;
+  }
+}

@@ -1,0 +1,63 @@
+package dev.fivefold.dist;
+
+import dev.fivefold.nn.Module;
+import dev.fivefold.nn.Parameter;
+import dev.fivefold.optim.Optimizer;
+import dev.fivefold.optim.Optimizers;
+import dev.fivefold.perception.Models;
+import java.util.List;
+
+/**
+ * One copy of the model with its optimizer: SGD (momentum m, or plain when the compressor carries
+ * the momentum itself), θ ← θ + chain(ĝ). Every worker holds one; they start equal (same spec and
+ * seed) and stay equal, since each applies the same aggregated gradient with the same operations.
+ * The simulator of synchronous SGD keeps one for all workers; local SGD one per worker.
+ */
+public final class Replica {
+  private final Module model;
+  private final Optimizer optimizer;
+  private final List<Parameter> params;
+
+  /**
+   * @param modelSpec a {@link Models} spec string ("mlp", "lenet5", ...)
+   * @param seed the weights' seed (the same on every worker)
+   * @param lr learning rate &gt; 0
+   * @param momentum in [0, 1)
+   */
+  public Replica(String modelSpec, long seed, double lr, double momentum) {
+    this.model = Models.create(modelSpec, seed);
+    this.params = model.parameters();
+    this.optimizer = Optimizers.sgd(params, lr, momentum, false, 0);
+  }
+
+  public Module model() {
+    return model;
+  }
+
+  public Optimizer optimizer() {
+    return optimizer;
+  }
+
+  /** One optimizer step with {@code update} as the gradient (copied into the parameters' gradients). */
+  public void apply(float[][] update) {
+    if (update.length != params.size()) throw new IllegalArgumentException("update has " + update.length + " tensors, the model " + params.size());
+    for (int i = 0; i < update.length; i++) {
+      float[] g = params.get(i).grad();
+      if (update[i].length != g.length) throw new IllegalArgumentException("update tensor " + i + " has " + update[i].length + " values, the model " + g.length);
+      System.arraycopy(update[i], 0, g, 0, g.length);
+    }
+    optimizer.step();
+  }
+
+  /** Copies of the parameter values, in order. */
+  public float[][] weights() {
+    float[][] w = new float[params.size()][];
+    for (int i = 0; i < w.length; i++) w[i] = params.get(i).value().data().clone();
+    return w;
+  }
+
+  /** Overwrites the parameter values with {@code w}. */
+  public void setWeights(float[][] w) {
+    for (int i = 0; i < w.length; i++) System.arraycopy(w[i], 0, params.get(i).value().data(), 0, w[i].length);
+  }
+}

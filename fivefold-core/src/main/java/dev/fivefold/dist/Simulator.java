@@ -1,0 +1,333 @@
+package dev.fivefold.dist;
+
+import dev.fivefold.compress.grad.Compressors;
+import dev.fivefold.compress.grad.GradientCompressor;
+import dev.fivefold.compress.grad.Layout;
+import dev.fivefold.data.Dataset;
+import dev.fivefold.io.BadInputException;
+import dev.fivefold.nn.Module;
+import dev.fivefold.perception.Models;
+import dev.fivefold.tensor.Tensor;
+import dev.fivefold.train.TrainState;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * N data-parallel workers in one process, deterministically: each with its shard
+ * ({@link Shards}), its batches and its compressor state ({@link Worker}), run one after the other
+ * in worker order, so the result does not depend on the thread count (the kernels' results do not
+ * either) and equals what the same workers produce on any engine that sums payloads in worker order.
+ *
+ * <p>Two modes, by the local steps H:
+ * <ul>
+ *   <li>H = 1, synchronous SGD: per step every worker computes the gradient of its next batch (of
+ *       {@code accumulation} micro-batches) on the shared model, compresses it, the payloads are
+ *       aggregated ({@link GradientCompressor}), and one replica applies the mean — all replicas
+ *       would apply the same bits, so one stands for all. With the dense compressor this is
+ *       large-batch SGD on a batch of N·K·b (to float rounding: the mean of per-worker means sums in
+ *       another order than one big batch).</li>
+ *   <li>H &gt; 1, local SGD / federated averaging (Stich 2019; McMahan et al. 2017): each worker
+ *       runs H steps of its own SGD on its own replica, then the model deltas θ_w − θ are
+ *       compressed and averaged, θ ← θ + mean Δ, and every replica restarts from θ (each keeps its
+ *       own momentum). Momentum-correcting compressors (DGC) are refused here: they compress
+ *       gradients, not deltas.</li>
+ * </ul>
+ * Per round it reports the mean loss, the payload bytes per worker (all exchanges of the round),
+ * the dense bytes they replace (4·d per step), the measured compute time (the slowest worker
+ * plus aggregation and the update) and the simulated communication time of the {@link Network}.
+ * {@link #state()} and {@link #load} make a run resumable bit-identically.
+ */
+public final class Simulator {
+  /**
+   * @param model a {@link Models} spec ("mlp", "lenet5", ...)
+   * @param workers N &ge; 1
+   * @param batch samples per worker per micro-batch, &ge; 1
+   * @param accumulation micro-batches per worker per step, &ge; 1
+   * @param compressor a {@link Compressors} spec
+   * @param localSteps H &ge; 1 (1: synchronous SGD)
+   * @param lr learning rate &gt; 0
+   * @param momentum SGD momentum in [0, 1) (ignored, 0, when the compressor carries the momentum)
+   * @param seed weights, shards, batches and compressor streams
+   */
+  public record Config(String model, int workers, int batch, int accumulation, String compressor, int localSteps, double lr,
+      double momentum, long seed, Network network) {
+    public Config {
+      if (model == null) throw new IllegalArgumentException("model must be given");
+      if (workers < 1) throw new IllegalArgumentException("workers (" + workers + ") must be >= 1");
+      if (batch < 1) throw new IllegalArgumentException("batch (" + batch + ") must be >= 1");
+      if (accumulation < 1) throw new IllegalArgumentException("accumulation (" + accumulation + ") must be >= 1");
+      if (localSteps < 1) throw new IllegalArgumentException("localSteps (" + localSteps + ") must be >= 1");
+      if (!(lr > 0) || Double.isInfinite(lr)) throw new IllegalArgumentException("lr (" + lr + ") must be > 0");
+      if (!(momentum >= 0 && momentum < 1)) throw new IllegalArgumentException("momentum (" + momentum + ") must be in [0, 1)");
+      if (network == null) network = Network.defaults();
+      GradientCompressor c = Compressors.parse(compressor);
+      if (localSteps > 1 && c.correctsMomentum()) {
+        throw new IllegalArgumentException("compressor (" + compressor + ") corrects momentum, which local SGD (localSteps " + localSteps
+            + ") does not use: use topk, or dgc with correction=off");
+      }
+    }
+  }
+
+  /**
+   * One step (H = 1) or one averaging round (H &gt; 1): the mean loss of its batches, the payload
+   * bytes one worker sent (every exchange of the round, mean over workers), and {@code denseBytes}
+   * = 4·d·H, what dense synchronous SGD would have sent for the same steps (one float32 all-reduce
+   * per step), so {@link #ratio()} is the traffic saved against dense all-reduce — H for dense local
+   * SGD, and PowerSGD's two exchanges counted against one.
+   */
+  public record Round(long step, double loss, double bytesPerWorker, long denseBytes, double computeSeconds, double commSeconds) {
+    /** Dense bytes over the bytes sent. */
+    public double ratio() {
+      return denseBytes / bytesPerWorker;
+    }
+  }
+
+  private final Config cfg;
+  private final GradientCompressor compressor;
+  private final Layout layout;
+  private final List<Worker> workers = new ArrayList<>();
+  private final List<Replica> replicas = new ArrayList<>();
+  private float[][] global; // local SGD: θ
+  private long step;
+  private long rounds;
+  private double bytesSent, denseSent, computeSeconds, commSeconds; // totals of the run, restored with a checkpoint
+
+  public Simulator(Config cfg, Dataset train) {
+    this.cfg = cfg;
+    this.compressor = Compressors.parse(cfg.compressor());
+    double momentum = compressor.correctsMomentum() ? 0 : cfg.momentum();
+    int copies = cfg.localSteps() > 1 ? cfg.workers() : 1;
+    for (int w = 0; w < copies; w++) replicas.add(new Replica(cfg.model(), cfg.seed(), cfg.lr(), momentum));
+    this.layout = Layout.of(replicas.getFirst().model().namedParameters());
+    int[][] shards = Shards.deal(train.size(), cfg.workers(), cfg.seed());
+    for (int w = 0; w < cfg.workers(); w++) {
+      workers.add(new Worker(train.subset(shards[w]), cfg.batch(), cfg.accumulation(), compressor, layout, cfg.seed(), w));
+    }
+    if (copies > 1) global = replicas.getFirst().weights();
+  }
+
+  public Config config() {
+    return cfg;
+  }
+
+  public GradientCompressor compressor() {
+    return compressor;
+  }
+
+  public Layout layout() {
+    return layout;
+  }
+
+  public List<Worker> workers() {
+    return List.copyOf(workers);
+  }
+
+  /** The model every worker holds after the last round (the global θ). */
+  public Module model() {
+    return replicas.getFirst().model();
+  }
+
+  /** Optimizer steps taken (H per round in local SGD). */
+  public long step() {
+    return step;
+  }
+
+  /** Rounds done. */
+  public long rounds() {
+    return rounds;
+  }
+
+  /** Runs one step (H = 1) or one round of H local steps and an average. */
+  public Round round() {
+    Round r = cfg.localSteps() == 1 ? syncStep() : localRound();
+    bytesSent += r.bytesPerWorker();
+    denseSent += r.denseBytes();
+    computeSeconds += r.computeSeconds();
+    commSeconds += r.commSeconds();
+    return r;
+  }
+
+  /** Payload bytes one worker sent since the run began (mean over workers; a resumed run counts from its start). */
+  public double bytesPerWorker() {
+    return bytesSent;
+  }
+
+  /** The bytes dense float32 exchanges of the same rounds would have sent per worker. */
+  public double denseBytesPerWorker() {
+    return denseSent;
+  }
+
+  /** Measured compute seconds since the run began (the slowest worker's per round). */
+  public double computeSeconds() {
+    return computeSeconds;
+  }
+
+  /** Simulated communication seconds since the run began. */
+  public double commSeconds() {
+    return commSeconds;
+  }
+
+  private Round syncStep() {
+    int n = workers.size();
+    List<byte[]> payloads = new ArrayList<>(n);
+    double loss = 0;
+    long slowest = 0;
+    Module m = model();
+    for (Worker w : workers) {
+      Worker.Sent s = w.compute(m);
+      payloads.add(s.payload());
+      loss += s.loss();
+      slowest = Math.max(slowest, s.computeNanos());
+    }
+    long t0 = System.nanoTime();
+    Exchange x = exchange(payloads);
+    replicas.getFirst().apply(x.update);
+    step++;
+    rounds++;
+    double compute = (slowest + System.nanoTime() - t0) / 1e9 - x.workerSeconds;
+    return new Round(step, loss / n, x.bytes, 4L * layout.total(), compute, x.comm);
+  }
+
+  private Round localRound() {
+    int n = workers.size(), h = cfg.localSteps();
+    List<byte[]> payloads = new ArrayList<>(n);
+    double loss = 0;
+    long slowest = 0;
+    for (int w = 0; w < n; w++) {
+      long t0 = System.nanoTime();
+      Worker wk = workers.get(w);
+      Replica r = replicas.get(w);
+      for (int k = 0; k < h; k++) {
+        loss += wk.gradient(r.model());
+        r.apply(wk.gradient());
+      }
+      float[][] delta = r.weights();
+      for (int i = 0; i < delta.length; i++) for (int j = 0; j < delta[i].length; j++) delta[i][j] -= global[i][j];
+      payloads.add(wk.send(delta));
+      slowest = Math.max(slowest, System.nanoTime() - t0);
+    }
+    long t0 = System.nanoTime();
+    Exchange x = exchange(payloads);
+    for (int i = 0; i < global.length; i++) for (int j = 0; j < global[i].length; j++) global[i][j] += x.update[i][j];
+    for (Replica r : replicas) r.setWeights(global);
+    step += h;
+    rounds++;
+    double compute = (slowest + System.nanoTime() - t0) / 1e9 - x.workerSeconds;
+    return new Round(step, loss / (n * (double) h), x.bytes, 4L * layout.total() * h, compute, x.comm);
+  }
+
+  /** The rounds of the compressor's protocol after round 0; bytes per worker and simulated time. */
+  private record Exchange(float[][] update, double bytes, double comm, double workerSeconds) {}
+
+  private Exchange exchange(List<byte[]> payloads) {
+    int n = workers.size();
+    double bytes = 0, comm = 0, parallel = 0;
+    float[][] agg = null;
+    for (int r = 0; r < compressor.rounds(); r++) {
+      if (r > 0) {
+        List<byte[]> next = new ArrayList<>(n);
+        long slowest = 0, total = 0;
+        for (Worker w : workers) {
+          long t0 = System.nanoTime();
+          next.add(w.next(r, agg));
+          long dt = System.nanoTime() - t0;
+          slowest = Math.max(slowest, dt);
+          total += dt;
+        }
+        parallel += (total - slowest) / 1e9; // run one after the other here, side by side on a cluster
+        payloads = next;
+      }
+      double mean = 0;
+      for (byte[] p : payloads) mean += p.length;
+      mean /= n;
+      bytes += mean;
+      comm += cfg.network().exchange(mean, n, compressor.summable());
+      agg = compressor.aggregate(r, payloads, layout);
+    }
+    float[][] update = null;
+    for (Worker w : workers) {
+      float[][] u = w.receive(agg); // every worker finishes (PowerSGD keeps its warm start); all equal
+      if (update == null) update = u;
+    }
+    return new Exchange(update, bytes, comm, parallel);
+  }
+
+  // ---- the state
+
+  /**
+   * Everything the run's future depends on: the model ("model.&lt;name&gt;", the global θ), the
+   * optimizer state of each replica ("optim.…" for the one of synchronous SGD,
+   * "replica.&lt;w&gt;.optim.…" in local SGD), each worker's batch position and compressor state
+   * ("worker.&lt;w&gt;.…"), the step and round counts, the run's byte and time totals, and the
+   * config's model spec (so {@code fivefold eval} reads the file as a model).
+   */
+  public TrainState state() {
+    Map<String, Tensor> t = new LinkedHashMap<>();
+    Map<String, String> m = new LinkedHashMap<>();
+    for (var e : model().namedParameters().entrySet()) t.put("model." + e.getKey(), e.getValue().value().copy());
+    for (int r = 0; r < replicas.size(); r++) {
+      Map<String, Tensor> ot = new LinkedHashMap<>();
+      Map<String, String> om = new LinkedHashMap<>();
+      replicas.get(r).optimizer().saveState(ot, om);
+      String p = replicas.size() == 1 ? "" : "replica." + r + ".";
+      for (var e : ot.entrySet()) t.put(p + e.getKey(), e.getValue());
+      if (r == 0) m.putAll(om);
+    }
+    for (int w = 0; w < workers.size(); w++) workers.get(w).save("worker." + w + ".", t, m);
+    m.put("model", cfg.model());
+    m.put("dist.workers", Integer.toString(cfg.workers()));
+    m.put("dist.compressor", compressor.toString());
+    m.put("dist.localSteps", Integer.toString(cfg.localSteps()));
+    m.put("dist.rounds", Long.toString(rounds));
+    m.put("dist.bytesPerWorker", Double.toString(bytesSent));
+    m.put("dist.denseBytesPerWorker", Double.toString(denseSent));
+    m.put("dist.computeSeconds", Double.toString(computeSeconds));
+    m.put("dist.commSeconds", Double.toString(commSeconds));
+    return new TrainState(step, computeSeconds, t, m);
+  }
+
+  /**
+   * Restores a {@link #state()} of a run with the same config.
+   *
+   * @throws BadInputException naming {@code source} if it is of another run (workers, compressor, H) or incomplete
+   */
+  public void load(TrainState s, String source) {
+    require(s, "dist.workers", Integer.toString(cfg.workers()), source);
+    require(s, "dist.compressor", compressor.toString(), source);
+    require(s, "dist.localSteps", Integer.toString(cfg.localSteps()), source);
+    model().loadStateDict(s.tensors("model."), source);
+    for (int r = 0; r < replicas.size(); r++) {
+      Map<String, Tensor> ot = replicas.size() == 1 ? s.tensors() : s.tensors("replica." + r + ".");
+      replicas.get(r).optimizer().loadState(ot, s.meta(), source);
+    }
+    if (global != null) {
+      global = replicas.getFirst().weights();
+      for (Replica r : replicas) r.setWeights(global);
+    }
+    for (int w = 0; w < workers.size(); w++) workers.get(w).load("worker." + w + ".", s.tensors(), s.meta(), source);
+    step = s.step();
+    rounds = (long) number(s, "dist.rounds", source);
+    bytesSent = number(s, "dist.bytesPerWorker", source);
+    denseSent = number(s, "dist.denseBytesPerWorker", source);
+    computeSeconds = number(s, "dist.computeSeconds", source);
+    commSeconds = number(s, "dist.commSeconds", source);
+  }
+
+  private static double number(TrainState s, String key, String source) {
+    String v = s.meta().get(key);
+    try {
+      double d = Double.parseDouble(v);
+      if (d >= 0 && !Double.isInfinite(d)) return d;
+    } catch (RuntimeException e) {
+      // named below
+    }
+    throw new BadInputException(source + ": field '" + key + "' (" + v + ") is missing or not a number >= 0");
+  }
+
+  private static void require(TrainState s, String key, String expected, String source) {
+    String v = s.meta().get(key);
+    if (!expected.equals(v)) throw new BadInputException(source + ": field '" + key + "' (" + v + ") does not match this run's (" + expected + ")");
+  }
+}

@@ -1,0 +1,162 @@
+package dev.fivefold.dist;
+
+import dev.fivefold.autodiff.F;
+import dev.fivefold.autodiff.Tape;
+import dev.fivefold.autodiff.Var;
+import dev.fivefold.compress.grad.GradientCompressor;
+import dev.fivefold.compress.grad.Layout;
+import dev.fivefold.compress.grad.WorkerState;
+import dev.fivefold.data.Batches;
+import dev.fivefold.data.Dataset;
+import dev.fivefold.nn.Module;
+import dev.fivefold.nn.Parameter;
+import dev.fivefold.tensor.Rng;
+import dev.fivefold.tensor.Tensor;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One data-parallel worker, independent of the engine that runs it (the in-process
+ * {@link Simulator}, or a Spark task): its shard of the training set, its seeded batches, its
+ * compressor state. What it needs: its shard ({@code train.subset(Shards.of(n, N, seed, w))}), the
+ * batch size and accumulation count, the compressor ({@code Compressors.parse(spec)}), the
+ * model's {@link Layout}, the run's seed and its index w. What it returns: payload bytes.
+ *
+ * <p>A synchronous step on worker w, with every worker's model replica equal:
+ * <pre>
+ *   Sent s = worker.compute(replica.model());              // loss and round-0 payload of the next batch(es)
+ *   ... exchange: m = compressor.aggregate(0, payloads of all workers in order) ...
+ *   for r in 1 .. rounds−1:  payload = worker.next(r, m); m = aggregate(r, ...)
+ *   replica.apply(worker.receive(m));                       // every replica applies the same ĝ
+ * </pre>
+ * With accumulation K the gradient is the mean of K micro-batches' gradients (backward adds into
+ * the gradient buffers; one division by K), the same, to float rounding, as one batch of K·b.
+ * Local SGD compresses a model delta instead: {@link #send(float[][])}.
+ */
+public final class Worker {
+  /** What a worker sends in round 0: the payload, the mean loss of its batches, and the compute time. */
+  public record Sent(byte[] payload, double loss, long computeNanos) {}
+
+  private final int index;
+  private final Batches batches;
+  private final int accumulation;
+  private final GradientCompressor compressor;
+  private final Layout layout;
+  private final WorkerState state;
+  private final Tape tape = Tape.training();
+  private final float[][] gradient;
+
+  /**
+   * @param shard this worker's training samples
+   * @param batch samples per micro-batch, &ge; 1
+   * @param accumulation micro-batches per step, &ge; 1
+   * @param seed the run's seed (batches and compressor streams are derived from it and the index)
+   * @param index this worker's index w, &ge; 0
+   */
+  public Worker(Dataset shard, int batch, int accumulation, GradientCompressor compressor, Layout layout, long seed, int index) {
+    if (batch < 1) throw new IllegalArgumentException("batch (" + batch + ") must be >= 1");
+    if (accumulation < 1) throw new IllegalArgumentException("accumulation (" + accumulation + ") must be >= 1");
+    if (shard.size() < 1) throw new IllegalArgumentException("worker " + index + " has an empty shard");
+    this.index = index;
+    this.batches = new Batches(shard, batch, true, new Rng(batchSeed(seed, index)));
+    this.accumulation = accumulation;
+    this.compressor = compressor;
+    this.layout = layout;
+    this.state = compressor.init(layout, seed, index);
+    this.gradient = layout.zeros();
+  }
+
+  /** The seed of worker {@code w}'s batch order in a run seeded {@code seed}. */
+  public static long batchSeed(long seed, int w) {
+    return new Rng(seed ^ (0x9E3779B97F4A7C15L * (w + 1))).nextLong();
+  }
+
+  public int index() {
+    return index;
+  }
+
+  public WorkerState state() {
+    return state;
+  }
+
+  public Batches batches() {
+    return batches;
+  }
+
+  /**
+   * The mean loss of the next {@code accumulation} micro-batches on {@code model}, their mean
+   * gradient left in {@link #gradient()}; the model's gradient buffers are zero before and after.
+   *
+   * @throws IllegalArgumentException if the model's parameters do not match the layout (mismatched shapes)
+   */
+  public double gradient(Module model) {
+    List<Parameter> ps = model.parameters();
+    if (ps.size() != layout.tensors()) {
+      throw new IllegalArgumentException("worker " + index + ": model has " + ps.size() + " parameter tensors, the layout " + layout.tensors());
+    }
+    model.zeroGrad();
+    double loss = 0;
+    for (int k = 0; k < accumulation; k++) {
+      Batches.Batch b = batches.next();
+      tape.reset();
+      Var l = F.crossEntropy(model.forward(tape.input(b.x())), b.y());
+      loss += l.item();
+      tape.backward(l);
+    }
+    float inv = 1f / accumulation;
+    for (int i = 0; i < ps.size(); i++) {
+      float[] g = ps.get(i).grad();
+      if (g.length != gradient[i].length) throw new IllegalArgumentException("worker " + index + ": tensor " + layout.names().get(i) + " has " + g.length + " values, the layout " + gradient[i].length);
+      if (accumulation == 1) System.arraycopy(g, 0, gradient[i], 0, g.length);
+      else for (int j = 0; j < g.length; j++) gradient[i][j] = g[j] * inv;
+    }
+    model.zeroGrad();
+    return loss / accumulation;
+  }
+
+  /** The gradient of the last {@link #gradient(Module)} (owned by the worker; overwritten by the next). */
+  public float[][] gradient() {
+    return gradient;
+  }
+
+  /** A synchronous step's round 0: the gradient of the next batch(es) on {@code model}, compressed. */
+  public Sent compute(Module model) {
+    long t0 = System.nanoTime();
+    double loss = gradient(model);
+    byte[] p = compressor.compress(0, gradient, null, state);
+    return new Sent(p, loss, System.nanoTime() - t0);
+  }
+
+  /** Round 0 for an arbitrary input (local SGD: the model delta θ_w − θ). */
+  public byte[] send(float[][] input) {
+    return compressor.compress(0, input, null, state);
+  }
+
+  /** Round {@code round} ≥ 1, from the previous round's aggregate. */
+  public byte[] next(int round, float[][] previous) {
+    return compressor.compress(round, null, previous, state);
+  }
+
+  /** The gradient estimate to apply, from the last round's aggregate. */
+  public float[][] receive(float[][] aggregate) {
+    return compressor.finish(aggregate, state);
+  }
+
+  /** Saves the batch position and the compressor state under {@code prefix}. */
+  public void save(String prefix, Map<String, Tensor> tensors, Map<String, String> meta) {
+    Batches.State b = batches.state();
+    meta.put(prefix + "batches", b.epoch() + "," + b.position() + "," + b.rngState());
+    state.save(prefix + "compressor.", tensors, meta);
+  }
+
+  /** Restores what {@link #save} wrote. */
+  public void load(String prefix, Map<String, Tensor> tensors, Map<String, String> meta, String source) {
+    try {
+      String[] b = meta.get(prefix + "batches").split(",");
+      batches.restore(new Batches.State(Integer.parseInt(b[0]), Integer.parseInt(b[1]), Long.parseLong(b[2])));
+    } catch (RuntimeException e) {
+      throw new dev.fivefold.io.BadInputException(source + ": worker " + index + "'s batch position is missing or invalid");
+    }
+    state.load(prefix + "compressor.", tensors, meta, source);
+  }
+}
