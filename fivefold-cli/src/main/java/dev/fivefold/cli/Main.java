@@ -26,7 +26,7 @@ import picocli.CommandLine.ParameterException;
         OptimizersCommand.class, TrajectoriesCommand.class, LandscapeCommand.class,
         ControllersCommand.class, GuardCommand.class, SwatsCommand.class,
         InfoplaneCommand.class, VibCommand.class, MdlCommand.class, InfoPruneCommand.class,
-        CompressCommand.class, FaultCommand.class, DistillCommand.class, SparseCommand.class, LotteryCommand.class,
+        CompressCommand.class, QuantizeCommand.class, FaultCommand.class, DistillCommand.class, SparseCommand.class, LotteryCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   /** Exit code of bad input. */
