@@ -108,7 +108,7 @@ final class QuantizeCommand extends Subcommand {
     TextCorpus corpus = null;
     if (l.model() instanceof Gpt g) {
       corpus = corpus(l);
-      if (q.method() == QuantConfig.Method.GPTQ) calib = calibration(corpus, g.config().context());
+      if (q.method() == QuantConfig.Method.GPTQ) calib = calibrationSet(corpus, g.config().context(), calibration, common.seed);
     }
     Path dst = out != null ? out : defaultOut(q);
     PostTrainingQuantization.Result r = PostTrainingQuantization.run(l, new PostTrainingQuantization.Config(q, calib));
@@ -164,12 +164,13 @@ final class QuantizeCommand extends Subcommand {
     return c;
   }
 
-  /** {@code --calibration} windows of one context each, evenly spaced over the training text from a seeded offset. */
-  private List<int[]> calibration(TextCorpus c, int context) {
-    int n = calibration, train = c.trainSize();
+  /** {@code n} windows of one context each, evenly spaced over the training text from a seeded offset. */
+  static List<int[]> calibrationSet(TextCorpus c, int context, int n, long seed) {
+    if (n < 1) throw new BadInputException("--calibration (" + n + ") must be >= 1: the calibration set is empty");
+    int train = c.trainSize();
     if (train < context + 1) throw new BadInputException("calibration: the training text (" + train + " tokens) is shorter than one context (" + context + ")");
     List<int[]> out = new ArrayList<>();
-    Rng rng = new Rng(common.seed);
+    Rng rng = new Rng(seed);
     long stride = Math.max(1, (train - context) / n);
     int start = (int) (rng.nextDouble() * stride);
     for (int i = 0; i < n; i++) {
