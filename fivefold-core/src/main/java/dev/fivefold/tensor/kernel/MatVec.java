@@ -79,26 +79,37 @@ public final class MatVec {
   }
 
   private static void panel(float[] w, int q, int out, int in, float[] x, int xOff, float[] y, int yOff) {
-    FloatVector y0 = FloatVector.zero(S), y1 = y0, y2 = y0, y3 = y0;
     int base = q * in * NB;
-    for (int pc = 0; pc < in; pc += Gemm.KC) {
-      int end = Math.min(in, pc + Gemm.KC);
-      FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
-      for (int p = pc, wo = base + pc * NB; p < end; p++, wo += NB) {
-        FloatVector xv = FloatVector.broadcast(S, x[xOff + p]);
-        a0 = xv.fma(FloatVector.fromArray(S, w, wo), a0);
-        a1 = xv.fma(FloatVector.fromArray(S, w, wo + L), a1);
-        a2 = xv.fma(FloatVector.fromArray(S, w, wo + 2 * L), a2);
-        a3 = xv.fma(FloatVector.fromArray(S, w, wo + 3 * L), a3);
-      }
-      if (pc == 0) {
-        y0 = a0; y1 = a1; y2 = a2; y3 = a3;
-      } else {
-        y0 = y0.add(a0); y1 = y1.add(a1); y2 = y2.add(a2); y3 = y3.add(a3);
-      }
-    }
-    store(y0, y1, y2, y3, q * NB, out, y, yOff);
+    float[] t = TILE.get();
+    block(w, base, 0, Math.min(in, Gemm.KC), x, xOff, t, false);
+    for (int pc = Gemm.KC; pc < in; pc += Gemm.KC) block(w, base, pc, Math.min(in, pc + Gemm.KC), x, xOff, t, true);
+    int j0 = q * NB, n = Math.min(NB, out - j0);
+    System.arraycopy(t, 0, y, yOff + j0, n);
   }
+
+  /** One depth block [pc, end) of a panel: t = acc (first block) or t = t + acc, acc the fma chains from zero. */
+  private static void block(float[] w, int base, int pc, int end, float[] x, int xOff, float[] t, boolean add) {
+    FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+    for (int p = pc, wo = base + pc * NB; p < end; p++, wo += NB) {
+      FloatVector xv = FloatVector.broadcast(S, x[xOff + p]);
+      a0 = xv.fma(FloatVector.fromArray(S, w, wo), a0);
+      a1 = xv.fma(FloatVector.fromArray(S, w, wo + L), a1);
+      a2 = xv.fma(FloatVector.fromArray(S, w, wo + 2 * L), a2);
+      a3 = xv.fma(FloatVector.fromArray(S, w, wo + 3 * L), a3);
+    }
+    if (add) {
+      a0 = FloatVector.fromArray(S, t, 0).add(a0);
+      a1 = FloatVector.fromArray(S, t, L).add(a1);
+      a2 = FloatVector.fromArray(S, t, 2 * L).add(a2);
+      a3 = FloatVector.fromArray(S, t, 3 * L).add(a3);
+    }
+    a0.intoArray(t, 0);
+    a1.intoArray(t, L);
+    a2.intoArray(t, 2 * L);
+    a3.intoArray(t, 3 * L);
+  }
+
+  private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[NB]);
 
   /** Stores the four vectors of outputs [j0, j0 + NB) ∩ [0, out). */
   static void store(FloatVector y0, FloatVector y1, FloatVector y2, FloatVector y3, int j0, int out, float[] y, int yOff) {
