@@ -1,14 +1,19 @@
 package dev.fivefold.cli;
 
+import dev.fivefold.compress.quant.QuantizedCheckpoint;
 import dev.fivefold.data.TextCorpus;
 import dev.fivefold.io.BadInputException;
 import dev.fivefold.perception.Gpt;
 import dev.fivefold.perception.LoadedModel;
 import dev.fivefold.perception.Models;
+import dev.fivefold.perception.generate.Decoder;
+import dev.fivefold.perception.generate.Generator;
 import dev.fivefold.tensor.Rng;
 import dev.fivefold.train.LanguageModelTask;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -16,11 +21,15 @@ import picocli.CommandLine.Parameters;
 
 /** {@code fivefold sample}: generates text with a trained GPT. */
 @Command(name = "sample", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Generate text with a GPT checkpoint; prints the prompt followed by the generated text.", "",
+    description = {"Generate text with a GPT checkpoint (float or quantized by `fivefold quantize`); prints the prompt followed by "
+        + "the generated text, and the speed (tokens/s) on stderr. Runs one position at a time against a KV cache (keys and "
+        + "values of the earlier positions, float32 or int8/int4 per head); past the context the window slides: the last "
+        + "--keep tokens are recomputed at positions from 0 (positions are learned absolute embeddings).", "",
         "Examples:",
         "  ./fivefold sample runs/gpt-20250101-120000/checkpoint.safetensors --prompt \"In the beginning\"",
         "  ./fivefold sample CKPT --length 1000 --temperature 0.6 --top-k 10 --seed 7",
-        "  ./fivefold sample CKPT --temperature 0                      greedy", ""})
+        "  ./fivefold sample CKPT --temperature 0                      greedy",
+        "  ./fivefold sample CKPT.int4-sym-g64-gptq.safetensors --kv-bits 8    int4 weights, int8 KV cache", ""})
 final class SampleCommand extends Subcommand {
   @Mixin Common common = new Common();
 
@@ -39,6 +48,17 @@ final class SampleCommand extends Subcommand {
   @Option(names = "--top-k", paramLabel = "K", defaultValue = "0", description = "Sample only from the K most likely (0 = all; default: ${DEFAULT-VALUE}).")
   int topK;
 
+  @Option(names = "--kv-bits", paramLabel = "B", defaultValue = "32", description = "KV cache precision: 32 (float), 8 or 4 (per head, one scale per position; default: ${DEFAULT-VALUE}).")
+  int kvBits;
+
+  @Option(names = "--keep", paramLabel = "K", defaultValue = "0",
+      description = "Tokens kept when the window slides past the context; they are recomputed at positions 0..K-1 "
+          + "(context-1 = what --recompute sees, token for token; 0 = context/2, default).")
+  int keep;
+
+  @Option(names = "--recompute", description = "Recompute the whole window for every token (the training forward; no KV cache), for comparison.")
+  boolean recompute;
+
 
   @Override
   public Integer call() throws Exception {
@@ -46,12 +66,32 @@ final class SampleCommand extends Subcommand {
     common.atLeast("--length", length, 0);
     common.nonNegative("--temperature", temperature);
     common.atLeast("--top-k", topK, 0);
-    LoadedModel l = Models.load(file);
+    if (kvBits != 32 && kvBits != 8 && kvBits != 4) throw new BadInputException("--kv-bits (" + kvBits + ") must be 32, 8 or 4");
+    common.atLeast("--keep", keep, 0);
+    QuantizedCheckpoint q = Files.isRegularFile(file) && QuantizedCheckpoint.isQuantized(file) ? QuantizedCheckpoint.read(file) : null;
+    LoadedModel l = q != null ? q.load(file) : Models.load(file);
     Gpt gpt = l.as(Gpt.class, "gpt");
+    int ctx = gpt.config().context();
+    if (keep > 0 && keep > ctx - 1) throw new BadInputException("--keep (" + keep + ") must be in [1, " + (ctx - 1) + "] (the context is " + ctx + ")");
     TextCorpus.Vocab vocab = l.vocab();
     int[] tokens = encode(vocab, prompt);
-    int[] seq = LanguageModelTask.sample(gpt, tokens, length, temperature, topK, new Rng(common.seed));
-    stdout.println(vocab.decode(seq));
+    if (recompute) {
+      if (q != null || kvBits != 32) throw new BadInputException("--recompute runs the float training forward: not with a quantized checkpoint or --kv-bits");
+      long t0 = System.nanoTime();
+      int[] seq = LanguageModelTask.sample(gpt, tokens, length, temperature, topK, new Rng(common.seed));
+      double s = (System.nanoTime() - t0) / 1e9;
+      stdout.println(vocab.decode(seq));
+      stderr.printf(Locale.ROOT, "sample: %d tokens in %.2f s, %.1f tokens/s (recomputing the window per token)%n", length, s, length / s);
+      return 0;
+    }
+    int bits = kvBits == 32 ? 0 : kvBits;
+    Decoder dec = q != null ? q.decoder(bits) : Decoder.of(gpt, bits);
+    Generator.Result r = Generator.generate(dec, tokens, new Generator.Config(length, temperature, topK, keep), new Rng(common.seed));
+    stdout.println(vocab.decode(r.tokens()));
+    stderr.printf(Locale.ROOT, "sample: %d tokens in %.2f s, %.1f tokens/s (KV cache %s; weights %s%s, %s; cache %s; prompt %d tokens in %.3f s; %d window slides)%n",
+        length, r.seconds(), r.tokensPerSecond(), kvBits == 32 ? "float32" : "int" + kvBits, q != null ? "quantized " : "float32",
+        q != null ? " (" + q.metadata().get(QuantizedCheckpoint.KEY) + ")" : "", QuantizeCommand.kb(dec.weightBytes()), QuantizeCommand.kb(dec.cacheBytes()),
+        Math.min(tokens.length, ctx), r.promptSeconds(), r.slides());
     return 0;
   }
 

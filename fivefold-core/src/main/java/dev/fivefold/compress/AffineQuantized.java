@@ -1,5 +1,6 @@
 package dev.fivefold.compress;
 
+import dev.fivefold.compress.quant.UniformGrid;
 import dev.fivefold.tensor.Tensor;
 
 /**
@@ -8,7 +9,8 @@ import dev.fivefold.tensor.Tensor;
  * {@code bits}-bit integer in [0, 2^bits − 1], per tensor or per channel (axis 0: output rows of a
  * Linear, filters of a conv).
  *
- * <p>The range [min(x, 0), max(x, 0)] always contains 0, and z is an integer, so 0 (a pruned
+ * <p>The grid is {@link UniformGrid#affine} (the post-training quantizer's, package
+ * {@code compress.quant}). The range [min(x, 0), max(x, 0)] always contains 0, and z is an integer, so 0 (a pruned
  * weight) is exactly representable: the sparsity mask survives quantization. Within the range the
  * round-trip error is at most s/2 (plus float rounding). A constant-zero channel gets s = 1, z = 0.
  *
@@ -29,22 +31,20 @@ public record AffineQuantized(int[] shape, int bits, boolean perChannel, float[]
   public static AffineQuantized quantize(Tensor x, int bits, boolean perChannel) {
     if (bits < 2 || bits > 16) throw new IllegalArgumentException("bits (" + bits + ") must be in 2..16");
     int channels = perChannel ? x.dim(0) : 1, per = x.size() / channels;
-    int qmax = (1 << bits) - 1;
     float[] s = new float[channels];
     int[] z = new int[channels];
     int[] q = new int[x.size()];
     float[] d = x.data();
     for (int ch = 0; ch < channels; ch++) {
-      float lo = 0f, hi = 0f;
+      float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
       for (int i = ch * per; i < (ch + 1) * per; i++) {
         lo = Math.min(lo, d[i]);
         hi = Math.max(hi, d[i]);
       }
-      float sc = hi > lo ? (hi - lo) / qmax : 1f;
-      int zp = Math.clamp(Math.round(-lo / sc), 0, qmax);
-      s[ch] = sc;
-      z[ch] = zp;
-      for (int i = ch * per; i < (ch + 1) * per; i++) q[i] = Math.clamp(Math.round(d[i] / sc) + zp, 0, qmax);
+      UniformGrid grid = UniformGrid.affine(bits, lo, hi); // the one affine grid (compress.quant), range widened to contain 0
+      s[ch] = grid.scale();
+      z[ch] = grid.zero();
+      for (int i = ch * per; i < (ch + 1) * per; i++) q[i] = grid.encode(d[i]);
     }
     int[] shape = new int[x.rank()];
     for (int i = 0; i < shape.length; i++) shape[i] = x.dim(i);

@@ -45,7 +45,8 @@ import java.util.TreeMap;
  * reading takes time linear in the file's size, however many tensors it lists (one read buffer
  * serves them all).
  *
- * <p><b>Writing</b> stores every tensor as {@code F32}, sorted by name (as the reference
+ * <p><b>Writing</b> stores every float tensor as {@code F32} (and {@link IntTensor}s as {@code I8}
+ * or {@code U8}), sorted by name (as the reference
  * implementation does for tensors of one dtype), with the {@code __metadata__} entry first
  * (omitted when empty) and the header padded with spaces to a multiple of 8 bytes so the data is
  * aligned. The file is written atomically ({@link AtomicFiles}).
@@ -245,21 +246,65 @@ public final class SafeTensors {
   }
 
   /**
+   * Integer data to write beside float tensors: dtype {@code I8} (signed) or {@code U8} (unsigned),
+   * one byte per element, row-major. (Integer tensors read back as float32 like every non-F32
+   * dtype, exactly: every byte value is a float.)
+   *
+   * @param dtype "I8" or "U8"
+   * @param shape dimensions; their product must equal data.length
+   * @param data the bytes
+   */
+  public record IntTensor(String dtype, int[] shape, byte[] data) {
+    public IntTensor {
+      if (!dtype.equals("I8") && !dtype.equals("U8")) throw new IllegalArgumentException("integer dtype (" + dtype + ") must be I8 or U8");
+      long n = 1;
+      for (int d : shape) {
+        if (d < 0) throw new IllegalArgumentException("shape " + java.util.Arrays.toString(shape) + " has a negative dimension");
+        n *= d;
+      }
+      if (n != data.length) throw new IllegalArgumentException("shape " + java.util.Arrays.toString(shape) + " has " + n + " elements but data has " + data.length + " bytes");
+    }
+  }
+
+  /**
    * Writes {@code tensors} as F32 with {@code metadata} (may be empty) to {@code file}, atomically.
    *
    * @throws IllegalArgumentException if a name is empty or is {@code "__metadata__"}
    */
   public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
-    TreeMap<String, Tensor> sorted = new TreeMap<>(tensors);
+    write(file, tensors, Map.of(), metadata);
+  }
+
+  /**
+   * Writes float tensors as F32 and {@code ints} as I8/U8, all sorted by name together, with
+   * {@code metadata} (may be empty) to {@code file}, atomically. The data of each tensor starts at a
+   * byte offset (floats are not realigned after an odd-length integer tensor; the format does not
+   * require it).
+   *
+   * @throws IllegalArgumentException if a name is empty, is {@code "__metadata__"} or is in both maps
+   */
+  public static void write(Path file, Map<String, Tensor> tensors, Map<String, IntTensor> ints, Map<String, String> metadata) throws IOException {
+    TreeMap<String, Object> sorted = new TreeMap<>(tensors);
+    for (Map.Entry<String, IntTensor> e : ints.entrySet()) {
+      if (sorted.put(e.getKey(), e.getValue()) != null) throw new IllegalArgumentException("tensor name (\"" + e.getKey() + "\") is both a float and an integer tensor");
+    }
     Map<String, Object> header = new LinkedHashMap<>();
     if (metadata != null && !metadata.isEmpty()) header.put(METADATA, new TreeMap<>(metadata));
     long offset = 0;
-    for (Map.Entry<String, Tensor> e : sorted.entrySet()) {
+    for (Map.Entry<String, Object> e : sorted.entrySet()) {
       if (e.getKey().isEmpty() || e.getKey().equals(METADATA)) throw new IllegalArgumentException("tensor name (\"" + e.getKey() + "\") is reserved or empty");
-      long bytes = 4L * e.getValue().size();
       Map<String, Object> info = new LinkedHashMap<>();
-      info.put("dtype", "F32");
-      info.put("shape", e.getValue().shape().dims());
+      long bytes;
+      if (e.getValue() instanceof Tensor t) {
+        bytes = 4L * t.size();
+        info.put("dtype", "F32");
+        info.put("shape", t.shape().dims());
+      } else {
+        IntTensor t = (IntTensor) e.getValue();
+        bytes = t.data().length;
+        info.put("dtype", t.dtype());
+        info.put("shape", t.shape().clone());
+      }
       info.put("data_offsets", new long[] {offset, offset + bytes});
       header.put(e.getKey(), info);
       offset += bytes;
@@ -272,8 +317,41 @@ public final class SafeTensors {
       out.write(b.array(), 0, 8);
       out.write(json);
       for (int i = json.length; i < padded; i++) out.write(' ');
-      for (Tensor t : sorted.values()) writeFloats(out, t.data(), b);
+      for (Object t : sorted.values()) {
+        if (t instanceof Tensor ft) writeFloats(out, ft.data(), b);
+        else out.write(((IntTensor) t).data());
+      }
     });
+  }
+
+  /** The {@code __metadata__} of {@code file} (empty if absent), reading and checking only the header. */
+  public static Map<String, String> metadata(Path file) throws IOException {
+    String f = String.valueOf(file.getFileName());
+    try {
+      InputFiles.requireRegular(file, "safetensors file");
+    } catch (NoSuchFileException e) {
+      throw new BadInputException(f + ": no such file (" + file.toAbsolutePath() + ")", e);
+    }
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = ch.size();
+      if (size < 8) throw new BadInputException(f + ": file size (" + size + " bytes) is smaller than the 8-byte header length");
+      ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+      readFully(ch, lenBuf, 0, f);
+      long n = lenBuf.flip().getLong();
+      if (n < 0 || n > size - 8) {
+        throw new BadInputException(f + ": header length (" + Long.toUnsignedString(n) + ") is larger than the rest of the file (" + (size - 8) + " bytes)");
+      }
+      if (n > MAX_HEADER) throw new BadInputException(f + ": header length (" + n + ") exceeds the limit of " + MAX_HEADER + " bytes");
+      ByteBuffer hb = ByteBuffer.allocate((int) n);
+      readFully(ch, hb, 8, f);
+      String header;
+      try {
+        header = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT).decode(hb.flip()).toString();
+      } catch (CharacterCodingException e) {
+        throw new BadInputException(f + ": header is not valid UTF-8");
+      }
+      return parseHeader(header, f, new ArrayList<>());
+    }
   }
 
   private static void writeFloats(OutputStream out, float[] data, ByteBuffer b) throws IOException {

@@ -1,0 +1,50 @@
+package dev.fivefold.perception.generate;
+
+import dev.fivefold.data.TextCorpus;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Held-out cross-entropy of a {@link Decoder}: the windows and the scoring of
+ * {@code LanguageModelTask.evaluate} (each held-out token but the first predicted once, a row read
+ * from position 0, log-sum-exp in double), but each row run position by position through the
+ * decoder. With the float32 decoder the logits are bit-identical to the training forward's, so the
+ * figures are the same as the tape's; with quantized weights, activations or KV cache they measure
+ * exactly what generation computes.
+ */
+public final class DecoderEval {
+  private DecoderEval() {}
+
+  /**
+   * loss (nats/token), bpc, perplexity and tokens scored, over the first {@code evalTokens} held-out
+   * tokens (0 = all; whole batches of {@code batch} rows, as the tape evaluation counts them).
+   */
+  public static Map<String, Double> evaluate(Decoder dec, TextCorpus corpus, int batch, long evalTokens) {
+    int context = dec.config().context(), v = dec.config().vocab();
+    double nats = 0;
+    long n = 0;
+    for (TextCorpus.Window w : corpus.heldOutWindows(batch, context)) {
+      for (int r = 0; r < w.rows(); r++) {
+        dec.reset();
+        for (int t = 0; t < context; t++) {
+          float[] z = dec.step(w.inputs()[r * context + t]);
+          if (t < w.scoreFrom()[r]) continue;
+          double m = Double.NEGATIVE_INFINITY;
+          for (int j = 0; j < v; j++) m = Math.max(m, z[j]);
+          double s = 0;
+          for (int j = 0; j < v; j++) s += Math.exp(z[j] - m);
+          nats += Math.log(s) + m - z[w.targets()[r * context + t]];
+          n++;
+        }
+      }
+      if (evalTokens > 0 && n >= evalTokens) break;
+    }
+    double loss = nats / Math.max(1, n);
+    Map<String, Double> out = new LinkedHashMap<>();
+    out.put("loss", loss);
+    out.put("bpc", loss / Math.log(2));
+    out.put("perplexity", Math.exp(loss));
+    out.put("tokens", (double) n);
+    return out;
+  }
+}
