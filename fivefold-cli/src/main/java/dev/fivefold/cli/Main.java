@@ -26,7 +26,6 @@ import picocli.CommandLine.ParameterException;
         OptimizersCommand.class, TrajectoriesCommand.class, LandscapeCommand.class,
         ControllersCommand.class, GuardCommand.class, SwatsCommand.class,
         InfoplaneCommand.class, VibCommand.class, MdlCommand.class, InfoPruneCommand.class,
-        CompressCommand.class, FaultCommand.class, DistillCommand.class, SparseCommand.class, LotteryCommand.class,
         CurriculumCommand.class, AblationCommand.class,
         ExplainCommand.class,
         SparkTrainCommand.class, SparkTimingsCommand.class,
