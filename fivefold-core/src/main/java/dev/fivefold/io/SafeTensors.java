@@ -104,32 +104,11 @@ public final class SafeTensors {
   /** Reads every tensor of {@code file}. */
   public static Contents read(Path file) throws IOException {
     String f = String.valueOf(file.getFileName());
-    try {
-      InputFiles.requireRegular(file, "safetensors file");
-    } catch (NoSuchFileException e) {
-      throw new BadInputException(f + ": no such file (" + file.toAbsolutePath() + ")", e);
-    }
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+    try (FileChannel ch = open(file, f)) {
       long size = ch.size();
-      if (size < 8) throw new BadInputException(f + ": file size (" + size + " bytes) is smaller than the 8-byte header length");
-      ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-      readFully(ch, lenBuf, 0, f);
-      long n = lenBuf.flip().getLong();
-      if (n < 0 || n > size - 8) {
-        throw new BadInputException(f + ": header length (" + Long.toUnsignedString(n) + ") is larger than the rest of the file (" + (size - 8) + " bytes)");
-      }
-      if (n > MAX_HEADER) throw new BadInputException(f + ": header length (" + n + ") exceeds the limit of " + MAX_HEADER + " bytes");
-      ByteBuffer hb = ByteBuffer.allocate((int) n);
-      readFully(ch, hb, 8, f);
-      String header;
-      try {
-        header = StandardCharsets.UTF_8.newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT)
-            .decode(hb.flip()).toString();
-      } catch (CharacterCodingException e) {
-        throw new BadInputException(f + ": header is not valid UTF-8");
-      }
+      Header h = header(ch, f);
+      String header = h.json();
+      long n = h.length();
       long dataStart = 8 + n;
       List<Entry> entries = new ArrayList<>();
       Map<String, String> metadata = parseHeader(header, f, entries);
@@ -327,30 +306,48 @@ public final class SafeTensors {
   /** The {@code __metadata__} of {@code file} (empty if absent), reading and checking only the header. */
   public static Map<String, String> metadata(Path file) throws IOException {
     String f = String.valueOf(file.getFileName());
+    try (FileChannel ch = open(file, f)) {
+      String header = header(ch, f).json();
+      return parseHeader(header, f, new ArrayList<>());
+    }
+  }
+
+  /** The JSON header and its length in bytes (the data starts at 8 + length). */
+  private record Header(String json, long length) {}
+
+  /** Opens {@code file} for reading, refusing a missing or non-regular file with a one-line error naming it. */
+  private static FileChannel open(Path file, String f) throws IOException {
     try {
       InputFiles.requireRegular(file, "safetensors file");
     } catch (NoSuchFileException e) {
       throw new BadInputException(f + ": no such file (" + file.toAbsolutePath() + ")", e);
     }
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-      long size = ch.size();
-      if (size < 8) throw new BadInputException(f + ": file size (" + size + " bytes) is smaller than the 8-byte header length");
-      ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-      readFully(ch, lenBuf, 0, f);
-      long n = lenBuf.flip().getLong();
-      if (n < 0 || n > size - 8) {
-        throw new BadInputException(f + ": header length (" + Long.toUnsignedString(n) + ") is larger than the rest of the file (" + (size - 8) + " bytes)");
-      }
-      if (n > MAX_HEADER) throw new BadInputException(f + ": header length (" + n + ") exceeds the limit of " + MAX_HEADER + " bytes");
-      ByteBuffer hb = ByteBuffer.allocate((int) n);
-      readFully(ch, hb, 8, f);
-      String header;
-      try {
-        header = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT).decode(hb.flip()).toString();
-      } catch (CharacterCodingException e) {
-        throw new BadInputException(f + ": header is not valid UTF-8");
-      }
-      return parseHeader(header, f, new ArrayList<>());
+    return FileChannel.open(file, StandardOpenOption.READ);
+  }
+
+  /**
+   * The JSON header: the 8-byte little-endian length n, checked against the file size and
+   * {@link #MAX_HEADER} before anything is allocated, then n bytes of strict UTF-8.
+   */
+  private static Header header(FileChannel ch, String f) throws IOException {
+    long size = ch.size();
+    if (size < 8) throw new BadInputException(f + ": file size (" + size + " bytes) is smaller than the 8-byte header length");
+    ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+    readFully(ch, lenBuf, 0, f);
+    long n = lenBuf.flip().getLong();
+    if (n < 0 || n > size - 8) {
+      throw new BadInputException(f + ": header length (" + Long.toUnsignedString(n) + ") is larger than the rest of the file (" + (size - 8) + " bytes)");
+    }
+    if (n > MAX_HEADER) throw new BadInputException(f + ": header length (" + n + ") exceeds the limit of " + MAX_HEADER + " bytes");
+    ByteBuffer hb = ByteBuffer.allocate((int) n);
+    readFully(ch, hb, 8, f);
+    try {
+      return new Header(StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(hb.flip()).toString(), n);
+    } catch (CharacterCodingException e) {
+      throw new BadInputException(f + ": header is not valid UTF-8");
     }
   }
 
