@@ -7,8 +7,8 @@ import dev.fivefold.data.TextCorpus;
 import dev.fivefold.io.BadInputException;
 import dev.fivefold.nn.Module;
 import dev.fivefold.perception.Gpt;
+import dev.fivefold.perception.NextTokenScore;
 import dev.fivefold.tensor.Rng;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -86,8 +86,7 @@ public final class LanguageModelTask implements Task {
     boolean was = model.isTraining();
     model.eval();
     Tape tape = Tape.inference();
-    double nats = 0;
-    long n = 0;
+    NextTokenScore score = new NextTokenScore();
     int v = model.config().vocab();
     try {
       for (TextCorpus.Window w : corpus.heldOutWindows(batch, context)) {
@@ -97,26 +96,15 @@ public final class LanguageModelTask implements Task {
         for (int r = 0; r < w.rows(); r++) {
           for (int t = w.scoreFrom()[r]; t < context; t++) {
             int off = (r * context + t) * v;
-            double m = Double.NEGATIVE_INFINITY;
-            for (int j = 0; j < v; j++) m = Math.max(m, z[off + j]);
-            double s = 0;
-            for (int j = 0; j < v; j++) s += Math.exp(z[off + j] - m);
-            nats += Math.log(s) + m - z[off + w.targets()[r * context + t]];
-            n++;
+            score.add(z, off, v, w.targets()[r * context + t]);
           }
         }
-        if (evalTokens > 0 && n >= evalTokens) break;
+        if (evalTokens > 0 && score.tokens() >= evalTokens) break;
       }
     } finally {
       if (was) model.train();
     }
-    double loss = nats / Math.max(1, n);
-    Map<String, Double> out = new LinkedHashMap<>();
-    out.put("loss", loss);
-    out.put("bpc", loss / Math.log(2));
-    out.put("perplexity", Math.exp(loss));
-    out.put("tokens", (double) n);
-    return out;
+    return score.result();
   }
 
   /** Generates {@code length} tokens after {@code prompt}, sampling at {@code temperature} (0 = greedy). */

@@ -1,7 +1,7 @@
 package dev.fivefold.perception.generate;
 
 import dev.fivefold.data.TextCorpus;
-import java.util.LinkedHashMap;
+import dev.fivefold.perception.NextTokenScore;
 import java.util.Map;
 
 /**
@@ -21,30 +21,18 @@ public final class DecoderEval {
    */
   public static Map<String, Double> evaluate(Decoder dec, TextCorpus corpus, int batch, long evalTokens) {
     int context = dec.config().context(), v = dec.config().vocab();
-    double nats = 0;
-    long n = 0;
+    NextTokenScore score = new NextTokenScore();
     for (TextCorpus.Window w : corpus.heldOutWindows(batch, context)) {
       for (int r = 0; r < w.rows(); r++) {
         dec.reset();
         for (int t = 0; t < context; t++) {
           float[] z = dec.step(w.inputs()[r * context + t]);
           if (t < w.scoreFrom()[r]) continue;
-          double m = Double.NEGATIVE_INFINITY;
-          for (int j = 0; j < v; j++) m = Math.max(m, z[j]);
-          double s = 0;
-          for (int j = 0; j < v; j++) s += Math.exp(z[j] - m);
-          nats += Math.log(s) + m - z[w.targets()[r * context + t]];
-          n++;
+          score.add(z, 0, v, w.targets()[r * context + t]);
         }
       }
-      if (evalTokens > 0 && n >= evalTokens) break;
+      if (evalTokens > 0 && score.tokens() >= evalTokens) break;
     }
-    double loss = nats / Math.max(1, n);
-    Map<String, Double> out = new LinkedHashMap<>();
-    out.put("loss", loss);
-    out.put("bpc", loss / Math.log(2));
-    out.put("perplexity", Math.exp(loss));
-    out.put("tokens", (double) n);
-    return out;
+    return score.result();
   }
 }
