@@ -85,6 +85,11 @@ final class TrainCommand extends Subcommand {
       description = "Image models: train against (1-EPS)·one-hot + EPS/classes, in [0, 1) (default: ${DEFAULT-VALUE}).")
   double labelSmoothing;
 
+  @Option(names = "--weight-decay", paramLabel = "LAMBDA", description = "Weight decay λ: decoupled for adamw and lamb, "
+      + "added to the gradient for the others (default: 0.01 for adamw and lamb, 1e-4 for lars, 0 otherwise; with --resume: "
+      + "the checkpoint's).")
+  Double weightDecay;
+
   @Option(names = "--max-steps", paramLabel = "N", defaultValue = "0", description = "Stop after N steps (0 = no limit).")
   long maxSteps;
 
@@ -141,6 +146,7 @@ final class TrainCommand extends Subcommand {
     common.atLeast("--heads", heads, 1);
     common.atLeast("--width", width, 1);
     common.atLeast("--context", context, 1);
+    if (weightDecay != null && !(weightDecay >= 0 && weightDecay < 1e3)) throw common.bad("--weight-decay (" + weightDecay + ") must be in [0, 1000)");
     if (!(labelSmoothing >= 0 && labelSmoothing < 1)) throw common.bad("--label-smoothing (" + labelSmoothing + ") must be in [0, 1)");
     if (width % heads != 0) throw common.bad("--heads (" + heads + ") must divide --width (" + width + ")");
     if (batch != null && (long) batch * context > dev.fivefold.io.Heap.MAX_ARRAY && (model == null || model.startsWith("gpt"))) {
@@ -170,6 +176,7 @@ final class TrainCommand extends Subcommand {
         else data = resumed.get("data");
       }
       if (optimizer == null) optimizer = resumed.get("optimizer");
+      if (weightDecay == null && resumed.containsKey("weight-decay")) weightDecay = Double.parseDouble(resumed.get("weight-decay"));
       if (augment == null) augment = resumed.get("task.augment");
     }
     if (model == null) model = "mlp";
@@ -220,7 +227,9 @@ final class TrainCommand extends Subcommand {
     ckptMeta.put("model", spec);
     lr = lrOption != null ? lrOption : lm ? 2e-3 : 1e-3;
     String opt = optimizer == null ? (lm ? "adamw" : "adam") : optimizer;
-    Optimizer o = Optimizers.byName(opt, net.parameters(), lr);
+    double wd = weightDecay != null ? weightDecay : Optimizers.NAMES.contains(opt) ? Optimizers.defaultWeightDecay(opt) : 0;
+    Optimizer o = Optimizers.byName(opt, net.parameters(), lr, wd);
+    ckptMeta.put("weight-decay", Double.toString(wd));
 
     Path dir = Common.runFolder(out, model.split(":")[0]);
     Path ckpt = dir.resolve("checkpoint.safetensors");
@@ -244,6 +253,7 @@ final class TrainCommand extends Subcommand {
     runMeta.put("data", ckptMeta.get("data"));
     runMeta.put("optimizer", opt);
     runMeta.put("lr", lr);
+    runMeta.put("weight_decay", wd);
     runMeta.put("schedule", schedule);
     if (!lm) runMeta.put("augment", augmentation.toString());
     runMeta.put("batch", Integer.parseInt(ckptMeta.get("batch")));

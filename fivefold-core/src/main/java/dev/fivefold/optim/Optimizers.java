@@ -166,23 +166,47 @@ public final class Optimizers {
    * @throws IllegalArgumentException for an unknown name, listing the known ones
    */
   public static Optimizer byName(String name, List<Parameter> ps, double lr) {
+    return byName(name, ps, lr, defaultWeightDecay(name));
+  }
+
+  /**
+   * By name as {@link #byName(String, List, double)}, with weight decay λ instead of the name's
+   * default (see {@link #defaultWeightDecay}): decoupled (w ← w − η·λ·w) for adamw and lamb, the
+   * trust-ratio term for lars, and coupled (g ← g + λ·w, PyTorch's {@code weight_decay}) for the rest.
+   *
+   * @throws IllegalArgumentException for an unknown name, or λ negative or not finite
+   */
+  public static Optimizer byName(String name, List<Parameter> ps, double lr, double weightDecay) {
+    if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
+      throw new IllegalArgumentException("weight decay (" + weightDecay + ") must be >= 0 and finite");
+    }
+    double wd = weightDecay;
     return switch (name) {
-      case "sgd" -> sgd(ps, lr, 0, false, 0);
-      case "momentum" -> sgd(ps, lr, 0.9, false, 0);
-      case "nesterov" -> sgd(ps, lr, 0.9, true, 0);
-      case "adagrad" -> adagrad(ps, lr, 1e-10, 0);
-      case "rmsprop" -> rmsprop(ps, lr, 0.99, 1e-8, 0, false, 0);
-      case "rmsprop_centered" -> rmsprop(ps, lr, 0.99, 1e-8, 0, true, 0);
-      case "adadelta" -> adadelta(ps, lr, 0.9, 1e-6, 0);
-      case "adam" -> adam(ps, lr);
-      case "amsgrad" -> amsgrad(ps, lr, 0.9, 0.999, 1e-8, 0);
-      case "adamw" -> adamw(ps, lr, 0.9, 0.999, 1e-8, 0.01);
-      case "adamax" -> adamax(ps, lr, 0.9, 0.999, 1e-8, 0);
-      case "nadam" -> nadam(ps, lr, 0.9, 0.999, 1e-8, 0, 4e-3);
-      case "lamb" -> lamb(ps, lr, 0.9, 0.999, 1e-6, 0.01);
-      case "lars" -> lars(ps, lr, 0.9, 1e-4, 0.001);
-      case "swats" -> adamThenSgd(ps, lr, AdamThenSgd.SwitchRule.swats(1e-9), null, AdamThenSgd.RateEstimate.SWATS, 0, 0.9, 0);
+      case "sgd" -> sgd(ps, lr, 0, false, wd);
+      case "momentum" -> sgd(ps, lr, 0.9, false, wd);
+      case "nesterov" -> sgd(ps, lr, 0.9, true, wd);
+      case "adagrad" -> adagrad(ps, lr, 1e-10, wd);
+      case "rmsprop" -> rmsprop(ps, lr, 0.99, 1e-8, 0, false, wd);
+      case "rmsprop_centered" -> rmsprop(ps, lr, 0.99, 1e-8, 0, true, wd);
+      case "adadelta" -> adadelta(ps, lr, 0.9, 1e-6, wd);
+      case "adam" -> adam(ps, lr, 0.9, 0.999, 1e-8, wd);
+      case "amsgrad" -> amsgrad(ps, lr, 0.9, 0.999, 1e-8, wd);
+      case "adamw" -> adamw(ps, lr, 0.9, 0.999, 1e-8, wd);
+      case "adamax" -> adamax(ps, lr, 0.9, 0.999, 1e-8, wd);
+      case "nadam" -> nadam(ps, lr, 0.9, 0.999, 1e-8, wd, 4e-3);
+      case "lamb" -> lamb(ps, lr, 0.9, 0.999, 1e-6, wd);
+      case "lars" -> lars(ps, lr, 0.9, wd, 0.001);
+      case "swats" -> adamThenSgd(ps, lr, AdamThenSgd.SwitchRule.swats(1e-9), null, AdamThenSgd.RateEstimate.SWATS, 0, 0.9, wd);
       default -> throw new IllegalArgumentException("optimizer (" + name + ") must be one of " + String.join(", ", NAMES));
+    };
+  }
+
+  /** The weight decay {@link #byName(String, List, double)} uses: 0.01 for adamw and lamb, 1e-4 for lars, 0 otherwise. */
+  public static double defaultWeightDecay(String name) {
+    return switch (name) {
+      case "adamw", "lamb" -> 0.01;
+      case "lars" -> 1e-4;
+      default -> 0;
     };
   }
 

@@ -310,4 +310,33 @@ class OptimizerFamilyTest {
     bad("max_norm (0.0)", () -> Transforms.projectMaxNorm(0, p -> true));
     for (String n : Optimizers.NAMES) assertEquals(n.equals("swats") ? "swats" : n, Optimizers.byName(n, ps, 0.01).name());
   }
+
+  @Test
+  void byNameWithWeightDecayIsTheFactoryWithThatDecay() {
+    // the explicit factory with λ = 0.05 is the oracle; λ must change the trajectory (else the test could not fail)
+    List<Parameter> a = params(new Random(5)), b = params(new Random(5)), c = params(new Random(5));
+    run(Optimizers.byName("adamw", a, 0.01, 0.05), a, 9, 0, 10);
+    run(Optimizers.adamw(b, 0.01, 0.9, 0.999, 1e-8, 0.05), b, 9, 0, 10);
+    run(Optimizers.byName("adamw", c, 0.01), c, 9, 0, 10);
+    for (int i = 0; i < a.size(); i++) assertArrayEquals(b.get(i).value().data(), a.get(i).value().data(), "param " + i);
+    boolean differs = false;
+    for (int i = 0; i < a.size(); i++) differs |= !java.util.Arrays.equals(a.get(i).value().data(), c.get(i).value().data());
+    assertTrue(differs, "weight decay 0.05 vs the default 0.01 gave the same weights");
+    // coupled decay for sgd: byName's λ is the factory's λ
+    List<Parameter> d = params(new Random(6)), e = params(new Random(6));
+    run(Optimizers.byName("momentum", d, 0.01, 1e-3), d, 9, 0, 10);
+    run(Optimizers.sgd(e, 0.01, 0.9, false, 1e-3), e, 9, 0, 10);
+    for (int i = 0; i < d.size(); i++) assertArrayEquals(e.get(i).value().data(), d.get(i).value().data(), "sgd param " + i);
+    // the one-argument form is the two-argument form with the name's default
+    for (String n : Optimizers.NAMES) {
+      List<Parameter> x = params(new Random(7)), y = params(new Random(7));
+      run(Optimizers.byName(n, x, 0.01), x, 9, 0, 6);
+      run(Optimizers.byName(n, y, 0.01, Optimizers.defaultWeightDecay(n)), y, 9, 0, 6);
+      for (int i = 0; i < x.size(); i++) assertArrayEquals(x.get(i).value().data(), y.get(i).value().data(), n + " param " + i);
+    }
+    assertEquals(0.01, Optimizers.defaultWeightDecay("adamw"));
+    assertEquals(0.0, Optimizers.defaultWeightDecay("adam"));
+    bad("weight decay (-0.1) must be >= 0", () -> Optimizers.byName("adamw", a, 0.01, -0.1));
+    bad("weight decay (NaN) must be >= 0", () -> Optimizers.byName("adam", a, 0.01, Double.NaN));
+  }
 }
