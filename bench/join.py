@@ -11,6 +11,8 @@ Columns: work [unit] | fivefold | pytorch | ratio | target
   ratio  = fivefold / pytorch (higher is better for throughput rows; for the
            *_peak_rss_mb rows lower is better and no target is set)
   target = minimum ratio, followed by "ok" or "MISS" when both sides are present.
+When the fivefold side has a "fp32_peak" row (bench's measured peak), every GFLOP/s
+row also shows both sides as a share of that peak ("% peak", fivefold / pytorch).
 Missing values are shown as "-". With --strict the exit code is 1 when any target is
 missed or cannot be checked (a side is missing); otherwise it is always 0.
 """
@@ -79,7 +81,8 @@ def main(argv):
     keys += [k for k in RSS_ORDER if k in ff or k in pt]
     keys += sorted((set(ff) | set(pt)) - set(keys))
 
-    rows = [("work", "fivefold", "pytorch", "ratio", "target")]
+    peak = ff.get("fp32_peak", (None, None))[0]
+    rows = [("work", "fivefold", "pytorch", "ratio", "target", "% peak")]
     failed = False
     for k in keys:
         fv, fu = ff.get(k, (None, None))
@@ -104,10 +107,13 @@ def main(argv):
             failed |= not ok
             tcell = ">= %.2f %s" % (tgt, "ok" if ok else "MISS")
         rcell = note or ("-" if ratio is None else "%.2f" % ratio)
-        rows.append((label, fmt(fv), fmt(pv), rcell, tcell))
+        share = "-"
+        if peak and unit == "GFLOP/s" and k != "fp32_peak":
+            share = "%s / %s" % tuple("-" if v is None else "%.0f%%" % (100 * v / peak) for v in (fv, pv))
+        rows.append((label, fmt(fv), fmt(pv), rcell, tcell, share))
 
-    widths = [max(len(r[i]) for r in rows) for i in range(5)]
-    align = ["<", ">", ">", ">", "<"]
+    widths = [max(len(r[i]) for r in rows) for i in range(6)]
+    align = ["<", ">", ">", ">", "<", ">"]
 
     def line(r):
         return "| " + " | ".join("{:{}{}}".format(c, a, w)

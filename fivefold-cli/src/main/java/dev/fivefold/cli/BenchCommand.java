@@ -15,6 +15,7 @@ import dev.fivefold.perception.ResNet;
 import dev.fivefold.tensor.Rng;
 import dev.fivefold.tensor.Tensor;
 import dev.fivefold.tensor.kernel.Gemm;
+import dev.fivefold.tensor.kernel.Peak;
 import dev.fivefold.train.ClassificationTask;
 import dev.fivefold.train.LanguageModelTask;
 import dev.fivefold.train.Task;
@@ -41,7 +42,7 @@ import picocli.CommandLine.Option;
  * fivefold and PyTorch side by side. Values are medians of repeated timings after a warm-up.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Measure SGEMM GFLOP/s (and %% of this machine's fp32 peak, 117 GFLOP/s per core), training "
+    description = {"Measure this machine's fp32 peak (a Vector API FMA loop), SGEMM GFLOP/s (and %% of that peak), training "
         + "throughput of LeNet-300-100, LeNet-5, a 4-layer GPT and the default ViT (vit_train) and the default ResNet (cnn_train) on random data, peak memory and bytes "
         + "allocated per training step. Medians of repeated timings after a warm-up.", "",
         "Examples:",
@@ -49,8 +50,8 @@ import picocli.CommandLine.Option;
         "  ./fivefold bench --quick --threads 1",
         "  ./fivefold bench --json > fivefold.jsonl   JSON lines {\"work\":..,\"value\":..,\"unit\":..}", ""})
 final class BenchCommand extends Subcommand {
-  /** Peak fp32 GFLOP/s of one core of this machine (AVX-512: 2 FMA units × 16 lanes × 2 flop × ~1.8 GHz). */
-  static final double PEAK_PER_CORE = 117;
+  /** This machine's fp32 peak with the bench's thread count, measured at the start of {@link #call}. */
+  private Peak.Result peak;
 
   @Mixin Common common = new Common();
 
@@ -74,9 +75,11 @@ final class BenchCommand extends Subcommand {
       }
     }
     int threads = common.threads();
-    stderr.printf("fivefold bench: %d thread%s, peak %.0f GFLOP/s (%.0f per core), %s%n", threads, threads == 1 ? "" : "s",
-        PEAK_PER_CORE * threads, PEAK_PER_CORE, quick ? "quick" : "full");
+    peak = Peak.measure(threads, quick ? 3 : 7);
+    stderr.printf("fivefold bench: %s, %d thread%s, measured fp32 peak %.0f GFLOP/s (%.0f per thread, %d-lane FMA loop), %s%n",
+        peak.cpu(), threads, threads == 1 ? "" : "s", peak.gflops(), peak.perThread(), peak.lanes(), quick ? "quick" : "full");
     if (!json) stdout.printf("%-34s %12s  %-10s %s%n", "work", "value", "unit", "notes");
+    emit("fp32_peak", peak.gflops(), "GFLOP/s", Map.of("cpu", peak.cpu(), "threads", threads, "lanes", peak.lanes()));
     for (String g : groups) {
       resetPeaks();
       switch (g) {
@@ -105,7 +108,7 @@ final class BenchCommand extends Subcommand {
       int m = shapes[i][0], k = shapes[i][1], n = shapes[i][2];
       double g = Gemm.benchGflops(m, n, k, false, false, reps);
       Map<String, Object> extra = new LinkedHashMap<>();
-      extra.put("pct_peak", round(100 * g / (PEAK_PER_CORE * threads)));
+      extra.put("pct_peak", round(peak.percent(g)));
       extra.put("m", m);
       extra.put("k", k);
       extra.put("n", n);
