@@ -12,7 +12,7 @@ public final class Dropout extends Module {
   public Dropout(float p, Rng rng) {
     if (!(p >= 0 && p < 1)) throw new IllegalArgumentException("dropout p (" + p + ") must be in [0, 1)");
     this.p = p;
-    this.rng = rng;
+    this.rng = generator("rng", rng);
   }
 
   /** The generator, whose state a checkpoint saves. */

@@ -59,7 +59,7 @@ public final class EncoderBlock extends Module {
     this.mlp = child("mlp", m);
     this.attnDrop = dropout > 0 ? child("attn_drop", new Dropout(dropout, drops.split())) : null;
     this.dropPath = dropPath;
-    this.pathRng = dropPath > 0 ? drops.split() : null;
+    this.pathRng = dropPath > 0 ? generator("drop_path", drops.split()) : null;
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.fivefold.nn;
 
 import dev.fivefold.autodiff.Var;
 import dev.fivefold.io.BadInputException;
+import dev.fivefold.tensor.Rng;
 import dev.fivefold.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,6 +22,11 @@ import java.util.Map;
  * {@link #loadStateDict}, so checkpoints and weight files carry them), but are not in
  * {@link #namedParameters}: no optimizer sees them and {@link #parameterCount} leaves them out.
  *
+ * <p>A module that draws random numbers in training (dropout masks, stochastic depth) registers its
+ * generator ({@link #generator}); a trainer's state saves each one's position by dotted name
+ * ({@link #namedGenerators}), so a run resumed from a checkpoint draws the masks an uninterrupted
+ * run would have drawn.
+ *
  * <p>A model's forward runs its children through {@link #run}, so that {@link #hook forward hooks}
  * see each child's output; {@link #copy} is a deep copy (structure and weights) for the modules
  * that can build a blank twin of themselves ({@link #blank}).
@@ -29,6 +35,7 @@ public abstract class Module {
   private final Map<String, Parameter> params = new LinkedHashMap<>();
   private final Map<String, Module> children = new LinkedHashMap<>();
   private final Map<String, Tensor> buffers = new LinkedHashMap<>();
+  private final Map<String, Rng> generators = new LinkedHashMap<>();
   private final List<ForwardHook> hooks = new ArrayList<>();
   private boolean training = true;
 
@@ -50,6 +57,30 @@ public abstract class Module {
     if (params.containsKey(name) || children.containsKey(name) || buffers.containsKey(name)) throw new IllegalStateException("duplicate name " + name);
     buffers.put(name, init);
     return init;
+  }
+
+  /**
+   * Registers a random generator this module draws from in training, so that its position is saved
+   * with a trainer's state (see the class comment); returns it. Names are separate from parameter
+   * names ("rng" is fine beside a parameter "weight").
+   */
+  protected final Rng generator(String name, Rng rng) {
+    if (rng == null) throw new IllegalArgumentException("generator '" + name + "' must not be null");
+    if (generators.containsKey(name)) throw new IllegalStateException("duplicate generator " + name);
+    generators.put(name, rng);
+    return rng;
+  }
+
+  /** Every registered generator (the live objects) with dotted names, depth-first in registration order; empty for most models. */
+  public final Map<String, Rng> namedGenerators() {
+    Map<String, Rng> out = new LinkedHashMap<>();
+    collectGenerators("", out);
+    return out;
+  }
+
+  private void collectGenerators(String prefix, Map<String, Rng> out) {
+    for (var e : generators.entrySet()) out.put(prefix + e.getKey(), e.getValue());
+    for (var e : children.entrySet()) e.getValue().collectGenerators(prefix + e.getKey() + ".", out);
   }
 
   protected final <M extends Module> M child(String name, M m) {

@@ -15,6 +15,8 @@ import java.util.Map;
  * <ul>
  *   <li>"model.&lt;name&gt;": the parameters; "optim.…" (and "optimizer", "lr"): the optimizer's
  *       state — buffers, step count, the state of a prepended clip;</li>
+ *   <li>"rng.&lt;name&gt;": the position of each random generator the model draws from in training
+ *       (dropout masks, stochastic depth; {@link dev.fivefold.nn.Module#namedGenerators});</li>
  *   <li>"task.…": the data position and random state; "controller.…": the controller's state;</li>
  *   <li>"sensors.…": the smoothed loss with its own count, the last step's measurements, the last
  *       gradient and batch position when a controller reads them ({@link dev.fivefold.control.Sensors});</li>

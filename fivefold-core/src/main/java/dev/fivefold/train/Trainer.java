@@ -353,6 +353,7 @@ public final class Trainer {
     Map<String, Tensor> t = new LinkedHashMap<>();
     Map<String, String> m = new LinkedHashMap<>();
     for (var e : task.model().stateDict().entrySet()) t.put("model." + e.getKey(), e.getValue()); // parameters and buffers
+    for (var e : task.model().namedGenerators().entrySet()) m.put("rng." + e.getKey(), Long.toString(e.getValue().state()));
     opt.saveState(t, m);
     for (var e : task.saveState().entrySet()) m.put("task." + e.getKey(), e.getValue());
     if (controller != null) for (var e : controller.saveState().entrySet()) m.put("controller." + e.getKey(), e.getValue());
@@ -371,6 +372,7 @@ public final class Trainer {
    */
   public void load(TrainState s, String source) {
     task.model().loadStateDict(s.tensors("model."), source);
+    loadGenerators(s.meta("rng."), source);
     opt.loadState(s.tensors(), s.meta(), source);
     task.loadState(s.meta("task."), source);
     step = s.step();
@@ -388,6 +390,25 @@ public final class Trainer {
     kept.putAll(s.kept());
     pendingRewind = null;
     task.model().zeroGrad();
+  }
+
+  /**
+   * Sets the model's generators ({@link Module#namedGenerators}) to the saved positions. A state
+   * without them (a snapshot, or a checkpoint from before they were saved) leaves them where they are;
+   * a saved name the model lacks, or a value that is not a number, is an error naming it.
+   */
+  private void loadGenerators(Map<String, String> saved, String source) {
+    if (saved.isEmpty()) return;
+    Map<String, dev.fivefold.tensor.Rng> live = task.model().namedGenerators();
+    for (var e : saved.entrySet()) {
+      dev.fivefold.tensor.Rng r = live.get(e.getKey());
+      if (r == null) throw new IllegalArgumentException(source + ": generator 'rng." + e.getKey() + "' is not in this model");
+      try {
+        r.setState(Long.parseLong(e.getValue()));
+      } catch (NumberFormatException x) {
+        throw new IllegalArgumentException(source + ": field 'rng." + e.getKey() + "' (" + e.getValue() + ") is not a number");
+      }
+    }
   }
 
   /** Evaluates now and tells the observers. */
