@@ -93,6 +93,25 @@ final class RunGuard implements TrainObserver {
     }
   }
 
+  /**
+   * The run failed with {@code e}: when the trainer is between steps (the failure came in an
+   * evaluation or an observer, e.g. out of memory while evaluating) and has trained past the last
+   * checkpoint, writes the checkpoint of the last completed step so that nothing is lost, and says so
+   * on the error stream. A failure inside a step writes nothing (its state is half-updated).
+   */
+  void rescue(Throwable e) {
+    if (trainer == null || writer == null || !trainer.betweenSteps() || trainer.step() == 0 || trainer.step() == writer.savedStep()) return;
+    try {
+      writer.save();
+      if (err != null) {
+        err.println("fivefold: the run failed after step " + trainer.step() + "; its checkpoint " + checkpoint
+            + " is saved (continue with --resume " + checkpoint + ")");
+      }
+    } catch (IOException | RuntimeException | OutOfMemoryError x) {
+      e.addSuppressed(x);
+    }
+  }
+
   /** The run failed: lets a waiting shutdown hook end. */
   void release() {
     done.countDown();

@@ -280,9 +280,10 @@ final class TrainCommand extends Subcommand {
       result = trainer.fit();
       progress.close();
       guard.finish(() -> writeReports(dir, metrics, lm));
-    } catch (RuntimeException e) {
-      guard.release();
+    } catch (RuntimeException | OutOfMemoryError e) {
       progress.close();
+      guard.rescue(e);
+      guard.release();
       throw e;
     } finally {
       guard.removeHook();

@@ -73,14 +73,19 @@ public class BatchedTask implements Task {
     return ClassificationTask.evaluate(model, test, evalBatch(model));
   }
 
-  /** Floats an evaluation batch may hold in activations: 2 GB. */
-  static final long EVAL_FLOATS = 1L << 29;
+  /**
+   * Floats an evaluation batch may hold in activations: 512 MB. (2 GB was too much: a 60-minute
+   * ResNet run on an 8 GB heap ran out of memory in its 17th evaluation, with the training step's
+   * buffers, the data and the evaluation's batch of 455 all live; batches past ~100 images do not
+   * evaluate faster.)
+   */
+  static final long EVAL_FLOATS = 1L << 27;
 
   /**
    * The evaluation batch for {@code model}: 1000, or fewer when a batch of 1000 would hold more
    * than {@link #EVAL_FLOATS} activations by the model's own estimate
    * ({@link dev.fivefold.perception.ModelSpec#activationsPerSample}); e.g. 1000 for the MLP,
-   * LeNet-5 and the default ViT, 455 for the default ResNet (whose im2col matrices are large).
+   * LeNet-5, 404 for the default ViT, 113 for the default ResNet (whose im2col matrices are large).
    */
   public static int evalBatch(Module model) {
     if (!(model instanceof dev.fivefold.perception.Model m)) return 1000;

@@ -211,9 +211,12 @@ public final class Trainer {
     return lastEval;
   }
 
+  private boolean midStep;
+
   /** One step; returns its loss. With a guard, a bad step is rolled back and retried on the next batch. */
   public double trainStep() {
     long t0 = System.nanoTime();
+    midStep = true; // until the step completes: a failure in between leaves a state worth nothing
     while (true) {
       setLearningRate();
       if (guard != null && (!kept.containsKey(GUARD) || guard.snapshotDue(step))) kept.put(GUARD, snapshot(true));
@@ -234,8 +237,20 @@ public final class Trainer {
       step++;
       if (guard != null) guard.accept(l);
       seconds += (System.nanoTime() - t0) / 1e9;
+      midStep = false;
       return l;
     }
+  }
+
+  /**
+   * Whether the trainer is between steps: no step has started, or the last one completed. After a
+   * failure inside a step (an exception or an out-of-memory error part-way through the batch, the
+   * backward pass or the update) it is false, and {@link #state()} is not a state the run passed
+   * through; after a failure elsewhere (in an evaluation, an observer) it is true and the state is
+   * that of the last completed step, fit to save.
+   */
+  public boolean betweenSteps() {
+    return !midStep;
   }
 
   private void setLearningRate() {
