@@ -92,7 +92,8 @@ class DistributedCliTest {
     assertOneLineExit2(run("b7", "--compressor", "gzip"), "--compressor (gzip) must be one of");
     assertOneLineExit2(run("b8", "--compressor", "topk:ratio=7"), "compressor (topk:ratio=7): ratio (7.0) must be in (0, 1]");
     assertOneLineExit2(run("b9", "--compressor", "dgc", "--local-steps", "4"), "corrects momentum");
-    assertOneLineExit2(run("b10", "--workers", "2,4"), "--workers ([2, 4]) takes a list only with --compare");
+    assertOneLineExit2(CliTest.run("distributed", "--workers", "2,4", "--data-dir", idx.toString(), "--out", tmp.resolve("b10").toString()),
+        "--workers ([2, 4]) takes a list only with --compare");
     assertOneLineExit2(run("b11", "--engine", "spark", "--compare"), "--compare runs on the simulator");
     assertOneLineExit2(run("b12", "--master", "local[2]"), "--master and --standalone need --engine spark");
   }
