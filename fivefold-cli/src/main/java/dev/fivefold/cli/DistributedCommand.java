@@ -1,6 +1,8 @@
 package dev.fivefold.cli;
 
 import dev.fivefold.compress.grad.Compressors;
+import dev.fivefold.compress.grad.Layout;
+import dev.fivefold.perception.Models;
 import dev.fivefold.data.Dataset;
 import dev.fivefold.dist.DistributedExperiment;
 import dev.fivefold.dist.Network;
@@ -43,13 +45,32 @@ import picocli.CommandLine.Option;
 final class DistributedCommand extends Subcommand {
   @Mixin Common common = new Common();
 
-  @Option(names = "--engine", defaultValue = "sim", description = "Where the workers run: sim (in-process simulator; default: ${DEFAULT-VALUE}).")
+  @Option(names = "--engine", defaultValue = "sim",
+      description = "Where the workers run: sim (in-process simulator) or spark (one Spark barrier stage: task w is worker w, the same worker code, "
+          + "gradients exchanged every step over a TCP ring; the same numbers as sim, bit for bit) (default: ${DEFAULT-VALUE}).")
   String engine;
 
-  @Option(names = "--model", defaultValue = "mlp", description = "mlp (LeNet-300-100), lenet5, or a model spec (default: ${DEFAULT-VALUE}).")
-  String model;
+  @Option(names = "--master", description = "Spark master for --engine spark: local[N], spark://host:port, ... (default: local[N] for N workers).")
+  String master;
 
-  @Option(names = "--workers", defaultValue = "4", description = "Workers N (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--standalone", paramLabel = "N", defaultValue = "0",
+      description = "For --engine spark: start a standalone cluster of N one-core Workers on localhost for this run, and stop it after (default: off).")
+  int standalone;
+
+  @Option(names = "--connect-timeout", defaultValue = "10", description = "Seconds to reach a spark:// master (default: ${DEFAULT-VALUE}).")
+  double connectTimeout;
+
+  @Option(names = "--executor-timeout", defaultValue = "120", description = "Seconds to wait for the executors' task slots (default: ${DEFAULT-VALUE}).")
+  double executorTimeout;
+
+  @Option(names = "--model", defaultValue = "mlp", split = ",",
+      description = "mlp (LeNet-300-100), lenet5, or a model spec; with --compare a list, e.g. mlp,lenet5 (default: ${DEFAULT-VALUE}).")
+  List<String> models;
+
+  @Option(names = "--workers", defaultValue = "4", split = ",", description = "Workers N; with --compare a list, e.g. 4,8 (default: ${DEFAULT-VALUE}).")
+  List<Integer> workerCounts;
+
+  String model;
   int workers;
 
   @Option(names = "--compressor", defaultValue = "dense", description = "dense, onebit, signsgd, topk, dgc, randomk, qsgd, powersgd, or a spec (default: ${DEFAULT-VALUE}).")
@@ -64,7 +85,7 @@ final class DistributedCommand extends Subcommand {
   @Option(names = "--levels", defaultValue = "16", description = "Levels s of qsgd (default: ${DEFAULT-VALUE}).")
   int levels;
 
-  @Option(names = "--scaling", defaultValue = "column", description = "Reconstruction values of onebit: column (Seide) or tensor (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--scaling", description = "Reconstruction values of onebit: column (Seide) or tensor (default: column; --compare: tensor).")
   String scaling;
 
   @Option(names = "--clip", defaultValue = "0", description = "DGC's global gradient-norm threshold; each worker clips at clip/sqrt(N); 0 for none (default: ${DEFAULT-VALUE}).")
@@ -116,12 +137,22 @@ final class DistributedCommand extends Subcommand {
   Path out;
 
   @Override
-  public Integer call() throws IOException {
+  public Integer call() throws Exception {
     common.apply();
-    if (!engine.equals("sim")) {
-      throw common.bad("--engine (" + engine + ") must be sim: the Spark engine is not connected to this command yet");
-    }
-    common.atLeast("--workers", workers, 1);
+    if (!engine.equals("sim") && !engine.equals("spark")) throw common.bad("--engine (" + engine + ") must be sim or spark");
+    for (int w : workerCounts) common.atLeast("--workers", w, 1);
+    if (!compare && workerCounts.size() > 1) throw common.bad("--workers (" + workerCounts + ") takes a list only with --compare");
+    if (!compare && models.size() > 1) throw common.bad("--model (" + String.join(",", models) + ") takes a list only with --compare");
+    if (engine.equals("sim") && (master != null || standalone != 0)) throw common.bad("--master and --standalone need --engine spark");
+    if (engine.equals("spark") && compare) throw common.bad("--compare runs on the simulator (--engine sim): it trains 11 variants per row");
+    if (engine.equals("spark") && resume != null) throw common.bad("--resume continues a simulator run; a Spark run restarts from step 0 (deterministic)");
+    common.atLeast("--standalone", standalone, 0);
+    if (standalone > 0 && master != null) throw common.bad("--standalone (" + standalone + ") and --master (" + master + ") exclude each other");
+    common.positive("--connect-timeout", connectTimeout);
+    common.positive("--executor-timeout", executorTimeout);
+    if (scaling == null) scaling = compare ? "tensor" : "column";
+    workers = workerCounts.getFirst();
+    model = models.getFirst();
     if (!(ratio > 0 && ratio <= 1)) throw common.bad("--ratio (" + ratio + ") must be in (0, 1]");
     common.atLeast("--rank", rank, 1);
     common.atLeast("--levels", levels, 1);
@@ -137,10 +168,11 @@ final class DistributedCommand extends Subcommand {
     if (!(momentum >= 0 && momentum < 1)) throw common.bad("--momentum (" + momentum + ") must be in [0, 1)");
     if (warmup != null) common.atLeast("--warmup", warmup, 0);
     if (!scaling.equals("column") && !scaling.equals("tensor")) throw common.bad("--scaling (" + scaling + ") must be column or tensor");
-    long per = (long) workers * accumulation;
-    if (batch % per != 0 || batch < per) {
-      throw common.bad("--batch (" + batch + ") must be a multiple of --workers × --accumulation (" + per + ")");
+    for (int w : workerCounts) {
+      long per = (long) w * accumulation;
+      if (batch % per != 0 || batch < per) throw common.bad("--batch (" + batch + ") must be a multiple of --workers × --accumulation (" + per + ")");
     }
+    long per = (long) workers * accumulation;
     if (compare && resume != null) throw common.bad("--resume continues one run; it cannot be used with --compare");
     long dgcWarmup = warmup != null ? warmup : steps / 50;
     double localClip = clip / Math.sqrt(workers);
@@ -148,6 +180,13 @@ final class DistributedCommand extends Subcommand {
     Network net = Network.ofGbit(latencyUs * 1e-6, bandwidthGbit);
     Simulator.Config sim = new Simulator.Config(model, workers, (int) (batch / per), accumulation, spec, localSteps, lr, momentum, common.seed, net);
     DistributedExperiment.Config cfg = new DistributedExperiment.Config(sim, steps, evalEvery);
+    // the compressor on the model's layout: a rank larger than a layer fails here, before data is read or a cluster started
+    Compressors.parse(spec).init(Layout.of(Models.create(model, common.seed).namedParameters()), common.seed, 0);
+    if (engine.equals("spark")) {
+      SparkTrainCommand.requireSparkClasses();
+      if (master == null && standalone == 0) master = "local[" + workers + "]";
+      return SparkRun.distributed(this, cfg);
+    }
     TrainState resumed = resume != null ? Checkpoint.read(resume) : null; // a bad file fails before anything is loaded or written
     Dataset[] d = Inputs.images(null, dataDir, stderr);
     Path dir = Common.runFolder(out, "distributed");
@@ -200,29 +239,54 @@ final class DistributedCommand extends Subcommand {
 
   private int compare(DistributedExperiment.Config cfg, Dataset[] d, Path dir, double localClip, long dgcWarmup) throws IOException {
     int h = localSteps > 1 ? localSteps : 8;
-    DistributedExperiment.Config base = new DistributedExperiment.Config(withLocal(cfg.sim(), 1), cfg.steps(), cfg.evalEvery());
-    List<DistributedExperiment.Variant> table = DistributedExperiment.table(ratio, rank, h, momentum, localClip, dgcWarmup);
-    List<DistributedExperiment.Variant> ablation = DistributedExperiment.dgcAblation(ratio, momentum, localClip, dgcWarmup);
-    stderr.printf("comparing %d runs of %d steps, %d workers, %s, batch %d%n", table.size() + ablation.size() - 1, cfg.steps(), workers, model, batch);
-    List<DistributedExperiment.Result> main = DistributedExperiment.compare(base, table, d[0], d[1], r -> stderr.println("  done: " + r.label()));
-    List<DistributedExperiment.Variant> rest = new ArrayList<>(ablation.subList(1, ablation.size())); // DGC (all four) is in the table
-    List<DistributedExperiment.Result> abl = new ArrayList<>();
-    abl.add(main.get(3));
-    abl.addAll(DistributedExperiment.compare(base, rest, d[0], d[1], r -> stderr.println("  done: " + r.label())));
-    double dense = main.getFirst().last().accuracy();
-    Table t = resultTable(), a = resultTable();
-    for (DistributedExperiment.Result r : main) add(t, r, dense);
-    for (DistributedExperiment.Result r : abl) add(a, r, dense);
-    stdout.printf("%d workers, %s, batch %d, %d steps (Δ accuracy against dense)%n", workers, model, batch, cfg.steps());
-    stdout.print(t.pretty());
-    stdout.println();
-    stdout.println("DGC ablation (each technique removed)");
-    stdout.print(a.pretty());
-    Table csv = resultTable();
-    for (DistributedExperiment.Result r : main) add(csv, r, dense);
-    for (DistributedExperiment.Result r : abl.subList(1, abl.size())) add(csv, r, dense);
+    Table csv = new Table("model", "workers", "run", "accuracy", "delta_points", "test_loss", "sent_per_worker", "ratio", "compute_s", "comm_s");
+    Table summary = new Table("model", "workers", "run", "accuracy", "delta_points", "sent_per_worker", "ratio");
+    int runs = models.size() * workerCounts.size() * 11;
+    stderr.printf("comparing %d runs of %d steps (%s × %s workers), batch %d%n", runs, cfg.steps(), String.join(",", models), workerCounts, batch);
+    for (String m : models) {
+      for (int w : workerCounts) {
+        double clipW = clip / Math.sqrt(w);
+        Simulator.Config s = cfg.sim();
+        Simulator.Config c = new Simulator.Config(m, w, (int) (batch / ((long) w * accumulation)), accumulation, s.compressor(), 1, s.lr(), s.momentum(),
+            s.seed(), s.network());
+        DistributedExperiment.Config base = new DistributedExperiment.Config(c, cfg.steps(), cfg.evalEvery());
+        List<DistributedExperiment.Variant> table = DistributedExperiment.table(ratio, rank, h, momentum, clipW, dgcWarmup, scaling);
+        List<DistributedExperiment.Variant> ablation = DistributedExperiment.dgcAblation(ratio, momentum, clipW, dgcWarmup);
+        List<DistributedExperiment.Result> main = DistributedExperiment.compare(base, table, d[0], d[1],
+            r -> stderr.println("  done: " + m + ", " + w + " workers: " + r.label()));
+        List<DistributedExperiment.Variant> rest = new ArrayList<>(ablation.subList(1, ablation.size())); // DGC (all four) is in the table
+        List<DistributedExperiment.Result> abl = new ArrayList<>();
+        abl.add(main.get(3));
+        abl.addAll(DistributedExperiment.compare(base, rest, d[0], d[1], r -> stderr.println("  done: " + m + ", " + w + " workers: " + r.label())));
+        double dense = main.getFirst().last().accuracy();
+        Table t = resultTable(), a = resultTable();
+        for (DistributedExperiment.Result r : main) add(t, r, dense);
+        for (DistributedExperiment.Result r : abl) add(a, r, dense);
+        stdout.printf("%d workers, %s, batch %d, %d steps (Δ accuracy against dense)%n", w, m, batch, cfg.steps());
+        stdout.print(t.pretty());
+        stdout.println();
+        stdout.println("DGC ablation (each technique removed)");
+        stdout.print(a.pretty());
+        stdout.println();
+        List<DistributedExperiment.Result> all = new ArrayList<>(main);
+        all.addAll(abl.subList(1, abl.size()));
+        for (DistributedExperiment.Result r : all) {
+          DistributedExperiment.Eval e = r.last();
+          csv.add(m, w, r.label(), f("%.4f", e.accuracy()), f("%+.2f", 100 * (e.accuracy() - dense)), f("%.4f", e.loss()), f("%.0f", r.bytesPerWorker()),
+              f("%.1f", r.ratio()), f("%.1f", r.computeSeconds()), f("%.2f", r.commSeconds()));
+        }
+        for (DistributedExperiment.Result r : main) {
+          summary.add(m, w, r.label(), f("%.4f", r.last().accuracy()), f("%+.2f", 100 * (r.last().accuracy() - dense)), size(r.bytesPerWorker()),
+              f("%.1f", r.ratio()));
+        }
+      }
+    }
+    if (models.size() * workerCounts.size() > 1) {
+      stdout.println("All runs (Δ accuracy against dense of the same model and workers)");
+      stdout.print(summary.pretty());
+    }
     AtomicFiles.writeString(dir.resolve("compare.csv"), csv.csv());
-    stdout.printf(Locale.ROOT, "dense accuracy %.4f; wrote %s%n", dense, dir.resolve("compare.csv"));
+    stdout.println("wrote " + dir.resolve("compare.csv"));
     return 0;
   }
 
@@ -230,18 +294,18 @@ final class DistributedCommand extends Subcommand {
     return new Simulator.Config(s.model(), s.workers(), s.batch(), s.accumulation(), s.compressor(), h, s.lr(), s.momentum(), s.seed(), s.network());
   }
 
-  private static Table resultTable() {
+  static Table resultTable() {
     return new Table("run", "accuracy", "delta_points", "test_loss", "sent_per_worker", "ratio", "compute_s", "comm_s");
   }
 
   /** One run as a row; {@code dense} the dense run's accuracy for the Δ column (NaN: none). */
-  private static void add(Table t, DistributedExperiment.Result r, double dense) {
+  static void add(Table t, DistributedExperiment.Result r, double dense) {
     DistributedExperiment.Eval e = r.last();
     t.add(r.label(), f("%.4f", e.accuracy()), Double.isNaN(dense) ? "-" : f("%+.2f", 100 * (e.accuracy() - dense)), f("%.4f", e.loss()),
         size(r.bytesPerWorker()), f("%.1f", r.ratio()), f("%.1f", r.computeSeconds()), f("%.2f", r.commSeconds()));
   }
 
-  private static String f(String fmt, double v) {
+  static String f(String fmt, double v) {
     return String.format(Locale.ROOT, fmt, v);
   }
 

@@ -2,6 +2,8 @@ package dev.fivefold.cli;
 
 import dev.fivefold.data.Dataset;
 import dev.fivefold.io.AtomicFiles;
+import dev.fivefold.dist.DistributedExperiment;
+import dev.fivefold.spark.BarrierSgd;
 import dev.fivefold.spark.DeltaCodec;
 import dev.fivefold.spark.InProcessRounds;
 import dev.fivefold.spark.LocalSgd;
@@ -52,6 +54,48 @@ final class SparkRun {
         }
         c.stdout.printf(Locale.ROOT, "test accuracy %.4f, test loss %.4f; %,d bytes sent by the workers (dense float32); rounds %.1f s, %.0f%% communication; %s%n",
             r.testAccuracy(), r.testLoss(), r.bytesSent(), wall, 100 * comm / Math.max(1e-9, wall), dir.resolve(LocalSgd.CHECKPOINT));
+      }
+      cluster.succeeded();
+    }
+    return 0;
+  }
+
+  /** {@code distributed --engine spark}: the run in one barrier stage ({@link BarrierSgd}), printed and written as the simulator's. */
+  static int distributed(DistributedCommand c, DistributedExperiment.Config cfg) throws Exception {
+    SparkOptions.of(c.master != null ? c.master : "local"); // checks the master's form before a cluster is started
+    int n = cfg.sim().workers();
+    long t0 = System.nanoTime();
+    try (Cluster cluster = Cluster.start(c.standalone, c.stderr)) {
+      SparkOptions opts = new SparkOptions(cluster.url != null ? cluster.url : c.master, c.connectTimeout, c.executorTimeout, "1g", Map.of());
+      // the context first: an unreachable master or too few slots fail before data is read or a folder made
+      JavaSparkContext sc = SparkContexts.open(opts, n);
+      try {
+        Dataset[] d = Inputs.images(null, c.dataDir, c.stderr);
+        Path dir = Common.runFolder(c.out, "distributed");
+        c.stderr.printf(Locale.ROOT, "spark %s: %d workers in one barrier stage, %s, %s, batch %d (%d per worker × %d), %d steps, H %d -> %s (up in %.1f s)%n",
+            sc.master(), n, cfg.sim().model(), cfg.sim().compressor(), c.batch, cfg.sim().batch(), cfg.sim().accumulation(), cfg.steps(),
+            cfg.sim().localSteps(), dir, (System.nanoTime() - t0) / 1e9);
+        long every = c.printEvery > 0 ? c.printEvery : Math.max(1, cfg.rounds() / 20);
+        Table rounds = new Table("step", "loss", "bytes_per_worker", "ratio", "compute_ms", "comm_ms");
+        BarrierSgd.Result br = BarrierSgd.run(sc, cfg, d[0], d[1], null, x -> {
+          rounds.add(x.step(), DistributedCommand.f("%.5f", x.loss()), DistributedCommand.f("%.0f", x.bytesPerWorker()), DistributedCommand.f("%.1f", x.ratio()),
+              DistributedCommand.f("%.3f", x.computeSeconds() * 1e3), DistributedCommand.f("%.3f", x.commSeconds() * 1e3));
+          if (x.step() % (every * cfg.sim().localSteps()) == 0 || x.step() >= cfg.steps()) {
+            c.stdout.printf(Locale.ROOT, "step %6d  loss %.4f  sent %10s/worker  ratio %7.1fx  compute %8.2f ms  comm %8.3f ms%n", x.step(), x.loss(),
+                DistributedCommand.size(x.bytesPerWorker()), x.ratio(), x.computeSeconds() * 1e3, x.commSeconds() * 1e3);
+          }
+        });
+        AtomicFiles.writeString(dir.resolve("rounds.csv"), rounds.csv());
+        Table t = DistributedCommand.resultTable();
+        DistributedCommand.add(t, br.result(), Double.NaN);
+        c.stdout.println();
+        c.stdout.print(t.pretty());
+        int r = br.result().rounds().size();
+        c.stdout.printf(Locale.ROOT, "barrier stage %.2f s (rendezvous %.2f s, then %.2f ms per round); %s per worker on the TCP ring; wrote %s%n",
+            br.stageSeconds(), br.rendezvousSeconds(), 1e3 * (br.stageSeconds() - br.rendezvousSeconds()) / r, DistributedCommand.size(br.wireBytesPerWorker()),
+            dir.resolve("rounds.csv"));
+      } finally {
+        sc.stop();
       }
       cluster.succeeded();
     }

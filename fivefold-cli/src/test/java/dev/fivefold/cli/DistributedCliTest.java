@@ -85,12 +85,31 @@ class DistributedCliTest {
     assertOneLineExit2(run("b2", "--ratio", "0"), "--ratio (0.0) must be in (0, 1]");
     assertOneLineExit2(CliTest.run("distributed", "--workers", "0", "--data-dir", idx.toString(), "--out", tmp.resolve("b3").toString()),
         "--workers (0) must be >= 1");
-    assertOneLineExit2(run("b4", "--engine", "spark"), "--engine (spark) must be sim");
+    assertOneLineExit2(run("b4", "--engine", "mpi"), "--engine (mpi) must be sim or spark");
     assertOneLineExit2(run("b5", "--compressor", "powersgd", "--rank", "20", "--steps", "1"), "rank (20) is larger than layer fc1.weight (16 × 784): at most 16");
     assertOneLineExit2(CliTest.run("distributed", "--workers", "2", "--batch", "15", "--data-dir", idx.toString(), "--out", tmp.resolve("b6").toString()),
         "--batch (15) must be a multiple of --workers × --accumulation (2)");
     assertOneLineExit2(run("b7", "--compressor", "gzip"), "--compressor (gzip) must be one of");
     assertOneLineExit2(run("b8", "--compressor", "topk:ratio=7"), "compressor (topk:ratio=7): ratio (7.0) must be in (0, 1]");
     assertOneLineExit2(run("b9", "--compressor", "dgc", "--local-steps", "4"), "corrects momentum");
+    assertOneLineExit2(CliTest.run("distributed", "--workers", "2,4", "--data-dir", idx.toString(), "--out", tmp.resolve("b10").toString()),
+        "--workers ([2, 4]) takes a list only with --compare");
+    assertOneLineExit2(run("b11", "--engine", "spark", "--compare"), "--compare runs on the simulator");
+    assertOneLineExit2(run("b12", "--master", "local[2]"), "--master and --standalone need --engine spark");
+  }
+
+  @Test
+  void theSparkEngineRefusesAnUnreachableMasterAndTooFewSlotsBeforeAnythingRuns() throws IOException {
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    Result r = run("never", "--engine", "spark", "--master", "spark://127.0.0.1:" + port, "--connect-timeout", "2");
+    assertOneLineExit2(r, "master (spark://127.0.0.1:" + port + ") is not reachable within 2 s");
+    assertTrue(!Files.exists(tmp.resolve("never")), "no run folder");
+    Result slots = run("slots", "--engine", "spark", "--master", "local[1]");
+    assertOneLineExit2(slots, "workers (2) exceed the task slots of master local[1] (1)");
+    assertOneLineExit2(run("rank", "--engine", "spark", "--compressor", "powersgd", "--rank", "20"), "rank (20) is larger than layer fc1.weight");
+    assertTrue(!Files.exists(tmp.resolve("rank")), "no run folder");
   }
 }

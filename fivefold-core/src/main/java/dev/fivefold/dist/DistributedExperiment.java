@@ -121,7 +121,12 @@ public final class DistributedExperiment {
    * {@code warmup} steps), PowerSGD, local SGD (dense deltas every H steps).
    */
   public static List<Variant> table(double ratio, int rank, int localSteps, double momentum, double clip, long warmup) {
-    return List.of(new Variant("dense", "dense", 1), new Variant("1-bit EF", "onebit:scaling=column", 1),
+    return table(ratio, rank, localSteps, momentum, clip, warmup, "column");
+  }
+
+  /** {@link #table}, with 1-bit EF's reconstruction {@code scaling} ("column" as Seide et al., or "tensor": about 32×). */
+  public static List<Variant> table(double ratio, int rank, int localSteps, double momentum, double clip, long warmup, String scaling) {
+    return List.of(new Variant("dense", "dense", 1), new Variant("1-bit EF", "onebit:scaling=" + scaling, 1),
         new Variant("top-k", "topk:ratio=" + ratio, 1), new Variant("DGC", dgc(ratio, momentum, true, clip, true, warmup), 1),
         new Variant("PowerSGD r=" + rank, "powersgd:rank=" + rank, 1), new Variant("local SGD H=" + localSteps, "dense", localSteps));
   }

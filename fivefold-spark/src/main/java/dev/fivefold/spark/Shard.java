@@ -29,6 +29,12 @@ public final class Shard implements Serializable {
     this.dataset = d;
   }
 
+  /** Worker {@code worker}'s samples {@code d}, as they are (the dist engine deals them with {@code dist.Shards}). */
+  public static Shard of(int worker, Dataset d) {
+    if (worker < 0) throw new IllegalArgumentException("worker (" + worker + ") must be >= 0");
+    return new Shard(worker, d);
+  }
+
   /** The {@code workers} shards of {@code data}, round-robin; each must get at least one sample. */
   public static java.util.List<Shard> split(Dataset data, int workers) {
     if (workers < 1) throw new IllegalArgumentException("workers (" + workers + ") must be >= 1");

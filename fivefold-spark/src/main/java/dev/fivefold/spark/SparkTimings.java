@@ -31,7 +31,11 @@ import scala.runtime.AbstractFunction1;
  *   <li><b>gather(n)</b>: every task returns n bytes to the driver (how a round's payloads travel
  *       with fan-in 0), less the empty job;</li>
  *   <li><b>treeAggregate(n)</b>: every task contributes n/4 floats, summed by
- *       {@code treeAggregate(depth 2)} (the {@code float[0]} zero, so no zero is shipped), less the empty job.</li>
+ *       {@code treeAggregate(depth 2)} (the {@code float[0]} zero, so no zero is shipped), less the empty job;</li>
+ *   <li><b>ring(n)</b> (with the barrier measurements): inside one barrier stage, after its one
+ *       rendezvous, a {@link Ring} all-gather of n bytes per task, divided by the N−1 messages each
+ *       task sends: one link's message time, what {@link BarrierSgd} pays per exchange and what
+ *       the cost model ({@code dist.CostModel}) is fitted to.</li>
  * </ul>
  * Each is the median (and 90th percentile) of {@code repeats} runs after one warm-up run; for the
  * sized ones {@link Fit} gives α and β by least squares over the sizes.
@@ -145,6 +149,19 @@ public final class SparkTimings {
       add(points, listener, "barrier", 0, per, 0);
     }
     List<Fit> fits = new ArrayList<>();
+    if (c.barrier() && p > 1) {
+      long[] sizes = c.payloadBytes();
+      List<double[][]> got = new ArrayList<>(rdd.rdd().barrier().mapPartitions(new RingTimes(sizes, c.repeats()), false,
+          scala.reflect.ClassTag$.MODULE$.apply(double[][].class)).toJavaRDD().collect());
+      double[][] t = got.getFirst();
+      List<Point> sized = new ArrayList<>();
+      for (int k = 0; k < sizes.length; k++) {
+        double[] per = t[k].clone();
+        for (int i = 0; i < per.length; i++) per[i] /= (p - 1);
+        sized.add(add(points, listener, "ring", sizes[k], per, 0));
+      }
+      if (sized.size() >= 2) fits.add(Fit.of("ring", sized));
+    }
     for (String what : List.of("broadcast", "gather", "treeAggregate")) {
       List<Point> sized = new ArrayList<>();
       for (long n : c.payloadBytes()) {
@@ -216,6 +233,49 @@ public final class SparkTimings {
       BarrierTaskContext ctx = BarrierTaskContext.get();
       for (int i = 0; i < n; i++) ctx.barrier();
       return it;
+    }
+  }
+
+  /** Times of ring all-gathers of each size (rank 0's; the other ranks return nothing). */
+  private static final class RingTimes extends AbstractFunction1<scala.collection.Iterator<Integer>, scala.collection.Iterator<double[][]>>
+      implements Serializable {
+    @Serial private static final long serialVersionUID = 1L;
+    private final long[] sizes;
+    private final int repeats;
+
+    RingTimes(long[] sizes, int repeats) {
+      this.sizes = sizes;
+      this.repeats = repeats;
+    }
+
+    @Override
+    public scala.collection.Iterator<double[][]> apply(scala.collection.Iterator<Integer> it) {
+      BarrierTaskContext ctx = BarrierTaskContext.get();
+      int rank = ctx.partitionId();
+      try {
+        String host = BarrierSgd.host();
+        java.net.ServerSocket server = Ring.listen(host);
+        String[] addrs = ctx.allGather(host + ":" + server.getLocalPort());
+        double[][] out = new double[sizes.length][repeats];
+        try (Ring ring = Ring.connect(rank, Arrays.asList(addrs), server, 300_000)) {
+          for (int k = 0; k < sizes.length; k++) {
+            byte[] b = new byte[(int) sizes[k]];
+            int reps = sizes[k] >= 50_000_000 ? Math.min(repeats, 3) : repeats;
+            ring.allGather(b); // warm-up
+            out[k] = new double[reps];
+            for (int i = 0; i < reps; i++) {
+              ring.allGather(new byte[0]); // line the ranks up, so a time is one exchange, not a wait for a late peer
+              long t0 = System.nanoTime();
+              ring.allGather(b);
+              out[k][i] = (System.nanoTime() - t0) / 1e9;
+            }
+          }
+        }
+        List<double[][]> r = rank == 0 ? List.<double[][]>of(out) : List.<double[][]>of();
+        return scala.jdk.javaapi.CollectionConverters.asScala(r.iterator());
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
     }
   }
 

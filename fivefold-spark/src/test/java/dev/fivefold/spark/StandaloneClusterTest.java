@@ -60,6 +60,17 @@ class StandaloneClusterTest {
   }
 
   @Test
+  @Order(0) // before the kill below leaves one executor: a barrier stage needs both slots at once
+  void aBarrierStageOnTheClusterGivesTheSimulatorsWeightsBitForBit() {
+    for (String compressor : new String[] {"dense", "dgc:ratio=0.05,momentum=0.9,correction=on,clip=1,masking=on,warmup=4"}) {
+      dev.fivefold.dist.DistributedExperiment.Config c = BarrierSgdTest.config(compressor, 1, 10);
+      float[][] ref = (float[][]) BarrierSgdTest.simulate(c)[0];
+      BarrierSgd.Result got = BarrierSgd.run(spark.context(), c, TRAIN, TEST, null, null);
+      for (int i = 0; i < ref.length; i++) assertArrayEquals(ref[i], got.weights()[i], compressor + ": tensor " + i);
+    }
+  }
+
+  @Test
   @Order(2)
   void killingAWorkerMidRoundCostsATaskRerunNotTheModel() throws Exception {
     // rounds long enough (1000 local steps, a few hundred ms per task on a quiet machine) for the kill to land inside one

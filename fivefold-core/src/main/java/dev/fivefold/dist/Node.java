@@ -1,0 +1,139 @@
+package dev.fivefold.dist;
+
+import dev.fivefold.compress.grad.Compressors;
+import dev.fivefold.compress.grad.GradientCompressor;
+import dev.fivefold.compress.grad.Layout;
+import dev.fivefold.data.Dataset;
+import java.util.List;
+
+/**
+ * One worker of a run on a real engine (a Spark task): a {@link Worker} and its own
+ * {@link Replica}, stepping in lock step with the others through a {@link Collective}. It does
+ * what the {@link Simulator} does for that worker, with the same calls in the same order —
+ * {@code Worker.compute}, {@code GradientCompressor.aggregate} (or a sum in rank order and the same
+ * division for summable payloads), {@code Worker.receive}, {@code Replica.apply} — so N nodes end
+ * with the simulator's weights, bit for bit.
+ *
+ * <p>Summable payloads (dense, PowerSGD) are decoded and summed in transit ({@link
+ * Collective#sumInOrder}): each link carries d floats, not N payloads. The others (sign, sparse,
+ * quantised: their sum is not a payload of the same kind) are all-gathered and every node
+ * aggregates all N, as the simulator does.
+ */
+public final class Node {
+  /**
+   * One step (H = 1) or round (H &gt; 1) on this node.
+   *
+   * @param lossSum the sum of its H batch losses (the mean over the round is Σ over nodes / (N·H), as the simulator takes it)
+   * @param payloadBytes the payload bytes it sent (every exchange of the round)
+   * @param computeNanos wall time of the round less {@code commNanos}
+   * @param commNanos wall time inside the collectives (waiting for the slowest node included)
+   */
+  public record Step(double lossSum, long payloadBytes, long computeNanos, long commNanos) {}
+
+  private final Simulator.Config cfg;
+  private final GradientCompressor compressor;
+  private final Replica replica;
+  private final Layout layout;
+  private final Worker worker;
+  private float[][] global; // local SGD: θ
+
+  /**
+   * Worker {@code rank} of the run {@code cfg}, on its shard
+   * ({@code train.subset(Shards.of(train.size(), cfg.workers(), cfg.seed(), rank))}).
+   */
+  public Node(Simulator.Config cfg, Dataset shard, int rank) {
+    if (rank < 0 || rank >= cfg.workers()) throw new IllegalArgumentException("rank (" + rank + ") must be in [0, " + cfg.workers() + ")");
+    this.cfg = cfg;
+    this.compressor = Compressors.parse(cfg.compressor());
+    double momentum = compressor.correctsMomentum() ? 0 : cfg.momentum();
+    this.replica = new Replica(cfg.model(), cfg.seed(), cfg.lr(), momentum);
+    this.layout = Layout.of(replica.model().namedParameters());
+    this.worker = new Worker(shard, cfg.batch(), cfg.accumulation(), compressor, layout, cfg.seed(), rank);
+    if (cfg.localSteps() > 1) global = replica.weights();
+  }
+
+  public Replica replica() {
+    return replica;
+  }
+
+  public Worker worker() {
+    return worker;
+  }
+
+  /** One synchronous step (H = 1) or one local-SGD round of H steps and an average, with the other nodes through {@code c}. */
+  public Step step(Collective c) {
+    if (c.size() != cfg.workers()) throw new IllegalArgumentException("collective has " + c.size() + " workers, the run " + cfg.workers());
+    long t0 = System.nanoTime();
+    byte[] payload;
+    double loss;
+    if (global == null) {
+      Worker.Sent s = worker.compute(replica.model());
+      payload = s.payload();
+      loss = s.loss();
+    } else {
+      loss = 0;
+      for (int k = 0; k < cfg.localSteps(); k++) {
+        loss += worker.gradient(replica.model());
+        replica.apply(worker.gradient());
+      }
+      float[][] delta = replica.weights();
+      for (int i = 0; i < delta.length; i++) for (int j = 0; j < delta[i].length; j++) delta[i][j] -= global[i][j];
+      payload = worker.send(delta);
+    }
+    long[] comm = new long[1];
+    long[] bytes = new long[1];
+    float[][] update = exchange(payload, c, comm, bytes);
+    if (global == null) {
+      replica.apply(update);
+    } else {
+      for (int i = 0; i < global.length; i++) for (int j = 0; j < global[i].length; j++) global[i][j] += update[i][j];
+      replica.setWeights(global);
+    }
+    return new Step(loss, bytes[0], System.nanoTime() - t0 - comm[0], comm[0]);
+  }
+
+  private float[][] exchange(byte[] payload, Collective c, long[] comm, long[] bytes) {
+    float[][] agg = null;
+    for (int r = 0; r < compressor.rounds(); r++) {
+      if (r > 0) payload = worker.next(r, agg);
+      bytes[0] += payload.length;
+      long t0 = System.nanoTime();
+      if (compressor.summable()) {
+        float[][] mine = compressor.decode(r, payload, layout);
+        float[] sum = c.sumInOrder(flatten(mine));
+        comm[0] += System.nanoTime() - t0;
+        agg = unflatten(sum, mine);
+        float n = c.size();
+        if (n > 1) for (float[] s : agg) for (int j = 0; j < s.length; j++) s[j] /= n; // as GradientCompressor.aggregate divides
+      } else {
+        List<byte[]> all = c.allGather(payload);
+        comm[0] += System.nanoTime() - t0;
+        agg = compressor.aggregate(r, all, layout);
+      }
+    }
+    return worker.receive(agg);
+  }
+
+  private static float[] flatten(float[][] a) {
+    int n = 0;
+    for (float[] x : a) n += x.length;
+    float[] out = new float[n];
+    int o = 0;
+    for (float[] x : a) {
+      System.arraycopy(x, 0, out, o, x.length);
+      o += x.length;
+    }
+    return out;
+  }
+
+  private static float[][] unflatten(float[] flat, float[][] like) {
+    float[][] out = new float[like.length][];
+    int o = 0;
+    for (int i = 0; i < like.length; i++) {
+      out[i] = new float[like[i].length];
+      System.arraycopy(flat, o, out[i], 0, out[i].length);
+      o += out[i].length;
+    }
+    return out;
+  }
+}

@@ -1,0 +1,94 @@
+package dev.fivefold.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fivefold.data.Dataset;
+import dev.fivefold.dist.DistributedExperiment;
+import dev.fivefold.dist.Network;
+import dev.fivefold.dist.Simulator;
+import dev.fivefold.nn.Parameter;
+import java.util.List;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Per-step SGD in a Spark barrier stage (TCP ring) against the in-process simulator, bit for bit, for every kind of exchange. */
+class BarrierSgdTest {
+  static final Dataset TRAIN = Blobs.of(800, 1), TEST = Blobs.of(400, 2);
+  static JavaSparkContext sc;
+
+  @BeforeAll
+  static void start() {
+    sc = SparkContexts.open(SparkOptions.of("local[2]"), 2);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (sc != null) sc.stop();
+  }
+
+  static DistributedExperiment.Config config(String compressor, int localSteps, long steps) {
+    return new DistributedExperiment.Config(new Simulator.Config(Blobs.model(), 2, 16, 1, compressor, localSteps, 0.1, 0.9, 7, Network.defaults()), steps, 0);
+  }
+
+  /** The simulator's final weights and result. */
+  static Object[] simulate(DistributedExperiment.Config c) {
+    Simulator sim = new Simulator(c.sim(), TRAIN);
+    DistributedExperiment.Result r = DistributedExperiment.run(c, sim, TEST, null, null);
+    List<Parameter> ps = sim.model().parameters();
+    float[][] w = new float[ps.size()][];
+    for (int i = 0; i < w.length; i++) w[i] = ps.get(i).value().data().clone();
+    return new Object[] {w, r};
+  }
+
+  static void sameAsTheSimulator(String compressor, int localSteps, long steps) {
+    DistributedExperiment.Config c = config(compressor, localSteps, steps);
+    Object[] ref = simulate(c);
+    float[][] w = (float[][]) ref[0];
+    DistributedExperiment.Result sim = (DistributedExperiment.Result) ref[1];
+    BarrierSgd.Result got = BarrierSgd.run(sc, c, TRAIN, TEST, null, null);
+    assertEquals(w.length, got.weights().length);
+    for (int i = 0; i < w.length; i++) assertArrayEquals(w[i], got.weights()[i], compressor + ": tensor " + i);
+    assertEquals(sim.last().accuracy(), got.result().last().accuracy(), 0.0, compressor);
+    assertEquals(sim.bytesPerWorker(), got.result().bytesPerWorker(), 0.0, compressor + ": payload bytes");
+    assertEquals(sim.denseBytesPerWorker(), got.result().denseBytesPerWorker(), 0.0);
+    assertEquals(sim.rounds().size(), got.result().rounds().size());
+    for (int k = 0; k < sim.rounds().size(); k++) assertEquals(sim.rounds().get(k).loss(), got.result().rounds().get(k).loss(), 1e-12, "loss of round " + k);
+    assertTrue(got.wireBytesPerWorker() >= got.result().bytesPerWorker(), "the ring carries at least the payloads");
+  }
+
+  @Test
+  void denseAllReduceEqualsTheSimulatorBitForBit() {
+    sameAsTheSimulator("dense", 1, 12);
+  }
+
+  @Test
+  void oneBitAllGatherEqualsTheSimulatorBitForBit() {
+    sameAsTheSimulator("onebit:scaling=tensor", 1, 12);
+  }
+
+  @Test
+  void dgcEqualsTheSimulatorBitForBit() {
+    sameAsTheSimulator("dgc:ratio=0.05,momentum=0.9,correction=on,clip=1,masking=on,warmup=4", 1, 12);
+  }
+
+  @Test
+  void powerSgdTwoRoundsEqualTheSimulatorBitForBit() {
+    sameAsTheSimulator("powersgd:rank=2", 1, 12);
+  }
+
+  @Test
+  void localSgdRoundsEqualTheSimulatorBitForBit() {
+    sameAsTheSimulator("dense", 4, 12);
+    sameAsTheSimulator("topk:ratio=0.1", 3, 9);
+  }
+
+  @Test
+  void moreWorkersThanSlotsIsRefusedBeforeAnythingRuns() {
+    assertThrows(dev.fivefold.io.BadInputException.class, () -> SparkContexts.open(SparkOptions.of("local[2]"), 3));
+  }
+}
