@@ -229,12 +229,12 @@ final class RateDistortionCommand extends Subcommand {
     List<Charts.Series> ws = new ArrayList<>();
     for (var e : db.entrySet()) ws.add(new Charts.Series(e.getKey().label(), sorted(e.getValue()), true));
     ws.add(new Charts.Series("Gaussian bound D(R) = σ²·2^(-2R)", bound, false));
-    Charts.write(dir.resolve("rd-weights.png"), "rate-distortion of the weights: " + l.spec(), "rate (coded bits per weight)", "D/σ² (dB), all matrices", ws);
+    Charts.write(dir.resolve("rd-weights.png"), "rate-distortion of the weights: " + title(l, r), "rate (coded bits per weight)", "D/σ² (dB), all matrices", ws);
     if (!r.metricName().isEmpty()) {
       List<Charts.Series> ms = new ArrayList<>();
       for (var e : metric.entrySet()) ms.add(new Charts.Series(e.getKey().label(), sorted(e.getValue()), true));
       ms.add(new Charts.Series("float32", List.of(new double[] {0, r.floatMetric()}, new double[] {maxRate, r.floatMetric()}), false));
-      Charts.write(dir.resolve("rd-metric.png"), r.metricName() + " against rate: " + l.spec(), "rate (coded bits per weight)", r.metricName(), ms);
+      Charts.write(dir.resolve("rd-metric.png"), r.metricName() + " against rate: " + title(l, r), "rate (coded bits per weight)", r.metricName(), ms);
     }
     Method first = layerView(r);
     List<Charts.Series> ls = new ArrayList<>();
@@ -244,7 +244,13 @@ final class RateDistortionCommand extends Subcommand {
       ls.add(new Charts.Series(ti.name(), sorted(pts), true));
     }
     ls.add(new Charts.Series("Gaussian bound", bound, false));
-    Charts.write(dir.resolve("rd-layers.png"), "per layer, " + first.label() + ": " + l.spec(), "rate (coded bits per weight)", "D/σ² (dB)", ls);
+    Charts.write(dir.resolve("rd-layers.png"), "per layer, " + first.label() + ": " + title(l, r), "rate (coded bits per weight)", "D/σ² (dB)", ls);
+  }
+
+  /** The model's family and size, for a chart title. */
+  private static String title(LoadedModel l, RateDistortion.Result r) {
+    String family = l.spec().contains(":") ? l.spec().substring(0, l.spec().indexOf(':')) : l.spec();
+    return String.format(Locale.ROOT, "%s, %d matrices, %,d weights", family, r.tensors().size(), r.weights());
   }
 
   /** The quantizer of the per-layer view: k-means if it ran, else the first. */
