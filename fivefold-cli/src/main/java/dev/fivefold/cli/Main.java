@@ -30,7 +30,7 @@ import picocli.CommandLine.ParameterException;
         ExplainCommand.class,
         SparkTrainCommand.class, SparkTimingsCommand.class,
         DistributedCommand.class,
-        CompressCommand.class, QuantizeCommand.class, FaultCommand.class, DistillCommand.class, SparseCommand.class, LotteryCommand.class,
+        CompressCommand.class, QuantizeCommand.class, RateDistortionCommand.class, FaultCommand.class, DistillCommand.class, SparseCommand.class, LotteryCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   /** Exit code of bad input. */

@@ -34,6 +34,7 @@ import picocli.CommandLine.Parameters;
         "  ./fivefold quantize runs/gpt-x/checkpoint.safetensors --bits 8 --granularity channel --eval",
         "  ./fivefold quantize CKPT --bits 4 --granularity group --group 64 --method gptq --eval",
         "  ./fivefold quantize CKPT --bits 4 --scheme affine --granularity group --group 32 --include-head --out q4.safetensors",
+        "  ./fivefold quantize CKPT --compare                 the issue's table: float32, int8, int4 RTN/GPTQ per group, KV cache, activations",
         "  ./fivefold quantize --bench --bench-width 512", ""})
 final class QuantizeCommand extends Subcommand {
   @Mixin Common common = new Common();
@@ -80,6 +81,13 @@ final class QuantizeCommand extends Subcommand {
   @Option(names = "--eval-tokens", paramLabel = "N", defaultValue = "65536", description = "gpt with --eval: held-out tokens to score (0 = all; default: ${DEFAULT-VALUE}).")
   long evalTokens;
 
+  @Option(names = "--compare", description = "gpt: the whole table in one run instead of one setting: float32, int8 per channel RTN, "
+      + "int4 RTN and GPTQ per --compare-groups, int8 KV cache, int8 activations (per token and per tensor): bits/char and bytes; writes nothing.")
+  boolean compare;
+
+  @Option(names = "--compare-groups", paramLabel = "LIST", defaultValue = "32,64,128", description = "--compare: int4 group sizes (default: ${DEFAULT-VALUE}).")
+  String compareGroups;
+
   @Option(names = "--bench", description = "Time generation instead (see above); CKPT optional: without it, random weights.")
   boolean bench;
 
@@ -104,6 +112,7 @@ final class QuantizeCommand extends Subcommand {
       throw new BadInputException(file + ": already quantized (" + dev.fivefold.io.SafeTensors.metadata(file).get(QuantizedCheckpoint.KEY) + "); quantize the float checkpoint");
     }
     LoadedModel l = Models.load(file);
+    if (compare) return compare(l);
     List<int[]> calib = List.of();
     TextCorpus corpus = null;
     if (l.model() instanceof Gpt g) {
@@ -194,6 +203,35 @@ final class QuantizeCommand extends Subcommand {
       double after = dev.fivefold.train.ClassificationTask.evaluate(ql.model(), test, 1000).get("accuracy");
       stdout.printf(Locale.ROOT, "test accuracy: float32 %.4f | quantized %.4f | delta %+.4f%n", before, after, after - before);
     }
+  }
+
+  private Integer compare(LoadedModel l) throws java.io.IOException {
+    if (!(l.model() instanceof Gpt g)) throw new BadInputException("--compare needs a gpt checkpoint; model (" + l.spec() + ") is not one");
+    if (calibration < 1) throw new BadInputException("--calibration (" + calibration + ") must be >= 1: the calibration set is empty");
+    List<Integer> groups = new ArrayList<>();
+    try {
+      for (String p : compareGroups.split(",")) groups.add(Integer.parseInt(p.trim()));
+    } catch (NumberFormatException e) {
+      throw new BadInputException("--compare-groups (" + compareGroups + ") must be a comma list of even integers");
+    }
+    for (int gs : groups) {
+      if (gs < 2 || gs % 2 != 0) throw new BadInputException("--compare-groups (" + gs + ") must be even and >= 2 (32 to 256 usual)");
+      if (g.config().width() % gs != 0) throw new BadInputException("--compare-groups (" + gs + ") does not divide the row of h.0.attn.c_attn.weight (" + g.config().width() + " inputs)");
+    }
+    TextCorpus corpus = corpus(l);
+    List<int[]> calib = calibrationSet(corpus, g.config().context(), calibration, common.seed);
+    int batch = Integer.parseInt(l.meta().getOrDefault("batch", "32"));
+    var cfg = new dev.fivefold.compress.quant.QuantizationComparison.Config(corpus, batch, evalTokens, calib, groups, damping, common.seed);
+    var r = dev.fivefold.compress.quant.QuantizationComparison.run(l, cfg, row -> stderr.printf(Locale.ROOT, "%s: %.4f bits/char (%.1f s)%n", row.what(), row.bpc(), row.seconds()));
+    Table t = new Table("quantization", "bits/char", "delta", "weights", "bytes", "KV cache");
+    for (var row : r.rows()) {
+      t.add(row.what(), String.format(Locale.ROOT, "%.4f", row.bpc()), row.what().equals("float32") ? "" : String.format(Locale.ROOT, "%+.4f", row.delta()),
+          kb(row.weightBytes()), String.format(Locale.ROOT, "%,d", row.weightBytes()), kb(row.cacheBytes()));
+    }
+    stdout.print(t.pretty());
+    stdout.printf(Locale.ROOT, "%s (%s): %,.0f held-out tokens of %s, %d calibration sequences, symmetric codes, embeddings and head float32 | %.1f s%n",
+        file, l.spec(), r.tokens(), corpus.name(), calib.size(), r.seconds());
+    return 0;
   }
 
   static String kb(long bytes) {

@@ -93,4 +93,83 @@ class QuantizeCliTest {
     assertEquals(2, kv.code());
     assertTrue(kv.err().contains("(5)"), kv.err());
   }
+
+  @Test
+  void compareTableMatchesTheSingleRuns() {
+    Result c = CliTest.run("quantize", ckpt.toString(), "--compare", "--compare-groups", "16,32", "--calibration", "2", "--eval-tokens", "128");
+    assertEquals(0, c.code(), c.err());
+    for (String row : new String[] {"float32", "int8 weights, per channel, RTN", "int4 weights, group 16, RTN", "int4 weights, group 16, GPTQ",
+        "int4 weights, group 32, GPTQ", "int8 KV cache", "int8 activations, per token", "int8 activations, per tensor"}) {
+      assertTrue(c.out().contains(row), row + " missing: " + c.out());
+    }
+    // oracles: the float32 row is eval's figure, the int8 row is quantize --eval's
+    Result q = CliTest.run("quantize", ckpt.toString(), "--bits", "8", "--out", tmp.resolve("cmp8.safetensors").toString(), "--eval", "--eval-tokens", "128");
+    assertEquals(0, q.code(), q.err());
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("float32 ([0-9.]+) \\| quantized ([0-9.]+)").matcher(q.out());
+    assertTrue(m.find(), q.out());
+    assertTrue(c.out().matches("(?s).*\\bfloat32\\s+" + java.util.regex.Pattern.quote(m.group(1)) + "\\s.*"), m.group(1) + " vs " + c.out());
+    assertTrue(c.out().matches("(?s).*int8 weights, per channel, RTN\\s+" + java.util.regex.Pattern.quote(m.group(2)) + "\\s.*"), m.group(2) + " vs " + c.out());
+  }
+
+  @Test
+  void compareBadInputIsOneLineExit2() throws IOException {
+    List<String> before = files();
+    String[][] cases = {
+        {"(64)", "--compare-groups", "64"},
+        {"(12)", "--compare-groups", "12"},
+        {"(7)", "--compare-groups", "7"},
+        {"(x)", "--compare-groups", "x"},
+        {"empty", "--calibration", "0"},
+    };
+    for (String[] c : cases) {
+      String[] args = new String[c.length + 2];
+      args[0] = "quantize";
+      args[1] = ckpt.toString();
+      args[2] = "--compare";
+      System.arraycopy(c, 1, args, 3, c.length - 1);
+      Result r = CliTest.run(args);
+      assertEquals(2, r.code(), String.join(" ", args) + ": " + r.err());
+      assertEquals(1, r.errLines().size(), r.err());
+      assertTrue(r.err().contains(c[0]), r.err());
+    }
+    assertEquals(before, files());
+  }
+
+  @Test
+  void rateDistortionTablesAndCharts() throws IOException {
+    Path out = tmp.resolve("rd");
+    Result r = CliTest.run("ratedistortion", ckpt.toString(), "--bits", "2,4", "--eval-tokens", "64", "--layer-bits", "2", "--out", out.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("uniform") && r.out().contains("k-means") && r.out().contains("ecsq") && r.out().contains("held-out bits/char"), r.out());
+    assertTrue(r.out().contains("h.0.mlp.c_fc.weight") && r.out().contains("alone"), r.out());
+    for (String f : new String[] {"rd.csv", "rd-layers.csv", "rd-weights.png", "rd-metric.png", "rd-layers.png"}) assertTrue(Files.size(out.resolve(f)) > 0, f);
+    List<String> csv = Files.readAllLines(out.resolve("rd.csv"));
+    assertEquals(1 + 3 * 2 * 7 + 3 * 2, csv.size(), String.join("\n", csv)); // header, 7 matrices (1 layer) × 3 methods × 2 widths, 6 settings
+  }
+
+  @Test
+  void rateDistortionBadInputIsOneLineExit2AndWritesNothing() throws IOException {
+    Path out = tmp.resolve("rd-bad");
+    Path q = tmp.resolve("rd-already.safetensors");
+    assertEquals(0, CliTest.run("quantize", ckpt.toString(), "--out", q.toString()).code());
+    String[][] cases = {
+        {"(9)", ckpt.toString(), "--bits", "9"},
+        {"(0)", ckpt.toString(), "--bits", "0-3"},
+        {"(pca)", ckpt.toString(), "--methods", "kmeans,pca"},
+        {"(11)", ckpt.toString(), "--layer-bits", "11"},
+        {"already quantized", q.toString()},
+    };
+    for (String[] c : cases) {
+      String[] args = new String[c.length + 2];
+      args[0] = "ratedistortion";
+      System.arraycopy(c, 1, args, 1, c.length - 1);
+      args[c.length] = "--out";
+      args[c.length + 1] = out.toString();
+      Result r = CliTest.run(args);
+      assertEquals(2, r.code(), String.join(" ", args) + ": " + r.err());
+      assertEquals(1, r.errLines().size(), r.err());
+      assertTrue(r.err().contains(c[0]), r.err());
+      assertTrue(!Files.exists(out), "wrote " + out);
+    }
+  }
 }

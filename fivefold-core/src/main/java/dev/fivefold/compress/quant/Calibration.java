@@ -30,13 +30,7 @@ public final class Calibration {
    *     or a token outside the vocabulary, naming the sequence and the value
    */
   public static Map<String, double[]> hessians(Gpt gpt, List<int[]> sequences) {
-    if (sequences == null || sequences.isEmpty()) throw new IllegalArgumentException("calibration set is empty (0 sequences)");
-    int ctx = gpt.config().context(), v = gpt.config().vocab();
-    for (int i = 0; i < sequences.size(); i++) {
-      int[] s = sequences.get(i);
-      if (s.length < 1 || s.length > ctx) throw new IllegalArgumentException("calibration sequence " + i + " has length " + s.length + "; must be in [1, " + ctx + "] (the context)");
-      for (int t : s) if (t < 0 || t >= v) throw new IllegalArgumentException("calibration sequence " + i + " has token " + t + " outside [0, " + v + ")");
-    }
+    check(gpt, sequences);
     Map<String, Tensor> sd = gpt.stateDict();
     Map<String, Recorder> recs = new LinkedHashMap<>();
     Decoder dec = new Decoder(gpt.config(), sd::get, name -> {
@@ -51,6 +45,20 @@ public final class Calibration {
     Map<String, double[]> out = new LinkedHashMap<>();
     for (var e : recs.entrySet()) out.put(e.getKey(), e.getValue().hessian());
     return out;
+  }
+
+  /**
+   * Refuses a calibration set {@code gpt} cannot read: empty, a sequence of length 0 or beyond the
+   * context, or a token outside the vocabulary (naming the sequence and the value).
+   */
+  public static void check(Gpt gpt, List<int[]> sequences) {
+    if (sequences == null || sequences.isEmpty()) throw new IllegalArgumentException("calibration set is empty (0 sequences)");
+    int ctx = gpt.config().context(), v = gpt.config().vocab();
+    for (int i = 0; i < sequences.size(); i++) {
+      int[] s = sequences.get(i);
+      if (s.length < 1 || s.length > ctx) throw new IllegalArgumentException("calibration sequence " + i + " has length " + s.length + "; must be in [1, " + ctx + "] (the context)");
+      for (int t : s) if (t < 0 || t >= v) throw new IllegalArgumentException("calibration sequence " + i + " has token " + t + " outside [0, " + v + ")");
+    }
   }
 
   /** Gathers the inputs of one linear map and accumulates XᵀX. */

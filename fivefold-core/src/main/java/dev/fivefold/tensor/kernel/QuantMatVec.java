@@ -2,6 +2,7 @@ package dev.fivefold.tensor.kernel;
 
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -29,6 +30,8 @@ public final class QuantMatVec {
   private static final int L = MatVec.L, NB = MatVec.NB;
   /** Bytes of L lanes, for the widening loads (null when L &lt; 8: no such shape; the scalar form runs). */
   private static final VectorSpecies<Byte> BS = L >= 8 ? VectorSpecies.of(byte.class, VectorShape.forBitSize(L * 8)) : null;
+  /** Ints of L lanes: int4 bytes are zero-extended into them, and both nibbles taken there. */
+  private static final VectorSpecies<Integer> IS = S.vectorShape().withLanes(int.class);
 
   private QuantMatVec() {}
 
@@ -128,8 +131,7 @@ public final class QuantMatVec {
         sigma += xe;
         sigma += xo;
         FloatVector ve = FloatVector.broadcast(S, xe), vo = FloatVector.broadcast(S, xo);
-        ByteVector b0 = ByteVector.fromArray(BS, c, o), b1 = ByteVector.fromArray(BS, c, o + L);
-        ByteVector b2 = ByteVector.fromArray(BS, c, o + 2 * L), b3 = ByteVector.fromArray(BS, c, o + 3 * L);
+        IntVector b0 = bytes(c, o), b1 = bytes(c, o + L), b2 = bytes(c, o + 2 * L), b3 = bytes(c, o + 3 * L);
         a0 = vo.fma(high(b0), ve.fma(low(b0), a0));
         a1 = vo.fma(high(b1), ve.fma(low(b1), a1));
         a2 = vo.fma(high(b2), ve.fma(low(b2), a2));
@@ -144,12 +146,22 @@ public final class QuantMatVec {
     MatVec.store(y0, y1, y2, y3, q * NB, out, y, yOff);
   }
 
-  private static FloatVector low(ByteVector b) {
-    return (FloatVector) b.and((byte) 0x0F).castShape(S, 0);
+  /**
+   * L packed bytes zero-extended to int lanes (one widening load). Taking the nibbles in int lanes
+   * costs one AND or one shift each; on bytes (the first version) x86 has no byte shift, so the
+   * high nibble took a word shift and two masks, and each half its own byte → int widening: int4
+   * ran 1.45× float32 against int8's 2.29× (README). The values, hence the sums, are unchanged.
+   */
+  private static IntVector bytes(byte[] c, int off) {
+    return (IntVector) ByteVector.fromArray(BS, c, off).convertShape(VectorOperators.ZERO_EXTEND_B2I, IS, 0);
   }
 
-  private static FloatVector high(ByteVector b) {
-    return (FloatVector) b.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F).castShape(S, 0);
+  private static FloatVector low(IntVector b) {
+    return (FloatVector) b.and(0x0F).convert(VectorOperators.I2F, 0);
+  }
+
+  private static FloatVector high(IntVector b) {
+    return (FloatVector) b.lanewise(VectorOperators.LSHR, 4).convert(VectorOperators.I2F, 0);
   }
 
   /** y + s·(acc − z·σ) as fma(s, acc − z·σ, y). */
