@@ -20,8 +20,11 @@ import java.io.IOException;
  * previous byte and c0; the final probability is {@code (p + a1 + 2·a2)/4} clamped to [1, 4095].
  *
  * <p>With both the network and the context models on it also runs a shadow chain (own mixers and
- * APMs) over the inputs without the network's, and reads the network's own byte probability, so
- * one run measures what each part costs alone ({@link #contextBits()}, {@link #networkBits()}).
+ * APMs) over the inputs without the network's, and a final 3-input mixer (selected by network
+ * confidence and bit index) of the full chain and the shadow chain gives 3/4 of the coded
+ * probability (the full chain the other 1/4): where the network is still poor (early in a file)
+ * the coder falls back on the context models. It also reads the network's own byte probability,
+ * so one run measures what each part costs alone ({@link #contextBits()}, {@link #networkBits()}).
  */
 final class Predictor {
   /** Codes one bit with P(1) = p/4096 and returns it (the encoder: the given bit; the decoder: the bit read). */
@@ -45,6 +48,8 @@ final class Predictor {
   private final int[] x;
   private final Mixer m1, m2, s1, s2;
   private final Apm a1, a2, sa1, sa2;
+  private final Mixer fm;
+  private final int[] xf = {0, 0, 256};
   private final long[] hist;
   private final int[] word, prevWord;
   private final double[] tree = new double[512];
@@ -70,6 +75,7 @@ final class Predictor {
     s2 = shadow ? new Mixer(nShadow, 16 * 8 * 8, 6, 16384) : null;
     sa1 = shadow ? new Apm(256, 7) : null;
     sa2 = shadow ? new Apm(65536, 7) : null;
+    fm = shadow ? new Mixer(3, 64, 2, 32768) : null;
     hist = new long[segs];
     word = new int[segs];
     prevWord = new int[segs];
@@ -126,11 +132,20 @@ final class Predictor {
       }
       int sel2 = (lenBucket * 8 + bit) * 8 + conf;
       int pr = refine(m1, m2, a1, a2, c0, sel2, c1);
+      int ps = 0;
+      if (s1 != null) {
+        ps = refine(s1, s2, sa1, sa2, c0, (lenBucket * 8 + bit) * 8, c1);
+        xf[0] = Logistic.stretch(pr);
+        xf[1] = Logistic.stretch(ps);
+        fm.mix(xf, conf * 8 + bit);
+        int pf = (fm.p() * 3 + pr + 2) >> 2;
+        pr = pf < 1 ? 1 : pf > 4095 ? 4095 : pf;
+      }
       int y = io.code(b < 0 ? 0 : (b >>> (7 - bit)) & 1, pr);
       bits += COST[y != 0 ? pr : 4096 - pr];
       if (s1 != null) {
-        int ps = refine(s1, s2, sa1, sa2, c0, (lenBucket * 8 + bit) * 8, c1);
         contextBits += COST[y != 0 ? ps : 4096 - ps];
+        fm.update(y);
         s1.update(y);
         s2.update(y);
         sa1.update(y);
