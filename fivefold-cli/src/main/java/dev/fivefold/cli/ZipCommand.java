@@ -51,7 +51,7 @@ final class ZipCommand extends Subcommand {
   @Option(names = "--model", paramLabel = "CKPT", description = "Static mode: code with this trained GPT checkpoint (not trained further); unzip needs the same file.")
   Path model;
 
-  @Option(names = "--lr", defaultValue = "0.002", description = "Adam learning rate of online training (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--lr", defaultValue = "0.005", description = "Adam learning rate of online training (default: ${DEFAULT-VALUE}).")
   float lr;
 
   @Option(names = "--layers", defaultValue = "2", description = "GPT layers (default: ${DEFAULT-VALUE}).")
@@ -60,14 +60,15 @@ final class ZipCommand extends Subcommand {
   @Option(names = "--heads", defaultValue = "4", description = "GPT heads (default: ${DEFAULT-VALUE}).")
   int heads;
 
-  @Option(names = "--width", defaultValue = "128", description = "GPT width (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--width", defaultValue = "64", description = "GPT width (default: ${DEFAULT-VALUE}).")
   int width;
 
-  @Option(names = "--window", defaultValue = "64", description = "GPT context T in bytes; a training step every T/2 rounds (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--window", defaultValue = "32", description = "GPT context T in bytes; a training step every T/2 rounds (default: ${DEFAULT-VALUE}).")
   int window;
 
-  @Option(names = "--segments", defaultValue = "8", description = "Interleaved segments B: B rows per training step (default: ${DEFAULT-VALUE}).")
-  int segments;
+  @Option(names = "--segments", paramLabel = "B",
+      description = "Interleaved segments B: B rows per training step (default: 8 with the network, 1 without: the context models do best on one stream).")
+  Integer segments;
 
   @Option(names = "--table-bits", defaultValue = "22", description = "log2 counters per context model (default: ${DEFAULT-VALUE}: 16 MiB each).")
   int tableBits;
@@ -84,7 +85,7 @@ final class ZipCommand extends Subcommand {
     if (noNetwork && model != null) throw common.bad("--model needs the network (not with --no-network)");
     ZipSettings s;
     try {
-      s = new ZipSettings(!noNetwork, !noContext, segments, layers, heads, width, window, lr, common.seed, tableBits);
+      s = new ZipSettings(!noNetwork, !noContext, segments != null ? segments : noNetwork ? 1 : 8, layers, heads, width, window, lr, common.seed, tableBits);
     } catch (IllegalArgumentException e) {
       throw common.bad(e.getMessage().replace("tableBits", "--table-bits").replaceFirst("^(\\w)", "--$1"));
     }

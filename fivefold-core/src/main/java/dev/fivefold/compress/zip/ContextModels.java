@@ -18,7 +18,7 @@ final class ContextModels {
   static final int MODELS = 8;
   /** Mixer inputs given. */
   static final int INPUTS = 2 * MODELS;
-  private static final int[] LIMIT = {1023, 1023, 255, 255, 255, 255, 255, 255};
+  private static final int[] LIMIT = {1023, 1023, 127, 127, 127, 127, 127, 127};
   private final int[][] t = new int[MODELS][];
   private final int mask;
   private final long[] ctx = new long[MODELS];

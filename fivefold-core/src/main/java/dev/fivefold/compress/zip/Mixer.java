@@ -9,7 +9,7 @@ import java.util.Arrays;
  * step on the coding cost {@code −log p(y)}: {@code w_i += η·(y − p)·x_i}.
  *
  * <p>Fixed point: weights have 16 fractional bits, {@code err = (y<<12) − p} in 12-bit units and
- * {@code w_i += (x_i·err·rate) >> 10}; the dot product is a long, shifted by 16 and clamped to
+ * {@code w_i += (x_i·err·rate) >> 14}; the dot product is a long, shifted by 16 and clamped to
  * [-2047, 2047]. All integer, so it is bit-identical everywhere. Weights start at
  * {@code init/65536} each.
  */
@@ -23,7 +23,7 @@ final class Mixer {
   /**
    * @param n inputs
    * @param contexts weight sets
-   * @param rate learning rate in 1/1024 units of 12-bit error × input
+   * @param rate learning rate in 1/16384 units of 12-bit error × input
    * @param init initial weight (65536 = 1.0)
    */
   Mixer(int n, int contexts, int rate, int init) {
@@ -52,6 +52,6 @@ final class Mixer {
 
   void update(int y) {
     int err = ((y << 12) - pr) * rate;
-    for (int i = 0; i < n; i++) w[base + i] += (x[i] * err) >> 10;
+    for (int i = 0; i < n; i++) w[base + i] += (x[i] * err) >> 14;
   }
 }

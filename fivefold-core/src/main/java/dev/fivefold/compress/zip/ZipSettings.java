@@ -5,7 +5,7 @@ package dev.fivefold.compress.zip;
  * every field is stored in the {@link Header}.
  *
  * <p>Defaults ({@link #defaults()}): network and context models on, 8 segments, a GPT of 2
- * layers, 4 heads, width 128 and context 64, Adam at lr 0.002, seed 1, context tables of 2^22
+ * layers, 4 heads, width 64 and context 32 (135k parameters), Adam at lr 0.005, seed 1, context tables of 2^22
  * counters per model (16 MiB each, 8 models).
  *
  * @param network whether the GPT predicts (online, or the static checkpoint)
@@ -34,7 +34,7 @@ public record ZipSettings(boolean network, boolean context, int segments, int la
   }
 
   public static ZipSettings defaults() {
-    return new ZipSettings(true, true, 8, 2, 4, 128, 64, 0.002f, 1, 22);
+    return new ZipSettings(true, true, 8, 2, 4, 64, 32, 0.005f, 1, 22);
   }
 
   public ZipSettings withNetwork(boolean on) {

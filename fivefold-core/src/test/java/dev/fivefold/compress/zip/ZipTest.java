@@ -160,6 +160,26 @@ class ZipTest {
   }
 
   @Test
+  void anArchiveFromAnotherVectorWidthIsRefused() throws IOException {
+    byte[] arc = roundTrip(text(3000), tiny(), "lanes");
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(arc);
+    int at = 4 + 2 + 1 + 2 + 1 + 1 + 2 + 2 + 4 + 8 + 1;
+    int lanes = b.getShort(at) & 0xFFFF;
+    assertEquals(Zip.lanes(), lanes);
+    b.putShort(at, (short) (lanes * 2));
+    java.util.zip.CRC32C c = new java.util.zip.CRC32C();
+    c.update(arc, 0, Header.SIZE - 4);
+    b.putInt(Header.SIZE - 4, (int) c.getValue());
+    Path f = dir.resolve("wide.ffx");
+    Files.write(f, arc);
+    var e = assertThrows(BadInputException.class, () -> Unzip.decompress(new Unzip.Config(f, dir.resolve("wide.out"), null), ZipListener.NONE));
+    assertTrue(e.getMessage().contains("SIMD") && e.getMessage().contains(String.valueOf(lanes * 2)), e.getMessage());
+    // without the network the coder is integer arithmetic only: no lanes recorded, decodes anywhere
+    byte[] ctx = roundTrip(text(3000), tiny().withNetwork(false), "nolanes");
+    assertEquals(0, java.nio.ByteBuffer.wrap(ctx).getShort(at));
+  }
+
+  @Test
   void staticModelIsNamedByItsHash() throws IOException {
     GptConfig cfg = new GptConfig(256, 16, 1, 2, 16, 0f);
     Path ck = dir.resolve("m.safetensors"), other = dir.resolve("o.safetensors");
