@@ -79,7 +79,9 @@ final class ZipCommand extends Subcommand {
   @Override
   public Integer call() throws IOException {
     common.apply();
-    if (!Files.isRegularFile(file)) throw new BadInputException(file + ": " + (Files.isDirectory(file) ? "is a directory, not a file" : "no such file"));
+    if (!Files.isRegularFile(file)) {
+      throw new BadInputException(file + ": " + (Files.isDirectory(file) ? "is a directory, not a file" : Files.exists(file) ? "not a regular file" : "no such file"));
+    }
     Path o = out != null ? out : Path.of(file + ".ffx");
     if (Files.exists(o) && !force) throw new BadInputException(o + ": exists (use --force to overwrite)");
     if (noNetwork && model != null) throw common.bad("--model needs the network (not with --no-network)");

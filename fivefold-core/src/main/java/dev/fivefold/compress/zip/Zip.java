@@ -75,6 +75,7 @@ public final class Zip {
     Path in = c.input();
     if (Files.isDirectory(in)) throw new BadInputException(in + ": is a directory, not a file");
     if (!Files.isReadable(in)) throw new NoSuchFileException(in.toString());
+    if (Files.exists(c.output()) && Files.isSameFile(in, c.output())) throw new BadInputException(c.output() + ": is the input file; choose another output");
     long n = Files.size(in);
     int crc = crc32c(in);
     ZipSettings s = c.settings();
