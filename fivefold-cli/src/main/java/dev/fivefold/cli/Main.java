@@ -30,6 +30,7 @@ import picocli.CommandLine.ParameterException;
         ExplainCommand.class,
         SparkTrainCommand.class, SparkTimingsCommand.class,
         DistributedCommand.class,
+        ZipCommand.class, UnzipCommand.class,
         CompressCommand.class, QuantizeCommand.class, RateDistortionCommand.class, FaultCommand.class, DistillCommand.class, SparseCommand.class, LotteryCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

@@ -1,0 +1,194 @@
+package dev.fivefold.compress.zip;
+
+import java.io.IOException;
+
+/**
+ * The whole model of the coder: the parts that are switched on give stretched bit predictions,
+ * two {@link Mixer}s combine them, two {@link Apm}s refine the result, and the 12-bit probability
+ * goes to the arithmetic coder. The encoder and the decoder run this same code; only the
+ * {@link BitCoder} differs (it writes the known bit or reads it).
+ *
+ * <p>Binary decomposition: a byte is coded as 8 bits, most significant first; {@code c0} is the
+ * partial byte with a leading 1 (1, 1b, 1bb, …). The network's byte distribution q enters as
+ * {@code stretch(Σ q over bytes with prefix c0·1 / Σ q over bytes with prefix c0·0)}, from a tree
+ * of partial sums built once per byte, so the mixer sees network and counts on the same footing.
+ *
+ * <p>Mixer inputs: a bias, an order-0 model (2), then with the context models on 16 from
+ * {@link ContextModels} and 2 from {@link MatchModel}, then with the network on 2 from it.
+ * Mixer 1 selects its weights by c0; mixer 2 by (match length bucket, bit index, network
+ * confidence); their stretched outputs are averaged. APM 1 is indexed by c0, APM 2 by the
+ * previous byte and c0; the final probability is {@code (p + a1 + 2·a2)/4} clamped to [1, 4095].
+ *
+ * <p>With both the network and the context models on it also runs a shadow chain (own mixers and
+ * APMs) over the inputs without the network's, and a final 3-input mixer (selected by network
+ * confidence and bit index) of the full chain and the shadow chain gives 3/4 of the coded
+ * probability (the full chain the other 1/4): where the network is still poor (early in a file)
+ * the coder falls back on the context models. It also reads the network's own byte probability,
+ * so one run measures what each part costs alone ({@link #contextBits()}, {@link #networkBits()}).
+ */
+final class Predictor {
+  /** Codes one bit with P(1) = p/4096 and returns it (the encoder: the given bit; the decoder: the bit read). */
+  interface BitCoder {
+    int code(int bit, int p) throws IOException;
+  }
+
+  private static final double[] COST = new double[4097];
+
+  static {
+    for (int p = 1; p <= 4096; p++) COST[p] = -Math.log(p / 4096.0) / Math.log(2);
+    COST[0] = 12;
+  }
+
+  private final boolean context;
+  private final ContextModels cm;
+  private final MatchModel mm;
+  private final NetworkModel net;
+  private final int[] order0 = Counters.table(256);
+  private final int n, nShadow, netOff;
+  private final int[] x;
+  private final Mixer m1, m2, s1, s2;
+  private final Apm a1, a2, sa1, sa2;
+  private final Mixer fm;
+  private final int[] xf = {0, 0, 256};
+  private final long[] hist;
+  private final int[] word, prevWord;
+  private final double[] tree = new double[512];
+  private double bits, contextBits, networkBits;
+
+  Predictor(ZipSettings s, long[] starts, long segmentLength, NetworkModel net) {
+    this.context = s.context();
+    this.net = net;
+    int segs = starts.length;
+    cm = context ? new ContextModels(s.tableBits()) : null;
+    int window = Integer.highestOneBit((int) Math.max(1 << 12, Math.min(1 << 22, (1L << 24) / segs)));
+    mm = context ? new MatchModel(starts, segmentLength, window, Math.min(22, s.tableBits())) : null;
+    nShadow = 3 + (context ? ContextModels.INPUTS + MatchModel.INPUTS : 0);
+    netOff = nShadow;
+    n = nShadow + (net != null ? 2 : 0);
+    x = new int[n];
+    m1 = new Mixer(n, 256, 8, 16384);
+    m2 = new Mixer(n, 16 * 8 * 8, 8, 16384);
+    a1 = new Apm(256, 7);
+    a2 = new Apm(65536, 7);
+    boolean shadow = net != null && context;
+    s1 = shadow ? new Mixer(nShadow, 256, 8, 16384) : null;
+    s2 = shadow ? new Mixer(nShadow, 16 * 8 * 8, 8, 16384) : null;
+    sa1 = shadow ? new Apm(256, 7) : null;
+    sa2 = shadow ? new Apm(65536, 7) : null;
+    fm = shadow ? new Mixer(3, 64, 32, 32768) : null;
+    hist = new long[segs];
+    word = new int[segs];
+    prevWord = new int[segs];
+  }
+
+  /** Estimated bits of everything coded so far (Σ −log2 p of each bit under the final probability). */
+  double bits() {
+    return bits;
+  }
+
+  /** Bits the context models alone (the shadow chain) would have spent; NaN without a shadow chain. */
+  double contextBits() {
+    return s1 != null ? contextBits : net == null ? bits : Double.NaN;
+  }
+
+  /** Bits the network alone (its byte distribution, 8 bits where it has none) would have spent; NaN without a network. */
+  double networkBits() {
+    return net != null ? networkBits : Double.NaN;
+  }
+
+  /**
+   * Codes one byte of segment {@code seg} in round {@code round}: {@code b} is the byte (encoder)
+   * or ignored (decoder); returns the byte coded.
+   */
+  int codeByte(int seg, int b, long round, BitCoder io) throws IOException {
+    long h = hist[seg];
+    int c1 = (int) (h & 0xFF);
+    if (context) {
+      cm.byteStart(h, word[seg], prevWord[seg]);
+      mm.byteStart(seg);
+    }
+    double[] q = net != null ? net.distribution(seg) : null;
+    if (q != null) {
+      for (int i = 0; i < 256; i++) tree[256 + i] = q[i];
+      for (int i = 255; i >= 1; i--) tree[i] = tree[2 * i] + tree[2 * i + 1];
+    }
+    int lenBucket = context ? Math.min(15, mm.length()) : 0;
+    int c0 = 1;
+    x[0] = 256;
+    for (int bit = 0; bit < 8; bit++) {
+      int v = order0[c0];
+      x[1] = Counters.count(v) == 0 ? 0 : Logistic.stretch(Counters.p12(v));
+      x[2] = (Counters.p12(v) - 2048) >> 3;
+      if (context) {
+        cm.predict(c0, bit, x, 3);
+        mm.predict(c0, bit, x, 3 + ContextModels.INPUTS);
+      }
+      int conf = 0;
+      if (net != null) {
+        int st = q != null ? Logistic.stretch(tree[2 * c0 + 1], tree[2 * c0]) : 0;
+        x[netOff] = st;
+        x[netOff + 1] = q != null ? (Logistic.squash(st) - 2048) >> 3 : 0;
+        conf = Math.min(7, Math.abs(st) >> 8);
+      }
+      int sel2 = (lenBucket * 8 + bit) * 8 + conf;
+      int pr = refine(m1, m2, a1, a2, c0, sel2, c1);
+      int ps = 0;
+      if (s1 != null) {
+        ps = refine(s1, s2, sa1, sa2, c0, (lenBucket * 8 + bit) * 8, c1);
+        xf[0] = Logistic.stretch(pr);
+        xf[1] = Logistic.stretch(ps);
+        fm.mix(xf, conf * 8 + bit);
+        int pf = (fm.p() * 3 + pr + 2) >> 2;
+        pr = pf < 1 ? 1 : pf > 4095 ? 4095 : pf;
+      }
+      int y = io.code(b < 0 ? 0 : (b >>> (7 - bit)) & 1, pr);
+      bits += COST[y != 0 ? pr : 4096 - pr];
+      if (s1 != null) {
+        contextBits += COST[y != 0 ? ps : 4096 - ps];
+        fm.update(y);
+        s1.update(y);
+        s2.update(y);
+        sa1.update(y);
+        sa2.update(y);
+      }
+      m1.update(y);
+      m2.update(y);
+      a1.update(y);
+      a2.update(y);
+      Counters.update(order0, c0, y, 255);
+      if (context) {
+        cm.update(y);
+        mm.update(y);
+      }
+      c0 = (c0 << 1) | y;
+    }
+    int out = c0 & 0xFF;
+    if (net != null) networkBits += q != null ? -Math.log(q[out]) / Math.log(2) : 8;
+    h = (h << 8) | out;
+    hist[seg] = h;
+    int lower = out >= 'A' && out <= 'Z' ? out + 32 : out;
+    if ((lower >= 'a' && lower <= 'z') || out >= 128) {
+      word[seg] = (word[seg] + lower + 1) * 0x3D4D51CB;
+    } else if (word[seg] != 0) {
+      prevWord[seg] = word[seg];
+      word[seg] = 0;
+    }
+    if (context) mm.byteEnd(out, h);
+    if (net != null) net.byteEnd(seg, out, round);
+    return out;
+  }
+
+  /** Round {@code round} is over; {@code active} marks the segments that coded a byte in it. */
+  void roundEnd(long round, boolean[] active) {
+    if (net != null) net.roundEnd(round, active);
+  }
+
+  private int refine(Mixer ma, Mixer mb, Apm aa, Apm ab, int c0, int sel2, int c1) {
+    int d = (ma.mix(x, c0) + mb.mix(x, sel2)) >> 1;
+    int p = Logistic.squash(d);
+    int r1 = aa.refine(p, c0);
+    int r2 = ab.refine(p, (c1 << 8) | c0);
+    int pr = (p + r1 + 2 * r2 + 2) >> 2;
+    return pr < 1 ? 1 : pr > 4095 ? 4095 : pr;
+  }
+}

@@ -1,0 +1,73 @@
+package dev.fivefold.compress.zip;
+
+/**
+ * What a {@code .ffx} archive was coded with: the decoder rebuilds the same predictor from it, so
+ * every field is stored in the {@link Header}.
+ *
+ * <p>Defaults ({@link #defaults()}): network and context models on, 8 segments, a GPT of 2
+ * layers, 4 heads, width 64 and context 32 (135k parameters), Adam at lr 0.005, seed 1, context tables of 2^22
+ * counters per model (16 MiB each, 8 models).
+ *
+ * @param network whether the GPT predicts (online, or the static checkpoint)
+ * @param context whether the count-based context models (orders 1–6, two word models, the match
+ *     model) predict; with both off only an order-0 model is left
+ * @param segments B, the interleaved segments (1–256): the file is cut into B equal parts coded
+ *     one byte of each per round, so the network trains on B rows per step
+ * @param layers GPT blocks (1–32)
+ * @param heads attention heads (divide width)
+ * @param width GPT embedding width (8–2048)
+ * @param window GPT context T (2–2048); a training step every T/2 rounds
+ * @param lr Adam learning rate of online training (&gt; 0; ignored by a static model)
+ * @param seed the GPT's initialisation seed
+ * @param tableBits log2 of the counters per context model (12–28)
+ */
+public record ZipSettings(boolean network, boolean context, int segments, int layers, int heads, int width, int window,
+    float lr, long seed, int tableBits) {
+  public ZipSettings {
+    if (segments < 1 || segments > 256) throw new IllegalArgumentException("segments (" + segments + ") must be in [1, 256]");
+    if (layers < 1 || layers > 32) throw new IllegalArgumentException("layers (" + layers + ") must be in [1, 32]");
+    if (width < 8 || width > 2048) throw new IllegalArgumentException("width (" + width + ") must be in [8, 2048]");
+    if (heads < 1 || width % heads != 0) throw new IllegalArgumentException("heads (" + heads + ") must divide width (" + width + ")");
+    if (window < 2 || window > 2048) throw new IllegalArgumentException("window (" + window + ") must be in [2, 2048]");
+    if (!(lr > 0) || Float.isInfinite(lr)) throw new IllegalArgumentException("lr (" + lr + ") must be > 0");
+    if (tableBits < 12 || tableBits > 28) throw new IllegalArgumentException("tableBits (" + tableBits + ") must be in [12, 28]");
+  }
+
+  public static ZipSettings defaults() {
+    return new ZipSettings(true, true, 8, 2, 4, 64, 32, 0.005f, 1, 22);
+  }
+
+  public ZipSettings withNetwork(boolean on) {
+    return new ZipSettings(on, context, segments, layers, heads, width, window, lr, seed, tableBits);
+  }
+
+  public ZipSettings withContext(boolean on) {
+    return new ZipSettings(network, on, segments, layers, heads, width, window, lr, seed, tableBits);
+  }
+
+  public ZipSettings withSegments(int b) {
+    return new ZipSettings(network, context, b, layers, heads, width, window, lr, seed, tableBits);
+  }
+
+  public ZipSettings withModel(int layers, int heads, int width, int window) {
+    return new ZipSettings(network, context, segments, layers, heads, width, window, lr, seed, tableBits);
+  }
+
+  public ZipSettings withLr(float lr) {
+    return new ZipSettings(network, context, segments, layers, heads, width, window, lr, seed, tableBits);
+  }
+
+  public ZipSettings withSeed(long seed) {
+    return new ZipSettings(network, context, segments, layers, heads, width, window, lr, seed, tableBits);
+  }
+
+  public ZipSettings withTableBits(int bits) {
+    return new ZipSettings(network, context, segments, layers, heads, width, window, lr, seed, bits);
+  }
+
+  /** One line: the parts that are on and their sizes. */
+  public String describe() {
+    String net = network ? "gpt L" + layers + " H" + heads + " C" + width + " T" + window + " lr " + lr : "no network";
+    return net + ", " + (context ? "context models 2^" + tableBits : "no context models") + ", " + segments + " segments";
+  }
+}
