@@ -77,16 +77,7 @@ public final class Clip extends Module {
   public Clip(Spec spec, long seed) {
     this.spec = spec;
     Rng rng = new Rng(seed);
-    Sequential im = new Sequential();
-    im.add("conv1", new Conv2d(1, spec.conv1(), 5, 1, 2, rng));
-    im.add("relu1", Activation.relu());
-    im.add("pool1", Pool2d.max(2));
-    im.add("conv2", new Conv2d(spec.conv1(), spec.conv2(), 5, 1, 2, rng));
-    im.add("relu2", Activation.relu());
-    im.add("pool2", Pool2d.max(2));
-    im.add("flatten", new Flatten());
-    im.add("fc", new Linear(49 * spec.conv2(), spec.imageWidth(), rng));
-    im.add("relu3", Activation.relu());
+    Sequential im = imageTower(spec.conv1(), spec.conv2(), spec.imageWidth(), rng);
     image = child("image", im);
     text = child("text", new TextEncoder(spec.vocab(), spec.context(), spec.textWidth(), spec.textLayers(), spec.heads(), 2 * spec.textWidth(), rng));
     imageProj = child("image_proj", new Linear(spec.imageWidth(), spec.embed(), false, rng));
@@ -96,6 +87,25 @@ public final class Clip extends Module {
 
   public Spec spec() {
     return spec;
+  }
+
+  /**
+   * The image tower: conv 5×5 (1→c₁, pad 2) → ReLU → max-pool 2 → conv 5×5 (c₁→c₂, pad 2) → ReLU →
+   * max-pool 2 → flatten → Linear(49·c₂, W) → ReLU; [N, 1, 28, 28] → [N, W]. Also the image encoder
+   * of late fusion ({@code perception.fusion}).
+   */
+  public static Sequential imageTower(int c1, int c2, int width, Rng rng) {
+    Sequential im = new Sequential();
+    im.add("conv1", new Conv2d(1, c1, 5, 1, 2, rng));
+    im.add("relu1", Activation.relu());
+    im.add("pool1", Pool2d.max(2));
+    im.add("conv2", new Conv2d(c1, c2, 5, 1, 2, rng));
+    im.add("relu2", Activation.relu());
+    im.add("pool2", Pool2d.max(2));
+    im.add("flatten", new Flatten());
+    im.add("fc", new Linear(49 * c2, width, rng));
+    im.add("relu3", Activation.relu());
+    return im;
   }
 
   public TextEncoder textEncoder() {
