@@ -46,6 +46,10 @@ public final class ClipExperiment {
       if (pictured < 2 || pictured > pairs) throw new IllegalArgumentException("pictured (" + pictured + ") must be in [2, pairs (" + pairs + ")]");
       if (!(lr > 0) || Double.isInfinite(lr)) throw new IllegalArgumentException("lr (" + lr + ") must be > 0");
       new Clip.Spec(embed, 1, 1, 1, textWidth, textLayers, 4, context, 3); // validates the model's sizes
+      int longest = Captions.fashionMnist().longest();
+      if (longest > context - 1) {
+        throw new IllegalArgumentException("context (" + context + ") must be >= " + (longest + 1) + ": the longest caption has " + longest + " characters");
+      }
     }
 
     /** The defaults. */
@@ -81,9 +85,6 @@ public final class ClipExperiment {
     if (test.size() < c.testSamples()) throw new IllegalArgumentException("testSamples (" + c.testSamples() + ") must be <= test images (" + test.size() + ")");
     Captions captions = Captions.fashionMnist();
     CharVocabulary vocab = captions.vocabulary();
-    if (captions.longest() > c.context() - 1) {
-      throw new IllegalArgumentException("context (" + c.context() + ") must be >= " + (captions.longest() + 1) + ": the longest caption has " + captions.longest() + " characters");
-    }
     Clip model = new Clip(new Clip.Spec(c.embed(), 16, 32, 128, c.textWidth(), c.textLayers(), 4, c.context(), vocab.size()), c.seed());
     Dataset te = test.take(c.testSamples());
     ClipTask task = new ClipTask(model, captions, vocab, train.take(c.trainSamples()), te, c.batch(), c.pairs(), c.seed());
