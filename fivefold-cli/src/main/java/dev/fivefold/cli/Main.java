@@ -28,6 +28,8 @@ import picocli.CommandLine.ParameterException;
         InfoplaneCommand.class, VibCommand.class, MdlCommand.class, InfoPruneCommand.class,
         CurriculumCommand.class, AblationCommand.class,
         ExplainCommand.class,
+        ClipCommand.class,
+        FusionCommand.class,
         SparkTrainCommand.class, SparkTimingsCommand.class,
         DistributedCommand.class,
         ZipCommand.class, UnzipCommand.class,
