@@ -45,7 +45,7 @@ class CorruptStreamTest {
   @ParameterizedTest
   @MethodSource("coders")
   void flippedBitsAndGarbageNeverHang(EntropyCoder c) {
-    assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+    assertTimeoutPreemptively(Duration.ofSeconds(300), () -> { // a hang detector, not a speed test: generous for a loaded machine
       Rng rng = new Rng(12);
       for (int k = 0; k < 300; k++) {
         int alphabet = 1 + rng.nextInt(k % 2 == 0 ? 300 : 65536);
@@ -81,7 +81,7 @@ class CorruptStreamTest {
     byte[] head = w.toByteArray();
     byte[] lying = Arrays.copyOf(head, head.length + tail.length);
     System.arraycopy(tail, 0, lying, head.length, tail.length);
-    assertTimeoutPreemptively(Duration.ofSeconds(20), () -> decodeOrReject(c, lying, "lying count"));
+    assertTimeoutPreemptively(Duration.ofSeconds(120), () -> decodeOrReject(c, lying, "lying count"));
     assertThrows(BadInputException.class, () -> c.decode(new byte[0]));
   }
 }
