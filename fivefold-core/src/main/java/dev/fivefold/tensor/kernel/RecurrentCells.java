@@ -49,21 +49,34 @@ public final class RecurrentCells {
    * overwritten with the activations; c = f·cPrev + i·g and h = o·tanh(c) are written.
    */
   public static void lstmForward(int hs, float[] a, int aOff, float[] cPrev, int cpOff, float[] c, int cOff, float[] h, int hOff) {
+    // In passes of one transcendental each: a loop body with several inlined exps grows past what
+    // the JIT inlines, and the vectors it cannot inline are boxed (tens of MB per training step).
+    sigmoidInPlace(a, aOff, 2 * hs); // i, f
+    tanhInPlace(a, aOff + 2 * hs, hs); // g
+    sigmoidInPlace(a, aOff + 3 * hs, hs); // o
     int j = 0;
     for (int ub = S.loopBound(hs); j < ub; j += L) {
-      FloatVector i = Transcendentals.sigmoid(FloatVector.fromArray(S, a, aOff + j));
-      FloatVector f = Transcendentals.sigmoid(FloatVector.fromArray(S, a, aOff + hs + j));
-      FloatVector g = tanh(FloatVector.fromArray(S, a, aOff + 2 * hs + j));
-      FloatVector o = Transcendentals.sigmoid(FloatVector.fromArray(S, a, aOff + 3 * hs + j));
-      FloatVector cn = f.mul(FloatVector.fromArray(S, cPrev, cpOff + j)).add(i.mul(g));
-      i.intoArray(a, aOff + j);
-      f.intoArray(a, aOff + hs + j);
-      g.intoArray(a, aOff + 2 * hs + j);
-      o.intoArray(a, aOff + 3 * hs + j);
-      cn.intoArray(c, cOff + j);
-      o.mul(tanh(cn)).intoArray(h, hOff + j);
+      FloatVector i = FloatVector.fromArray(S, a, aOff + j), f = FloatVector.fromArray(S, a, aOff + hs + j), g = FloatVector.fromArray(S, a, aOff + 2 * hs + j);
+      f.mul(FloatVector.fromArray(S, cPrev, cpOff + j)).add(i.mul(g)).intoArray(c, cOff + j);
     }
-    for (; j < hs; j++) lstmForwardOne(hs, j, a, aOff, cPrev, cpOff, c, cOff, h, hOff);
+    for (; j < hs; j++) c[cOff + j] = a[aOff + hs + j] * cPrev[cpOff + j] + a[aOff + j] * a[aOff + 2 * hs + j];
+    j = 0;
+    for (int ub = S.loopBound(hs); j < ub; j += L) {
+      FloatVector.fromArray(S, a, aOff + 3 * hs + j).mul(tanh(FloatVector.fromArray(S, c, cOff + j))).intoArray(h, hOff + j);
+    }
+    for (; j < hs; j++) h[hOff + j] = a[aOff + 3 * hs + j] * tanh(c[cOff + j]);
+  }
+
+  private static void sigmoidInPlace(float[] x, int off, int n) {
+    int j = 0;
+    for (int ub = S.loopBound(n); j < ub; j += L) Transcendentals.sigmoid(FloatVector.fromArray(S, x, off + j)).intoArray(x, off + j);
+    for (; j < n; j++) x[off + j] = Transcendentals.sigmoid(x[off + j]);
+  }
+
+  private static void tanhInPlace(float[] x, int off, int n) {
+    int j = 0;
+    for (int ub = S.loopBound(n); j < ub; j += L) tanh(FloatVector.fromArray(S, x, off + j)).intoArray(x, off + j);
+    for (; j < n; j++) x[off + j] = tanh(x[off + j]);
   }
 
   public static void lstmForwardScalar(int hs, float[] a, int aOff, float[] cPrev, int cpOff, float[] c, int cOff, float[] h, int hOff) {
@@ -135,20 +148,27 @@ public final class RecurrentCells {
    * {@code hPrev} [H]. Writes h [H] and saves (r, z, n, h_n) [4H] for the backward.
    */
   public static void gruForward(int hs, float[] x, int xOff, float[] hh, int hhOff, float[] hPrev, int hpOff, float[] save, int sOff, float[] h, int hOff) {
-    int j = 0;
+    // passes of one transcendental each (see lstmForward)
+    int j = 0, h2 = 2 * hs;
+    for (int ub = S.loopBound(h2); j < ub; j += L) { // r, z
+      Transcendentals.sigmoid(FloatVector.fromArray(S, x, xOff + j).add(FloatVector.fromArray(S, hh, hhOff + j))).intoArray(save, sOff + j);
+    }
+    for (; j < h2; j++) save[sOff + j] = Transcendentals.sigmoid(x[xOff + j] + hh[hhOff + j]);
+    j = 0;
     for (int ub = S.loopBound(hs); j < ub; j += L) {
-      FloatVector r = Transcendentals.sigmoid(FloatVector.fromArray(S, x, xOff + j).add(FloatVector.fromArray(S, hh, hhOff + j)));
-      FloatVector z = Transcendentals.sigmoid(FloatVector.fromArray(S, x, xOff + hs + j).add(FloatVector.fromArray(S, hh, hhOff + hs + j)));
       FloatVector hn = FloatVector.fromArray(S, hh, hhOff + 2 * hs + j);
-      FloatVector n = tanh(FloatVector.fromArray(S, x, xOff + 2 * hs + j).add(r.mul(hn)));
-      FloatVector hp = FloatVector.fromArray(S, hPrev, hpOff + j);
-      r.intoArray(save, sOff + j);
-      z.intoArray(save, sOff + hs + j);
+      FloatVector n = tanh(FloatVector.fromArray(S, x, xOff + 2 * hs + j).add(FloatVector.fromArray(S, save, sOff + j).mul(hn)));
       n.intoArray(save, sOff + 2 * hs + j);
       hn.intoArray(save, sOff + 3 * hs + j);
-      n.add(z.mul(hp.sub(n))).intoArray(h, hOff + j);
+      n.add(FloatVector.fromArray(S, save, sOff + hs + j).mul(FloatVector.fromArray(S, hPrev, hpOff + j).sub(n))).intoArray(h, hOff + j);
     }
-    for (; j < hs; j++) gruForwardOne(hs, j, x, xOff, hh, hhOff, hPrev, hpOff, save, sOff, h, hOff);
+    for (; j < hs; j++) {
+      float hn = hh[hhOff + 2 * hs + j];
+      float n = tanh(x[xOff + 2 * hs + j] + save[sOff + j] * hn);
+      save[sOff + 2 * hs + j] = n;
+      save[sOff + 3 * hs + j] = hn;
+      h[hOff + j] = n + save[sOff + hs + j] * (hPrev[hpOff + j] - n);
+    }
   }
 
   public static void gruForwardScalar(int hs, float[] x, int xOff, float[] hh, int hhOff, float[] hPrev, int hpOff, float[] save, int sOff, float[] h, int hOff) {
