@@ -5,6 +5,7 @@
 #   --threads N  threads for both sides (default: nproc)
 #   --quick      pass --quick to both sides (shorter runs)
 #   --strict     exit 1 if any target is missed (see bench/join.py)
+#   --only G,..  only these groups on both sides (e.g. --only lstm_train; default: all)
 # Environment:
 #   FIVEFOLD  launcher to run (default: <repo>/fivefold); it is called as
 #             "$FIVEFOLD bench --json --threads N [--quick]" and must print JSON lines
@@ -20,13 +21,16 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 THREADS=$(nproc 2>/dev/null || echo 1)
 QUICK=()
 STRICT=()
+FF_ONLY=()
+PY_ONLY=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --threads) THREADS=${2:?--threads needs a value}; shift 2 ;;
     --threads=*) THREADS=${1#*=}; shift ;;
     --quick) QUICK=(--quick); shift ;;
     --strict) STRICT=(--strict); shift ;;
-    -h|--help) sed -n '2,17p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    --only) G=${2:?--only needs groups}; FF_ONLY=(--only "$G"); IFS=, read -r -a PY_G <<< "$G"; PY_ONLY=(--only "${PY_G[@]}"); shift 2 ;;
+    -h|--help) sed -n '2,18p' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) echo "compare.sh: unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -42,7 +46,7 @@ fi
 
 echo "== fivefold: $FIVEFOLD bench --json --threads $THREADS ${QUICK[*]}" >&2
 if [ -x "$FIVEFOLD" ]; then
-  "$FIVEFOLD" bench --json --threads "$THREADS" "${QUICK[@]}" > "$OUT/fivefold.jsonl"
+  "$FIVEFOLD" bench --json --threads "$THREADS" "${QUICK[@]}" "${FF_ONLY[@]}" > "$OUT/fivefold.jsonl"
   rc=$?
   [ $rc -ne 0 ] && echo "compare.sh: fivefold bench exited with code $rc (partial results used)" >&2
 else
@@ -52,7 +56,7 @@ fi
 
 echo "== pytorch: $PY bench/torch_reference.py --threads $THREADS ${QUICK[*]}" >&2
 if "$PY" -c 'import torch' 2>/dev/null; then
-  "$PY" "$ROOT/bench/torch_reference.py" --threads "$THREADS" "${QUICK[@]}" > "$OUT/pytorch.jsonl"
+  "$PY" "$ROOT/bench/torch_reference.py" --threads "$THREADS" "${QUICK[@]}" "${PY_ONLY[@]}" > "$OUT/pytorch.jsonl"
   rc=$?
   [ $rc -ne 0 ] && echo "compare.sh: torch_reference.py exited with code $rc (partial results used)" >&2
 else

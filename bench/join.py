@@ -26,11 +26,12 @@ TARGETS = [
     ("sgemm_256", 0.95), ("sgemm_512", 0.95), ("sgemm_1024", 0.95), ("sgemm_2048", 0.95),
     ("sgemm_mlp1", 0.95), ("sgemm_mlp2", 0.95),
     ("mlp_train", 1.0), ("lenet5_train", 0.8), ("gpt_train", 0.8),
-    ("vit_train", 1.0), ("cnn_train", 1.0),
+    ("vit_train", 1.0), ("cnn_train", 1.0), ("lstm_train", 1.0),
 ]
 TARGET = dict(TARGETS)
 RSS_ORDER = ["sgemm_peak_rss_mb", "mlp_train_peak_rss_mb", "lenet5_train_peak_rss_mb",
-             "gpt_train_peak_rss_mb", "vit_train_peak_rss_mb", "cnn_train_peak_rss_mb", "peak_rss_mb"]
+             "gpt_train_peak_rss_mb", "vit_train_peak_rss_mb", "cnn_train_peak_rss_mb",
+             "lstm_train_peak_rss_mb", "peak_rss_mb"]
 
 
 def load(path):

@@ -20,8 +20,11 @@ Keys (the Java side `fivefold bench --json` prints the same ones):
     cnn_train     fivefold's default ResNet (resnet:width=32,blocks=1,stages=3: conv3x3-BN-ReLU
                   stem, basic residual blocks with batch norm, 32-64-128 channels, global
                   average pooling, fc), train mode, batch 128, Adam lr 1e-3   samples/s
+    lstm_train    character LM: Embedding(80, 256) -> nn.LSTM(256, 256, num_layers=2,
+                  batch_first=True) -> Linear(256, 80), batch 32, 128 tokens per chunk,
+                  the state carried across chunks (detached), AdamW lr 1e-3 wd 0.1   tokens/s
     <work>_peak_rss_mb  peak resident set of the process that ran <work>    MB
-                  (each group -- sgemm, mlp_train, lenet5_train, gpt_train, vit_train, cnn_train -- runs in its
+                  (each group -- sgemm, mlp_train, lenet5_train, gpt_train, vit_train, cnn_train, lstm_train -- runs in its
                   own child process, so the value is per work; it includes the ~150+ MB of
                   the Python interpreter + libtorch itself)
 
@@ -51,7 +54,7 @@ import subprocess
 import sys
 import time
 
-GROUPS = ["sgemm", "mlp_train", "lenet5_train", "gpt_train", "vit_train", "cnn_train"]
+GROUPS = ["sgemm", "mlp_train", "lenet5_train", "gpt_train", "vit_train", "cnn_train", "lstm_train"]
 
 
 def parse_args():
@@ -234,6 +237,40 @@ def bench_cnn(torch, quick):
 
 # --------------------------------------------------------------------------- main
 
+def bench_lstm(torch, quick):
+    nn, F = torch.nn, torch.nn.functional
+    V, T, L, H, B = 80, 128, 2, 256, 32
+    torch.manual_seed(0)
+
+    class RnnLm(nn.Module):  # fivefold's perception.RecurrentLm, lstm:layers=2,width=256
+        def __init__(self):
+            super().__init__()
+            self.embed = nn.Embedding(V, H)
+            self.rnn = nn.LSTM(H, H, num_layers=L, batch_first=True)
+            self.head = nn.Linear(H, V)
+            self.state = None
+
+        def forward(self, x):  # truncated BPTT: start from the previous chunk's state, detached
+            y, st = self.rnn(self.embed(x), self.state)
+            self.state = tuple(s.detach() for s in st)
+            return self.head(y)
+
+    model = RnnLm()
+    nparams = sum(p.numel() for p in model.parameters())
+    log("lstm_train   params=%d (%.2fM)" % (nparams, nparams / 1e6))
+    opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.1)
+    batches = []
+    for _ in range(4):
+        d = torch.randint(0, V, (B, T + 1))
+        batches.append((d[:, :-1].contiguous(), d[:, 1:].contiguous()))
+
+    def loss_fn(logits, y):
+        return F.cross_entropy(logits.reshape(-1, V), y.reshape(-1))
+
+    train_loop(torch, "lstm_train", model, opt, batches, loss_fn, B * T, "tokens/s",
+               warmup=2, chunks=5 if quick else 7, steps_per_chunk=2 if quick else 3)
+
+
 def run_groups(groups):
     import torch
     torch.set_num_threads(ARGS.threads)
@@ -241,7 +278,8 @@ def run_groups(groups):
         % (torch.__version__, torch.get_num_threads(), os.environ.get("OMP_WAIT_POLICY", "-"),
            blas_name()))
     fns = {"sgemm": bench_sgemm, "mlp_train": bench_mlp, "lenet5_train": bench_lenet5,
-           "gpt_train": bench_gpt, "vit_train": bench_vit, "cnn_train": bench_cnn}
+           "gpt_train": bench_gpt, "vit_train": bench_vit, "cnn_train": bench_cnn,
+           "lstm_train": bench_lstm}
     for g in groups:
         fns[g](torch, ARGS.quick)
         emit(g + "_peak_rss_mb", peak_rss_mb(), "MB")

@@ -43,7 +43,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Measure this machine's fp32 peak (a Vector API FMA loop), SGEMM GFLOP/s (and %% of that peak), training "
-        + "throughput of LeNet-300-100, LeNet-5, a 4-layer GPT and the default ViT (vit_train) and the default ResNet (cnn_train) on random data, peak memory and bytes "
+        + "throughput of LeNet-300-100, LeNet-5, a 4-layer GPT, a 2-layer LSTM LM (lstm_train) and the default ViT (vit_train) and the default ResNet (cnn_train) on random data, peak memory and bytes "
         + "allocated per training step. Medians of repeated timings after a warm-up.", "",
         "Examples:",
         "  ./fivefold bench                        table, ~2 minutes",
@@ -61,17 +61,17 @@ final class BenchCommand extends Subcommand {
   @Option(names = "--quick", description = "Fewer repetitions (~30 s).")
   boolean quick;
 
-  @Option(names = "--only", paramLabel = "GROUP", split = ",", description = "Only these groups: sgemm, mlp_train, lenet5_train, gpt_train, vit_train, cnn_train.")
+  @Option(names = "--only", paramLabel = "GROUP", split = ",", description = "Only these groups: sgemm, mlp_train, lenet5_train, gpt_train, vit_train, cnn_train, lstm_train.")
   List<String> only;
 
 
   @Override
   public Integer call() {
     common.apply();
-    List<String> groups = only != null ? only : List.of("sgemm", "mlp_train", "lenet5_train", "gpt_train", "vit_train", "cnn_train");
+    List<String> groups = only != null ? only : List.of("sgemm", "mlp_train", "lenet5_train", "gpt_train", "vit_train", "cnn_train", "lstm_train");
     for (String g : groups) {
-      if (!List.of("sgemm", "mlp_train", "lenet5_train", "gpt_train", "vit_train", "cnn_train").contains(g)) {
-        throw common.bad("--only (" + g + ") must be one of sgemm, mlp_train, lenet5_train, gpt_train, vit_train, cnn_train");
+      if (!List.of("sgemm", "mlp_train", "lenet5_train", "gpt_train", "vit_train", "cnn_train", "lstm_train").contains(g)) {
+        throw common.bad("--only (" + g + ") must be one of sgemm, mlp_train, lenet5_train, gpt_train, vit_train, cnn_train, lstm_train");
       }
     }
     int threads = common.threads();
@@ -91,6 +91,8 @@ final class BenchCommand extends Subcommand {
         case "vit_train" -> train(g, Vit.Spec.standard().build(0), 3, quick ? 5 : 7, quick ? 3 : 6);
         // cnn_train: the default ResNet (perception.ResNet, batch norm + residual blocks), batch 128 as the other train groups
         case "cnn_train" -> train(g, ResNet.Spec.standard().build(0), 2, quick ? 3 : 5, quick ? 2 : 4);
+        // lstm_train: the default recurrent LM (lstm:layers=2,width=256), batch 32 × 128 tokens, truncated BPTT, AdamW
+        case "lstm_train" -> lstm(quick ? 5 : 7, quick ? 2 : 3);
         default -> throw new IllegalStateException(g);
       }
       emit(g + "_peak_heap_mb", peakHeap() / 1e6, "MB", Map.of());
@@ -136,6 +138,22 @@ final class BenchCommand extends Subcommand {
     Gpt model = new Gpt(new GptConfig(corpus.vocabSize(), 128, 4, 4, 128, 0f), 0);
     Optimizer opt = Optimizers.adamw(model.parameters(), 1e-3, 0.9, 0.999, 1e-8, 0.1);
     run("gpt_train", new LanguageModelTask(model, corpus, 32, 128, 0, 1), opt, 2, chunks, steps);
+  }
+
+  private void lstm(int chunks, int steps) {
+    TextCorpus corpus = randomText();
+    var model = new dev.fivefold.perception.RecurrentLm(new dev.fivefold.perception.RecurrentLm.Spec("lstm", corpus.vocabSize(), 128, 2, 256), 0);
+    Optimizer opt = Optimizers.adamw(model.parameters(), 1e-3, 0.9, 0.999, 1e-8, 0.1);
+    run("lstm_train", new dev.fivefold.train.RecurrentLanguageModelTask(model, corpus, 32, 128, 1), opt, 2, chunks, steps);
+  }
+
+  /** 2^18 random bytes over 80 symbols (the gpt_train and lstm_train text). */
+  private static TextCorpus randomText() {
+    int v = 80;
+    Rng rng = new Rng(0);
+    byte[] text = new byte[1 << 18];
+    for (int i = 0; i < text.length; i++) text[i] = (byte) (32 + rng.nextInt(v));
+    return TextCorpus.of("random", text, TextCorpus.VocabKind.COMPACT, 0.1);
   }
 
   private void run(String key, Task task, Optimizer opt, int warmup, int chunks, int steps) {

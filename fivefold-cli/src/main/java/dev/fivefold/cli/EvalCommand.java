@@ -87,7 +87,18 @@ final class EvalCommand extends Subcommand {
       throw new BadInputException(nonFinite + "; the weights are not usable (pass --allow-nonfinite to score them anyway)");
     }
     if (nonFinite != null) stderr.println("fivefold: WARNING: " + nonFinite + "; scoring anyway (--allow-nonfinite): the scores are not meaningful");
-    if (l.model() instanceof LanguageModel) {
+    if (l.model() instanceof dev.fivefold.perception.RecurrentLm rlm) {
+      if (kvBits != 32 || actBits != 0) throw new BadInputException("--kv-bits and --act-bits apply to a gpt; model (" + l.spec() + ") is not one");
+      TextCorpus corpus = Inputs.corpus(data != null ? data : l.meta().getOrDefault("data", "kjv"));
+      if (!corpus.vocab().equals(l.vocab())) {
+        throw new BadInputException(file + ": the checkpoint's vocabulary (" + l.vocab().size() + " symbols) differs from that of "
+            + corpus.name() + " (" + corpus.vocabSize() + "); evaluate on the text it was trained on");
+      }
+      int batch = Integer.parseInt(l.meta().getOrDefault("batch", "32"));
+      Map<String, Double> r = new dev.fivefold.train.RecurrentLanguageModelTask(rlm, corpus, batch, rlm.context(), evalTokens).evaluate();
+      stdout.printf("%s: bpc %.4f | loss %.4f nats | perplexity %.3f | %,.0f held-out tokens of %s%s | %.1f s%n", file, r.get("bpc"),
+          r.get("loss"), r.get("perplexity"), r.get("tokens"), corpus.name(), quant, (System.nanoTime() - t0) / 1e9);
+    } else if (l.model() instanceof LanguageModel) {
       Gpt g = l.as(Gpt.class, "gpt");
       TextCorpus.Vocab vocab = l.vocab();
       String d = data != null ? data : l.meta().getOrDefault("data", "kjv");

@@ -59,4 +59,16 @@ final class Inputs {
   static boolean sameFamily(String a, String b) {
     return a.split(":")[0].equals(b.split(":")[0]) && (!a.contains(":") || a.equals(b));
   }
+
+  /** Is {@code spec} a recurrent language model (lstm, gru, with or without arguments)? */
+  static boolean isRecurrent(String spec) {
+    String f = spec.split(":", 2)[0];
+    return f.equals("lstm") || f.equals("gru");
+  }
+
+  /** {@code spec} with vocab=V added if it has none (a bare family gets its defaults). */
+  static String withVocab(String spec, int vocab) {
+    if (spec.contains("vocab=")) return spec;
+    return spec + (spec.contains(":") ? "," : ":") + "vocab=" + vocab;
+  }
 }

@@ -27,7 +27,7 @@ import picocli.CommandLine.ParameterException;
         ControllersCommand.class, GuardCommand.class, SwatsCommand.class,
         InfoplaneCommand.class, VibCommand.class, MdlCommand.class, InfoPruneCommand.class,
         CurriculumCommand.class, AblationCommand.class,
-        ExplainCommand.class,
+        ExplainCommand.class, RnnVsGptCommand.class,
         ClipCommand.class,
         FusionCommand.class,
         SparkTrainCommand.class, SparkTimingsCommand.class,

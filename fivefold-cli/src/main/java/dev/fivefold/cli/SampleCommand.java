@@ -70,6 +70,15 @@ final class SampleCommand extends Subcommand {
     common.atLeast("--keep", keep, 0);
     QuantizedCheckpoint q = Files.isRegularFile(file) && QuantizedCheckpoint.isQuantized(file) ? QuantizedCheckpoint.read(file) : null;
     LoadedModel l = q != null ? q.load(file) : Models.load(file);
+    if (l.model() instanceof dev.fivefold.perception.RecurrentLm rlm) {
+      if (q != null || kvBits != 32 || recompute || keep != 0) throw new BadInputException("--kv-bits, --keep and --recompute apply to a gpt; model (" + l.spec() + ") is not one");
+      long t0 = System.nanoTime();
+      int[] seq = dev.fivefold.train.RecurrentLanguageModelTask.sample(rlm, encode(l.vocab(), prompt), length, temperature, topK, new Rng(common.seed));
+      double s = (System.nanoTime() - t0) / 1e9;
+      stdout.println(l.vocab().decode(seq));
+      stderr.printf(Locale.ROOT, "sample: %d tokens in %.2f s, %.1f tokens/s (state carried, one step per token)%n", length, s, length / s);
+      return 0;
+    }
     Gpt gpt = l.as(Gpt.class, "gpt");
     int ctx = gpt.config().context();
     if (keep > 0 && keep > ctx - 1) throw new BadInputException("--keep (" + keep + ") must be in [1, " + (ctx - 1) + "] (the context is " + ctx + ")");

@@ -11,9 +11,11 @@ import dev.fivefold.optim.Optimizers;
 import dev.fivefold.perception.Gpt;
 import dev.fivefold.perception.GptConfig;
 import dev.fivefold.perception.Models;
+import dev.fivefold.perception.RecurrentLm;
 import dev.fivefold.train.ClassificationTask;
 import dev.fivefold.train.LanguageModelTask;
 import dev.fivefold.train.MetricsLog;
+import dev.fivefold.train.RecurrentLanguageModelTask;
 import dev.fivefold.train.Task;
 import dev.fivefold.train.TrainConfig;
 import dev.fivefold.train.TrainObserver;
@@ -40,11 +42,13 @@ import picocli.CommandLine.Option;
         "  ./fivefold train --model mlp:784-512-10:tanh --optimizer sgd --lr 0.1",
         "  ./fivefold train --model gpt --max-minutes 10                char-level GPT on the King James Bible",
         "  ./fivefold train --model gpt --data my.txt --layers 2 --width 64 --context 64",
+        "  ./fivefold train --model lstm --max-minutes 10               2-layer LSTM (width 256), truncated BPTT, state carried",
+        "  ./fivefold train --model gru:layers=1,width=128,context=64",
         "  ./fivefold train --resume runs/mlp-20250101-120000/checkpoint.safetensors --epochs 10", ""})
 final class TrainCommand extends Subcommand {
   @Mixin Common common = new Common();
 
-  @Option(names = "--model", paramLabel = "SPEC", description = "mlp (LeNet-300-100), lenet5, gpt, vit (a Vision Transformer), or a spec like "
+  @Option(names = "--model", paramLabel = "SPEC", description = "mlp (LeNet-300-100), lenet5, gpt, vit (a Vision Transformer), lstm, gru (recurrent LMs), or a spec like "
       + "mlp:784-512-10:tanh, gpt:layers=2,heads=2,width=64,context=64, vit:patch=7,width=32,layers=2,heads=2,mlp=64 (default: mlp; with --resume: the checkpoint's).")
   String model;
 
@@ -149,10 +153,10 @@ final class TrainCommand extends Subcommand {
     if (weightDecay != null && !(weightDecay >= 0 && weightDecay < 1e3)) throw common.bad("--weight-decay (" + weightDecay + ") must be in [0, 1000)");
     if (!(labelSmoothing >= 0 && labelSmoothing < 1)) throw common.bad("--label-smoothing (" + labelSmoothing + ") must be in [0, 1)");
     if (width % heads != 0) throw common.bad("--heads (" + heads + ") must divide --width (" + width + ")");
-    if (batch != null && (long) batch * context > dev.fivefold.io.Heap.MAX_ARRAY && (model == null || model.startsWith("gpt"))) {
+    if (batch != null && (long) batch * context > dev.fivefold.io.Heap.MAX_ARRAY && (model == null || model.startsWith("gpt") || Inputs.isRecurrent(model))) {
       throw common.bad("--batch (" + batch + ") × --context (" + context + ") must be < 2^31 tokens");
     }
-    if (batch != null && (long) batch * 784 > dev.fivefold.io.Heap.MAX_ARRAY && (model == null || !model.startsWith("gpt"))) {
+    if (batch != null && (long) batch * 784 > dev.fivefold.io.Heap.MAX_ARRAY && (model == null || !(model.startsWith("gpt") || Inputs.isRecurrent(model)))) {
       throw common.bad("--batch (" + batch + ") × 784 pixels must be < 2^31 (at most " + dev.fivefold.io.Heap.MAX_ARRAY / 784 + ")");
     }
   }
@@ -180,7 +184,8 @@ final class TrainCommand extends Subcommand {
       if (augment == null) augment = resumed.get("task.augment");
     }
     if (model == null) model = "mlp";
-    boolean lm = model.equals("gpt") || model.startsWith("gpt:");
+    boolean recurrent = Inputs.isRecurrent(model);
+    boolean lm = model.equals("gpt") || model.startsWith("gpt:") || recurrent;
     Augmentation augmentation = augmentation(augment);
     if (lm && !augmentation.isNone()) throw common.bad("--augment (" + augment + ") applies to image models, not " + model);
 
@@ -191,17 +196,17 @@ final class TrainCommand extends Subcommand {
     if (lm) {
       Lifecycle.activity("loading " + (data == null ? "kjv" : data));
       TextCorpus corpus = Inputs.corpus(data);
-      String spec = gptSpec(model, corpus.vocabSize());
+      String spec = recurrent ? Inputs.withVocab(model, corpus.vocabSize()) : gptSpec(model, corpus.vocabSize());
       int bb = batch == null ? 32 : batch;
       Models.requireFits(Models.parse(spec), bb, "--model " + spec);
       Lifecycle.activity("building " + spec);
       net = Models.create(spec, common.seed);
-      Gpt gpt = (Gpt) net;
       if (resumed.containsKey("vocab") && !resumed.get("vocab").equals(corpus.vocab().toMetadata())) {
         throw new BadInputException(resume + ": the checkpoint's vocabulary differs from that of " + corpus.name());
       }
       int b = batch == null ? 32 : batch;
-      task = new LanguageModelTask(gpt, corpus, b, gpt.config().context(), common.seed, evalTokens);
+      task = net instanceof RecurrentLm r ? new RecurrentLanguageModelTask(r, corpus, b, r.context(), evalTokens)
+          : new LanguageModelTask((Gpt) net, corpus, b, ((Gpt) net).config().context(), common.seed, evalTokens);
       ckptMeta.put("vocab", corpus.vocab().toMetadata());
       ckptMeta.put("data", data == null || data.equals("kjv") ? "kjv" : Path.of(data).toAbsolutePath().toString());
       ckptMeta.put("batch", Integer.toString(b));

@@ -33,6 +33,7 @@ final class Derivatives {
       case BATCH_NORM -> Norms.batchNormBackward(v);
       case LOCAL_RESPONSE_NORM -> Norms.localResponseNormBackward(v);
       case CAUSAL_ATTENTION, ATTENTION -> Attention.backward(v);
+      case LSTM, GRU -> Recurrent.backward(v);
     }
   }
 }

@@ -136,4 +136,18 @@ public final class F {
     int t = s.dim(1);
     return Tensor.wrap((float[]) attentionOutput.saved, dev.fivefold.tensor.Shape.of(s.dim(0), attentionOutput.args[0], t, t));
   }
+
+  // recurrent
+  /**
+   * One LSTM layer over a whole sequence (PyTorch's {@code nn.LSTM} layer, batch first, gates i, f, g, o):
+   * x [B, T, I], states h0, c0 [B, H], W_ih [4H, I], W_hh [4H, H], b_ih, b_hh [4H]. Returns [B, T, 2H]:
+   * h_t in the first H columns and c_t in the last H of every step (slice them apart).
+   */
+  public static Var lstm(Var x, Var h0, Var c0, Var wIh, Var wHh, Var bIh, Var bHh) { return Recurrent.lstm(x, h0, c0, wIh, wHh, bIh, bHh); }
+
+  /**
+   * One GRU layer over a whole sequence (PyTorch's {@code nn.GRU} layer, batch first, gates r, z, n):
+   * x [B, T, I], h0 [B, H], W_ih [3H, I], W_hh [3H, H], b_ih, b_hh [3H]. Returns h [B, T, H].
+   */
+  public static Var gru(Var x, Var h0, Var wIh, Var wHh, Var bIh, Var bHh) { return Recurrent.gru(x, h0, wIh, wHh, bIh, bHh); }
 }

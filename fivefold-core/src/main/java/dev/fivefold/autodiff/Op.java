@@ -33,5 +33,7 @@ public enum Op {
   // sequence: fused multi-head self-attention of qkv [B, T, 3C] (args[0] = heads, saved = P)
   CAUSAL_ATTENTION,
   /** bidirectional (encoder) attention: every position sees every key */
-  ATTENTION
+  ATTENTION,
+  // recurrent layers over a whole sequence (Recurrent): saved = the gate activations
+  LSTM, GRU
 }

@@ -21,7 +21,8 @@ import java.util.Map;
  * {@code lenet5:6-16-100} ({@link LeNet5.Spec}: conv1 channels, conv2 channels, fc1 width),
  * {@code gpt:vocab=V,context=T,layers=L,heads=H,width=C[,dropout=p]} ({@link GptConfig}),
  * {@code vit:…} ({@link Vit.Spec}), {@code resnet:width=W,blocks=B,stages=S} ({@link ResNet.Spec}),
- * {@code lenet5:norm=lrn|bn} ({@link LeNet5.Spec}).
+ * {@code lenet5:norm=lrn|bn} ({@link LeNet5.Spec}), {@code lstm:vocab=V,context=T,layers=L,width=H} and
+ * {@code gru:…} ({@link RecurrentLm.Spec}).
  *
  * <p>A new family is one file (the model, implementing {@link ImageClassifier} or
  * {@link LanguageModel}, with its spec record) and one line in {@link #FAMILIES}.
@@ -44,6 +45,8 @@ public final class Models {
     FAMILIES.put("gpt", GptConfig::parse);
     FAMILIES.put("vit", Vit.Spec::parse);
     FAMILIES.put("resnet", ResNet.Spec::parse);
+    FAMILIES.put("lstm", (spec, args) -> RecurrentLm.Spec.parse("lstm", spec, args));
+    FAMILIES.put("gru", (spec, args) -> RecurrentLm.Spec.parse("gru", spec, args));
   }
 
   /** The architecture a spec string names. */

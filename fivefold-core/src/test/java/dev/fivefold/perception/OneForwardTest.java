@@ -104,7 +104,7 @@ class OneForwardTest {
     assertEquals("mlp:784-300-100-10:relu", Models.parse("mlp").toString());
     assertEquals("lenet5", Models.parse("lenet5:20-50-500").toString());
     assertEquals(Models.parse("mlp").family(), "mlp");
-    assertEquals("model (densenet) must name a family: one of mlp, lenet300100, lenet5, gpt, vit, resnet, e.g. mlp:784-300-100-10, lenet5:6-16-100, vit:patch=4,width=64",
+    assertEquals("model (densenet) must name a family: one of mlp, lenet300100, lenet5, gpt, vit, resnet, lstm, gru, e.g. mlp:784-300-100-10, lenet5:6-16-100, vit:patch=4,width=64",
         assertThrows(IllegalArgumentException.class, () -> Models.parse("densenet")).getMessage());
     assertTrue(Models.create("mlp", 1) instanceof ImageClassifier c && c.features() == 784 && c.classes() == 10);
     assertTrue(Models.create("lenet5", 1) instanceof ImageClassifier c && c.inputShape().length == 3);

@@ -1,0 +1,94 @@
+package dev.fivefold.perception.experiment;
+
+import dev.fivefold.control.Controller;
+import dev.fivefold.control.Schedules;
+import dev.fivefold.data.TextCorpus;
+import dev.fivefold.nn.Module;
+import dev.fivefold.optim.Optimizers;
+import dev.fivefold.perception.GptConfig;
+import dev.fivefold.perception.ModelSpec;
+import dev.fivefold.perception.Models;
+import dev.fivefold.perception.RecurrentLm;
+import dev.fivefold.train.LanguageModelTask;
+import dev.fivefold.train.RecurrentLanguageModelTask;
+import dev.fivefold.train.Task;
+import dev.fivefold.train.TrainConfig;
+import dev.fivefold.train.Trainer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Transformer against the LSTM (and the GRU) as character language models, at equal parameter
+ * count and equal wall-clock: a GPT of the given shape, then a 2-layer LSTM and a 2-layer GRU whose
+ * width is chosen so their parameter counts come closest to the GPT's; each trains for the same
+ * training-time budget ({@code seconds}, or {@code maxSteps} steps if &gt; 0, whichever ends first)
+ * with the same optimizer (AdamW, lr 2e-3, 100 warm-up steps, cosine to 0.1·lr as
+ * {@code fivefold train}), batch and chunk length, and is scored on the same held-out text in bits
+ * per character. The GPT reads random windows and sees at most {@code context} characters; the
+ * recurrent models read consecutive chunks per batch row with their state carried (truncated BPTT),
+ * so their memory is not bounded by the chunk. Throughput is training tokens per second of training
+ * time (evaluation excluded).
+ */
+public final class RnnVsGpt {
+  private RnnVsGpt() {}
+
+  /**
+   * @param corpus the text (its held-out part scores every model)
+   * @param seconds training time per model, &gt; 0
+   * @param maxSteps also stop after this many steps (0: no limit)
+   * @param batch batch rows, ≥ 1
+   * @param context GPT context and recurrent chunk length, ≥ 1
+   * @param gptLayers, gptHeads, gptWidth the GPT's shape (the recurrent widths follow from its size)
+   * @param evalTokens held-out predictions scored per model (0: all)
+   * @param seed weights and batches
+   */
+  public record Config(TextCorpus corpus, double seconds, long maxSteps, int batch, int context, int gptLayers, int gptHeads, int gptWidth,
+      long evalTokens, long seed) {
+    public Config {
+      if (corpus == null) throw new IllegalArgumentException("corpus must not be null");
+      if (!(seconds > 0) || Double.isInfinite(seconds)) throw new IllegalArgumentException("seconds (" + seconds + ") must be > 0");
+      if (maxSteps < 0) throw new IllegalArgumentException("maxSteps (" + maxSteps + ") must be >= 0");
+      if (batch < 1) throw new IllegalArgumentException("batch (" + batch + ") must be >= 1");
+      if (context < 1) throw new IllegalArgumentException("context (" + context + ") must be >= 1");
+      if (evalTokens < 0) throw new IllegalArgumentException("evalTokens (" + evalTokens + ") must be >= 0");
+      new GptConfig(corpus.vocabSize(), context, gptLayers, gptHeads, gptWidth, 0f); // checks the GPT's shape
+    }
+  }
+
+  /** One model's run. */
+  public record Row(String spec, long parameters, long steps, double seconds, double tokensPerSecond, double bpc, double loss) {}
+
+  public record Result(List<Row> rows) {}
+
+  /** The recurrent spec of {@code cell} (2 layers) whose parameter count is closest to {@code target}. */
+  public static RecurrentLm.Spec matched(String cell, int vocab, int context, long target) {
+    RecurrentLm.Spec best = null;
+    for (int w = 8; w <= 2048; w++) {
+      RecurrentLm.Spec s = new RecurrentLm.Spec(cell, vocab, context, 2, w);
+      if (best == null || Math.abs(s.parameters() - target) < Math.abs(best.parameters() - target)) best = s;
+      if (s.parameters() > target) break;
+    }
+    return best;
+  }
+
+  public static Result run(Config cfg) {
+    int v = cfg.corpus().vocabSize();
+    GptConfig gpt = new GptConfig(v, cfg.context(), cfg.gptLayers(), cfg.gptHeads(), cfg.gptWidth(), 0f);
+    List<ModelSpec> specs = List.of(gpt, matched("lstm", v, cfg.context(), gpt.parameters()), matched("gru", v, cfg.context(), gpt.parameters()));
+    List<Row> rows = new ArrayList<>();
+    for (ModelSpec s : specs) {
+      Models.requireFits(s, cfg.batch(), "model " + s);
+      Module m = s.build(cfg.seed());
+      Task task = m instanceof RecurrentLm r ? new RecurrentLanguageModelTask(r, cfg.corpus(), cfg.batch(), cfg.context(), cfg.evalTokens())
+          : new LanguageModelTask((dev.fivefold.perception.Gpt) m, cfg.corpus(), cfg.batch(), cfg.context(), cfg.seed(), cfg.evalTokens());
+      double lr = 2e-3;
+      Trainer t = new Trainer(task, Optimizers.byName("adamw", m.parameters(), lr), new TrainConfig(1_000_000, cfg.maxSteps(), cfg.seconds(), 0));
+      t.controller(Controller.open(Schedules.byName("cosine", lr, 100, 0.1)));
+      Map<String, Double> r = t.fit();
+      double tps = t.step() * (double) task.unitsPerStep() / Math.max(1e-9, t.seconds());
+      rows.add(new Row(s.toString(), m.parameterCount(), t.step(), t.seconds(), tps, r.get("bpc"), r.get("loss")));
+    }
+    return new Result(rows);
+  }
+}
