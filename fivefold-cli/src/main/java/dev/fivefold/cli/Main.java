@@ -31,6 +31,7 @@ import picocli.CommandLine.ParameterException;
         SparkTrainCommand.class, SparkTimingsCommand.class,
         DistributedCommand.class,
         CompressCommand.class, QuantizeCommand.class, FaultCommand.class, DistillCommand.class, SparseCommand.class, LotteryCommand.class,
+        ServeCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   /** Exit code of bad input. */
