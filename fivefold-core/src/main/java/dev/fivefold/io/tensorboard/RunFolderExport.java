@@ -66,18 +66,36 @@ public final class RunFolderExport {
         }
       }
     }
-    int images = 0;
+    int images = images(runDir, out, lastStep);
+    out.flush();
+    return new Counts(scalars, images);
+  }
+
+  /** Writes every {@code *.png} of {@code dir} as an image {@code images/<file>} at {@code step}; returns how many. */
+  public static int images(Path dir, EventWriter out, long step) throws IOException {
+    List<Path> png;
+    try (Stream<Path> s = Files.list(dir)) {
+      png = s.filter(p -> p.getFileName().toString().endsWith(".png") && Files.isRegularFile(p)).sorted().toList();
+    }
+    int n = 0;
     for (Path p : png) {
-      byte[] b = Files.readAllBytes(p);
       try {
-        out.image("images/" + p.getFileName().toString().replaceFirst("\\.png$", ""), lastStep, b);
-        images++;
+        out.image("images/" + p.getFileName().toString().replaceFirst("\\.png$", ""), step, Files.readAllBytes(p));
+        n++;
       } catch (IllegalArgumentException e) {
         // not a PNG after all: skipped
       }
     }
     out.flush();
-    return new Counts(scalars, images);
+    return n;
+  }
+
+  /** Whether {@code dir} already holds an event file written by this process (a live log). */
+  public static boolean hasOwnEvents(Path dir) throws IOException {
+    String mark = "." + ProcessHandle.current().pid() + ".";
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.anyMatch(p -> p.getFileName().toString().startsWith("events.out.tfevents.") && p.getFileName().toString().contains(mark));
+    }
   }
 
   private static boolean endsWithNewline(Path p) throws IOException {
