@@ -26,6 +26,10 @@ final class Common {
   @Option(names = "--verbose", description = "Print stack traces of errors.")
   boolean verbose;
 
+  @Option(names = "--tensorboard", description = "Also write TensorBoard event files into the run folder (train: live scalars and "
+      + "histograms of weights and gradients; every command: its CSV series and PNG pictures when it ends).")
+  boolean tensorboard;
+
   static {
     System.setProperty("fivefold.cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
   }
@@ -40,6 +44,7 @@ final class Common {
       }
       Parallel.setThreads(threads);
     }
+    TENSORBOARD.set(tensorboard);
   }
 
   /**
@@ -56,6 +61,10 @@ final class Common {
   /** Releases the run folders this thread locked (Main.run calls it after each command). */
   static void releaseRunFolders() {
     List<RunLock> held = HELD.get();
+    if (TENSORBOARD.get()) {
+      TENSORBOARD.set(false);
+      for (RunLock l : held) exportTensorBoard(l.dir());
+    }
     for (RunLock l : held) {
       try {
         l.close();
@@ -66,6 +75,19 @@ final class Common {
     held.clear();
   }
 
+  /** --tensorboard: the run folder's CSV series and pictures as TensorBoard events (unless a live log is there). */
+  private static void exportTensorBoard(Path dir) {
+    try {
+      if (dev.fivefold.io.tensorboard.RunFolderExport.hasOwnEvents(dir)) return;
+      try (var w = dev.fivefold.io.tensorboard.EventWriter.open(dir)) {
+        dev.fivefold.io.tensorboard.RunFolderExport.export(dir, w);
+      }
+    } catch (IOException | RuntimeException e) {
+      System.err.println("fivefold: could not write TensorBoard events to " + dir + ": " + Main.oneLine(String.valueOf(e.getMessage())));
+    }
+  }
+
+  private static final ThreadLocal<Boolean> TENSORBOARD = ThreadLocal.withInitial(() -> false);
   private static final ThreadLocal<List<RunLock>> HELD = ThreadLocal.withInitial(ArrayList::new);
 
   int threads() {

@@ -5,6 +5,9 @@ import dev.fivefold.data.TextCorpus;
 import dev.fivefold.data.augment.Augmentation;
 import dev.fivefold.io.BadInputException;
 import dev.fivefold.io.SafeTensors;
+import dev.fivefold.io.tensorboard.EventWriter;
+import dev.fivefold.io.tensorboard.RunFolderExport;
+import dev.fivefold.io.tensorboard.TensorBoardObserver;
 import dev.fivefold.nn.Module;
 import dev.fivefold.optim.Optimizer;
 import dev.fivefold.optim.Optimizers;
@@ -245,6 +248,12 @@ final class TrainCommand extends Subcommand {
     guard.bind(trainer);
     trainer.controller(dev.fivefold.control.Controller.open(dev.fivefold.control.Schedules.byName(schedule, lr, warmup, lm ? 0.1 : 0.0)));
     if (resume != null) dev.fivefold.train.Checkpoint.restore(resume, trainer);
+    long planned = Math.min(task.stepsPerEpoch() * epochs, maxSteps > 0 ? maxSteps : Long.MAX_VALUE);
+    TensorBoardObserver tb = null;
+    if (common.tensorboard) { // live: the gradient tap reads the gradients and changes nothing (bit-identical runs)
+      tb = new TensorBoardObserver(EventWriter.open(dir), net.namedParameters(), Math.max(1, planned / 20));
+      o.prepend(tb.gradientTap());
+    }
 
     long total = Math.min(task.stepsPerEpoch() * epochs, maxSteps > 0 ? maxSteps : Long.MAX_VALUE);
     if (resume != null && trainer.step() >= total) {
@@ -270,6 +279,7 @@ final class TrainCommand extends Subcommand {
     if (resume != null) metrics.resumeAt(trainer.step()); // keep the run folder's rows up to the checkpoint
     Progress progress = new Progress(stderr, unit, Progress.terminal());
     trainer.observe(progress).observe(metrics).observe(guard);
+    if (tb != null) trainer.observe(tb);
 
     stderr.printf("training %s (%,d parameters) on %s%s with %s lr %s, batch %s, %d thread%s -> %s%n", spec, net.parameterCount(),
         ckptMeta.get("data"), augmentation.isNone() ? "" : " augmented " + augmentation, opt, lr, ckptMeta.get("batch"), common.threads(),
@@ -292,6 +302,13 @@ final class TrainCommand extends Subcommand {
       throw e;
     } finally {
       guard.removeHook();
+      if (tb != null) {
+        try (TensorBoardObserver t = tb) {
+          RunFolderExport.images(dir, t.writer(), trainer.step());
+        } catch (IOException | RuntimeException e) {
+          stderr.println("fivefold: could not write TensorBoard images: " + Main.oneLine(String.valueOf(e.getMessage())));
+        }
+      }
     }
 
     double wall = (System.nanoTime() - t0) / 1e9;
