@@ -17,10 +17,12 @@ module dev.fivefold.core {
   exports dev.fivefold.compress.distill;
   exports dev.fivefold.compress.grad;
   exports dev.fivefold.compress.quant;
+  exports dev.fivefold.compress.zip;
   exports dev.fivefold.control;
   exports dev.fivefold.control.experiment;
   exports dev.fivefold.data;
   exports dev.fivefold.data.augment;
+  exports dev.fivefold.data.caption;
   exports dev.fivefold.dist;
   exports dev.fivefold.info;
   exports dev.fivefold.io;
@@ -30,8 +32,10 @@ module dev.fivefold.core {
   exports dev.fivefold.optim;
   exports dev.fivefold.optim.experiment;
   exports dev.fivefold.perception;
+  exports dev.fivefold.perception.clip;
   exports dev.fivefold.perception.experiment;
   exports dev.fivefold.perception.explain;
+  exports dev.fivefold.perception.fusion;
   exports dev.fivefold.perception.generate;
   exports dev.fivefold.tensor;
   exports dev.fivefold.tensor.kernel;
