@@ -252,7 +252,7 @@ final class TrainCommand extends Subcommand {
     TensorBoardObserver tb = null;
     if (common.tensorboard) { // live: the gradient tap reads the gradients and changes nothing (bit-identical runs)
       tb = new TensorBoardObserver(EventWriter.open(dir), net.namedParameters(), Math.max(1, planned / 20));
-      o.prepend(tb.gradientTap());
+      o.tap(tb.gradientTap());
     }
 
     long total = Math.min(task.stepsPerEpoch() * epochs, maxSteps > 0 ? maxSteps : Long.MAX_VALUE);

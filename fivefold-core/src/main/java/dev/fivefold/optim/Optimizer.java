@@ -27,6 +27,7 @@ public final class Optimizer {
   private final OptState state;
   private final float[][] updates;
   private final List<GradientTransform> front = new ArrayList<>();
+  private final List<Consumer<float[][]>> taps = new ArrayList<>();
   private final List<OptState> frontStates = new ArrayList<>();
 
   public Optimizer(String name, GradientTransform transform, LearningRate lr, List<Parameter> params) {
@@ -73,6 +74,19 @@ public final class Optimizer {
     return this;
   }
 
+  /**
+   * Shows {@code tap} the gradients of every step as the chain receives them (after the prepended
+   * links, before the rest, the parameters not yet updated), for logging. A tap is not a link: it
+   * has no state, is not saved in checkpoints and changes nothing, so a run with a tap is
+   * bit-identical to one without and resumes from the same checkpoints. It must not modify the
+   * arrays. Returns this optimizer.
+   */
+  public Optimizer tap(Consumer<float[][]> tap) {
+    if (tap == null) throw new IllegalArgumentException("tap (null) must be given");
+    taps.add(tap);
+    return this;
+  }
+
   /** θ ← θ + chain(∇θ); then ∇θ ← 0. */
   public void step() {
     step(null);
@@ -86,6 +100,7 @@ public final class Optimizer {
   public void step(Consumer<float[][]> sensor) {
     for (int i = 0; i < updates.length; i++) System.arraycopy(params.get(i).grad(), 0, updates[i], 0, updates[i].length);
     for (int k = 0; k < front.size(); k++) front.get(k).update(updates, frontStates.get(k), params);
+    for (Consumer<float[][]> t : taps) t.accept(updates);
     if (sensor != null) sensor.accept(updates);
     transform.update(updates, state, params);
     for (int i = 0; i < updates.length; i++) {

@@ -1,8 +1,6 @@
 package dev.fivefold.io.tensorboard;
 
 import dev.fivefold.nn.Parameter;
-import dev.fivefold.optim.GradientTransform;
-import dev.fivefold.optim.OptState;
 import dev.fivefold.train.TrainObserver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Logs a training run to TensorBoard: every step {@code train/loss} and {@code train/lr}; every
@@ -18,10 +17,11 @@ import java.util.Map;
  * step 1) histograms {@code weights/<name>} of the parameters and {@code gradients/<name>} of the
  * gradients the optimizer received at that step.
  *
- * <p>The gradients are seen through {@link #gradientTap()}, an identity link to put in front of
- * the optimizer's chain ({@link dev.fivefold.optim.Optimizer#prepend}): it reads the gradients
- * and changes nothing, so the run's numbers are bit-identical with and without it. Its state (a
- * count, always 0) is saved with the optimizer's. Without the tap only weights are logged.
+ * <p>The gradients are seen through {@link #gradientTap()}, a tap on the optimizer
+ * ({@link dev.fivefold.optim.Optimizer#tap}), not a link of its chain: it reads the gradients
+ * and changes nothing, so the run's numbers are bit-identical with and without it, and its
+ * checkpoints are the same files (a checkpoint written with TensorBoard on resumes without it, and
+ * the other way round). Without the tap only weights are logged.
  */
 public final class TensorBoardObserver implements TrainObserver, AutoCloseable {
   private final EventWriter out;
@@ -47,33 +47,22 @@ public final class TensorBoardObserver implements TrainObserver, AutoCloseable {
     return out;
   }
 
-  /** An identity gradient link that logs the gradients' histograms on the steps that log histograms. */
-  public GradientTransform gradientTap() {
+  /**
+   * A gradient tap ({@link dev.fivefold.optim.Optimizer#tap}) that logs the gradients' histograms
+   * on the steps that log histograms; the i-th array is the i-th parameter of the optimizer, which
+   * must be built on the model's parameters in order ({@code model.parameters()}).
+   */
+  public Consumer<float[][]> gradientTap() {
     List<String> names = new ArrayList<>(params.keySet());
-    return new GradientTransform() {
-      @Override
-      public OptState init(List<Parameter> ps) {
-        return new OptState();
-      }
-
-      @Override
-      public void update(float[][] updates, OptState state, List<Parameter> ps) {
-        if (due(nextStep)) {
-          for (int i = 0; i < updates.length; i++) {
-            String name = i < names.size() && ps.get(i) == params.get(names.get(i)) ? names.get(i) : nameOf(ps.get(i), i);
-            float[] g = updates[i];
-            io(() -> out.histogram("gradients/" + name, nextStep, g));
-          }
+    return updates -> {
+      if (due(nextStep)) {
+        for (int i = 0; i < updates.length; i++) {
+          String name = i < names.size() ? names.get(i) : "param" + i;
+          float[] g = updates[i];
+          io(() -> out.histogram("gradients/" + name, nextStep, g));
         }
       }
     };
-  }
-
-  private String nameOf(Parameter p, int i) {
-    for (var e : params.entrySet()) {
-      if (e.getValue() == p) return e.getKey();
-    }
-    return "param" + i;
   }
 
   private boolean due(long step) {
