@@ -13,6 +13,7 @@ import dev.fivefold.train.LanguageModelTask;
 import dev.fivefold.train.RecurrentLanguageModelTask;
 import dev.fivefold.train.Task;
 import dev.fivefold.train.TrainConfig;
+import dev.fivefold.train.TrainObserver;
 import dev.fivefold.train.Trainer;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +30,12 @@ import java.util.Map;
  * recurrent models read consecutive chunks per batch row with their state carried (truncated BPTT),
  * so their memory is not bounded by the chunk. Throughput is training tokens per second of training
  * time (evaluation excluded).
+ *
+ * <p>The learning curve: each model is scored on the held-out text before its first step and
+ * whenever its share of the budget done ({@link Trainer#progress()}: the larger of time and steps)
+ * passes k/{@code curvePoints}, k = 1, …, {@code curvePoints} − 1, and at the end; each
+ * {@link Point} has the training time (evaluation excluded) and the step. Evaluation reads no
+ * training state, so the curve changes only the wall-clock, not what is trained.
  */
 public final class RnnVsGpt {
   private RnnVsGpt() {}
@@ -41,10 +48,11 @@ public final class RnnVsGpt {
    * @param context GPT context and recurrent chunk length, ≥ 1
    * @param gptLayers, gptHeads, gptWidth the GPT's shape (the recurrent widths follow from its size)
    * @param evalTokens held-out predictions scored per model (0: all)
+   * @param curvePoints evaluations per model for the learning curve besides the one before training, ≥ 1 (1: only at the end)
    * @param seed weights and batches
    */
   public record Config(TextCorpus corpus, double seconds, long maxSteps, int batch, int context, int gptLayers, int gptHeads, int gptWidth,
-      long evalTokens, long seed) {
+      long evalTokens, int curvePoints, long seed) {
     public Config {
       if (corpus == null) throw new IllegalArgumentException("corpus must not be null");
       if (!(seconds > 0) || Double.isInfinite(seconds)) throw new IllegalArgumentException("seconds (" + seconds + ") must be > 0");
@@ -52,14 +60,33 @@ public final class RnnVsGpt {
       if (batch < 1) throw new IllegalArgumentException("batch (" + batch + ") must be >= 1");
       if (context < 1) throw new IllegalArgumentException("context (" + context + ") must be >= 1");
       if (evalTokens < 0) throw new IllegalArgumentException("evalTokens (" + evalTokens + ") must be >= 0");
+      if (curvePoints < 1) throw new IllegalArgumentException("curvePoints (" + curvePoints + ") must be >= 1");
       new GptConfig(corpus.vocabSize(), context, gptLayers, gptHeads, gptWidth, 0f); // checks the GPT's shape
     }
   }
 
-  /** One model's run. */
-  public record Row(String spec, long parameters, long steps, double seconds, double tokensPerSecond, double bpc, double loss) {}
+  /** One point of a learning curve: held-out bits per character after {@code step} steps and {@code seconds} of training time. */
+  public record Point(long step, double seconds, double bpc) {}
+
+  /** One model's run; {@code curve} starts at step 0 and ends with the final score ({@code bpc}). */
+  public record Row(String spec, long parameters, long steps, double seconds, double tokensPerSecond, double bpc, double loss, List<Point> curve) {
+    public Row {
+      curve = List.copyOf(curve);
+    }
+  }
 
   public record Result(List<Row> rows) {}
+
+  /** Told as the experiment goes (all defaults do nothing). */
+  public interface Listener {
+    /** Model {@code index} of {@code count} is about to train; the observer returned (or null) watches its trainer. */
+    default TrainObserver starting(int index, int count, ModelSpec spec, Trainer trainer) {
+      return null;
+    }
+
+    /** Model {@code index} is done. */
+    default void finished(int index, Row row) {}
+  }
 
   /** The recurrent spec of {@code cell} (2 layers) whose parameter count is closest to {@code target}. */
   public static RecurrentLm.Spec matched(String cell, int vocab, int context, long target) {
@@ -73,6 +100,10 @@ public final class RnnVsGpt {
   }
 
   public static Result run(Config cfg) {
+    return run(cfg, new Listener() {});
+  }
+
+  public static Result run(Config cfg, Listener listener) {
     int v = cfg.corpus().vocabSize();
     GptConfig gpt = new GptConfig(v, cfg.context(), cfg.gptLayers(), cfg.gptHeads(), cfg.gptWidth(), 0f);
     List<ModelSpec> specs = List.of(gpt, matched("lstm", v, cfg.context(), gpt.parameters()), matched("gru", v, cfg.context(), gpt.parameters()));
@@ -83,11 +114,35 @@ public final class RnnVsGpt {
       Task task = m instanceof RecurrentLm r ? new RecurrentLanguageModelTask(r, cfg.corpus(), cfg.batch(), cfg.context(), cfg.evalTokens())
           : new LanguageModelTask((dev.fivefold.perception.Gpt) m, cfg.corpus(), cfg.batch(), cfg.context(), cfg.seed(), cfg.evalTokens());
       double lr = 2e-3;
-      Trainer t = new Trainer(task, Optimizers.byName("adamw", m.parameters(), lr), new TrainConfig(1_000_000, cfg.maxSteps(), cfg.seconds(), 0));
+      // evaluations come from the curve observer only (never at the end of an epoch), and at the end
+      Trainer t = new Trainer(task, Optimizers.byName("adamw", m.parameters(), lr), new TrainConfig(1_000_000, cfg.maxSteps(), cfg.seconds(), Long.MAX_VALUE));
       t.controller(Controller.open(Schedules.byName("cosine", lr, 100, 0.1)));
+      List<Point> curve = new ArrayList<>();
+      t.observe(new TrainObserver() {
+        @Override
+        public void onEval(Eval e) {
+          curve.add(new Point(e.step(), e.seconds(), e.metrics().get("bpc")));
+        }
+      });
+      TrainObserver watcher = listener.starting(rows.size(), specs.size(), s, t);
+      if (watcher != null) t.observe(watcher);
+      t.observe(new TrainObserver() {
+        int next = 1;
+
+        @Override
+        public void onStep(Step st) {
+          if (next < cfg.curvePoints() && t.progress() >= next / (double) cfg.curvePoints() && t.progress() < 1) {
+            while (next < cfg.curvePoints() && t.progress() >= next / (double) cfg.curvePoints()) next++;
+            t.evaluate();
+          }
+        }
+      });
+      t.evaluate(); // the untrained model: log2 of the vocabulary, roughly
       Map<String, Double> r = t.fit();
       double tps = t.step() * (double) task.unitsPerStep() / Math.max(1e-9, t.seconds());
-      rows.add(new Row(s.toString(), m.parameterCount(), t.step(), t.seconds(), tps, r.get("bpc"), r.get("loss")));
+      Row row = new Row(s.toString(), m.parameterCount(), t.step(), t.seconds(), tps, r.get("bpc"), r.get("loss"), curve);
+      rows.add(row);
+      listener.finished(rows.size() - 1, row);
     }
     return new Result(rows);
   }

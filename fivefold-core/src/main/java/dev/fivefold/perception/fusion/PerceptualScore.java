@@ -8,11 +8,23 @@ import dev.fivefold.tensor.Rng;
  * modality is permuted across the test set — each sample keeps its label and its other modality
  * but gets the permuted modality of another sample — normalised by the accuracy itself:
  *
- * <pre>  P_m = (acc − E_σ[acc with modality m permuted by σ]) / acc</pre>
+ * <pre>  P_m = (1/Z) · (acc − E_σ[acc with modality m permuted by σ]),   Z = acc</pre>
  *
  * the expectation taken over {@code permutations} uniform random permutations (the paper stresses
  * averaging). A model that ignores modality m scores ≈ 0 for it; one that needs it scores up to
  * 1 − chance/acc. The score can be negative when permuting helps (noise). acc = 0 gives NaN scores.
+ *
+ * <p>The reference: the numerator is the paper's perceptual score, Eq. 2 of arXiv:2110.14375 as
+ * its authors' code names it (github.com/itaigat/perceptual-score, README: "two approaches to
+ * compute [...] the perceptual score (Eq. 2)", with the expectation over permutations estimated
+ * by permuting within the test set or by drawing a random other sample; its example prints the
+ * unnormalised difference, there of risks). The normalisation Z = acc is the paper's
+ * model-normalised score, which makes models of different accuracy comparable: it reads as the
+ * share of the model's correct answers that depend on modality m. The unnormalised difference is
+ * kept ({@link #visualDrop()}, {@link #textualDrop()}). This session could read the repository
+ * but not the paper's Section 3 itself (the stored copies hold only its introduction), so the
+ * normalisation was checked against the repository and the abstract, not against the equation's
+ * text.
  *
  * @param accuracy unpermuted test accuracy
  * @param imagesPermuted mean accuracy with the images permuted
@@ -22,6 +34,30 @@ import dev.fivefold.tensor.Rng;
  * @param permutations permutations averaged per modality
  */
 public record PerceptualScore(double accuracy, double imagesPermuted, double questionsPermuted, double visual, double textual, int permutations) {
+  /** The score from measured accuracies: the unpermuted one and one per permutation of each modality (P_m = (acc − mean)/acc). */
+  public static PerceptualScore of(double accuracy, double[] imagesPermuted, double[] questionsPermuted) {
+    if (imagesPermuted.length == 0 || imagesPermuted.length != questionsPermuted.length) {
+      throw new IllegalArgumentException("permuted accuracies (" + imagesPermuted.length + " images, " + questionsPermuted.length
+          + " questions) must be as many and >= 1");
+    }
+    double img = 0, txt = 0;
+    for (double a : imagesPermuted) img += a;
+    for (double a : questionsPermuted) txt += a;
+    img /= imagesPermuted.length;
+    txt /= questionsPermuted.length;
+    return new PerceptualScore(accuracy, img, txt, (accuracy - img) / accuracy, (accuracy - txt) / accuracy, imagesPermuted.length);
+  }
+
+  /** acc − E_σ[acc with the images permuted]: the unnormalised visual score. */
+  public double visualDrop() {
+    return accuracy - imagesPermuted;
+  }
+
+  /** acc − E_σ[acc with the questions permuted]: the unnormalised textual score. */
+  public double textualDrop() {
+    return accuracy - questionsPermuted;
+  }
+
   /** Accuracy of the model on the test samples when sample i is shown image imageOf[i] and question questionOf[i] (its label stays). */
   @FunctionalInterface
   public interface Scorer {
@@ -41,17 +77,15 @@ public record PerceptualScore(double accuracy, double imagesPermuted, double que
     for (int i = 0; i < n; i++) id[i] = i;
     double acc = scorer.accuracy(id, id);
     Rng rng = new Rng(seed);
-    double img = 0, txt = 0;
+    double[] img = new double[permutations], txt = new double[permutations];
     for (int k = 0; k < permutations; k++) {
       int[] p = id.clone();
       rng.shuffle(p);
-      img += scorer.accuracy(p, id);
+      img[k] = scorer.accuracy(p, id);
       int[] q = id.clone();
       rng.shuffle(q);
-      txt += scorer.accuracy(id, q);
+      txt[k] = scorer.accuracy(id, q);
     }
-    img /= permutations;
-    txt /= permutations;
-    return new PerceptualScore(acc, img, txt, (acc - img) / acc, (acc - txt) / acc, permutations);
+    return of(acc, img, txt);
   }
 }

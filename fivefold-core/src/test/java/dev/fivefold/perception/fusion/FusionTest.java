@@ -60,6 +60,26 @@ class FusionTest {
     assertThrows(IllegalArgumentException.class, () -> PerceptualScore.measure(imageOnly, n, 0, 1));
   }
 
+  @Test
+  void perceptualScoreOnAHandComputedExample() {
+    // acc 0.8; images permuted: 0.5 and 0.6 (mean 0.55); questions permuted: 0.8 and 0.7 (mean 0.75)
+    // P_visual = (0.8 - 0.55) / 0.8 = 0.3125, P_textual = (0.8 - 0.75) / 0.8 = 0.0625
+    PerceptualScore s = PerceptualScore.of(0.8, new double[] {0.5, 0.6}, new double[] {0.8, 0.7});
+    assertEquals(0.55, s.imagesPermuted(), 1e-15);
+    assertEquals(0.75, s.questionsPermuted(), 1e-15);
+    assertEquals(0.3125, s.visual(), 1e-15);
+    assertEquals(0.0625, s.textual(), 1e-15);
+    assertEquals(0.25, s.visualDrop(), 1e-15);
+    assertEquals(0.05, s.textualDrop(), 1e-15);
+    assertEquals(2, s.permutations());
+    // a model that is right only by chance whatever it sees: both scores 0; a negative score when permuting helps
+    PerceptualScore flat = PerceptualScore.of(0.5, new double[] {0.5}, new double[] {0.6});
+    assertEquals(0.0, flat.visual());
+    assertEquals(-0.2, flat.textual(), 1e-15);
+    assertThrows(IllegalArgumentException.class, () -> PerceptualScore.of(0.8, new double[0], new double[0]));
+    assertThrows(IllegalArgumentException.class, () -> PerceptualScore.of(0.8, new double[] {0.5}, new double[] {0.5, 0.6}));
+  }
+
   private static <M extends Module & FusionModel> void noGrowth(M m, Questions q, CharVocabulary v) {
     FusionTask task = new FusionTask(m, q, v, images(40, 1), images(20, 2), 8, false, 1);
     Trainer t = new Trainer(task, Optimizers.adam(m.parameters(), 1e-3), TrainConfig.epochs(2));
