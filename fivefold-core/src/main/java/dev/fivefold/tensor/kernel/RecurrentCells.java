@@ -49,18 +49,29 @@ public final class RecurrentCells {
    * overwritten with the activations; c = f·cPrev + i·g and h = o·tanh(c) are written.
    */
   public static void lstmForward(int hs, float[] a, int aOff, float[] cPrev, int cpOff, float[] c, int cOff, float[] h, int hOff) {
-    // In passes of one transcendental each: a loop body with several inlined exps grows past what
-    // the JIT inlines, and the vectors it cannot inline are boxed (tens of MB per training step).
+    // In passes of one transcendental each, each pass its own small method: a loop body with several
+    // inlined exps, or a method holding several such loops, grows past what the JIT inlines, and the
+    // vectors returned by a call it does not inline are boxed (tens of MB per training step).
     sigmoidInPlace(a, aOff, 2 * hs); // i, f
     tanhInPlace(a, aOff + 2 * hs, hs); // g
     sigmoidInPlace(a, aOff + 3 * hs, hs); // o
+    lstmCell(hs, a, aOff, cPrev, cpOff, c, cOff);
+    lstmOutput(hs, a, aOff, c, cOff, h, hOff);
+  }
+
+  /** c = f·cPrev + i·g from the activations (i, f, g, o). */
+  private static void lstmCell(int hs, float[] a, int aOff, float[] cPrev, int cpOff, float[] c, int cOff) {
     int j = 0;
     for (int ub = S.loopBound(hs); j < ub; j += L) {
       FloatVector i = FloatVector.fromArray(S, a, aOff + j), f = FloatVector.fromArray(S, a, aOff + hs + j), g = FloatVector.fromArray(S, a, aOff + 2 * hs + j);
       f.mul(FloatVector.fromArray(S, cPrev, cpOff + j)).add(i.mul(g)).intoArray(c, cOff + j);
     }
     for (; j < hs; j++) c[cOff + j] = a[aOff + hs + j] * cPrev[cpOff + j] + a[aOff + j] * a[aOff + 2 * hs + j];
-    j = 0;
+  }
+
+  /** h = o·tanh(c). */
+  private static void lstmOutput(int hs, float[] a, int aOff, float[] c, int cOff, float[] h, int hOff) {
+    int j = 0;
     for (int ub = S.loopBound(hs); j < ub; j += L) {
       FloatVector.fromArray(S, a, aOff + 3 * hs + j).mul(tanh(FloatVector.fromArray(S, c, cOff + j))).intoArray(h, hOff + j);
     }
