@@ -108,6 +108,7 @@ final class RnnVsGptCommand extends Subcommand {
       if (progress[0] != null) progress[0].close();
     }
     Table t = new Table("model", "parameters", "steps", "train s", "tokens/s", "held-out bpc");
+    StringBuilder table = new StringBuilder("model,spec,parameters,steps,train_s,tokens_per_s,bpc,loss\n");
     StringBuilder curve = new StringBuilder("model,step,seconds,bpc\n");
     List<Charts.Series> series = new ArrayList<>();
     Map<String, Object> fin = new LinkedHashMap<>();
@@ -115,6 +116,8 @@ final class RnnVsGptCommand extends Subcommand {
       t.add(row.spec(), String.format("%,d", row.parameters()), row.steps(), String.format("%.1f", row.seconds()),
           String.format("%,.0f", row.tokensPerSecond()), Table.fmt(row.bpc()));
       String name = row.spec().substring(0, row.spec().indexOf(':'));
+      table.append(String.format(Locale.ROOT, "%s,\"%s\",%d,%d,%.3f,%.1f,%.6f,%.6f%n", name, row.spec(), row.parameters(), row.steps(), row.seconds(),
+          row.tokensPerSecond(), row.bpc(), row.loss()));
       List<double[]> pts = new ArrayList<>();
       for (RnnVsGpt.Point p : row.curve()) {
         curve.append(String.format(Locale.ROOT, "%s,%d,%.3f,%.6f%n", name, p.step(), p.seconds(), p.bpc()));
@@ -124,7 +127,7 @@ final class RnnVsGptCommand extends Subcommand {
       fin.put(name + "_bpc", row.bpc());
       fin.put(name + "_tokens_per_s", row.tokensPerSecond());
     }
-    AtomicFiles.writeString(dir.resolve("rnnvsgpt.csv"), t.csv());
+    AtomicFiles.writeString(dir.resolve("rnnvsgpt.csv"), table.toString());
     AtomicFiles.writeString(dir.resolve("curve.csv"), curve.toString());
     Charts.join(chartsReady);
     Charts.write(dir.resolve("rnnvsgpt.png"), "held-out bits per character against training time, " + corpus.name(), "training time (s)",

@@ -8,6 +8,7 @@ import dev.fivefold.cli.CliTest.Result;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
@@ -86,23 +87,36 @@ class CompressCliTest {
   void flippedBitsAreRefusedWithoutEccAndCorrectedWithIt() throws IOException {
     Path plain = tmp.resolve("plain.ffz"), rs = tmp.resolve("rs.ffz"), ham = tmp.resolve("ham.ffz");
     assertEquals(0, compress(plain).code());
-    Result refused = CliTest.run("fault", plain.toString(), "--flip", "3", "--seed", "5", "--data-dir", idx.toString());
+    Result refused = CliTest.run("fault", plain.toString(), "--flip", "3", "--seed", "5", "--data-dir", idx.toString(), "--out", tmp.resolve("f1").toString());
     assertOneLineExit2(refused, "corrupt archive");
-    Result reenc = CliTest.run("fault", plain.toString(), "--ecc", "hamming", "--flip", "2", "--seed", "5", "--data-dir", idx.toString());
+    assertTrue(Files.readString(tmp.resolve("f1/metrics.json")).contains("\"outcome\": \"refused\""), "the refusal is recorded");
+    Result reenc = CliTest.run("fault", plain.toString(), "--ecc", "hamming", "--flip", "2", "--seed", "5", "--data-dir", idx.toString(), "--out",
+        tmp.resolve("f2").toString());
     assertEquals(0, reenc.code(), reenc.err());
     assertTrue(reenc.out().contains("ecc hamming") && reenc.out().contains("2 bits corrected"), reenc.out());
     Result hr = compress(ham, "--ecc", "hamming");
     assertEquals(0, hr.code(), hr.err());
-    Result fixed = CliTest.run("fault", ham.toString(), "--flip", "1", "--seed", "5", "--data-dir", idx.toString());
+    Result fixed = CliTest.run("fault", ham.toString(), "--flip", "1", "--seed", "5", "--data-dir", idx.toString(), "--out", tmp.resolve("f3").toString());
     assertEquals(0, fixed.code(), fixed.err());
     assertTrue(fixed.out().contains("1 bits corrected") && fixed.out().contains("bit-identical"), fixed.out());
     Result rr = compress(rs, "--ecc", "rs");
     assertEquals(0, rr.code(), rr.err());
-    Result rfixed = CliTest.run("fault", rs.toString(), "--flip", "8", "--seed", "2", "--data-dir", idx.toString());
+    Result rfixed = CliTest.run("fault", rs.toString(), "--flip", "8", "--seed", "2", "--data-dir", idx.toString(), "--out", tmp.resolve("f4").toString());
     assertEquals(0, rfixed.code(), rfixed.err());
     assertTrue(rfixed.out().contains("bit-identical"), rfixed.out());
     assertEquals(accuracy(rfixed.out(), "intact (\\d\\.\\d{4})"), accuracy(rfixed.out(), "flips (\\d\\.\\d{4})"));
     assertTrue(Files.size(rs) > Files.size(plain));
+    // the run folder: the trial as CSV and its outcome as JSON, as serve reads them
+    String csv = Files.readString(tmp.resolve("f4/fault.csv"));
+    assertTrue(csv.startsWith("archive,spec,file_bytes,ecc,") && csv.contains(",rs,") && csv.contains(",corrected,"), csv);
+    Object meta = dev.fivefold.io.Json.parse(Files.readString(tmp.resolve("f4/metrics.json")));
+    Map<?, ?> m = (Map<?, ?>) meta;
+    assertEquals("fault", m.get("command"));
+    assertEquals("corrected", m.get("outcome"));
+    assertEquals(8.0, ((Number) ((Map<?, ?>) m.get("final")).get("flipped_bits")).doubleValue());
+    Map<String, Object> summary = new dev.fivefold.cli.serve.RunFolders(tmp).summary("f4", tmp.resolve("f4"));
+    assertEquals("fault", summary.get("command"));
+    assertEquals("finished", summary.get("status"));
   }
 
   @Test
