@@ -11,7 +11,7 @@ import dev.fivefold.train.TrainObserver;
  *
  * <p>Use either as a {@link TrainObserver} ({@code trainer.observe(gradual)}; Trainer calls
  * {@code onStep} after each optimizer step with the 1-based step count), or by hand with
- * {@link #step(Optimizer, long)} after backward.
+ * {@link #step(Optimizer)} after backward.
  */
 public final class GradualPruning implements TrainObserver {
   private final Pruner pruner;

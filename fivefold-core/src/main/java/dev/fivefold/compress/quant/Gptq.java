@@ -26,7 +26,7 @@ public final class Gptq {
 
   /**
    * Quantizes W [rows, cols] (not modified) with the Hessian {@code h} [cols, cols] (row-major,
-   * symmetric, e.g. {@link Calibration#hessian}).
+   * symmetric, e.g. {@link Calibration#hessians}).
    *
    * @throws IllegalArgumentException if h is not cols×cols, the group size does not divide cols, or
    *     H + damping is not positive definite
