@@ -17,6 +17,7 @@ module dev.fivefold.core {
   exports dev.fivefold.compress.distill;
   exports dev.fivefold.compress.grad;
   exports dev.fivefold.compress.quant;
+  exports dev.fivefold.compress.sensing;
   exports dev.fivefold.compress.zip;
   exports dev.fivefold.control;
   exports dev.fivefold.control.experiment;

@@ -34,6 +34,7 @@ import picocli.CommandLine.ParameterException;
         DistributedCommand.class,
         ZipCommand.class, UnzipCommand.class,
         CompressCommand.class, QuantizeCommand.class, RateDistortionCommand.class, FaultCommand.class, DistillCommand.class, SparseCommand.class, LotteryCommand.class,
+        SensingCommand.class,
         ServeCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

@@ -184,11 +184,15 @@ public final class DeepCompression {
     return new LoadedModel(file, model, m.spec(), m.metadata());
   }
 
-  /** Loads the dense weights of an archive into {@code model} (names and shapes must match). */
+  /**
+   * Loads the dense weights of an archive into {@code model} (names and shapes must match); tensors
+   * stored as compressed-sensing measurements are recovered ({@code compress.sensing.LayerSensing#decode}).
+   */
   public static void load(FfzModel archive, Module model, String source) {
     Map<String, Tensor> w = new LinkedHashMap<>();
     for (QuantizedTensor q : archive.quantized()) w.put(q.name(), Tensor.of(q.dense(), q.shape()));
     for (RawTensor r : archive.raw()) w.put(r.name(), Tensor.of(r.values().clone(), r.shape()));
+    for (var s : archive.sensed()) w.put(s.name(), Tensor.of(dev.fivefold.compress.sensing.LayerSensing.decode(s), s.shape())); // recovered
     model.loadStateDict(w, source);
   }
 

@@ -93,8 +93,20 @@ final class ArchiveReader {
       rawStats.add(new ArchiveReport.RawStats(name, size, d.length));
       if (!names.add(name)) throw bad(where + ".name (" + name + ") is used twice");
     }
-    FfzModel model = new FfzModel(spec, metadata, quantized, raw);
-    ArchiveReport report = new ArchiveReport(codec == null ? "none" : codec, ecc, hl, l, check, bytes.length, stats, rawStats);
+    List<SensedTensor> sensed = new ArrayList<>();
+    List<ArchiveReport.SensedStats> sensedStats = new ArrayList<>();
+    if (header.containsKey("sensed")) {
+      if (version < FfzArchive.SENSED_VERSION) throw bad("header sensed needs format version " + FfzArchive.SENSED_VERSION + ", the preamble says " + version);
+      List<Object> ss = array(header, "sensed", "header");
+      for (int i = 0; i < ss.size(); i++) {
+        String where = "header sensed[" + i + "]";
+        sensed.add(sensed(object(ss.get(i), where), where));
+        sensedStats.add(FfzArchive.sensedStats(sensed.getLast()));
+        if (!names.add(sensed.getLast().name())) throw bad(where + ".name (" + sensed.getLast().name() + ") is used twice");
+      }
+    }
+    FfzModel model = new FfzModel(spec, metadata, quantized, raw, sensed);
+    ArchiveReport report = new ArchiveReport(codec == null ? "none" : codec, ecc, hl, l, check, bytes.length, stats, rawStats, sensedStats);
     return new FfzArchive.Decoded(model, report, correction);
   }
 
@@ -112,8 +124,8 @@ final class ArchiveReader {
       throw crcMismatch("preamble");
     }
     version = bytes[4] & 0xff;
-    if (version < FfzArchive.MIN_VERSION || version > FfzArchive.VERSION) {
-      throw bad("format version (" + version + ") is not supported (this reader knows " + FfzArchive.MIN_VERSION + ".." + FfzArchive.VERSION + ")");
+    if (version < FfzArchive.MIN_VERSION || version > FfzArchive.SENSED_VERSION) {
+      throw bad("format version (" + version + ") is not supported (this reader knows " + FfzArchive.MIN_VERSION + ".." + FfzArchive.SENSED_VERSION + ")");
     }
     ecc = Ecc.ofId(bytes[5] & 0xff);
     if (ecc == null) throw bad("ecc (" + (bytes[5] & 0xff) + ") is not a known channel code (0 none, 1 hamming, 2 rs)");
@@ -171,6 +183,47 @@ final class ArchiveReader {
     QuantizedTensor q = new QuantizedTensor(name, shape, bits, floats(cb), positions, codes);
     stats.add(FfzArchive.stats(q, indexBits, gaps, cb.length, coder, idx, cs, contextCodes));
     return q;
+  }
+
+  /** A sensed tensor's header entry and payload, every field checked before the payload is read. */
+  private SensedTensor sensed(Map<String, Object> t, String where) {
+    String name = string(t, "name", where);
+    int[] shape = shape(t, where);
+    int size = size(shape, where);
+    String operator = string(t, "operator", where);
+    if (!SensedTensor.OPERATORS.contains(operator)) throw bad(where + ".operator (" + operator + ") must be gaussian or hadamard");
+    String basis = string(t, "basis", where);
+    if (!SensedTensor.BASES.contains(basis)) throw bad(where + ".basis (" + basis + ") must be identity or dct");
+    if (basis.equals("dct") && shape.length < 3) throw bad(where + ".basis (dct) needs a shape of rank >= 3, not " + java.util.Arrays.toString(shape));
+    String recovery = string(t, "recovery", where);
+    if (!SensedTensor.RECOVERIES.contains(recovery)) throw bad(where + ".recovery (" + recovery + ") must be omp or fista");
+    long seed = integer(t, "seed", where, Long.MIN_VALUE, Long.MAX_VALUE);
+    int block = (int) integer(t, "block", where, 1, SensedTensor.MAX_BLOCK);
+    int rows = (int) integer(t, "rows", where, 1, block);
+    int sparsity = (int) integer(t, "sparsity", where, 1, rows);
+    double lambda = real(t, "lambda", where);
+    if (!(lambda > 0 && lambda <= 1)) throw bad(where + ".lambda (" + lambda + ") must be in (0, 1]");
+    int iterations = (int) integer(t, "iterations", where, 1, Integer.MAX_VALUE);
+    double tolerance = real(t, "tolerance", where);
+    if (!(tolerance >= 0) || Double.isInfinite(tolerance)) throw bad(where + ".tolerance (" + tolerance + ") must be >= 0 and finite");
+    int bits = (int) integer(t, "bits", where, 8, 32);
+    if (bits != 8 && bits != 32) throw bad(where + ".bits (" + bits + ") must be 32 or 8");
+    SensedTensor.Recipe recipe = new SensedTensor.Recipe(operator, basis, recovery, seed, block, rows, sparsity, lambda, iterations, tolerance);
+    long m = recipe.measurements(size);
+    integer(t, "measurements", where, m, m);
+    byte[] d = section(t, "data", where, name + "/data");
+    long expected = bits == 32 ? 4 * m : 4 + m;
+    if (d.length != expected) throw bad(where + ".data.length (" + d.length + ") is not " + expected + " (" + m + " measurements at " + bits + " bits)");
+    try {
+      return new SensedTensor(name, shape, recipe, bits, d);
+    } catch (IllegalArgumentException e) {
+      throw bad(where + ": " + e.getMessage());
+    }
+  }
+
+  private double real(Map<String, Object> m, String key, String where) {
+    if (!(m.get(key) instanceof Number n)) throw bad(where + "." + key + " (" + m.get(key) + ") must be a number");
+    return n.doubleValue();
   }
 
   /** Whether {@code t}'s positions are a context-coded mask ({@code "indexCoding": "mask"}, format 3 on). */

@@ -19,12 +19,20 @@ import java.util.Locale;
  * @param fileBytes the whole file: preamble, body and check bytes
  * @param tensors one row per quantized tensor, in archive order
  * @param raw one row per raw tensor, in archive order
+ * @param sensed one row per tensor stored as compressed-sensing measurements, in archive order
  */
 public record ArchiveReport(
-    String codec, Ecc ecc, long headerBytes, long bodyBytes, long eccBytes, long fileBytes, List<TensorStats> tensors, List<RawStats> raw) {
+    String codec, Ecc ecc, long headerBytes, long bodyBytes, long eccBytes, long fileBytes, List<TensorStats> tensors, List<RawStats> raw,
+    List<SensedStats> sensed) {
   public ArchiveReport {
     tensors = List.copyOf(tensors);
     raw = List.copyOf(raw);
+    sensed = List.copyOf(sensed);
+  }
+
+  /** A report without sensed tensors. */
+  public ArchiveReport(String codec, Ecc ecc, long headerBytes, long bodyBytes, long eccBytes, long fileBytes, List<TensorStats> tensors, List<RawStats> raw) {
+    this(codec, ecc, headerBytes, bodyBytes, eccBytes, fileBytes, tensors, raw, List.of());
   }
 
   /**
@@ -108,11 +116,23 @@ public record ArchiveReport(
   /** One raw float32 tensor of {@code size} elements, {@code bytes = 4 size}. */
   public record RawStats(String name, long size, long bytes) {}
 
+  /**
+   * One tensor stored as compressed-sensing measurements ({@link SensedTensor}).
+   *
+   * @param size dense element count
+   * @param measurements measurements stored
+   * @param bits bits per measurement (32 or 8)
+   * @param method operator, basis and recovery, e.g. "gaussian/identity/omp"
+   * @param bytes the payload's bytes
+   */
+  public record SensedStats(String name, long size, long measurements, int bits, String method, long bytes) {}
+
   /** Bytes the same tensors take as dense float32. */
   public long denseBytes() {
     long n = 0;
     for (TensorStats t : tensors) n += 4 * t.size;
     for (RawStats r : raw) n += r.bytes;
+    for (SensedStats t : sensed) n += 4 * t.size;
     return n;
   }
 
@@ -130,6 +150,10 @@ public record ArchiveReport(
           4.0 * t.size / Math.max(1, t.bytes())));
     }
     for (RawStats r : raw) sb.append(String.format(Locale.ROOT, "%-14s %9d %8s %5s %4s %8s %8s %9s %9d   (raw float32)%n", r.name, r.size, "", "", "", "", "", "", r.bytes));
+    for (SensedStats t : sensed) {
+      sb.append(String.format(Locale.ROOT, "%-14s %9d %8s %5d %4s %8s %8s %9s %9d   (sensed: %d measurements, m/n %.3f, %s)%n", t.name, t.size, "", t.bits, "",
+          "", "", "", t.bytes, t.measurements, (double) t.measurements / Math.max(1, t.size), t.method));
+    }
     sb.append(String.format(Locale.ROOT, "codec %s, ecc %s: header %d B, body %d B, ecc +%d B, file %d B; dense float32 %d B, ratio %.1fx%n",
         codec, ecc.flag(), headerBytes, bodyBytes, eccBytes, fileBytes, denseBytes(), (double) denseBytes() / Math.max(1, fileBytes)));
     sb.append(formatStreams());

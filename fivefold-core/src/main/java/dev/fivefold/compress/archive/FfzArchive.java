@@ -68,7 +68,11 @@ import java.util.zip.CRC32C;
  *               "codes": {"offset": 13044, "length": 11995}},
  *              {"name": "fc2.weight", "shape": [100, 300], "bits": 5, "codec": "huffman",
  *               "indexBits": 4, "kept": 2700, "entries": 2811, ...}, ...],
- *  "raw": [{"name": "fc1.bias", "shape": [300], "data": {"offset": ..., "length": 1200}}, ...]}
+ *  "raw": [{"name": "fc1.bias", "shape": [300], "data": {"offset": ..., "length": 1200}}, ...],
+ *  "sensed": [{"name": "fc2.weight", "shape": [100, 300], "operator": "gaussian", "basis": "identity",
+ *              "recovery": "omp", "seed": 1, "block": 256, "rows": 77, "sparsity": 15, "lambda": 0.001,
+ *              "iterations": 300, "tolerance": 1.0E-6, "bits": 32, "measurements": 9065,
+ *              "data": {"offset": ..., "length": 36260}}, ...]}
  * </pre>
  *
  * Per quantized tensor, three sections in this order:
@@ -93,11 +97,21 @@ import java.util.zip.CRC32C;
  *       {@value #MAX_CONTEXT_CODEBOOK} entries.
  * </ul>
  *
- * A raw tensor is one section {@code data} of {@code 4 * size} bytes of float32. Codec names are
+ * A raw tensor is one section {@code data} of {@code 4 * size} bytes of float32. A sensed tensor
+ * (format 4; the {@code "sensed"} array is absent before) is one section {@code data}, the
+ * payload of {@link SensedTensor}: {@code measurements} compressed-sensing measurements of the
+ * tensor, as float32 ({@code bits 32}) or as a float32 scale and int8 values ({@code bits 8}); the
+ * other fields are {@link SensedTensor.Recipe}'s, and {@code measurements} must equal what the
+ * recipe's block geometry gives for the shape. Codec names are
  * {@link EntropyCoder#name()}s: {@code huffman}, {@code rans}, {@code arith-static}, {@code
  * arith-adaptive}, and {@code smallest} ({@link SmallestCoder}: per stream the shortest of the
  * others; the stream's magic byte says which, so the bytes are exactly that coder's stream); each
  * coded stream is self-contained ({@link EntropyCoder}).
+ *
+ * <p>Version 4 adds {@code "sensed"}. The writer writes version 4 only for an archive that holds
+ * sensed tensors, and version 3 otherwise (byte for byte what it wrote before), so a version-3
+ * reader still reads every archive without them; a {@code "sensed"} array in a file that says
+ * version 3 or less is refused ({@code "sensed needs format version 4"}).
  *
  * <p>Version 3 adds {@code indexCoding} (the context-coded mask) and {@code codesCoding} (the
  * context-coded codes); a version-3 file without them differs from version 2 only in its version
@@ -124,8 +138,10 @@ import java.util.zip.CRC32C;
  * CRC32C mismatch"} or {@code "m.ffz: header tensors[0].bits (17) must be in 1..16"}.
  */
 public final class FfzArchive {
-  /** The format version this class writes. */
+  /** The format version this class writes for an archive without sensed tensors. */
   public static final int VERSION = 3;
+  /** The format version of an archive holding sensed tensors ({@link SensedTensor}); the newest this class reads. */
+  public static final int SENSED_VERSION = 4;
   /** The oldest format version this class reads. */
   public static final int MIN_VERSION = 1;
   /** Bytes of the preamble. */
@@ -305,12 +321,20 @@ public final class FfzArchive {
       raws.add(t);
       rawStats.add(new ArchiveReport.RawStats(r.name(), r.values().length, 4L * r.values().length));
     }
+    List<Object> senses = new ArrayList<>();
+    List<ArchiveReport.SensedStats> sensedStats = new ArrayList<>();
+    for (SensedTensor t : model.sensed()) {
+      senses.add(sensedHeader(t, section(data, t.payload())));
+      sensedStats.add(sensedStats(t));
+    }
+    int version = model.sensed().isEmpty() ? VERSION : SENSED_VERSION;
     Map<String, Object> header = new LinkedHashMap<>();
-    header.put("format", VERSION);
+    header.put("format", version);
     header.put("spec", model.spec());
     header.put("metadata", model.metadata());
     header.put("tensors", tensors);
     header.put("raw", raws);
+    if (!senses.isEmpty()) header.put("sensed", senses);
     byte[] h = Json.write(header).getBytes(StandardCharsets.UTF_8);
 
     long bodyLength = 8L + h.length + data.size();
@@ -320,13 +344,41 @@ public final class FfzArchive {
     int l = (int) bodyLength;
     int check = (int) options.ecc().overhead(l);
     ByteBuffer out = ByteBuffer.allocate(PREAMBLE_BYTES + l + check).order(ByteOrder.LITTLE_ENDIAN);
-    out.put(MAGIC).put((byte) VERSION).put((byte) options.ecc().id).putShort((short) 0).putInt(l);
+    out.put(MAGIC).put((byte) version).put((byte) options.ecc().id).putShort((short) 0).putInt(l);
     out.putInt(crc(out.array(), 0, 12));
     out.putInt(h.length).put(h).putInt(crc(out.array(), PREAMBLE_BYTES, 4 + h.length));
     out.put(data.toByteArray());
     byte[] bytes = out.array();
     options.ecc().code().ifPresent(c -> System.arraycopy(c.parity(bytes, PREAMBLE_BYTES, l), 0, bytes, PREAMBLE_BYTES + l, check));
-    return new Encoded(bytes, new ArchiveReport(coder.name(), options.ecc(), h.length, l, check, bytes.length, stats, rawStats));
+    return new Encoded(bytes, new ArchiveReport(coder.name(), options.ecc(), h.length, l, check, bytes.length, stats, rawStats, sensedStats));
+  }
+
+  /** The header entry of a sensed tensor whose payload went to {@code data}. */
+  private static Map<String, Object> sensedHeader(SensedTensor t, Map<String, Object> data) {
+    SensedTensor.Recipe r = t.recipe();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("name", t.name());
+    m.put("shape", t.shape());
+    m.put("operator", r.operator());
+    m.put("basis", r.basis());
+    m.put("recovery", r.recovery());
+    m.put("seed", r.seed());
+    m.put("block", r.block());
+    m.put("rows", r.rows());
+    m.put("sparsity", r.sparsity());
+    m.put("lambda", r.lambda());
+    m.put("iterations", r.iterations());
+    m.put("tolerance", r.tolerance());
+    m.put("bits", t.bits());
+    m.put("measurements", t.measurementCount());
+    m.put("data", data);
+    return m;
+  }
+
+  static ArchiveReport.SensedStats sensedStats(SensedTensor t) {
+    SensedTensor.Recipe r = t.recipe();
+    return new ArchiveReport.SensedStats(t.name(), t.size(), t.measurementCount(), t.bits(), r.operator() + "/" + r.basis() + "/" + r.recovery(),
+        t.payload().length);
   }
 
   /** Decodes archive {@code bytes} (corrected in place if there is ECC); {@code source} names them in errors. */
