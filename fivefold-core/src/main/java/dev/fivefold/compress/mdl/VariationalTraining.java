@@ -22,12 +22,18 @@ import java.util.function.Consumer;
  * per sample, i.e. minimise the mean cross-entropy of a minibatch (one sample of every
  * pre-activation by {@link VariationalLayer#sample}) plus β_t·KL/N, with N the training set's size.
  * The KL's gradient is {@link VariationalNet#addKlGradient} (exact, closed form) and the rest is the
- * tape's. Adam (lr) on θ, the biases and every log σ² / log α; the batches are shuffled by {@code seed}
+ * tape's. Adam (lr) on θ and the biases, a second Adam on every log σ² (lr) or log α (lr ×
+ * {@link #STRUCTURED_LR_SCALE}: Adam moves a parameter by about lr per step, and a group's log α must
+ * travel from {@link VariationalLayer#INIT_LOG_ALPHA} past the threshold, ~7 units, which at lr 10⁻³
+ * would take 15 epochs of LeNet-300-100 where a weight's log α also moves through log θ²); the batches are shuffled by {@code seed}
  * and the noise is drawn from a generator of its own ({@code seed + 1}), so a run is reproducible.
  * The linear warm-up of β (Sønderby et al. 2016) lets the weights fit the data before the prior pulls.
  */
 public final class VariationalTraining {
   private VariationalTraining() {}
+
+  /** The factor on the learning rate of the structured posterior's log α. */
+  public static final double STRUCTURED_LR_SCALE = 10;
 
   /**
    * @param epochs epochs of variational training, &gt; 0
@@ -51,7 +57,10 @@ public final class VariationalTraining {
   /** The trained variational view of {@code model} (its weights are the posterior means, changed in place). */
   public static VariationalNet run(Module model, Dataset train, Dataset test, Config cfg, Consumer<String> log) {
     VariationalNet net = VariationalNet.of(model, cfg.structured());
-    Optimizer opt = Optimizers.adam(net.parameters(), cfg.lr());
+    java.util.List<dev.fivefold.nn.Parameter> logVars = new java.util.ArrayList<>();
+    for (VariationalLayer l : net.layers()) logVars.addAll(l.variationalParameters());
+    Optimizer opt = Optimizers.adam(model.parameters(), cfg.lr());
+    Optimizer optVar = Optimizers.adam(logVars, cfg.lr() * (cfg.structured() ? STRUCTURED_LR_SCALE : 1));
     Batches batches = new Batches(train, cfg.batch(), true, new Rng(cfg.seed()));
     Rng noise = new Rng(cfg.seed() + 1);
     int perEpoch = batches.batchesPerEpoch();
@@ -71,6 +80,7 @@ public final class VariationalTraining {
       double beta = cfg.klWeight() * (warm <= 0 ? 1 : Math.min(1, (s + 1) / warm));
       double kl = net.addKlGradient(beta / n);
       opt.step();
+      optVar.step();
       ceSum += loss.item();
       seen++;
       if ((s + 1) % perEpoch == 0 || s + 1 == steps) {
