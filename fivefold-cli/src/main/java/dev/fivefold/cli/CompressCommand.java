@@ -1,6 +1,12 @@
 package dev.fivefold.cli;
 
 import dev.fivefold.compress.DeepCompression;
+import dev.fivefold.compress.SharedWeights;
+import dev.fivefold.compress.mdl.BayesianCompression;
+import dev.fivefold.compress.mdl.DescriptionLength;
+import dev.fivefold.compress.mdl.SparseVariationalDropout;
+import dev.fivefold.compress.mdl.VariationalNet;
+import dev.fivefold.compress.mdl.VariationalTraining;
 import dev.fivefold.compress.archive.ArchiveReport;
 import dev.fivefold.compress.archive.Ecc;
 import dev.fivefold.compress.archive.FfzArchive;
@@ -38,12 +44,21 @@ import picocli.CommandLine.Parameters;
         "Examples:",
         "  ./fivefold compress runs/mlp-c/checkpoint.safetensors --prune sparsity --sparsity 0.92,0.91,0.74 --bits 5 --codec rans --out mlp.ffz",
         "  ./fivefold compress runs/lenet5-c/checkpoint.safetensors --prune q --quality 1.0 --bits 5 --conv-bits 8 --ecc rs --out lenet5.ffz",
-        "  ./fivefold compress --from mlp.ffz --codec rans --out mlp-rans.ffz    re-encode an archive (no training)", ""})
+        "  ./fivefold compress --from mlp.ffz --codec rans --out mlp-rans.ffz    re-encode an archive (no training)",
+        "  ./fivefold compress runs/mlp-c/checkpoint.safetensors --method svd --epochs 10 --lr 0.001 --bits 4 --out mlp-svd.ffz",
+        "  ./fivefold compress runs/lenet5-c/checkpoint.safetensors --method bc --epochs 10 --lr 0.001 --out lenet5-bc.ffz",
+        "Every method prints the two-part description length: model bits (8 x archive bytes) + data bits (the test labels' cross-entropy).", ""})
 final class CompressCommand extends Subcommand {
   @Mixin Common common = new Common();
 
   @Parameters(paramLabel = "MODEL", arity = "0..1", description = "A trained checkpoint.safetensors (model spec from its metadata); not with --from.")
   Path file;
+
+  @Option(names = "--method", paramLabel = "deep|svd|bc", defaultValue = "deep",
+      description = "deep: Deep Compression (prune by magnitude, k-means, fine-tune); svd: sparse variational dropout (Molchanov et al. 2017: "
+          + "train log-alpha per weight, prune log-alpha > --log-alpha, k-means with --bits/--conv-bits); bc: Bayesian compression (Louizos et al. "
+          + "2017: structured posterior, whole neurons/filters pruned, per-layer bits from the posterior's standard deviations) (default: ${DEFAULT-VALUE}).")
+  String method;
 
   @Option(names = "--from", paramLabel = "M.ffz",
       description = "Re-encode this archive with --codec and --ecc instead of compressing a checkpoint: same weights (checked bit for bit), no data needed.")
@@ -75,6 +90,29 @@ final class CompressCommand extends Subcommand {
   @Option(names = "--finetune", defaultValue = "1", description = "Epochs of centroid fine-tuning (default: ${DEFAULT-VALUE}).")
   double finetune;
 
+  @Option(names = "--epochs", defaultValue = "10", description = "svd, bc: epochs of variational training (default: ${DEFAULT-VALUE}).")
+  double epochs;
+
+  @Option(names = "--kl-weight", defaultValue = "1", description = "svd, bc: final weight of the KL term, in (0, 100]; 1 = the ELBO (default: ${DEFAULT-VALUE}).")
+  double klWeight;
+
+  @Option(names = "--kl-warmup", defaultValue = "2", description = "svd, bc: epochs of linear KL warm-up from 0, >= 0 (default: ${DEFAULT-VALUE}).")
+  double klWarmup;
+
+  @Option(names = "--log-alpha", defaultValue = "3", description = "svd, bc: prune weights (groups) with log-alpha above this, in [-10, 10] (default: ${DEFAULT-VALUE}).")
+  double logAlpha;
+
+  @Option(names = "--structured", negatable = true,
+      description = "svd, bc: one log-alpha per output neuron / filter, pruning whole rows and filters (default: off for svd, on for bc).")
+  Boolean structured;
+
+  @Option(names = "--step", paramLabel = "mean|min", defaultValue = "mean",
+      description = "bc: grid step of a layer = the mean or the smallest posterior standard deviation of its kept weights (default: ${DEFAULT-VALUE}).")
+  String step;
+
+  @Option(names = "--max-bits", defaultValue = "8", description = "bc: the widest code a layer may get, 1-16 (default: ${DEFAULT-VALUE}).")
+  int maxBits;
+
   @Option(names = "--codec", defaultValue = "smallest",
       description = "Entropy coder: huffman, rans (ans), arith, arith-adaptive, or smallest (per stream the shortest of them) (default: ${DEFAULT-VALUE}).")
   String codec;
@@ -104,6 +142,7 @@ final class CompressCommand extends Subcommand {
     common.apply();
     if (from != null) return reencode();
     if (file == null) throw common.bad("MODEL (a checkpoint) or --from (an archive) is required");
+    if (!method.equals("deep")) return variational();
     DeepCompression.Prune mode = switch (prune) {
       case "q", "quality" -> DeepCompression.Prune.QUALITY;
       case "sparsity", "s" -> DeepCompression.Prune.SPARSITY;
@@ -163,7 +202,130 @@ final class CompressCommand extends Subcommand {
         r.fileBytes() / 1000.0, dense, dense / 1000.0, (double) dense / r.fileBytes(), 100 * (1 - res.masks().sparsity()));
     stdout.printf(Locale.ROOT, "test accuracy: before %.4f | pruned+retrained %.4f | shared %.4f | fine-tuned %.4f | decoded archive %.4f (%+.2f points) | %.1f s%n",
         before, res.accuracyPruned(), res.accuracyShared(), res.accuracyFinetuned(), after, 100 * (after - before), (System.nanoTime() - t0) / 1e9);
+    printDescriptionLength(DescriptionLength.of(r.fileBytes(), fresh, data[1]));
     return 0;
+  }
+
+  // ---- svd and bc: the variational methods (compress.mdl) --------------------------------------------
+
+  /** {@code --method svd|bc}: variational training, pruning by log-alpha, sharing or the posterior grid, then the same archive as deep. */
+  private int variational() throws IOException {
+    if (!method.equals("svd") && !method.equals("bc")) throw common.bad("--method (" + method + ") must be one of deep, svd, bc");
+    boolean bc = method.equals("bc");
+    boolean structuredPosterior = structured != null ? structured : bc;
+    if (!(epochs > 0) || Double.isInfinite(epochs)) throw common.bad("--epochs (" + epochs + ") must be > 0");
+    if (!(klWeight > 0 && klWeight <= 100)) throw common.bad("--kl-weight (" + klWeight + ") must be in (0, 100]");
+    common.nonNegative("--kl-warmup", klWarmup);
+    if (!(logAlpha >= -10 && logAlpha <= 10)) throw common.bad("--log-alpha (" + logAlpha + ") must be in [-10, 10]");
+    if (bits < 1 || bits > 16) throw common.bad("--bits (" + bits + ") must be in 1..16");
+    if (convBits < 1 || convBits > 16) throw common.bad("--conv-bits (" + convBits + ") must be in 1..16");
+    if (maxBits < 1 || maxBits > 16) throw common.bad("--max-bits (" + maxBits + ") must be in 1..16");
+    BayesianCompression.Step rule = switch (step) {
+      case "mean" -> BayesianCompression.Step.MEAN;
+      case "min" -> BayesianCompression.Step.MIN;
+      default -> throw common.bad("--step (" + step + ") must be mean or min");
+    };
+    common.nonNegative("--finetune", finetune);
+    common.positive("--lr", lr);
+    common.atLeast("--batch", batch, 1);
+    EntropyCoder coder = coder(codec);
+    Ecc channel = Ecc.parse(ecc);
+    Path target = out != null ? out : Path.of(file.toString().replaceFirst("\\.safetensors$", "") + ".ffz");
+    if (Files.isDirectory(target)) throw new BadInputException("--out (" + target + ") is a directory");
+
+    LoadedModel l = Models.load(file);
+    if (!(l.model() instanceof ImageClassifier)) {
+      throw new BadInputException(file + ": model (" + l.spec() + ") is a gpt; --method " + method + " takes mlp or lenet5 classifiers");
+    }
+    if (!l.meta().containsKey("step") || "0".equals(l.meta().get("step"))) {
+      throw new BadInputException(file + ": not a trained checkpoint (no training steps in its metadata)");
+    }
+    VariationalNet.of(l.model(), structuredPosterior); // refuses lenet5 with norm before the data are read
+    Path dir = dataDir;
+    if (dir == null && l.meta().containsKey("data-dir")) dir = Path.of(l.meta().get("data-dir"));
+    Dataset[] data = Inputs.images(null, dir, stderr);
+    Thread charts = Charts.warmUp();
+    long t0 = System.nanoTime();
+    Module model = l.model();
+    long dense = 4L * model.parameterCount();
+    double before = ClassificationTask.evaluate(model, data[1], 1000).get("accuracy");
+    stderr.printf(Locale.ROOT, "%s: %s, %,d parameters (%,d B as float32), test accuracy %.4f%n", file, l.spec(), model.parameterCount(), dense, before);
+    var training = new VariationalTraining.Config(epochs, lr, batch, klWeight, klWarmup, structuredPosterior, common.seed);
+    List<SharedWeights> shared;
+    Map<String, double[]> logAlphas;
+    String stages;
+    if (bc) {
+      BayesianCompression.Result res = BayesianCompression.run(model, data[0], data[1], new BayesianCompression.Config(training, logAlpha, rule, maxBits), stderr::println);
+      shared = res.shared();
+      logAlphas = res.logAlpha();
+      stages = String.format(Locale.ROOT, "means %.4f | pruned %.4f | on the posterior grids %.4f", res.accuracyMeans(), res.accuracyPruned(), res.accuracyQuantised());
+    } else {
+      var cfg = new SparseVariationalDropout.Config(training, logAlpha, bits, convBits, finetune);
+      SparseVariationalDropout.Result res = SparseVariationalDropout.run(model, data[0], data[1], cfg, stderr::println);
+      shared = res.shared();
+      logAlphas = res.logAlpha();
+      stages = String.format(Locale.ROOT, "means %.4f | pruned %.4f | shared %.4f | fine-tuned %.4f", res.accuracyMeans(), res.accuracyPruned(),
+          res.accuracyShared(), res.accuracyFinetuned());
+    }
+
+    Map<String, String> meta = new LinkedHashMap<>();
+    for (String k : List.of("data", "data-dir")) if (l.meta().containsKey(k)) meta.put(k, l.meta().get(k));
+    if (dir != null) meta.put("data-dir", dir.toString());
+    meta.put("source", file.toString());
+    meta.put("pipeline", String.format(Locale.ROOT, "method=%s epochs=%s kl-weight=%s kl-warmup=%s log-alpha=%s structured=%s lr=%s batch=%d %s",
+        method, epochs, klWeight, klWarmup, logAlpha, structuredPosterior, lr, batch,
+        bc ? "step=" + step + " max-bits=" + maxBits : "bits=" + bits + " conv-bits=" + convBits + " finetune=" + finetune));
+    FfzModel ffz = DeepCompression.archive(model, l.spec(), meta, shared);
+    FfzArchive.Encoded enc = DeepCompression.smallest(ffz, options(coder, channel));
+    FfzArchive.Decoded dec = FfzArchive.decode(enc.bytes().clone(), target.toString());
+    Module fresh = Models.create(dec.model().spec(), 0);
+    DeepCompression.load(dec.model(), fresh, target.toString());
+    double after = ClassificationTask.evaluate(fresh, data[1], 1000).get("accuracy");
+    double inMemory = ClassificationTask.evaluate(model, data[1], 1000).get("accuracy");
+    if (after != inMemory) throw new IllegalStateException("decoded archive scores " + after + ", in-memory model " + inMemory);
+    AtomicFiles.writeBytes(target, enc.bytes());
+
+    ArchiveReport r = enc.report();
+    stdout.print(r.format());
+    long kept = 0;
+    for (SharedWeights s : shared) kept += s.positions().length;
+    long weights = 0;
+    for (SharedWeights s : shared) weights += s.weight().size();
+    stdout.printf(Locale.ROOT, "%s: %,d B (%.2f KB) vs float32 %,d B (%.1f KB): %.1fx; weights kept %,d of %,d (%.2f%%), %.2f archive bits per kept weight%n",
+        target, r.fileBytes(), r.fileBytes() / 1000.0, dense, dense / 1000.0, (double) dense / r.fileBytes(), kept, weights, 100.0 * kept / weights,
+        8.0 * r.fileBytes() / Math.max(1, kept));
+    stdout.printf(Locale.ROOT, "test accuracy: before %.4f | %s | decoded archive %.4f (%+.2f points) | %.1f s%n", before, stages, after,
+        100 * (after - before), (System.nanoTime() - t0) / 1e9);
+    printDescriptionLength(DescriptionLength.of(r.fileBytes(), fresh, data[1]));
+    Charts.join(charts);
+    Path png = logAlphaChart(target, logAlphas);
+    if (png != null) stdout.println("log-alpha histogram: " + png);
+    return 0;
+  }
+
+  /** The two-part code: model bits (the archive) + data bits (the test labels under the decoded model). */
+  private void printDescriptionLength(DescriptionLength d) {
+    stdout.printf(Locale.ROOT, "description length: model %,d bits + data %,.0f bits (%.4f bits per test label) = %,.0f bits%n", d.modelBits(),
+        d.dataBits(), d.dataBits() / Math.max(1, d.samples()), d.totalBits());
+  }
+
+  /** M-log-alpha.png beside the archive: per layer, the count of weights per log-alpha bin of 0.5 in [-10, 10] (clipped), log y. */
+  private Path logAlphaChart(Path target, Map<String, double[]> logAlphas) throws IOException {
+    Path png = target.resolveSibling(target.getFileName().toString().replaceFirst("\\.ffz$", "") + "-log-alpha.png");
+    List<Charts.Series> series = new java.util.ArrayList<>();
+    for (var e : logAlphas.entrySet()) {
+      long[] bins = new long[40];
+      for (double v : e.getValue()) {
+        if (Double.isNaN(v)) continue;
+        bins[(int) Math.min(39, Math.max(0, Math.floor((v + 10) / 0.5)))]++;
+      }
+      List<double[]> pts = new java.util.ArrayList<>();
+      for (int i = 0; i < bins.length; i++) pts.add(new double[] {-10 + 0.5 * i + 0.25, bins[i]});
+      series.add(new Charts.Series(e.getKey(), pts, true));
+    }
+    Charts.logChart(png, "log-alpha of the weights after variational training (pruned above " + logAlpha + ")", "log alpha (clipped to [-10, 10])",
+        "weights", series);
+    return Files.exists(png) ? png : null;
   }
 
   private FfzArchive.Options options(EntropyCoder coder, Ecc channel) {

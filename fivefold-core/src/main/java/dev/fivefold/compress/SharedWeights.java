@@ -24,6 +24,19 @@ public final class SharedWeights {
     this.codes = codes;
   }
 
+  /**
+   * A shared layer with a given codebook and codes, for quantisers other than k-means (a uniform
+   * grid, a mixture's means); validated as a {@link QuantizedTensor} (ascending positions inside
+   * the weight, codes inside the codebook, at most 2^bits entries), and the weights materialised.
+   */
+  public static SharedWeights of(String name, Parameter weight, int bits, float[] codebook, int[] positions, int[] codes) {
+    int[] shape = weight.value().shape().dims();
+    new QuantizedTensor(name, shape, bits, codebook, positions, codes);
+    SharedWeights s = new SharedWeights(name, weight, bits, codebook.clone(), positions.clone(), codes.clone());
+    s.materialize();
+    return s;
+  }
+
   public String name() {
     return name;
   }

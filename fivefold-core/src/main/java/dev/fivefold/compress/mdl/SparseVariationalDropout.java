@@ -1,0 +1,143 @@
+package dev.fivefold.compress.mdl;
+
+import dev.fivefold.autodiff.F;
+import dev.fivefold.autodiff.Tape;
+import dev.fivefold.autodiff.Var;
+import dev.fivefold.compress.Masks;
+import dev.fivefold.compress.SharedWeights;
+import dev.fivefold.compress.WeightSharing;
+import dev.fivefold.data.Batches;
+import dev.fivefold.data.Dataset;
+import dev.fivefold.nn.Module;
+import dev.fivefold.nn.Parameter;
+import dev.fivefold.optim.Optimizer;
+import dev.fivefold.optim.Optimizers;
+import dev.fivefold.tensor.Rng;
+import dev.fivefold.train.ClassificationTask;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Sparse variational dropout as a compressor (Molchanov, Ashukha &amp; Vetrov, ICML 2017): train the
+ * weights' posterior ({@link VariationalTraining}), keep the weights whose log α ≤ threshold (the
+ * paper's test-time rule, threshold 3: a weight whose multiplicative noise has α &gt; e³ ≈ 20 carries
+ * no signal) at their posterior means θ and set the rest to 0, then k-means weight sharing of the kept
+ * weights per layer ({@link WeightSharing#share}, {@code fcBits} / {@code convBits}) and optionally a
+ * fine-tuning of the centroids and biases, as in Deep Compression. The result is a list of
+ * {@link SharedWeights} for {@link dev.fivefold.compress.DeepCompression#archive}, so the archive,
+ * its coders and {@code eval M.ffz} are those of {@code compress}.
+ *
+ * <p>A layer whose every weight is pruned is refused (IllegalArgumentException naming the layer):
+ * its output would be its bias alone, which is almost never meant.
+ */
+public final class SparseVariationalDropout {
+  private SparseVariationalDropout() {}
+
+  /**
+   * @param training the variational training
+   * @param threshold prune weights with log α above it, in [−10, 10] (the KL's clip range; paper: 3)
+   * @param fcBits k-means code bits of weight matrices, 1..16
+   * @param convBits k-means code bits of conv kernels, 1..16
+   * @param finetuneEpochs epochs of centroid fine-tuning (Adam, training lr / 10), ≥ 0
+   */
+  public record Config(VariationalTraining.Config training, double threshold, int fcBits, int convBits, double finetuneEpochs) {
+    public Config {
+      if (training == null) throw new IllegalArgumentException("training (null) must be given");
+      if (!(threshold >= KlApproximation.MIN_LOG_ALPHA && threshold <= KlApproximation.MAX_LOG_ALPHA)) {
+        throw new IllegalArgumentException("threshold (" + threshold + ") must be in [-10, 10]");
+      }
+      for (int b : new int[] {fcBits, convBits}) if (b < 1 || b > 16) throw new IllegalArgumentException("bits (" + b + ") must be in 1..16");
+      if (!(finetuneEpochs >= 0) || Double.isInfinite(finetuneEpochs)) throw new IllegalArgumentException("finetuneEpochs (" + finetuneEpochs + ") must be >= 0");
+    }
+  }
+
+  /**
+   * What {@link #run} leaves; accuracies on the test set.
+   *
+   * @param logAlpha per weight layer, each weight's log α at the end of training (for the histogram)
+   * @param accuracyMeans the posterior means, nothing pruned
+   * @param accuracyPruned after pruning by log α
+   * @param accuracyShared after weight sharing
+   * @param accuracyFinetuned after the centroid fine-tuning (= shared without it)
+   */
+  public record Result(Masks masks, List<SharedWeights> shared, Map<String, double[]> logAlpha, double accuracyMeans, double accuracyPruned,
+      double accuracyShared, double accuracyFinetuned) {}
+
+  /** Trains, prunes, shares and fine-tunes {@code model} in place; {@code log} gets one line per stage and epoch. */
+  public static Result run(Module model, Dataset train, Dataset test, Config cfg, Consumer<String> log) {
+    VariationalNet net = VariationalTraining.run(model, train, test, cfg.training(), log);
+    double means = accuracy(model, test);
+    Map<String, double[]> la = logAlpha(net);
+    Masks masks = prune(net, cfg.threshold());
+    double pruned = accuracy(model, test);
+    log.accept(String.format(Locale.ROOT, "pruned log-alpha > %s: weights kept %.2f%%, test accuracy %.4f", cfg.threshold(), 100 * (1 - masks.sparsity()), pruned));
+    List<SharedWeights> shared = new ArrayList<>();
+    for (VariationalLayer l : net.layers()) {
+      int bits = l.kind() == VariationalLayer.Kind.CONV ? cfg.convBits() : cfg.fcBits();
+      shared.add(WeightSharing.share(l.name(), l.theta(), masks.mask(l.name()), bits, 100));
+    }
+    double sharedAcc = accuracy(model, test);
+    log.accept(String.format(Locale.ROOT, "weight sharing: test accuracy %.4f", sharedAcc));
+    if (cfg.finetuneEpochs() > 0) {
+      finetune(model, train, shared, cfg.finetuneEpochs(), cfg.training().lr() / 10, cfg.training().batch(), cfg.training().seed() + 1000);
+    }
+    double fin = accuracy(model, test);
+    if (cfg.finetuneEpochs() > 0) log.accept(String.format(Locale.ROOT, "centroid fine-tuning: test accuracy %.4f", fin));
+    return new Result(masks, shared, la, means, pruned, sharedAcc, fin);
+  }
+
+  /** Each layer's log α per weight, by weight name, in layer order. */
+  static Map<String, double[]> logAlpha(VariationalNet net) {
+    Map<String, double[]> m = new LinkedHashMap<>();
+    for (VariationalLayer l : net.layers()) m.put(l.name(), l.logAlpha());
+    return m;
+  }
+
+  /** {@link VariationalNet#prune}, refusing a layer left with no weight. */
+  static Masks prune(VariationalNet net, double threshold) {
+    for (VariationalLayer l : net.layers()) {
+      boolean any = false;
+      for (boolean k : l.keep(threshold)) any |= k;
+      if (!any) {
+        throw new IllegalArgumentException(l.name() + ": every weight has log-alpha above the threshold (" + threshold
+            + "), so the layer would be pruned whole; lower the KL weight or raise the threshold");
+      }
+    }
+    return net.prune(threshold);
+  }
+
+  /** Centroids and the non-shared parameters (biases) trained on the cross-entropy; weights re-materialised after each step (Han eq. 3). */
+  static void finetune(Module model, Dataset train, List<SharedWeights> shared, double epochs, double lr, int batch, long seed) {
+    List<Parameter> ps = new ArrayList<>(WeightSharing.codebooks(shared));
+    Set<Parameter> sharedW = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (SharedWeights s : shared) sharedW.add(s.weight());
+    for (Parameter p : model.parameters()) if (!sharedW.contains(p)) ps.add(p);
+    Optimizer opt = Optimizers.adam(ps, lr);
+    Batches batches = new Batches(train, batch, true, new Rng(seed));
+    long steps = Math.max(1, Math.round(epochs * batches.batchesPerEpoch()));
+    Tape tape = Tape.training();
+    model.train();
+    for (long s = 0; s < steps; s++) {
+      tape.reset();
+      Batches.Batch b = batches.next();
+      Var loss = F.crossEntropy(model.forward(tape.input(b.x())), b.y());
+      tape.backward(loss);
+      WeightSharing.step(shared, opt);
+    }
+    tape.reset();
+    model.zeroGrad();
+    model.eval();
+    for (SharedWeights s : shared) s.materialize();
+  }
+
+  static double accuracy(Module model, Dataset test) {
+    return ClassificationTask.evaluate(model, test, 1000).get("accuracy");
+  }
+}
