@@ -51,7 +51,7 @@ final class Predictor {
   private final Mixer fm;
   private final int[] xf = {0, 0, 256};
   private final long[] hist;
-  private final int[] word, prevWord;
+  private final int[] word, prevWord, column;
   private final double[] tree = new double[512];
   private double bits, contextBits, networkBits;
 
@@ -79,6 +79,7 @@ final class Predictor {
     hist = new long[segs];
     word = new int[segs];
     prevWord = new int[segs];
+    column = new int[segs];
   }
 
   /** Estimated bits of everything coded so far (Σ −log2 p of each bit under the final probability). */
@@ -104,7 +105,7 @@ final class Predictor {
     long h = hist[seg];
     int c1 = (int) (h & 0xFF);
     if (context) {
-      cm.byteStart(h, word[seg], prevWord[seg]);
+      cm.byteStart(h, word[seg], prevWord[seg], column[seg]);
       mm.byteStart(seg);
     }
     double[] q = net != null ? net.distribution(seg) : null;
@@ -173,6 +174,7 @@ final class Predictor {
       prevWord[seg] = word[seg];
       word[seg] = 0;
     }
+    column[seg] = out == '\n' ? 0 : column[seg] + 1;
     if (context) mm.byteEnd(out, h);
     if (net != null) net.byteEnd(seg, out, round);
     return out;
