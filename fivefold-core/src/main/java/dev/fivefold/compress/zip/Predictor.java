@@ -46,8 +46,9 @@ final class Predictor {
   private final int[] order0 = Counters.table(256);
   private final int n, nShadow, netOff;
   private final int[] x;
-  private final Mixer m1, m2, s1, s2;
-  private final Apm a1, a2, sa1, sa2;
+  private final Mixer m1, m2, m3, s1, s2, s3, mf, sf;
+  private final Apm a1, a2, a3, sa1, sa2, sa3;
+  private final int[] xm = new int[3];
   private final Mixer fm;
   private final int[] xf = {0, 0, 256};
   private final long[] hist;
@@ -68,13 +69,19 @@ final class Predictor {
     x = new int[n];
     m1 = new Mixer(n, 256, 8, 16384);
     m2 = new Mixer(n, 16 * 8 * 8, 8, 16384);
+    m3 = new Mixer(n, 256, 8, 16384);
+    mf = new Mixer(3, 8, 2, 21845);
     a1 = new Apm(256, 7);
     a2 = new Apm(65536, 7);
+    a3 = new Apm(65536, 7);
     boolean shadow = net != null && context;
     s1 = shadow ? new Mixer(nShadow, 256, 8, 16384) : null;
     s2 = shadow ? new Mixer(nShadow, 16 * 8 * 8, 8, 16384) : null;
+    s3 = shadow ? new Mixer(nShadow, 256, 8, 16384) : null;
+    sf = shadow ? new Mixer(3, 8, 2, 21845) : null;
     sa1 = shadow ? new Apm(256, 7) : null;
     sa2 = shadow ? new Apm(65536, 7) : null;
+    sa3 = shadow ? new Apm(65536, 7) : null;
     fm = shadow ? new Mixer(3, 64, 32, 32768) : null;
     hist = new long[segs];
     word = new int[segs];
@@ -132,10 +139,11 @@ final class Predictor {
         conf = Math.min(7, Math.abs(st) >> 8);
       }
       int sel2 = (lenBucket * 8 + bit) * 8 + conf;
-      int pr = refine(m1, m2, a1, a2, c0, sel2, c1);
+      int c2 = (int) (h >>> 8) & 0xFF;
+      int pr = refine(m1, m2, m3, mf, a1, a2, a3, c0, sel2, c1, c2, bit);
       int ps = 0;
       if (s1 != null) {
-        ps = refine(s1, s2, sa1, sa2, c0, (lenBucket * 8 + bit) * 8, c1);
+        ps = refine(s1, s2, s3, sf, sa1, sa2, sa3, c0, (lenBucket * 8 + bit) * 8, c1, c2, bit);
         xf[0] = Logistic.stretch(pr);
         xf[1] = Logistic.stretch(ps);
         fm.mix(xf, conf * 8 + bit);
@@ -149,13 +157,19 @@ final class Predictor {
         fm.update(y);
         s1.update(y);
         s2.update(y);
+        s3.update(y);
+        sf.update(y);
         sa1.update(y);
         sa2.update(y);
+        sa3.update(y);
       }
       m1.update(y);
       m2.update(y);
+      m3.update(y);
+      mf.update(y);
       a1.update(y);
       a2.update(y);
+      a3.update(y);
       Counters.update(order0, c0, y, 255);
       if (context) {
         cm.update(y);
@@ -185,12 +199,16 @@ final class Predictor {
     if (net != null) net.roundEnd(round, active);
   }
 
-  private int refine(Mixer ma, Mixer mb, Apm aa, Apm ab, int c0, int sel2, int c1) {
-    int d = (ma.mix(x, c0) + mb.mix(x, sel2)) >> 1;
+  private int refine(Mixer ma, Mixer mb, Mixer mc, Mixer f, Apm aa, Apm ab, Apm ac, int c0, int sel2, int c1, int c2, int bit) {
+    xm[0] = ma.mix(x, c0);
+    xm[1] = mb.mix(x, sel2);
+    xm[2] = mc.mix(x, c1);
+    int d = f.mix(xm, bit);
     int p = Logistic.squash(d);
     int r1 = aa.refine(p, c0);
     int r2 = ab.refine(p, (c1 << 8) | c0);
-    int pr = (p + r1 + 2 * r2 + 2) >> 2;
+    int r3 = ac.refine(p, (((c2 * 0x2F0B) ^ (c1 << 8)) & 0xFF00) | c0);
+    int pr = (p + r1 + r2 + r3 + 2) >> 2;
     return pr < 1 ? 1 : pr > 4095 ? 4095 : pr;
   }
 }
