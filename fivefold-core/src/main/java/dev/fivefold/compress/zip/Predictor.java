@@ -27,6 +27,7 @@ import java.io.IOException;
  * so one run measures what each part costs alone ({@link #contextBits()}, {@link #networkBits()}).
  */
 final class Predictor {
+  private static final int MR = 8, AR = 6;
   /** Codes one bit with P(1) = p/4096 and returns it (the encoder: the given bit; the decoder: the bit read). */
   interface BitCoder {
     int code(int bit, int p) throws IOException;
@@ -67,21 +68,21 @@ final class Predictor {
     netOff = nShadow;
     n = nShadow + (net != null ? 2 : 0);
     x = new int[n];
-    m1 = new Mixer(n, 256, 8, 16384);
-    m2 = new Mixer(n, 16 * 8 * 8, 8, 16384);
-    m3 = new Mixer(n, 256, 8, 16384);
+    m1 = new Mixer(n, 256, MR, 16384);
+    m2 = new Mixer(n, 16 * 8 * 8, MR, 16384);
+    m3 = new Mixer(n, 256, MR, 16384);
     mf = new Mixer(3, 8, 2, 21845);
-    a1 = new Apm(256, 7);
-    a2 = new Apm(65536, 7);
-    a3 = new Apm(65536, 7);
+    a1 = new Apm(256, AR);
+    a2 = new Apm(65536, AR);
+    a3 = new Apm(65536, AR);
     boolean shadow = net != null && context;
-    s1 = shadow ? new Mixer(nShadow, 256, 8, 16384) : null;
-    s2 = shadow ? new Mixer(nShadow, 16 * 8 * 8, 8, 16384) : null;
-    s3 = shadow ? new Mixer(nShadow, 256, 8, 16384) : null;
+    s1 = shadow ? new Mixer(nShadow, 256, MR, 16384) : null;
+    s2 = shadow ? new Mixer(nShadow, 16 * 8 * 8, MR, 16384) : null;
+    s3 = shadow ? new Mixer(nShadow, 256, MR, 16384) : null;
     sf = shadow ? new Mixer(3, 8, 2, 21845) : null;
-    sa1 = shadow ? new Apm(256, 7) : null;
-    sa2 = shadow ? new Apm(65536, 7) : null;
-    sa3 = shadow ? new Apm(65536, 7) : null;
+    sa1 = shadow ? new Apm(256, AR) : null;
+    sa2 = shadow ? new Apm(65536, AR) : null;
+    sa3 = shadow ? new Apm(65536, AR) : null;
     fm = shadow ? new Mixer(3, 64, 32, 32768) : null;
     hist = new long[segs];
     word = new int[segs];
