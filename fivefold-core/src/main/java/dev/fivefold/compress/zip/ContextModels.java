@@ -5,7 +5,7 @@ package dev.fivefold.compress.zip;
  * contexts a hashed table of {@link BitHistory} states (one byte per context and bit position),
  * each state mapped to a probability by that model's {@link StateMap} (an indirect model). The
  * contexts: orders 1, 2, 3, 4, 5, 6 and 8 (the last k bytes), the current word with the last byte,
- * the current and the previous word, a sparse context (the two bytes before the last one), and the
+ * the current and the previous word, the last three words, a sparse context (the two bytes before the last one), and the
  * column in the line with the last byte (line-wrapped text: "Book chapter:verse" at a line's start,
  * the line break near its end).
  *
@@ -21,8 +21,8 @@ package dev.fivefold.compress.zip;
  * inheriting another's statistics.
  */
 final class ContextModels {
-  /** Models: orders 1–6 and 8, word, word pair, sparse, column. */
-  static final int MODELS = 11;
+  /** Models: orders 1–6 and 8, word, word pair, word triple, sparse, column. */
+  static final int MODELS = 12;
   /** Mixer inputs given. */
   static final int INPUTS = 2 * MODELS;
   private final byte[][] t = new byte[MODELS][];
@@ -47,13 +47,14 @@ final class ContextModels {
    * byte), {@code word} and {@code prevWord} hash the current and the previous word, {@code column}
    * counts the bytes since the last line feed.
    */
-  void byteStart(long hist, int word, int prevWord, int column) {
+  void byteStart(long hist, int word, int prevWord, int prevWord2, int column) {
     for (int k = 1; k <= 6; k++) ctx[k - 1] = mix(hist & ((1L << (8 * k)) - 1), k);
     ctx[6] = mix(hist, 8);
     ctx[7] = mix(((long) word << 8) | (hist & 0xFF), 9);
     ctx[8] = mix(((long) prevWord << 32) ^ (word & 0xFFFFFFFFL), 10);
     ctx[9] = mix((hist >>> 8) & 0xFFFF, 11);
     ctx[10] = mix(((long) Math.min(column, 255) << 8) | (hist & 0xFF), 12);
+    ctx[11] = mix((((long) prevWord2 << 32) ^ ((long) prevWord << 16) ^ (word & 0xFFFFFFFFL)), 13);
   }
 
   private static long mix(long v, int k) {

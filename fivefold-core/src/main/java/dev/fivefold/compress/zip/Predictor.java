@@ -53,7 +53,7 @@ final class Predictor {
   private final Mixer fm;
   private final int[] xf = {0, 0, 256};
   private final long[] hist;
-  private final int[] word, prevWord, column;
+  private final int[] word, prevWord, prevWord2, column;
   private final double[] tree = new double[512];
   private double bits, contextBits, networkBits;
 
@@ -87,6 +87,7 @@ final class Predictor {
     hist = new long[segs];
     word = new int[segs];
     prevWord = new int[segs];
+    prevWord2 = new int[segs];
     column = new int[segs];
   }
 
@@ -113,7 +114,7 @@ final class Predictor {
     long h = hist[seg];
     int c1 = (int) (h & 0xFF);
     if (context) {
-      cm.byteStart(h, word[seg], prevWord[seg], column[seg]);
+      cm.byteStart(h, word[seg], prevWord[seg], prevWord2[seg], column[seg]);
       mm.byteStart(seg);
     }
     double[] q = net != null ? net.distribution(seg) : null;
@@ -186,6 +187,7 @@ final class Predictor {
     if ((lower >= 'a' && lower <= 'z') || out >= 128) {
       word[seg] = (word[seg] + lower + 1) * 0x3D4D51CB;
     } else if (word[seg] != 0) {
+      prevWord2[seg] = prevWord[seg];
       prevWord[seg] = word[seg];
       word[seg] = 0;
     }
