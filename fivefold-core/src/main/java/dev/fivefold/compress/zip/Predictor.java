@@ -72,7 +72,7 @@ final class Predictor {
     m2 = new Mixer(n, 16 * 8 * 8, MR, 16384);
     m3 = new Mixer(n, 256, MR, 16384);
     mf = new Mixer(3, 8, 2, 21845);
-    a1 = new Apm(256, AR);
+    a1 = new Apm(33 * 256, AR);
     a2 = new Apm(65536, AR);
     a3 = new Apm(65536, AR);
     boolean shadow = net != null && context;
@@ -80,7 +80,7 @@ final class Predictor {
     s2 = shadow ? new Mixer(nShadow, 16 * 8 * 8, MR, 16384) : null;
     s3 = shadow ? new Mixer(nShadow, 256, MR, 16384) : null;
     sf = shadow ? new Mixer(3, 8, 2, 21845) : null;
-    sa1 = shadow ? new Apm(256, AR) : null;
+    sa1 = shadow ? new Apm(33 * 256, AR) : null;
     sa2 = shadow ? new Apm(65536, AR) : null;
     sa3 = shadow ? new Apm(65536, AR) : null;
     fm = shadow ? new Mixer(3, 64, 32, 32768) : null;
@@ -141,11 +141,16 @@ final class Predictor {
         conf = Math.min(7, Math.abs(st) >> 8);
       }
       int sel2 = (lenBucket * 8 + bit) * 8 + conf;
+      int mctx = 0;
+      if (context) {
+        int e = mm.expected();
+        if (e >= 0 && ((e | 256) >>> (8 - bit)) == c0) mctx = 1 + ((e >>> (7 - bit)) & 1) + 2 * lenBucket;
+      }
       int c2 = (int) (h >>> 8) & 0xFF;
-      int pr = refine(m1, m2, m3, mf, a1, a2, a3, c0, sel2, c1, c2, bit);
+      int pr = refine(m1, m2, m3, mf, a1, a2, a3, c0, sel2, c1, c2, bit, mctx);
       int ps = 0;
       if (s1 != null) {
-        ps = refine(s1, s2, s3, sf, sa1, sa2, sa3, c0, (lenBucket * 8 + bit) * 8, c1, c2, bit);
+        ps = refine(s1, s2, s3, sf, sa1, sa2, sa3, c0, (lenBucket * 8 + bit) * 8, c1, c2, bit, mctx);
         xf[0] = Logistic.stretch(pr);
         xf[1] = Logistic.stretch(ps);
         fm.mix(xf, conf * 8 + bit);
@@ -202,13 +207,13 @@ final class Predictor {
     if (net != null) net.roundEnd(round, active);
   }
 
-  private int refine(Mixer ma, Mixer mb, Mixer mc, Mixer f, Apm aa, Apm ab, Apm ac, int c0, int sel2, int c1, int c2, int bit) {
+  private int refine(Mixer ma, Mixer mb, Mixer mc, Mixer f, Apm aa, Apm ab, Apm ac, int c0, int sel2, int c1, int c2, int bit, int mctx) {
     xm[0] = ma.mix(x, c0);
     xm[1] = mb.mix(x, sel2);
     xm[2] = mc.mix(x, c1);
     int d = f.mix(xm, bit);
     int p = Logistic.squash(d);
-    int r1 = aa.refine(p, c0);
+    int r1 = aa.refine(p, (mctx << 8) | c0);
     int r2 = ab.refine(p, (c1 << 8) | c0);
     int r3 = ac.refine(p, (((c2 * 0x2F0B) ^ (c1 << 8)) & 0xFF00) | c0);
     int pr = (p + r1 + r2 + r3 + 2) >> 2;
