@@ -3,7 +3,7 @@ package dev.fivefold.compress.zip;
 /**
  * Context models at the bit level, as lpaq1/paq8 build them: for each of {@value #MODELS}
  * contexts a hashed table of {@link BitHistory} states (one byte per context and bit position),
- * each state mapped to a probability by that model's {@link StateMap} (an indirect model). The
+ * each state mapped to a probability by that model's {@link StateMap}, one map per bit index (an indirect model). The
  * contexts: orders 1, 2, 3, 4, 5, 6 and 8 (the last k bytes), the current word with the last byte,
  * the current and the previous word, the last three words, a sparse context (the two bytes before the last one), and the
  * column in the line with the last byte (line-wrapped text: "Book chapter:verse" at a line's start,
@@ -37,7 +37,7 @@ final class ContextModels {
   ContextModels(int bits) {
     for (int i = 0; i < MODELS; i++) {
       t[i] = new byte[1 << (bits + 2)];
-      sm[i] = new StateMap(1, 1023);
+      sm[i] = new StateMap(8, 1023);
     }
     mask = (1 << (bits + 2)) - 1;
   }
@@ -76,7 +76,7 @@ final class ContextModels {
       slot[i] = s;
       int st = t[i][s] & 0xFF;
       state[i] = st;
-      int p = sm[i].p(0, st);
+      int p = sm[i].p(bit, st);
       x[off + 2 * i] = Logistic.stretch(p);
       x[off + 2 * i + 1] = st == 0 ? 0 : (p - 2048) >> 3;
     }
