@@ -74,7 +74,7 @@ final class Predictor {
     mf = new Mixer(3, 8, 2, 21845);
     a1 = new Apm(33 * 256, AR);
     a2 = new Apm(65536, AR);
-    a3 = new Apm(65536, AR);
+    a3 = new Apm(1024 * 256, AR);
     boolean shadow = net != null && context;
     s1 = shadow ? new Mixer(nShadow, 256, MR, 16384) : null;
     s2 = shadow ? new Mixer(nShadow, 16 * 8 * 8, MR, 16384) : null;
@@ -82,7 +82,7 @@ final class Predictor {
     sf = shadow ? new Mixer(3, 8, 2, 21845) : null;
     sa1 = shadow ? new Apm(33 * 256, AR) : null;
     sa2 = shadow ? new Apm(65536, AR) : null;
-    sa3 = shadow ? new Apm(65536, AR) : null;
+    sa3 = shadow ? new Apm(1024 * 256, AR) : null;
     fm = shadow ? new Mixer(3, 64, 32, 32768) : null;
     hist = new long[segs];
     word = new int[segs];
@@ -215,7 +215,7 @@ final class Predictor {
     int p = Logistic.squash(d);
     int r1 = aa.refine(p, (mctx << 8) | c0);
     int r2 = ab.refine(p, (c1 << 8) | c0);
-    int r3 = ac.refine(p, (((c2 * 0x2F0B) ^ (c1 << 8)) & 0xFF00) | c0);
+    int r3 = ac.refine(p, ((((c2 << 8) | c1) * 0x9E3779B1 >>> 22) << 8) | c0);
     int pr = (p + r1 + r2 + r3 + 2) >> 2;
     return pr < 1 ? 1 : pr > 4095 ? 4095 : pr;
   }
