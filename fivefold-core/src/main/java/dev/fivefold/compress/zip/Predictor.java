@@ -4,7 +4,7 @@ import java.io.IOException;
 
 /**
  * The whole model of the coder: the parts that are switched on give stretched bit predictions,
- * two {@link Mixer}s combine them, two {@link Apm}s refine the result, and the 12-bit probability
+ * three {@link Mixer}s and a second-layer mixer combine them, three {@link Apm}s refine the result, and the 12-bit probability
  * goes to the arithmetic coder. The encoder and the decoder run this same code; only the
  * {@link BitCoder} differs (it writes the known bit or reads it).
  *
@@ -13,11 +13,15 @@ import java.io.IOException;
  * {@code stretch(Σ q over bytes with prefix c0·1 / Σ q over bytes with prefix c0·0)}, from a tree
  * of partial sums built once per byte, so the mixer sees network and counts on the same footing.
  *
- * <p>Mixer inputs: a bias, an order-0 model (2), then with the context models on 16 from
- * {@link ContextModels} and 2 from {@link MatchModel}, then with the network on 2 from it.
- * Mixer 1 selects its weights by c0; mixer 2 by (match length bucket, bit index, network
- * confidence); their stretched outputs are averaged. APM 1 is indexed by c0, APM 2 by the
- * previous byte and c0; the final probability is {@code (p + a1 + 2·a2)/4} clamped to [1, 4095].
+ * <p>Mixer inputs: a bias, an order-0 model (2), then with the context models
+ * {@link ContextModels#INPUTS} from {@link ContextModels} and 2 from {@link MatchModel}, then with
+ * the network on 2 from it. Mixer 1 selects its weights by c0; mixer 2 by (match length bucket,
+ * bit index, network confidence); mixer 3 by the previous byte; a second-layer mixer (selected by
+ * the bit index, weights starting at 1/3) mixes their three stretched outputs into p (paq8's
+ * 2-layer network). APM 1 is indexed by the match state (no match, or expected bit and length
+ * bucket) and c0, APM 2 by the previous byte and c0, APM 3 by a 10-bit hash of the last two bytes
+ * and c0 (all at rate 1/64); the final probability is {@code (p + a1 + a2 + a3)/4} clamped to
+ * [1, 4095]. Rates were chosen on the first 200 KB of the KJV (docs/zip.md).
  *
  * <p>With both the network and the context models on it also runs a shadow chain (own mixers and
  * APMs) over the inputs without the network's, and a final 3-input mixer (selected by network
