@@ -21,7 +21,7 @@ import java.util.zip.CRC32C;
  * trailer: u64 payload length · "FFXE"
  * </pre>
  *
- * Reading checks, in order: the magic (not an archive), the version (newer than this reader), the
+ * Reading checks, in order: the magic (not an archive), the version (newer or older than this reader), the
  * header CRC (corrupt), the trailer and the file size (truncated); each failure is a
  * {@link BadInputException} naming the file.
  */
