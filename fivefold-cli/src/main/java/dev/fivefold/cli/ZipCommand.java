@@ -70,7 +70,7 @@ final class ZipCommand extends Subcommand {
       description = "Interleaved segments B: B rows per training step (default: 8 with the network, 1 without: the context models do best on one stream).")
   Integer segments;
 
-  @Option(names = "--table-bits", defaultValue = "22", description = "log2 counters per context model (default: ${DEFAULT-VALUE}: 16 MiB each).")
+  @Option(names = "--table-bits", defaultValue = "22", description = "log2 of each context model's table in 4-byte units (default: ${DEFAULT-VALUE}: 16 MiB each, 12 models).")
   int tableBits;
 
   @Option(names = "--chart", paramLabel = "PNG", description = "Write bits/byte against position (mixed, context models alone, network alone).")

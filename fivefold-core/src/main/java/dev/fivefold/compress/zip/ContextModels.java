@@ -1,70 +1,111 @@
 package dev.fivefold.compress.zip;
 
 /**
- * Count-based context models at the bit level: orders 1 to 6 (the last k bytes) and two word
- * models (the letters of the current word; the current word with the previous one), each a
- * hashed table of {@link Counters}. Every model gives the mixer two inputs per bit,
- * {@code stretch(p)} and {@code (p − 2048)/8} (the second lets the mixer weigh confident and
- * unsure predictions differently), and nothing more: the mixer and the APMs do the rest.
+ * Context models at the bit level, as lpaq1/paq8 build them: for each of {@value #MODELS}
+ * contexts a hashed table of {@link BitHistory} states (one byte per context and bit position),
+ * each state mapped to a probability by that model's {@link StateMap}, one map per bit index (an indirect model). The
+ * contexts: orders 1, 2, 3, 4, 5, 6 and 8 (the last k bytes), the current word with the last byte,
+ * the current and the previous word, the last three words, a sparse context (the two bytes before the last one), and the
+ * column in the line with the last byte (line-wrapped text: "Book chapter:verse" at a line's start,
+ * the line break near its end).
  *
- * <p>Addressing (lpaq1's nibble buckets, without check bytes): at the start of each half byte the
- * model hashes its byte context with the bits of the byte seen so far into a bucket of 16 slots;
- * within the nibble the slot is the partial nibble {@code 1, 1b, 1bb, 1bbb} (1..15). So one cache
- * line serves four bits, and a table of 2^bits ints holds 2^(bits−4) buckets; colliding contexts
- * share counters (the mixer learns how far to trust each order).
+ * <p>Every model gives the mixer two inputs per bit, {@code stretch(p)} and {@code (p − 2048)/8}
+ * (0 in a context never seen, so the mixer can tell "unknown" from "even").
+ *
+ * <p>Addressing (lpaq1's nibble buckets with check bytes): at the start of each half byte a model
+ * hashes its context with the bits of the byte seen so far into a 64-byte line of four 16-byte
+ * buckets; three of them are probed for the 8-bit check of the hash; on a miss the bucket whose
+ * first state has the fewest counts (the least evidence) is cleared and taken. Within a bucket,
+ * byte 0 is the check and bytes 1..15 the states of the partial nibble {@code 1, 1b, 1bb, 1bbb}.
+ * So one cache line serves four bits and a colliding context mostly starts fresh instead of
+ * inheriting another's statistics.
  */
 final class ContextModels {
-  /** Models: orders 1..6, word, word pair. */
-  static final int MODELS = 8;
+  /** Models: orders 1–6 and 8, word, word pair, word triple, sparse, column. */
+  static final int MODELS = 12;
   /** Mixer inputs given. */
   static final int INPUTS = 2 * MODELS;
-  private static final int[] LIMIT = {1023, 1023, 127, 127, 127, 127, 127, 127};
-  private final int[][] t = new int[MODELS][];
+  private final byte[][] t = new byte[MODELS][];
+  private final StateMap[] sm = new StateMap[MODELS];
   private final int mask;
   private final long[] ctx = new long[MODELS];
   private final int[] bucket = new int[MODELS];
   private final int[] slot = new int[MODELS];
+  private final int[] state = new int[MODELS];
 
-  /** @param bits log2 of the slots of each model's table (10..28) */
+  /** @param bits log2 of each model's table in ints (12..28): its bytes are 4·2^bits (the states of 2^bits·4/16 buckets) */
   ContextModels(int bits) {
-    for (int i = 0; i < MODELS; i++) t[i] = Counters.table(1 << bits);
-    mask = (1 << bits) - 1;
+    for (int i = 0; i < MODELS; i++) {
+      t[i] = new byte[1 << (bits + 2)];
+      sm[i] = new StateMap(8, 1023);
+    }
+    mask = (1 << (bits + 2)) - 1;
   }
 
   /**
    * Sets the byte contexts: {@code hist} holds the last 8 bytes of the segment (the last in the low
-   * byte), {@code word} and {@code prevWord} hash the current and the previous word.
+   * byte), {@code word} and {@code prevWord} hash the current and the previous word, {@code column}
+   * counts the bytes since the last line feed.
    */
-  void byteStart(long hist, int word, int prevWord) {
-    for (int k = 1; k <= 6; k++) {
-      long m = hist & ((1L << (8 * k)) - 1);
-      ctx[k - 1] = (m + 1) * 0x9E3779B97F4A7C15L + k * 0x632BE59BD9B4E019L;
-    }
-    ctx[6] = (word + 0x1234567L) * 0xD6E8FEB86659FD93L + ((hist & 0xFF) << 40);
-    ctx[7] = ((((long) prevWord << 32) ^ word) + 0x7654321L) * 0xA0761D6478BD642FL;
+  void byteStart(long hist, int word, int prevWord, int prevWord2, int column) {
+    for (int k = 1; k <= 6; k++) ctx[k - 1] = mix(hist & ((1L << (8 * k)) - 1), k);
+    ctx[6] = mix(hist, 8);
+    ctx[7] = mix(((long) word << 8) | (hist & 0xFF), 9);
+    ctx[8] = mix(((long) prevWord << 32) ^ (word & 0xFFFFFFFFL), 10);
+    ctx[9] = mix((hist >>> 8) & 0xFFFF, 11);
+    ctx[10] = mix(((long) Math.min(column, 255) << 8) | (hist & 0xFF), 12);
+    ctx[11] = mix((((long) prevWord2 << 32) ^ ((long) prevWord << 16) ^ (word & 0xFFFFFFFFL)), 13);
+  }
+
+  private static long mix(long v, int k) {
+    long h = (v + k) * 0x9E3779B97F4A7C15L;
+    h ^= h >>> 29;
+    h *= 0xBF58476D1CE4E5B9L;
+    return h ^ (h >>> 32) ^ ((long) k << 56);
   }
 
   /** Writes the {@link #INPUTS} inputs for the next bit at x[off..]: c0 is the partial byte 1..255, bit the bit index 0..7. */
   void predict(int c0, int bit, int[] x, int off) {
     if (bit == 0 || bit == 4) {
       long salt = (long) c0 * 0xC2B2AE3D27D4EB4FL;
-      for (int i = 0; i < MODELS; i++) {
-        long h = (ctx[i] ^ salt) * 0x9E3779B97F4A7C15L;
-        bucket[i] = (int) (h >>> 32) & mask & ~15;
-      }
+      for (int i = 0; i < MODELS; i++) bucket[i] = find(t[i], (ctx[i] ^ salt) * 0x9E3779B97F4A7C15L);
     }
     int nib = bit < 4 ? (c0 & ((1 << bit) - 1)) | (1 << bit) : (c0 & ((1 << (bit - 4)) - 1)) | (1 << (bit - 4));
     for (int i = 0; i < MODELS; i++) {
       int s = bucket[i] + nib;
       slot[i] = s;
-      int v = t[i][s];
-      int p = Counters.p12(v);
-      x[off + 2 * i] = Counters.count(v) == 0 ? 0 : Logistic.stretch(p);
-      x[off + 2 * i + 1] = Counters.count(v) == 0 ? 0 : (p - 2048) >> 3;
+      int st = t[i][s] & 0xFF;
+      state[i] = st;
+      int p = sm[i].p(bit, st);
+      x[off + 2 * i] = Logistic.stretch(p);
+      x[off + 2 * i + 1] = st == 0 ? 0 : (p - 2048) >> 3;
     }
   }
 
+  /** The bucket of hash h in table b: found by its check byte among 3, or the weakest of them cleared. */
+  private int find(byte[] b, long h) {
+    int base = (int) (h >>> 32) & mask & ~15;
+    byte chk = (byte) (h >>> 24);
+    int best = base, bestPri = Integer.MAX_VALUE;
+    for (int j = 0; j < 3; j++) {
+      int i = base ^ (j << 4);
+      if (b[i] == chk) return i;
+      int s = b[i + 1] & 0xFF;
+      int pri = BitHistory.n0(s) + BitHistory.n1(s);
+      if (pri < bestPri) {
+        bestPri = pri;
+        best = i;
+      }
+    }
+    java.util.Arrays.fill(b, best, best + 16, (byte) 0);
+    b[best] = chk;
+    return best;
+  }
+
   void update(int y) {
-    for (int i = 0; i < MODELS; i++) Counters.update(t[i], slot[i], y, LIMIT[i]);
+    for (int i = 0; i < MODELS; i++) {
+      t[i][slot[i]] = (byte) BitHistory.next(state[i], y);
+      sm[i].update(y);
+    }
   }
 }

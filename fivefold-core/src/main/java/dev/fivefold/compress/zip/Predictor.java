@@ -4,7 +4,7 @@ import java.io.IOException;
 
 /**
  * The whole model of the coder: the parts that are switched on give stretched bit predictions,
- * two {@link Mixer}s combine them, two {@link Apm}s refine the result, and the 12-bit probability
+ * three {@link Mixer}s and a second-layer mixer combine them, three {@link Apm}s refine the result, and the 12-bit probability
  * goes to the arithmetic coder. The encoder and the decoder run this same code; only the
  * {@link BitCoder} differs (it writes the known bit or reads it).
  *
@@ -13,11 +13,15 @@ import java.io.IOException;
  * {@code stretch(Σ q over bytes with prefix c0·1 / Σ q over bytes with prefix c0·0)}, from a tree
  * of partial sums built once per byte, so the mixer sees network and counts on the same footing.
  *
- * <p>Mixer inputs: a bias, an order-0 model (2), then with the context models on 16 from
- * {@link ContextModels} and 2 from {@link MatchModel}, then with the network on 2 from it.
- * Mixer 1 selects its weights by c0; mixer 2 by (match length bucket, bit index, network
- * confidence); their stretched outputs are averaged. APM 1 is indexed by c0, APM 2 by the
- * previous byte and c0; the final probability is {@code (p + a1 + 2·a2)/4} clamped to [1, 4095].
+ * <p>Mixer inputs: a bias, an order-0 model (2), then with the context models
+ * {@link ContextModels#INPUTS} from {@link ContextModels} and 2 from {@link MatchModel}, then with
+ * the network on 2 from it. Mixer 1 selects its weights by c0; mixer 2 by (match length bucket,
+ * bit index, network confidence); mixer 3 by the previous byte; a second-layer mixer (selected by
+ * the bit index, weights starting at 1/3) mixes their three stretched outputs into p (paq8's
+ * 2-layer network). APM 1 is indexed by the match state (no match, or expected bit and length
+ * bucket) and c0, APM 2 by the previous byte and c0, APM 3 by a 10-bit hash of the last two bytes
+ * and c0 (all at rate 1/64); the final probability is {@code (p + a1 + a2 + a3)/4} clamped to
+ * [1, 4095]. Rates were chosen on the first 200 KB of the KJV (docs/zip.md).
  *
  * <p>With both the network and the context models on it also runs a shadow chain (own mixers and
  * APMs) over the inputs without the network's, and a final 3-input mixer (selected by network
@@ -27,6 +31,7 @@ import java.io.IOException;
  * so one run measures what each part costs alone ({@link #contextBits()}, {@link #networkBits()}).
  */
 final class Predictor {
+  private static final int MR = 8, AR = 6;
   /** Codes one bit with P(1) = p/4096 and returns it (the encoder: the given bit; the decoder: the bit read). */
   interface BitCoder {
     int code(int bit, int p) throws IOException;
@@ -46,12 +51,13 @@ final class Predictor {
   private final int[] order0 = Counters.table(256);
   private final int n, nShadow, netOff;
   private final int[] x;
-  private final Mixer m1, m2, s1, s2;
-  private final Apm a1, a2, sa1, sa2;
+  private final Mixer m1, m2, m3, s1, s2, s3, mf, sf;
+  private final Apm a1, a2, a3, sa1, sa2, sa3;
+  private final int[] xm = new int[3];
   private final Mixer fm;
   private final int[] xf = {0, 0, 256};
   private final long[] hist;
-  private final int[] word, prevWord;
+  private final int[] word, prevWord, prevWord2, column;
   private final double[] tree = new double[512];
   private double bits, contextBits, networkBits;
 
@@ -66,19 +72,27 @@ final class Predictor {
     netOff = nShadow;
     n = nShadow + (net != null ? 2 : 0);
     x = new int[n];
-    m1 = new Mixer(n, 256, 8, 16384);
-    m2 = new Mixer(n, 16 * 8 * 8, 8, 16384);
-    a1 = new Apm(256, 7);
-    a2 = new Apm(65536, 7);
+    m1 = new Mixer(n, 256, MR, 16384);
+    m2 = new Mixer(n, 16 * 8 * 8, MR, 16384);
+    m3 = new Mixer(n, 256, MR, 16384);
+    mf = new Mixer(3, 8, 2, 21845);
+    a1 = new Apm(33 * 256, AR);
+    a2 = new Apm(65536, AR);
+    a3 = new Apm(1024 * 256, AR);
     boolean shadow = net != null && context;
-    s1 = shadow ? new Mixer(nShadow, 256, 8, 16384) : null;
-    s2 = shadow ? new Mixer(nShadow, 16 * 8 * 8, 8, 16384) : null;
-    sa1 = shadow ? new Apm(256, 7) : null;
-    sa2 = shadow ? new Apm(65536, 7) : null;
+    s1 = shadow ? new Mixer(nShadow, 256, MR, 16384) : null;
+    s2 = shadow ? new Mixer(nShadow, 16 * 8 * 8, MR, 16384) : null;
+    s3 = shadow ? new Mixer(nShadow, 256, MR, 16384) : null;
+    sf = shadow ? new Mixer(3, 8, 2, 21845) : null;
+    sa1 = shadow ? new Apm(33 * 256, AR) : null;
+    sa2 = shadow ? new Apm(65536, AR) : null;
+    sa3 = shadow ? new Apm(1024 * 256, AR) : null;
     fm = shadow ? new Mixer(3, 64, 32, 32768) : null;
     hist = new long[segs];
     word = new int[segs];
     prevWord = new int[segs];
+    prevWord2 = new int[segs];
+    column = new int[segs];
   }
 
   /** Estimated bits of everything coded so far (Σ −log2 p of each bit under the final probability). */
@@ -104,7 +118,7 @@ final class Predictor {
     long h = hist[seg];
     int c1 = (int) (h & 0xFF);
     if (context) {
-      cm.byteStart(h, word[seg], prevWord[seg]);
+      cm.byteStart(h, word[seg], prevWord[seg], prevWord2[seg], column[seg]);
       mm.byteStart(seg);
     }
     double[] q = net != null ? net.distribution(seg) : null;
@@ -131,10 +145,16 @@ final class Predictor {
         conf = Math.min(7, Math.abs(st) >> 8);
       }
       int sel2 = (lenBucket * 8 + bit) * 8 + conf;
-      int pr = refine(m1, m2, a1, a2, c0, sel2, c1);
+      int mctx = 0;
+      if (context) {
+        int e = mm.expected();
+        if (e >= 0 && ((e | 256) >>> (8 - bit)) == c0) mctx = 1 + ((e >>> (7 - bit)) & 1) + 2 * lenBucket;
+      }
+      int c2 = (int) (h >>> 8) & 0xFF;
+      int pr = refine(m1, m2, m3, mf, a1, a2, a3, c0, sel2, c1, c2, bit, mctx);
       int ps = 0;
       if (s1 != null) {
-        ps = refine(s1, s2, sa1, sa2, c0, (lenBucket * 8 + bit) * 8, c1);
+        ps = refine(s1, s2, s3, sf, sa1, sa2, sa3, c0, (lenBucket * 8 + bit) * 8, c1, c2, bit, mctx);
         xf[0] = Logistic.stretch(pr);
         xf[1] = Logistic.stretch(ps);
         fm.mix(xf, conf * 8 + bit);
@@ -148,13 +168,19 @@ final class Predictor {
         fm.update(y);
         s1.update(y);
         s2.update(y);
+        s3.update(y);
+        sf.update(y);
         sa1.update(y);
         sa2.update(y);
+        sa3.update(y);
       }
       m1.update(y);
       m2.update(y);
+      m3.update(y);
+      mf.update(y);
       a1.update(y);
       a2.update(y);
+      a3.update(y);
       Counters.update(order0, c0, y, 255);
       if (context) {
         cm.update(y);
@@ -170,9 +196,11 @@ final class Predictor {
     if ((lower >= 'a' && lower <= 'z') || out >= 128) {
       word[seg] = (word[seg] + lower + 1) * 0x3D4D51CB;
     } else if (word[seg] != 0) {
+      prevWord2[seg] = prevWord[seg];
       prevWord[seg] = word[seg];
       word[seg] = 0;
     }
+    column[seg] = out == '\n' ? 0 : column[seg] + 1;
     if (context) mm.byteEnd(out, h);
     if (net != null) net.byteEnd(seg, out, round);
     return out;
@@ -183,12 +211,16 @@ final class Predictor {
     if (net != null) net.roundEnd(round, active);
   }
 
-  private int refine(Mixer ma, Mixer mb, Apm aa, Apm ab, int c0, int sel2, int c1) {
-    int d = (ma.mix(x, c0) + mb.mix(x, sel2)) >> 1;
+  private int refine(Mixer ma, Mixer mb, Mixer mc, Mixer f, Apm aa, Apm ab, Apm ac, int c0, int sel2, int c1, int c2, int bit, int mctx) {
+    xm[0] = ma.mix(x, c0);
+    xm[1] = mb.mix(x, sel2);
+    xm[2] = mc.mix(x, c1);
+    int d = f.mix(xm, bit);
     int p = Logistic.squash(d);
-    int r1 = aa.refine(p, c0);
+    int r1 = aa.refine(p, (mctx << 8) | c0);
     int r2 = ab.refine(p, (c1 << 8) | c0);
-    int pr = (p + r1 + 2 * r2 + 2) >> 2;
+    int r3 = ac.refine(p, ((((c2 << 8) | c1) * 0x9E3779B1 >>> 22) << 8) | c0);
+    int pr = (p + r1 + r2 + r3 + 2) >> 2;
     return pr < 1 ? 1 : pr > 4095 ? 4095 : pr;
   }
 }

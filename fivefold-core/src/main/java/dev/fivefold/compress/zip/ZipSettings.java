@@ -5,8 +5,8 @@ package dev.fivefold.compress.zip;
  * every field is stored in the {@link Header}.
  *
  * <p>Defaults ({@link #defaults()}): network and context models on, 8 segments, a GPT of 2
- * layers, 4 heads, width 64 and context 32 (135k parameters), Adam at lr 0.005, seed 1, context tables of 2^22
- * counters per model (16 MiB each, 8 models).
+ * layers, 4 heads, width 64 and context 32 (135k parameters), Adam at lr 0.005, seed 1, context tables of 2^(22+2)
+ * bytes per model (16 MiB each, 12 models).
  *
  * @param network whether the GPT predicts (online, or the static checkpoint)
  * @param context whether the count-based context models (orders 1–6, two word models, the match
@@ -19,7 +19,7 @@ package dev.fivefold.compress.zip;
  * @param window GPT context T (2–2048); a training step every T/2 rounds
  * @param lr Adam learning rate of online training (&gt; 0; ignored by a static model)
  * @param seed the GPT's initialisation seed
- * @param tableBits log2 of the counters per context model (12–28)
+ * @param tableBits log2 of each context model's table size in 4-byte units (12–28): 2^(bits+2) bit-history bytes
  */
 public record ZipSettings(boolean network, boolean context, int segments, int layers, int heads, int width, int window,
     float lr, long seed, int tableBits) {
