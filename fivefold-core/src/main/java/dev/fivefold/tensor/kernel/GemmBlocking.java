@@ -15,7 +15,7 @@ import java.util.List;
  * issues FMAs twice as fast and wants fewer loads per FMA: 12×2 (14 per 24) or 6×4 (10 per 24).
  * {@link #select} picks one per process: the system property {@code ff.gemm} (a {@link #name}) if
  * set, else the candidate whose micro-kernel runs fastest on this core in a short timing
- * ({@link #tune}, about 0.1 s, done once at the first packed product).
+ * ({@link #tune}, about 0.3 s, at most 1 s, done once at the first packed product; where the timings do not settle, as on a busy machine, the first candidate).
  *
  * @param name "8x2", "12x2" or "6x4": rows × vectors
  * @param mr micro-tile rows (MR)
@@ -71,40 +71,59 @@ public record GemmBlocking(String name, int mr, int vectors, int mc, int nc) {
 
   /**
    * The candidate whose micro-kernel is fastest here: each runs on packed, cache-resident operands
-   * (a KC-deep sliver against one panel, as in the packed loop) until compiled, then is timed in
-   * three interleaved rounds; the best round counts. A busy machine can only blur the choice, never
-   * the results (all candidates compute the same bits).
+   * (KC-deep slivers of A against one panel of B, as in the packed loop; the sliver changes from call
+   * to call and the tiles feed a checksum, so nothing can be hoisted) in interleaved rounds of 20 ms.
+   * Rounds go on until every candidate's last two rates agree within 10% (the JIT has compiled them
+   * all: before that the rates measure the compiler, not the core), at least {@value #MIN_ROUNDS};
+   * their best round counts. Another candidate replaces the first (8×2, tuned on Zen 4) only if it is
+   * at least 10% faster. If the rates do not settle within {@value #MAX_NANOS} ns (a busy machine), the
+   * first candidate is kept. Either way no result changes: all candidates compute the same bits.
+   * About 0.3 s on an idle machine (at most 1 s), once per process.
    */
   static GemmBlocking tune() {
     List<GemmBlocking> cs = candidates();
-    int kc = Gemm.KC;
-    float[] ap = new float[12 * kc], bp = new float[4 * MicroKernels.L * kc], t = new float[12 * 4 * MicroKernels.L];
+    int kc = Gemm.KC, slivers = 16, n = cs.size();
+    float[] ap = new float[slivers * 12 * kc], bp = new float[4 * MicroKernels.L * kc], t = new float[12 * 4 * MicroKernels.L];
     for (int i = 0; i < ap.length; i++) ap[i] = (i % 7) * 0.01f;
     for (int i = 0; i < bp.length; i++) bp[i] = (i % 5) * 0.01f;
-    for (GemmBlocking b : cs) { // compile each kernel
-      long end = System.nanoTime() + 30_000_000L;
-      for (int r = 0; r < 4000 || System.nanoTime() < end; r++) b.kernel(kc, ap, 0, bp, 0, t);
-    }
-    double[] best = new double[cs.size()];
-    for (int round = 0; round < 3; round++) {
-      for (int c = 0; c < cs.size(); c++) {
+    double[] last = new double[n], prev = new double[n], best = new double[n];
+    float sum = 0;
+    long start = System.nanoTime();
+    boolean settled = false;
+    for (int round = 0; !settled && System.nanoTime() - start < MAX_NANOS; round++) {
+      settled = round + 1 >= MIN_ROUNDS;
+      for (int c = 0; c < n; c++) {
         GemmBlocking b = cs.get(c);
-        int calls = 2000;
-        long t0 = System.nanoTime();
-        for (int r = 0; r < calls; r++) b.kernel(kc, ap, 0, bp, 0, t);
-        double g = 2.0 * b.mr * b.nr() * kc * calls / (System.nanoTime() - t0);
-        best[c] = Math.max(best[c], g);
+        int stride = b.mr * kc;
+        long calls = 0, t0 = System.nanoTime(), end = t0 + 20_000_000L, now;
+        do {
+          for (int r = 0; r < 4; r++, calls++) b.kernel(kc, ap, (int) (calls % slivers) * stride, bp, 0, t);
+          sum += t[(int) (calls % t.length)];
+          now = System.nanoTime();
+        } while (now < end);
+        prev[c] = last[c];
+        last[c] = 2.0 * b.mr * b.nr() * kc * calls / (now - t0);
+        best[c] = Math.max(best[c], last[c]);
+        settled &= Math.abs(last[c] - prev[c]) <= 0.1 * Math.max(last[c], prev[c]);
       }
     }
+    sink = sum;
     java.util.Map<String, Double> m = new java.util.LinkedHashMap<>();
     int arg = 0;
-    for (int c = 0; c < cs.size(); c++) {
+    for (int c = 0; c < n; c++) {
       m.put(cs.get(c).name, Math.round(best[c] * 10) / 10.0);
-      if (best[c] > best[arg]) arg = c;
+      if (settled && best[c] > 1.1 * best[0] && best[c] > best[arg]) arg = c;
     }
+    if (!settled) m.put("settled", 0.0);
     lastTimings = java.util.Collections.unmodifiableMap(m);
     return cs.get(arg);
   }
+
+  /** Fewest timing rounds of {@link #tune}. */
+  static final int MIN_ROUNDS = 3;
+  /** Longest {@link #tune} before it keeps the first candidate. */
+  static final long MAX_NANOS = 1_000_000_000L;
+  private static volatile float sink;
 
   @Override
   public String toString() {
