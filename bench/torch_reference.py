@@ -57,8 +57,8 @@ import subprocess
 import sys
 import time
 
-GROUPS = ["sgemm", "mlp_train", "lenet5_train", "gpt_train", "gpt256_train", "gpt512_train", "vit_train",
-          "cnn_train", "lstm_train"]
+GROUPS = ["sgemm", "mlp_train", "lenet5_train", "gpt_train", "vit_train", "cnn_train", "lstm_train",
+          "gpt256_train", "gpt512_train"]
 
 
 def parse_args():
