@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Side-by-side benchmark: fivefold (Java) vs PyTorch, same thread count, one table.
 #
-# Usage: bench/compare.sh [--threads N] [--quick] [--strict]
+# Usage: bench/compare.sh [--threads N] [--quick] [--strict] [--only G,..] [--scaling]
 #   --threads N  threads for both sides (default: nproc)
 #   --quick      pass --quick to both sides (shorter runs)
 #   --strict     exit 1 if any target is missed (see bench/join.py)
 #   --only G,..  only these groups on both sides (e.g. --only lstm_train; default: all)
+#   --scaling    run both sides at 1 thread and at N, one after the other, and print the
+#                scaling table (parallel efficiency = rate at N / (N x rate at 1)) after the
+#                usual table at N threads
 # Environment:
 #   FIVEFOLD  launcher to run (default: <repo>/fivefold); it is called as
 #             "$FIVEFOLD bench --json --threads N [--quick]" and must print JSON lines
@@ -23,14 +26,16 @@ QUICK=()
 STRICT=()
 FF_ONLY=()
 PY_ONLY=()
+SCALING=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --threads) THREADS=${2:?--threads needs a value}; shift 2 ;;
     --threads=*) THREADS=${1#*=}; shift ;;
     --quick) QUICK=(--quick); shift ;;
     --strict) STRICT=(--strict); shift ;;
+    --scaling) SCALING=1; shift ;;
     --only) G=${2:?--only needs groups}; FF_ONLY=(--only "$G"); IFS=, read -r -a PY_G <<< "$G"; PY_ONLY=(--only "${PY_G[@]}"); shift 2 ;;
-    -h|--help) sed -n '2,18p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    -h|--help) sed -n '2,21p' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) echo "compare.sh: unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -42,28 +47,43 @@ if [ -n "${KEEP:-}" ]; then
 else
   OUT=$(mktemp -d); trap 'rm -rf "$OUT"' EXIT
 fi
-: > "$OUT/fivefold.jsonl"; : > "$OUT/pytorch.jsonl"
 
-echo "== fivefold: $FIVEFOLD bench --json --threads $THREADS ${QUICK[*]}" >&2
-if [ -x "$FIVEFOLD" ]; then
-  "$FIVEFOLD" bench --json --threads "$THREADS" "${QUICK[@]}" "${FF_ONLY[@]}" > "$OUT/fivefold.jsonl"
-  rc=$?
-  [ $rc -ne 0 ] && echo "compare.sh: fivefold bench exited with code $rc (partial results used)" >&2
-else
-  echo "compare.sh: MISSING: $FIVEFOLD not found or not executable -- the Java side" \
-       "('fivefold bench --json') is not available; its column will show '-'" >&2
-fi
+# run_sides THREADS SUFFIX: both sides at THREADS threads into $OUT/{fivefold,pytorch}SUFFIX.jsonl
+run_sides() {
+  local t=$1 sfx=$2 rc
+  : > "$OUT/fivefold$sfx.jsonl"; : > "$OUT/pytorch$sfx.jsonl"
+  echo "== fivefold: $FIVEFOLD bench --json --threads $t ${QUICK[*]} ${FF_ONLY[*]}" >&2
+  if [ -x "$FIVEFOLD" ]; then
+    "$FIVEFOLD" bench --json --threads "$t" "${QUICK[@]}" "${FF_ONLY[@]}" > "$OUT/fivefold$sfx.jsonl"
+    rc=$?
+    [ $rc -ne 0 ] && echo "compare.sh: fivefold bench exited with code $rc (partial results used)" >&2
+  else
+    echo "compare.sh: MISSING: $FIVEFOLD not found or not executable -- the Java side" \
+         "('fivefold bench --json') is not available; its column will show '-'" >&2
+  fi
 
-echo "== pytorch: $PY bench/torch_reference.py --threads $THREADS ${QUICK[*]}" >&2
-if "$PY" -c 'import torch' 2>/dev/null; then
-  "$PY" "$ROOT/bench/torch_reference.py" --threads "$THREADS" "${QUICK[@]}" "${PY_ONLY[@]}" > "$OUT/pytorch.jsonl"
-  rc=$?
-  [ $rc -ne 0 ] && echo "compare.sh: torch_reference.py exited with code $rc (partial results used)" >&2
-else
-  echo "compare.sh: MISSING: $PY cannot import torch; its column will show '-'" >&2
-fi
+  echo "== pytorch: $PY bench/torch_reference.py --threads $t ${QUICK[*]} ${PY_ONLY[*]}" >&2
+  if "$PY" -c 'import torch' 2>/dev/null; then
+    "$PY" "$ROOT/bench/torch_reference.py" --threads "$t" "${QUICK[@]}" "${PY_ONLY[@]}" > "$OUT/pytorch$sfx.jsonl"
+    rc=$?
+    [ $rc -ne 0 ] && echo "compare.sh: torch_reference.py exited with code $rc (partial results used)" >&2
+  else
+    echo "compare.sh: MISSING: $PY cannot import torch; its column will show '-'" >&2
+  fi
+}
+
+run_sides "$THREADS" ""
+[ "$SCALING" = 1 ] && run_sides 1 "-t1"
 
 echo
 echo "threads=$THREADS ${QUICK[*]}"
 JOINPY=/usr/bin/python3; [ -x "$JOINPY" ] || JOINPY=python3
 "$JOINPY" "$ROOT/bench/join.py" "$OUT/fivefold.jsonl" "$OUT/pytorch.jsonl" "${STRICT[@]}"
+rc=$?
+if [ "$SCALING" = 1 ]; then
+  echo
+  echo "scaling: 1 vs $THREADS threads"
+  "$JOINPY" "$ROOT/bench/join.py" --scaling "$THREADS" "$OUT/fivefold-t1.jsonl" "$OUT/fivefold.jsonl" \
+    "$OUT/pytorch-t1.jsonl" "$OUT/pytorch.jsonl"
+fi
+exit $rc

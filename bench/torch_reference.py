@@ -15,6 +15,9 @@ Keys (the Java side `fivefold bench --json` prints the same ones):
                   batch 128, Adam lr 1e-3                                  samples/s
     gpt_train     nanoGPT-style, 4 layers, 4 heads, width 128, context 128, batch 32,
                   vocab 80, GELU(tanh), AdamW lr 1e-3 wd 0.1             tokens/s
+    gpt256_train  the same at width 256, 4 heads, context 256, batch 8  tokens/s
+    gpt512_train  the same at width 512, 8 heads, context 256, batch 8  tokens/s
+    <work>_params parameter count of the model (fivefold prints the same key: ratio 1.00)
     vit_train     ViT (scripts/record_vit_fixture.py): patch 4, width 64, 6 layers, 4 heads,
                   MLP 128, class token (50 tokens), batch 128, Adam lr 1e-3  samples/s
     cnn_train     fivefold's default ResNet (resnet:width=32,blocks=1,stages=3: conv3x3-BN-ReLU
@@ -24,7 +27,7 @@ Keys (the Java side `fivefold bench --json` prints the same ones):
                   batch_first=True) -> Linear(256, 80), batch 32, 128 tokens per chunk,
                   the state carried across chunks (detached), AdamW lr 1e-3 wd 0.1   tokens/s
     <work>_peak_rss_mb  peak resident set of the process that ran <work>    MB
-                  (each group -- sgemm, mlp_train, lenet5_train, gpt_train, vit_train, cnn_train, lstm_train -- runs in its
+                  (each group -- sgemm, mlp_train, lenet5_train, gpt*_train, vit_train, cnn_train, lstm_train -- runs in its
                   own child process, so the value is per work; it includes the ~150+ MB of
                   the Python interpreter + libtorch itself)
 
@@ -54,7 +57,8 @@ import subprocess
 import sys
 import time
 
-GROUPS = ["sgemm", "mlp_train", "lenet5_train", "gpt_train", "vit_train", "cnn_train", "lstm_train"]
+GROUPS = ["sgemm", "mlp_train", "lenet5_train", "gpt_train", "vit_train", "cnn_train", "lstm_train",
+          "gpt256_train", "gpt512_train"]
 
 
 def parse_args():
@@ -163,6 +167,7 @@ def bench_mlp(torch, quick):
     torch.manual_seed(0)
     model = nn.Sequential(nn.Linear(784, 300), nn.ReLU(), nn.Linear(300, 100), nn.ReLU(),
                           nn.Linear(100, 10))
+    emit("mlp_train_params", sum(p.numel() for p in model.parameters()), "params")
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     batches = [(torch.rand(128, 784), torch.randint(0, 10, (128,))) for _ in range(16)]
     train_loop(torch, "mlp_train", model, opt, batches, F.cross_entropy, 128, "samples/s",
@@ -175,22 +180,25 @@ def bench_lenet5(torch, quick):
     model = nn.Sequential(nn.Conv2d(1, 20, 5), nn.ReLU(), nn.MaxPool2d(2),
                           nn.Conv2d(20, 50, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
                           nn.Linear(800, 500), nn.ReLU(), nn.Linear(500, 10))
+    emit("lenet5_train_params", sum(p.numel() for p in model.parameters()), "params")
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     batches = [(torch.rand(128, 1, 28, 28), torch.randint(0, 10, (128,))) for _ in range(8)]
     train_loop(torch, "lenet5_train", model, opt, batches, F.cross_entropy, 128, "samples/s",
                warmup=5, chunks=5 if quick else 7, steps_per_chunk=5 if quick else 10)
 
 
-def bench_gpt(torch, quick):
+def bench_gpt_shape(torch, quick, key, T, L, H, C, B, warmup, chunks, steps):
     F = torch.nn.functional
     sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(
         os.path.abspath(__file__))), "scripts"))
     from record_fixtures import GPT  # the same nanoGPT modules the fixtures use
-    V, T, L, H, C, B = 80, 128, 4, 4, 128, 32
+    V = 80
     torch.manual_seed(0)
     model = GPT(V, T, L, H, C)
     nparams = sum(p.numel() for p in model.parameters())
-    log("gpt_train    params=%d (%.2fM)" % (nparams, nparams / 1e6))
+    log("%-12s params=%d (%.2fM) context=%d layers=%d heads=%d width=%d batch=%d"
+        % (key, nparams, nparams / 1e6, T, L, H, C, B))
+    emit(key + "_params", nparams, "params")
     opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.1)
     batches = []
     for _ in range(4):
@@ -200,8 +208,22 @@ def bench_gpt(torch, quick):
     def loss_fn(logits, y):
         return F.cross_entropy(logits.reshape(-1, V), y.reshape(-1))
 
-    train_loop(torch, "gpt_train", model, opt, batches, loss_fn, B * T, "tokens/s",
-               warmup=2, chunks=5 if quick else 7, steps_per_chunk=2 if quick else 3)
+    train_loop(torch, key, model, opt, batches, loss_fn, B * T, "tokens/s",
+               warmup=warmup, chunks=chunks, steps_per_chunk=steps)
+
+
+def bench_gpt(torch, quick):
+    bench_gpt_shape(torch, quick, "gpt_train", 128, 4, 4, 128, 32,
+                    2, 5 if quick else 7, 2 if quick else 3)
+
+
+def bench_gpt256(torch, quick):  # issue 21's larger GPTs: context 256, 4 layers, heads of 64, batch 8
+    bench_gpt_shape(torch, quick, "gpt256_train", 256, 4, 4, 256, 8,
+                    1, 3 if quick else 5, 1 if quick else 2)
+
+
+def bench_gpt512(torch, quick):
+    bench_gpt_shape(torch, quick, "gpt512_train", 256, 4, 8, 512, 8, 1, 3 if quick else 5, 1)
 
 
 def bench_vit(torch, quick):
@@ -213,6 +235,7 @@ def bench_vit(torch, quick):
     model = Vit(4, 64, 6, 4, 128, False)
     nparams = sum(p.numel() for p in model.parameters())
     log("vit_train    params=%d (%.3fM)" % (nparams, nparams / 1e6))
+    emit("vit_train_params", nparams, "params")
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     batches = [(torch.rand(128, 1, 28, 28), torch.randint(0, 10, (128,))) for _ in range(8)]
     train_loop(torch, "vit_train", model, opt, batches, F.cross_entropy, 128, "samples/s",
@@ -229,6 +252,7 @@ def bench_cnn(torch, quick):
     model.train()
     nparams = sum(p.numel() for p in model.parameters())
     log("cnn_train    resnet:width=32,blocks=1,stages=3 params=%d" % nparams)
+    emit("cnn_train_params", nparams, "params")
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     batches = [(torch.rand(128, 1, 28, 28), torch.randint(0, 10, (128,))) for _ in range(4)]
     train_loop(torch, "cnn_train", model, opt, batches, F.cross_entropy, 128, "samples/s",
@@ -258,6 +282,7 @@ def bench_lstm(torch, quick):
     model = RnnLm()
     nparams = sum(p.numel() for p in model.parameters())
     log("lstm_train   params=%d (%.2fM)" % (nparams, nparams / 1e6))
+    emit("lstm_train_params", nparams, "params")
     opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.1)
     batches = []
     for _ in range(4):
@@ -278,7 +303,8 @@ def run_groups(groups):
         % (torch.__version__, torch.get_num_threads(), os.environ.get("OMP_WAIT_POLICY", "-"),
            blas_name()))
     fns = {"sgemm": bench_sgemm, "mlp_train": bench_mlp, "lenet5_train": bench_lenet5,
-           "gpt_train": bench_gpt, "vit_train": bench_vit, "cnn_train": bench_cnn,
+           "gpt_train": bench_gpt, "gpt256_train": bench_gpt256, "gpt512_train": bench_gpt512,
+           "vit_train": bench_vit, "cnn_train": bench_cnn,
            "lstm_train": bench_lstm}
     for g in groups:
         fns[g](torch, ARGS.quick)

@@ -15,6 +15,7 @@ import dev.fivefold.perception.ResNet;
 import dev.fivefold.tensor.Rng;
 import dev.fivefold.tensor.Tensor;
 import dev.fivefold.tensor.kernel.Gemm;
+import dev.fivefold.tensor.kernel.GemmBlocking;
 import dev.fivefold.tensor.kernel.Peak;
 import dev.fivefold.train.ClassificationTask;
 import dev.fivefold.train.LanguageModelTask;
@@ -43,13 +44,19 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Measure this machine's fp32 peak (a Vector API FMA loop), SGEMM GFLOP/s (and %% of that peak), training "
-        + "throughput of LeNet-300-100, LeNet-5, a 4-layer GPT, a 2-layer LSTM LM (lstm_train) and the default ViT (vit_train) and the default ResNet (cnn_train) on random data, peak memory and bytes "
-        + "allocated per training step. Medians of repeated timings after a warm-up.", "",
+        + "throughput of LeNet-300-100, LeNet-5, a 4-layer GPT (width 128; gpt256_train and gpt512_train: width 256 and 512 at "
+        + "context 256), a 2-layer LSTM LM (lstm_train), the default ViT (vit_train) and the default ResNet (cnn_train) on random data, "
+        + "each with its model FLOP/s as a share of the peak, peak memory and bytes allocated per training step. Medians of "
+        + "repeated timings after a warm-up.", "",
         "Examples:",
         "  ./fivefold bench                        table, ~2 minutes",
         "  ./fivefold bench --quick --threads 1",
         "  ./fivefold bench --json > fivefold.jsonl   JSON lines {\"work\":..,\"value\":..,\"unit\":..}", ""})
 final class BenchCommand extends Subcommand {
+  /** Every group, in run order. */
+  static final List<String> GROUPS = List.of("sgemm", "mlp_train", "lenet5_train", "gpt_train", "vit_train", "cnn_train",
+      "lstm_train", "gpt256_train", "gpt512_train");
+
   /** This machine's fp32 peak with the bench's thread count, measured at the start of {@link #call}. */
   private Peak.Result peak;
 
@@ -61,17 +68,18 @@ final class BenchCommand extends Subcommand {
   @Option(names = "--quick", description = "Fewer repetitions (~30 s).")
   boolean quick;
 
-  @Option(names = "--only", paramLabel = "GROUP", split = ",", description = "Only these groups: sgemm, mlp_train, lenet5_train, gpt_train, vit_train, cnn_train, lstm_train.")
+  @Option(names = "--only", paramLabel = "GROUP", split = ",", description = "Only these groups: sgemm, mlp_train, lenet5_train, gpt_train, vit_train, cnn_train, lstm_train, "
+      + "gpt256_train, gpt512_train.")
   List<String> only;
 
 
   @Override
   public Integer call() {
     common.apply();
-    List<String> groups = only != null ? only : List.of("sgemm", "mlp_train", "lenet5_train", "gpt_train", "vit_train", "cnn_train", "lstm_train");
+    List<String> groups = only != null ? only : GROUPS;
     for (String g : groups) {
-      if (!List.of("sgemm", "mlp_train", "lenet5_train", "gpt_train", "vit_train", "cnn_train", "lstm_train").contains(g)) {
-        throw common.bad("--only (" + g + ") must be one of sgemm, mlp_train, lenet5_train, gpt_train, vit_train, cnn_train, lstm_train");
+      if (!GROUPS.contains(g)) {
+        throw common.bad("--only (" + g + ") must be one of " + String.join(", ", GROUPS));
       }
     }
     int threads = common.threads();
@@ -80,13 +88,19 @@ final class BenchCommand extends Subcommand {
         peak.cpu(), threads, threads == 1 ? "" : "s", peak.gflops(), peak.perThread(), peak.lanes(), quick ? "quick" : "full");
     if (!json) stdout.printf("%-34s %12s  %-10s %s%n", "work", "value", "unit", "notes");
     emit("fp32_peak", peak.gflops(), "GFLOP/s", Map.of("cpu", peak.cpu(), "threads", threads, "lanes", peak.lanes()));
+    GemmBlocking chosen = Gemm.blocking();
+    stderr.printf("fivefold bench: sgemm blocking %s%s%n", chosen, Gemm.blockingTimings().isEmpty() ? " (-Dff.gemm)"
+        : ", chosen by timing the micro-kernels (GFLOP/s, one thread): " + Gemm.blockingTimings());
     for (String g : groups) {
       resetPeaks();
       switch (g) {
         case "sgemm" -> sgemm(threads);
         case "mlp_train" -> train(g, Mlp.lenet300100(0), quick ? 20 : 20, quick ? 5 : 9, quick ? 20 : 40);
         case "lenet5_train" -> train(g, new LeNet5(0), 5, quick ? 5 : 7, quick ? 5 : 10);
-        case "gpt_train" -> gpt(quick ? 5 : 7, quick ? 2 : 3);
+        case "gpt_train" -> gpt(g, new GptConfig(80, 128, 4, 4, 128, 0f), 32, 2, quick ? 5 : 7, quick ? 2 : 3);
+        // the larger GPTs of issue 21: context 256, 4 layers, heads of 64, batch 8 (2,048 tokens a step)
+        case "gpt256_train" -> gpt(g, new GptConfig(80, 256, 4, 4, 256, 0f), 8, 1, quick ? 3 : 5, quick ? 1 : 2);
+        case "gpt512_train" -> gpt(g, new GptConfig(80, 256, 4, 8, 512, 0f), 8, 1, quick ? 3 : 5, 1);
         // the default ViT (patch 4, width 64, 6 layers, 4 heads, MLP 128: 50 tokens), batch 128, Adam
         case "vit_train" -> train(g, Vit.Spec.standard().build(0), 3, quick ? 5 : 7, quick ? 3 : 6);
         // cnn_train: the default ResNet (perception.ResNet, batch norm + residual blocks), batch 128 as the other train groups
@@ -115,7 +129,18 @@ final class BenchCommand extends Subcommand {
       extra.put("k", k);
       extra.put("n", n);
       extra.put("reps", reps);
+      extra.put("blocking", Gemm.blocking().name());
       emit(keys[i], g, "GFLOP/s", extra);
+    }
+    GemmBlocking chosen = Gemm.blocking();
+    try { // every candidate at 1024³: what the choice was among (all compute the same bits)
+      for (GemmBlocking b : GemmBlocking.candidates()) {
+        Gemm.setBlocking(b);
+        double g = Gemm.benchGflops(1024, 1024, 1024, false, false, reps);
+        emit("sgemm_1024_" + b.name(), g, "GFLOP/s", Map.of("pct_peak", round(peak.percent(g)), "chosen", b.equals(chosen)));
+      }
+    } finally {
+      Gemm.setBlocking(chosen);
     }
   }
 
@@ -126,25 +151,28 @@ final class BenchCommand extends Subcommand {
     for (int i = 0; i < n; i++) y[i] = rng.nextInt(10);
     Dataset ds = new Dataset(Tensor.uniform(rng, 0, 1, n, 1, 28, 28), y, 10);
     Task task = new ClassificationTask(model, ds, ds.take(128), 128, 0);
-    run(key, task, Optimizers.adam(model.parameters(), 1e-3), warmup, chunks, steps);
+    run(key, task, Optimizers.adam(model.parameters(), 1e-3), warmup, chunks, steps, 0, "gemm");
   }
 
-  private void gpt(int chunks, int steps) {
-    int v = 80;
-    Rng rng = new Rng(0);
-    byte[] text = new byte[1 << 18];
-    for (int i = 0; i < text.length; i++) text[i] = (byte) (32 + rng.nextInt(v));
-    TextCorpus corpus = TextCorpus.of("random", text, TextCorpus.VocabKind.COMPACT, 0.1);
-    Gpt model = new Gpt(new GptConfig(corpus.vocabSize(), 128, 4, 4, 128, 0f), 0);
+  /**
+   * A GPT of shape {@code cfg} (vocab 80, as the random text's) with AdamW on {@code batch} sequences of the full context.
+   * Its model FLOPs per token are nanoGPT's / PaLM's estimate {@code 6·N + 12·L·C·T} (N: the parameters outside the
+   * embedding tables, i.e. those in a product; the second term the attention scores and their use, forward and backward).
+   */
+  private void gpt(String key, GptConfig cfg, int batch, int warmup, int chunks, int steps) {
+    TextCorpus corpus = randomText();
+    Gpt model = new Gpt(cfg, 0);
     Optimizer opt = Optimizers.adamw(model.parameters(), 1e-3, 0.9, 0.999, 1e-8, 0.1);
-    run("gpt_train", new LanguageModelTask(model, corpus, 32, 128, 0, 1), opt, 2, chunks, steps);
+    long embeddings = (long) (cfg.vocab() + cfg.context()) * cfg.width();
+    double perToken = 6.0 * (model.parameterCount() - embeddings) + 12.0 * cfg.layers() * cfg.width() * cfg.context();
+    run(key, new LanguageModelTask(model, corpus, batch, cfg.context(), 0, 1), opt, warmup, chunks, steps, perToken, "6N+12LCT");
   }
 
   private void lstm(int chunks, int steps) {
     TextCorpus corpus = randomText();
     var model = new dev.fivefold.perception.RecurrentLm(new dev.fivefold.perception.RecurrentLm.Spec("lstm", corpus.vocabSize(), 128, 2, 256), 0);
     Optimizer opt = Optimizers.adamw(model.parameters(), 1e-3, 0.9, 0.999, 1e-8, 0.1);
-    run("lstm_train", new dev.fivefold.train.RecurrentLanguageModelTask(model, corpus, 32, 128, 1), opt, 2, chunks, steps);
+    run("lstm_train", new dev.fivefold.train.RecurrentLanguageModelTask(model, corpus, 32, 128, 1), opt, 2, chunks, steps, 0, "gemm");
   }
 
   /** 2^18 random bytes over 80 symbols (the gpt_train and lstm_train text). */
@@ -156,10 +184,21 @@ final class BenchCommand extends Subcommand {
     return TextCorpus.of("random", text, TextCorpus.VocabKind.COMPACT, 0.1);
   }
 
-  private void run(String key, Task task, Optimizer opt, int warmup, int chunks, int steps) {
+  /**
+   * Times {@code chunks × steps} training steps after {@code warmup} and emits the median throughput, the model's
+   * FLOP/s (and its share of the peak), its parameter count and the bytes allocated per step. {@code flopsPerUnit}
+   * is the model's FLOPs per sample (token) by a formula named {@code formula}; 0 takes the count of one step's matrix
+   * products ({@link Gemm#startCounting}: {@code 2·m·n·k} per product, forward and backward, convolutions included as
+   * their im2col products; element-wise work not counted), which is printed beside the formula's in any case.
+   */
+  private void run(String key, Task task, Optimizer opt, int warmup, int chunks, int steps, double flopsPerUnit, String formula) {
     Trainer t = new Trainer(task, opt, TrainConfig.epochs(1));
     task.model().train();
     for (int i = 0; i < warmup; i++) t.trainStep();
+    Gemm.startCounting();
+    t.trainStep();
+    double gemmPerUnit = Gemm.stopCounting() / (double) task.unitsPerStep();
+    double perUnit = flopsPerUnit > 0 ? flopsPerUnit : gemmPerUnit;
     long tape0 = t.tapeAllocatedBytes();
     long alloc0 = allocatedBytes();
     double[] rates = new double[chunks];
@@ -178,7 +217,15 @@ final class BenchCommand extends Subcommand {
     extra.put("max", round(sorted[sorted.length - 1]));
     extra.put("reps", chunks);
     extra.put("steps_per_rep", steps);
-    emit(key, sorted[sorted.length / 2], task.unit() + "/s", extra);
+    double median = sorted[sorted.length / 2];
+    emit(key, median, task.unit() + "/s", extra);
+    emit(key + "_params", task.model().parameterCount(), "params", Map.of());
+    Map<String, Object> fx = new LinkedHashMap<>();
+    fx.put("pct_peak", round(peak.percent(median * perUnit / 1e9)));
+    fx.put("flops_per_unit", Math.round(perUnit));
+    fx.put("formula", formula);
+    fx.put("gemm_flops_per_unit", Math.round(gemmPerUnit));
+    emit(key + "_model_gflops", median * perUnit / 1e9, "GFLOP/s", fx);
     emit(key + "_alloc_bytes_per_step", allocPerStep, "B/step", Map.of("note", "all JVM threads, after warm-up"));
     emit(key + "_tape_bytes_per_step", tapePerStep, "B/step", Map.of("note", "Trainer.tapeAllocatedBytes"));
   }

@@ -290,10 +290,12 @@ final class TrainCommand extends Subcommand {
       progress.close();
       writeReports(dir, metrics, lm);
     });
+    dev.fivefold.tensor.kernel.Gemm.blocking(); // the SGEMM tile's start-up timing, before the training clock runs
     Map<String, Double> result;
     try {
       result = trainer.fit();
       progress.close();
+      timeBreakdown(trainer, metrics);
       guard.finish(() -> writeReports(dir, metrics, lm));
     } catch (RuntimeException | OutOfMemoryError e) {
       progress.close();
@@ -320,6 +322,21 @@ final class TrainCommand extends Subcommand {
     stdout.println(nextHint != null ? nextHint.replace("CKPT", ckpt.toString())
         : lm ? "next: ./fivefold sample " + ckpt + " --prompt \"In the beginning\"" : "next: ./fivefold eval " + ckpt);
     return 0;
+  }
+
+  /**
+   * Where the run's time went ({@link Trainer#timeBreakdown}, seconds per phase, to the millisecond) into
+   * metrics.json as "time_breakdown", and with --verbose on stderr.
+   */
+  private void timeBreakdown(Trainer trainer, MetricsLog metrics) {
+    Map<String, Object> tb = new LinkedHashMap<>();
+    StringBuilder line = new StringBuilder("time breakdown (s):");
+    for (var e : trainer.timeBreakdown().entrySet()) {
+      tb.put(e.getKey(), Math.round(e.getValue() * 1000) / 1000.0);
+      line.append(String.format(" %s %.3f", e.getKey(), e.getValue()));
+    }
+    metrics.meta("time_breakdown", tb);
+    if (common.verbose) stderr.println(line);
   }
 
   /** The --augment spec parsed; a bad one is a one-line error naming the flag and the value. */

@@ -33,6 +33,7 @@ public class BatchedTask implements Task {
   private final Dataset test;
   private final Loss loss;
   private final Augmenter augmenter;
+  private long dataNanos;
 
   /**
    * @param model what the trainer updates (its parameters) and what is evaluated
@@ -64,7 +65,15 @@ public class BatchedTask implements Task {
 
   @Override
   public Var trainLoss(Tape tape) {
-    return loss.of(tape, batches.next());
+    long t0 = System.nanoTime();
+    Batches.Batch b = batches.next();
+    dataNanos += System.nanoTime() - t0;
+    return loss.of(tape, b);
+  }
+
+  @Override
+  public long dataNanos() {
+    return dataNanos;
   }
 
   /** Loss and accuracy of the model on the test set (eval mode, batches of {@link #evalBatch}). */

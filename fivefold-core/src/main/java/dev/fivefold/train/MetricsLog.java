@@ -105,6 +105,11 @@ public final class MetricsLog implements TrainObserver {
     flush();
   }
 
+  /** Adds (or replaces) a top-level field of {@code metrics.json}, written at the next {@link #flush}. */
+  public void meta(String key, Object value) {
+    meta.put(key, value);
+  }
+
   /** (step, loss) pairs logged so far. */
   public List<double[]> stepLosses() {
     return stepRows;

@@ -31,4 +31,13 @@ public interface Task {
   Map<String, String> saveState();
 
   void loadState(Map<String, String> state, String source);
+
+  /**
+   * Nanoseconds spent so far assembling training batches inside {@link #trainLoss} (gathering
+   * samples, shuffling), for the trainer's {@link Trainer#timeBreakdown}; 0 if the task does not
+   * measure it (the time then counts as forward).
+   */
+  default long dataNanos() {
+    return 0;
+  }
 }

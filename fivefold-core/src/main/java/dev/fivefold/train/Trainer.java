@@ -58,6 +58,10 @@ public final class Trainer {
   private TrainState pendingRewind;
   private volatile boolean stopRequested;
   private boolean stopped;
+  /** Nanoseconds per phase of this process's steps, see {@link #timeBreakdown}. */
+  private final long[] phaseNanos = new long[PHASES.size()];
+  private static final int DATA = 0, FORWARD = 1, BACKWARD = 2, UPDATE = 3, CONTROL = 4, OBSERVERS = 5, EVALUATION = 6;
+  private static final List<String> PHASES = List.of("data", "forward", "backward", "update", "control", "observers", "evaluation");
 
   public Trainer(Task task, Optimizer opt, TrainConfig cfg) {
     this.task = task;
@@ -198,17 +202,40 @@ public final class Trainer {
       if (cfg.maxSeconds() > 0 && seconds >= cfg.maxSeconds()) break;
       double loss = trainStep();
       evaluatedAtEnd = false;
+      long t0 = System.nanoTime();
       TrainObserver.Step s = new TrainObserver.Step(step, total, epoch(), loss, opt.learningRate().get(), seconds, step * (long) task.unitsPerStep());
       for (TrainObserver o : observers) o.onStep(s);
+      phaseNanos[OBSERVERS] += System.nanoTime() - t0;
       boolean due = cfg.evalEvery() > 0 ? step % cfg.evalEvery() == 0 : step % perEpoch == 0;
       if (due) {
-        evaluate();
+        timedEvaluate();
         evaluatedAtEnd = true;
       }
     }
-    if (!stopped && !evaluatedAtEnd) evaluate();
+    if (!stopped && !evaluatedAtEnd) timedEvaluate();
     for (TrainObserver o : observers) o.onEnd();
     return lastEval;
+  }
+
+  private void timedEvaluate() {
+    long t0 = System.nanoTime();
+    evaluate();
+    phaseNanos[EVALUATION] += System.nanoTime() - t0;
+  }
+
+  /**
+   * Wall seconds this trainer has spent, in this process, in each phase of its steps, in order:
+   * "data" (the task assembling batches, {@link Task#dataNanos}), "forward" (the loss on the tape,
+   * less data), "backward", "update" (the optimizer and the sensors after it), "control" (learning
+   * rate, guard snapshot, sensors before the batch, tape reset), and in {@link #fit()} "observers"
+   * (their {@code onStep}) and "evaluation" (with its observers). The first five make up
+   * {@link #seconds()} (the training time throughput is measured by); the last two are outside it.
+   * Timers only: measuring changes no result. Not part of the {@link #state()}.
+   */
+  public Map<String, Double> timeBreakdown() {
+    Map<String, Double> m = new LinkedHashMap<>();
+    for (int i = 0; i < PHASES.size(); i++) m.put(PHASES.get(i), phaseNanos[i] / 1e9);
+    return m;
   }
 
   private boolean midStep;
@@ -218,12 +245,18 @@ public final class Trainer {
     long t0 = System.nanoTime();
     midStep = true; // until the step completes: a failure in between leaves a state worth nothing
     while (true) {
+      long c0 = System.nanoTime();
       setLearningRate();
       if (guard != null && (!kept.containsKey(GUARD) || guard.snapshotDue(step))) kept.put(GUARD, snapshot(true));
       sensors.beforeBatch();
       tape.reset();
+      long f0 = System.nanoTime(), d0 = task.dataNanos();
+      phaseNanos[CONTROL] += f0 - c0;
       Var loss = task.trainLoss(tape);
       double l = loss.item();
+      long b0 = System.nanoTime(), data = task.dataNanos() - d0;
+      phaseNanos[DATA] += data;
+      phaseNanos[FORWARD] += b0 - f0 - data;
       String bad = guard != null ? guard.check(l) : Double.isFinite(l) ? null : "loss is " + l;
       if (bad != null) {
         opt.zeroGrad();
@@ -232,8 +265,11 @@ public final class Trainer {
         continue;
       }
       tape.backward(loss);
+      long u0 = System.nanoTime();
+      phaseNanos[BACKWARD] += u0 - b0;
       opt.step(sensors.readsGradients() ? sense : null);
       sensors.afterUpdate(l);
+      phaseNanos[UPDATE] += System.nanoTime() - u0;
       step++;
       if (guard != null) guard.accept(l);
       seconds += (System.nanoTime() - t0) / 1e9;

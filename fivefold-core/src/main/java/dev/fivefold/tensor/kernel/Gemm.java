@@ -19,13 +19,15 @@ import jdk.incubator.vector.VectorSpecies;
  * of NC and each depth block of KC, op(B) is packed into zero-padded KC×NR panels (shared by all
  * threads); each thread takes a range of rows (or of NR column panels when m is small), packs its
  * MC×KC block of op(A) into MR-row slivers, and runs an MR×NR register-blocked micro-kernel
- * (MR = 8 rows × NR = 2 vectors, 16 accumulators, broadcast + fma). Packing absorbs the transposes.
+ * (broadcast + fma; 8 rows × 2 vectors, 12×2 or 6×4, chosen per CPU: {@link #blocking()},
+ * {@link GemmBlocking}). Packing absorbs the transposes.
  *
  * <p>Determinism: every element {@code C[i][j]} is computed by one thread as, for each KC block in
  * increasing order, a chain of fused multiply-adds {@code acc = fma(a[i][p], b[p][j], acc)} from zero
  * over p, then {@code C = acc} (first block with β = 0), {@code C = C + acc} (β = 1 or later blocks)
- * or {@code C = fma(C, β, acc)}. The blocking constants do not depend on the thread count, so the
- * result is bit-identical for every {@link Parallel#threads()}.
+ * or {@code C = fma(C, β, acc)}. KC does not depend on the thread count or the CPU (the register tile
+ * and MC, NC, which do, change only which elements are computed together), so the result is
+ * bit-identical for every {@link Parallel#threads()} and every {@link GemmBlocking}.
  *
  * <p>One row against rows of B ({@code m == 1}, {@code transB}, not {@code transA}: the product of one
  * sample with a Linear layer's weight, as at batch-1 inference) skips packing, which would touch
@@ -39,16 +41,16 @@ import jdk.incubator.vector.VectorSpecies;
 public final class Gemm {
   static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   static final int L = S.length();
-  /** Micro-tile rows. */
+  /** Micro-tile rows of the default (Zen 4) blocking, 8×2 vectors; the one in use is {@link #blocking()}. */
   static final int MR = 8;
-  /** Micro-tile columns: two vectors. */
+  /** Micro-tile columns of the default blocking: two vectors. */
   static final int NR = 2 * L;
-  /** Depth block. */
+  /** Depth block: the same for every {@link GemmBlocking}, since it fixes the summation order. */
   static final int KC = Integer.getInteger("ff.kc", 384);
-  /** Row block (a multiple of MR). */
-  static final int MC = Integer.getInteger("ff.mc", 96);
-  /** Column block (a multiple of NR). */
-  static final int NC = Integer.getInteger("ff.nc", 2048);
+  /** The largest micro-tile of the candidates, in floats (12×2 and 6×4 vectors). */
+  private static final int MAX_TILE = 24 * L;
+  /** The blocking in use, chosen at the first packed product ({@link GemmBlocking#select}). */
+  private static volatile GemmBlocking blocking;
   /** Below this many multiply-adds (m·n·k) the simple loop is faster than packing. */
   static final long SMALL = 8 * 1024;
   /** Below this many multiply-adds a call stays on the calling thread. */
@@ -62,9 +64,56 @@ public final class Gemm {
   private static final ThreadLocal<float[][]> PARTS = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
 
   private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(
-      () -> new float[][] {new float[0], new float[0], new float[MR * NR]});
+      () -> new float[][] {new float[0], new float[0], new float[MAX_TILE]});
+
+  /** Where {@link #sgemm} adds {@code 2·m·n·k} per call while a count is on; null (the default) when off. */
+  private static volatile java.util.concurrent.atomic.LongAdder flopCounter;
 
   private Gemm() {}
+
+  /**
+   * Starts counting the floating-point operations of every following {@link #sgemm} (and
+   * {@link #sgemmBatched}, per product) into a fresh counter, {@code 2·m·n·k} per product: the
+   * multiply-adds of the matrix products, which is what a model FLOP count usually means. For
+   * benchmarks (a training step's matmul FLOPs); the counter is process-wide, {@link #stopCounting}
+   * returns the total. While off the cost is one volatile read per call.
+   */
+  public static void startCounting() {
+    flopCounter = new java.util.concurrent.atomic.LongAdder();
+  }
+
+  /** Stops counting and returns the FLOPs counted since {@link #startCounting} (0 if it was not called). */
+  public static long stopCounting() {
+    var c = flopCounter;
+    flopCounter = null;
+    return c == null ? 0 : c.sum();
+  }
+
+  /**
+   * The register tile and blocking of the packed path in this process: {@code -Dff.gemm=8x2|12x2|6x4},
+   * or else the fastest candidate of a short timing at first use ({@link GemmBlocking#select}). Whichever
+   * it is, every product is bit-identical.
+   */
+  public static GemmBlocking blocking() {
+    GemmBlocking b = blocking;
+    if (b == null) {
+      synchronized (Gemm.class) {
+        if (blocking == null) blocking = GemmBlocking.select();
+        b = blocking;
+      }
+    }
+    return b;
+  }
+
+  /** Uses {@code b} from now on (null: choose again at the next product); for benchmarks and tests. */
+  public static void setBlocking(GemmBlocking b) {
+    blocking = b;
+  }
+
+  /** GFLOP/s of each candidate's micro-kernel in the timing that chose {@link #blocking()} (empty if none ran). */
+  public static java.util.Map<String, Double> blockingTimings() {
+    return GemmBlocking.lastTimings;
+  }
 
   /**
    * {@code C = β·C + op(A)·op(B)}, see the class comment for the layout.
@@ -75,6 +124,8 @@ public final class Gemm {
       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
       float beta, float[] c, int cOff, int ldc) {
     check(transA, transB, m, n, k, lda, ldb, ldc);
+    var counter = flopCounter;
+    if (counter != null) counter.add(2L * m * n * k);
     if (m == 0 || n == 0) return;
     if (k == 0) {
       scaleC(m, n, beta, c, cOff, ldc);
@@ -92,16 +143,18 @@ public final class Gemm {
       splitK(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
       return;
     }
+    GemmBlocking g = blocking();
+    int mr = g.mr(), nr = g.nr();
     if ((long) m * n * k < PARALLEL_MIN || Parallel.threads() == 1) {
-      blocked(transA, transB, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, 0, m, 0, n);
+      blocked(g, transA, transB, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, 0, m, 0, n);
     } else if (n <= m) {
       // Split rows: each thread packs all of op(B) (k·n floats, fewer than op(A)'s m·k).
-      Parallel.forRange(0, (m + MR - 1) / MR, (lo, hi) -> blocked(transA, transB, k,
-          a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, lo * MR, Math.min(m, hi * MR), 0, n));
+      Parallel.forRange(0, (m + mr - 1) / mr, (lo, hi) -> blocked(g, transA, transB, k,
+          a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, lo * mr, Math.min(m, hi * mr), 0, n));
     } else {
       // Split columns in whole NR panels: each thread packs all of op(A).
-      Parallel.forRange(0, (n + NR - 1) / NR, (lo, hi) -> blocked(transA, transB, k,
-          a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, 0, m, lo * NR, Math.min(n, hi * NR)));
+      Parallel.forRange(0, (n + nr - 1) / nr, (lo, hi) -> blocked(g, transA, transB, k,
+          a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, 0, m, lo * nr, Math.min(n, hi * nr)));
     }
   }
 
@@ -117,11 +170,12 @@ public final class Gemm {
     float[][] holder = PARTS.get();
     if (holder[0].length < chunks * mn) holder[0] = new float[chunks * mn];
     float[] part = holder[0];
+    GemmBlocking g = blocking();
     Parallel.forRange(0, chunks, (lo, hi) -> {
       for (int ch = lo; ch < hi; ch++) {
         int p0 = ch * KSPLIT, len = Math.min(KSPLIT, k - p0);
         int ao = aOff + (transA ? p0 * lda : p0), bo = bOff + (transB ? p0 : p0 * ldb);
-        blocked(transA, transB, len, a, ao, lda, b, bo, ldb, 0f, part, ch * mn, n, 0, m, 0, n);
+        blocked(g, transA, transB, len, a, ao, lda, b, bo, ldb, 0f, part, ch * mn, n, 0, m, 0, n);
       }
     });
     for (int i = 0; i < m; i++) {
@@ -135,24 +189,25 @@ public final class Gemm {
   }
 
   /** The blocked algorithm on rows [r0, r1) × columns [c0, c1) of C, on the calling thread. */
-  private static void blocked(boolean transA, boolean transB, int k,
+  private static void blocked(GemmBlocking g, boolean transA, boolean transB, int k,
       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
       float beta, float[] c, int cOff, int ldc, int r0, int r1, int c0, int c1) {
     float[][] scratch = SCRATCH.get();
-    if (scratch[0].length < MC * KC) scratch[0] = new float[MC * KC];
-    if (scratch[1].length < NC * KC) scratch[1] = new float[NC * KC];
+    int mcMax = g.mc(), ncMax = g.nc(), nr = g.nr();
+    if (scratch[0].length < mcMax * KC) scratch[0] = new float[mcMax * KC];
+    if (scratch[1].length < ncMax * KC) scratch[1] = new float[ncMax * KC];
     float[] ap = scratch[0], bp = scratch[1], tile = scratch[2];
-    for (int jc = c0; jc < c1; jc += NC) {
-      int nc = Math.min(NC, c1 - jc);
-      int panels = (nc + NR - 1) / NR;
+    for (int jc = c0; jc < c1; jc += ncMax) {
+      int nc = Math.min(ncMax, c1 - jc);
+      int panels = (nc + nr - 1) / nr;
       for (int pc = 0; pc < k; pc += KC) {
         int kc = Math.min(KC, k - pc);
         int mode = pc > 0 || beta == 1f ? ADD : beta == 0f ? OVERWRITE : SCALE;
-        packB(transB, b, bOff, ldb, pc, kc, jc, nc, 0, panels, bp);
-        for (int ic = r0; ic < r1; ic += MC) {
-          int mc = Math.min(MC, r1 - ic);
-          packA(transA, a, aOff, lda, pc, kc, ic, mc, ap);
-          macro(ap, ic, mc, kc, bp, jc, nc, mode, beta, c, cOff, ldc, tile);
+        packB(nr, transB, b, bOff, ldb, pc, kc, jc, nc, 0, panels, bp);
+        for (int ic = r0; ic < r1; ic += mcMax) {
+          int mc = Math.min(mcMax, r1 - ic);
+          packA(g.mr(), transA, a, aOff, lda, pc, kc, ic, mc, ap);
+          macro(g, ap, ic, mc, kc, bp, jc, nc, mode, beta, c, cOff, ldc, tile);
         }
       }
     }
@@ -267,139 +322,103 @@ public final class Gemm {
    * Packs panels [p0, p1) of op(B)[pc .. pc+kc][jc .. jc+nc] into {@code bp}: panel q holds, for
    * each depth p, NR consecutive columns, zero-padded beyond nc.
    */
-  private static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc,
+  private static void packB(int nr, boolean transB, float[] b, int bOff, int ldb, int pc, int kc,
       int jc, int nc, int p0, int p1, float[] bp) {
     for (int q = p0; q < p1; q++) {
-      int j0 = q * NR, w = Math.min(NR, nc - j0);
-      int dst = q * NR * kc;
+      int j0 = q * nr, w = Math.min(nr, nc - j0);
+      int dst = q * nr * kc;
       if (!transB) {
         int src = bOff + pc * ldb + jc + j0;
-        if (w == NR) {
-          for (int p = 0; p < kc; p++, src += ldb, dst += NR) {
-            FloatVector.fromArray(S, b, src).intoArray(bp, dst);
-            FloatVector.fromArray(S, b, src + L).intoArray(bp, dst + L);
+        if (w == nr) {
+          for (int p = 0; p < kc; p++, src += ldb, dst += nr) {
+            for (int v = 0; v < nr; v += L) FloatVector.fromArray(S, b, src + v).intoArray(bp, dst + v);
           }
         } else {
-          for (int p = 0; p < kc; p++, src += ldb, dst += NR) {
+          for (int p = 0; p < kc; p++, src += ldb, dst += nr) {
             System.arraycopy(b, src, bp, dst, w);
-            Arrays.fill(bp, dst + w, dst + NR, 0f);
+            Arrays.fill(bp, dst + w, dst + nr, 0f);
           }
         }
       } else {
         for (int jj = 0; jj < w; jj++) {
           int src = bOff + (jc + j0 + jj) * ldb + pc;
-          for (int p = 0; p < kc; p++) bp[dst + p * NR + jj] = b[src + p];
+          for (int p = 0; p < kc; p++) bp[dst + p * nr + jj] = b[src + p];
         }
-        for (int jj = w; jj < NR; jj++) {
-          for (int p = 0; p < kc; p++) bp[dst + p * NR + jj] = 0f;
+        for (int jj = w; jj < nr; jj++) {
+          for (int p = 0; p < kc; p++) bp[dst + p * nr + jj] = 0f;
         }
       }
     }
   }
 
   /** Packs rows [i0, i0+mc) of op(A)[.][pc .. pc+kc] into MR-row slivers, zero-padded. */
-  private static void packA(boolean transA, float[] a, int aOff, int lda, int pc, int kc,
+  private static void packA(int mr, boolean transA, float[] a, int aOff, int lda, int pc, int kc,
       int i0, int mc, float[] ap) {
-    for (int s = 0; s < mc; s += MR) {
-      int h = Math.min(MR, mc - s);
+    for (int s = 0; s < mc; s += mr) {
+      int h = Math.min(mr, mc - s);
       int dst = s * kc;
       if (transA) {
         int src = aOff + pc * lda + i0 + s;
-        for (int p = 0; p < kc; p++, src += lda, dst += MR) {
+        for (int p = 0; p < kc; p++, src += lda, dst += mr) {
           for (int r = 0; r < h; r++) ap[dst + r] = a[src + r];
-          for (int r = h; r < MR; r++) ap[dst + r] = 0f;
+          for (int r = h; r < mr; r++) ap[dst + r] = 0f;
         }
       } else {
         for (int r = 0; r < h; r++) {
           int src = aOff + (i0 + s + r) * lda + pc;
-          for (int p = 0; p < kc; p++) ap[dst + p * MR + r] = a[src + p];
+          for (int p = 0; p < kc; p++) ap[dst + p * mr + r] = a[src + p];
         }
-        for (int r = h; r < MR; r++) {
-          for (int p = 0; p < kc; p++) ap[dst + p * MR + r] = 0f;
+        for (int r = h; r < mr; r++) {
+          for (int p = 0; p < kc; p++) ap[dst + p * mr + r] = 0f;
         }
       }
     }
   }
 
   /** One packed MC×KC block of op(A) times the packed KC×NC block of op(B), into C. */
-  private static void macro(float[] ap, int ic, int mc, int kc, float[] bp, int jc, int nc,
+  private static void macro(GemmBlocking g, float[] ap, int ic, int mc, int kc, float[] bp, int jc, int nc,
       int mode, float beta, float[] c, int cOff, int ldc, float[] tile) {
-    for (int j0 = 0, bo = 0; j0 < nc; j0 += NR, bo += NR * kc) {
-      int w = Math.min(NR, nc - j0);
-      for (int s = 0; s < mc; s += MR) {
-        int h = Math.min(MR, mc - s);
+    int mr = g.mr(), nr = g.nr();
+    for (int j0 = 0, bo = 0; j0 < nc; j0 += nr, bo += nr * kc) {
+      int w = Math.min(nr, nc - j0);
+      for (int s = 0; s < mc; s += mr) {
+        int h = Math.min(mr, mc - s);
         int co = cOff + (ic + s) * ldc + jc + j0;
-        kernel(kc, ap, s * kc, bp, bo, tile);
-        if (h == MR && w == NR) full(tile, c, co, ldc, mode, beta);
-        else edge(tile, h, w, c, co, ldc, mode, beta);
+        g.kernel(kc, ap, s * kc, bp, bo, tile);
+        if (h == mr && w == nr) full(tile, mr, nr, c, co, ldc, mode, beta);
+        else edge(tile, nr, h, w, c, co, ldc, mode, beta);
       }
     }
   }
 
-  /** Stores a full MR×NR tile into C according to {@code mode}. */
-  private static void full(float[] tile, float[] c, int co, int ldc, int mode, float beta) {
-    for (int r = 0; r < MR; r++, co += ldc) {
-      FloatVector v0 = FloatVector.fromArray(S, tile, r * NR);
-      FloatVector v1 = FloatVector.fromArray(S, tile, r * NR + L);
-      if (mode == ADD) {
-        v0 = FloatVector.fromArray(S, c, co).add(v0);
-        v1 = FloatVector.fromArray(S, c, co + L).add(v1);
-      } else if (mode == SCALE) {
-        FloatVector bv = FloatVector.broadcast(S, beta);
-        v0 = FloatVector.fromArray(S, c, co).fma(bv, v0);
-        v1 = FloatVector.fromArray(S, c, co + L).fma(bv, v1);
+  /** Stores a full mr×nr tile into C according to {@code mode}. */
+  private static void full(float[] tile, int mr, int nr, float[] c, int co, int ldc, int mode, float beta) {
+    for (int r = 0; r < mr; r++, co += ldc) {
+      for (int v = 0; v < nr; v += L) {
+        FloatVector t = FloatVector.fromArray(S, tile, r * nr + v);
+        if (mode == ADD) {
+          t = FloatVector.fromArray(S, c, co + v).add(t);
+        } else if (mode == SCALE) {
+          t = FloatVector.fromArray(S, c, co + v).fma(FloatVector.broadcast(S, beta), t);
+        }
+        t.intoArray(c, co + v);
       }
-      v0.intoArray(c, co);
-      v1.intoArray(c, co + L);
     }
   }
 
-  private static void edge(float[] tile, int h, int w, float[] c, int co, int ldc, int mode, float beta) {
+  private static void edge(float[] tile, int nr, int h, int w, float[] c, int co, int ldc, int mode, float beta) {
     for (int r = 0; r < h; r++) {
       for (int j = 0; j < w; j++) {
         int ci = co + r * ldc + j;
-        float acc = tile[r * NR + j];
+        float acc = tile[r * nr + j];
         c[ci] = mode == OVERWRITE ? acc : mode == ADD ? c[ci] + acc : Math.fma(c[ci], beta, acc);
       }
     }
   }
 
-  /**
-   * The MR×NR micro-kernel: {@code t[r·NR + j] = Σ_p ap[r,p]·bp[p,j]} by fma chains from zero in
-   * increasing p (16 vector accumulators, one broadcast of A and two loads of B per p).
-   */
+  /** The default (8×2 vectors) micro-kernel, {@link MicroKernels#k8x2}; kept for KernelBench. */
   static void kernel(int kc, float[] ap, int ao, float[] bp, int bo, float[] t) {
-    FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00,
-        c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00,
-        c70 = c00, c71 = c00;
-    for (int p = 0; p < kc; p++, ao += MR, bo += NR) {
-      FloatVector b0 = FloatVector.fromArray(S, bp, bo);
-      FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
-      FloatVector x = FloatVector.broadcast(S, ap[ao]);
-      c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
-      x = FloatVector.broadcast(S, ap[ao + 1]);
-      c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
-      x = FloatVector.broadcast(S, ap[ao + 2]);
-      c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
-      x = FloatVector.broadcast(S, ap[ao + 3]);
-      c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
-      x = FloatVector.broadcast(S, ap[ao + 4]);
-      c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
-      x = FloatVector.broadcast(S, ap[ao + 5]);
-      c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
-      x = FloatVector.broadcast(S, ap[ao + 6]);
-      c60 = x.fma(b0, c60); c61 = x.fma(b1, c61);
-      x = FloatVector.broadcast(S, ap[ao + 7]);
-      c70 = x.fma(b0, c70); c71 = x.fma(b1, c71);
-    }
-    c00.intoArray(t, 0); c01.intoArray(t, L);
-    c10.intoArray(t, NR); c11.intoArray(t, NR + L);
-    c20.intoArray(t, 2 * NR); c21.intoArray(t, 2 * NR + L);
-    c30.intoArray(t, 3 * NR); c31.intoArray(t, 3 * NR + L);
-    c40.intoArray(t, 4 * NR); c41.intoArray(t, 4 * NR + L);
-    c50.intoArray(t, 5 * NR); c51.intoArray(t, 5 * NR + L);
-    c60.intoArray(t, 6 * NR); c61.intoArray(t, 6 * NR + L);
-    c70.intoArray(t, 7 * NR); c71.intoArray(t, 7 * NR + L);
+    MicroKernels.k8x2(kc, ap, ao, bp, bo, t);
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -1,0 +1,132 @@
+package dev.fivefold.tensor.kernel;
+
+import java.util.List;
+
+/**
+ * One register tile and cache blocking of {@link Gemm}'s packed path: an MR×NR micro-kernel
+ * ({@link MicroKernels}, NR = {@code vectors} × the vector length), MC rows of op(A) packed per block
+ * and NC columns of op(B). The depth block KC ({@link Gemm#KC}) is the same for every candidate,
+ * because it fixes the summation order of each element (one fma chain per KC block, blocks added in
+ * order); MR, NR, MC and NC only decide which elements are computed together, so every candidate gives
+ * bit-identical results, for any thread count.
+ *
+ * <p>Why several: a core with one 512-bit FMA per cycle (AMD Zen 4: two 256-bit pipes) is fed well by
+ * 8×2 vectors (10 loads per 16 FMAs); a core with two 512-bit FMA units (Intel Sapphire Rapids)
+ * issues FMAs twice as fast and wants fewer loads per FMA: 12×2 (14 per 24) or 6×4 (10 per 24).
+ * {@link #select} picks one per process: the system property {@code ff.gemm} (a {@link #name}) if
+ * set, else the candidate whose micro-kernel runs fastest on this core in a short timing
+ * ({@link #tune}, about 0.3 s, at most 1 s, done once at the first packed product; where the timings do not settle, as on a busy machine, the first candidate).
+ *
+ * @param name "8x2", "12x2" or "6x4": rows × vectors
+ * @param mr micro-tile rows (MR)
+ * @param vectors micro-tile width in vectors (NR = vectors · lanes)
+ * @param mc rows of op(A) per packed block, a multiple of mr
+ * @param nc columns of op(B) per packed block, a multiple of NR
+ */
+public record GemmBlocking(String name, int mr, int vectors, int mc, int nc) {
+  public GemmBlocking {
+    if (mr < 1) throw new IllegalArgumentException("mr (" + mr + ") must be >= 1");
+    if (vectors < 1) throw new IllegalArgumentException("vectors (" + vectors + ") must be >= 1");
+    if (mc < mr || mc % mr != 0) throw new IllegalArgumentException("mc (" + mc + ") must be a positive multiple of mr (" + mr + ")");
+    int nr = vectors * MicroKernels.L;
+    if (nc < nr || nc % nr != 0) throw new IllegalArgumentException("nc (" + nc + ") must be a positive multiple of NR (" + nr + ")");
+  }
+
+  /** The tile width NR in floats. */
+  public int nr() {
+    return vectors * MicroKernels.L;
+  }
+
+  /** The candidates, the first being the one tuned on Zen 4 (the default where no timing is wanted). */
+  public static List<GemmBlocking> candidates() {
+    int nc = Integer.getInteger("ff.nc", 2048);
+    int mc = Integer.getInteger("ff.mc", 96);
+    return List.of(new GemmBlocking("8x2", 8, 2, mc, nc), new GemmBlocking("12x2", 12, 2, mc, nc),
+        new GemmBlocking("6x4", 6, 4, mc, nc));
+  }
+
+  /** The candidate named {@code name}. */
+  public static GemmBlocking named(String name) {
+    for (GemmBlocking b : candidates()) if (b.name.equals(name)) return b;
+    throw new IllegalArgumentException("gemm blocking (" + name + ") must be one of 8x2, 12x2, 6x4");
+  }
+
+  /** The micro-kernel of this tile: {@code t = ap-sliver · bp-panel} over depth kc. */
+  void kernel(int kc, float[] ap, int ao, float[] bp, int bo, float[] t) {
+    switch (mr) {
+      case 8 -> MicroKernels.k8x2(kc, ap, ao, bp, bo, t);
+      case 12 -> MicroKernels.k12x2(kc, ap, ao, bp, bo, t);
+      default -> MicroKernels.k6x4(kc, ap, ao, bp, bo, t);
+    }
+  }
+
+  /** Timings of the last {@link #tune}: name → GFLOP/s of one thread's micro-kernel (empty before). */
+  static volatile java.util.Map<String, Double> lastTimings = java.util.Map.of();
+
+  /** {@code ff.gemm} if set ("auto" or unset: {@link #tune}). */
+  static GemmBlocking select() {
+    String p = System.getProperty("ff.gemm", "auto");
+    return p.equals("auto") ? tune() : named(p);
+  }
+
+  /**
+   * The candidate whose micro-kernel is fastest here: each runs on packed, cache-resident operands
+   * (KC-deep slivers of A against one panel of B, as in the packed loop; the sliver changes from call
+   * to call and the tiles feed a checksum, so nothing can be hoisted) in interleaved rounds of 20 ms.
+   * Rounds go on until every candidate's last two rates agree within 10% (the JIT has compiled them
+   * all: before that the rates measure the compiler, not the core), at least {@value #MIN_ROUNDS};
+   * their best round counts. Another candidate replaces the first (8×2, tuned on Zen 4) only if it is
+   * at least 10% faster. If the rates do not settle within {@value #MAX_NANOS} ns (a busy machine), the
+   * first candidate is kept. Either way no result changes: all candidates compute the same bits.
+   * About 0.3 s on an idle machine (at most 1 s), once per process.
+   */
+  static GemmBlocking tune() {
+    List<GemmBlocking> cs = candidates();
+    int kc = Gemm.KC, slivers = 16, n = cs.size();
+    float[] ap = new float[slivers * 12 * kc], bp = new float[4 * MicroKernels.L * kc], t = new float[12 * 4 * MicroKernels.L];
+    for (int i = 0; i < ap.length; i++) ap[i] = (i % 7) * 0.01f;
+    for (int i = 0; i < bp.length; i++) bp[i] = (i % 5) * 0.01f;
+    double[] last = new double[n], prev = new double[n], best = new double[n];
+    float sum = 0;
+    long start = System.nanoTime();
+    boolean settled = false;
+    for (int round = 0; !settled && System.nanoTime() - start < MAX_NANOS; round++) {
+      settled = round + 1 >= MIN_ROUNDS;
+      for (int c = 0; c < n; c++) {
+        GemmBlocking b = cs.get(c);
+        int stride = b.mr * kc;
+        long calls = 0, t0 = System.nanoTime(), end = t0 + 20_000_000L, now;
+        do {
+          for (int r = 0; r < 4; r++, calls++) b.kernel(kc, ap, (int) (calls % slivers) * stride, bp, 0, t);
+          sum += t[(int) (calls % t.length)];
+          now = System.nanoTime();
+        } while (now < end);
+        prev[c] = last[c];
+        last[c] = 2.0 * b.mr * b.nr() * kc * calls / (now - t0);
+        best[c] = Math.max(best[c], last[c]);
+        settled &= Math.abs(last[c] - prev[c]) <= 0.1 * Math.max(last[c], prev[c]);
+      }
+    }
+    sink = sum;
+    java.util.Map<String, Double> m = new java.util.LinkedHashMap<>();
+    int arg = 0;
+    for (int c = 0; c < n; c++) {
+      m.put(cs.get(c).name, Math.round(best[c] * 10) / 10.0);
+      if (settled && best[c] > 1.1 * best[0] && best[c] > best[arg]) arg = c;
+    }
+    if (!settled) m.put("settled", 0.0);
+    lastTimings = java.util.Collections.unmodifiableMap(m);
+    return cs.get(arg);
+  }
+
+  /** Fewest timing rounds of {@link #tune}. */
+  static final int MIN_ROUNDS = 3;
+  /** Longest {@link #tune} before it keeps the first candidate. */
+  static final long MAX_NANOS = 1_000_000_000L;
+  private static volatile float sink;
+
+  @Override
+  public String toString() {
+    return name + " (MR " + mr + ", NR " + nr() + ", KC " + Gemm.KC + ", MC " + mc + ", NC " + nc + ")";
+  }
+}
