@@ -70,6 +70,9 @@ class DocsTest {
 
   @TempDir static Path tmp;
 
+  /** The command model, built once: which subcommands exist and which take --out and --threads. */
+  static final CommandLine COMMANDS = new CommandLine(new Main());
+
   static List<Entry> entries(Path page) throws IOException {
     String md = Files.readString(page);
     List<Entry> out = new ArrayList<>();
@@ -159,7 +162,7 @@ class DocsTest {
     List<String> a = new ArrayList<>();
     for (String w : words)
       a.add(w.startsWith("runs/") ? dir.resolve(w).toString() : w.startsWith("~/") ? System.getProperty("user.home") + w.substring(1) : w);
-    CommandLine sub = new CommandLine(new Main()).getSubcommands().get(a.getFirst());
+    CommandLine sub = COMMANDS.getSubcommands().get(a.getFirst());
     if (sub == null) throw new IllegalStateException("no such command: " + a.getFirst());
     if (sub.getCommandSpec().findOption("--out") != null && !a.contains("--out") && !a.contains("-o"))
       a.addAll(List.of("--out", dir.resolve("out-" + n).toString()));
@@ -197,6 +200,27 @@ class DocsTest {
         }));
       }
     return tests.stream();
+  }
+
+  /** The tag forms accept the printed forms of a figure and reject a drifted one. */
+  @Test
+  void expectationsFailWhenANumberDrifts() {
+    Path p = Path.of("page");
+    Pattern pct = Pattern.compile(expectation(p, "percent: 89.62"));
+    assertTrue(pct.matcher("test accuracy 0.8962 (loss 0.3)").find());
+    assertTrue(pct.matcher("accuracy 89.62%").find());
+    assertFalse(pct.matcher("test accuracy 0.8963 (loss 0.3)").find());
+    assertFalse(pct.matcher("test accuracy 0.89621").find());
+    assertFalse(pct.matcher("accuracy 89.61%").find());
+    Pattern num = Pattern.compile(expectation(p, "number: 16,884"));
+    assertTrue(num.matcher("file 16884 B").find());
+    assertTrue(num.matcher("16,884 B").find());
+    assertFalse(num.matcher("file 16885 B").find());
+    assertFalse(num.matcher("file 116884 B").find());
+    Pattern dec = Pattern.compile(expectation(p, "number: 5.200"));
+    assertTrue(dec.matcher("-1.2791   1.6438      5.200 ").find());
+    assertFalse(dec.matcher("15.200").find());
+    assertFalse(dec.matcher("5.2001").find());
   }
 
   /**
