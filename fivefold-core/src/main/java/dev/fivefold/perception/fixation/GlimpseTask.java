@@ -44,9 +44,9 @@ public final class GlimpseTask extends BatchedTask {
     if (readouts == null || readouts.length == 0) throw new IllegalArgumentException("readouts must name at least one fixation count");
     for (int i = 0; i < readouts.length; i++) {
       if (readouts[i] < 1) throw new IllegalArgumentException("fixations (" + readouts[i] + ") must be >= 1");
-      if (readouts[i] > fixations) throw new IllegalArgumentException("fixations (" + readouts[i] + ") must be <= the path length (" + fixations + ")");
       if (i > 0 && readouts[i] <= readouts[i - 1]) throw new IllegalArgumentException("fixations " + Arrays.toString(readouts) + " must be strictly increasing");
     }
+    for (int r : readouts) if (r > fixations) throw new IllegalArgumentException("fixations (" + r + ") must be <= the path length (" + fixations + ")");
     return readouts;
   }
 
