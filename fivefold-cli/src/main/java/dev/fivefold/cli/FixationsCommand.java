@@ -63,7 +63,7 @@ final class FixationsCommand extends Subcommand {
   @Option(names = "--hidden", defaultValue = "128", description = "GRU state and glimpse feature width (default: ${DEFAULT-VALUE}).")
   int hidden;
 
-  @Option(names = "--steps", defaultValue = "1500", description = "Training steps per model (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--steps", defaultValue = "3000", description = "Training steps per model (default: ${DEFAULT-VALUE}).")
   int steps;
 
   @Option(names = "--batch", defaultValue = "64", description = "Batch size (default: ${DEFAULT-VALUE}).")
