@@ -136,7 +136,7 @@ final class FixationsCommand extends Subcommand {
     }
     var full = r.fullImage();
     stdout.printf(Locale.ROOT, "%-17s %s %8.4f %11d %9.1f%n", "full image", " ".repeat(Math.max(0, 9 * f.size() - 9)), full.accuracy(), full.parameters(), full.seconds());
-    csv.append(String.format(Locale.ROOT, "full-image,%d,0,0,%.6f,,%d,%d,%.1f%n", 28, full.accuracy(), full.parameters(), full.steps(), full.seconds()));
+    csv.append(String.format(Locale.ROOT, "full-image,,,,%.6f,,%d,%d,%.1f%n", full.accuracy(), full.parameters(), full.steps(), full.seconds()));
     series.add(new Charts.Series("full image (" + full.model() + ")", List.of(new double[] {f.getFirst(), full.accuracy()}, new double[] {f.getLast(), full.accuracy()}), false));
     stdout.printf(Locale.ROOT, "chance %.2f; each model %d steps of %d images; glimpse = %d patches of g x g, each twice the last%n", 1.0 / r.config().train().classes(), r.config().steps(),
         r.config().batch(), r.config().scales());
