@@ -37,6 +37,7 @@ module dev.fivefold.core {
   exports dev.fivefold.perception.clip;
   exports dev.fivefold.perception.experiment;
   exports dev.fivefold.perception.explain;
+  exports dev.fivefold.perception.fixation;
   exports dev.fivefold.perception.fusion;
   exports dev.fivefold.perception.generate;
   exports dev.fivefold.tensor;

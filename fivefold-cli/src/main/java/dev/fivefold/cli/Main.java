@@ -30,6 +30,7 @@ import picocli.CommandLine.ParameterException;
         ExplainCommand.class, RnnVsGptCommand.class,
         ClipCommand.class,
         FusionCommand.class,
+        FixationsCommand.class,
         SparkTrainCommand.class, SparkTimingsCommand.class,
         DistributedCommand.class,
         ZipCommand.class, UnzipCommand.class,
