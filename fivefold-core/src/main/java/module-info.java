@@ -16,6 +16,7 @@ module dev.fivefold.core {
   exports dev.fivefold.compress.code;
   exports dev.fivefold.compress.distill;
   exports dev.fivefold.compress.grad;
+  exports dev.fivefold.compress.mdl;
   exports dev.fivefold.compress.quant;
   exports dev.fivefold.compress.zip;
   exports dev.fivefold.control;

@@ -24,6 +24,22 @@ public final class SharedWeights {
     this.codes = codes;
   }
 
+  /**
+   * A layer whose weights are already {@code codebook[codes[i]]} at {@code positions[i]} and 0
+   * elsewhere (what a method other than k-means — soft weight-sharing, a posterior-variance grid —
+   * quantised them to); the parameter is re-materialised from the codes. The arrays are checked as
+   * {@link QuantizedTensor} checks them and copied.
+   *
+   * @throws IllegalArgumentException if bits, the codebook, the positions or the codes are out of range
+   */
+  public static SharedWeights of(String name, Parameter weight, int bits, float[] codebook, int[] positions, int[] codes) {
+    int[] shape = weight.value().shape().dims();
+    QuantizedTensor q = new QuantizedTensor(name, shape, bits, codebook.clone(), positions.clone(), codes.clone());
+    SharedWeights s = new SharedWeights(name, weight, bits, q.codebook(), q.positions(), q.codes());
+    s.materialize();
+    return s;
+  }
+
   public String name() {
     return name;
   }
