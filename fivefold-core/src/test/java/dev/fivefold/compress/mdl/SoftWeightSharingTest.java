@@ -83,7 +83,6 @@ class SoftWeightSharingTest {
     var cfg = new SoftWeightSharing.Config(prior, 0.05, 6, 2e-3, 0.05, 3e-3, 0.005, 32, 1);
     List<String> log = new ArrayList<>();
     SoftWeightSharing.Result r = SoftWeightSharing.run(model, train, test, cfg, log::add);
-    log.forEach(System.out::println); System.out.println(java.util.Arrays.toString(r.learned().means()) + java.util.Arrays.toString(r.learned().precisions()) + java.util.Arrays.toString(r.learned().proportions()) + " init " + java.util.Arrays.toString(r.initial().means()));
     assertEquals(7, log.size(), log.toString()); // six epochs and the quantisation
     assertEquals(6, r.history().size());
     assertEquals(320 + 96, r.total());
