@@ -82,7 +82,8 @@ class SoftWeightSharingCliTest {
     assertOneLineExit2(sws(out, "--zero-mix", "1"), "--zero-mix (1.0) must be in (0, 1)");
     assertOneLineExit2(sws(out, "--prior-lr", "0"), "--prior-lr (0.0) must be > 0");
     assertOneLineExit2(sws(out, "--merge", "-0.1"), "--merge (-0.1) must be >= 0");
-    assertOneLineExit2(sws(out, "--method", "bogus"), "--method (bogus) must be");
+    assertOneLineExit2(CliTest.run("compress", ckpt.toString(), "--method", "bogus", "--data-dir", idx.toString(), "--out", out.toString()),
+        "--method (bogus) must be");
     // the prior untrained (0 epochs) and the dominant zero component (0.999): every weight of fc1 goes to zero
     assertOneLineExit2(sws(out, "--epochs", "0"), "fc1.weight: soft weight-sharing pruned every weight");
     assertFalse(Files.exists(out));
