@@ -85,7 +85,9 @@ class SoftWeightSharingCliTest {
     assertOneLineExit2(CliTest.run("compress", ckpt.toString(), "--method", "bogus", "--data-dir", idx.toString(), "--out", out.toString()),
         "--method (bogus) must be");
     // the prior untrained (0 epochs) and the dominant zero component (0.999): every weight of fc1 goes to zero
-    assertOneLineExit2(sws(out, "--epochs", "0"), "fc1.weight: soft weight-sharing pruned every weight");
+    Result pruned = sws(out, "--epochs", "0");
+    assertEquals(2, pruned.code(), pruned.err());
+    assertTrue(pruned.errLines().getLast().startsWith("fivefold: fc1.weight: soft weight-sharing pruned every weight"), pruned.err());
     assertFalse(Files.exists(out));
   }
 }
