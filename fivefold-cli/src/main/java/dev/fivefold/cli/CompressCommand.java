@@ -4,6 +4,8 @@ import dev.fivefold.compress.DeepCompression;
 import dev.fivefold.compress.SharedWeights;
 import dev.fivefold.compress.mdl.BayesianCompression;
 import dev.fivefold.compress.mdl.DescriptionLength;
+import dev.fivefold.compress.mdl.MixturePrior;
+import dev.fivefold.compress.mdl.SoftWeightSharing;
 import dev.fivefold.compress.mdl.SparseVariationalDropout;
 import dev.fivefold.compress.mdl.VariationalNet;
 import dev.fivefold.compress.mdl.VariationalTraining;
@@ -41,12 +43,16 @@ import picocli.CommandLine.Parameters;
         + "then write an .ffz archive (codes and relative indices entropy-coded, biases raw). Prints the per-layer table, "
         + "the compression ratio against float32 and the test accuracy before and after; the accuracy after is that of "
         + "the decoded archive, which `fivefold eval M.ffz` reproduces exactly.", "",
+        "--method sws: soft weight-sharing (Ullrich, Meeds & Welling 2017) instead: retrain with a learned Gaussian-mixture prior "
+        + "over all weights (a zero component for pruning), merge close components, quantise every weight to its most probable "
+        + "component's mean; the same archive and report, plus the two-part code length and M-prior.png, M-movement.png.", "",
         "Examples:",
         "  ./fivefold compress runs/mlp-c/checkpoint.safetensors --prune sparsity --sparsity 0.92,0.91,0.74 --bits 5 --codec rans --out mlp.ffz",
         "  ./fivefold compress runs/lenet5-c/checkpoint.safetensors --prune q --quality 1.0 --bits 5 --conv-bits 8 --ecc rs --out lenet5.ffz",
         "  ./fivefold compress --from mlp.ffz --codec rans --out mlp-rans.ffz    re-encode an archive (no training)",
         "  ./fivefold compress runs/mlp-c/checkpoint.safetensors --method svd --epochs 10 --lr 0.001 --bits 4 --out mlp-svd.ffz",
         "  ./fivefold compress runs/lenet5-c/checkpoint.safetensors --method bc --epochs 10 --lr 0.001 --out lenet5-bc.ffz",
+        "  ./fivefold compress runs/mlp-c/checkpoint.safetensors --method sws --tau 0.005 --epochs 30 --out mlp-sws.ffz",
         "Every method prints the two-part description length: model bits (8 x archive bytes) + data bits (the test labels' cross-entropy).", ""})
 final class CompressCommand extends Subcommand {
   @Mixin Common common = new Common();
@@ -54,10 +60,10 @@ final class CompressCommand extends Subcommand {
   @Parameters(paramLabel = "MODEL", arity = "0..1", description = "A trained checkpoint.safetensors (model spec from its metadata); not with --from.")
   Path file;
 
-  @Option(names = "--method", paramLabel = "deep|svd|bc", defaultValue = "deep",
+  @Option(names = "--method", paramLabel = "deep|svd|bc|sws", defaultValue = "deep",
       description = "deep: Deep Compression (prune by magnitude, k-means, fine-tune); svd: sparse variational dropout (Molchanov et al. 2017: "
           + "train log-alpha per weight, prune log-alpha > --log-alpha, k-means with --bits/--conv-bits); bc: Bayesian compression (Louizos et al. "
-          + "2017: structured posterior, whole neurons/filters pruned, per-layer bits from the posterior's standard deviations) (default: ${DEFAULT-VALUE}).")
+          + "2017: structured posterior, whole neurons/filters pruned, per-layer bits from the posterior's standard deviations); sws: soft weight-sharing (Ullrich et al. 2017, the sws flags) (default: ${DEFAULT-VALUE}).")
   String method;
 
   @Option(names = "--from", paramLabel = "M.ffz",
@@ -90,7 +96,28 @@ final class CompressCommand extends Subcommand {
   @Option(names = "--finetune", defaultValue = "1", description = "Epochs of centroid fine-tuning (default: ${DEFAULT-VALUE}).")
   double finetune;
 
-  @Option(names = "--epochs", defaultValue = "10", description = "svd, bc: epochs of variational training (default: ${DEFAULT-VALUE}).")
+  // --- soft weight-sharing (--method sws): compressSws() ---
+
+  @Option(names = "--components", defaultValue = "17",
+      description = "sws: mixture components J, 2-256, the zero component included (default: ${DEFAULT-VALUE}, the paper's 16 + 1).")
+  int components;
+
+  @Option(names = "--tau", defaultValue = "0.005",
+      description = "sws: weight tau of the prior's code length; the loss is CE + (tau/N)(-log p(w)) (default: ${DEFAULT-VALUE}).")
+  double tau;
+
+  @Option(names = "--prior-lr", defaultValue = "0.003",
+      description = "sws: Adam learning rate of the log-precisions and mixing proportions; the means get prior-lr/30; "
+          + "the network gets --lr (default: ${DEFAULT-VALUE}).")
+  double priorLr;
+
+  @Option(names = "--zero-mix", defaultValue = "0.999", description = "sws: fixed mixing proportion of the zero component, in (0, 1) (default: ${DEFAULT-VALUE}).")
+  double zeroMix;
+
+  @Option(names = "--merge", defaultValue = "0.005", description = "sws: components whose means are closer than this are merged (default: ${DEFAULT-VALUE}).")
+  double merge;
+
+  @Option(names = "--epochs", defaultValue = "10", description = "svd, bc: epochs of variational training; sws: epochs of retraining with the prior (default: ${DEFAULT-VALUE}).")
   double epochs;
 
   @Option(names = "--kl-weight", defaultValue = "1", description = "svd, bc: final weight of the KL term, in (0, 100]; 1 = the ELBO (default: ${DEFAULT-VALUE}).")
@@ -142,6 +169,7 @@ final class CompressCommand extends Subcommand {
     common.apply();
     if (from != null) return reencode();
     if (file == null) throw common.bad("MODEL (a checkpoint) or --from (an archive) is required");
+    if (method.equals("sws")) return compressSws();
     if (!method.equals("deep")) return variational();
     DeepCompression.Prune mode = switch (prune) {
       case "q", "quality" -> DeepCompression.Prune.QUALITY;
@@ -210,7 +238,7 @@ final class CompressCommand extends Subcommand {
 
   /** {@code --method svd|bc}: variational training, pruning by log-alpha, sharing or the posterior grid, then the same archive as deep. */
   private int variational() throws IOException {
-    if (!method.equals("svd") && !method.equals("bc")) throw common.bad("--method (" + method + ") must be one of deep, svd, bc");
+    if (!method.equals("svd") && !method.equals("bc")) throw common.bad("--method (" + method + ") must be one of deep, svd, bc, sws");
     boolean bc = method.equals("bc");
     boolean structuredPosterior = structured != null ? structured : bc;
     if (!(epochs > 0) || Double.isInfinite(epochs)) throw common.bad("--epochs (" + epochs + ") must be > 0");
@@ -379,4 +407,87 @@ final class CompressCommand extends Subcommand {
     }
   }
 
+
+  /**
+   * {@code --method sws}: soft weight-sharing ({@link SoftWeightSharing}) of the checkpoint, then the
+   * same archive, decode check and report as Deep Compression, the two-part code length, and two
+   * pictures next to the archive (the prior over the weights before and after; the weights' movement).
+   */
+  private int compressSws() throws IOException {
+    if (components < 2 || components > 256) throw common.bad("--components (" + components + ") must be in 2..256");
+    common.positive("--tau", tau);
+    double ep = epochs;
+    common.nonNegative("--epochs", ep);
+    common.positive("--lr", lr);
+    common.positive("--prior-lr", priorLr);
+    if (!(zeroMix > 0 && zeroMix < 1)) throw common.bad("--zero-mix (" + zeroMix + ") must be in (0, 1)");
+    common.nonNegative("--merge", merge);
+    common.atLeast("--batch", batch, 1);
+    EntropyCoder coder = coder(codec);
+    Ecc channel = Ecc.parse(ecc);
+    Path target = out != null ? out : Path.of(file.toString().replaceFirst("\\.safetensors$", "") + ".ffz");
+    if (Files.isDirectory(target)) throw new BadInputException("--out (" + target + ") is a directory");
+
+    LoadedModel l = Models.load(file);
+    if (!(l.model() instanceof ImageClassifier)) throw new BadInputException(file + ": model (" + l.spec() + ") is a gpt; compress takes mlp or lenet5 classifiers");
+    if (!l.meta().containsKey("step") || "0".equals(l.meta().get("step"))) {
+      throw new BadInputException(file + ": not a trained checkpoint (no training steps in its metadata)");
+    }
+    Path dir = dataDir;
+    if (dir == null && l.meta().containsKey("data-dir")) dir = Path.of(l.meta().get("data-dir"));
+    Dataset[] data = Inputs.images(null, dir, stderr);
+    Thread warm = Charts.warmUp();
+    long t0 = System.nanoTime();
+    Module model = l.model();
+    long dense = 4L * model.parameterCount();
+    Map<String, Double> base = ClassificationTask.evaluate(model, data[1], 1000);
+    double before = base.get("accuracy");
+    stderr.printf(Locale.ROOT, "%s: %s, %,d parameters (%,d B as float32), test accuracy %.4f%n", file, l.spec(), model.parameterCount(), dense, before);
+    MixturePrior.Config prior = new MixturePrior.Config(components, zeroMix, 0.25, new MixturePrior.Gamma(5000, 2), new MixturePrior.Gamma(250, 0.1));
+    SoftWeightSharing.Config cfg = new SoftWeightSharing.Config(prior, tau, ep, lr, priorLr, priorLr / 30, merge, batch, common.seed);
+    SoftWeightSharing.Result res = SoftWeightSharing.run(model, data[0], data[1], cfg, stderr::println);
+
+    Map<String, String> meta = new LinkedHashMap<>();
+    for (String k : List.of("data", "data-dir")) if (l.meta().containsKey(k)) meta.put(k, l.meta().get(k));
+    if (dir != null) meta.put("data-dir", dir.toString());
+    meta.put("source", file.toString());
+    meta.put("pipeline", String.format(Locale.ROOT, "sws components=%d tau=%s epochs=%s lr=%s prior-lr=%s zero-mix=%s merge=%s",
+        components, tau, ep, lr, priorLr, zeroMix, merge));
+    FfzModel ffz = DeepCompression.archive(model, l.spec(), meta, res.shared());
+    FfzArchive.Encoded enc = DeepCompression.smallest(ffz, options(coder, channel));
+
+    FfzArchive.Decoded dec = FfzArchive.decode(enc.bytes().clone(), target.toString());
+    Module fresh = Models.create(dec.model().spec(), 0);
+    DeepCompression.load(dec.model(), fresh, target.toString());
+    Map<String, Double> scored = ClassificationTask.evaluate(fresh, data[1], 1000);
+    double after = scored.get("accuracy");
+    if (after != res.accuracyQuantized()) throw new IllegalStateException("decoded archive scores " + after + ", in-memory model " + res.accuracyQuantized());
+    AtomicFiles.writeBytes(target, enc.bytes());
+
+    ArchiveReport r = enc.report();
+    long weightBytes = 0;
+    for (ArchiveReport.TensorStats t : r.tensors()) weightBytes += t.bytes();
+    stdout.print(r.format());
+    stdout.printf(Locale.ROOT, "%s: %,d B (%.2f KB) vs float32 %,d B (%.1f KB): %.1fx; weights kept %.2f%% (%,d of %,d); %.3f bits per kept weight "
+        + "(codebooks, positions and codes; %.3f with the whole file)%n", target, r.fileBytes(), r.fileBytes() / 1000.0, dense, dense / 1000.0,
+        (double) dense / r.fileBytes(), 100.0 * res.kept() / res.total(), res.kept(), res.total(), 8.0 * weightBytes / res.kept(),
+        8.0 * r.fileBytes() / res.kept());
+    MixturePrior.Mixture m = res.merged();
+    StringBuilder means = new StringBuilder();
+    for (int j = 1; j < m.size(); j++) means.append(String.format(Locale.ROOT, j == 1 ? "%.4f" : ", %.4f", m.means()[j]));
+    stdout.printf(Locale.ROOT, "mixture: %d components learned, %d after merging (zero + %d means: %s)%n", res.learned().size(), m.size(), m.size() - 1, means);
+    double modelBits = 8.0 * r.fileBytes(), dataBefore = dataBits(base, data[1]), dataAfter = dataBits(scored, data[1]);
+    stdout.printf(Locale.ROOT, "two-part code length: model %,.0f bits + data %,.0f bits = %,.0f bits (float32 model: %,d + %,.0f = %,.0f bits)%n",
+        modelBits, dataAfter, modelBits + dataAfter, 8 * dense, dataBefore, 8 * dense + dataBefore);
+    stdout.printf(Locale.ROOT, "test accuracy: before %.4f | retrained with the prior %.4f | quantised %.4f | decoded archive %.4f (%+.2f points) | %.1f s%n",
+        before, res.accuracyRetrained(), res.accuracyQuantized(), after, 100 * (after - before), (System.nanoTime() - t0) / 1e9);
+    Charts.join(warm);
+    for (Path png : SoftWeightSharingCharts.write(target, res)) stdout.println("chart: " + png);
+    return 0;
+  }
+
+  /** −Σ log₂ p(y|x) over {@code test}: the mean cross-entropy (nats) of an evaluation times n / ln 2. */
+  private static double dataBits(Map<String, Double> eval, Dataset test) {
+    return eval.get("loss") * test.size() / Math.log(2);
+  }
 }

@@ -25,14 +25,17 @@ public final class SharedWeights {
   }
 
   /**
-   * A shared layer with a given codebook and codes, for quantisers other than k-means (a uniform
-   * grid, a mixture's means); validated as a {@link QuantizedTensor} (ascending positions inside
-   * the weight, codes inside the codebook, at most 2^bits entries), and the weights materialised.
+   * A layer whose weights are already {@code codebook[codes[i]]} at {@code positions[i]} and 0
+   * elsewhere (what a method other than k-means — soft weight-sharing, a posterior-variance grid —
+   * quantised them to); the parameter is re-materialised from the codes. The arrays are checked as
+   * {@link QuantizedTensor} checks them and copied.
+   *
+   * @throws IllegalArgumentException if bits, the codebook, the positions or the codes are out of range
    */
   public static SharedWeights of(String name, Parameter weight, int bits, float[] codebook, int[] positions, int[] codes) {
     int[] shape = weight.value().shape().dims();
-    new QuantizedTensor(name, shape, bits, codebook, positions, codes);
-    SharedWeights s = new SharedWeights(name, weight, bits, codebook.clone(), positions.clone(), codes.clone());
+    QuantizedTensor q = new QuantizedTensor(name, shape, bits, codebook.clone(), positions.clone(), codes.clone());
+    SharedWeights s = new SharedWeights(name, weight, bits, q.codebook(), q.positions(), q.codes());
     s.materialize();
     return s;
   }

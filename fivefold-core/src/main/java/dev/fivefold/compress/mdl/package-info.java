@@ -16,6 +16,10 @@
  *       from posterior variances (Louizos, Ullrich &amp; Welling 2017).
  *   <li>{@link dev.fivefold.compress.mdl.DescriptionLength}: model bits (the archive) + data bits
  *       (the test set's code length under the decoded model).
+ *   <li>Soft weight-sharing (Ullrich, Meeds &amp; Welling 2017): {@link dev.fivefold.compress.mdl.MixturePrior}
+ *       (a Gaussian mixture over all weights with a zero component, learned by empirical Bayes under
+ *       Gamma hyper-priors; its log-density and gradients), {@link dev.fivefold.compress.mdl.SoftWeightSharing}
+ *       (retraining with the prior, merging, quantisation to the components' means; {@code compress --method sws}).
  * </ul>
  */
 package dev.fivefold.compress.mdl;
