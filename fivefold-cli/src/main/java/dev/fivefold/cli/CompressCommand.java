@@ -187,16 +187,10 @@ final class CompressCommand extends Subcommand {
     common.atLeast("--batch", batch, 1);
     EntropyCoder coder = coder(codec);
     Ecc channel = Ecc.parse(ecc);
-    Path target = out != null ? out : Path.of(file.toString().replaceFirst("\\.safetensors$", "") + ".ffz");
-    if (Files.isDirectory(target)) throw new BadInputException("--out (" + target + ") is a directory");
+    Path target = target();
 
-    LoadedModel l = Models.load(file);
-    if (!(l.model() instanceof ImageClassifier)) throw new BadInputException(file + ": model (" + l.spec() + ") is a gpt; compress takes mlp or lenet5 classifiers");
-    if (!l.meta().containsKey("step") || "0".equals(l.meta().get("step"))) {
-      throw new BadInputException(file + ": not a trained checkpoint (no training steps in its metadata)");
-    }
-    Path dir = dataDir;
-    if (dir == null && l.meta().containsKey("data-dir")) dir = Path.of(l.meta().get("data-dir"));
+    LoadedModel l = trainedClassifier("compress");
+    Path dir = dataDir(l);
     Dataset[] data = Inputs.images(null, dir, stderr);
     long t0 = System.nanoTime();
     Module model = l.model();
@@ -206,19 +200,13 @@ final class CompressCommand extends Subcommand {
     DeepCompression.Config cfg = new DeepCompression.Config(mode, quality, sparsity, pruneSteps, retrain, bits, convBits, finetune, lr, batch, common.seed);
     DeepCompression.Result res = DeepCompression.run(model, data[0], data[1], cfg, stderr::println);
 
-    Map<String, String> meta = new LinkedHashMap<>();
-    for (String k : List.of("data", "data-dir")) if (l.meta().containsKey(k)) meta.put(k, l.meta().get(k));
-    if (dir != null) meta.put("data-dir", dir.toString());
-    meta.put("source", file.toString());
-    meta.put("pipeline", String.format(Locale.ROOT, "prune=%s quality=%s sparsity=%s steps=%d retrain=%s bits=%d conv-bits=%d finetune=%s",
+    Map<String, String> meta = meta(l, dir, String.format(Locale.ROOT, "prune=%s quality=%s sparsity=%s steps=%d retrain=%s bits=%d conv-bits=%d finetune=%s",
         prune, quality, java.util.Arrays.toString(sparsity), pruneSteps, retrain, bits, convBits, finetune));
     FfzModel ffz = DeepCompression.archive(model, l.spec(), meta, res.shared());
     FfzArchive.Encoded enc = DeepCompression.smallest(ffz, options(coder, channel));
 
     // the accuracy after is that of the decoded bytes, loaded into a fresh model
-    FfzArchive.Decoded dec = FfzArchive.decode(enc.bytes().clone(), target.toString());
-    Module fresh = Models.create(dec.model().spec(), 0);
-    DeepCompression.load(dec.model(), fresh, target.toString());
+    Module fresh = decoded(enc, target);
     double after = ClassificationTask.evaluate(fresh, data[1], 1000).get("accuracy");
     double inMemory = ClassificationTask.evaluate(model, data[1], 1000).get("accuracy");
     if (after != inMemory) throw new IllegalStateException("decoded archive scores " + after + ", in-memory model " + inMemory);
@@ -258,19 +246,11 @@ final class CompressCommand extends Subcommand {
     common.atLeast("--batch", batch, 1);
     EntropyCoder coder = coder(codec);
     Ecc channel = Ecc.parse(ecc);
-    Path target = out != null ? out : Path.of(file.toString().replaceFirst("\\.safetensors$", "") + ".ffz");
-    if (Files.isDirectory(target)) throw new BadInputException("--out (" + target + ") is a directory");
+    Path target = target();
 
-    LoadedModel l = Models.load(file);
-    if (!(l.model() instanceof ImageClassifier)) {
-      throw new BadInputException(file + ": model (" + l.spec() + ") is a gpt; --method " + method + " takes mlp or lenet5 classifiers");
-    }
-    if (!l.meta().containsKey("step") || "0".equals(l.meta().get("step"))) {
-      throw new BadInputException(file + ": not a trained checkpoint (no training steps in its metadata)");
-    }
+    LoadedModel l = trainedClassifier("--method " + method);
     VariationalNet.of(l.model(), structuredPosterior); // refuses lenet5 with norm before the data are read
-    Path dir = dataDir;
-    if (dir == null && l.meta().containsKey("data-dir")) dir = Path.of(l.meta().get("data-dir"));
+    Path dir = dataDir(l);
     Dataset[] data = Inputs.images(null, dir, stderr);
     Thread charts = Charts.warmUp();
     long t0 = System.nanoTime();
@@ -296,18 +276,12 @@ final class CompressCommand extends Subcommand {
           res.accuracyShared(), res.accuracyFinetuned());
     }
 
-    Map<String, String> meta = new LinkedHashMap<>();
-    for (String k : List.of("data", "data-dir")) if (l.meta().containsKey(k)) meta.put(k, l.meta().get(k));
-    if (dir != null) meta.put("data-dir", dir.toString());
-    meta.put("source", file.toString());
-    meta.put("pipeline", String.format(Locale.ROOT, "method=%s epochs=%s kl-weight=%s kl-warmup=%s log-alpha=%s structured=%s lr=%s batch=%d %s",
+    Map<String, String> meta = meta(l, dir, String.format(Locale.ROOT, "method=%s epochs=%s kl-weight=%s kl-warmup=%s log-alpha=%s structured=%s lr=%s batch=%d %s",
         method, epochs, klWeight, klWarmup, logAlpha, structuredPosterior, lr, batch,
         bc ? "step=" + step + " max-bits=" + maxBits : "bits=" + bits + " conv-bits=" + convBits + " finetune=" + finetune));
     FfzModel ffz = DeepCompression.archive(model, l.spec(), meta, shared);
     FfzArchive.Encoded enc = DeepCompression.smallest(ffz, options(coder, channel));
-    FfzArchive.Decoded dec = FfzArchive.decode(enc.bytes().clone(), target.toString());
-    Module fresh = Models.create(dec.model().spec(), 0);
-    DeepCompression.load(dec.model(), fresh, target.toString());
+    Module fresh = decoded(enc, target);
     double after = ClassificationTask.evaluate(fresh, data[1], 1000).get("accuracy");
     double inMemory = ClassificationTask.evaluate(model, data[1], 1000).get("accuracy");
     if (after != inMemory) throw new IllegalStateException("decoded archive scores " + after + ", in-memory model " + inMemory);
@@ -425,16 +399,10 @@ final class CompressCommand extends Subcommand {
     common.atLeast("--batch", batch, 1);
     EntropyCoder coder = coder(codec);
     Ecc channel = Ecc.parse(ecc);
-    Path target = out != null ? out : Path.of(file.toString().replaceFirst("\\.safetensors$", "") + ".ffz");
-    if (Files.isDirectory(target)) throw new BadInputException("--out (" + target + ") is a directory");
+    Path target = target();
 
-    LoadedModel l = Models.load(file);
-    if (!(l.model() instanceof ImageClassifier)) throw new BadInputException(file + ": model (" + l.spec() + ") is a gpt; compress takes mlp or lenet5 classifiers");
-    if (!l.meta().containsKey("step") || "0".equals(l.meta().get("step"))) {
-      throw new BadInputException(file + ": not a trained checkpoint (no training steps in its metadata)");
-    }
-    Path dir = dataDir;
-    if (dir == null && l.meta().containsKey("data-dir")) dir = Path.of(l.meta().get("data-dir"));
+    LoadedModel l = trainedClassifier("compress");
+    Path dir = dataDir(l);
     Dataset[] data = Inputs.images(null, dir, stderr);
     Thread warm = Charts.warmUp();
     long t0 = System.nanoTime();
@@ -447,18 +415,12 @@ final class CompressCommand extends Subcommand {
     SoftWeightSharing.Config cfg = new SoftWeightSharing.Config(prior, tau, ep, lr, priorLr, priorLr / 30, merge, batch, common.seed);
     SoftWeightSharing.Result res = SoftWeightSharing.run(model, data[0], data[1], cfg, stderr::println);
 
-    Map<String, String> meta = new LinkedHashMap<>();
-    for (String k : List.of("data", "data-dir")) if (l.meta().containsKey(k)) meta.put(k, l.meta().get(k));
-    if (dir != null) meta.put("data-dir", dir.toString());
-    meta.put("source", file.toString());
-    meta.put("pipeline", String.format(Locale.ROOT, "sws components=%d tau=%s epochs=%s lr=%s prior-lr=%s zero-mix=%s merge=%s",
+    Map<String, String> meta = meta(l, dir, String.format(Locale.ROOT, "sws components=%d tau=%s epochs=%s lr=%s prior-lr=%s zero-mix=%s merge=%s",
         components, tau, ep, lr, priorLr, zeroMix, merge));
     FfzModel ffz = DeepCompression.archive(model, l.spec(), meta, res.shared());
     FfzArchive.Encoded enc = DeepCompression.smallest(ffz, options(coder, channel));
 
-    FfzArchive.Decoded dec = FfzArchive.decode(enc.bytes().clone(), target.toString());
-    Module fresh = Models.create(dec.model().spec(), 0);
-    DeepCompression.load(dec.model(), fresh, target.toString());
+    Module fresh = decoded(enc, target);
     Map<String, Double> scored = ClassificationTask.evaluate(fresh, data[1], 1000);
     double after = scored.get("accuracy");
     if (after != res.accuracyQuantized()) throw new IllegalStateException("decoded archive scores " + after + ", in-memory model " + res.accuracyQuantized());
@@ -489,5 +451,47 @@ final class CompressCommand extends Subcommand {
   /** −Σ log₂ p(y|x) over {@code test}: the mean cross-entropy (nats) of an evaluation times n / ln 2. */
   private static double dataBits(Map<String, Double> eval, Dataset test) {
     return eval.get("loss") * test.size() / Math.log(2);
+  }
+
+  // ---- shared by every method ------------------------------------------------------------------
+
+  /** The archive to write: --out, or MODEL with .ffz; a directory is refused. */
+  private Path target() {
+    Path target = out != null ? out : Path.of(file.toString().replaceFirst("\\.safetensors$", "") + ".ffz");
+    if (Files.isDirectory(target)) throw new BadInputException("--out (" + target + ") is a directory");
+    return target;
+  }
+
+  /** MODEL, refused unless it is a trained mlp or lenet5 classifier; {@code what} names the command in the message. */
+  private LoadedModel trainedClassifier(String what) throws IOException {
+    LoadedModel l = Models.load(file);
+    if (!(l.model() instanceof ImageClassifier)) throw new BadInputException(file + ": model (" + l.spec() + ") is a gpt; " + what + " takes mlp or lenet5 classifiers");
+    if (!l.meta().containsKey("step") || "0".equals(l.meta().get("step"))) {
+      throw new BadInputException(file + ": not a trained checkpoint (no training steps in its metadata)");
+    }
+    return l;
+  }
+
+  /** --data-dir, else the checkpoint's, else null (the usual search). */
+  private Path dataDir(LoadedModel l) {
+    return dataDir != null ? dataDir : l.meta().containsKey("data-dir") ? Path.of(l.meta().get("data-dir")) : null;
+  }
+
+  /** The archive's metadata: the checkpoint's data, the data directory, the source and the pipeline. */
+  private Map<String, String> meta(LoadedModel l, Path dir, String pipeline) {
+    Map<String, String> meta = new LinkedHashMap<>();
+    for (String k : List.of("data", "data-dir")) if (l.meta().containsKey(k)) meta.put(k, l.meta().get(k));
+    if (dir != null) meta.put("data-dir", dir.toString());
+    meta.put("source", file.toString());
+    meta.put("pipeline", pipeline);
+    return meta;
+  }
+
+  /** The encoded archive decoded into a fresh model: what {@code eval M.ffz} will score. */
+  private static Module decoded(FfzArchive.Encoded enc, Path target) {
+    FfzArchive.Decoded dec = FfzArchive.decode(enc.bytes().clone(), target.toString());
+    Module fresh = Models.create(dec.model().spec(), 0);
+    DeepCompression.load(dec.model(), fresh, target.toString());
+    return fresh;
   }
 }

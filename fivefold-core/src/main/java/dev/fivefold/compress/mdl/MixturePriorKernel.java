@@ -1,9 +1,8 @@
 package dev.fivefold.compress.mdl;
 
+import dev.fivefold.tensor.kernel.Transcendentals;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -57,7 +56,7 @@ final class MixturePriorKernel {
       }
       FloatVector z = FloatVector.zero(S);
       for (int j = 0; j < J; j++) {
-        FloatVector e = exp(FloatVector.fromArray(S, s.e, j * L).sub(max));
+        FloatVector e = Transcendentals.exp(FloatVector.fromArray(S, s.e, j * L).sub(max));
         e.intoArray(s.e, j * L);
         z = z.add(e);
       }
@@ -86,30 +85,5 @@ final class MixturePriorKernel {
         out[1 + q * J + j] += t;
       }
     }
-  }
-
-  private static final float HI = 88.3762626647949f, LO = -87.3365478515625f;
-  private static final float LOG2E = 1.44269504088896341f;
-  private static final float MAGIC = 12582912f; // 1.5·2^23: adding and subtracting it rounds to an integer
-  private static final float C1 = 0.693359375f, C2 = -2.12194440e-4f;
-  private static final float P0 = 1.9875691500e-4f, P1 = 1.3981999507e-3f, P2 = 8.3334519073e-3f,
-      P3 = 4.1665795894e-2f, P4 = 1.6666665459e-1f, P5 = 5.0000001201e-1f;
-
-  /** Cephes expf from basic IEEE operations (the same as {@code tensor.kernel.Transcendentals.exp}). */
-  static FloatVector exp(FloatVector x) {
-    x = x.max(LO).min(HI);
-    FloatVector n = x.fma(LOG2E, MAGIC).sub(MAGIC);
-    var sp = x.species();
-    FloatVector r = n.fma(FloatVector.broadcast(sp, -C1), x);
-    r = n.fma(FloatVector.broadcast(sp, -C2), r);
-    FloatVector z = r.mul(r);
-    FloatVector y = r.fma(P0, P1);
-    y = y.fma(r, FloatVector.broadcast(sp, P2));
-    y = y.fma(r, FloatVector.broadcast(sp, P3));
-    y = y.fma(r, FloatVector.broadcast(sp, P4));
-    y = y.fma(r, FloatVector.broadcast(sp, P5));
-    y = y.fma(z, r).add(1f);
-    IntVector e = ((IntVector) n.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23);
-    return y.mul(e.reinterpretAsFloats());
   }
 }

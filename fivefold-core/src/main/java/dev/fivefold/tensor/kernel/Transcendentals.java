@@ -19,7 +19,7 @@ import jdk.incubator.vector.VectorOperators;
  * e^88.38 as ≈ 2.7e38; NaN stays NaN. σ(x) = 1/(1 + exp(−x)), which GELU uses in the form
  * ½(1 + tanh u) = σ(2u) (no cancellation where tanh u ≈ −1).
  */
-final class Transcendentals {
+public final class Transcendentals {
   private Transcendentals() {}
 
   private static final float HI = 88.3762626647949f, LO = -87.3365478515625f;
@@ -29,7 +29,11 @@ final class Transcendentals {
   private static final float P0 = 1.9875691500e-4f, P1 = 1.3981999507e-3f, P2 = 8.3334519073e-3f,
       P3 = 4.1665795894e-2f, P4 = 1.6666665459e-1f, P5 = 5.0000001201e-1f;
 
-  static FloatVector exp(FloatVector x) {
+  /**
+   * e^x lane by lane (Cephes expf from basic IEEE operations: the same bits on every machine);
+   * inputs are clamped to [−87.34, 88.38].
+   */
+  public static FloatVector exp(FloatVector x) {
     x = x.max(LO).min(HI);
     FloatVector n = x.fma(LOG2E, MAGIC).sub(MAGIC);
     var sp = x.species();
