@@ -195,8 +195,7 @@ final class CompressCommand extends Subcommand {
     long t0 = System.nanoTime();
     Module model = l.model();
     long dense = 4L * model.parameterCount();
-    double before = ClassificationTask.evaluate(model, data[1], 1000).get("accuracy");
-    stderr.printf(Locale.ROOT, "%s: %s, %,d parameters (%,d B as float32), test accuracy %.4f%n", file, l.spec(), model.parameterCount(), dense, before);
+    double before = printBaseline(l, ClassificationTask.evaluate(model, data[1], 1000));
     DeepCompression.Config cfg = new DeepCompression.Config(mode, quality, sparsity, pruneSteps, retrain, bits, convBits, finetune, lr, batch, common.seed);
     DeepCompression.Result res = DeepCompression.run(model, data[0], data[1], cfg, stderr::println);
 
@@ -256,8 +255,7 @@ final class CompressCommand extends Subcommand {
     long t0 = System.nanoTime();
     Module model = l.model();
     long dense = 4L * model.parameterCount();
-    double before = ClassificationTask.evaluate(model, data[1], 1000).get("accuracy");
-    stderr.printf(Locale.ROOT, "%s: %s, %,d parameters (%,d B as float32), test accuracy %.4f%n", file, l.spec(), model.parameterCount(), dense, before);
+    double before = printBaseline(l, ClassificationTask.evaluate(model, data[1], 1000));
     var training = new VariationalTraining.Config(epochs, lr, batch, klWeight, klWarmup, structuredPosterior, common.seed);
     List<SharedWeights> shared;
     Map<String, double[]> logAlphas;
@@ -390,8 +388,7 @@ final class CompressCommand extends Subcommand {
   private int compressSws() throws IOException {
     if (components < 2 || components > 256) throw common.bad("--components (" + components + ") must be in 2..256");
     common.positive("--tau", tau);
-    double ep = epochs;
-    common.nonNegative("--epochs", ep);
+    common.nonNegative("--epochs", epochs);
     common.positive("--lr", lr);
     common.positive("--prior-lr", priorLr);
     if (!(zeroMix > 0 && zeroMix < 1)) throw common.bad("--zero-mix (" + zeroMix + ") must be in (0, 1)");
@@ -409,14 +406,13 @@ final class CompressCommand extends Subcommand {
     Module model = l.model();
     long dense = 4L * model.parameterCount();
     Map<String, Double> base = ClassificationTask.evaluate(model, data[1], 1000);
-    double before = base.get("accuracy");
-    stderr.printf(Locale.ROOT, "%s: %s, %,d parameters (%,d B as float32), test accuracy %.4f%n", file, l.spec(), model.parameterCount(), dense, before);
+    double before = printBaseline(l, base);
     MixturePrior.Config prior = new MixturePrior.Config(components, zeroMix, 0.25, new MixturePrior.Gamma(5000, 2), new MixturePrior.Gamma(250, 0.1));
-    SoftWeightSharing.Config cfg = new SoftWeightSharing.Config(prior, tau, ep, lr, priorLr, priorLr / 30, merge, batch, common.seed);
+    SoftWeightSharing.Config cfg = new SoftWeightSharing.Config(prior, tau, epochs, lr, priorLr, priorLr / 30, merge, batch, common.seed);
     SoftWeightSharing.Result res = SoftWeightSharing.run(model, data[0], data[1], cfg, stderr::println);
 
     Map<String, String> meta = meta(l, dir, String.format(Locale.ROOT, "sws components=%d tau=%s epochs=%s lr=%s prior-lr=%s zero-mix=%s merge=%s",
-        components, tau, ep, lr, priorLr, zeroMix, merge));
+        components, tau, epochs, lr, priorLr, zeroMix, merge));
     FfzModel ffz = DeepCompression.archive(model, l.spec(), meta, res.shared());
     FfzArchive.Encoded enc = DeepCompression.smallest(ffz, options(coder, channel));
 
@@ -454,6 +450,14 @@ final class CompressCommand extends Subcommand {
   }
 
   // ---- shared by every method ------------------------------------------------------------------
+
+  /** Prints the uncompressed model's size and test accuracy (from its evaluation {@code eval}) and returns the accuracy. */
+  private double printBaseline(LoadedModel l, Map<String, Double> eval) {
+    long n = l.model().parameterCount();
+    double before = eval.get("accuracy");
+    stderr.printf(Locale.ROOT, "%s: %s, %,d parameters (%,d B as float32), test accuracy %.4f%n", file, l.spec(), n, 4L * n, before);
+    return before;
+  }
 
   /** The archive to write: --out, or MODEL with .ffz; a directory is refused. */
   private Path target() {
