@@ -11,7 +11,8 @@
 #                usual table at N threads
 # Environment:
 #   FIVEFOLD  launcher to run (default: <repo>/fivefold); it is called as
-#             "$FIVEFOLD bench --json --threads N [--quick]" and must print JSON lines
+#             "$FIVEFOLD bench --json --threads N [--quick] --only GROUP", once per group (each
+#             group in its own process, as on the PyTorch side), and must print JSON lines
 #             {"work": <key>, "value": <number>, "unit": <unit>} with the keys that
 #             bench/torch_reference.py prints.
 #   PYTHON    python with torch for the PyTorch side (default: /usr/bin/python3);
@@ -40,6 +41,9 @@ while [ $# -gt 0 ]; do
   esac
 done
 
+# the groups of `fivefold bench` (BenchCommand.GROUPS), each run in its own JVM
+FF_GROUPS=(sgemm mlp_train lenet5_train gpt_train vit_train cnn_train lstm_train gpt256_train gpt512_train)
+[ ${#FF_ONLY[@]} -gt 0 ] && IFS=, read -r -a FF_GROUPS <<< "${FF_ONLY[1]}"
 PY=${PYTHON:-/usr/bin/python3}
 FIVEFOLD=${FIVEFOLD:-$ROOT/fivefold}
 if [ -n "${KEEP:-}" ]; then
@@ -52,11 +56,20 @@ fi
 run_sides() {
   local t=$1 sfx=$2 rc
   : > "$OUT/fivefold$sfx.jsonl"; : > "$OUT/pytorch$sfx.jsonl"
-  echo "== fivefold: $FIVEFOLD bench --json --threads $t ${QUICK[*]} ${FF_ONLY[*]}" >&2
+  echo "== fivefold: $FIVEFOLD bench --json --threads $t ${QUICK[*]} --only <group>, one JVM per group: ${FF_GROUPS[*]}" >&2
   if [ -x "$FIVEFOLD" ]; then
-    "$FIVEFOLD" bench --json --threads "$t" "${QUICK[@]}" "${FF_ONLY[@]}" > "$OUT/fivefold$sfx.jsonl"
-    rc=$?
-    [ $rc -ne 0 ] && echo "compare.sh: fivefold bench exited with code $rc (partial results used)" >&2
+    # one JVM per group, as PyTorch runs one process per group, so each peak RSS is that group's own
+    local g first=1
+    for g in "${FF_GROUPS[@]}"; do
+      if [ $first = 1 ]; then
+        "$FIVEFOLD" bench --json --threads "$t" "${QUICK[@]}" --only "$g" >> "$OUT/fivefold$sfx.jsonl"
+      else # the peak is measured once, in the first group's process
+        "$FIVEFOLD" bench --json --threads "$t" "${QUICK[@]}" --only "$g" | grep -v '"work":"fp32_peak"' >> "$OUT/fivefold$sfx.jsonl"
+      fi
+      rc=${PIPESTATUS[0]}
+      [ $rc -ne 0 ] && echo "compare.sh: fivefold bench --only $g exited with code $rc (partial results used)" >&2
+      first=0
+    done
   else
     echo "compare.sh: MISSING: $FIVEFOLD not found or not executable -- the Java side" \
          "('fivefold bench --json') is not available; its column will show '-'" >&2

@@ -48,6 +48,24 @@ final class BufferPool {
     return b;
   }
 
+  /**
+   * Returns one lent buffer to the pool before {@link #releaseAll()}, so a later {@link #take} of
+   * the same length can reuse it within the same step. The caller must drop every reference to it.
+   * Buffers this pool did not lend (a parameter's accumulator) are ignored. The search runs from
+   * the most recently lent buffer, where a gradient taken during backward sits.
+   */
+  void giveBack(float[] b) {
+    for (int i = lent.size() - 1; i >= 0; i--) {
+      if (lent.get(i) == b) {
+        int last = lent.size() - 1;
+        lent.set(i, lent.get(last));
+        lent.remove(last);
+        free.computeIfAbsent(b.length, k -> new ArrayDeque<>()).addFirst(b);
+        return;
+      }
+    }
+  }
+
   /** Returns every lent buffer to the pool. */
   void releaseAll() {
     for (float[] b : lent) free.computeIfAbsent(b.length, k -> new ArrayDeque<>()).addFirst(b);

@@ -43,7 +43,7 @@ public final class Worker {
   private final GradientCompressor compressor;
   private final Layout layout;
   private final WorkerState state;
-  private final Tape tape = Tape.training();
+  private final Tape tape = Tape.training().freeGradients(true);
   private final float[][] gradient;
 
   /**

@@ -44,7 +44,7 @@ public final class Trainer {
   private final Optimizer opt;
   private final TrainConfig cfg;
   private final List<TrainObserver> observers = new ArrayList<>();
-  private final Tape tape = Tape.training();
+  private final Tape tape = Tape.training().freeGradients(true);
   private final Sensors.Replay replay;
   private final Map<String, TrainState> kept = new LinkedHashMap<>();
   private final Consumer<float[][]> sense = g -> sensors().gradients(g);
