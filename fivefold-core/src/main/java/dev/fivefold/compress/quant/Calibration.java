@@ -28,6 +28,9 @@ public final class Calibration {
    *
    * @throws IllegalArgumentException for an empty set, a sequence of length 0 or beyond the context,
    *     or a token outside the vocabulary, naming the sequence and the value
+   * @param gpt the float model
+   * @param sequences the calibration token sequences
+   * @return H by linear map name, in the decoder's order
    */
   public static Map<String, double[]> hessians(Gpt gpt, List<int[]> sequences) {
     check(gpt, sequences);
@@ -50,6 +53,10 @@ public final class Calibration {
   /**
    * Refuses a calibration set {@code gpt} cannot read: empty, a sequence of length 0 or beyond the
    * context, or a token outside the vocabulary (naming the sequence and the value).
+   *
+   * @param gpt the model
+   * @param sequences the calibration token sequences
+   * @throws IllegalArgumentException if the set is unreadable, as above
    */
   public static void check(Gpt gpt, List<int[]> sequences) {
     if (sequences == null || sequences.isEmpty()) throw new IllegalArgumentException("calibration set is empty (0 sequences)");

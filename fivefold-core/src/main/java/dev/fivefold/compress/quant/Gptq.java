@@ -30,6 +30,12 @@ public final class Gptq {
    *
    * @throws IllegalArgumentException if h is not cols×cols, the group size does not divide cols, or
    *     H + damping is not positive definite
+   * @param w0 the weights W, row-major [rows, cols]
+   * @param rows outputs
+   * @param cols inputs
+   * @param h0 the Hessian H [cols, cols], not modified
+   * @param cfg bits, scheme, granularity and damping λ
+   * @return the quantized matrix
    */
   public static QuantizedMatrix quantize(float[] w0, int rows, int cols, double[] h0, QuantConfig cfg) {
     if (h0.length != (long) cols * cols) throw new IllegalArgumentException("Hessian (" + h0.length + " entries) must be cols × cols (" + cols + " × " + cols + ")");
