@@ -211,9 +211,9 @@ public final class DeepCompression {
    * The model stored in the {@code .ffz} archive {@code file}: built from the archive's spec (checked
    * against the heap first, {@link Models#requireFits}) and loaded with its decoded weights.
    *
-   * @throws NoSuchFileException if the file is missing; BadInputException for a corrupt archive
    * @param file the archive
    * @return the model with its spec and metadata
+   * @throws NoSuchFileException if the file is missing; BadInputException for a corrupt archive
    * @throws IOException if the file cannot be read
    */
   public static LoadedModel loadArchive(Path file) throws IOException {

@@ -63,11 +63,11 @@ public final class LotteryExperiment {
   /**
    * One sparsity level.
    *
+   * @param round the round, 0 for the dense network
    * @param remaining the planned fraction of weights kept, (1 − rate)^round
    * @param sparsity the measured sparsity of the masks the ticket trained under
    * @param ticket the rewound ticket's test accuracy
    * @param random the same mask's test accuracy from the random re-initialisation
-   * @param round the round, 0 for the dense network
    */
   public record Round(int round, double remaining, double sparsity, double ticket, double random) {}
 

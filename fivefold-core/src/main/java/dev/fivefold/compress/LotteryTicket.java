@@ -41,9 +41,9 @@ public final class LotteryTicket {
   /**
    * Snapshots the model's initial weights as the rewind point and starts with all-ones masks.
    *
+   * @param model the model; its weights of rank &ge; 2 are pruned and all its parameters rewound
    * @param rate p, the fraction of the remaining weights pruned per round, in (0, 1)
    * @param scope per layer (Frankle &amp; Carbin's fully connected nets) or global (their conv nets)
-   * @param model the model; its weights of rank &ge; 2 are pruned and all its parameters rewound
    * @throws IllegalArgumentException if {@code rate} is outside (0, 1) or the model has no weights to prune
    */
   public LotteryTicket(Module model, double rate, Pruner.Scope scope) {

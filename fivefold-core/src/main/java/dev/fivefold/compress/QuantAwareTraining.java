@@ -34,8 +34,8 @@ public final class QuantAwareTraining {
    * Quantization-aware training of {@code params} with {@code bits}-bit fake quantization; the parameter map
    * is copied.
    *
-   * @param masks sparsity masks to keep, or null
    * @param params the parameters to quantize, by name
+   * @param masks sparsity masks to keep, or null
    * @param bits the bit width, 2..16
    * @param perChannel per slice of axis 0 when true, else per tensor
    */

@@ -30,7 +30,6 @@ public final class SharedWeights {
    * quantised them to); the parameter is re-materialised from the codes. The arrays are checked as
    * {@link QuantizedTensor} checks them and copied.
    *
-   * @throws IllegalArgumentException if bits, the codebook, the positions or the codes are out of range
    * @param name the parameter's name
    * @param weight the parameter; re-materialised from the codes
    * @param bits code width, 1..16
@@ -38,6 +37,7 @@ public final class SharedWeights {
    * @param positions flat indices of the kept weights, strictly ascending
    * @param codes the codebook index of each kept weight
    * @return the shared layer
+   * @throws IllegalArgumentException if bits, the codebook, the positions or the codes are out of range
    */
   public static SharedWeights of(String name, Parameter weight, int bits, float[] codebook, int[] positions, int[] codes) {
     int[] shape = weight.value().shape().dims();

@@ -48,14 +48,14 @@ public final class SparseInferenceExperiment {
    * The experiment's settings, validated on construction.
    *
    * @param sparsities unstructured sparsities, each in (0, 1) (command default 0.5, 0.8, 0.9, 0.95, 0.98)
+   * @param scope where the magnitude threshold of unstructured pruning is taken (command default
+   *     {@link Scope#GLOBAL})
    * @param keep structured: fractions of each layer's units kept, each in (0, 1) (default 0.75, 0.5, 0.25, 0.1)
    * @param retrain epochs of retraining after pruning, &ge; 0 (default 1)
    * @param batches inference batch sizes timed, each &ge; 1, at least one
    * @param repeatSeconds length of each timed repetition, &gt; 0 (default 0.1)
    * @param lr Adam learning rate for training and retraining, &gt; 0 (default 0.001)
    * @param seed batch order of every training run
-   * @param scope where the magnitude threshold of unstructured pruning is taken (command default
-   *     {@link Scope#GLOBAL})
    */
   public record Config(List<Double> sparsities, Scope scope, List<Double> keep, int retrain, List<Integer> batches, double repeatSeconds,
       double lr, long seed) {

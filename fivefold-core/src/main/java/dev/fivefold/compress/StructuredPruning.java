@@ -217,10 +217,10 @@ public final class StructuredPruning {
    * {@link #pruneByL1(Mlp, double)} or {@link #pruneByL1(LeNet5, double)} by the model's family:
    * the surgery is family-specific (which units feed which), the criterion is not.
    *
-   * @throws IllegalArgumentException for a family without structured pruning
    * @param m an {@link Mlp} or a {@link LeNet5}; not changed
    * @param keepFraction fraction of units kept per group, in (0, 1]
    * @return a new, smaller model of the same family
+   * @throws IllegalArgumentException for a family without structured pruning
    */
   public static Module pruneByL1(Module m, double keepFraction) {
     return switch (m) {

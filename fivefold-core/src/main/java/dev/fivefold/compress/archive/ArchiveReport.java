@@ -50,16 +50,16 @@ public record ArchiveReport(
   /**
    * One quantized tensor.
    *
+   * @param name the parameter's name
    * @param size dense element count
    * @param kept weights stored
    * @param bits code width
    * @param codebookSize codebook entries
    * @param indexBits relative-index width; 0 when the positions are a context-coded mask
    * @param entries relative-index entries, fillers included; the mask's cells ({@code size}) for a mask
+   * @param codebookBytes the codebook section's bytes
    * @param index the positions' stream
    * @param codes the codes' stream
-   * @param name the parameter's name
-   * @param codebookBytes the codebook section's bytes
    */
   public record TensorStats(
       String name, long size, long kept, int bits, int codebookSize, int indexBits, long entries, long codebookBytes,
@@ -171,12 +171,12 @@ public record ArchiveReport(
   /**
    * One tensor stored as compressed-sensing measurements ({@link SensedTensor}).
    *
+   * @param name the parameter's name
    * @param size dense element count
    * @param measurements measurements stored
    * @param bits bits per measurement (32 or 8)
    * @param method operator, basis and recovery, e.g. "gaussian/identity/omp"
    * @param bytes the payload's bytes
-   * @param name the parameter's name
    */
   public record SensedStats(String name, long size, long measurements, int bits, String method, long bytes) {}
 

@@ -251,9 +251,9 @@ public final class FfzArchive {
   /**
    * What {@link #read} returns.
    *
-   * @param correction what the channel code repaired (zeros without ECC)
    * @param model the archive's contents
    * @param report where its bytes went
+   * @param correction what the channel code repaired (zeros without ECC)
    */
   public record Decoded(FfzModel model, ArchiveReport report, ChannelCode.Correction correction) {}
 

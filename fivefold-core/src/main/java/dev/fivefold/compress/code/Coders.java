@@ -19,9 +19,9 @@ public final class Coders {
   /**
    * A coder by name.
    *
-   * @throws IllegalArgumentException naming {@code name} if no coder has it
    * @param name one of {@link #NAMES} or an alias
    * @return the coder
+   * @throws IllegalArgumentException naming {@code name} if no coder has it
    */
   public static EntropyCoder byName(String name) {
     return switch (name) {

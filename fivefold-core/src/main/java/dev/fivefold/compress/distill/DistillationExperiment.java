@@ -123,13 +123,13 @@ public final class DistillationExperiment {
    * @param epochs epochs of each student, &ge; 1
    * @param temperatures one distilled student each, each &gt; 0 (only the first with {@code match} LOGITS, which has no T)
    * @param alpha weight of the soft term in [0, 1]
+   * @param match what the distilled student matches: softened probabilities or logits
    * @param studentJitter pixels the students' images are shifted, in [0, 27]
    * @param mixup Beta(A, A) of the students' mixup, &ge; 0 and finite (0 = off)
-   * @param trainSamples the students see the first N training images only (0 = all)
-   * @param labelled only the first N training images keep their labels (0 = all); not with jitter or mixup
-   * @param match what the distilled student matches: softened probabilities or logits
    * @param lr Adam learning rate of every training run, &gt; 0
    * @param batch batch size, &ge; 1
+   * @param trainSamples the students see the first N training images only (0 = all)
+   * @param labelled only the first N training images keep their labels (0 = all); not with jitter or mixup
    * @param seed S, the seed every other seed derives from
    */
   public record Config(Teacher teacher, String student, List<Student> students, int epochs, List<Double> temperatures, double alpha,

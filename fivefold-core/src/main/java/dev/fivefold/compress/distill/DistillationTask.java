@@ -60,7 +60,6 @@ public final class DistillationTask extends BatchedTask {
   /**
    * Distillation on jittered images, every sample labelled.
    *
-   * @param jitter shifts each batch before both models see it (function matching); null for none
    * @param student the model trained
    * @param teacher the fixed teacher, put in eval mode
    * @param distillation the loss
@@ -68,6 +67,7 @@ public final class DistillationTask extends BatchedTask {
    * @param test the test set
    * @param batchSize the batch size
    * @param seed the batch order's seed
+   * @param jitter shifts each batch before both models see it (function matching); null for none
    */
   public DistillationTask(Module student, Module teacher, Distillation distillation, Dataset train, Dataset test, int batchSize, long seed,
       RandomShift jitter) {
@@ -77,8 +77,6 @@ public final class DistillationTask extends BatchedTask {
   /**
    * Distillation on jittered and mixed images, every sample labelled.
    *
-   * @param jitter shifts each batch before both models see it; null for none
-   * @param mixup blends each (shifted) batch before both models see it; null for none
    * @param student the model trained
    * @param teacher the fixed teacher, put in eval mode
    * @param distillation the loss
@@ -86,6 +84,8 @@ public final class DistillationTask extends BatchedTask {
    * @param test the test set
    * @param batchSize the batch size
    * @param seed the batch order's seed
+   * @param jitter shifts each batch before both models see it; null for none
+   * @param mixup blends each (shifted) batch before both models see it; null for none
    */
   public DistillationTask(Module student, Module teacher, Distillation distillation, Dataset train, Dataset test, int batchSize, long seed,
       RandomShift jitter, Mixup mixup) {
@@ -95,9 +95,6 @@ public final class DistillationTask extends BatchedTask {
   /**
    * The general form: jitter, mixup and a labelled prefix.
    *
-   * @param labelled only samples {@code [0, labelled)} of {@code train} keep their labels (hard
-   *     term); the others are unlabelled transfer images (soft term only). Needs no jitter and no
-   *     mixup when less than {@code train.size()}.
    * @param student the model trained
    * @param teacher the fixed teacher, put in eval mode
    * @param distillation the loss
@@ -107,6 +104,9 @@ public final class DistillationTask extends BatchedTask {
    * @param seed the batch order's seed
    * @param jitter shifts each batch before both models see it; null for none
    * @param mixup blends each (shifted) batch before both models see it; null for none
+   * @param labelled only samples {@code [0, labelled)} of {@code train} keep their labels (hard
+   *     term); the others are unlabelled transfer images (soft term only). Needs no jitter and no
+   *     mixup when less than {@code train.size()}.
    * @throws IllegalArgumentException if {@code labelled} is outside [0, N], an unlabelled transfer set is
    *     combined with jitter or mixup, or N exceeds 2^24 without jitter or mixup
    */

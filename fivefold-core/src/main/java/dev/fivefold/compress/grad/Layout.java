@@ -113,9 +113,9 @@ public record Layout(List<String> names, int[] rows, int[] cols) {
   /**
    * Checks that {@code g} has one array per tensor of the right length.
    *
-   * @throws IllegalArgumentException naming the tensor and the two lengths
    * @param g the arrays to check
    * @param what their name in the message, e.g. "gradient"
+   * @throws IllegalArgumentException naming the tensor and the two lengths
    */
   public void check(float[][] g, String what) {
     if (g == null || g.length != rows.length) {

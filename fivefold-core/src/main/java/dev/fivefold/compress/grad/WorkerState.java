@@ -25,9 +25,9 @@ public final class WorkerState {
   /**
    * A fresh state: no slots, step 0.
    *
+   * @param layout the parameter tensors' shapes
    * @param worker the worker's index, &ge; 0
    * @param rng the worker's own random stream (null for a deterministic compressor)
-   * @param layout the parameter tensors' shapes
    * @throws IllegalArgumentException if {@code layout} is null or {@code worker} is negative
    */
   public WorkerState(Layout layout, int worker, Rng rng) {

@@ -74,10 +74,10 @@ public final class BayesianCompression {
    * What {@link #run} leaves.
    *
    * @param masks the kept weights after pruning and the grid (k = 0 pruned)
+   * @param shared per layer the weights on its grid, in layer order
    * @param bits per layer, the code width b_l
    * @param steps per layer, the grid step Δ_l
    * @param logAlpha per layer, each weight's log α
-   * @param shared per layer the weights on its grid, in layer order
    * @param accuracyMeans test accuracy at the posterior means θ after training
    * @param accuracyPruned test accuracy after pruning by log α
    * @param accuracyQuantised test accuracy with the weights on their grids

@@ -140,11 +140,11 @@ public final class MixturePrior {
    * The initial prior for weights in [lo, hi]: means evenly spaced over it (one mean at (lo + hi)/2
    * when J = 2), standard deviations {@code cfg.initStd()}, equal proportions.
    *
-   * @throws IllegalArgumentException if lo or hi is not finite or lo &gt; hi
    * @param cfg the mixture's shape and hyper-priors
    * @param lo the smallest weight
    * @param hi the largest weight
    * @return the initial prior
+   * @throws IllegalArgumentException if lo or hi is not finite or lo &gt; hi
    */
   public static MixturePrior init(Config cfg, double lo, double hi) {
     if (!Double.isFinite(lo) || !Double.isFinite(hi) || lo > hi) {
@@ -254,11 +254,11 @@ public final class MixturePrior {
    * −Σ_i log p(w_i), adding {@code scale}·∂/∂w_i into {@code grad[i]} and {@code scale}·∂/∂θ into
    * the gradients of the prior's parameters ({@code grad} null: the weights' gradient is skipped).
    *
-   * @return the negative log-density in nats (unscaled)
-   * @throws IllegalArgumentException if {@code grad} is not null and differs in length from {@code w}
    * @param w the weights, all of the network's, flat
    * @param grad the weights' gradient, same length as {@code w}, or null
    * @param scale the factor on every gradient added (e.g. the prior's weight τ in the loss)
+   * @return the negative log-density in nats (unscaled)
+   * @throws IllegalArgumentException if {@code grad} is not null and differs in length from {@code w}
    */
   public double accumulate(float[] w, float[] grad, double scale) {
     return accumulate(w, grad, scale, true);
@@ -495,9 +495,9 @@ public final class MixturePrior {
      * proportion is the sum, mean and precision the proportion-weighted averages; the group holding
      * the zero component keeps mean exactly 0 and comes first. Tolerance 0 merges only equal means.
      *
-     * @throws IllegalArgumentException if the tolerance is negative or not finite
      * @param tolerance the largest gap between neighbouring means merged, &ge; 0
      * @return the merged mixture, the zero group first
+     * @throws IllegalArgumentException if the tolerance is negative or not finite
      */
     public Mixture merge(double tolerance) {
       if (!(tolerance >= 0) || Double.isInfinite(tolerance)) throw new IllegalArgumentException("merge tolerance (" + tolerance + ") must be >= 0");

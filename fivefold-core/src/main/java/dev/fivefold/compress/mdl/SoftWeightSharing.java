@@ -125,14 +125,14 @@ public final class SoftWeightSharing {
    * Retrains {@code model} in place with the prior, quantises it, and returns the layers; {@code log}
    * gets one line per epoch and one per stage.
    *
-   * @throws IllegalArgumentException if the model has no matrix or kernel, or a tensor has every weight pruned
-   * @throws DivergenceException if the loss becomes NaN or infinite
    * @param model the trained classifier, retrained and quantised in place
    * @param train the training set; its size is N
    * @param test the test set the accuracies are measured on
    * @param cfg the settings
    * @param log receives the progress lines
    * @return the priors, the shared layers, the weights before and after, and the accuracies
+   * @throws IllegalArgumentException if the model has no matrix or kernel, or a tensor has every weight pruned
+   * @throws DivergenceException if the loss becomes NaN or infinite
    */
   public static Result run(Module model, Dataset train, Dataset test, Config cfg, Consumer<String> log) {
     Map<String, Parameter> weights = Pruner.weights(model);
@@ -201,10 +201,10 @@ public final class SoftWeightSharing {
    * {@code mixture}, 0 where that is component 0 (pruned); one {@link SharedWeights} per tensor,
    * in map order, codebook = the means it uses in ascending order, ⌈log₂ k⌉ code bits.
    *
-   * @throws IllegalArgumentException if a tensor has every weight pruned (named, with its size)
    * @param weights the matrices and kernels by name; overwritten with their quantised values
    * @param mixture the (merged) mixture
    * @return one shared layer per tensor
+   * @throws IllegalArgumentException if a tensor has every weight pruned (named, with its size)
    */
   public static List<SharedWeights> quantize(Map<String, Parameter> weights, MixturePrior.Mixture mixture) {
     int J = mixture.size();

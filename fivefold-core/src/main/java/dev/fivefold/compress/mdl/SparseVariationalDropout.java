@@ -69,13 +69,13 @@ public final class SparseVariationalDropout {
   /**
    * What {@link #run} leaves; accuracies on the test set.
    *
+   * @param masks the kept weights after pruning by log α
+   * @param shared per weight layer its shared weights, in layer order
    * @param logAlpha per weight layer, each weight's log α at the end of training (for the histogram)
    * @param accuracyMeans the posterior means, nothing pruned
    * @param accuracyPruned after pruning by log α
    * @param accuracyShared after weight sharing
    * @param accuracyFinetuned after the centroid fine-tuning (= shared without it)
-   * @param masks the kept weights after pruning by log α
-   * @param shared per weight layer its shared weights, in layer order
    */
   public record Result(Masks masks, List<SharedWeights> shared, Map<String, double[]> logAlpha, double accuracyMeans, double accuracyPruned,
       double accuracyShared, double accuracyFinetuned) {}

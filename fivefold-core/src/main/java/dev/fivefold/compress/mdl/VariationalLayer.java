@@ -56,9 +56,9 @@ public final class VariationalLayer {
    * (structured) or {@link #INIT_LOG_SIGMA2} (unstructured).
    *
    * @param name the weight's parameter name, e.g. "fc1.weight"
+   * @param kind LINEAR or CONV, matching the weight's rank
    * @param theta the weight, [out, in] (LINEAR) or [out, in, k, k] (CONV)
    * @param bias the bias [out], or null
-   * @param kind LINEAR or CONV, matching the weight's rank
    * @param structured one log α per output row when true, else one log σ² per weight
    * @throws IllegalArgumentException if the weight's rank does not match {@code kind}
    */

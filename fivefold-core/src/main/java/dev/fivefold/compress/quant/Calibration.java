@@ -26,11 +26,11 @@ public final class Calibration {
   /**
    * H per linear map ("h.0.attn.c_attn", …, "lm_head"), [in, in] row-major.
    *
-   * @throws IllegalArgumentException for an empty set, a sequence of length 0 or beyond the context,
-   *     or a token outside the vocabulary, naming the sequence and the value
    * @param gpt the float model
    * @param sequences the calibration token sequences
    * @return H by linear map name, in the decoder's order
+   * @throws IllegalArgumentException for an empty set, a sequence of length 0 or beyond the context,
+   *     or a token outside the vocabulary, naming the sequence and the value
    */
   public static Map<String, double[]> hessians(Gpt gpt, List<int[]> sequences) {
     check(gpt, sequences);

@@ -28,14 +28,14 @@ public final class Gptq {
    * Quantizes W [rows, cols] (not modified) with the Hessian {@code h} [cols, cols] (row-major,
    * symmetric, e.g. {@link Calibration#hessians}).
    *
-   * @throws IllegalArgumentException if h is not cols×cols, the group size does not divide cols, or
-   *     H + damping is not positive definite
    * @param w0 the weights W, row-major [rows, cols]
    * @param rows outputs
    * @param cols inputs
    * @param h0 the Hessian H [cols, cols], not modified
    * @param cfg bits, scheme, granularity and damping λ
    * @return the quantized matrix
+   * @throws IllegalArgumentException if h is not cols×cols, the group size does not divide cols, or
+   *     H + damping is not positive definite
    */
   public static QuantizedMatrix quantize(float[] w0, int rows, int cols, double[] h0, QuantConfig cfg) {
     if (h0.length != (long) cols * cols) throw new IllegalArgumentException("Hessian (" + h0.length + " entries) must be cols × cols (" + cols + " × " + cols + ")");

@@ -86,11 +86,11 @@ public final class PostTrainingQuantization {
   /**
    * Quantizes {@code model}'s weights.
    *
-   * @throws IllegalArgumentException naming the tensor when the group size does not divide its row,
-   *     or GPTQ is asked of a model that is not a GPT
    * @param model the trained model, not changed
    * @param cfg the settings
    * @return the quantized checkpoint and per-tensor costs
+   * @throws IllegalArgumentException naming the tensor when the group size does not divide its row,
+   *     or GPTQ is asked of a model that is not a GPT
    */
   public static Result run(LoadedModel model, Config cfg) {
     long t0 = System.nanoTime();

@@ -36,12 +36,12 @@ public final class QuantizationComparison {
   /**
    * The comparison's settings, validated on construction.
    *
+   * @param corpus the text corpus, whose held-out split is scored
    * @param batch rows per evaluation batch (the checkpoint's training batch, as {@code eval})
    * @param evalTokens held-out tokens scored (0 = all)
    * @param calibration token sequences for GPTQ and the static activation ranges (not empty)
    * @param groups int4 group sizes (each even, ≥ 2, dividing every quantized row)
    * @param damping GPTQ's λ
-   * @param corpus the text corpus, whose held-out split is scored
    * @param seed the evaluation's seed
    */
   public record Config(TextCorpus corpus, int batch, long evalTokens, List<int[]> calibration, List<Integer> groups, double damping, long seed) {
@@ -89,12 +89,12 @@ public final class QuantizationComparison {
   /**
    * Runs every row on {@code model} (a float GPT), reporting each to {@code each} as it is done.
    *
-   * @throws IllegalArgumentException if a group size does not divide a quantized row, or the
-   *     calibration set does not fit the model (naming the sequence and the value)
    * @param model a float GPT; its weights are restored on return
    * @param cfg the settings
    * @param each receives each row as it is done, or null
    * @return the rows
+   * @throws IllegalArgumentException if a group size does not divide a quantized row, or the
+   *     calibration set does not fit the model (naming the sequence and the value)
    */
   public static Result run(LoadedModel model, Config cfg, Consumer<Row> each) {
     long t0 = System.nanoTime();

@@ -197,14 +197,14 @@ public final class RateDistortion {
   /**
    * One tensor at one setting.
    *
+   * @param tensor the parameter's name
+   * @param method the quantizer
+   * @param bits the bit width (ECSQ: the entropy budget)
    * @param levels levels in use
    * @param entropy empirical order-0 entropy of the codes, bits per weight
    * @param rate coded bits per weight (rANS stream + codebook)
    * @param mse weight mean squared error
    * @param variance the tensor's σ²
-   * @param tensor the parameter's name
-   * @param method the quantizer
-   * @param bits the bit width (ECSQ: the entropy budget)
    */
   public record Point(String tensor, Method method, int bits, int levels, double entropy, double rate, double mse, double variance) {
     /**
@@ -253,14 +253,14 @@ public final class RateDistortion {
   /**
    * The study's tables.
    *
-   * @param floatMetric the metric of the float32 model (NaN without a metric)
-   * @param weights selected weights in all
    * @param tensors the selected matrices, in model order
    * @param points every tensor at every setting
    * @param settings the whole model at every setting, methods outer, bits inner
    * @param sensitivities the per-layer view, empty when it is off
    * @param metricName the metric's name, empty without a metric
    * @param higherIsBetter the metric's direction (true without a metric)
+   * @param floatMetric the metric of the float32 model (NaN without a metric)
+   * @param weights selected weights in all
    * @param seconds wall-clock time of the study
    */
   public record Result(List<TensorInfo> tensors, List<Point> points, List<Setting> settings, List<Sensitivity> sensitivities,
@@ -290,11 +290,11 @@ public final class RateDistortion {
   /**
    * Runs the study on {@code model} (its weights restored after).
    *
-   * @throws IllegalArgumentException if the model has no weight matrix or a weight is NaN
    * @param model the model; its weights are restored on return
    * @param cfg the settings
    * @param listener receives progress, or null
    * @return the tables
+   * @throws IllegalArgumentException if the model has no weight matrix or a weight is NaN
    */
   public static Result run(Module model, Config cfg, Listener listener) {
     long t0 = System.nanoTime();

@@ -54,12 +54,12 @@ public interface Measurement {
    * The operator named {@code operator} ({@code gaussian} or {@code hadamard}) of {@code rows x
    * cols} from {@code seed}.
    *
-   * @throws IllegalArgumentException for an unknown name or {@code rows} outside {@code 1..cols}
    * @param operator "gaussian" or "hadamard"
    * @param rows m, in 1..cols
    * @param cols n, &ge; 1
    * @param seed the operator's seed
    * @return the operator
+   * @throws IllegalArgumentException for an unknown name or {@code rows} outside {@code 1..cols}
    */
   static Measurement of(String operator, int rows, int cols, long seed) {
     return switch (operator) {

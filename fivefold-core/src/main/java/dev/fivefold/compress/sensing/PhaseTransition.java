@@ -90,10 +90,10 @@ public final class PhaseTransition {
   /**
    * The grid.
    *
+   * @param config the settings the grid was run with
    * @param success {@code success[i][j]}: fraction of trials recovered at {@code rhos[i]}, {@code deltas[j]}
    * @param error {@code error[i][j]}: median relative error over the trials
    * @param theory {@link DonohoTanner#rho} at each delta
-   * @param config the settings the grid was run with
    * @param seconds wall time of the run
    */
   public record Result(Config config, double[][] success, double[][] error, double[] theory, double seconds) {}

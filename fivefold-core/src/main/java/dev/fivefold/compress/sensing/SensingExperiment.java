@@ -105,11 +105,6 @@ public final class SensingExperiment {
   /**
    * One weight tensor at one ratio.
    *
-   * @param measurements measurements stored
-   * @param bytes their payload bytes (the budget of magnitude pruning)
-   * @param kept non-zero coefficients of the sparse target
-   * @param keptMagnitude weights magnitude pruning keeps in the same bytes
-   * @param error {@code ||w_hat - w_target|| / ||w_target||}
    * @param ratio the measurement ratio m/n
    * @param name the parameter's name
    * @param shape its dense shape
@@ -117,6 +112,11 @@ public final class SensingExperiment {
    * @param block coefficients per block
    * @param rows measurements per block
    * @param sparsity coefficients kept per block in the target
+   * @param measurements measurements stored
+   * @param bytes their payload bytes (the budget of magnitude pruning)
+   * @param kept non-zero coefficients of the sparse target
+   * @param keptMagnitude weights magnitude pruning keeps in the same bytes
+   * @param error {@code ||w_hat - w_target|| / ||w_target||}
    */
   public record LayerRow(double ratio, String name, int[] shape, String basis, int block, int rows, int sparsity, long measurements, long bytes,
       long kept, long keptMagnitude, double error) {}
@@ -124,6 +124,7 @@ public final class SensingExperiment {
   /**
    * One ratio, over all sensed tensors.
    *
+   * @param ratio the measurement ratio m/n
    * @param measurements measurements stored
    * @param bytes their payload bytes
    * @param kept non-zero coefficients of the sparse targets
@@ -133,9 +134,8 @@ public final class SensingExperiment {
    * @param accuracyMagnitude test accuracy of magnitude pruning at the same bytes
    * @param error relative recovery error against the targets
    * @param errorDense relative error of the recovered weights against the trained ones
-   * @param sensed the tensors as the archive stores them
-   * @param ratio the measurement ratio m/n
    * @param seconds wall time of the ratio
+   * @param sensed the tensors as the archive stores them
    */
   public record Row(double ratio, long measurements, long bytes, long kept, long keptMagnitude, double accuracyTarget, double accuracySensed,
       double accuracyMagnitude, double error, double errorDense, double seconds, List<SensedTensor> sensed) {}
@@ -146,9 +146,9 @@ public final class SensingExperiment {
    * @param weights elements of the sensed tensors
    * @param denseBytes their bytes as float32
    * @param accuracyDense test accuracy of the trained model
-   * @param phase the phase transition, or null
    * @param rows one row per ratio, in the config's order
    * @param layers one row per tensor and ratio
+   * @param phase the phase transition, or null
    * @param seconds wall time of the whole run
    */
   public record Result(long weights, long denseBytes, double accuracyDense, List<Row> rows, List<LayerRow> layers, PhaseTransition.Result phase,
