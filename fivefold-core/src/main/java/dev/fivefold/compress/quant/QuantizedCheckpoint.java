@@ -112,7 +112,7 @@ public record QuantizedCheckpoint(String spec, Map<String, String> metadata, Map
    * A GPT decoder running the quantized linear maps weight-only ({@link QuantizedMatrix#rowLinear});
    * quantized embeddings are dequantised to float32 rows.
    *
-   * @param kvBits the bit width of the key-value cache (as {@link Decoder#cache})
+   * @param kvBits the key-value cache: 0 for float32, 8 or 4 for int8 or int4 ({@link Decoder#cache})
    * @return the decoder
    * @throws BadInputException if the model is not a GPT
    */
