@@ -22,12 +22,26 @@ import dev.fivefold.tensor.Tensor;
  * @param q quantized values, row-major
  */
 public record AffineQuantized(int[] shape, int bits, boolean perChannel, float[] scale, int[] zeroPoint, int[] q) {
+  /**
+   * Checks the bit width and the lengths of the scale and zero point.
+   *
+   * @throws IllegalArgumentException if {@code bits} is outside 2..16 or {@code scale} and {@code zeroPoint}
+   *     differ in length
+   */
   public AffineQuantized {
     if (bits < 2 || bits > 16) throw new IllegalArgumentException("bits (" + bits + ") must be in 2..16");
     if (scale.length != zeroPoint.length) throw new IllegalArgumentException("scale (" + scale.length + ") and zeroPoint (" + zeroPoint.length + ") lengths differ");
   }
 
-  /** Quantizes {@code x} with {@code bits} bits, per tensor or per channel along axis 0. */
+  /**
+   * Quantizes {@code x} with {@code bits} bits, per tensor or per channel along axis 0.
+   *
+   * @param x the tensor; for per channel, of rank &ge; 1
+   * @param bits the bit width, 2..16
+   * @param perChannel one scale and zero point per slice of axis 0 when true
+   * @return the quantized values with their scales and zero points
+   * @throws IllegalArgumentException if {@code bits} is outside 2..16
+   */
   public static AffineQuantized quantize(Tensor x, int bits, boolean perChannel) {
     if (bits < 2 || bits > 16) throw new IllegalArgumentException("bits (" + bits + ") must be in 2..16");
     int channels = perChannel ? x.dim(0) : 1, per = x.size() / channels;
@@ -51,7 +65,11 @@ public record AffineQuantized(int[] shape, int bits, boolean perChannel, float[]
     return new AffineQuantized(shape, bits, perChannel, s, z, q);
   }
 
-  /** (q − z)·s as a dense tensor. */
+  /**
+   * (q − z)·s as a dense tensor.
+   *
+   * @return a new tensor of {@link #shape()}
+   */
   public Tensor dequantize() {
     float[] out = new float[q.length];
     int per = q.length / scale.length;
@@ -62,7 +80,13 @@ public record AffineQuantized(int[] shape, int bits, boolean perChannel, float[]
     return Tensor.of(out, shape);
   }
 
-  /** x ← dequantize(quantize(x)) in place (fake quantization). */
+  /**
+   * x ← dequantize(quantize(x)) in place (fake quantization).
+   *
+   * @param x the tensor, overwritten
+   * @param bits the bit width, 2..16
+   * @param perChannel per slice of axis 0 when true, else per tensor
+   */
   public static void fakeQuantize(Tensor x, int bits, boolean perChannel) {
     Tensor d = quantize(x, bits, perChannel).dequantize();
     System.arraycopy(d.data(), 0, x.data(), 0, x.size());
@@ -71,6 +95,10 @@ public record AffineQuantized(int[] shape, int bits, boolean perChannel, float[]
   /**
    * A per-tensor result as the archive's unit: codebook (q − z)·s for all 2^bits codes, the
    * positions where q ≠ z (non-zero values) and their codes.
+   *
+   * @param name the parameter's name for the archive
+   * @return the quantized tensor with a codebook of 2^bits values
+   * @throws UnsupportedOperationException if this result is per channel
    */
   public QuantizedTensor toQuantized(String name) {
     if (perChannel) throw new UnsupportedOperationException(name + ": per-channel results have one codebook per channel");

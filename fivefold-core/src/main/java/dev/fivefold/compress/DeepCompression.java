@@ -46,9 +46,16 @@ public final class DeepCompression {
   private DeepCompression() {}
 
   /** How weights are pruned. */
-  public enum Prune { QUALITY, SPARSITY }
+  public enum Prune {
+    /** Han's rule per layer: prune |w| &le; quality · std(w) ({@link Pruner#perLayerQuality}). */
+    QUALITY,
+    /** A target sparsity per layer ({@link Pruner#perLayerSparsity}). */
+    SPARSITY
+  }
 
   /**
+   * The pipeline's settings, validated on construction.
+   *
    * @param prune criterion
    * @param quality Han's per-layer threshold factor (QUALITY)
    * @param sparsity per-layer target sparsities in [0, 1), in parameter order; the last repeats (SPARSITY)
@@ -63,6 +70,13 @@ public final class DeepCompression {
    */
   public record Config(Prune prune, double quality, double[] sparsity, int pruneSteps, double retrainEpochs, int fcBits, int convBits,
       double finetuneEpochs, double lr, int batch, long seed) {
+    /**
+     * Validates the settings.
+     *
+     * @throws IllegalArgumentException if {@code quality} &lt; 0, a sparsity is outside [0, 1), SPARSITY is
+     *     chosen with no sparsity, {@code pruneSteps} &lt; 1, a bit width is outside 1..16, or an epoch count
+     *     is &lt; 0 or NaN
+     */
     public Config {
       if (!(quality >= 0)) throw new IllegalArgumentException("quality (" + quality + ") must be >= 0");
       for (double s : sparsity) if (!(s >= 0 && s < 1)) throw new IllegalArgumentException("sparsity (" + s + ") must be in [0, 1)");
@@ -73,10 +87,27 @@ public final class DeepCompression {
     }
   }
 
-  /** What {@link #run} leaves: the masks, the shared layers and test accuracies along the way. */
+  /**
+   * What {@link #run} leaves: the masks, the shared layers and test accuracies along the way.
+   *
+   * @param masks the pruning masks (held during retraining)
+   * @param shared the weight-shared layers, in parameter order
+   * @param accuracyPruned test accuracy after pruning and retraining, in [0, 1]
+   * @param accuracyShared test accuracy right after weight sharing
+   * @param accuracyFinetuned test accuracy after centroid fine-tuning
+   */
   public record Result(Masks masks, List<SharedWeights> shared, double accuracyPruned, double accuracyShared, double accuracyFinetuned) {}
 
-  /** Runs prune → retrain → share → fine-tune on {@code model} in place; {@code log} gets one line per stage. */
+  /**
+   * Runs prune → retrain → share → fine-tune on {@code model} in place; {@code log} gets one line per stage.
+   *
+   * @param model the classifier, trained; pruned and shared in place
+   * @param train the training set for retraining and fine-tuning
+   * @param test the test set the accuracies are measured on
+   * @param cfg the settings
+   * @param log receives the progress lines
+   * @return the masks, shared layers and accuracies
+   */
   public static Result run(Module model, Dataset train, Dataset test, Config cfg, Consumer<String> log) {
     Map<String, Parameter> weights = Pruner.weights(model);
     Masks masks = new Masks();
@@ -150,7 +181,15 @@ public final class DeepCompression {
     return ClassificationTask.evaluate(model, test, 1000).get("accuracy");
   }
 
-  /** The archive contents: shared layers as quantized tensors, every other parameter and every buffer (running statistics) raw. */
+  /**
+   * The archive contents: shared layers as quantized tensors, every other parameter and every buffer (running statistics) raw.
+   *
+   * @param model the compressed model
+   * @param spec the model's spec string ({@link ModelSpec}), stored in the header
+   * @param metadata free key-value pairs stored in the header
+   * @param shared the weight-shared layers from {@link #run}
+   * @return the archive's model, ready for {@link FfzArchive#encode}
+   */
   public static FfzModel archive(Module model, String spec, Map<String, String> metadata, List<SharedWeights> shared) {
     List<QuantizedTensor> q = new ArrayList<>();
     java.util.Set<String> names = new java.util.HashSet<>();
@@ -172,7 +211,10 @@ public final class DeepCompression {
    * The model stored in the {@code .ffz} archive {@code file}: built from the archive's spec (checked
    * against the heap first, {@link Models#requireFits}) and loaded with its decoded weights.
    *
+   * @param file the archive
+   * @return the model with its spec and metadata
    * @throws NoSuchFileException if the file is missing; BadInputException for a corrupt archive
+   * @throws IOException if the file cannot be read
    */
   public static LoadedModel loadArchive(Path file) throws IOException {
     if (!Files.exists(file)) throw new NoSuchFileException(file.toString());
@@ -187,6 +229,10 @@ public final class DeepCompression {
   /**
    * Loads the dense weights of an archive into {@code model} (names and shapes must match); tensors
    * stored as compressed-sensing measurements are recovered ({@code compress.sensing.LayerSensing#decode}).
+   *
+   * @param archive the decoded archive
+   * @param model the model built from the archive's spec; its weights are replaced
+   * @param source the archive's name, for error messages
    */
   public static void load(FfzModel archive, Module model, String source) {
     Map<String, Tensor> w = new LinkedHashMap<>();
@@ -202,6 +248,10 @@ public final class DeepCompression {
    * fewest raw bits, or fixed 2..8) if that file is smaller (the JSON header lists each width);
    * {@code options}' coder, ECC and modelling are kept (with {@link FfzArchive.Modelling#SHORTER},
    * per stream the context model where that is shorter).
+   *
+   * @param model the archive's contents
+   * @param options the coder, ECC and modelling to keep
+   * @return the smallest encoding found
    */
   public static FfzArchive.Encoded smallest(FfzModel model, FfzArchive.Options options) {
     FfzArchive.Encoded best = FfzArchive.encode(model, options.withIndexBits(FfzArchive.Options.SHORTEST_INDEX));

@@ -18,6 +18,13 @@ public final class GradualPruning implements TrainObserver {
   private final SparsitySchedule schedule;
   private final Masks masks;
 
+  /**
+   * Pruning driven by {@code schedule}; prepares the pruner's masks if it has none, and prunes to the initial
+   * sparsity at once when the schedule begins at step 0.
+   *
+   * @param pruner the pruner
+   * @param schedule the sparsity schedule
+   */
   public GradualPruning(Pruner pruner, SparsitySchedule schedule) {
     this.pruner = pruner;
     this.schedule = schedule;
@@ -25,17 +32,30 @@ public final class GradualPruning implements TrainObserver {
     if (schedule.begin() == 0 && schedule.initial() > 0) pruner.step(schedule.initial());
   }
 
+  /**
+   * The pruner's masks, updated in place.
+   *
+   * @return the masks
+   */
   public Masks masks() {
     return masks;
   }
 
-  /** After optimizer step number {@code step} (1-based): prune when scheduled, else re-apply. */
+  /**
+   * After optimizer step number {@code step} (1-based): prune when scheduled, else re-apply.
+   *
+   * @param step the optimizer's step count, 1-based
+   */
   public void after(long step) {
     if (schedule.updateAt(step)) pruner.step(schedule.at(step));
     else masks.apply();
   }
 
-  /** Masked gradients, {@code opt.step()}, then {@link #after}(t) with t the optimizer's step count. */
+  /**
+   * Masked gradients, {@code opt.step()}, then {@link #after}(t) with t the optimizer's step count.
+   *
+   * @param opt the optimizer over the pruned parameters
+   */
   public void step(Optimizer opt) {
     masks.maskGradients();
     opt.step();

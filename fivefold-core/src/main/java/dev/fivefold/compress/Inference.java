@@ -22,7 +22,12 @@ import dev.fivefold.tensor.Tensor;
  */
 public final class Inference {
   /** How the weights are stored and multiplied: dense, or the CSR of their non-zeros. */
-  public enum Kind { DENSE, SPARSE }
+  public enum Kind {
+    /** Dense weights, dense kernels. */
+    DENSE,
+    /** Weights as CSR of their non-zeros, sparse kernels. */
+    SPARSE
+  }
 
   private final Kind kind;
   private final Module model;
@@ -51,21 +56,41 @@ public final class Inference {
     this.multiplyAdds = countMultiplyAdds();
   }
 
-  /** A snapshot of {@code m}'s current weights in the given form; {@code m} must be an {@link ImageClassifier}. */
+  /**
+   * A snapshot of {@code m}'s current weights in the given form; {@code m} must be an {@link ImageClassifier}.
+   *
+   * @param m the model, an {@link ImageClassifier}; copied
+   * @param kind dense or CSR weights
+   * @return the inference runner
+   * @throws IllegalArgumentException if {@code m} is not an image classifier
+   */
   public static Inference of(Module m, Kind kind) {
     return new Inference(m, kind);
   }
 
+  /**
+   * How the weights are stored.
+   *
+   * @return the weight form
+   */
   public Kind kind() {
     return kind;
   }
 
-  /** Input values per sample. */
+  /**
+   * Input values per sample.
+   *
+   * @return the features, the product of the sample shape
+   */
   public int features() {
     return features;
   }
 
-  /** Logits per sample. */
+  /**
+   * Logits per sample.
+   *
+   * @return the number of classes
+   */
   public int classes() {
     return classes;
   }
@@ -73,6 +98,8 @@ public final class Inference {
   /**
    * Multiply-adds per sample of the weight layers (dense: every weight at every position it is
    * applied; sparse: the non-zeros), counted by a forward hook on one zero sample.
+   *
+   * @return the multiply-adds per sample
    */
   public long multiplyAdds() {
     return multiplyAdds;
@@ -92,6 +119,11 @@ public final class Inference {
   /**
    * Logits [batch, classes] of the inputs {@code x} [batch, features] (row-major; exactly that
    * many values). The returned array is valid until the next call.
+   *
+   * @param x the inputs, {@code batch × features} values
+   * @param batch the batch size, &ge; 1
+   * @return the logits, {@code batch × classes} values, row-major
+   * @throws IllegalArgumentException if {@code batch} &lt; 1 or {@code x} has the wrong length
    */
   public float[] logits(float[] x, int batch) {
     if (batch < 1) throw new IllegalArgumentException("batch (" + batch + ") must be ≥ 1");
@@ -104,7 +136,14 @@ public final class Inference {
     return y.data();
   }
 
-  /** Top-1 accuracy on {@code d}, in batches of {@code batch}. */
+  /**
+   * Top-1 accuracy on {@code d}, in batches of {@code batch}.
+   *
+   * @param d the dataset, with this model's features
+   * @param batch the batch size, &ge; 1
+   * @return the fraction of samples whose largest logit is the label, in [0, 1]
+   * @throws IllegalArgumentException if the dataset's features differ from the model's
+   */
   public double accuracy(Dataset d, int batch) {
     if (d.features() != features) throw new IllegalArgumentException("dataset has " + d.features() + " features, the model takes " + features);
     float[] all = d.x().data();

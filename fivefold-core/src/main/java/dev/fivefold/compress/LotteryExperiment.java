@@ -31,6 +31,8 @@ public final class LotteryExperiment {
   public static final long REINIT_SEED_OFFSET = 7919;
 
   /**
+   * The experiment's settings, validated on construction.
+   *
    * @param rounds prune-and-rewind rounds, ≥ 1 (rows 0..rounds are reported)
    * @param rate the fraction of the remaining weights pruned per round, in (0, 1)
    * @param scope per layer or global
@@ -41,6 +43,12 @@ public final class LotteryExperiment {
    * @param seed initial weights and batch order
    */
   public record Config(int rounds, double rate, Pruner.Scope scope, int epochs, int rewindStep, double lr, int batch, long seed) {
+    /**
+     * Validates the settings.
+     *
+     * @throws IllegalArgumentException if a count or the rate is outside its range, {@code scope} is null, or
+     *     {@code lr} is not a finite positive number
+     */
     public Config {
       if (rounds < 1) throw new IllegalArgumentException("rounds (" + rounds + ") must be >= 1");
       if (!(rate > 0 && rate < 1)) throw new IllegalArgumentException("rate (" + rate + ") must be in (0, 1)");
@@ -55,6 +63,7 @@ public final class LotteryExperiment {
   /**
    * One sparsity level.
    *
+   * @param round the round, 0 for the dense network
    * @param remaining the planned fraction of weights kept, (1 − rate)^round
    * @param sparsity the measured sparsity of the masks the ticket trained under
    * @param ticket the rewound ticket's test accuracy
@@ -62,15 +71,29 @@ public final class LotteryExperiment {
    */
   public record Round(int round, double remaining, double sparsity, double ticket, double random) {}
 
-  /** The rows 0..rounds and the final masks (sparsity 1 − (1 − rate)^rounds). */
+  /**
+   * The rows 0..rounds and the final masks (sparsity 1 − (1 − rate)^rounds).
+   *
+   * @param rounds one row per round, 0..rounds
+   * @param masks the final masks
+   */
   public record Result(List<Round> rounds, Masks masks) {
+    /** Copies {@code rounds}. */
     public Result {
       rounds = List.copyOf(rounds);
     }
   }
 
 
-  /** Runs the rounds; {@code listener} is told of each row as it is known. */
+  /**
+   * Runs the rounds; {@code listener} is told of each row as it is known.
+   *
+   * @param train the training set
+   * @param test the test set the accuracies are measured on
+   * @param cfg the settings
+   * @param listener receives each row as it is measured
+   * @return the rows and the final masks
+   */
   public static Result run(Dataset train, Dataset test, Config cfg, Consumer<Round> listener) {
     Mlp m = Mlp.lenet300100(cfg.seed());
     LotteryTicket lt = new LotteryTicket(m, cfg.rate(), cfg.scope());

@@ -23,6 +23,11 @@ public final class LotteryTicket {
   /** Trains the model under the given masks (pruned weights must stay 0). */
   @FunctionalInterface
   public interface Training {
+    /**
+     * Trains under the masks.
+     *
+     * @param masks the current masks, to be held during training
+     */
     void train(Masks masks);
   }
 
@@ -34,8 +39,12 @@ public final class LotteryTicket {
   private int rounds;
 
   /**
+   * Snapshots the model's initial weights as the rewind point and starts with all-ones masks.
+   *
+   * @param model the model; its weights of rank &ge; 2 are pruned and all its parameters rewound
    * @param rate p, the fraction of the remaining weights pruned per round, in (0, 1)
    * @param scope per layer (Frankle &amp; Carbin's fully connected nets) or global (their conv nets)
+   * @throws IllegalArgumentException if {@code rate} is outside (0, 1) or the model has no weights to prune
    */
   public LotteryTicket(Module model, double rate, Pruner.Scope scope) {
     if (!(rate > 0 && rate < 1)) throw new IllegalArgumentException("rate (" + rate + ") must be in (0, 1)");
@@ -51,12 +60,21 @@ public final class LotteryTicket {
     rewind = model.stateDict();
   }
 
-  /** The rewind point's weights. */
+  /**
+   * The rewind point's weights.
+   *
+   * @return the state dict held as the rewind point
+   */
   public Map<String, Tensor> rewindPoint() {
     return rewind;
   }
 
-  /** Runs one IMP round: train, prune, rewind. Returns the masks (the ticket). */
+  /**
+   * Runs one IMP round: train, prune, rewind. Returns the masks (the ticket).
+   *
+   * @param training trains the model under the masks
+   * @return the masks after the round, shared and updated in place
+   */
   public Masks round(Training training) {
     training.train(masks);
     rounds++;
@@ -66,15 +84,30 @@ public final class LotteryTicket {
     return masks;
   }
 
-  /** 1 − (1 − p)^r. */
+  /**
+   * 1 − (1 − p)^r.
+   *
+   * @param r the round count, &ge; 0
+   * @return the sparsity after {@code r} rounds, in [0, 1)
+   */
   public double sparsityAfter(int r) {
     return 1 - Math.pow(1 - rate, r);
   }
 
+  /**
+   * The number of rounds run.
+   *
+   * @return the rounds run
+   */
   public int rounds() {
     return rounds;
   }
 
+  /**
+   * The current masks, updated by each round.
+   *
+   * @return the masks
+   */
   public Masks masks() {
     return masks;
   }

@@ -31,7 +31,18 @@ public final class Masks {
   private final Map<String, Parameter> params = new LinkedHashMap<>();
   private final Map<String, boolean[]> masks = new LinkedHashMap<>();
 
-  /** Adds or replaces the mask of {@code p}; its length must equal the parameter size. */
+  /** Empty masks: every parameter dense until {@link #put} adds a mask. */
+  public Masks() {}
+
+  /**
+   * Adds or replaces the mask of {@code p}; its length must equal the parameter size.
+   *
+   * @param name the parameter's name
+   * @param p the parameter
+   * @param keep the keep-mask, one entry per parameter value, true = kept; held, not copied
+   * @return this
+   * @throws IllegalArgumentException if {@code keep.length} differs from the parameter size
+   */
   public Masks put(String name, Parameter p, boolean[] keep) {
     if (keep.length != p.size()) throw new IllegalArgumentException(name + ": mask length (" + keep.length + ") != parameter size (" + p.size() + ")");
     params.put(name, p);
@@ -39,15 +50,30 @@ public final class Masks {
     return this;
   }
 
-  /** The mask of {@code name}, or null when that parameter is not pruned. */
+  /**
+   * The mask of {@code name}, or null when that parameter is not pruned.
+   *
+   * @param name the parameter's name
+   * @return the mask (live, not a copy), or null
+   */
   public boolean[] mask(String name) {
     return masks.get(name);
   }
 
+  /**
+   * The masks by parameter name, in insertion order.
+   *
+   * @return an unmodifiable view
+   */
   public Map<String, boolean[]> masks() {
     return Collections.unmodifiableMap(masks);
   }
 
+  /**
+   * The masked parameters by name, in insertion order.
+   *
+   * @return an unmodifiable view
+   */
   public Map<String, Parameter> parameters() {
     return Collections.unmodifiableMap(params);
   }
@@ -70,14 +96,22 @@ public final class Masks {
     }
   }
 
-  /** Masked gradients, {@code opt.step()}, masks re-applied. */
+  /**
+   * Masked gradients, {@code opt.step()}, masks re-applied.
+   *
+   * @param opt the optimizer over (a superset of) the masked parameters
+   */
   public void step(Optimizer opt) {
     maskGradients();
     opt.step();
     apply();
   }
 
-  /** Fraction of masked-out entries over all masked parameters (0 when there are none). */
+  /**
+   * Fraction of masked-out entries over all masked parameters (0 when there are none).
+   *
+   * @return the sparsity, in [0, 1]
+   */
   public double sparsity() {
     long zero = 0, n = 0;
     for (boolean[] m : masks.values()) {
@@ -87,7 +121,12 @@ public final class Masks {
     return n == 0 ? 0 : (double) zero / n;
   }
 
-  /** Fraction of masked-out entries of one parameter. */
+  /**
+   * Fraction of masked-out entries of one parameter.
+   *
+   * @param name the parameter's name
+   * @return the sparsity, in [0, 1]; 0 for a parameter without a mask
+   */
   public double sparsity(String name) {
     boolean[] m = masks.get(name);
     if (m == null) return 0;
@@ -96,7 +135,12 @@ public final class Masks {
     return (double) zero / m.length;
   }
 
-  /** Number of kept entries of one parameter. */
+  /**
+   * Number of kept entries of one parameter.
+   *
+   * @param name the parameter's name
+   * @return the kept entries: all of them for a parameter without a mask, 0 for an unknown name
+   */
   public int kept(String name) {
     boolean[] m = masks.get(name);
     if (m == null) return params.containsKey(name) ? params.get(name).size() : 0;
@@ -105,7 +149,12 @@ public final class Masks {
     return k;
   }
 
-  /** Flat positions of the kept entries of {@code name}, ascending. */
+  /**
+   * Flat positions of the kept entries of {@code name}, ascending.
+   *
+   * @param name the name of a masked parameter
+   * @return the kept positions
+   */
   public int[] positions(String name) {
     boolean[] m = masks.get(name);
     int[] out = new int[kept(name)];
@@ -113,14 +162,22 @@ public final class Masks {
     return out;
   }
 
-  /** A deep copy (masks cloned, parameters shared). */
+  /**
+   * A deep copy (masks cloned, parameters shared).
+   *
+   * @return the copy
+   */
   public Masks copy() {
     Masks c = new Masks();
     for (var e : masks.entrySet()) c.put(e.getKey(), params.get(e.getKey()), e.getValue().clone());
     return c;
   }
 
-  /** Re-applies the masks after every training step. */
+  /**
+   * Re-applies the masks after every training step.
+   *
+   * @return the observer, for {@code Trainer.observe}
+   */
   public TrainObserver observer() {
     return new TrainObserver() {
       @Override
@@ -130,7 +187,11 @@ public final class Masks {
     };
   }
 
-  /** Zeroes the update at pruned positions; put it last in an optimizer chain. */
+  /**
+   * Zeroes the update at pruned positions; put it last in an optimizer chain.
+   *
+   * @return the transform
+   */
   public GradientTransform maskUpdates() {
     Masks self = this;
     return new GradientTransform() {

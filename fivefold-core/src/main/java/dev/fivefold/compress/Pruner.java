@@ -25,26 +25,48 @@ import java.util.Map;
  */
 public final class Pruner {
   /** How {@link #step} ranks weights. */
-  public enum Scope { PER_LAYER, GLOBAL }
+  public enum Scope {
+    /** Every layer pruned to the same sparsity ({@link Pruner#perLayerSparsity}). */
+    PER_LAYER,
+    /** One threshold across all layers ({@link Pruner#global}). */
+    GLOBAL
+  }
 
   private final Map<String, Parameter> params;
   private final Scope scope;
   private Masks masks;
 
+  /**
+   * A pruner over {@code params} (copied, in their order) ranking by {@code scope}; call {@link #prepare} or
+   * {@link #step} next.
+   *
+   * @param params the parameters to prune, by name, at least one
+   * @param scope how {@link #step} ranks weights
+   * @throws IllegalArgumentException if {@code params} is empty
+   */
   public Pruner(Map<String, Parameter> params, Scope scope) {
     if (params.isEmpty()) throw new IllegalArgumentException("no parameters to prune");
     this.params = new LinkedHashMap<>(params);
     this.scope = scope;
   }
 
-  /** The weight matrices and conv kernels of {@code m} (rank ≥ 2): what Han prunes; biases are left dense. */
+  /**
+   * The weight matrices and conv kernels of {@code m} (rank ≥ 2): what Han prunes; biases are left dense.
+   *
+   * @param m the model
+   * @return its parameters of rank &ge; 2 by name, in the model's order
+   */
   public static Map<String, Parameter> weights(Module m) {
     Map<String, Parameter> out = new LinkedHashMap<>();
     for (var e : m.namedParameters().entrySet()) if (e.getValue().value().rank() >= 2) out.put(e.getKey(), e.getValue());
     return out;
   }
 
-  /** All-ones masks; returns them (shared with this pruner). */
+  /**
+   * All-ones masks; returns them (shared with this pruner).
+   *
+   * @return the masks, all entries kept
+   */
   public Masks prepare() {
     masks = new Masks();
     for (var e : params.entrySet()) {
@@ -55,7 +77,13 @@ public final class Pruner {
     return masks;
   }
 
-  /** Updates the masks in place to {@code sparsity} (by this pruner's scope) and applies them. */
+  /**
+   * Updates the masks in place to {@code sparsity} (by this pruner's scope) and applies them.
+   *
+   * @param sparsity the fraction pruned, in [0, 1]
+   * @return the masks (shared with this pruner)
+   * @throws IllegalArgumentException if {@code sparsity} is outside [0, 1]
+   */
   public Masks step(double sparsity) {
     if (masks == null) prepare();
     Masks fresh = scope == Scope.GLOBAL ? global(params, sparsity) : perLayerSparsity(params, sparsity);
@@ -64,12 +92,21 @@ public final class Pruner {
     return masks;
   }
 
-  /** The current masks (null before {@link #prepare}). */
+  /**
+   * The current masks (null before {@link #prepare}).
+   *
+   * @return the masks, or null
+   */
   public Masks masks() {
     return masks;
   }
 
-  /** Applies the masks for good and returns them; the pruner is reset. */
+  /**
+   * Applies the masks for good and returns them; the pruner is reset.
+   *
+   * @return the final masks
+   * @throws IllegalStateException if called before {@link #prepare} or {@link #step}
+   */
   public Masks squash() {
     if (masks == null) throw new IllegalStateException("squash before prepare");
     masks.apply();
@@ -78,7 +115,14 @@ public final class Pruner {
     return m;
   }
 
-  /** Han's rule: in each layer prune |w| ≤ quality · std(w). Applies the masks. */
+  /**
+   * Han's rule: in each layer prune |w| ≤ quality · std(w). Applies the masks.
+   *
+   * @param params the parameters, by name
+   * @param quality the threshold factor, &ge; 0
+   * @return the new masks
+   * @throws IllegalArgumentException if {@code quality} is negative or NaN
+   */
   public static Masks perLayerQuality(Map<String, Parameter> params, double quality) {
     if (!(quality >= 0)) throw new IllegalArgumentException("quality (" + quality + ") must be >= 0");
     Masks out = new Masks();
@@ -93,7 +137,14 @@ public final class Pruner {
     return out;
   }
 
-  /** Prunes the same fraction of every layer. Applies the masks. */
+  /**
+   * Prunes the same fraction of every layer. Applies the masks.
+   *
+   * @param params the parameters, by name
+   * @param sparsity the fraction pruned per layer, in [0, 1]
+   * @return the new masks
+   * @throws IllegalArgumentException if {@code sparsity} is outside [0, 1]
+   */
   public static Masks perLayerSparsity(Map<String, Parameter> params, double sparsity) {
     checkSparsity(sparsity);
     Masks out = new Masks();
@@ -110,7 +161,14 @@ public final class Pruner {
     return out;
   }
 
-  /** One magnitude threshold across all layers pruning ⌊s·Σn⌋ weights. Applies the masks. */
+  /**
+   * One magnitude threshold across all layers pruning ⌊s·Σn⌋ weights. Applies the masks.
+   *
+   * @param params the parameters, by name; at most 256, each at most 2^24 entries
+   * @param sparsity the fraction pruned overall, in [0, 1]
+   * @return the new masks
+   * @throws IllegalArgumentException if {@code sparsity} is outside [0, 1] or the sizes exceed the limits
+   */
   public static Masks global(Map<String, Parameter> params, double sparsity) {
     checkSparsity(sparsity);
     String[] names = params.keySet().toArray(String[]::new);
@@ -140,7 +198,14 @@ public final class Pruner {
     return out;
   }
 
-  /** The magnitude threshold {@link #global} would use: the largest pruned |w| (0 when nothing is pruned). */
+  /**
+   * The magnitude threshold {@link #global} would use: the largest pruned |w| (0 when nothing is pruned).
+   *
+   * @param params the parameters, by name
+   * @param sparsity the fraction pruned overall, in [0, 1]
+   * @return the threshold, &ge; 0
+   * @throws IllegalArgumentException if {@code sparsity} is outside [0, 1]
+   */
   public static float globalThreshold(Map<String, Parameter> params, double sparsity) {
     checkSparsity(sparsity);
     int total = 0;

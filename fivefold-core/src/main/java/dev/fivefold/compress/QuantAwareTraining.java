@@ -30,7 +30,15 @@ public final class QuantAwareTraining {
   private final boolean perChannel;
   private final Map<String, float[]> master = new LinkedHashMap<>();
 
-  /** @param masks sparsity masks to keep, or null */
+  /**
+   * Quantization-aware training of {@code params} with {@code bits}-bit fake quantization; the parameter map
+   * is copied.
+   *
+   * @param params the parameters to quantize, by name
+   * @param masks sparsity masks to keep, or null
+   * @param bits the bit width, 2..16
+   * @param perChannel per slice of axis 0 when true, else per tensor
+   */
   public QuantAwareTraining(Map<String, Parameter> params, Masks masks, int bits, boolean perChannel) {
     this.params = new LinkedHashMap<>(params);
     this.masks = masks;
@@ -48,7 +56,11 @@ public final class QuantAwareTraining {
     }
   }
 
-  /** Restores the masters and applies the straight-through gradients with {@code opt}. */
+  /**
+   * Restores the masters and applies the straight-through gradients with {@code opt}.
+   *
+   * @param opt the optimizer over the parameters
+   */
   public void endStep(Optimizer opt) {
     restore();
     if (masks != null) masks.step(opt);
@@ -68,7 +80,14 @@ public final class QuantAwareTraining {
     master.clear();
   }
 
-  /** Straight-through fake quantization of a differentiable weight. */
+  /**
+   * Straight-through fake quantization of a differentiable weight.
+   *
+   * @param w the weight
+   * @param bits the bit width, 2..16
+   * @param perChannel per slice of axis 0 when true, else per tensor
+   * @return a variable of value Q(w) whose gradient passes to {@code w} unchanged
+   */
   public static Var ste(Var w, int bits, boolean perChannel) {
     Tensor qw = w.value().copy();
     AffineQuantized.fakeQuantize(qw, bits, perChannel);

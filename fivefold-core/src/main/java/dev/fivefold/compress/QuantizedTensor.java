@@ -16,6 +16,12 @@ import java.util.Arrays;
  * @param codes codebook index of each kept weight, same length as positions
  */
 public record QuantizedTensor(String name, int[] shape, int bits, float[] codebook, int[] positions, int[] codes) {
+  /**
+   * Checks the bit width, the codebook size, and that the positions ascend within the tensor and the codes
+   * index the codebook.
+   *
+   * @throws IllegalArgumentException if any of them is out of range
+   */
   public QuantizedTensor {
     if (bits < 1 || bits > 16) throw new IllegalArgumentException(name + ": bits (" + bits + ") must be in 1..16");
     if (codebook.length < 1 || codebook.length > (1 << bits)) {
@@ -36,14 +42,22 @@ public record QuantizedTensor(String name, int[] shape, int bits, float[] codebo
     }
   }
 
-  /** Number of elements of the dense tensor. */
+  /**
+   * Number of elements of the dense tensor.
+   *
+   * @return the product of the shape's dimensions
+   */
   public int size() {
     int n = 1;
     for (int d : shape) n *= d;
     return n;
   }
 
-  /** The dense float values. */
+  /**
+   * The dense float values.
+   *
+   * @return a new array of {@link #size()} values
+   */
   public float[] dense() {
     float[] w = new float[size()];
     for (int i = 0; i < positions.length; i++) w[positions[i]] = codebook[codes[i]];

@@ -30,6 +30,13 @@ public final class SharedWeights {
    * quantised them to); the parameter is re-materialised from the codes. The arrays are checked as
    * {@link QuantizedTensor} checks them and copied.
    *
+   * @param name the parameter's name
+   * @param weight the parameter; re-materialised from the codes
+   * @param bits code width, 1..16
+   * @param codebook the shared values, at most 2^bits
+   * @param positions flat indices of the kept weights, strictly ascending
+   * @param codes the codebook index of each kept weight
+   * @return the shared layer
    * @throws IllegalArgumentException if bits, the codebook, the positions or the codes are out of range
    */
   public static SharedWeights of(String name, Parameter weight, int bits, float[] codebook, int[] positions, int[] codes) {
@@ -40,23 +47,47 @@ public final class SharedWeights {
     return s;
   }
 
+  /**
+   * The parameter's name, e.g. "fc1.weight".
+   *
+   * @return the name
+   */
   public String name() {
     return name;
   }
 
-  /** The shared values, trainable. */
+  /**
+   * The shared values, trainable.
+   *
+   * @return the codebook parameter [k]
+   */
   public Parameter codebook() {
     return codebook;
   }
 
+  /**
+   * The layer's weight parameter, a function of the codebook after {@link #materialize}.
+   *
+   * @return the weight parameter
+   */
   public Parameter weight() {
     return weight;
   }
 
+  /**
+   * The codebook index of each kept position.
+   *
+   * @return a copy of the codes
+   */
   public int[] codes() {
     return codes.clone();
   }
 
+  /**
+   * The flat row-major positions of the kept weights, ascending.
+   *
+   * @return a copy of the positions
+   */
   public int[] positions() {
     return positions.clone();
   }
@@ -78,7 +109,11 @@ public final class SharedWeights {
     weight.zeroGrad();
   }
 
-  /** The archive's unit: positions, codes and the current codebook. */
+  /**
+   * The archive's unit: positions, codes and the current codebook.
+   *
+   * @return a new quantized tensor
+   */
   public QuantizedTensor toQuantized() {
     int[] shape = new int[weight.value().rank()];
     for (int i = 0; i < shape.length; i++) shape[i] = weight.value().dim(i);

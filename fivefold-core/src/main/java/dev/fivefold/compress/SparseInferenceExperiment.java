@@ -37,10 +37,19 @@ public final class SparseInferenceExperiment {
   private SparseInferenceExperiment() {}
 
   /** Where the magnitude threshold is taken: one over all layers, or one per layer. */
-  public enum Scope { GLOBAL, LAYER }
+  public enum Scope {
+    /** One threshold over the weights of all layers together, so layers end at different sparsities. */
+    GLOBAL,
+    /** One threshold per layer: every layer pruned to the same sparsity. */
+    LAYER
+  }
 
   /**
+   * The experiment's settings, validated on construction.
+   *
    * @param sparsities unstructured sparsities, each in (0, 1) (command default 0.5, 0.8, 0.9, 0.95, 0.98)
+   * @param scope where the magnitude threshold of unstructured pruning is taken (command default
+   *     {@link Scope#GLOBAL})
    * @param keep structured: fractions of each layer's units kept, each in (0, 1) (default 0.75, 0.5, 0.25, 0.1)
    * @param retrain epochs of retraining after pruning, &ge; 0 (default 1)
    * @param batches inference batch sizes timed, each &ge; 1, at least one
@@ -50,6 +59,13 @@ public final class SparseInferenceExperiment {
    */
   public record Config(List<Double> sparsities, Scope scope, List<Double> keep, int retrain, List<Integer> batches, double repeatSeconds,
       double lr, long seed) {
+    /**
+     * Validates the settings and copies the lists.
+     *
+     * @throws IllegalArgumentException if a sparsity or keep fraction is outside (0, 1), {@code scope} is
+     *     null, {@code retrain} &lt; 0, {@code batches} is empty or holds a size &lt; 1, or
+     *     {@code repeatSeconds} or {@code lr} is not &gt; 0
+     */
     public Config {
       sparsities = List.copyOf(sparsities);
       keep = List.copyOf(keep);
@@ -70,11 +86,25 @@ public final class SparseInferenceExperiment {
    * counted), {@code multAdds} per image (equal to the weights for an MLP; a conv filter is applied at
    * every output position), the fraction of the dense model's weights removed, accuracy on the test
    * set, µs per batch for each of the config's batch sizes.
+   *
+   * @param kind the row's family: "dense", "unstructured (CSR)" or "structured (dense)"
+   * @param setting the sparsity and scope, or the structured model's widths
+   * @param removed fraction of the dense model's weights removed, in [0, 1)
+   * @param weights weights stored
+   * @param multAdds multiply-adds per image
+   * @param accuracy test accuracy, in [0, 1]
+   * @param micros median µs per batch, one per batch size of {@link Config#batches()}
    */
   public record Row(String kind, String setting, double removed, long weights, long multAdds, double accuracy, double[] micros) {}
 
-  /** The table's title (the model and its widths) and its rows: dense first, then unstructured, then structured. */
+  /**
+   * The table's title (the model and its widths) and its rows: dense first, then unstructured, then structured.
+   *
+   * @param title the table's title
+   * @param rows the rows, in table order
+   */
   public record Result(String title, List<Row> rows) {
+    /** Copies {@code rows}. */
     public Result {
       rows = List.copyOf(rows);
     }
@@ -83,6 +113,14 @@ public final class SparseInferenceExperiment {
   /**
    * Measures {@code base} (a trained Mlp or LeNet5, not changed) and its pruned variants; progress
    * lines go to {@code log}.
+   *
+   * @param c the settings
+   * @param base the trained model, an {@link Mlp} or a {@link LeNet5}
+   * @param train the training set for retraining and fine-tuning
+   * @param test the test set the accuracy is measured on
+   * @param log receives progress lines
+   * @return the table: the dense row, then one row per sparsity, then one per keep fraction
+   * @throws IllegalArgumentException if {@code base} is not an image classifier, or not an Mlp or LeNet5
    */
   public static Result run(Config c, Module base, Dataset train, Dataset test, Consumer<String> log) {
     if (!(base instanceof ImageClassifier classifier)) throw new IllegalArgumentException("the model must be an image classifier, got " + base.getClass().getSimpleName());
@@ -136,6 +174,16 @@ public final class SparseInferenceExperiment {
    * Trains {@code m} for {@code epochs}: Adam at {@code lr} with a cosine decay over the run, batch
    * 128, batch order from {@code seed}; masked (pruned weights held at 0) when {@code masks} is
    * given. One progress line per epoch to {@code log}.
+   *
+   * @param what the run's name in the progress lines
+   * @param m the model, trained in place
+   * @param train the training set
+   * @param test the test set
+   * @param epochs epochs to train, &ge; 1
+   * @param masks the pruning masks held during training, or null for unmasked training
+   * @param lr the Adam learning rate before the decay, &gt; 0
+   * @param seed the batch order's seed
+   * @param log receives one line per epoch
    */
   public static void train(String what, Module m, Dataset train, Dataset test, int epochs, Masks masks, double lr, long seed, Consumer<String> log) {
     m.train();
@@ -172,6 +220,10 @@ public final class SparseInferenceExperiment {
    * Median of 5 repetitions, each at least {@code seconds} of calls, after a warm-up of at least
    * 300 calls and 10 × {@code seconds}: the Vector API kernels run many times slower until C2 has
    * compiled them, so a warm-up by time alone timed the interpreter on the first rows.
+   *
+   * @param call the operation timed
+   * @param seconds the least length of each repetition, &gt; 0
+   * @return the median time of one call, in microseconds
    */
   public static double microsPerCall(Runnable call, double seconds) {
     long calls = 0, w0 = System.nanoTime();

@@ -14,6 +14,12 @@ package dev.fivefold.compress;
  * @param frequency steps between mask updates (≥ 1)
  */
 public record SparsitySchedule(double initial, double target, long begin, long steps, long frequency) {
+  /**
+   * Checks the ranges.
+   *
+   * @throws IllegalArgumentException if a sparsity is outside [0, 1], {@code begin} &lt; 0, or {@code steps}
+   *     or {@code frequency} &lt; 1
+   */
   public SparsitySchedule {
     Pruner.checkSparsity(initial);
     Pruner.checkSparsity(target);
@@ -22,7 +28,12 @@ public record SparsitySchedule(double initial, double target, long begin, long s
     if (frequency < 1) throw new IllegalArgumentException("frequency (" + frequency + ") must be >= 1");
   }
 
-  /** The target sparsity at step t. */
+  /**
+   * The target sparsity at step t.
+   *
+   * @param t the step
+   * @return s_t, in [0, 1]
+   */
   public double at(long t) {
     if (t <= begin) return initial;
     if (t >= begin + steps) return target;
@@ -30,7 +41,12 @@ public record SparsitySchedule(double initial, double target, long begin, long s
     return target + (initial - target) * r * r * r;
   }
 
-  /** Whether the masks are updated at step t: every frequency steps within [begin, begin + n]. */
+  /**
+   * Whether the masks are updated at step t: every frequency steps within [begin, begin + n].
+   *
+   * @param t the step
+   * @return true on an update step
+   */
   public boolean updateAt(long t) {
     return t >= begin && t <= begin + steps && (t - begin) % frequency == 0;
   }

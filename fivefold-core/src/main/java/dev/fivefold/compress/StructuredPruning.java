@@ -23,7 +23,12 @@ import java.util.Arrays;
 public final class StructuredPruning {
   private StructuredPruning() {}
 
-  /** L1 norm of each slice along axis 0 (rows of [out, in]; filters of [O, C, k, k]). */
+  /**
+   * L1 norm of each slice along axis 0 (rows of [out, in]; filters of [O, C, k, k]).
+   *
+   * @param w a weight of rank &ge; 1: a matrix [out, in] or a kernel [O, C, k, k]
+   * @return the L1 norms, one per index of axis 0
+   */
   public static double[] l1Norms(Tensor w) {
     int n = w.dim(0), per = w.size() / n;
     double[] out = new double[n];
@@ -36,7 +41,14 @@ public final class StructuredPruning {
     return out;
   }
 
-  /** The {@code keep} slices with the largest L1 norm (ties: lower index), ascending by index. */
+  /**
+   * The {@code keep} slices with the largest L1 norm (ties: lower index), ascending by index.
+   *
+   * @param norms the norm of each slice
+   * @param keep how many to keep, in 1..{@code norms.length}
+   * @return the kept indices, ascending
+   * @throws IllegalArgumentException if {@code keep} is outside 1..{@code norms.length}
+   */
   public static int[] largest(double[] norms, int keep) {
     if (keep < 1 || keep > norms.length) throw new IllegalArgumentException("keep (" + keep + ") must be in 1.." + norms.length);
     Integer[] idx = new Integer[norms.length];
@@ -48,7 +60,15 @@ public final class StructuredPruning {
     return out;
   }
 
-  /** The sub-tensor of {@code t} at indices {@code keep} along {@code axis}. */
+  /**
+   * The sub-tensor of {@code t} at indices {@code keep} along {@code axis}.
+   *
+   * @param t the tensor
+   * @param axis the axis selected along, in 0..rank-1
+   * @param keep the indices kept along {@code axis}, in their output order
+   * @return a new tensor of {@code t}'s shape with {@code keep.length} at {@code axis}
+   * @throws IllegalArgumentException if an index of {@code keep} is outside the axis
+   */
   public static Tensor select(Tensor t, int axis, int[] keep) {
     Shape s = t.shape();
     int outer = 1, inner = 1;
@@ -72,6 +92,11 @@ public final class StructuredPruning {
   /**
    * A smaller Mlp keeping, in hidden layer l (1-based, the output of fc_l), the units
    * {@code keep[l-1]} (ascending). {@code keep.length} is the number of hidden layers.
+   *
+   * @param m the model, not changed
+   * @param keep per hidden layer the units kept, ascending
+   * @return a new, smaller Mlp with the kept units' weights and biases
+   * @throws IllegalArgumentException if {@code keep.length} is not the number of hidden layers
    */
   public static Mlp prune(Mlp m, int[][] keep) {
     int[] sizes = m.sizes();
@@ -93,7 +118,14 @@ public final class StructuredPruning {
     return out;
   }
 
-  /** Keeps the fraction {@code keepFraction} (at least one) of each hidden layer's units by L1 norm of their incoming weights. */
+  /**
+   * Keeps the fraction {@code keepFraction} (at least one) of each hidden layer's units by L1 norm of their incoming weights.
+   *
+   * @param m the model, not changed
+   * @param keepFraction fraction of units kept per hidden layer, in (0, 1]; rounded, at least one unit
+   * @return a new, smaller Mlp
+   * @throws IllegalArgumentException if {@code keepFraction} is outside (0, 1]
+   */
   public static Mlp pruneByL1(Mlp m, double keepFraction) {
     if (!(keepFraction > 0 && keepFraction <= 1)) throw new IllegalArgumentException("keepFraction (" + keepFraction + ") must be in (0, 1]");
     int[][] keep = new int[m.layers().size() - 1][];
@@ -107,6 +139,13 @@ public final class StructuredPruning {
   /**
    * Filter pruning of a conv pair: returns {conv1 weight [K, C, k, k], conv1 bias [K], conv2 weight
    * [O, K, k', k']} keeping filters {@code keep} of conv1 and the matching input channels of conv2.
+   *
+   * @param conv1Weight conv1's weight [K, C, k, k]
+   * @param conv1Bias conv1's bias [K]
+   * @param conv2Weight conv2's weight [O, K, k', k']
+   * @param keep the conv1 filters kept, ascending indices in 0..K-1
+   * @return three new tensors: conv1 weight [K', C, k, k], conv1 bias [K'], conv2 weight [O, K', k', k'] with
+   *     K' = {@code keep.length}
    */
   public static Tensor[] pruneFilters(Tensor conv1Weight, Tensor conv1Bias, Tensor conv2Weight, int[] keep) {
     return new Tensor[] {select(conv1Weight, 0, keep), select(conv1Bias, 0, keep), select(conv2Weight, 1, keep)};
@@ -115,6 +154,12 @@ public final class StructuredPruning {
   /**
    * A smaller LeNet5 keeping conv1 filters {@code keep[0]}, conv2 filters {@code keep[1]} and fc1
    * neurons {@code keep[2]} (each ascending, within the model's widths).
+   *
+   * @param m the model, without normalisation layers; not changed
+   * @param keep three ascending index groups: conv1 filters, conv2 filters, fc1 neurons
+   * @return a new, smaller LeNet5 with the kept units' weights
+   * @throws IllegalArgumentException if {@code keep} does not hold three non-empty ascending groups within
+   *     the widths, or the model has normalisation layers
    */
   public static LeNet5 prune(LeNet5 m, int[][] keep) {
     if (keep.length != 3) throw new IllegalArgumentException("keep has " + keep.length + " groups, a LeNet5 has 3 (conv1, conv2, fc1)");
@@ -150,6 +195,11 @@ public final class StructuredPruning {
   /**
    * Keeps the fraction {@code keepFraction} (at least one) of conv1's filters, conv2's filters and
    * fc1's neurons, each by the L1 norm of its weights (Li et al. 2017).
+   *
+   * @param m the model, without normalisation layers; not changed
+   * @param keepFraction fraction of each group kept, in (0, 1]; rounded, at least one
+   * @return a new, smaller LeNet5
+   * @throws IllegalArgumentException if {@code keepFraction} is outside (0, 1]
    */
   public static LeNet5 pruneByL1(LeNet5 m, double keepFraction) {
     if (!(keepFraction > 0 && keepFraction <= 1)) throw new IllegalArgumentException("keepFraction (" + keepFraction + ") must be in (0, 1]");
@@ -167,6 +217,9 @@ public final class StructuredPruning {
    * {@link #pruneByL1(Mlp, double)} or {@link #pruneByL1(LeNet5, double)} by the model's family:
    * the surgery is family-specific (which units feed which), the criterion is not.
    *
+   * @param m an {@link Mlp} or a {@link LeNet5}; not changed
+   * @param keepFraction fraction of units kept per group, in (0, 1]
+   * @return a new, smaller model of the same family
    * @throws IllegalArgumentException for a family without structured pruning
    */
   public static Module pruneByL1(Module m, double keepFraction) {

@@ -15,13 +15,25 @@ import java.util.List;
 public final class WeightSharing {
   private WeightSharing() {}
 
-  /** A 1-D clustering: centroid values and each point's centroid index. */
+  /**
+   * A 1-D clustering: centroid values and each point's centroid index.
+   *
+   * @param centroids the centroid values, at most k (one, 0, for empty input)
+   * @param assignment per point the index of its nearest centroid
+   * @param iterations Lloyd iterations run, at most {@code maxIter}
+   */
   public record Clustering(float[] centroids, int[] assignment, int iterations) {}
 
   /**
    * Lloyd's k-means on {@code x} with linear initialisation; stops when no assignment changes or
    * after {@code maxIter} iterations. An empty cluster keeps its previous centroid. Empty input
    * gives centroid 0 with no assignments.
+   *
+   * @param x the points
+   * @param k number of clusters, &ge; 1
+   * @param maxIter the most iterations
+   * @return the centroids and assignment
+   * @throws IllegalArgumentException if {@code k} &lt; 1
    */
   public static Clustering kmeans(float[] x, int k, int maxIter) {
     if (k < 1) throw new IllegalArgumentException("k (" + k + ") must be >= 1");
@@ -73,7 +85,12 @@ public final class WeightSharing {
     return changed;
   }
 
-  /** Code width for a codebook of k entries: ⌈log₂ k⌉, at least 1. */
+  /**
+   * Code width for a codebook of k entries: ⌈log₂ k⌉, at least 1.
+   *
+   * @param k codebook size, &ge; 1
+   * @return the bits per code
+   */
   public static int bitsFor(int k) {
     return Math.max(1, 32 - Integer.numberOfLeadingZeros(k - 1));
   }
@@ -81,6 +98,14 @@ public final class WeightSharing {
   /**
    * Clusters the kept weights of {@code p} ({@code keep} null = all) into 2^bits shared values
    * and writes the shared values into the parameter.
+   *
+   * @param name the parameter's name
+   * @param p the parameter; its kept entries are overwritten with their centroids
+   * @param keep the kept entries, or null for all
+   * @param bits code width, in 1..16; at most 2^bits clusters (fewer if fewer weights)
+   * @param maxIter the most k-means iterations
+   * @return the shared layer: codebook, kept positions and codes
+   * @throws IllegalArgumentException if {@code bits} is outside 1..16
    */
   public static SharedWeights share(String name, Parameter p, boolean[] keep, int bits, int maxIter) {
     if (bits < 1 || bits > 16) throw new IllegalArgumentException(name + ": bits (" + bits + ") must be in 1..16");
@@ -101,7 +126,14 @@ public final class WeightSharing {
     return s;
   }
 
-  /** Every masked parameter of {@code masks} shared with {@code bits}-bit codes. */
+  /**
+   * Every masked parameter of {@code masks} shared with {@code bits}-bit codes.
+   *
+   * @param masks the masks, whose parameters are shared
+   * @param bits code width, in 1..16
+   * @param maxIter the most k-means iterations per layer
+   * @return one shared layer per masked parameter, in the masks' order
+   */
   public static List<SharedWeights> share(Masks masks, int bits, int maxIter) {
     return masks.masks().entrySet().stream()
         .map(e -> share(e.getKey(), masks.parameters().get(e.getKey()), e.getValue(), bits, maxIter)).toList();
@@ -111,6 +143,9 @@ public final class WeightSharing {
    * One centroid fine-tuning step after backward: centroid gradients from the weight gradients,
    * {@code codebookOpt.step()} (an optimizer over the {@link SharedWeights#codebook()} parameters),
    * weights re-materialised from codes.
+   *
+   * @param shared the shared layers, their weight gradients computed by backward
+   * @param codebookOpt the optimizer over the codebooks
    */
   public static void step(List<SharedWeights> shared, Optimizer codebookOpt) {
     for (SharedWeights s : shared) s.accumulateCentroidGradients();
@@ -118,7 +153,12 @@ public final class WeightSharing {
     for (SharedWeights s : shared) s.materialize();
   }
 
-  /** The codebook parameters of {@code shared}, for an optimizer. */
+  /**
+   * The codebook parameters of {@code shared}, for an optimizer.
+   *
+   * @param shared the shared layers
+   * @return their codebooks, in order
+   */
   public static List<Parameter> codebooks(List<SharedWeights> shared) {
     return shared.stream().map(SharedWeights::codebook).toList();
   }

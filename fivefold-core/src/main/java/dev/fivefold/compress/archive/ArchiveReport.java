@@ -24,13 +24,25 @@ import java.util.Locale;
 public record ArchiveReport(
     String codec, Ecc ecc, long headerBytes, long bodyBytes, long eccBytes, long fileBytes, List<TensorStats> tensors, List<RawStats> raw,
     List<SensedStats> sensed) {
+  /** Copies the lists. */
   public ArchiveReport {
     tensors = List.copyOf(tensors);
     raw = List.copyOf(raw);
     sensed = List.copyOf(sensed);
   }
 
-  /** A report without sensed tensors. */
+  /**
+   * A report without sensed tensors.
+   *
+   * @param codec the entropy coder's name
+   * @param ecc the channel code
+   * @param headerBytes the JSON header
+   * @param bodyBytes everything the channel code protects
+   * @param eccBytes check bytes the channel code adds
+   * @param fileBytes the whole file
+   * @param tensors one row per quantized tensor
+   * @param raw one row per raw tensor
+   */
   public ArchiveReport(String codec, Ecc ecc, long headerBytes, long bodyBytes, long eccBytes, long fileBytes, List<TensorStats> tensors, List<RawStats> raw) {
     this(codec, ecc, headerBytes, bodyBytes, eccBytes, fileBytes, tensors, raw, List.of());
   }
@@ -38,32 +50,52 @@ public record ArchiveReport(
   /**
    * One quantized tensor.
    *
+   * @param name the parameter's name
    * @param size dense element count
    * @param kept weights stored
    * @param bits code width
    * @param codebookSize codebook entries
    * @param indexBits relative-index width; 0 when the positions are a context-coded mask
    * @param entries relative-index entries, fillers included; the mask's cells ({@code size}) for a mask
+   * @param codebookBytes the codebook section's bytes
    * @param index the positions' stream
    * @param codes the codes' stream
    */
   public record TensorStats(
       String name, long size, long kept, int bits, int codebookSize, int indexBits, long entries, long codebookBytes,
       StreamStats index, StreamStats codes) {
-    /** Sections' bytes, CRCs excluded. */
+    /**
+     * Sections' bytes, CRCs excluded.
+     *
+     * @return codebook, index and codes bytes
+     */
     public long bytes() {
       return codebookBytes + indexBytes() + codesBytes();
     }
 
+    /**
+     * The index stream's bytes.
+     *
+     * @return the bytes
+     */
     public long indexBytes() {
       return index.bytes();
     }
 
+    /**
+     * The codes stream's bytes.
+     *
+     * @return the bytes
+     */
     public long codesBytes() {
       return codes.bytes();
     }
 
-    /** {@code Entropy.bits(codes, codebookSize)}. */
+    /**
+     * {@code Entropy.bits(codes, codebookSize)}.
+     *
+     * @return the bound in bits
+     */
     public double codesEntropyBits() {
       return codes.order0Bits();
     }
@@ -71,22 +103,36 @@ public record ArchiveReport(
     /**
      * The order-0 bound of the relative index: {@code Entropy.bits(entries, 2^indexBits)}; for a mask
      * the smallest such bound over the widths 1..16.
+     *
+     * @return the bound in bits
      */
     public double gapsEntropyBits() {
       return index.order0Bits();
     }
 
-    /** Whether the positions are a context-coded mask ({@link dev.fivefold.compress.code.ContextMaskCoder}). */
+    /**
+     * Whether the positions are a context-coded mask ({@link dev.fivefold.compress.code.ContextMaskCoder}).
+     *
+     * @return true for a mask
+     */
     public boolean mask() {
       return index.layout().coder().equals(dev.fivefold.compress.code.ContextMaskCoder.NAME);
     }
 
-    /** Coded bits per kept weight in the codes stream; 0 when nothing is kept. */
+    /**
+     * Coded bits per kept weight in the codes stream; 0 when nothing is kept.
+     *
+     * @return bits per kept weight
+     */
     public double codeBitsPerWeight() {
       return kept == 0 ? 0 : 8.0 * codesBytes() / kept;
     }
 
-    /** Coded bits per kept weight in the index stream; 0 when nothing is kept. */
+    /**
+     * Coded bits per kept weight in the index stream; 0 when nothing is kept.
+     *
+     * @return bits per kept weight
+     */
     public double indexBitsPerWeight() {
       return kept == 0 ? 0 : 8.0 * indexBytes() / kept;
     }
@@ -113,12 +159,19 @@ public record ArchiveReport(
   public record StreamStats(String model, long symbols, int used, int alphabet, double order0Bits, double boundBits, double nmlBits,
       StreamLayout layout, long bytes) {}
 
-  /** One raw float32 tensor of {@code size} elements, {@code bytes = 4 size}. */
+  /**
+   * One raw float32 tensor of {@code size} elements, {@code bytes = 4 size}.
+   *
+   * @param name the parameter's name
+   * @param size dense element count
+   * @param bytes 4 × {@code size}
+   */
   public record RawStats(String name, long size, long bytes) {}
 
   /**
    * One tensor stored as compressed-sensing measurements ({@link SensedTensor}).
    *
+   * @param name the parameter's name
    * @param size dense element count
    * @param measurements measurements stored
    * @param bits bits per measurement (32 or 8)
@@ -127,7 +180,11 @@ public record ArchiveReport(
    */
   public record SensedStats(String name, long size, long measurements, int bits, String method, long bytes) {}
 
-  /** Bytes the same tensors take as dense float32. */
+  /**
+   * Bytes the same tensors take as dense float32.
+   *
+   * @return the bytes of every tensor at 4 bytes per element
+   */
   public long denseBytes() {
     long n = 0;
     for (TensorStats t : tensors) n += 4 * t.size;
@@ -136,7 +193,11 @@ public record ArchiveReport(
     return n;
   }
 
-  /** A plain-text table, one row per tensor, then the totals, then {@link #formatStreams}. */
+  /**
+   * A plain-text table, one row per tensor, then the totals, then {@link #formatStreams}.
+   *
+   * @return the table, newline-terminated lines
+   */
   public String format() {
     StringBuilder sb = new StringBuilder();
     String head = "%-14s %9s %8s %5s %4s %8s %8s %9s %9s %7s %7s %7s %7s %7s%n";
@@ -175,6 +236,8 @@ public record ArchiveReport(
    * context model): the minimax universal code length for that model, what any code that learns
    * its probabilities pays on some sequence; a reference, not a bound. A last line compares the
    * coded total with the three totals.
+   *
+   * @return the table, newline-terminated lines
    */
   public String formatStreams() {
     StringBuilder sb = new StringBuilder();

@@ -20,12 +20,21 @@ public enum Ecc {
     this.code = code;
   }
 
-  /** The flag spelling, e.g. {@code "rs"}. */
+  /**
+   * The flag spelling, e.g. {@code "rs"}.
+   *
+   * @return the lower-case name
+   */
   public String flag() {
     return name().toLowerCase(java.util.Locale.ROOT);
   }
 
-  /** Check bytes added to a body of {@code bodyLength} bytes. */
+  /**
+   * Check bytes added to a body of {@code bodyLength} bytes.
+   *
+   * @param bodyLength the body's bytes
+   * @return the check bytes
+   */
   public long overhead(long bodyLength) {
     return code == null ? 0 : code.parityLength(bodyLength);
   }
@@ -35,7 +44,13 @@ public enum Ecc {
     return java.util.Optional.ofNullable(code);
   }
 
-  /** Parses a flag value; {@link BadInputException} naming {@code --ecc} otherwise. */
+  /**
+   * Parses a flag value; {@link BadInputException} naming {@code --ecc} otherwise.
+   *
+   * @param flag "none", "hamming" or "rs"
+   * @return the channel code
+   * @throws BadInputException for any other value
+   */
   public static Ecc parse(String flag) {
     for (Ecc e : values()) if (e.flag().equals(flag)) return e;
     throw new BadInputException("--ecc (" + flag + ") must be one of none|hamming|rs");

@@ -20,6 +20,13 @@ public final class Fault {
   /**
    * Flips {@code n} distinct random bits of {@code bytes[from, to)} in place; returns their numbers,
    * ascending. {@link IllegalArgumentException} if the range is invalid or holds fewer than {@code n} bits.
+   *
+   * @param bytes the array, changed in place
+   * @param from the range's first byte
+   * @param to one past its last byte
+   * @param n bits to flip, in 0..8·(to − from)
+   * @param seed the choice's seed
+   * @return the flipped bits' numbers in the array
    */
   public static long[] flipBits(byte[] bytes, int from, int to, int n, long seed) {
     if (from < 0 || to > bytes.length || from > to) throw new IllegalArgumentException("range [" + from + ", " + to + ") outside " + bytes.length + " bytes");
@@ -33,7 +40,16 @@ public final class Fault {
     return bits;
   }
 
-  /** Flips {@code n} distinct random bits of {@code file} from byte {@code from} on; rewrites it atomically. */
+  /**
+   * Flips {@code n} distinct random bits of {@code file} from byte {@code from} on; rewrites it atomically.
+   *
+   * @param file the file, rewritten
+   * @param from the first byte that may be hit
+   * @param n bits to flip
+   * @param seed the choice's seed
+   * @return the flipped bits' numbers in the file
+   * @throws IOException if the file cannot be read or written
+   */
   public static long[] flipBits(Path file, int from, int n, long seed) throws IOException {
     dev.fivefold.io.InputFiles.requireRegular(file, "archive");
     byte[] b = Files.readAllBytes(file);
@@ -42,7 +58,12 @@ public final class Fault {
     return bits;
   }
 
-  /** Number of distinct bytes the bit numbers {@code bits} fall in. */
+  /**
+   * Number of distinct bytes the bit numbers {@code bits} fall in.
+   *
+   * @param bits bit numbers
+   * @return the count of bytes
+   */
   public static int bytesTouched(long[] bits) {
     return (int) Arrays.stream(bits).map(b -> b >>> 3).distinct().count();
   }

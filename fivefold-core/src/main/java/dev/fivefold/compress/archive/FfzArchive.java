@@ -174,6 +174,13 @@ public final class FfzArchive {
     /** {@code indexBits} value: per tensor the width whose coded index stream is shortest. */
     public static final int SHORTEST_INDEX = -1;
 
+    /**
+     * Validates the options.
+     *
+     * @throws IllegalArgumentException if the coder has no archive name or {@code indexBits} is outside
+     *     -1..16
+     * @throws NullPointerException if {@code ecc} or {@code modelling} is null
+     */
     public Options {
       if (coderNamed(coder.name()) == null) throw new IllegalArgumentException("coder (" + coder.name() + ") has no archive name");
       if (indexBits < -1 || indexBits > 16) throw new IllegalArgumentException("indexBits (" + indexBits + ") must be in -1..16");
@@ -181,23 +188,51 @@ public final class FfzArchive {
       java.util.Objects.requireNonNull(modelling, "modelling");
     }
 
-    /** Huffman, no ECC, automatic index width, order-0 streams. */
+    /**
+     * Huffman, no ECC, automatic index width, order-0 streams.
+     *
+     * @return the default options
+     */
     public static Options defaults() {
       return new Options(EntropyCoder.huffman(), Ecc.NONE, 0, Modelling.ORDER0);
     }
 
+    /**
+     * These options with another coder.
+     *
+     * @param c the entropy coder, one the format names
+     * @return the new options
+     */
     public Options withCoder(EntropyCoder c) {
       return new Options(c, ecc, indexBits, modelling);
     }
 
+    /**
+     * These options with another channel code.
+     *
+     * @param e the channel code
+     * @return the new options
+     */
     public Options withEcc(Ecc e) {
       return new Options(coder, e, indexBits, modelling);
     }
 
+    /**
+     * These options with another index width.
+     *
+     * @param b the width 1..16, 0 or {@link #SHORTEST_INDEX}
+     * @return the new options
+     */
     public Options withIndexBits(int b) {
       return new Options(coder, ecc, b, modelling);
     }
 
+    /**
+     * These options with another modelling.
+     *
+     * @param m the modelling
+     * @return the new options
+     */
     public Options withModelling(Modelling m) {
       return new Options(coder, ecc, indexBits, m);
     }
@@ -216,11 +251,18 @@ public final class FfzArchive {
   /**
    * What {@link #read} returns.
    *
+   * @param model the archive's contents
+   * @param report where its bytes went
    * @param correction what the channel code repaired (zeros without ECC)
    */
   public record Decoded(FfzModel model, ArchiveReport report, ChannelCode.Correction correction) {}
 
-  /** Bytes of an archive and its report. */
+  /**
+   * Bytes of an archive and its report.
+   *
+   * @param bytes the archive's bytes
+   * @param report where they went
+   */
   public record Encoded(byte[] bytes, ArchiveReport report) {}
 
   static EntropyCoder coderNamed(String name) {
@@ -228,14 +270,28 @@ public final class FfzArchive {
     return null;
   }
 
-  /** Writes {@code model} to {@code file} atomically (no partial file on failure); returns the report. */
+  /**
+   * Writes {@code model} to {@code file} atomically (no partial file on failure); returns the report.
+   *
+   * @param file the destination
+   * @param model the archive's contents
+   * @param options the coder, channel code, index width and modelling
+   * @return where the bytes went
+   * @throws IOException if the file cannot be written
+   */
   public static ArchiveReport write(Path file, FfzModel model, Options options) throws IOException {
     Encoded e = encode(model, options);
     AtomicFiles.writeBytes(file, e.bytes());
     return e.report();
   }
 
-  /** Reads {@code file}; {@link BadInputException} naming it if it is not a valid archive. */
+  /**
+   * Reads {@code file}; {@link BadInputException} naming it if it is not a valid archive.
+   *
+   * @param file the archive
+   * @return the contents, report and channel-code repairs
+   * @throws IOException if the file cannot be read
+   */
   public static Decoded read(Path file) throws IOException {
     long size = dev.fivefold.io.InputFiles.requireRegular(file, "archive");
     if (size > Integer.MAX_VALUE - 8) throw new BadInputException(file + ": file size (" + size + ") exceeds 2^31 bytes");
@@ -243,7 +299,13 @@ public final class FfzArchive {
     return decode(Files.readAllBytes(file), file.toString());
   }
 
-  /** The archive bytes of {@code model}. */
+  /**
+   * The archive bytes of {@code model}.
+   *
+   * @param model the archive's contents
+   * @param options the coder, channel code, index width and modelling
+   * @return the bytes and the report
+   */
   public static Encoded encode(FfzModel model, Options options) {
     ByteArrayOutputStream data = new ByteArrayOutputStream();
     EntropyCoder coder = options.coder();
@@ -381,7 +443,14 @@ public final class FfzArchive {
         t.payload().length);
   }
 
-  /** Decodes archive {@code bytes} (corrected in place if there is ECC); {@code source} names them in errors. */
+  /**
+   * Decodes archive {@code bytes} (corrected in place if there is ECC); {@code source} names them in errors.
+   *
+   * @param bytes the archive's bytes, corrected in place
+   * @param source the archive's name in error messages
+   * @return the contents, report and channel-code repairs
+   * @throws BadInputException if the bytes are not a valid archive
+   */
   public static Decoded decode(byte[] bytes, String source) {
     return new ArchiveReader(bytes, source).read();
   }

@@ -21,6 +21,11 @@ import java.util.Set;
  * @param sensed tensors stored as compressed-sensing measurements (empty before format 4)
  */
 public record FfzModel(String spec, Map<String, String> metadata, List<QuantizedTensor> quantized, List<RawTensor> raw, List<SensedTensor> sensed) {
+  /**
+   * Copies the lists and the map and checks that the names are unique.
+   *
+   * @throws IllegalArgumentException if a tensor name is used twice
+   */
   public FfzModel {
     metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
     quantized = List.copyOf(quantized);
@@ -32,7 +37,14 @@ public record FfzModel(String spec, Map<String, String> metadata, List<Quantized
     for (SensedTensor t : sensed) if (!names.add(t.name())) throw new IllegalArgumentException("tensor name (" + t.name() + ") is used twice");
   }
 
-  /** A model without sensed tensors (what formats 1 to 3 hold). */
+  /**
+   * A model without sensed tensors (what formats 1 to 3 hold).
+   *
+   * @param spec the model spec
+   * @param metadata string pairs
+   * @param quantized pruned and quantized tensors
+   * @param raw tensors stored as float32
+   */
   public FfzModel(String spec, Map<String, String> metadata, List<QuantizedTensor> quantized, List<RawTensor> raw) {
     this(spec, metadata, quantized, raw, List.of());
   }

@@ -11,6 +11,12 @@ import java.util.Arrays;
  * @param values row-major values, as many as the shape's product
  */
 public record RawTensor(String name, int[] shape, float[] values) {
+  /**
+   * Checks the shape against the values.
+   *
+   * @throws IllegalArgumentException if a dimension is negative or the shape's product differs from the
+   *     values' count
+   */
   public RawTensor {
     long size = 1;
     for (int d : shape) {

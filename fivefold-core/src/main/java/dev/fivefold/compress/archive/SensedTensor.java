@@ -57,6 +57,12 @@ public record SensedTensor(String name, int[] shape, Recipe recipe, int bits, by
    */
   public record Recipe(String operator, String basis, String recovery, long seed, int block, int rows, int sparsity, double lambda,
       int iterations, double tolerance) {
+    /**
+     * Validates the recipe.
+     *
+     * @throws IllegalArgumentException if a name is not one of the known ones or a number is outside its
+     *     range
+     */
     public Recipe {
       if (!OPERATORS.contains(operator)) throw new IllegalArgumentException("operator (" + operator + ") must be gaussian or hadamard");
       if (!BASES.contains(basis)) throw new IllegalArgumentException("basis (" + basis + ") must be identity or dct");
@@ -69,23 +75,46 @@ public record SensedTensor(String name, int[] shape, Recipe recipe, int bits, by
       if (!(tolerance >= 0) || Double.isInfinite(tolerance)) throw new IllegalArgumentException("tolerance (" + tolerance + ") must be >= 0 and finite");
     }
 
-    /** Measurements of a block of {@code b} coefficients: {@code max(1, ceil(rows * b / block))}, so {@code rows} for a full block. */
+    /**
+     * Measurements of a block of {@code b} coefficients: {@code max(1, ceil(rows * b / block))}, so {@code rows} for a full block.
+     *
+     * @param b the block's length, 1..block
+     * @return the block's measurements
+     */
     public int rows(int b) {
       return (int) Math.max(1, ((long) rows * b + block - 1) / block);
     }
 
-    /** Non-zeros of a block of {@code b} coefficients: {@code max(1, floor(sparsity * rows(b) / rows))}, so {@code sparsity} for a full block. */
+    /**
+     * Non-zeros of a block of {@code b} coefficients: {@code max(1, floor(sparsity * rows(b) / rows))}, so {@code sparsity} for a full block.
+     *
+     * @param b the block's length, 1..block
+     * @return the block's non-zeros
+     */
     public int sparsity(int b) {
       return (int) Math.max(1, (long) sparsity * rows(b) / rows);
     }
 
-    /** Measurements of {@code n} coefficients in blocks. */
+    /**
+     * Measurements of {@code n} coefficients in blocks.
+     *
+     * @param n the tensor's element count
+     * @return the measurements of all its blocks
+     */
     public long measurements(long n) {
       long full = n / block, last = n % block;
       return full * rows + (last > 0 ? rows((int) last) : 0);
     }
   }
 
+  /**
+   * Copies the shape and checks it against the recipe and the payload.
+   *
+   * @throws NullPointerException if {@code name} or {@code recipe} is null
+   * @throws IllegalArgumentException if a dimension is negative, {@code dct} is asked of a rank below 3,
+   *     {@code bits} is not 32 or 8, the payload's length does not match, or the 8-bit scale is negative or
+   *     not finite
+   */
   public SensedTensor {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(recipe, "recipe");
@@ -110,19 +139,31 @@ public record SensedTensor(String name, int[] shape, Recipe recipe, int bits, by
     }
   }
 
-  /** Number of elements of the dense tensor. */
+  /**
+   * Number of elements of the dense tensor.
+   *
+   * @return the product of the shape's dimensions
+   */
   public int size() {
     int n = 1;
     for (int d : shape) n *= d;
     return n;
   }
 
-  /** Measurements stored: {@link Recipe#measurements} of {@link #size}. */
+  /**
+   * Measurements stored: {@link Recipe#measurements} of {@link #size}.
+   *
+   * @return the measurement count
+   */
   public long measurementCount() {
     return recipe.measurements(size());
   }
 
-  /** The measurements, decoded from the payload (for 8 bits, {@code q * s} in float). */
+  /**
+   * The measurements, decoded from the payload (for 8 bits, {@code q * s} in float).
+   *
+   * @return a new array of {@link #measurementCount()} values
+   */
   public float[] measurements() {
     ByteBuffer b = ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN);
     if (bits == 32) {
@@ -140,6 +181,11 @@ public record SensedTensor(String name, int[] shape, Recipe recipe, int bits, by
    * The payload of {@code y} at {@code bits}: float32 as they are, or int8 with scale {@code s =
    * max|y| / 127} (0 if every measurement is 0), {@code q = round(y / s)}. Non-finite values are
    * refused.
+   *
+   * @param y the measurements, finite
+   * @param bits 32 or 8
+   * @return the payload bytes
+   * @throws IllegalArgumentException if a measurement is not finite or {@code bits} is not 32 or 8
    */
   public static byte[] payload(float[] y, int bits) {
     for (int i = 0; i < y.length; i++) if (!Float.isFinite(y[i])) throw new IllegalArgumentException("measurement " + i + " (" + y[i] + ") is not finite");
@@ -162,6 +208,11 @@ public record SensedTensor(String name, int[] shape, Recipe recipe, int bits, by
     return ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN).getFloat();
   }
 
+  /**
+   * The dense shape.
+   *
+   * @return a copy of the shape
+   */
   @Override
   public int[] shape() {
     return shape.clone();

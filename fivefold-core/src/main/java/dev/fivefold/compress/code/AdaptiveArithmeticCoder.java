@@ -31,6 +31,12 @@ public record AdaptiveArithmeticCoder(int increment, int limit) implements Entro
   private static final int MIN_LIMIT = 16;
   private static final int MAX_LIMIT = 1 << 20;
 
+  /**
+   * Checks the ranges.
+   *
+   * @throws IllegalArgumentException if {@code increment} is outside [1, 65536] or {@code limit} outside [16,
+   *     2^20]
+   */
   public AdaptiveArithmeticCoder {
     if (increment < 1 || increment > MAX_INCREMENT) {
       throw new IllegalArgumentException("increment (" + increment + ") must be in [1, 65536]");

@@ -19,17 +19,29 @@ public final class BitWriter {
   private long acc; // pending bits, right-aligned
   private int accBits; // 0..7 between calls
 
+  /** A writer with a buffer of 64 bytes to start. */
   public BitWriter() {
     this(64);
   }
 
-  /** A writer whose buffer starts at {@code initialBytes} (it grows as needed). */
+  /**
+   * A writer whose buffer starts at {@code initialBytes} (it grows as needed).
+   *
+   * @param initialBytes the initial capacity, &ge; 0
+   * @throws IllegalArgumentException if {@code initialBytes} is negative
+   */
   public BitWriter(int initialBytes) {
     if (initialBytes < 0) throw new IllegalArgumentException("initialBytes (" + initialBytes + ") must be >= 0");
     buf = new byte[Math.max(16, initialBytes)];
   }
 
-  /** Writes the low {@code n} bits of {@code value}, most significant first; {@code 0 <= n <= 32}. */
+  /**
+   * Writes the low {@code n} bits of {@code value}, most significant first; {@code 0 <= n <= 32}.
+   *
+   * @param value the bits, right-aligned; higher bits are ignored
+   * @param n the bit count, in [0, 32]
+   * @throws IllegalArgumentException if {@code n} is outside [0, 32]
+   */
   public void writeBits(long value, int n) {
     if (n < 0 || n > 32) throw new IllegalArgumentException("n (" + n + ") must be in [0, 32]");
     if (n == 0) return;
@@ -41,11 +53,21 @@ public final class BitWriter {
     }
   }
 
+  /**
+   * Writes one bit.
+   *
+   * @param bit true for a 1 bit
+   */
   public void writeBit(boolean bit) {
     writeBits(bit ? 1 : 0, 1);
   }
 
-  /** Elias-gamma code of {@code v}, {@code 1 <= v < 2^62}. */
+  /**
+   * Elias-gamma code of {@code v}, {@code 1 <= v < 2^62}.
+   *
+   * @param v the value
+   * @throws IllegalArgumentException if {@code v} is outside [1, 2^62)
+   */
   public void writeGamma(long v) {
     if (v < 1 || v >= (1L << 62)) throw new IllegalArgumentException("gamma value (" + v + ") must be in [1, 2^62)");
     int n = 64 - Long.numberOfLeadingZeros(v);
@@ -63,7 +85,14 @@ public final class BitWriter {
     if (accBits > 0) writeBits(0, 8 - accBits);
   }
 
-  /** Appends whole bytes; the writer must be byte-aligned. */
+  /**
+   * Appends whole bytes; the writer must be byte-aligned.
+   *
+   * @param b the source array
+   * @param off the first byte to copy
+   * @param len the bytes to copy
+   * @throws IllegalStateException if bits are pending
+   */
   public void writeBytes(byte[] b, int off, int len) {
     if (accBits != 0) throw new IllegalStateException("writeBytes needs a byte-aligned writer (" + accBits + " pending bits)");
     ensure(len);
@@ -71,19 +100,32 @@ public final class BitWriter {
     size += len;
   }
 
-  /** Bits written so far. */
+  /**
+   * Bits written so far.
+   *
+   * @return the bit count
+   */
   public long bitLength() {
     return 8L * size + accBits;
   }
 
-  /** The bytes written so far, the last one padded with zero bits. */
+  /**
+   * The bytes written so far, the last one padded with zero bits.
+   *
+   * @return a new array
+   */
   public byte[] toByteArray() {
     byte[] out = Arrays.copyOf(buf, size + (accBits > 0 ? 1 : 0));
     if (accBits > 0) out[size] = (byte) (acc << (8 - accBits));
     return out;
   }
 
-  /** Writes {@link #toByteArray()} to {@code out}. */
+  /**
+   * Writes {@link #toByteArray()} to {@code out}.
+   *
+   * @param out the destination
+   * @throws IOException if the stream cannot be written
+   */
   public void writeTo(OutputStream out) throws IOException {
     out.write(toByteArray());
   }

@@ -33,13 +33,23 @@ public record CodeContext(int bins, int neighbours, int width) {
   /** Most bins. */
   public static final int MAX_BINS = 64;
 
+  /**
+   * Checks the ranges.
+   *
+   * @throws IllegalArgumentException if {@code bins} is outside 1..64, {@code neighbours} outside 1..3, or
+   *     {@code width} &lt; 1
+   */
   public CodeContext {
     if (bins < 1 || bins > MAX_BINS) throw new IllegalArgumentException("bins (" + bins + ") must be in 1.." + MAX_BINS);
     if (neighbours < 1 || neighbours > 3) throw new IllegalArgumentException("neighbours (" + neighbours + ") must be in 1..3");
     if (width < 1) throw new IllegalArgumentException("width (" + width + ") must be >= 1");
   }
 
-  /** Number of contexts, {@code bins + 1}. */
+  /**
+   * Number of contexts, {@code bins + 1}.
+   *
+   * @return the number of contexts
+   */
   public int contexts() {
     return bins + 1;
   }

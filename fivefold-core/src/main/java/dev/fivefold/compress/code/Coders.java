@@ -19,6 +19,8 @@ public final class Coders {
   /**
    * A coder by name.
    *
+   * @param name one of {@link #NAMES} or an alias
+   * @return the coder
    * @throws IllegalArgumentException naming {@code name} if no coder has it
    */
   public static EntropyCoder byName(String name) {

@@ -68,6 +68,14 @@ public final class ContextCodesCoder {
    * The shortest stream over a grid of contexts, searched in two stages: the template and width
    * (left at {@code cols}, the 2-d templates at each of {@code widths}) with 8 bins, then the bins
    * ({@code 2..32}) for the best of them.
+   *
+   * @param positions the kept weights' flat positions, strictly ascending
+   * @param codes the codebook index of each kept weight
+   * @param cols the tensor's row length (its last dimensions' product)
+   * @param codebook the codebook, 1..65536 values
+   * @param widths the widths tried for the 2-d templates; those outside (1, cols) are skipped
+   * @return the shortest stream found
+   * @throws IllegalArgumentException if the arrays are inconsistent
    */
   public static byte[] encode(int[] positions, int[] codes, int cols, float[] codebook, List<Integer> widths) {
     if (positions.length == 0) return encode(positions, codes, cols, codebook, new CodeContext(1, 1, Math.max(1, cols)));
@@ -94,7 +102,18 @@ public final class ContextCodesCoder {
     return best;
   }
 
-  /** The stream of {@code codes} (each in {@code [0, codebook.length)}) of the kept {@code positions} of a tensor {@code cols} wide. */
+  /**
+   * The stream of {@code codes} (each in {@code [0, codebook.length)}) of the kept {@code positions} of a tensor {@code cols} wide.
+   *
+   * @param positions the kept weights' flat positions, strictly ascending
+   * @param codes the codebook index of each kept weight
+   * @param cols the tensor's row length
+   * @param codebook the codebook, 1..65536 values
+   * @param m the context model
+   * @return the stream
+   * @throws IllegalArgumentException if the arrays are inconsistent or the context's width exceeds
+   *     {@code cols}
+   */
   public static byte[] encode(int[] positions, int[] codes, int cols, float[] codebook, CodeContext m) {
     check(positions, codes, cols, codebook);
     BitWriter w = new BitWriter();
@@ -128,6 +147,13 @@ public final class ContextCodesCoder {
   /**
    * The codes of the kept {@code positions} (ascending, of a tensor {@code cols} wide) over {@code
    * codebook}; {@link BadInputException} for a corrupt or foreign stream or another count or alphabet.
+   *
+   * @param stream the stream
+   * @param positions the kept positions, as encoded
+   * @param cols the tensor's row length
+   * @param codebook the codebook, as encoded
+   * @return the codes, one per position
+   * @throws BadInputException if the stream is corrupt or does not match
    */
   public static int[] decode(byte[] stream, int[] positions, int cols, float[] codebook) {
     BitReader r = new BitReader(stream);
@@ -153,12 +179,23 @@ public final class ContextCodesCoder {
     return out;
   }
 
-  /** The context model of a stream, or null when it codes no symbol; {@link BadInputException} if the header is corrupt. */
+  /**
+   * The context model of a stream, or null when it codes no symbol; {@link BadInputException} if the header is corrupt.
+   *
+   * @param stream the stream
+   * @return its context model, or null
+   * @throws BadInputException if the header is corrupt
+   */
   public static CodeContext context(byte[] stream) {
     return readHeader(new BitReader(stream), -1, -1, Integer.MAX_VALUE);
   }
 
-  /** Where the stream's bits go: magic, count and alphabet; context fields and padding; payload. */
+  /**
+   * Where the stream's bits go: magic, count and alphabet; context fields and padding; payload.
+   *
+   * @param stream the stream
+   * @return the bits of each part
+   */
   public static StreamLayout layout(byte[] stream) {
     BitReader r = new BitReader(stream);
     r.readBits(8);
@@ -187,7 +224,17 @@ public final class ContextCodesCoder {
     return new CodeContext((int) bins, (int) nb, (int) w);
   }
 
-  /** Per context ({@code [c]}) the count of each code ({@code [c][s]}) the walk codes under {@code m}. */
+  /**
+   * Per context ({@code [c]}) the count of each code ({@code [c][s]}) the walk codes under {@code m}.
+   *
+   * @param positions the kept weights' flat positions, strictly ascending
+   * @param codes the codebook index of each kept weight
+   * @param cols the tensor's row length
+   * @param codebook the codebook
+   * @param m the context model
+   * @return the counts [contexts][codebook size]
+   * @throws IllegalArgumentException if the arrays are inconsistent
+   */
   public static long[][] counts(int[] positions, int[] codes, int cols, float[] codebook, CodeContext m) {
     check(positions, codes, cols, codebook);
     long[][] n = new long[m.contexts()][codebook.length];
@@ -198,14 +245,24 @@ public final class ContextCodesCoder {
     return n;
   }
 
-  /** {@code sum_c n_c H_c} in bits over {@link #counts}: the conditional empirical entropy. */
+  /**
+   * {@code sum_c n_c H_c} in bits over {@link #counts}: the conditional empirical entropy.
+   *
+   * @param counts per context the count of each code
+   * @return the conditional empirical entropy in bits
+   */
   public static double conditionalEntropyBits(long[][] counts) {
     double h = 0;
     for (long[] c : counts) h += Entropy.bits(c);
     return h;
   }
 
-  /** {@link #conditionalEntropyBits} plus each context's NML regret {@code log2 C(k_c, n_c)}, {@code k_c} its codes seen. */
+  /**
+   * {@link #conditionalEntropyBits} plus each context's NML regret {@code log2 C(k_c, n_c)}, {@code k_c} its codes seen.
+   *
+   * @param counts per context the count of each code
+   * @return the code length bound in bits
+   */
   public static double nmlBits(long[][] counts) {
     double h = conditionalEntropyBits(counts);
     for (long[] c : counts) {
@@ -216,7 +273,12 @@ public final class ContextCodesCoder {
     return h;
   }
 
-  /** Contexts with at least one code. */
+  /**
+   * Contexts with at least one code.
+   *
+   * @param counts per context the count of each code
+   * @return the number of contexts used
+   */
   public static int usedContexts(long[][] counts) {
     int u = 0;
     for (long[] c : counts) if (Frequencies.used(c) > 0) u++;

@@ -91,6 +91,9 @@ public final class ContextMaskCoder {
    * dimension of a 3+-d tensor (a conv kernel's width), the side of a square row (a flattened
    * image), then every divisor of the row length in {@code 2..64} (e.g. 5 for a row of 16 channels
    * of 5 x 5).
+   *
+   * @param shape the tensor's shape; rows are dimension 0
+   * @return the widths, without repeats; empty for a rank below 2 or rows of one cell
    */
   public static List<Integer> widths(int[] shape) {
     java.util.LinkedHashSet<Integer> w = new java.util.LinkedHashSet<>();
@@ -108,6 +111,13 @@ public final class ContextMaskCoder {
    * The shortest stream over a grid of contexts, searched in two stages: the neighbour template
    * and width (no neighbours, left, and the 2-d templates at each of {@code widths}) with 8 column
    * and 2 row buckets, then the bucket counts ({@code 1..24} by {@code 1..8}) for the best of them.
+   *
+   * @param positions the kept cells' flat positions, strictly ascending
+   * @param rows the tensor's rows, &ge; 0
+   * @param cols the cells per row, &ge; 0
+   * @param widths the image widths tried for the 2-d templates; those outside (1, cols) are skipped
+   * @return the shortest stream found
+   * @throws IllegalArgumentException if the positions are not ascending within the tensor
    */
   public static byte[] encode(int[] positions, int rows, int cols, List<Integer> widths) {
     if ((long) rows * cols == 0) return encode(positions, rows, cols, new MaskContext(1, 1, 0, Math.max(1, cols)));
@@ -137,7 +147,17 @@ public final class ContextMaskCoder {
     return best;
   }
 
-  /** The stream of {@code positions} (ascending, in {@code [0, rows * cols)}) with context model {@code m}. */
+  /**
+   * The stream of {@code positions} (ascending, in {@code [0, rows * cols)}) with context model {@code m}.
+   *
+   * @param positions the kept cells' flat positions, strictly ascending
+   * @param rows the tensor's rows, &ge; 0
+   * @param cols the cells per row, &ge; 0
+   * @param m the context model
+   * @return the stream
+   * @throws IllegalArgumentException if the positions are not ascending within the tensor or the context's
+   *     width exceeds {@code cols}
+   */
   public static byte[] encode(int[] positions, int rows, int cols, MaskContext m) {
     check(positions, rows, cols);
     BitWriter w = new BitWriter();
@@ -169,6 +189,13 @@ public final class ContextMaskCoder {
    * The kept positions of a stream written for a {@code rows x cols} tensor; {@link
    * BadInputException} for a corrupt or foreign stream, other dimensions, or more than {@code maxKept}
    * kept cells.
+   *
+   * @param stream the stream
+   * @param rows the tensor's rows, as encoded
+   * @param cols the cells per row, as encoded
+   * @param maxKept the most kept cells accepted
+   * @return the kept positions, ascending
+   * @throws BadInputException if the stream is corrupt or does not match
    */
   public static int[] decode(byte[] stream, int rows, int cols, int maxKept) {
     BitReader r = new BitReader(stream);
@@ -197,13 +224,24 @@ public final class ContextMaskCoder {
     return java.util.Arrays.copyOf(out[0], k[0]);
   }
 
-  /** The context model of a stream, or null for an empty tensor; {@link BadInputException} if the header is corrupt. */
+  /**
+   * The context model of a stream, or null for an empty tensor; {@link BadInputException} if the header is corrupt.
+   *
+   * @param stream the stream
+   * @return its context model, or null
+   * @throws BadInputException if the header is corrupt
+   */
   public static MaskContext context(byte[] stream) {
     BitReader r = new BitReader(stream);
     return readHeader(r, -1, -1);
   }
 
-  /** Where the stream's bits go: magic and dimensions, context fields and padding, payload. */
+  /**
+   * Where the stream's bits go: magic and dimensions, context fields and padding, payload.
+   *
+   * @param stream the stream
+   * @return the bits of each part
+   */
   public static StreamLayout layout(byte[] stream) {
     BitReader r = new BitReader(stream);
     r.readBits(8);
@@ -237,7 +275,16 @@ public final class ContextMaskCoder {
     return new MaskContext((int) cb, (int) rb, (int) nb, (int) w);
   }
 
-  /** Per context the not-kept and kept cells ({@code [2c]}, {@code [2c + 1]}) the walk codes under {@code m}. */
+  /**
+   * Per context the not-kept and kept cells ({@code [2c]}, {@code [2c + 1]}) the walk codes under {@code m}.
+   *
+   * @param positions the kept cells' flat positions, strictly ascending
+   * @param rows the tensor's rows
+   * @param cols the cells per row
+   * @param m the context model
+   * @return the counts, two per context
+   * @throws IllegalArgumentException if the positions are not ascending within the tensor
+   */
   public static long[] contextCounts(int[] positions, int rows, int cols, MaskContext m) {
     check(positions, rows, cols);
     long[] n = new long[2 * m.contexts()];
@@ -248,14 +295,24 @@ public final class ContextMaskCoder {
     return n;
   }
 
-  /** {@code sum_c n_c h(o_c / n_c)} in bits over {@link #contextCounts}: the conditional empirical entropy. */
+  /**
+   * {@code sum_c n_c h(o_c / n_c)} in bits over {@link #contextCounts}: the conditional empirical entropy.
+   *
+   * @param counts per context the not-kept and kept counts, as {@link #contextCounts}
+   * @return the conditional empirical entropy in bits
+   */
   public static double conditionalEntropyBits(long[] counts) {
     double h = 0;
     for (int c = 0; c < counts.length; c += 2) h += Entropy.bits(new long[] {counts[c], counts[c + 1]});
     return h;
   }
 
-  /** {@link #conditionalEntropyBits} plus each context's NML regret {@code log2 C(k_c, n_c)}, {@code k_c} its values seen. */
+  /**
+   * {@link #conditionalEntropyBits} plus each context's NML regret {@code log2 C(k_c, n_c)}, {@code k_c} its values seen.
+   *
+   * @param counts per context the not-kept and kept counts
+   * @return the code length bound in bits
+   */
   public static double nmlBits(long[] counts) {
     double h = conditionalEntropyBits(counts);
     for (int c = 0; c < counts.length; c += 2) {
@@ -265,7 +322,12 @@ public final class ContextMaskCoder {
     return h;
   }
 
-  /** Contexts with at least one cell. */
+  /**
+   * Contexts with at least one cell.
+   *
+   * @param counts per context the not-kept and kept counts
+   * @return the number of contexts used
+   */
   public static int usedContexts(long[] counts) {
     int u = 0;
     for (int c = 0; c < counts.length; c += 2) if (counts[c] + counts[c + 1] > 0) u++;

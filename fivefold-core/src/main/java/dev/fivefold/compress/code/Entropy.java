@@ -11,13 +11,24 @@ package dev.fivefold.compress.code;
 public final class Entropy {
   private Entropy() {}
 
-  /** Total bits; throws {@link IllegalArgumentException} for a symbol outside {@code [0, alphabet)}. */
+  /**
+   * Total bits; throws {@link IllegalArgumentException} for a symbol outside {@code [0, alphabet)}.
+   *
+   * @param symbols the sequence
+   * @param alphabet the alphabet size
+   * @return the empirical entropy in bits, {@code n H}
+   */
   public static double bits(int[] symbols, int alphabet) {
     StreamHeader.checkSymbols(symbols, alphabet);
     return bits(Frequencies.count(symbols, alphabet));
   }
 
-  /** Total bits of a sequence with these counts. */
+  /**
+   * Total bits of a sequence with these counts.
+   *
+   * @param counts the count of each symbol, each &ge; 0
+   * @return the empirical entropy in bits
+   */
   public static double bits(long[] counts) {
     long n = 0;
     for (long c : counts) n += c;
@@ -39,6 +50,11 @@ public final class Entropy {
    * 1}, {@code C(2, n) = sum_h binom(n, h) (h/n)^h ((n-h)/n)^(n-h)}, {@code C(k, n) = C(k-1, n) +
    * n / (k - 2) * C(k-2, n)}, carried as ratios in log space. {@code 0} for {@code n == 0} or
    * {@code k <= 1}.
+   *
+   * @param n the sequence length, &ge; 0
+   * @param k the alphabet size, &ge; 0
+   * @return the regret in bits
+   * @throws IllegalArgumentException if {@code n} or {@code k} is negative
    */
   public static double nmlRegretBits(long n, int k) {
     if (n < 0 || k < 0) throw new IllegalArgumentException("n (" + n + ") and k (" + k + ") must be >= 0");
@@ -77,7 +93,14 @@ public final class Entropy {
     return x * Math.log(x) - x + 0.5 * Math.log(2 * Math.PI * x) + 1 / (12 * x) - 1 / (360 * x * x * x) + 1 / (1260 * x * x * x * x * x);
   }
 
-  /** Bits per symbol, {@code 0} for an empty sequence. */
+  /**
+   * Bits per symbol, {@code 0} for an empty sequence.
+   *
+   * @param symbols the sequence
+   * @param alphabet the alphabet size
+   * @return the empirical entropy per symbol
+   * @throws IllegalArgumentException for a symbol outside {@code [0, alphabet)}
+   */
   public static double bitsPerSymbol(int[] symbols, int alphabet) {
     return symbols.length == 0 ? 0 : bits(symbols, alphabet) / symbols.length;
   }

@@ -21,43 +21,85 @@ public interface EntropyCoder {
   /** Default bound on the symbol count a decoder accepts: 2^27 symbols (a 512 MiB {@code int[]}). */
   int DEFAULT_MAX_SYMBOLS = 1 << 27;
 
-  /** A short name for tables, e.g. {@code "rans"}. */
+  /**
+   * A short name for tables, e.g. {@code "rans"}.
+   *
+   * @return the name
+   */
   String name();
 
-  /** Encodes {@code symbols}, each in {@code [0, alphabet)}, {@code 1 <= alphabet <= 65536}. */
+  /**
+   * Encodes {@code symbols}, each in {@code [0, alphabet)}, {@code 1 <= alphabet <= 65536}.
+   *
+   * @param symbols the symbols
+   * @param alphabet the alphabet size
+   * @return the stream
+   * @throws IllegalArgumentException for a symbol outside the alphabet or an alphabet outside 1..65536
+   */
   byte[] encode(int[] symbols, int alphabet);
 
-  /** Decodes a stream written by {@link #encode}, accepting at most {@code maxSymbols} symbols. */
+  /**
+   * Decodes a stream written by {@link #encode}, accepting at most {@code maxSymbols} symbols.
+   *
+   * @param stream the stream
+   * @param maxSymbols the largest symbol count accepted
+   * @return the symbols
+   * @throws dev.fivefold.io.BadInputException for a corrupt, truncated or foreign stream or too many symbols
+   */
   int[] decode(byte[] stream, int maxSymbols);
 
   /**
    * Where the bits of {@code stream} (written by {@link #encode}) go: header, model table,
    * payload; parses the header and table without decoding the payload. {@link
    * dev.fivefold.io.BadInputException} for a stream this coder cannot read.
+   *
+   * @param stream the stream
+   * @return the bits of each part
    */
   StreamLayout layout(byte[] stream);
 
-  /** {@link #decode(byte[], int)} with {@link #DEFAULT_MAX_SYMBOLS}. */
+  /**
+   * {@link #decode(byte[], int)} with {@link #DEFAULT_MAX_SYMBOLS}.
+   *
+   * @param stream the stream
+   * @return the symbols
+   */
   default int[] decode(byte[] stream) {
     return decode(stream, DEFAULT_MAX_SYMBOLS);
   }
 
-  /** Canonical Huffman with codes of at most 15 bits. */
+  /**
+   * Canonical Huffman with codes of at most 15 bits.
+   *
+   * @return the coder
+   */
   static EntropyCoder huffman() {
     return new HuffmanCoder(HuffmanCoder.DEFAULT_MAX_CODE_LENGTH);
   }
 
-  /** Range coder over a static model normalised to 2^16. */
+  /**
+   * Range coder over a static model normalised to 2^16.
+   *
+   * @return the coder
+   */
   static EntropyCoder staticArithmetic() {
     return new StaticArithmeticCoder(StaticArithmeticCoder.DEFAULT_SCALE_BITS);
   }
 
-  /** Range coder over an adaptive model (increment 24, rescale at 2^16). */
+  /**
+   * Range coder over an adaptive model (increment 24, rescale at 2^16).
+   *
+   * @return the coder
+   */
   static EntropyCoder adaptiveArithmetic() {
     return new AdaptiveArithmeticCoder(AdaptiveArithmeticCoder.DEFAULT_INCREMENT, AdaptiveArithmeticCoder.DEFAULT_LIMIT);
   }
 
-  /** rANS with a model normalised to 2^15 and 4 interleaved states. */
+  /**
+   * rANS with a model normalised to 2^15 and 4 interleaved states.
+   *
+   * @return the coder
+   */
   static EntropyCoder rans() {
     return new RansCoder(RansCoder.DEFAULT_SCALE_BITS, RansCoder.DEFAULT_STREAMS);
   }

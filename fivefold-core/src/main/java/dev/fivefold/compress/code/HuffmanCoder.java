@@ -21,6 +21,11 @@ public record HuffmanCoder(int maxCodeLength) implements EntropyCoder {
   static final int MAGIC = 'H';
   private static final int MAX_LENGTH = 24;
 
+  /**
+   * Checks the range.
+   *
+   * @throws IllegalArgumentException if {@code maxCodeLength} is outside [1, 24]
+   */
   public HuffmanCoder {
     if (maxCodeLength < 1 || maxCodeLength > MAX_LENGTH) {
       throw new IllegalArgumentException("maxCodeLength (" + maxCodeLength + ") must be in [1, 24]");

@@ -33,6 +33,12 @@ public record MaskContext(int columnBuckets, int rowBuckets, int neighbours, int
   /** Most buckets of either kind. */
   public static final int MAX_BUCKETS = 64;
 
+  /**
+   * Checks the ranges.
+   *
+   * @throws IllegalArgumentException if a bucket count is outside 1..64, {@code neighbours} outside 0..3, or
+   *     {@code width} &lt; 1
+   */
   public MaskContext {
     if (columnBuckets < 1 || columnBuckets > MAX_BUCKETS) throw new IllegalArgumentException("columnBuckets (" + columnBuckets + ") must be in 1.." + MAX_BUCKETS);
     if (rowBuckets < 1 || rowBuckets > MAX_BUCKETS) throw new IllegalArgumentException("rowBuckets (" + rowBuckets + ") must be in 1.." + MAX_BUCKETS);
@@ -40,7 +46,11 @@ public record MaskContext(int columnBuckets, int rowBuckets, int neighbours, int
     if (width < 1) throw new IllegalArgumentException("width (" + width + ") must be >= 1");
   }
 
-  /** Number of distinct contexts, {@code columnBuckets * rowBuckets * 2^(neighbour bits)}. */
+  /**
+   * Number of distinct contexts, {@code columnBuckets * rowBuckets * 2^(neighbour bits)}.
+   *
+   * @return the number of contexts
+   */
   public int contexts() {
     return columnBuckets * rowBuckets << neighbourBits();
   }

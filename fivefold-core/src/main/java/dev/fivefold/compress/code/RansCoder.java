@@ -40,6 +40,12 @@ public record RansCoder(int scaleBits, int streams) implements EntropyCoder {
   private static final int MAX_SCALE_BITS = 16;
   private static final int L = 1 << 23;
 
+  /**
+   * Checks the ranges.
+   *
+   * @throws IllegalArgumentException if {@code scaleBits} is outside [12, 16] or {@code streams} outside [1,
+   *     32]
+   */
   public RansCoder {
     if (scaleBits < 12 || scaleBits > MAX_SCALE_BITS) {
       throw new IllegalArgumentException("scaleBits (" + scaleBits + ") must be in [12, 16]");

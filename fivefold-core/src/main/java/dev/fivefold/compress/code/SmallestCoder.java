@@ -17,6 +17,11 @@ import java.util.List;
  * @param candidates the coders to try
  */
 public record SmallestCoder(List<EntropyCoder> candidates) implements EntropyCoder {
+  /**
+   * Copies the candidates and checks that each has a known magic byte.
+   *
+   * @throws IllegalArgumentException if the list is empty or holds a coder of an unknown class
+   */
   public SmallestCoder {
     candidates = List.copyOf(candidates);
     if (candidates.isEmpty()) throw new IllegalArgumentException("candidates must not be empty");
@@ -27,6 +32,8 @@ public record SmallestCoder(List<EntropyCoder> candidates) implements EntropyCod
    * rANS (default, and 2^16 with one state: 12 fewer bytes of final states), static arithmetic,
    * adaptive arithmetic with increments 24 (default: alphabets with many unused symbols) and 2
    * (Krichevsky–Trofimov: all symbols used), Huffman.
+   *
+   * @return the coder
    */
   public static SmallestCoder defaults() {
     return new SmallestCoder(List.of(EntropyCoder.rans(), new RansCoder(16, 1), EntropyCoder.staticArithmetic(),
@@ -65,7 +72,12 @@ public record SmallestCoder(List<EntropyCoder> candidates) implements EntropyCod
     return c;
   }
 
-  /** The coder that wrote {@code stream} (by its magic byte, either version), or null. */
+  /**
+   * The coder that wrote {@code stream} (by its magic byte, either version), or null.
+   *
+   * @param stream the stream
+   * @return the candidate that decodes it, or null for an empty stream or an unknown magic byte
+   */
   public EntropyCoder coderOf(byte[] stream) {
     if (stream.length == 0) return null;
     int m = stream[0] & 0xFF & ~StreamHeader.V2;

@@ -19,6 +19,11 @@ public record StaticArithmeticCoder(int scaleBits) implements EntropyCoder {
   static final int MAGIC = 'A';
   private static final int MAX_SCALE_BITS = 16;
 
+  /**
+   * Checks the range.
+   *
+   * @throws IllegalArgumentException if {@code scaleBits} is outside [1, 16]
+   */
   public StaticArithmeticCoder {
     if (scaleBits < 1 || scaleBits > MAX_SCALE_BITS) {
       throw new IllegalArgumentException("scaleBits (" + scaleBits + ") must be in [1, 16]");

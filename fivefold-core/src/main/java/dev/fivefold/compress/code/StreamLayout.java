@@ -9,8 +9,16 @@ package dev.fivefold.compress.code;
  *
  * @param coder the name of the coder that wrote the stream
  * @param version the stream layout version, 1 or 2
+ * @param headerBits bits of the common header, &ge; 0
+ * @param modelBits bits of the coder's parameters, table and padding, &ge; 0
+ * @param payloadBits bits of the coded symbols, &ge; 0
  */
 public record StreamLayout(String coder, int version, long headerBits, long modelBits, long payloadBits) {
+  /**
+   * Checks the counts.
+   *
+   * @throws IllegalArgumentException if a count is negative
+   */
   public StreamLayout {
     if (headerBits < 0 || modelBits < 0 || payloadBits < 0) {
       throw new IllegalArgumentException("bits (" + headerBits + ", " + modelBits + ", " + payloadBits + ") must be >= 0");
@@ -35,7 +43,11 @@ public record StreamLayout(String coder, int version, long headerBits, long mode
     return new StreamLayout(coder, h.version(), header, r.position() - header, 8L * stream.length - r.position());
   }
 
-  /** All bits of the stream. */
+  /**
+   * All bits of the stream.
+   *
+   * @return the sum of the three parts
+   */
   public long totalBits() {
     return headerBits + modelBits + payloadBits;
   }

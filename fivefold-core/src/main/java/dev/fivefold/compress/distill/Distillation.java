@@ -42,18 +42,37 @@ public record Distillation(double temperature, double alpha, Match match) {
     LOGITS
   }
 
+  /**
+   * Validates the settings.
+   *
+   * @throws IllegalArgumentException if {@code temperature} is not &gt; 0, {@code alpha} is outside [0, 1],
+   *     or {@code match} is null
+   */
   public Distillation {
     if (!(temperature > 0)) throw new IllegalArgumentException("temperature (" + temperature + ") must be > 0");
     if (!(alpha >= 0 && alpha <= 1)) throw new IllegalArgumentException("alpha (" + alpha + ") must be in [0, 1]");
     if (match == null) throw new IllegalArgumentException("match must not be null");
   }
 
-  /** Hinton's soft-target distillation. */
+  /**
+   * Hinton's soft-target distillation.
+   *
+   * @param temperature T &gt; 0
+   * @param alpha weight of the soft term, in [0, 1]
+   */
   public Distillation(double temperature, double alpha) {
     this(temperature, alpha, Match.SOFT_TARGETS);
   }
 
-  /** The mixed loss (scalar). */
+  /**
+   * The mixed loss (scalar).
+   *
+   * @param student the student's logits [N, C], on the tape
+   * @param teacher the teacher's logits [N, C], constant
+   * @param labels the labels, N of them; may be null when α = 1
+   * @return the scalar loss L
+   * @throws IllegalArgumentException if the logits differ in shape, or labels are missing with α &lt; 1
+   */
   public Var loss(Var student, Tensor teacher, int[] labels) {
     if (!student.shape().equals(teacher.shape())) {
       throw new IllegalArgumentException("student " + student.shape() + " and teacher " + teacher.shape() + " logits differ in shape");
@@ -66,7 +85,15 @@ public record Distillation(double temperature, double alpha, Match match) {
     return F.add(F.scale(soft, (float) alpha), F.scale(hard, (float) (1 - alpha)));
   }
 
-  /** The mixed loss with the hard term against target distributions q [N, C] (rows summing to 1, or 0 for an unlabelled row, which then adds nothing to the mean); q may be null when α = 1. */
+  /**
+   * The mixed loss with the hard term against target distributions q [N, C] (rows summing to 1, or 0 for an unlabelled row, which then adds nothing to the mean); q may be null when α = 1.
+   *
+   * @param student the student's logits [N, C], on the tape
+   * @param teacher the teacher's logits [N, C], constant
+   * @param targets the target distributions q [N, C], or null when α = 1
+   * @return the scalar loss
+   * @throws IllegalArgumentException if the logits differ in shape, or targets are missing with α &lt; 1
+   */
   public Var lossWithTargets(Var student, Tensor teacher, Tensor targets) {
     if (!student.shape().equals(teacher.shape())) {
       throw new IllegalArgumentException("student " + student.shape() + " and teacher " + teacher.shape() + " logits differ in shape");
@@ -79,7 +106,13 @@ public record Distillation(double temperature, double alpha, Match match) {
     return F.add(F.scale(soft, (float) alpha), F.scale(hard, (float) (1 - alpha)));
   }
 
-  /** The soft term: T² · mean over rows of CE(softmax(t/T), softmax(s/T)), or with {@link Match#LOGITS} the mean of ½ ‖s − t‖². */
+  /**
+   * The soft term: T² · mean over rows of CE(softmax(t/T), softmax(s/T)), or with {@link Match#LOGITS} the mean of ½ ‖s − t‖².
+   *
+   * @param student the student's logits [N, C], on the tape
+   * @param teacher the teacher's logits [N, C], constant
+   * @return the scalar soft term
+   */
   public Var softLoss(Var student, Tensor teacher) {
     if (match == Match.LOGITS) {
       int c = student.shape().dim(student.shape().rank() - 1);
@@ -93,7 +126,13 @@ public record Distillation(double temperature, double alpha, Match match) {
     return F.scale(ce, (float) (-temperature * temperature / n));
   }
 
-  /** softmax(t / T) row-wise, in double for accuracy. */
+  /**
+   * softmax(t / T) row-wise, in double for accuracy.
+   *
+   * @param teacher the logits [..., C]
+   * @param temperature T &gt; 0
+   * @return a new tensor of the same shape
+   */
   public static Tensor teacherProbabilities(Tensor teacher, double temperature) {
     int c = teacher.dim(teacher.rank() - 1), rows = teacher.size() / c;
     float[] t = teacher.data(), p = new float[t.length];

@@ -52,8 +52,21 @@ public final class DistillationExperiment {
   /**
    * Teachers trained here: {@code members} nets of spec {@code model}, each {@code epochs} epochs,
    * with Hinton's regularisation (dropout only for an mlp; jitter in pixels for any).
+   *
+   * @param model the teacher's spec, an image classifier
+   * @param members nets in the ensemble, &ge; 1
+   * @param epochs training epochs of each, &ge; 1
+   * @param inputDropout dropout on the input pixels, in [0, 1) (mlp only)
+   * @param dropout dropout on the hidden units, in [0, 1) (mlp only)
+   * @param jitter pixels the training images are shifted, in [0, 27]
    */
   public record Trained(String model, int members, int epochs, double inputDropout, double dropout, int jitter) implements Teacher {
+    /**
+     * Validates the teacher's settings.
+     *
+     * @throws IllegalArgumentException if the spec is not an image classifier, a count or rate is out of
+     *     range, or dropout is asked of a model without it
+     */
     public Trained {
       ImageClassifier probe = classifier(model);
       if (members < 1) throw new IllegalArgumentException("teacher members (" + members + ") must be >= 1");
@@ -71,8 +84,18 @@ public final class DistillationExperiment {
     }
   }
 
-  /** Trained teachers given (checkpoints): one, or an ensemble averaging their logits; {@code name} for the table. */
+  /**
+   * Trained teachers given (checkpoints): one, or an ensemble averaging their logits; {@code name} for the table.
+   *
+   * @param members the trained models, at least one; copied
+   * @param name the teacher's name in the table
+   */
   public record Given(List<Module> members, String name) implements Teacher {
+    /**
+     * Copies the members.
+     *
+     * @throws IllegalArgumentException if {@code members} is null or empty
+     */
     public Given {
       if (members == null || members.isEmpty()) throw new IllegalArgumentException("a given teacher needs at least one model");
       members = List.copyOf(members);
@@ -80,22 +103,43 @@ public final class DistillationExperiment {
   }
 
   /** Which students to train. */
-  public enum Student { ALONE, ALONE_JITTER, ALONE_MIXUP, DISTILLED }
+  public enum Student {
+    /** Trained alone on the labels. */
+    ALONE,
+    /** Trained alone on the labels of jittered images. */
+    ALONE_JITTER,
+    /** Trained alone on the labels of mixup'ed images. */
+    ALONE_MIXUP,
+    /** Trained on the teacher's outputs mixed with the labels, one per temperature. */
+    DISTILLED
+  }
 
   /**
+   * The experiment's settings, validated on construction.
+   *
    * @param teacher trained here or given; not used without {@link Student#DISTILLED}
    * @param student the student's spec (an image classifier, e.g. mlp:784-800-800-10)
    * @param students which students, in table order
    * @param epochs epochs of each student, &ge; 1
    * @param temperatures one distilled student each, each &gt; 0 (only the first with {@code match} LOGITS, which has no T)
    * @param alpha weight of the soft term in [0, 1]
+   * @param match what the distilled student matches: softened probabilities or logits
    * @param studentJitter pixels the students' images are shifted, in [0, 27]
    * @param mixup Beta(A, A) of the students' mixup, &ge; 0 and finite (0 = off)
+   * @param lr Adam learning rate of every training run, &gt; 0
+   * @param batch batch size, &ge; 1
    * @param trainSamples the students see the first N training images only (0 = all)
    * @param labelled only the first N training images keep their labels (0 = all); not with jitter or mixup
+   * @param seed S, the seed every other seed derives from
    */
   public record Config(Teacher teacher, String student, List<Student> students, int epochs, List<Double> temperatures, double alpha,
       Distillation.Match match, int studentJitter, double mixup, double lr, int batch, int trainSamples, int labelled, long seed) {
+    /**
+     * Validates the settings and copies the lists.
+     *
+     * @throws IllegalArgumentException if a value is out of its range, the students are empty, a distilled
+     *     student lacks a teacher, or a student's input setting is missing or conflicts with {@code labelled}
+     */
     public Config {
       classifier(student);
       students = List.copyOf(students);
@@ -120,33 +164,67 @@ public final class DistillationExperiment {
       if (students.contains(Student.ALONE_MIXUP) && mixup == 0) throw new IllegalArgumentException("the student alone-mixup needs mixup > 0");
     }
 
-    /** The default students: alone, then alone-mixup if mixup &gt; 0 or else alone-jitter if studentJitter &gt; 0, then distilled. */
+    /**
+     * The default students: alone, then alone-mixup if mixup &gt; 0 or else alone-jitter if studentJitter &gt; 0, then distilled.
+     *
+     * @param studentJitter the students' jitter in pixels
+     * @param mixup the students' mixup parameter
+     * @return the students to train
+     */
     public static List<Student> defaultStudents(int studentJitter, double mixup) {
       return mixup > 0 ? List.of(Student.ALONE, Student.ALONE_MIXUP, Student.DISTILLED)
           : studentJitter > 0 ? List.of(Student.ALONE, Student.ALONE_JITTER, Student.DISTILLED) : List.of(Student.ALONE, Student.DISTILLED);
     }
   }
 
-  /** One trained (or given) model's row: final test error in percent and the test error after each epoch ({epoch, error %}). */
+  /**
+   * One trained (or given) model's row: final test error in percent and the test error after each epoch ({epoch, error %}).
+   *
+   * @param name the row's label
+   * @param spec the model's spec and its training settings
+   * @param parameters the model's parameter count
+   * @param error the final test error, in percent
+   * @param testSize the test images scored
+   * @param curve per epoch {epoch, test error %}; empty for a given teacher
+   */
   public record Row(String name, String spec, long parameters, double error, int testSize, List<double[]> curve) {}
 
   /**
    * The rows (teacher members if several, the teacher, the students in order), the labelled
    * training set's size, the transfer set's if larger than that (else 0), the wall time, and the
    * teachers trained here (each the plain model, to be saved), with their specs.
+   *
+   * @param rows the rows
+   * @param trainSize the labelled training images
+   * @param transferSize the transfer images, or 0 when they are the labelled ones
+   * @param seconds wall time of the run
+   * @param trainedTeachers the teachers trained here, plain models
    */
   public record Result(List<Row> rows, int trainSize, int transferSize, double seconds, List<Module> trainedTeachers) {
+    /** Copies the lists. */
     public Result {
       rows = List.copyOf(rows);
       trainedTeachers = List.copyOf(trainedTeachers);
     }
 
-    /** The row named {@code name}, or null. */
+    /**
+     * The row named {@code name}, or null.
+     *
+     * @param name the row's label
+     * @return the row
+     */
     public Row row(String name) {
       return rows.stream().filter(r -> r.name().equals(name)).findFirst().orElse(null);
     }
 
-    /** (alone − distilled) / (alone − teacher) of test errors; NaN when the teacher is not better than the student alone. */
+    /**
+     * (alone − distilled) / (alone − teacher) of test errors; NaN when the teacher is not better than the student alone.
+     *
+     * @param teacher the teacher's test error
+     * @param alone the student alone's test error
+     * @param distilled the distilled student's test error
+     * @return the fraction of the gap closed
+     */
     public static double gapClosed(double teacher, double alone, double distilled) {
       double gap = alone - teacher;
       return gap > 0 ? (alone - distilled) / gap : Double.NaN;
@@ -161,6 +239,13 @@ public final class DistillationExperiment {
   /**
    * Runs the experiment on {@code train} and {@code test} images ([N, 1, 28, 28] with jitter);
    * progress lines go to {@code log}.
+   *
+   * @param c the settings
+   * @param train the training images
+   * @param test the test images
+   * @param log receives the progress lines
+   * @return the rows and the trained teachers
+   * @throws IllegalArgumentException if {@code labelled} exceeds the training images
    */
   public static Result run(Config c, Dataset train, Dataset test, Consumer<String> log) {
     boolean runDistilled = c.students().contains(Student.DISTILLED);

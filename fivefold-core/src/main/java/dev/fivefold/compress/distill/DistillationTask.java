@@ -42,17 +42,48 @@ import dev.fivefold.train.Task;
 public final class DistillationTask extends BatchedTask {
   private static final int CHUNK = 1000;
 
+  /**
+   * Distillation on the N training images as they are: no jitter, no mixup, every sample labelled.
+   *
+   * @param student the model trained
+   * @param teacher the fixed teacher, put in eval mode
+   * @param distillation the loss
+   * @param train the training (transfer) set
+   * @param test the test set
+   * @param batchSize the batch size
+   * @param seed the batch order's seed
+   */
   public DistillationTask(Module student, Module teacher, Distillation distillation, Dataset train, Dataset test, int batchSize, long seed) {
     this(student, teacher, distillation, train, test, batchSize, seed, null);
   }
 
-  /** @param jitter shifts each batch before both models see it (function matching); null for none */
+  /**
+   * Distillation on jittered images, every sample labelled.
+   *
+   * @param student the model trained
+   * @param teacher the fixed teacher, put in eval mode
+   * @param distillation the loss
+   * @param train the training (transfer) set
+   * @param test the test set
+   * @param batchSize the batch size
+   * @param seed the batch order's seed
+   * @param jitter shifts each batch before both models see it (function matching); null for none
+   */
   public DistillationTask(Module student, Module teacher, Distillation distillation, Dataset train, Dataset test, int batchSize, long seed,
       RandomShift jitter) {
     this(student, teacher, distillation, train, test, batchSize, seed, jitter, null);
   }
 
   /**
+   * Distillation on jittered and mixed images, every sample labelled.
+   *
+   * @param student the model trained
+   * @param teacher the fixed teacher, put in eval mode
+   * @param distillation the loss
+   * @param train the training (transfer) set
+   * @param test the test set
+   * @param batchSize the batch size
+   * @param seed the batch order's seed
    * @param jitter shifts each batch before both models see it; null for none
    * @param mixup blends each (shifted) batch before both models see it; null for none
    */
@@ -62,9 +93,22 @@ public final class DistillationTask extends BatchedTask {
   }
 
   /**
+   * The general form: jitter, mixup and a labelled prefix.
+   *
+   * @param student the model trained
+   * @param teacher the fixed teacher, put in eval mode
+   * @param distillation the loss
+   * @param train the training (transfer) set
+   * @param test the test set
+   * @param batchSize the batch size
+   * @param seed the batch order's seed
+   * @param jitter shifts each batch before both models see it; null for none
+   * @param mixup blends each (shifted) batch before both models see it; null for none
    * @param labelled only samples {@code [0, labelled)} of {@code train} keep their labels (hard
    *     term); the others are unlabelled transfer images (soft term only). Needs no jitter and no
    *     mixup when less than {@code train.size()}.
+   * @throws IllegalArgumentException if {@code labelled} is outside [0, N], an unlabelled transfer set is
+   *     combined with jitter or mixup, or N exceeds 2^24 without jitter or mixup
    */
   public DistillationTask(Module student, Module teacher, Distillation distillation, Dataset train, Dataset test, int batchSize, long seed,
       RandomShift jitter, Mixup mixup, int labelled) {

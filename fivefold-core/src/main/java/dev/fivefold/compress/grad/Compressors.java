@@ -28,7 +28,14 @@ public final class Compressors {
   /** The kinds {@link #parse} knows. */
   public static final List<String> KINDS = List.of("dense", "onebit", "signsgd", "topk", "dgc", "randomk", "qsgd", "powersgd");
 
-  /** The compressor a spec string names. */
+  /**
+   * The compressor a spec string names.
+   *
+   * @param spec the spec string, as above
+   * @return the compressor
+   * @throws IllegalArgumentException naming the spec if it is blank, names no kind, has an unknown key, or a
+   *     value is invalid
+   */
   public static GradientCompressor parse(String spec) {
     if (spec == null || spec.isBlank()) throw new IllegalArgumentException("compressor spec (" + spec + ") must name one of " + String.join(", ", KINDS));
     String[] parts = spec.trim().split(":", 2);

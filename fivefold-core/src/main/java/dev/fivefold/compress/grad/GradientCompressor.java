@@ -31,10 +31,18 @@ import java.util.List;
  * the tensor; a corrupt payload throws {@link dev.fivefold.io.BadInputException}.
  */
 public interface GradientCompressor {
-  /** A short name for tables, e.g. {@code "topk(0.001)"}. */
+  /**
+   * A short name for tables, e.g. {@code "topk(0.001)"}.
+   *
+   * @return the name
+   */
   String name();
 
-  /** Exchanges per step (1; PowerSGD 2). */
+  /**
+   * Exchanges per step (1; PowerSGD 2).
+   *
+   * @return the number of rounds, &ge; 1
+   */
   default int rounds() {
     return 1;
   }
@@ -42,6 +50,8 @@ public interface GradientCompressor {
   /**
    * Whether the payloads can be summed in transit (dense, PowerSGD's P and Q): then a ring
    * all-reduce carries them; otherwise each worker must receive every other's (an all-gather).
+   *
+   * @return true when payloads can be summed in transit
    */
   default boolean summable() {
     return false;
@@ -50,6 +60,8 @@ public interface GradientCompressor {
   /**
    * Whether the compressor applies momentum itself (DGC's momentum correction): the update after
    * it is then plain SGD, without a second momentum.
+   *
+   * @return true when the compressor applies momentum
    */
   default boolean correctsMomentum() {
     return false;
@@ -58,6 +70,11 @@ public interface GradientCompressor {
   /**
    * A fresh state for worker {@code worker} of a run seeded {@code seed}: its random stream is
    * drawn from both; a state every worker must share (PowerSGD's initial Q) from {@code seed} alone.
+   *
+   * @param layout the parameter tensors' shapes
+   * @param seed the run's seed
+   * @param worker the worker's index, &ge; 0
+   * @return the new state
    */
   WorkerState init(Layout layout, long seed, int worker);
 
@@ -65,13 +82,35 @@ public interface GradientCompressor {
    * Round {@code round} of a step on one worker: the bytes it sends. Round 0 reads
    * {@code gradient} (not modified) and {@code previous} is null; later rounds read the previous
    * round's aggregate.
+   *
+   * @param round the round, in [0, rounds)
+   * @param gradient the worker's gradient, one array per tensor (round 0)
+   * @param previous the previous round's aggregate, or null in round 0
+   * @param state the worker's state, updated
+   * @return the payload
    */
   byte[] compress(int round, float[][] gradient, float[][] previous, WorkerState state);
 
-  /** One payload of round {@code round} as its dense contribution (what the aggregate averages). */
+  /**
+   * One payload of round {@code round} as its dense contribution (what the aggregate averages).
+   *
+   * @param round the round, in [0, rounds)
+   * @param payload one worker's payload
+   * @param layout the parameter tensors' shapes
+   * @return a new dense array per tensor
+   * @throws dev.fivefold.io.BadInputException if the payload is corrupt
+   */
   float[][] decode(int round, byte[] payload, Layout layout);
 
-  /** The mean of the decoded payloads, summed in list order, then divided by their count. */
+  /**
+   * The mean of the decoded payloads, summed in list order, then divided by their count.
+   *
+   * @param round the round, in [0, rounds)
+   * @param payloads one payload per worker, in worker order
+   * @param layout the parameter tensors' shapes
+   * @return the mean, one array per tensor
+   * @throws IllegalArgumentException if the list is null or empty or the payloads disagree on the shapes
+   */
   default float[][] aggregate(int round, List<byte[]> payloads, Layout layout) {
     if (payloads == null || payloads.isEmpty()) throw new IllegalArgumentException("payloads (" + (payloads == null ? "null" : "none") + ") must hold one per worker");
     float[][] sum = null;
@@ -98,6 +137,10 @@ public interface GradientCompressor {
   /**
    * The gradient estimate every worker applies, from the last round's aggregate (the aggregate
    * itself for a one-round scheme; P̂·Qᵀ for PowerSGD, which also keeps Q for its warm start).
+   *
+   * @param aggregate the last round's aggregate
+   * @param state the worker's state
+   * @return the gradient estimate, one array per tensor
    */
   default float[][] finish(float[][] aggregate, WorkerState state) {
     return aggregate;

@@ -17,6 +17,12 @@ import java.util.Map;
  * @param cols columns of each matrix view, each &ge; 1
  */
 public record Layout(List<String> names, int[] rows, int[] cols) {
+  /**
+   * Copies the lists and checks the sizes.
+   *
+   * @throws IllegalArgumentException if an argument is null, the lengths differ, or a tensor has fewer than 1
+   *     or more than 2^31 − 1 elements
+   */
   public Layout {
     if (names == null || rows == null || cols == null) throw new IllegalArgumentException("names, rows and cols must be given");
     if (names.size() != rows.length || rows.length != cols.length) {
@@ -32,7 +38,12 @@ public record Layout(List<String> names, int[] rows, int[] cols) {
     }
   }
 
-  /** The layout of named parameters in their order (e.g. {@code module.namedParameters()}). */
+  /**
+   * The layout of named parameters in their order (e.g. {@code module.namedParameters()}).
+   *
+   * @param params the parameters by name
+   * @return the layout
+   */
   public static Layout of(Map<String, Parameter> params) {
     int n = params.size();
     String[] names = new String[n];
@@ -48,29 +59,51 @@ public record Layout(List<String> names, int[] rows, int[] cols) {
     return new Layout(List.of(names), r, c);
   }
 
-  /** Number of tensors. */
+  /**
+   * Number of tensors.
+   *
+   * @return the tensor count
+   */
   public int tensors() {
     return rows.length;
   }
 
-  /** Elements of tensor {@code i}. */
+  /**
+   * Elements of tensor {@code i}.
+   *
+   * @param i the tensor, in [0, tensors)
+   * @return rows × cols of tensor {@code i}
+   */
   public int size(int i) {
     return rows[i] * cols[i];
   }
 
-  /** Elements of all tensors: the gradient's dimension d. */
+  /**
+   * Elements of all tensors: the gradient's dimension d.
+   *
+   * @return d, the total element count
+   */
   public long total() {
     long t = 0;
     for (int i = 0; i < rows.length; i++) t += size(i);
     return t;
   }
 
-  /** Whether tensor {@code i} is a matrix (rows and columns both &gt; 1). */
+  /**
+   * Whether tensor {@code i} is a matrix (rows and columns both &gt; 1).
+   *
+   * @param i the tensor, in [0, tensors)
+   * @return true for a matrix
+   */
   public boolean isMatrix(int i) {
     return rows[i] > 1 && cols[i] > 1;
   }
 
-  /** Fresh zero arrays, one per tensor. */
+  /**
+   * Fresh zero arrays, one per tensor.
+   *
+   * @return the arrays, one per tensor
+   */
   public float[][] zeros() {
     float[][] z = new float[rows.length][];
     for (int i = 0; i < z.length; i++) z[i] = new float[size(i)];
@@ -80,6 +113,8 @@ public record Layout(List<String> names, int[] rows, int[] cols) {
   /**
    * Checks that {@code g} has one array per tensor of the right length.
    *
+   * @param g the arrays to check
+   * @param what their name in the message, e.g. "gradient"
    * @throws IllegalArgumentException naming the tensor and the two lengths
    */
   public void check(float[][] g, String what) {

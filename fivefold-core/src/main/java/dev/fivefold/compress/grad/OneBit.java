@@ -17,13 +17,23 @@ package dev.fivefold.compress.grad;
  * bits of all tensors as one block, each entropy-coded if that is shorter ({@link Wire}). A group
  * without elements on one side sends 0 for it; a group whose two values are equal (all zero: a
  * column whose input is always 0, with no residual) sends no bits at all.
+ *
+ * @param scaling where the two reconstruction values are shared
  */
 public record OneBit(Scaling scaling) implements GradientCompressor {
   /** Where the two reconstruction values are shared. */
   public enum Scaling {
-    COLUMN, TENSOR
+    /** Two values per column of the tensor's matrix view (Seide's). */
+    COLUMN,
+    /** Two values per tensor. */
+    TENSOR
   }
 
+  /**
+   * Checks that a scaling is given.
+   *
+   * @throws IllegalArgumentException if {@code scaling} is null
+   */
   public OneBit {
     if (scaling == null) throw new IllegalArgumentException("scaling must be given (column or tensor)");
   }

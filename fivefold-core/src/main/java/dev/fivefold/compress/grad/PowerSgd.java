@@ -26,6 +26,11 @@ import dev.fivefold.tensor.Rng;
  * @param errorFeedback keep the residual e (the paper's default); off for the SVD oracle test
  */
 public record PowerSgd(int rank, boolean errorFeedback) implements GradientCompressor {
+  /**
+   * Checks the rank.
+   *
+   * @throws IllegalArgumentException if {@code rank} &lt; 1
+   */
   public PowerSgd {
     if (rank < 1) throw new IllegalArgumentException("rank (" + rank + ") must be >= 1");
   }

@@ -19,6 +19,11 @@ import dev.fivefold.tensor.Rng;
  * @param bucket values per norm, &ge; 1
  */
 public record Qsgd(int levels, int bucket) implements GradientCompressor {
+  /**
+   * Checks the settings.
+   *
+   * @throws IllegalArgumentException if {@code levels} is outside [1, 32767] or {@code bucket} &lt; 1
+   */
   public Qsgd {
     if (levels < 1 || levels > 32767) throw new IllegalArgumentException("levels (" + levels + ") must be in [1, 32767]");
     if (bucket < 1) throw new IllegalArgumentException("bucket (" + bucket + ") must be >= 1");

@@ -12,8 +12,17 @@ import dev.fivefold.tensor.Rng;
  * <p>The indices are not sent: the payload starts with the 64-bit seed of the draw (from the
  * worker's own stream), from which the receiver draws them again (a partial Fisher-Yates shuffle);
  * then per tensor the k values as a float32 byte-plane block, entropy-coded if shorter.
+ *
+ * @param ratio ρ, the density sent per tensor, in (0, 1]
+ * @param errorFeedback keep a residual and send the values unscaled (biased) instead of scaling by n/k
+ *     (unbiased)
  */
 public record RandomK(double ratio, boolean errorFeedback) implements GradientCompressor {
+  /**
+   * Checks the ratio.
+   *
+   * @throws IllegalArgumentException if {@code ratio} is outside (0, 1]
+   */
   public RandomK {
     Compressors.checkRatio(ratio);
   }

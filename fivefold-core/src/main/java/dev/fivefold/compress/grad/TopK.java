@@ -27,6 +27,9 @@ import java.util.Locale;
  * <p>Payload per tensor: k as a varint, the index gaps (first index + 1, then differences) as
  * varints in a block, and the k values as float32 byte planes in a block, each block entropy-coded
  * when that is shorter. The ratio ρ is in (0, 1]; ρ = 1 sends every index.
+ *
+ * @param ratio ρ, the density sent per tensor, in (0, 1]
+ * @param dgc DGC's techniques; null for none (plain top-k)
  */
 public record TopK(double ratio, Dgc dgc) implements GradientCompressor {
   /**
@@ -40,6 +43,12 @@ public record TopK(double ratio, Dgc dgc) implements GradientCompressor {
    * @param warmupSteps steps of the exponential sparsity warm-up, &ge; 0 (0: none)
    */
   public record Dgc(double momentum, boolean momentumCorrection, double clip, boolean factorMasking, long warmupSteps) {
+    /**
+     * Validates the techniques.
+     *
+     * @throws IllegalArgumentException if {@code momentum} is outside [0, 1), momentum correction has m = 0,
+     *     {@code clip} is negative or not finite, or {@code warmupSteps} is negative
+     */
     public Dgc {
       if (!(momentum >= 0 && momentum < 1)) throw new IllegalArgumentException("momentum (" + momentum + ") must be in [0, 1)");
       if (momentumCorrection && momentum == 0) throw new IllegalArgumentException("momentumCorrection needs momentum > 0 (momentum = 0)");
@@ -47,12 +56,23 @@ public record TopK(double ratio, Dgc dgc) implements GradientCompressor {
       if (warmupSteps < 0) throw new IllegalArgumentException("warmupSteps (" + warmupSteps + ") must be >= 0");
     }
 
-    /** None of the techniques: plain top-k with error feedback. */
+    /**
+     * None of the techniques: plain top-k with error feedback.
+     *
+     * @return the techniques, all off
+     */
     public static Dgc none() {
       return new Dgc(0, false, 0, false, 0);
     }
 
-    /** All four: momentum correction with m, clipping at c, masking, warm-up over W steps. */
+    /**
+     * All four: momentum correction with m, clipping at c, masking, warm-up over W steps.
+     *
+     * @param momentum m, in (0, 1)
+     * @param clip c &gt; 0, or 0 for no clipping
+     * @param warmupSteps W &ge; 0
+     * @return the techniques, all on
+     */
     public static Dgc all(double momentum, double clip, long warmupSteps) {
       return new Dgc(momentum, true, clip, true, warmupSteps);
     }
@@ -62,12 +82,22 @@ public record TopK(double ratio, Dgc dgc) implements GradientCompressor {
     }
   }
 
+  /**
+   * Checks the ratio; a null {@code dgc} becomes {@link Dgc#none()}.
+   *
+   * @throws IllegalArgumentException if {@code ratio} is outside (0, 1]
+   */
   public TopK {
     Compressors.checkRatio(ratio);
     if (dgc == null) dgc = Dgc.none();
   }
 
-  /** Plain top-k with error feedback. */
+  /**
+   * Plain top-k with error feedback.
+   *
+   * @param ratio ρ, in (0, 1]
+   * @return the compressor
+   */
   public static TopK plain(double ratio) {
     return new TopK(ratio, Dgc.none());
   }
@@ -87,7 +117,12 @@ public record TopK(double ratio, Dgc dgc) implements GradientCompressor {
     return new WorkerState(layout, worker, null);
   }
 
-  /** The density at step {@code step} (counted from 0): ρ, or the warm-up's larger value. */
+  /**
+   * The density at step {@code step} (counted from 0): ρ, or the warm-up's larger value.
+   *
+   * @param step the step, from 0
+   * @return the density, in (0, 1]
+   */
   public double density(long step) {
     if (step >= dgc.warmupSteps()) return ratio;
     int stage = (int) Math.min(3, step * 4 / dgc.warmupSteps());

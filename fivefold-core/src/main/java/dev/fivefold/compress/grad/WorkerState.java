@@ -23,8 +23,12 @@ public final class WorkerState {
   long step;
 
   /**
+   * A fresh state: no slots, step 0.
+   *
+   * @param layout the parameter tensors' shapes
    * @param worker the worker's index, &ge; 0
    * @param rng the worker's own random stream (null for a deterministic compressor)
+   * @throws IllegalArgumentException if {@code layout} is null or {@code worker} is negative
    */
   public WorkerState(Layout layout, int worker, Rng rng) {
     if (layout == null) throw new IllegalArgumentException("layout must be given");
@@ -34,25 +38,48 @@ public final class WorkerState {
     this.rng = rng;
   }
 
+  /**
+   * The parameter tensors' shapes.
+   *
+   * @return the layout
+   */
   public Layout layout() {
     return layout;
   }
 
+  /**
+   * The worker's index.
+   *
+   * @return the index, &ge; 0
+   */
   public int worker() {
     return worker;
   }
 
-  /** Steps compressed so far (DGC's warm-up reads it). */
+  /**
+   * Steps compressed so far (DGC's warm-up reads it).
+   *
+   * @return the step count
+   */
   public long step() {
     return step;
   }
 
-  /** The random stream (null if the compressor draws nothing). */
+  /**
+   * The random stream (null if the compressor draws nothing).
+   *
+   * @return the stream, or null
+   */
   public Rng rng() {
     return rng;
   }
 
-  /** Slot {@code name}, created as zeros of the layout's shapes on first use. */
+  /**
+   * Slot {@code name}, created as zeros of the layout's shapes on first use.
+   *
+   * @param name the slot's name, e.g. "residual"
+   * @return the slot, one array per tensor, live
+   */
   public float[][] slot(String name) {
     return slots.computeIfAbsent(name, k -> layout.zeros());
   }
@@ -66,17 +93,33 @@ public final class WorkerState {
     });
   }
 
-  /** Slot {@code name} if it exists, else null (for tests and reports: the residual after a step). */
+  /**
+   * Slot {@code name} if it exists, else null (for tests and reports: the residual after a step).
+   *
+   * @param name the slot's name
+   * @return the slot, live, or null
+   */
   public float[][] find(String name) {
     return slots.get(name);
   }
 
-  /** Whether the slot {@code name} has been created. */
+  /**
+   * Whether the slot {@code name} has been created.
+   *
+   * @param name the slot's name
+   * @return true if it exists
+   */
   public boolean has(String name) {
     return slots.containsKey(name);
   }
 
-  /** Writes the slots as tensors "{@code prefix}&lt;slot&gt;.&lt;i&gt;" and the step and random state into {@code meta}. */
+  /**
+   * Writes the slots as tensors "{@code prefix}&lt;slot&gt;.&lt;i&gt;" and the step and random state into {@code meta}.
+   *
+   * @param prefix the names' prefix, e.g. "compressor.0."
+   * @param tensors receives the slot arrays
+   * @param meta receives the slot names, the step and the random state
+   */
   public void save(String prefix, Map<String, Tensor> tensors, Map<String, String> meta) {
     for (var e : slots.entrySet()) {
       float[][] a = e.getValue();
@@ -87,7 +130,15 @@ public final class WorkerState {
     if (rng != null) meta.put(prefix + "rng", Long.toString(rng.state()));
   }
 
-  /** Restores what {@link #save} wrote under {@code prefix}; {@code source} names it in errors. */
+  /**
+   * Restores what {@link #save} wrote under {@code prefix}; {@code source} names it in errors.
+   *
+   * @param prefix the names' prefix
+   * @param tensors the checkpoint's tensors
+   * @param meta the checkpoint's metadata
+   * @param source the checkpoint's name in error messages
+   * @throws BadInputException if the step or random state is missing or malformed
+   */
   public void load(String prefix, Map<String, Tensor> tensors, Map<String, String> meta, String source) {
     try {
       step = Long.parseLong(meta.get(prefix + "step"));

@@ -38,15 +38,28 @@ public final class BayesianCompression {
   private BayesianCompression() {}
 
   /** Which posterior standard deviation of a layer's kept weights sets its grid step. */
-  public enum Step { MEAN, MIN }
+  public enum Step {
+    /** The mean posterior standard deviation of the kept weights. */
+    MEAN,
+    /** The smallest posterior standard deviation of the kept weights (a finer grid). */
+    MIN
+  }
 
   /**
+   * The pipeline's settings, validated on construction.
+   *
    * @param training the variational training (structured for group sparsity)
    * @param threshold prune groups / weights with log α above it, in [−10, 10]
    * @param step the rule for Δ_l
    * @param maxBits the widest code a layer may get, 1..16
    */
   public record Config(VariationalTraining.Config training, double threshold, Step step, int maxBits) {
+    /**
+     * Validates the settings.
+     *
+     * @throws IllegalArgumentException if {@code training} or {@code step} is null, {@code threshold} is
+     *     outside [−10, 10], or {@code maxBits} outside 1..16
+     */
     public Config {
       if (training == null) throw new IllegalArgumentException("training (null) must be given");
       if (step == null) throw new IllegalArgumentException("step (null) must be given");
@@ -61,14 +74,28 @@ public final class BayesianCompression {
    * What {@link #run} leaves.
    *
    * @param masks the kept weights after pruning and the grid (k = 0 pruned)
+   * @param shared per layer the weights on its grid, in layer order
    * @param bits per layer, the code width b_l
    * @param steps per layer, the grid step Δ_l
    * @param logAlpha per layer, each weight's log α
+   * @param accuracyMeans test accuracy at the posterior means θ after training
+   * @param accuracyPruned test accuracy after pruning by log α
+   * @param accuracyQuantised test accuracy with the weights on their grids
    */
   public record Result(Masks masks, List<SharedWeights> shared, Map<String, Integer> bits, Map<String, Double> steps, Map<String, double[]> logAlpha,
       double accuracyMeans, double accuracyPruned, double accuracyQuantised) {}
 
-  /** Trains, prunes and quantises {@code model} in place. */
+  /**
+   * Trains, prunes and quantises {@code model} in place.
+   *
+   * @param model the classifier; trained, pruned and quantised in place
+   * @param train the training set
+   * @param test the test set the accuracies are measured on
+   * @param cfg the settings
+   * @param log receives the progress lines
+   * @return the masks, shared layers, bit widths, steps, log α and accuracies
+   * @throws IllegalArgumentException if a layer has no weight left on its grid
+   */
   public static Result run(Module model, Dataset train, Dataset test, Config cfg, Consumer<String> log) {
     VariationalNet net = VariationalTraining.run(model, train, test, cfg.training(), log);
     double means = SparseVariationalDropout.accuracy(model, test);
@@ -97,7 +124,14 @@ public final class BayesianCompression {
     return new Result(kept, shared, bits, steps, la, means, pruned, q);
   }
 
-  /** Δ: the mean or the smallest of {@code sd} over the kept positions (1 if none is kept or the value is not finite and &gt; 0). */
+  /**
+   * Δ: the mean or the smallest of {@code sd} over the kept positions (1 if none is kept or the value is not finite and &gt; 0).
+   *
+   * @param sd the posterior standard deviation of each weight
+   * @param keep which weights are kept
+   * @param rule mean or smallest
+   * @return the step Δ &gt; 0
+   */
   public static double step(double[] sd, boolean[] keep, Step rule) {
     double sum = 0, min = Double.POSITIVE_INFINITY;
     int n = 0;

@@ -23,24 +23,50 @@ import dev.fivefold.tensor.Tensor;
  * @param samples the set's size
  */
 public record DescriptionLength(long modelBits, double dataBits, int samples) {
+  /**
+   * Checks that the parts are non-negative.
+   *
+   * @throws IllegalArgumentException if {@code modelBits} or {@code samples} is negative, or {@code dataBits}
+   *     is negative or NaN
+   */
   public DescriptionLength {
     if (modelBits < 0) throw new IllegalArgumentException("modelBits (" + modelBits + ") must be >= 0");
     if (!(dataBits >= 0)) throw new IllegalArgumentException("dataBits (" + dataBits + ") must be >= 0");
     if (samples < 0) throw new IllegalArgumentException("samples (" + samples + ") must be >= 0");
   }
 
-  /** model + data bits. */
+  /**
+   * model + data bits.
+   *
+   * @return L in bits
+   */
   public double totalBits() {
     return modelBits + dataBits;
   }
 
-  /** The code of {@code data}'s labels under {@code model} (eval mode, restored after) for an archive of {@code archiveBytes}. */
+  /**
+   * The code of {@code data}'s labels under {@code model} (eval mode, restored after) for an archive of {@code archiveBytes}.
+   *
+   * @param archiveBytes the compressed model's size in bytes, &ge; 0
+   * @param model the decoded model
+   * @param data the labelled set
+   * @return the two-part code length
+   * @throws IllegalArgumentException if {@code archiveBytes} is negative
+   */
   public static DescriptionLength of(long archiveBytes, Module model, Dataset data) {
     if (archiveBytes < 0) throw new IllegalArgumentException("archiveBytes (" + archiveBytes + ") must be >= 0");
     return new DescriptionLength(8 * archiveBytes, dataBits(model, data, 1000), data.size());
   }
 
-  /** Σ −log₂ p(y|x) over {@code data}, in batches of {@code batch}. */
+  /**
+   * Σ −log₂ p(y|x) over {@code data}, in batches of {@code batch}.
+   *
+   * @param model the model, put in eval mode and restored after
+   * @param data the labelled set
+   * @param batch the batch size, &ge; 1
+   * @return the data part in bits
+   * @throws IllegalArgumentException if {@code batch} &lt; 1
+   */
   public static double dataBits(Module model, Dataset data, int batch) {
     if (batch < 1) throw new IllegalArgumentException("batch (" + batch + ") must be >= 1");
     boolean wasTraining = model.isTraining();

@@ -15,11 +15,17 @@ package dev.fivefold.compress.mdl;
 public final class KlApproximation {
   private KlApproximation() {}
 
+  /** The constants k1, k2, k3 of the fit (Molchanov et al., eq. 14). */
   public static final double K1 = 0.63576, K2 = 1.87320, K3 = 1.48695;
   /** The clip of log α in the KL (Molchanov et al.'s code: ±10). */
   public static final double MIN_LOG_ALPHA = -10, MAX_LOG_ALPHA = 10;
 
-  /** KL(log α) ≥ 0 (approximately), log α clipped. */
+  /**
+   * KL(log α) ≥ 0 (approximately), log α clipped.
+   *
+   * @param logAlpha log α
+   * @return the KL in nats; NaN for NaN
+   */
   public static double kl(double logAlpha) {
     double la = Math.clamp(logAlpha, MIN_LOG_ALPHA, MAX_LOG_ALPHA);
     if (Double.isNaN(logAlpha)) return Double.NaN;
@@ -29,6 +35,9 @@ public final class KlApproximation {
   /**
    * dKL/d log α = −k1·k3·s·(1 − s) − 0.5·σ(−log α) with s = σ(k2 + k3·log α) (log(1 + e^{−x})' =
    * −σ(−x)); 0 where the clip is active.
+   *
+   * @param logAlpha log α
+   * @return the derivative; NaN for NaN
    */
   public static double derivative(double logAlpha) {
     if (Double.isNaN(logAlpha)) return Double.NaN;

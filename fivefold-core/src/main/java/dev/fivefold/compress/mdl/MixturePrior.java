@@ -50,17 +50,32 @@ public final class MixturePrior {
    * @param rate β &gt; 0
    */
   public record Gamma(double shape, double rate) {
+    /**
+     * Checks that both parameters are finite and positive.
+     *
+     * @throws IllegalArgumentException if {@code shape} or {@code rate} is not finite and &gt; 0
+     */
     public Gamma {
       if (!(shape > 0) || Double.isInfinite(shape)) throw new IllegalArgumentException("gamma shape (" + shape + ") must be > 0");
       if (!(rate > 0) || Double.isInfinite(rate)) throw new IllegalArgumentException("gamma rate (" + rate + ") must be > 0");
     }
 
-    /** (1 − α)·γ + β·e^γ: the negative log-density of λ = e^γ up to a constant (authors' form). */
+    /**
+     * (1 − α)·γ + β·e^γ: the negative log-density of λ = e^γ up to a constant (authors' form).
+     *
+     * @param gamma γ = log λ
+     * @return (1 − α)·γ + β·e^γ
+     */
     public double negLog(double gamma) {
       return (1 - shape) * gamma + rate * Math.exp(gamma);
     }
 
-    /** d/dγ of {@link #negLog}: (1 − α) + β·e^γ. */
+    /**
+     * d/dγ of {@link #negLog}: (1 − α) + β·e^γ.
+     *
+     * @param gamma γ = log λ
+     * @return (1 − α) + β·e^γ
+     */
     public double negLogGradient(double gamma) {
       return (1 - shape) + rate * Math.exp(gamma);
     }
@@ -76,6 +91,12 @@ public final class MixturePrior {
    * @param precision hyper-prior of λ_j, j ≥ 1
    */
   public record Config(int components, double zeroMixing, double initStd, Gamma zeroPrecision, Gamma precision) {
+    /**
+     * Validates the configuration.
+     *
+     * @throws IllegalArgumentException if {@code components} is outside 2..256, {@code zeroMixing} outside
+     *     (0, 1), {@code initStd} not finite and &gt; 0, or a hyper-prior is null
+     */
     public Config {
       if (components < 2 || components > 256) throw new IllegalArgumentException("components (" + components + ") must be in 2..256");
       if (!(zeroMixing > 0 && zeroMixing < 1)) throw new IllegalArgumentException("zero mixing (" + zeroMixing + ") must be in (0, 1)");
@@ -83,11 +104,21 @@ public final class MixturePrior {
       if (zeroPrecision == null || precision == null) throw new IllegalArgumentException("hyper-priors must be given");
     }
 
-    /** The paper's: 17 components, π_0 = 0.999, σ = 0.25, Gamma(5000, 2) and Gamma(250, 0.1). */
+    /**
+     * The paper's: 17 components, π_0 = 0.999, σ = 0.25, Gamma(5000, 2) and Gamma(250, 0.1).
+     *
+     * @return the paper's configuration
+     */
     public static Config paper() {
       return new Config(17, 0.999, 0.25, new Gamma(5000, 2), new Gamma(250, 0.1));
     }
 
+    /**
+     * This configuration with another number of components.
+     *
+     * @param j J, the number of components including the zero component, 2..256
+     * @return the new configuration
+     */
     public Config withComponents(int j) {
       return new Config(j, zeroMixing, initStd, zeroPrecision, precision);
     }
@@ -109,6 +140,10 @@ public final class MixturePrior {
    * The initial prior for weights in [lo, hi]: means evenly spaced over it (one mean at (lo + hi)/2
    * when J = 2), standard deviations {@code cfg.initStd()}, equal proportions.
    *
+   * @param cfg the mixture's shape and hyper-priors
+   * @param lo the smallest weight
+   * @param hi the largest weight
+   * @return the initial prior
    * @throws IllegalArgumentException if lo or hi is not finite or lo &gt; hi
    */
   public static MixturePrior init(Config cfg, double lo, double hi) {
@@ -123,7 +158,16 @@ public final class MixturePrior {
     return new MixturePrior(cfg, mu, gamma, new float[k]);
   }
 
-  /** A prior with the given parameters (means and logits of components 1..J−1, log-precisions of 0..J−1), for tests and resuming. */
+  /**
+   * A prior with the given parameters (means and logits of components 1..J−1, log-precisions of 0..J−1), for tests and resuming.
+   *
+   * @param cfg the mixture's shape and hyper-priors
+   * @param means μ_1..μ_{J−1}, copied
+   * @param logPrecisions γ_0..γ_{J−1}, copied
+   * @param logits ρ_1..ρ_{J−1}, copied
+   * @return the prior
+   * @throws IllegalArgumentException if the arrays do not have lengths J − 1, J and J − 1
+   */
   public static MixturePrior of(Config cfg, float[] means, float[] logPrecisions, float[] logits) {
     int k = cfg.components() - 1;
     if (means.length != k || logits.length != k || logPrecisions.length != k + 1) {
@@ -133,26 +177,47 @@ public final class MixturePrior {
     return new MixturePrior(cfg, means.clone(), logPrecisions.clone(), logits.clone());
   }
 
+  /**
+   * The mixture's shape and hyper-priors.
+   *
+   * @return the configuration
+   */
   public Config config() {
     return cfg;
   }
 
-  /** μ_1..μ_{J−1}, trainable. */
+  /**
+   * μ_1..μ_{J−1}, trainable.
+   *
+   * @return the means parameter [J − 1]
+   */
   public Parameter means() {
     return means;
   }
 
-  /** γ_0..γ_{J−1} = log λ, trainable. */
+  /**
+   * γ_0..γ_{J−1} = log λ, trainable.
+   *
+   * @return the log-precisions parameter [J]
+   */
   public Parameter logPrecisions() {
     return logPrecisions;
   }
 
-  /** ρ_1..ρ_{J−1}, trainable. */
+  /**
+   * ρ_1..ρ_{J−1}, trainable.
+   *
+   * @return the logits parameter [J − 1]
+   */
   public Parameter logits() {
     return logits;
   }
 
-  /** The current mixture as plain values (component 0 the zero component). */
+  /**
+   * The current mixture as plain values (component 0 the zero component).
+   *
+   * @return a snapshot of the J components
+   */
   public Mixture mixture() {
     int J = cfg.components();
     float[] mu = means.value().data(), g = logPrecisions.value().data(), rho = logits.value().data();
@@ -189,6 +254,9 @@ public final class MixturePrior {
    * −Σ_i log p(w_i), adding {@code scale}·∂/∂w_i into {@code grad[i]} and {@code scale}·∂/∂θ into
    * the gradients of the prior's parameters ({@code grad} null: the weights' gradient is skipped).
    *
+   * @param w the weights, all of the network's, flat
+   * @param grad the weights' gradient, same length as {@code w}, or null
+   * @param scale the factor on every gradient added (e.g. the prior's weight τ in the loss)
    * @return the negative log-density in nats (unscaled)
    * @throws IllegalArgumentException if {@code grad} is not null and differs in length from {@code w}
    */
@@ -272,6 +340,9 @@ public final class MixturePrior {
   /**
    * The Gamma hyper-priors' −Σ_j log Gamma(λ_j), adding {@code scale}·∂/∂γ_j into the
    * log-precisions' gradient; returns the unscaled value.
+   *
+   * @param scale the factor on the gradient added
+   * @return −Σ_j log Gamma(λ_j) up to a constant
    */
   public double hyperPrior(double scale) {
     float[] g = logPrecisions.value().data(), gg = logPrecisions.grad();
@@ -284,7 +355,11 @@ public final class MixturePrior {
     return v;
   }
 
-  /** The three trainable parameters: means, log-precisions, logits. */
+  /**
+   * The three trainable parameters: means, log-precisions, logits.
+   *
+   * @return the parameters, for an optimizer
+   */
   public List<Parameter> parameters() {
     return List.of(means, logPrecisions, logits);
   }
@@ -292,8 +367,18 @@ public final class MixturePrior {
   /**
    * A mixture as plain values: component j has mean μ_j, precision λ_j = 1/σ_j² and proportion
    * π_j; component 0 is the zero component (μ_0 = 0). Proportions need not sum to 1 exactly.
+   *
+   * @param means μ_j, finite; copied
+   * @param precisions λ_j, finite and &gt; 0; copied
+   * @param proportions π_j, in (0, 1]; copied
    */
   public record Mixture(double[] means, double[] precisions, double[] proportions) {
+    /**
+     * Validates and copies the arrays.
+     *
+     * @throws IllegalArgumentException if the arrays are empty or differ in length, or a value is out of
+     *     range
+     */
     public Mixture {
       if (means.length == 0 || means.length != precisions.length || means.length != proportions.length) {
         throw new IllegalArgumentException("mixture arrays (" + means.length + ", " + precisions.length + ", " + proportions.length
@@ -311,17 +396,33 @@ public final class MixturePrior {
       proportions = proportions.clone();
     }
 
+    /**
+     * The number of components J.
+     *
+     * @return J
+     */
     public int size() {
       return means.length;
     }
 
-    /** log π_j + log N(x | μ_j, 1/λ_j): component j's joint log-density at x. */
+    /**
+     * log π_j + log N(x | μ_j, 1/λ_j): component j's joint log-density at x.
+     *
+     * @param j the component, in [0, J)
+     * @param x the value
+     * @return the joint log-density, in nats
+     */
     public double logJoint(int j, double x) {
       double d = x - means[j];
       return Math.log(proportions[j]) + 0.5 * Math.log(precisions[j]) - 0.5 * LOG_2PI - 0.5 * precisions[j] * d * d;
     }
 
-    /** log p(x) = log Σ_j π_j N(x | μ_j, 1/λ_j), by log-sum-exp. */
+    /**
+     * log p(x) = log Σ_j π_j N(x | μ_j, 1/λ_j), by log-sum-exp.
+     *
+     * @param x the value
+     * @return the log-density, in nats
+     */
     public double logDensity(double x) {
       double max = Double.NEGATIVE_INFINITY;
       for (int j = 0; j < size(); j++) max = Math.max(max, logJoint(j, x));
@@ -330,7 +431,12 @@ public final class MixturePrior {
       return max + Math.log(z);
     }
 
-    /** The component of largest responsibility at x (the lowest index on ties). */
+    /**
+     * The component of largest responsibility at x (the lowest index on ties).
+     *
+     * @param x the value
+     * @return the component's index
+     */
     public int mostProbable(double x) {
       int best = 0;
       double b = logJoint(0, x);
@@ -346,6 +452,9 @@ public final class MixturePrior {
 
     /**
      * {@link #mostProbable} of every element of {@code w} (the same numbers, constants hoisted).
+     *
+     * @param w the values
+     * @return per value the index of its most probable component
      */
     public int[] assign(float[] w) {
       int J = size();
@@ -369,7 +478,12 @@ public final class MixturePrior {
       return out;
     }
 
-    /** The standard deviation 1/√λ_j of component j. */
+    /**
+     * The standard deviation 1/√λ_j of component j.
+     *
+     * @param j the component, in [0, J)
+     * @return σ_j
+     */
     public double std(int j) {
       return 1 / Math.sqrt(precisions[j]);
     }
@@ -381,6 +495,8 @@ public final class MixturePrior {
      * proportion is the sum, mean and precision the proportion-weighted averages; the group holding
      * the zero component keeps mean exactly 0 and comes first. Tolerance 0 merges only equal means.
      *
+     * @param tolerance the largest gap between neighbouring means merged, &ge; 0
+     * @return the merged mixture, the zero group first
      * @throws IllegalArgumentException if the tolerance is negative or not finite
      */
     public Mixture merge(double tolerance) {

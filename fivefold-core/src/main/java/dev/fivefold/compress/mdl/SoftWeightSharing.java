@@ -47,6 +47,8 @@ public final class SoftWeightSharing {
   private SoftWeightSharing() {}
 
   /**
+   * The retraining's settings, validated on construction.
+   *
    * @param prior the mixture's shape, initial spread and hyper-priors
    * @param tau τ &gt; 0, the weight of the prior's code length
    * @param epochs retraining epochs (fractions allowed), ≥ 0
@@ -59,6 +61,13 @@ public final class SoftWeightSharing {
    */
   public record Config(MixturePrior.Config prior, double tau, double epochs, double lr, double priorLr, double meansLr,
       double mergeTolerance, int batch, long seed) {
+    /**
+     * Validates the settings.
+     *
+     * @throws IllegalArgumentException if {@code prior} is null, {@code tau} or a learning rate is not finite
+     *     and &gt; 0, {@code epochs} or {@code mergeTolerance} is negative or not finite, or {@code batch}
+     *     &lt; 1
+     */
     public Config {
       if (prior == null) throw new IllegalArgumentException("prior config must be given");
       if (!(tau > 0) || Double.isInfinite(tau)) throw new IllegalArgumentException("tau (" + tau + ") must be > 0");
@@ -72,13 +81,26 @@ public final class SoftWeightSharing {
       if (batch < 1) throw new IllegalArgumentException("batch (" + batch + ") must be >= 1");
     }
 
-    /** The authors' settings: 17 components, τ = 0.005, learning rates 5e-4 / 3e-3 / 1e-4, {@code epochs}, batch 128, tolerance 0.005. */
+    /**
+     * The authors' settings: 17 components, τ = 0.005, learning rates 5e-4 / 3e-3 / 1e-4, {@code epochs}, batch 128, tolerance 0.005.
+     *
+     * @param epochs retraining epochs, &ge; 0
+     * @param seed data order
+     * @return the configuration
+     */
     public static Config paper(double epochs, long seed) {
       return new Config(MixturePrior.Config.paper(), 0.005, epochs, 5e-4, 3e-3, 1e-4, 0.005, 128, seed);
     }
   }
 
-  /** One epoch's (or the last part epoch's) means: cross-entropy, prior nats per weight, test accuracy. */
+  /**
+   * One epoch's (or the last part epoch's) means: cross-entropy, prior nats per weight, test accuracy.
+   *
+   * @param epoch the epochs done, fractional for the last part epoch
+   * @param crossEntropy the mean training cross-entropy, nats per example
+   * @param priorNatsPerWeight the mean −log p(w | θ) per weight, in nats
+   * @param accuracy test accuracy at the end of the epoch, in [0, 1]
+   */
   public record Epoch(double epoch, double crossEntropy, double priorNatsPerWeight, double accuracy) {}
 
   /**
@@ -103,6 +125,12 @@ public final class SoftWeightSharing {
    * Retrains {@code model} in place with the prior, quantises it, and returns the layers; {@code log}
    * gets one line per epoch and one per stage.
    *
+   * @param model the trained classifier, retrained and quantised in place
+   * @param train the training set; its size is N
+   * @param test the test set the accuracies are measured on
+   * @param cfg the settings
+   * @param log receives the progress lines
+   * @return the priors, the shared layers, the weights before and after, and the accuracies
    * @throws IllegalArgumentException if the model has no matrix or kernel, or a tensor has every weight pruned
    * @throws DivergenceException if the loss becomes NaN or infinite
    */
@@ -173,6 +201,9 @@ public final class SoftWeightSharing {
    * {@code mixture}, 0 where that is component 0 (pruned); one {@link SharedWeights} per tensor,
    * in map order, codebook = the means it uses in ascending order, ⌈log₂ k⌉ code bits.
    *
+   * @param weights the matrices and kernels by name; overwritten with their quantised values
+   * @param mixture the (merged) mixture
+   * @return one shared layer per tensor
    * @throws IllegalArgumentException if a tensor has every weight pruned (named, with its size)
    */
   public static List<SharedWeights> quantize(Map<String, Parameter> weights, MixturePrior.Mixture mixture) {

@@ -41,6 +41,8 @@ public final class SparseVariationalDropout {
   private SparseVariationalDropout() {}
 
   /**
+   * The compressor's settings, validated on construction.
+   *
    * @param training the variational training
    * @param threshold prune weights with log α above it, in [−10, 10] (the KL's clip range; paper: 3)
    * @param fcBits k-means code bits of weight matrices, 1..16
@@ -48,6 +50,12 @@ public final class SparseVariationalDropout {
    * @param finetuneEpochs epochs of centroid fine-tuning (Adam, training lr / 10), ≥ 0
    */
   public record Config(VariationalTraining.Config training, double threshold, int fcBits, int convBits, double finetuneEpochs) {
+    /**
+     * Validates the settings.
+     *
+     * @throws IllegalArgumentException if {@code training} is null, {@code threshold} is outside [−10, 10], a
+     *     bit width outside 1..16, or {@code finetuneEpochs} is negative or not finite
+     */
     public Config {
       if (training == null) throw new IllegalArgumentException("training (null) must be given");
       if (!(threshold >= KlApproximation.MIN_LOG_ALPHA && threshold <= KlApproximation.MAX_LOG_ALPHA)) {
@@ -61,6 +69,8 @@ public final class SparseVariationalDropout {
   /**
    * What {@link #run} leaves; accuracies on the test set.
    *
+   * @param masks the kept weights after pruning by log α
+   * @param shared per weight layer its shared weights, in layer order
    * @param logAlpha per weight layer, each weight's log α at the end of training (for the histogram)
    * @param accuracyMeans the posterior means, nothing pruned
    * @param accuracyPruned after pruning by log α
@@ -70,7 +80,17 @@ public final class SparseVariationalDropout {
   public record Result(Masks masks, List<SharedWeights> shared, Map<String, double[]> logAlpha, double accuracyMeans, double accuracyPruned,
       double accuracyShared, double accuracyFinetuned) {}
 
-  /** Trains, prunes, shares and fine-tunes {@code model} in place; {@code log} gets one line per stage and epoch. */
+  /**
+   * Trains, prunes, shares and fine-tunes {@code model} in place; {@code log} gets one line per stage and epoch.
+   *
+   * @param model the classifier (an mlp or a lenet5 without normalisation), compressed in place
+   * @param train the training set
+   * @param test the test set the accuracies are measured on
+   * @param cfg the settings
+   * @param log receives the progress lines
+   * @return the masks, shared layers, log α and accuracies
+   * @throws IllegalArgumentException if the model is not supported or a layer would be pruned whole
+   */
   public static Result run(Module model, Dataset train, Dataset test, Config cfg, Consumer<String> log) {
     VariationalNet net = VariationalTraining.run(model, train, test, cfg.training(), log);
     double means = accuracy(model, test);

@@ -37,7 +37,12 @@ public final class VariationalLayer {
   private static final double TINY = 1e-16;
 
   /** The layer's kind: fully connected, or a convolution with stride 1 and no padding. */
-  public enum Kind { LINEAR, CONV }
+  public enum Kind {
+    /** A fully connected weight [out, in]. */
+    LINEAR,
+    /** A convolution kernel [out, in, k, k], stride 1, no padding. */
+    CONV
+  }
 
   private final String name;
   private final Kind kind;
@@ -47,9 +52,15 @@ public final class VariationalLayer {
   private final int out, fanIn;
 
   /**
+   * The posterior of one weight tensor, its variance parameter initialised to {@link #INIT_LOG_ALPHA}
+   * (structured) or {@link #INIT_LOG_SIGMA2} (unstructured).
+   *
    * @param name the weight's parameter name, e.g. "fc1.weight"
+   * @param kind LINEAR or CONV, matching the weight's rank
    * @param theta the weight, [out, in] (LINEAR) or [out, in, k, k] (CONV)
    * @param bias the bias [out], or null
+   * @param structured one log α per output row when true, else one log σ² per weight
+   * @throws IllegalArgumentException if the weight's rank does not match {@code kind}
    */
   public VariationalLayer(String name, Kind kind, Parameter theta, Parameter bias, boolean structured) {
     int rank = theta.value().rank();
@@ -67,45 +78,86 @@ public final class VariationalLayer {
     this.logVar = new Parameter(init).noDecay();
   }
 
+  /**
+   * The weight's parameter name.
+   *
+   * @return the name, e.g. "fc1.weight"
+   */
   public String name() {
     return name;
   }
 
+  /**
+   * The layer's kind.
+   *
+   * @return LINEAR or CONV
+   */
   public Kind kind() {
     return kind;
   }
 
+  /**
+   * Whether the posterior has one log α per output row.
+   *
+   * @return true when structured
+   */
   public boolean structured() {
     return structured;
   }
 
-  /** The posterior mean θ (the model's weight). */
+  /**
+   * The posterior mean θ (the model's weight).
+   *
+   * @return the weight parameter θ
+   */
   public Parameter theta() {
     return theta;
   }
 
-  /** log σ² per weight (unstructured) or log α per output row (structured), trainable. */
+  /**
+   * log σ² per weight (unstructured) or log α per output row (structured), trainable.
+   *
+   * @return the variance parameter
+   */
   public Parameter logVariance() {
     return logVar;
   }
 
-  /** Number of output neurons / filters (groups). */
+  /**
+   * Number of output neurons / filters (groups).
+   *
+   * @return the output size, dimension 0 of θ
+   */
   public int groups() {
     return out;
   }
 
-  /** Weights per group: in (LINEAR) or in·k·k (CONV). */
+  /**
+   * Weights per group: in (LINEAR) or in·k·k (CONV).
+   *
+   * @return the weights per group
+   */
   public int fanIn() {
     return fanIn;
   }
 
-  /** The deterministic pre-activations: x·θᵀ + bias, or the convolution (the model's own layer). */
+  /**
+   * The deterministic pre-activations: x·θᵀ + bias, or the convolution (the model's own layer).
+   *
+   * @param x the input [B, in] or [B, in, H, W]
+   * @return E[b], [B, out] or [B, out, H', W']
+   */
   public Var mean(Var x) {
     Var w = theta.on(x.tape()), b = bias == null ? null : bias.on(x.tape());
     return kind == Kind.LINEAR ? F.linear(x, w, b) : F.conv2d(x, w, b, 1, 0);
   }
 
-  /** Var[b]: x²·(σ²)ᵀ, or α ⊙ (x²·(θ²)ᵀ) when structured. */
+  /**
+   * Var[b]: x²·(σ²)ᵀ, or α ⊙ (x²·(θ²)ᵀ) when structured.
+   *
+   * @param x the input [B, in] or [B, in, H, W]
+   * @return Var[b], the shape of {@link #mean}
+   */
   public Var variance(Var x) {
     Var x2 = F.mul(x, x);
     Var v = logVar.on(x.tape());
@@ -120,7 +172,13 @@ public final class VariationalLayer {
     return kind == Kind.LINEAR ? F.linear(x, w, null) : F.conv2d(x, w, null, 1, 0);
   }
 
-  /** A sample of the pre-activations: E[b] + √(Var[b] + 10⁻⁸)·ε, ε drawn in order from {@code rng}. */
+  /**
+   * A sample of the pre-activations: E[b] + √(Var[b] + 10⁻⁸)·ε, ε drawn in order from {@code rng}.
+   *
+   * @param x the input [B, in] or [B, in, H, W]
+   * @param rng the noise generator
+   * @return the sampled pre-activations, the shape of {@link #mean}
+   */
   public Var sample(Var x, Rng rng) {
     Var m = mean(x);
     Var sd = F.sqrt(F.affine(variance(x), 1f, 1e-8f));
@@ -129,7 +187,11 @@ public final class VariationalLayer {
     return F.add(m, F.mul(sd, eps));
   }
 
-  /** log α per weight (row-major, θ's layout), in double precision. */
+  /**
+   * log α per weight (row-major, θ's layout), in double precision.
+   *
+   * @return a new array with one log α per weight
+   */
   public double[] logAlpha() {
     float[] th = theta.value().data(), lv = logVar.value().data();
     double[] la = new double[th.length];
@@ -139,12 +201,20 @@ public final class VariationalLayer {
     return la;
   }
 
-  /** log α per group (structured), or null. */
+  /**
+   * log α per group (structured), or null.
+   *
+   * @return a copy of the per-row log α, or null when unstructured
+   */
   public float[] groupLogAlpha() {
     return structured ? logVar.value().data().clone() : null;
   }
 
-  /** The posterior standard deviation of each weight: σ_ij, or √α_i·|θ_ij| when structured. */
+  /**
+   * The posterior standard deviation of each weight: σ_ij, or √α_i·|θ_ij| when structured.
+   *
+   * @return a new array with one standard deviation per weight
+   */
   public double[] posteriorStd() {
     float[] th = theta.value().data(), lv = logVar.value().data();
     double[] sd = new double[th.length];
@@ -154,7 +224,11 @@ public final class VariationalLayer {
     return sd;
   }
 
-  /** Σ KL over the layer's weights ({@link KlApproximation#kl}), in nats. */
+  /**
+   * Σ KL over the layer's weights ({@link KlApproximation#kl}), in nats.
+   *
+   * @return the KL divergence to the log-uniform prior, in nats
+   */
   public double kl() {
     double s = 0;
     if (structured) {
@@ -169,6 +243,9 @@ public final class VariationalLayer {
    * Adds {@code scale}·∂KL/∂(θ, log σ² or log α) to the parameters' gradients: with g = scale·KL'(log
    * α_ij), ∂/∂log σ²_ij = g and ∂/∂θ_ij = −2·g·sign(θ_ij)/(|θ_ij| + 10⁻¹⁶) (unstructured);
    * ∂/∂log α_i = scale·fan-in·KL'(log α_i) (structured, θ not involved). Returns the KL.
+   *
+   * @param scale the factor on the gradients added (e.g. 1/N for the per-sample loss)
+   * @return the unscaled KL, in nats
    */
   public double addKlGradient(double scale) {
     float[] lv = logVar.value().data(), gv = logVar.grad();
@@ -192,7 +269,12 @@ public final class VariationalLayer {
     return s;
   }
 
-  /** keep_ij = log α_ij ≤ threshold (whole rows when structured). NaN log α is pruned. */
+  /**
+   * keep_ij = log α_ij ≤ threshold (whole rows when structured). NaN log α is pruned.
+   *
+   * @param threshold the largest log α kept (the paper prunes log α &gt; 3)
+   * @return per weight whether it is kept
+   */
   public boolean[] keep(double threshold) {
     double[] la = logAlpha();
     boolean[] k = new boolean[la.length];
@@ -200,7 +282,11 @@ public final class VariationalLayer {
     return k;
   }
 
-  /** The trainable posterior parameters besides θ. */
+  /**
+   * The trainable posterior parameters besides θ.
+   *
+   * @return the list holding the variance parameter
+   */
   public List<Parameter> variationalParameters() {
     return List.of(logVar);
   }

@@ -40,7 +40,14 @@ public final class VariationalNet {
     this.act = act;
   }
 
-  /** The variational view of {@code model} (an mlp or a plain lenet5), structured or per weight. */
+  /**
+   * The variational view of {@code model} (an mlp or a plain lenet5), structured or per weight.
+   *
+   * @param model an {@link Mlp} or a {@link LeNet5} without normalisation; its parameters are used in place
+   * @param structured one log α per output neuron / filter when true, else one log σ² per weight
+   * @return the variational view
+   * @throws IllegalArgumentException for any other model
+   */
   public static VariationalNet of(Module model, boolean structured) {
     Map<String, Parameter> ps = model.namedParameters();
     List<VariationalLayer> ls = new ArrayList<>();
@@ -68,15 +75,29 @@ public final class VariationalNet {
     }
   }
 
+  /**
+   * The model whose parameters this view uses.
+   *
+   * @return the model
+   */
   public Module model() {
     return model;
   }
 
+  /**
+   * The weight layers, in forward order.
+   *
+   * @return an unmodifiable list
+   */
   public List<VariationalLayer> layers() {
     return layers;
   }
 
-  /** The model's parameters and every layer's log σ² / log α, for one optimizer. */
+  /**
+   * The model's parameters and every layer's log σ² / log α, for one optimizer.
+   *
+   * @return a new list: the model's parameters, then the variance parameters
+   */
   public List<Parameter> parameters() {
     List<Parameter> ps = new ArrayList<>(model.parameters());
     for (VariationalLayer l : layers) ps.addAll(l.variationalParameters());
@@ -86,6 +107,10 @@ public final class VariationalNet {
   /**
    * Logits [N, classes] of {@code x}: each weight layer sampled from {@code rng} in layer order
    * ({@link VariationalLayer#sample}), or its mean when {@code rng} is null.
+   *
+   * @param x the input batch, [N, ...] as the model takes it
+   * @param rng the noise generator, or null for the posterior means
+   * @return the logits [N, classes]
    */
   public Var forward(Var x, Rng rng) {
     if (family.equals("mlp")) {
@@ -108,21 +133,35 @@ public final class VariationalNet {
     return rng == null ? layers.get(i).mean(h) : layers.get(i).sample(h, rng);
   }
 
-  /** Σ KL over all layers, in nats. */
+  /**
+   * Σ KL over all layers, in nats.
+   *
+   * @return the KL divergence to the log-uniform prior, in nats
+   */
   public double kl() {
     double s = 0;
     for (VariationalLayer l : layers) s += l.kl();
     return s;
   }
 
-  /** Adds {@code scale}·∇KL to every layer's gradients ({@link VariationalLayer#addKlGradient}); returns the KL. */
+  /**
+   * Adds {@code scale}·∇KL to every layer's gradients ({@link VariationalLayer#addKlGradient}); returns the KL.
+   *
+   * @param scale the factor on the gradients added
+   * @return the unscaled KL, in nats
+   */
   public double addKlGradient(double scale) {
     double s = 0;
     for (VariationalLayer l : layers) s += l.addKlGradient(scale);
     return s;
   }
 
-  /** Weights with log α ≤ threshold kept, the rest of each layer's weights set to 0 (applied). */
+  /**
+   * Weights with log α ≤ threshold kept, the rest of each layer's weights set to 0 (applied).
+   *
+   * @param threshold the largest log α kept
+   * @return the masks, applied
+   */
   public Masks prune(double threshold) {
     Masks m = new Masks();
     for (VariationalLayer l : layers) m.put(l.name(), l.theta(), l.keep(threshold));

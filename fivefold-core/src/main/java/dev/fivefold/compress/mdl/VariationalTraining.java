@@ -36,6 +36,8 @@ public final class VariationalTraining {
   public static final double STRUCTURED_LR_SCALE = 10;
 
   /**
+   * The training's settings, validated on construction.
+   *
    * @param epochs epochs of variational training, &gt; 0
    * @param lr Adam learning rate, &gt; 0 (Molchanov et al.: 10⁻³)
    * @param batch batch size, ≥ 1
@@ -45,6 +47,13 @@ public final class VariationalTraining {
    * @param seed batch order and noise
    */
   public record Config(double epochs, double lr, int batch, double klWeight, double klWarmup, boolean structured, long seed) {
+    /**
+     * Validates the settings.
+     *
+     * @throws IllegalArgumentException if {@code epochs} or {@code lr} is not finite and &gt; 0,
+     *     {@code batch} &lt; 1, {@code klWeight} is outside (0, 100], or {@code klWarmup} is negative or not
+     *     finite
+     */
     public Config {
       if (!(epochs > 0) || Double.isInfinite(epochs)) throw new IllegalArgumentException("epochs (" + epochs + ") must be > 0");
       if (!(lr > 0) || Double.isInfinite(lr)) throw new IllegalArgumentException("lr (" + lr + ") must be > 0");
@@ -54,7 +63,17 @@ public final class VariationalTraining {
     }
   }
 
-  /** The trained variational view of {@code model} (its weights are the posterior means, changed in place). */
+  /**
+   * The trained variational view of {@code model} (its weights are the posterior means, changed in place).
+   *
+   * @param model the classifier (an mlp or a lenet5 without normalisation); trained in place
+   * @param train the training set; its size is N
+   * @param test the test set, scored once per epoch
+   * @param cfg the settings
+   * @param log receives one line per epoch
+   * @return the trained view
+   * @throws IllegalArgumentException if the model is not supported
+   */
   public static VariationalNet run(Module model, Dataset train, Dataset test, Config cfg, Consumer<String> log) {
     VariationalNet net = VariationalNet.of(model, cfg.structured());
     java.util.List<dev.fivefold.nn.Parameter> logVars = new java.util.ArrayList<>();

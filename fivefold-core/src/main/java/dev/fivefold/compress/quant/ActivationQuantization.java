@@ -24,17 +24,37 @@ import java.util.function.Function;
 public final class ActivationQuantization {
   private ActivationQuantization() {}
 
-  public enum Granularity { TENSOR, TOKEN }
+  /** Which inputs share a grid. */
+  public enum Granularity {
+    /** One static grid per linear map, calibrated beforehand. */
+    TENSOR,
+    /** A grid per input row, fitted to its own [min, max] as it arrives. */
+    TOKEN
+  }
 
-  public enum Range { MINMAX, PERCENTILE }
+  /** How a static (TENSOR) range is calibrated. */
+  public enum Range {
+    /** The calibration inputs' [min, max]. */
+    MINMAX,
+    /** The calibration inputs' [q, 1 − q] quantiles, q = (100 − percentile)/100. */
+    PERCENTILE
+  }
 
   /**
+   * The activation quantization settings, validated on construction.
+   *
    * @param bits 8 (or 4)
    * @param granularity per tensor (static, calibrated) or per token (dynamic)
    * @param range how a static range is calibrated
    * @param percentile for PERCENTILE, in (50, 100]
    */
   public record Config(int bits, Granularity granularity, Range range, double percentile) {
+    /**
+     * Validates the settings.
+     *
+     * @throws IllegalArgumentException if {@code bits} is not 8 or 4, an enum is null, or {@code percentile}
+     *     is outside (50, 100]
+     */
     public Config {
       if (bits != 8 && bits != 4) throw new IllegalArgumentException("activation bits (" + bits + ") must be 8 or 4");
       if (granularity == null || range == null) throw new IllegalArgumentException("granularity and range must not be null");
@@ -53,6 +73,12 @@ public final class ActivationQuantization {
   /**
    * Per linear map of {@code gpt}, the static grid calibrated on {@code sequences} (TENSOR), or
    * none (TOKEN: an empty map).
+   *
+   * @param gpt the model, run as a KV-cache decoder over the sequences
+   * @param sequences calibration token sequences, each of 1..context tokens (TENSOR only)
+   * @param cfg the settings
+   * @return the grids by linear map name (e.g. "h.0.attn.c_attn"), empty for TOKEN
+   * @throws IllegalArgumentException for TENSOR with no sequences or a sequence of a bad length
    */
   public static Map<String, UniformGrid> calibrate(Gpt gpt, List<int[]> sequences, Config cfg) {
     if (cfg.granularity() == Granularity.TOKEN) return Map.of();
@@ -75,7 +101,14 @@ public final class ActivationQuantization {
     return grids;
   }
 
-  /** {@code inner} with its input rows fake-quantized ({@code grid} null: per token). */
+  /**
+   * {@code inner} with its input rows fake-quantized ({@code grid} null: per token).
+   *
+   * @param inner the linear map
+   * @param grid the static grid, or null to fit each input row's [min, max]
+   * @param bits the bit width of a per-row grid
+   * @return the wrapped map; not thread-safe (it holds one row buffer)
+   */
   public static RowLinear wrap(RowLinear inner, UniformGrid grid, int bits) {
     float[] q = new float[inner.in()];
     return new RowLinear() {
@@ -100,7 +133,15 @@ public final class ActivationQuantization {
     };
   }
 
-  /** The linear maps of a decoder under {@code cfg}: each of {@code base} wrapped with its grid. */
+  /**
+   * The linear maps of a decoder under {@code cfg}: each of {@code base} wrapped with its grid.
+   *
+   * @param base the float linear maps by name
+   * @param grids the static grids from {@link #calibrate}
+   * @param cfg the settings
+   * @return the wrapped maps by name; a TENSOR map without a grid throws IllegalArgumentException when asked
+   *     for
+   */
   public static Function<String, RowLinear> linears(Function<String, RowLinear> base, Map<String, UniformGrid> grids, Config cfg) {
     return name -> {
       UniformGrid g = grids.get(name);

@@ -26,6 +26,9 @@ public final class Calibration {
   /**
    * H per linear map ("h.0.attn.c_attn", …, "lm_head"), [in, in] row-major.
    *
+   * @param gpt the float model
+   * @param sequences the calibration token sequences
+   * @return H by linear map name, in the decoder's order
    * @throws IllegalArgumentException for an empty set, a sequence of length 0 or beyond the context,
    *     or a token outside the vocabulary, naming the sequence and the value
    */
@@ -50,6 +53,10 @@ public final class Calibration {
   /**
    * Refuses a calibration set {@code gpt} cannot read: empty, a sequence of length 0 or beyond the
    * context, or a token outside the vocabulary (naming the sequence and the value).
+   *
+   * @param gpt the model
+   * @param sequences the calibration token sequences
+   * @throws IllegalArgumentException if the set is unreadable, as above
    */
   public static void check(Gpt gpt, List<int[]> sequences) {
     if (sequences == null || sequences.isEmpty()) throw new IllegalArgumentException("calibration set is empty (0 sequences)");

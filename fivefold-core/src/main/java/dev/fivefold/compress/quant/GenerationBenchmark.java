@@ -33,6 +33,8 @@ public final class GenerationBenchmark {
   private GenerationBenchmark() {}
 
   /**
+   * The benchmark's settings, validated on construction.
+   *
    * @param kvModel the GPT for recompute vs KV cache (null: a random width-128, 4-layer, 128-context one)
    * @param width width of the GPT for the weight formats (a multiple of 64, ≥ 64)
    * @param layers its layers
@@ -40,6 +42,12 @@ public final class GenerationBenchmark {
    * @param seed weights of the random models
    */
   public record Config(Gpt kvModel, int width, int layers, double seconds, long seed) {
+    /**
+     * Validates the settings.
+     *
+     * @throws IllegalArgumentException if {@code width} is not a positive multiple of 64, {@code layers} &lt;
+     *     1, or {@code seconds} is not &gt; 0
+     */
     public Config {
       if (width < 64 || width % 64 != 0) throw new IllegalArgumentException("width (" + width + ") must be a multiple of 64, >= 64");
       if (layers < 1) throw new IllegalArgumentException("layers (" + layers + ") must be >= 1");
@@ -52,11 +60,33 @@ public final class GenerationBenchmark {
    * bytes held, and its speed-up in CPU time over the first variant of its group. On a machine
    * shared with other work the CPU figure is the one to compare (the wall figure counts time the
    * process waited for a core); with one thread it is the kernel's own speed.
+   *
+   * @param what the variant's label
+   * @param model the GPT's configuration, as a string
+   * @param tokensPerSecond generated tokens per second of wall time
+   * @param tokensPerCpuSecond generated tokens per second of process CPU time
+   * @param weightBytes the weights' bytes as held
+   * @param cacheBytes the KV cache's bytes at full context (0 for recomputing)
+   * @param speedup CPU-time speed-up over the group's first variant
    */
   public record Row(String what, String model, double tokensPerSecond, double tokensPerCpuSecond, long weightBytes, long cacheBytes, double speedup) {}
 
+  /**
+   * The table.
+   *
+   * @param rows the variants, the recompute group first
+   * @param tokensPerRun tokens generated per run of the recompute group
+   * @param runs the most timed rounds of a group
+   * @param peakRssBytes the process's peak resident set in bytes, 0 where unknown
+   */
   public record Result(List<Row> rows, int tokensPerRun, int runs, long peakRssBytes) {}
 
+  /**
+   * Runs both groups: recompute against KV cache, then float32, int8 and int4 weights.
+   *
+   * @param cfg the settings
+   * @return the rows and the run counts
+   */
   public static Result run(Config cfg) {
     Gpt small = cfg.kvModel() != null ? cfg.kvModel() : new Gpt(GptConfig.small(65), cfg.seed());
     small.eval();

@@ -28,6 +28,12 @@ public final class Gptq {
    * Quantizes W [rows, cols] (not modified) with the Hessian {@code h} [cols, cols] (row-major,
    * symmetric, e.g. {@link Calibration#hessians}).
    *
+   * @param w0 the weights W, row-major [rows, cols]
+   * @param rows outputs
+   * @param cols inputs
+   * @param h0 the Hessian H [cols, cols], not modified
+   * @param cfg bits, scheme, granularity and damping λ
+   * @return the quantized matrix
    * @throws IllegalArgumentException if h is not cols×cols, the group size does not divide cols, or
    *     H + damping is not positive definite
    */

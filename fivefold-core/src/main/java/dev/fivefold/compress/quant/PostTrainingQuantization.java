@@ -22,10 +22,18 @@ public final class PostTrainingQuantization {
   private PostTrainingQuantization() {}
 
   /**
+   * The quantization's settings, validated on construction.
+   *
    * @param quant how to quantize
    * @param calibration token sequences for GPTQ (each in [1, context] tokens; ignored for RTN)
    */
   public record Config(QuantConfig quant, List<int[]> calibration) {
+    /**
+     * Validates the settings and copies the calibration list (null: empty).
+     *
+     * @throws IllegalArgumentException if {@code quant} is null, or GPTQ is chosen without calibration
+     *     sequences
+     */
     public Config {
       if (quant == null) throw new IllegalArgumentException("quant must not be null");
       calibration = calibration == null ? List.of() : List.copyOf(calibration);
@@ -33,10 +41,22 @@ public final class PostTrainingQuantization {
     }
   }
 
-  /** One quantized weight: its name, shape as quantized, mean squared error ‖W − Ŵ‖²/n, and bytes as float32 and quantized. */
+  /**
+   * One quantized weight: its name, shape as quantized, mean squared error ‖W − Ŵ‖²/n, and bytes as float32 and quantized.
+   *
+   * @param name the weight's name
+   * @param rows rows as quantized (the first dimension)
+   * @param cols columns as quantized (the product of the other dimensions)
+   * @param mse the mean squared error ‖W − Ŵ‖²/n
+   * @param variance the weights' variance, to put the error in scale
+   * @param floatBytes bytes as float32
+   * @param bytes bytes as quantized (codes, scales and zero points)
+   */
   public record TensorResult(String name, int rows, int cols, double mse, double variance, long floatBytes, long bytes) {}
 
   /**
+   * The quantized model and what it cost.
+   *
    * @param checkpoint the quantized model (write it with {@link QuantizedCheckpoint#write})
    * @param tensors one entry per quantized weight
    * @param floatBytes the model's weights as float32
@@ -45,7 +65,15 @@ public final class PostTrainingQuantization {
    */
   public record Result(QuantizedCheckpoint checkpoint, List<TensorResult> tensors, long floatBytes, long bytes, double seconds) {}
 
-  /** Whether the weight {@code name} of {@code model} is quantized under {@code cfg}. */
+  /**
+   * Whether the weight {@code name} of {@code model} is quantized under {@code cfg}.
+   *
+   * @param model the model (a {@link Gpt} for the embedding and head rules)
+   * @param name the weight's name
+   * @param t the weight
+   * @param cfg the settings
+   * @return true for a ".weight" of rank &ge; 2, except a GPT's embeddings and head unless asked for
+   */
   public static boolean selected(Object model, String name, Tensor t, QuantConfig cfg) {
     if (t.rank() < 2 || !name.endsWith(".weight")) return false;
     if (model instanceof Gpt) {
@@ -58,6 +86,9 @@ public final class PostTrainingQuantization {
   /**
    * Quantizes {@code model}'s weights.
    *
+   * @param model the trained model, not changed
+   * @param cfg the settings
+   * @return the quantized checkpoint and per-tensor costs
    * @throws IllegalArgumentException naming the tensor when the group size does not divide its row,
    *     or GPTQ is asked of a model that is not a GPT
    */

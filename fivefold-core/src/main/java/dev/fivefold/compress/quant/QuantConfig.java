@@ -16,12 +16,38 @@ package dev.fivefold.compress.quant;
  */
 public record QuantConfig(int bits, Scheme scheme, Granularity granularity, int groupSize, Method method,
     boolean includeEmbeddings, boolean includeHead, double damping) {
-  public enum Scheme { SYMMETRIC, AFFINE }
+  /** How codes map to values. */
+  public enum Scheme {
+    /** w ≈ s·q with q signed around 0: no zero point. */
+    SYMMETRIC,
+    /** w ≈ s·(u − z) with u unsigned and an integer zero point z. */
+    AFFINE
+  }
 
-  public enum Granularity { TENSOR, CHANNEL, GROUP }
+  /** Which weights share a scale. */
+  public enum Granularity {
+    /** One scale for the whole matrix. */
+    TENSOR,
+    /** One scale per output channel (row of W [out, in]). */
+    CHANNEL,
+    /** One scale per group of {@code groupSize} consecutive inputs of a row. */
+    GROUP
+  }
 
-  public enum Method { RTN, GPTQ }
+  /** How codes are chosen. */
+  public enum Method {
+    /** Round to nearest ({@link Rtn}). */
+    RTN,
+    /** GPTQ's error-compensating rounding with calibration second moments ({@link Gptq}). */
+    GPTQ
+  }
 
+  /**
+   * Validates the settings.
+   *
+   * @throws IllegalArgumentException if {@code bits} is not 4 or 8, an enum is null, a GROUP size is odd or
+   *     &lt; 2, or {@code damping} is outside [0, 1]
+   */
   public QuantConfig {
     if (bits != 4 && bits != 8) throw new IllegalArgumentException("bits (" + bits + ") must be 4 or 8");
     if (scheme == null || granularity == null || method == null) throw new IllegalArgumentException("scheme, granularity and method must not be null");
@@ -29,7 +55,16 @@ public record QuantConfig(int bits, Scheme scheme, Granularity granularity, int 
     if (!(damping >= 0 && damping <= 1)) throw new IllegalArgumentException("damping (" + damping + ") must be in [0, 1]");
   }
 
-  /** int{bits} symmetric group-wise (group 64 or {@code group}) GPTQ, neither embeddings nor head. */
+  /**
+   * int{bits} symmetric group-wise (group 64 or {@code group}) GPTQ, neither embeddings nor head.
+   *
+   * @param bits 4 or 8
+   * @param scheme symmetric or affine
+   * @param granularity tensor, channel or group
+   * @param group the group size (GROUP only)
+   * @param method RTN or GPTQ
+   * @return the configuration, damping 0.01
+   */
   public static QuantConfig of(int bits, Scheme scheme, Granularity granularity, int group, Method method) {
     return new QuantConfig(bits, scheme, granularity, group, method, false, false, 0.01);
   }

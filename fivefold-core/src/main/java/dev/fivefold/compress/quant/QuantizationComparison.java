@@ -34,13 +34,23 @@ public final class QuantizationComparison {
   private QuantizationComparison() {}
 
   /**
+   * The comparison's settings, validated on construction.
+   *
+   * @param corpus the text corpus, whose held-out split is scored
    * @param batch rows per evaluation batch (the checkpoint's training batch, as {@code eval})
    * @param evalTokens held-out tokens scored (0 = all)
    * @param calibration token sequences for GPTQ and the static activation ranges (not empty)
    * @param groups int4 group sizes (each even, ≥ 2, dividing every quantized row)
    * @param damping GPTQ's λ
+   * @param seed the evaluation's seed
    */
   public record Config(TextCorpus corpus, int batch, long evalTokens, List<int[]> calibration, List<Integer> groups, double damping, long seed) {
+    /**
+     * Validates the settings and copies the lists.
+     *
+     * @throws IllegalArgumentException if {@code corpus} is null, a count is out of range, the calibration
+     *     set or the groups are empty, a group is odd or &lt; 2, or {@code damping} is outside [0, 1]
+     */
     public Config {
       if (corpus == null) throw new IllegalArgumentException("corpus must not be null");
       if (batch < 1) throw new IllegalArgumentException("batch (" + batch + ") must be >= 1");
@@ -57,14 +67,32 @@ public final class QuantizationComparison {
   /**
    * One row: what, held-out bits/char, its difference to float32, the weights' bytes as stored,
    * the KV cache's bytes at a full context, seconds taken.
+   *
+   * @param what the row's label
+   * @param bpc held-out bits per character
+   * @param delta {@code bpc} minus the float32 row's
+   * @param weightBytes the weights' bytes as stored
+   * @param cacheBytes the KV cache's bytes at a full context
+   * @param seconds wall time of the row
    */
   public record Row(String what, double bpc, double delta, long weightBytes, long cacheBytes, double seconds) {}
 
+  /**
+   * The table.
+   *
+   * @param rows the rows, float32 first
+   * @param tokens held-out tokens scored per row
+   * @param seconds wall time of the whole run
+   */
   public record Result(List<Row> rows, double tokens, double seconds) {}
 
   /**
    * Runs every row on {@code model} (a float GPT), reporting each to {@code each} as it is done.
    *
+   * @param model a float GPT; its weights are restored on return
+   * @param cfg the settings
+   * @param each receives each row as it is done, or null
+   * @return the rows
    * @throws IllegalArgumentException if a group size does not divide a quantized row, or the
    *     calibration set does not fit the model (naming the sequence and the value)
    */

@@ -47,6 +47,11 @@ public record QuantizedCheckpoint(String spec, Map<String, String> metadata, Map
   /** The metadata key that marks a quantized checkpoint and holds its {@link QuantConfig}. */
   public static final String KEY = "quantization";
 
+  /**
+   * Copies the maps (metadata unmodifiable, the others in order).
+   *
+   * @throws IllegalArgumentException if a quantized tensor has no shape
+   */
   public QuantizedCheckpoint {
     metadata = Map.copyOf(metadata);
     floats = new LinkedHashMap<>(floats);
@@ -55,19 +60,34 @@ public record QuantizedCheckpoint(String spec, Map<String, String> metadata, Map
     for (String k : quantized.keySet()) if (!shapes.containsKey(k)) throw new IllegalArgumentException("no shape for quantized tensor " + k);
   }
 
-  /** Whether {@code file}'s metadata marks it as quantized (reads only the header). */
+  /**
+   * Whether {@code file}'s metadata marks it as quantized (reads only the header).
+   *
+   * @param file a safetensors file
+   * @return true if its metadata holds {@value #KEY}
+   * @throws IOException if the header cannot be read
+   */
   public static boolean isQuantized(Path file) throws IOException {
     return SafeTensors.metadata(file).containsKey(KEY);
   }
 
-  /** Every weight as float32 under its model name and shape (quantized ones dequantised). */
+  /**
+   * Every weight as float32 under its model name and shape (quantized ones dequantised).
+   *
+   * @return the state dict, in float32
+   */
   public Map<String, Tensor> dequantized() {
     Map<String, Tensor> sd = new LinkedHashMap<>(floats);
     for (var e : quantized.entrySet()) sd.put(e.getKey(), e.getValue().dequantize().reshape(shapes.get(e.getKey())));
     return sd;
   }
 
-  /** The model rebuilt from its spec with the dequantised weights (for evaluation). */
+  /**
+   * The model rebuilt from its spec with the dequantised weights (for evaluation).
+   *
+   * @param file the file the checkpoint came from, for the result and error messages
+   * @return the model with its spec and metadata
+   */
   public LoadedModel load(Path file) {
     ModelSpec s = Models.parse(spec);
     Models.requireFits(s, 0, file + ": model " + spec);
@@ -76,7 +96,11 @@ public record QuantizedCheckpoint(String spec, Map<String, String> metadata, Map
     return new LoadedModel(file, m, spec, metadata);
   }
 
-  /** Bytes of the weights as stored: float32 tensors at 4 bytes, quantized ones by {@link QuantizedMatrix#bytes()}. */
+  /**
+   * Bytes of the weights as stored: float32 tensors at 4 bytes, quantized ones by {@link QuantizedMatrix#bytes()}.
+   *
+   * @return the bytes of all weights
+   */
   public long bytes() {
     long b = 0;
     for (Tensor t : floats.values()) b += 4L * t.size();
@@ -87,6 +111,10 @@ public record QuantizedCheckpoint(String spec, Map<String, String> metadata, Map
   /**
    * A GPT decoder running the quantized linear maps weight-only ({@link QuantizedMatrix#rowLinear});
    * quantized embeddings are dequantised to float32 rows.
+   *
+   * @param kvBits the key-value cache: 0 for float32, 8 or 4 for int8 or int4 ({@link Decoder#cache})
+   * @return the decoder
+   * @throws BadInputException if the model is not a GPT
    */
   public Decoder decoder(int kvBits) {
     if (!(Models.parse(spec) instanceof GptConfig cfg)) throw new BadInputException("model (" + spec + ") is not a gpt; only a GPT generates");
@@ -105,7 +133,12 @@ public record QuantizedCheckpoint(String spec, Map<String, String> metadata, Map
 
   // ---- the file -------------------------------------------------------------------------------
 
-  /** Writes the file (atomically: a temporary name moved into place). */
+  /**
+   * Writes the file (atomically: a temporary name moved into place).
+   *
+   * @param file the destination
+   * @throws IOException if the file cannot be written
+   */
   public void write(Path file) throws IOException {
     Map<String, Tensor> fl = new TreeMap<>();
     Map<String, SafeTensors.IntTensor> ints = new TreeMap<>();
@@ -145,7 +178,14 @@ public record QuantizedCheckpoint(String spec, Map<String, String> metadata, Map
         + ",group=" + q.groupSize() + ",shape=" + sh;
   }
 
-  /** Reads a file written by {@link #write}; errors name the file and the tensor. */
+  /**
+   * Reads a file written by {@link #write}; errors name the file and the tensor.
+   *
+   * @param file the file
+   * @return the checkpoint
+   * @throws IOException if the file cannot be read
+   * @throws BadInputException if the file is not a quantized checkpoint or a tensor is malformed
+   */
   public static QuantizedCheckpoint read(Path file) throws IOException {
     SafeTensors.Contents c = SafeTensors.read(file);
     String f = String.valueOf(file.getFileName());
@@ -207,7 +247,12 @@ public record QuantizedCheckpoint(String spec, Map<String, String> metadata, Map
     return new QuantizedCheckpoint(spec, meta, floats, quantized, shapes);
   }
 
-  /** The GPT of this checkpoint as float32 (dequantised), for a Java caller. */
+  /**
+   * The GPT of this checkpoint as float32 (dequantised), for a Java caller.
+   *
+   * @param file the file it came from, for messages
+   * @return the dequantised GPT
+   */
   public Gpt gpt(Path file) {
     return load(file).as(Gpt.class, "gpt");
   }

@@ -24,6 +24,12 @@ import java.util.Arrays;
  * @param zeros z [rows, cols/groupSize] (all 0 when symmetric)
  */
 public record QuantizedMatrix(int rows, int cols, int bits, boolean symmetric, boolean perTensor, int groupSize, byte[] codes, float[] scales, int[] zeros) {
+  /**
+   * Checks the shape, bit width, group size and array lengths.
+   *
+   * @throws IllegalArgumentException if a size is &lt; 1, {@code bits} is not 4 or 8, {@code groupSize} does
+   *     not divide {@code cols}, an int4 row is odd, or an array has the wrong length
+   */
   public QuantizedMatrix {
     if (rows < 1 || cols < 1) throw new IllegalArgumentException("quantized matrix [" + rows + ", " + cols + "] must have rows and cols >= 1");
     if (bits != 4 && bits != 8) throw new IllegalArgumentException("bits (" + bits + ") must be 4 or 8");
@@ -34,17 +40,32 @@ public record QuantizedMatrix(int rows, int cols, int bits, boolean symmetric, b
     if (scales.length != rows * groups || zeros.length != rows * groups) throw new IllegalArgumentException("scales (" + scales.length + ") and zeros (" + zeros.length + ") must be rows·groups (" + rows * groups + ")");
   }
 
+  /**
+   * Scale groups per row.
+   *
+   * @return {@code cols / groupSize}
+   */
   public int groups() {
     return cols / groupSize;
   }
 
-  /** The integer code at (r, c). */
+  /**
+   * The integer code at (r, c).
+   *
+   * @param r the row, in [0, rows)
+   * @param c the column, in [0, cols)
+   * @return the code: signed when symmetric, 0..255 when affine
+   */
   public int code(int r, int c) {
     byte b = codes[r * cols + c];
     return symmetric ? b : b & 0xFF;
   }
 
-  /** Ŵ as a dense [rows, cols] tensor. */
+  /**
+   * Ŵ as a dense [rows, cols] tensor.
+   *
+   * @return a new tensor [rows, cols]
+   */
   public Tensor dequantize() {
     float[] w = new float[rows * cols];
     int groups = groups();
@@ -57,7 +78,11 @@ public record QuantizedMatrix(int rows, int cols, int bits, boolean symmetric, b
     return Tensor.of(w, rows, cols);
   }
 
-  /** Bytes of the stored form: codes (bits/8 each) + float32 scales + 1-byte zero points (affine); per-tensor stores one pair. */
+  /**
+   * Bytes of the stored form: codes (bits/8 each) + float32 scales + 1-byte zero points (affine); per-tensor stores one pair.
+   *
+   * @return the stored bytes
+   */
   public long bytes() {
     long pairs = perTensor ? 1 : (long) rows * groups();
     return (long) rows * cols * bits / 8 + 4 * pairs + (symmetric ? 0 : pairs);
@@ -66,6 +91,10 @@ public record QuantizedMatrix(int rows, int cols, int bits, boolean symmetric, b
   /**
    * The weight-only matrix–vector form for generation ({@link QuantMatVec}): the codes packed in
    * panels, dequantised in registers; {@code bias} (may be null) added after.
+   *
+   * @param bias the bias [rows], or null
+   * @return the linear map, holding its own packed copy of the codes
+   * @throws IllegalArgumentException if {@code bias} does not have {@code rows} values
    */
   public RowLinear rowLinear(Tensor bias) {
     if (bias != null && bias.size() != rows) throw new IllegalArgumentException("bias " + bias.shape() + " must be [" + rows + "]");

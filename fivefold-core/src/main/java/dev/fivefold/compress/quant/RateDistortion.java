@@ -45,10 +45,20 @@ import java.util.Map;
 public final class RateDistortion {
   private RateDistortion() {}
 
+  /** The scalar quantizers compared ({@link ScalarQuantizers}). */
   public enum Method {
-    UNIFORM, KMEANS, ECSQ;
+    /** 2^b equal cells over [min, max] of the tensor, each reconstructed at its midpoint; codebook: 2 floats. */
+    UNIFORM,
+    /** Lloyd's k-means with 2^b centroids, linearly initialised; codebook: one float per level in use. */
+    KMEANS,
+    /** Entropy-constrained scalar quantization with b bits as the entropy budget; codebook: one float per level in use. */
+    ECSQ;
 
-    /** The lower-case name used in tables and flags. */
+    /**
+     * The lower-case name used in tables and flags.
+     *
+     * @return "uniform", "k-means" or "ecsq"
+     */
     public String label() {
       return switch (this) {
         case UNIFORM -> "uniform";
@@ -60,13 +70,35 @@ public final class RateDistortion {
 
   /** The task metric: a name, its direction, and the score of a model. */
   public interface Metric {
+    /**
+     * The metric's name, e.g. "test accuracy".
+     *
+     * @return the name
+     */
     String name();
 
+    /**
+     * The metric's direction.
+     *
+     * @return true when a larger score is better
+     */
     boolean higherIsBetter();
 
+    /**
+     * Scores {@code model} as it is (its weights possibly quantized).
+     *
+     * @param model the model
+     * @return the score
+     */
     double score(Module model);
 
-    /** Test accuracy on {@code test} (e.g. the first N test images), batches of 1000. */
+    /**
+     * Test accuracy on {@code test} (e.g. the first N test images), batches of 1000.
+     *
+     * @param test the test set, non-empty
+     * @return the metric
+     * @throws IllegalArgumentException if {@code test} is null or empty
+     */
     static Metric accuracy(Dataset test) {
       if (test == null || test.size() == 0) throw new IllegalArgumentException("test set is empty");
       return new Metric() {
@@ -76,7 +108,16 @@ public final class RateDistortion {
       };
     }
 
-    /** Held-out bits/char of a GPT over the first {@code tokens} held-out tokens (0 = all), as {@code eval}. */
+    /**
+     * Held-out bits/char of a GPT over the first {@code tokens} held-out tokens (0 = all), as {@code eval}.
+     *
+     * @param corpus the text corpus, whose held-out split is scored
+     * @param batch the evaluation batch size
+     * @param seed the evaluation's seed
+     * @param tokens the held-out tokens scored, &ge; 0 (0 = all)
+     * @return the metric; scoring a model that is not a GPT throws IllegalArgumentException
+     * @throws IllegalArgumentException if {@code tokens} &lt; 0
+     */
     static Metric bitsPerChar(TextCorpus corpus, int batch, long seed, long tokens) {
       if (tokens < 0) throw new IllegalArgumentException("tokens (" + tokens + ") must be >= 0");
       return new Metric() {
@@ -93,10 +134,19 @@ public final class RateDistortion {
   /** Reports progress: {@code done} of {@code total} steps, the step just finished. */
   @FunctionalInterface
   public interface Listener {
+    /**
+     * Called after each step of the study.
+     *
+     * @param done steps finished, 1..total
+     * @param total steps in all
+     * @param what the step just finished, e.g. "k-means 3 bits" or a tensor's name
+     */
     void progress(int done, int total, String what);
   }
 
   /**
+   * The study's settings, validated on construction.
+   *
    * @param bits the bit widths (each in 1..8, distinct; ECSQ takes b as its entropy budget)
    * @param methods the quantizers to run
    * @param metric the task metric (null: weight distortion only)
@@ -104,6 +154,13 @@ public final class RateDistortion {
    * @param sensitivityMethod its quantizer
    */
   public record Config(List<Integer> bits, List<Method> methods, Metric metric, int sensitivityBits, Method sensitivityMethod) {
+    /**
+     * Validates the settings and copies the lists.
+     *
+     * @throws IllegalArgumentException if {@code bits} or {@code methods} is empty, a bit width is outside
+     *     1..8 or repeated, {@code sensitivityBits} is outside 0..8, or the sensitivity view lacks a metric
+     *     or a method
+     */
     public Config {
       if (bits == null || bits.isEmpty()) throw new IllegalArgumentException("bits must not be empty");
       bits = List.copyOf(bits);
@@ -116,18 +173,33 @@ public final class RateDistortion {
       if (sensitivityBits > 0 && sensitivityMethod == null) throw new IllegalArgumentException("sensitivity method must not be null");
     }
 
-    /** 1..8 bits, all three quantizers, the metric, per-layer view at 2 bits k-means. */
+    /**
+     * 1..8 bits, all three quantizers, the metric, per-layer view at 2 bits k-means.
+     *
+     * @param metric the task metric, or null for weight distortion only
+     * @return the default settings
+     */
     public static Config of(Metric metric) {
       return new Config(List.of(1, 2, 3, 4, 5, 6, 7, 8), List.of(Method.values()), metric, metric == null ? 0 : 2, Method.KMEANS);
     }
   }
 
-  /** A selected matrix: name, shape, weights, variance σ². */
+  /**
+   * A selected matrix: name, shape, weights, variance σ².
+   *
+   * @param name the parameter's name
+   * @param shape its dense shape
+   * @param weights its element count
+   * @param variance σ² of its values
+   */
   public record TensorInfo(String name, List<Integer> shape, int weights, double variance) {}
 
   /**
    * One tensor at one setting.
    *
+   * @param tensor the parameter's name
+   * @param method the quantizer
+   * @param bits the bit width (ECSQ: the entropy budget)
    * @param levels levels in use
    * @param entropy empirical order-0 entropy of the codes, bits per weight
    * @param rate coded bits per weight (rANS stream + codebook)
@@ -135,12 +207,20 @@ public final class RateDistortion {
    * @param variance the tensor's σ²
    */
   public record Point(String tensor, Method method, int bits, int levels, double entropy, double rate, double mse, double variance) {
-    /** 10·log₁₀(D/σ²). */
+    /**
+     * 10·log₁₀(D/σ²).
+     *
+     * @return D/σ² in dB
+     */
     public double db() {
       return 10 * Math.log10(mse / variance);
     }
 
-    /** The Gaussian bound at this rate: 10·log₁₀(2^(−2R)) = −6.02·R dB. */
+    /**
+     * The Gaussian bound at this rate: 10·log₁₀(2^(−2R)) = −6.02·R dB.
+     *
+     * @return −6.02·rate dB
+     */
     public double boundDb() {
       return gaussianDb(rate);
     }
@@ -149,25 +229,60 @@ public final class RateDistortion {
   /**
    * Every selected matrix at one setting: rate and entropy averaged over all their weights,
    * D/σ² as Σ n_t·D_t / Σ n_t·σ_t² (dB), the task metric (NaN without a metric).
+   *
+   * @param method the quantizer
+   * @param bits the bit width
+   * @param rate coded bits per weight over all selected weights
+   * @param entropy order-0 entropy of the codes, bits per weight
+   * @param db D/σ² in dB, as above
+   * @param metric the task metric with every selected matrix quantized, NaN without a metric
    */
   public record Setting(Method method, int bits, double rate, double entropy, double db, double metric) {}
 
-  /** The metric with only {@code tensor} quantized ({@link Config#sensitivityBits}). */
+  /**
+   * The metric with only {@code tensor} quantized ({@link Config#sensitivityBits}).
+   *
+   * @param tensor the quantized parameter's name
+   * @param weights its element count
+   * @param rate its coded bits per weight
+   * @param db its D/σ² in dB
+   * @param metric the task metric with only this tensor quantized
+   */
   public record Sensitivity(String tensor, int weights, double rate, double db, double metric) {}
 
   /**
+   * The study's tables.
+   *
+   * @param tensors the selected matrices, in model order
+   * @param points every tensor at every setting
+   * @param settings the whole model at every setting, methods outer, bits inner
+   * @param sensitivities the per-layer view, empty when it is off
+   * @param metricName the metric's name, empty without a metric
+   * @param higherIsBetter the metric's direction (true without a metric)
    * @param floatMetric the metric of the float32 model (NaN without a metric)
    * @param weights selected weights in all
+   * @param seconds wall-clock time of the study
    */
   public record Result(List<TensorInfo> tensors, List<Point> points, List<Setting> settings, List<Sensitivity> sensitivities,
       String metricName, boolean higherIsBetter, double floatMetric, long weights, double seconds) {}
 
-  /** 10·log₁₀(2^(−2R)), the Gaussian D(R)/σ² in dB. */
+  /**
+   * 10·log₁₀(2^(−2R)), the Gaussian D(R)/σ² in dB.
+   *
+   * @param rate R, bits per sample
+   * @return −6.02·R, in dB
+   */
   public static double gaussianDb(double rate) {
     return -20 * rate * Math.log10(2);
   }
 
-  /** Whether {@code name} is a matrix the study quantizes. */
+  /**
+   * Whether {@code name} is a matrix the study quantizes.
+   *
+   * @param name the parameter's name
+   * @param t its value
+   * @return true for a ".weight" of rank &ge; 2
+   */
   public static boolean selected(String name, Tensor t) {
     return t.rank() >= 2 && name.endsWith(".weight");
   }
@@ -175,6 +290,10 @@ public final class RateDistortion {
   /**
    * Runs the study on {@code model} (its weights restored after).
    *
+   * @param model the model; its weights are restored on return
+   * @param cfg the settings
+   * @param listener receives progress, or null
+   * @return the tables
    * @throws IllegalArgumentException if the model has no weight matrix or a weight is NaN
    */
   public static Result run(Module model, Config cfg, Listener listener) {

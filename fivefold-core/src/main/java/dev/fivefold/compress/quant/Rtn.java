@@ -11,6 +11,11 @@ public final class Rtn {
   /**
    * Quantizes W [rows, cols] (row-major) with {@code cfg}.
    *
+   * @param w the weights, row-major [rows, cols]
+   * @param rows outputs
+   * @param cols inputs
+   * @param cfg bits, scheme and granularity
+   * @return the quantized matrix
    * @throws IllegalArgumentException if the group size does not divide cols
    */
   public static QuantizedMatrix quantize(float[] w, int rows, int cols, QuantConfig cfg) {

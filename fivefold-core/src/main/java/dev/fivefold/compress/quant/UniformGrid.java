@@ -18,19 +18,39 @@ package dev.fivefold.compress.quant;
  * @param hi largest code
  */
 public record UniformGrid(float scale, int zero, int lo, int hi) {
+  /**
+   * Checks the scale and the code range.
+   *
+   * @throws IllegalArgumentException if {@code scale} is not finite and positive, or {@code lo} &gt;
+   *     {@code hi}
+   */
   public UniformGrid {
     if (!(scale > 0) || !Float.isFinite(scale)) throw new IllegalArgumentException("scale (" + scale + ") must be finite and > 0");
     if (lo > hi) throw new IllegalArgumentException("code range [" + lo + ", " + hi + "] is empty");
   }
 
-  /** The symmetric grid of {@code bits} bits for values of largest magnitude {@code maxAbs}. */
+  /**
+   * The symmetric grid of {@code bits} bits for values of largest magnitude {@code maxAbs}.
+   *
+   * @param bits the bit width, &ge; 2
+   * @param maxAbs the largest |x|, &ge; 0 (0 gives s = 1)
+   * @return the grid, z = 0, codes in ±(2^(bits−1) − 1)
+   */
   public static UniformGrid symmetric(int bits, float maxAbs) {
     int q = (1 << (bits - 1)) - 1;
     float s = maxAbs > 0 ? maxAbs / q : 1f;
     return new UniformGrid(s, 0, -q, q);
   }
 
-  /** The affine grid of {@code bits} bits (2..16) for values in [min, max] (widened to contain 0). */
+  /**
+   * The affine grid of {@code bits} bits (2..16) for values in [min, max] (widened to contain 0).
+   *
+   * @param bits the bit width, 2..16
+   * @param min the smallest value
+   * @param max the largest value
+   * @return the grid, codes in [0, 2^bits − 1]
+   * @throws IllegalArgumentException if {@code bits} is outside 2..16
+   */
   public static UniformGrid affine(int bits, float min, float max) {
     if (bits < 2 || bits > 16) throw new IllegalArgumentException("bits (" + bits + ") must be in 2..16");
     int q = (1 << bits) - 1;
@@ -51,12 +71,22 @@ public record UniformGrid(float scale, int zero, int lo, int hi) {
     return cfg.scheme() == QuantConfig.Scheme.SYMMETRIC ? symmetric(cfg.bits(), abs) : affine(cfg.bits(), min, max);
   }
 
-  /** The code of x: round(x/s) + z clamped to [lo, hi]. */
+  /**
+   * The code of x: round(x/s) + z clamped to [lo, hi].
+   *
+   * @param x the value
+   * @return its code, in [lo, hi]
+   */
   public int encode(float x) {
     return Math.clamp(Math.round(x / scale) + zero, lo, hi);
   }
 
-  /** (u − z)·s. */
+  /**
+   * (u − z)·s.
+   *
+   * @param u the code
+   * @return the value it stands for
+   */
   public float decode(int u) {
     return (u - zero) * scale;
   }

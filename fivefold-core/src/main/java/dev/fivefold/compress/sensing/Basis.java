@@ -14,15 +14,27 @@ package dev.fivefold.compress.sensing;
  * </ul>
  */
 public enum Basis {
+  /** The weights themselves: {@code s = w}. */
   IDENTITY,
+  /** The orthonormal 2-D DCT-II of every filter (the last two dimensions) of a kernel of rank &ge; 3. */
   DCT;
 
-  /** The archive's name: {@code identity} or {@code dct}. */
+  /**
+   * The archive's name: {@code identity} or {@code dct}.
+   *
+   * @return the lower-case name
+   */
   public String label() {
     return name().toLowerCase(java.util.Locale.ROOT);
   }
 
-  /** The basis named {@code s} ({@code identity} or {@code dct}). */
+  /**
+   * The basis named {@code s} ({@code identity} or {@code dct}).
+   *
+   * @param s the name
+   * @return the basis
+   * @throws IllegalArgumentException for any other name
+   */
   public static Basis of(String s) {
     return switch (s) {
       case "identity" -> IDENTITY;
@@ -31,12 +43,24 @@ public enum Basis {
     };
   }
 
-  /** Whether this basis applies to a tensor of {@code shape} (DCT needs rank >= 3). */
+  /**
+   * Whether this basis applies to a tensor of {@code shape} (DCT needs rank >= 3).
+   *
+   * @param shape the tensor's shape
+   * @return true for IDENTITY, or DCT on a rank of at least 3
+   */
   public boolean fits(int[] shape) {
     return this == IDENTITY || shape.length >= 3;
   }
 
-  /** The coefficients {@code s = Psi^T w} of weights {@code w} of {@code shape}. */
+  /**
+   * The coefficients {@code s = Psi^T w} of weights {@code w} of {@code shape}.
+   *
+   * @param w the weights, row-major
+   * @param shape their shape
+   * @return a new array of coefficients
+   * @throws IllegalArgumentException for DCT on a rank below 3
+   */
   public double[] analyze(double[] w, int[] shape) {
     if (this == IDENTITY) return w.clone();
     double[] s = new double[w.length];
@@ -46,7 +70,14 @@ public enum Basis {
     return s;
   }
 
-  /** The weights {@code w = Psi s} of coefficients {@code s} for {@code shape}. */
+  /**
+   * The weights {@code w = Psi s} of coefficients {@code s} for {@code shape}.
+   *
+   * @param s the coefficients, row-major
+   * @param shape the weights' shape
+   * @return a new array of weights
+   * @throws IllegalArgumentException for DCT on a rank below 3
+   */
   public double[] synthesize(double[] s, int[] shape) {
     if (this == IDENTITY) return s.clone();
     double[] w = new double[s.length];

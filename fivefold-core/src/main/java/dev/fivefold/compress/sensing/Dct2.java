@@ -18,6 +18,13 @@ public final class Dct2 {
   private final int h, w;
   private final double[] ch, cw; // [h, h], [w, w] row-major: C[u][x]
 
+  /**
+   * The transform of {@code h x w} blocks; builds the two cosine matrices.
+   *
+   * @param h block rows, &ge; 1
+   * @param w block columns, &ge; 1
+   * @throws IllegalArgumentException if {@code h} or {@code w} &lt; 1
+   */
   public Dct2(int h, int w) {
     if (h < 1 || w < 1) throw new IllegalArgumentException("block (" + h + " x " + w + ") must be at least 1 x 1");
     this.h = h;
@@ -36,7 +43,13 @@ public final class Dct2 {
     return c;
   }
 
-  /** Forward transform of the block at {@code in[off..off+h*w)} (row-major) into {@code out[off..)}. */
+  /**
+   * Forward transform of the block at {@code in[off..off+h*w)} (row-major) into {@code out[off..)}.
+   *
+   * @param in the input array
+   * @param out the output array, written at the same positions
+   * @param off the block's offset in both arrays
+   */
   public void forward(double[] in, double[] out, int off) {
     double[] t = new double[h * w]; // t = C_h x
     for (int u = 0; u < h; u++) {
@@ -55,7 +68,13 @@ public final class Dct2 {
     }
   }
 
-  /** Inverse transform of the block at {@code in[off..off+h*w)} into {@code out[off..)}. */
+  /**
+   * Inverse transform of the block at {@code in[off..off+h*w)} into {@code out[off..)}.
+   *
+   * @param in the input array
+   * @param out the output array, written at the same positions
+   * @param off the block's offset in both arrays
+   */
   public void inverse(double[] in, double[] out, int off) {
     double[] t = new double[h * w]; // t = C_h^T X
     for (int x = 0; x < h; x++) {

@@ -23,7 +23,13 @@ package dev.fivefold.compress.sensing;
 public final class DonohoTanner {
   private DonohoTanner() {}
 
-  /** The transition's {@code rho = k/m} at {@code delta = m/n} in (0, 1]: 1 at {@code delta = 1}, 0 at 0. */
+  /**
+   * The transition's {@code rho = k/m} at {@code delta = m/n} in (0, 1]: 1 at {@code delta = 1}, 0 at 0.
+   *
+   * @param delta m/n, in [0, 1]
+   * @return rho_W(delta), in [0, 1]
+   * @throws IllegalArgumentException if {@code delta} is outside [0, 1] or NaN
+   */
   public static double rho(double delta) {
     if (!(delta >= 0 && delta <= 1)) throw new IllegalArgumentException("delta (" + delta + ") must be in [0, 1]");
     if (delta == 0) return 0;
@@ -37,7 +43,12 @@ public final class DonohoTanner {
     return (lo + hi) / 2 / delta;
   }
 
-  /** {@code psi(eps)}: the statistical dimension of the l1 descent cone at an {@code eps n}-sparse point, over {@code n}. */
+  /**
+   * {@code psi(eps)}: the statistical dimension of the l1 descent cone at an {@code eps n}-sparse point, over {@code n}.
+   *
+   * @param eps k/n; 0 at or below 0, 1 at or above 1
+   * @return psi(eps), in [0, 1]
+   */
   public static double psi(double eps) {
     if (eps <= 0) return 0;
     if (eps >= 1) return 1;

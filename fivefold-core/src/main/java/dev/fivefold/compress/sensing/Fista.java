@@ -41,6 +41,12 @@ public record Fista(double lambda, int iterations, double tolerance, int debias)
   /** Iterations of the power method that estimates {@code ||A||^2}. */
   public static final int POWER_ITERATIONS = 50;
 
+  /**
+   * Validates the settings.
+   *
+   * @throws IllegalArgumentException if {@code lambda} is outside (0, 1], {@code iterations} &lt; 1,
+   *     {@code tolerance} is negative or not finite, or {@code debias} &lt; 0
+   */
   public Fista {
     if (!(lambda > 0 && lambda <= 1)) throw new IllegalArgumentException("lambda (" + lambda + ") must be in (0, 1]");
     if (iterations < 1) throw new IllegalArgumentException("iterations (" + iterations + ") must be >= 1");
@@ -69,7 +75,14 @@ public record Fista(double lambda, int iterations, double tolerance, int debias)
     return run(a, y, false).x();
   }
 
-  /** Runs FISTA on {@code y}; with {@code trace} the objective after every step is recorded (one more {@code A x} per step). */
+  /**
+   * Runs FISTA on {@code y}; with {@code trace} the objective after every step is recorded (one more {@code A x} per step).
+   *
+   * @param a the operator A
+   * @param y the measurements, {@code a.rows()} entries
+   * @param trace whether to record the objective after every step
+   * @return the estimate and the run's figures
+   */
   public Trace run(Measurement a, double[] y, boolean trace) {
     int m = a.rows(), n = a.cols();
     double l = 1.1 * normSquared(a);
@@ -117,7 +130,16 @@ public record Fista(double lambda, int iterations, double tolerance, int debias)
     return LeastSquares.onSupport(a, y, TopK.positions(x, 0, x.length, k));
   }
 
-  /** {@code F(x) = 1/2 ||A x - y||^2 + lam ||x||_1}; {@code ax} is scratch of {@code a.rows()}. */
+  /**
+   * {@code F(x) = 1/2 ||A x - y||^2 + lam ||x||_1}; {@code ax} is scratch of {@code a.rows()}.
+   *
+   * @param a the operator A
+   * @param x the estimate, {@code a.cols()} entries
+   * @param y the measurements
+   * @param lam the absolute l1 weight
+   * @param ax scratch, {@code a.rows()} entries, overwritten
+   * @return F(x)
+   */
   public static double objective(Measurement a, double[] x, double[] y, double lam, double[] ax) {
     a.apply(x, ax);
     double r = 0, l1 = 0;
@@ -126,7 +148,13 @@ public record Fista(double lambda, int iterations, double tolerance, int debias)
     return 0.5 * r + lam * l1;
   }
 
-  /** The power-method estimate of {@code ||A||_2^2}, the largest eigenvalue of {@code A^T A} ({@value #POWER_ITERATIONS} steps, seeded start). */
+  /**
+   * The power-method estimate of {@code ||A||_2^2}, the largest eigenvalue of {@code A^T A} ({@value #POWER_ITERATIONS} steps, seeded start).
+   *
+   * @param a the operator A
+   * @return the estimate of the largest eigenvalue of {@code A^T A}; 0 if the iteration reaches the zero
+   *     vector
+   */
   public static double normSquared(Measurement a) {
     int n = a.cols();
     double[] v = new double[n], av = new double[a.rows()], w = new double[n];

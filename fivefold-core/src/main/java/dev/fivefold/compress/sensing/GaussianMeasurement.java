@@ -17,6 +17,14 @@ public final class GaussianMeasurement implements Measurement {
   private final int m, n;
   private final double[] a; // [m, n] row-major
 
+  /**
+   * The matrix of {@code rows x cols} drawn from {@code seed}.
+   *
+   * @param rows m, in 1..cols
+   * @param cols n, &ge; 1
+   * @param seed the entries' seed
+   * @throws IllegalArgumentException if the sizes are out of range or the matrix has more than 2^26 entries
+   */
   public GaussianMeasurement(int rows, int cols, long seed) {
     Measurement.checkSizes(rows, cols);
     if ((long) rows * cols > 1 << 26) throw new IllegalArgumentException("gaussian " + rows + " x " + cols + " exceeds 2^26 entries; measure in blocks");

@@ -23,6 +23,14 @@ public final class HadamardMeasurement implements Measurement {
   private final int[] rowIndex;
   private final double scale;
 
+  /**
+   * The operator of {@code rows x cols} drawn from {@code seed}.
+   *
+   * @param rows m, in 1..cols
+   * @param cols n, in 1..2^26
+   * @param seed the signs' and rows' seed
+   * @throws IllegalArgumentException if the sizes are out of range
+   */
   public HadamardMeasurement(int rows, int cols, long seed) {
     Measurement.checkSizes(rows, cols);
     if (cols > 1 << 26) throw new IllegalArgumentException("hadamard cols (" + cols + ") exceeds 2^26");

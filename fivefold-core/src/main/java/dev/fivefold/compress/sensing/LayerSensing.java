@@ -36,12 +36,27 @@ public final class LayerSensing {
    */
   public record Encoded(SensedTensor sensed, float[] target) {}
 
-  /** The operator seed of a block of {@code b} coefficients: {@code seed + 0x9E3779B97F4A7C15 * b}. */
+  /**
+   * The operator seed of a block of {@code b} coefficients: {@code seed + 0x9E3779B97F4A7C15 * b}.
+   *
+   * @param seed the recipe's seed
+   * @param b the block's length
+   * @return the block operator's seed
+   */
   public static long blockSeed(long seed, int b) {
     return seed + 0x9E3779B97F4A7C15L * b;
   }
 
-  /** Measures weights {@code w} of {@code shape} by {@code recipe}, the measurements stored at {@code bits} (32 or 8). */
+  /**
+   * Measures weights {@code w} of {@code shape} by {@code recipe}, the measurements stored at {@code bits} (32 or 8).
+   *
+   * @param name the parameter's name
+   * @param w the weights, row-major
+   * @param shape their shape
+   * @param recipe the operator, basis, recovery and block geometry
+   * @param bits 32 (float32 measurements) or 8 (int8 with a scale)
+   * @return the sensed tensor and its sparse target
+   */
   public static Encoded encode(String name, float[] w, int[] shape, SensedTensor.Recipe recipe, int bits) {
     Basis basis = Basis.of(recipe.basis());
     int n = w.length;
@@ -62,7 +77,12 @@ public final class LayerSensing {
     return new Encoded(new SensedTensor(name, shape, recipe, bits, SensedTensor.payload(y, bits)), target);
   }
 
-  /** The weights recovered from {@code t}'s measurements, in {@code t}'s shape (row-major), float32. */
+  /**
+   * The weights recovered from {@code t}'s measurements, in {@code t}'s shape (row-major), float32.
+   *
+   * @param t the sensed tensor
+   * @return the recovered weights
+   */
   public static float[] decode(SensedTensor t) {
     SensedTensor.Recipe r = t.recipe();
     int n = t.size(), block = r.block();

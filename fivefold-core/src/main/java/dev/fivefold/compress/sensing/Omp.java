@@ -6,7 +6,7 @@ package dev.fivefold.compress.sensing;
  *
  * <pre>
  *   r = y, S = {}
- *   repeat k times, or until ||r|| <= tolerance ||y||:
+ *   repeat k times, or until ||r|| &lt;= tolerance ||y||:
  *     j = argmax_{j not in S} |a_j . r| / ||a_j||       (ties: the lowest j)
  *     S = S + {j}; x_S = argmin ||A_S x_S - y||          (incremental QR, {@link LeastSquares})
  *     r = y - A_S x_S
@@ -21,6 +21,12 @@ package dev.fivefold.compress.sensing;
  * @param tolerance stop early when {@code ||r|| <= tolerance ||y||}; {@code >= 0}
  */
 public record Omp(int sparsity, double tolerance) implements SparseRecovery {
+  /**
+   * Validates the settings.
+   *
+   * @throws IllegalArgumentException if {@code sparsity} &lt; 1 or {@code tolerance} is negative or not
+   *     finite
+   */
   public Omp {
     if (sparsity < 1) throw new IllegalArgumentException("sparsity (" + sparsity + ") must be >= 1");
     if (!(tolerance >= 0) || Double.isInfinite(tolerance)) throw new IllegalArgumentException("tolerance (" + tolerance + ") must be >= 0 and finite");

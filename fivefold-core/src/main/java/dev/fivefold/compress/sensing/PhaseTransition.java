@@ -20,6 +20,8 @@ public final class PhaseTransition {
   private PhaseTransition() {}
 
   /**
+   * The grid's settings, validated on construction.
+   *
    * @param n signal length, {@code >= 2}
    * @param deltas {@code m/n} values, each in (0, 1], increasing
    * @param rhos {@code k/m} values, each in (0, 1], increasing
@@ -34,6 +36,13 @@ public final class PhaseTransition {
    */
   public record Config(int n, double[] deltas, double[] rhos, int trials, String operator, String recovery, double lambda, int iterations,
       double tolerance, double successTolerance, long seed) {
+    /**
+     * Validates the settings.
+     *
+     * @throws IllegalArgumentException if {@code n} &lt; 2, the deltas or rhos are empty, outside (0, 1] or
+     *     not increasing, {@code trials} &lt; 1, {@code successTolerance} is outside (0, 1), or the operator
+     *     or recovery settings are invalid
+     */
     public Config {
       if (n < 2) throw new IllegalArgumentException("n (" + n + ") must be >= 2");
       check("deltas", deltas);
@@ -54,7 +63,21 @@ public final class PhaseTransition {
       }
     }
 
-    /** A grid of {@code steps} values {@code 1/steps, 2/steps, ..., 1} on both axes. */
+    /**
+     * A grid of {@code steps} values {@code 1/steps, 2/steps, ..., 1} on both axes.
+     *
+     * @param n signal length, &ge; 2
+     * @param steps grid points per axis, &ge; 1
+     * @param trials trials per cell, &ge; 1
+     * @param operator "gaussian" or "hadamard"
+     * @param recovery "omp" or "fista"
+     * @param lambda FISTA's l1 weight
+     * @param iterations FISTA's iteration limit
+     * @param tolerance the recovery tolerance
+     * @param seed the trials' seed
+     * @return the configuration, success tolerance 1e-3
+     * @throws IllegalArgumentException if {@code steps} &lt; 1 or the settings are invalid
+     */
     public static Config grid(int n, int steps, int trials, String operator, String recovery, double lambda, int iterations, double tolerance,
         long seed) {
       if (steps < 1) throw new IllegalArgumentException("steps (" + steps + ") must be >= 1");
@@ -67,9 +90,11 @@ public final class PhaseTransition {
   /**
    * The grid.
    *
+   * @param config the settings the grid was run with
    * @param success {@code success[i][j]}: fraction of trials recovered at {@code rhos[i]}, {@code deltas[j]}
    * @param error {@code error[i][j]}: median relative error over the trials
    * @param theory {@link DonohoTanner#rho} at each delta
+   * @param seconds wall time of the run
    */
   public record Result(Config config, double[][] success, double[][] error, double[] theory, double seconds) {}
 
@@ -81,7 +106,12 @@ public final class PhaseTransition {
     };
   }
 
-  /** Runs every cell. */
+  /**
+   * Runs every cell.
+   *
+   * @param cfg the settings
+   * @return the success fractions and median errors per cell, and the theoretical curve
+   */
   public static Result run(Config cfg) {
     long t0 = System.nanoTime();
     int rows = cfg.rhos().length, cols = cfg.deltas().length;
@@ -120,7 +150,14 @@ public final class PhaseTransition {
     return errors;
   }
 
-  /** A {@code k}-sparse vector of length {@code n}: uniform random support, N(0, 1) values. */
+  /**
+   * A {@code k}-sparse vector of length {@code n}: uniform random support, N(0, 1) values.
+   *
+   * @param rng the generator of the support and the values
+   * @param n the length
+   * @param k non-zeros, in 0..n
+   * @return the vector
+   */
   public static double[] sparse(Rng rng, int n, int k) {
     int[] p = new int[n];
     for (int i = 0; i < n; i++) p[i] = i;
@@ -130,7 +167,13 @@ public final class PhaseTransition {
     return x;
   }
 
-  /** {@code ||a - b|| / ||b||} (0 when both are 0, infinity when only {@code b} is). */
+  /**
+   * {@code ||a - b|| / ||b||} (0 when both are 0, infinity when only {@code b} is).
+   *
+   * @param a the estimate
+   * @param b the reference, the same length
+   * @return the relative error
+   */
   public static double relativeError(double[] a, double[] b) {
     double d = 0, nb = 0;
     for (int i = 0; i < a.length; i++) {

@@ -42,6 +42,8 @@ public final class SensingExperiment {
   private SensingExperiment() {}
 
   /**
+   * The experiment's settings, validated on construction.
+   *
    * @param ratios measurement ratios {@code m/n}, each in (0, 1]
    * @param operator gaussian or hadamard
    * @param basis identity, or dct for convolution kernels (matrices stay in identity)
@@ -57,6 +59,13 @@ public final class SensingExperiment {
    */
   public record Config(double[] ratios, String operator, Basis basis, String recovery, int block, double rho, int bits, double lambda,
       int iterations, double tolerance, long seed, PhaseTransition.Config phase) {
+    /**
+     * Copies the ratios and validates the settings.
+     *
+     * @throws IllegalArgumentException if a value is out of its range or an operator or recovery name is
+     *     unknown
+     * @throws NullPointerException if {@code basis} is null
+     */
     public Config {
       ratios = ratios.clone();
       if (ratios.length == 0) throw new IllegalArgumentException("ratios must not be empty");
@@ -74,11 +83,20 @@ public final class SensingExperiment {
      * pruned weights (the top k of a Gaussian block: flat magnitudes, OMP's hard case) lies near
      * rho 0.15 at blocks of 256 for ratios 0.1 to 0.5 (measured: 10/10 blocks recovered at 0.1,
      * 9-10/10 at 0.15, 3-5/10 at 0.2); FISTA reaches rho 0.25 at ratio 0.5.
+     *
+     * @param ratios the measurement ratios, each in (0, 1]
+     * @return the configuration
      */
     public static Config defaults(double... ratios) {
       return new Config(ratios, "gaussian", Basis.IDENTITY, "omp", 256, 0.1, 32, 1e-3, 300, 1e-6, 1, null);
     }
 
+    /**
+     * These settings with a phase transition run beside.
+     *
+     * @param p the phase transition's settings, or null for none
+     * @return the new configuration
+     */
     public Config withPhase(PhaseTransition.Config p) {
       return new Config(ratios, operator, basis, recovery, block, rho, bits, lambda, iterations, tolerance, seed, p);
     }
@@ -87,6 +105,13 @@ public final class SensingExperiment {
   /**
    * One weight tensor at one ratio.
    *
+   * @param ratio the measurement ratio m/n
+   * @param name the parameter's name
+   * @param shape its dense shape
+   * @param basis the sparsifying basis used ("identity" or "dct")
+   * @param block coefficients per block
+   * @param rows measurements per block
+   * @param sparsity coefficients kept per block in the target
    * @param measurements measurements stored
    * @param bytes their payload bytes (the budget of magnitude pruning)
    * @param kept non-zero coefficients of the sparse target
@@ -99,6 +124,7 @@ public final class SensingExperiment {
   /**
    * One ratio, over all sensed tensors.
    *
+   * @param ratio the measurement ratio m/n
    * @param measurements measurements stored
    * @param bytes their payload bytes
    * @param kept non-zero coefficients of the sparse targets
@@ -108,28 +134,56 @@ public final class SensingExperiment {
    * @param accuracyMagnitude test accuracy of magnitude pruning at the same bytes
    * @param error relative recovery error against the targets
    * @param errorDense relative error of the recovered weights against the trained ones
+   * @param seconds wall time of the ratio
    * @param sensed the tensors as the archive stores them
    */
   public record Row(double ratio, long measurements, long bytes, long kept, long keptMagnitude, double accuracyTarget, double accuracySensed,
       double accuracyMagnitude, double error, double errorDense, double seconds, List<SensedTensor> sensed) {}
 
   /**
+   * The experiment's tables.
+   *
    * @param weights elements of the sensed tensors
    * @param denseBytes their bytes as float32
    * @param accuracyDense test accuracy of the trained model
+   * @param rows one row per ratio, in the config's order
+   * @param layers one row per tensor and ratio
    * @param phase the phase transition, or null
+   * @param seconds wall time of the whole run
    */
   public record Result(long weights, long denseBytes, double accuracyDense, List<Row> rows, List<LayerRow> layers, PhaseTransition.Result phase,
       double seconds) {}
 
-  /** The tensors sensed: every parameter of rank >= 2, in parameter order. */
+  /**
+   * The tensors sensed: every parameter of rank >= 2, in parameter order.
+   *
+   * @param model the model
+   * @return its parameters of rank &ge; 2 by name
+   */
   public static Map<String, Parameter> weights(Module model) {
     Map<String, Parameter> out = new LinkedHashMap<>();
     for (var e : model.namedParameters().entrySet()) if (e.getValue().value().rank() >= 2) out.put(e.getKey(), e.getValue());
     return out;
   }
 
-  /** The recipe of a tensor of {@code n} elements at {@code ratio}: one block if the tensor is smaller than {@code block}. */
+  /**
+   * The recipe of a tensor of {@code n} elements at {@code ratio}: one block if the tensor is smaller than {@code block}.
+   *
+   * @param operator "gaussian" or "hadamard"
+   * @param basis "identity" or "dct"
+   * @param recovery "omp" or "fista"
+   * @param block the largest block, &ge; 1
+   * @param n the tensor's element count, &ge; 1
+   * @param ratio the measurement ratio m/n, in (0, 1]
+   * @param rho coefficients kept per measurement, in (0, 1]
+   * @param lambda FISTA's l1 weight
+   * @param iterations FISTA's iteration limit
+   * @param tolerance the recovery tolerance
+   * @param seed the operator's seed
+   * @return the recipe: {@code b = min(block, n)}, {@code rows = round(ratio b)} in [1, b],
+   *     {@code k = floor(rho rows)} in [1, rows]
+   * @throws IllegalArgumentException if {@code n} &lt; 1 or the recipe is invalid
+   */
   public static SensedTensor.Recipe recipe(String operator, String basis, String recovery, int block, int n, double ratio, double rho, double lambda,
       int iterations, double tolerance, long seed) {
     if (n < 1) throw new IllegalArgumentException("tensor size (" + n + ") must be >= 1");
@@ -139,7 +193,16 @@ public final class SensingExperiment {
     return new SensedTensor.Recipe(operator, basis, recovery, seed, b, rows, k, lambda, iterations, tolerance);
   }
 
-  /** Runs every ratio on a copy of {@code model} (left unchanged), scoring on {@code test}; {@code log} gets one line per ratio. */
+  /**
+   * Runs every ratio on a copy of {@code model} (left unchanged), scoring on {@code test}; {@code log} gets one line per ratio.
+   *
+   * @param model the trained classifier, not changed
+   * @param test the test set
+   * @param cfg the settings
+   * @param log receives one line per ratio
+   * @return the rows per ratio and per tensor, and the phase transition if configured
+   * @throws IllegalArgumentException if the model has no weight matrix or kernel
+   */
   public static Result run(Module model, Dataset test, Config cfg, Consumer<String> log) {
     long t0 = System.nanoTime();
     Module work = model.copy();
@@ -215,6 +278,12 @@ public final class SensingExperiment {
   /**
    * The archive of {@code model} with {@code sensed} in place of those tensors: every other
    * parameter and every buffer raw float32. {@code fivefold eval} recovers the sensed weights.
+   *
+   * @param model the model the other tensors come from
+   * @param spec the model's spec string, stored in the header
+   * @param metadata free key-value pairs stored in the header
+   * @param sensed the sensed tensors
+   * @return the archive's model
    */
   public static FfzModel archive(Module model, String spec, Map<String, String> metadata, List<SensedTensor> sensed) {
     java.util.Set<String> names = new java.util.HashSet<>();
@@ -233,6 +302,11 @@ public final class SensingExperiment {
    * Bytes of {@code k} of {@code n} weights kept by magnitude pruning: {@code k} values at {@code
    * bits / 8} bytes (plus a 4-byte scale at 8 bits) and their positions as a bitmap ({@code n}
    * bits) or as {@code ceil(log2 n)}-bit indices, whichever is smaller, rounded up to bytes.
+   *
+   * @param k weights kept
+   * @param n the tensor's element count
+   * @param bits 32 or 8
+   * @return the bytes
    */
   public static long magnitudeBytes(long k, long n, int bits) {
     int width = 64 - Long.numberOfLeadingZeros(Math.max(1, n - 1));
@@ -240,7 +314,14 @@ public final class SensingExperiment {
     return k * (bits / 8) + (bits == 8 ? 4 : 0) + (index + 7) / 8;
   }
 
-  /** The most weights of {@code n} magnitude pruning keeps in {@code bytes} ({@link #magnitudeBytes}); 0 if none fit. */
+  /**
+   * The most weights of {@code n} magnitude pruning keeps in {@code bytes} ({@link #magnitudeBytes}); 0 if none fit.
+   *
+   * @param bytes the budget
+   * @param n the tensor's element count
+   * @param bits 32 or 8
+   * @return the largest k with {@code magnitudeBytes(k, n, bits) <= bytes}
+   */
   public static int keptAtBudget(long bytes, int n, int bits) {
     int lo = 0, hi = n;
     while (lo < hi) {

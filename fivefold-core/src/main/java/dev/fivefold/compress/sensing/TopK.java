@@ -8,7 +8,16 @@ package dev.fivefold.compress.sensing;
 public final class TopK {
   private TopK() {}
 
-  /** Positions of the {@code k} largest {@code |x[from..to)|} (relative to {@code from}), ascending. */
+  /**
+   * Positions of the {@code k} largest {@code |x[from..to)|} (relative to {@code from}), ascending.
+   *
+   * @param x the values
+   * @param from the first index of the range
+   * @param to one past its last index
+   * @param k how many to keep, in 0..{@code to - from}
+   * @return the kept positions, relative to {@code from}, ascending
+   * @throws IllegalArgumentException if {@code k} is outside 0..{@code to - from}
+   */
   public static int[] positions(double[] x, int from, int to, int k) {
     int n = to - from;
     if (k < 0 || k > n) throw new IllegalArgumentException("k (" + k + ") must be in 0.." + n);
@@ -25,7 +34,15 @@ public final class TopK {
     return out;
   }
 
-  /** {@code x[from..to)} with all but its {@code k} largest magnitudes set to 0, in place. */
+  /**
+   * {@code x[from..to)} with all but its {@code k} largest magnitudes set to 0, in place.
+   *
+   * @param x the values, changed in place
+   * @param from the first index of the range
+   * @param to one past its last index
+   * @param k how many to keep, in 0..{@code to - from}
+   * @throws IllegalArgumentException if {@code k} is outside 0..{@code to - from}
+   */
   public static void keep(double[] x, int from, int to, int k) {
     int[] p = positions(x, from, to, k);
     double[] kept = new double[k];

@@ -11,6 +11,11 @@ package dev.fivefold.compress.zip;
  * @param networkOnly bits per byte of the network alone
  */
 public record CodingCurve(long chunk, double[] mixed, double[] contextOnly, double[] networkOnly) {
+  /**
+   * Checks the chunk size and that the curves have one length.
+   *
+   * @throws IllegalArgumentException if {@code chunk} &lt; 1 or the curves differ in length
+   */
   public CodingCurve {
     if (chunk < 1) throw new IllegalArgumentException("chunk (" + chunk + ") must be >= 1");
     if (contextOnly.length != mixed.length || networkOnly.length != mixed.length) {

@@ -31,11 +31,18 @@ public final class Unzip {
   private Unzip() {}
 
   /**
+   * What to restore, where to, and with which checkpoint.
+   *
    * @param archive the .ffx file
    * @param output the file to write
    * @param model the checkpoint of a static-mode archive, else null
    */
   public record Config(Path archive, Path output, Path model) {
+    /**
+     * Checks the paths.
+     *
+     * @throws IllegalArgumentException if {@code archive} or {@code output} is null
+     */
     public Config {
       if (archive == null) throw new IllegalArgumentException("archive (null) must be a file");
       if (output == null) throw new IllegalArgumentException("output (null) must be a path");
@@ -43,18 +50,32 @@ public final class Unzip {
   }
 
   /**
+   * What a decompression did.
+   *
    * @param outputBytes bytes restored
    * @param archiveBytes archive size
    * @param seconds wall time
    * @param settings what the archive was coded with
    */
   public record Result(long outputBytes, long archiveBytes, double seconds, ZipSettings settings) {
+    /**
+     * Decoding speed.
+     *
+     * @return KiB of output per second of wall time, NaN if no time was measured
+     */
     public double kbPerSecond() {
       return seconds > 0 ? outputBytes / 1024.0 / seconds : Double.NaN;
     }
   }
 
-  /** Reads and checks the header of {@code archive} (no decoding). */
+  /**
+   * Reads and checks the header of {@code archive} (no decoding).
+   *
+   * @param archive the .ffx file
+   * @return the settings the archive was coded with
+   * @throws IOException if the file cannot be read
+   * @throws BadInputException if the header is corrupt or foreign
+   */
   public static ZipSettings settings(Path archive) throws IOException {
     return header(archive).settings();
   }
@@ -79,6 +100,17 @@ public final class Unzip {
     }
   }
 
+  /**
+   * Restores {@code c.output()} from {@code c.archive()}: decodes into a temporary file, checks the CRC32C,
+   * then moves it into place.
+   *
+   * @param c the paths and the static checkpoint
+   * @param listener receives progress
+   * @return the sizes and timing
+   * @throws IOException if a file cannot be read or written
+   * @throws BadInputException if the archive is corrupt, truncated or foreign, the checkpoint is missing or
+   *     wrong, or the SIMD width differs
+   */
   public static Result decompress(Config c, ZipListener listener) throws IOException {
     long t0 = System.nanoTime();
     Path arc = c.archive();

@@ -37,12 +37,20 @@ public final class Zip {
   private Zip() {}
 
   /**
+   * What to compress, where to, and how.
+   *
    * @param input the file to compress
    * @param output the archive to write
    * @param settings what to code with
    * @param model a trained GPT checkpoint for static mode, or null (online)
    */
   public record Config(Path input, Path output, ZipSettings settings, Path model) {
+    /**
+     * Validates the paths and settings.
+     *
+     * @throws IllegalArgumentException if {@code input}, {@code output} or {@code settings} is null, or a
+     *     model is given with the network off
+     */
     public Config {
       if (input == null) throw new IllegalArgumentException("input (null) must be a file");
       if (output == null) throw new IllegalArgumentException("output (null) must be a path");
@@ -52,6 +60,8 @@ public final class Zip {
   }
 
   /**
+   * What a compression did.
+   *
    * @param inputBytes original size
    * @param archiveBytes archive size (header, payload, trailer)
    * @param bitsPerByte archive bits per original byte (8·archive/input; 0 for an empty input)
@@ -64,12 +74,26 @@ public final class Zip {
    */
   public record Result(long inputBytes, long archiveBytes, double bitsPerByte, double seconds, double contextOnlyBitsPerByte,
       double networkOnlyBitsPerByte, long trainSteps, long parameters, CodingCurve curve) {
+    /**
+     * Coding speed.
+     *
+     * @return KiB of input per second of wall time, NaN if no time was measured
+     */
     public double kbPerSecond() {
       return seconds > 0 ? inputBytes / 1024.0 / seconds : Double.NaN;
     }
   }
 
-  /** Compresses {@code c.input()} into {@code c.output()}. */
+  /**
+   * Compresses {@code c.input()} into {@code c.output()}.
+   *
+   * @param c the paths and settings
+   * @param listener receives progress
+   * @return the sizes, rate, timing and coding curve
+   * @throws IOException if a file cannot be read or written
+   * @throws BadInputException if the input is a directory or the output is the input, or the checkpoint is
+   *     not a GPT
+   */
   public static Result compress(Config c, ZipListener listener) throws IOException {
     long t0 = System.nanoTime();
     Path in = c.input();

@@ -23,6 +23,12 @@ package dev.fivefold.compress.zip;
  */
 public record ZipSettings(boolean network, boolean context, int segments, int layers, int heads, int width, int window,
     float lr, long seed, int tableBits) {
+  /**
+   * Validates the settings.
+   *
+   * @throws IllegalArgumentException if a size is outside its range, {@code heads} does not divide
+   *     {@code width}, or {@code lr} is not finite and &gt; 0
+   */
   public ZipSettings {
     if (segments < 1 || segments > 256) throw new IllegalArgumentException("segments (" + segments + ") must be in [1, 256]");
     if (layers < 1 || layers > 32) throw new IllegalArgumentException("layers (" + layers + ") must be in [1, 32]");
@@ -33,39 +39,93 @@ public record ZipSettings(boolean network, boolean context, int segments, int la
     if (tableBits < 12 || tableBits > 28) throw new IllegalArgumentException("tableBits (" + tableBits + ") must be in [12, 28]");
   }
 
+  /**
+   * The defaults listed above.
+   *
+   * @return the default settings
+   */
   public static ZipSettings defaults() {
     return new ZipSettings(true, true, 8, 2, 4, 64, 32, 0.005f, 1, 22);
   }
 
+  /**
+   * These settings with the network on or off.
+   *
+   * @param on whether the GPT predicts
+   * @return the new settings
+   */
   public ZipSettings withNetwork(boolean on) {
     return new ZipSettings(on, context, segments, layers, heads, width, window, lr, seed, tableBits);
   }
 
+  /**
+   * These settings with the context models on or off.
+   *
+   * @param on whether the context models predict
+   * @return the new settings
+   */
   public ZipSettings withContext(boolean on) {
     return new ZipSettings(network, on, segments, layers, heads, width, window, lr, seed, tableBits);
   }
 
+  /**
+   * These settings with another segment count.
+   *
+   * @param b B, in 1–256
+   * @return the new settings
+   */
   public ZipSettings withSegments(int b) {
     return new ZipSettings(network, context, b, layers, heads, width, window, lr, seed, tableBits);
   }
 
+  /**
+   * These settings with another GPT shape.
+   *
+   * @param layers GPT blocks, 1–32
+   * @param heads attention heads, dividing {@code width}
+   * @param width embedding width, 8–2048
+   * @param window context T, 2–2048
+   * @return the new settings
+   */
   public ZipSettings withModel(int layers, int heads, int width, int window) {
     return new ZipSettings(network, context, segments, layers, heads, width, window, lr, seed, tableBits);
   }
 
+  /**
+   * These settings with another learning rate.
+   *
+   * @param lr the Adam learning rate, &gt; 0
+   * @return the new settings
+   */
   public ZipSettings withLr(float lr) {
     return new ZipSettings(network, context, segments, layers, heads, width, window, lr, seed, tableBits);
   }
 
+  /**
+   * These settings with another initialisation seed.
+   *
+   * @param seed the GPT's seed
+   * @return the new settings
+   */
   public ZipSettings withSeed(long seed) {
     return new ZipSettings(network, context, segments, layers, heads, width, window, lr, seed, tableBits);
   }
 
+  /**
+   * These settings with another context table size.
+   *
+   * @param bits log2 of each table's size in 4-byte units, 12–28
+   * @return the new settings
+   */
   public ZipSettings withTableBits(int bits) {
     return new ZipSettings(network, context, segments, layers, heads, width, window, lr, seed, bits);
   }
 
-  /** One line: the parts that are on and their sizes. */
+  /**
+   * One line: the parts that are on and their sizes.
+   *
+   * @return the description
+   */
   public String describe() {
     String net = network ? "gpt L" + layers + " H" + heads + " C" + width + " T" + window + " lr " + lr : "no network";
     return net + ", " + (context ? "context models 2^" + tableBits : "no context models") + ", " + segments + " segments";
