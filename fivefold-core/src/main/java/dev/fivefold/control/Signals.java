@@ -16,20 +16,42 @@ package dev.fivefold.control;
  * @param oracle        gradients on the last batch at perturbed parameters (for curvature)
  * @param gradDot       g_t·g_{t−1}, the dot product of the last two steps' gradients (after the clip link);
  *                      with {@code gradNorm}² it gives the correlation of successive minibatch gradients
+ * @param step the steps done: the 0-based index of the step about to be taken
+ * @param progress the fraction of the run done, in [0, 1]
  */
 public record Signals(long step, double progress, double loss, double smoothedLoss, double gradNorm,
     double updateRatio, double[] updateRatios, double lr, GradientOracle oracle, double gradDot) {
+  /** Replaces a null {@code updateRatios} by an empty array. */
   public Signals {
     if (updateRatios == null) updateRatios = new double[0];
   }
 
-  /** Signals without the successive-gradient product (NaN). */
+  /**
+   * Signals without the successive-gradient product (NaN).
+   *
+   * @param step the steps done
+   * @param progress the fraction of the run done, in [0, 1]
+   * @param loss the last training loss (nats)
+   * @param smoothedLoss the bias-corrected EMA of the loss
+   * @param gradNorm the global gradient norm
+   * @param updateRatio the global update-to-weight ratio
+   * @param updateRatios the ratio per parameter tensor
+   * @param lr the learning rate of the last step
+   * @param oracle the gradient oracle, or null
+   */
   public Signals(long step, double progress, double loss, double smoothedLoss, double gradNorm, double updateRatio,
       double[] updateRatios, double lr, GradientOracle oracle) {
     this(step, progress, loss, smoothedLoss, gradNorm, updateRatio, updateRatios, lr, oracle, Double.NaN);
   }
 
-  /** Signals with only the clock and the learning rate known. */
+  /**
+   * Signals with only the clock and the learning rate known.
+   *
+   * @param step the steps done
+   * @param progress the fraction of the run done, in [0, 1]
+   * @param lr the current learning rate
+   * @return the signals, every sensor NaN
+   */
   public static Signals start(long step, double progress, double lr) {
     return new Signals(step, progress, Double.NaN, Double.NaN, Double.NaN, Double.NaN, new double[0], lr, null);
   }
