@@ -6,6 +6,8 @@ package dev.fivefold.control;
  * and the sensors of the last step taken. Sensors not measured (no step yet, or not asked for in
  * {@link Controller#needs()}) are NaN, {@code updateRatios} is then empty and {@code oracle} null.
  *
+ * @param step the steps done: the 0-based index of the step about to be taken
+ * @param progress the fraction of the run done, in [0, 1]
  * @param loss          the last training loss (nats)
  * @param smoothedLoss  bias-corrected exponential moving average of the loss, β = 0.98, corrected
  *                      with its own count of losses ({@link Sensors})
@@ -16,8 +18,6 @@ package dev.fivefold.control;
  * @param oracle        gradients on the last batch at perturbed parameters (for curvature)
  * @param gradDot       g_t·g_{t−1}, the dot product of the last two steps' gradients (after the clip link);
  *                      with {@code gradNorm}² it gives the correlation of successive minibatch gradients
- * @param step the steps done: the 0-based index of the step about to be taken
- * @param progress the fraction of the run done, in [0, 1]
  */
 public record Signals(long step, double progress, double loss, double smoothedLoss, double gradNorm,
     double updateRatio, double[] updateRatios, double lr, GradientOracle oracle, double gradDot) {

@@ -50,14 +50,14 @@ public final class StabilityCap implements Controller {
   /**
    * A cap on λmax of the preconditioned Hessian D·H·D.
    *
-   * @param scale the diagonal D of the preconditioned Hessian D·H·D, read at each estimate (null:
-   *     the identity, plain H; a null result skips the estimate)
    * @param inner the controller whose rate is capped
    * @param every the steps between estimates, at least 1
    * @param iterations power iterations per estimate, at least 1
    * @param eps the finite-difference step of the Hessian-vector products, positive
    * @param margin the fraction of the bound used, in (0, 1]
    * @param threshold the bound on η·λmax, positive
+   * @param scale the diagonal D of the preconditioned Hessian D·H·D, read at each estimate (null:
+   *     the identity, plain H; a null result skips the estimate)
    * @throws IllegalArgumentException if an argument is out of range
    */
   public StabilityCap(Controller inner, long every, int iterations, double eps, double margin, double threshold, Supplier<float[][]> scale) {

@@ -77,11 +77,11 @@ public final class Batches implements Iterable<Batches.Batch> {
   /**
    * Batches of {@code data}.
    *
-   * @param batchSize &gt; 0
-   * @param rng the generator for shuffling; may be null when {@code shuffle} is false
    * @param data the samples
+   * @param batchSize &gt; 0
    * @param shuffle whether each epoch draws a new random order
    * @param dropLast whether to drop the last batch of an epoch when it is partial
+   * @param rng the generator for shuffling; may be null when {@code shuffle} is false
    * @throws IllegalArgumentException if {@code batchSize} is not positive, {@code rng} is missing, or a batch
    *   does not fit in an array
    */

@@ -209,9 +209,9 @@ public final class TextCorpus {
    * A corpus of {@code text}.
    *
    * @param name names the corpus in messages
-   * @param heldOutFraction in [0, 1): the last {@code round(fraction · N)} tokens are held out
    * @param text the bytes, not empty (the array is not kept)
    * @param kind which vocabulary to build
+   * @param heldOutFraction in [0, 1): the last {@code round(fraction · N)} tokens are held out
    * @return the corpus
    * @throws IllegalArgumentException if {@code heldOutFraction} is outside [0, 1)
    * @throws BadInputException if {@code text} is empty

@@ -41,14 +41,14 @@ public final class EncoderBlock extends Module {
   /**
    * A block with dropout and stochastic depth in training.
    *
+   * @param width C
+   * @param heads H, dividing C
+   * @param mlpHidden M, at least 1, the MLP's hidden width
    * @param dropout dropout rate in [0, 1) on the branches (see the class comment)
    * @param dropPath stochastic-depth rate in [0, 1)
    * @param rng the weights' initialiser (drawn from in the same order as without regularisation)
    * @param drops the generator of the dropout and drop-path masks (split once per use); may be
    *     null when both rates are 0
-   * @param width C
-   * @param heads H, dividing C
-   * @param mlpHidden M, at least 1, the MLP's hidden width
    * @throws IllegalArgumentException if a size or rate is out of range
    */
   public EncoderBlock(int width, int heads, int mlpHidden, float dropout, float dropPath, Rng rng, Rng drops) {

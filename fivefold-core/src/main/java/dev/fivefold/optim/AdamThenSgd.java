@@ -135,15 +135,15 @@ public final class AdamThenSgd implements GradientTransform {
   /**
    * Adam then SGD, switching when {@code rule} fires.
    *
-   * @param signal the value handed to {@code rule}, or null for the SWATS signal
-   * @param sgdLr the SGD learning rate, or ≤ 0 to estimate it with {@code estimate}
-   * @param momentum SGD momentum μ in [0, 1) (the paper uses β1)
    * @param lr the Adam learning rate α (its later values scale the SGD rate)
    * @param beta1 Adam's first-moment decay, in [0, 1)
    * @param beta2 Adam's second-moment decay (also of λ and ρ), in [0, 1)
    * @param eps Adam's ε, positive
    * @param rule when to switch
+   * @param signal the value handed to {@code rule}, or null for the SWATS signal
    * @param estimate how to estimate the SGD rate when {@code sgdLr} is not positive
+   * @param sgdLr the SGD learning rate, or ≤ 0 to estimate it with {@code estimate}
+   * @param momentum SGD momentum μ in [0, 1) (the paper uses β1)
    * @throws IllegalArgumentException for β, μ outside [0, 1) or ε ≤ 0, naming the parameter
    */
   public AdamThenSgd(LearningRate lr, double beta1, double beta2, double eps, SwitchRule rule, DoubleSupplier signal,

@@ -61,14 +61,14 @@ public class BatchedTask implements Task {
   /**
    * A task of {@code loss}, with its augmenter's state checkpointed.
    *
-   * @param augmenter the augmenter the loss uses, whose state is checkpointed with the batch
-   *     position; null if the batches are not augmented
    * @param model what the trainer updates and what is evaluated
    * @param train the training set
    * @param test the evaluation set
    * @param batchSize samples per batch, at least 1
    * @param seed the seed of the batch order
    * @param loss the loss of a batch
+   * @param augmenter the augmenter the loss uses, whose state is checkpointed with the batch
+   *     position; null if the batches are not augmented
    * @throws IllegalArgumentException if {@code batchSize} is below 1 or the model or loss is null
    */
   protected BatchedTask(Module model, Dataset train, Dataset test, int batchSize, long seed, Loss loss, Augmenter augmenter) {

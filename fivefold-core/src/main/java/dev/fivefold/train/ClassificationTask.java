@@ -41,12 +41,12 @@ public final class ClassificationTask extends BatchedTask {
   /**
    * With an augmentation of the training batches.
    *
-   * @param augmentation what to do to the training images ({@link Augmentation#none()} for nothing)
    * @param model the classifier, logits [B, classes] from images [B, ...]
    * @param train the training set
    * @param test the evaluation set
    * @param batchSize samples per training batch, positive
    * @param seed the seed of the batch order (and of the augmenter)
+   * @param augmentation what to do to the training images ({@link Augmentation#none()} for nothing)
    * @throws IllegalArgumentException if the training set is not images the augmentation can work on
    */
   public ClassificationTask(Module model, Dataset train, Dataset test, int batchSize, long seed, Augmentation augmentation) {
@@ -58,12 +58,12 @@ public final class ClassificationTask extends BatchedTask {
    * loss is the cross-entropy against (1 − ε)·onehot(y) + ε/K, K = the training set's classes;
    * ε = 0 is exactly the plain loss. Evaluation still reports the plain cross-entropy.
    *
-   * @param labelSmoothing ε in [0, 1)
    * @param model the classifier, logits [B, classes] from images [B, ...]
    * @param train the training set
    * @param test the evaluation set
    * @param batchSize samples per training batch, positive
    * @param seed the seed of the batch order (and of the augmenter)
+   * @param labelSmoothing ε in [0, 1)
    * @throws IllegalArgumentException if ε is outside [0, 1)
    */
   public ClassificationTask(Module model, Dataset train, Dataset test, int batchSize, long seed, double labelSmoothing) {
@@ -74,13 +74,13 @@ public final class ClassificationTask extends BatchedTask {
    * Augmentation and label smoothing together: with a mixing augmentation the smoothing applies
    * to its soft targets, (1 − ε)·ỹ + ε/K.
    *
-   * @param augmentation what to do to the training images ({@link Augmentation#none()} for nothing)
-   * @param labelSmoothing ε in [0, 1)
    * @param model the classifier, logits [B, classes] from images [B, ...]
    * @param train the training set
    * @param test the evaluation set
    * @param batchSize samples per training batch, positive
    * @param seed the seed of the batch order (and of the augmenter)
+   * @param augmentation what to do to the training images ({@link Augmentation#none()} for nothing)
+   * @param labelSmoothing ε in [0, 1)
    * @throws IllegalArgumentException if the training set is not images the augmentation can work
    *     on, or ε is outside [0, 1)
    */

@@ -4,11 +4,18 @@ package dev.fivefold.train;
 public final class DivergenceException extends RuntimeException {
   private final long step;
 
+  /**
+   * A divergence at {@code step}.
+   *
+   * @param step the 1-based step whose loss was bad
+   * @param loss the bad loss
+   */
   public DivergenceException(long step, double loss) {
     super("training diverged at step " + step + ": loss is " + loss + " (lower the learning rate, or enable clipping)");
     this.step = step;
   }
 
+  /** {@return the 1-based step whose loss was bad} */
   public long step() {
     return step;
   }

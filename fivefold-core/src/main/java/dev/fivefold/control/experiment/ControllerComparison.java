@@ -175,15 +175,15 @@ public final class ControllerComparison {
   /**
    * One run: smoothed loss and learning rate per step (index i = after step i + 1).
    *
-   * @param lr the schedule's peak rate, or the controller's starting rate
-   * @param eval the final evaluation (empty if the run diverged)
-   * @param failure null, or why the run stopped ("diverged at step 12")
-   * @param controller the controller that steered the run (null for a schedule): its final state
    * @param name the schedule's or controller's name
    * @param kind schedule or controller
+   * @param lr the schedule's peak rate, or the controller's starting rate
    * @param smoothed the smoothed loss after each step
    * @param lrs the learning rate of each step
+   * @param eval the final evaluation (empty if the run diverged)
    * @param wallSeconds the run's wall-clock time, in seconds
+   * @param failure null, or why the run stopped ("diverged at step 12")
+   * @param controller the controller that steered the run (null for a schedule): its final state
    */
   public record Run(String name, Kind kind, double lr, double[] smoothed, double[] lrs, Map<String, Double> eval, double wallSeconds,
       String failure, Controller controller) {
@@ -220,13 +220,13 @@ public final class ControllerComparison {
   /**
    * The outcome of {@link #run}.
    *
+   * @param runs every run, the schedules first, in order
    * @param target the target used (given or auto; NaN if auto found no schedule long enough)
    * @param autoStep for an auto target, the 1-based step it was read at; -1 if it was given
    * @param bestSteps the best schedule's steps to the target, -1 if none reached it
    * @param bestSchedule that schedule's label, "-" if none
    * @param within controllers within {@link #WITHIN}× of it and still at or below the target at the end
    * @param bestRatio the lowest such controller's ratio (+∞ if none reached the target)
-   * @param runs every run, the schedules first, in order
    */
   public record Result(List<Run> runs, double target, long autoStep, long bestSteps, String bestSchedule, int within, double bestRatio) {
     /** Copies the runs. */

@@ -58,6 +58,8 @@ public final class GuardExperiment {
   /**
    * One run.
    *
+   * @param name "normal", "high, no guard" or "high, guard"
+   * @param lr the learning rate the run started at
    * @param losses (step, loss) of every step with a finite loss
    * @param eval the final test metrics
    * @param rollbacks the guard's rollbacks
@@ -66,8 +68,6 @@ public final class GuardExperiment {
    * @param maxLoss the largest finite training loss
    * @param finalLr the optimizer's learning rate at the end
    * @param finiteWeights whether every weight is finite at the end
-   * @param name "normal", "high, no guard" or "high, guard"
-   * @param lr the learning rate the run started at
    * @param seconds the training seconds
    */
   public record Run(String name, double lr, List<double[]> losses, Map<String, Double> eval, int rollbacks, int nanLosses, String diverged,

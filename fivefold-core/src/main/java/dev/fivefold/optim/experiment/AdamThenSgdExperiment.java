@@ -97,14 +97,14 @@ public final class AdamThenSgdExperiment {
   /**
    * One run's outcome.
    *
-   * @param epochs per epoch {epoch, test accuracy, test loss}
-   * @param switchedAt the step after which SGD took over (adam+anneal: annealing began); -1 if never
-   * @param sgdRate the SGD rate after the switch (NaN if none)
-   * @param estimates at the switch, {swats (1 − μ)Λ, matched} rate estimates (NaN if none)
    * @param seed the seed of the weights and batches
    * @param run the run's name
    * @param accuracy the final test accuracy, in [0, 1]
    * @param loss the final test loss (mean cross-entropy, nats)
+   * @param epochs per epoch {epoch, test accuracy, test loss}
+   * @param switchedAt the step after which SGD took over (adam+anneal: annealing began); -1 if never
+   * @param sgdRate the SGD rate after the switch (NaN if none)
+   * @param estimates at the switch, {swats (1 − μ)Λ, matched} rate estimates (NaN if none)
    */
   public record Outcome(long seed, String run, double accuracy, double loss, List<double[]> epochs, long switchedAt, double sgdRate,
       double[] estimates) {

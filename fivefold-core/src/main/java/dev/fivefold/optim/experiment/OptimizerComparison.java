@@ -59,16 +59,16 @@ public final class OptimizerComparison {
   /**
    * One optimizer's run.
    *
+   * @param name the optimizer's name
+   * @param lr its default learning rate, the one the run used
    * @param smoothed (step, smoothed loss) per step
    * @param raw the loss of every step
    * @param stepsToTarget the first step whose smoothed loss is at or below the target, -1 if none
    * @param finalLoss the last smoothed loss (NaN if no step)
    * @param eval the final test metrics ("loss", "accuracy"), empty if it diverged
-   * @param failure null, or "diverged: ..." (one line)
-   * @param name the optimizer's name
-   * @param lr its default learning rate, the one the run used
    * @param trainSeconds the training seconds (steps only)
    * @param wallSeconds the run's wall-clock seconds, evaluations included
+   * @param failure null, or "diverged: ..." (one line)
    */
   public record Run(String name, double lr, List<double[]> smoothed, List<Double> raw, long stepsToTarget, double finalLoss,
       Map<String, Double> eval, double trainSeconds, double wallSeconds, String failure) {}

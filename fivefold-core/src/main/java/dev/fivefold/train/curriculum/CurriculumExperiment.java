@@ -146,11 +146,11 @@ public final class CurriculumExperiment {
   /**
    * One arm trained from one seed.
    *
-   * @param curve (step, test accuracy) from step 0 (the shared initialisation) every evalEvery steps and at the end
    * @param arm the arm's name, e.g. {@code "anti/step"}
    * @param seed the seed of the initial weights and batches
    * @param accuracy the final test accuracy, in [0, 1]
    * @param loss the final test loss (mean cross-entropy, nats)
+   * @param curve (step, test accuracy) from step 0 (the shared initialisation) every evalEvery steps and at the end
    */
   public record Run(String arm, long seed, double accuracy, double loss, List<double[]> curve) {}
 
@@ -169,9 +169,9 @@ public final class CurriculumExperiment {
   /**
    * The study's outcome.
    *
+   * @param config the config that was run
    * @param runs every run, seed by seed in arm order
    * @param teacherAccuracy per seed, the transfer teacher's test accuracy
-   * @param config the config that was run
    */
   public record Result(Config config, List<Run> runs, double[] teacherAccuracy) {
     /**

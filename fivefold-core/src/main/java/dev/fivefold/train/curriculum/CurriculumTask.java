@@ -39,14 +39,14 @@ public final class CurriculumTask implements Task {
   /**
    * A curriculum task; self-paced orders are not class-balanced.
    *
-   * @param order the ranking (a permutation of the training indices, easiest first); ignored when self-paced
-   * @param pacing g(i); null for the vanilla control (every batch from the whole set)
-   * @param rescoreEvery self-paced re-scoring period in steps; 0 = the fixed {@code order}
    * @param model the classifier being trained
    * @param train the training set, not empty
    * @param test the evaluation set
    * @param batch the batch size, at least 1
    * @param seed the seed of the batch draws
+   * @param order the ranking (a permutation of the training indices, easiest first); ignored when self-paced
+   * @param pacing g(i); null for the vanilla control (every batch from the whole set)
+   * @param rescoreEvery self-paced re-scoring period in steps; 0 = the fixed {@code order}
    * @throws IllegalArgumentException if an argument is null or out of range, or {@code order} is not a
    *   permutation when it is used
    */
@@ -57,7 +57,6 @@ public final class CurriculumTask implements Task {
   /**
    * A curriculum task.
    *
-   * @param balanced self-paced re-scoring orders by {@link Difficulty#balancedOrder} (else {@link Difficulty#order})
    * @param model the classifier being trained
    * @param train the training set, not empty
    * @param test the evaluation set
@@ -66,6 +65,7 @@ public final class CurriculumTask implements Task {
    * @param order the ranking (a permutation of the training indices, easiest first); ignored when self-paced
    * @param pacing g(i); null for the vanilla control
    * @param rescoreEvery self-paced re-scoring period in steps; 0 = the fixed {@code order}
+   * @param balanced self-paced re-scoring orders by {@link Difficulty#balancedOrder} (else {@link Difficulty#order})
    * @throws IllegalArgumentException if an argument is null or out of range, or {@code order} is not a
    *   permutation when it is used
    */

@@ -80,8 +80,8 @@ public final class Difficulty {
    * every prefix of the order holds each class in its share of the set. Without this an
    * easiest-first pool of Fashion-MNIST is mostly trousers, bags and sneakers.
    *
-   * @param labels class of each example, in [0, classes)
    * @param scores one score per example, smaller is easier
+   * @param labels class of each example, in [0, classes)
    * @param classes the number of classes
    * @param hardestFirst whether to rank by hardest first within each class
    * @return the permutation
