@@ -2,6 +2,7 @@ package dev.fivefold.train;
 
 /** The loss became NaN or infinite: training stopped at {@code step} with the parameters of the step before. */
 public final class DivergenceException extends RuntimeException {
+  /** The 1-based step whose loss was bad (part of the serialized form). */
   private final long step;
 
   /**
