@@ -23,7 +23,7 @@ public interface TrainObserver {
    * @param step the steps done
    * @param epoch the current epoch, 0-based
    * @param seconds the training seconds so far
-   * @param trainLoss the smoothed training loss (NaN before the first step)
+   * @param trainLoss the last step's training loss (NaN before the first step)
    * @param metrics the task's evaluation metrics by name
    */
   record Eval(long step, int epoch, double seconds, double trainLoss, Map<String, Double> metrics) {}
