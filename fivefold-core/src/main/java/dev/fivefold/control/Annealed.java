@@ -22,6 +22,12 @@ public final class Annealed implements Controller {
   private final Controller inner;
   private double p0 = Double.NaN;
 
+  /**
+   * Anneals {@code inner}'s rate over the rest of the run.
+   *
+   * @param inner the controller that sets the level
+   * @throws IllegalArgumentException if {@code inner} is null
+   */
   public Annealed(Controller inner) {
     if (inner == null) throw new IllegalArgumentException("inner controller (null) must be given");
     this.inner = inner;

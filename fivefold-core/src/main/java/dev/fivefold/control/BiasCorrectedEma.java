@@ -11,13 +11,22 @@ public final class BiasCorrectedEma {
   private final double beta;
   private double ema, weight;
 
-  /** @param beta the decay β, in [0, 1) */
+  /**
+   * An average with no value yet.
+   *
+   * @param beta the decay β, in [0, 1)
+   */
   public BiasCorrectedEma(double beta) {
     if (!(beta >= 0 && beta < 1)) throw new IllegalArgumentException("beta (" + beta + ") must be in [0, 1)");
     this.beta = beta;
   }
 
-  /** Adds {@code x} and returns the bias-corrected average so far. */
+  /**
+   * Adds {@code x} and returns the bias-corrected average so far.
+   *
+   * @param x the new value
+   * @return m/(1 − βⁿ) after n values
+   */
   public double add(double x) {
     ema = beta * ema + (1 - beta) * x;
     weight = beta * weight + (1 - beta);

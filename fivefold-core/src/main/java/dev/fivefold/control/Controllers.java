@@ -35,7 +35,12 @@ public final class Controllers {
    * A new controller {@code name} starting from {@code lr0}, for a run of {@code steps} steps
    * training with {@code opt}.
    *
+   * @param name one of {@link #NAMES}
+   * @param lr0 the starting rate
+   * @param steps the planned steps of the run
    * @param warmup warm-up steps of {@code plateau+warmup} (the experiment uses 5% of the run)
+   * @param opt the optimizer (the stability cap reads Adam's second moment from it)
+   * @return the controller
    * @throws IllegalArgumentException naming {@code name} if it is not one of {@link #NAMES}
    */
   public static Controller byName(String name, double lr0, long steps, long warmup, Optimizer opt) {

@@ -27,6 +27,17 @@ public final class DivergenceGuard {
   private final double[] recent;
   private int seen, rollbacks;
 
+  /**
+   * A guard; see the class comment for what each setting does.
+   *
+   * @param spikeFactor a loss above spikeFactor × median + spikeMargin is a spike; above 1
+   * @param spikeMargin the additive margin, in loss units; finite and non-negative
+   * @param window the number of recent accepted losses whose median is taken, at least 1
+   * @param snapshotEvery the steps between snapshots, at least 1
+   * @param lrCut the learning-rate factor applied at each rollback, in (0, 1)
+   * @param maxRollbacks the rollbacks allowed before giving up, at least 1
+   * @throws IllegalArgumentException if an argument is out of range
+   */
   public DivergenceGuard(double spikeFactor, double spikeMargin, int window, long snapshotEvery, double lrCut, int maxRollbacks) {
     if (!(spikeFactor > 1)) throw new IllegalArgumentException("spike factor (" + spikeFactor + ") must be > 1");
     if (!(spikeMargin >= 0) || Double.isInfinite(spikeMargin)) throw new IllegalArgumentException("spike margin (" + spikeMargin + ") must be finite and >= 0");
@@ -43,11 +54,20 @@ public final class DivergenceGuard {
     this.recent = new double[window];
   }
 
+  /**
+   * {@return the default guard: spike ×4 + 0.5 over a window of 50, snapshot every 25 steps, cut ×0.5, at
+   * most 20 rollbacks}
+   */
   public static DivergenceGuard defaults() {
     return new DivergenceGuard(4, 0.5, 50, 25, 0.5, 20);
   }
 
-  /** Null when {@code loss} is acceptable, else the reason ("loss is NaN", "spike: 9.1 > 4 × median 2.1"). */
+  /**
+   * Null when {@code loss} is acceptable, else the reason ("loss is NaN", "spike: 9.1 > 4 × median 2.1").
+   *
+   * @param loss the step's loss
+   * @return null, or why the loss is bad
+   */
   public String check(double loss) {
     if (!Double.isFinite(loss)) return "loss is " + loss;
     int n = Math.min(seen, window);
@@ -62,12 +82,21 @@ public final class DivergenceGuard {
     return null;
   }
 
-  /** Records an accepted loss. */
+  /**
+   * Records an accepted loss.
+   *
+   * @param loss the loss
+   */
   public void accept(double loss) {
     recent[seen++ % window] = loss;
   }
 
-  /** Whether the trainer should take a snapshot before step {@code step} (it also takes one when it has none). */
+  /**
+   * Whether the trainer should take a snapshot before step {@code step} (it also takes one when it has none).
+   *
+   * @param step the 0-based step about to be taken
+   * @return true if a snapshot is due
+   */
   public boolean snapshotDue(long step) {
     return step % snapshotEvery == 0;
   }
@@ -77,19 +106,26 @@ public final class DivergenceGuard {
     rollbacks++;
   }
 
+  /** {@return the learning-rate factor applied at each rollback} */
   public double lrCut() {
     return lrCut;
   }
 
+  /** {@return the rollbacks so far} */
   public int rollbacks() {
     return rollbacks;
   }
 
+  /** {@return whether the rollbacks allowed are used up} */
   public boolean exhausted() {
     return rollbacks >= maxRollbacks;
   }
 
-  /** The window of accepted losses and the rollback count, as strings (keys "guard.…"). */
+  /**
+   * The window of accepted losses and the rollback count, as strings (keys "guard.…").
+   *
+   * @return the state as strings by key
+   */
   public Map<String, String> saveState() {
     Map<String, String> m = new LinkedHashMap<>();
     m.put("guard.seen", Integer.toString(seen));
@@ -100,7 +136,13 @@ public final class DivergenceGuard {
     return m;
   }
 
-  /** Restores {@link #saveState}; without "guard.seen" (a checkpoint of a run without a guard) the guard stays fresh. */
+  /**
+   * Restores {@link #saveState}; without "guard.seen" (a checkpoint of a run without a guard) the guard stays fresh.
+   *
+   * @param st the saved state
+   * @param source names the state in messages
+   * @throws IllegalArgumentException if a field is missing or does not parse
+   */
   public void loadState(Map<String, String> st, String source) {
     if (!st.containsKey("guard.seen")) return;
     seen = (int) Controller.read(st, "guard.seen", source);

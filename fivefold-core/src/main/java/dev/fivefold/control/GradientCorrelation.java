@@ -29,6 +29,16 @@ public final class GradientCorrelation implements Controller {
   private double dotEma, sqEma, ref = Double.NaN, lr;
   private long seen;
 
+  /**
+   * The controller (see the class comment for the law).
+   *
+   * @param lr0 the ceiling η₀, positive and finite
+   * @param calibration the steps that measure ρ_ref, at least 1
+   * @param beta the EMA factor β, in (0, 1)
+   * @param alpha the exponent α, positive and finite
+   * @param minLr the floor η_min, in [0, η₀]
+   * @throws IllegalArgumentException if an argument is out of range
+   */
   public GradientCorrelation(double lr0, long calibration, double beta, double alpha, double minLr) {
     Schedules.check("learning rate", lr0);
     Schedules.checkSteps("calibration", calibration, 1);
@@ -43,17 +53,30 @@ public final class GradientCorrelation implements Controller {
     this.lr = lr0;
   }
 
-  /** Calibration 50 steps, β 0.98, α 1, η_min = η₀/1000. */
+  /**
+   * Calibration 50 steps, β 0.98, α 1, η_min = η₀/1000.
+   *
+   * @param lr0 the ceiling η₀
+   * @return the controller
+   */
   public static GradientCorrelation defaults(double lr0) {
     return new GradientCorrelation(lr0, 50, 0.98, 1, lr0 / 1000);
   }
 
-  /** The smoothed correlation ρ̄ (NaN before the first measured product). */
+  /**
+   * The smoothed correlation ρ̄ (NaN before the first measured product).
+   *
+   * @return ρ̄, or NaN
+   */
   public double correlation() {
     return seen == 0 ? Double.NaN : dotEma / sqEma;
   }
 
-  /** ρ_ref, measured over the calibration steps (NaN until then). */
+  /**
+   * ρ_ref, measured over the calibration steps (NaN until then).
+   *
+   * @return ρ_ref, or NaN
+   */
   public double reference() {
     return ref;
   }

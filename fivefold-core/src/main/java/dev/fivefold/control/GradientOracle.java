@@ -8,8 +8,18 @@ package dev.fivefold.control;
  * from a closed-form loss.
  */
 public interface GradientOracle {
-  /** Sizes of the parameter tensors. */
+  /**
+   * Sizes of the parameter tensors.
+   *
+   * @return one size per parameter tensor
+   */
   int[] sizes();
 
+  /**
+   * ∇L(θ + δ) on the oracle's batch; θ is unchanged afterwards.
+   *
+   * @param delta the perturbation, one array per parameter tensor of {@link #sizes()}
+   * @return the gradient, in a buffer overwritten by the next call
+   */
   float[][] gradient(float[][] delta);
 }

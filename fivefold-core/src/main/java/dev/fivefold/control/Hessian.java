@@ -17,6 +17,16 @@ import dev.fivefold.tensor.Rng;
 public final class Hessian {
   private Hessian() {}
 
+  /**
+   * λmax of the plain Hessian H, as {@link #lambdaMax(GradientOracle, float[][], int, double, long)} with no
+   * scale.
+   *
+   * @param oracle the gradient at perturbed parameters
+   * @param iterations power iterations, at least 1
+   * @param eps the finite-difference step ε
+   * @param seed the seed of the starting vector
+   * @return the estimate of the largest-magnitude eigenvalue, or NaN
+   */
   public static double lambdaMax(GradientOracle oracle, int iterations, double eps, long seed) {
     return lambdaMax(oracle, null, iterations, eps, seed);
   }
@@ -30,6 +40,14 @@ public final class Hessian {
    * With D = P^(-1/2), P = diag(√v̂ + ε) from Adam, DHD is similar to P⁻¹H and has its eigenvalues:
    * the curvature Adam's update sees (Cohen et al. 2022, "Adaptive gradient methods at the edge of
    * stability", §2). The finite-difference step stays ε in θ whatever the scale of D.
+   *
+   * @param oracle the gradient at perturbed parameters
+   * @param scale the diagonal D, one array per parameter, or null for the identity
+   * @param iterations power iterations, at least 1
+   * @param eps the finite-difference step ε in θ
+   * @param seed the seed of the starting vector
+   * @return the estimate of the largest-magnitude eigenvalue of DHD, or NaN
+   * @throws IllegalArgumentException if {@code iterations} is below 1
    */
   public static double lambdaMax(GradientOracle oracle, float[][] scale, int iterations, double eps, long seed) {
     if (iterations < 1) throw new IllegalArgumentException("iterations (" + iterations + ") must be >= 1");

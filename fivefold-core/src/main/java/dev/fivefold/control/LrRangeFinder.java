@@ -70,6 +70,13 @@ public final class LrRangeFinder implements Controller {
   /** Builds the controller that runs after the test, from the chosen rate and its update ratio. */
   @FunctionalInterface
   public interface Handover {
+    /**
+     * Builds the controller for the rest of the run.
+     *
+     * @param lr the chosen rate (the picked rate over the divisor)
+     * @param updateRatio the smoothed update-to-weight ratio at the chosen rate (NaN if not measured)
+     * @return the controller
+     */
     Controller start(double lr, double updateRatio);
   }
 
@@ -90,11 +97,16 @@ public final class LrRangeFinder implements Controller {
       chosenRatio = Double.NaN, innerEma, innerWeight;
 
   /**
+   * A range test of {@code n} steps from {@code lo} to {@code hi}, geometric, then a handover.
+   *
    * @param n steps of the test (≥ 2)
-   * @param lo first rate, @param hi last rate (lo &lt; hi)
+   * @param lo first rate, positive
+   * @param hi last rate (lo &lt; hi)
    * @param stop end the test once the smoothed loss exceeds stop × its minimum (&gt; 1)
    * @param pick which point of the sweep names the rate
    * @param divisor the rate handed over is the picked rate / divisor (≥ 1)
+   * @param handover builds the controller that runs after the test
+   * @throws IllegalArgumentException if an argument is out of range or null
    */
   public LrRangeFinder(long n, double lo, double hi, double stop, Pick pick, double divisor, Handover handover) {
     Schedules.checkSteps("range test steps", n, 2);
@@ -124,6 +136,10 @@ public final class LrRangeFinder implements Controller {
   /**
    * Defaults: 5% of the run (at least 20 steps), 1e-4 → 1e-1, stop at 1.5× the minimum, η* = the
    * steepest-descent rate.
+   *
+   * @param runSteps the planned steps of the whole run
+   * @param handover builds the controller that runs after the test
+   * @return the finder
    */
   public static LrRangeFinder defaults(long runSteps, Handover handover) {
     return new LrRangeFinder(Math.max(20, runSteps / 20), 1e-4, 1e-1, 1.5, Pick.STEEPEST, 1, handover);
@@ -147,17 +163,29 @@ public final class LrRangeFinder implements Controller {
     return needs;
   }
 
-  /** The rate handed over (NaN while testing). */
+  /**
+   * The rate handed over (NaN while testing).
+   *
+   * @return the rate, or NaN
+   */
   public double chosenRate() {
     return chosen;
   }
 
-  /** The update ratio measured at the chosen rate (NaN while testing or when not measured). */
+  /**
+   * The update ratio measured at the chosen rate (NaN while testing or when not measured).
+   *
+   * @return the ratio, or NaN
+   */
   public double chosenUpdateRatio() {
     return chosenRatio;
   }
 
-  /** The step at which the test ended (-1 while testing). */
+  /**
+   * The step at which the test ended (-1 while testing).
+   *
+   * @return the step, or -1
+   */
   public long endedAt() {
     return ended;
   }
@@ -165,6 +193,8 @@ public final class LrRangeFinder implements Controller {
   /**
    * The sweep as measured so far: per sweep step, {rate, smoothed loss after it} (kept in
    * {@link #saveState}, so a resumed run draws the whole curve).
+   *
+   * @return (rate, smoothed loss) pairs
    */
   public java.util.List<double[]> sweep() {
     java.util.List<double[]> c = new java.util.ArrayList<>();
@@ -172,12 +202,20 @@ public final class LrRangeFinder implements Controller {
     return c;
   }
 
-  /** The controller running after the test (null while testing). */
+  /**
+   * The controller running after the test (null while testing).
+   *
+   * @return the inner controller, or null
+   */
   public Controller inner() {
     return inner;
   }
 
-  /** The step whose state the run continued from after the sweep (-1 while testing or when none was restored). */
+  /**
+   * The step whose state the run continued from after the sweep (-1 while testing or when none was restored).
+   *
+   * @return the step, or -1
+   */
   public long restoredTo() {
     return restored;
   }

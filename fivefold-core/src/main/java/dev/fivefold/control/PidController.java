@@ -34,6 +34,21 @@ public final class PidController implements Controller {
   private double integral, prevError = Double.NaN, measured = Double.NaN, lastSmoothedLoss = Double.NaN, lr;
   private long samples;
 
+  /**
+   * A PID controller (see the class comment for the law).
+   *
+   * @param signal "update_ratio" or "loss_decrease"
+   * @param setPoint the target value of the signal, positive and finite
+   * @param lr0 the initial rate η₀, in [minLr, maxLr]
+   * @param kp the proportional gain, finite and non-negative
+   * @param ki the integral gain, finite and non-negative
+   * @param kd the derivative gain, finite and non-negative
+   * @param minLr the lowest rate, positive
+   * @param maxLr the highest rate, finite and at least {@code minLr}
+   * @param iLimit the bound on ki·I, positive
+   * @param smoothing the EMA factor of the measurement, in [0, 1)
+   * @throws IllegalArgumentException if an argument is out of range
+   */
   public PidController(String signal, double setPoint, double lr0, double kp, double ki, double kd,
       double minLr, double maxLr, double iLimit, double smoothing) {
     if (signal == null || !SIGNALS.contains(signal)) throw new IllegalArgumentException("signal (" + signal + ") cannot be measured: must be one of " + SIGNALS);
@@ -60,12 +75,24 @@ public final class PidController implements Controller {
     this.lr = lr0;
   }
 
-  /** Holds ‖Δθ‖/‖θ‖ at {@code setPoint} (1e-3 is customary), η within [η₀/1e4, η₀·1e2]. */
+  /**
+   * Holds ‖Δθ‖/‖θ‖ at {@code setPoint} (1e-3 is customary), η within [η₀/1e4, η₀·1e2].
+   *
+   * @param setPoint the target ratio, e.g. 1e-3
+   * @param lr0 the initial rate η₀
+   * @return the controller
+   */
   public static PidController updateRatio(double setPoint, double lr0) {
     return new PidController("update_ratio", setPoint, lr0, 0.1, 0.05, 0, lr0 * 1e-4, lr0 * 1e2, Math.log(1e4), 0.9);
   }
 
-  /** Holds the smoothed relative loss decrease per step at {@code setPoint}, η within [η₀/1e4, η₀·1e2]. */
+  /**
+   * Holds the smoothed relative loss decrease per step at {@code setPoint}, η within [η₀/1e4, η₀·1e2].
+   *
+   * @param setPoint the target relative decrease per step
+   * @param lr0 the initial rate η₀
+   * @return the controller
+   */
   public static PidController lossDecrease(double setPoint, double lr0) {
     return new PidController("loss_decrease", setPoint, lr0, 0.1, 0.02, 0, lr0 * 1e-4, lr0 * 1e2, Math.log(1e4), 0.98);
   }
@@ -75,11 +102,16 @@ public final class PidController implements Controller {
     return signal.equals("update_ratio") ? Set.of(Need.UPDATE_RATIO) : Set.of();
   }
 
-  /** The smoothed measurement m̄ (NaN before the first). */
+  /**
+   * The smoothed measurement m̄ (NaN before the first).
+   *
+   * @return m̄, or NaN
+   */
   public double measured() {
     return measured;
   }
 
+  /** {@return the integral term I} */
   public double integral() {
     return integral;
   }

@@ -20,6 +20,18 @@ public final class ReduceOnPlateau implements Controller {
   private double lr, best = Double.POSITIVE_INFINITY;
   private long bad, cooldownLeft, reductions;
 
+  /**
+   * Reduce-on-plateau (see the class comment).
+   *
+   * @param lr the initial rate η₀, positive and finite
+   * @param warmup the warm-up steps w; 0 for none
+   * @param patience the steps without improvement tolerated, non-negative
+   * @param factor the factor applied at each reduction, in (0, 1)
+   * @param threshold the relative improvement that counts, in [0, 1)
+   * @param cooldown the steps after a reduction before counting again, non-negative
+   * @param minLr the floor η_min, in [0, η₀]
+   * @throws IllegalArgumentException if an argument is out of range
+   */
   public ReduceOnPlateau(double lr, long warmup, long patience, double factor, double threshold, long cooldown, double minLr) {
     Schedules.check("learning rate", lr);
     Schedules.checkSteps("warmup", warmup, 0);
@@ -38,7 +50,12 @@ public final class ReduceOnPlateau implements Controller {
     this.minLr = minLr;
   }
 
-  /** Patience 200 steps, factor 0.5, threshold 1e-3, cooldown 50, η_min = η/1000, no warm-up. */
+  /**
+   * Patience 200 steps, factor 0.5, threshold 1e-3, cooldown 50, η_min = η/1000, no warm-up.
+   *
+   * @param lr the initial rate η₀
+   * @return the controller
+   */
   public static ReduceOnPlateau defaults(double lr) {
     return new ReduceOnPlateau(lr, 0, 200, 0.5, 1e-3, 50, lr / 1000);
   }
@@ -47,6 +64,10 @@ public final class ReduceOnPlateau implements Controller {
    * Patience relative to the run: 10% of {@code runSteps} (at least 20), cooldown 5%, factor 0.5,
    * threshold 1e-3, η_min = η/1000, no warm-up. A fixed patience of hundreds of steps never acts in
    * a run of a thousand.
+   *
+   * @param lr the initial rate η₀
+   * @param runSteps the planned steps of the run
+   * @return the controller
    */
   public static ReduceOnPlateau forRun(double lr, long runSteps) {
     long p = Math.max(20, runSteps / 10);
@@ -77,6 +98,7 @@ public final class ReduceOnPlateau implements Controller {
     return lr;
   }
 
+  /** {@return the number of reductions so far} */
   public long reductions() {
     return reductions;
   }

@@ -10,17 +10,26 @@ package dev.fivefold.control;
  * <p>Tags are the controller's own names; {@link LrRangeFinder} uses "range.&lt;step&gt;".
  */
 public interface Rewinder {
-  /** Keeps a copy of the state as it is now (before the step about to be taken) under {@code tag}, replacing any. */
+  /**
+   * Keeps a copy of the state as it is now (before the step about to be taken) under {@code tag}, replacing any.
+   *
+   * @param tag the copy's name
+   */
   void keep(String tag);
 
   /**
    * Asks the loop to restore the copy kept under {@code tag} before the next step (gradients
    * zeroed; the step count, the learning rate and the data position are left as they are).
    *
+   * @param tag the name a copy was kept under
    * @throws IllegalArgumentException when nothing is kept under {@code tag}
    */
   void rewind(String tag);
 
-  /** Drops every copy whose tag starts with {@code prefix}. */
+  /**
+   * Drops every copy whose tag starts with {@code prefix}.
+   *
+   * @param prefix the tags' prefix
+   */
   void forget(String prefix);
 }

@@ -8,5 +8,12 @@ package dev.fivefold.control;
  */
 @FunctionalInterface
 public interface Schedule {
+  /**
+   * The rate for a step.
+   *
+   * @param step the step about to be taken, 0-based
+   * @param progress the run's progress, in [0, 1]
+   * @return the learning rate, finite and non-negative
+   */
   double at(long step, double progress);
 }

@@ -23,12 +23,27 @@ package dev.fivefold.control;
 public final class Schedules {
   private Schedules() {}
 
+  /**
+   * A constant rate: η(t) = η.
+   *
+   * @param lr the rate η, positive and finite
+   * @return the schedule
+   * @throws IllegalArgumentException if an argument is out of range
+   */
   public static Schedule constant(double lr) {
     check("learning rate", lr);
     return (step, progress) -> lr;
   }
 
-  /** η·γ^⌊t/every⌋. */
+  /**
+   * η·γ^⌊t/every⌋.
+   *
+   * @param lr the initial rate η, positive and finite
+   * @param every the steps between decays, at least 1
+   * @param gamma the decay factor γ, in (0, 1]
+   * @return the schedule
+   * @throws IllegalArgumentException if an argument is out of range
+   */
   public static Schedule step(double lr, long every, double gamma) {
     check("learning rate", lr);
     checkSteps("step size", every, 1);
@@ -36,7 +51,15 @@ public final class Schedules {
     return (t, p) -> lr * Math.pow(gamma, (double) (t / every));
   }
 
-  /** η·γ^k, k = number of milestones ≤ t; milestones strictly increasing and ≥ 1. */
+  /**
+   * η·γ^k, k = number of milestones ≤ t; milestones strictly increasing and ≥ 1.
+   *
+   * @param lr the initial rate η, positive and finite
+   * @param milestones the steps at which the rate is multiplied by γ (copied)
+   * @param gamma the decay factor γ, in (0, 1]
+   * @return the schedule
+   * @throws IllegalArgumentException if an argument is out of range
+   */
   public static Schedule multiStep(double lr, long[] milestones, double gamma) {
     check("learning rate", lr);
     checkGamma(gamma);
@@ -53,14 +76,29 @@ public final class Schedules {
     };
   }
 
-  /** η·γ^t. */
+  /**
+   * η·γ^t.
+   *
+   * @param lr the initial rate η, positive and finite
+   * @param gamma the decay factor γ, in (0, 1]
+   * @return the schedule
+   * @throws IllegalArgumentException if an argument is out of range
+   */
   public static Schedule exponential(double lr, double gamma) {
     check("learning rate", lr);
     checkGamma(gamma);
     return (t, p) -> lr * Math.pow(gamma, t);
   }
 
-  /** η_min + (η-η_min)·½(1+cos(π·min(t,T)/T)); constant η_min after T. */
+  /**
+   * η_min + (η-η_min)·½(1+cos(π·min(t,T)/T)); constant η_min after T.
+   *
+   * @param lr the initial rate η, positive and finite
+   * @param totalSteps the decay length T in steps, at least 1
+   * @param minLr the floor η_min, in [0, η]
+   * @return the schedule
+   * @throws IllegalArgumentException if an argument is out of range
+   */
   public static Schedule cosine(double lr, long totalSteps, double minLr) {
     check("learning rate", lr);
     checkSteps("total steps", totalSteps, 1);
@@ -72,6 +110,11 @@ public final class Schedules {
    * Linear warm-up over {@code warmup} steps to the value {@code after} has at its step 0, then
    * {@code after} shifted by the warm-up: η(t) = after(0)·(t+1)/w for t &lt; w, after(t-w) otherwise.
    * The progress is passed through unchanged.
+   *
+   * @param warmup the warm-up length w in steps; 0 for none
+   * @param after the schedule after warm-up
+   * @return the schedule
+   * @throws IllegalArgumentException if {@code warmup} is negative or {@code after} is null
    */
   public static Schedule warmup(long warmup, Schedule after) {
     checkSteps("warmup", warmup, 0);
@@ -79,7 +122,15 @@ public final class Schedules {
     return (t, p) -> t < warmup ? after.at(0, p) * (t + 1) / warmup : after.at(t - warmup, p);
   }
 
-  /** scale·d^-½·min((t+1)^-½, (t+1)·w^-1.5); peaks at t+1 = w with scale·(d·w)^-½. */
+  /**
+   * scale·d^-½·min((t+1)^-½, (t+1)·w^-1.5); peaks at t+1 = w with scale·(d·w)^-½.
+   *
+   * @param modelDim the model width d, at least 1
+   * @param warmup the warm-up length w in steps, at least 1
+   * @param scale the overall factor, positive and finite
+   * @return the schedule
+   * @throws IllegalArgumentException if an argument is out of range
+   */
   public static Schedule noam(int modelDim, long warmup, double scale) {
     if (modelDim < 1) throw new IllegalArgumentException("model dimension (" + modelDim + ") must be >= 1");
     checkSteps("warmup", warmup, 1);
@@ -96,6 +147,14 @@ public final class Schedules {
    * at t = u, then falls by a cosine to η_max/(div·finalDiv) at t = T - 1, the last step (clamped
    * after). Defaults in PyTorch: f = 0.3, div = 25, finalDiv = 1e4. Errors: f·T ≤ 1 (no rising
    * phase), besides the range checks of each argument.
+   *
+   * @param maxLr the peak rate η_max, positive and finite
+   * @param totalSteps the run length T in steps, at least 2
+   * @param pctStart the rising fraction f, in (0, 1)
+   * @param div η_max over the starting rate, at least 1
+   * @param finalDiv the starting rate over the final rate, at least 1
+   * @return the schedule
+   * @throws IllegalArgumentException if an argument is out of range
    */
   public static Schedule oneCycle(double maxLr, long totalSteps, double pctStart, double div, double finalDiv) {
     check("max learning rate", maxLr);
@@ -112,7 +171,15 @@ public final class Schedules {
     };
   }
 
-  /** Triangular cyclical rate: from lo up to hi over {@code halfPeriod} steps, back down over as many, repeated. */
+  /**
+   * Triangular cyclical rate: from lo up to hi over {@code halfPeriod} steps, back down over as many, repeated.
+   *
+   * @param lo the lowest rate, positive and finite
+   * @param hi the highest rate, finite and at least {@code lo}
+   * @param halfPeriod the steps from lo to hi, at least 1
+   * @return the schedule
+   * @throws IllegalArgumentException if an argument is out of range
+   */
   public static Schedule triangular(double lo, double hi, long halfPeriod) {
     check("base learning rate", lo);
     if (!(hi >= lo) || Double.isInfinite(hi)) throw new IllegalArgumentException("max learning rate (" + hi + ") must be finite and >= base (" + lo + ")");
@@ -133,6 +200,12 @@ public final class Schedules {
    * peak at the end of warm-up (before issue 20 it started at progress 0, so the rate dropped at
    * step w). Computed from (t, p) alone as q = p(t-w)/(t-p·w), which is exact for step-based
    * progress and estimates the progress at the end of warm-up as p·w/t for a run bounded by time.
+   *
+   * @param peak the rate at the end of warm-up, positive and finite
+   * @param warmup the warm-up length w in steps; 0 for none
+   * @param floor the final rate as a fraction of the peak, in [0, 1]
+   * @return the schedule
+   * @throws IllegalArgumentException if an argument is out of range
    */
   public static Schedule warmupCosine(double peak, long warmup, double floor) {
     check("peak learning rate", peak);
@@ -148,7 +221,16 @@ public final class Schedules {
     };
   }
 
-  /** By name: "constant" or "cosine" (warm-up over {@code warmup} steps, floor 0.1 of the peak for gpt-style runs). */
+  /**
+   * By name: "constant" or "cosine" (warm-up over {@code warmup} steps, floor 0.1 of the peak for gpt-style runs).
+   *
+   * @param name "constant" or "cosine"
+   * @param peak the (peak) rate
+   * @param warmup the warm-up steps of "cosine"
+   * @param floor the final fraction of the peak for "cosine"
+   * @return the schedule
+   * @throws IllegalArgumentException for an unknown name or an argument out of range
+   */
   public static Schedule byName(String name, double peak, long warmup, double floor) {
     return switch (name) {
       case "constant" -> constant(peak);

@@ -33,13 +33,27 @@ import java.util.Set;
 public final class Sensors {
   /** How the oracle replays the last batch: the data position and the loss on a tape. */
   public interface Replay {
-    /** The position in the data stream before the next batch. */
+    /**
+     * The position in the data stream before the next batch.
+     *
+     * @return the position, as strings by name
+     */
     Map<String, String> position();
 
-    /** Goes back to {@code position}; {@code source} names it for errors. */
+    /**
+     * Goes back to {@code position}; {@code source} names it for errors.
+     *
+     * @param position a position from {@link #position()}
+     * @param source names the position in messages
+     */
     void seek(Map<String, String> position, String source);
 
-    /** Records the mean loss of the next batch on {@code tape}. */
+    /**
+     * Records the mean loss of the next batch on {@code tape}.
+     *
+     * @param tape the tape to record on
+     * @return the mean loss
+     */
     Var loss(Tape tape);
   }
 
@@ -57,10 +71,13 @@ public final class Sensors {
   private Map<String, String> batch;
 
   /**
+   * Sensors measuring the loss and what {@code needs} names.
+   *
    * @param needs what to measure beyond the loss
    * @param params the parameters, in the optimizer's order
    * @param tape the tape the oracle records on (the loop's)
    * @param replay the data stream, for the oracle (may be null when {@code needs} has no ORACLE)
+   * @throws IllegalArgumentException if {@code needs} has ORACLE and {@code replay} is null
    */
   public Sensors(Set<Controller.Need> needs, List<Parameter> params, Tape tape, Replay replay) {
     if (needs.contains(Controller.Need.ORACLE) && replay == null) throw new IllegalArgumentException("replay (null) must be given for the ORACLE sensor");
@@ -70,7 +87,11 @@ public final class Sensors {
     this.replay = replay;
   }
 
-  /** Whether {@link #gradients} measures anything (else the loop need not call it). */
+  /**
+   * Whether {@link #gradients} measures anything (else the loop need not call it).
+   *
+   * @return true if a gradient sensor is on
+   */
   public boolean readsGradients() {
     return needs.contains(Controller.Need.GRAD_NORM) || needs.contains(Controller.Need.GRAD_DOT) || needs.contains(Controller.Need.UPDATE_RATIO);
   }
@@ -80,7 +101,11 @@ public final class Sensors {
     if (needs.contains(Controller.Need.ORACLE)) batch = replay.position();
   }
 
-  /** The gradients {@code g} (per parameter) the update is computed from; the parameters not yet updated. */
+  /**
+   * The gradients {@code g} (per parameter) the update is computed from; the parameters not yet updated.
+   *
+   * @param g the gradients, one array per parameter in the optimizer's order
+   */
   public void gradients(float[][] g) {
     if (needs.contains(Controller.Need.GRAD_NORM) || needs.contains(Controller.Need.GRAD_DOT)) {
       double s = 0;
@@ -104,7 +129,11 @@ public final class Sensors {
     }
   }
 
-  /** After the update of a step whose loss was {@code loss}. */
+  /**
+   * After the update of a step whose loss was {@code loss}.
+   *
+   * @param loss the step's training loss
+   */
   public void afterUpdate(double loss) {
     if (needs.contains(Controller.Need.UPDATE_RATIO)) {
       if (updateRatios.length != params.size()) updateRatios = new double[params.size()];
@@ -133,7 +162,14 @@ public final class Sensors {
     lastGrad = null;
   }
 
-  /** The signals before step {@code step} (0-based) at {@code progress}, the rate now {@code lr}. */
+  /**
+   * The signals before step {@code step} (0-based) at {@code progress}, the rate now {@code lr}.
+   *
+   * @param step the step about to be taken, 0-based
+   * @param progress the fraction of the run done, in [0, 1]
+   * @param lr the current learning rate
+   * @return the signals (at the start, before any loss: {@link Signals#start})
+   */
   public Signals signals(long step, double progress, double lr) {
     if (Double.isNaN(lastLoss)) return Signals.start(step, progress, lr);
     double sm = smoothed / (1 - Math.pow(BETA, Math.max(1, count)));
@@ -141,22 +177,39 @@ public final class Sensors {
     return new Signals(step, progress, lastLoss, sm, gradNorm, updateRatio, updateRatios, lr, oracle, gradDot);
   }
 
-  /** The smoothed loss L̄ (NaN before the first loss). */
+  /**
+   * The smoothed loss L̄ (NaN before the first loss).
+   *
+   * @return L̄, or NaN
+   */
   public double smoothedLoss() {
     return count == 0 ? Double.NaN : smoothed / (1 - Math.pow(BETA, Math.max(1, count)));
   }
 
-  /** The last step's loss (NaN before the first). */
+  /**
+   * The last step's loss (NaN before the first).
+   *
+   * @return the loss, or NaN
+   */
   public double lastLoss() {
     return lastLoss;
   }
 
-  /** Losses the EMA has seen. */
+  /**
+   * Losses the EMA has seen.
+   *
+   * @return the count
+   */
   public long count() {
     return count;
   }
 
-  /** Writes the sensors' memory: strings under "sensors.…" in {@code meta}, the last gradient as tensors "sensors.lastGrad.i". */
+  /**
+   * Writes the sensors' memory: strings under "sensors.…" in {@code meta}, the last gradient as tensors "sensors.lastGrad.i".
+   *
+   * @param tensors receives the last gradient
+   * @param meta receives the scalar state
+   */
   public void save(Map<String, Tensor> tensors, Map<String, String> meta) {
     meta.put("sensors.smoothed", Double.toString(smoothed));
     meta.put("sensors.count", Long.toString(count));
@@ -171,7 +224,14 @@ public final class Sensors {
     if (lastGrad != null) for (int i = 0; i < lastGrad.length; i++) tensors.put("sensors.lastGrad." + i, Tensor.of(lastGrad[i].clone(), lastGrad[i].length));
   }
 
-  /** Restores {@link #save}; without "sensors.count" (a checkpoint written before it existed) the sensors start fresh. */
+  /**
+   * Restores {@link #save}; without "sensors.count" (a checkpoint written before it existed) the sensors start fresh.
+   *
+   * @param tensors the saved tensors
+   * @param meta the saved metadata
+   * @param source names the state in messages
+   * @throws IllegalArgumentException if a field does not parse or a gradient is missing or of another size
+   */
   public void load(Map<String, Tensor> tensors, Map<String, String> meta, String source) {
     if (!meta.containsKey("sensors.count")) return;
     smoothed = Controller.read(meta, "sensors.smoothed", source);

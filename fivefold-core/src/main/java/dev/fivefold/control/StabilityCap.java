@@ -32,13 +32,33 @@ public final class StabilityCap implements Controller {
   private double lambda = Double.NaN, cap = Double.POSITIVE_INFINITY;
   private long estimates;
 
+  /**
+   * A cap on plain λmax of the Hessian (no preconditioning).
+   *
+   * @param inner the controller whose rate is capped
+   * @param every the steps between estimates, at least 1
+   * @param iterations power iterations per estimate, at least 1
+   * @param eps the finite-difference step of the Hessian-vector products, positive
+   * @param margin the fraction of the bound used, in (0, 1]
+   * @param threshold the bound on η·λmax, positive (2 for SGD)
+   * @throws IllegalArgumentException if an argument is out of range
+   */
   public StabilityCap(Controller inner, long every, int iterations, double eps, double margin, double threshold) {
     this(inner, every, iterations, eps, margin, threshold, null);
   }
 
   /**
+   * A cap on λmax of the preconditioned Hessian D·H·D.
+   *
+   * @param inner the controller whose rate is capped
+   * @param every the steps between estimates, at least 1
+   * @param iterations power iterations per estimate, at least 1
+   * @param eps the finite-difference step of the Hessian-vector products, positive
+   * @param margin the fraction of the bound used, in (0, 1]
+   * @param threshold the bound on η·λmax, positive
    * @param scale the diagonal D of the preconditioned Hessian D·H·D, read at each estimate (null:
    *     the identity, plain H; a null result skips the estimate)
+   * @throws IllegalArgumentException if an argument is out of range
    */
   public StabilityCap(Controller inner, long every, int iterations, double eps, double margin, double threshold, Supplier<float[][]> scale) {
     if (inner == null) throw new IllegalArgumentException("inner controller (null) must be given");
@@ -56,7 +76,12 @@ public final class StabilityCap implements Controller {
     this.scale = scale;
   }
 
-  /** SGD bound (threshold 2), every 100 steps, 10 iterations, ε 1e-3, margin 0.9. */
+  /**
+   * SGD bound (threshold 2), every 100 steps, 10 iterations, ε 1e-3, margin 0.9.
+   *
+   * @param inner the controller whose rate is capped
+   * @return the cap
+   */
   public static StabilityCap sgd(Controller inner) {
     return new StabilityCap(inner, 100, 10, 1e-3, 0.9, 2);
   }
@@ -68,6 +93,12 @@ public final class StabilityCap implements Controller {
    * as frozen, and while v̂ averages few gradients it is neither frozen nor representative (at
    * step 1 it is g², and on the GPT the cap came out at 5e-5, 40× below the rate that trains).
    *
+   * @param inner the controller whose rate is capped
+   * @param opt the Adam-family optimizer whose second moment gives P
+   * @param beta1 Adam's β₁, in [0, 1)
+   * @param beta2 Adam's β₂, in [0, 1)
+   * @param adamEps Adam's ε, positive
+   * @return the cap
    * @throws IllegalArgumentException when {@code opt} keeps no Adam second moment
    */
   public static StabilityCap adam(Controller inner, Optimizer opt, double beta1, double beta2, double adamEps) {
@@ -78,7 +109,14 @@ public final class StabilityCap implements Controller {
     return new StabilityCap(inner, 100, 10, 1e-3, 0.9, (2 + 2 * beta1) / (1 - beta1), () -> adamScale(opt, beta2, adamEps, 100));
   }
 
-  /** Adam's defaults β₁ 0.9, β₂ 0.999, ε 1e-8 (threshold 38). */
+  /**
+   * Adam's defaults β₁ 0.9, β₂ 0.999, ε 1e-8 (threshold 38).
+   *
+   * @param inner the controller whose rate is capped
+   * @param opt the Adam-family optimizer whose second moment gives P
+   * @return the cap
+   * @throws IllegalArgumentException when {@code opt} keeps no Adam second moment
+   */
   public static StabilityCap adam(Controller inner, Optimizer opt) {
     return adam(inner, opt, 0.9, 0.999, 1e-8);
   }
@@ -129,12 +167,20 @@ public final class StabilityCap implements Controller {
     return Math.min(lr, cap);
   }
 
-  /** The last λmax estimate (NaN before the first). */
+  /**
+   * The last λmax estimate (NaN before the first).
+   *
+   * @return λmax, or NaN
+   */
   public double lambdaMax() {
     return lambda;
   }
 
-  /** The current cap on η (∞ before the first estimate). */
+  /**
+   * The current cap on η (∞ before the first estimate).
+   *
+   * @return the cap, or positive infinity
+   */
   public double cap() {
     return cap;
   }

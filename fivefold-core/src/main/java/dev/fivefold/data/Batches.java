@@ -28,10 +28,22 @@ import java.util.NoSuchElementException;
  * belong to this object alone (pass {@code rng.split()} if it is shared).
  */
 public final class Batches implements Iterable<Batches.Batch> {
-  /** A batch: x {@code [size, ...features]}, labels y of length size. Reused; valid until the next step. */
+  /**
+   * A batch: x {@code [size, ...features]}, labels y of length size. Reused; valid until the next step.
+   *
+   * @param x the samples, [size, ...features]
+   * @param y the labels, one per sample
+   * @param size the number of samples, up to the batch size
+   */
   public record Batch(Tensor x, int[] y, int size) {}
 
-  /** Where an iteration is: epoch, position (samples already served this epoch), generator state at epoch start. */
+  /**
+   * Where an iteration is: epoch, position (samples already served this epoch), generator state at epoch start.
+   *
+   * @param epoch the epoch, from 0
+   * @param position the samples already served in that epoch
+   * @param rngState the generator's state at the start of that epoch (0 without a generator)
+   */
   public record State(int epoch, int position, long rngState) {}
 
   private final Dataset data;
@@ -48,14 +60,30 @@ public final class Batches implements Iterable<Batches.Batch> {
   private long epochRngState;
   private boolean ordered;
 
-  /** Batches that keep the last partial batch. */
+  /**
+   * Batches that keep the last partial batch.
+   *
+   * @param data the samples
+   * @param batchSize samples per batch, positive
+   * @param shuffle whether each epoch draws a new random order
+   * @param rng the generator for shuffling; may be null when {@code shuffle} is false
+   * @throws IllegalArgumentException if {@code batchSize} is not positive, {@code rng} is missing, or a batch
+   *   does not fit in an array
+   */
   public Batches(Dataset data, int batchSize, boolean shuffle, Rng rng) {
     this(data, batchSize, shuffle, false, rng);
   }
 
   /**
+   * Batches of {@code data}.
+   *
+   * @param data the samples
    * @param batchSize &gt; 0
+   * @param shuffle whether each epoch draws a new random order
+   * @param dropLast whether to drop the last batch of an epoch when it is partial
    * @param rng the generator for shuffling; may be null when {@code shuffle} is false
+   * @throws IllegalArgumentException if {@code batchSize} is not positive, {@code rng} is missing, or a batch
+   *   does not fit in an array
    */
   public Batches(Dataset data, int batchSize, boolean shuffle, boolean dropLast, Rng rng) {
     if (batchSize <= 0) throw new IllegalArgumentException("batchSize (" + batchSize + ") must be > 0");
@@ -74,33 +102,55 @@ public final class Batches implements Iterable<Batches.Batch> {
     Heap.require(rows * features * 4, "a batch of " + rows + " × " + features + " values");
   }
 
+  /** {@return the samples per full batch} */
   public int batchSize() {
     return batchSize;
   }
 
-  /** Batches per epoch: {@code ceil(N / batchSize)}, or {@code floor} with dropLast. */
+  /**
+   * Batches per epoch: {@code ceil(N / batchSize)}, or {@code floor} with dropLast.
+   *
+   * @return the batches per epoch
+   */
   public int batchesPerEpoch() {
     int n = data.size();
     return dropLast ? n / batchSize : (n + batchSize - 1) / batchSize;
   }
 
-  /** The current epoch, from 0. */
+  /**
+   * The current epoch, from 0.
+   *
+   * @return the epoch
+   */
   public int epoch() {
     return epoch;
   }
 
-  /** Samples already served in the current epoch. */
+  /**
+   * Samples already served in the current epoch.
+   *
+   * @return the samples served
+   */
   public int position() {
     return position;
   }
 
-  /** True if the current epoch has another batch. */
+  /**
+   * True if the current epoch has another batch.
+   *
+   * @return whether the epoch has another batch
+   */
   public boolean hasNextInEpoch() {
     int remaining = data.size() - position;
     return remaining > 0 && !(dropLast && remaining < batchSize);
   }
 
-  /** The next batch of the current epoch. */
+  /**
+   * The next batch of the current epoch.
+   *
+   * @return the batch, valid until the next call
+   * @throws NoSuchElementException if the epoch is finished
+   */
   public Batch nextInEpoch() {
     if (!hasNextInEpoch()) throw new NoSuchElementException("epoch " + epoch + " is finished");
     ensureOrder();
@@ -124,7 +174,12 @@ public final class Batches implements Iterable<Batches.Batch> {
     ordered = false;
   }
 
-  /** The next batch, moving to the next epoch when the current one is finished. */
+  /**
+   * The next batch, moving to the next epoch when the current one is finished.
+   *
+   * @return the batch, valid until the next call
+   * @throws IllegalStateException if an epoch has no batch
+   */
   public Batch next() {
     if (batchesPerEpoch() == 0) throw new IllegalStateException("no batches: " + data.size() + " samples, batchSize " + batchSize + (dropLast ? ", dropLast" : ""));
     if (!hasNextInEpoch()) nextEpoch();
@@ -154,12 +209,21 @@ public final class Batches implements Iterable<Batches.Batch> {
     };
   }
 
-  /** The position to save in a checkpoint. */
+  /**
+   * The position to save in a checkpoint.
+   *
+   * @return the state
+   */
   public State state() {
     return new State(epoch, position, ordered ? epochRngState : (rng == null ? 0 : rng.state()));
   }
 
-  /** Continues from a saved {@link State}; the next batch is the one that followed it. */
+  /**
+   * Continues from a saved {@link State}; the next batch is the one that followed it.
+   *
+   * @param s a state from {@link #state()}
+   * @throws IllegalArgumentException if the state does not fit this data
+   */
   public void restore(State s) {
     if (s.epoch() < 0 || s.position() < 0 || s.position() > data.size()) {
       throw new IllegalArgumentException("state " + s + " is not valid for " + data.size() + " samples");

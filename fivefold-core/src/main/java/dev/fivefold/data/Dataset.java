@@ -21,6 +21,11 @@ import java.util.Arrays;
  * @param classes number of classes, &ge; 1
  */
 public record Dataset(Tensor x, int[] y, int classes) {
+  /**
+   * Validates the dataset (see the class comment).
+   *
+   * @throws BadInputException naming the field and index of the first violation
+   */
   public Dataset {
     if (x.rank() < 1) throw new BadInputException("dataset: x shape " + x.shape() + " must have rank >= 1 (samples first)");
     if (x.dim(0) != y.length) throw new BadInputException("dataset: sample count of x (" + x.dim(0) + ") does not match label count (" + y.length + ")");
@@ -35,22 +40,40 @@ public record Dataset(Tensor x, int[] y, int classes) {
     }
   }
 
-  /** Number of samples N. */
+  /**
+   * Number of samples N.
+   *
+   * @return N
+   */
   public int size() {
     return y.length;
   }
 
-  /** Elements per sample, the product of x's dimensions after the first. */
+  /**
+   * Elements per sample, the product of x's dimensions after the first.
+   *
+   * @return the features per sample
+   */
   public int features() {
     return x.shape().prod(1, x.rank());
   }
 
-  /** Shape of one sample, {@code x}'s dimensions after the first. */
+  /**
+   * Shape of one sample, {@code x}'s dimensions after the first.
+   *
+   * @return the sample shape (a new array)
+   */
   public int[] sampleDims() {
     return Arrays.copyOfRange(x.shape().dims(), 1, x.rank());
   }
 
-  /** The samples at {@code idx}, in that order (repeats allowed), copied. */
+  /**
+   * The samples at {@code idx}, in that order (repeats allowed), copied.
+   *
+   * @param idx indices in [0, N)
+   * @return the subset
+   * @throws IndexOutOfBoundsException if an index is out of range
+   */
   public Dataset subset(int[] idx) {
     int f = features();
     int[] dims = x.shape().dims();
@@ -66,7 +89,13 @@ public record Dataset(Tensor x, int[] y, int classes) {
     return new Dataset(Tensor.of(out, dims), labels, classes);
   }
 
-  /** The first {@code min(n, size())} samples, copied. */
+  /**
+   * The first {@code min(n, size())} samples, copied.
+   *
+   * @param n the most samples to take, non-negative
+   * @return the first samples
+   * @throws IllegalArgumentException if {@code n} is negative
+   */
   public Dataset take(int n) {
     if (n < 0) throw new IllegalArgumentException("n (" + n + ") must be >= 0");
     int[] idx = new int[Math.min(n, size())];
@@ -74,7 +103,12 @@ public record Dataset(Tensor x, int[] y, int classes) {
     return subset(idx);
   }
 
-  /** Two disjoint parts of a dataset. */
+  /**
+   * Two disjoint parts of a dataset.
+   *
+   * @param train the samples kept for training
+   * @param heldOut the samples held out
+   */
   public record Split(Dataset train, Dataset heldOut) {}
 
   /**
@@ -83,6 +117,9 @@ public record Dataset(Tensor x, int[] y, int classes) {
    * keeps the original order of its samples. The same seed gives the same split.
    *
    * @param heldOutFraction in [0, 1]; NaN is rejected
+   * @param seed the seed of the shuffle
+   * @return the two parts
+   * @throws IllegalArgumentException if the fraction is outside [0, 1] or NaN
    */
   public Split split(double heldOutFraction, long seed) {
     if (!(heldOutFraction >= 0 && heldOutFraction <= 1)) {

@@ -44,10 +44,14 @@ public final class FashionMnist {
 
   /** The two halves of the dataset and their files. */
   public enum Split {
+    /** The 60,000 training images. */
     TRAIN("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"),
+    /** The 10,000 test images. */
     TEST("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz");
 
+    /** The gzipped IDX file of the images. */
     public final String images;
+    /** The gzipped IDX file of the labels. */
     public final String labels;
 
     Split(String images, String labels) {
@@ -68,12 +72,21 @@ public final class FashionMnist {
    * @param cacheDir searched after {@code searchDirs} (where a launcher downloads to)
    */
   public record Locator(Path directory, List<Path> searchDirs, Path cacheDir) {
+    /**
+     * Copies the search directories.
+     *
+     * @throws IllegalArgumentException if {@code cacheDir} is null
+     */
     public Locator {
       searchDirs = List.copyOf(searchDirs);
       if (cacheDir == null) throw new IllegalArgumentException("cacheDir must not be null");
     }
 
-    /** The default search described on {@link FashionMnist}. */
+    /**
+     * The default search described on {@link FashionMnist}.
+     *
+     * @return the default locator
+     */
     public static Locator defaults() {
       return defaults(System.getenv("FIVEFOLD_DATA"), Path.of(System.getProperty("user.home")));
     }
@@ -88,48 +101,104 @@ public final class FashionMnist {
       return new Locator(null, dirs, home.resolve(".cache/fivefold/fashion-mnist"));
     }
 
-    /** Only {@code dir}, nothing else. */
+    /**
+     * Only {@code dir}, nothing else.
+     *
+     * @param dir the directory holding the files
+     * @return the locator
+     */
     public static Locator directory(Path dir) {
       return defaults().withDirectory(dir);
     }
 
+    /**
+     * {@return a copy that looks only in {@code dir} (null: search as usual)}
+     *
+     * @param dir the directory, or null
+     */
     public Locator withDirectory(Path dir) {
       return new Locator(dir, searchDirs, cacheDir);
     }
 
+    /**
+     * {@return a copy with other search directories}
+     *
+     * @param dirs the directories, searched in order before the cache
+     */
     public Locator withSearchDirs(List<Path> dirs) {
       return new Locator(directory, dirs, cacheDir);
     }
 
+    /**
+     * {@return a copy with another cache directory}
+     *
+     * @param dir the cache directory, not null
+     */
     public Locator withCacheDir(Path dir) {
       return new Locator(directory, searchDirs, dir);
     }
   }
 
-  /** The 60,000 training images with the default {@link Locator}. */
+  /**
+   * The 60,000 training images with the default {@link Locator}.
+   *
+   * @return the training set, x [60000, 1, 28, 28]
+   * @throws IOException if a file cannot be read
+   */
   public static Dataset train() throws IOException {
     return load(Split.TRAIN, Locator.defaults());
   }
 
-  /** The 10,000 test images with the default {@link Locator}. */
+  /**
+   * The 10,000 test images with the default {@link Locator}.
+   *
+   * @return the test set, x [10000, 1, 28, 28]
+   * @throws IOException if a file cannot be read
+   */
   public static Dataset test() throws IOException {
     return load(Split.TEST, Locator.defaults());
   }
 
+  /**
+   * {@return the 60,000 training images, found by {@code locator}}
+   *
+   * @param locator where to look
+   * @throws IOException if a file cannot be read
+   */
   public static Dataset train(Locator locator) throws IOException {
     return load(Split.TRAIN, locator);
   }
 
+  /**
+   * {@return the 10,000 test images, found by {@code locator}}
+   *
+   * @param locator where to look
+   * @throws IOException if a file cannot be read
+   */
   public static Dataset test(Locator locator) throws IOException {
     return load(Split.TEST, locator);
   }
 
-  /** Finds the files of {@code split} and loads them. */
+  /**
+   * Finds the files of {@code split} and loads them.
+   *
+   * @param split which half
+   * @param locator where to look
+   * @return the images, [N, 1, 28, 28] in [0, 1], and labels 0 to 9
+   * @throws IOException if a file cannot be read
+   */
   public static Dataset load(Split split, Locator locator) throws IOException {
     return read(locate(split, locator), split);
   }
 
-  /** Reads the images and labels of {@code split} from {@code dir}. */
+  /**
+   * Reads the images and labels of {@code split} from {@code dir}.
+   *
+   * @param dir the directory holding the files
+   * @param split which half
+   * @return the images, [N, 1, 28, 28] in [0, 1], and labels 0 to 9
+   * @throws IOException if a file cannot be read
+   */
   public static Dataset read(Path dir, Split split) throws IOException {
     Idx images = Idx.read(dir.resolve(split.images));
     Idx labels = Idx.read(dir.resolve(split.labels));
@@ -158,7 +227,11 @@ public final class FashionMnist {
    * The directory holding both files of {@code split}: the explicit directory, else the first of
    * the search directories and the cache that has both.
    *
+   * @param split which half
+   * @param loc where to look
+   * @return the directory
    * @throws BadInputException naming the missing file of an explicit directory, or every directory tried
+   * @throws IOException if a directory cannot be read
    */
   public static Path locate(Split split, Locator loc) throws IOException {
     if (loc.directory() != null) {

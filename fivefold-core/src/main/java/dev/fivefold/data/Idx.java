@@ -40,6 +40,12 @@ public record Idx(int[] dims, byte[] data) {
   /** IDX element type code of unsigned bytes. */
   public static final int UBYTE = 0x08;
 
+  /**
+   * Checks the dimensions against the data.
+   *
+   * @throws IllegalArgumentException if {@code ndim} is not in [1, 255], a dimension is not positive, the
+   *   product reaches 2^31, or the data length differs from it
+   */
   public Idx {
     if (dims.length < 1 || dims.length > 255) throw new IllegalArgumentException("ndim (" + dims.length + ") must be in [1, 255]");
     long n = 1;
@@ -51,22 +57,42 @@ public record Idx(int[] dims, byte[] data) {
     if (data.length != n) throw new IllegalArgumentException("data length (" + data.length + ") does not match dimensions " + Arrays.toString(dims) + " (" + n + ")");
   }
 
-  /** The first dimension: the number of items (images, labels). */
+  /**
+   * The first dimension: the number of items (images, labels).
+   *
+   * @return the number of items
+   */
   public int count() {
     return dims[0];
   }
 
-  /** Elements per item: the product of all dimensions but the first. */
+  /**
+   * Elements per item: the product of all dimensions but the first.
+   *
+   * @return the elements per item
+   */
   public int itemSize() {
     return data.length / dims[0];
   }
 
-  /** Element {@code i} (flat, row-major) as an int in [0, 255]. */
+  /**
+   * Element {@code i} (flat, row-major) as an int in [0, 255].
+   *
+   * @param i the flat index
+   * @return the element, in [0, 255]
+   */
   public int unsigned(int i) {
     return data[i] & 0xFF;
   }
 
-  /** Reads an IDX ubyte file, raw or gzip. */
+  /**
+   * Reads an IDX ubyte file, raw or gzip.
+   *
+   * @param file the file
+   * @return the array
+   * @throws IOException if the file cannot be read
+   * @throws BadInputException if the file is missing or not a valid IDX ubyte file
+   */
   public static Idx read(Path file) throws IOException {
     String f = String.valueOf(file.getFileName());
     long size;
@@ -91,7 +117,15 @@ public record Idx(int[] dims, byte[] data) {
     }
   }
 
-  /** Reads an uncompressed IDX ubyte stream; {@code name} names it in error messages. */
+  /**
+   * Reads an uncompressed IDX ubyte stream; {@code name} names it in error messages.
+   *
+   * @param in the stream, positioned at the magic number
+   * @param name names the stream in messages
+   * @return the array
+   * @throws IOException if the stream cannot be read
+   * @throws BadInputException if the stream is not a valid IDX ubyte array
+   */
   public static Idx read(InputStream in, String name) throws IOException {
     return read(in, name, -1);
   }
@@ -152,7 +186,13 @@ public record Idx(int[] dims, byte[] data) {
     return len == buf.length ? buf : Arrays.copyOf(buf, len);
   }
 
-  /** Writes this array to {@code file} (atomically), gzip-compressed if {@code gzip}. */
+  /**
+   * Writes this array to {@code file} (atomically), gzip-compressed if {@code gzip}.
+   *
+   * @param file the file to write
+   * @param gzip whether to compress
+   * @throws IOException if the file cannot be written
+   */
   public void write(Path file, boolean gzip) throws IOException {
     AtomicFiles.write(file, out -> {
       if (gzip) {
@@ -165,7 +205,12 @@ public record Idx(int[] dims, byte[] data) {
     });
   }
 
-  /** Writes the uncompressed IDX bytes to {@code out}. */
+  /**
+   * Writes the uncompressed IDX bytes to {@code out}.
+   *
+   * @param out the stream to write to (not closed)
+   * @throws IOException if the stream fails
+   */
   public void writeTo(OutputStream out) throws IOException {
     out.write(new byte[] {0, 0, UBYTE, (byte) dims.length});
     for (int d : dims) out.write(new byte[] {(byte) (d >>> 24), (byte) (d >>> 16), (byte) (d >>> 8), (byte) d});

@@ -22,9 +22,22 @@ import dev.fivefold.tensor.Tensor;
  * Deterministic for a given {@link Rng} state.
  */
 public final class Mixup {
-  /** One mixed batch: the blended inputs, each sample's partner π(i) and weight λ_i. */
+  /**
+   * One mixed batch: the blended inputs, each sample's partner π(i) and weight λ_i.
+   *
+   * @param x the blended inputs, the batch's shape
+   * @param partner each sample's partner π(i)
+   * @param lambda each sample's weight λ_i, in [0, 1]
+   */
   public record Mixed(Tensor x, int[] partner, float[] lambda) {
-    /** The mixed one-hot targets ỹ, [N, classes]. */
+    /**
+     * The mixed one-hot targets ỹ, [N, classes].
+     *
+     * @param y the batch's labels, one per sample
+     * @param classes the number of classes
+     * @return ỹ
+     * @throws IllegalArgumentException if the label count differs from the batch or a label is out of range
+     */
     public Tensor targets(int[] y, int classes) {
       int n = partner.length;
       if (y.length != n) throw new IllegalArgumentException("labels (" + y.length + ") and mixed batch (" + n + ") differ in size");
@@ -46,8 +59,11 @@ public final class Mixup {
   private final Rng rng;
 
   /**
+   * A mixup drawing from {@code rng}.
+   *
    * @param a the Beta(a, a) parameter, &gt; 0 and finite (Zhang et al.: 0.1–0.4 on ImageNet, 1 on CIFAR-10)
    * @param rng the generator; owned by this object from now on
+   * @throws IllegalArgumentException if {@code a} is not positive and finite or {@code rng} is null
    */
   public Mixup(double a, Rng rng) {
     if (!(a > 0 && a < Double.POSITIVE_INFINITY)) throw new IllegalArgumentException("mixup a (" + a + ") must be > 0 and finite");
@@ -56,11 +72,18 @@ public final class Mixup {
     this.rng = rng;
   }
 
+  /** {@return the Beta(a, a) parameter} */
   public double a() {
     return a;
   }
 
-  /** A mixed copy of the batch x [N, ...]; x is not changed. An empty batch gives an empty one. */
+  /**
+   * A mixed copy of the batch x [N, ...]; x is not changed. An empty batch gives an empty one.
+   *
+   * @param x the batch, [N, ...]
+   * @return the mixed batch
+   * @throws IllegalArgumentException if {@code x} is a scalar
+   */
   public Mixed apply(Tensor x) {
     if (x.rank() < 1) throw new IllegalArgumentException("batch " + x.shape() + " must be [N, ...]");
     int n = x.dim(0), per = n == 0 ? 0 : x.size() / n;
@@ -88,6 +111,8 @@ public final class Mixup {
    * ({@link dev.fivefold.data.augment.Mixing}).
    *
    * @param a &gt; 0 and finite (not checked here: callers validate their own parameter)
+   * @param rng the generator
+   * @return λ, in [0, 1]
    */
   public static double beta(double a, Rng rng) {
     double g1 = nextGamma(a, rng), g2 = nextGamma(a, rng);

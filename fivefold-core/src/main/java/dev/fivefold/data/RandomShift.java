@@ -21,10 +21,14 @@ public final class RandomShift {
   private final Rng rng;
 
   /**
+   * A jitter for images of {@code height × width} planes.
+   *
    * @param height image height &ge; 1
    * @param width image width &ge; 1
    * @param maxShift largest offset in pixels, in [0, min(height, width))
    * @param rng the generator; owned by this object from now on
+   * @throws IllegalArgumentException if a size is below 1, {@code maxShift} is out of range, or {@code rng}
+   *   is null
    */
   public RandomShift(int height, int width, int maxShift, Rng rng) {
     if (height < 1) throw new IllegalArgumentException("height (" + height + ") must be >= 1");
@@ -39,11 +43,18 @@ public final class RandomShift {
     this.rng = rng;
   }
 
-  /** Jitter of up to {@code maxShift} pixels for 28 × 28 (Fashion-)MNIST images. */
+  /**
+   * Jitter of up to {@code maxShift} pixels for 28 × 28 (Fashion-)MNIST images.
+   *
+   * @param maxShift the largest offset in pixels, in [0, 28)
+   * @param rng the generator; owned by the result from now on
+   * @return the jitter
+   */
   public static RandomShift mnist(int maxShift, Rng rng) {
     return new RandomShift(28, 28, maxShift, rng);
   }
 
+  /** {@return the largest offset in pixels} */
   public int maxShift() {
     return maxShift;
   }
@@ -51,6 +62,8 @@ public final class RandomShift {
   /**
    * A new tensor of x's shape, each sample shifted by a fresh random offset; x is not changed.
    *
+   * @param x the images, [N, ...] with C·height·width values per sample
+   * @return the shifted images
    * @throws IllegalArgumentException if a sample's size is not a multiple of height × width
    */
   public Tensor apply(Tensor x) {
@@ -69,7 +82,12 @@ public final class RandomShift {
     return Tensor.wrap(dst, x.shape());
   }
 
-  /** A jittered copy of {@code d}: every image shifted as by {@link #apply}, the labels the same. */
+  /**
+   * A jittered copy of {@code d}: every image shifted as by {@link #apply}, the labels the same.
+   *
+   * @param d the dataset of images
+   * @return the jittered dataset
+   */
   public Dataset apply(Dataset d) {
     return new Dataset(apply(d.x()), d.y().clone(), d.classes());
   }
@@ -77,6 +95,15 @@ public final class RandomShift {
   /**
    * One plane: {@code dst[y, x] = src[y − dy, x − dx]} inside the image, 0 elsewhere (positive dx
    * moves the picture right, positive dy down). |dx| or |dy| &ge; the side gives a blank plane.
+   *
+   * @param src the source pixels
+   * @param srcOff the plane's offset in {@code src}
+   * @param dst receives the shifted plane
+   * @param dstOff the plane's offset in {@code dst}
+   * @param height the plane's height
+   * @param width the plane's width
+   * @param dx the horizontal offset (positive: right)
+   * @param dy the vertical offset (positive: down)
    */
   public static void shift(float[] src, int srcOff, float[] dst, int dstOff, int height, int width, int dx, int dy) {
     for (int y = 0; y < height; y++) {

@@ -60,6 +60,12 @@ public final class TextCorpus {
    * @param symbols distinct bytes in increasing unsigned order (the array is not copied)
    */
   public record Vocab(byte[] symbols) {
+    /**
+     * Checks the symbols.
+     *
+     * @throws IllegalArgumentException if there are none, more than 256, or they are not distinct and
+     *   increasing
+     */
     public Vocab {
       if (symbols.length == 0 || symbols.length > 256) throw new IllegalArgumentException("vocabulary size (" + symbols.length + ") must be in [1, 256]");
       for (int i = 1; i < symbols.length; i++) {
@@ -67,14 +73,23 @@ public final class TextCorpus {
       }
     }
 
-    /** All 256 bytes. */
+    /**
+     * All 256 bytes.
+     *
+     * @return the 256-symbol vocabulary
+     */
     public static Vocab bytes() {
       byte[] s = new byte[256];
       for (int i = 0; i < 256; i++) s[i] = (byte) i;
       return new Vocab(s);
     }
 
-    /** The bytes that occur in {@code text}; a one-symbol vocabulary (byte 0) if it is empty. */
+    /**
+     * The bytes that occur in {@code text}; a one-symbol vocabulary (byte 0) if it is empty.
+     *
+     * @param text the text
+     * @return its vocabulary
+     */
     public static Vocab of(byte[] text) {
       boolean[] seen = new boolean[256];
       for (byte b : text) seen[b & 0xFF] = true;
@@ -83,16 +98,26 @@ public final class TextCorpus {
       return out.size() == 0 ? new Vocab(new byte[1]) : new Vocab(out.toByteArray());
     }
 
+    /** {@return the number of tokens, 1 to 256} */
     public int size() {
       return symbols.length;
     }
 
-    /** The symbols as hex, e.g. {@code "0a2021"}; stores the vocabulary in model metadata. */
+    /**
+     * The symbols as hex, e.g. {@code "0a2021"}; stores the vocabulary in model metadata.
+     *
+     * @return the symbols as lowercase hex, two digits per byte
+     */
     public String toMetadata() {
       return HexFormat.of().formatHex(symbols);
     }
 
-    /** Parses {@link #toMetadata}; a bad string is a {@link BadInputException}. */
+    /**
+     * Parses {@link #toMetadata}; a bad string is a {@link BadInputException}.
+     *
+     * @param hex a string from {@link #toMetadata}
+     * @return the vocabulary it describes
+     */
     public static Vocab fromMetadata(String hex) {
       try {
         return new Vocab(HexFormat.of().parseHex(hex));
@@ -101,7 +126,12 @@ public final class TextCorpus {
       }
     }
 
-    /** Token of each byte; a byte outside the vocabulary is a {@link BadInputException}. */
+    /**
+     * Token of each byte; a byte outside the vocabulary is a {@link BadInputException}.
+     *
+     * @param text the bytes to encode
+     * @return one token per byte
+     */
     public int[] encode(byte[] text) {
       int[] index = index();
       int[] out = new int[text.length];
@@ -114,12 +144,23 @@ public final class TextCorpus {
       return out;
     }
 
-    /** Tokens of the UTF-8 bytes of {@code text}. */
+    /**
+     * Tokens of the UTF-8 bytes of {@code text}.
+     *
+     * @param text the text to encode
+     * @return one token per UTF-8 byte
+     */
     public int[] encode(String text) {
       return encode(text.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** The bytes of {@code tokens} as UTF-8 (malformed sequences become U+FFFD). */
+    /**
+     * The bytes of {@code tokens} as UTF-8 (malformed sequences become U+FFFD).
+     *
+     * @param tokens tokens in [0, {@link #size()})
+     * @return the decoded text
+     * @throws IllegalArgumentException if a token is outside the vocabulary
+     */
     public String decode(int[] tokens) {
       byte[] b = new byte[tokens.length];
       for (int i = 0; i < tokens.length; i++) {
@@ -168,7 +209,12 @@ public final class TextCorpus {
    * A corpus of {@code text}.
    *
    * @param name names the corpus in messages
+   * @param text the bytes, not empty (the array is not kept)
+   * @param kind which vocabulary to build
    * @param heldOutFraction in [0, 1): the last {@code round(fraction · N)} tokens are held out
+   * @return the corpus
+   * @throws IllegalArgumentException if {@code heldOutFraction} is outside [0, 1)
+   * @throws BadInputException if {@code text} is empty
    */
   public static TextCorpus of(String name, byte[] text, VocabKind kind, double heldOutFraction) {
     if (!(heldOutFraction >= 0 && heldOutFraction < 1)) throw new IllegalArgumentException("heldOutFraction (" + heldOutFraction + ") must be in [0, 1)");
@@ -181,11 +227,27 @@ public final class TextCorpus {
     return new TextCorpus(name, vocab, ids, text.length - held);
   }
 
-  /** The bytes of {@code file}, compact vocabulary, 10% held out. */
+  /**
+   * The bytes of {@code file}, compact vocabulary, 10% held out.
+   *
+   * @param file the text file
+   * @return the corpus
+   * @throws IOException if the file cannot be read
+   */
   public static TextCorpus fromFile(Path file) throws IOException {
     return fromFile(file, VocabKind.COMPACT, DEFAULT_HELD_OUT);
   }
 
+  /**
+   * The bytes of {@code file} as a corpus.
+   *
+   * @param file the text file, at most {@link #MAX_BYTES} bytes
+   * @param kind which vocabulary to build
+   * @param heldOutFraction in [0, 1): the last {@code round(fraction · N)} tokens are held out
+   * @return the corpus
+   * @throws IOException if the file cannot be read
+   * @throws BadInputException if the file is missing, empty, not regular, or too large
+   */
   public static TextCorpus fromFile(Path file, VocabKind kind, double heldOutFraction) throws IOException {
     String f = String.valueOf(file.getFileName());
     try {
@@ -201,7 +263,12 @@ public final class TextCorpus {
     }
   }
 
-  /** The King James Bible (see the class comment), compact vocabulary, last 10% held out. */
+  /**
+   * The King James Bible (see the class comment), compact vocabulary, last 10% held out.
+   *
+   * @return the corpus
+   * @throws IOException if the file cannot be read
+   */
   public static TextCorpus kingJamesBible() throws IOException {
     return fromFile(kingJamesBibleFile());
   }
@@ -209,7 +276,9 @@ public final class TextCorpus {
   /**
    * The King James text, {@link #kingJamesBibleCache}.
    *
+   * @return the path of the text
    * @throws BadInputException naming the path and the command that writes it if it is missing or empty
+   * @throws IOException if its size cannot be read
    */
   public static Path kingJamesBibleFile() throws IOException {
     Path cache = kingJamesBibleCache();
@@ -218,54 +287,97 @@ public final class TextCorpus {
         + cache + "' (Debian package bible-kjv), or let the fivefold command do it");
   }
 
-  /** Where the King James text is kept: {@code ~/.cache/fivefold/kjv.txt}. */
+  /**
+   * Where the King James text is kept: {@code ~/.cache/fivefold/kjv.txt}.
+   *
+   * @return the cache path
+   */
   public static Path kingJamesBibleCache() {
     return Path.of(System.getProperty("user.home"), ".cache", "fivefold", "kjv.txt");
   }
 
+  /** {@return the corpus name used in messages (the file name for a file)} */
   public String name() {
     return name;
   }
 
+  /** {@return the token to byte mapping} */
   public Vocab vocab() {
     return vocab;
   }
 
+  /** {@return the number of distinct tokens} */
   public int vocabSize() {
     return vocab.size();
   }
 
-  /** Number of tokens (bytes) in the whole text. */
+  /**
+   * Number of tokens (bytes) in the whole text.
+   *
+   * @return the token count
+   */
   public int size() {
     return tokens.length;
   }
 
-  /** Tokens [0, trainSize) are for training. */
+  /**
+   * Tokens [0, trainSize) are for training.
+   *
+   * @return the number of training tokens
+   */
   public int trainSize() {
     return heldOutStart;
   }
 
-  /** Tokens [trainSize, size) are held out. */
+  /**
+   * Tokens [trainSize, size) are held out.
+   *
+   * @return the number of held-out tokens
+   */
   public int heldOutSize() {
     return tokens.length - heldOutStart;
   }
 
-  /** Token {@code i} of the whole text. */
+  /**
+   * Token {@code i} of the whole text.
+   *
+   * @param i a position in [0, {@link #size()})
+   * @return the token there
+   */
   public int token(int i) {
     return tokens[i] & 0xFF;
   }
 
-  /** Tokens [from, to) of the whole text, as a new array. */
+  /**
+   * Tokens [from, to) of the whole text, as a new array.
+   *
+   * @param from the first position, inclusive
+   * @param to the last position, exclusive
+   * @return the tokens
+   */
   public int[] tokens(int from, int to) {
     int[] out = new int[to - from];
     for (int i = from; i < to; i++) out[i - from] = tokens[i] & 0xFF;
     return out;
   }
 
+  /**
+   * Encodes text with this corpus's vocabulary.
+   *
+   * @param text the text
+   * @return one token per UTF-8 byte
+   * @throws BadInputException if a byte is outside the vocabulary
+   */
   public int[] encode(String text) {
     return vocab.encode(text);
   }
 
+  /**
+   * Decodes tokens with this corpus's vocabulary.
+   *
+   * @param tokens the tokens
+   * @return the text, UTF-8 decoded
+   */
   public String decode(int[] tokens) {
     return vocab.decode(tokens);
   }
@@ -275,6 +387,11 @@ public final class TextCorpus {
    * batch} windows of the training part at uniformly random starts; {@code targets[b, t] =
    * inputs[b, t + 1]} in the text (the next token).
    *
+   * @param rng the source of the window starts
+   * @param batch the number of windows, positive
+   * @param context the window length in tokens, positive
+   * @param inputs receives the input tokens, at least {@code batch · context} entries
+   * @param targets receives the next tokens, at least {@code batch · context} entries
    * @throws IllegalArgumentException if the arrays are too short or the training part has fewer
    *     than {@code context + 1} tokens
    */
@@ -301,10 +418,23 @@ public final class TextCorpus {
    * one before so that every row is full). Over the walk, every held-out token but the first is a
    * scored target exactly once: {@code heldOutSize() - 1} predictions. {@code rows} may be less
    * than {@code batch} in the last window. The window's arrays are reused from step to step.
+   *
+   * @param inputs the input tokens, [batch, context] row-major
+   * @param targets the next token of each input, same layout
+   * @param rows the number of filled rows, 1 to {@code batch}
+   * @param scoreFrom per row, the first position whose target is a new prediction
    */
   public record Window(int[] inputs, int[] targets, int rows, int[] scoreFrom) {}
 
-  /** The sequential walk over the held-out part described at {@link Window}. */
+  /**
+   * The sequential walk over the held-out part described at {@link Window}.
+   *
+   * @param batch the most rows per window, positive
+   * @param context tokens per row, positive
+   * @return the windows, each reusing the same arrays
+   * @throws IllegalArgumentException if {@code batch} or {@code context} is not positive, the held-out part
+   *   has fewer than {@code context + 1} tokens, or {@code batch · context} does not fit in an array
+   */
   public Iterable<Window> heldOutWindows(int batch, int context) {
     if (batch <= 0 || context <= 0) throw new IllegalArgumentException("batch (" + batch + ") and context (" + context + ") must be > 0");
     int len = heldOutSize();

@@ -14,13 +14,24 @@ public final class Activation extends Module {
     this.f = f;
   }
 
+  /** {@return the activation max(0, x)} */
   public static Activation relu() { return new Activation("relu", F::relu); }
+  /** {@return the activation tanh(x)} */
   public static Activation tanh() { return new Activation("tanh", F::tanh); }
+  /** {@return the activation σ(x) = 1/(1 + e^−x)} */
   public static Activation sigmoid() { return new Activation("sigmoid", F::sigmoid); }
+  /** {@return the activation GELU(x), {@link F#gelu}} */
   public static Activation gelu() { return new Activation("gelu", F::gelu); }
+  /** {@return the identity activation, x unchanged} */
   public static Activation identity() { return new Activation("identity", x -> x); }
 
-  /** By name: relu, tanh, sigmoid, gelu, identity. */
+  /**
+   * By name: relu, tanh, sigmoid, gelu, identity.
+   *
+   * @param name relu, tanh, sigmoid, gelu or identity
+   * @return the activation
+   * @throws IllegalArgumentException for another name
+   */
   public static Activation of(String name) {
     return switch (name) {
       case "relu" -> relu();
@@ -32,6 +43,7 @@ public final class Activation extends Module {
     };
   }
 
+  /** {@return the activation's name} */
   public String name() {
     return name;
   }

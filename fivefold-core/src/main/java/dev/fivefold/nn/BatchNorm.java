@@ -51,32 +51,45 @@ public abstract sealed class BatchNorm extends Module permits BatchNorm1d, Batch
     return F.batchNorm(x, weight.on(x.tape()), bias.on(x.tape()), runningMean, runningVar, batchStats, momentum, eps);
   }
 
+  /** {@return the number of normalised features (channels) C} */
   public final int features() {
     return features;
   }
 
+  /** {@return ε, added to the variance} */
   public final float eps() {
     return eps;
   }
 
+  /** {@return the momentum of the running statistics} */
   public final float momentum() {
     return momentum;
   }
 
+  /** {@return the gain γ, [C]} */
   public final Parameter weight() {
     return weight;
   }
 
+  /** {@return the shift β, [C]} */
   public final Parameter bias() {
     return bias;
   }
 
-  /** The running mean [C] (live: updated by each training forward). */
+  /**
+   * The running mean [C] (live: updated by each training forward).
+   *
+   * @return the running mean
+   */
   public final Tensor runningMean() {
     return runningMean;
   }
 
-  /** The running (unbiased) variance [C] (live). */
+  /**
+   * The running (unbiased) variance [C] (live).
+   *
+   * @return the running variance
+   */
   public final Tensor runningVar() {
     return runningVar;
   }

@@ -16,6 +16,15 @@ public final class CausalSelfAttention extends Module {
   private final Dropout residDrop;
   private Var lastAttention;
 
+  /**
+   * Causal self-attention of width C, initialised as PyTorch's Linear layers.
+   *
+   * @param width C, divisible by {@code heads}
+   * @param heads the number of heads, at least 1
+   * @param dropout the dropout rate of the output projection, in [0, 1)
+   * @param rng the source of the initial weights and of the dropout masks
+   * @throws IllegalArgumentException if {@code heads} does not divide {@code width}
+   */
   public CausalSelfAttention(int width, int heads, float dropout, Rng rng) {
     if (heads < 1 || width % heads != 0) throw new IllegalArgumentException("heads (" + heads + ") must divide width (" + width + ")");
     this.cAttn = child("c_attn", new Linear(width, 3 * width, rng));
@@ -32,7 +41,11 @@ public final class CausalSelfAttention extends Module {
     return residDrop.forward(cProj.forward(y));
   }
 
-  /** Attention probabilities [B, nh, T, T] of the last forward (valid until its tape is reset). */
+  /**
+   * Attention probabilities [B, nh, T, T] of the last forward (valid until its tape is reset).
+   *
+   * @return the probabilities, or null before any forward
+   */
   public Tensor lastAttentionMap() {
     return lastAttention == null ? null : F.attentionProbabilities(lastAttention);
   }

@@ -28,6 +28,17 @@ public final class Conv2d extends Module {
   private SparseConv2d csr;
   private float[] xt, yt, col, cols, y;
 
+  /**
+   * A convolution with a bias, initialised as PyTorch's.
+   *
+   * @param inChannels input channels C, at least 1
+   * @param outChannels output channels O, at least 1
+   * @param kernel the square kernel's side k, at least 1
+   * @param stride the stride, at least 1
+   * @param padding zeros added on each side, non-negative
+   * @param rng the source of the initial weights
+   * @throws IllegalArgumentException if a size is out of range
+   */
   public Conv2d(int inChannels, int outChannels, int kernel, int stride, int padding, Rng rng) {
     if (inChannels < 1 || outChannels < 1 || kernel < 1) {
       throw new IllegalArgumentException("Conv2d channels (" + inChannels + ", " + outChannels + ") and kernel (" + kernel + ") must be >= 1");
@@ -86,6 +97,9 @@ public final class Conv2d extends Module {
    * the 4× smaller pooled map is transposed back to [N, O, H'/2, W'/2]); null otherwise, when the
    * caller runs the three layers one by one. The same values as the three layers (ReLU then the
    * first maximum) except that an input of exactly −0 comes out as +0.
+   *
+   * @param x the input, [N, C, H, W]
+   * @return the pooled output, [N, O, H'/2, W'/2], or null
    */
   public Var reluMaxPool2(Var x) {
     Shape s = x.shape();
@@ -101,6 +115,10 @@ public final class Conv2d extends Module {
    * previous stage's output). Null when the fused form does not apply (see {@link #reluMaxPool2}).
    * Only a model's forward that knows its next layers asks for it (see {@code LeNet5}): the values
    * are those of {@link #reluMaxPool2}, only laid out otherwise.
+   *
+   * @param x the input, [N, C, H, W] or [C, H, W, N]
+   * @param inputBatchInnermost whether {@code x} is [C, H, W, N]
+   * @return the pooled output, [O, H'/2, W'/2, N], or null
    */
   public Var reluMaxPool2BatchInnermost(Var x, boolean inputBatchInnermost) {
     Shape s = x.shape();
@@ -158,29 +176,44 @@ public final class Conv2d extends Module {
     return a != null && a.length == size ? a : new float[size];
   }
 
-  /** Holds the weight also as its non-zeros (stride 1, no padding only); the forward then runs from them (inference only). */
+  /**
+   * Holds the weight also as its non-zeros (stride 1, no padding only); the forward then runs from them (inference only).
+   *
+   * @return this layer
+   * @throws IllegalStateException if the stride is not 1 or there is padding
+   */
   public Conv2d sparsify() {
     if (stride != 1 || padding != 0) throw new IllegalStateException("a sparse Conv2d needs stride 1 and no padding, got stride " + stride + ", padding " + padding);
     csr = SparseConv2d.of(weight.value(), bias.value());
     return this;
   }
 
-  /** Back to the dense forward (the dense weight was kept all along). */
+  /**
+   * Back to the dense forward (the dense weight was kept all along).
+   *
+   * @return this layer
+   */
   public Conv2d densify() {
     csr = null;
     xt = yt = col = cols = y = null;
     return this;
   }
 
+  /** {@return whether the forward runs from the non-zeros} */
   public boolean isSparse() {
     return csr != null;
   }
 
-  /** Multiply-adds per output position: O·C·k·k dense, the non-zeros held when sparse. */
+  /**
+   * Multiply-adds per output position: O·C·k·k dense, the non-zeros held when sparse.
+   *
+   * @return the multiply-adds per output position
+   */
   public long multiplyAdds() {
     return csr != null ? csr.nonZeros() : (long) outChannels * inChannels * kernel * kernel;
   }
 
+  /** {@return the weight, [O, C, k, k]} */
   public Parameter weight() {
     return weight;
   }

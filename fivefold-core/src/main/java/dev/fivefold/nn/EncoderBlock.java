@@ -27,20 +27,29 @@ public final class EncoderBlock extends Module {
   private final Rng pathRng;
 
   /**
+   * A block without dropout or drop-path.
+   *
    * @param width C
    * @param heads H, dividing C
    * @param mlpHidden M &ge; 1, the MLP's hidden width
+   * @param rng the weights' initialiser
    */
   public EncoderBlock(int width, int heads, int mlpHidden, Rng rng) {
     this(width, heads, mlpHidden, 0f, 0f, rng, null);
   }
 
   /**
+   * A block with dropout and stochastic depth in training.
+   *
+   * @param width C
+   * @param heads H, dividing C
+   * @param mlpHidden M, at least 1, the MLP's hidden width
    * @param dropout dropout rate in [0, 1) on the branches (see the class comment)
    * @param dropPath stochastic-depth rate in [0, 1)
    * @param rng the weights' initialiser (drawn from in the same order as without regularisation)
    * @param drops the generator of the dropout and drop-path masks (split once per use); may be
    *     null when both rates are 0
+   * @throws IllegalArgumentException if a size or rate is out of range
    */
   public EncoderBlock(int width, int heads, int mlpHidden, float dropout, float dropPath, Rng rng, Rng drops) {
     if (mlpHidden < 1) throw new IllegalArgumentException("mlpHidden (" + mlpHidden + ") must be >= 1");
@@ -67,7 +76,13 @@ public final class EncoderBlock extends Module {
     return forward(x, null);
   }
 
-  /** With a key (padding) mask for the attention, see {@link SelfAttention#forward(Var, boolean[])}; null: none. */
+  /**
+   * With a key (padding) mask for the attention, see {@link SelfAttention#forward(Var, boolean[])}; null: none.
+   *
+   * @param x the input, [B, T, C]
+   * @param visible per batch row and key position, whether the key is attended to; null for all
+   * @return the output, [B, T, C]
+   */
   public Var forward(Var x, boolean[] visible) {
     Var a = attn.forward(ln1.forward(x), visible);
     if (attnDrop != null) a = attnDrop.forward(a);
@@ -88,6 +103,7 @@ public final class EncoderBlock extends Module {
     return F.mul(branch, branch.tape().input(Tensor.wrap(m, Shape.of(dims))));
   }
 
+  /** {@return the attention sub-layer} */
   public SelfAttention attention() {
     return attn;
   }

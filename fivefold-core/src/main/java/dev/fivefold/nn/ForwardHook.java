@@ -13,7 +13,13 @@ import dev.fivefold.autodiff.Var;
  */
 @FunctionalInterface
 public interface ForwardHook {
-  /** {@code output} of the child {@code name} ({@code module}) of the hooked module. */
+  /**
+   * {@code output} of the child {@code name} ({@code module}) of the hooked module.
+   *
+   * @param name the child's name in the hooked module
+   * @param module the child
+   * @param output the child's output
+   */
   void onOutput(String name, Module module, Var output);
 
   /** Removes the hook it came from; closing twice is harmless. */

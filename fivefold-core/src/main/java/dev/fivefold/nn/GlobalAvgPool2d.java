@@ -8,6 +8,9 @@ import dev.fivefold.autodiff.Var;
  * of each feature map; PyTorch's {@code nn.AdaptiveAvgPool2d(1)} followed by a flatten.
  */
 public final class GlobalAvgPool2d extends Module {
+  /** A global average pool (no parameters). */
+  public GlobalAvgPool2d() {}
+
   @Override
   public Var forward(Var x) {
     return F.globalAvgPool2d(x);

@@ -16,10 +16,25 @@ public final class GroupNorm extends Module {
   private final float eps;
   private final Parameter weight, bias;
 
+  /**
+   * Group norm with eps 1e-5.
+   *
+   * @param groups the number of groups G, dividing {@code channels}
+   * @param channels the channels C
+   * @throws IllegalArgumentException if G does not divide C or a size is below 1
+   */
   public GroupNorm(int groups, int channels) {
     this(groups, channels, 1e-5f);
   }
 
+  /**
+   * Group norm.
+   *
+   * @param groups the number of groups G, dividing {@code channels}
+   * @param channels the channels C
+   * @param eps added to the variance, finite and non-negative
+   * @throws IllegalArgumentException if G does not divide C, a size is below 1, or eps is out of range
+   */
   public GroupNorm(int groups, int channels, float eps) {
     if (groups < 1 || channels < 1 || channels % groups != 0) {
       throw new IllegalArgumentException("GroupNorm groups (" + groups + ") must be >= 1 and divide channels (" + channels + ")");

@@ -27,10 +27,21 @@ public final class Gru extends Module {
   private final List<Parameter[]> weights = new ArrayList<>();
   private float[] zeros = new float[0];
 
-  /** The output h_t of the last layer for every step [B, T, H] and the final state h_n [L, B, H]. */
+  /**
+   * The output h_t of the last layer for every step [B, T, H] and the final state h_n [L, B, H].
+   *
+   * @param output the last layer's h_t for every step, [B, T, H]
+   * @param state the final state h_n, [L, B, H]
+   */
   public record Result(Var output, Var state) {}
 
   /**
+   * A GRU initialised as PyTorch's.
+   *
+   * @param inputSize the input features I
+   * @param hiddenSize the hidden size H
+   * @param layers the number of stacked layers L
+   * @param rng the source of the initial weights
    * @throws IllegalArgumentException naming the value if a size or the layer count is &lt; 1
    */
   public Gru(int inputSize, int hiddenSize, int layers, Rng rng) {
@@ -41,14 +52,17 @@ public final class Gru extends Module {
     for (int l = 0; l < layers; l++) weights.add(Lstm.layerParameters(this, l, 3, l == 0 ? inputSize : hiddenSize, hiddenSize, rng));
   }
 
+  /** {@return the input features I} */
   public int inputSize() {
     return inputSize;
   }
 
+  /** {@return the hidden size H} */
   public int hiddenSize() {
     return hiddenSize;
   }
 
+  /** {@return the number of layers L} */
   public int layers() {
     return layers;
   }
@@ -61,6 +75,9 @@ public final class Gru extends Module {
   /**
    * Runs the layers over x [B, T, I] from h0 [L, B, H] (null: zeros).
    *
+   * @param x the input, [B, T, I]
+   * @param h0 the initial state, [L, B, H], or null for zeros
+   * @return the outputs and the final state
    * @throws IllegalArgumentException naming the shapes if x is not [B, T, I] or h0 is not [L, B, H]
    */
   public Result forward(Var x, Var h0) {

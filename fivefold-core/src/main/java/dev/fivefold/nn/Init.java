@@ -27,20 +27,46 @@ public final class Init {
     return f;
   }
 
+  /**
+   * {@return a tensor of shape {@code dims} drawn from N(0, 2/fanIn) (He)}
+   *
+   * @param rng the generator
+   * @param dims the weight's shape, [out, in, k...]
+   */
   public static Tensor heNormal(Rng rng, int... dims) {
     return Tensor.normal(rng, 0f, (float) Math.sqrt(2.0 / fanIn(dims)), dims);
   }
 
+  /**
+   * {@return a tensor of shape {@code dims} drawn from U(±sqrt(6/(fanIn+fanOut))) (Glorot)}
+   *
+   * @param rng the generator
+   * @param dims the weight's shape, [out, in, k...]
+   */
   public static Tensor xavierUniform(Rng rng, int... dims) {
     float a = (float) Math.sqrt(6.0 / (fanIn(dims) + fanOut(dims)));
     return Tensor.uniform(rng, -a, a, dims);
   }
 
+  /**
+   * {@return a tensor of shape {@code dims} drawn from U(±1/sqrt(fanIn)) (PyTorch's default)}
+   *
+   * @param rng the generator
+   * @param fanIn the fan-in, given explicitly (a bias has none of its own)
+   * @param dims the tensor's shape
+   */
   public static Tensor torchDefault(Rng rng, int fanIn, int... dims) {
     float a = (float) (1.0 / Math.sqrt(fanIn));
     return Tensor.uniform(rng, -a, a, dims);
   }
 
+  /**
+   * {@return a tensor of shape {@code dims} drawn from N(0, std²)}
+   *
+   * @param rng the generator
+   * @param std the standard deviation
+   * @param dims the tensor's shape
+   */
   public static Tensor normal(Rng rng, float std, int... dims) {
     return Tensor.normal(rng, 0f, std, dims);
   }

@@ -9,10 +9,21 @@ public final class LayerNorm extends Module {
   private final Parameter weight, bias;
   private final float eps;
 
+  /**
+   * Layer norm with eps 1e-5.
+   *
+   * @param features the size of the last axis
+   */
   public LayerNorm(int features) {
     this(features, 1e-5f);
   }
 
+  /**
+   * Layer norm.
+   *
+   * @param features the size of the last axis
+   * @param eps added to the variance
+   */
   public LayerNorm(int features, float eps) {
     this.weight = parameter("weight", Tensor.full(1f, features)).noDecay();
     this.bias = parameter("bias", Tensor.zeros(features)).noDecay();

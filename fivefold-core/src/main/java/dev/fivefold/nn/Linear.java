@@ -25,6 +25,16 @@ public final class Linear extends Module {
   private SparseLinear csr;
   private float[] xt, yt, y;
 
+  /**
+   * A fully connected layer with a weight [out, in] and, if {@code bias}, a bias [out] (excluded from weight
+   * decay).
+   *
+   * @param in input features, at least 1
+   * @param out output features, at least 1
+   * @param bias whether to add a bias
+   * @param rng the source of the initial weights
+   * @throws IllegalArgumentException if {@code in} or {@code out} is below 1
+   */
   public Linear(int in, int out, boolean bias, Rng rng) {
     if (in < 1 || out < 1) throw new IllegalArgumentException("Linear sizes (" + in + ", " + out + ") must be >= 1");
     this.in = in;
@@ -33,6 +43,13 @@ public final class Linear extends Module {
     this.bias = bias ? parameter("bias", Init.torchDefault(rng, in, out)).noDecay() : null;
   }
 
+  /**
+   * A fully connected layer with a bias.
+   *
+   * @param in input features, at least 1
+   * @param out output features, at least 1
+   * @param rng the source of the initial weights
+   */
   public Linear(int in, int out, Rng rng) {
     this(in, out, true, rng);
   }
@@ -68,6 +85,12 @@ public final class Linear extends Module {
    * transposes of the row form. The output is [out, N] when {@code outputBatchInnermost} (for the
    * next such layer; an elementwise activation between them does not care), else [N, out]. The
    * same values as {@link #forward} on the row form: the transposes only copy.
+   *
+   * @param x the input, [d1, ..., dk, N] with d1·…·dk = in
+   * @param outputBatchInnermost whether to return [out, N] rather than [N, out]
+   * @return y, [out, N] or [N, out], in a scratch buffer of this layer valid until its next forward
+   * @throws IllegalStateException if the layer is dense or the tape records
+   * @throws IllegalArgumentException if the input is not {@code in} features by N
    */
   public Var forwardBatchInnermost(Var x, boolean outputBatchInnermost) {
     if (csr == null) throw new IllegalStateException("Linear(" + in + ", " + out + ") is dense; the batch-innermost forward runs from the CSR (sparsify() first)");
@@ -86,45 +109,70 @@ public final class Linear extends Module {
     return x.tape().input(Tensor.wrap(y, Shape.of(n, out)));
   }
 
-  /** Holds the weight also as the CSR of its current non-zeros; the forward then runs from them (inference only). */
+  /**
+   * Holds the weight also as the CSR of its current non-zeros; the forward then runs from them (inference only).
+   *
+   * @return this layer
+   */
   public Linear sparsify() {
     csr = SparseLinear.of(weight.value(), bias == null ? null : bias.value());
     return this;
   }
 
-  /** Back to the dense forward (the dense weight was kept all along). */
+  /**
+   * Back to the dense forward (the dense weight was kept all along).
+   *
+   * @return this layer
+   */
   public Linear densify() {
     csr = null;
     xt = yt = y = null;
     return this;
   }
 
+  /**
+   * {@return whether the forward runs from the CSR ({@link #sparsify()} called, {@link #densify()} not
+   * since)}
+   */
   public boolean isSparse() {
     return csr != null;
   }
 
-  /** Multiply-adds per input row: out·in dense, the non-zeros held when sparse. */
+  /**
+   * Multiply-adds per input row: out·in dense, the non-zeros held when sparse.
+   *
+   * @return the multiply-adds per row
+   */
   public long multiplyAdds() {
     return csr != null ? csr.nonZeros() : (long) in * out;
   }
 
+  /** {@return the weight [out, in]} */
   public Parameter weight() {
     return weight;
   }
 
+  /** {@return the bias [out], or null if the layer has none} */
   public Parameter bias() {
     return bias;
   }
 
+  /** {@return the input features} */
   public int inFeatures() {
     return in;
   }
 
+  /** {@return the output features} */
   public int outFeatures() {
     return out;
   }
 
-  /** Re-initialises the weight (e.g. He or GPT's N(0, 0.02)); the bias is zeroed. */
+  /**
+   * Re-initialises the weight (e.g. He or GPT's N(0, 0.02)); the bias is zeroed.
+   *
+   * @param w the new weight, [out, in]
+   * @return this layer
+   */
   public Linear init(Tensor w) {
     weight.value().copyFrom(w);
     if (bias != null) java.util.Arrays.fill(bias.value().data(), 0f);

@@ -15,11 +15,25 @@ public final class LocalResponseNorm extends Module {
   private final int size;
   private final float alpha, beta, k;
 
-  /** PyTorch's defaults α = 1e-4, β = 0.75, k = 1. */
+  /**
+   * PyTorch's defaults α = 1e-4, β = 0.75, k = 1.
+   *
+   * @param size the channels n summed over, at least 1
+   * @throws IllegalArgumentException if {@code size} is below 1
+   */
   public LocalResponseNorm(int size) {
     this(size, 1e-4f, 0.75f, 1f);
   }
 
+  /**
+   * Local response normalisation with PyTorch's parameters.
+   *
+   * @param size the channels n summed over, at least 1
+   * @param alpha α (divided by n), finite
+   * @param beta the exponent β, finite
+   * @param k the additive constant, finite
+   * @throws IllegalArgumentException if {@code size} is below 1 or a value is not finite
+   */
   public LocalResponseNorm(int size, float alpha, float beta, float k) {
     if (size < 1) throw new IllegalArgumentException("LocalResponseNorm size (" + size + ") must be >= 1");
     if (!Float.isFinite(alpha) || !Float.isFinite(beta) || !Float.isFinite(k)) {
@@ -31,7 +45,11 @@ public final class LocalResponseNorm extends Module {
     this.k = k;
   }
 
-  /** AlexNet's: size 5, α 1e-4, β 0.75, k 2 (in PyTorch's α/n form). */
+  /**
+   * AlexNet's: size 5, α 1e-4, β 0.75, k 2 (in PyTorch's α/n form).
+   *
+   * @return the layer
+   */
   public static LocalResponseNorm alexNet() {
     return new LocalResponseNorm(5, 1e-4f, 0.75f, 2f);
   }

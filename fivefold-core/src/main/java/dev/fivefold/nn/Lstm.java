@@ -32,18 +32,39 @@ public final class Lstm extends Module {
   private final List<Parameter[]> weights = new ArrayList<>();
   private float[] zeros = new float[0];
 
-  /** (h, c), each [L, B, H]. */
+  /**
+   * (h, c), each [L, B, H].
+   *
+   * @param h the hidden state, [L, B, H]
+   * @param c the cell state, [L, B, H]
+   */
   public record State(Var h, Var c) {
-    /** The same values as constants on {@code tape} (no gradient flows back through them), copied. */
+    /**
+     * The same values as constants on {@code tape} (no gradient flows back through them), copied.
+     *
+     * @param tape the tape to put the copies on
+     * @return the detached state
+     */
     public State detach(Tape tape) {
       return new State(tape.input(h.value().copy()), tape.input(c.value().copy()));
     }
   }
 
-  /** The output h_t of the last layer for every step [B, T, H], and the final state. */
+  /**
+   * The output h_t of the last layer for every step [B, T, H], and the final state.
+   *
+   * @param output the last layer's h_t for every step, [B, T, H]
+   * @param state the final (h_n, c_n)
+   */
   public record Result(Var output, State state) {}
 
   /**
+   * An LSTM initialised as PyTorch's.
+   *
+   * @param inputSize the input features I
+   * @param hiddenSize the hidden size H
+   * @param layers the number of stacked layers L
+   * @param rng the source of the initial weights
    * @throws IllegalArgumentException naming the value if a size or the layer count is &lt; 1
    */
   public Lstm(int inputSize, int hiddenSize, int layers, Rng rng) {
@@ -69,14 +90,17 @@ public final class Lstm extends Module {
       m.parameter("bias_hh_l" + l, Init.torchDefault(rng, hs, gates * hs)).noDecay()};
   }
 
+  /** {@return the input features I} */
   public int inputSize() {
     return inputSize;
   }
 
+  /** {@return the hidden size H} */
   public int hiddenSize() {
     return hiddenSize;
   }
 
+  /** {@return the number of layers L} */
   public int layers() {
     return layers;
   }
@@ -90,6 +114,9 @@ public final class Lstm extends Module {
   /**
    * Runs the layers over x [B, T, I] from {@code initial} (null: zeros).
    *
+   * @param x the input, [B, T, I]
+   * @param initial the initial state, or null for zeros
+   * @return the outputs and the final state
    * @throws IllegalArgumentException naming the shapes if x is not [B, T, I] or a state is not [L, B, H]
    */
   public Result forward(Var x, State initial) {

@@ -27,18 +27,40 @@ public final class Pool2d extends Module {
     this.stride = stride;
   }
 
+  /**
+   * {@return a k×k max-pool with stride k}
+   *
+   * @param k the window side, at least 1
+   */
   public static Pool2d max(int k) {
     return new Pool2d(true, k, k);
   }
 
+  /**
+   * {@return a k×k max-pool}
+   *
+   * @param k the window side, at least 1
+   * @param stride the stride, at least 1
+   */
   public static Pool2d max(int k, int stride) {
     return new Pool2d(true, k, stride);
   }
 
+  /**
+   * {@return a k×k average pool with stride k}
+   *
+   * @param k the window side, at least 1
+   */
   public static Pool2d avg(int k) {
     return new Pool2d(false, k, k);
   }
 
+  /**
+   * {@return a k×k average pool}
+   *
+   * @param k the window side, at least 1
+   * @param stride the stride, at least 1
+   */
   public static Pool2d avg(int k, int stride) {
     return new Pool2d(false, k, stride);
   }

@@ -22,6 +22,15 @@ public final class ResidualBlock extends Module {
   private final BatchNorm2d bn1, bn2;
   private final Sequential downsample;
 
+  /**
+   * A residual block from {@code in} to {@code out} channels.
+   *
+   * @param in the input channels, at least 1
+   * @param out the output channels, at least 1
+   * @param stride the first convolution's (and the projection's) stride, at least 1
+   * @param rng the source of the initial weights
+   * @throws IllegalArgumentException if a size is out of range
+   */
   public ResidualBlock(int in, int out, int stride, Rng rng) {
     if (in < 1 || out < 1) throw new IllegalArgumentException("ResidualBlock channels (" + in + ", " + out + ") must be >= 1");
     if (stride < 1) throw new IllegalArgumentException("ResidualBlock stride (" + stride + ") must be >= 1");
@@ -35,7 +44,11 @@ public final class ResidualBlock extends Module {
     downsample = in == out && stride == 1 ? null : child("downsample", new Sequential(new Conv2d(in, out, 1, stride, 0, rng), new BatchNorm2d(out)));
   }
 
-  /** Whether the shortcut is a projection (1×1 convolution and batch norm) rather than the identity. */
+  /**
+   * Whether the shortcut is a projection (1×1 convolution and batch norm) rather than the identity.
+   *
+   * @return true if the shortcut projects
+   */
   public boolean projects() {
     return downsample != null;
   }

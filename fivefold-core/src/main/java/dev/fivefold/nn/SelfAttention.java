@@ -18,8 +18,12 @@ public final class SelfAttention extends Module {
   private Var lastAttention;
 
   /**
+   * A bidirectional multi-head self-attention with its projections initialised as PyTorch's.
+   *
    * @param width C &ge; 1
    * @param heads H &ge; 1, dividing C
+   * @param rng the source of the initial weights
+   * @throws IllegalArgumentException if {@code heads} does not divide {@code width}
    */
   public SelfAttention(int width, int heads, Rng rng) {
     if (heads < 1 || width % heads != 0) throw new IllegalArgumentException("heads (" + heads + ") must divide width (" + width + ")");
@@ -36,6 +40,10 @@ public final class SelfAttention extends Module {
   /**
    * With a key (padding) mask: {@code visible[b·T + j]} says whether sample b's positions may attend
    * to position j ({@link F#attention(Var, int, boolean[])}); null sees every key.
+   *
+   * @param x the input, [B, T, C]
+   * @param visible the key mask, B·T entries, or null
+   * @return the output, [B, T, C]
    */
   public Var forward(Var x, boolean[] visible) {
     Var h = qkv.forward(x);
@@ -44,7 +52,11 @@ public final class SelfAttention extends Module {
     return proj.forward(y);
   }
 
-  /** Attention probabilities [B, H, T, T] of the last forward (valid until its tape is reset). */
+  /**
+   * Attention probabilities [B, H, T, T] of the last forward (valid until its tape is reset).
+   *
+   * @return the probabilities, or null before any forward
+   */
   public Tensor lastAttentionMap() {
     return lastAttention == null ? null : F.attentionProbabilities(lastAttention);
   }

@@ -9,16 +9,29 @@ import java.util.List;
 public class Sequential extends Module {
   private final List<Module> layers = new ArrayList<>();
 
+  /**
+   * A sequence of {@code modules}, named "0", "1", ...
+   *
+   * @param modules the layers, in order
+   */
   public Sequential(Module... modules) {
     for (Module m : modules) add(String.valueOf(layers.size()), m);
   }
 
-  /** Appends a named layer (names appear in parameter paths, e.g. "fc1.weight"). */
+  /**
+   * Appends a named layer (names appear in parameter paths, e.g. "fc1.weight").
+   *
+   * @param name the layer's name
+   * @param m the layer
+   * @return this sequence
+   * @throws IllegalStateException if the name is taken
+   */
   public final Sequential add(String name, Module m) {
     layers.add(child(name, m));
     return this;
   }
 
+  /** {@return the layers, in order (unmodifiable)} */
   public final List<Module> layers() {
     return Collections.unmodifiableList(layers);
   }

@@ -27,7 +27,14 @@ public final class SparseConv2d {
     this.k = k;
   }
 
-  /** The non-zeros of {@code w} [O, C, k, k] (square kernels); bias [O] or null. */
+  /**
+   * The non-zeros of {@code w} [O, C, k, k] (square kernels); bias [O] or null.
+   *
+   * @param w the weight, [O, C, k, k]
+   * @param bias the bias, [O], or null
+   * @return the sparse form
+   * @throws IllegalArgumentException if {@code w} is not [O, C, k, k]
+   */
   public static SparseConv2d of(Tensor w, Tensor bias) {
     if (w.rank() != 4 || w.dim(2) != w.dim(3)) throw new IllegalArgumentException("weight must be [O, C, k, k], got " + w.shape());
     int o = w.dim(0), c = w.dim(1), k = w.dim(2);
@@ -39,10 +46,12 @@ public final class SparseConv2d {
     return csr;
   }
 
+  /** {@return the number of non-zero weights} */
   public int nonZeros() {
     return csr.nonZeros();
   }
 
+  /** {@return the output channels O} */
   public int outChannels() {
     return csr.outFeatures();
   }
@@ -50,6 +59,12 @@ public final class SparseConv2d {
   /**
    * y [O, H−k+1, W−k+1, B] = conv(x [C, H, W, B]) + b; y is overwritten. Not thread-safe (the
    * offsets for the last H, W are cached); the kernel uses the {@code Parallel} pool.
+   *
+   * @param x the input, [C, H, W, B] row-major
+   * @param h the input height H, at least k
+   * @param w the input width W, at least k
+   * @param b the batch size B
+   * @param y receives the output, [O, H−k+1, W−k+1, B] row-major
    */
   public void forward(float[] x, int h, int w, int b, float[] y) {
     int oh = h - k + 1, ow = w - k + 1, out = csr.outFeatures();

@@ -35,7 +35,14 @@ public final class SparseLinear {
     this.bias = bias;
   }
 
-  /** CSR of the non-zeros of {@code w} [out, in]; bias [out] or null. */
+  /**
+   * CSR of the non-zeros of {@code w} [out, in]; bias [out] or null.
+   *
+   * @param w the weight, [out, in]
+   * @param bias the bias, [out], or null (copied)
+   * @return the CSR form
+   * @throws IllegalArgumentException if {@code w} is not rank 2 or the bias size is not {@code out}
+   */
   public static SparseLinear of(Tensor w, Tensor bias) {
     if (w.rank() != 2) throw new IllegalArgumentException("weight must be [out, in], got " + w.shape());
     int out = w.dim(0), in = w.dim(1);
@@ -59,6 +66,7 @@ public final class SparseLinear {
     return new SparseLinear(in, out, rowPtr, cols, vals, bias == null ? null : bias.data().clone());
   }
 
+  /** {@return the number of non-zero weights held} */
   public int nonZeros() {
     return values.length;
   }
@@ -72,15 +80,23 @@ public final class SparseLinear {
     return cols;
   }
 
+  /** {@return the input features, {@code in}} */
   public int inFeatures() {
     return in;
   }
 
+  /** {@return the output features, {@code out}} */
   public int outFeatures() {
     return out;
   }
 
-  /** y [B, out] = x [B, in] · Wᵀ + b. */
+  /**
+   * y [B, out] = x [B, in] · Wᵀ + b.
+   *
+   * @param x the input, [B, in]
+   * @return y, [B, out] (a new tensor)
+   * @throws IllegalArgumentException if {@code x} is not [B, in]
+   */
   public Tensor forward(Tensor x) {
     if (x.rank() != 2 || x.dim(1) != in) throw new IllegalArgumentException("input must be [B, " + in + "], got " + x.shape());
     int b = x.dim(0);
@@ -92,6 +108,12 @@ public final class SparseLinear {
   /**
    * Allocation-free form: {@code xt} [in·B] and {@code yt} [out·B] are scratch; {@code y} [B, out]
    * is overwritten.
+   *
+   * @param x the input, [B, in] row-major
+   * @param b the batch size B
+   * @param y receives the output, [B, out] row-major
+   * @param xt scratch, at least in·B floats
+   * @param yt scratch, at least out·B floats
    */
   public void forward(float[] x, int b, float[] y, float[] xt, float[] yt) {
     VecOps.transpose(x, 0, b, in, xt, 0); // [in, B]
@@ -103,6 +125,11 @@ public final class SparseLinear {
    * The same product on inputs stored as columns: yᵀ [out, B] = W · xᵀ [in, B] + b, the layout of
    * im2col (B = the output positions), so a pruned convolution runs as one call on its column
    * matrix (see {@link Conv2d}).
+   *
+   * @param xt the input columns, [in, B] row-major
+   * @param b the number of columns B
+   * @param yt receives the output, [out, B] row-major
+   * @throws IllegalArgumentException if an array is too short
    */
   public void forwardColumns(float[] xt, int b, float[] yt) {
     if (xt.length < (long) in * b || yt.length < (long) out * b) {
@@ -180,7 +207,11 @@ public final class SparseLinear {
     }
   }
 
-  /** The dense weight [out, in] (for tests and export). */
+  /**
+   * The dense weight [out, in] (for tests and export).
+   *
+   * @return the weight, zeros where the CSR holds nothing
+   */
   public Tensor dense() {
     Tensor w = Tensor.zeros(out, in);
     for (int o = 0; o < out; o++) for (int k = rowPtr[o]; k < rowPtr[o + 1]; k++) w.data()[o * in + cols[k]] = values[k];

@@ -13,6 +13,14 @@ public final class TransformerBlock extends Module {
   private final CausalSelfAttention attn;
   private final Sequential mlp;
 
+  /**
+   * A block of width C, initialised as PyTorch's layers (see {@link #initGpt2} for GPT-2's).
+   *
+   * @param width C, divisible by {@code heads}
+   * @param heads the attention heads
+   * @param dropout the dropout rate of the attention and the MLP, in [0, 1)
+   * @param rng the source of the initial weights and of the dropout masks
+   */
   public TransformerBlock(int width, int heads, float dropout, Rng rng) {
     this.ln1 = child("ln_1", new LayerNorm(width));
     this.attn = child("attn", new CausalSelfAttention(width, heads, dropout, rng));
@@ -31,6 +39,7 @@ public final class TransformerBlock extends Module {
     return F.add(x, mlp.forward(ln2.forward(x)));
   }
 
+  /** {@return the attention sub-layer} */
   public CausalSelfAttention attention() {
     return attn;
   }
@@ -38,6 +47,9 @@ public final class TransformerBlock extends Module {
   /**
    * GPT-2 initialisation: every Linear weight N(0, 0.02²) and bias 0, except the two residual
    * projections (attn.c_proj, mlp.c_proj), N(0, residStd²) with residStd = 0.02/√(2L).
+   *
+   * @param rng the source of the weights
+   * @param residStd the standard deviation of the residual projections
    */
   public void initGpt2(Rng rng, float residStd) {
     Linear fc = (Linear) mlp.layers().get(0), proj = (Linear) mlp.layers().get(2);

@@ -27,13 +27,20 @@ public final class VariationalBottleneck extends Module {
   private final Rng rng;
   private Var lastRate;
 
-  /** @param k latent units (the encoder must output 2K); @param rng the source of ε */
+  /**
+   * A bottleneck of {@code k} units.
+   *
+   * @param k latent units (the encoder must output 2K)
+   * @param rng the source of ε
+   * @throws IllegalArgumentException if {@code k} is below 1
+   */
   public VariationalBottleneck(int k, Rng rng) {
     if (k < 1) throw new IllegalArgumentException("k (" + k + ") must be >= 1");
     this.k = k;
     this.rng = rng;
   }
 
+  /** {@return the number of latent units K} */
   public int k() {
     return k;
   }
@@ -53,25 +60,46 @@ public final class VariationalBottleneck extends Module {
     return F.add(mu, F.mul(sigma, eps));
   }
 
-  /** The rate R (nats, mean over the batch) of the last forward, differentiable; null before any. */
+  /**
+   * The rate R (nats, mean over the batch) of the last forward, differentiable; null before any.
+   *
+   * @return R, or null
+   */
   public Var lastRate() {
     return lastRate;
   }
 
-  /** The rate of the last forward in bits. */
+  /**
+   * The rate of the last forward in bits.
+   *
+   * @return R in bits
+   * @throws IllegalStateException before the first forward
+   */
   public double lastRateBits() {
     if (lastRate == null) throw new IllegalStateException("no forward yet");
     return lastRate.item() / LN2;
   }
 
-  /** {@code (1/B) Σ ½ (μ² + exp(logVar) − logVar − 1)} over {@code [B, K]}, in nats. */
+  /**
+   * {@code (1/B) Σ ½ (μ² + exp(logVar) − logVar − 1)} over {@code [B, K]}, in nats.
+   *
+   * @param mu the means, [B, K]
+   * @param logVar the log-variances, [B, K]
+   * @return the scalar rate, differentiable
+   */
   public static Var rate(Var mu, Var logVar) {
     int b = mu.shape().dim(0);
     Var terms = F.sub(F.add(F.mul(mu, mu), F.exp(logVar)), F.affine(logVar, 1f, 1f)); // [B, K]
     return F.scale(F.sum(terms), 0.5f / b);
   }
 
-  /** Closed form {@code KL(N(μ, σ²) ‖ N(0, 1)) = ½ (μ² + σ² − log σ² − 1)} of one unit, in nats. */
+  /**
+   * Closed form {@code KL(N(μ, σ²) ‖ N(0, 1)) = ½ (μ² + σ² − log σ² − 1)} of one unit, in nats.
+   *
+   * @param mu the unit's mean
+   * @param logVar the unit's log-variance
+   * @return the KL divergence, in nats
+   */
   public static double klToStandardNormal(double mu, double logVar) {
     return 0.5 * (mu * mu + Math.exp(logVar) - logVar - 1);
   }

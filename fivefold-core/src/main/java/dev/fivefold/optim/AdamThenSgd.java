@@ -32,15 +32,33 @@ public final class AdamThenSgd implements GradientTransform {
   /** When to switch: asked after each Adam step k with the signal. */
   @FunctionalInterface
   public interface SwitchRule {
+    /**
+     * Whether to switch after Adam step {@code step}.
+     *
+     * @param step the Adam step just taken, from 1
+     * @param signal the supplied signal, or the SWATS signal (NaN before the first estimate)
+     * @return true to switch to SGD from the next step
+     */
     boolean test(long step, double signal);
 
-    /** Switch after Adam step {@code k} (SGD from step k + 1). Errors: k &lt; 1. */
+    /**
+     * Switch after Adam step {@code k} (SGD from step k + 1). Errors: k &lt; 1.
+     *
+     * @param k the last Adam step, at least 1
+     * @return the rule
+     */
     static SwitchRule atStep(long k) {
       if (k < 1) throw new IllegalArgumentException("switch step (" + k + ") must be >= 1");
       return (t, s) -> t >= k;
     }
 
-    /** The paper's criterion: k &gt; 1 and |λ_k/(1-β2^k) - γ_k| &lt; tol (paper: 1e-9). */
+    /**
+     * The paper's criterion: k &gt; 1 and |λ_k/(1-β2^k) - γ_k| &lt; tol (paper: 1e-9).
+     *
+     * @param tol the absolute tolerance, positive
+     * @return the rule
+     * @throws IllegalArgumentException if {@code tol} is not positive
+     */
     static SwitchRule swats(double tol) {
       if (!(tol > 0)) throw new IllegalArgumentException("tol (" + tol + ") must be > 0");
       return (t, s) -> t > 1 && s < tol;
@@ -53,6 +71,11 @@ public final class AdamThenSgd implements GradientTransform {
      * the same question — has the running estimate of the SGD rate settled on what the latest
      * step implies — independently of that scale. {@code minStep} (e.g. 1/(1-β2)) lets the
      * estimate average over enough steps first.
+     *
+     * @param tol the relative tolerance, positive
+     * @param minStep the first step at which a switch may happen, at least 2
+     * @return the rule
+     * @throws IllegalArgumentException if {@code tol} is not positive or {@code minStep} is below 2
      */
     static SwitchRule swatsRelative(double tol, long minStep) {
       if (!(tol > 0)) throw new IllegalArgumentException("tol (" + tol + ") must be > 0");
@@ -68,7 +91,11 @@ public final class AdamThenSgd implements GradientTransform {
       };
     }
 
-    /** Whether the SWATS signal handed to this rule is relative, |Λ_k - γ_k| / Λ_k. */
+    /**
+     * Whether the SWATS signal handed to this rule is relative, |Λ_k - γ_k| / Λ_k.
+     *
+     * @return true if the signal is relative (default false)
+     */
     default boolean relative() {
       return false;
     }
@@ -92,7 +119,10 @@ public final class AdamThenSgd implements GradientTransform {
    * measured rather than assumed, and no alignment of p with g is needed.
    */
   public enum RateEstimate {
-    SWATS, MATCHED
+    /** The paper's η = (1-μ) Λ. */
+    SWATS,
+    /** η = P, the step length Adam had just before the switch. */
+    MATCHED
   }
 
   private final LearningRate lr;
@@ -103,7 +133,15 @@ public final class AdamThenSgd implements GradientTransform {
   private final RateEstimate estimate;
 
   /**
+   * Adam then SGD, switching when {@code rule} fires.
+   *
+   * @param lr the Adam learning rate α (its later values scale the SGD rate)
+   * @param beta1 Adam's first-moment decay, in [0, 1)
+   * @param beta2 Adam's second-moment decay (also of λ and ρ), in [0, 1)
+   * @param eps Adam's ε, positive
+   * @param rule when to switch
    * @param signal the value handed to {@code rule}, or null for the SWATS signal
+   * @param estimate how to estimate the SGD rate when {@code sgdLr} is not positive
    * @param sgdLr the SGD learning rate, or ≤ 0 to estimate it with {@code estimate}
    * @param momentum SGD momentum μ in [0, 1) (the paper uses β1)
    * @throws IllegalArgumentException for β, μ outside [0, 1) or ε ≤ 0, naming the parameter
@@ -130,12 +168,22 @@ public final class AdamThenSgd implements GradientTransform {
     this.estimate = Objects.requireNonNull(estimate, "estimate");
   }
 
-  /** Whether the state is in the SGD phase. */
+  /**
+   * Whether the state is in the SGD phase.
+   *
+   * @param s this transform's state
+   * @return true after the switch
+   */
   public static boolean switched(OptState s) {
     return s.slot("swats")[0][0] != 0;
   }
 
-  /** The SGD learning rate chosen at the switch (0 before), before scaling by α_t/α_k. */
+  /**
+   * The SGD learning rate chosen at the switch (0 before), before scaling by α_t/α_k.
+   *
+   * @param s this transform's state
+   * @return the rate η
+   */
   public static double sgdRate(OptState s) {
     return s.slot("swats")[0][2];
   }

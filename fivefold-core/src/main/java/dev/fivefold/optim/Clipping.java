@@ -21,6 +21,12 @@ import java.util.List;
 public final class Clipping {
   private Clipping() {}
 
+  /**
+   * {@return the clip u ← u·min(1, c/‖u‖₂) over all parameters}
+   *
+   * @param maxNorm c, positive and finite
+   * @throws IllegalArgumentException if {@code maxNorm} is not positive and finite
+   */
   public static GradientTransform byGlobalNorm(double maxNorm) {
     check("max norm", maxNorm);
     return stateless((u, ps) -> {
@@ -29,6 +35,12 @@ public final class Clipping {
     });
   }
 
+  /**
+   * {@return the clip uⱼ ← clamp(uⱼ, -c, c)}
+   *
+   * @param max c, positive and finite
+   * @throws IllegalArgumentException if {@code max} is not positive and finite
+   */
   public static GradientTransform byValue(double max) {
     check("max value", max);
     float c = (float) max;
@@ -37,6 +49,13 @@ public final class Clipping {
     });
   }
 
+  /**
+   * {@return the unit-wise adaptive clip (AGC)}
+   *
+   * @param clip λ, positive and finite
+   * @param eps ε, the floor of the weight norm, positive and finite
+   * @throws IllegalArgumentException if an argument is not positive and finite
+   */
   public static GradientTransform adaptive(double clip, double eps) {
     check("clip factor", clip);
     check("eps", eps);

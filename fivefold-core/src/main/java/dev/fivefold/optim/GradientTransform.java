@@ -11,11 +11,31 @@ import java.util.List;
  * {@link Transforms#scaleByLearningRate}.
  */
 public interface GradientTransform {
+  /**
+   * Creates this transform's state for {@code params}: zero buffers, count 0.
+   *
+   * @param params the parameters, in update order
+   * @return the state
+   */
   OptState init(List<Parameter> params);
 
+  /**
+   * Rewrites {@code updates} in place, one array per parameter (the gradients on the first link), and
+   * advances
+   * {@code state}.
+   *
+   * @param updates the updates, one array per parameter, in {@code params} order
+   * @param state the state from {@link #init}
+   * @param params the parameters (their values may be read, not written)
+   */
   void update(float[][] updates, OptState state, List<Parameter> params);
 
-  /** Runs {@code ts} in order; the state holds each one's state as a child. */
+  /**
+   * Runs {@code ts} in order; the state holds each one's state as a child.
+   *
+   * @param ts the transforms, first to last
+   * @return the chain
+   */
   static GradientTransform chain(GradientTransform... ts) {
     return new GradientTransform() {
       @Override

@@ -20,7 +20,16 @@ public final class OptState {
   private final List<OptState> children = new ArrayList<>();
   long count;
 
-  /** Adds a slot of zero buffers sized like {@code sizes}. */
+  /** An empty state: no slots, no children, count 0. */
+  public OptState() {}
+
+  /**
+   * Adds a slot of zero buffers sized like {@code sizes}.
+   *
+   * @param name the slot's name, e.g. "nu"
+   * @param sizes the buffer sizes, one per parameter
+   * @return the buffers
+   */
   public float[][] addSlot(String name, int[] sizes) {
     float[][] b = new float[sizes.length][];
     for (int i = 0; i < sizes.length; i++) b[i] = new float[sizes[i]];
@@ -28,13 +37,25 @@ public final class OptState {
     return b;
   }
 
+  /**
+   * The slot's buffers, one per parameter.
+   *
+   * @param name the slot's name
+   * @return the buffers
+   * @throws IllegalStateException if this state has no such slot
+   */
   public float[][] slot(String name) {
     float[][] s = slots.get(name);
     if (s == null) throw new IllegalStateException("no slot " + name);
     return s;
   }
 
-  /** The slot's buffers, one per parameter (e.g. Adam's "nu"); null when this state has no such slot. */
+  /**
+   * The slot's buffers, one per parameter (e.g. Adam's "nu"); null when this state has no such slot.
+   *
+   * @param name the slot's name
+   * @return the buffers, or null
+   */
   public float[][] slotOrNull(String name) {
     return slots.get(name);
   }
@@ -43,6 +64,9 @@ public final class OptState {
    * The state in this tree (this one, then its children depth-first) that holds slot {@code name},
    * e.g. {@code opt.state().find("nu")} for Adam's second moment and, with {@link #count()}, its
    * step count; null when none does.
+   *
+   * @param name the slot's name
+   * @return the state holding it, or null
    */
   public OptState find(String name) {
     if (slots.containsKey(name)) return this;
@@ -53,20 +77,37 @@ public final class OptState {
     return null;
   }
 
+  /**
+   * {@return the states of the chained transforms (the live list: a combinator adds to it in {@code init})}
+   */
   public List<OptState> children() {
     return children;
   }
 
-  /** Steps taken (incremented by the transform that owns this state). */
+  /**
+   * Steps taken (incremented by the transform that owns this state).
+   *
+   * @return the count
+   */
   public long count() {
     return count;
   }
 
+  /**
+   * Sets the step count (e.g. a reset of the bias correction).
+   *
+   * @param c the count
+   */
   public void setCount(long c) {
     count = c;
   }
 
-  /** Named tensors: prefix + "slot.i" for buffers, prefix + "count" for the step. */
+  /**
+   * Named tensors: prefix + "slot.i" for buffers, prefix + "count" for the step.
+   *
+   * @param prefix put before every name, e.g. "optim."
+   * @param out receives the tensors
+   */
   public void save(String prefix, Map<String, Tensor> out) {
     out.put(prefix + "count", Tensor.of(new float[] {Float.intBitsToFloat((int) count), Float.intBitsToFloat((int) (count >>> 32))}, 2));
     for (var e : slots.entrySet()) {
@@ -76,7 +117,14 @@ public final class OptState {
     for (int c = 0; c < children.size(); c++) children.get(c).save(prefix + c + ".", out);
   }
 
-  /** Restores from tensors written by {@link #save}; {@code source} names the file for errors. */
+  /**
+   * Restores from tensors written by {@link #save}; {@code source} names the file for errors.
+   *
+   * @param prefix the prefix given to {@link #save}
+   * @param in the saved tensors
+   * @param source names the file in messages
+   * @throws BadInputException if the count or a buffer is missing or a buffer is of another size
+   */
   public void load(String prefix, Map<String, Tensor> in, String source) {
     Tensor cnt = in.get(prefix + "count");
     if (cnt == null || cnt.size() != 2) throw new BadInputException(source + ": optimizer state '" + prefix + "count' missing: saved by another optimizer?");

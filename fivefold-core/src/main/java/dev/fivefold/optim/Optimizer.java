@@ -30,6 +30,14 @@ public final class Optimizer {
   private final List<Consumer<float[][]>> taps = new ArrayList<>();
   private final List<OptState> frontStates = new ArrayList<>();
 
+  /**
+   * An optimizer running {@code transform} on the gradients of {@code params}; its state is initialised now.
+   *
+   * @param name the name saved in checkpoints (e.g. "adamw"); a checkpoint of another name does not load
+   * @param transform the chain, ending with the learning-rate link
+   * @param lr the learning rate the chain reads, set by a controller
+   * @param params the parameters to update (copied list)
+   */
   public Optimizer(String name, GradientTransform transform, LearningRate lr, List<Parameter> params) {
     this.name = name;
     this.transform = transform;
@@ -40,24 +48,35 @@ public final class Optimizer {
     for (int i = 0; i < updates.length; i++) updates[i] = new float[this.params.get(i).size()];
   }
 
+  /** {@return the optimizer's name, e.g. "adamw"} */
   public String name() {
     return name;
   }
 
+  /** {@return the learning rate the chain reads; set it to change the rate} */
   public LearningRate learningRate() {
     return lr;
   }
 
+  /** {@return the parameters, in update order (unmodifiable)} */
   public List<Parameter> parameters() {
     return params;
   }
 
-  /** Steps taken. */
+  /**
+   * Steps taken.
+   *
+   * @return the step count of the chain's state
+   */
   public long steps() {
     return state.count;
   }
 
-  /** The chain's state (slots by name, step count); the prepended links' states are not in it. */
+  /**
+   * The chain's state (slots by name, step count); the prepended links' states are not in it.
+   *
+   * @return the state
+   */
   public OptState state() {
     return state;
   }
@@ -66,6 +85,10 @@ public final class Optimizer {
    * Puts {@code t} in front of the chain (before the links already prepended): it rewrites the
    * gradients before anything else sees them, as a clip does (optax: {@code chain(clip, adam)}).
    * Its state is initialised now and saved with the optimizer's. Returns this.
+   *
+   * @param t the link to put first
+   * @return this optimizer
+   * @throws IllegalArgumentException if {@code t} is null
    */
   public Optimizer prepend(GradientTransform t) {
     if (t == null) throw new IllegalArgumentException("transform (null) must be given");
@@ -80,6 +103,10 @@ public final class Optimizer {
    * has no state, is not saved in checkpoints and changes nothing, so a run with a tap is
    * bit-identical to one without and resumes from the same checkpoints. It must not modify the
    * arrays. Returns this optimizer.
+   *
+   * @param tap the consumer of the gradients
+   * @return this optimizer
+   * @throws IllegalArgumentException if {@code tap} is null
    */
   public Optimizer tap(Consumer<float[][]> tap) {
     if (tap == null) throw new IllegalArgumentException("tap (null) must be given");
@@ -96,6 +123,8 @@ public final class Optimizer {
    * {@link #step()}, showing {@code sensor} (null: none) the gradients as the chain receives them:
    * after the prepended links (the clip), before the rest, with the parameters not yet updated.
    * The sensor must not modify the arrays.
+   *
+   * @param sensor the consumer of the gradients, or null
    */
   public void step(Consumer<float[][]> sensor) {
     for (int i = 0; i < updates.length; i++) System.arraycopy(params.get(i).grad(), 0, updates[i], 0, updates[i].length);
@@ -112,11 +141,17 @@ public final class Optimizer {
     }
   }
 
+  /** Zeroes the gradients of the parameters. */
   public void zeroGrad() {
     for (Parameter p : params) p.zeroGrad();
   }
 
-  /** Writes the state as tensors named "optim.…" plus the name and learning rate. */
+  /**
+   * Writes the state as tensors named "optim.…" plus the name and learning rate.
+   *
+   * @param out receives the state's tensors
+   * @param meta receives "optimizer" and "lr"
+   */
   public void saveState(Map<String, Tensor> out, Map<String, String> meta) {
     state.save("optim.", out);
     for (int k = 0; k < frontStates.size(); k++) frontStates.get(k).save("optim.clip." + k + ".", out);
@@ -124,7 +159,14 @@ public final class Optimizer {
     meta.put("lr", Double.toString(lr.get()));
   }
 
-  /** Restores a state written by {@link #saveState} for the same optimizer and parameter shapes. */
+  /**
+   * Restores a state written by {@link #saveState} for the same optimizer and parameter shapes.
+   *
+   * @param in the saved tensors
+   * @param meta the saved metadata; its "lr", if any, sets the learning rate
+   * @param source names the state in messages
+   * @throws BadInputException if the optimizer's name differs or a buffer is missing or of another size
+   */
   public void loadState(Map<String, Tensor> in, Map<String, String> meta, String source) {
     String saved = meta.get("optimizer");
     if (saved != null && !saved.equals(name)) {

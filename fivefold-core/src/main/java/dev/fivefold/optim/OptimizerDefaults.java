@@ -14,6 +14,8 @@ public final class OptimizerDefaults {
   /**
    * The default learning rate of optimizer {@code name}.
    *
+   * @param name an optimizer name
+   * @return its default learning rate
    * @throws IllegalArgumentException naming {@code name} if it is not one of {@link Optimizers#NAMES}
    */
   public static double learningRate(String name) {

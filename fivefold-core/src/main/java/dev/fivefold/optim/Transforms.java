@@ -22,7 +22,12 @@ public final class Transforms {
     return s;
   }
 
-  /** u ← -η u, with η read from {@code lr} at each step. */
+  /**
+   * u ← -η u, with η read from {@code lr} at each step.
+   *
+   * @param lr the learning rate, read at every step
+   * @return the transform
+   */
   public static GradientTransform scaleByLearningRate(LearningRate lr) {
     return new GradientTransform() {
       @Override
@@ -41,6 +46,11 @@ public final class Transforms {
   /**
    * Heavy-ball momentum as PyTorch's SGD: b ← μ b + u (b = u at t = 1); u ← b, or with Nesterov
    * u ← u + μ b.
+   *
+   * @param momentum the momentum μ, in [0, 1)
+   * @param nesterov whether to use Nesterov's form
+   * @return the transform
+   * @throws IllegalArgumentException if μ is outside [0, 1)
    */
   public static GradientTransform traceMomentum(double momentum, boolean nesterov) {
     if (!(momentum >= 0 && momentum < 1)) throw new IllegalArgumentException("momentum (" + momentum + ") must be in [0, 1)");
@@ -73,6 +83,12 @@ public final class Transforms {
   /**
    * Adam's scaling (Kingma &amp; Ba 2015, Algorithm 1): m ← β1 m + (1-β1) u; v ← β2 v + (1-β2) u²;
    * u ← (m / (1-β1^t)) / (sqrt(v / (1-β2^t)) + ε), the form PyTorch uses.
+   *
+   * @param beta1 the decay of the first-moment average, in [0, 1)
+   * @param beta2 the decay of the second-moment average, in [0, 1)
+   * @param eps the term added to the denominator, positive
+   * @return the transform
+   * @throws IllegalArgumentException if a hyper-parameter is out of range
    */
   public static GradientTransform scaleByAdam(double beta1, double beta2, double eps) {
     checkBeta("beta1", beta1);
@@ -120,6 +136,11 @@ public final class Transforms {
    * u ← u + λ θ for parameters with {@link Parameter#decay()} (or all when {@code all}). Before the
    * scaling stages it is coupled L2 regularisation; after them it is decoupled weight decay
    * (Loshchilov &amp; Hutter 2019, AdamW).
+   *
+   * @param weightDecay λ, non-negative
+   * @param all whether to decay every parameter rather than only those with {@link Parameter#decay()}
+   * @return the transform
+   * @throws IllegalArgumentException if λ is negative or NaN
    */
   public static GradientTransform addDecayedWeights(double weightDecay, boolean all) {
     if (!(weightDecay >= 0)) throw new IllegalArgumentException("weight decay (" + weightDecay + ") must be >= 0");
@@ -148,6 +169,12 @@ public final class Transforms {
    * {@link #scaleByAdam} but with v̂max ← max(v̂max, v) and u ← (m / (1-β1^t)) / (sqrt(v̂max /
    * (1-β2^t)) + ε). Slots "mu", "nu", "nu_max". Errors: β outside [0, 1), ε ≤ 0 →
    * IllegalArgumentException.
+   *
+   * @param beta1 the decay of the first-moment average, in [0, 1)
+   * @param beta2 the decay of the second-moment average, in [0, 1)
+   * @param eps the term added to the denominator, positive
+   * @return the transform
+   * @throws IllegalArgumentException if a hyper-parameter is out of range
    */
   public static GradientTransform scaleByAmsgrad(double beta1, double beta2, double eps) {
     checkBeta("beta1", beta1);
@@ -188,6 +215,12 @@ public final class Transforms {
    * AdaMax (Kingma &amp; Ba 2015, Algorithm 2) in PyTorch's form: m ← β1 m + (1-β1) u;
    * n ← max(β2 n, |u| + ε); u ← m / ((1-β1^t) n). Slots "mu", "inf_norm". PyTorch defaults
    * β = (0.9, 0.999), ε = 1e-8. Errors: β outside [0, 1), ε ≤ 0 → IllegalArgumentException.
+   *
+   * @param beta1 the decay of the first-moment average, in [0, 1)
+   * @param beta2 the decay β2 of the infinity norm, in [0, 1)
+   * @param eps the term added to the denominator, positive
+   * @return the transform
+   * @throws IllegalArgumentException if a hyper-parameter is out of range
    */
   public static GradientTransform scaleByAdamax(double beta1, double beta2, double eps) {
     checkBeta("beta1", beta1);
@@ -229,6 +262,13 @@ public final class Transforms {
    * u ← (1-μ_t)/(1-P) · g/d + μ_{t+1}/(1-P') · m/d. Slots "mu", "nu", "mu_product" (one value).
    * Defaults: β = (0.9, 0.999), ε = 1e-8, ψ = 4e-3. Errors: β outside [0, 1), ε ≤ 0, ψ &lt; 0 →
    * IllegalArgumentException.
+   *
+   * @param beta1 the decay of the first-moment average, in [0, 1)
+   * @param beta2 the decay of the second-moment average, in [0, 1)
+   * @param eps the term added to the denominator, positive
+   * @param momentumDecay the momentum decay ψ, non-negative and finite
+   * @return the transform
+   * @throws IllegalArgumentException if a hyper-parameter is out of range
    */
   public static GradientTransform scaleByNadam(double beta1, double beta2, double eps, double momentumDecay) {
     checkBeta("beta1", beta1);
@@ -276,6 +316,11 @@ public final class Transforms {
    * G ← G + u²; u ← u / (sqrt(G) + ε). Slot "sum" starts at {@code initialAccumulator}. PyTorch
    * defaults: ε = 1e-10, initial accumulator 0. Errors: ε ≤ 0, initial accumulator &lt; 0 →
    * IllegalArgumentException.
+   *
+   * @param eps the term added to the denominator, positive
+   * @param initialAccumulator the starting value of G, non-negative
+   * @return the transform
+   * @throws IllegalArgumentException if a hyper-parameter is out of range
    */
   public static GradientTransform scaleByRss(double eps, double initialAccumulator) {
     checkEps(eps);
@@ -310,6 +355,12 @@ public final class Transforms {
    * u ← u / (sqrt(max(s - ḡ², 0)) + ε). Slots "square_avg" and, centered, "grad_avg". Momentum, if
    * any, is a following {@link #traceMomentum}. PyTorch defaults α = 0.99, ε = 1e-8. Errors: α
    * outside [0, 1), ε ≤ 0 → IllegalArgumentException.
+   *
+   * @param alpha the decay α of the averages, in [0, 1)
+   * @param eps the term added to the denominator, positive
+   * @param centered whether to use the centered form
+   * @return the transform
+   * @throws IllegalArgumentException if a hyper-parameter is out of range
    */
   public static GradientTransform scaleByRms(double alpha, double eps, boolean centered) {
     checkBeta("alpha", alpha);
@@ -350,6 +401,11 @@ public final class Transforms {
    * Δ = sqrt(d + ε) / sqrt(s + ε) · u; d ← ρ d + (1-ρ) Δ²; u ← Δ (then scaled by the learning
    * rate, 1.0 by default in PyTorch). Slots "square_avg", "acc_delta". Defaults ρ = 0.9,
    * ε = 1e-6. Errors: ρ outside [0, 1), ε ≤ 0 → IllegalArgumentException.
+   *
+   * @param rho the decay ρ of the averages, in [0, 1)
+   * @param eps the term added to the denominator, positive
+   * @return the transform
+   * @throws IllegalArgumentException if a hyper-parameter is out of range
    */
   public static GradientTransform scaleByAdaDelta(double rho, double eps) {
     checkBeta("rho", rho);
@@ -385,6 +441,8 @@ public final class Transforms {
   /**
    * LAMB's layer-wise trust ratio (You et al. 2020, Algorithm 2 with φ = identity): per
    * parameter, u ← (‖θ‖ / ‖u‖) u, with ratio 1 when either norm is 0. Stateless.
+   *
+   * @return the transform
    */
   public static GradientTransform scaleByTrustRatio() {
     return new GradientTransform() {
@@ -409,6 +467,11 @@ public final class Transforms {
    * u ← λ_l (u + β θ) with λ_l = η ‖θ‖ / (‖u‖ + β ‖θ‖), and λ_l = 1 when ‖θ‖ or ‖u‖ is 0 (as
    * optax). β is the weight decay, η the trust coefficient (paper: 0.001). Stateless. Errors:
    * η ≤ 0, β &lt; 0 → IllegalArgumentException.
+   *
+   * @param trustCoefficient η, positive and finite
+   * @param weightDecay β, non-negative
+   * @return the transform
+   * @throws IllegalArgumentException if a hyper-parameter is out of range
    */
   public static GradientTransform scaleByLars(double trustCoefficient, double weightDecay) {
     if (!(trustCoefficient > 0) || Double.isInfinite(trustCoefficient)) throw new IllegalArgumentException("trust_coefficient (" + trustCoefficient + ") must be > 0");
@@ -432,7 +495,13 @@ public final class Transforms {
     };
   }
 
-  /** u ← k u: a constant factor (e.g. a per-group learning-rate scale under {@link #masked}). */
+  /**
+   * u ← k u: a constant factor (e.g. a per-group learning-rate scale under {@link #masked}).
+   *
+   * @param k the factor, finite
+   * @return the transform
+   * @throws IllegalArgumentException if {@code k} is not finite
+   */
   public static GradientTransform scale(double k) {
     if (!Double.isFinite(k)) throw new IllegalArgumentException("scale (" + k + ") must be finite");
     float f = (float) k;
@@ -454,6 +523,10 @@ public final class Transforms {
    * {@code mask} (e.g. {@code Parameter::decay} for weights, or a name set from
    * {@code Module.namedParameters()}); the others' updates pass through unchanged. The inner
    * state covers only the selected parameters and is this state's single child.
+   *
+   * @param mask which parameters {@code inner} updates
+   * @param inner the transform applied to the selected parameters
+   * @return the transform
    */
   public static GradientTransform masked(Predicate<Parameter> mask, GradientTransform inner) {
     return new GradientTransform() {
@@ -492,6 +565,11 @@ public final class Transforms {
    * on the mean and its output is emitted. With a mean loss over micro-batches of equal size, k
    * micro-batches equal one batch k times larger. The inner state is the single child; this
    * state's count counts micro-steps. Errors: k &lt; 1 → IllegalArgumentException.
+   *
+   * @param k micro-steps per emitted update, at least 1
+   * @param inner the transform run on the averaged update
+   * @return the transform
+   * @throws IllegalArgumentException if {@code k} is below 1
    */
   public static GradientTransform multiSteps(int k, GradientTransform inner) {
     if (k < 1) throw new IllegalArgumentException("every_k_schedule (" + k + ") must be >= 1");
@@ -532,6 +610,11 @@ public final class Transforms {
    * Linear weight's [out, in] rows; the whole tensor when rank &lt; 2) of θ + u is rescaled to norm
    * ≤ {@code maxNorm}, and u is rewritten so that θ + u is the projected value. Place last in the
    * chain. Errors: maxNorm ≤ 0 → IllegalArgumentException.
+   *
+   * @param maxNorm the bound on each row's L2 norm, positive and finite
+   * @param which which parameters are constrained
+   * @return the transform
+   * @throws IllegalArgumentException if {@code maxNorm} is not positive and finite
    */
   public static GradientTransform projectMaxNorm(double maxNorm, Predicate<Parameter> which) {
     if (!(maxNorm > 0) || Double.isInfinite(maxNorm)) throw new IllegalArgumentException("max_norm (" + maxNorm + ") must be > 0");
@@ -541,6 +624,11 @@ public final class Transforms {
   /**
    * Projection onto the L2 ball ‖θ‖ ≤ r after the step (whole parameter), as
    * {@link #projectMaxNorm}. Errors: r ≤ 0 → IllegalArgumentException.
+   *
+   * @param radius the radius r, positive and finite
+   * @param which which parameters are constrained
+   * @return the transform
+   * @throws IllegalArgumentException if {@code radius} is not positive and finite
    */
   public static GradientTransform projectL2Ball(double radius, Predicate<Parameter> which) {
     if (!(radius > 0) || Double.isInfinite(radius)) throw new IllegalArgumentException("radius (" + radius + ") must be > 0");

@@ -25,9 +25,17 @@ public class BatchedTask implements Task {
   /** The mean loss (nats) of one training batch, recorded on {@code tape}. */
   @FunctionalInterface
   public interface Loss {
+    /**
+     * Records the loss of {@code batch}.
+     *
+     * @param tape the training tape
+     * @param batch the batch, valid until the next one is drawn
+     * @return the scalar mean loss
+     */
     Var of(Tape tape, Batches.Batch batch);
   }
 
+  /** The shuffled training batches, drawn by {@link #trainLoss}. */
   protected final Batches batches;
   private final Module model;
   private final Dataset test;
@@ -36,17 +44,32 @@ public class BatchedTask implements Task {
   private long dataNanos;
 
   /**
+   * A task of {@code loss} without augmentation.
+   *
    * @param model what the trainer updates (its parameters) and what is evaluated
    * @param train the training set, shuffled per epoch by {@code new Rng(seed)}
    * @param test the evaluation set
+   * @param batchSize samples per batch, at least 1
+   * @param seed the seed of the batch order
+   * @param loss the loss of a batch
+   * @throws IllegalArgumentException if {@code batchSize} is below 1 or the model or loss is null
    */
   public BatchedTask(Module model, Dataset train, Dataset test, int batchSize, long seed, Loss loss) {
     this(model, train, test, batchSize, seed, loss, null);
   }
 
   /**
+   * A task of {@code loss}, with its augmenter's state checkpointed.
+   *
+   * @param model what the trainer updates and what is evaluated
+   * @param train the training set
+   * @param test the evaluation set
+   * @param batchSize samples per batch, at least 1
+   * @param seed the seed of the batch order
+   * @param loss the loss of a batch
    * @param augmenter the augmenter the loss uses, whose state is checkpointed with the batch
    *     position; null if the batches are not augmented
+   * @throws IllegalArgumentException if {@code batchSize} is below 1 or the model or loss is null
    */
   protected BatchedTask(Module model, Dataset train, Dataset test, int batchSize, long seed, Loss loss, Augmenter augmenter) {
     if (batchSize < 1) throw new IllegalArgumentException("batch (" + batchSize + ") must be >= 1");
@@ -95,6 +118,9 @@ public class BatchedTask implements Task {
    * than {@link #EVAL_FLOATS} activations by the model's own estimate
    * ({@link dev.fivefold.perception.ModelSpec#activationsPerSample}); e.g. 1000 for the MLP,
    * LeNet-5, 404 for the default ViT, 113 for the default ResNet (whose im2col matrices are large).
+   *
+   * @param model the model
+   * @return the evaluation batch size, 1 to 1000
    */
   public static int evalBatch(Module model) {
     if (!(model instanceof dev.fivefold.perception.Model m)) return 1000;

@@ -28,12 +28,26 @@ public final class Checkpoint {
   /** Format of the files written now; files of format fivefold-checkpoint-1 (no controller, sensors, guard) still load. */
   public static final String FORMAT = "fivefold-checkpoint-2";
 
-  /** Writes {@code trainer.state()} and {@code extraMeta} to {@code file} (atomically). */
+  /**
+   * Writes {@code trainer.state()} and {@code extraMeta} to {@code file} (atomically).
+   *
+   * @param file the checkpoint to write
+   * @param trainer the trainer whose state is saved
+   * @param extraMeta more metadata, e.g. the model spec (the state's fields win on a clash)
+   * @throws IOException if the file cannot be written
+   */
   public static void save(Path file, Trainer trainer, Map<String, String> extraMeta) throws IOException {
     write(file, trainer.state(), extraMeta);
   }
 
-  /** Writes {@code state} and {@code extraMeta} to {@code file}: a temporary name, then a move. */
+  /**
+   * Writes {@code state} and {@code extraMeta} to {@code file}: a temporary name, then a move.
+   *
+   * @param file the checkpoint to write
+   * @param state the state
+   * @param extraMeta more metadata (the state's fields win on a clash)
+   * @throws IOException if the file cannot be written
+   */
   public static void write(Path file, TrainState state, Map<String, String> extraMeta) throws IOException {
     Map<String, String> meta = new LinkedHashMap<>(extraMeta);
     meta.putAll(state.meta());
@@ -43,7 +57,14 @@ public final class Checkpoint {
     SafeTensors.write(file, state.tensors(), meta);
   }
 
-  /** Reads a checkpoint as a {@link TrainState} (the metadata, extra fields included, in its meta). */
+  /**
+   * Reads a checkpoint as a {@link TrainState} (the metadata, extra fields included, in its meta).
+   *
+   * @param file the checkpoint
+   * @return the state
+   * @throws IOException if the file cannot be read
+   * @throws BadInputException if the file is not a safetensors file or its step is missing or invalid
+   */
   public static TrainState read(Path file) throws IOException {
     SafeTensors.Contents c = SafeTensors.read(file);
     String src = file.toString();
@@ -62,6 +83,11 @@ public final class Checkpoint {
   /**
    * Restores the whole state into {@code trainer} (its controller and guard set first): model,
    * optimizer, data position, step, time, controller, sensors, lr scale, guard, kept copies.
+   *
+   * @param file the checkpoint
+   * @param trainer the trainer to restore into
+   * @throws IOException if the file cannot be read
+   * @throws BadInputException if the file or a state field is invalid
    */
   public static void restore(Path file, Trainer trainer) throws IOException {
     try {
@@ -74,12 +100,24 @@ public final class Checkpoint {
   /**
    * Loads model weights from a checkpoint ("model."-prefixed tensors) or a plain safetensors
    * weights file (names as the model's, e.g. exported from PyTorch): {@link Models#weights}.
+   *
+   * @param c the file's contents
+   * @param model the model to load into
+   * @param source names the file in messages
+   * @throws BadInputException if a tensor is missing, extra, or of another shape
    */
   public static void loadModel(SafeTensors.Contents c, Module model, String source) {
     model.loadStateDict(Models.weights(c), source);
   }
 
-  /** Writes just the weights under their plain names (for PyTorch: {@code safetensors.torch.load_file}). */
+  /**
+   * Writes just the weights under their plain names (for PyTorch: {@code safetensors.torch.load_file}).
+   *
+   * @param file the weights file to write
+   * @param model the model whose parameters and buffers are written
+   * @param meta the file's metadata
+   * @throws IOException if the file cannot be written
+   */
   public static void saveWeights(Path file, Module model, Map<String, String> meta) throws IOException {
     Map<String, Tensor> w = new LinkedHashMap<>();
     for (Map.Entry<String, Parameter> e : model.namedParameters().entrySet()) w.put(e.getKey(), e.getValue().value());

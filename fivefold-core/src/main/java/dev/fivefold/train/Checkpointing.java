@@ -20,7 +20,13 @@ public final class Checkpointing implements TrainObserver {
   private long savedStep = -1;
 
   /**
+   * An observer that writes {@code trainer}'s checkpoints to {@code file}.
+   *
+   * @param trainer the trainer whose state is saved
+   * @param file the checkpoint file
    * @param meta extra metadata for every file (the model spec, the data, ...)
+   * @param every the steps between writes; 0 to write only at the end
+   * @throws IllegalArgumentException if {@code trainer} or {@code file} is null or {@code every} is negative
    */
   public Checkpointing(Trainer trainer, Path file, Map<String, String> meta, long every) {
     if (trainer == null) throw new IllegalArgumentException("trainer (null) must be given");
@@ -32,16 +38,25 @@ public final class Checkpointing implements TrainObserver {
     this.every = every;
   }
 
+  /** {@return the checkpoint file} */
   public Path file() {
     return file;
   }
 
-  /** The step of the last file written (-1: none yet). */
+  /**
+   * The step of the last file written (-1: none yet).
+   *
+   * @return the step, or -1
+   */
   public long savedStep() {
     return savedStep;
   }
 
-  /** Writes the checkpoint now. */
+  /**
+   * Writes the checkpoint now.
+   *
+   * @throws IOException if the file cannot be written
+   */
   public void save() throws IOException {
     Checkpoint.save(file, trainer, meta);
     savedStep = trainer.step();

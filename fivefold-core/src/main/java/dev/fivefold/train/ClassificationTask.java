@@ -25,11 +25,27 @@ import java.util.Map;
  * batches, same numbers, same checkpoint fields).
  */
 public final class ClassificationTask extends BatchedTask {
+  /**
+   * Plain classification: no augmentation, no label smoothing.
+   *
+   * @param model the classifier, logits [B, classes] from images [B, ...]
+   * @param train the training set
+   * @param test the evaluation set
+   * @param batchSize samples per training batch, positive
+   * @param seed the seed of the batch order (and of the augmenter)
+   */
   public ClassificationTask(Module model, Dataset train, Dataset test, int batchSize, long seed) {
     this(model, train, test, batchSize, seed, Augmentation.none());
   }
 
   /**
+   * With an augmentation of the training batches.
+   *
+   * @param model the classifier, logits [B, classes] from images [B, ...]
+   * @param train the training set
+   * @param test the evaluation set
+   * @param batchSize samples per training batch, positive
+   * @param seed the seed of the batch order (and of the augmenter)
    * @param augmentation what to do to the training images ({@link Augmentation#none()} for nothing)
    * @throws IllegalArgumentException if the training set is not images the augmentation can work on
    */
@@ -42,7 +58,13 @@ public final class ClassificationTask extends BatchedTask {
    * loss is the cross-entropy against (1 − ε)·onehot(y) + ε/K, K = the training set's classes;
    * ε = 0 is exactly the plain loss. Evaluation still reports the plain cross-entropy.
    *
+   * @param model the classifier, logits [B, classes] from images [B, ...]
+   * @param train the training set
+   * @param test the evaluation set
+   * @param batchSize samples per training batch, positive
+   * @param seed the seed of the batch order (and of the augmenter)
    * @param labelSmoothing ε in [0, 1)
+   * @throws IllegalArgumentException if ε is outside [0, 1)
    */
   public ClassificationTask(Module model, Dataset train, Dataset test, int batchSize, long seed, double labelSmoothing) {
     this(model, train, test, batchSize, seed, Augmentation.none(), labelSmoothing);
@@ -52,6 +74,11 @@ public final class ClassificationTask extends BatchedTask {
    * Augmentation and label smoothing together: with a mixing augmentation the smoothing applies
    * to its soft targets, (1 − ε)·ỹ + ε/K.
    *
+   * @param model the classifier, logits [B, classes] from images [B, ...]
+   * @param train the training set
+   * @param test the evaluation set
+   * @param batchSize samples per training batch, positive
+   * @param seed the seed of the batch order (and of the augmenter)
    * @param augmentation what to do to the training images ({@link Augmentation#none()} for nothing)
    * @param labelSmoothing ε in [0, 1)
    * @throws IllegalArgumentException if the training set is not images the augmentation can work
@@ -108,7 +135,14 @@ public final class ClassificationTask extends BatchedTask {
     return Tensor.wrap(q, Shape.of(y.length, k));
   }
 
-  /** Mean loss and accuracy of {@code model} on {@code data} (eval mode, restored after). */
+  /**
+   * Mean loss and accuracy of {@code model} on {@code data} (eval mode, restored after).
+   *
+   * @param model the classifier
+   * @param data the samples
+   * @param batch samples per forward pass, positive
+   * @return "loss" (mean cross-entropy, nats) and "accuracy" (in [0, 1])
+   */
   public static Map<String, Double> evaluate(Module model, Dataset data, int batch) {
     boolean wasTraining = model.isTraining();
     model.eval();

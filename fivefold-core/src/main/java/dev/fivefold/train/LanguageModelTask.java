@@ -27,6 +27,17 @@ public final class LanguageModelTask implements Task {
   private final int[] inputs, targets;
   private long evalTokens;
 
+  /**
+   * A task over {@code corpus} for {@code model}.
+   *
+   * @param model the GPT, its vocabulary at least the corpus's and its context at least {@code context}
+   * @param corpus the text
+   * @param batch windows per step, at least 1
+   * @param context tokens per window, in [1, the model's context]
+   * @param seed the seed of the window starts
+   * @param evalTokens held-out predictions scored per evaluation; 0 for all
+   * @throws IllegalArgumentException if an argument is out of range
+   */
   public LanguageModelTask(Gpt model, TextCorpus corpus, int batch, int context, long seed, long evalTokens) {
     if (batch < 1) throw new IllegalArgumentException("batch (" + batch + ") must be >= 1");
     if (context < 1 || context > model.config().context()) {
@@ -45,6 +56,11 @@ public final class LanguageModelTask implements Task {
     this.evalTokens = evalTokens;
   }
 
+  /**
+   * Sets how many held-out predictions an evaluation scores.
+   *
+   * @param n the number of predictions; 0 for all
+   */
   public void setEvalTokens(long n) {
     this.evalTokens = n;
   }
@@ -54,6 +70,7 @@ public final class LanguageModelTask implements Task {
     return model;
   }
 
+  /** {@return the text} */
   public TextCorpus corpus() {
     return corpus;
   }
@@ -107,7 +124,17 @@ public final class LanguageModelTask implements Task {
     return score.result();
   }
 
-  /** Generates {@code length} tokens after {@code prompt}, sampling at {@code temperature} (0 = greedy). */
+  /**
+   * Generates {@code length} tokens after {@code prompt}, sampling at {@code temperature} (0 = greedy).
+   *
+   * @param model the GPT
+   * @param prompt the prompt's tokens
+   * @param length the tokens to generate
+   * @param temperature the softmax temperature; 0 for greedy
+   * @param topK sample among the k most likely tokens; 0 (or less) for all
+   * @param rng the source of the samples
+   * @return the prompt followed by the {@code length} generated tokens
+   */
   public static int[] sample(Gpt model, int[] prompt, int length, double temperature, int topK, Rng rng) {
     int ctx = model.config().context(), v = model.config().vocab();
     int[] seq = new int[prompt.length + length];

@@ -30,6 +30,13 @@ public final class MetricsLog implements TrainObserver {
   private final List<Eval> evals = new ArrayList<>();
   private final List<double[]> stepRows = new ArrayList<>();
 
+  /**
+   * A log writing into {@code dir} (created at the first write).
+   *
+   * @param dir the folder of the files
+   * @param every the steps between rows of {@code steps.csv}; values below 1 mean 1
+   * @param meta run metadata for {@code metrics.json} (copied)
+   */
   public MetricsLog(Path dir, int every, Map<String, Object> meta) {
     this.dir = dir;
     this.every = Math.max(1, every);
@@ -56,6 +63,8 @@ public final class MetricsLog implements TrainObserver {
    * Continues the logs already in the folder from {@code step} (a resumed checkpoint's): rows of
    * {@code steps.csv} and {@code eval.csv} at steps ≤ {@code step} are kept, later ones dropped.
    * Missing files mean a fresh folder; rows that do not parse are skipped.
+   *
+   * @param step the step of the checkpoint resumed from
    */
   public void resumeAt(long step) {
     try {
@@ -105,16 +114,26 @@ public final class MetricsLog implements TrainObserver {
     flush();
   }
 
-  /** Adds (or replaces) a top-level field of {@code metrics.json}, written at the next {@link #flush}. */
+  /**
+   * Adds (or replaces) a top-level field of {@code metrics.json}, written at the next {@link #flush}.
+   *
+   * @param key the field's name
+   * @param value the field's value (a number, string, list or map)
+   */
   public void meta(String key, Object value) {
     meta.put(key, value);
   }
 
-  /** (step, loss) pairs logged so far. */
+  /**
+   * (step, loss) pairs logged so far.
+   *
+   * @return the pairs (the live list)
+   */
   public List<double[]> stepLosses() {
     return stepRows;
   }
 
+  /** {@return the evaluations logged so far (the live list)} */
   public List<Eval> evals() {
     return evals;
   }

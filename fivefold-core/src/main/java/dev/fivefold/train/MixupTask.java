@@ -22,6 +22,16 @@ import dev.fivefold.nn.Module;
  * checkpointed, so it resumes exactly; this task's shared generator is not saved.
  */
 public final class MixupTask extends BatchedTask {
+  /**
+   * A mixup task; batches are drawn as by {@link ClassificationTask} with the same seed.
+   *
+   * @param model the classifier
+   * @param train the training set
+   * @param test the clean evaluation set
+   * @param batchSize samples per batch, at least 1
+   * @param seed the seed of the batch order
+   * @param mixup the mixup drawing the partners and weights
+   */
   public MixupTask(Module model, Dataset train, Dataset test, int batchSize, long seed, Mixup mixup) {
     super(model, train, test, batchSize, seed, loss(model, train, mixup));
   }

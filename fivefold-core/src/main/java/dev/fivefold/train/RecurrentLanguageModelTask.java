@@ -40,6 +40,17 @@ public final class RecurrentLanguageModelTask implements Task {
   private int pos;
   private long evalTokens;
 
+  /**
+   * A task over {@code corpus} for {@code model}, the streams at their beginnings with a zero state.
+   *
+   * @param model the recurrent model, its vocabulary at least the corpus's
+   * @param corpus the text
+   * @param batch streams B, at least 1
+   * @param context tokens per chunk T, at least 1
+   * @param evalTokens held-out predictions scored per evaluation; 0 for all
+   * @throws IllegalArgumentException if an argument is out of range or the training text is too short for B
+   *   streams of more than T tokens
+   */
   public RecurrentLanguageModelTask(RecurrentLm model, TextCorpus corpus, int batch, int context, long evalTokens) {
     if (batch < 1) throw new IllegalArgumentException("batch (" + batch + ") must be >= 1");
     if (context < 1) throw new IllegalArgumentException("context (" + context + ") must be >= 1");
@@ -60,6 +71,11 @@ public final class RecurrentLanguageModelTask implements Task {
     this.evalTokens = evalTokens;
   }
 
+  /**
+   * Sets how many held-out predictions an evaluation scores.
+   *
+   * @param n the number of predictions; 0 for all
+   */
   public void setEvalTokens(long n) {
     this.evalTokens = n;
   }
@@ -137,6 +153,14 @@ public final class RecurrentLanguageModelTask implements Task {
    * Generates {@code length} tokens after {@code prompt}: the prompt read from a zero state, then
    * one token at a time carrying the state, sampling at {@code temperature} (0 = greedy) from the
    * {@code topK} most likely (0 = all), as {@link LanguageModelTask#sample} does for a GPT.
+   *
+   * @param model the recurrent model
+   * @param prompt the prompt's tokens
+   * @param length the tokens to generate
+   * @param temperature the softmax temperature; 0 for greedy
+   * @param topK sample among the k most likely tokens; 0 for all
+   * @param rng the source of the samples
+   * @return the prompt followed by the {@code length} generated tokens
    */
   public static int[] sample(RecurrentLm model, int[] prompt, int length, double temperature, int topK, Rng rng) {
     int v = model.vocab();

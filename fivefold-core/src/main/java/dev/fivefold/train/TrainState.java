@@ -27,8 +27,18 @@ import java.util.Map;
  * </ul>
  * A snapshot holds only the parts it restores (parameters, optimizer, controller). Maps are
  * unmodifiable; the tensors are copies the state owns (do not write into them).
+ *
+ * @param step the completed steps, non-negative
+ * @param seconds the training seconds so far
+ * @param tensors the tensors by name (copied into an unmodifiable map)
+ * @param meta the strings by name (copied into an unmodifiable map)
  */
 public record TrainState(long step, double seconds, Map<String, Tensor> tensors, Map<String, String> meta) {
+  /**
+   * Copies the maps.
+   *
+   * @throws IllegalArgumentException if {@code step} is negative or a map is null
+   */
   public TrainState {
     if (step < 0) throw new IllegalArgumentException("step (" + step + ") must be >= 0");
     if (tensors == null || meta == null) throw new IllegalArgumentException("tensors and meta must be given");
@@ -36,21 +46,35 @@ public record TrainState(long step, double seconds, Map<String, Tensor> tensors,
     meta = Collections.unmodifiableMap(new LinkedHashMap<>(meta));
   }
 
-  /** The strings under {@code prefix}, with the prefix removed. */
+  /**
+   * The strings under {@code prefix}, with the prefix removed.
+   *
+   * @param prefix the prefix, e.g. "controller."
+   * @return the matching strings, a new map
+   */
   public Map<String, String> meta(String prefix) {
     Map<String, String> m = new LinkedHashMap<>();
     for (var e : meta.entrySet()) if (e.getKey().startsWith(prefix)) m.put(e.getKey().substring(prefix.length()), e.getValue());
     return m;
   }
 
-  /** The tensors under {@code prefix}, with the prefix removed. */
+  /**
+   * The tensors under {@code prefix}, with the prefix removed.
+   *
+   * @param prefix the prefix, e.g. "model."
+   * @return the matching tensors, a new map
+   */
   public Map<String, Tensor> tensors(String prefix) {
     Map<String, Tensor> m = new LinkedHashMap<>();
     for (var e : tensors.entrySet()) if (e.getKey().startsWith(prefix)) m.put(e.getKey().substring(prefix.length()), e.getValue());
     return m;
   }
 
-  /** The kept copies by tag (empty when none, or in a checkpoint written before they existed). */
+  /**
+   * The kept copies by tag (empty when none, or in a checkpoint written before they existed).
+   *
+   * @return the kept states
+   */
   public Map<String, TrainState> kept() {
     Map<String, TrainState> k = new LinkedHashMap<>();
     String tags = meta.getOrDefault("kept", "");

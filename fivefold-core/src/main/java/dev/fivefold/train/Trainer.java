@@ -63,6 +63,13 @@ public final class Trainer {
   private static final int DATA = 0, FORWARD = 1, BACKWARD = 2, UPDATE = 3, CONTROL = 4, OBSERVERS = 5, EVALUATION = 6;
   private static final List<String> PHASES = List.of("data", "forward", "backward", "update", "control", "observers", "evaluation");
 
+  /**
+   * A trainer at step 0, with no controller (the rate stays what {@code opt} has), no guard and no observers.
+   *
+   * @param task the model, its data and its loss
+   * @param opt the optimizer of the model's parameters
+   * @param cfg the run's length and evaluation cadence
+   */
   public Trainer(Task task, Optimizer opt, TrainConfig cfg) {
     this.task = task;
     this.opt = opt;
@@ -86,11 +93,18 @@ public final class Trainer {
     this.sensors = new Sensors(Set.of(), opt.parameters(), tape, replay);
   }
 
+  /**
+   * Adds an observer, told of every step, evaluation, rollback and of the run's start and end.
+   *
+   * @param o the observer
+   * @return this trainer
+   */
   public Trainer observe(TrainObserver o) {
     observers.add(o);
     return this;
   }
 
+  /** {@return the number of completed steps} */
   public long step() {
     return step;
   }
@@ -100,6 +114,9 @@ public final class Trainer {
    * schedule is {@code controller(Controller.open(schedule))}. The trainer's {@link Sensors}
    * measure only the signals {@code c} {@link Controller#needs() needs}, and {@code c} is attached
    * to the trainer's {@link Rewinder}. Set it (and the guard) before {@link #load}.
+   *
+   * @param c the controller, or null
+   * @return this trainer
    */
   public Trainer controller(Controller c) {
     this.controller = c;
@@ -108,62 +125,100 @@ public final class Trainer {
     return this;
   }
 
-  /** Rolls back diverging steps instead of throwing (null: throw a {@link DivergenceException}). */
+  /**
+   * Rolls back diverging steps instead of throwing (null: throw a {@link DivergenceException}).
+   *
+   * @param g the guard, or null
+   * @return this trainer
+   */
   public Trainer guard(DivergenceGuard g) {
     this.guard = g;
     if (g == null) kept.remove(GUARD);
     return this;
   }
 
-  /** Learning-rate multiplier left by the divergence guard's cuts (1 without rollbacks). */
+  /**
+   * Learning-rate multiplier left by the divergence guard's cuts (1 without rollbacks).
+   *
+   * @return the multiplier, in (0, 1]
+   */
   public double lrScale() {
     return lrScale;
   }
 
-  /** Times every op of every following step into {@code p} (null stops). */
+  /**
+   * Times every op of every following step into {@code p} (null stops).
+   *
+   * @param p the profile to add to, or null
+   * @return this trainer
+   */
   public Trainer profile(dev.fivefold.autodiff.OpProfile p) {
     tape.profile(p);
     return this;
   }
 
+  /** {@return the current epoch, 0-based: completed steps over steps per epoch} */
   public int epoch() {
     return (int) (step / Math.max(1, task.stepsPerEpoch()));
   }
 
-  /** Training seconds so far (restored with a checkpoint). */
+  /**
+   * Training seconds so far (restored with a checkpoint).
+   *
+   * @return the seconds
+   */
   public double seconds() {
     return seconds;
   }
 
+  /** {@return the task being trained} */
   public Task task() {
     return task;
   }
 
+  /** {@return the optimizer} */
   public Optimizer optimizer() {
     return opt;
   }
 
-  /** The sensors feeding the controller (their smoothed loss is the run's). */
+  /**
+   * The sensors feeding the controller (their smoothed loss is the run's).
+   *
+   * @return the sensors
+   */
   public Sensors sensors() {
     return sensors;
   }
 
+  /** {@return the last evaluation's metrics by name, empty before the first} */
   public Map<String, Double> lastEval() {
     return lastEval;
   }
 
-  /** Bytes of new arrays the tape has allocated (flat after the first step of a fixed shape). */
+  /**
+   * Bytes of new arrays the tape has allocated (flat after the first step of a fixed shape).
+   *
+   * @return the bytes
+   */
   public long tapeAllocatedBytes() {
     return tape.allocatedBytes();
   }
 
-  /** Planned steps: epochs × steps per epoch, capped by max steps. */
+  /**
+   * Planned steps: epochs × steps per epoch, capped by max steps.
+   *
+   * @return the planned step count
+   */
   public long plannedSteps() {
     long total = task.stepsPerEpoch() * cfg.epochs();
     return cfg.maxSteps() > 0 ? Math.min(total, cfg.maxSteps()) : total;
   }
 
-  /** Fraction of the run done: max(step / planned steps, seconds / time budget). */
+  /**
+   * Fraction of the run done: max(step / planned steps, seconds / time budget).
+   *
+   * @return the progress, in [0, 1]
+   */
   public double progress() {
     double p = step / (double) Math.max(1, plannedSteps());
     if (cfg.maxSeconds() > 0) p = Math.max(p, seconds / cfg.maxSeconds());
@@ -180,12 +235,21 @@ public final class Trainer {
     stopRequested = true;
   }
 
-  /** Whether the last {@link #fit()} ended on a {@link #requestStop()} rather than at its planned end. */
+  /**
+   * Whether the last {@link #fit()} ended on a {@link #requestStop()} rather than at its planned end.
+   *
+   * @return true if stopped early
+   */
   public boolean stopped() {
     return stopped;
   }
 
-  /** Runs to the configured end (or a stop request) and returns the last evaluation. */
+  /**
+   * Runs to the configured end (or a stop request) and returns the last evaluation.
+   *
+   * @return the metrics of the last evaluation
+   * @throws DivergenceException if the loss is not finite (without a guard) or the guard's rollbacks run out
+   */
   public Map<String, Double> fit() {
     stopped = false;
     long perEpoch = task.stepsPerEpoch();
@@ -231,6 +295,8 @@ public final class Trainer {
    * (their {@code onStep}) and "evaluation" (with its observers). The first five make up
    * {@link #seconds()} (the training time throughput is measured by); the last two are outside it.
    * Timers only: measuring changes no result. Not part of the {@link #state()}.
+   *
+   * @return seconds by phase name
    */
   public Map<String, Double> timeBreakdown() {
     Map<String, Double> m = new LinkedHashMap<>();
@@ -240,7 +306,12 @@ public final class Trainer {
 
   private boolean midStep;
 
-  /** One step; returns its loss. With a guard, a bad step is rolled back and retried on the next batch. */
+  /**
+   * One step; returns its loss. With a guard, a bad step is rolled back and retried on the next batch.
+   *
+   * @return the step's training loss
+   * @throws DivergenceException if the loss is not finite (without a guard) or the guard's rollbacks run out
+   */
   public double trainStep() {
     long t0 = System.nanoTime();
     midStep = true; // until the step completes: a failure in between leaves a state worth nothing
@@ -284,6 +355,8 @@ public final class Trainer {
    * backward pass or the update) it is false, and {@link #state()} is not a state the run passed
    * through; after a failure elsewhere (in an evaluation, an observer) it is true and the state is
    * that of the last completed step, fit to save.
+   *
+   * @return true between steps
    */
   public boolean betweenSteps() {
     return !midStep;
@@ -299,7 +372,11 @@ public final class Trainer {
     }
   }
 
-  /** The signals the controller sees before the next step. */
+  /**
+   * The signals the controller sees before the next step.
+   *
+   * @return the signals
+   */
   public Signals signals() {
     return sensors.signals(step, progress(), opt.learningRate().get());
   }
@@ -323,6 +400,8 @@ public final class Trainer {
    * A snapshot: the parameters ("params.&lt;i&gt;", in the optimizer's order), the model's buffers
    * ("buffers.&lt;name&gt;": running statistics) and the optimizer's state (buffers and step count, not the learning rate) as they are now; what {@link #rewind}
    * goes back to.
+   *
+   * @return the snapshot
    */
   public TrainState snapshot() {
     return snapshot(false);
@@ -372,6 +451,9 @@ public final class Trainer {
    * Asks the trainer to go back to {@code s} (a {@link #snapshot}) before the next step: its
    * parameters and optimizer state, gradients zeroed; the step count, learning rate, data
    * position and controller stay. Requests from the controller come through its {@link Rewinder}.
+   *
+   * @param s a snapshot from {@link #snapshot}
+   * @throws IllegalArgumentException if {@code s} is null
    */
   public void rewind(TrainState s) {
     if (s == null) throw new IllegalArgumentException("state (null) must be given");
@@ -399,7 +481,11 @@ public final class Trainer {
     }
   };
 
-  /** Everything the run's future depends on (see {@link TrainState}); a copy, unaffected by later steps. */
+  /**
+   * Everything the run's future depends on (see {@link TrainState}); a copy, unaffected by later steps.
+   *
+   * @return the state
+   */
   public TrainState state() {
     Map<String, Tensor> t = new LinkedHashMap<>();
     Map<String, String> m = new LinkedHashMap<>();
@@ -420,6 +506,10 @@ public final class Trainer {
    * them). Parts a state lacks (a checkpoint written before they were saved: format
    * fivefold-checkpoint-1) start fresh: no smoothed loss yet, lr scale 1, the controller and guard
    * as constructed, no kept copies. {@code source} names the state in errors.
+   *
+   * @param s a state from {@link #state()}, or read by {@link Checkpoint}
+   * @param source names the state in messages
+   * @throws IllegalArgumentException if a field is missing or invalid
    */
   public void load(TrainState s, String source) {
     task.model().loadStateDict(s.tensors("model."), source);
@@ -462,7 +552,11 @@ public final class Trainer {
     }
   }
 
-  /** Evaluates now and tells the observers. */
+  /**
+   * Evaluates now and tells the observers.
+   *
+   * @return the metrics by name
+   */
   public Map<String, Double> evaluate() {
     lastEval = task.evaluate();
     TrainObserver.Eval e = new TrainObserver.Eval(step, epoch(), seconds, sensors.lastLoss(), lastEval);

@@ -67,6 +67,12 @@ public final class ControllerComparison {
    * @param metric the evaluation metric reported beside the loss ("accuracy", "bpc")
    */
   public record Bench(String title, Supplier<Task> task, String optimizer, double lr0, long steps, String metric) {
+    /**
+     * Checks the problem.
+     *
+     * @throws IllegalArgumentException if {@code task} is null, the optimizer unknown, {@code lr0} not
+     *   positive and finite, or {@code steps} below 2
+     */
     public Bench {
       if (task == null) throw new IllegalArgumentException("task must not be null");
       if (!Optimizers.NAMES.contains(optimizer)) throw new IllegalArgumentException("optimizer (" + optimizer + ") must be one of " + Optimizers.NAMES);
@@ -75,7 +81,17 @@ public final class ControllerComparison {
     }
   }
 
-  /** LeNet-300-100 on an image set, Adam, controllers from 1e-3; {@code epochs} passes over {@code train}. */
+  /**
+   * LeNet-300-100 on an image set, Adam, controllers from 1e-3; {@code epochs} passes over {@code train}.
+   *
+   * @param train the training images
+   * @param test the evaluation images
+   * @param batch the batch size, at least 1
+   * @param epochs passes over {@code train}, at least 1
+   * @param seed the seed of the weights and batches
+   * @return the problem
+   * @throws IllegalArgumentException if {@code batch} or {@code epochs} is below 1
+   */
   public static Bench mlp(Dataset train, Dataset test, int batch, int epochs, long seed) {
     if (batch < 1) throw new IllegalArgumentException("batch (" + batch + ") must be >= 1");
     if (epochs < 1) throw new IllegalArgumentException("epochs (" + epochs + ") must be >= 1");
@@ -87,6 +103,18 @@ public final class ControllerComparison {
   /**
    * A character-level GPT on {@code corpus}, AdamW, controllers from 2e-3; {@code evalTokens}
    * held-out tokens scored at the end. The shape is checked here, before any run.
+   *
+   * @param corpus the text
+   * @param layers transformer blocks
+   * @param heads attention heads per block
+   * @param width the embedding width
+   * @param context the context length in tokens
+   * @param batch sequences per step
+   * @param evalTokens held-out tokens scored at the end
+   * @param steps steps of every run
+   * @param seed the seed of the weights and batches
+   * @return the problem
+   * @throws IllegalArgumentException if the shape is invalid or the model does not fit in the heap
    */
   public static Bench gpt(TextCorpus corpus, int layers, int heads, int width, int context, int batch, long evalTokens, long steps,
       long seed) {
@@ -98,6 +126,8 @@ public final class ControllerComparison {
   }
 
   /**
+   * What {@link #run} compares.
+   *
    * @param bench the problem
    * @param schedules names from {@link #SCHEDULES}, each run at every rate of {@code lrs}
    * @param lrs peak rates of the schedule grid, each &gt; 0
@@ -105,6 +135,12 @@ public final class ControllerComparison {
    * @param target the target smoothed loss (&gt; 0), or null for auto (see the class comment)
    */
   public record Config(Bench bench, List<String> schedules, List<Double> lrs, List<String> controllers, Double target) {
+    /**
+     * Copies the lists and checks the names and rates.
+     *
+     * @throws IllegalArgumentException if {@code bench} is null, a name is unknown, a rate or the target is
+     *   not positive and finite
+     */
     public Config {
       if (bench == null) throw new IllegalArgumentException("bench must not be null");
       schedules = List.copyOf(schedules);
@@ -121,9 +157,16 @@ public final class ControllerComparison {
 
   /** Whether a run follows a schedule of the grid or a controller. */
   public enum Kind {
-    SCHEDULE, CONTROLLER;
+    /** A run following an open-loop schedule of the grid. */
+    SCHEDULE,
+    /** A run steered by a closed-loop controller. */
+    CONTROLLER;
 
-    /** "schedule" or "controller". */
+    /**
+     * "schedule" or "controller".
+     *
+     * @return the lowercase name
+     */
     public String label() {
       return name().toLowerCase(java.util.Locale.ROOT);
     }
@@ -132,31 +175,52 @@ public final class ControllerComparison {
   /**
    * One run: smoothed loss and learning rate per step (index i = after step i + 1).
    *
+   * @param name the schedule's or controller's name
+   * @param kind schedule or controller
    * @param lr the schedule's peak rate, or the controller's starting rate
+   * @param smoothed the smoothed loss after each step
+   * @param lrs the learning rate of each step
    * @param eval the final evaluation (empty if the run diverged)
+   * @param wallSeconds the run's wall-clock time, in seconds
    * @param failure null, or why the run stopped ("diverged at step 12")
    * @param controller the controller that steered the run (null for a schedule): its final state
    */
   public record Run(String name, Kind kind, double lr, double[] smoothed, double[] lrs, Map<String, Double> eval, double wallSeconds,
       String failure, Controller controller) {
-    /** The first step (1-based) whose smoothed loss is at or below {@code target}, or -1. */
+    /**
+     * The first step (1-based) whose smoothed loss is at or below {@code target}, or -1.
+     *
+     * @param target the target smoothed loss
+     * @return the step, or -1 if the run never reached it
+     */
     public long stepsTo(double target) {
       for (int i = 0; i < smoothed.length; i++) if (smoothed[i] <= target) return i + 1;
       return -1;
     }
 
-    /** The last smoothed loss, NaN if no step was taken. */
+    /**
+     * The last smoothed loss, NaN if no step was taken.
+     *
+     * @return the final smoothed loss
+     */
     public double finalLoss() {
       return smoothed.length == 0 ? Double.NaN : smoothed[smoothed.length - 1];
     }
 
-    /** "cosine 0.003" for a schedule, the name for a controller. */
+    /**
+     * "cosine 0.003" for a schedule, the name for a controller.
+     *
+     * @return the run's label
+     */
     public String label() {
       return kind == Kind.SCHEDULE ? name + " " + lr : name;
     }
   }
 
   /**
+   * The outcome of {@link #run}.
+   *
+   * @param runs every run, the schedules first, in order
    * @param target the target used (given or auto; NaN if auto found no schedule long enough)
    * @param autoStep for an auto target, the 1-based step it was read at; -1 if it was given
    * @param bestSteps the best schedule's steps to the target, -1 if none reached it
@@ -165,17 +229,27 @@ public final class ControllerComparison {
    * @param bestRatio the lowest such controller's ratio (+∞ if none reached the target)
    */
   public record Result(List<Run> runs, double target, long autoStep, long bestSteps, String bestSchedule, int within, double bestRatio) {
+    /** Copies the runs. */
     public Result {
       runs = List.copyOf(runs);
     }
 
-    /** Steps to the target divided by the best schedule's, NaN if either never reached it. */
+    /**
+     * Steps to the target divided by the best schedule's, NaN if either never reached it.
+     *
+     * @param r a run of this result
+     * @return the ratio
+     */
     public double ratio(Run r) {
       long k = r.stepsTo(target);
       return k > 0 && bestSteps > 0 ? k / (double) bestSteps : Double.NaN;
     }
 
-    /** The controller runs, in order. */
+    /**
+     * The controller runs, in order.
+     *
+     * @return the runs of kind {@link Kind#CONTROLLER}
+     */
     public List<Run> controllers() {
       return runs.stream().filter(r -> r.kind() == Kind.CONTROLLER).toList();
     }
@@ -186,6 +260,12 @@ public final class ControllerComparison {
    * The schedule {@code name} of the grid at peak rate {@code lr} for a run of {@code steps}
    * steps: constant; step (×0.1 every third); cosine to 0; warmup-cosine (5% linear warm-up, then
    * cosine to 0 over the rest).
+   *
+   * @param name a name from {@link #SCHEDULES}
+   * @param lr the peak rate
+   * @param steps the run length in steps
+   * @return the schedule
+   * @throws IllegalArgumentException for an unknown name
    */
   public static Schedule schedule(String name, double lr, long steps) {
     long w = warmup(steps);
@@ -203,7 +283,13 @@ public final class ControllerComparison {
     return Math.max(1, steps / 20);
   }
 
-  /** Runs the grid, then the controllers, and scores them against the target; {@code listener} is told of each run as it finishes. */
+  /**
+   * Runs the grid, then the controllers, and scores them against the target; {@code listener} is told of each run as it finishes.
+   *
+   * @param cfg the comparison
+   * @param listener told of each run as it finishes
+   * @return the runs and their scores
+   */
   public static Result run(Config cfg, Consumer<Run> listener) {
     Bench b = cfg.bench();
     long n = b.steps(), w = warmup(n);

@@ -29,6 +29,8 @@ public final class GuardExperiment {
   private GuardExperiment() {}
 
   /**
+   * The experiment's settings.
+   *
    * @param optimizer a name from {@link Optimizers#NAMES}
    * @param lr the normal learning rate, &gt; 0
    * @param factor how many times too high the bad rate is, &gt; 0
@@ -37,6 +39,11 @@ public final class GuardExperiment {
    * @param seed initial weights and batch order
    */
   public record Config(String optimizer, double lr, double factor, int epochs, int batch, long seed) {
+    /**
+     * Checks every field.
+     *
+     * @throws IllegalArgumentException naming the first field out of range
+     */
     public Config {
       if (!Optimizers.NAMES.contains(optimizer)) {
         throw new IllegalArgumentException("optimizer (" + optimizer + ") must be one of " + String.join(", ", Optimizers.NAMES));
@@ -51,6 +58,8 @@ public final class GuardExperiment {
   /**
    * One run.
    *
+   * @param name "normal", "high, no guard" or "high, guard"
+   * @param lr the learning rate the run started at
    * @param losses (step, loss) of every step with a finite loss
    * @param eval the final test metrics
    * @param rollbacks the guard's rollbacks
@@ -59,19 +68,35 @@ public final class GuardExperiment {
    * @param maxLoss the largest finite training loss
    * @param finalLr the optimizer's learning rate at the end
    * @param finiteWeights whether every weight is finite at the end
+   * @param seconds the training seconds
    */
   public record Run(String name, double lr, List<double[]> losses, Map<String, Double> eval, int rollbacks, int nanLosses, String diverged,
       double maxLoss, double finalLr, boolean finiteWeights, double seconds) {}
 
-  /** The three runs: normal, high without the guard, high with it. */
+  /**
+   * The three runs: normal, high without the guard, high with it.
+   *
+   * @param normal the run at the normal rate
+   * @param unguarded the run at the high rate without the guard
+   * @param guarded the run at the high rate with the guard
+   */
   public record Result(Run normal, Run unguarded, Run guarded) {
+    /** {@return the three runs, in order} */
     public List<Run> runs() {
       return List.of(normal, unguarded, guarded);
     }
   }
 
 
-  /** Runs normal, high without the guard, high with it; {@code listener} is told of each run as it finishes. */
+  /**
+   * Runs normal, high without the guard, high with it; {@code listener} is told of each run as it finishes.
+   *
+   * @param train the training images
+   * @param test the test images
+   * @param cfg the experiment
+   * @param listener told of each run
+   * @return the three runs
+   */
   public static Result run(Dataset train, Dataset test, Config cfg, Consumer<Run> listener) {
     Run normal = run("normal", cfg.lr(), false, train, test, cfg, listener);
     Run high = run("high, no guard", cfg.lr() * cfg.factor(), false, train, test, cfg, listener);

@@ -28,22 +28,41 @@ public record Augmentation(List<ImageOp> ops, Mixing mixing) {
   /** The names a spec may use, with their value, for error messages and help. */
   public static final String NAMES = "crop[:PAD], flip[:P], erase[:P], cutout[:SIZE], mixup[:ALPHA], cutmix[:ALPHA]";
 
+  /**
+   * Copies the ops.
+   *
+   * @throws IllegalArgumentException if {@code ops} is null
+   */
   public Augmentation {
     if (ops == null) throw new IllegalArgumentException("ops must not be null");
     ops = List.copyOf(ops);
   }
 
-  /** No augmentation. */
+  /**
+   * No augmentation.
+   *
+   * @return the empty augmentation
+   */
   public static Augmentation none() {
     return new Augmentation(List.of(), null);
   }
 
-  /** True if nothing is done to the images. */
+  /**
+   * True if nothing is done to the images.
+   *
+   * @return true for {@link #none()}
+   */
   public boolean isNone() {
     return ops.isEmpty() && mixing == null;
   }
 
-  /** Parses a spec (see the class comment); null, "" and "none" are {@link #none()}. */
+  /**
+   * Parses a spec (see the class comment); null, "" and "none" are {@link #none()}.
+   *
+   * @param spec the spec
+   * @return the augmentation
+   * @throws IllegalArgumentException naming the bad part of the spec
+   */
   public static Augmentation parse(String spec) {
     return parse("augmentation", spec);
   }
@@ -53,6 +72,9 @@ public record Augmentation(List<ImageOp> ops, Mixing mixing) {
    * unknown augmentation 'blur' (known: …)}.
    *
    * @param what the name of the spec's source in messages, e.g. a flag
+   * @param spec the spec, e.g. {@code "crop:4,flip,cutmix:1"}
+   * @return the augmentation
+   * @throws IllegalArgumentException naming {@code what} and the bad part of the spec
    */
   public static Augmentation parse(String what, String spec) {
     if (spec == null || spec.isBlank() || spec.strip().equals("none")) return none();
@@ -87,6 +109,9 @@ public record Augmentation(List<ImageOp> ops, Mixing mixing) {
   /**
    * Throws {@link IllegalArgumentException} if an op cannot work on images of this layout
    * (a crop padding not smaller than the image).
+   *
+   * @param layout the images' layout
+   * @throws IllegalArgumentException if an op does not fit the layout
    */
   public void check(ImageLayout layout) {
     for (ImageOp op : ops) op.check(layout);

@@ -16,7 +16,12 @@ import dev.fivefold.tensor.Tensor;
  * run augments exactly the batches an uninterrupted one would.
  */
 public final class Augmenter {
-  /** An augmented batch: the images, and the soft targets ỹ [N, classes] if the augmentation mixes (else null). */
+  /**
+   * An augmented batch: the images, and the soft targets ỹ [N, classes] if the augmentation mixes (else null).
+   *
+   * @param x the augmented images, the input's shape
+   * @param targets the soft targets ỹ, [N, classes], or null
+   */
   public record Augmented(Tensor x, Tensor targets) {}
 
   private final Augmentation augmentation;
@@ -24,8 +29,11 @@ public final class Augmenter {
   private long batches;
 
   /**
+   * An augmenter whose random draws derive from {@code seed}.
+   *
    * @param augmentation what to do
    * @param seed the run's seed; the generators are derived from it (independently of the batch order's)
+   * @throws IllegalArgumentException if {@code augmentation} is null
    */
   public Augmenter(Augmentation augmentation, long seed) {
     if (augmentation == null) throw new IllegalArgumentException("augmentation must not be null");
@@ -33,16 +41,26 @@ public final class Augmenter {
     this.seed = seed;
   }
 
+  /** {@return what this augmenter does} */
   public Augmentation augmentation() {
     return augmentation;
   }
 
-  /** Batches augmented so far: the random state. */
+  /**
+   * Batches augmented so far: the random state.
+   *
+   * @return the batch count
+   */
   public long batches() {
     return batches;
   }
 
-  /** Continues as if {@code batches} batches had been augmented. */
+  /**
+   * Continues as if {@code batches} batches had been augmented.
+   *
+   * @param batches the batches augmented before, non-negative
+   * @throws IllegalArgumentException if {@code batches} is negative
+   */
   public void restore(long batches) {
     if (batches < 0) throw new IllegalArgumentException("batches (" + batches + ") must be >= 0");
     this.batches = batches;
@@ -52,6 +70,10 @@ public final class Augmenter {
    * Augments the next batch: a new tensor of x's shape (x is not changed), and, for a mixing
    * augmentation, the soft targets from the labels {@code y}.
    *
+   * @param x the images, [N, C, H, W] or [N, H, W]
+   * @param y the labels, one per image
+   * @param classes the number of classes
+   * @return the augmented batch
    * @throws IllegalArgumentException if x is not a batch of images ({@link ImageLayout#of}) or an op does not fit them
    */
   public Augmented apply(Tensor x, int[] y, int classes) {

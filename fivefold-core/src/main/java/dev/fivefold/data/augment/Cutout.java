@@ -13,6 +13,11 @@ import dev.fivefold.tensor.Rng;
  * @param size side of the square, &ge; 1 (the paper: 16 on CIFAR-10's 32 × 32, 8 on CIFAR-100)
  */
 public record Cutout(int size) implements ImageOp {
+  /**
+   * Checks the size.
+   *
+   * @throws IllegalArgumentException if {@code size} is below 1
+   */
   public Cutout {
     if (size < 1) throw new IllegalArgumentException("cutout size (" + size + ") must be >= 1");
   }

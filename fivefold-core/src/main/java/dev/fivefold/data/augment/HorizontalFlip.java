@@ -9,6 +9,11 @@ import dev.fivefold.tensor.Rng;
  * @param p probability in [0, 1]
  */
 public record HorizontalFlip(double p) implements ImageOp {
+  /**
+   * Checks the probability.
+   *
+   * @throws IllegalArgumentException if {@code p} is outside [0, 1]
+   */
   public HorizontalFlip {
     if (!(p >= 0 && p <= 1)) throw new IllegalArgumentException("flip probability (" + p + ") must be in [0, 1]");
   }

@@ -14,18 +14,31 @@ import dev.fivefold.tensor.Tensor;
  * @param width columns, &ge; 1
  */
 public record ImageLayout(int channels, int height, int width) {
+  /**
+   * Checks the sizes.
+   *
+   * @throws IllegalArgumentException if a size is below 1
+   */
   public ImageLayout {
     if (channels < 1 || height < 1 || width < 1) {
       throw new IllegalArgumentException("image layout (" + channels + "x" + height + "x" + width + ") must have every side >= 1");
     }
   }
 
-  /** Values per sample, C·H·W. */
+  /**
+   * Values per sample, C·H·W.
+   *
+   * @return C·H·W
+   */
   public int size() {
     return channels * height * width;
   }
 
-  /** Pixels per plane, H·W. */
+  /**
+   * Pixels per plane, H·W.
+   *
+   * @return H·W
+   */
   public int plane() {
     return height * width;
   }
@@ -33,6 +46,8 @@ public record ImageLayout(int channels, int height, int width) {
   /**
    * The layout of a batch or dataset tensor, samples first.
    *
+   * @param batch the tensor, [N, C, H, W], [N, H, W] or [N, H·W] with a square H·W
+   * @return the layout of one sample
    * @throws IllegalArgumentException for rank 1 or &gt; 4, or a flat sample that is not a square
    */
   public static ImageLayout of(Tensor batch) {

@@ -12,13 +12,24 @@ public sealed interface ImageOp permits RandomCrop, HorizontalFlip, RandomErasin
   /**
    * Changes the sample at {@code x[offset, offset + layout.size())} in place.
    *
+   * @param x the batch's values
+   * @param offset the index of the sample's first value
    * @param layout its channels and size; every channel gets the same geometric change
+   * @param rng the source of the op's random draws
    */
   void apply(float[] x, int offset, ImageLayout layout, Rng rng);
 
-  /** Throws {@link IllegalArgumentException} if the op cannot work on images of this layout. */
+  /**
+   * Throws {@link IllegalArgumentException} if the op cannot work on images of this layout.
+   *
+   * @param layout the images' layout
+   */
   default void check(ImageLayout layout) {}
 
-  /** The op as written in an augmentation spec, e.g. {@code crop:4}; parsed back by {@link Augmentation#parse}. */
+  /**
+   * The op as written in an augmentation spec, e.g. {@code crop:4}; parsed back by {@link Augmentation#parse}.
+   *
+   * @return the spec item
+   */
   String spec();
 }

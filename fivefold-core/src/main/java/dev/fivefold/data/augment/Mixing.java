@@ -12,10 +12,21 @@ import dev.fivefold.tensor.Tensor;
  * The result is a {@link Mixup.Mixed}: blended images, partners and weights.
  */
 public sealed interface Mixing {
-  /** The mixed copy of a batch {@code x}; x is not changed. */
+  /**
+   * The mixed copy of a batch {@code x}; x is not changed.
+   *
+   * @param x the images, [N, ...]
+   * @param layout the images' layout
+   * @param rng the source of the partners and weights
+   * @return the mixed batch
+   */
   Mixup.Mixed mix(Tensor x, ImageLayout layout, Rng rng);
 
-  /** As written in an augmentation spec. */
+  /**
+   * As written in an augmentation spec.
+   *
+   * @return the spec item, e.g. {@code "mixup:0.2"}
+   */
   String spec();
 
   /**
@@ -25,6 +36,11 @@ public sealed interface Mixing {
    * @param alpha &gt; 0 and finite (Zhang et al.: 0.2 on ImageNet, 1 on CIFAR-10)
    */
   record MixupBlend(double alpha) implements Mixing {
+    /**
+     * Checks α.
+     *
+     * @throws IllegalArgumentException if α is not positive and finite
+     */
     public MixupBlend {
       if (!(alpha > 0 && alpha < Double.POSITIVE_INFINITY)) throw new IllegalArgumentException("mixup alpha (" + alpha + ") must be > 0 and finite");
     }
@@ -56,6 +72,11 @@ public sealed interface Mixing {
    * @param alpha &gt; 0 and finite (Yun et al.: 1)
    */
   record CutMix(double alpha) implements Mixing {
+    /**
+     * Checks α.
+     *
+     * @throws IllegalArgumentException if α is not positive and finite
+     */
     public CutMix {
       if (!(alpha > 0 && alpha < Double.POSITIVE_INFINITY)) throw new IllegalArgumentException("cutmix alpha (" + alpha + ") must be > 0 and finite");
     }

@@ -19,6 +19,11 @@ import dev.fivefold.tensor.Rng;
  * @param padding zero pixels on each side, &ge; 1 (and less than the image's sides, checked against the images)
  */
 public record RandomCrop(int padding) implements ImageOp {
+  /**
+   * Checks the padding.
+   *
+   * @throws IllegalArgumentException if {@code padding} is below 1
+   */
   public RandomCrop {
     if (padding < 1) throw new IllegalArgumentException("crop padding (" + padding + ") must be >= 1");
   }

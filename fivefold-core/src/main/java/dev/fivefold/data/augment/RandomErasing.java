@@ -27,6 +27,11 @@ public record RandomErasing(double p, double scaleMin, double scaleMax, double r
   /** Attempts to place a rectangle that fits before giving up (torchvision's 10). */
   static final int ATTEMPTS = 10;
 
+  /**
+   * Checks the ranges.
+   *
+   * @throws IllegalArgumentException if a field is out of its range
+   */
   public RandomErasing {
     if (!(p >= 0 && p <= 1)) throw new IllegalArgumentException("erase probability (" + p + ") must be in [0, 1]");
     if (!(scaleMin > 0 && scaleMin <= scaleMax && scaleMax <= 1)) {
@@ -37,7 +42,13 @@ public record RandomErasing(double p, double scaleMin, double scaleMax, double r
     }
   }
 
-  /** Probability p with the defaults: scale 0.02–0.33, ratio 0.3–3.3. */
+  /**
+   * Probability p with the defaults: scale 0.02–0.33, ratio 0.3–3.3.
+   *
+   * @param p the probability of erasing, in [0, 1]
+   * @return the op
+   * @throws IllegalArgumentException if {@code p} is outside [0, 1]
+   */
   public static RandomErasing withProbability(double p) {
     return new RandomErasing(p, 0.02, 0.33, 0.3, 3.3);
   }

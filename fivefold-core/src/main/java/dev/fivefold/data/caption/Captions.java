@@ -22,7 +22,12 @@ import java.util.List;
  */
 public final class Captions {
   /** The two wordings. */
-  public enum Split { TRAIN, TEST }
+  public enum Split {
+    /** The training wording: the training templates and nouns. */
+    TRAIN,
+    /** The held-out wording: templates and nouns never seen in training. */
+    TEST
+  }
 
   /**
    * One class's words.
@@ -36,6 +41,12 @@ public final class Captions {
    */
   public record ClassWords(String name, List<String> trainNouns, List<String> testNouns, List<String> attributes, List<String> trainTemplates,
       List<String> testTemplates) {
+    /**
+     * Copies the lists (adding the name to the training nouns if missing) and checks them.
+     *
+     * @throws IllegalArgumentException naming the class and the value if the name is blank, a list is empty
+     *   or has a blank entry, a template lacks {@code {noun}}, or a noun or template is in both splits
+     */
     public ClassWords {
       if (name == null || name.isBlank()) throw new IllegalArgumentException("class name (\"" + name + "\") must not be blank");
       List<String> tn = new ArrayList<>(trainNouns);
@@ -79,23 +90,45 @@ public final class Captions {
 
   private final List<ClassWords> classes;
 
-  /** @param classes one entry per label, at least one */
+  /**
+   * Captions of these classes.
+   *
+   * @param classes one entry per label, at least one
+   * @throws IllegalArgumentException if {@code classes} is null or empty
+   */
   public Captions(List<ClassWords> classes) {
     if (classes == null || classes.isEmpty()) throw new IllegalArgumentException("captions need at least one class (got " + (classes == null ? "null" : "none") + ")");
     this.classes = List.copyOf(classes);
   }
 
-  /** Number of classes (labels 0 .. classes − 1). */
+  /**
+   * Number of classes (labels 0 .. classes − 1).
+   *
+   * @return the class count
+   */
   public int classes() {
     return classes.size();
   }
 
+  /**
+   * {@return the words of class {@code label}}
+   *
+   * @param label a label in [0, {@link #classes()})
+   * @throws IllegalArgumentException if the label is out of range
+   */
   public ClassWords words(int label) {
     if (label < 0 || label >= classes.size()) throw new IllegalArgumentException("label (" + label + ") must be in [0, " + classes.size() + ")");
     return classes.get(label);
   }
 
-  /** A caption of class {@code label} in {@code split}: template, noun and attribute drawn uniformly from {@code rng}, in that order. */
+  /**
+   * A caption of class {@code label} in {@code split}: template, noun and attribute drawn uniformly from {@code rng}, in that order.
+   *
+   * @param label the class
+   * @param split the wording
+   * @param rng the source of the draws
+   * @return the caption
+   */
   public String caption(int label, Split split, Rng rng) {
     ClassWords w = words(label);
     List<String> ts = w.templates(split), ns = w.nouns(split);
@@ -105,7 +138,12 @@ public final class Captions {
     return fill(t, noun, attr);
   }
 
-  /** The zero-shot prompts of class {@code label}: its name in each test template, attributes left out. */
+  /**
+   * The zero-shot prompts of class {@code label}: its name in each test template, attributes left out.
+   *
+   * @param label the class
+   * @return one prompt per test template
+   */
   public List<String> prompts(int label) {
     ClassWords w = words(label);
     List<String> out = new ArrayList<>();
@@ -113,7 +151,11 @@ public final class Captions {
     return out;
   }
 
-  /** Every caption's characters, and the prompts'. */
+  /**
+   * Every caption's characters, and the prompts'.
+   *
+   * @return the vocabulary of every character these words can produce
+   */
   public CharVocabulary vocabulary() {
     List<String> texts = new ArrayList<>();
     for (ClassWords w : classes) {
@@ -127,7 +169,11 @@ public final class Captions {
     return CharVocabulary.of(texts);
   }
 
-  /** The longest caption or prompt these words can make, in characters (the text context needs one more). */
+  /**
+   * The longest caption or prompt these words can make, in characters (the text context needs one more).
+   *
+   * @return the length in characters
+   */
   public int longest() {
     int max = 0;
     for (ClassWords w : classes) {
@@ -149,6 +195,8 @@ public final class Captions {
    * "a picture of a {attr} {noun}", "this is a {noun}, {attr}", "an image of the {noun}",
    * "a {attr} {noun}", "my {noun}"; held-out: "a snapshot of a {noun}", "here is a {attr} {noun}",
    * "look at this {noun}", "the {noun} in the photo, {attr}".
+   *
+   * @return the captions
    */
   public static Captions fashionMnist() {
     List<String> train = List.of("a photo of a {noun}", "a picture of a {attr} {noun}", "this is a {noun}, {attr}", "an image of the {noun}", "a {attr} {noun}",

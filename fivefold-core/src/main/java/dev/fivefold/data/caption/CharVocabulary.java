@@ -22,6 +22,11 @@ public record CharVocabulary(String chars) {
   /** The class token's id, first of every encoded text. */
   public static final int CLS = 1;
 
+  /**
+   * Checks the characters.
+   *
+   * @throws IllegalArgumentException if {@code chars} is null, empty, or holds a character twice
+   */
   public CharVocabulary {
     if (chars == null || chars.isEmpty()) throw new IllegalArgumentException("vocabulary (\"" + (chars == null ? "null" : "") + "\") must hold at least one character");
     for (int i = 0; i < chars.length(); i++) {
@@ -29,7 +34,13 @@ public record CharVocabulary(String chars) {
     }
   }
 
-  /** The sorted set of the characters of {@code texts}; an empty collection (or only empty texts) is refused. */
+  /**
+   * The sorted set of the characters of {@code texts}; an empty collection (or only empty texts) is refused.
+   *
+   * @param texts the texts
+   * @return the vocabulary of their characters
+   * @throws IllegalArgumentException if the texts hold no character
+   */
   public static CharVocabulary of(Collection<String> texts) {
     TreeSet<Character> set = new TreeSet<>();
     for (String t : texts) for (char c : t.toCharArray()) set.add(c);
@@ -38,18 +49,34 @@ public record CharVocabulary(String chars) {
     return new CharVocabulary(b.toString());
   }
 
-  /** Ids in use: the characters, padding and the class token. */
+  /**
+   * Ids in use: the characters, padding and the class token.
+   *
+   * @return |chars| + 2
+   */
   public int size() {
     return chars.length() + 2;
   }
 
-  /** The id of {@code c}, or -1 if it is not in the vocabulary. */
+  /**
+   * The id of {@code c}, or -1 if it is not in the vocabulary.
+   *
+   * @param c the character
+   * @return its id, at least 2, or -1
+   */
   public int id(char c) {
     int i = chars.indexOf(c);
     return i < 0 ? -1 : i + 2;
   }
 
-  /** A fresh array of {@code context} ids for {@code text} (see {@link #encode(String, int, int[], int)}). */
+  /**
+   * A fresh array of {@code context} ids for {@code text} (see {@link #encode(String, int, int[], int)}).
+   *
+   * @param text the text
+   * @param context the number of ids, at least 2
+   * @return the ids
+   * @throws IllegalArgumentException as {@link #encode(String, int, int[], int)}
+   */
   public int[] encode(String text, int context) {
     int[] out = new int[context];
     encode(text, context, out, 0);
@@ -60,6 +87,10 @@ public record CharVocabulary(String chars) {
    * Writes {@code text} as {@code context} ids at {@code out[offset ..]}: CLS, one id per character,
    * PAD to the end.
    *
+   * @param text the text, at most {@code context − 1} characters
+   * @param context the number of ids written, at least 2
+   * @param out receives the ids
+   * @param offset the first index written
    * @throws IllegalArgumentException if the text has more than {@code context − 1} characters or a
    *     character outside the vocabulary (the message names the text, the character and its index)
    */

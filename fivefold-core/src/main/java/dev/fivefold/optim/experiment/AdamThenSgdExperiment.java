@@ -39,6 +39,8 @@ public final class AdamThenSgdExperiment {
   public static final double MOMENTUM = 0.9;
 
   /**
+   * The experiment's settings.
+   *
    * @param epochs passes over the training data, ≥ 1
    * @param seeds how many seeds, ≥ 1
    * @param lr Adam's learning rate, &gt; 0
@@ -53,6 +55,11 @@ public final class AdamThenSgdExperiment {
    */
   public record Config(int epochs, int seeds, double lr, double tol, long minStep, RateEstimate estimate, double sgdLr, boolean annealed,
       int switchEpoch, int batch, long seed) {
+    /**
+     * Checks every field.
+     *
+     * @throws IllegalArgumentException naming the first field out of range
+     */
     public Config {
       if (epochs < 1) throw new IllegalArgumentException("epochs (" + epochs + ") must be >= 1");
       if (seeds < 1) throw new IllegalArgumentException("seeds (" + seeds + ") must be >= 1");
@@ -65,7 +72,11 @@ public final class AdamThenSgdExperiment {
       if (switchEpoch < 0 || switchEpoch >= epochs) throw new IllegalArgumentException("switchEpoch (" + switchEpoch + ") must be in [0, epochs (" + epochs + "))");
     }
 
-    /** The runs of every seed, in order. */
+    /**
+     * The runs of every seed, in order.
+     *
+     * @return the run names: adam, swats, then adam+anneal and the forced run if asked
+     */
     public List<String> runs() {
       List<String> names = new ArrayList<>(List.of("adam", "swats"));
       if (annealed) names.add("adam+anneal");
@@ -73,7 +84,11 @@ public final class AdamThenSgdExperiment {
       return names;
     }
 
-    /** The name of the forced-switch run, {@code adam->sgd@E}. */
+    /**
+     * The name of the forced-switch run, {@code adam->sgd@E}.
+     *
+     * @return the name
+     */
     public String forced() {
       return "adam->sgd@" + switchEpoch;
     }
@@ -82,6 +97,10 @@ public final class AdamThenSgdExperiment {
   /**
    * One run's outcome.
    *
+   * @param seed the seed of the weights and batches
+   * @param run the run's name
+   * @param accuracy the final test accuracy, in [0, 1]
+   * @param loss the final test loss (mean cross-entropy, nats)
    * @param epochs per epoch {epoch, test accuracy, test loss}
    * @param switchedAt the step after which SGD took over (adam+anneal: annealing began); -1 if never
    * @param sgdRate the SGD rate after the switch (NaN if none)
@@ -89,25 +108,46 @@ public final class AdamThenSgdExperiment {
    */
   public record Outcome(long seed, String run, double accuracy, double loss, List<double[]> epochs, long switchedAt, double sgdRate,
       double[] estimates) {
-    /** Whether SGD took over (not the annealing of adam+anneal). */
+    /**
+     * Whether SGD took over (not the annealing of adam+anneal).
+     *
+     * @return true if the run switched to SGD
+     */
     public boolean sgd() {
       return switchedAt > 0 && !run.equals("adam+anneal");
     }
   }
 
-  /** {@code a} against {@code b}: {@code diff} = mean accuracy of a − of b; {@code wins} = seeds where a ≥ b. */
+  /**
+   * {@code a} against {@code b}: {@code diff} = mean accuracy of a − of b; {@code wins} = seeds where a ≥ b.
+   *
+   * @param a the first run's name
+   * @param b the second run's name
+   * @param seeds the seeds compared
+   * @param wins the seeds where a's accuracy is at least b's
+   * @param diff a's mean accuracy minus b's
+   */
   public record Comparison(String a, String b, int seeds, int wins, double diff) {
+    /** {@return whether a's mean accuracy is at least b's} */
     public boolean holds() {
       return diff >= 0;
     }
   }
 
   /**
+   * The experiment's outcome.
+   *
    * @param outcomes per run name (in {@link Config#runs} order) the outcome of every seed
    * @param stepsPerEpoch steps of one epoch
    */
   public record Result(Map<String, List<Outcome>> outcomes, long stepsPerEpoch) {
-    /** The mean test accuracy ({@code accuracy}) or loss of run {@code name} over the seeds. */
+    /**
+     * The mean test accuracy ({@code accuracy}) or loss of run {@code name} over the seeds.
+     *
+     * @param name a run name
+     * @param accuracy true for the accuracy, false for the loss
+     * @return the mean over the seeds
+     */
     public double mean(String name, boolean accuracy) {
       return mean(outcomes.get(name), accuracy);
     }
@@ -118,7 +158,13 @@ public final class AdamThenSgdExperiment {
       return s / os.size();
     }
 
-    /** Run {@code a} against run {@code b} over the seeds. */
+    /**
+     * Run {@code a} against run {@code b} over the seeds.
+     *
+     * @param a a run name
+     * @param b another run name
+     * @return the comparison over the seeds both have
+     */
     public Comparison compare(String a, String b) {
       List<Outcome> x = outcomes.get(a), y = outcomes.get(b);
       int n = Math.min(x.size(), y.size()), wins = 0;
@@ -128,7 +174,15 @@ public final class AdamThenSgdExperiment {
   }
 
 
-  /** Runs every seed's runs in order; {@code listener} is told of each outcome as it is known. */
+  /**
+   * Runs every seed's runs in order; {@code listener} is told of each outcome as it is known.
+   *
+   * @param train the training images
+   * @param test the test images
+   * @param cfg the experiment
+   * @param listener told of each outcome
+   * @return the outcomes by run name
+   */
   public static Result run(Dataset train, Dataset test, Config cfg, Consumer<Outcome> listener) {
     Map<String, List<Outcome>> results = new LinkedHashMap<>();
     for (String n : cfg.runs()) results.put(n, new ArrayList<>());

@@ -33,6 +33,8 @@ public final class OptimizerComparison {
   public static final double SMOOTHING = 0.98;
 
   /**
+   * The comparison's settings.
+   *
    * @param optimizers names from {@link Optimizers#NAMES}, run in this order
    * @param epochs passes over the training data, ≥ 1
    * @param batch batch size, ≥ 1
@@ -40,6 +42,11 @@ public final class OptimizerComparison {
    * @param seed initial weights and batch order
    */
   public record Config(List<String> optimizers, int epochs, int batch, double target, long seed) {
+    /**
+     * Copies the names and checks every field.
+     *
+     * @throws IllegalArgumentException for an unknown optimizer or a field out of range
+     */
     public Config {
       optimizers = List.copyOf(optimizers);
       for (String n : optimizers) OptimizerDefaults.learningRate(n); // validates the name
@@ -52,25 +59,42 @@ public final class OptimizerComparison {
   /**
    * One optimizer's run.
    *
+   * @param name the optimizer's name
+   * @param lr its default learning rate, the one the run used
    * @param smoothed (step, smoothed loss) per step
    * @param raw the loss of every step
    * @param stepsToTarget the first step whose smoothed loss is at or below the target, -1 if none
    * @param finalLoss the last smoothed loss (NaN if no step)
    * @param eval the final test metrics ("loss", "accuracy"), empty if it diverged
+   * @param trainSeconds the training seconds (steps only)
+   * @param wallSeconds the run's wall-clock seconds, evaluations included
    * @param failure null, or "diverged: ..." (one line)
    */
   public record Run(String name, double lr, List<double[]> smoothed, List<Double> raw, long stepsToTarget, double finalLoss,
       Map<String, Double> eval, double trainSeconds, double wallSeconds, String failure) {}
 
-  /** The runs in the order of {@link Config#optimizers}. */
+  /**
+   * The runs in the order of {@link Config#optimizers}.
+   *
+   * @param runs the runs
+   */
   public record Result(List<Run> runs) {
+    /** Copies the runs. */
     public Result {
       runs = List.copyOf(runs);
     }
   }
 
 
-  /** Trains every optimizer of the config in order; {@code listener} is told of each run as it finishes. */
+  /**
+   * Trains every optimizer of the config in order; {@code listener} is told of each run as it finishes.
+   *
+   * @param train the training images
+   * @param test the test images
+   * @param cfg the comparison
+   * @param listener told of each run
+   * @return the runs
+   */
   public static Result run(Dataset train, Dataset test, Config cfg, Consumer<Run> listener) {
     List<Run> runs = new ArrayList<>();
     for (String name : cfg.optimizers()) {

@@ -44,6 +44,8 @@ public final class CurriculumExperiment {
   private CurriculumExperiment() {}
 
   /**
+   * The study: the model, the data sizes, the training budget, the seeds and the pacings.
+   *
    * @param model a {@link Models} spec (e.g. {@code mlp}, {@code lenet5})
    * @param trainSize training examples used, &ge; batch
    * @param testSize test examples used, &ge; 1
@@ -64,6 +66,11 @@ public final class CurriculumExperiment {
   public record Config(String model, int trainSize, int testSize, int steps, int batch, double lr, int seeds, long seed,
       List<Pacing.Kind> pacings, double start, double inc, double ramp, long rescoreEvery, long teacherSteps, long evalEvery,
       boolean balanced) {
+    /**
+     * Checks every field (the model spec is parsed) and copies the pacings.
+     *
+     * @throws IllegalArgumentException naming the first field out of range
+     */
     public Config {
       if (model == null || model.isBlank()) throw new IllegalArgumentException("model must be a spec");
       Models.parse(model);
@@ -87,17 +94,29 @@ public final class CurriculumExperiment {
      * The default study, under 15 minutes on 2 cores: LeNet-300-100 on 10,000 training images,
      * 1,500 steps of 64 (about 10 epochs), 3 seeds, every pacing kind from 10% to the whole set at
      * half the run (the exponential doubling), the teacher trained for one epoch, class-balanced.
+     *
+     * @return the default config
      */
     public static Config defaults() {
       return new Config("mlp", 10_000, 10_000, 1500, 64, 1e-3, 3, 1, List.of(Pacing.Kind.values()), 0.1, 2, 0.5, 100, 157, 100, true);
     }
 
-    /** A few seconds: a small MLP, 400 examples, 40 steps, 2 seeds, every pacing kind. */
+    /**
+     * A few seconds: a small MLP, 400 examples, 40 steps, 2 seeds, every pacing kind.
+     *
+     * @return the quick config
+     */
     public static Config quick() {
       return new Config("mlp:784-32-10", 400, 200, 40, 16, 3e-3, 2, 1, List.of(Pacing.Kind.values()), 0.2, 2, 0.5, 10, 25, 10, true);
     }
 
-    /** The pacing of kind {@code k} for this config. */
+    /**
+     * The pacing of kind {@code k} for this config.
+     *
+     * @param k the pacing kind
+     * @return the pacing from {@code start} growing by {@code inc}, reaching the whole set at step {@code
+     *   ramp · steps}
+     */
     public Pacing pacing(Pacing.Kind k) {
       return pacing(k, start, inc, Math.max(1, Math.round(ramp * steps)));
     }
@@ -106,7 +125,11 @@ public final class CurriculumExperiment {
       return new Pacing(k, start, inc, ramp);
     }
 
-    /** The arms in run order: vanilla, then per pacing random, transfer, anti, self-paced. */
+    /**
+     * The arms in run order: vanilla, then per pacing random, transfer, anti, self-paced.
+     *
+     * @return the arm names, e.g. {@code "transfer/linear"}
+     */
     public List<String> arms() {
       List<String> a = new ArrayList<>(List.of(VANILLA));
       for (Pacing.Kind k : pacings) for (String s : SCORED) a.add(s + "/" + k.label);
@@ -123,24 +146,49 @@ public final class CurriculumExperiment {
   /**
    * One arm trained from one seed.
    *
+   * @param arm the arm's name, e.g. {@code "anti/step"}
+   * @param seed the seed of the initial weights and batches
+   * @param accuracy the final test accuracy, in [0, 1]
+   * @param loss the final test loss (mean cross-entropy, nats)
    * @param curve (step, test accuracy) from step 0 (the shared initialisation) every evalEvery steps and at the end
    */
   public record Run(String arm, long seed, double accuracy, double loss, List<double[]> curve) {}
 
-  /** Mean and spread of one arm's final test accuracy over the seeds; spread = sample standard deviation (0 for one seed). */
+  /**
+   * Mean and spread of one arm's final test accuracy over the seeds; spread = sample standard deviation (0 for one seed).
+   *
+   * @param arm the arm's name
+   * @param seeds the number of runs
+   * @param mean the mean final accuracy
+   * @param spread the sample standard deviation of the final accuracy
+   * @param min the lowest final accuracy
+   * @param max the highest final accuracy
+   */
   public record Summary(String arm, int seeds, double mean, double spread, double min, double max) {}
 
   /**
+   * The study's outcome.
+   *
+   * @param config the config that was run
    * @param runs every run, seed by seed in arm order
    * @param teacherAccuracy per seed, the transfer teacher's test accuracy
    */
   public record Result(Config config, List<Run> runs, double[] teacherAccuracy) {
-    /** The runs of one arm, by seed. */
+    /**
+     * The runs of one arm, by seed.
+     *
+     * @param arm an arm name
+     * @return its runs, empty if none
+     */
     public List<Run> of(String arm) {
       return runs.stream().filter(r -> r.arm().equals(arm)).toList();
     }
 
-    /** One summary per arm, in {@link Config#arms} order. */
+    /**
+     * One summary per arm, in {@link Config#arms} order.
+     *
+     * @return the summaries
+     */
     public List<Summary> summaries() {
       List<Summary> out = new ArrayList<>();
       for (String arm : config.arms()) {
@@ -159,7 +207,12 @@ public final class CurriculumExperiment {
       return out;
     }
 
-    /** The arm's curve averaged over seeds, point by point (the seeds share their evaluation steps). */
+    /**
+     * The arm's curve averaged over seeds, point by point (the seeds share their evaluation steps).
+     *
+     * @param arm an arm name
+     * @return (step, mean accuracy) points, empty if the arm has no runs
+     */
     public List<double[]> meanCurve(String arm) {
       List<Run> rs = of(arm);
       List<double[]> out = new ArrayList<>();
@@ -173,7 +226,16 @@ public final class CurriculumExperiment {
     }
   }
 
-  /** Runs every seed's arms in order; {@code listener} hears each run as it ends. */
+  /**
+   * Runs every seed's arms in order; {@code listener} hears each run as it ends.
+   *
+   * @param train the training set; its first {@code trainSize} examples are used
+   * @param test the test set; its first {@code testSize} examples are used
+   * @param cfg the study
+   * @param listener told of each run
+   * @return every run and the teachers' accuracies
+   * @throws IllegalArgumentException if {@code train} has fewer than {@code trainSize} examples
+   */
   public static Result run(Dataset train, Dataset test, Config cfg, Consumer<Run> listener) {
     if (train.size() < cfg.trainSize()) throw new IllegalArgumentException("train size (" + cfg.trainSize() + ") must be <= the training set (" + train.size() + ")");
     Dataset tr = train.take(cfg.trainSize()), te = test.take(cfg.testSize());

@@ -37,15 +37,38 @@ public final class CurriculumTask implements Task {
   private long step;
 
   /**
+   * A curriculum task; self-paced orders are not class-balanced.
+   *
+   * @param model the classifier being trained
+   * @param train the training set, not empty
+   * @param test the evaluation set
+   * @param batch the batch size, at least 1
+   * @param seed the seed of the batch draws
    * @param order the ranking (a permutation of the training indices, easiest first); ignored when self-paced
    * @param pacing g(i); null for the vanilla control (every batch from the whole set)
    * @param rescoreEvery self-paced re-scoring period in steps; 0 = the fixed {@code order}
+   * @throws IllegalArgumentException if an argument is null or out of range, or {@code order} is not a
+   *   permutation when it is used
    */
   public CurriculumTask(Module model, Dataset train, Dataset test, int batch, long seed, int[] order, Pacing pacing, long rescoreEvery) {
     this(model, train, test, batch, seed, order, pacing, rescoreEvery, false);
   }
 
-  /** @param balanced self-paced re-scoring orders by {@link Difficulty#balancedOrder} (else {@link Difficulty#order}) */
+  /**
+   * A curriculum task.
+   *
+   * @param model the classifier being trained
+   * @param train the training set, not empty
+   * @param test the evaluation set
+   * @param batch the batch size, at least 1
+   * @param seed the seed of the batch draws
+   * @param order the ranking (a permutation of the training indices, easiest first); ignored when self-paced
+   * @param pacing g(i); null for the vanilla control
+   * @param rescoreEvery self-paced re-scoring period in steps; 0 = the fixed {@code order}
+   * @param balanced self-paced re-scoring orders by {@link Difficulty#balancedOrder} (else {@link Difficulty#order})
+   * @throws IllegalArgumentException if an argument is null or out of range, or {@code order} is not a
+   *   permutation when it is used
+   */
   public CurriculumTask(Module model, Dataset train, Dataset test, int batch, long seed, int[] order, Pacing pacing, long rescoreEvery,
       boolean balanced) {
     if (model == null || train == null || test == null) throw new IllegalArgumentException("model, train and test must not be null");
@@ -96,7 +119,11 @@ public final class CurriculumTask implements Task {
     return idx;
   }
 
-  /** The pool size of the step about to be taken (for charts and tests). */
+  /**
+   * The pool size of the step about to be taken (for charts and tests).
+   *
+   * @return the pool size, at most the training set's size
+   */
   public int poolSize() {
     return pacing == null ? train.size() : pacing.poolSize(step, train.size(), batch);
   }

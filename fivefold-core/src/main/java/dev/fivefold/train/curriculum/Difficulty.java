@@ -20,7 +20,13 @@ import java.util.Comparator;
 public final class Difficulty {
   private Difficulty() {}
 
-  /** Per-example loss of {@code model} on {@code data}, in batches of 1000 (eval mode, restored after). */
+  /**
+   * Per-example loss of {@code model} on {@code data}, in batches of 1000 (eval mode, restored after).
+   *
+   * @param model the classifier
+   * @param data the examples
+   * @return one cross-entropy (nats) per example
+   */
   public static double[] losses(Module model, Dataset data) {
     boolean wasTraining = model.isTraining();
     model.eval();
@@ -53,6 +59,10 @@ public final class Difficulty {
   /**
    * The example indices sorted by score, easiest (smallest) first, or hardest first with
    * {@code hardestFirst}; ties keep index order. NaN scores count as hardest.
+   *
+   * @param scores one score per example, smaller is easier
+   * @param hardestFirst whether to put the hardest first
+   * @return the permutation
    */
   public static int[] order(double[] scores, boolean hardestFirst) {
     Integer[] idx = new Integer[scores.length];
@@ -70,7 +80,12 @@ public final class Difficulty {
    * every prefix of the order holds each class in its share of the set. Without this an
    * easiest-first pool of Fashion-MNIST is mostly trousers, bags and sneakers.
    *
+   * @param scores one score per example, smaller is easier
    * @param labels class of each example, in [0, classes)
+   * @param classes the number of classes
+   * @param hardestFirst whether to rank by hardest first within each class
+   * @return the permutation
+   * @throws IllegalArgumentException if the labels and scores differ in length
    */
   public static int[] balancedOrder(double[] scores, int[] labels, int classes, boolean hardestFirst) {
     if (labels.length != scores.length) throw new IllegalArgumentException("labels (" + labels.length + ") and scores (" + scores.length + ") differ in length");

@@ -23,7 +23,12 @@ import java.util.Locale;
 public record Pacing(Kind kind, double start, double inc, long ramp) {
   /** The three shapes. */
   public enum Kind {
-    EXPONENTIAL("exp"), LINEAR("linear"), STEP("step");
+    /** g(i) = min(1, start · inc^⌊i / L⌋), label "exp". */
+    EXPONENTIAL("exp"),
+    /** g(i) = min(1, start + (1 − start) · i / ramp), label "linear". */
+    LINEAR("linear"),
+    /** g(i) = start before the ramp, then 1, label "step". */
+    STEP("step");
 
     /** The name on the command line. */
     public final String label;
@@ -32,13 +37,24 @@ public record Pacing(Kind kind, double start, double inc, long ramp) {
       this.label = label;
     }
 
-    /** By label (exp, linear, step). */
+    /**
+     * By label (exp, linear, step).
+     *
+     * @param label "exp", "linear" or "step"
+     * @return the kind
+     * @throws IllegalArgumentException for another label
+     */
     public static Kind of(String label) {
       for (Kind k : values()) if (k.label.equals(label)) return k;
       throw new IllegalArgumentException("pacing (" + label + ") must be exp, linear or step");
     }
   }
 
+  /**
+   * Checks the fields.
+   *
+   * @throws IllegalArgumentException if {@code kind} is null or a number is out of range
+   */
   public Pacing {
     if (kind == null) throw new IllegalArgumentException("kind must not be null");
     if (!(start > 0 && start <= 1)) throw new IllegalArgumentException("pacing start (" + start + ") must be in (0, 1]");
@@ -46,18 +62,32 @@ public record Pacing(Kind kind, double start, double inc, long ramp) {
     if (ramp < 1) throw new IllegalArgumentException("pacing ramp (" + ramp + ") must be >= 1");
   }
 
-  /** Exponential steps of the ramp: ⌈log(1/start) / log(inc)⌉ (0 when start = 1). */
+  /**
+   * Exponential steps of the ramp: ⌈log(1/start) / log(inc)⌉ (0 when start = 1).
+   *
+   * @return the number of increments
+   */
   public int increments() {
     return (int) Math.ceil(Math.log(1 / start) / Math.log(inc) - 1e-12);
   }
 
-  /** The exponential's step length L = ⌊ramp / increments⌋ (at least 1). */
+  /**
+   * The exponential's step length L = ⌊ramp / increments⌋ (at least 1).
+   *
+   * @return L, in steps
+   */
   public long stepLength() {
     int k = increments();
     return k == 0 ? ramp : Math.max(1, ramp / k);
   }
 
-  /** g(step), in (0, 1]. */
+  /**
+   * g(step), in (0, 1].
+   *
+   * @param step the 0-based batch index, non-negative
+   * @return the fraction of the ordered set in the pool
+   * @throws IllegalArgumentException if {@code step} is negative
+   */
   public double fraction(long step) {
     if (step < 0) throw new IllegalArgumentException("step (" + step + ") must be >= 0");
     return switch (kind) {
@@ -70,6 +100,11 @@ public record Pacing(Kind kind, double start, double inc, long ramp) {
   /**
    * The pool of batch {@code step}: the first {@code ⌈g(step) · n⌉} examples of the order, but never
    * fewer than {@code min(batch, n)} so a batch can always be drawn without repeats.
+   *
+   * @param step the 0-based batch index, non-negative
+   * @param n the training set's size
+   * @param batch the batch size
+   * @return the pool size, in [min(batch, n), n]
    */
   public int poolSize(long step, int n, int batch) {
     int g = (int) Math.min(n, Math.ceil(fraction(step) * n - 1e-9));
