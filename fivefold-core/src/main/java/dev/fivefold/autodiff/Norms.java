@@ -2,6 +2,7 @@ package dev.fivefold.autodiff;
 
 import dev.fivefold.tensor.Shape;
 import dev.fivefold.tensor.Tensor;
+import dev.fivefold.tensor.kernel.ChannelStats;
 import dev.fivefold.tensor.kernel.Parallel;
 
 /**
@@ -10,8 +11,9 @@ import dev.fivefold.tensor.kernel.Parallel;
  * input [N, C, ...] is viewed as [N, C, L] with L the product of the trailing axes (1 for [N, C],
  * H·W for [N, C, H, W]).
  *
- * <p>Every channel's (or image's) statistics are summed in a fixed order by one thread, in
- * double, so results do not depend on the thread count.
+ * <p>Every channel's (or image's) statistics are summed in a fixed order by one thread (batch
+ * norm: {@link ChannelStats}, float lanes within a plane, double across planes), so results do not
+ * depend on the thread count.
  */
 final class Norms {
   private Norms() {}
@@ -47,11 +49,12 @@ final class Norms {
       for (int ch = lo; ch < hi; ch++) {
         float mean, rstd;
         if (training) {
-          double sum = 0;
-          for (int img = 0; img < n; img++) sum += sum(xs, (img * c + ch) * l, l);
-          double mu = sum / m, sq = 0;
-          for (int img = 0; img < n; img++) sq += squaredDeviations(xs, (img * c + ch) * l, l, mu);
-          double var = sq / m;
+          // one pass: sums of (x − K) and (x − K)² with K the channel's first value (ChannelStats)
+          float shift = xs[ch * l];
+          double[] sums = new double[2];
+          for (int img = 0; img < n; img++) ChannelStats.shiftedSums(xs, (img * c + ch) * l, l, shift, sums);
+          double d = sums[0] / m;
+          double mu = shift + d, var = Math.max(0.0, sums[1] / m - d * d);
           mean = (float) mu;
           rstd = (float) (1.0 / Math.sqrt(var + eps));
           if (rm != null) rm[ch] = (float) ((1.0 - momentum) * rm[ch] + momentum * mu);
@@ -63,10 +66,7 @@ final class Norms {
         stats[2 * ch] = mean;
         stats[2 * ch + 1] = rstd;
         float a = rstd * ww[ch], sh = bb[ch];
-        for (int img = 0; img < n; img++) {
-          int off = (img * c + ch) * l;
-          for (int i = 0; i < l; i++) y[off + i] = (xs[off + i] - mean) * a + sh;
-        }
+        for (int img = 0; img < n; img++) ChannelStats.normalize(xs, (img * c + ch) * l, l, mean, a, sh, y);
       }
     });
     Var v = t.record(Op.BATCH_NORM, out, x, w, b);
@@ -74,36 +74,6 @@ final class Norms {
     v.saved = stats;
     v.farg = eps;
     return v;
-  }
-
-  private static double sum(float[] x, int off, int len) {
-    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    int i = 0;
-    for (; i + 3 < len; i += 4) {
-      s0 += x[off + i];
-      s1 += x[off + i + 1];
-      s2 += x[off + i + 2];
-      s3 += x[off + i + 3];
-    }
-    for (; i < len; i++) s0 += x[off + i];
-    return (s0 + s1) + (s2 + s3);
-  }
-
-  private static double squaredDeviations(float[] x, int off, int len, double mu) {
-    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    int i = 0;
-    for (; i + 3 < len; i += 4) {
-      double d0 = x[off + i] - mu, d1 = x[off + i + 1] - mu, d2 = x[off + i + 2] - mu, d3 = x[off + i + 3] - mu;
-      s0 += d0 * d0;
-      s1 += d1 * d1;
-      s2 += d2 * d2;
-      s3 += d3 * d3;
-    }
-    for (; i < len; i++) {
-      double d = x[off + i] - mu;
-      s0 += d * d;
-    }
-    return (s0 + s1) + (s2 + s3);
   }
 
   /**
@@ -124,31 +94,17 @@ final class Norms {
     Parallel.forRange(0, c, 1, (lo, hi) -> {
       for (int ch = lo; ch < hi; ch++) {
         float mean = stats[2 * ch], rstd = stats[2 * ch + 1];
-        double sg = 0, sgx = 0;
-        for (int img = 0; img < n; img++) {
-          int off = (img * c + ch) * l;
-          double a0 = 0, a1 = 0;
-          for (int i = 0; i < l; i++) {
-            float gi = g[off + i];
-            a0 += gi;
-            a1 += gi * (xs[off + i] - mean);
-          }
-          sg += a0;
-          sgx += a1;
-        }
+        double[] sums = new double[2];
+        for (int img = 0; img < n; img++) ChannelStats.gradSums(g, xs, (img * c + ch) * l, l, mean, sums);
+        double sg = sums[0], sgx = sums[1];
         float sumG = (float) sg, sumGx = (float) (sgx * rstd); // Σg, Σ g⊙x̂
         if (gw != null) gw[ch] += sumGx;
         if (gb != null) gb[ch] += sumG;
         if (gx == null) continue;
         float k = ww[ch] * rstd;
-        float cg = training ? (float) (sg / m) : 0f, cx = training ? (float) (sgx * rstd / m) : 0f;
-        for (int img = 0; img < n; img++) {
-          int off = (img * c + ch) * l;
-          for (int i = 0; i < l; i++) {
-            float xh = (xs[off + i] - mean) * rstd;
-            gx[off + i] += k * (g[off + i] - cg - xh * cx);
-          }
-        }
+        // x̂·(Σ g⊙x̂)/M = (x − μ)·r²·Σ g·(x − μ)/M
+        float cg = training ? (float) (sg / m) : 0f, cx = training ? (float) (sgx * rstd * rstd / m) : 0f;
+        for (int img = 0; img < n; img++) ChannelStats.normalizeBackward(g, xs, (img * c + ch) * l, l, mean, k, cg, cx, gx);
       }
     });
   }

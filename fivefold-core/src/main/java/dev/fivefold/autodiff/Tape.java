@@ -90,6 +90,23 @@ public final class Tape {
     return pool.take(n);
   }
 
+  /** {@link #scratch} as the kernels' {@link dev.fivefold.tensor.kernel.BatchConv.Buffers}, with early give-back. */
+  dev.fivefold.tensor.kernel.BatchConv.Buffers buffers() {
+    return buffers;
+  }
+
+  private final dev.fivefold.tensor.kernel.BatchConv.Buffers buffers = new dev.fivefold.tensor.kernel.BatchConv.Buffers() {
+    @Override
+    public float[] take(int n) {
+      return pool.take(n);
+    }
+
+    @Override
+    public void giveBack(float[] b) {
+      pool.giveBack(b);
+    }
+  };
+
   int[] scratchInts(int n) {
     return pool.takeInts(n);
   }

@@ -2,18 +2,17 @@ package dev.fivefold.autodiff;
 
 import dev.fivefold.tensor.Shape;
 import dev.fivefold.tensor.Tensor;
-import dev.fivefold.tensor.kernel.Conv;
-import dev.fivefold.tensor.kernel.Gemm;
-import dev.fivefold.tensor.kernel.Parallel;
+import dev.fivefold.tensor.kernel.BatchConv;
 import dev.fivefold.tensor.kernel.Pool;
 
 /**
- * 2-D convolution (as one SGEMM over an im2col matrix of the whole batch) and max/avg pooling.
+ * 2-D convolution and max/avg pooling.
  *
  * <p>Convolution, PyTorch's cross-correlation: y[n,o,i,j] = b[o] + Σ_{c,u,v} w[o,c,u,v] ·
- * x[n, c, i·s + u - p, j·s + v - p] (zero outside). The im2col matrix is [C·KH·KW, N·OH·OW], so
- * the forward is W[O, CKK] · col and dW = dY · colᵀ is a single product whose summation order
- * does not depend on the thread count.
+ * x[n, c, i·s + u - p, j·s + v - p] (zero outside), computed by {@link BatchConv}: im2col and one
+ * SGEMM per chunk of images sized to the L2 cache, the weight gradient summed over the chunks in a
+ * fixed order, so results do not depend on the thread count. Nothing is saved for the backward
+ * but the input, which it unfolds again.
  */
 final class Vision {
   private Vision() {}
@@ -36,67 +35,23 @@ final class Vision {
     int oc = sw.dim(0), kh = sw.dim(2), kw = sw.dim(3);
     int oh = outSize(h, kh, stride, pad), ow = outSize(wd, kw, stride, pad);
     if (oh < 1 || ow < 1) throw new IllegalArgumentException("conv2d kernel " + kh + "x" + kw + " larger than padded input " + sx);
-    int p = oh * ow, np = n * p, ckk = c * kh * kw;
     Tape t = x.tape;
-    float[] col = t.scratch(ckk * np);
-    float[] xs = x.data();
-    Parallel.forRange(0, n, 1, (lo, hi) -> {
-      for (int img = lo; img < hi; img++) Conv.im2col(xs, img * c * h * wd, c, h, wd, kh, kw, stride, pad, col, img * p, np);
-    });
-    float[] y2 = t.scratch(oc * np);
-    Gemm.sgemm(false, false, oc, np, ckk, w.data(), 0, ckk, col, 0, np, 0f, y2, 0, np);
+    var g = new BatchConv.Geometry(n, c, h, wd, oc, kh, kw, stride, pad);
     Tensor out = t.alloc(Shape.of(n, oc, oh, ow));
-    float[] y = out.data();
-    float[] bias = b == null ? null : b.data();
-    Parallel.forRange(0, n, 1, (lo, hi) -> {
-      for (int img = lo; img < hi; img++) {
-        for (int o = 0; o < oc; o++) {
-          float bo = bias == null ? 0f : bias[o];
-          int src = o * np + img * p, dst = (img * oc + o) * p;
-          for (int q = 0; q < p; q++) y[dst + q] = y2[src + q] + bo;
-        }
-      }
-    });
+    BatchConv.forward(g, x.data(), w.data(), b == null ? null : b.data(), out.data(), t.buffers());
     Var v = b == null ? t.record(Op.CONV2D, out, x, w) : t.record(Op.CONV2D, out, x, w, b);
     v.args = new int[] {stride, pad};
-    v.saved = col;
     return v;
   }
 
-  /** dW = dY·colᵀ, db = Σ dY, dcol = Wᵀ·dY then col2im. */
+  /** dW = Σ_chunks dY·colᵀ, db = Σ dY, dcol = Wᵀ·dY then col2im: {@link BatchConv#backward}. */
   static void conv2dBackward(Var v) {
     Var x = v.inputs[0], w = v.inputs[1];
     Shape sx = x.shape(), sw = w.shape();
-    int n = sx.dim(0), c = sx.dim(1), h = sx.dim(2), wd = sx.dim(3);
-    int oc = sw.dim(0), kh = sw.dim(2), kw = sw.dim(3);
-    int stride = v.args[0], pad = v.args[1];
-    int oh = v.shape().dim(2), ow = v.shape().dim(3);
-    int p = oh * ow, np = n * p, ckk = c * kh * kw;
-    Tape t = v.tape;
-    float[] g = v.grad, col = (float[]) v.saved;
-    float[] g2 = t.scratch(oc * np); // [OC, N·P]
-    Parallel.forRange(0, n, 1, (lo, hi) -> {
-      for (int img = lo; img < hi; img++) {
-        for (int o = 0; o < oc; o++) System.arraycopy(g, (img * oc + o) * p, g2, o * np + img * p, p);
-      }
-    });
-    if (w.requiresGrad) Gemm.sgemm(false, true, oc, ckk, np, g2, 0, np, col, 0, np, 1f, w.gradBuffer(), 0, ckk);
-    if (v.inputs.length > 2 && v.inputs[2].requiresGrad) {
-      float[] gb = v.inputs[2].gradBuffer();
-      for (int o = 0; o < oc; o++) {
-        float s = 0;
-        for (int q = 0; q < np; q++) s += g2[o * np + q];
-        gb[o] += s;
-      }
-    }
-    if (x.requiresGrad) {
-      float[] dcol = t.scratch(ckk * np);
-      Gemm.sgemm(true, false, ckk, np, oc, w.data(), 0, ckk, g2, 0, np, 0f, dcol, 0, np);
-      float[] gx = x.gradBuffer();
-      Parallel.forRange(0, n, 1, (lo, hi) -> {
-        for (int img = lo; img < hi; img++) Conv.col2im(dcol, img * p, np, c, h, wd, kh, kw, stride, pad, gx, img * c * h * wd);
-      });
-    }
+    var g = new BatchConv.Geometry(sx.dim(0), sx.dim(1), sx.dim(2), sx.dim(3), sw.dim(0), sw.dim(2), sw.dim(3), v.args[0], v.args[1]);
+    Var b = v.inputs.length > 2 ? v.inputs[2] : null;
+    BatchConv.backward(g, x.data(), w.data(), v.grad, x.requiresGrad ? x.gradBuffer() : null,
+        w.requiresGrad ? w.gradBuffer() : null, b != null && b.requiresGrad ? b.gradBuffer() : null, v.tape.buffers());
   }
 
   /** Max or average pooling with a k×k window and the given stride, no padding. */

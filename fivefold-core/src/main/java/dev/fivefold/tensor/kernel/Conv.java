@@ -124,28 +124,43 @@ public final class Conv {
       int pad, float[] dx, int dxOff) {
     int oh = outSize(h, kh, stride, pad), ow = outSize(w, kw, stride, pad);
     Parallel.forRange(0, c, Math.max(1, 4096 / (kh * kw * oh * ow)), (c0, c1) -> {
-      for (int ci = c0; ci < c1; ci++) {
-        for (int ky = 0; ky < kh; ky++) {
-          for (int kx = 0; kx < kw; kx++) {
-            int row = (ci * kh + ky) * kw + kx;
-            int oxLo = Math.min(ow, Math.max(0, ceilDiv(pad - kx, stride)));
-            int oxHi = Math.max(oxLo, Math.min(ow, Math.floorDiv(w - 1 + pad - kx, stride) + 1));
-            for (int oy = 0; oy < oh; oy++) {
-              int iy = oy * stride - pad + ky;
-              if (iy < 0 || iy >= h) continue;
-              int src = colOff + row * ld + oy * ow;
-              int dst = dxOff + (ci * h + iy) * w - pad + kx;
-              if (oxHi == oxLo) continue;
-              if (stride == 1) {
-                VecOps.add(dx, dst + oxLo, col, src + oxLo, dx, dst + oxLo, oxHi - oxLo);
-              } else {
-                for (int ox = oxLo; ox < oxHi; ox++) dx[dst + ox * stride] += col[src + ox];
-              }
-            }
+      for (int ci = c0; ci < c1; ci++) col2imChannel(col, colOff, ld, ci, h, w, kh, kw, stride, pad, oh, ow, dx, dxOff);
+    });
+  }
+
+  /**
+   * As {@link #col2im(float[], int, int, int, int, int, int, int, int, int, float[], int)}, on the
+   * calling thread and without allocating: for a caller that splits a batch's images across
+   * threads. Same order of additions, so the same result bit for bit.
+   */
+  public static void col2imSerial(float[] col, int colOff, int ld, int c, int h, int w, int kh, int kw, int stride,
+      int pad, float[] dx, int dxOff) {
+    int oh = outSize(h, kh, stride, pad), ow = outSize(w, kw, stride, pad);
+    for (int ci = 0; ci < c; ci++) col2imChannel(col, colOff, ld, ci, h, w, kh, kw, stride, pad, oh, ow, dx, dxOff);
+  }
+
+  /** The rows (ci, ky, kx) of col added into channel {@code ci} of dx. */
+  private static void col2imChannel(float[] col, int colOff, int ld, int ci, int h, int w, int kh, int kw, int stride,
+      int pad, int oh, int ow, float[] dx, int dxOff) {
+    for (int ky = 0; ky < kh; ky++) {
+      for (int kx = 0; kx < kw; kx++) {
+        int row = (ci * kh + ky) * kw + kx;
+        int oxLo = Math.min(ow, Math.max(0, ceilDiv(pad - kx, stride)));
+        int oxHi = Math.max(oxLo, Math.min(ow, Math.floorDiv(w - 1 + pad - kx, stride) + 1));
+        if (oxHi == oxLo) continue;
+        for (int oy = 0; oy < oh; oy++) {
+          int iy = oy * stride - pad + ky;
+          if (iy < 0 || iy >= h) continue;
+          int src = colOff + row * ld + oy * ow;
+          int dst = dxOff + (ci * h + iy) * w - pad + kx;
+          if (stride == 1) {
+            VecOps.add(dx, dst + oxLo, col, src + oxLo, dx, dst + oxLo, oxHi - oxLo);
+          } else {
+            for (int ox = oxLo; ox < oxHi; ox++) dx[dst + ox * stride] += col[src + ox];
           }
         }
       }
-    });
+    }
   }
 
   /** The reference col2im. */

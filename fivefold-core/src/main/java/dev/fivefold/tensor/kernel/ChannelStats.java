@@ -1,0 +1,129 @@
+package dev.fivefold.tensor.kernel;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The per-channel passes of batch normalisation over one contiguous plane of a channel (the L =
+ * H·W values of one image), SIMD with a scalar reference for each.
+ *
+ * <p>Statistics in one pass: with a shift K (any value near the data, e.g. the channel's first
+ * value), {@code S1 = Σ (x − K)} and {@code S2 = Σ (x − K)²} give μ = K + S1/M and
+ * σ² = S2/M − (S1/M)². Shifting keeps the subtraction well conditioned when |μ| ≫ σ (the
+ * "shifted data" algorithm; Chan, Golub &amp; LeVeque, "Algorithms for computing the sample
+ * variance", 1983). The sums run in double (floats widened as they are loaded), one chain per
+ * vector lane, the lanes then added and the tail after; callers add the planes in image order, so
+ * the result depends only on the data and the vector width, never on the thread count.
+ */
+public final class ChannelStats {
+  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  private static final int L = S.length();
+  /** Double lanes for the sums, and the float species of as many lanes (half the width) that feeds them. */
+  private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+  private static final VectorSpecies<Float> H = VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
+  private static final int DL = D.length();
+
+  private ChannelStats() {}
+
+  /** {@code out[0] += Σ (x_i − shift)}, {@code out[1] += Σ (x_i − shift)²} over {@code x[off, off + len)}. */
+  public static void shiftedSums(float[] x, int off, int len, float shift, double[] out) {
+    var k = DoubleVector.broadcast(D, shift);
+    var s1 = DoubleVector.zero(D);
+    var s2 = DoubleVector.zero(D);
+    int i = 0;
+    for (int ub = H.loopBound(len); i < ub; i += DL) {
+      var d = ((DoubleVector) FloatVector.fromArray(H, x, off + i).convertShape(VectorOperators.F2D, D, 0)).sub(k);
+      s1 = s1.add(d);
+      s2 = d.fma(d, s2);
+    }
+    double a = s1.reduceLanes(VectorOperators.ADD), b = s2.reduceLanes(VectorOperators.ADD);
+    for (; i < len; i++) {
+      double d = (double) x[off + i] - shift;
+      a += d;
+      b += d * d;
+    }
+    out[0] += a;
+    out[1] += b;
+  }
+
+  /** The reference of {@link #shiftedSums}: one double chain each. */
+  public static void shiftedSumsScalar(float[] x, int off, int len, float shift, double[] out) {
+    for (int i = 0; i < len; i++) {
+      double d = (double) x[off + i] - shift;
+      out[0] += d;
+      out[1] += d * d;
+    }
+  }
+
+  /** {@code out[0] += Σ g_i}, {@code out[1] += Σ g_i·(x_i − mean)}: the sums of the batch-norm backward. */
+  public static void gradSums(float[] g, float[] x, int off, int len, float mean, double[] out) {
+    var mu = DoubleVector.broadcast(D, mean);
+    var s1 = DoubleVector.zero(D);
+    var s2 = DoubleVector.zero(D);
+    int i = 0;
+    for (int ub = H.loopBound(len); i < ub; i += DL) {
+      var gv = (DoubleVector) FloatVector.fromArray(H, g, off + i).convertShape(VectorOperators.F2D, D, 0);
+      var xv = (DoubleVector) FloatVector.fromArray(H, x, off + i).convertShape(VectorOperators.F2D, D, 0);
+      s1 = s1.add(gv);
+      s2 = gv.fma(xv.sub(mu), s2);
+    }
+    double a = s1.reduceLanes(VectorOperators.ADD), b = s2.reduceLanes(VectorOperators.ADD);
+    for (; i < len; i++) {
+      a += g[off + i];
+      b += (double) g[off + i] * ((double) x[off + i] - mean);
+    }
+    out[0] += a;
+    out[1] += b;
+  }
+
+  /** The reference of {@link #gradSums}. */
+  public static void gradSumsScalar(float[] g, float[] x, int off, int len, float mean, double[] out) {
+    for (int i = 0; i < len; i++) {
+      out[0] += g[off + i];
+      out[1] += (double) g[off + i] * ((double) x[off + i] - mean);
+    }
+  }
+
+  /** {@code y_i = (x_i − mean)·a + b}. */
+  public static void normalize(float[] x, int off, int len, float mean, float a, float b, float[] y) {
+    var mu = FloatVector.broadcast(S, mean);
+    var av = FloatVector.broadcast(S, a);
+    var bv = FloatVector.broadcast(S, b);
+    int i = 0;
+    for (int ub = S.loopBound(len); i < ub; i += L) {
+      FloatVector.fromArray(S, x, off + i).sub(mu).fma(av, bv).intoArray(y, off + i);
+    }
+    for (; i < len; i++) y[off + i] = Math.fma(x[off + i] - mean, a, b);
+  }
+
+  /** The reference of {@link #normalize}. */
+  public static void normalizeScalar(float[] x, int off, int len, float mean, float a, float b, float[] y) {
+    for (int i = 0; i < len; i++) y[off + i] = Math.fma(x[off + i] - mean, a, b);
+  }
+
+  /**
+   * {@code gx_i += k·(g_i − cg − (x_i − mean)·cx)}: the batch-norm input gradient with
+   * k = w·r, cg = Σg/M and cx = r²·Σ g·(x − μ)/M (r = 1/√(σ² + ε)).
+   */
+  public static void normalizeBackward(float[] g, float[] x, int off, int len, float mean, float k, float cg, float cx, float[] gx) {
+    var mu = FloatVector.broadcast(S, mean);
+    var kv = FloatVector.broadcast(S, k);
+    var cgv = FloatVector.broadcast(S, cg);
+    var cxv = FloatVector.broadcast(S, cx);
+    int i = 0;
+    for (int ub = S.loopBound(len); i < ub; i += L) {
+      var xc = FloatVector.fromArray(S, x, off + i).sub(mu);
+      var inner = FloatVector.fromArray(S, g, off + i).sub(cgv).sub(xc.mul(cxv));
+      inner.fma(kv, FloatVector.fromArray(S, gx, off + i)).intoArray(gx, off + i);
+    }
+    for (; i < len; i++) gx[off + i] = Math.fma(g[off + i] - cg - (x[off + i] - mean) * cx, k, gx[off + i]);
+  }
+
+  /** The reference of {@link #normalizeBackward}. */
+  public static void normalizeBackwardScalar(float[] g, float[] x, int off, int len, float mean, float k, float cg, float cx, float[] gx) {
+    for (int i = 0; i < len; i++) gx[off + i] = Math.fma(g[off + i] - cg - (x[off + i] - mean) * cx, k, gx[off + i]);
+  }
+}
