@@ -41,6 +41,8 @@ import java.util.Map;
  */
 public final class Simulator {
   /**
+   * A simulated run: model, workers, batches, compressor, optimizer and network.
+   *
    * @param model a {@link Models} spec ("mlp", "lenet5", ...)
    * @param workers N &ge; 1
    * @param batch samples per worker per micro-batch, &ge; 1

@@ -70,6 +70,8 @@ public final class InformationPlane implements TrainObserver {
   private long stepsPerEpoch = 1;
 
   /**
+   * A recorder of {@code net}'s layers on the evaluation set {@code (x, y)} at the given epochs.
+   *
    * @param x evaluation inputs {@code [n, in]}, each a distinct equally likely X
    * @param y their labels
    * @param epochs the epochs after which to measure (0 = before training)
