@@ -67,7 +67,7 @@ public final class DistributedExperiment {
    * @param bytesPerWorker payload bytes one worker sent in the whole run (mean over workers; a resumed run's
    *     from its start)
    * @param denseBytesPerWorker what dense float32 exchanges of the same rounds would have sent
-   * @param computeSeconds measured compute time of the run, seconds (forward, backward, compression)
+   * @param computeSeconds measured compute seconds of the run (per round the slowest worker, aggregation and update)
    * @param commSeconds simulated communication time of the run on the config's network, seconds
    */
   public record Result(String label, List<Simulator.Round> rounds, List<Eval> evals, double bytesPerWorker, double denseBytesPerWorker,

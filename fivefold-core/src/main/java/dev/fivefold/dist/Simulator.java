@@ -345,7 +345,7 @@ public final class Simulator {
    * ("worker.&lt;w&gt;.…"), the step and round counts, the run's byte and time totals, and the
    * config's model spec (so {@code fivefold eval} reads the file as a model).
    *
-   * @return a snapshot (tensors copied) with the step count and the compute seconds
+   * @return the step count, the compute seconds, the tensors and the metadata
    */
   public TrainState state() {
     Map<String, Tensor> t = new LinkedHashMap<>();

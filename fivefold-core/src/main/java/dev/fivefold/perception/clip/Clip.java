@@ -195,7 +195,7 @@ public final class Clip extends Module {
   /**
    * The current scale exp(s) = 1/τ.
    *
-   * @return 1/τ, in [1, 100]
+   * @return 1/τ = exp(s) (in [1, 100] once clamped)
    */
   public double scale() {
     return Math.exp(logitScale.value().data()[0]);

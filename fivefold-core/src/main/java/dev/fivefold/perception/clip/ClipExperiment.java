@@ -81,9 +81,9 @@ public final class ClipExperiment {
    * @param i2t5 image-to-text recall@5
    * @param t2i1 text-to-image recall@1
    * @param t2i5 text-to-image recall@5
-   * @param testLoss the InfoNCE loss on the test pairs, nats
+   * @param testLoss the InfoNCE loss of the test pairs in chunks of the batch size N, nats
    * @param boundBits the lower bound on I(image; text) the test loss certifies, bits
-   * @param ceilingBits log₂ of the pairs scored, the most the bound can reach
+   * @param ceilingBits log₂ N, the most the bound can reach
    * @param scale the logit scale 1/τ at the end of the epoch
    * @param samplesPerSecond training throughput
    * @param seconds the epoch's wall time, seconds

@@ -51,8 +51,8 @@ public final class ClipTask implements Task {
   private final String[] testCaptions;
 
   /**
-   * The contrastive task of {@code model}: captions drawn per image every batch, held-out captions for the test
-   * pairs.
+   * The contrastive task of {@code model}: one training-wording caption per training image, one held-out-wording
+   * caption per test image.
    *
    * @param model the CLIP model
    * @param captions the caption generator

@@ -153,7 +153,7 @@ public final class RnnVsGpt {
   }
 
   /**
-   * Runs the comparison, telling no one.
+   * Runs the comparison with a listener that does nothing.
    *
    * @param cfg the experiment
    * @return the rows

@@ -17,7 +17,7 @@ import java.util.stream.Collectors;
 public enum Method {
   /** |∂y_c/∂x| ({@link Saliency#gradient}). */
   GRADIENT("gradient"),
-  /** |x ⊙ ∂y_c/∂x| summed over channels ({@link Saliency#gradientTimesInput}). */
+  /** |Σ_channels x ⊙ ∂y_c/∂x| ({@link Saliency#gradientTimesInput}). */
   GRADIENT_X_INPUT("gradxinput"),
   /** The gradient map averaged over noisy copies ({@link Saliency#smoothGrad}). */
   SMOOTHGRAD("smoothgrad"),

@@ -62,6 +62,13 @@ public final class FixationExperiment {
    */
   public record Config(Dataset train, Dataset test, List<String> paths, String saliency, List<Integer> fixations, List<Integer> glimpses, int scales,
       double radius, double centreSigma, int hidden, int steps, int batch, double lr, int trainSamples, int testSamples, int pictured, long seed) {
+    /**
+     * Copies the lists and validates every component against the images.
+     *
+     * @throws IllegalArgumentException if a dataset is null or not grey images, a list is empty or out of
+     *     order, or a
+     *     number is out of range
+     */
     public Config {
       if (train == null || test == null) throw new IllegalArgumentException("train and test must not be null");
       int[] hw = ScannedImages.side(train);
@@ -91,7 +98,11 @@ public final class FixationExperiment {
       if (pictured < 0 || pictured > testSamples) throw new IllegalArgumentException("pictured (" + pictured + ") must be in [0, testSamples (" + testSamples + ")]");
     }
 
-    /** The path length T: the largest read-out. */
+    /**
+     * The path length T: the largest read-out.
+     *
+     * @return T, the last element of {@code fixations}
+     */
     public int pathLength() {
       return fixations.getLast();
     }

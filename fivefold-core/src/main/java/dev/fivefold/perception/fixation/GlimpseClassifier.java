@@ -45,6 +45,13 @@ public final class GlimpseClassifier extends Module {
    */
   public record Spec(int height, int width, int fixations, Retina retina, int glimpseWidth, int locationWidth, int features, int hidden, String cell,
       int classes) {
+    /**
+     * Validates the components.
+     *
+     * @throws IllegalArgumentException if a size is out of range, the retina does not fit the image, or the
+     *     cell is not
+     *     gru or lstm
+     */
     public Spec {
       if (height < 1 || width < 1) throw new IllegalArgumentException("image size (" + height + "x" + width + ") must be >= 1x1");
       ScanPolicy.checkFixations(fixations);

@@ -29,7 +29,7 @@ public final class GlimpseTask extends BatchedTask {
   private final int[] readouts;
 
   /**
-   * Training of {@code model} on shuffled mini-batches of scanned images, the loss summed over the read-outs.
+   * Training of {@code model} on shuffled mini-batches of scanned images, the loss the mean cross-entropy of the read-outs.
    *
    * @param model the glimpse classifier
    * @param train the scanned training images ({@link ScannedImages})

@@ -37,7 +37,7 @@ public record PerceptualScore(double accuracy, double imagesPermuted, double que
   /**
    * The score from measured accuracies: the unpermuted one and one per permutation of each modality (P_m = (acc − mean)/acc).
    *
-   * @param accuracy the unpermuted accuracy, &gt; 0
+   * @param accuracy the unpermuted accuracy
    * @param imagesPermuted the accuracy under each image permutation
    * @param questionsPermuted the accuracy under each question permutation, as many
    * @return the score
