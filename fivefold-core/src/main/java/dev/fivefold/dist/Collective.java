@@ -13,13 +13,26 @@ import java.util.List;
  * adds in — not the rotated orders of a textbook ring all-reduce.
  */
 public interface Collective {
-  /** This worker's index r, in [0, N). */
+  /**
+   * This worker's index r, in [0, N).
+   *
+   * @return r, in [0, N)
+   */
   int rank();
 
-  /** N. */
+  /**
+   * The number of workers N.
+   *
+   * @return N, &ge; 1
+   */
   int size();
 
-  /** Every worker's bytes, in rank order (index {@link #rank()} is {@code mine}); on every worker. */
+  /**
+   * Every worker's bytes, in rank order (index {@link #rank()} is {@code mine}); on every worker.
+   *
+   * @param mine this worker's payload
+   * @return the N payloads, in rank order
+   */
   List<byte[]> allGather(byte[] mine);
 
   /**
@@ -27,9 +40,15 @@ public interface Collective {
    * {@code + x_2}, …), on every worker.
    *
    * @throws IllegalArgumentException if the workers' arrays differ in length (mismatched shapes between workers)
+   * @param mine this worker's array
+   * @return the sum, of the same length, identical on every worker
    */
   float[] sumInOrder(float[] mine);
 
-  /** Bytes this worker has put on the wire so far (framing included). */
+  /**
+   * Bytes this worker has put on the wire so far (framing included).
+   *
+   * @return the bytes sent, &ge; 0
+   */
   long wireBytes();
 }

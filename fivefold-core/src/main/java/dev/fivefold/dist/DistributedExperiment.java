@@ -21,54 +21,100 @@ public final class DistributedExperiment {
   private DistributedExperiment() {}
 
   /**
+   * A run: the simulated cluster, how long to train and how often to evaluate.
+   *
    * @param sim the workers, model, compressor, optimizer and network
    * @param steps optimizer steps, &ge; 1 (local SGD: rounded up to whole rounds of H)
    * @param evalEvery evaluate every this many rounds, 0 for only at the end
    */
   public record Config(Simulator.Config sim, long steps, int evalEvery) {
+    /**
+     * Validates the components.
+     *
+     * @throws IllegalArgumentException if {@code sim} is null, {@code steps < 1} or {@code evalEvery < 0}
+     */
     public Config {
       if (sim == null) throw new IllegalArgumentException("sim config must be given");
       if (steps < 1) throw new IllegalArgumentException("steps (" + steps + ") must be >= 1");
       if (evalEvery < 0) throw new IllegalArgumentException("evalEvery (" + evalEvery + ") must be >= 0");
     }
 
-    /** Rounds to run: ⌈steps / H⌉. */
+    /**
+     * Rounds to run: ⌈steps / H⌉.
+     *
+     * @return the number of communication rounds, {@code ceil(steps / H)} with H the config's local steps
+     */
     public long rounds() {
       return (steps + sim.localSteps() - 1) / sim.localSteps();
     }
   }
 
-  /** A test-set evaluation after {@code step} optimizer steps. */
+  /**
+   * A test-set evaluation after {@code step} optimizer steps.
+   *
+   * @param step optimizer steps taken before the evaluation
+   * @param loss mean cross-entropy on the test set, nats
+   * @param accuracy fraction of test samples classified correctly, in [0, 1]
+   */
   public record Eval(long step, double loss, double accuracy) {}
 
   /**
+   * The outcome of one run.
+   *
    * @param label what the run is ({@code compare}'s variant label, else the compressor's name)
    * @param rounds the rounds run by this call, in order (a resumed run's later ones)
    * @param evals the evaluations, the last at the end
-   * @param bytesPerWorker payload bytes one worker sent in the whole run (mean over workers; a resumed run's from its start)
+   * @param bytesPerWorker payload bytes one worker sent in the whole run (mean over workers; a resumed run's
+   *     from its start)
    * @param denseBytesPerWorker what dense float32 exchanges of the same rounds would have sent
+   * @param computeSeconds measured compute seconds of the run (per round the slowest worker, aggregation and update)
+   * @param commSeconds simulated communication time of the run on the config's network, seconds
    */
   public record Result(String label, List<Simulator.Round> rounds, List<Eval> evals, double bytesPerWorker, double denseBytesPerWorker,
       double computeSeconds, double commSeconds) {
+    /** Copies {@code rounds} and {@code evals} into unmodifiable lists. */
     public Result {
       rounds = List.copyOf(rounds);
       evals = List.copyOf(evals);
     }
 
+    /**
+     * The final evaluation, at the end of the run.
+     *
+     * @return the last element of {@link #evals()}
+     */
     public Eval last() {
       return evals.getLast();
     }
 
-    /** Dense bytes over bytes sent. */
+    /**
+     * Dense bytes over bytes sent.
+     *
+     * @return the compression ratio, {@code denseBytesPerWorker / bytesPerWorker} (+∞ if nothing was sent)
+     */
     public double ratio() {
       return denseBytesPerWorker / bytesPerWorker;
     }
   }
 
-  /** A variant of a comparison: a label, the compressor spec, the local steps. */
+  /**
+   * A variant of a comparison: a label, the compressor spec, the local steps.
+   *
+   * @param label the row's name in the table, e.g. {@code "DGC"}
+   * @param compressor the compressor spec, e.g. {@code "topk:ratio=0.001"}
+   * @param localSteps H, optimizer steps between synchronisations (1: every step)
+   */
   public record Variant(String label, String compressor, int localSteps) {}
 
-  /** Runs {@code cfg} on {@code train}, evaluating on {@code test}; each round is shown to {@code onRound} (may be null). */
+  /**
+   * Runs {@code cfg} on {@code train}, evaluating on {@code test}; each round is shown to {@code onRound} (may be null).
+   *
+   * @param cfg the run
+   * @param train the training set, sharded over the workers
+   * @param test the evaluation set
+   * @param onRound called after every round, or null
+   * @return the run's rounds, evaluations, bytes and times
+   */
   public static Result run(Config cfg, Dataset train, Dataset test, Consumer<Simulator.Round> onRound) {
     return run(cfg, new Simulator(cfg.sim(), train), test, null, onRound);
   }
@@ -76,6 +122,13 @@ public final class DistributedExperiment {
   /**
    * Runs {@code sim} (fresh, or restored from a checkpoint) to the config's end; {@code label} null
    * names it by its compressor. {@code onRound} may be null.
+   *
+   * @param cfg the run; only its step count and evaluation period are used here
+   * @param sim the simulator to advance, possibly already some rounds in
+   * @param test the evaluation set
+   * @param label the result's label, or null for the compressor's name
+   * @param onRound called after every round, or null
+   * @return the rounds run by this call and their evaluations, with the totals of {@code sim}
    */
   public static Result run(Config cfg, Simulator sim, Dataset test, String label, Consumer<Simulator.Round> onRound) {
     List<Simulator.Round> rounds = new ArrayList<>();
@@ -100,6 +153,13 @@ public final class DistributedExperiment {
   /**
    * Each variant of {@code base} (its compressor and local steps replaced), in order, same seed.
    * {@code onRun} sees each result as it completes (may be null).
+   *
+   * @param base the config whose compressor and local steps each variant replaces
+   * @param variants the runs to make, in order
+   * @param train the training set
+   * @param test the evaluation set
+   * @param onRun called with each result as it completes, or null
+   * @return one result per variant, in the variants' order
    */
   public static List<Result> compare(Config base, List<Variant> variants, Dataset train, Dataset test, Consumer<Result> onRun) {
     List<Result> out = new ArrayList<>();
@@ -119,19 +179,46 @@ public final class DistributedExperiment {
    * The issue's table for ratio ρ, rank r and H local steps: dense, 1-bit EF (per column), top-k
    * (EF), DGC (all four techniques: momentum m, local clip {@code clip}, masking, warm-up over
    * {@code warmup} steps), PowerSGD, local SGD (dense deltas every H steps).
+   *
+   * @param ratio ρ, the fraction of gradient entries top-k and DGC send, in (0, 1]
+   * @param rank r, PowerSGD's rank
+   * @param localSteps H, local SGD's steps per round
+   * @param momentum DGC's momentum m
+   * @param clip DGC's local gradient-clipping threshold (0: off)
+   * @param warmup DGC's warm-up, in steps (0: none)
+   * @return the six variants, dense first
    */
   public static List<Variant> table(double ratio, int rank, int localSteps, double momentum, double clip, long warmup) {
     return table(ratio, rank, localSteps, momentum, clip, warmup, "column");
   }
 
-  /** {@link #table}, with 1-bit EF's reconstruction {@code scaling} ("column" as Seide et al., or "tensor": about 32×). */
+  /**
+   * {@link #table}, with 1-bit EF's reconstruction {@code scaling} ("column" as Seide et al., or "tensor": about 32×).
+   *
+   * @param ratio ρ, the fraction of gradient entries top-k and DGC send, in (0, 1]
+   * @param rank r, PowerSGD's rank
+   * @param localSteps H, local SGD's steps per round
+   * @param momentum DGC's momentum m
+   * @param clip DGC's local gradient-clipping threshold (0: off)
+   * @param warmup DGC's warm-up, in steps (0: none)
+   * @param scaling 1-bit EF's scaling, {@code "column"} or {@code "tensor"}
+   * @return the six variants, dense first
+   */
   public static List<Variant> table(double ratio, int rank, int localSteps, double momentum, double clip, long warmup, String scaling) {
     return List.of(new Variant("dense", "dense", 1), new Variant("1-bit EF", "onebit:scaling=" + scaling, 1),
         new Variant("top-k", "topk:ratio=" + ratio, 1), new Variant("DGC", dgc(ratio, momentum, true, clip, true, warmup), 1),
         new Variant("PowerSGD r=" + rank, "powersgd:rank=" + rank, 1), new Variant("local SGD H=" + localSteps, "dense", localSteps));
   }
 
-  /** DGC with all four techniques, then without each one in turn, then top-k (none of them). */
+  /**
+   * DGC with all four techniques, then without each one in turn, then top-k (none of them).
+   *
+   * @param ratio ρ, the fraction of gradient entries sent, in (0, 1]
+   * @param momentum the momentum m
+   * @param clip the local gradient-clipping threshold (0: off)
+   * @param warmup the warm-up, in steps
+   * @return six variants: all four techniques, each one removed, none
+   */
   public static List<Variant> dgcAblation(double ratio, double momentum, double clip, long warmup) {
     return List.of(new Variant("DGC (all four)", dgc(ratio, momentum, true, clip, true, warmup), 1),
         new Variant("- momentum correction", dgc(ratio, momentum, false, clip, false, warmup), 1),
@@ -141,7 +228,17 @@ public final class DistributedExperiment {
         new Variant("top-k (none)", "topk:ratio=" + ratio, 1));
   }
 
-  /** A DGC spec string. Without momentum correction, factor masking has nothing to mask and is off. */
+  /**
+   * A DGC spec string. Without momentum correction, factor masking has nothing to mask and is off.
+   *
+   * @param ratio ρ, the fraction of gradient entries sent
+   * @param momentum the momentum m (used only with {@code correction})
+   * @param correction whether to apply momentum correction
+   * @param clip the local gradient-clipping threshold (0: off)
+   * @param masking whether to apply momentum factor masking
+   * @param warmup the warm-up, in steps (0: none)
+   * @return a {@code dgc:ratio=...,momentum=...,correction=...,clip=...,masking=...,warmup=...} spec
+   */
   public static String dgc(double ratio, double momentum, boolean correction, double clip, boolean masking, long warmup) {
     return "dgc:ratio=" + ratio + ",momentum=" + (correction ? momentum : 0) + ",correction=" + (correction ? "on" : "off") + ",clip=" + clip
         + ",masking=" + (masking && correction ? "on" : "off") + ",warmup=" + warmup;

@@ -40,6 +40,11 @@ public final class Node {
   /**
    * Worker {@code rank} of the run {@code cfg}, on its shard
    * ({@code train.subset(Shards.of(train.size(), cfg.workers(), cfg.seed(), rank))}).
+   *
+   * @param cfg the run's configuration, the same on every node
+   * @param shard this node's training samples
+   * @param rank r, in [0, N)
+   * @throws IllegalArgumentException if {@code rank} is out of range
    */
   public Node(Simulator.Config cfg, Dataset shard, int rank) {
     if (rank < 0 || rank >= cfg.workers()) throw new IllegalArgumentException("rank (" + rank + ") must be in [0, " + cfg.workers() + ")");
@@ -52,15 +57,31 @@ public final class Node {
     if (cfg.localSteps() > 1) global = replica.weights();
   }
 
+  /**
+   * This node's model copy and optimizer.
+   *
+   * @return the replica
+   */
   public Replica replica() {
     return replica;
   }
 
+  /**
+   * This node's worker: its shard, batches and compressor state.
+   *
+   * @return the worker
+   */
   public Worker worker() {
     return worker;
   }
 
-  /** One synchronous step (H = 1) or one local-SGD round of H steps and an average, with the other nodes through {@code c}. */
+  /**
+   * One synchronous step (H = 1) or one local-SGD round of H steps and an average, with the other nodes through {@code c}.
+   *
+   * @param c the collective joining this node to the others, of size N
+   * @return the round's loss sum, bytes sent and times
+   * @throws IllegalArgumentException if {@code c} does not have the run's worker count
+   */
   public Step step(Collective c) {
     if (c.size() != cfg.workers()) throw new IllegalArgumentException("collective has " + c.size() + " workers, the run " + cfg.workers());
     long t0 = System.nanoTime();

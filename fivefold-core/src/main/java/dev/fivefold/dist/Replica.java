@@ -19,6 +19,8 @@ public final class Replica {
   private final List<Parameter> params;
 
   /**
+   * A model built from {@code modelSpec} and {@code seed}, with SGD (no Nesterov, no weight decay).
+   *
    * @param modelSpec a {@link Models} spec string ("mlp", "lenet5", ...)
    * @param seed the weights' seed (the same on every worker)
    * @param lr learning rate &gt; 0
@@ -30,15 +32,30 @@ public final class Replica {
     this.optimizer = Optimizers.sgd(params, lr, momentum, false, 0);
   }
 
+  /**
+   * The model copy.
+   *
+   * @return the live model
+   */
   public Module model() {
     return model;
   }
 
+  /**
+   * The SGD optimizer over the model's parameters.
+   *
+   * @return the optimizer (its state is saved with checkpoints)
+   */
   public Optimizer optimizer() {
     return optimizer;
   }
 
-  /** One optimizer step with {@code update} as the gradient (copied into the parameters' gradients). */
+  /**
+   * One optimizer step with {@code update} as the gradient (copied into the parameters' gradients).
+   *
+   * @param update one array per parameter tensor, in {@code parameters()} order
+   * @throws IllegalArgumentException if the tensor count or a tensor's length differs from the model's
+   */
   public void apply(float[][] update) {
     if (update.length != params.size()) throw new IllegalArgumentException("update has " + update.length + " tensors, the model " + params.size());
     for (int i = 0; i < update.length; i++) {
@@ -49,14 +66,22 @@ public final class Replica {
     optimizer.step();
   }
 
-  /** Copies of the parameter values, in order. */
+  /**
+   * Copies of the parameter values, in order.
+   *
+   * @return one array per parameter tensor
+   */
   public float[][] weights() {
     float[][] w = new float[params.size()][];
     for (int i = 0; i < w.length; i++) w[i] = params.get(i).value().data().clone();
     return w;
   }
 
-  /** Overwrites the parameter values with {@code w}. */
+  /**
+   * Overwrites the parameter values with {@code w}.
+   *
+   * @param w one array per parameter tensor, in order, each at most the tensor's length
+   */
   public void setWeights(float[][] w) {
     for (int i = 0; i < w.length; i++) System.arraycopy(w[i], 0, params.get(i).value().data(), 0, w[i].length);
   }

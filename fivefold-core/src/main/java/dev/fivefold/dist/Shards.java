@@ -15,6 +15,10 @@ public final class Shards {
    * The sample indices of every worker.
    *
    * @throws IllegalArgumentException if workers &lt; 1 or there are fewer samples than workers
+   * @param n the number of samples
+   * @param workers N
+   * @param seed the permutation's seed
+   * @return N sorted index arrays, worker w's of length ⌈(n − w)/N⌉
    */
   public static int[][] deal(int n, int workers, long seed) {
     if (workers < 1) throw new IllegalArgumentException("workers (" + workers + ") must be >= 1");
@@ -31,7 +35,16 @@ public final class Shards {
     return out;
   }
 
-  /** Worker {@code w}'s indices: {@code deal(n, workers, seed)[w]}. */
+  /**
+   * Worker {@code w}'s indices: {@code deal(n, workers, seed)[w]}.
+   *
+   * @param n the number of samples
+   * @param workers N
+   * @param seed the permutation's seed
+   * @param w the worker, in [0, N)
+   * @return worker w's sorted indices
+   * @throws IllegalArgumentException if {@code w} is out of range, or as {@link #deal}
+   */
   public static int[] of(int n, int workers, long seed, int w) {
     if (w < 0 || w >= workers) throw new IllegalArgumentException("worker (" + w + ") must be in [0, " + workers + ")");
     return deal(n, workers, seed)[w];

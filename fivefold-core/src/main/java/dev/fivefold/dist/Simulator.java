@@ -41,6 +41,8 @@ import java.util.Map;
  */
 public final class Simulator {
   /**
+   * A simulated run: model, workers, batches, compressor, optimizer and network.
+   *
    * @param model a {@link Models} spec ("mlp", "lenet5", ...)
    * @param workers N &ge; 1
    * @param batch samples per worker per micro-batch, &ge; 1
@@ -50,9 +52,17 @@ public final class Simulator {
    * @param lr learning rate &gt; 0
    * @param momentum SGD momentum in [0, 1) (ignored, 0, when the compressor carries the momentum)
    * @param seed weights, shards, batches and compressor streams
+   * @param network the simulated links, for the communication time (null: {@link Network#defaults()})
    */
   public record Config(String model, int workers, int batch, int accumulation, String compressor, int localSteps, double lr,
       double momentum, long seed, Network network) {
+    /**
+     * Validates the components and parses {@code compressor}; a null {@code network} becomes {@link
+     * Network#defaults()}.
+     *
+     * @throws IllegalArgumentException if a component is out of range, the compressor spec does not parse, or a
+     *     momentum-correcting compressor is combined with {@code localSteps > 1}
+     */
     public Config {
       if (model == null) throw new IllegalArgumentException("model must be given");
       if (workers < 1) throw new IllegalArgumentException("workers (" + workers + ") must be >= 1");
@@ -76,9 +86,21 @@ public final class Simulator {
    * = 4·d·H, what dense synchronous SGD would have sent for the same steps (one float32 all-reduce
    * per step), so {@link #ratio()} is the traffic saved against dense all-reduce — H for dense local
    * SGD, and PowerSGD's two exchanges counted against one.
+   *
+   * @param step optimizer steps taken after this round
+   * @param loss mean training loss of the round's batches, nats
+   * @param bytesPerWorker payload bytes one worker sent in the round (mean over workers)
+   * @param denseBytes 4·d·H, the bytes dense synchronous SGD would have sent per worker
+   * @param computeSeconds measured compute seconds of the round (the slowest worker plus aggregation and
+   *     update)
+   * @param commSeconds simulated communication seconds of the round on the config's network
    */
   public record Round(long step, double loss, double bytesPerWorker, long denseBytes, double computeSeconds, double commSeconds) {
-    /** Dense bytes over the bytes sent. */
+    /**
+     * Dense bytes over the bytes sent.
+     *
+     * @return {@code denseBytes / bytesPerWorker}
+     */
     public double ratio() {
       return denseBytes / bytesPerWorker;
     }
@@ -94,6 +116,14 @@ public final class Simulator {
   private long rounds;
   private double bytesSent, denseSent, computeSeconds, commSeconds; // totals of the run, restored with a checkpoint
 
+  /**
+   * Builds the replicas (one, or one per worker in local SGD, all from the config's seed), deals {@code train}
+   * into
+   * one shard per worker and gives each worker its compressor state.
+   *
+   * @param cfg the run's configuration
+   * @param train the training set, dealt into N shards
+   */
   public Simulator(Config cfg, Dataset train) {
     this.cfg = cfg;
     this.compressor = Compressors.parse(cfg.compressor());
@@ -108,38 +138,74 @@ public final class Simulator {
     if (copies > 1) global = replicas.getFirst().weights();
   }
 
+  /**
+   * The configuration this simulator was built with.
+   *
+   * @return the config
+   */
   public Config config() {
     return cfg;
   }
 
+  /**
+   * The compressor parsed from the config's spec, shared by all workers.
+   *
+   * @return the compressor
+   */
   public GradientCompressor compressor() {
     return compressor;
   }
 
+  /**
+   * The model's parameters as one flat gradient layout, in {@code namedParameters()} order.
+   *
+   * @return the layout
+   */
   public Layout layout() {
     return layout;
   }
 
+  /**
+   * The workers, in rank order.
+   *
+   * @return an unmodifiable copy of the list
+   */
   public List<Worker> workers() {
     return List.copyOf(workers);
   }
 
-  /** The model every worker holds after the last round (the global θ). */
+  /**
+   * The model every worker holds after the last round (the global θ).
+   *
+   * @return the first replica's model
+   */
   public Module model() {
     return replicas.getFirst().model();
   }
 
-  /** Optimizer steps taken (H per round in local SGD). */
+  /**
+   * Optimizer steps taken (H per round in local SGD).
+   *
+   * @return the step count, &ge; 0
+   */
   public long step() {
     return step;
   }
 
-  /** Rounds done. */
+  /**
+   * Rounds done.
+   *
+   * @return the round count, &ge; 0
+   */
   public long rounds() {
     return rounds;
   }
 
-  /** Runs one step (H = 1) or one round of H local steps and an average. */
+  /**
+   * Runs one step (H = 1) or one round of H local steps and an average.
+   *
+   * @return the round's loss, bytes and times (also added to the run's totals)
+   */
   public Round round() {
     Round r = cfg.localSteps() == 1 ? syncStep() : localRound();
     bytesSent += r.bytesPerWorker();
@@ -149,22 +215,38 @@ public final class Simulator {
     return r;
   }
 
-  /** Payload bytes one worker sent since the run began (mean over workers; a resumed run counts from its start). */
+  /**
+   * Payload bytes one worker sent since the run began (mean over workers; a resumed run counts from its start).
+   *
+   * @return the bytes, &ge; 0
+   */
   public double bytesPerWorker() {
     return bytesSent;
   }
 
-  /** The bytes dense float32 exchanges of the same rounds would have sent per worker. */
+  /**
+   * The bytes dense float32 exchanges of the same rounds would have sent per worker.
+   *
+   * @return the bytes, &ge; 0
+   */
   public double denseBytesPerWorker() {
     return denseSent;
   }
 
-  /** Measured compute seconds since the run began (the slowest worker's per round). */
+  /**
+   * Measured compute seconds since the run began (the slowest worker's per round).
+   *
+   * @return the seconds, &ge; 0
+   */
   public double computeSeconds() {
     return computeSeconds;
   }
 
-  /** Simulated communication seconds since the run began. */
+  /**
+   * Simulated communication seconds since the run began.
+   *
+   * @return the seconds, &ge; 0
+   */
   public double commSeconds() {
     return commSeconds;
   }
@@ -262,6 +344,8 @@ public final class Simulator {
    * "replica.&lt;w&gt;.optim.…" in local SGD), each worker's batch position and compressor state
    * ("worker.&lt;w&gt;.…"), the step and round counts, the run's byte and time totals, and the
    * config's model spec (so {@code fivefold eval} reads the file as a model).
+   *
+   * @return the step count, the compute seconds, the tensors and the metadata
    */
   public TrainState state() {
     Map<String, Tensor> t = new LinkedHashMap<>();
@@ -292,6 +376,8 @@ public final class Simulator {
    * Restores a {@link #state()} of a run with the same config.
    *
    * @throws BadInputException naming {@code source} if it is of another run (workers, compressor, H) or incomplete
+   * @param s a state saved by {@link #state()}
+   * @param source names the checkpoint in error messages
    */
   public void load(TrainState s, String source) {
     require(s, "dist.workers", Integer.toString(cfg.workers()), source);

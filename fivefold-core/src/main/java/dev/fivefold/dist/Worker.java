@@ -34,7 +34,13 @@ import java.util.Map;
  * Local SGD compresses a model delta instead: {@link #send(float[][])}.
  */
 public final class Worker {
-  /** What a worker sends in round 0: the payload, the mean loss of its batches, and the compute time. */
+  /**
+   * What a worker sends in round 0: the payload, the mean loss of its batches, and the compute time.
+   *
+   * @param payload the compressed round-0 payload
+   * @param loss the mean training loss of the step's micro-batches, nats
+   * @param computeNanos wall time of the forward, backward and compression, nanoseconds
+   */
   public record Sent(byte[] payload, double loss, long computeNanos) {}
 
   private final int index;
@@ -47,11 +53,16 @@ public final class Worker {
   private final float[][] gradient;
 
   /**
+   * Worker {@code index} of a run, with its batches seeded by {@link #batchSeed} and a fresh compressor state.
+   *
    * @param shard this worker's training samples
    * @param batch samples per micro-batch, &ge; 1
    * @param accumulation micro-batches per step, &ge; 1
+   * @param compressor the run's gradient compressor (shared; the per-worker state is kept here)
+   * @param layout the model's parameter layout, in {@code namedParameters()} order
    * @param seed the run's seed (batches and compressor streams are derived from it and the index)
    * @param index this worker's index w, &ge; 0
+   * @throws IllegalArgumentException if {@code batch} or {@code accumulation} is below 1 or the shard is empty
    */
   public Worker(Dataset shard, int batch, int accumulation, GradientCompressor compressor, Layout layout, long seed, int index) {
     if (batch < 1) throw new IllegalArgumentException("batch (" + batch + ") must be >= 1");
@@ -66,19 +77,40 @@ public final class Worker {
     this.gradient = layout.zeros();
   }
 
-  /** The seed of worker {@code w}'s batch order in a run seeded {@code seed}. */
+  /**
+   * The seed of worker {@code w}'s batch order in a run seeded {@code seed}.
+   *
+   * @param seed the run's seed
+   * @param w the worker's index
+   * @return {@code new Rng(seed ^ (0x9E3779B97F4A7C15 · (w + 1))).nextLong()}
+   */
   public static long batchSeed(long seed, int w) {
     return new Rng(seed ^ (0x9E3779B97F4A7C15L * (w + 1))).nextLong();
   }
 
+  /**
+   * This worker's index w.
+   *
+   * @return w, &ge; 0
+   */
   public int index() {
     return index;
   }
 
+  /**
+   * The compressor's state for this worker (error feedback, momentum, warm starts).
+   *
+   * @return the live state, not a copy
+   */
   public WorkerState state() {
     return state;
   }
 
+  /**
+   * This worker's batch stream over its shard (shuffled every epoch).
+   *
+   * @return the live stream, not a copy
+   */
   public Batches batches() {
     return batches;
   }
@@ -88,6 +120,8 @@ public final class Worker {
    * gradient left in {@link #gradient()}; the model's gradient buffers are zero before and after.
    *
    * @throws IllegalArgumentException if the model's parameters do not match the layout (mismatched shapes)
+   * @param model the replica to differentiate, with parameters matching the layout
+   * @return the mean cross-entropy of the micro-batches, nats
    */
   public double gradient(Module model) {
     List<Parameter> ps = model.parameters();
@@ -114,12 +148,21 @@ public final class Worker {
     return loss / accumulation;
   }
 
-  /** The gradient of the last {@link #gradient(Module)} (owned by the worker; overwritten by the next). */
+  /**
+   * The gradient of the last {@link #gradient(Module)} (owned by the worker; overwritten by the next).
+   *
+   * @return one array per parameter tensor, in layout order
+   */
   public float[][] gradient() {
     return gradient;
   }
 
-  /** A synchronous step's round 0: the gradient of the next batch(es) on {@code model}, compressed. */
+  /**
+   * A synchronous step's round 0: the gradient of the next batch(es) on {@code model}, compressed.
+   *
+   * @param model the replica to differentiate
+   * @return the payload, the mean loss and the compute time
+   */
   public Sent compute(Module model) {
     long t0 = System.nanoTime();
     double loss = gradient(model);
@@ -127,29 +170,59 @@ public final class Worker {
     return new Sent(p, loss, System.nanoTime() - t0);
   }
 
-  /** Round 0 for an arbitrary input (local SGD: the model delta θ_w − θ). */
+  /**
+   * Round 0 for an arbitrary input (local SGD: the model delta θ_w − θ).
+   *
+   * @param input one array per parameter tensor, in layout order
+   * @return the round-0 payload
+   */
   public byte[] send(float[][] input) {
     return compressor.compress(0, input, null, state);
   }
 
-  /** Round {@code round} ≥ 1, from the previous round's aggregate. */
+  /**
+   * Round {@code round} ≥ 1, from the previous round's aggregate.
+   *
+   * @param round the round, in [1, rounds)
+   * @param previous the aggregate of round {@code round − 1}
+   * @return this worker's payload for {@code round}
+   */
   public byte[] next(int round, float[][] previous) {
     return compressor.compress(round, null, previous, state);
   }
 
-  /** The gradient estimate to apply, from the last round's aggregate. */
+  /**
+   * The gradient estimate to apply, from the last round's aggregate.
+   *
+   * @param aggregate the aggregate of the last round
+   * @return ĝ, one array per parameter tensor (the same on every worker)
+   */
   public float[][] receive(float[][] aggregate) {
     return compressor.finish(aggregate, state);
   }
 
-  /** Saves the batch position and the compressor state under {@code prefix}. */
+  /**
+   * Saves the batch position and the compressor state under {@code prefix}.
+   *
+   * @param prefix the key prefix, e.g. {@code "worker.0."}
+   * @param tensors receives the compressor state's tensors
+   * @param meta receives the batch position ({@code epoch,position,rngState}) and the compressor state's fields
+   */
   public void save(String prefix, Map<String, Tensor> tensors, Map<String, String> meta) {
     Batches.State b = batches.state();
     meta.put(prefix + "batches", b.epoch() + "," + b.position() + "," + b.rngState());
     state.save(prefix + "compressor.", tensors, meta);
   }
 
-  /** Restores what {@link #save} wrote. */
+  /**
+   * Restores what {@link #save} wrote.
+   *
+   * @param prefix the key prefix used when saving
+   * @param tensors the saved tensors
+   * @param meta the saved fields
+   * @param source names the checkpoint in error messages
+   * @throws dev.fivefold.io.BadInputException if the batch position or compressor state is missing or invalid
+   */
   public void load(String prefix, Map<String, Tensor> tensors, Map<String, String> meta, String source) {
     try {
       String[] b = meta.get(prefix + "batches").split(",");

@@ -34,6 +34,11 @@ public final class Binning {
    *
    * @throws IllegalArgumentException on empty, ragged or non-finite samples, {@code bins < 2}, or a
    *     range that is not finite with {@code lo < hi}
+   * @param x the samples {@code [n][d]}
+   * @param bins bins per dimension, &ge; 2
+   * @param lo the range's lower end
+   * @param hi the range's upper end
+   * @return n dense labels in {@code 0..K-1}
    */
   public static int[] fixedWidth(float[][] x, int bins, double lo, double hi) {
     int d = Check.dims(x, "x");
@@ -52,6 +57,9 @@ public final class Binning {
    * puts every sample in bin 0.
    *
    * @throws IllegalArgumentException on empty, ragged or non-finite samples, or {@code bins < 2}
+   * @param x the samples {@code [n][d]}
+   * @param bins bins per dimension, &ge; 2
+   * @return n dense labels in {@code 0..K-1}
    */
   public static int[] fixedWidth(float[][] x, int bins) {
     int d = Check.dims(x, "x");
@@ -73,6 +81,9 @@ public final class Binning {
    * always share a bin.
    *
    * @throws IllegalArgumentException on empty, ragged or non-finite samples, or {@code bins < 2}
+   * @param x the samples {@code [n][d]}
+   * @param bins bins per dimension, &ge; 2
+   * @return n dense labels in {@code 0..K-1}
    */
   public static int[] equalMass(float[][] x, int bins) {
     int d = Check.dims(x, "x");
@@ -93,17 +104,37 @@ public final class Binning {
     return tuples(codes, n);
   }
 
-  /** {@link #fixedWidth(float[][], int)} for a tensor {@code [n, d]}. */
+  /**
+   * {@link #fixedWidth(float[][], int)} for a tensor {@code [n, d]}.
+   *
+   * @param x the samples {@code [n, d]}
+   * @param bins bins per dimension, &ge; 2
+   * @return n dense labels in {@code 0..K-1}
+   */
   public static int[] fixedWidth(Tensor x, int bins) {
     return fixedWidth(Check.rows(x, "x"), bins);
   }
 
-  /** {@link #fixedWidth(float[][], int, double, double)} for a tensor {@code [n, d]}. */
+  /**
+   * {@link #fixedWidth(float[][], int, double, double)} for a tensor {@code [n, d]}.
+   *
+   * @param x the samples {@code [n, d]}
+   * @param bins bins per dimension, &ge; 2
+   * @param lo the range's lower end
+   * @param hi the range's upper end
+   * @return n dense labels in {@code 0..K-1}
+   */
   public static int[] fixedWidth(Tensor x, int bins, double lo, double hi) {
     return fixedWidth(Check.rows(x, "x"), bins, lo, hi);
   }
 
-  /** {@link #equalMass(float[][], int)} for a tensor {@code [n, d]}. */
+  /**
+   * {@link #equalMass(float[][], int)} for a tensor {@code [n, d]}.
+   *
+   * @param x the samples {@code [n, d]}
+   * @param bins bins per dimension, &ge; 2
+   * @return n dense labels in {@code 0..K-1}
+   */
   public static int[] equalMass(Tensor x, int bins) {
     return equalMass(Check.rows(x, "x"), bins);
   }

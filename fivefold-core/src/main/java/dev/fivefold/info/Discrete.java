@@ -27,6 +27,8 @@ public final class Discrete {
    *
    * @throws IllegalArgumentException if {@code p} is empty, has a negative, NaN or infinite entry, or
    *     does not sum to 1 within 1e-6
+   * @param p a probability vector
+   * @return H(p), bits
    */
   public static double entropy(double[] p) {
     Check.probabilities(p, "p");
@@ -41,6 +43,8 @@ public final class Discrete {
    * #millerMadowFromCounts}.
    *
    * @throws IllegalArgumentException if a count is negative or all are zero
+   * @param counts cell counts, &ge; 0, positive total
+   * @return the plug-in entropy, bits
    */
   public static double entropyFromCounts(long[] counts) {
     long n = Check.counts(counts, "counts");
@@ -53,6 +57,8 @@ public final class Discrete {
    * order.
    *
    * @throws IllegalArgumentException if {@code labels} is null or empty
+   * @param labels one label per sample
+   * @return the plug-in entropy, bits
    */
   public static double entropy(int[] labels) {
     Check.nonEmpty(labels, "labels");
@@ -65,6 +71,8 @@ public final class Discrete {
    * still biased low when K is comparable to N, since unseen cells are not counted in K.
    *
    * @throws IllegalArgumentException if a count is negative or all are zero
+   * @param counts cell counts, &ge; 0, positive total
+   * @return the bias-corrected entropy, bits
    */
   public static double millerMadowFromCounts(long[] counts) {
     long n = Check.counts(counts, "counts");
@@ -78,6 +86,8 @@ public final class Discrete {
    * number of distinct labels. See {@link #millerMadowFromCounts}.
    *
    * @throws IllegalArgumentException if {@code labels} is null or empty
+   * @param labels one label per sample
+   * @return the bias-corrected entropy, bits
    */
   public static double millerMadow(int[] labels) {
     Check.nonEmpty(labels, "labels");
@@ -89,6 +99,9 @@ public final class Discrete {
    * Biased low by about {@code (Kxy-1)/(2N ln 2)} bits.
    *
    * @throws IllegalArgumentException if either is empty or their lengths differ
+   * @param x the first variable's labels
+   * @param y the second variable's labels, paired with {@code x}
+   * @return H(X,Y), bits
    */
   public static double jointEntropy(int[] x, int[] y) {
     pair(x, "x", y, "y");
@@ -100,6 +113,9 @@ public final class Discrete {
    * Biased low by about {@code (Kxy-Ky)/(2N ln 2)} bits.
    *
    * @throws IllegalArgumentException if either is empty or their lengths differ
+   * @param x the variable whose remaining uncertainty is measured
+   * @param y the conditioning variable, paired with {@code x}
+   * @return H(X|Y), bits, clamped at 0
    */
   public static double conditionalEntropy(int[] x, int[] y) {
     pair(x, "x", y, "y");
@@ -113,6 +129,9 @@ public final class Discrete {
    * {@code q_i = 0} has {@code p_i > 0}.
    *
    * @throws IllegalArgumentException if either is not a probability vector or their lengths differ
+   * @param p the true distribution
+   * @param q the coding distribution, of the same length
+   * @return H(p, q), bits, possibly +∞
    */
   public static double crossEntropy(double[] p, double[] q) {
     distributions(p, q);
@@ -131,6 +150,9 @@ public final class Discrete {
    * with {@code p_i > 0}); terms with {@code p_i = 0} are 0. Not symmetric.
    *
    * @throws IllegalArgumentException if either is not a probability vector or their lengths differ
+   * @param p the true distribution
+   * @param q the reference distribution, of the same length
+   * @return KL(p||q), bits, possibly +∞
    */
   public static double klDivergence(double[] p, double[] q) {
     distributions(p, q);
@@ -149,6 +171,9 @@ public final class Discrete {
    * the supports are disjoint.
    *
    * @throws IllegalArgumentException if either is not a probability vector or their lengths differ
+   * @param p one distribution
+   * @param q the other, of the same length
+   * @return JS(p,q), bits, in [0, 1]
    */
   public static double jsDivergence(double[] p, double[] q) {
     distributions(p, q);
@@ -169,6 +194,9 @@ public final class Discrete {
    * variables give a small positive value; clamped at 0.
    *
    * @throws IllegalArgumentException if either is empty or their lengths differ
+   * @param x the first variable's labels
+   * @param y the second variable's labels, paired with {@code x}
+   * @return I(X;Y), bits, &ge; 0
    */
   public static double mutualInformation(int[] x, int[] y) {
     pair(x, "x", y, "y");
@@ -181,6 +209,8 @@ public final class Discrete {
    *
    * @throws IllegalArgumentException if the table is empty, ragged, has a negative or non-finite
    *     entry, or does not sum to 1 within 1e-6
+   * @param pxy the joint distribution, rows X and columns Y
+   * @return I(X;Y), bits, &ge; 0
    */
   public static double mutualInformation(double[][] pxy) {
     if (pxy == null || pxy.length == 0 || pxy[0] == null || pxy[0].length == 0) {
@@ -215,6 +245,10 @@ public final class Discrete {
    * clamped at 0.
    *
    * @throws IllegalArgumentException if any is empty or their lengths differ
+   * @param x the first variable's labels
+   * @param y the second variable's labels
+   * @param z the conditioning variable's labels, all three paired
+   * @return I(X;Y|Z), bits, &ge; 0
    */
   public static double conditionalMutualInformation(int[] x, int[] y, int[] z) {
     pair(x, "x", y, "y");

@@ -21,6 +21,8 @@ public final class Gaussian {
    * +∞} at {@code |ρ| = 1}.
    *
    * @throws IllegalArgumentException if ρ is NaN or outside {@code [-1, 1]}
+   * @param rho the correlation ρ, in [-1, 1]
+   * @return I(X;Y), bits
    */
   public static double fromCorrelation(double rho) {
     if (!(rho >= -1 && rho <= 1)) throw new IllegalArgumentException("rho (" + rho + ") must be in [-1, 1]");
@@ -34,6 +36,9 @@ public final class Gaussian {
    *
    * @throws IllegalArgumentException if {@code cov} is not square, {@code dx} is not in {@code [1,
    *     dim-1]}, or cov (or a marginal block) is not positive definite
+   * @param cov the joint covariance {@code [d][d]}, d = dx + dy
+   * @param dx the dimension of X, in [1, d-1]
+   * @return I(X;Y), bits, &ge; 0
    */
   public static double mutualInformation(double[][] cov, int dx) {
     if (cov == null || cov.length < 2) {
@@ -55,6 +60,9 @@ public final class Gaussian {
    *
    * @throws IllegalArgumentException on empty, ragged or non-finite samples, mismatched sample counts,
    *     or a singular sample covariance (e.g. a constant coordinate)
+   * @param x the samples of X {@code [n][dx]}
+   * @param y the paired samples of Y {@code [n][dy]}
+   * @return the Gaussian estimate of I(X;Y), bits, &ge; 0
    */
   public static double mutualInformation(float[][] x, float[][] y) {
     int dx = Check.dims(x, "x"), dy = Check.dims(y, "y");
@@ -83,7 +91,13 @@ public final class Gaussian {
     return mutualInformation(cov, dx);
   }
 
-  /** {@link #mutualInformation(float[][], float[][])} for tensors {@code [n, dx]} and {@code [n, dy]}. */
+  /**
+   * {@link #mutualInformation(float[][], float[][])} for tensors {@code [n, dx]} and {@code [n, dy]}.
+   *
+   * @param x the samples of X {@code [n, dx]}
+   * @param y the paired samples of Y {@code [n, dy]}
+   * @return the Gaussian estimate of I(X;Y), bits, &ge; 0
+   */
   public static double mutualInformation(Tensor x, Tensor y) {
     return mutualInformation(Check.rows(x, "x"), Check.rows(y, "y"));
   }

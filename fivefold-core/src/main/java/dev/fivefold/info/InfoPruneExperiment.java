@@ -22,12 +22,21 @@ public final class InfoPruneExperiment {
   private InfoPruneExperiment() {}
 
   /**
+   * What to prune and how units are scored.
+   *
    * @param fractions of each hidden layer's units removed, each in [0, 1), at least one
    * @param bins equal-width bins over each unit's observed range, &ge; 2 (default 30)
    * @param samples training images whose activations are scored, &ge; 1 (default 5000)
    * @param seed the subset and the random criterion
    */
   public record Config(List<Double> fractions, int bins, int samples, long seed) {
+    /**
+     * Copies {@code fractions} and validates every component.
+     *
+     * @throws IllegalArgumentException if {@code fractions} is empty or has a value outside [0, 1), {@code bins
+     *     < 2} or
+     *     {@code samples < 1}
+     */
     public Config {
       fractions = List.copyOf(fractions);
       if (fractions.isEmpty()) throw new IllegalArgumentException("fractions must list at least one value");
@@ -37,13 +46,35 @@ public final class InfoPruneExperiment {
     }
   }
 
-  /** One fraction: the units kept per hidden layer and the test accuracy by criterion. */
+  /**
+   * One fraction: the units kept per hidden layer and the test accuracy by criterion.
+   *
+   * @param fraction the share of each hidden layer's units removed
+   * @param unitsKept the units kept per hidden layer
+   * @param accuracy test accuracy of the pruned network, in [0, 1], by criterion
+   */
   public record Row(double fraction, int[] unitsKept, Map<Criterion, Double> accuracy) {}
 
-  /** The images scored, the scores by criterion (per hidden layer, per unit) and one row per fraction. */
+  /**
+   * The images scored, the scores by criterion (per hidden layer, per unit) and one row per fraction.
+   *
+   * @param scored the number of training images whose activations were scored
+   * @param scores per criterion, one score array per hidden layer
+   * @param rows one row per fraction, in the config's order
+   */
   public record Result(int scored, Map<Criterion, List<double[]>> scores, List<Row> rows) {}
 
-  /** Scores and prunes {@code m} (in eval mode; not changed). */
+  /**
+   * Scores and prunes {@code m} (in eval mode; not changed).
+   *
+   * @param c the fractions, bins, sample size and seed
+   * @param m the trained network, with at least one hidden layer
+   * @param train the training set, from which the scored images are drawn
+   * @param test the test set
+   * @return the scores and one row per fraction
+   * @throws IllegalArgumentException if {@code m} has no hidden layer or its input size differs from the
+   *     images'
+   */
   public static Result run(Config c, Mlp m, Dataset train, Dataset test) {
     if (m.sizes().length < 3) throw new IllegalArgumentException("model (" + m.spec() + ") has no hidden layer");
     if (m.sizes()[0] != train.features()) throw new IllegalArgumentException("model input (" + m.sizes()[0] + ") does not match the images (" + train.features() + ")");

@@ -42,9 +42,21 @@ import java.util.TreeSet;
  */
 public final class InformationPlane implements TrainObserver {
   /** How mutual information is estimated from a layer's outputs. */
-  public enum Estimator { BIN, KDE }
+  public enum Estimator {
+    /** Equal-width binning of each unit and plug-in estimates. */
+    BIN,
+    /** The pairwise-distance bounds of {@link KdeBound} for the layer plus Gaussian noise. */
+    KDE
+  }
 
-  /** One measurement: layer index (1 = first hidden layer; the last is the softmax output). */
+  /**
+   * One measurement of one layer at one epoch.
+   *
+   * @param epoch the epoch after which it was measured (0: before training)
+   * @param layer the layer index, 1 = first hidden layer; the last is the softmax output
+   * @param ixt I(X;T), bits
+   * @param ity I(T;Y), bits
+   */
   public record Point(int epoch, int layer, double ixt, double ity) {}
 
   private final Mlp net;
@@ -58,11 +70,18 @@ public final class InformationPlane implements TrainObserver {
   private long stepsPerEpoch = 1;
 
   /**
+   * A recorder of {@code net}'s layers on the evaluation set {@code (x, y)} at the given epochs.
+   *
    * @param x evaluation inputs {@code [n, in]}, each a distinct equally likely X
    * @param y their labels
    * @param epochs the epochs after which to measure (0 = before training)
    * @param bins bins per unit for BIN (30 in Shwartz-Ziv &amp; Tishby)
    * @param noiseVariance σ² for KDE (Saxe et al. use 0.1 in their KDE figures)
+   * @param net the network being trained
+   * @param estimator how I(X;T) and I(T;Y) are estimated
+   * @throws IllegalArgumentException if {@code x} is not {@code [n, in]} with n labels, {@code bins < 2}, the
+   *     noise
+   *     variance is not finite and positive, or an epoch is negative
    */
   public InformationPlane(Mlp net, Tensor x, int[] y, Estimator estimator, int bins, double noiseVariance, int[] epochs) {
     if (x.rank() != 2 || x.dim(0) != y.length) throw new IllegalArgumentException("x " + x.shape() + " must be [n, in] with n = labels (" + y.length + ")");
@@ -81,7 +100,14 @@ public final class InformationPlane implements TrainObserver {
     }
   }
 
-  /** About {@code count} epochs spread logarithmically over {@code [1, last]}, plus 0 and last. */
+  /**
+   * About {@code count} epochs spread logarithmically over {@code [1, last]}, plus 0 and last.
+   *
+   * @param last the last epoch, &ge; 1
+   * @param count the number of spread epochs wanted, &ge; 1
+   * @return distinct epochs, ascending, from 0 to {@code last}
+   * @throws IllegalArgumentException if {@code last} or {@code count} is below 1
+   */
   public static int[] logSpacedEpochs(int last, int count) {
     if (last < 1 || count < 1) throw new IllegalArgumentException("last (" + last + ") and count (" + count + ") must be >= 1");
     TreeSet<Integer> s = new TreeSet<>(List.of(0, last));
@@ -102,7 +128,12 @@ public final class InformationPlane implements TrainObserver {
     if (epochs.contains(e)) measure(e);
   }
 
-  /** Measures every layer now and records it under {@code epoch}. */
+  /**
+   * Measures every layer now and records it under {@code epoch}.
+   *
+   * @param epoch the epoch to record the points under
+   * @return this measurement's points, one per layer
+   */
   public List<Point> measure(int epoch) {
     List<float[][]> outs = layerOutputs(net, x);
     List<Point> now = new ArrayList<>();
@@ -119,6 +150,10 @@ public final class InformationPlane implements TrainObserver {
    * Every layer's output on {@code x [n, in]}, computed without recording (eval mode, restored
    * after): the hidden activations {@code [n, sizes[i]]} for i = 1..L-2, read by a forward hook,
    * then the softmax probabilities {@code [n, sizes[L-1]]}.
+   *
+   * @param net the network (its training mode is restored afterwards)
+   * @param x the inputs {@code [n, in]}
+   * @return one {@code [n][units]} array per layer, the softmax output last
    */
   public static List<float[][]> layerOutputs(Mlp net, Tensor x) {
     List<float[][]> out = new ArrayList<>();
@@ -165,17 +200,31 @@ public final class InformationPlane implements TrainObserver {
     return new double[] {Discrete.entropy(t), Discrete.mutualInformation(t, y)};
   }
 
-  /** All points so far, in measurement order. */
+  /**
+   * All points so far, in measurement order.
+   *
+   * @return an unmodifiable view
+   */
   public List<Point> points() {
     return Collections.unmodifiableList(points);
   }
 
-  /** The measured epochs, ascending. */
+  /**
+   * The measured epochs, ascending.
+   *
+   * @return the distinct epochs of the recorded points
+   */
   public int[] measuredEpochs() {
     return points.stream().mapToInt(Point::epoch).distinct().sorted().toArray();
   }
 
-  /** Mean over runs of the points with the same (epoch, layer); runs must share epochs and layers. */
+  /**
+   * Mean over runs of the points with the same (epoch, layer); runs must share epochs and layers.
+   *
+   * @param runs the points of each run, in the same order
+   * @return the averaged points, in the first run's order
+   * @throws IllegalArgumentException if {@code runs} is empty or the runs measured different epochs or layers
+   */
   public static List<Point> average(List<List<Point>> runs) {
     if (runs.isEmpty()) throw new IllegalArgumentException("runs (empty) must hold at least one run");
     List<Point> first = runs.getFirst();

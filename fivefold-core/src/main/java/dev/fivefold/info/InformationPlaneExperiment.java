@@ -26,16 +26,27 @@ public final class InformationPlaneExperiment {
   private InformationPlaneExperiment() {}
 
   /**
+   * The network, the estimator, the training and the runs.
+   *
    * @param activation tanh or relu
+   * @param estimator BIN or KDE
    * @param epochs training epochs, &ge; 1 (the paper: 8000; command default 1000)
    * @param seeds runs, &ge; 1
    * @param points log-spaced epochs measured, &ge; 1
    * @param bins bins per unit for BIN, &ge; 2 (30)
    * @param noise noise variance σ² for KDE, &gt; 0 (0.1)
+   * @param lr Adam's learning rate, &gt; 0
+   * @param batch mini-batch size, &ge; 1
    * @param trainFraction in (0, 1] (0.85, as the paper)
+   * @param seed the first run's seed
    */
   public record Config(String activation, InformationPlane.Estimator estimator, int epochs, int seeds, int points, int bins, double noise,
       double lr, int batch, double trainFraction, long seed) {
+    /**
+     * Validates the components.
+     *
+     * @throws IllegalArgumentException if a component is null or out of range
+     */
     public Config {
       if (!"tanh".equals(activation) && !"relu".equals(activation)) throw new IllegalArgumentException("activation (" + activation + ") must be tanh or relu");
       if (estimator == null) throw new IllegalArgumentException("estimator must not be null");
@@ -50,12 +61,31 @@ public final class InformationPlaneExperiment {
     }
   }
 
-  /** One seed's run: its points, the held-out accuracy at the end, seconds of training. */
+  /**
+   * One seed's run: its points, the held-out accuracy at the end, seconds of training.
+   *
+   * @param seed the run's seed
+   * @param points its information-plane points
+   * @param accuracy held-out accuracy at the end, in [0, 1]
+   * @param seconds wall time of training (measurements included), seconds
+   */
   public record Run(long seed, List<InformationPlane.Point> points, double accuracy, double seconds) {}
 
-  /** Every run and the mean of their points ({@link InformationPlane#average}). */
+  /**
+   * Every run and the mean of their points ({@link InformationPlane#average}).
+   *
+   * @param runs one run per seed
+   * @param mean the mean of the runs' points
+   */
   public record Result(List<Run> runs, List<InformationPlane.Point> mean) {}
 
+  /**
+   * Trains and measures every seed's network and averages their points.
+   *
+   * @param c the experiment
+   * @param log receives one line per run
+   * @return the runs and their mean
+   */
   public static Result run(Config c, Consumer<String> log) {
     Dataset all = SyntheticBits.dataset();
     int[] at = InformationPlane.logSpacedEpochs(c.epochs(), c.points());

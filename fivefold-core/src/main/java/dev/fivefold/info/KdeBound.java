@@ -35,6 +35,9 @@ public final class KdeBound {
    *
    * @throws IllegalArgumentException on empty, ragged or non-finite activations, or a noise variance
    *     that is not finite and &gt; 0
+   * @param h the noiseless activations {@code [n][d]}
+   * @param noiseVariance σ², &gt; 0
+   * @return the upper bound, bits, in [0, log2 n]
    */
   public static double upper(float[][] h, double noiseVariance) {
     Check.dims(h, "h");
@@ -48,6 +51,9 @@ public final class KdeBound {
    * (8σ²)}, and the constant terms cancel against {@code H(T|X)}).
    *
    * @throws IllegalArgumentException as for {@link #upper}
+   * @param h the noiseless activations {@code [n][d]}
+   * @param noiseVariance σ², &gt; 0
+   * @return the lower bound, bits, in [0, log2 n]
    */
   public static double lower(float[][] h, double noiseVariance) {
     Check.dims(h, "h");
@@ -65,6 +71,10 @@ public final class KdeBound {
    *
    * @throws IllegalArgumentException as for {@link #upper}, or if {@code y} is empty or its length
    *     differs from the number of samples
+   * @param h the noiseless activations {@code [n][d]}
+   * @param y the label of each sample
+   * @param noiseVariance σ², &gt; 0
+   * @return the estimate of I(T;Y), bits, &ge; 0
    */
   public static double withLabels(float[][] h, int[] y, double noiseVariance) {
     Check.dims(h, "h");
@@ -88,17 +98,36 @@ public final class KdeBound {
     return Math.max(0, (all - conditional) / Check.LN2);
   }
 
-  /** {@link #upper(float[][], double)} for a tensor {@code [n, d]}. */
+  /**
+   * {@link #upper(float[][], double)} for a tensor {@code [n, d]}.
+   *
+   * @param h the noiseless activations {@code [n, d]}
+   * @param noiseVariance σ², &gt; 0
+   * @return the upper bound, bits
+   */
   public static double upper(Tensor h, double noiseVariance) {
     return upper(Check.rows(h, "h"), noiseVariance);
   }
 
-  /** {@link #lower(float[][], double)} for a tensor {@code [n, d]}. */
+  /**
+   * {@link #lower(float[][], double)} for a tensor {@code [n, d]}.
+   *
+   * @param h the noiseless activations {@code [n, d]}
+   * @param noiseVariance σ², &gt; 0
+   * @return the lower bound, bits
+   */
   public static double lower(Tensor h, double noiseVariance) {
     return lower(Check.rows(h, "h"), noiseVariance);
   }
 
-  /** {@link #withLabels(float[][], int[], double)} for a tensor {@code [n, d]}. */
+  /**
+   * {@link #withLabels(float[][], int[], double)} for a tensor {@code [n, d]}.
+   *
+   * @param h the noiseless activations {@code [n, d]}
+   * @param y the label of each sample
+   * @param noiseVariance σ², &gt; 0
+   * @return the estimate of I(T;Y), bits
+   */
   public static double withLabels(Tensor h, int[] y, double noiseVariance) {
     return withLabels(Check.rows(h, "h"), y, noiseVariance);
   }

@@ -34,12 +34,25 @@ public final class Ksg {
 
   private Ksg() {}
 
-  /** {@link #mutualInformation(float[][], float[][], int)} with {@code k = 3}. */
+  /**
+   * {@link #mutualInformation(float[][], float[][], int)} with {@code k = 3}.
+   *
+   * @param x the samples of X {@code [n][dx]}
+   * @param y the paired samples of Y {@code [n][dy]}
+   * @return the estimate, bits (may be slightly negative)
+   */
   public static double mutualInformation(float[][] x, float[][] y) {
     return mutualInformation(x, y, DEFAULT_K);
   }
 
-  /** {@link #mutualInformation(float[][], float[][], int)} for tensors {@code [n, dx]}, {@code [n, dy]}. */
+  /**
+   * {@link #mutualInformation(float[][], float[][], int)} for tensors {@code [n, dx]}, {@code [n, dy]}.
+   *
+   * @param x the samples of X {@code [n, dx]}
+   * @param y the paired samples of Y {@code [n, dy]}
+   * @param k neighbours, in [1, n-1]
+   * @return the estimate, bits (may be slightly negative)
+   */
   public static double mutualInformation(Tensor x, Tensor y, int k) {
     return mutualInformation(Check.rows(x, "x"), Check.rows(y, "y"), k);
   }
@@ -50,6 +63,10 @@ public final class Ksg {
    *
    * @throws IllegalArgumentException on empty, ragged or non-finite samples, mismatched sample
    *     counts, or k not in {@code [1, n-1]}
+   * @param x the samples of X {@code [n][dx]}
+   * @param y the paired samples of Y {@code [n][dy]}
+   * @param k neighbours, in [1, n-1]
+   * @return the estimate, bits (may be slightly negative)
    */
   public static double mutualInformation(float[][] x, float[][] y, int k) {
     int dx = Check.dims(x, "x"), dy = Check.dims(y, "y");

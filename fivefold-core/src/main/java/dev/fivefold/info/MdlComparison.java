@@ -24,12 +24,20 @@ public final class MdlComparison {
   private MdlComparison() {}
 
   /**
+   * What to compare and how each code is computed.
+   *
    * @param models model specs ({@link Models#create}), at least one; each is checked here
    * @param samples items coded, ≥ 1
    * @param code the prequential code's training ({@link Prequential.Config}; its seed also shuffles)
    * @param bits quantization bits of the entropy-coded two-part code, in [1, 24]
    */
   public record Config(List<String> models, int samples, Prequential.Config code, int bits) {
+    /**
+     * Copies {@code models} and validates every component, building each model spec once.
+     *
+     * @throws IllegalArgumentException if {@code models} is empty or has an invalid spec, {@code samples < 1},
+     *     {@code code} is null, or {@code bits} is outside [1, 24]
+     */
     public Config {
       models = List.copyOf(models);
       if (models.isEmpty()) throw new IllegalArgumentException("models must list at least one model");
@@ -45,28 +53,53 @@ public final class MdlComparison {
    *
    * @param dataBits Σ −log2 p(y|x) under the model trained on the whole sample
    * @param entropyModelBits its weights quantized and entropy-coded
+   * @param spec the model spec
+   * @param parameters the model's parameter count
+   * @param code the prequential code
+   * @param seconds wall time of the row's training and coding, seconds
    */
   public record Row(String spec, long parameters, Prequential.Code code, double dataBits, double entropyModelBits, double seconds) {
-    /** 32 bits per parameter plus the data bits. */
+    /**
+     * 32 bits per parameter plus the data bits.
+     *
+     * @return {@code 32 · parameters + dataBits}
+     */
     public double twoPart32() {
       return parameters * 32.0 + dataBits;
     }
 
-    /** The entropy-coded weights plus the data bits. */
+    /**
+     * The entropy-coded weights plus the data bits.
+     *
+     * @return {@code entropyModelBits + dataBits}
+     */
     public double twoPartEntropy() {
       return entropyModelBits + dataBits;
     }
   }
 
-  /** One row per model in the config's order, and the number of items coded. */
+  /**
+   * One row per model in the config's order, and the number of items coded.
+   *
+   * @param rows one row per model, in the config's order
+   * @param samples the number of items coded, {@code min(samples, N)}
+   */
   public record Result(List<Row> rows, int samples) {
+    /** Copies {@code rows} into an unmodifiable list. */
     public Result {
       rows = List.copyOf(rows);
     }
   }
 
 
-  /** The items coded: {@code all} shuffled by {@code seed}, the first {@code min(samples, N)}. */
+  /**
+   * The items coded: {@code all} shuffled by {@code seed}, the first {@code min(samples, N)}.
+   *
+   * @param all the training set
+   * @param samples the number of items wanted
+   * @param seed the shuffle's seed
+   * @return the first {@code min(samples, N)} items of the shuffled set
+   */
   public static Dataset sample(Dataset all, int samples, long seed) {
     int[] idx = new int[all.size()];
     Arrays.setAll(idx, i -> i);
@@ -74,7 +107,14 @@ public final class MdlComparison {
     return all.subset(Arrays.copyOf(idx, Math.min(samples, all.size())));
   }
 
-  /** Codes the sample of {@code train} under every model; {@code listener} is told of each row as it is known. */
+  /**
+   * Codes the sample of {@code train} under every model; {@code listener} is told of each row as it is known.
+   *
+   * @param train the training set to sample from
+   * @param cfg the models and codes
+   * @param listener told of each row as it completes
+   * @return the rows and the number of items coded
+   */
   public static Result run(Dataset train, Config cfg, Consumer<Row> listener) {
     Prequential.Config pc = cfg.code();
     Dataset data = sample(train, cfg.samples(), pc.seed());

@@ -31,8 +31,20 @@ public final class NeuronScores {
 
   /** A pruning criterion; higher score = more important = kept longer. */
   public enum Criterion {
-    MI, ENTROPY, MAGNITUDE, RANDOM;
+    /** Plug-in {@code I(T_i; Y)}, bits, of the binned activation and the label. */
+    MI,
+    /** Plug-in {@code H(T_i)}, bits, of the binned activation (label-blind). */
+    ENTROPY,
+    /** L1 norm of the unit's incoming weights. */
+    MAGNITUDE,
+    /** Uniform random scores in [0, 1) (a baseline). */
+    RANDOM;
 
+    /**
+     * The criterion's name in lower case, as the command line and result tables spell it.
+     *
+     * @return e.g. {@code "mi"}
+     */
     public String label() {
       return name().toLowerCase(Locale.ROOT);
     }
@@ -42,6 +54,10 @@ public final class NeuronScores {
    * The hidden activations of {@code m} on {@code x [n, ...]} (flattened per sample), computed
    * without recording: element l is {@code [n][sizes[l+1]]}, the output of fc_{l+1} after the
    * activation, for every hidden layer.
+   *
+   * @param m the network
+   * @param x the inputs {@code [n, ...]}
+   * @return one {@code [n][units]} array per hidden layer, first layer first
    */
   public static List<float[][]> hiddenActivations(Mlp m, Tensor x) {
     List<float[][]> out = InformationPlane.layerOutputs(m, x);
@@ -65,7 +81,17 @@ public final class NeuronScores {
     return b;
   }
 
-  /** Per unit (column of {@code act [n][d]}): I(binned T_i; Y) in bits. */
+  /**
+   * Per unit (column of {@code act [n][d]}): I(binned T_i; Y) in bits.
+   *
+   * @param act the activations {@code [n][d]}
+   * @param labels the class of each of the n samples
+   * @param bins equal-width bins per unit, &ge; 2
+   * @return d scores, bits, &ge; 0
+   * @throws IllegalArgumentException if {@code act} is empty or ragged, the lengths differ, {@code bins < 2},
+   *     or an
+   *     activation is not finite
+   */
   public static double[] mutualInformation(float[][] act, int[] labels, int bins) {
     checkShapes(act, labels, bins);
     double[] s = new double[act[0].length];
@@ -73,7 +99,15 @@ public final class NeuronScores {
     return s;
   }
 
-  /** Per unit (column of {@code act [n][d]}): H(binned T_i) in bits. */
+  /**
+   * Per unit (column of {@code act [n][d]}): H(binned T_i) in bits.
+   *
+   * @param act the activations {@code [n][d]}
+   * @param bins equal-width bins per unit, &ge; 2
+   * @return d scores, bits, &ge; 0
+   * @throws IllegalArgumentException if {@code act} is empty or ragged, {@code bins < 2}, or an activation is
+   *     not finite
+   */
   public static double[] entropy(float[][] act, int bins) {
     checkShapes(act, null, bins);
     double[] s = new double[act[0].length];
@@ -81,12 +115,24 @@ public final class NeuronScores {
     return s;
   }
 
-  /** Per unit of hidden layer {@code layer} (0-based): L1 norm of its incoming weights (row of fc_{layer+1}). */
+  /**
+   * Per unit of hidden layer {@code layer} (0-based): L1 norm of its incoming weights (row of fc_{layer+1}).
+   *
+   * @param m the network
+   * @param layer the hidden layer, 0-based
+   * @return one score per unit of that layer
+   */
   public static double[] magnitude(Mlp m, int layer) {
     return StructuredPruning.l1Norms(m.layers().get(layer).weight().value());
   }
 
-  /** Uniform random scores in [0, 1). */
+  /**
+   * Uniform random scores in [0, 1).
+   *
+   * @param units the number of scores
+   * @param seed the generator's seed
+   * @return {@code units} scores
+   */
   public static double[] random(int units, long seed) {
     Rng r = new Rng(seed);
     double[] s = new double[units];
@@ -98,6 +144,14 @@ public final class NeuronScores {
    * Scores of every hidden layer's units under {@code c}: element l has {@code sizes[l+1]} scores.
    * {@code acts} (from {@link #hiddenActivations}) and {@code labels} are needed by MI and ENTROPY
    * only; RANDOM uses {@code seed + l} for layer l.
+   *
+   * @param c the criterion
+   * @param m the network
+   * @param acts the hidden activations (MI, ENTROPY), else may be null
+   * @param labels the class of each sample (MI), else may be null
+   * @param bins equal-width bins per unit (MI, ENTROPY), &ge; 2
+   * @param seed the base seed (RANDOM)
+   * @return one score array per hidden layer
    */
   public static List<double[]> score(Criterion c, Mlp m, List<float[][]> acts, int[] labels, int bins, long seed) {
     List<double[]> out = new ArrayList<>();
@@ -117,6 +171,11 @@ public final class NeuronScores {
    * The units to keep when the lowest-scored {@code fraction} of each layer is pruned: per layer
    * {@code max(1, units - round(fraction · units))} highest-scored units (ties: lower index),
    * ascending, ready for {@link StructuredPruning#prune}.
+   *
+   * @param scores one score array per hidden layer
+   * @param fraction the share of each layer's units to prune, in [0, 1)
+   * @return per layer the ascending indices of the units kept
+   * @throws IllegalArgumentException if {@code fraction} is outside [0, 1)
    */
   public static int[][] keep(List<double[]> scores, double fraction) {
     if (!(fraction >= 0 && fraction < 1)) throw new IllegalArgumentException("fraction (" + fraction + ") must be in [0, 1)");
@@ -128,7 +187,15 @@ public final class NeuronScores {
     return k;
   }
 
-  /** {@code m} with the lowest-scored {@code fraction} of each hidden layer's units removed (no retraining). */
+  /**
+   * {@code m} with the lowest-scored {@code fraction} of each hidden layer's units removed (no retraining).
+   *
+   * @param m the network (unchanged)
+   * @param scores one score array per hidden layer
+   * @param fraction the share of each layer's units to prune, in [0, 1)
+   * @return a new, smaller network
+   * @throws IllegalArgumentException if {@code fraction} is outside [0, 1)
+   */
   public static Mlp prune(Mlp m, List<double[]> scores, double fraction) {
     return StructuredPruning.prune(m, keep(scores, fraction));
   }

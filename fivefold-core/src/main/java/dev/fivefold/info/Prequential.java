@@ -35,8 +35,21 @@ public final class Prequential {
   /**
    * Training of each block's model: Adam at {@code lr}, {@code epochs} passes with mini-batches of
    * {@code batch}, seeds derived from {@code seed}; blocks start at {@code first} samples and double.
+   *
+   * @param first t_1, the samples in the first (uniformly coded) block, &ge; 1
+   * @param epochs passes over each block's training prefix, &ge; 1
+   * @param batch mini-batch size, &ge; 1 (capped at the prefix's size)
+   * @param lr Adam's learning rate, &gt; 0
+   * @param seed the base seed; block k's model is trained with {@code seed + k}
    */
   public record Config(int first, int epochs, int batch, double lr, long seed) {
+    /**
+     * Validates the components.
+     *
+     * @throws IllegalArgumentException if {@code first}, {@code epochs} or {@code batch} is below 1, or {@code
+     *     lr} is not
+     *     a finite positive number
+     */
     public Config {
       if (first < 1) throw new IllegalArgumentException("first (" + first + ") must be >= 1");
       if (epochs < 1) throw new IllegalArgumentException("epochs (" + epochs + ") must be >= 1");
@@ -48,22 +61,49 @@ public final class Prequential {
   /**
    * A prequential code: block ends {@code t_1..t_S}, bits of each block (block 0 uniform), their
    * sum, and the uniform code of all N labels for comparison.
+   *
+   * @param ends the block ends t_1 &lt; ... &lt; t_S = N
+   * @param blockBits the bits of each block, block 0 under the uniform code
+   * @param totalBits the prequential code length, the sum of {@code blockBits}
+   * @param uniformBits {@code N · log2 C}, the uniform code of all labels
    */
   public record Code(int[] ends, double[] blockBits, double totalBits, double uniformBits) {
-    /** Bits per label. */
+    /**
+     * Bits per label.
+     *
+     * @return {@code totalBits / N}
+     */
     public double bitsPerSample() {
       return totalBits / ends[ends.length - 1];
     }
   }
 
-  /** A two-part code: model bits plus data bits under the trained model. */
+  /**
+   * A two-part code: model bits plus data bits under the trained model.
+   *
+   * @param parameters the model's parameter count
+   * @param modelBits the bits to send the model
+   * @param dataBits {@code Σ −log2 p(y|x)} of all N labels under the trained model
+   */
   public record TwoPart(long parameters, double modelBits, double dataBits) {
+    /**
+     * The two-part code length.
+     *
+     * @return {@code modelBits + dataBits}
+     */
     public double totalBits() {
       return modelBits + dataBits;
     }
   }
 
-  /** Block ends {@code first, 2·first, 4·first, ..., n} (the last may be shorter). */
+  /**
+   * Block ends {@code first, 2·first, 4·first, ..., n} (the last may be shorter).
+   *
+   * @param first t_1, &ge; 1
+   * @param n N, &ge; 1
+   * @return the ascending ends, the last equal to {@code n}
+   * @throws IllegalArgumentException if {@code first} or {@code n} is below 1
+   */
   public static int[] blockEnds(int first, int n) {
     if (first < 1 || n < 1) throw new IllegalArgumentException("first (" + first + ") and n (" + n + ") must be >= 1");
     List<Integer> ends = new ArrayList<>();
@@ -76,6 +116,10 @@ public final class Prequential {
    * The prequential code length of {@code data} under the models {@code factory.apply(seed)} makes.
    *
    * @throws IllegalArgumentException if data is empty
+   * @param data the labelled samples, in sending order
+   * @param factory makes a fresh model from a seed
+   * @param cfg the block sizes and the training of each block's model
+   * @return the block ends, per-block bits and totals
    */
   public static Code code(Dataset data, LongFunction<Module> factory, Config cfg) {
     int n = data.size();
@@ -91,20 +135,43 @@ public final class Prequential {
     return new Code(ends, bits, Arrays.stream(bits).sum(), n * log2c);
   }
 
-  /** Two-part code with {@code bitsPerWeight} bits per parameter and the model trained on all of data. */
+  /**
+   * Two-part code with {@code bitsPerWeight} bits per parameter and the model trained on all of data.
+   *
+   * @param data the labelled samples
+   * @param factory makes a fresh model from a seed
+   * @param cfg the training (its {@code first} is not used)
+   * @param bitsPerWeight bits per parameter, finite and &ge; 0
+   * @return the model bits, data bits and parameter count
+   * @throws IllegalArgumentException if {@code bitsPerWeight} is negative or not finite
+   */
   public static TwoPart twoPart(Dataset data, LongFunction<Module> factory, Config cfg, double bitsPerWeight) {
     if (!(bitsPerWeight >= 0) || Double.isInfinite(bitsPerWeight)) throw new IllegalArgumentException("bitsPerWeight (" + bitsPerWeight + ") must be finite and >= 0");
     Module m = train(data, factory, cfg, cfg.seed());
     return new TwoPart(m.parameterCount(), m.parameterCount() * bitsPerWeight, dataBits(m, data));
   }
 
-  /** {@code Σ −log2 p(y_i|x_i)} over data under model (eval mode). */
+  /**
+   * {@code Σ −log2 p(y_i|x_i)} over data under model (eval mode).
+   *
+   * @param model the classifier, in evaluation mode
+   * @param data the labelled samples (empty: 0 bits)
+   * @return the code length of the labels, bits
+   */
   public static double dataBits(Module model, Dataset data) {
     if (data.size() == 0) return 0;
     return ClassificationTask.evaluate(model, data, 500).get("loss") * data.size() / Math.log(2);
   }
 
-  /** A fresh model from factory trained on data as cfg says. */
+  /**
+   * A fresh model from factory trained on data as cfg says.
+   *
+   * @param data the training samples
+   * @param factory makes a fresh model from a seed
+   * @param cfg the epochs, batch size and learning rate (Adam)
+   * @param seed the model's and the batches' seed
+   * @return the trained model, in evaluation mode
+   */
   public static Module train(Dataset data, LongFunction<Module> factory, Config cfg, long seed) {
     Module m = factory.apply(seed);
     ClassificationTask task = new ClassificationTask(m, data, data.take(0), Math.min(cfg.batch(), data.size()), seed);

@@ -27,7 +27,11 @@ public final class SyntheticBits {
 
   private SyntheticBits() {}
 
-  /** All 4096 inputs {@code [4096, 12]} (row i holds the bits of i, most significant first) and labels. */
+  /**
+   * All 4096 inputs {@code [4096, 12]} (row i holds the bits of i, most significant first) and labels.
+   *
+   * @return the 4096 inputs with their labels, 2 classes
+   */
   public static Dataset dataset() {
     float[] x = new float[N * BITS];
     for (int i = 0; i < N; i++) {
@@ -36,7 +40,11 @@ public final class SyntheticBits {
     return new Dataset(Tensor.of(x, N, BITS), labels(), 2);
   }
 
-  /** The labels of inputs 0..4095. */
+  /**
+   * The labels of inputs 0..4095.
+   *
+   * @return 4096 labels in {0, 1}, 2048 of them 1
+   */
   public static int[] labels() {
     double[] r = scores();
     double[] sorted = r.clone();
@@ -60,7 +68,11 @@ public final class SyntheticBits {
     return y;
   }
 
-  /** {@code I(X;Y)} in bits for X uniform over the inputs: H(Y), as the label is a function of x. */
+  /**
+   * {@code I(X;Y)} in bits for X uniform over the inputs: H(Y), as the label is a function of x.
+   *
+   * @return I(X;Y) = H(Y), bits (1.000 for this rule)
+   */
   public static double mutualInformationXY() {
     int[] x = new int[N];
     Arrays.setAll(x, i -> i);

@@ -21,12 +21,25 @@ public final class VibExperiment {
   private VibExperiment() {}
 
   /**
+   * The sweep and the training of each model.
+   *
    * @param betas each &gt; 0, at least one (command default 1e-4, 1e-3, 1e-2, 1e-1)
+   * @param epochs training epochs per model, &ge; 1
    * @param hidden encoder hidden units H &ge; 1 (the paper: 1024, 1024; default 256)
    * @param k bottleneck units K &ge; 1 (default 64)
    * @param trainSamples first N training images used, &ge; 1 (default 20,000)
+   * @param batch mini-batch size, &ge; 1
+   * @param lr Adam's learning rate, &gt; 0
+   * @param seed the weights' and the batch order's seed
    */
   public record Config(List<Double> betas, int epochs, int hidden, int k, int trainSamples, int batch, double lr, long seed) {
+    /**
+     * Copies {@code betas} and validates every component.
+     *
+     * @throws IllegalArgumentException if {@code betas} is empty or has a value not &gt; 0, or another
+     *     component is out
+     *     of range
+     */
     public Config {
       betas = List.copyOf(betas);
       if (betas.isEmpty()) throw new IllegalArgumentException("betas must list at least one value");
@@ -40,10 +53,26 @@ public final class VibExperiment {
     }
   }
 
-  /** One model: its name, β (NaN without a bottleneck), test error, rate in bits, seconds. */
+  /**
+   * One model: its name, β (NaN without a bottleneck), test error, rate in bits, seconds.
+   *
+   * @param name {@code "no bottleneck"} or {@code "VIB"}
+   * @param beta β, or NaN without a bottleneck
+   * @param error test error, in [0, 1]
+   * @param rateBits mean rate over the test set, bits (0 without a bottleneck)
+   * @param seconds wall time of training and evaluation, seconds
+   */
   public record Row(String name, double beta, double error, double rateBits, double seconds) {}
 
-  /** The rows: the network without a bottleneck first, then one per β. */
+  /**
+   * The rows: the network without a bottleneck first, then one per β.
+   *
+   * @param c the sweep
+   * @param train the training set (its first {@code trainSamples} images are used)
+   * @param test the test set
+   * @param log receives one line per model
+   * @return 1 + |betas| rows
+   */
   public static List<Row> run(Config c, Dataset train, Dataset test, Consumer<String> log) {
     Dataset used = train.take(c.trainSamples());
     List<Row> rows = new ArrayList<>();

@@ -21,6 +21,17 @@ public final class VibTask extends BatchedTask {
   private final VibClassifier model;
   private final Dataset test;
 
+  /**
+   * The VIB task of {@code model} on shuffled mini-batches of {@code train}.
+   *
+   * @param model the classifier (with or without bottleneck)
+   * @param train the training set
+   * @param test the evaluation set
+   * @param batchSize mini-batch size
+   * @param beta β, the rate's weight, finite and &ge; 0 (0: plain cross-entropy)
+   * @param seed the batch order's seed
+   * @throws IllegalArgumentException if {@code beta} is negative or not finite
+   */
   public VibTask(VibClassifier model, Dataset train, Dataset test, int batchSize, double beta, long seed) {
     super(model, train, test, batchSize, seed, loss(model, beta));
     this.model = model;
@@ -44,7 +55,11 @@ public final class VibTask extends BatchedTask {
     return m;
   }
 
-  /** Mean rate over the test set in bits, in eval mode. */
+  /**
+   * Mean rate over the test set in bits, in eval mode.
+   *
+   * @return the mean rate, bits; 0 without a bottleneck or with an empty test set
+   */
   public double testRateBits() {
     if (!model.hasBottleneck() || test.size() == 0) return 0;
     boolean was = model.isTraining();

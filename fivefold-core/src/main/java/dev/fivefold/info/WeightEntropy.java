@@ -18,8 +18,18 @@ import java.util.Map;
 public final class WeightEntropy {
   private WeightEntropy() {}
 
-  /** One tensor: its size, entropy in bits per weight, and the total {@code size · entropy}. */
+  /**
+   * One tensor: its size, entropy in bits per weight, and the total {@code size · entropy}.
+   *
+   * @param size the tensor's number of weights
+   * @param bitsPerWeight its plug-in entropy after quantization, bits per weight, in [0, b]
+   */
   public record Layer(int size, double bitsPerWeight) {
+    /**
+     * The tensor's entropy-coded size.
+     *
+     * @return {@code size · bitsPerWeight}, bits
+     */
     public double totalBits() {
       return size * bitsPerWeight;
     }
@@ -29,6 +39,9 @@ public final class WeightEntropy {
    * Plug-in entropy (bits per weight) of {@code w} quantized to {@code bits} bits.
    *
    * @throws IllegalArgumentException if w is empty or has a non-finite value, or bits is not in [1, 24]
+   * @param w the weights
+   * @param bits b, in [1, 24]
+   * @return the entropy, bits per weight, in [0, b]
    */
   public static double bitsPerWeight(float[] w, int bits) {
     if (bits < 1 || bits > 24) throw new IllegalArgumentException("bits (" + bits + ") must be in [1, 24]");
@@ -46,7 +59,13 @@ public final class WeightEntropy {
     return Discrete.entropyFromCounts(counts);
   }
 
-  /** Every parameter of {@code model} by name, quantized to {@code bits} bits. */
+  /**
+   * Every parameter of {@code model} by name, quantized to {@code bits} bits.
+   *
+   * @param model the model
+   * @param bits b, in [1, 24]
+   * @return one entry per parameter tensor, in {@code namedParameters()} order
+   */
   public static Map<String, Layer> perLayer(Module model, int bits) {
     Map<String, Layer> out = new LinkedHashMap<>();
     for (Map.Entry<String, Parameter> e : model.namedParameters().entrySet()) {
@@ -56,7 +75,13 @@ public final class WeightEntropy {
     return out;
   }
 
-  /** Sum of {@link Layer#totalBits()} over the model: its entropy-coded size at b bits. */
+  /**
+   * Sum of {@link Layer#totalBits()} over the model: its entropy-coded size at b bits.
+   *
+   * @param model the model
+   * @param bits b, in [1, 24]
+   * @return the total, bits
+   */
   public static double totalBits(Module model, int bits) {
     double s = 0;
     for (Layer l : perLayer(model, bits).values()) s += l.totalBits();

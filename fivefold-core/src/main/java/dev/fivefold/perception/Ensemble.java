@@ -20,13 +20,23 @@ import java.util.List;
 public final class Ensemble extends Module {
   private final List<Module> members;
 
-  /** @param members at least one classifier; owned by the ensemble from now on */
+  /**
+   * An ensemble of {@code members}, registered as children {@code m0}, {@code m1}, ...
+   *
+   * @param members at least one classifier; owned by the ensemble from now on
+   * @throws IllegalArgumentException if {@code members} is empty
+   */
   public Ensemble(List<? extends Module> members) {
     if (members.isEmpty()) throw new IllegalArgumentException("an ensemble needs at least one member, got 0");
     for (int i = 0; i < members.size(); i++) child("m" + i, members.get(i));
     this.members = List.copyOf(members);
   }
 
+  /**
+   * The member classifiers, in order.
+   *
+   * @return an unmodifiable view
+   */
   public List<Module> members() {
     return Collections.unmodifiableList(members);
   }

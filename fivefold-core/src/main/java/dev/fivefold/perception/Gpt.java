@@ -26,6 +26,12 @@ public final class Gpt extends Module implements LanguageModel {
   private final LayerNorm lnF;
   private final Linear lmHead;
 
+  /**
+   * A GPT of shape {@code cfg}, every weight drawn from {@code new Rng(seed)} (GPT-2 init).
+   *
+   * @param cfg the shape
+   * @param seed the weights' seed
+   */
   public Gpt(GptConfig cfg, long seed) {
     this.cfg = cfg;
     Rng rng = new Rng(seed);
@@ -43,6 +49,11 @@ public final class Gpt extends Module implements LanguageModel {
     lmHead.init(Init.normal(rng, 0.02f, cfg.vocab(), cfg.width()));
   }
 
+  /**
+   * The model's shape (the same as {@link #spec()}).
+   *
+   * @return the config
+   */
   public GptConfig config() {
     return cfg;
   }
@@ -67,6 +78,11 @@ public final class Gpt extends Module implements LanguageModel {
     return new Gpt(cfg, 0);
   }
 
+  /**
+   * The Transformer blocks h.0 … h.{L-1}, in order.
+   *
+   * @return an unmodifiable view
+   */
   public List<TransformerBlock> blocks() {
     return Collections.unmodifiableList(blocks);
   }

@@ -16,6 +16,12 @@ import java.util.Map;
  * @param dropout residual dropout probability in [0, 1)
  */
 public record GptConfig(int vocab, int context, int layers, int heads, int width, float dropout) implements ModelSpec {
+  /**
+   * Validates the components.
+   *
+   * @throws IllegalArgumentException if a component is out of range or {@code heads} does not divide {@code
+   *     width}
+   */
   public GptConfig {
     if (vocab < 2) throw new IllegalArgumentException("vocab (" + vocab + ") must be >= 2");
     if (context < 1) throw new IllegalArgumentException("context (" + context + ") must be >= 1");
@@ -25,11 +31,25 @@ public record GptConfig(int vocab, int context, int layers, int heads, int width
     if (!(dropout >= 0 && dropout < 1)) throw new IllegalArgumentException("dropout (" + dropout + ") must be in [0, 1)");
   }
 
+  /**
+   * The defaults for a vocabulary: 4 layers, 4 heads, width 128, context 128, no dropout.
+   *
+   * @param vocab token alphabet size, &ge; 2
+   * @return the config
+   */
   public static GptConfig small(int vocab) {
     return new GptConfig(vocab, 128, 4, 4, 128, 0f);
   }
 
-  /** Parses what follows {@code gpt:} (key=value pairs; null or empty: none); {@code spec} names the whole string in errors. */
+  /**
+   * Parses what follows {@code gpt:} (key=value pairs; null or empty: none); {@code spec} names the whole string in errors.
+   *
+   * @param spec the whole spec string, for messages
+   * @param args the key=value pairs after {@code gpt:}
+   * @return the config, the defaults of {@link #small} for keys not given
+   * @throws IllegalArgumentException if {@code vocab} is missing, a value is not a number, or the config is
+   *     invalid
+   */
   public static GptConfig parse(String spec, String args) {
     Map<String, String> kv = KeyValueSpec.pairs(spec, args, "gpt", null);
     int vocab = KeyValueSpec.intOf(kv, "vocab", -1, spec);

@@ -24,14 +24,25 @@ public final class Jittered extends Module {
   private final RandomShift shift;
 
   /**
+   * Wraps {@code model}, the shifts drawn from {@code new Rng(seed)}.
+   *
    * @param model an image classifier on {@code [N, ...]} batches of 28 × 28 planes
    * @param maxShift jitter in pixels, in [1, 28)
+   * @param seed the shifts' seed
+   * @throws IllegalArgumentException if {@code model} is null or {@code maxShift} is out of range
    */
   public Jittered(Module model, int maxShift, long seed) {
     this(model, maxShift, new Rng(seed));
   }
 
-  /** As {@link #Jittered(Module, int, long)} with the shifts drawn from {@code rng}. */
+  /**
+   * As {@link #Jittered(Module, int, long)} with the shifts drawn from {@code rng}.
+   *
+   * @param model an image classifier on {@code [N, ...]} batches of 28 × 28 planes
+   * @param maxShift jitter in pixels, in [1, 28)
+   * @param rng the shifts' generator
+   * @throws IllegalArgumentException if {@code model} is null or {@code maxShift} is out of range
+   */
   public Jittered(Module model, int maxShift, Rng rng) {
     if (model == null) throw new IllegalArgumentException("model must not be null");
     if (maxShift < 1 || maxShift >= 28) throw new IllegalArgumentException("maxShift (" + maxShift + ") must be in [1, 28)");
@@ -39,7 +50,11 @@ public final class Jittered extends Module {
     this.shift = RandomShift.mnist(maxShift, rng);
   }
 
-  /** The wrapped model (shared parameters). */
+  /**
+   * The wrapped model (shared parameters).
+   *
+   * @return the model given to the constructor
+   */
   public Module model() {
     return model;
   }

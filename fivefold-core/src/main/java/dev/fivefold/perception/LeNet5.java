@@ -41,7 +41,12 @@ public final class LeNet5 extends Module implements ImageClassifier {
    * as in Ioffe &amp; Szegedy 2015).
    */
   public enum Norm {
-    NONE, LRN, BN;
+    /** No normalisation: Caffe's LeNet-5. */
+    NONE,
+    /** AlexNet's local response normalisation after each conv stage's ReLU. */
+    LRN,
+    /** Batch norm between each convolution and its ReLU. */
+    BN;
 
     /** By its spec name: none, lrn, bn. */
     static Norm of(String name, String spec) {
@@ -69,6 +74,11 @@ public final class LeNet5 extends Module implements ImageClassifier {
    * @param norm the normalisation after each convolution (not null)
    */
   public record Spec(int conv1Channels, int conv2Channels, int hidden, Norm norm) implements ModelSpec {
+    /**
+     * Validates the components.
+     *
+     * @throws IllegalArgumentException if a width is below 1 or {@code norm} is null
+     */
     public Spec {
       if (conv1Channels < 1) throw new IllegalArgumentException("conv1Channels (" + conv1Channels + ") must be >= 1");
       if (conv2Channels < 1) throw new IllegalArgumentException("conv2Channels (" + conv2Channels + ") must be >= 1");
@@ -76,7 +86,13 @@ public final class LeNet5 extends Module implements ImageClassifier {
       if (norm == null) throw new IllegalArgumentException("norm (null) must be given");
     }
 
-    /** Without normalisation. */
+    /**
+     * Without normalisation.
+     *
+     * @param conv1Channels C1 &ge; 1
+     * @param conv2Channels C2 &ge; 1
+     * @param hidden H &ge; 1
+     */
     public Spec(int conv1Channels, int conv2Channels, int hidden) {
       this(conv1Channels, conv2Channels, hidden, Norm.NONE);
     }
@@ -85,6 +101,11 @@ public final class LeNet5 extends Module implements ImageClassifier {
      * Parses what follows {@code lenet5:} ({@code args} null: Caffe's widths): optional widths
      * C1-C2-H first, then optional {@code key=value} pairs (the one key: norm); {@code spec} names
      * the whole string in errors.
+     *
+     * @param spec the whole spec string, for messages
+     * @param args what follows {@code lenet5:}, or null for 20-50-500
+     * @return the architecture
+     * @throws IllegalArgumentException if the widths or the norm key do not parse
      */
     public static Spec parse(String spec, String args) {
       if (args == null) return new Spec(20, 50, 500);
@@ -109,7 +130,11 @@ public final class LeNet5 extends Module implements ImageClassifier {
       return new Spec(v[0], v[1], v[2], Norm.of(kv.getOrDefault("norm", "none"), spec));
     }
 
-    /** Caffe's widths 20, 50, 500? (With any normalisation.) */
+    /**
+     * Caffe's widths 20, 50, 500? (With any normalisation.)
+     *
+     * @return true for widths 20, 50, 500
+     */
     public boolean isStandard() {
       return conv1Channels == 20 && conv2Channels == 50 && hidden == 500;
     }
@@ -158,21 +183,33 @@ public final class LeNet5 extends Module implements ImageClassifier {
   private final Linear fc1, fc2;
   private final List<Module> head; // after the two conv stages, in order
 
-  /** Caffe's LeNet-5: widths 20, 50, 500. */
+  /**
+   * Caffe's LeNet-5: widths 20, 50, 500.
+   *
+   * @param seed the weights' seed
+   */
   public LeNet5(long seed) {
     this(20, 50, 500, seed);
   }
 
   /**
+   * A LeNet-5 of the given widths without normalisation.
+   *
    * @param conv1Channels C1 &ge; 1
    * @param conv2Channels C2 &ge; 1
    * @param hidden H &ge; 1
+   * @param seed the weights' seed
    */
   public LeNet5(int conv1Channels, int conv2Channels, int hidden, long seed) {
     this(new Spec(conv1Channels, conv2Channels, hidden), seed);
   }
 
-  /** The architecture {@code spec} names; the normalisation layers draw nothing from the generator, so weights are those of the plain net. */
+  /**
+   * The architecture {@code spec} names; the normalisation layers draw nothing from the generator, so weights are those of the plain net.
+   *
+   * @param spec the architecture
+   * @param seed the weights' seed
+   */
   public LeNet5(Spec spec, long seed) {
     this.spec = spec;
     Rng rng = new Rng(seed);
@@ -197,12 +234,20 @@ public final class LeNet5 extends Module implements ImageClassifier {
     head = List.of(flatten, fc1, relu3, fc2);
   }
 
-  /** {C1, C2, H}. */
+  /**
+   * {C1, C2, H}.
+   *
+   * @return a fresh array {C1, C2, H}
+   */
   public int[] widths() {
     return new int[] {spec.conv1Channels(), spec.conv2Channels(), spec.hidden()};
   }
 
-  /** Caffe's widths 20, 50, 500? */
+  /**
+   * Caffe's widths 20, 50, 500?
+   *
+   * @return true for widths 20, 50, 500
+   */
   public boolean isStandard() {
     return spec.isStandard();
   }

@@ -34,6 +34,12 @@ public final class Mlp extends Module implements ImageClassifier {
    * @param activation relu, tanh, sigmoid, gelu or identity
    */
   public record Spec(int[] sizes, String activation) implements ModelSpec {
+    /**
+     * Copies {@code sizes} and validates both components.
+     *
+     * @throws IllegalArgumentException if there are fewer than two sizes, a size is below 1, or the activation
+     *     is unknown
+     */
     public Spec {
       if (sizes.length < 2) throw new IllegalArgumentException("an MLP needs at least input and output sizes, got " + sizes.length);
       for (int s : sizes) if (s < 1) throw new IllegalArgumentException("MLP size (" + s + ") must be >= 1");
@@ -41,12 +47,23 @@ public final class Mlp extends Module implements ImageClassifier {
       sizes = sizes.clone();
     }
 
-    /** LeNet-300-100: 784-300-100-10, ReLU. */
+    /**
+     * LeNet-300-100: 784-300-100-10, ReLU.
+     *
+     * @return the spec {@code mlp:784-300-100-10:relu}
+     */
     public static Spec lenet300100() {
       return new Spec(new int[] {784, 300, 100, 10}, "relu");
     }
 
-    /** Parses what follows {@code mlp:} ({@code args} null: LeNet-300-100); {@code spec} names the whole string in errors. */
+    /**
+     * Parses what follows {@code mlp:} ({@code args} null: LeNet-300-100); {@code spec} names the whole string in errors.
+     *
+     * @param spec the whole spec string, for messages
+     * @param args what follows {@code mlp:}, or null
+     * @return the architecture
+     * @throws IllegalArgumentException if the sizes or activation do not parse
+     */
     public static Spec parse(String spec, String args) {
       if (args == null) return lenet300100();
       String[] p = args.split(":");
@@ -60,6 +77,11 @@ public final class Mlp extends Module implements ImageClassifier {
       return new Spec(sizes, p.length > 1 ? p[1] : "relu");
     }
 
+    /**
+     * The layer widths, input first, output last.
+     *
+     * @return a fresh copy
+     */
     @Override
     public int[] sizes() {
       return sizes.clone();
@@ -116,6 +138,16 @@ public final class Mlp extends Module implements ImageClassifier {
   private Rng dropoutRng;
   private float inputDropout, hiddenDropout;
 
+  /**
+   * An MLP of fully connected layers {@code sizes[0] → sizes[1] → …}, {@code activation} between them, none
+   * after the
+   * last; weights drawn from {@code new Rng(seed)}.
+   *
+   * @param sizes layer widths, at least two, each &ge; 1
+   * @param activation relu, tanh, sigmoid, gelu or identity
+   * @param seed the weights' seed
+   * @throws IllegalArgumentException if the spec is invalid
+   */
   public Mlp(int[] sizes, String activation, long seed) {
     this.spec = new Spec(sizes, activation);
     Rng rng = new Rng(seed);
@@ -131,11 +163,23 @@ public final class Mlp extends Module implements ImageClassifier {
     }
   }
 
+  /**
+   * LeNet-300-100: 784-300-100-10 with ReLU.
+   *
+   * @param seed the weights' seed
+   * @return the model
+   */
   public static Mlp lenet300100(long seed) {
     return Spec.lenet300100().build(seed);
   }
 
-  /** Shwartz-Ziv &amp; Tishby's network for {@code info.SyntheticBits}: 12-10-7-5-4-3-2. */
+  /**
+   * Shwartz-Ziv &amp; Tishby's network for {@code info.SyntheticBits}: 12-10-7-5-4-3-2.
+   *
+   * @param activation tanh or relu (the paper: tanh)
+   * @param seed the weights' seed
+   * @return the model
+   */
   public static Mlp shwartzZivTishby(String activation, long seed) {
     return new Mlp(new int[] {12, 10, 7, 5, 4, 3, 2}, activation, seed);
   }
@@ -154,6 +198,8 @@ public final class Mlp extends Module implements ImageClassifier {
    *
    * @param input in [0, 1) (Hinton: 0.2)
    * @param hidden in [0, 1) (Hinton: 0.5)
+   * @param rng the dropout masks' generator
+   * @return this model
    */
   public Mlp regularise(double input, double hidden, Rng rng) {
     if (!(input >= 0 && input < 1)) throw new IllegalArgumentException("inputDropout (" + input + ") must be in [0, 1)");
@@ -196,14 +242,29 @@ public final class Mlp extends Module implements ImageClassifier {
     return spec;
   }
 
+  /**
+   * The layer widths, input first, output last.
+   *
+   * @return a fresh copy
+   */
   public int[] sizes() {
     return spec.sizes();
   }
 
+  /**
+   * The hidden layers' activation.
+   *
+   * @return its name: relu, tanh, sigmoid, gelu or identity
+   */
   public String activation() {
     return spec.activation();
   }
 
+  /**
+   * The fully connected layers fc1 … fcL, in order.
+   *
+   * @return an unmodifiable view
+   */
   public List<Linear> layers() {
     return Collections.unmodifiableList(layers);
   }

@@ -5,5 +5,10 @@ package dev.fivefold.perception;
  * name it and {@link Models} can rebuild it. The kinds: {@link ImageClassifier}, {@link LanguageModel}.
  */
 public interface Model {
+  /**
+   * The architecture of this model, whose {@code toString()} is its spec string.
+   *
+   * @return the spec that {@link ModelSpec#build} turns into a model of the same shape
+   */
   ModelSpec spec();
 }

@@ -9,15 +9,26 @@ import dev.fivefold.nn.Module;
  * {@code s}.
  */
 public interface ModelSpec {
-  /** The family name, the spec string's prefix: mlp, lenet5, gpt. */
+  /**
+   * The family name, the spec string's prefix: mlp, lenet5, gpt.
+   *
+   * @return the family name
+   */
   String family();
 
-  /** A fresh model of this architecture, its weights drawn from {@code seed}. */
+  /**
+   * A fresh model of this architecture, its weights drawn from {@code seed}.
+   *
+   * @param seed the weights' seed
+   * @return a new model
+   */
   Module build(long seed);
 
   /**
    * The model's parameter count, computed from the spec without building it (saturating at
    * {@code Long.MAX_VALUE}, so an absurd spec gives a huge number rather than an overflow).
+   *
+   * @return the parameter count, &ge; 1
    */
   long parameters();
 
@@ -25,6 +36,8 @@ public interface ModelSpec {
    * float32 values one sample keeps for the backward pass, estimated from the spec without building
    * the model (three copies per layer output; for a GPT also the attention scores and the logits).
    * It errs low, so a budget check built on it refuses only what certainly cannot fit.
+   *
+   * @return a lower estimate of the activation floats per sample
    */
   long activationsPerSample();
 

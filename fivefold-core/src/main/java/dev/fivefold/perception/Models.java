@@ -33,6 +33,14 @@ public final class Models {
   /** A family's parser: the whole spec (for messages) and what follows its first colon (null if nothing). */
   @FunctionalInterface
   public interface Parser {
+    /**
+     * Parses one family's spec.
+     *
+     * @param spec the whole spec string, for messages
+     * @param args what follows the first colon, or null
+     * @return the architecture
+     * @throws IllegalArgumentException if the arguments do not parse
+     */
     ModelSpec parse(String spec, String args);
   }
 
@@ -49,7 +57,14 @@ public final class Models {
     FAMILIES.put("gru", (spec, args) -> RecurrentLm.Spec.parse("gru", spec, args));
   }
 
-  /** The architecture a spec string names. */
+  /**
+   * The architecture a spec string names.
+   *
+   * @param spec a spec string such as {@code mlp}, {@code lenet5:20-50-500} or {@code gpt:vocab=75}
+   * @return the architecture
+   * @throws IllegalArgumentException if {@code spec} is null, names no known family, or its arguments do not
+   *     parse
+   */
   public static ModelSpec parse(String spec) {
     if (spec == null) throw new IllegalArgumentException("model spec must not be null");
     String[] parts = spec.split(":", 2);
@@ -58,12 +73,25 @@ public final class Models {
     return p.parse(spec, parts.length > 1 ? parts[1] : null);
   }
 
-  /** A fresh model of the architecture {@code spec} names, weights from {@code seed}. */
+  /**
+   * A fresh model of the architecture {@code spec} names, weights from {@code seed}.
+   *
+   * @param spec a spec string
+   * @param seed the weights' seed
+   * @return a new model
+   * @throws IllegalArgumentException if the spec does not parse
+   */
   public static Module create(String spec, long seed) {
     return parse(spec).build(seed);
   }
 
-  /** The spec string that {@link #create} turns back into this architecture. */
+  /**
+   * The spec string that {@link #create} turns back into this architecture.
+   *
+   * @param m a model of one of the families
+   * @return its spec string
+   * @throws IllegalArgumentException if {@code m} is not a {@link Model}
+   */
   public static String specOf(Module m) {
     if (m instanceof Model fm) return fm.spec().toString();
     throw new IllegalArgumentException("no spec for " + m.getClass().getSimpleName());
@@ -78,6 +106,11 @@ public final class Models {
    *
    * @throws NoSuchFileException if the file is missing
    * @throws BadInputException naming the file for a directory, a missing spec, or tensors that do not fit
+   * @param file the checkpoint or weights file
+   * @param specOverride the architecture to build, or null for the file's
+   * @param allowNonFinite whether to accept NaN and infinite weights
+   * @return the file, the model with its weights, the spec and the metadata
+   * @throws IOException if the file cannot be read
    */
   public static LoadedModel load(Path file, String specOverride, boolean allowNonFinite) throws IOException {
     if (!Files.exists(file)) throw new NoSuchFileException(file.toString());
@@ -100,6 +133,9 @@ public final class Models {
    * The model weights of a file under the model's own names: a checkpoint's "model."-prefixed
    * tensors without the prefix (its optimizer state and kept copies left out), or every tensor of a
    * plain weights file (e.g. exported from PyTorch).
+   *
+   * @param c the file's contents
+   * @return the weight tensors by parameter name, in file order
    */
   public static Map<String, Tensor> weights(SafeTensors.Contents c) {
     Map<String, Tensor> w = new LinkedHashMap<>();
@@ -111,7 +147,14 @@ public final class Models {
     return w;
   }
 
-  /** {@link #load(Path, String, boolean)} refusing non-finite weights. */
+  /**
+   * {@link #load(Path, String, boolean)} refusing non-finite weights.
+   *
+   * @param file the checkpoint or weights file
+   * @param specOverride the architecture to build, or null for the file's
+   * @return the file, the model with its weights, the spec and the metadata
+   * @throws IOException if the file is missing or cannot be read
+   */
   public static LoadedModel load(Path file, String specOverride) throws IOException {
     return load(file, specOverride, false);
   }
@@ -121,6 +164,10 @@ public final class Models {
    * ({@link Heap#require}): to train ({@code batch} &gt; 0) its parameters × 16 bytes (value,
    * gradient, two optimizer slots) plus a batch's activations; to load ({@code batch} 0) its
    * parameters and one sample's activations as float32. {@code what} names it in the message.
+   *
+   * @param s the architecture
+   * @param batch the training batch size, or 0 to check loading only
+   * @param what names the model in the message
    */
   public static void requireFits(ModelSpec s, long batch, String what) {
     if (batch > 0) {
@@ -131,7 +178,13 @@ public final class Models {
     }
   }
 
-  /** {@link #load(Path, String)} with the spec from the file. */
+  /**
+   * {@link #load(Path, String)} with the spec from the file.
+   *
+   * @param file the checkpoint or weights file
+   * @return the file, the model with its weights, the spec and the metadata
+   * @throws IOException if the file is missing or cannot be read
+   */
   public static LoadedModel load(Path file) throws IOException {
     return load(file, null);
   }

@@ -13,7 +13,17 @@ public final class NextTokenScore {
   private double nats;
   private long tokens;
 
-  /** Scores one position: logits {@code z[off .. off+vocab)}, the true next token {@code target}. */
+  /** An empty score: no tokens, 0 nats. */
+  public NextTokenScore() {}
+
+  /**
+   * Scores one position: logits {@code z[off .. off+vocab)}, the true next token {@code target}.
+   *
+   * @param z the logits buffer
+   * @param off the offset of this position's V logits in {@code z}
+   * @param vocab V, the number of logits
+   * @param target the true next token, in [0, V)
+   */
   public void add(float[] z, int off, int vocab, int target) {
     double m = Double.NEGATIVE_INFINITY;
     for (int j = 0; j < vocab; j++) m = Math.max(m, z[off + j]);
@@ -23,12 +33,21 @@ public final class NextTokenScore {
     tokens++;
   }
 
-  /** Tokens scored so far. */
+  /**
+   * Tokens scored so far.
+   *
+   * @return the count, &ge; 0
+   */
   public long tokens() {
     return tokens;
   }
 
-  /** loss (mean nats per token), bpc, perplexity and tokens. */
+  /**
+   * loss (mean nats per token), bpc, perplexity and tokens.
+   *
+   * @return keys {@code loss} (nats per token), {@code bpc} (loss / ln 2), {@code perplexity} (exp loss) and
+   *     {@code tokens}, in that order
+   */
   public Map<String, Double> result() {
     double loss = nats / Math.max(1, tokens);
     Map<String, Double> out = new LinkedHashMap<>();

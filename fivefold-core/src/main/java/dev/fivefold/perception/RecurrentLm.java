@@ -42,6 +42,11 @@ public final class RecurrentLm extends Module implements LanguageModel {
    * @param width hidden width H, also the embedding width (≥ 1)
    */
   public record Spec(String cell, int vocab, int context, int layers, int width) implements ModelSpec {
+    /**
+     * Validates the components.
+     *
+     * @throws IllegalArgumentException if the cell is not lstm or gru, or a size is out of range
+     */
     public Spec {
       if (!"lstm".equals(cell) && !"gru".equals(cell)) throw new IllegalArgumentException("cell (" + cell + ") must be lstm or gru");
       if (vocab < 2) throw new IllegalArgumentException("vocab (" + vocab + ") must be >= 2");
@@ -50,7 +55,15 @@ public final class RecurrentLm extends Module implements LanguageModel {
       if (width < 1) throw new IllegalArgumentException("width (" + width + ") must be >= 1");
     }
 
-    /** Parses what follows {@code lstm:} or {@code gru:}; {@code spec} names the whole string in errors. */
+    /**
+     * Parses what follows {@code lstm:} or {@code gru:}; {@code spec} names the whole string in errors.
+     *
+     * @param cell "lstm" or "gru", the family
+     * @param spec the whole spec string, for messages
+     * @param args the key=value pairs after the colon
+     * @return the architecture
+     * @throws IllegalArgumentException if {@code vocab} is missing, a key is unknown or a value is invalid
+     */
     public static Spec parse(String cell, String spec, String args) {
       Map<String, String> kv = KeyValueSpec.pairs(spec, args, cell, List.of("vocab", "context", "layers", "width"));
       int vocab = KeyValueSpec.intOf(kv, "vocab", -1, spec);
@@ -115,7 +128,11 @@ public final class RecurrentLm extends Module implements LanguageModel {
       }
     }
 
-    /** Batch rows B. */
+    /**
+     * Batch rows B.
+     *
+     * @return B, &ge; 1
+     */
     public int rows() {
       return rows;
     }
@@ -126,7 +143,11 @@ public final class RecurrentLm extends Module implements LanguageModel {
       if (cell) java.util.Arrays.fill(c[cur], 0f);
     }
 
-    /** The current state as one array: h, then c for an LSTM (for checkpoints). */
+    /**
+     * The current state as one array: h, then c for an LSTM (for checkpoints).
+     *
+     * @return a new array of L·B·H floats (2·L·B·H for an LSTM)
+     */
     public float[] save() {
       float[] out = new float[h[cur].length * (cell ? 2 : 1)];
       System.arraycopy(h[cur], 0, out, 0, h[cur].length);
@@ -134,7 +155,11 @@ public final class RecurrentLm extends Module implements LanguageModel {
       return out;
     }
 
-    /** Restores {@link #save()}'s array; a wrong length is an IllegalArgumentException naming both. */
+    /**
+     * Restores {@link #save()}'s array; a wrong length is an IllegalArgumentException naming both.
+     *
+     * @param s an array from {@link #save()} of a state of the same shape
+     */
     public void load(float[] s) {
       int n = h[cur].length * (cell ? 2 : 1);
       if (s.length != n) throw new IllegalArgumentException("carried state has " + s.length + " values, expected " + n);
@@ -147,6 +172,12 @@ public final class RecurrentLm extends Module implements LanguageModel {
     }
   }
 
+  /**
+   * A recurrent language model of shape {@code spec}, weights drawn from {@code new Rng(seed)}.
+   *
+   * @param spec the architecture
+   * @param seed the weights' seed
+   */
   public RecurrentLm(Spec spec, long seed) {
     this.spec = spec;
     Rng rng = new Rng(seed);
@@ -177,7 +208,13 @@ public final class RecurrentLm extends Module implements LanguageModel {
     return spec.context();
   }
 
-  /** A zero carried state for {@code rows} batch rows. */
+  /**
+   * A zero carried state for {@code rows} batch rows.
+   *
+   * @param rows batch rows B, &ge; 1
+   * @return a zero state of L layers × B rows × H
+   * @throws IllegalArgumentException if {@code rows < 1}
+   */
   public Carry carry(int rows) {
     if (rows < 1) throw new IllegalArgumentException("rows (" + rows + ") must be >= 1");
     return new Carry(spec.layers(), rows, spec.width(), lstm != null);
@@ -192,6 +229,15 @@ public final class RecurrentLm extends Module implements LanguageModel {
   /**
    * Logits [B, T, V] for tokens [B·T] from the state in {@code carry} (null: zeros), whose rows must
    * be B; the chunk's final state replaces it.
+   *
+   * @param tape the tape to record on
+   * @param tokens token ids in [0, V), at least B·T of them (row-major [B, T])
+   * @param b batch rows B
+   * @param t chunk length T, &ge; 1
+   * @param carry the state to start from and to update, or null for zeros
+   * @return the logits [B, T, V]
+   * @throws IllegalArgumentException if B or T is below 1, there are too few tokens, or the carry's rows differ
+   *     from B
    */
   public Var forward(Tape tape, int[] tokens, int b, int t, Carry carry) {
     if (b < 1 || t < 1) throw new IllegalArgumentException("batch (" + b + ") and length (" + t + ") must be >= 1");

@@ -32,11 +32,18 @@ public final class ResNet extends Module implements ImageClassifier {
   public static final int SIDE = 28;
 
   /**
+   * A ResNet's shape.
+   *
    * @param width W &ge; 1, the stem's and first stage's channels (stage i has W·2^i)
    * @param blocks B &ge; 1 residual blocks per stage
    * @param stages S in [1, 4]
    */
   public record Spec(int width, int blocks, int stages) implements ModelSpec {
+    /**
+     * Validates the components.
+     *
+     * @throws IllegalArgumentException if a component is out of range
+     */
     public Spec {
       if (width < 1) throw new IllegalArgumentException("width (" + width + ") must be >= 1");
       if (blocks < 1) throw new IllegalArgumentException("blocks (" + blocks + ") must be >= 1");
@@ -44,12 +51,23 @@ public final class ResNet extends Module implements ImageClassifier {
       if ((long) width << (stages - 1) > 1 << 20) throw new IllegalArgumentException("width (" + width + ") · 2^(stages − 1) must be <= 2^20");
     }
 
-    /** The default, {@code resnet:width=32,blocks=1,stages=3}. */
+    /**
+     * The default, {@code resnet:width=32,blocks=1,stages=3}.
+     *
+     * @return W = 32, B = 1, S = 3
+     */
     public static Spec standard() {
       return new Spec(32, 1, 3);
     }
 
-    /** Parses what follows {@code resnet:} (key=value pairs; null or empty: the defaults); {@code spec} names the whole string in errors. */
+    /**
+     * Parses what follows {@code resnet:} (key=value pairs; null or empty: the defaults); {@code spec} names the whole string in errors.
+     *
+     * @param spec the whole spec string, for messages
+     * @param args the key=value pairs after {@code resnet:}, or null
+     * @return the architecture
+     * @throws IllegalArgumentException if a key is unknown or a value is invalid
+     */
     public static Spec parse(String spec, String args) {
       Map<String, String> kv = KeyValueSpec.pairs(spec, args, "resnet", List.of("width", "blocks", "stages"));
       Spec d = standard();
@@ -62,12 +80,22 @@ public final class ResNet extends Module implements ImageClassifier {
       }
     }
 
-    /** Channels of stage i (0-based): W·2^i. */
+    /**
+     * Channels of stage i (0-based): W·2^i.
+     *
+     * @param stage the stage i, 0-based
+     * @return W·2^i
+     */
     public int channels(int stage) {
       return width << stage;
     }
 
-    /** Side of stage i's maps: 28, 14, 7, 4. */
+    /**
+     * Side of stage i's maps: 28, 14, 7, 4.
+     *
+     * @param stage the stage i, 0-based
+     * @return the side after i stride-2 stages, {@code ⌈side/2⌉} each time
+     */
     public static int side(int stage) {
       int s = SIDE;
       for (int i = 0; i < stage; i++) s = (s - 1) / 2 + 1;
@@ -129,6 +157,12 @@ public final class ResNet extends Module implements ImageClassifier {
   private final GlobalAvgPool2d pool;
   private final Linear fc;
 
+  /**
+   * A ResNet of shape {@code spec}, weights drawn from {@code new Rng(seed)}.
+   *
+   * @param spec the architecture
+   * @param seed the weights' seed
+   */
   public ResNet(Spec spec, long seed) {
     this.spec = spec;
     Rng rng = new Rng(seed);

@@ -18,6 +18,16 @@ public final class VibClassifier extends Module {
   private final Linear enc1, enc2, dec;
   private final VariationalBottleneck vib;
 
+  /**
+   * A classifier of the given sizes, weights drawn from {@code new Rng(seed)}.
+   *
+   * @param in input features per sample
+   * @param hidden encoder hidden units
+   * @param k bottleneck units K
+   * @param classes output logits
+   * @param bottleneck whether z is sampled through the variational bottleneck (else a deterministic layer)
+   * @param seed the weights' (and the bottleneck noise's) seed
+   */
   public VibClassifier(int in, int hidden, int k, int classes, boolean bottleneck, long seed) {
     Rng rng = new Rng(seed);
     enc1 = child("enc1", new Linear(in, hidden, rng));
@@ -34,11 +44,20 @@ public final class VibClassifier extends Module {
     return dec.forward(z);
   }
 
-  /** The rate (nats, batch mean) of the last forward, or null without a bottleneck. */
+  /**
+   * The rate (nats, batch mean) of the last forward, or null without a bottleneck.
+   *
+   * @return the rate R, a scalar on the forward's tape, or null
+   */
   public Var rate() {
     return vib == null ? null : vib.lastRate();
   }
 
+  /**
+   * Whether this classifier has the stochastic layer.
+   *
+   * @return true if built with {@code bottleneck}
+   */
   public boolean hasBottleneck() {
     return vib != null;
   }

@@ -67,6 +67,13 @@ public final class Vit extends Module implements ImageClassifier {
    */
   public record Spec(int patch, int width, int layers, int heads, int mlp, boolean meanPool, float dropout, float embDropout,
       float dropPath, boolean timmInit) implements ModelSpec {
+    /**
+     * Validates the components.
+     *
+     * @throws IllegalArgumentException if a size is out of range, {@code heads} does not divide {@code width},
+     *     or a rate
+     *     is outside [0, 1)
+     */
     public Spec {
       if (patch < 1 || SIDE % patch != 0) throw new IllegalArgumentException("patch (" + patch + ") must divide " + SIDE);
       if (width < 1) throw new IllegalArgumentException("width (" + width + ") must be >= 1");
@@ -78,7 +85,16 @@ public final class Vit extends Module implements ImageClassifier {
       rate("drop_path", dropPath);
     }
 
-    /** Without regularisation, PyTorch's default init. */
+    /**
+     * Without regularisation, PyTorch's default init.
+     *
+     * @param patch P &ge; 1, dividing 28
+     * @param width C &ge; 1
+     * @param layers L &ge; 1
+     * @param heads H &ge; 1, dividing C
+     * @param mlp M &ge; 1
+     * @param meanPool whether the head reads the mean patch token instead of a class token
+     */
     public Spec(int patch, int width, int layers, int heads, int mlp, boolean meanPool) {
       this(patch, width, layers, heads, mlp, meanPool, 0f, 0f, 0f, false);
     }
@@ -87,12 +103,23 @@ public final class Vit extends Module implements ImageClassifier {
       if (!(p >= 0 && p < 1)) throw new IllegalArgumentException(key + " (" + p + ") must be in [0, 1)");
     }
 
-    /** The defaults: {@code vit:patch=4,width=64,layers=6,heads=4,mlp=128,pool=cls}. */
+    /**
+     * The defaults: {@code vit:patch=4,width=64,layers=6,heads=4,mlp=128,pool=cls}.
+     *
+     * @return the default spec
+     */
     public static Spec standard() {
       return new Spec(4, 64, 6, 4, 128, false);
     }
 
-    /** Parses what follows {@code vit:} (key=value pairs; null or empty: the defaults); {@code spec} names the whole string in errors. */
+    /**
+     * Parses what follows {@code vit:} (key=value pairs; null or empty: the defaults); {@code spec} names the whole string in errors.
+     *
+     * @param spec the whole spec string, for messages
+     * @param args the key=value pairs after {@code vit:}, or null
+     * @return the architecture
+     * @throws IllegalArgumentException if a key is unknown or a value is invalid
+     */
     public static Spec parse(String spec, String args) {
       Map<String, String> kv = KeyValueSpec.pairs(spec, args, "vit",
           List.of("patch", "width", "layers", "heads", "mlp", "pool", "dropout", "emb_dropout", "drop_path", "init"));
@@ -124,12 +151,20 @@ public final class Vit extends Module implements ImageClassifier {
       }
     }
 
-    /** Patches per image, (28/P)². */
+    /**
+     * Patches per image, (28/P)².
+     *
+     * @return (28/P)²
+     */
     public int patches() {
       return (SIDE / patch) * (SIDE / patch);
     }
 
-    /** Tokens the encoder sees: the patches, plus one for the class token. */
+    /**
+     * Tokens the encoder sees: the patches, plus one for the class token.
+     *
+     * @return T', the patches plus the class token unless mean pooling
+     */
     public int tokens() {
       return patches() + (meanPool ? 0 : 1);
     }
@@ -189,6 +224,13 @@ public final class Vit extends Module implements ImageClassifier {
   private final Linear head;
   private final Dropout embDrop;
 
+  /**
+   * A ViT of shape {@code spec}: weights drawn from {@code new Rng(seed)}, dropout and drop-path masks from a
+   * generator split from it.
+   *
+   * @param spec the architecture
+   * @param seed the weights' and masks' seed
+   */
   public Vit(Spec spec, long seed) {
     this.spec = spec;
     Rng rng = new Rng(seed);
@@ -245,6 +287,11 @@ public final class Vit extends Module implements ImageClassifier {
     return 10;
   }
 
+  /**
+   * The encoder blocks, in order.
+   *
+   * @return an unmodifiable view
+   */
   public List<EncoderBlock> blocks() {
     return Collections.unmodifiableList(blocks);
   }

@@ -35,6 +35,8 @@ public final class Clip extends Module {
   public static final float MAX_LOG_SCALE = (float) Math.log(100);
 
   /**
+   * A CLIP model's shape.
+   *
    * @param embed E &ge; 1, the shared space's dimension (default 64)
    * @param conv1 c₁ &ge; 1 (default 16)
    * @param conv2 c₂ &ge; 1 (default 32)
@@ -46,6 +48,12 @@ public final class Clip extends Module {
    * @param vocab ids of the caption vocabulary, &ge; 3
    */
   public record Spec(int embed, int conv1, int conv2, int imageWidth, int textWidth, int textLayers, int heads, int context, int vocab) {
+    /**
+     * Validates the components.
+     *
+     * @throws IllegalArgumentException if a size is below 1, {@code heads} does not divide {@code textWidth},
+     *     {@code context < 2} or {@code vocab < 3}
+     */
     public Spec {
       positive("embed", embed);
       positive("conv1", conv1);
@@ -62,7 +70,12 @@ public final class Clip extends Module {
       if (v < 1) throw new IllegalArgumentException(k + " (" + v + ") must be >= 1");
     }
 
-    /** The defaults for a vocabulary of {@code vocab} ids. */
+    /**
+     * The defaults for a vocabulary of {@code vocab} ids.
+     *
+     * @param vocab ids of the caption vocabulary, &ge; 3
+     * @return E 64, c₁ 16, c₂ 32, image width 128, text width 64, 2 text blocks, 4 heads, context 48
+     */
     public static Spec standard(int vocab) {
       return new Spec(64, 16, 32, 128, 64, 2, 4, 48, vocab);
     }
@@ -74,6 +87,13 @@ public final class Clip extends Module {
   private final Linear imageProj, textProj;
   private final Parameter logitScale;
 
+  /**
+   * A CLIP model of shape {@code spec}, weights drawn from {@code new Rng(seed)}; the log-scale starts at
+   * log(1/0.07).
+   *
+   * @param spec the shape
+   * @param seed the weights' seed
+   */
   public Clip(Spec spec, long seed) {
     this.spec = spec;
     Rng rng = new Rng(seed);
@@ -85,6 +105,11 @@ public final class Clip extends Module {
     logitScale = parameter("logit_scale", Tensor.of(new float[] {(float) Math.log(1 / 0.07)}, 1)).noDecay();
   }
 
+  /**
+   * The model's shape.
+   *
+   * @return the spec
+   */
   public Spec spec() {
     return spec;
   }
@@ -93,6 +118,12 @@ public final class Clip extends Module {
    * The image tower: conv 5×5 (1→c₁, pad 2) → ReLU → max-pool 2 → conv 5×5 (c₁→c₂, pad 2) → ReLU →
    * max-pool 2 → flatten → Linear(49·c₂, W) → ReLU; [N, 1, 28, 28] → [N, W]. Also the image encoder
    * of late fusion ({@code perception.fusion}).
+   *
+   * @param c1 c₁, the first convolution's channels
+   * @param c2 c₂, the second convolution's channels
+   * @param width W, the output width
+   * @param rng the weights' generator
+   * @return the tower, its layers named conv1, relu1, pool1, …
    */
   public static Sequential imageTower(int c1, int c2, int width, Rng rng) {
     Sequential im = new Sequential();
@@ -108,23 +139,47 @@ public final class Clip extends Module {
     return im;
   }
 
+  /**
+   * The caption encoder (the text tower before its projection).
+   *
+   * @return the encoder
+   */
   public TextEncoder textEncoder() {
     return text;
   }
 
-  /** Unit-norm image embeddings [N, E] of images [N, 1, 28, 28] (or [N, 784]). */
+  /**
+   * Unit-norm image embeddings [N, E] of images [N, 1, 28, 28] (or [N, 784]).
+   *
+   * @param x the images
+   * @return the embeddings [N, E]
+   * @throws IllegalArgumentException if x does not hold N·784 values
+   */
   public Var encodeImages(Var x) {
     int n = x.shape().dim(0);
     if (x.shape().size() != n * 784) throw new IllegalArgumentException("Clip images must be [N, 1, 28, 28], got " + x.shape());
     return InfoNce.normalize(imageProj.forward(image.forward(F.reshape(x, n, 1, 28, 28))));
   }
 
-  /** Unit-norm text embeddings [N, E] of captions {@code ids} ([N, T] row-major, a {@link dev.fivefold.data.caption.CharVocabulary} encoding). */
+  /**
+   * Unit-norm text embeddings [N, E] of captions {@code ids} ([N, T] row-major, a {@link dev.fivefold.data.caption.CharVocabulary} encoding).
+   *
+   * @param tape the tape to record on
+   * @param ids the captions' ids, at least N·T
+   * @param n N, the captions
+   * @return the embeddings [N, E]
+   */
   public Var encodeTexts(Tape tape, int[] ids, int n) {
     return InfoNce.normalize(textProj.forward(text.encode(tape, ids, n)));
   }
 
-  /** The symmetric InfoNCE loss of matching pairs (images[i], captions[i]); clamps the scale first. */
+  /**
+   * The symmetric InfoNCE loss of matching pairs (images[i], captions[i]); clamps the scale first.
+   *
+   * @param images the images [N, 1, 28, 28]
+   * @param ids their captions' ids [N, T]
+   * @return the scalar loss, nats
+   */
   public Var loss(Var images, int[] ids) {
     clampScale();
     int n = images.shape().dim(0);
@@ -137,11 +192,20 @@ public final class Clip extends Module {
     s[0] = Math.max(0f, Math.min(MAX_LOG_SCALE, s[0]));
   }
 
-  /** The current scale exp(s) = 1/τ. */
+  /**
+   * The current scale exp(s) = 1/τ.
+   *
+   * @return 1/τ = exp(s) (in [1, 100] once clamped)
+   */
   public double scale() {
     return Math.exp(logitScale.value().data()[0]);
   }
 
+  /**
+   * The learned log-scale s (shape [1]), clamped to [0, ln 100] before each loss.
+   *
+   * @return the parameter
+   */
   public Parameter logitScale() {
     return logitScale;
   }

@@ -23,6 +23,8 @@ public final class ClipExperiment {
   private ClipExperiment() {}
 
   /**
+   * The model, training and evaluation sizes.
+   *
    * @param embed E, the shared dimension (default 64)
    * @param textWidth the text encoder's width (default 64)
    * @param textLayers its blocks (default 2)
@@ -34,9 +36,15 @@ public final class ClipExperiment {
    * @param pairs test pairs for recall and the bound, in [1, testSamples] (default 1,000)
    * @param pictured test images (and as many captions) in the PCA picture, in [2, pairs] (default 500)
    * @param lr Adam's learning rate &gt; 0 (default 1e-3)
+   * @param seed the weights', batch order's and sampling's seed
    */
   public record Config(int embed, int textWidth, int textLayers, int context, int epochs, int batch, int trainSamples, int testSamples, int pairs,
       int pictured, double lr, long seed) {
+    /**
+     * Validates the components.
+     *
+     * @throws IllegalArgumentException if a component is out of range
+     */
     public Config {
       if (epochs < 1) throw new IllegalArgumentException("epochs (" + epochs + ") must be >= 1");
       if (batch < 2) throw new IllegalArgumentException("batch (" + batch + ") must be >= 2");
@@ -52,17 +60,40 @@ public final class ClipExperiment {
       }
     }
 
-    /** The defaults. */
+    /**
+     * The defaults.
+     *
+     * @param seed the run's seed
+     * @return the config with every default
+     */
     public static Config standard(long seed) {
       return new Config(64, 64, 2, 48, 10, 256, 60_000, 10_000, 1_000, 500, 1e-3, seed);
     }
   }
 
-  /** One epoch: mean training loss, the evaluation, throughput (training samples per second). */
+  /**
+   * One epoch: mean training loss, the evaluation, throughput (training samples per second).
+   *
+   * @param epoch the epoch, 1-based
+   * @param trainLoss the mean training loss, nats
+   * @param zeroShot zero-shot test accuracy from the class prompts, in [0, 1]
+   * @param i2t1 image-to-text recall@1 over the test pairs, in [0, 1]
+   * @param i2t5 image-to-text recall@5
+   * @param t2i1 text-to-image recall@1
+   * @param t2i5 text-to-image recall@5
+   * @param testLoss the InfoNCE loss of the test pairs in chunks of the batch size N, nats
+   * @param boundBits the lower bound on I(image; text) the test loss certifies, bits
+   * @param ceilingBits log₂ N, the most the bound can reach
+   * @param scale the logit scale 1/τ at the end of the epoch
+   * @param samplesPerSecond training throughput
+   * @param seconds the epoch's wall time, seconds
+   */
   public record Epoch(int epoch, double trainLoss, double zeroShot, double i2t1, double i2t5, double t2i1, double t2i5, double testLoss, double boundBits,
       double ceilingBits, double scale, double samplesPerSecond, double seconds) {}
 
   /**
+   * A finished run.
+   *
    * @param epochs one row per epoch
    * @param projection the PCA picture: {@code pictured} images then their captions
    * @param parameters the model's parameter count
@@ -70,6 +101,11 @@ public final class ClipExperiment {
    * @param exampleCaptions the first few held-out test captions
    */
   public record Result(List<Epoch> epochs, Projection projection, long parameters, long tapeGrowthBytes, List<String> exampleCaptions) {
+    /**
+     * The last epoch's row.
+     *
+     * @return the final epoch
+     */
     public Epoch last() {
       return epochs.getLast();
     }
@@ -79,6 +115,11 @@ public final class ClipExperiment {
    * Runs the experiment; {@code onEpoch} sees each row as it is measured.
    *
    * @throws IllegalArgumentException if the captions do not fit the context or the data are too small
+   * @param c the experiment
+   * @param train the training images
+   * @param test the test images
+   * @param onEpoch told of each epoch as it ends
+   * @return the rows, the picture and the sizes
    */
   public static Result run(Config c, Dataset train, Dataset test, Consumer<Epoch> onEpoch) {
     if (train.size() < c.trainSamples()) throw new IllegalArgumentException("trainSamples (" + c.trainSamples() + ") must be <= training images (" + train.size() + ")");

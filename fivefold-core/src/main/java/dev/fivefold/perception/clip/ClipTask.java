@@ -51,9 +51,19 @@ public final class ClipTask implements Task {
   private final String[] testCaptions;
 
   /**
+   * The contrastive task of {@code model}: one training-wording caption per training image, one held-out-wording
+   * caption per test image.
+   *
+   * @param model the CLIP model
+   * @param captions the caption generator
+   * @param vocab the character vocabulary
+   * @param train the training images
+   * @param test the test images
+   * @param batch pairs per step N, &ge; 2
    * @param pairs test pairs scored for recall and the bound, in [1, test size]
+   * @param seed the batches' and captions' seed
    * @throws IllegalArgumentException if a caption does not fit the model's context or holds a
-   *     character outside {@code vocab}
+   *     character outside {@code vocab}, {@code batch < 2}, or a set is too small
    */
   public ClipTask(Clip model, Captions captions, CharVocabulary vocab, Dataset train, Dataset test, int batch, int pairs, long seed) {
     if (batch < 2) throw new IllegalArgumentException("batch (" + batch + ") must be >= 2 (InfoNCE contrasts pairs)");
@@ -89,7 +99,12 @@ public final class ClipTask implements Task {
     return model;
   }
 
-  /** The held-out caption of test image i (i &lt; pairs). */
+  /**
+   * The held-out caption of test image i (i &lt; pairs).
+   *
+   * @param i the test image, in [0, pairs)
+   * @return its caption
+   */
   public String testCaption(int i) {
     return testCaptions[i];
   }
@@ -116,7 +131,12 @@ public final class ClipTask implements Task {
     return batches.batchesPerEpoch();
   }
 
-  /** Unit-norm embeddings [n, E] of the first n test images. */
+  /**
+   * Unit-norm embeddings [n, E] of the first n test images.
+   *
+   * @param n the images
+   * @return n·E floats, row-major
+   */
   public float[] embedImages(int n) {
     int e = model.spec().embed();
     float[] out = new float[n * e];
@@ -130,7 +150,13 @@ public final class ClipTask implements Task {
     return out;
   }
 
-  /** Unit-norm embeddings [n, E] of the texts encoded in {@code ids} ([n, T]). */
+  /**
+   * Unit-norm embeddings [n, E] of the texts encoded in {@code ids} ([n, T]).
+   *
+   * @param ids the texts' ids, at least n·T
+   * @param n the texts
+   * @return n·E floats, row-major
+   */
   public float[] embedTexts(int[] ids, int n) {
     int e = model.spec().embed();
     float[] out = new float[n * e];
@@ -142,12 +168,21 @@ public final class ClipTask implements Task {
     return out;
   }
 
-  /** Unit-norm embeddings of the first n held-out test captions (n ≤ pairs). */
+  /**
+   * Unit-norm embeddings of the first n held-out test captions (n ≤ pairs).
+   *
+   * @param n the captions, at most pairs
+   * @return n·E floats, row-major
+   */
   public float[] embedTestCaptions(int n) {
     return embedTexts(testIds, n);
   }
 
-  /** Per class, the renormalised mean embedding of its zero-shot prompts: [classes, E]. */
+  /**
+   * Per class, the renormalised mean embedding of its zero-shot prompts: [classes, E].
+   *
+   * @return classes·E floats, row-major
+   */
   public float[] classEmbeddings() {
     int e = model.spec().embed(), k = captions.classes();
     float[] out = new float[k * e];

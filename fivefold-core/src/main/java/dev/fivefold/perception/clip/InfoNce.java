@@ -23,6 +23,9 @@ public final class InfoNce {
   /**
    * Rows scaled to unit L2 norm: x / ‖x‖ along the last axis, [N, E] → [N, E] (PyTorch's
    * F.normalize when ‖x‖ &gt; 1e-12). A zero row gives NaN.
+   *
+   * @param x the rows [N, E]
+   * @return the unit rows [N, E]
    */
   public static Var normalize(Var x) {
     return F.div(x, F.sqrt(F.sum(F.mul(x, x), 1, true)));
@@ -34,6 +37,7 @@ public final class InfoNce {
    * @param img unit-norm image embeddings [N, E]
    * @param txt unit-norm text embeddings [N, E]
    * @param logScale the log-scale s, shape [1]; the logits are scaled by exp(s)
+   * @return the scalar loss, mean over both directions, nats
    */
   public static Var loss(Var img, Var txt, Var logScale) {
     if (img.shape().rank() != 2 || !img.shape().equals(txt.shape())) {
@@ -48,13 +52,25 @@ public final class InfoNce {
     return F.scale(F.add(perImage, perText), 0.5f);
   }
 
-  /** log₂ N − loss / ln 2: the lower bound in bits on I(image; text) from a batch of N pairs with mean loss {@code lossNats}. */
+  /**
+   * log₂ N − loss / ln 2: the lower bound in bits on I(image; text) from a batch of N pairs with mean loss {@code lossNats}.
+   *
+   * @param lossNats the mean InfoNCE loss, nats
+   * @param n N, the pairs per batch, &ge; 1
+   * @return the bound, bits
+   * @throws IllegalArgumentException if {@code n < 1}
+   */
   public static double boundBits(double lossNats, int n) {
     if (n < 1) throw new IllegalArgumentException("batch (" + n + ") must be >= 1");
     return ceilingBits(n) - lossNats / Math.log(2);
   }
 
-  /** log₂ N: the most InfoNCE can certify with N pairs per batch. */
+  /**
+   * log₂ N: the most InfoNCE can certify with N pairs per batch.
+   *
+   * @param n N, the pairs per batch
+   * @return log₂ N, bits
+   */
   public static double ceilingBits(int n) {
     return Math.log(n) / Math.log(2);
   }

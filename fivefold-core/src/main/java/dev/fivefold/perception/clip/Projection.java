@@ -13,6 +13,11 @@ package dev.fivefold.perception.clip;
  * @param explained fraction of the total variance on each of the two components
  */
 public record Projection(float[] x, float[] y, int[] label, boolean[] caption, double[] explained) {
+  /**
+   * Checks the per-point arrays have one length.
+   *
+   * @throws IllegalArgumentException if they differ
+   */
   public Projection {
     if (x.length != y.length || x.length != label.length || x.length != caption.length) {
       throw new IllegalArgumentException("projection arrays differ in length (" + x.length + ", " + y.length + ", " + label.length + ", " + caption.length + ")");
@@ -23,6 +28,12 @@ public record Projection(float[] x, float[] y, int[] label, boolean[] caption, d
    * The projection of {@code n} points {@code points} [n, e] (row-major).
    *
    * @throws IllegalArgumentException if n &lt; 2 or e &lt; 2
+   * @param points n·e floats, row-major
+   * @param n the points
+   * @param e the dimension
+   * @param label each point's class
+   * @param caption each point's kind (true: caption)
+   * @return the projection
    */
   public static Projection pca(float[] points, int n, int e, int[] label, boolean[] caption) {
     if (n < 2 || e < 2) throw new IllegalArgumentException("PCA needs at least 2 points (" + n + ") of at least 2 dimensions (" + e + ")");

@@ -31,12 +31,16 @@ public final class TextEncoder extends Module {
   private final LayerNorm lnF;
 
   /**
+   * A Transformer text encoder with a class token, weights drawn from {@code rng}.
+   *
    * @param vocab ids in use ({@link CharVocabulary#size()}), &ge; 3
    * @param context T &ge; 2, ids per text
    * @param width C &ge; 1
    * @param layers L &ge; 1
    * @param heads H, dividing C
    * @param mlp the blocks' MLP width &ge; 1
+   * @param rng the weights' generator
+   * @throws IllegalArgumentException if a size is out of range
    */
   public TextEncoder(int vocab, int context, int width, int layers, int heads, int mlp, Rng rng) {
     if (vocab < 3) throw new IllegalArgumentException("vocab (" + vocab + ") must be >= 3 (padding, class token, one character)");
@@ -53,14 +57,29 @@ public final class TextEncoder extends Module {
     lnF = child("ln_f", new LayerNorm(width));
   }
 
+  /**
+   * The ids per text, T.
+   *
+   * @return T
+   */
   public int context() {
     return context;
   }
 
+  /**
+   * The model width C.
+   *
+   * @return C
+   */
   public int width() {
     return width;
   }
 
+  /**
+   * The encoder blocks, in order.
+   *
+   * @return an unmodifiable view
+   */
   public List<EncoderBlock> blocks() {
     return Collections.unmodifiableList(blocks);
   }
@@ -72,7 +91,15 @@ public final class TextEncoder extends Module {
     return v;
   }
 
-  /** The token states [N, T, C] after ln_f (every position), for models that read more than the class token. */
+  /**
+   * The token states [N, T, C] after ln_f (every position), for models that read more than the class token.
+   *
+   * @param tape the tape to record on
+   * @param ids the texts' ids, at least n·T
+   * @param n the texts
+   * @return the states [N, T, C]
+   * @throws IllegalArgumentException if {@code ids} holds fewer than n·T
+   */
   public Var states(Tape tape, int[] ids, int n) {
     if (n < 1 || ids.length < n * context) throw new IllegalArgumentException("ids (" + ids.length + ") must hold n (" + n + ") × context (" + context + ")");
     boolean[] visible = visible(ids, n, context);
@@ -81,7 +108,14 @@ public final class TextEncoder extends Module {
     return lnF.forward(h);
   }
 
-  /** The class token's output [N, C] of texts {@code ids} (the first n·T entries, row-major [N, T]). */
+  /**
+   * The class token's output [N, C] of texts {@code ids} (the first n·T entries, row-major [N, T]).
+   *
+   * @param tape the tape to record on
+   * @param ids the texts' ids, at least n·T
+   * @param n the texts
+   * @return the class-token outputs [N, C]
+   */
   public Var encode(Tape tape, int[] ids, int n) {
     return F.reshape(F.slice(states(tape, ids, n), 1, 0, 1), n, width); // [N, C]
   }

@@ -33,6 +33,8 @@ public final class AugmentationAblation {
   private AugmentationAblation() {}
 
   /**
+   * The grid of models and augmentations and the training of each cell.
+   *
    * @param models model specs, at least one, each parsed by {@link Models#parse}
    * @param augmentations augmentation specs ({@link Augmentation#parse}; "none" is the baseline), at least one
    * @param epochs passes over the training set per cell, &gt; 0 (fractions allowed)
@@ -46,6 +48,11 @@ public final class AugmentationAblation {
    */
   public record Config(List<String> models, List<String> augmentations, double epochs, int batch, double lr, long warmup, int seeds, long seed,
       int trainSize, int testSize) {
+    /**
+     * Copies the lists and validates every component, parsing each spec.
+     *
+     * @throws IllegalArgumentException if a list is empty, a spec does not parse, or a number is out of range
+     */
     public Config {
       if (models == null || models.isEmpty()) throw new IllegalArgumentException("models must list at least one spec");
       if (augmentations == null || augmentations.isEmpty()) throw new IllegalArgumentException("augmentations must list at least one spec (none for the baseline)");
@@ -62,7 +69,11 @@ public final class AugmentationAblation {
       if (testSize < 0) throw new IllegalArgumentException("test size (" + testSize + ") must be >= 0");
     }
 
-    /** The LeNet-5 study: no augmentation, each alone, and crop + flip + erase, 3 seeds of 5 epochs. */
+    /**
+     * The LeNet-5 study: no augmentation, each alone, and crop + flip + erase, 3 seeds of 5 epochs.
+     *
+     * @return the config
+     */
     public static Config lenet5() {
       return new Config(List.of("lenet5"), DEFAULT_AUGMENTATIONS, 5, 128, 1e-3, 100, 3, 1, 0, 0);
     }
@@ -72,15 +83,44 @@ public final class AugmentationAblation {
   public static final List<String> DEFAULT_AUGMENTATIONS =
       List.of("none", "crop:4", "flip", "erase:0.5", "cutout:8", "mixup:0.2", "cutmix:1", "crop:4,flip,erase:0.5");
 
-  /** One cell of one seed: final test accuracy and loss, training steps and wall seconds. */
+  /**
+   * One cell of one seed: final test accuracy and loss, training steps and wall seconds.
+   *
+   * @param model the model spec
+   * @param augmentation the augmentation spec
+   * @param seed the run's seed
+   * @param accuracy final test accuracy, in [0, 1]
+   * @param loss final test loss, nats
+   * @param steps training steps taken
+   * @param seconds wall time, seconds
+   */
   public record Run(String model, String augmentation, long seed, double accuracy, double loss, long steps, double seconds) {}
 
-  /** One cell over its seeds: mean and sample standard deviation (0 for one seed) of the final test accuracy. */
+  /**
+   * One cell over its seeds: mean and sample standard deviation (0 for one seed) of the final test accuracy.
+   *
+   * @param model the model spec
+   * @param augmentation the augmentation spec
+   * @param seeds the runs summarised
+   * @param mean mean final test accuracy
+   * @param spread sample standard deviation of the accuracy (0 for one seed)
+   * @param min lowest accuracy
+   * @param max highest accuracy
+   */
   public record Summary(String model, String augmentation, int seeds, double mean, double spread, double min, double max) {}
 
-  /** @param runs every run, model by model, augmentation by augmentation, seed by seed */
+  /**
+   * A finished ablation.
+   *
+   * @param config what ran
+   * @param runs every run, model by model, augmentation by augmentation, seed by seed
+   */
   public record Result(Config config, List<Run> runs) {
-    /** One summary per (model, augmentation), in config order. */
+    /**
+     * One summary per (model, augmentation), in config order.
+     *
+     * @return the summaries, models in the outer order
+     */
     public List<Summary> summaries() {
       List<Summary> out = new ArrayList<>();
       for (String m : config.models()) {
@@ -101,7 +141,16 @@ public final class AugmentationAblation {
     }
   }
 
-  /** Trains every cell; {@code listener} hears each run as it ends. */
+  /**
+   * Trains every cell; {@code listener} hears each run as it ends.
+   *
+   * @param train the training set
+   * @param test the test set
+   * @param cfg the grid
+   * @param listener hears each run as it ends
+   * @return every run
+   * @throws IllegalArgumentException if the training set is empty
+   */
   public static Result run(Dataset train, Dataset test, Config cfg, Consumer<Run> listener) {
     Dataset tr = cfg.trainSize() > 0 ? train.take(cfg.trainSize()) : train, te = cfg.testSize() > 0 ? test.take(cfg.testSize()) : test;
     if (tr.size() < 1) throw new IllegalArgumentException("the training set is empty");

@@ -41,18 +41,27 @@ public final class RnnVsGpt {
   private RnnVsGpt() {}
 
   /**
+   * The text, the budget and the GPT's shape.
+   *
    * @param corpus the text (its held-out part scores every model)
    * @param seconds training time per model, &gt; 0
    * @param maxSteps also stop after this many steps (0: no limit)
    * @param batch batch rows, ≥ 1
    * @param context GPT context and recurrent chunk length, ≥ 1
-   * @param gptLayers, gptHeads, gptWidth the GPT's shape (the recurrent widths follow from its size)
+   * @param gptLayers the GPT's Transformer blocks, ≥ 1 (the recurrent widths follow from its size)
+   * @param gptHeads the GPT's attention heads, dividing its width
+   * @param gptWidth the GPT's width C
    * @param evalTokens held-out predictions scored per model (0: all)
    * @param curvePoints evaluations per model for the learning curve besides the one before training, ≥ 1 (1: only at the end)
    * @param seed weights and batches
    */
   public record Config(TextCorpus corpus, double seconds, long maxSteps, int batch, int context, int gptLayers, int gptHeads, int gptWidth,
       long evalTokens, int curvePoints, long seed) {
+    /**
+     * Validates the components.
+     *
+     * @throws IllegalArgumentException if {@code corpus} is null or a number is out of range
+     */
     public Config {
       if (corpus == null) throw new IllegalArgumentException("corpus must not be null");
       if (!(seconds > 0) || Double.isInfinite(seconds)) throw new IllegalArgumentException("seconds (" + seconds + ") must be > 0");
@@ -65,30 +74,74 @@ public final class RnnVsGpt {
     }
   }
 
-  /** One point of a learning curve: held-out bits per character after {@code step} steps and {@code seconds} of training time. */
+  /**
+   * One point of a learning curve: held-out bits per character after {@code step} steps and {@code seconds} of training time.
+   *
+   * @param step training steps taken
+   * @param seconds training time, seconds (evaluation excluded)
+   * @param bpc held-out bits per character
+   */
   public record Point(long step, double seconds, double bpc) {}
 
-  /** One model's run; {@code curve} starts at step 0 and ends with the final score ({@code bpc}). */
+  /**
+   * One model's run; {@code curve} starts at step 0 and ends with the final score ({@code bpc}).
+   *
+   * @param spec the model's spec string
+   * @param parameters its parameter count
+   * @param steps training steps taken
+   * @param seconds training time, seconds
+   * @param tokensPerSecond training tokens per second of training time
+   * @param bpc final held-out bits per character
+   * @param loss final held-out loss, nats per character
+   * @param curve the learning curve
+   */
   public record Row(String spec, long parameters, long steps, double seconds, double tokensPerSecond, double bpc, double loss, List<Point> curve) {
+    /** Copies {@code curve} into an unmodifiable list. */
     public Row {
       curve = List.copyOf(curve);
     }
   }
 
+  /**
+   * The comparison's rows.
+   *
+   * @param rows the GPT, then the LSTM and the GRU
+   */
   public record Result(List<Row> rows) {}
 
   /** Told as the experiment goes (all defaults do nothing). */
   public interface Listener {
-    /** Model {@code index} of {@code count} is about to train; the observer returned (or null) watches its trainer. */
+    /**
+     * Model {@code index} of {@code count} is about to train; the observer returned (or null) watches its trainer.
+     *
+     * @param index the model's index, 0-based
+     * @param count the number of models
+     * @param spec the model's architecture
+     * @param trainer the trainer about to run
+     * @return an observer, or null
+     */
     default TrainObserver starting(int index, int count, ModelSpec spec, Trainer trainer) {
       return null;
     }
 
-    /** Model {@code index} is done. */
+    /**
+     * Model {@code index} is done.
+     *
+     * @param index the model's index
+     * @param row its results
+     */
     default void finished(int index, Row row) {}
   }
 
-  /** The recurrent spec of {@code cell} (2 layers) whose parameter count is closest to {@code target}. */
+  /**
+   * The recurrent spec of {@code cell} (2 layers) whose parameter count is closest to {@code target}.
+   *
+   * @param cell "lstm" or "gru"
+   * @param vocab the alphabet size
+   * @param context the chunk length
+   * @param target the parameter count to match
+   * @return the spec of width in [8, 2048] closest to {@code target}
+   */
   public static RecurrentLm.Spec matched(String cell, int vocab, int context, long target) {
     RecurrentLm.Spec best = null;
     for (int w = 8; w <= 2048; w++) {
@@ -99,10 +152,23 @@ public final class RnnVsGpt {
     return best;
   }
 
+  /**
+   * Runs the comparison with a listener that does nothing.
+   *
+   * @param cfg the experiment
+   * @return the rows
+   */
   public static Result run(Config cfg) {
     return run(cfg, new Listener() {});
   }
 
+  /**
+   * Trains and scores the GPT, then the matched LSTM and GRU.
+   *
+   * @param cfg the experiment
+   * @param listener told as each model starts and finishes
+   * @return the rows
+   */
   public static Result run(Config cfg, Listener listener) {
     int v = cfg.corpus().vocabSize();
     GptConfig gpt = new GptConfig(v, cfg.context(), cfg.gptLayers(), cfg.gptHeads(), cfg.gptWidth(), 0f);

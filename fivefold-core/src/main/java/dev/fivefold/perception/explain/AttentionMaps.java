@@ -24,6 +24,13 @@ import java.util.List;
  * @param grid patches per side, (28/P)
  */
 public record AttentionMaps(List<float[]> layers, int images, int heads, int tokens, boolean classToken, int grid) {
+  /**
+   * Copies {@code layers} and checks every layer's length against {@code [images, heads, tokens, tokens]}.
+   *
+   * @throws IllegalArgumentException if {@code tokens} is not grid² (+1 with a class token) or a layer has the
+   *     wrong
+   *     length
+   */
   public AttentionMaps {
     layers = List.copyOf(layers);
     if (tokens != grid * grid + (classToken ? 1 : 0)) throw new IllegalArgumentException("tokens (" + tokens + ") must be grid² (+1 with a class token)");
@@ -37,6 +44,9 @@ public record AttentionMaps(List<float[]> layers, int images, int heads, int tok
    * keeps each block's attention probabilities.
    *
    * @throws IllegalArgumentException if the model is not a ViT (it has no attention)
+   * @param model a {@link Vit}
+   * @param x the images {@code [N, 1, 28, 28]}
+   * @return every block's attention probabilities for the N images
    */
   public static AttentionMaps of(Module model, Tensor x) {
     if (!(model instanceof Vit vit)) {
@@ -59,7 +69,14 @@ public record AttentionMaps(List<float[]> layers, int images, int heads, int tok
     return new AttentionMaps(layers, n, s.heads(), s.tokens(), !s.meanPool(), Vit.SIDE / s.patch());
   }
 
-  /** Attention of image {@code image}, layer {@code layer}, head {@code head}, as a [T, T] row-stochastic matrix (a copy). */
+  /**
+   * Attention of image {@code image}, layer {@code layer}, head {@code head}, as a [T, T] row-stochastic matrix (a copy).
+   *
+   * @param image the image, in [0, N)
+   * @param layer the block, in [0, L)
+   * @param head the head, in [0, H)
+   * @return T·T floats, row-major
+   */
   public float[] matrix(int image, int layer, int head) {
     int tt = tokens * tokens;
     float[] out = new float[tt];
@@ -67,12 +84,24 @@ public record AttentionMaps(List<float[]> layers, int images, int heads, int tok
     return out;
   }
 
-  /** What the output attends to in one head: the class token's row over the patches (or the mean patch row), on the grid × grid patches. */
+  /**
+   * What the output attends to in one head: the class token's row over the patches (or the mean patch row), on the grid × grid patches.
+   *
+   * @param image the image, in [0, N)
+   * @param layer the block, in [0, L)
+   * @param head the head, in [0, H)
+   * @return a grid × grid map
+   */
   public Heatmap headMap(int image, int layer, int head) {
     return outputRow(matrix(image, layer, head), tokens, classToken, grid);
   }
 
-  /** Attention rollout of one image over all layers ({@link AttentionRollout}), read as {@link #headMap} reads one head. */
+  /**
+   * Attention rollout of one image over all layers ({@link AttentionRollout}), read as {@link #headMap} reads one head.
+   *
+   * @param image the image, in [0, N)
+   * @return a grid × grid map
+   */
   public Heatmap rollout(int image) {
     List<float[]> per = new ArrayList<>();
     for (int l = 0; l < layers.size(); l++) {

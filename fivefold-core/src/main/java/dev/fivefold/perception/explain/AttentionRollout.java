@@ -13,7 +13,14 @@ import java.util.List;
 public final class AttentionRollout {
   private AttentionRollout() {}
 
-  /** Ā = (1/H) Σ_h A_h of H [T, T] matrices. */
+  /**
+   * Ā = (1/H) Σ_h A_h of H [T, T] matrices.
+   *
+   * @param heads H matrices, each T·T floats row-major
+   * @param t T, the tokens
+   * @return Ā, T·T floats
+   * @throws IllegalArgumentException if {@code heads} is empty
+   */
   public static float[] meanOfHeads(float[][] heads, int t) {
     if (heads.length == 0) throw new IllegalArgumentException("heads must not be empty");
     float[] out = new float[t * t];
@@ -28,6 +35,11 @@ public final class AttentionRollout {
    * R = Â_L · … · Â_1, Â_l = rownorm(layers[l] + I), for head-averaged [T, T] attention
    * matrices given bottom layer first (a row need not sum to 1: the identity is added and the row
    * renormalised, as the paper does).
+   *
+   * @param layers one T·T matrix per layer, bottom layer first
+   * @param t T, the tokens
+   * @return the rolled-out attention, T·T floats, row-major
+   * @throws IllegalArgumentException if {@code layers} is empty
    */
   public static float[] rollout(List<float[]> layers, int t) {
     if (layers.isEmpty()) throw new IllegalArgumentException("layers must not be empty");

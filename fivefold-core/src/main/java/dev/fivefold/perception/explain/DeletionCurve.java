@@ -18,18 +18,28 @@ public final class DeletionCurve {
   private DeletionCurve() {}
 
   /**
+   * Accuracy and target probability as ever more pixels are removed in one order.
+   *
    * @param name the order's name (a method, or "random")
    * @param fractions removed fractions 0, 1/steps, …, 1
    * @param accuracy accuracy on the images after removing each fraction
    * @param probability mean softmax probability of the true class after removing each fraction
    */
   public record Curve(String name, double[] fractions, double[] accuracy, double[] probability) {
-    /** Area under the accuracy curve over [0, 1] (trapezoid rule). */
+    /**
+     * Area under the accuracy curve over [0, 1] (trapezoid rule).
+     *
+     * @return the area, in [0, 1]
+     */
     public double area() {
       return trapezoid(fractions, accuracy);
     }
 
-    /** Area under the probability curve over [0, 1]. */
+    /**
+     * Area under the probability curve over [0, 1].
+     *
+     * @return the area under the mean true-class probability, in [0, 1]
+     */
     public double probabilityArea() {
       return trapezoid(fractions, probability);
     }
@@ -46,6 +56,14 @@ public final class DeletionCurve {
    * the image's size if it is coarser).
    *
    * @param steps &ge; 1
+   * @param name the curve's name, e.g. the method's label
+   * @param model the classifier
+   * @param x the images {@code [N, ...]}
+   * @param labels their true classes
+   * @param maps one attribution map per image
+   * @param baseline the value removed pixels take
+   * @return the curve at fractions 0, 1/steps, …, 1
+   * @throws IllegalArgumentException if the counts of maps, labels and images differ or {@code steps < 1}
    */
   public static Curve of(String name, Module model, Tensor x, int[] labels, Heatmap[] maps, int steps, float baseline) {
     Probe p = new Probe(model);
@@ -59,7 +77,17 @@ public final class DeletionCurve {
     return curve(name, p, x, labels, order, steps, baseline);
   }
 
-  /** The curve of removing pixels in a random order per image, from {@code new Rng(seed)}. */
+  /**
+   * The curve of removing pixels in a random order per image, from {@code new Rng(seed)}.
+   *
+   * @param model the classifier
+   * @param x the images {@code [N, ...]}
+   * @param labels their true classes
+   * @param steps &ge; 1
+   * @param baseline the value removed pixels take
+   * @param seed the random order's seed
+   * @return the curve named "random"
+   */
   public static Curve random(Module model, Tensor x, int[] labels, int steps, float baseline, long seed) {
     Probe p = new Probe(model);
     int n = p.count(x);

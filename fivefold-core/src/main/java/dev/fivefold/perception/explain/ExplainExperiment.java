@@ -25,6 +25,8 @@ public final class ExplainExperiment {
   private ExplainExperiment() {}
 
   /**
+   * What to draw and which checks to run.
+   *
    * @param images test-set indices of the images to draw (each &ge; 0; checked against the set in {@link #run})
    * @param methods the attribution methods (each must apply to the model: {@link Method#appliesTo}); empty: every applicable one
    * @param options the methods' settings
@@ -37,6 +39,12 @@ public final class ExplainExperiment {
    */
   public record Config(int[] images, List<Method> methods, MapOptions options, List<String> featureLayers, int deletionImages, int deletionSteps,
       int sanityImages, SanityCheck.Mode sanityMode, long seed) {
+    /**
+     * Copies the arrays and lists and validates the components.
+     *
+     * @throws IllegalArgumentException if an image index is negative, a method repeats, {@code options} or
+     *     {@code sanityMode} is null, or a count is out of range
+     */
     public Config {
       images = images.clone();
       for (int i : images) if (i < 0) throw new IllegalArgumentException("image index (" + i + ") must be >= 0");
@@ -52,6 +60,8 @@ public final class ExplainExperiment {
   }
 
   /**
+   * Everything drawn and measured for one model.
+   *
    * @param images the drawn images' indices
    * @param labels their true classes
    * @param predicted the model's classes for them (the maps' target)
@@ -75,6 +85,11 @@ public final class ExplainExperiment {
    * gets a line per stage.
    *
    * @throws IllegalArgumentException for an image index out of range or a method that does not apply
+   * @param model the image classifier
+   * @param test the test set the images come from
+   * @param cfg what to draw and run
+   * @param log receives a line per stage
+   * @return the maps, pictures, curves and sanity steps
    */
   public static Result run(Module model, Dataset test, Config cfg, Consumer<String> log) {
     for (int i : cfg.images()) {

@@ -19,7 +19,12 @@ import java.util.Map;
 public final class FeatureMaps {
   private FeatureMaps() {}
 
-  /** The direct children that are convolutions, in forward order: the default layers to show. */
+  /**
+   * The direct children that are convolutions, in forward order: the default layers to show.
+   *
+   * @param model the model
+   * @return the names of its top-level convolutions, possibly empty
+   */
   public static List<String> defaultLayers(Module model) {
     List<String> out = new ArrayList<>();
     Map<String, Module> all = model.namedModules();
@@ -32,6 +37,10 @@ public final class FeatureMaps {
    * asked for; one forward on an inference tape in eval mode.
    *
    * @throws IllegalArgumentException naming a layer that is not a spatial layer of the model, and listing those that are
+   * @param model the model
+   * @param x the images {@code [N, ...]}
+   * @param layers names of spatial layers of the model
+   * @return per layer its output {@code [N, K, h, w]}, in the order given
    */
   public static Map<String, Tensor> capture(Module model, Tensor x, List<String> layers) {
     Probe p = new Probe(model);
@@ -57,7 +66,14 @@ public final class FeatureMaps {
     return out;
   }
 
-  /** Channel {@code k} of image {@code i} of a captured [N, K, h, w] map. */
+  /**
+   * Channel {@code k} of image {@code i} of a captured [N, K, h, w] map.
+   *
+   * @param maps a captured {@code [N, K, h, w]} tensor
+   * @param i the image, in [0, N)
+   * @param k the channel, in [0, K)
+   * @return an h × w map (a copy)
+   */
   public static Heatmap channel(Tensor maps, int i, int k) {
     int h = maps.dim(2), w = maps.dim(3), off = (i * maps.dim(1) + k) * h * w;
     return new Heatmap(h, w, java.util.Arrays.copyOfRange(maps.data(), off, off + h * w));

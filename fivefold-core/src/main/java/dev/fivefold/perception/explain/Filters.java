@@ -20,6 +20,8 @@ public final class Filters {
    * The pictures [units][input channels] of {@code model}'s first layer.
    *
    * @throws IllegalArgumentException if the first weight layer is none of the three forms
+   * @param model the model
+   * @return one picture per unit and input channel
    */
   public static Heatmap[][] firstLayer(Module model) {
     Probe p = new Probe(model);

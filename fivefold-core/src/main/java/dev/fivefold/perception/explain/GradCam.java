@@ -24,7 +24,15 @@ import java.util.Map;
 public final class GradCam {
   private GradCam() {}
 
-  /** Grad-CAM maps at {@code layer}'s resolution for each image of {@code x} and its target class; {@code layer} null: {@link #defaultLayer}. */
+  /**
+   * Grad-CAM maps at {@code layer}'s resolution for each image of {@code x} and its target class; {@code layer} null: {@link #defaultLayer}.
+   *
+   * @param model a CNN classifier
+   * @param x the images {@code [N, ...]}
+   * @param targets the class of each image to explain
+   * @param layer the convolutional layer's name, or null
+   * @return one map per image
+   */
   public static Heatmap[] compute(Module model, Tensor x, int[] targets, String layer) {
     Probe p = new Probe(model);
     int n = p.count(x);
@@ -61,6 +69,9 @@ public final class GradCam {
    * The direct children of {@code model} whose output is a spatial map [N, K, h, w], with that
    * output's {K, h, w}, in the order the forward runs them (one probe forward of a zero image on
    * an inference tape). Empty for a model without convolutional maps (an MLP, a ViT).
+   *
+   * @param model the model
+   * @return layer names to output shapes {K, h, w}, in forward order
    */
   public static Map<String, int[]> spatialLayers(Module model) {
     Probe p = new Probe(model);
@@ -85,6 +96,8 @@ public final class GradCam {
    * (for LeNet-5, relu2).
    *
    * @throws IllegalArgumentException if the model has none (not a CNN)
+   * @param model a CNN
+   * @return the layer's name
    */
   public static String defaultLayer(Module model) {
     Map<String, Module> children = new LinkedHashMap<>();

@@ -10,6 +10,12 @@ package dev.fivefold.perception.explain;
  * @param values {@code height · width} values, row-major
  */
 public record Heatmap(int height, int width, float[] values) {
+  /**
+   * Validates the size and the values' length.
+   *
+   * @throws IllegalArgumentException if a side is below 1 or {@code values} is null or not {@code height ·
+   *     width} long
+   */
   public Heatmap {
     if (height < 1 || width < 1) throw new IllegalArgumentException("heatmap size (" + height + "x" + width + ") must be >= 1x1");
     if (values == null || values.length != height * width) {
@@ -17,7 +23,13 @@ public record Heatmap(int height, int width, float[] values) {
     }
   }
 
-  /** The value at row {@code r}, column {@code c}. */
+  /**
+   * The value at row {@code r}, column {@code c}.
+   *
+   * @param r the row, in [0, height)
+   * @param c the column, in [0, width)
+   * @return the value
+   */
   public float at(int r, int c) {
     return values[r * width + c];
   }
@@ -27,6 +39,11 @@ public record Heatmap(int height, int width, float[] values) {
    * {@code interpolate(mode="bilinear", align_corners=False)}); the cell of output (i, j) samples
    * the input at ((i + ½)·height/h − ½, (j + ½)·width/w − ½), clamped to the border. The same size
    * returns a copy.
+   *
+   * @param h the new height, &ge; 1
+   * @param w the new width, &ge; 1
+   * @return a new map of h × w
+   * @throws IllegalArgumentException if a side is below 1
    */
   public Heatmap upsample(int h, int w) {
     if (h < 1 || w < 1) throw new IllegalArgumentException("upsample size (" + h + "x" + w + ") must be >= 1x1");
@@ -45,7 +62,11 @@ public record Heatmap(int height, int width, float[] values) {
     return new Heatmap(h, w, out);
   }
 
-  /** (v − min) / (max − min), in [0, 1]; a constant map (or one with no finite value) becomes all 0. NaN stays NaN. */
+  /**
+   * (v − min) / (max − min), in [0, 1]; a constant map (or one with no finite value) becomes all 0. NaN stays NaN.
+   *
+   * @return a new map of the same size
+   */
   public Heatmap normalised() {
     float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
     for (float v : values) {

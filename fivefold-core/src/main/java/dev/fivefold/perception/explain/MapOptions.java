@@ -12,6 +12,11 @@ package dev.fivefold.perception.explain;
  * @param seed SmoothGrad's noise
  */
 public record MapOptions(int smoothSamples, double smoothSigma, int patch, int stride, float baseline, String layer, long seed) {
+  /**
+   * Validates the components.
+   *
+   * @throws IllegalArgumentException if a component is out of range
+   */
   public MapOptions {
     if (smoothSamples < 1) throw new IllegalArgumentException("smoothSamples (" + smoothSamples + ") must be >= 1");
     if (!(smoothSigma >= 0) || Double.isInfinite(smoothSigma)) throw new IllegalArgumentException("smoothSigma (" + smoothSigma + ") must be >= 0");
@@ -20,7 +25,11 @@ public record MapOptions(int smoothSamples, double smoothSigma, int patch, int s
     if (!Float.isFinite(baseline)) throw new IllegalArgumentException("baseline (" + baseline + ") must be finite");
   }
 
-  /** n 25, σ 0.15, patch 4, stride 2, baseline 0, the default Grad-CAM layer, seed 1. */
+  /**
+   * n 25, σ 0.15, patch 4, stride 2, baseline 0, the default Grad-CAM layer, seed 1.
+   *
+   * @return the default options
+   */
   public static MapOptions defaults() {
     return new MapOptions(25, 0.15, 4, 2, 0f, null, 1);
   }

@@ -15,7 +15,18 @@ import java.util.stream.Collectors;
  * ({@link AttentionMaps#rollout}) for a ViT (its maps do not depend on the class).
  */
 public enum Method {
-  GRADIENT("gradient"), GRADIENT_X_INPUT("gradxinput"), SMOOTHGRAD("smoothgrad"), GRAD_CAM("gradcam"), OCCLUSION("occlusion"), ROLLOUT("rollout");
+  /** |∂y_c/∂x| ({@link Saliency#gradient}). */
+  GRADIENT("gradient"),
+  /** |Σ_channels x ⊙ ∂y_c/∂x| ({@link Saliency#gradientTimesInput}). */
+  GRADIENT_X_INPUT("gradxinput"),
+  /** The gradient map averaged over noisy copies ({@link Saliency#smoothGrad}). */
+  SMOOTHGRAD("smoothgrad"),
+  /** Gradient-weighted class activation maps of a convolutional layer ({@link GradCam}). */
+  GRAD_CAM("gradcam"),
+  /** The drop in the target's probability as a square patch is covered ({@link Occlusion}). */
+  OCCLUSION("occlusion"),
+  /** Attention rollout over a ViT's layers ({@link AttentionMaps#rollout}). */
+  ROLLOUT("rollout");
 
   private final String label;
 
@@ -23,7 +34,11 @@ public enum Method {
     this.label = label;
   }
 
-  /** The name on the command line: gradient, gradxinput, smoothgrad, gradcam, occlusion, rollout. */
+  /**
+   * The name on the command line: gradient, gradxinput, smoothgrad, gradcam, occlusion, rollout.
+   *
+   * @return the label
+   */
   public String label() {
     return label;
   }
@@ -33,7 +48,13 @@ public enum Method {
     return label;
   }
 
-  /** The method named {@code name} (case-insensitive; also grad-cam, grad×input spelled gradient-x-input). */
+  /**
+   * The method named {@code name} (case-insensitive; also grad-cam, grad×input spelled gradient-x-input).
+   *
+   * @param name the method's name
+   * @return the method
+   * @throws IllegalArgumentException if no method has that name
+   */
   public static Method parse(String name) {
     String n = name.strip().toLowerCase(Locale.ROOT).replace("-", "").replace("_", "");
     for (Method m : values()) if (m.label.equals(n)) return m;
@@ -41,7 +62,12 @@ public enum Method {
     throw new IllegalArgumentException("method (" + name + ") must be one of " + Arrays.stream(values()).map(Method::label).collect(Collectors.joining(", ")));
   }
 
-  /** Whether it applies to {@code model}: rollout needs a ViT, Grad-CAM a convolutional feature map, the rest any image classifier. */
+  /**
+   * Whether it applies to {@code model}: rollout needs a ViT, Grad-CAM a convolutional feature map, the rest any image classifier.
+   *
+   * @param model the model
+   * @return true if this method can explain it
+   */
   public boolean appliesTo(Module model) {
     return switch (this) {
       case ROLLOUT -> model instanceof Vit;
@@ -50,7 +76,12 @@ public enum Method {
     };
   }
 
-  /** Every method that applies to {@code model}, in declaration order. */
+  /**
+   * Every method that applies to {@code model}, in declaration order.
+   *
+   * @param model the model
+   * @return the methods that apply
+   */
   public static List<Method> applicable(Module model) {
     return Arrays.stream(values()).filter(m -> m.appliesTo(model)).toList();
   }
@@ -60,6 +91,11 @@ public enum Method {
    * own resolution (the image's; Grad-CAM's layer's; rollout's patch grid).
    *
    * @throws IllegalArgumentException if the method does not apply to the model
+   * @param model the classifier
+   * @param x the images {@code [N, ...]}
+   * @param targets the class of each image to explain
+   * @param o the methods' settings
+   * @return one map per image
    */
   public Heatmap[] maps(Module model, Tensor x, int[] targets, MapOptions o) {
     return switch (this) {

@@ -16,9 +16,18 @@ public final class Occlusion {
   private Occlusion() {}
 
   /**
+   * Occlusion maps: for each image and target class, the drop in the target's probability when a square patch
+   * slides over the image, averaged over the windows covering each pixel.
+   *
    * @param patch side of the square, 1 &le; patch &le; the image's smaller side
    * @param stride step between squares &ge; 1
    * @param baseline the value that replaces the covered pixels (0: black for Fashion-MNIST in [0, 1])
+   * @param model the classifier
+   * @param x the images {@code [N, C, H, W]}
+   * @param targets the class of each image to explain
+   * @return one H × W map per image
+   * @throws IllegalArgumentException if {@code patch} or {@code stride} is out of range or the targets do not
+   *     fit
    */
   public static Heatmap[] compute(Module model, Tensor x, int[] targets, int patch, int stride, float baseline) {
     Probe p = new Probe(model);

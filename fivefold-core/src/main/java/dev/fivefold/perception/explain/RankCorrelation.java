@@ -8,7 +8,14 @@ package dev.fivefold.perception.explain;
 public final class RankCorrelation {
   private RankCorrelation() {}
 
-  /** Spearman's ρ of two equally long arrays. */
+  /**
+   * Spearman's ρ of two equally long arrays.
+   *
+   * @param a the first array
+   * @param b the second, of the same length
+   * @return ρ in [-1, 1]; NaN if either has a NaN or is constant
+   * @throws IllegalArgumentException if the lengths differ
+   */
   public static double spearman(float[] a, float[] b) {
     if (a.length != b.length) throw new IllegalArgumentException("lengths (" + a.length + ", " + b.length + ") must be equal");
     for (int i = 0; i < a.length; i++) if (Float.isNaN(a[i]) || Float.isNaN(b[i])) return Double.NaN;

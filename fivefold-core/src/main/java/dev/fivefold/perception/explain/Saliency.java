@@ -23,14 +23,28 @@ public final class Saliency {
   /** Images per backward. */
   static final int CHUNK = 64;
 
-  /** |∂y_c/∂x|, the maximum over channels, for each image of {@code x} [N, ...] and its target class. */
+  /**
+   * |∂y_c/∂x|, the maximum over channels, for each image of {@code x} [N, ...] and its target class.
+   *
+   * @param model the classifier
+   * @param x the images {@code [N, ...]}
+   * @param targets the class of each image to explain
+   * @return one map per image at the input's resolution
+   */
   public static Heatmap[] gradient(Module model, Tensor x, int[] targets) {
     Probe p = new Probe(model);
     float[] g = inputGradients(p, x.data(), p.count(x), targets);
     return maps(p, g, p.count(x), false);
   }
 
-  /** |Σ_channels x ⊙ ∂y_c/∂x| for each image of {@code x} and its target class. */
+  /**
+   * |Σ_channels x ⊙ ∂y_c/∂x| for each image of {@code x} and its target class.
+   *
+   * @param model the classifier
+   * @param x the images {@code [N, ...]}
+   * @param targets the class of each image to explain
+   * @return one map per image at the input's resolution
+   */
   public static Heatmap[] gradientTimesInput(Module model, Tensor x, int[] targets) {
     Probe p = new Probe(model);
     int n = p.count(x);
@@ -47,6 +61,12 @@ public final class Saliency {
    *
    * @param samples n &ge; 1 noisy copies per image
    * @param sigma noise level &ge; 0, relative to the image's value range (0: the gradient map)
+   * @param model the classifier
+   * @param x the images {@code [N, ...]}
+   * @param targets the class of each image to explain
+   * @param seed the noise's seed
+   * @return one map per image at the input's resolution
+   * @throws IllegalArgumentException if {@code samples < 1} or {@code sigma} is negative or infinite
    */
   public static Heatmap[] smoothGrad(Module model, Tensor x, int[] targets, int samples, double sigma, long seed) {
     if (samples < 1) throw new IllegalArgumentException("samples (" + samples + ") must be >= 1");

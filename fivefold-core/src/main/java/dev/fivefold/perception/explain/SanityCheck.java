@@ -28,7 +28,14 @@ public final class SanityCheck {
   private SanityCheck() {}
 
   /** Cascading from the top layer down; one layer at a time (the others trained); every layer at once. */
-  public enum Mode { CASCADING, INDEPENDENT, ALL }
+  public enum Mode {
+    /** Randomise from the top layer down, one more layer each step. */
+    CASCADING,
+    /** Randomise one layer at a time, the others trained. */
+    INDEPENDENT,
+    /** Randomise every layer at once, in one step. */
+    ALL
+  }
 
   /**
    * One randomisation: the units randomised so far and per method the mean ρ with the trained maps.
@@ -42,6 +49,9 @@ public final class SanityCheck {
    * The model's layers as randomisation units, bottom first, in parameter order: each parameter's
    * top-level name ({@code conv1}, {@code fc2}, {@code head}, a top-level tensor such as {@code pos}),
    * with the numbered children of a container kept apart ({@code blocks.0}, {@code blocks.1}).
+   *
+   * @param model the model
+   * @return the unit names, bottom first
    */
   public static List<String> units(Module model) {
     List<String> out = new ArrayList<>();
@@ -58,7 +68,15 @@ public final class SanityCheck {
     return parts[0];
   }
 
-  /** A copy of {@code model} whose {@code randomised} units hold fresh weights of {@code new spec().build(seed)}. */
+  /**
+   * A copy of {@code model} whose {@code randomised} units hold fresh weights of {@code new spec().build(seed)}.
+   *
+   * @param model an image classifier (unchanged)
+   * @param randomised the units to re-initialise
+   * @param seed the fresh weights' seed
+   * @return the copy
+   * @throws IllegalArgumentException if {@code model} is not an image classifier
+   */
   public static Module randomised(Module model, List<String> randomised, long seed) {
     if (!(model instanceof ImageClassifier ic)) throw new IllegalArgumentException("model (" + model.getClass().getSimpleName() + ") is not an image classifier");
     Module copy = model.copy();
@@ -72,6 +90,15 @@ public final class SanityCheck {
   /**
    * Runs the test on the images {@code x}: the trained maps once, then per step the randomised
    * model's maps; {@code log} gets a line per step.
+   *
+   * @param model the trained classifier
+   * @param x the images {@code [N, ...]}
+   * @param methods the attribution methods to test
+   * @param options the methods' settings
+   * @param mode which units each step randomises
+   * @param seed the random weights' seed
+   * @param log receives a line per step
+   * @return one step per randomisation, in order
    */
   public static List<Step> run(Module model, Tensor x, List<Method> methods, MapOptions options, Mode mode, long seed, Consumer<String> log) {
     Probe p = new Probe(model);
@@ -101,7 +128,13 @@ public final class SanityCheck {
     return out;
   }
 
-  /** How a step's randomised units read in a table: "all (N layers)", "fc1 only", "down to fc1". */
+  /**
+   * How a step's randomised units read in a table: "all (N layers)", "fc1 only", "down to fc1".
+   *
+   * @param mode the test's mode
+   * @param randomised the step's randomised units
+   * @return the description
+   */
   public static String describe(Mode mode, List<String> randomised) {
     return switch (mode) {
       case ALL -> "all (" + randomised.size() + " layers)";
@@ -110,7 +143,14 @@ public final class SanityCheck {
     };
   }
 
-  /** The mean Spearman ρ of corresponding maps, leaving out the NaNs; NaN if every pair is. */
+  /**
+   * The mean Spearman ρ of corresponding maps, leaving out the NaNs; NaN if every pair is.
+   *
+   * @param a maps of the trained model
+   * @param b the corresponding maps of the randomised model
+   * @return the mean ρ
+   * @throws IllegalArgumentException if the map counts differ
+   */
   public static double meanCorrelation(Heatmap[] a, Heatmap[] b) {
     if (a.length != b.length) throw new IllegalArgumentException("map counts (" + a.length + ", " + b.length + ") must be equal");
     double s = 0;

@@ -13,6 +13,11 @@ import dev.fivefold.tensor.Rng;
  *     the middle ~20 pixels)
  */
 public record CentreBiased(double sigma) implements ScanPolicy {
+  /**
+   * Validates σ.
+   *
+   * @throws IllegalArgumentException if {@code sigma} is not finite and &gt; 0
+   */
   public CentreBiased {
     if (!(sigma > 0) || Double.isInfinite(sigma)) throw new IllegalArgumentException("centre sigma (" + sigma + ") must be > 0");
   }

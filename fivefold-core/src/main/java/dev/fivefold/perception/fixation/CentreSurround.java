@@ -20,6 +20,9 @@ import dev.fivefold.perception.explain.Heatmap;
  * of the image.
  */
 public final class CentreSurround implements SaliencyMap {
+  /** The centre-surround saliency model (it has no state). */
+  public CentreSurround() {}
+
   /** (centre σ, surround σ) in pixels: a surround 4× the centre, at two scales. */
   private static final double[][] SCALES = {{1, 4}, {2, 8}};
 

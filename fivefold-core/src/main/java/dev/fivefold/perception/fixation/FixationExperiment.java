@@ -39,7 +39,10 @@ public final class FixationExperiment {
   public static final List<String> PATHS = List.of("saliency", "random", "centre");
 
   /**
-   * @param train, test grey images (Fashion-MNIST: [N, 1, 28, 28])
+   * The data, the policies and glimpse sizes compared, and the training budget.
+   *
+   * @param train the training images, grey (Fashion-MNIST: [N, 1, 28, 28])
+   * @param test the test images, of the same size
    * @param paths the path policies to compare, a non-empty subset of {@link #PATHS} (default all)
    * @param saliency the saliency model's name ({@link SaliencyMap#byName}; default centre-surround)
    * @param fixations the read-out counts, strictly increasing, ≥ 1 (default 1, 2, 4, 6, 8); the
@@ -55,9 +58,17 @@ public final class FixationExperiment {
    * @param trainSamples first training images used, in [batch, training images] (default 60,000)
    * @param testSamples first test images used, in [1, test images] (default 10,000)
    * @param pictured test images kept for pictures, in [0, testSamples] (default 6)
+   * @param seed the paths', weights' and batch order's seed
    */
   public record Config(Dataset train, Dataset test, List<String> paths, String saliency, List<Integer> fixations, List<Integer> glimpses, int scales,
       double radius, double centreSigma, int hidden, int steps, int batch, double lr, int trainSamples, int testSamples, int pictured, long seed) {
+    /**
+     * Copies the lists and validates every component against the images.
+     *
+     * @throws IllegalArgumentException if a dataset is null or not grey images, a list is empty or out of
+     *     order, or a
+     *     number is out of range
+     */
     public Config {
       if (train == null || test == null) throw new IllegalArgumentException("train and test must not be null");
       int[] hw = ScannedImages.side(train);
@@ -87,7 +98,11 @@ public final class FixationExperiment {
       if (pictured < 0 || pictured > testSamples) throw new IllegalArgumentException("pictured (" + pictured + ") must be in [0, testSamples (" + testSamples + ")]");
     }
 
-    /** The path length T: the largest read-out. */
+    /**
+     * The path length T: the largest read-out.
+     *
+     * @return T, the last element of {@code fixations}
+     */
     public int pathLength() {
       return fixations.getLast();
     }
@@ -97,31 +112,83 @@ public final class FixationExperiment {
    * One glimpse model: its policy and glimpse size, the test accuracy after each read-out count
    * (in the order of {@link Config#fixations}), the mean training loss of the last tenth of the
    * steps, its size and its training time (seconds, evaluation excluded).
+   *
+   * @param path the path policy's name
+   * @param glimpse g, the glimpse size
+   * @param accuracy the test accuracy after each read-out count, in [0, 1]
+   * @param trainLoss the mean training loss of the last tenth of the steps, nats
+   * @param parameters the model's parameter count
+   * @param steps training steps taken
+   * @param seconds training time, seconds
    */
   public record Row(String path, int glimpse, List<Double> accuracy, double trainLoss, long parameters, long steps, double seconds) {}
 
-  /** The full-image classifier trained with the same budget. */
+  /**
+   * The full-image classifier trained with the same budget.
+   *
+   * @param model the classifier's spec
+   * @param accuracy its test accuracy, in [0, 1]
+   * @param parameters its parameter count
+   * @param steps training steps taken
+   * @param seconds training time, seconds
+   */
   public record Baseline(String model, double accuracy, long parameters, long steps, double seconds) {}
 
-  /** A pictured test image: its label, pixels, saliency map and the path of each policy. */
+  /**
+   * A pictured test image: its label, pixels, saliency map and the path of each policy.
+   *
+   * @param label the image's true class
+   * @param image its pixels
+   * @param saliency its saliency map
+   * @param paths each policy's path over it, by policy name
+   */
   public record Example(int label, Heatmap image, Heatmap saliency, Map<String, ScanPath> paths) {}
 
+  /**
+   * The whole comparison.
+   *
+   * @param config the run's configuration
+   * @param rows one row per glimpse model, by policy and glimpse size
+   * @param fullImage the full-image baseline
+   * @param examples the pictured test images
+   */
   public record Result(Config config, List<Row> rows, Baseline fullImage, List<Example> examples) {}
 
   /** What a run reports while it works. */
   public interface Listener {
-    /** A stage of the work starts or ends ("scanning ...", "model 2/7: ..."). */
+    /**
+     * A stage of the work starts or ends ("scanning ...", "model 2/7: ...").
+     *
+     * @param message the line to show
+     */
     default void log(String message) {}
 
-    /** An observer for the next model's training (progress), or null. */
+    /**
+     * An observer for the next model's training (progress), or null.
+     *
+     * @param model names the model about to be trained
+     * @return the observer, or null for none (the default)
+     */
     default TrainObserver observer(String model) {
       return null;
     }
 
-    /** A glimpse model is measured. */
+    /**
+     * A glimpse model is measured.
+     *
+     * @param row the model's results
+     */
     default void row(Row row) {}
   }
 
+  /**
+   * Builds the scanned datasets of each policy, trains one glimpse model per policy and glimpse size and the
+   * full-image baseline, and measures them on the test images.
+   *
+   * @param c the experiment
+   * @param listener told of progress and each row
+   * @return the rows, the baseline and the pictured examples
+   */
   public static Result run(Config c, Listener listener) {
     Dataset train = c.train().take(c.trainSamples()), test = c.test().take(c.testSamples());
     int[] hw = ScannedImages.side(train);

@@ -30,16 +30,28 @@ import dev.fivefold.tensor.Tensor;
  */
 public final class GlimpseClassifier extends Module {
   /**
-   * @param height, width the image size
+   * A glimpse classifier's shape.
+   *
+   * @param height the image's height in pixels, &ge; 1
+   * @param width the image's width in pixels, &ge; 1
    * @param fixations T, the path length in the input rows, ≥ 1
    * @param retina the glimpse sensor (must fit the image)
-   * @param glimpseWidth, locationWidth, features the glimpse network's widths
+   * @param glimpseWidth the glimpse network's width for the glimpse ({@link GlimpseNetwork})
+   * @param locationWidth its width for the location
+   * @param features its output width
    * @param hidden the core's state size
    * @param cell "gru" or "lstm"
    * @param classes ≥ 2
    */
   public record Spec(int height, int width, int fixations, Retina retina, int glimpseWidth, int locationWidth, int features, int hidden, String cell,
       int classes) {
+    /**
+     * Validates the components.
+     *
+     * @throws IllegalArgumentException if a size is out of range, the retina does not fit the image, or the
+     *     cell is not
+     *     gru or lstm
+     */
     public Spec {
       if (height < 1 || width < 1) throw new IllegalArgumentException("image size (" + height + "x" + width + ") must be >= 1x1");
       ScanPolicy.checkFixations(fixations);
@@ -50,7 +62,11 @@ public final class GlimpseClassifier extends Module {
       if (classes < 2) throw new IllegalArgumentException("classes (" + classes + ") must be >= 2");
     }
 
-    /** Floats in one input row, h·w + 2T. */
+    /**
+     * Floats in one input row, h·w + 2T.
+     *
+     * @return h·w + 2T
+     */
     public int rowSize() {
       return height * width + 2 * fixations;
     }
@@ -62,6 +78,12 @@ public final class GlimpseClassifier extends Module {
   private final Linear head;
   private float[] sensed = new float[0];
 
+  /**
+   * A glimpse classifier of shape {@code spec}, weights drawn from {@code new Rng(seed)}.
+   *
+   * @param spec the shape
+   * @param seed the weights' seed
+   */
   public GlimpseClassifier(Spec spec, long seed) {
     this.spec = spec;
     Rng rng = new Rng(seed);
@@ -70,6 +92,11 @@ public final class GlimpseClassifier extends Module {
     this.head = child("head", new Linear(spec.hidden(), spec.classes(), rng));
   }
 
+  /**
+   * The classifier's shape.
+   *
+   * @return the spec
+   */
   public Spec spec() {
     return spec;
   }
@@ -88,6 +115,8 @@ public final class GlimpseClassifier extends Module {
    *
    * @throws IllegalArgumentException naming the shape if x is not [B, h·w + 2T], or a fixation lies
    *     outside the image
+   * @param x input rows {@code [B, h·w + 2T]}: the pixels, then the T fixations' rows and columns
+   * @return logits {@code [B, T, classes]}, step t − 1 the prediction after t fixations
    */
   public Var stepLogits(Var x) {
     Shape s = x.shape();

@@ -23,7 +23,13 @@ public final class GlimpseNetwork extends Module {
   private final Linear what, where, whatOut, whereOut;
 
   /**
+   * The glimpse network's four layers, weights drawn from {@code rng}.
+   *
    * @param glimpse k·g², the numbers per glimpse, ≥ 1
+   * @param glimpseWidth the width of h_g, ≥ 1
+   * @param locationWidth the width of h_l, ≥ 1
+   * @param features the width of the output g, ≥ 1
+   * @param rng the weights' generator
    * @throws IllegalArgumentException naming the value if a size is &lt; 1
    */
   public GlimpseNetwork(int glimpse, int glimpseWidth, int locationWidth, int features, Rng rng) {
@@ -41,6 +47,11 @@ public final class GlimpseNetwork extends Module {
     this.whereOut = child("where_out", new Linear(locationWidth, features, false, rng));
   }
 
+  /**
+   * The width of the output g.
+   *
+   * @return the feature count
+   */
   public int features() {
     return features;
   }

@@ -29,6 +29,13 @@ public final class GlimpseTask extends BatchedTask {
   private final int[] readouts;
 
   /**
+   * Training of {@code model} on shuffled mini-batches of scanned images, the loss the mean cross-entropy of the read-outs.
+   *
+   * @param model the glimpse classifier
+   * @param train the scanned training images ({@link ScannedImages})
+   * @param test the scanned evaluation images
+   * @param batch mini-batch size
+   * @param seed the batch order's seed
    * @param readouts the fixation counts read out, strictly increasing, each in [1, T]
    * @throws IllegalArgumentException naming the value if a read-out is out of range or out of order
    */
@@ -39,7 +46,15 @@ public final class GlimpseTask extends BatchedTask {
     this.readouts = readouts.clone();
   }
 
-  /** Checks read-outs are strictly increasing counts in [1, fixations]; returns them. */
+  /**
+   * Checks read-outs are strictly increasing counts in [1, fixations]; returns them.
+   *
+   * @param readouts the fixation counts to read out
+   * @param fixations T, the path length
+   * @return {@code readouts}
+   * @throws IllegalArgumentException if {@code readouts} is null, empty, out of [1, T] or not strictly
+   *     increasing
+   */
   public static int[] checkReadouts(int[] readouts, int fixations) {
     if (readouts == null || readouts.length == 0) throw new IllegalArgumentException("readouts must name at least one fixation count");
     for (int i = 0; i < readouts.length; i++) {
@@ -76,6 +91,12 @@ public final class GlimpseTask extends BatchedTask {
   /**
    * Loss and accuracy after each read-out count on {@code data} (eval mode, restored after):
    * {@code loss@t}, {@code accuracy@t}, and {@code loss}, {@code accuracy} of the last read-out.
+   *
+   * @param model the glimpse classifier
+   * @param data the scanned images
+   * @param readouts the fixation counts read out
+   * @param batch evaluation batch size
+   * @return the figures, by name
    */
   public static Map<String, Double> evaluate(GlimpseClassifier model, Dataset data, int[] readouts, int batch) {
     checkReadouts(readouts, model.spec().fixations());

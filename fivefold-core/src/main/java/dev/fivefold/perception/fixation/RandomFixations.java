@@ -8,6 +8,9 @@ import dev.fivefold.tensor.Rng;
  * column drawn from the generator. Fixations may repeat. The image's content is not read.
  */
 public final class RandomFixations implements ScanPolicy {
+  /** The random policy (it has no state). */
+  public RandomFixations() {}
+
   @Override
   public ScanPath scan(Heatmap image, int fixations, Rng rng) {
     ScanPolicy.checkFixations(fixations);

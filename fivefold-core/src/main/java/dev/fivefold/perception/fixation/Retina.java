@@ -23,6 +23,11 @@ public record Retina(int glimpse, int scales) {
   /** The largest number of scales: the fourth patch is already 8 glimpses wide. */
   public static final int MAX_SCALES = 4;
 
+  /**
+   * Validates the components.
+   *
+   * @throws IllegalArgumentException if {@code glimpse < 1} or {@code scales} is outside [1, 4]
+   */
   public Retina {
     if (glimpse < 1) throw new IllegalArgumentException("glimpse (" + glimpse + ") must be >= 1");
     if (scales < 1 || scales > MAX_SCALES) throw new IllegalArgumentException("scales (" + scales + ") must be in [1, " + MAX_SCALES + "]");
@@ -33,18 +38,30 @@ public record Retina(int glimpse, int scales) {
    * see only padding at its edges whatever the fixation.
    *
    * @throws IllegalArgumentException naming the glimpse and the image side otherwise
+   * @param h the image's height
+   * @param w the image's width
+   * @return this retina
    */
   public Retina checkFits(int h, int w) {
     if (glimpse > Math.min(h, w)) throw new IllegalArgumentException("glimpse (" + glimpse + ") must be <= the image side (" + Math.min(h, w) + ")");
     return this;
   }
 
-  /** Numbers per glimpse, k·g². */
+  /**
+   * Numbers per glimpse, k·g².
+   *
+   * @return k·g²
+   */
   public int size() {
     return scales * glimpse * glimpse;
   }
 
-  /** Side of patch j in image pixels, g·2^j. */
+  /**
+   * Side of patch j in image pixels, g·2^j.
+   *
+   * @param j the patch, in [0, k)
+   * @return g·2^j
+   */
   public int side(int j) {
     return glimpse << j;
   }
@@ -53,6 +70,15 @@ public record Retina(int glimpse, int scales) {
    * Writes the glimpse at fixation (r, c) of the row-major {@code h × w} image (starting at
    * {@code in[inOff]}) into {@code out[outOff .. outOff + size())}: patch 0's g² cells row-major,
    * then patch 1's, and so on.
+   *
+   * @param in the image buffer
+   * @param inOff the offset of the image's first pixel in {@code in}
+   * @param h the image's height
+   * @param w the image's width
+   * @param r the fixation's row
+   * @param c the fixation's column
+   * @param out receives the k·g² numbers
+   * @param outOff where in {@code out} to write them
    */
   public void sample(float[] in, int inOff, int h, int w, int r, int c, float[] out, int outOff) {
     int g = glimpse, o = outOff;
@@ -72,7 +98,15 @@ public record Retina(int glimpse, int scales) {
     }
   }
 
-  /** The normalised location (2r/(h − 1) − 1, 2c/(w − 1) − 1) of fixation (r, c), each in [−1, 1]. */
+  /**
+   * The normalised location (2r/(h − 1) − 1, 2c/(w − 1) − 1) of fixation (r, c), each in [−1, 1].
+   *
+   * @param r the fixation's row
+   * @param c the fixation's column
+   * @param h the image's height
+   * @param w the image's width
+   * @return {row, column} in [−1, 1]
+   */
   public static float[] location(int r, int c, int h, int w) {
     return new float[] {h > 1 ? 2f * r / (h - 1) - 1 : 0, w > 1 ? 2f * c / (w - 1) - 1 : 0};
   }

@@ -18,10 +18,16 @@ public interface SaliencyMap {
    * The saliency of {@code image} (a grey image, any range; non-finite pixels are refused).
    *
    * @throws IllegalArgumentException naming the pixel if the image has a NaN or an infinity
+   * @param image a grey image
+   * @return a map of the same size, higher where more salient
    */
   Heatmap of(Heatmap image);
 
-  /** The model's name, as {@link #byName} reads it. */
+  /**
+   * The model's name, as {@link #byName} reads it.
+   *
+   * @return the name
+   */
   String name();
 
   /**
@@ -29,6 +35,8 @@ public interface SaliencyMap {
    * {@code "spectral"}).
    *
    * @throws IllegalArgumentException naming the value otherwise
+   * @param name the model's name
+   * @return a new saliency model
    */
   static SaliencyMap byName(String name) {
     return switch (name == null ? "" : name) {

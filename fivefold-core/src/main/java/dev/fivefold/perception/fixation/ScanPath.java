@@ -10,6 +10,11 @@ import java.util.Arrays;
  * @param cols the fixations' columns, as many as rows
  */
 public record ScanPath(int[] rows, int[] cols) {
+  /**
+   * Copies the arrays and checks there is at least one fixation and as many columns as rows.
+   *
+   * @throws IllegalArgumentException if an array is null or empty or the lengths differ
+   */
   public ScanPath {
     if (rows == null || cols == null) throw new IllegalArgumentException("scan path rows and cols must not be null");
     if (rows.length < 1) throw new IllegalArgumentException("scan path fixations (" + rows.length + ") must be >= 1");
@@ -18,35 +23,73 @@ public record ScanPath(int[] rows, int[] cols) {
     cols = cols.clone();
   }
 
-  /** Number of fixations. */
+  /**
+   * Number of fixations.
+   *
+   * @return the path length, &ge; 1
+   */
   public int length() {
     return rows.length;
   }
 
+  /**
+   * The row of fixation {@code t}.
+   *
+   * @param t the fixation, in [0, length)
+   * @return its row
+   */
   public int row(int t) {
     return rows[t];
   }
 
+  /**
+   * The column of fixation {@code t}.
+   *
+   * @param t the fixation, in [0, length)
+   * @return its column
+   */
   public int col(int t) {
     return cols[t];
   }
 
+  /**
+   * The fixations' rows, in order.
+   *
+   * @return a copy
+   */
   @Override
   public int[] rows() {
     return rows.clone();
   }
 
+  /**
+   * The fixations' columns, in order.
+   *
+   * @return a copy
+   */
   @Override
   public int[] cols() {
     return cols.clone();
   }
 
-  /** Euclidean distance in pixels between fixations a and b. */
+  /**
+   * Euclidean distance in pixels between fixations a and b.
+   *
+   * @param a one fixation's index
+   * @param b the other's
+   * @return the distance, pixels
+   */
   public double distance(int a, int b) {
     return Math.hypot(rows[a] - rows[b], cols[a] - cols[b]);
   }
 
-  /** Checks every fixation lies inside an {@code h × w} image. */
+  /**
+   * Checks every fixation lies inside an {@code h × w} image.
+   *
+   * @param h the image's height
+   * @param w the image's width
+   * @throws IllegalArgumentException naming the fixation if one lies outside
+   */
   public void checkInside(int h, int w) {
     for (int t = 0; t < rows.length; t++) {
       if (rows[t] < 0 || rows[t] >= h || cols[t] < 0 || cols[t] >= w) {

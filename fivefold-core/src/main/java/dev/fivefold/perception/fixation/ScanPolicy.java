@@ -18,10 +18,18 @@ public interface ScanPolicy {
    * The first {@code fixations} fixations on {@code image}.
    *
    * @throws IllegalArgumentException if fixations &lt; 1
+   * @param image the image (a saliency path reads it; the others only its size)
+   * @param fixations the path length, &ge; 1
+   * @param rng the generator for random paths
+   * @return the path
    */
   ScanPath scan(Heatmap image, int fixations, Rng rng);
 
-  /** Short name: "saliency", "random" or "centre". */
+  /**
+   * Short name: "saliency", "random" or "centre".
+   *
+   * @return the name
+   */
   String name();
 
   /**
@@ -30,6 +38,11 @@ public interface ScanPolicy {
    * {@code sigma} pixels).
    *
    * @throws IllegalArgumentException naming the value otherwise
+   * @param name the policy's name
+   * @param saliency the saliency model of {@code "saliency"}
+   * @param radius the inhibition-of-return radius of {@code "saliency"}, pixels
+   * @param sigma the centre-biased policy's σ, pixels
+   * @return a new policy
    */
   static ScanPolicy byName(String name, SaliencyMap saliency, double radius, double sigma) {
     return switch (name == null ? "" : name) {
@@ -40,7 +53,12 @@ public interface ScanPolicy {
     };
   }
 
-  /** Checks the requested path length. */
+  /**
+   * Checks the requested path length.
+   *
+   * @param fixations the path length
+   * @throws IllegalArgumentException if {@code fixations < 1}
+   */
   static void checkFixations(int fixations) {
     if (fixations < 1) throw new IllegalArgumentException("fixations (" + fixations + ") must be >= 1");
   }

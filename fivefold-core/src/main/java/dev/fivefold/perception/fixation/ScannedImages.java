@@ -24,6 +24,11 @@ public final class ScannedImages {
    * Scans every image of {@code images} (grey, {@code [N, 1, h, w]} or {@code [N, h, w]}).
    *
    * @throws IllegalArgumentException if the images are not grey images or fixations &lt; 1
+   * @param images grey images {@code [N, 1, h, w]} or {@code [N, h, w]}
+   * @param policy the path policy
+   * @param fixations T, the path length
+   * @param seed the per-image generators' base seed
+   * @return the scanned dataset, rows {@code [N, h·w + 2T]}, the labels kept
    */
   public static Dataset of(Dataset images, ScanPolicy policy, int fixations, long seed) {
     ScanPolicy.checkFixations(fixations);
@@ -51,7 +56,14 @@ public final class ScannedImages {
     return new Rng(new Rng(seed ^ Long.rotateLeft((i + 1L) * 0xD1B54A32D192ED03L, 17)).nextLong());
   }
 
-  /** The path stored in row i of a scanned dataset of {@code pixels}-pixel images. */
+  /**
+   * The path stored in row i of a scanned dataset of {@code pixels}-pixel images.
+   *
+   * @param scanned a scanned dataset
+   * @param i the row
+   * @param pixels h·w, the pixels per image
+   * @return the row's path
+   */
   public static ScanPath path(Dataset scanned, int i, int pixels) {
     int row = scanned.features(), t = (row - pixels) / 2;
     if (t < 1 || pixels + 2 * t != row) throw new IllegalArgumentException("a scanned row (" + row + ") must be pixels (" + pixels + ") + 2·fixations");
@@ -64,7 +76,13 @@ public final class ScannedImages {
     return new ScanPath(r, c);
   }
 
-  /** Image i of a grey image dataset as a heatmap (a copy). */
+  /**
+   * Image i of a grey image dataset as a heatmap (a copy).
+   *
+   * @param images grey images
+   * @param i the image's index
+   * @return an h × w map of its pixels
+   */
   public static Heatmap image(Dataset images, int i) {
     int[] hw = side(images);
     int p = hw[0] * hw[1];

@@ -19,6 +19,9 @@ import dev.fivefold.perception.explain.Heatmap;
  * image gives all zeros.
  */
 public final class SpectralResidual implements SaliencyMap {
+  /** The spectral-residual saliency model (it has no state). */
+  public SpectralResidual() {}
+
   private static final double EPS = 1e-9, SIGMA = 2;
 
   @Override

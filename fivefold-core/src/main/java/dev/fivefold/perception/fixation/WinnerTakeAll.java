@@ -21,6 +21,11 @@ import dev.fivefold.tensor.Rng;
  *     28 × 28 image, about a quarter of the coarsest glimpse)
  */
 public record WinnerTakeAll(SaliencyMap saliency, double radius) implements ScanPolicy {
+  /**
+   * Validates the components.
+   *
+   * @throws IllegalArgumentException if {@code saliency} is null or {@code radius} is not finite and &gt; 0
+   */
   public WinnerTakeAll {
     if (saliency == null) throw new IllegalArgumentException("saliency must not be null");
     if (!(radius > 0) || Double.isInfinite(radius)) throw new IllegalArgumentException("inhibition radius (" + radius + ") must be > 0");
@@ -31,7 +36,15 @@ public record WinnerTakeAll(SaliencyMap saliency, double radius) implements Scan
     return scan(saliency.of(image), fixations, radius);
   }
 
-  /** The path over a given saliency map (its values are shifted to a minimum of 0 first). */
+  /**
+   * The path over a given saliency map (its values are shifted to a minimum of 0 first).
+   *
+   * @param map the saliency map
+   * @param fixations the path length, &ge; 1
+   * @param radius the inhibition-of-return radius, pixels, &gt; 0
+   * @return the path
+   * @throws IllegalArgumentException if {@code fixations < 1} or the radius is invalid
+   */
   public static ScanPath scan(Heatmap map, int fixations, double radius) {
     ScanPolicy.checkFixations(fixations);
     if (!(radius > 0) || Double.isInfinite(radius)) throw new IllegalArgumentException("inhibition radius (" + radius + ") must be > 0");

@@ -42,6 +42,17 @@ public final class EarlyFusion extends Module implements FusionModel {
   private final LayerNorm lnF;
   private final Linear head;
 
+  /**
+   * An early-fusion model, weights drawn from {@code new Rng(seed)}.
+   *
+   * @param vocab question ids in use, &ge; 3
+   * @param context T, ids per question, &ge; 2
+   * @param width C, &ge; 1
+   * @param layers Transformer blocks, &ge; 1
+   * @param heads attention heads, dividing C
+   * @param seed the weights' seed
+   * @throws IllegalArgumentException if a size is out of range
+   */
   public EarlyFusion(int vocab, int context, int width, int layers, int heads, long seed) {
     if (vocab < 3) throw new IllegalArgumentException("vocab (" + vocab + ") must be >= 3");
     if (context < 2) throw new IllegalArgumentException("context (" + context + ") must be >= 2");
@@ -65,6 +76,11 @@ public final class EarlyFusion extends Module implements FusionModel {
     return context;
   }
 
+  /**
+   * The encoder blocks, in order.
+   *
+   * @return an unmodifiable view
+   */
   public List<EncoderBlock> blocks() {
     return Collections.unmodifiableList(blocks);
   }
@@ -93,6 +109,12 @@ public final class EarlyFusion extends Module implements FusionModel {
    * The attention of question position {@code from} (0: the class token) of sample {@code b} in the
    * last forward to the 16 patches in layer {@code layer}, averaged over heads, as a 4×4 map
    * (rows of patches). Valid until the forward's tape is reset.
+   *
+   * @param b the batch row
+   * @param layer the block
+   * @param from the attending question position, in [0, T) (0: the class token)
+   * @return a 4×4 map
+   * @throws IllegalArgumentException if {@code from} is out of range
    */
   public Heatmap crossModal(int b, int layer, int from) {
     if (from < 0 || from >= context) throw new IllegalArgumentException("from (" + from + ") must be in [0, " + context + ")");

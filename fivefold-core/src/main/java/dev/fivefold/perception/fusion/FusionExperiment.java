@@ -28,7 +28,10 @@ public final class FusionExperiment {
 
   /** Where the modalities meet. */
   public enum Kind {
-    EARLY, LATE;
+    /** One Transformer over question tokens and image patches together ({@link EarlyFusion}). */
+    EARLY,
+    /** Separate encoders, combined only at the head ({@link LateFusion}). */
+    LATE;
 
     @Override
     public String toString() {
@@ -37,6 +40,8 @@ public final class FusionExperiment {
   }
 
   /**
+   * The model, split, and training and evaluation sizes.
+   *
    * @param kind early or late fusion
    * @param biased the biased split (the answer is a function of the question) instead of the balanced one
    * @param width C &ge; 4, divisible by 4 (the heads) (default 64)
@@ -48,9 +53,15 @@ public final class FusionExperiment {
    * @param permutations permutations per modality for the perceptual score, &ge; 1 (default 5)
    * @param pictured test images whose attention maps are kept (early fusion), &ge; 0 (default 6)
    * @param lr Adam's learning rate (default 1e-3)
+   * @param seed the weights', batches' and questions' seed
    */
   public record Config(Kind kind, boolean biased, int width, int layers, int epochs, int batch, int trainSamples, int testSamples, int permutations,
       int pictured, double lr, long seed) {
+    /**
+     * Validates the components.
+     *
+     * @throws IllegalArgumentException if {@code kind} is null or a size is out of range
+     */
     public Config {
       if (kind == null) throw new IllegalArgumentException("kind must not be null");
       if (width < 4 || width % 4 != 0) throw new IllegalArgumentException("width (" + width + ") must be a positive multiple of 4 (the heads)");
@@ -65,16 +76,33 @@ public final class FusionExperiment {
     }
   }
 
-  /** One epoch: mean training loss, test accuracy (the split's, the balanced one), training samples per second. */
+  /**
+   * One epoch: mean training loss, test accuracy (the split's, the balanced one), training samples per second.
+   *
+   * @param epoch the epoch, 1-based
+   * @param trainLoss the mean training loss, nats
+   * @param accuracy test accuracy on the split's questions, in [0, 1]
+   * @param unbiasedAccuracy test accuracy on balanced questions, in [0, 1]
+   * @param samplesPerSecond training throughput
+   * @param seconds the epoch's wall time, seconds
+   */
   public record Epoch(int epoch, double trainLoss, double accuracy, double unbiasedAccuracy, double samplesPerSecond, double seconds) {}
 
   /**
    * A test image with its question, the answer and the model's, and the class token's attention to
    * the patches in each layer (early fusion; empty for late).
+   *
+   * @param image the test image
+   * @param question the question asked
+   * @param answer the true answer
+   * @param predicted the model's answer
+   * @param attention per layer the class token's attention to the patches (empty for late fusion)
    */
   public record Example(Heatmap image, String question, boolean answer, boolean predicted, List<Heatmap> attention) {}
 
   /**
+   * A finished run.
+   *
    * @param config what ran
    * @param epochs one row per epoch
    * @param score the perceptual score on the split's test set
@@ -86,7 +114,16 @@ public final class FusionExperiment {
   public record Result(Config config, List<Epoch> epochs, PerceptualScore score, double unbiasedAccuracy, long parameters, long tapeGrowthBytes,
       List<Example> examples) {}
 
-  /** Runs one model; {@code onEpoch} sees each row as it is measured. */
+  /**
+   * Runs one model; {@code onEpoch} sees each row as it is measured.
+   *
+   * @param c the experiment
+   * @param train the training images
+   * @param test the test images
+   * @param onEpoch told of each epoch's row
+   * @return the rows, the perceptual score and the examples
+   * @throws IllegalArgumentException if the sets are smaller than the config's sample counts
+   */
   public static Result run(Config c, Dataset train, Dataset test, Consumer<Epoch> onEpoch) {
     if (train.size() < c.trainSamples()) throw new IllegalArgumentException("trainSamples (" + c.trainSamples() + ") must be <= training images (" + train.size() + ")");
     if (test.size() < c.testSamples()) throw new IllegalArgumentException("testSamples (" + c.testSamples() + ") must be <= test images (" + test.size() + ")");

@@ -39,6 +39,21 @@ public final class FusionTask implements Task {
   private final int context, batch;
   private final int[] questionIds, trainQ, trainAnswer, testQ, unbiasedQ, batchIds, batchAnswers;
 
+  /**
+   * The question-answering task of {@code model}: each training image paired with a question drawn per batch.
+   *
+   * @param <M> the model's type: a module that answers questions
+   * @param model the model
+   * @param questions the question set
+   * @param vocab the questions' character vocabulary
+   * @param train the training images
+   * @param test the test images
+   * @param batch mini-batch size, &ge; 1
+   * @param biased whether the split pairs each question with its shortcut answer
+   * @param seed the batches' and questions' seed
+   * @throws IllegalArgumentException if {@code batch < 1}, a set is too small, or the questions and images differ
+   *     in class count
+   */
   public <M extends Module & FusionModel> FusionTask(M model, Questions questions, CharVocabulary vocab, Dataset train, Dataset test, int batch, boolean biased,
       long seed) {
     if (batch < 1) throw new IllegalArgumentException("batch (" + batch + ") must be >= 1");
@@ -81,12 +96,22 @@ public final class FusionTask implements Task {
     return model;
   }
 
-  /** The question (index into {@link Questions}) of test image i in the split's test set. */
+  /**
+   * The question (index into {@link Questions}) of test image i in the split's test set.
+   *
+   * @param i the test image
+   * @return the question's index
+   */
   public int testQuestion(int i) {
     return testQ[i];
   }
 
-  /** The encoded ids of question q. */
+  /**
+   * The encoded ids of question q.
+   *
+   * @param q the question's index
+   * @return T ids (a copy)
+   */
   public int[] questionIds(int q) {
     return Arrays.copyOfRange(questionIds, q * context, (q + 1) * context);
   }
@@ -136,12 +161,22 @@ public final class FusionTask implements Task {
     }
   }
 
-  /** The split's test accuracy with image and question permutations (identity: the plain accuracy). */
+  /**
+   * The split's test accuracy with image and question permutations (identity: the plain accuracy).
+   *
+   * @param imageOf the image each test sample is shown
+   * @param questionOf the question each test sample is asked (by sample index)
+   * @return the accuracy, in [0, 1]
+   */
   public double accuracy(int[] imageOf, int[] questionOf) {
     return score(imageOf, questionOf, testQ)[0];
   }
 
-  /** Test images. */
+  /**
+   * Test images.
+   *
+   * @return the number of test images
+   */
   public int testSize() {
     return test.size();
   }

@@ -21,6 +21,16 @@ public final class LateFusion extends Module implements FusionModel {
   private final TextEncoder text;
   private final Sequential head;
 
+  /**
+   * A late-fusion model, weights drawn from {@code new Rng(seed)}.
+   *
+   * @param vocab question ids in use, &ge; 3
+   * @param context T, ids per question
+   * @param width C, both encoders' width
+   * @param layers the text encoder's blocks
+   * @param heads the text encoder's heads, dividing C
+   * @param seed the weights' seed
+   */
   public LateFusion(int vocab, int context, int width, int layers, int heads, long seed) {
     Rng rng = new Rng(seed);
     image = child("image", Clip.imageTower(16, 32, width, rng));

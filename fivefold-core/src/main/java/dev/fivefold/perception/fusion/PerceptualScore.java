@@ -34,7 +34,15 @@ import dev.fivefold.tensor.Rng;
  * @param permutations permutations averaged per modality
  */
 public record PerceptualScore(double accuracy, double imagesPermuted, double questionsPermuted, double visual, double textual, int permutations) {
-  /** The score from measured accuracies: the unpermuted one and one per permutation of each modality (P_m = (acc − mean)/acc). */
+  /**
+   * The score from measured accuracies: the unpermuted one and one per permutation of each modality (P_m = (acc − mean)/acc).
+   *
+   * @param accuracy the unpermuted accuracy
+   * @param imagesPermuted the accuracy under each image permutation
+   * @param questionsPermuted the accuracy under each question permutation, as many
+   * @return the score
+   * @throws IllegalArgumentException if the permuted arrays are empty or differ in length
+   */
   public static PerceptualScore of(double accuracy, double[] imagesPermuted, double[] questionsPermuted) {
     if (imagesPermuted.length == 0 || imagesPermuted.length != questionsPermuted.length) {
       throw new IllegalArgumentException("permuted accuracies (" + imagesPermuted.length + " images, " + questionsPermuted.length
@@ -48,12 +56,20 @@ public record PerceptualScore(double accuracy, double imagesPermuted, double que
     return new PerceptualScore(accuracy, img, txt, (accuracy - img) / accuracy, (accuracy - txt) / accuracy, imagesPermuted.length);
   }
 
-  /** acc − E_σ[acc with the images permuted]: the unnormalised visual score. */
+  /**
+   * acc − E_σ[acc with the images permuted]: the unnormalised visual score.
+   *
+   * @return the drop, in [-1, 1]
+   */
   public double visualDrop() {
     return accuracy - imagesPermuted;
   }
 
-  /** acc − E_σ[acc with the questions permuted]: the unnormalised textual score. */
+  /**
+   * acc − E_σ[acc with the questions permuted]: the unnormalised textual score.
+   *
+   * @return the drop, in [-1, 1]
+   */
   public double textualDrop() {
     return accuracy - questionsPermuted;
   }
@@ -61,6 +77,13 @@ public record PerceptualScore(double accuracy, double imagesPermuted, double que
   /** Accuracy of the model on the test samples when sample i is shown image imageOf[i] and question questionOf[i] (its label stays). */
   @FunctionalInterface
   public interface Scorer {
+    /**
+     * The accuracy with permuted inputs.
+     *
+     * @param imageOf the image each test sample is shown
+     * @param questionOf the question each test sample is asked
+     * @return the accuracy, in [0, 1]
+     */
     double accuracy(int[] imageOf, int[] questionOf);
   }
 
@@ -69,6 +92,10 @@ public record PerceptualScore(double accuracy, double imagesPermuted, double que
    *
    * @param permutations &ge; 1 (default 5)
    * @param seed the permutations' generator
+   * @param scorer measures the accuracy under given permutations
+   * @param n the test samples, &ge; 2
+   * @return the score
+   * @throws IllegalArgumentException if {@code n < 2} or {@code permutations < 1}
    */
   public static PerceptualScore measure(Scorer scorer, int n, int permutations, long seed) {
     if (n < 2) throw new IllegalArgumentException("test samples (" + n + ") must be >= 2 to permute");

@@ -20,11 +20,18 @@ import java.util.List;
  */
 public final class Questions {
   /**
+   * A yes/no question about an image's class.
+   *
    * @param text the question
    * @param yes the answer for each class
    * @param shortcut the answer a biased split always pairs with this question
    */
   public record Question(String text, boolean[] yes, boolean shortcut) {
+    /**
+     * Copies {@code yes} and validates the text.
+     *
+     * @throws IllegalArgumentException if the text is null or blank
+     */
     public Question {
       if (text == null || text.isBlank()) throw new IllegalArgumentException("question text (\"" + text + "\") must not be blank");
       yes = yes.clone();
@@ -34,7 +41,13 @@ public final class Questions {
   private final List<Question> questions;
   private final int classes;
 
-  /** @param questions at least one; every class must have a yes and a no question, and a question matching each shortcut */
+  /**
+   * A question set.
+   *
+   * @param questions at least one; every class must have a yes and a no question, and a question matching each
+   *     shortcut
+   * @throws IllegalArgumentException if these conditions fail or the questions disagree on the class count
+   */
   public Questions(List<Question> questions) {
     if (questions == null || questions.isEmpty()) throw new IllegalArgumentException("questions need at least one question");
     this.questions = List.copyOf(questions);
@@ -53,35 +66,74 @@ public final class Questions {
     }
   }
 
+  /**
+   * The number of questions.
+   *
+   * @return the count
+   */
   public int size() {
     return questions.size();
   }
 
+  /**
+   * The number of image classes the questions answer for.
+   *
+   * @return the count
+   */
   public int classes() {
     return classes;
   }
 
+  /**
+   * Question {@code q}.
+   *
+   * @param q the index, in [0, size)
+   * @return the question
+   */
   public Question get(int q) {
     return questions.get(q);
   }
 
-  /** The answer to question q about an image of class {@code label}. */
+  /**
+   * The answer to question q about an image of class {@code label}.
+   *
+   * @param q the question's index
+   * @param label the image's class
+   * @return the answer
+   */
   public boolean answer(int q, int label) {
     return questions.get(q).yes()[label];
   }
 
-  /** The shortcut answer of question q. */
+  /**
+   * The shortcut answer of question q.
+   *
+   * @param q the question's index
+   * @return the shortcut answer
+   */
   public boolean shortcut(int q) {
     return questions.get(q).shortcut();
   }
 
-  /** A balanced question about class {@code label}: the answer first (½ yes), then a question with it. */
+  /**
+   * A balanced question about class {@code label}: the answer first (½ yes), then a question with it.
+   *
+   * @param label the image's class
+   * @param rng the generator
+   * @return the question's index
+   */
   public int draw(int label, Rng rng) {
     boolean want = rng.nextFloat() < 0.5f;
     return pick(label, rng, q -> answer(q, label) == want);
   }
 
-  /** A biased question about class {@code label}: one whose answer for it is its shortcut. */
+  /**
+   * A biased question about class {@code label}: one whose answer for it is its shortcut.
+   *
+   * @param label the image's class
+   * @param rng the generator
+   * @return the question's index
+   */
   public int drawBiased(int label, Rng rng) {
     return pick(label, rng, q -> answer(q, label) == shortcut(q));
   }
@@ -94,21 +146,33 @@ public final class Questions {
     throw new IllegalStateException("no question for class " + label);
   }
 
-  /** The characters of every question. */
+  /**
+   * The characters of every question.
+   *
+   * @return a vocabulary of the characters used
+   */
   public CharVocabulary vocabulary() {
     List<String> t = new ArrayList<>();
     for (Question q : questions) t.add(q.text());
     return CharVocabulary.of(t);
   }
 
-  /** The longest question, in characters. */
+  /**
+   * The longest question, in characters.
+   *
+   * @return the length
+   */
   public int longest() {
     int m = 0;
     for (Question q : questions) m = Math.max(m, q.text().length());
     return m;
   }
 
-  /** The Fashion-MNIST questions (see the class comment). */
+  /**
+   * The Fashion-MNIST questions (see the class comment).
+   *
+   * @return the question set
+   */
   public static Questions fashionMnist() {
     String[] nouns = {"t-shirt", "pair of trousers", "pullover", "dress", "coat", "sandal", "shirt", "sneaker", "bag", "ankle boot"};
     List<Question> qs = new ArrayList<>();

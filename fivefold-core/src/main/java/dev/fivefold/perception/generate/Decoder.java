@@ -47,6 +47,11 @@ public final class Decoder {
    * A decoder over {@code tensors} (the GPT's state dict names: embeddings and layer-norm
    * parameters, as float32) and {@code linears} (by module name, e.g. "h.0.attn.c_attn",
    * "lm_head"), with the cache {@code cache}.
+   *
+   * @param cfg the model's shape
+   * @param tensors the float32 parameters by name ({@code wte.weight}, {@code h.0.ln_1.weight}, …)
+   * @param linears the linear maps by module name, in their generation form
+   * @param cache the KV cache, of the model's shape
    */
   public Decoder(GptConfig cfg, Function<String, Tensor> tensors, Function<String, RowLinear> linears, KvCache cache) {
     this.cfg = cfg;
@@ -75,18 +80,35 @@ public final class Decoder {
     logits = new float[cfg.vocab()];
   }
 
-  /** The float32 decoder of a GPT (weights copied into panels; later changes to the model are not seen). */
+  /**
+   * The float32 decoder of a GPT (weights copied into panels; later changes to the model are not seen).
+   *
+   * @param gpt the model
+   * @return a decoder with float32 weights and cache
+   */
   public static Decoder of(Gpt gpt) {
     return of(gpt, 0);
   }
 
-  /** The float32 weights of {@code gpt} with a float32 cache ({@code kvBits} 0) or an int8/int4 one. */
+  /**
+   * The float32 weights of {@code gpt} with a float32 cache ({@code kvBits} 0) or an int8/int4 one.
+   *
+   * @param gpt the model
+   * @param kvBits 0 or 32 (float32), 8 or 4
+   * @return the decoder
+   */
   public static Decoder of(Gpt gpt, int kvBits) {
     Map<String, Tensor> sd = gpt.stateDict();
     return new Decoder(gpt.config(), sd::get, name -> RowLinear.dense(sd.get(name + ".weight"), sd.get(name + ".bias")), cache(gpt.config(), kvBits));
   }
 
-  /** A float32 cache ({@code kvBits} 0) or an int8 / int4 one for a model of shape {@code cfg}. */
+  /**
+   * A float32 cache ({@code kvBits} 0) or an int8 / int4 one for a model of shape {@code cfg}.
+   *
+   * @param cfg the model's shape
+   * @param kvBits 0 or 32 (float32), 8 or 4
+   * @return an empty cache of the model's context
+   */
   public static KvCache cache(GptConfig cfg, int kvBits) {
     int hs = cfg.width() / cfg.heads();
     if (kvBits == 0 || kvBits == 32) return KvCache.float32(cfg.layers(), cfg.heads(), hs, cfg.context());
@@ -107,11 +129,20 @@ public final class Decoder {
     return l;
   }
 
+  /**
+   * The model's shape.
+   *
+   * @return the config
+   */
   public GptConfig config() {
     return cfg;
   }
 
-  /** Positions held (the next token goes to position {@link #length()}). */
+  /**
+   * Positions held (the next token goes to position {@link #length()}).
+   *
+   * @return the positions fed since the last reset, in [0, context]
+   */
   public int length() {
     return length;
   }
@@ -121,7 +152,11 @@ public final class Decoder {
     length = 0;
   }
 
-  /** Bytes of the weights in their generation form (linear maps as stored, embeddings and norms float32). */
+  /**
+   * Bytes of the weights in their generation form (linear maps as stored, embeddings and norms float32).
+   *
+   * @return the bytes
+   */
   public long weightBytes() {
     long b = 4L * (wte.length + wpe.length + lnFw.length + lnFb.length) + head.weightBytes();
     for (Block k : blocks) {
@@ -131,7 +166,11 @@ public final class Decoder {
     return b;
   }
 
-  /** Bytes of the KV cache at full context. */
+  /**
+   * Bytes of the KV cache at full context.
+   *
+   * @return the bytes
+   */
   public long cacheBytes() {
     return cache.bytes();
   }
@@ -142,6 +181,8 @@ public final class Decoder {
    *
    * @throws IllegalStateException when the context is full ({@link #reset()} first)
    * @throws IllegalArgumentException for a token outside [0, vocab)
+   * @param token the token id, in [0, vocab)
+   * @return the V logits of the next token
    */
   public float[] step(int token) {
     if (token < 0 || token >= cfg.vocab()) throw new IllegalArgumentException("token (" + token + ") must be in [0, " + cfg.vocab() + ")");

@@ -18,6 +18,12 @@ public final class DecoderEval {
   /**
    * loss (nats/token), bpc, perplexity and tokens scored, over the first {@code evalTokens} held-out
    * tokens (0 = all; whole batches of {@code batch} rows, as the tape evaluation counts them).
+   *
+   * @param dec the decoder (reset before each row)
+   * @param corpus the text, its held-out split scored
+   * @param batch rows per batch, as in the tape evaluation
+   * @param evalTokens tokens to score, 0 for all
+   * @return {@code loss}, {@code bpc}, {@code perplexity} and {@code tokens}, as {@link NextTokenScore#result}
    */
   public static Map<String, Double> evaluate(Decoder dec, TextCorpus corpus, int batch, long evalTokens) {
     int context = dec.config().context(), v = dec.config().vocab();

@@ -35,6 +35,11 @@ public final class Generator {
    * @param keep tokens kept when the window slides, in [1, context − 1]; 0 = context / 2
    */
   public record Config(int length, double temperature, int topK, int keep) {
+    /**
+     * Validates the components.
+     *
+     * @throws IllegalArgumentException if a component is negative
+     */
     public Config {
       if (length < 0) throw new IllegalArgumentException("length (" + length + ") must be >= 0");
       if (!(temperature >= 0)) throw new IllegalArgumentException("temperature (" + temperature + ") must be >= 0");
@@ -53,14 +58,27 @@ public final class Generator {
    * @param slides times the window slid (each recomputing {@code keep} positions)
    */
   public record Result(int[] tokens, int generated, double seconds, double promptSeconds, int slides) {
-    /** Generated tokens per second after the prompt (slides included). */
+    /**
+     * Generated tokens per second after the prompt (slides included).
+     *
+     * @return tokens per second (+∞ if no time passed)
+     */
     public double tokensPerSecond() {
       double s = seconds - promptSeconds;
       return s > 0 ? generated / s : Double.POSITIVE_INFINITY;
     }
   }
 
-  /** Generates {@code cfg.length()} tokens after {@code prompt}, drawing with {@code rng}. */
+  /**
+   * Generates {@code cfg.length()} tokens after {@code prompt}, drawing with {@code rng}.
+   *
+   * @param dec the decoder (reset first)
+   * @param prompt the prompt's token ids
+   * @param cfg the sampling settings
+   * @param rng the sampling generator
+   * @return the tokens and timing
+   * @throws IllegalArgumentException if {@code keep} does not fit the context
+   */
   public static Result generate(Decoder dec, int[] prompt, Config cfg, Rng rng) {
     int ctx = dec.config().context(), v = dec.config().vocab();
     int keep = cfg.keep() == 0 ? Math.max(1, ctx / 2) : cfg.keep();

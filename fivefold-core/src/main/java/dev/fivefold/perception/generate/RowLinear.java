@@ -10,14 +10,35 @@ import dev.fivefold.tensor.kernel.MatVec;
  * {@link dev.fivefold.compress.quant.QuantizedMatrix#rowLinear}.
  */
 public interface RowLinear {
+  /**
+   * The input width.
+   *
+   * @return the number of inputs
+   */
   int in();
 
+  /**
+   * The output width.
+   *
+   * @return the number of outputs
+   */
   int out();
 
-  /** {@code y[yOff..yOff+out) = W·x[xOff..xOff+in) + b}. */
+  /**
+   * {@code y[yOff..yOff+out) = W·x[xOff..xOff+in) + b}.
+   *
+   * @param x the input buffer
+   * @param xOff the input's offset
+   * @param y receives the outputs
+   * @param yOff where in {@code y} to write them
+   */
   void apply(float[] x, int xOff, float[] y, int yOff);
 
-  /** Bytes the weight (and its scales) occupy in this form; the bias is not counted. */
+  /**
+   * Bytes the weight (and its scales) occupy in this form; the bias is not counted.
+   *
+   * @return the bytes
+   */
   long weightBytes();
 
   /**
@@ -27,6 +48,7 @@ public interface RowLinear {
    *
    * @param weight [out, in]
    * @param bias [out] or null
+   * @return the map, the weight copied into row panels
    */
   static RowLinear dense(Tensor weight, Tensor bias) {
     if (weight.rank() != 2) throw new IllegalArgumentException("weight " + weight.shape() + " must be [out, in]");
@@ -47,7 +69,13 @@ public interface RowLinear {
     };
   }
 
-  /** {@code y[yOff + j] = y[yOff + j] + b[j]} (nothing when b is null), as {@code F.linear} adds its bias. */
+  /**
+   * {@code y[yOff + j] = y[yOff + j] + b[j]} (nothing when b is null), as {@code F.linear} adds its bias.
+   *
+   * @param b the bias, or null
+   * @param y the output buffer
+   * @param yOff the output's offset
+   */
   static void addBias(float[] b, float[] y, int yOff) {
     if (b == null) return;
     for (int j = 0; j < b.length; j++) y[yOff + j] += b[j];
