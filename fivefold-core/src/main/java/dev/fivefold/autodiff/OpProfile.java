@@ -10,19 +10,28 @@ import java.util.Map;
 public final class OpProfile {
   private final Map<Op, long[]> nanos = new EnumMap<>(Op.class);
 
+  /** An empty profile; pass it to {@link Tape#profile} to start filling it. */
+  public OpProfile() {}
+
   void add(Op op, boolean backward, long ns) {
     nanos.computeIfAbsent(op, k -> new long[4])[backward ? 1 : 0] += ns;
     nanos.get(op)[backward ? 3 : 2]++;
   }
 
-  /** Total nanoseconds over all ops, forward and backward. */
+  /**
+   * Total nanoseconds over all ops, forward and backward.
+   * @return the sum of forward and backward nanoseconds, ≥ 0
+   */
   public long total() {
     long t = 0;
     for (long[] v : nanos.values()) t += v[0] + v[1];
     return t;
   }
 
-  /** A table: op, forward ms, backward ms, share of the total, sorted by time. */
+  /**
+   * A table: op, forward ms, backward ms, share of the total, sorted by time.
+   * @return the table as text, one line per op that ran, with a header line
+   */
   public String table() {
     double tot = Math.max(1, total());
     StringBuilder sb = new StringBuilder(String.format("%-22s %10s %10s %7s%n", "op", "fwd ms", "bwd ms", "share"));

@@ -28,16 +28,26 @@ public final class Tape {
     this.recording = recording;
   }
 
-  /** A tape that records ops for backward. */
+  /**
+   * A tape that records ops for backward.
+   * @return a new, empty recording tape
+   */
   public static Tape training() {
     return new Tape(true);
   }
 
-  /** A tape that records nothing (evaluation). */
+  /**
+   * A tape that records nothing (evaluation).
+   * @return a new tape on which ops run forward only
+   */
   public static Tape inference() {
     return new Tape(false);
   }
 
+  /**
+   * Whether this tape records ops for backward.
+   * @return true for a {@link #training()} tape, false for an {@link #inference()} one
+   */
   public boolean recording() {
     return recording;
   }
@@ -59,7 +69,11 @@ public final class Tape {
     return this;
   }
 
-  /** A constant input (no gradient). The tensor is used as is, not copied. */
+  /**
+   * A constant input (no gradient). The tensor is used as is, not copied.
+   * @param t the value
+   * @return a leaf that requires no gradient
+   */
   public Var input(Tensor t) {
     return new Var(this, t, Op.LEAF, new Var[0], false);
   }
@@ -67,6 +81,10 @@ public final class Tape {
   /**
    * A trainable leaf whose gradient accumulates into {@code gradAccumulator} (same length as the
    * value): backward adds to it; the caller zeroes it between steps.
+   * @param value the parameter's value, used as is
+   * @param gradAccumulator the gradient accumulator, of the value's size
+   * @return a leaf that requires a gradient on a recording tape (on an inference tape, a constant)
+   * @throws IllegalArgumentException if the accumulator's length differs from the value's size
    */
   public Var parameter(Tensor value, float[] gradAccumulator) {
     if (gradAccumulator.length != value.size()) {
@@ -114,6 +132,7 @@ public final class Tape {
   /**
    * Starts (or with null stops) timing ops into {@code p}: forward time of an op is measured from
    * the previous record (or reset) to its own, backward time around its derivative rule.
+   * @param p the profile to add timings to, or null to stop
    */
   public void profile(OpProfile p) {
     this.profile = p;
@@ -136,7 +155,12 @@ public final class Tape {
     return v;
   }
 
-  /** Backpropagates from a scalar {@code loss} (seed gradient 1). */
+  /**
+   * Backpropagates from a scalar {@code loss} (seed gradient 1).
+   * @param loss a scalar that depends on at least one parameter
+   * @throws IllegalArgumentException if the loss is not a scalar (see also {@link #backward(Var, float[])})
+   * @throws IllegalStateException on an inference tape
+   */
   public void backward(Var loss) {
     if (loss.value.size() != 1) {
       throw new IllegalArgumentException("backward needs a scalar loss, got shape " + loss.shape());
@@ -144,7 +168,16 @@ public final class Tape {
     backward(loss, new float[] {1f});
   }
 
-  /** Backpropagates {@code seed} (dL/d output, same size as {@code output}). */
+  /**
+   * Backpropagates {@code seed} (dL/d output, same size as {@code output}).
+   * Gradients left on intermediate values by an earlier backward are cleared first; parameters' accumulators
+   * keep accumulating.
+   * @param output a value of this tape that depends on at least one parameter
+   * @param seed the gradient of the loss with respect to {@code output}, one per element
+   * @throws IllegalStateException on an inference tape
+   * @throws IllegalArgumentException if {@code output} is from another tape, depends on no parameter, or
+   *     {@code seed} has the wrong length
+   */
   public void backward(Var output, float[] seed) {
     if (!recording) throw new IllegalStateException("backward on an inference tape");
     if (output.tape != this) throw new IllegalArgumentException("output is from another tape");
@@ -182,12 +215,18 @@ public final class Tape {
     lastMark = System.nanoTime();
   }
 
-  /** Number of recorded ops (for tests and diagnostics). */
+  /**
+   * Number of recorded ops (for tests and diagnostics).
+   * @return the number of recorded ops that require a gradient
+   */
   public int size() {
     return nodes.size();
   }
 
-  /** Bytes of new float/int arrays this tape has allocated since it was made. */
+  /**
+   * Bytes of new float/int arrays this tape has allocated since it was made.
+   * @return the bytes allocated by this tape's pool; constant across steps of a fixed shape
+   */
   public long allocatedBytes() {
     return pool.allocatedBytes();
   }

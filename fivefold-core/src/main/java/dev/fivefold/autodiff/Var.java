@@ -29,37 +29,66 @@ public final class Var {
     this.requiresGrad = requiresGrad;
   }
 
-  /** The tape this value lives on. */
+  /**
+   * The tape this value lives on.
+   * @return the tape that recorded this value
+   */
   public Tape tape() {
     return tape;
   }
 
+  /**
+   * The forward value, valid until the tape is reset.
+   * @return the value tensor (not a copy)
+   */
   public Tensor value() {
     return value;
   }
 
+  /**
+   * The shape of the value.
+   * @return the value's shape
+   */
   public Shape shape() {
     return value.shape();
   }
 
+  /**
+   * The value's elements, row-major.
+   * @return the backing array (not a copy), of the value's size
+   */
   public float[] data() {
     return value.data();
   }
 
-  /** The gradient of the last backward's output w.r.t. this value, or null if none flowed here. */
+  /**
+   * The gradient of the last backward's output w.r.t. this value, or null if none flowed here.
+   * @return a view of the gradient, of this value's shape, or null
+   */
   public Tensor grad() {
     return grad == null ? null : Tensor.wrap(grad, value.shape());
   }
 
-  /** The single value of a scalar. */
+  /**
+   * The single value of a scalar.
+   * @return the value's only element
+   */
   public float item() {
     return value.item();
   }
 
+  /**
+   * The primitive that produced this value ({@link Op#LEAF} for inputs and parameters).
+   * @return the op
+   */
   public Op op() {
     return op;
   }
 
+  /**
+   * Whether a gradient flows to this value: it is a parameter on a recording tape, or depends on one.
+   * @return true if backward reaches this value
+   */
   public boolean requiresGrad() {
     return requiresGrad;
   }

@@ -32,13 +32,27 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class AtomicFiles {
   private AtomicFiles() {}
 
-  /** Like {@link java.util.function.Consumer}, but may throw {@link IOException}. */
+  /**
+   * Like {@link java.util.function.Consumer}, but may throw {@link IOException}.
+   * @param <T> the type of the value consumed
+   */
   @FunctionalInterface
   public interface IoConsumer<T> {
+    /**
+     * Consumes {@code t}.
+     * @param t the value
+     * @throws IOException if writing or reading fails
+     */
     void accept(T t) throws IOException;
   }
 
-  /** Writes {@code target} with the bytes {@code body} writes to the stream. */
+  /**
+   * Writes {@code target} with the bytes {@code body} writes to the stream.
+   * @param target the file to create or replace; its parent directories are created
+   * @param body writes the content to the stream it is given
+   * @throws IOException if the body or the file system fails (the target is then untouched), including {@link
+   *     java.nio.file.AtomicMoveNotSupportedException}
+   */
   public static void write(Path target, IoConsumer<OutputStream> body) throws IOException {
     Path abs = target.toAbsolutePath();
     Path dir = abs.getParent();
@@ -77,12 +91,22 @@ public final class AtomicFiles {
     }
   }
 
-  /** Writes {@code bytes} to {@code target} atomically. */
+  /**
+   * Writes {@code bytes} to {@code target} atomically.
+   * @param target the file to create or replace
+   * @param bytes the content
+   * @throws IOException if the file system fails (the target is then untouched)
+   */
   public static void writeBytes(Path target, byte[] bytes) throws IOException {
     write(target, out -> out.write(bytes));
   }
 
-  /** Writes {@code text} as UTF-8 to {@code target} atomically. */
+  /**
+   * Writes {@code text} as UTF-8 to {@code target} atomically.
+   * @param target the file to create or replace
+   * @param text the content
+   * @throws IOException if the file system fails (the target is then untouched)
+   */
   public static void writeString(Path target, String text) throws IOException {
     writeBytes(target, text.getBytes(StandardCharsets.UTF_8));
   }

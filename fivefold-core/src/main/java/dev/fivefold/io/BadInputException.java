@@ -8,10 +8,19 @@ package dev.fivefold.io;
  * prints it without a stack trace and exits non-zero.
  */
 public class BadInputException extends RuntimeException {
+  /**
+   * An exception with a one-line message naming the input and the offending value.
+   * @param message the message
+   */
   public BadInputException(String message) {
     super(message);
   }
 
+  /**
+   * An exception with a one-line message and the exception that revealed the bad input.
+   * @param message the message
+   * @param cause the underlying exception (e.g. a {@link java.nio.file.NoSuchFileException})
+   */
   public BadInputException(String message, Throwable cause) {
     super(message, cause);
   }

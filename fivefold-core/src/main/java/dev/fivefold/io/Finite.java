@@ -11,7 +11,12 @@ import java.util.Map;
 public final class Finite {
   private Finite() {}
 
-  /** The first non-finite entry of a map of tensors: tensor name, flat index and value. */
+  /**
+   * The first non-finite entry of a map of tensors: tensor name, flat index and value.
+   * @param tensor the tensor's name
+   * @param index the flat (row-major) index of the entry
+   * @param value the entry: NaN, +∞ or −∞
+   */
   public record Bad(String tensor, int index, float value) {
     /** "tensor "fc1.weight" has NaN at index 17 (and 3 more non-finite values)". */
     String describe(long more) {
@@ -20,14 +25,22 @@ public final class Finite {
     }
   }
 
-  /** Number of NaN or infinite entries of {@code t}. */
+  /**
+   * Number of NaN or infinite entries of {@code t}.
+   * @param t the tensor
+   * @return the count, ≥ 0
+   */
   public static long count(Tensor t) {
     long n = 0;
     for (float v : t.data()) if (!Float.isFinite(v)) n++;
     return n;
   }
 
-  /** The first non-finite value in iteration order of {@code tensors}, or null if all are finite. */
+  /**
+   * The first non-finite value in iteration order of {@code tensors}, or null if all are finite.
+   * @param tensors tensors by name
+   * @return the first non-finite entry, or null
+   */
   public static Bad first(Map<String, Tensor> tensors) {
     for (var e : tensors.entrySet()) {
       float[] d = e.getValue().data();
@@ -38,17 +51,22 @@ public final class Finite {
 
   /**
    * Throws if any tensor holds NaN or ±infinity.
-   *
+   * @param tensors tensors by name
    * @param source names the file in the message
-   * @throws BadInputException {@code "<source>: tensor "w" has NaN at index 17 (and 3 more
-   *     non-finite values); the weights are not usable (pass --allow-nonfinite to score them anyway)"}
+   * @throws BadInputException {@code "<source>: tensor "w" has NaN at index 17 (and 3 more non-finite
+   *     values); the weights are not usable (pass --allow-nonfinite to score them anyway)"}
    */
   public static void require(Map<String, Tensor> tensors, String source) {
     String m = check(tensors, source);
     if (m != null) throw new BadInputException(m + "; the weights are not usable (pass --allow-nonfinite to score them anyway)");
   }
 
-  /** The message {@link #require} would throw, without the advice, or null if all values are finite. */
+  /**
+   * The message {@link #require} would throw, without the advice, or null if all values are finite.
+   * @param tensors tensors by name
+   * @param source names the file in the message
+   * @return {@code "<source>: tensor "w" has NaN at index 17 (and 3 more non-finite values)"}, or null
+   */
   public static String check(Map<String, Tensor> tensors, String source) {
     Bad b = first(tensors);
     if (b == null) return null;

@@ -21,7 +21,10 @@ public final class Heap {
 
   private Heap() {}
 
-  /** Bytes the heap can still grow into: max − (total − free). */
+  /**
+   * Bytes the heap can still grow into: max − (total − free).
+   * @return the bytes available, ≥ 0, at most {@link #max()}
+   */
   public static long available() {
     Runtime r = Runtime.getRuntime();
     long free = r.maxMemory() - (r.totalMemory() - r.freeMemory());
@@ -31,6 +34,7 @@ public final class Heap {
   /**
    * The heap's limit: -Xmx, or the smaller system property {@value #LIMIT_PROPERTY} (bytes), which
    * lets tests try hostile sizes against a small budget (it then also caps {@link #available}).
+   * @return the limit in bytes
    */
   public static long max() {
     long m = Runtime.getRuntime().maxMemory();
@@ -50,10 +54,10 @@ public final class Heap {
 
   /**
    * Refuses {@code bytes} (≥ 0; saturate products with {@link #times}) that do not fit the heap.
-   *
+   * @param bytes the bytes needed; a negative value (an overflow) counts as {@code Long.MAX_VALUE}
    * @param what what needs the memory, e.g. "train-images.gz: 2,739,000 images of 28×28 as float32"
-   * @throws BadInputException {@code "<what> needs 10.9 GB, more than the 7.8 GB of Java heap
-   *     available (limit 8.0 GB); raise it with FIVEFOLD_HEAP=16g (java -Xmx16g)"}
+   * @throws BadInputException {@code "<what> needs 10.9 GB, more than the 7.8 GB of Java heap available
+   *     (limit 8.0 GB); raise it with FIVEFOLD_HEAP=16g (java -Xmx16g)"}
    */
   public static void require(long bytes, String what) {
     if (bytes < 0) bytes = Long.MAX_VALUE;
@@ -66,7 +70,11 @@ public final class Heap {
         + gb(max()) + "); raise it with " + ENV + "=" + suggest + "g (java -Xmx" + suggest + "g)");
   }
 
-  /** a × b × ..., saturating at Long.MAX_VALUE for non-negative factors (a negative one gives MAX_VALUE too). */
+  /**
+   * a × b × ..., saturating at Long.MAX_VALUE for non-negative factors (a negative one gives MAX_VALUE too).
+   * @param factors the factors
+   * @return the product, or {@code Long.MAX_VALUE} on overflow or a negative factor; 1 for no factor
+   */
   public static long times(long... factors) {
     long p = 1;
     for (long f : factors) {
@@ -77,13 +85,22 @@ public final class Heap {
     return p;
   }
 
-  /** Sum saturating at Long.MAX_VALUE (arguments ≥ 0). */
+  /**
+   * Sum saturating at Long.MAX_VALUE (arguments ≥ 0).
+   * @param a the first term, ≥ 0
+   * @param b the second term, ≥ 0
+   * @return {@code a + b}, or {@code Long.MAX_VALUE} on overflow
+   */
   public static long plus(long a, long b) {
     long s = a + b;
     return s < 0 ? Long.MAX_VALUE : s;
   }
 
-  /** Bytes as "1.2 GB" / "340.0 MB" / "2^63 bytes". */
+  /**
+   * Bytes as "1.2 GB" / "340.0 MB" / "2^63 bytes".
+   * @param bytes the size, ≥ 0
+   * @return GB with one decimal from 1 GiB up, else MB; "more than 2^63 bytes" for {@code Long.MAX_VALUE}
+   */
   public static String gb(long bytes) {
     if (bytes == Long.MAX_VALUE) return "more than 2^63 bytes";
     if (bytes >= 1L << 30) return String.format(Locale.ROOT, "%.1f GB", bytes / (double) (1L << 30));

@@ -17,11 +17,13 @@ public final class InputFiles {
 
   /**
    * Returns the size of {@code file} if it is a regular file (symbolic links followed).
-   *
+   * @param file the file
    * @param what names the file's role in the message, e.g. "checkpoint", "corpus"
+   * @return the file's size in bytes
    * @throws NoSuchFileException if it does not exist (callers keep their own wording for it)
-   * @throws BadInputException if it is a directory, FIFO, socket or device: {@code "<what> (<file>)
-   *     is a FIFO, not a regular file"}
+   * @throws BadInputException if it is a directory, FIFO, socket or device: {@code "<what> (<file>) is a
+   *     FIFO, not a regular file"}
+   * @throws IOException if its attributes cannot be read
    */
   public static long requireRegular(Path file, String what) throws IOException {
     BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);

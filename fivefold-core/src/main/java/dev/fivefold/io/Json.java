@@ -31,7 +31,13 @@ public final class Json {
 
   private Json() {}
 
-  /** Parses {@code text}; errors name the source as {@code "JSON"}. */
+  /**
+   * Parses {@code text}; errors name the source as {@code "JSON"}.
+   * @param text the JSON text
+   * @return the value, as described in the class comment
+   * @throws BadInputException if the text is not valid JSON or nests deeper than {@link #MAX_DEPTH}
+   *     (naming the source and the position)
+   */
   public static Object parse(String text) {
     return parse(text, "JSON");
   }
@@ -39,6 +45,11 @@ public final class Json {
   /**
    * Parses {@code text}. {@code source} names the input in error messages (a file name, or "file:
    * header").
+   * @param text the JSON text
+   * @param source the input's name for messages
+   * @return the value, as described in the class comment
+   * @throws BadInputException if the text is not valid JSON or nests deeper than {@link #MAX_DEPTH}
+   *     (naming the source and the position)
    */
   public static Object parse(String text, String source) {
     Reader r = new Reader(text, source);
@@ -49,14 +60,24 @@ public final class Json {
     return v;
   }
 
-  /** Compact JSON for {@code value}. */
+  /**
+   * Compact JSON for {@code value}.
+   * @param value a value of the types the class comment lists
+   * @return the JSON text, on one line
+   * @throws IllegalArgumentException if the value holds NaN, an infinity or a type that has no JSON form
+   */
   public static String write(Object value) {
     StringBuilder sb = new StringBuilder();
     write(sb, value, -1, 0);
     return sb.toString();
   }
 
-  /** JSON for {@code value} indented by two spaces, one member or element per line. */
+  /**
+   * JSON for {@code value} indented by two spaces, one member or element per line.
+   * @param value a value of the types the class comment lists
+   * @return the JSON text, indented
+   * @throws IllegalArgumentException if the value holds NaN, an infinity or a type that has no JSON form
+   */
   public static String pretty(Object value) {
     StringBuilder sb = new StringBuilder();
     write(sb, value, 2, 0);

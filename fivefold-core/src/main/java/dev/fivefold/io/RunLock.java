@@ -39,9 +39,12 @@ public final class RunLock implements AutoCloseable {
 
   /**
    * Creates {@code dir} if needed and locks it.
-   *
-   * @throws BadInputException {@code "run folder R is in use by process 1234 (R/.fivefold.lock);
-   *     wait for it to finish or choose another --out"}, if another process (or this one) holds it
+   * @param dir the run folder
+   * @return the held lock; close it when the run ends
+   * @throws BadInputException {@code "run folder R is in use by process 1234 (R/.fivefold.lock); wait for it
+   *     to finish or choose another --out"}, if another process (or this one) holds it, or if {@code dir}
+   *     exists and is not a directory
+   * @throws IOException if the folder or the lock file cannot be created or written
    */
   public static RunLock acquire(Path dir) throws IOException {
     if (Files.exists(dir) && !Files.isDirectory(dir)) throw new BadInputException("run folder " + dir + " exists and is not a directory");
@@ -90,12 +93,18 @@ public final class RunLock implements AutoCloseable {
     return new RunLock(dir, ch, l, owner);
   }
 
-  /** The folder this lock holds. */
+  /**
+   * The folder this lock holds.
+   * @return the run folder
+   */
   public Path dir() {
     return dir;
   }
 
-  /** The process id found in a stale lock file that was taken over, or 0 if there was none. */
+  /**
+   * The process id found in a stale lock file that was taken over, or 0 if there was none.
+   * @return a process id, or 0
+   */
   public long previousOwner() {
     return previousOwner == ProcessHandle.current().pid() ? 0 : previousOwner;
   }

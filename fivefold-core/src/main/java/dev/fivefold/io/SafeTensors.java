@@ -61,13 +61,26 @@ public final class SafeTensors {
 
   private SafeTensors() {}
 
-  /** A file's tensors in file order, and its {@code __metadata__} (empty if absent). */
+  /**
+   * A file's tensors in file order, and its {@code __metadata__} (empty if absent).
+   * @param tensors the tensors by name, in file order
+   * @param metadata the {@code __metadata__} entries (empty if absent), unmodifiable
+   */
   public record Contents(LinkedHashMap<String, Tensor> tensors, Map<String, String> metadata) {
+    /**
+     * Copies {@code metadata} into an unmodifiable map (the tensors are kept as given).
+     * @param tensors the tensors by name, in file order
+     * @param metadata the {@code __metadata__} entries
+     */
     public Contents {
       metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
     }
 
-    /** The tensor called {@code name}; throws {@link BadInputException} if there is none. */
+    /**
+     * The tensor called {@code name}; throws {@link BadInputException} if there is none.
+     * @param name the tensor's name
+     * @return the tensor
+     */
     public Tensor get(String name) {
       Tensor t = tensors.get(name);
       if (t == null) throw new BadInputException("no tensor named \"" + name + "\"; have " + tensors.keySet());
@@ -101,7 +114,14 @@ public final class SafeTensors {
 
   private record Entry(String name, Dtype dtype, int[] dims, long begin, long end) {}
 
-  /** Reads every tensor of {@code file}. */
+  /**
+   * Reads every tensor of {@code file}, validated and converted to float32 as the class comment says.
+   * @param file the safetensors file
+   * @return the tensors in file order and the metadata
+   * @throws BadInputException if the file is missing, not a regular file, malformed, or too large for the
+   *     heap (the message names the file and the tensor)
+   * @throws IOException if reading fails
+   */
   public static Contents read(Path file) throws IOException {
     String f = String.valueOf(file.getFileName());
     try (FileChannel ch = open(file, f)) {
@@ -234,6 +254,14 @@ public final class SafeTensors {
    * @param data the bytes
    */
   public record IntTensor(String dtype, int[] shape, byte[] data) {
+    /**
+     * Checks the dtype and that the shape matches the data.
+     * @param dtype "I8" or "U8"
+     * @param shape dimensions, each ≥ 0; their product must equal data.length
+     * @param data the bytes
+     * @throws IllegalArgumentException if the dtype is not I8 or U8, a dimension is negative or the sizes
+     *     differ
+     */
     public IntTensor {
       if (!dtype.equals("I8") && !dtype.equals("U8")) throw new IllegalArgumentException("integer dtype (" + dtype + ") must be I8 or U8");
       long n = 1;
@@ -247,8 +275,11 @@ public final class SafeTensors {
 
   /**
    * Writes {@code tensors} as F32 with {@code metadata} (may be empty) to {@code file}, atomically.
-   *
+   * @param file the file to create or replace
+   * @param tensors the tensors by name
+   * @param metadata string entries for {@code __metadata__}; empty or null for none
    * @throws IllegalArgumentException if a name is empty or is {@code "__metadata__"}
+   * @throws IOException if writing fails (the file is then untouched)
    */
   public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
     write(file, tensors, Map.of(), metadata);
@@ -259,8 +290,12 @@ public final class SafeTensors {
    * {@code metadata} (may be empty) to {@code file}, atomically. The data of each tensor starts at a
    * byte offset (floats are not realigned after an odd-length integer tensor; the format does not
    * require it).
-   *
+   * @param file the file to create or replace
+   * @param tensors the float tensors by name
+   * @param ints the integer tensors by name
+   * @param metadata string entries for {@code __metadata__}; empty or null for none
    * @throws IllegalArgumentException if a name is empty, is {@code "__metadata__"} or is in both maps
+   * @throws IOException if writing fails (the file is then untouched)
    */
   public static void write(Path file, Map<String, Tensor> tensors, Map<String, IntTensor> ints, Map<String, String> metadata) throws IOException {
     TreeMap<String, Object> sorted = new TreeMap<>(tensors);
@@ -303,7 +338,13 @@ public final class SafeTensors {
     });
   }
 
-  /** The {@code __metadata__} of {@code file} (empty if absent), reading and checking only the header. */
+  /**
+   * The {@code __metadata__} of {@code file} (empty if absent), reading and checking only the header.
+   * @param file the safetensors file
+   * @return the metadata entries
+   * @throws BadInputException if the file is missing, not a regular file or its header is malformed
+   * @throws IOException if reading fails
+   */
   public static Map<String, String> metadata(Path file) throws IOException {
     String f = String.valueOf(file.getFileName());
     try (FileChannel ch = open(file, f)) {

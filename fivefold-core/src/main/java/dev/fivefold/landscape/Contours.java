@@ -16,6 +16,12 @@ public final class Contours {
   /**
    * Segments {x1, y1, x2, y2} of the level set z = level, where z[i][j] is the value at
    * (xs[j], ys[i]).
+   * @param z the sampled values [ys.length][xs.length]
+   * @param xs the x coordinates of the columns, increasing
+   * @param ys the y coordinates of the rows, increasing
+   * @param level the contour level
+   * @return the segments, each a new array {x1, y1, x2, y2}, in cell order
+   * @throws IllegalArgumentException if z's dimensions do not match xs and ys
    */
   public static List<double[]> segments(double[][] z, double[] xs, double[] ys, double level) {
     if (z.length != ys.length || (z.length > 0 && z[0].length != xs.length)) {
@@ -59,6 +65,9 @@ public final class Contours {
    * spaced above the minimum (from 10⁻⁴ of the range to the range) when the values are skewed —
    * the median is within a tenth of the range of the minimum, as in Rosenbrock's valley — else
    * evenly spaced. Empty if z has fewer than two distinct finite values.
+   * @param z the sampled values
+   * @param count the number of levels wanted; below 1 gives none
+   * @return the levels in increasing order
    */
   public static double[] levels(double[][] z, int count) {
     double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
@@ -77,6 +86,8 @@ public final class Contours {
   /**
    * Whether the finite values are skewed towards their minimum: the median is within a tenth of
    * the range of the minimum (false if there are fewer than two distinct finite values).
+   * @param z the sampled values
+   * @return whether the levels should be spaced geometrically
    */
   public static boolean skewed(double[][] z) {
     double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;

@@ -19,7 +19,13 @@ import java.util.List;
 public final class Directions {
   private Directions() {}
 
-  /** One filter-normalised direction per parameter, in the order of {@code ps}. */
+  /**
+   * One filter-normalised direction per parameter, in the order of {@code ps}.
+   * @param ps the model's parameters
+   * @param rng the source of the Gaussian entries (advanced by one draw per element of every rank ≥ 2
+   *     parameter)
+   * @return new arrays, one per parameter and of its size; zero for rank-1 parameters
+   */
   public static float[][] filterNormalised(List<Parameter> ps, Rng rng) {
     float[][] d = new float[ps.size()][];
     for (int k = 0; k < ps.size(); k++) {
@@ -42,7 +48,13 @@ public final class Directions {
     return d;
   }
 
-  /** ‖row r of a [rows, cols] view of {@code v}‖₂. */
+  /**
+   * ‖row r of a [rows, cols] view of {@code v}‖₂.
+   * @param v the values
+   * @param cols the row length
+   * @param r the row index
+   * @return the Euclidean norm of {@code v[r·cols, (r+1)·cols)}
+   */
   public static double rowNorm(float[] v, int cols, int r) {
     double s = 0;
     for (int c = r * cols; c < (r + 1) * cols; c++) s += (double) v[c] * v[c];

@@ -21,17 +21,28 @@ public final class Landscape {
   private Landscape() {}
 
   /**
+   * The evaluated grid.
    * @param coords the n grid coordinates, shared by α and β
    * @param loss loss[i][j] at α = coords[j], β = coords[i] (mean cross-entropy, nats)
-   * @param accuracy accuracy at the same points
+   * @param accuracy accuracy at the same points, in [0, 1]
    */
   public record Grid(double[] coords, double[][] loss, double[][] accuracy) {
+    /**
+     * The number of points per axis.
+     * @return n
+     */
     public int size() {
       return coords.length;
     }
   }
 
-  /** Grid coordinates span·(2i − (n − 1))/(n − 1), i = 0..n−1. */
+  /**
+   * Grid coordinates span·(2i − (n − 1))/(n − 1), i = 0..n−1.
+   * @param n the number of points, ≥ 2
+   * @param span the half-width of the range, finite and &gt; 0
+   * @return a new array of n coordinates from −span to span
+   * @throws IllegalArgumentException if {@code n < 2} or span is not finite and positive
+   */
   public static double[] coords(int n, double span) {
     if (n < 2) throw new IllegalArgumentException("grid (" + n + ") must be >= 2");
     if (!(span > 0) || Double.isInfinite(span)) throw new IllegalArgumentException("span (" + span + ") must be > 0");
@@ -40,7 +51,19 @@ public final class Landscape {
     return c;
   }
 
-  /** Evaluates the grid; {@code progress} (may be null) receives the number of points done. */
+  /**
+   * Evaluates the grid; {@code progress} (may be null) receives the number of points done.
+   * @param model the classifier; its weights move during the call and are restored
+   * @param data the examples the loss and accuracy are measured on
+   * @param d1 the direction δ of α, one array per parameter ({@code model.parameters()} order)
+   * @param d2 the direction η of β, likewise
+   * @param n the number of points per axis, ≥ 2
+   * @param span the half-width of the range, &gt; 0
+   * @param progress receives the number of points evaluated after each point; may be null
+   * @return the grid
+   * @throws IllegalArgumentException if the directions do not match the parameters, or n or span is out of
+   *     range
+   */
   public static Grid evaluate(Module model, Dataset data, float[][] d1, float[][] d2, int n, double span, IntConsumer progress) {
     List<Parameter> ps = model.parameters();
     if (d1.length != ps.size() || d2.length != ps.size()) {

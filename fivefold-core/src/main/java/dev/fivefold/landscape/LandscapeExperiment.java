@@ -17,29 +17,53 @@ public final class LandscapeExperiment {
   private LandscapeExperiment() {}
 
   /**
+   * The experiment's settings.
    * @param grid points per axis, ≥ 2 (odd puts the model at a grid point)
    * @param span α and β range over [−span, span], &gt; 0
    * @param seed the directions
    */
   public record Config(int grid, double span, long seed) {
+    /**
+     * Checks the grid and the span.
+     * @param grid points per axis, ≥ 2
+     * @param span the half-width of the range, &gt; 0
+     * @param seed the directions' seed
+     * @throws IllegalArgumentException if {@code grid < 2} or span is not finite and positive
+     */
     public Config {
       Landscape.coords(grid, span); // checks both
     }
   }
 
   /**
+   * The landscape and its extremes.
    * @param grid the evaluated grid
+   * @param min the lowest loss on the grid
    * @param minI the row (β index) of the lowest loss, the first in row-major order
    * @param minJ its column (α index)
+   * @param max the highest loss on the grid
    */
   public record Result(Landscape.Grid grid, double min, int minI, int minJ, double max) {
-    /** The centre row/column, grid/2 (exactly the model for odd grids). */
+    /**
+     * The centre row/column, grid/2 (exactly the model for odd grids).
+     * @return the index of the centre coordinate
+     */
     public int centre() {
       return grid.size() / 2;
     }
   }
 
-  /** Evaluates the landscape of {@code model} on {@code data}; {@code progress} (may be null) receives the points done. */
+  /**
+   * Evaluates the landscape of {@code model} on {@code data}; {@code progress} (may be null) receives the
+   * points done.
+   * @param model the classifier; its weights are restored exactly
+   * @param data the examples the loss is measured on
+   * @param cfg the settings
+   * @param progress receives the number of points evaluated; may be null
+   * @return the grid and its extremes
+   * @throws IllegalArgumentException if the model has no parameters matching the directions (see {@link
+   *     Landscape#evaluate})
+   */
   public static Result run(Module model, Dataset data, Config cfg, IntConsumer progress) {
     List<Parameter> ps = model.parameters();
     Rng rng = new Rng(cfg.seed());

@@ -16,13 +16,36 @@ import java.util.List;
  * window's size around its centre (a diverged or escaped run); {@link #stoppedEarly()} says so.
  *
  * @param points visited points, {x, y}, starting with the start point
+ * @param function the test function
+ * @param optimizer the optimizer's name ({@link Optimizers#byName})
+ * @param lr the learning rate
+ * @param stoppedEarly whether the path diverged or escaped before its last step
  */
 public record Trajectory(TestFunction function, String optimizer, double lr, List<double[]> points, boolean stoppedEarly) {
+  /**
+   * Copies the points into an unmodifiable list.
+   * @param function the test function
+   * @param optimizer the optimizer's name
+   * @param lr the learning rate
+   * @param points visited points, {x, y}, starting with the start point
+   * @param stoppedEarly whether the path diverged or escaped
+   */
   public Trajectory {
     points = List.copyOf(points);
   }
 
-  /** Runs {@code steps} steps of optimizer {@code name} (see {@link Optimizers#byName}) from {@code start}. */
+  /**
+   * Runs {@code steps} steps of optimizer {@code name} (see {@link Optimizers#byName}) from {@code start}.
+   * @param f the function
+   * @param name the optimizer's name ({@link Optimizers#byName})
+   * @param lr the learning rate
+   * @param start the start point {x, y}
+   * @param steps the number of steps, ≥ 0
+   * @param escape the path stops outside this multiple of the function's window around its centre
+   * @return the path
+   * @throws IllegalArgumentException if {@code steps < 0}, {@code start} has not two coordinates or the
+   *     optimizer is unknown
+   */
   public static Trajectory run(TestFunction f, String name, double lr, double[] start, int steps, double escape) {
     if (steps < 0) throw new IllegalArgumentException("steps (" + steps + ") must be >= 0");
     if (start.length != 2) throw new IllegalArgumentException("start must have 2 coordinates, got " + start.length);
@@ -50,16 +73,27 @@ public record Trajectory(TestFunction function, String optimizer, double lr, Lis
     return new Trajectory(f, name, lr, pts, early);
   }
 
+  /**
+   * The last point of the path (where it stopped).
+   * @return a new array {x, y}
+   */
   public double[] last() {
     return points.getLast().clone();
   }
 
-  /** Steps taken (points − 1). */
+  /**
+   * Steps taken (points − 1).
+   * @return the number of steps taken, ≥ 0
+   */
   public int steps() {
     return points.size() - 1;
   }
 
-  /** First step at which the point is within {@code tol} (Euclidean) of the minimiser; -1 if never or none. */
+  /**
+   * First step at which the point is within {@code tol} (Euclidean) of the minimiser; -1 if never or none.
+   * @param tol the distance, &gt; 0
+   * @return the step index (0 is the start), or -1
+   */
   public int stepsTo(double tol) {
     double[] m = function.minimum();
     if (m == null) return -1;

@@ -23,7 +23,12 @@ public final class TrajectoryComparison {
   /** A path stops outside this multiple of the function's window. */
   public static final double ESCAPE = 2.0;
 
-  /** The default rate of optimizer {@code name} on {@code f} (see the class comment). */
+  /**
+   * The default rate of optimizer {@code name} on {@code f} (see the class comment).
+   * @param name the optimizer's name
+   * @param f the function
+   * @return the rate, &gt; 0
+   */
   public static double defaultLearningRate(String name, TestFunction f) {
     return switch (name) {
       case "sgd", "momentum", "nesterov" -> f.sgdLr();
@@ -35,6 +40,7 @@ public final class TrajectoryComparison {
   }
 
   /**
+   * The comparison's settings.
    * @param functions the functions, each drawn once
    * @param optimizers names from {@link Optimizers#NAMES}
    * @param steps steps per path, ≥ 0
@@ -42,6 +48,16 @@ public final class TrajectoryComparison {
    * @param lr one learning rate (&gt; 0) for all, or null for {@link #defaultLearningRate}
    */
   public record Config(List<TestFunction> functions, List<String> optimizers, int steps, double[] start, Double lr) {
+    /**
+     * Copies the lists and checks the settings.
+     * @param functions the functions
+     * @param optimizers the optimizers' names
+     * @param steps steps per path
+     * @param start the common start point, or null
+     * @param lr the common learning rate, or null
+     * @throws IllegalArgumentException if an optimizer is unknown, {@code steps < 0}, the start is not two
+     *     finite numbers or the rate is not finite and positive
+     */
     public Config {
       functions = List.copyOf(functions);
       optimizers = List.copyOf(optimizers);
@@ -55,24 +71,46 @@ public final class TrajectoryComparison {
       if (lr != null && (!(lr > 0) || lr.isInfinite())) throw new IllegalArgumentException("lr (" + lr + ") must be > 0");
     }
 
-    /** Where the paths on {@code f} start. */
+    /**
+     * Where the paths on {@code f} start.
+     * @param f the function
+     * @return the config's start point, or else the function's own
+     */
     public double[] start(TestFunction f) {
       return start != null ? start : f.start();
     }
 
-    /** The rate of optimizer {@code name} on {@code f}. */
+    /**
+     * The rate of optimizer {@code name} on {@code f}.
+     * @param name the optimizer's name
+     * @param f the function
+     * @return the config's rate, or else {@link #defaultLearningRate}
+     */
     public double lr(String name, TestFunction f) {
       return lr != null ? lr : defaultLearningRate(name, f);
     }
   }
 
-  /** The paths: {@code byFunction.get(i)} holds those on function i of the config, in the order of {@link Config#optimizers}. */
+  /**
+   * The paths: {@code byFunction.get(i)} holds those on function i of the config, in the order of {@link
+   * Config#optimizers}.
+   * @param byFunction the paths per function, then per optimizer
+   */
   public record Result(List<List<Trajectory>> byFunction) {
+    /**
+     * Copies the lists into unmodifiable ones.
+     * @param byFunction the paths per function, then per optimizer
+     */
     public Result {
       byFunction = byFunction.stream().map(List::copyOf).toList();
     }
   }
 
+  /**
+   * Runs every optimizer on every function of {@code cfg}.
+   * @param cfg the settings
+   * @return the paths
+   */
   public static Result run(Config cfg) {
     List<List<Trajectory>> out = new ArrayList<>();
     for (TestFunction f : cfg.functions()) {

@@ -43,7 +43,13 @@ public final class EventWriter implements AutoCloseable {
     flush();
   }
 
-  /** Creates {@code dir} if needed and a new event file in it. */
+  /**
+   * Creates {@code dir} if needed and a new event file in it.
+   * The file is named as TensorFlow names them: {@code events.out.tfevents.<seconds>.<host>.<pid>.<n>}.
+   * @param dir the log folder
+   * @return a writer of a new file, its version record written
+   * @throws IOException if the folder or the file cannot be created
+   */
   public static EventWriter open(Path dir) throws IOException {
     Files.createDirectories(dir);
     String host = System.getenv().getOrDefault("HOSTNAME", "localhost").replaceAll("[^A-Za-z0-9.-]", "_");
@@ -52,20 +58,33 @@ public final class EventWriter implements AutoCloseable {
     return new EventWriter(dir.resolve(name));
   }
 
-  /** The event file. */
+  /**
+   * The event file.
+   * @return the path of the file written
+   */
   public Path file() {
     return file;
   }
 
-  /** A scalar ({@code simple_value}, stored as float32 as TensorBoard does). */
+  /**
+   * A scalar ({@code simple_value}, stored as float32 as TensorBoard does).
+   * @param tag the series name, not blank
+   * @param step the training step (TensorBoard's x axis)
+   * @param value the value
+   * @throws IllegalArgumentException if the tag is blank
+   * @throws IOException if the write fails
+   */
   public void scalar(String tag, long step, double value) throws IOException {
     summary(step, new Proto().string(1, tag(tag)).float32(2, (float) value));
   }
 
   /**
    * A PNG image; its width, height and colour space are read from the PNG header.
-   *
-   * @throws IllegalArgumentException if {@code png} is not a PNG file
+   * @param tag the series name, not blank
+   * @param step the training step (TensorBoard's x axis)
+   * @param png the PNG file's bytes
+   * @throws IllegalArgumentException if {@code png} is not a PNG file or the tag is blank
+   * @throws IOException if the write fails
    */
   public void image(String tag, long step, byte[] png) throws IOException {
     int[] whc = pngHeader(png);
@@ -77,6 +96,11 @@ public final class EventWriter implements AutoCloseable {
    * A histogram of {@code values}: {@value #BUCKETS} equal-width buckets from min to max, each
    * counting the values in (previous limit, limit] (the first from min). Non-finite values are left
    * out; with none finite nothing is written. All values equal: one bucket.
+   * @param tag the series name, not blank
+   * @param step the training step (TensorBoard's x axis)
+   * @param values the values
+   * @throws IllegalArgumentException if the tag is blank
+   * @throws IOException if the write fails
    */
   public void histogram(String tag, long step, float[] values) throws IOException {
     double min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY, sum = 0, sumSq = 0;
@@ -104,7 +128,10 @@ public final class EventWriter implements AutoCloseable {
     summary(step, new Proto().string(1, tag(tag)).message(5, h));
   }
 
-  /** Writes buffered records to the file. */
+  /**
+   * Writes buffered records to the file.
+   * @throws IOException if the write fails
+   */
   public void flush() throws IOException {
     out.flush();
     lastFlush = System.currentTimeMillis();

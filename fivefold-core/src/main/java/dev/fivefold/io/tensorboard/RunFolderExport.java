@@ -19,10 +19,21 @@ public final class RunFolderExport {
 
   private RunFolderExport() {}
 
-  /** What was written: scalar points and images. */
+  /**
+   * What was written: scalar points and images.
+   * @param scalars the number of scalar points written
+   * @param images the number of images written
+   */
   public record Counts(long scalars, int images) {}
 
-  /** Writes the events of {@code runDir}'s CSV and PNG files (not its subfolders) to {@code out}. */
+  /**
+   * Writes the events of {@code runDir}'s CSV and PNG files (not its subfolders) to {@code out}.
+   * @param runDir the run folder
+   * @param out the event writer, flushed at the end
+   * @return what was written
+   * @throws dev.fivefold.io.BadInputException if {@code runDir} is not a directory
+   * @throws IOException if a file cannot be read or the events cannot be written
+   */
   public static Counts export(Path runDir, EventWriter out) throws IOException {
     if (!Files.isDirectory(runDir)) throw new dev.fivefold.io.BadInputException("run folder " + runDir + " is not a directory");
     List<Path> csv = new ArrayList<>(), png = new ArrayList<>();
@@ -71,7 +82,16 @@ public final class RunFolderExport {
     return new Counts(scalars, images);
   }
 
-  /** Writes every {@code *.png} of {@code dir} as an image {@code images/<file>} at {@code step}; returns how many. */
+  /**
+   * Writes every {@code *.png} of {@code dir} as an image {@code images/<file>} at {@code step}; returns how
+   * many.
+   * Files that turn out not to be PNG are skipped.
+   * @param dir the folder
+   * @param out the event writer, flushed at the end
+   * @param step the step the images are logged at
+   * @return the number of images written
+   * @throws IOException if the folder or a file cannot be read, or the events cannot be written
+   */
   public static int images(Path dir, EventWriter out, long step) throws IOException {
     List<Path> png;
     try (Stream<Path> s = Files.list(dir)) {
@@ -90,7 +110,12 @@ public final class RunFolderExport {
     return n;
   }
 
-  /** Whether {@code dir} already holds an event file written by this process (a live log). */
+  /**
+   * Whether {@code dir} already holds an event file written by this process (a live log).
+   * @param dir the log folder
+   * @return true if an event file name there carries this process's id
+   * @throws IOException if the folder cannot be listed
+   */
   public static boolean hasOwnEvents(Path dir) throws IOException {
     String mark = "." + ProcessHandle.current().pid() + ".";
     try (Stream<Path> s = Files.list(dir)) {

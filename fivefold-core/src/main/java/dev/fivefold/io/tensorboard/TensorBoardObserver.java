@@ -30,9 +30,12 @@ public final class TensorBoardObserver implements TrainObserver, AutoCloseable {
   private long nextStep = 1;
 
   /**
+   * An observer that logs the run's metrics, and every {@code histogramEvery} steps the weights' histograms,
+   * to {@code out}.
    * @param out the event file (closed by {@link #close})
    * @param params the model's named parameters ({@link dev.fivefold.nn.Module#namedParameters()})
    * @param histogramEvery steps between histograms, ≥ 1
+   * @throws IllegalArgumentException if {@code out} is null or {@code histogramEvery < 1}
    */
   public TensorBoardObserver(EventWriter out, Map<String, Parameter> params, long histogramEvery) {
     if (out == null) throw new IllegalArgumentException("out (null) must be given");
@@ -42,7 +45,10 @@ public final class TensorBoardObserver implements TrainObserver, AutoCloseable {
     this.histogramEvery = histogramEvery;
   }
 
-  /** The event writer. */
+  /**
+   * The event writer.
+   * @return the writer this observer logs to
+   */
   public EventWriter writer() {
     return out;
   }
@@ -51,6 +57,7 @@ public final class TensorBoardObserver implements TrainObserver, AutoCloseable {
    * A gradient tap ({@link dev.fivefold.optim.Optimizer#tap}) that logs the gradients' histograms
    * on the steps that log histograms; the i-th array is the i-th parameter of the optimizer, which
    * must be built on the model's parameters in order ({@code model.parameters()}).
+   * @return the tap, to pass to {@link dev.fivefold.optim.Optimizer#tap}
    */
   public Consumer<float[][]> gradientTap() {
     List<String> names = new ArrayList<>(params.keySet());

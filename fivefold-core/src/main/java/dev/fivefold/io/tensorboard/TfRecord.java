@@ -21,7 +21,13 @@ public final class TfRecord {
 
   private TfRecord() {}
 
-  /** The masked CRC32C of {@code b[off, off + len)}. */
+  /**
+   * The masked CRC32C of {@code b[off, off + len)}.
+   * @param b the bytes
+   * @param off the first byte
+   * @param len the number of bytes
+   * @return the masked checksum
+   */
   public static int maskedCrc(byte[] b, int off, int len) {
     CRC32C c = new CRC32C();
     c.update(b, off, len);
@@ -29,7 +35,12 @@ public final class TfRecord {
     return ((crc >>> 15) | (crc << 17)) + MASK_DELTA;
   }
 
-  /** Writes one record holding {@code data}. */
+  /**
+   * Writes one record holding {@code data}.
+   * @param out the stream written to
+   * @param data the record's payload
+   * @throws IOException if the write fails
+   */
   public static void write(OutputStream out, byte[] data) throws IOException {
     byte[] len = new byte[8];
     long n = data.length;

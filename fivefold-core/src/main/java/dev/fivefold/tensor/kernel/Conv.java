@@ -23,7 +23,15 @@ import java.util.Arrays;
 public final class Conv {
   private Conv() {}
 
-  /** Output length of a convolution along one axis: {@code (size + 2·pad − k)/stride + 1}. */
+  /**
+   * Output length of a convolution along one axis: {@code (size + 2·pad − k)/stride + 1}.
+   * @param size the input length along the axis
+   * @param k the kernel length along the axis
+   * @param stride the stride, ≥ 1
+   * @param pad the zero padding on each side, ≥ 0
+   * @return the number of output positions, ≥ 1
+   * @throws IllegalArgumentException if {@code stride < 1}, {@code pad < 0} or {@code k > size + 2·pad}
+   */
   public static int outSize(int size, int k, int stride, int pad) {
     if (stride < 1) throw new IllegalArgumentException("stride (" + stride + ") must be >= 1");
     if (pad < 0) throw new IllegalArgumentException("pad (" + pad + ") must be >= 0");
@@ -34,7 +42,22 @@ public final class Conv {
     return o;
   }
 
-  /** Fills {@code col} [c·kh·kw, oh·ow] from x [c, h, w]; see the class comment. */
+  /**
+   * Fills {@code col} [c·kh·kw, oh·ow] from x [c, h, w]; see the class comment.
+   * @param x the image [c, h, w], row-major
+   * @param xOff offset of x[0, 0, 0]
+   * @param c the number of channels, ≥ 1
+   * @param h the image height, ≥ 1
+   * @param w the image width, ≥ 1
+   * @param kh the kernel height, ≥ 1
+   * @param kw the kernel width, ≥ 1
+   * @param stride the stride along both axes, ≥ 1
+   * @param pad the zero padding on each side of both axes, ≥ 0
+   * @param col the matrix [c·kh·kw, oh·ow] to fill, rows {@code oh·ow} apart
+   * @param colOff offset of col[0, 0]
+   * @throws IllegalArgumentException if the stride is below 1, the padding negative or the kernel larger than
+   *     the padded image
+   */
   public static void im2col(float[] x, int xOff, int c, int h, int w, int kh, int kw, int stride, int pad,
       float[] col, int colOff) {
     im2col(x, xOff, c, h, w, kh, kw, stride, pad, col, colOff, outSize(h, kh, stride, pad) * outSize(w, kw, stride, pad));
@@ -44,6 +67,20 @@ public final class Conv {
    * As {@link #im2col(float[], int, int, int, int, int, int, int, int, float[], int)} with rows of
    * col {@code ld} apart (ld &ge; oh·ow), so that a batch's images fill side-by-side column blocks
    * of one [c·kh·kw, N·oh·ow] matrix.
+   * @param x the image [c, h, w], row-major
+   * @param xOff offset of x[0, 0, 0]
+   * @param c the number of channels, ≥ 1
+   * @param h the image height, ≥ 1
+   * @param w the image width, ≥ 1
+   * @param kh the kernel height, ≥ 1
+   * @param kw the kernel width, ≥ 1
+   * @param stride the stride along both axes, ≥ 1
+   * @param pad the zero padding on each side of both axes, ≥ 0
+   * @param col the matrix [c·kh·kw, ≥ oh·ow] to fill, rows {@code ld} apart
+   * @param colOff offset of col[0, 0]
+   * @param ld the distance between rows of {@code col}, ≥ oh·ow
+   * @throws IllegalArgumentException if the stride is below 1, the padding negative or the kernel larger than
+   *     the padded image
    */
   public static void im2col(float[] x, int xOff, int c, int h, int w, int kh, int kw, int stride, int pad,
       float[] col, int colOff, int ld) {
@@ -56,6 +93,20 @@ public final class Conv {
   /**
    * As {@link #im2col(float[], int, int, int, int, int, int, int, int, float[], int, int)}, on the
    * calling thread: for a caller that splits a batch's images across threads.
+   * @param x the image [c, h, w], row-major
+   * @param xOff offset of x[0, 0, 0]
+   * @param c the number of channels, ≥ 1
+   * @param h the image height, ≥ 1
+   * @param w the image width, ≥ 1
+   * @param kh the kernel height, ≥ 1
+   * @param kw the kernel width, ≥ 1
+   * @param stride the stride along both axes, ≥ 1
+   * @param pad the zero padding on each side of both axes, ≥ 0
+   * @param col the matrix [c·kh·kw, ≥ oh·ow] to fill, rows {@code ld} apart
+   * @param colOff offset of col[0, 0]
+   * @param ld the distance between rows of {@code col}, ≥ oh·ow
+   * @throws IllegalArgumentException if the stride is below 1, the padding negative or the kernel larger than
+   *     the padded image
    */
   public static void im2colSerial(float[] x, int xOff, int c, int h, int w, int kh, int kw, int stride, int pad,
       float[] col, int colOff, int ld) {
@@ -89,7 +140,23 @@ public final class Conv {
     }
   }
 
-  /** The reference im2col: one bounds test per element. */
+  /**
+   * The reference im2col, on the calling thread with one bounds test per element: the oracle of
+   * {@link #im2col(float[], int, int, int, int, int, int, int, int, float[], int)}.
+   * @param x the image [c, h, w], row-major
+   * @param xOff offset of x[0, 0, 0]
+   * @param c the number of channels, ≥ 1
+   * @param h the image height, ≥ 1
+   * @param w the image width, ≥ 1
+   * @param kh the kernel height, ≥ 1
+   * @param kw the kernel width, ≥ 1
+   * @param stride the stride along both axes, ≥ 1
+   * @param pad the zero padding on each side of both axes, ≥ 0
+   * @param col the matrix [c·kh·kw, oh·ow] to fill, rows {@code oh·ow} apart
+   * @param colOff offset of col[0, 0]
+   * @throws IllegalArgumentException if the stride is below 1, the padding negative or the kernel larger than
+   *     the padded image
+   */
   public static void im2colScalar(float[] x, int xOff, int c, int h, int w, int kh, int kw, int stride,
       int pad, float[] col, int colOff) {
     int oh = outSize(h, kh, stride, pad), ow = outSize(w, kw, stride, pad);
@@ -113,13 +180,43 @@ public final class Conv {
    * The adjoint of im2col: {@code dx[ci][iy][ix] += col[row][oy·ow + ox]} for every col entry read
    * from that position, in order ci, ky, kx, oy, ox. Accumulates: zero dx first for a plain
    * gradient.
+   * @param col the matrix [c·kh·kw, oh·ow] of gradients, rows {@code oh·ow} apart
+   * @param colOff offset of col[0, 0]
+   * @param c the number of channels of the image, ≥ 1
+   * @param h the image height, ≥ 1
+   * @param w the image width, ≥ 1
+   * @param kh the kernel height, ≥ 1
+   * @param kw the kernel width, ≥ 1
+   * @param stride the stride along both axes, ≥ 1
+   * @param pad the zero padding on each side of both axes, ≥ 0
+   * @param dx the gradient of the image [c, h, w], row-major, accumulated into
+   * @param dxOff offset of dx[0, 0, 0]
+   * @throws IllegalArgumentException if the stride is below 1, the padding negative or the kernel larger than
+   *     the padded image
    */
   public static void col2im(float[] col, int colOff, int c, int h, int w, int kh, int kw, int stride, int pad,
       float[] dx, int dxOff) {
     col2im(col, colOff, outSize(h, kh, stride, pad) * outSize(w, kw, stride, pad), c, h, w, kh, kw, stride, pad, dx, dxOff);
   }
 
-  /** As {@link #col2im(float[], int, int, int, int, int, int, int, int, float[], int)} with rows of col {@code ld} apart. */
+  /**
+   * As {@link #col2im(float[], int, int, int, int, int, int, int, int, float[], int)} with rows of col {@code
+   * ld} apart.
+   * @param col the matrix [c·kh·kw, ≥ oh·ow] of gradients, rows {@code ld} apart
+   * @param colOff offset of col[0, 0]
+   * @param ld the distance between rows of {@code col}, ≥ oh·ow
+   * @param c the number of channels of the image, ≥ 1
+   * @param h the image height, ≥ 1
+   * @param w the image width, ≥ 1
+   * @param kh the kernel height, ≥ 1
+   * @param kw the kernel width, ≥ 1
+   * @param stride the stride along both axes, ≥ 1
+   * @param pad the zero padding on each side of both axes, ≥ 0
+   * @param dx the gradient of the image [c, h, w], row-major, accumulated into
+   * @param dxOff offset of dx[0, 0, 0]
+   * @throws IllegalArgumentException if the stride is below 1, the padding negative or the kernel larger than
+   *     the padded image
+   */
   public static void col2im(float[] col, int colOff, int ld, int c, int h, int w, int kh, int kw, int stride,
       int pad, float[] dx, int dxOff) {
     int oh = outSize(h, kh, stride, pad), ow = outSize(w, kw, stride, pad);
@@ -163,7 +260,24 @@ public final class Conv {
     }
   }
 
-  /** The reference col2im. */
+  /**
+   * The reference col2im, on the calling thread with one bounds test per element: the oracle of
+   * {@link #col2im(float[], int, int, int, int, int, int, int, int, float[], int)}. Accumulates into {@code
+   * dx}.
+   * @param col the matrix [c·kh·kw, oh·ow] of gradients, rows {@code oh·ow} apart
+   * @param colOff offset of col[0, 0]
+   * @param c the number of channels of the image, ≥ 1
+   * @param h the image height, ≥ 1
+   * @param w the image width, ≥ 1
+   * @param kh the kernel height, ≥ 1
+   * @param kw the kernel width, ≥ 1
+   * @param stride the stride along both axes, ≥ 1
+   * @param pad the zero padding on each side of both axes, ≥ 0
+   * @param dx the gradient of the image [c, h, w], row-major, accumulated into
+   * @param dxOff offset of dx[0, 0, 0]
+   * @throws IllegalArgumentException if the stride is below 1, the padding negative or the kernel larger than
+   *     the padded image
+   */
   public static void col2imScalar(float[] col, int colOff, int c, int h, int w, int kh, int kw, int stride,
       int pad, float[] dx, int dxOff) {
     int oh = outSize(h, kh, stride, pad), ow = outSize(w, kw, stride, pad);

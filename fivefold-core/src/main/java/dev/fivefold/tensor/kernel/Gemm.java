@@ -82,7 +82,10 @@ public final class Gemm {
     flopCounter = new java.util.concurrent.atomic.LongAdder();
   }
 
-  /** Stops counting and returns the FLOPs counted since {@link #startCounting} (0 if it was not called). */
+  /**
+   * Stops counting and returns the FLOPs counted since {@link #startCounting} (0 if it was not called).
+   * @return the FLOPs ({@code 2·m·n·k} per product) counted since {@link #startCounting}, or 0
+   */
   public static long stopCounting() {
     var c = flopCounter;
     flopCounter = null;
@@ -93,6 +96,7 @@ public final class Gemm {
    * The register tile and blocking of the packed path in this process: {@code -Dff.gemm=8x2|12x2|6x4},
    * or else the fastest candidate of a short timing at first use ({@link GemmBlocking#select}). Whichever
    * it is, every product is bit-identical.
+   * @return the blocking in use, chosen once per process
    */
   public static GemmBlocking blocking() {
     GemmBlocking b = blocking;
@@ -105,20 +109,41 @@ public final class Gemm {
     return b;
   }
 
-  /** Uses {@code b} from now on (null: choose again at the next product); for benchmarks and tests. */
+  /**
+   * Uses {@code b} from now on (null: choose again at the next product); for benchmarks and tests.
+   * @param b the blocking to use, or null to choose again
+   */
   public static void setBlocking(GemmBlocking b) {
     blocking = b;
   }
 
-  /** GFLOP/s of each candidate's micro-kernel in the timing that chose {@link #blocking()} (empty if none ran). */
+  /**
+   * GFLOP/s of each candidate's micro-kernel in the timing that chose {@link #blocking()} (empty if none
+   * ran).
+   * @return GFLOP/s by candidate name
+   */
   public static java.util.Map<String, Double> blockingTimings() {
     return GemmBlocking.lastTimings;
   }
 
   /**
    * {@code C = β·C + op(A)·op(B)}, see the class comment for the layout.
-   *
-   * @throws IllegalArgumentException on negative sizes or leading dimensions too small
+   * @param transA whether A is stored transposed (k×m), so that op(A) = Aᵀ
+   * @param transB whether B is stored transposed (n×k), so that op(B) = Bᵀ
+   * @param m the rows of op(A) and C, ≥ 0
+   * @param n the columns of op(B) and C, ≥ 0
+   * @param k the columns of op(A) and rows of op(B), ≥ 0
+   * @param a the storage of A
+   * @param aOff offset of A's first element
+   * @param lda the leading dimension of A (distance between its stored rows), ≥ max(1, its stored row length)
+   * @param b the storage of B
+   * @param bOff offset of B's first element
+   * @param ldb the leading dimension of B, ≥ max(1, its stored row length)
+   * @param beta the scale β of the old C; 0 overwrites C
+   * @param c the storage of C, m×n, updated
+   * @param cOff offset of C's first element
+   * @param ldc the leading dimension of C, ≥ max(1, n)
+   * @throws IllegalArgumentException on a negative size or a leading dimension too small
    */
   public static void sgemm(boolean transA, boolean transB, int m, int n, int k,
       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
@@ -216,6 +241,23 @@ public final class Gemm {
   /**
    * The reference: a naive triple loop in float, {@code s = Σ_p a[i][p]·b[p][j]} accumulated in
    * increasing p with separate multiply and add, then {@code C = s} (β = 0) or {@code C = β·C + s}.
+   * The oracle of {@link #sgemm}, on the calling thread.
+   * @param transA whether A is stored transposed (k×m), so that op(A) = Aᵀ
+   * @param transB whether B is stored transposed (n×k), so that op(B) = Bᵀ
+   * @param m the rows of op(A) and C, ≥ 0
+   * @param n the columns of op(B) and C, ≥ 0
+   * @param k the columns of op(A) and rows of op(B), ≥ 0
+   * @param a the storage of A
+   * @param aOff offset of A's first element
+   * @param lda the leading dimension of A (distance between its stored rows), ≥ max(1, its stored row length)
+   * @param b the storage of B
+   * @param bOff offset of B's first element
+   * @param ldb the leading dimension of B, ≥ max(1, its stored row length)
+   * @param beta the scale β of the old C; 0 overwrites C
+   * @param c the storage of C, m×n, updated
+   * @param cOff offset of C's first element
+   * @param ldc the leading dimension of C, ≥ max(1, n)
+   * @throws IllegalArgumentException on a negative size or a leading dimension too small
    */
   public static void sgemmScalar(boolean transA, boolean transB, int m, int n, int k,
       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
@@ -240,6 +282,26 @@ public final class Gemm {
    * {@code bOff + t·bStride}, of C at {@code cOff + t·cStride}. Runs products in parallel when the
    * batch is at least the thread count, each product on one thread; otherwise each product is
    * parallel inside. Either way the result is that of {@link #sgemm}, whatever the thread count.
+   * @param batch the number of products, ≥ 0
+   * @param transA whether each A is stored transposed (k×m)
+   * @param transB whether each B is stored transposed (n×k)
+   * @param m the rows of op(A) and C, ≥ 0
+   * @param n the columns of op(B) and C, ≥ 0
+   * @param k the columns of op(A) and rows of op(B), ≥ 0
+   * @param a the storage of the A matrices
+   * @param aOff offset of the first A
+   * @param aStride the distance between consecutive A matrices
+   * @param lda the leading dimension of each A
+   * @param b the storage of the B matrices
+   * @param bOff offset of the first B
+   * @param bStride the distance between consecutive B matrices
+   * @param ldb the leading dimension of each B
+   * @param beta the scale β of the old C; 0 overwrites C
+   * @param c the storage of the C matrices, updated
+   * @param cOff offset of the first C
+   * @param cStride the distance between consecutive C matrices (products must not overlap)
+   * @param ldc the leading dimension of each C, ≥ max(1, n)
+   * @throws IllegalArgumentException on a negative batch or size, or a leading dimension too small
    */
   public static void sgemmBatched(int batch, boolean transA, boolean transB, int m, int n, int k,
       float[] a, int aOff, int aStride, int lda, float[] b, int bOff, int bStride, int ldb,
@@ -429,6 +491,13 @@ public final class Gemm {
   /**
    * Benchmark: median GFLOP/s ({@code 2·m·n·k} per call) of {@code reps} timed calls of
    * {@link #sgemm} with β = 0 on random data, after a warm-up, at the current thread count.
+   * @param m the rows of op(A) and C, ≥ 1
+   * @param n the columns of op(B) and C, ≥ 1
+   * @param k the inner dimension, ≥ 1
+   * @param ta whether A is stored transposed
+   * @param tb whether B is stored transposed
+   * @param reps the number of timed repetitions (each of enough calls for about 0.2 GFLOP); at least 1 is run
+   * @return the median throughput in GFLOP/s
    */
   public static double benchGflops(int m, int n, int k, boolean ta, boolean tb, int reps) {
     var rnd = new java.util.SplittableRandom(42);

@@ -24,6 +24,15 @@ import java.util.List;
  * @param nc columns of op(B) per packed block, a multiple of NR
  */
 public record GemmBlocking(String name, int mr, int vectors, int mc, int nc) {
+  /**
+   * Checks the tile and blocks.
+   * @param name "8x2", "12x2" or "6x4": rows × vectors
+   * @param mr micro-tile rows (MR), ≥ 1
+   * @param vectors micro-tile width in vectors, ≥ 1
+   * @param mc rows of op(A) per packed block, a positive multiple of mr
+   * @param nc columns of op(B) per packed block, a positive multiple of NR
+   * @throws IllegalArgumentException if a size is below 1 or a block is not a positive multiple of its tile
+   */
   public GemmBlocking {
     if (mr < 1) throw new IllegalArgumentException("mr (" + mr + ") must be >= 1");
     if (vectors < 1) throw new IllegalArgumentException("vectors (" + vectors + ") must be >= 1");
@@ -32,12 +41,19 @@ public record GemmBlocking(String name, int mr, int vectors, int mc, int nc) {
     if (nc < nr || nc % nr != 0) throw new IllegalArgumentException("nc (" + nc + ") must be a positive multiple of NR (" + nr + ")");
   }
 
-  /** The tile width NR in floats. */
+  /**
+   * The tile width NR in floats.
+   * @return {@code vectors} × the float lanes of the preferred species
+   */
   public int nr() {
     return vectors * MicroKernels.L;
   }
 
-  /** The candidates, the first being the one tuned on Zen 4 (the default where no timing is wanted). */
+  /**
+   * The candidates, the first being the one tuned on Zen 4 (the default where no timing is wanted).
+   * MC and NC are 96 and 2048 unless the system properties {@code ff.mc} and {@code ff.nc} say otherwise.
+   * @return 8x2, 12x2 and 6x4, in this order
+   */
   public static List<GemmBlocking> candidates() {
     int nc = Integer.getInteger("ff.nc", 2048);
     int mc = Integer.getInteger("ff.mc", 96);
@@ -45,7 +61,12 @@ public record GemmBlocking(String name, int mr, int vectors, int mc, int nc) {
         new GemmBlocking("6x4", 6, 4, mc, nc));
   }
 
-  /** The candidate named {@code name}. */
+  /**
+   * The candidate named {@code name}.
+   * @param name "8x2", "12x2" or "6x4"
+   * @return that candidate
+   * @throws IllegalArgumentException if no candidate has that name
+   */
   public static GemmBlocking named(String name) {
     for (GemmBlocking b : candidates()) if (b.name.equals(name)) return b;
     throw new IllegalArgumentException("gemm blocking (" + name + ") must be one of 8x2, 12x2, 6x4");

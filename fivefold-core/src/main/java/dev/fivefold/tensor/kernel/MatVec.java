@@ -36,17 +36,28 @@ public final class MatVec {
 
   private MatVec() {}
 
-  /** Outputs per packed panel (4 × the float lanes). */
+  /**
+   * Outputs per packed panel (4 × the float lanes).
+   * @return NB = 4·L (64 with AVX-512, 32 with AVX2)
+   */
   public static int panelWidth() {
     return NB;
   }
 
-  /** Depth block of the summation order (Gemm's KC, 384 unless {@code -Dff.kc} says otherwise). */
+  /**
+   * Depth block of the summation order (Gemm's KC, 384 unless {@code -Dff.kc} says otherwise).
+   * @return the number of inputs summed per fma chain before the chains are added
+   */
   public static int depthBlock() {
     return Gemm.KC;
   }
 
-  /** Floats of the packed form of an [out, in] matrix: ⌈out/NB⌉·in·NB. */
+  /**
+   * Floats of the packed form of an [out, in] matrix: ⌈out/NB⌉·in·NB.
+   * @param out the number of rows (outputs)
+   * @param in the number of columns (inputs)
+   * @return the length of the array {@link #pack} returns
+   */
   public static int packedSize(int out, int in) {
     return panels(out) * in * NB;
   }
@@ -55,7 +66,15 @@ public final class MatVec {
     return (out + NB - 1) / NB;
   }
 
-  /** W [out, in] at {@code w[wOff..]}, row-major, into panels (see the class comment). */
+  /**
+   * W [out, in] at {@code w[wOff..]}, row-major, into panels (see the class comment).
+   * @param w the storage of W
+   * @param wOff offset of W[0][0]
+   * @param out the number of rows (outputs), ≥ 1
+   * @param in the number of columns (inputs), ≥ 1
+   * @return a new array of {@link #packedSize} floats
+   * @throws IllegalArgumentException if {@code out} or {@code in} is below 1
+   */
   public static float[] pack(float[] w, int wOff, int out, int in) {
     check(out, in);
     float[] p = new float[packedSize(out, in)];
@@ -66,7 +85,17 @@ public final class MatVec {
     return p;
   }
 
-  /** {@code y[yOff..yOff+out) = W·x[xOff..xOff+in)} from the packed W (see the class comment for the order). */
+  /**
+   * {@code y[yOff..yOff+out) = W·x[xOff..xOff+in)} from the packed W (see the class comment for the order).
+   * @param packed W as packed by {@link #pack}
+   * @param out the number of outputs, ≥ 1
+   * @param in the number of inputs, ≥ 1
+   * @param x the input vector [in]
+   * @param xOff offset of x[0]
+   * @param y the output vector [out], overwritten
+   * @param yOff offset of y[0]
+   * @throws IllegalArgumentException if {@code out} or {@code in} is below 1, or {@code packed} is too short
+   */
   public static void matvec(float[] packed, int out, int in, float[] x, int xOff, float[] y, int yOff) {
     check(out, in);
     if (packed.length < packedSize(out, in)) throw new IllegalArgumentException("packed weight (" + packed.length + " floats) is smaller than [" + out + ", " + in + "] packed (" + packedSize(out, in) + ")");
@@ -129,7 +158,18 @@ public final class MatVec {
     }
   }
 
-  /** The reference on the unpacked W [out, in] at {@code w[wOff..]}: the same fma chains, scalar. */
+  /**
+   * The reference on the unpacked W [out, in] at {@code w[wOff..]}: the same fma chains, scalar.
+   * @param w the storage of W, row-major, unpacked
+   * @param wOff offset of W[0][0]
+   * @param out the number of outputs, ≥ 1
+   * @param in the number of inputs, ≥ 1
+   * @param x the input vector [in]
+   * @param xOff offset of x[0]
+   * @param y the output vector [out], overwritten
+   * @param yOff offset of y[0]
+   * @throws IllegalArgumentException if {@code out} or {@code in} is below 1
+   */
   public static void matvecScalar(float[] w, int wOff, int out, int in, float[] x, int xOff, float[] y, int yOff) {
     check(out, in);
     for (int j = 0; j < out; j++) {

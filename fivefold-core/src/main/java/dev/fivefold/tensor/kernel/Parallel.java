@@ -21,6 +21,11 @@ public final class Parallel {
   /** A body over a half-open range {@code [lo, hi)}. */
   @FunctionalInterface
   public interface RangeBody {
+    /**
+     * Processes the indices {@code [lo, hi)}.
+     * @param lo the first index
+     * @param hi one past the last index
+     */
     void run(int lo, int hi);
   }
 
@@ -33,7 +38,10 @@ public final class Parallel {
 
   private Parallel() {}
 
-  /** Number of threads kernels use. */
+  /**
+   * Number of threads kernels use.
+   * @return the thread count, ≥ 1 (the calling thread included)
+   */
   public static int threads() {
     return threads;
   }
@@ -45,7 +53,11 @@ public final class Parallel {
    */
   public static final int MAX_THREADS = Math.min(256, Math.max(16, 4 * Runtime.getRuntime().availableProcessors()));
 
-  /** Sets the number of threads (&ge; 1). Results do not depend on it. */
+  /**
+   * Sets the number of threads (&ge; 1). Results do not depend on it.
+   * @param n the number of threads, in [1, {@link #MAX_THREADS}]
+   * @throws IllegalArgumentException if {@code n} is outside [1, {@link #MAX_THREADS}]
+   */
   public static void setThreads(int n) {
     if (n < 1 || n > MAX_THREADS) throw new IllegalArgumentException("threads (" + n + ") must be in [1, " + MAX_THREADS + "]");
     LOCK.lock();
@@ -124,6 +136,12 @@ public final class Parallel {
    * Runs {@code body} over {@code [start, end)} split into at most {@link #threads()} chunks of at
    * least {@code grain} indices each. Runs serially when the range is small, when one thread is
    * configured, or when called from inside another {@code forRange}.
+   * @param start the first index
+   * @param end one past the last index; nothing runs when {@code end ≤ start}
+   * @param grain the least number of indices per chunk (values below 1 count as 1)
+   * @param body the work, called once per chunk; must write disjoint outputs per index
+   * @throws RuntimeException the first exception a chunk threw (a checked one wrapped), after every chunk has
+   *     finished
    */
   public static void forRange(int start, int end, int grain, RangeBody body) {
     int n = end - start;
@@ -177,7 +195,12 @@ public final class Parallel {
     }
   }
 
-  /** {@code forRange} with grain 1. */
+  /**
+   * {@code forRange} with grain 1.
+   * @param start the first index
+   * @param end one past the last index
+   * @param body the work, called once per chunk; must write disjoint outputs per index
+   */
   public static void forRange(int start, int end, RangeBody body) {
     forRange(start, end, 1, body);
   }

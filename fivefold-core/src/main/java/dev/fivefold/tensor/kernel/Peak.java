@@ -30,14 +30,27 @@ public final class Peak {
 
   private Peak() {}
 
-  /** A measured peak: {@code gflops} over {@code threads} threads of the CPU named {@code cpu}. */
+  /**
+   * A measured peak: {@code gflops} over {@code threads} threads of the CPU named {@code cpu}.
+   * @param cpu the CPU model name ({@link #cpuModel()})
+   * @param threads the number of threads that ran the loop at once
+   * @param lanes the float lanes of the vector species used (16 with AVX-512)
+   * @param gflops the measured peak, total GFLOP/s over all threads
+   */
   public record Result(String cpu, int threads, int lanes, double gflops) {
-    /** GFLOP/s per thread. */
+    /**
+     * GFLOP/s per thread.
+     * @return {@code gflops / threads}
+     */
     public double perThread() {
       return gflops / threads;
     }
 
-    /** {@code 100·g/gflops}: a rate as a share of this peak, in percent. */
+    /**
+     * {@code 100·g/gflops}: a rate as a share of this peak, in percent.
+     * @param g a rate in GFLOP/s
+     * @return {@code g} as a percentage of {@link #gflops()}
+     */
     public double percent(double g) {
       return 100 * g / gflops;
     }
@@ -45,8 +58,11 @@ public final class Peak {
 
   /**
    * The best of {@code trials} measurements with {@code threads} threads.
-   *
+   * @param threads the number of concurrent loops, ≥ 1
+   * @param trials the number of timed trials, ≥ 1
+   * @return the peak, the highest rate over the trials
    * @throws IllegalArgumentException if threads or trials is below 1
+   * @throws IllegalStateException if the calling thread is interrupted while waiting for the loops
    */
   public static Result measure(int threads, int trials) {
     if (threads < 1) throw new IllegalArgumentException("threads (" + threads + ") must be >= 1");
@@ -115,7 +131,10 @@ public final class Peak {
     sink = s.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
   }
 
-  /** The CPU's model name from /proc/cpuinfo, or the JVM's os.arch where that file is missing. */
+  /**
+   * The CPU's model name from /proc/cpuinfo, or the JVM's os.arch where that file is missing.
+   * @return the model name, never null on a JVM that sets os.arch
+   */
   public static String cpuModel() {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {

@@ -12,7 +12,14 @@ package dev.fivefold.tensor.kernel;
 public final class Pool {
   private Pool() {}
 
-  /** Output length along one axis: {@code (size − k)/stride + 1}. */
+  /**
+   * Output length along one axis: {@code (size − k)/stride + 1}.
+   * @param size the input length along the axis
+   * @param k the window length, ≥ 1
+   * @param stride the stride, ≥ 1
+   * @return the number of output positions, ≥ 1
+   * @throws IllegalArgumentException if {@code k < 1}, {@code stride < 1} or {@code size < k}
+   */
   public static int outSize(int size, int k, int stride) {
     if (k < 1 || stride < 1 || size < k) {
       throw new IllegalArgumentException("pool k (" + k + "), stride (" + stride + ") do not fit size " + size);
@@ -24,6 +31,19 @@ public final class Pool {
    * {@code out[p][oy][ox] = max over the window x[p][oy·s + ky][ox·s + kx]}; {@code argmax} gets
    * the index of the chosen element relative to {@code xOff} ({@code (p·h + iy)·w + ix}). Ties go to
    * the first element in row-major window order; a NaN in a window is chosen (propagates).
+   * @param x the input planes [planes, h, w], row-major
+   * @param xOff offset of x[0, 0, 0]
+   * @param planes the number of independent planes (n·c), ≥ 0
+   * @param h the plane height, ≥ k
+   * @param w the plane width, ≥ k
+   * @param k the window side, ≥ 1
+   * @param stride the stride along both axes, ≥ 1
+   * @param out the maxima [planes, oh, ow], written
+   * @param outOff offset of out[0, 0, 0]
+   * @param argmax the index (relative to {@code xOff}) of each maximum [planes, oh, ow], written
+   * @param argOff offset of argmax[0, 0, 0]
+   * @throws IllegalArgumentException if {@code k < 1}, {@code stride < 1} or the window is larger than the
+   *     plane
    */
   public static void maxPool2dForward(float[] x, int xOff, int planes, int h, int w, int k, int stride,
       float[] out, int outOff, int[] argmax, int argOff) {
@@ -61,6 +81,19 @@ public final class Pool {
   /**
    * {@code dx[argmax[o]] += dy[o]} for every output o of {@link #maxPool2dForward} with the same
    * geometry. Accumulates: zero dx first for a plain gradient.
+   * @param dy the gradient of the output [planes, oh, ow]
+   * @param dyOff offset of dy[0, 0, 0]
+   * @param argmax the indices written by {@link #maxPool2dForward}
+   * @param argOff offset of argmax[0, 0, 0]
+   * @param planes the number of independent planes (n·c), ≥ 0
+   * @param h the plane height, ≥ k
+   * @param w the plane width, ≥ k
+   * @param k the window side, ≥ 1
+   * @param stride the stride along both axes, ≥ 1
+   * @param dx the gradient of the input [planes, h, w], accumulated into
+   * @param dxOff offset of dx[0, 0, 0] (the origin of the argmax indices)
+   * @throws IllegalArgumentException if {@code k < 1}, {@code stride < 1} or the window is larger than the
+   *     plane
    */
   public static void maxPool2dBackward(float[] dy, int dyOff, int[] argmax, int argOff, int planes, int h,
       int w, int k, int stride, float[] dx, int dxOff) {
@@ -96,7 +129,20 @@ public final class Pool {
     });
   }
 
-  /** {@code out[p][oy][ox] = (Σ_{ky,kx} x[p][oy·s + ky][ox·s + kx]) / k²}, summed in row-major order. */
+  /**
+   * {@code out[p][oy][ox] = (Σ_{ky,kx} x[p][oy·s + ky][ox·s + kx]) / k²}, summed in row-major order.
+   * @param x the input planes [planes, h, w], row-major
+   * @param xOff offset of x[0, 0, 0]
+   * @param planes the number of independent planes (n·c), ≥ 0
+   * @param h the plane height, ≥ k
+   * @param w the plane width, ≥ k
+   * @param k the window side, ≥ 1
+   * @param stride the stride along both axes, ≥ 1
+   * @param out the averages [planes, oh, ow], written
+   * @param outOff offset of out[0, 0, 0]
+   * @throws IllegalArgumentException if {@code k < 1}, {@code stride < 1} or the window is larger than the
+   *     plane
+   */
   public static void avgPool2dForward(float[] x, int xOff, int planes, int h, int w, int k, int stride,
       float[] out, int outOff) {
     int oh = outSize(h, k, stride), ow = outSize(w, k, stride);
@@ -120,6 +166,17 @@ public final class Pool {
   /**
    * The adjoint of {@link #avgPool2dForward}: {@code dx[window of o] += dy[o] / k²}, outputs in
    * row-major order. Accumulates: zero dx first for a plain gradient.
+   * @param dy the gradient of the output [planes, oh, ow]
+   * @param dyOff offset of dy[0, 0, 0]
+   * @param planes the number of independent planes (n·c), ≥ 0
+   * @param h the plane height, ≥ k
+   * @param w the plane width, ≥ k
+   * @param k the window side, ≥ 1
+   * @param stride the stride along both axes, ≥ 1
+   * @param dx the gradient of the input [planes, h, w], accumulated into
+   * @param dxOff offset of dx[0, 0, 0]
+   * @throws IllegalArgumentException if {@code k < 1}, {@code stride < 1} or the window is larger than the
+   *     plane
    */
   public static void avgPool2dBackward(float[] dy, int dyOff, int planes, int h, int w, int k, int stride,
       float[] dx, int dxOff) {

@@ -38,10 +38,23 @@ public final class QuantMatVec {
   /** A code or group value at (row, column): the source of the packing. */
   @FunctionalInterface
   public interface At {
+    /**
+     * The value at ({@code row}, {@code col}).
+     * @param row the output (row) index
+     * @param col the input (column) or group index
+     * @return the code, scale or zero there (codes as integral floats)
+     */
     float at(int row, int col);
   }
 
-  /** int8 codes (−128..127) of an [out, in] matrix into panels. */
+  /**
+   * int8 codes (−128..127) of an [out, in] matrix into panels.
+   * @param out the number of rows, ≥ 1
+   * @param in the number of columns, ≥ 1
+   * @param code the codes, each an integer in −128..127 (cast to byte)
+   * @return the panels [ceil(out/NB)][in][NB], rows past {@code out} zero
+   * @throws IllegalArgumentException if {@code out} or {@code in} is below 1
+   */
   public static byte[] pack8(int out, int in, At code) {
     MatVec.check(out, in);
     byte[] p = new byte[MatVec.panels(out) * in * NB];
@@ -52,7 +65,14 @@ public final class QuantMatVec {
     return p;
   }
 
-  /** int4 codes (0..15) of an [out, in] matrix (in even) into panels, two inputs per byte. */
+  /**
+   * int4 codes (0..15) of an [out, in] matrix (in even) into panels, two inputs per byte.
+   * @param out the number of rows, ≥ 1
+   * @param in the number of columns, ≥ 2 and even
+   * @param code the codes, each an integer in 0..15 (only the low 4 bits are kept)
+   * @return the panels [ceil(out/NB)][in/2][NB], input 2p in the low nibble, 2p+1 in the high nibble
+   * @throws IllegalArgumentException if {@code out} or {@code in} is below 1 or {@code in} is odd
+   */
   public static byte[] pack4(int out, int in, At code) {
     MatVec.check(out, in);
     if (in % 2 != 0) throw new IllegalArgumentException("in (" + in + ") must be even for int4");
@@ -64,7 +84,14 @@ public final class QuantMatVec {
     return p;
   }
 
-  /** Per (output, group) values (scales or zeros) of an [out, groups] table into panels. */
+  /**
+   * Per (output, group) values (scales or zeros) of an [out, groups] table into panels.
+   * @param out the number of rows, ≥ 1
+   * @param groups the number of groups per row ({@code in / G}), ≥ 1
+   * @param value the scale or zero of each (row, group)
+   * @return the panels [ceil(out/NB)][groups][NB], rows past {@code out} zero
+   * @throws IllegalArgumentException if {@code out} or {@code groups} is below 1
+   */
   public static float[] packGroups(int out, int groups, At value) {
     MatVec.check(out, groups);
     float[] p = new float[MatVec.panels(out) * groups * NB];
@@ -75,7 +102,22 @@ public final class QuantMatVec {
     return p;
   }
 
-  /** y = Ŵ·x from int8 panels ({@code bits} 8) or int4 panels ({@code bits} 4), group size {@code group}. */
+  /**
+   * y = Ŵ·x from int8 panels ({@code bits} 8) or int4 panels ({@code bits} 4), group size {@code group}.
+   * @param bits the code width, 8 (int8 panels of {@link #pack8}) or 4 (int4 panels of {@link #pack4})
+   * @param codes the packed codes of the [out, in] matrix
+   * @param scales the packed scales s [out, in/group] ({@link #packGroups})
+   * @param zeros the packed zeros z [out, in/group] ({@link #packGroups})
+   * @param out the number of outputs (rows of Ŵ), ≥ 1
+   * @param in the number of inputs (columns of Ŵ), ≥ 1
+   * @param group the group size G: divides {@code in}, and even for int4
+   * @param x the input vector [in]
+   * @param xOff offset of x[0]
+   * @param y the output vector [out], overwritten
+   * @param yOff offset of y[0]
+   * @throws IllegalArgumentException if {@code out} or {@code in} is below 1, {@code bits} is not 8 or 4, or
+   *     {@code group} does not divide {@code in} (or is odd for int4)
+   */
   public static void matvec(int bits, byte[] codes, float[] scales, float[] zeros, int out, int in, int group, float[] x, int xOff, float[] y, int yOff) {
     MatVec.check(out, in);
     if (bits != 8 && bits != 4) throw new IllegalArgumentException("bits (" + bits + ") must be 8 or 4");
@@ -175,7 +217,22 @@ public final class QuantMatVec {
     for (int j = q * NB; j < Math.min(out, q * NB + NB); j++) y[yOff + j] = rowScalar(bits, c, sc, zs, j, in, group, x, xOff);
   }
 
-  /** The scalar reference of {@link #matvec} on the same packed arrays. */
+  /**
+   * The scalar reference of {@link #matvec} on the same packed arrays.
+   * @param bits the code width, 8 (int8 panels of {@link #pack8}) or 4 (int4 panels of {@link #pack4})
+   * @param codes the packed codes of the [out, in] matrix
+   * @param scales the packed scales s [out, in/group] ({@link #packGroups})
+   * @param zeros the packed zeros z [out, in/group] ({@link #packGroups})
+   * @param out the number of outputs (rows of Ŵ), ≥ 1
+   * @param in the number of inputs (columns of Ŵ), ≥ 1
+   * @param group the group size G: divides {@code in}, and even for int4
+   * @param x the input vector [in]
+   * @param xOff offset of x[0]
+   * @param y the output vector [out], overwritten
+   * @param yOff offset of y[0]
+   * @throws IllegalArgumentException if {@code out} or {@code in} is below 1 (other arguments are not
+   *     checked)
+   */
   public static void matvecScalar(int bits, byte[] codes, float[] scales, float[] zeros, int out, int in, int group, float[] x, int xOff, float[] y, int yOff) {
     MatVec.check(out, in);
     for (int j = 0; j < out; j++) y[yOff + j] = rowScalar(bits, codes, scales, zeros, j, in, group, x, xOff);

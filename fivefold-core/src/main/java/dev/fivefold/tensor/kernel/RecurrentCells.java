@@ -34,12 +34,20 @@ public final class RecurrentCells {
     return Transcendentals.sigmoid(x + x) * 2f - 1f;
   }
 
-  /** tanh(x) = 2σ(2x) − 1 on the same arithmetic as the kernels (for tests and references). */
+  /**
+   * tanh(x) = 2σ(2x) − 1 on the same arithmetic as the kernels (for tests and references).
+   * @param x the argument
+   * @return tanh(x), within a few ulps of {@link Math#tanh}
+   */
   public static float tanhOf(float x) {
     return tanh(x);
   }
 
-  /** σ(x) = 1/(1 + e^−x) on the same arithmetic as the kernels. */
+  /**
+   * σ(x) = 1/(1 + e^−x) on the same arithmetic as the kernels.
+   * @param x the argument
+   * @return σ(x) in [0, 1]
+   */
   public static float sigmoidOf(float x) {
     return Transcendentals.sigmoid(x);
   }
@@ -47,6 +55,16 @@ public final class RecurrentCells {
   /**
    * LSTM step forward for one row: {@code a[aOff..+4H)} holds the pre-activations (i, f, g, o) and is
    * overwritten with the activations; c = f·cPrev + i·g and h = o·tanh(c) are written.
+   * @param hs the number of hidden units H, ≥ 0
+   * @param a the pre-activations [4H] (i, f, g, o), overwritten with the activations σ(a_i), σ(a_f),
+   *     tanh(a_g), σ(a_o)
+   * @param aOff offset of a_i[0] in {@code a}
+   * @param cPrev the previous cell state c₋ [H]
+   * @param cpOff offset of cPrev[0]
+   * @param c the new cell state [H], written
+   * @param cOff offset of c[0]
+   * @param h the new hidden state [H], written
+   * @param hOff offset of h[0]
    */
   public static void lstmForward(int hs, float[] a, int aOff, float[] cPrev, int cpOff, float[] c, int cOff, float[] h, int hOff) {
     // In passes of one transcendental each, each pass its own small method: a loop body with several
@@ -90,6 +108,19 @@ public final class RecurrentCells {
     for (; j < n; j++) x[off + j] = tanh(x[off + j]);
   }
 
+  /**
+   * Scalar reference of {@link #lstmForward}, one hidden unit at a time (bit-identical to it).
+   * @param hs the number of hidden units H, ≥ 0
+   * @param a the pre-activations [4H] (i, f, g, o), overwritten with the activations σ(a_i), σ(a_f),
+   *     tanh(a_g), σ(a_o)
+   * @param aOff offset of a_i[0] in {@code a}
+   * @param cPrev the previous cell state c₋ [H]
+   * @param cpOff offset of cPrev[0]
+   * @param c the new cell state [H], written
+   * @param cOff offset of c[0]
+   * @param h the new hidden state [H], written
+   * @param hOff offset of h[0]
+   */
   public static void lstmForwardScalar(int hs, float[] a, int aOff, float[] cPrev, int cpOff, float[] c, int cOff, float[] h, int hOff) {
     for (int j = 0; j < hs; j++) lstmForwardOne(hs, j, a, aOff, cPrev, cpOff, c, cOff, h, hOff);
   }
@@ -114,6 +145,21 @@ public final class RecurrentCells {
    * {@code da} [4H] the gradient of the pre-activations (overwritten), and dcPrev += dc_total·f where
    * dc_total = dc + dh·o·(1 − tanh²c). With tc = tanh c: do = dh·tc·o(1−o), di = dc_total·g·i(1−i),
    * df = dc_total·c₋·f(1−f), dg = dc_total·i·(1−g²).
+   * @param hs the number of hidden units H, ≥ 0
+   * @param act the activations [4H] (i, f, g, o) saved by the forward step
+   * @param aOff offset of i[0] in {@code act}
+   * @param cPrev the previous cell state c₋ [H]
+   * @param cpOff offset of cPrev[0]
+   * @param c this step's cell state [H]
+   * @param cOff offset of c[0]
+   * @param dh the whole gradient reaching this step's h [H]
+   * @param dhOff offset of dh[0]
+   * @param dc the whole gradient reaching this step's c [H] (from the next step)
+   * @param dcOff offset of dc[0]
+   * @param da the gradient of the pre-activations [4H] (i, f, g, o), overwritten
+   * @param daOff offset of da[0]
+   * @param dcPrev the gradient of c₋ [H], accumulated into ({@code += dc_total·f})
+   * @param dcpOff offset of dcPrev[0]
    */
   public static void lstmBackward(int hs, float[] act, int aOff, float[] cPrev, int cpOff, float[] c, int cOff,
       float[] dh, int dhOff, float[] dc, int dcOff, float[] da, int daOff, float[] dcPrev, int dcpOff) {
@@ -136,6 +182,24 @@ public final class RecurrentCells {
     for (; j < hs; j++) lstmBackwardOne(hs, j, act, aOff, cPrev, cpOff, c, cOff, dh, dhOff, dc, dcOff, da, daOff, dcPrev, dcpOff);
   }
 
+  /**
+   * Scalar reference of {@link #lstmBackward}, one hidden unit at a time (bit-identical to it).
+   * @param hs the number of hidden units H, ≥ 0
+   * @param act the activations [4H] (i, f, g, o) saved by the forward step
+   * @param aOff offset of i[0] in {@code act}
+   * @param cPrev the previous cell state c₋ [H]
+   * @param cpOff offset of cPrev[0]
+   * @param c this step's cell state [H]
+   * @param cOff offset of c[0]
+   * @param dh the whole gradient reaching this step's h [H]
+   * @param dhOff offset of dh[0]
+   * @param dc the whole gradient reaching this step's c [H] (from the next step)
+   * @param dcOff offset of dc[0]
+   * @param da the gradient of the pre-activations [4H] (i, f, g, o), overwritten
+   * @param daOff offset of da[0]
+   * @param dcPrev the gradient of c₋ [H], accumulated into ({@code += dc_total·f})
+   * @param dcpOff offset of dcPrev[0]
+   */
   public static void lstmBackwardScalar(int hs, float[] act, int aOff, float[] cPrev, int cpOff, float[] c, int cOff,
       float[] dh, int dhOff, float[] dc, int dcOff, float[] da, int daOff, float[] dcPrev, int dcpOff) {
     for (int j = 0; j < hs; j++) lstmBackwardOne(hs, j, act, aOff, cPrev, cpOff, c, cOff, dh, dhOff, dc, dcOff, da, daOff, dcPrev, dcpOff);
@@ -157,6 +221,17 @@ public final class RecurrentCells {
   /**
    * GRU step forward for one row: {@code x} [3H] = W_i x + b_i, {@code hh} [3H] = W_h h₋ + b_h,
    * {@code hPrev} [H]. Writes h [H] and saves (r, z, n, h_n) [4H] for the backward.
+   * @param hs the number of hidden units H, ≥ 0
+   * @param x the input projection W_i x + b_i [3H] (r, z, n)
+   * @param xOff offset of x[0]
+   * @param hh the recurrent projection W_h h₋ + b_h [3H] (r, z, n)
+   * @param hhOff offset of hh[0]
+   * @param hPrev the previous hidden state h₋ [H]
+   * @param hpOff offset of hPrev[0]
+   * @param save the saved values (r, z, n, h_n) [4H] for the backward, written
+   * @param sOff offset of save[0]
+   * @param h the new hidden state [H], written
+   * @param hOff offset of h[0]
    */
   public static void gruForward(int hs, float[] x, int xOff, float[] hh, int hhOff, float[] hPrev, int hpOff, float[] save, int sOff, float[] h, int hOff) {
     // passes of one transcendental each (see lstmForward)
@@ -182,6 +257,20 @@ public final class RecurrentCells {
     }
   }
 
+  /**
+   * Scalar reference of {@link #gruForward}, one hidden unit at a time (bit-identical to it).
+   * @param hs the number of hidden units H, ≥ 0
+   * @param x the input projection W_i x + b_i [3H] (r, z, n)
+   * @param xOff offset of x[0]
+   * @param hh the recurrent projection W_h h₋ + b_h [3H] (r, z, n)
+   * @param hhOff offset of hh[0]
+   * @param hPrev the previous hidden state h₋ [H]
+   * @param hpOff offset of hPrev[0]
+   * @param save the saved values (r, z, n, h_n) [4H] for the backward, written
+   * @param sOff offset of save[0]
+   * @param h the new hidden state [H], written
+   * @param hOff offset of h[0]
+   */
   public static void gruForwardScalar(int hs, float[] x, int xOff, float[] hh, int hhOff, float[] hPrev, int hpOff, float[] save, int sOff, float[] h, int hOff) {
     for (int j = 0; j < hs; j++) gruForwardOne(hs, j, x, xOff, hh, hhOff, hPrev, hpOff, save, sOff, h, hOff);
   }
@@ -204,6 +293,19 @@ public final class RecurrentCells {
    * reaching this step's h). Out: dx [3H] = d(W_i x + b_i) = (da_r, da_z, da_n), dhh [3H] =
    * d(W_h h₋ + b_h) = (da_r, da_z, da_n·r), and dhPrev += dh·z, where da_n = dh·(1 − z)·(1 − n²),
    * da_z = dh·(h₋ − n)·z(1 − z), da_r = da_n·h_n·r(1 − r).
+   * @param hs the number of hidden units H, ≥ 0
+   * @param save the values (r, z, n, h_n) [4H] saved by the forward step
+   * @param sOff offset of save[0]
+   * @param hPrev the previous hidden state h₋ [H]
+   * @param hpOff offset of hPrev[0]
+   * @param dh the whole gradient reaching this step's h [H]
+   * @param dhOff offset of dh[0]
+   * @param dx the gradient of the input projection [3H], overwritten
+   * @param dxOff offset of dx[0]
+   * @param dhh the gradient of the recurrent projection [3H], overwritten
+   * @param dhhOff offset of dhh[0]
+   * @param dhPrev the gradient of h₋ [H], accumulated into ({@code += dh·z})
+   * @param dhpOff offset of dhPrev[0]
    */
   public static void gruBackward(int hs, float[] save, int sOff, float[] hPrev, int hpOff, float[] dh, int dhOff,
       float[] dx, int dxOff, float[] dhh, int dhhOff, float[] dhPrev, int dhpOff) {
@@ -230,6 +332,22 @@ public final class RecurrentCells {
     for (; j < hs; j++) gruBackwardOne(hs, j, save, sOff, hPrev, hpOff, dh, dhOff, dx, dxOff, dhh, dhhOff, dhPrev, dhpOff);
   }
 
+  /**
+   * Scalar reference of {@link #gruBackward}, one hidden unit at a time (bit-identical to it).
+   * @param hs the number of hidden units H, ≥ 0
+   * @param save the values (r, z, n, h_n) [4H] saved by the forward step
+   * @param sOff offset of save[0]
+   * @param hPrev the previous hidden state h₋ [H]
+   * @param hpOff offset of hPrev[0]
+   * @param dh the whole gradient reaching this step's h [H]
+   * @param dhOff offset of dh[0]
+   * @param dx the gradient of the input projection [3H], overwritten
+   * @param dxOff offset of dx[0]
+   * @param dhh the gradient of the recurrent projection [3H], overwritten
+   * @param dhhOff offset of dhh[0]
+   * @param dhPrev the gradient of h₋ [H], accumulated into ({@code += dh·z})
+   * @param dhpOff offset of dhPrev[0]
+   */
   public static void gruBackwardScalar(int hs, float[] save, int sOff, float[] hPrev, int hpOff, float[] dh, int dhOff,
       float[] dx, int dxOff, float[] dhh, int dhhOff, float[] dhPrev, int dhpOff) {
     for (int j = 0; j < hs; j++) gruBackwardOne(hs, j, save, sOff, hPrev, hpOff, dh, dhOff, dx, dxOff, dhh, dhhOff, dhPrev, dhpOff);

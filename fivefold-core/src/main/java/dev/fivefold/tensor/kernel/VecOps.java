@@ -37,7 +37,16 @@ public final class VecOps {
 
   // ---- element-wise binary: out = a ∘ b --------------------------------------------------------
 
-  /** {@code out[i] = a[i] + b[i]} for i in [0, n). */
+  /**
+   * {@code out[i] = a[i] + b[i]} for i in [0, n).
+   * @param a the first operand
+   * @param aOff offset of element 0 in {@code a}
+   * @param b the second operand
+   * @param bOff offset of element 0 in {@code b}
+   * @param out the result (may be {@code a} or {@code b} at the same offset)
+   * @param oOff offset of element 0 in {@code out}
+   * @param n the number of elements, ≥ 0
+   */
   public static void add(float[] a, int aOff, float[] b, int bOff, float[] out, int oOff, int n) {
     final int lo = 0, hi = n;
     int i = lo;
@@ -47,11 +56,30 @@ public final class VecOps {
     for (; i < hi; i++) out[oOff + i] = a[aOff + i] + b[bOff + i];
   }
 
+  /**
+   * Scalar reference of {@link #add}: {@code out[i] = a[i] + b[i]} for i in [0, n).
+   * @param a the first operand
+   * @param aOff offset of element 0 in {@code a}
+   * @param b the second operand
+   * @param bOff offset of element 0 in {@code b}
+   * @param out the result (may alias an input at the same offset)
+   * @param oOff offset of element 0 in {@code out}
+   * @param n the number of elements, ≥ 0
+   */
   public static void addScalar(float[] a, int aOff, float[] b, int bOff, float[] out, int oOff, int n) {
     for (int i = 0; i < n; i++) out[oOff + i] = a[aOff + i] + b[bOff + i];
   }
 
-  /** {@code out[i] = a[i] - b[i]}. */
+  /**
+   * {@code out[i] = a[i] - b[i]} for i in [0, n).
+   * @param a the minuend
+   * @param aOff offset of element 0 in {@code a}
+   * @param b the subtrahend
+   * @param bOff offset of element 0 in {@code b}
+   * @param out the result (may be {@code a} or {@code b} at the same offset)
+   * @param oOff offset of element 0 in {@code out}
+   * @param n the number of elements, ≥ 0
+   */
   public static void sub(float[] a, int aOff, float[] b, int bOff, float[] out, int oOff, int n) {
     final int lo = 0, hi = n;
     int i = lo;
@@ -61,11 +89,30 @@ public final class VecOps {
     for (; i < hi; i++) out[oOff + i] = a[aOff + i] - b[bOff + i];
   }
 
+  /**
+   * Scalar reference of {@link #sub}: {@code out[i] = a[i] - b[i]} for i in [0, n).
+   * @param a the minuend
+   * @param aOff offset of element 0 in {@code a}
+   * @param b the subtrahend
+   * @param bOff offset of element 0 in {@code b}
+   * @param out the result (may alias an input at the same offset)
+   * @param oOff offset of element 0 in {@code out}
+   * @param n the number of elements, ≥ 0
+   */
   public static void subScalar(float[] a, int aOff, float[] b, int bOff, float[] out, int oOff, int n) {
     for (int i = 0; i < n; i++) out[oOff + i] = a[aOff + i] - b[bOff + i];
   }
 
-  /** {@code out[i] = a[i] · b[i]}. */
+  /**
+   * {@code out[i] = a[i] · b[i]} for i in [0, n).
+   * @param a the first factor
+   * @param aOff offset of element 0 in {@code a}
+   * @param b the second factor
+   * @param bOff offset of element 0 in {@code b}
+   * @param out the result (may be {@code a} or {@code b} at the same offset)
+   * @param oOff offset of element 0 in {@code out}
+   * @param n the number of elements, ≥ 0
+   */
   public static void mul(float[] a, int aOff, float[] b, int bOff, float[] out, int oOff, int n) {
     final int lo = 0, hi = n;
     int i = lo;
@@ -75,11 +122,29 @@ public final class VecOps {
     for (; i < hi; i++) out[oOff + i] = a[aOff + i] * b[bOff + i];
   }
 
+  /**
+   * Scalar reference of {@link #mul}: {@code out[i] = a[i] · b[i]} for i in [0, n).
+   * @param a the first factor
+   * @param aOff offset of element 0 in {@code a}
+   * @param b the second factor
+   * @param bOff offset of element 0 in {@code b}
+   * @param out the result (may alias an input at the same offset)
+   * @param oOff offset of element 0 in {@code out}
+   * @param n the number of elements, ≥ 0
+   */
   public static void mulScalar(float[] a, int aOff, float[] b, int bOff, float[] out, int oOff, int n) {
     for (int i = 0; i < n; i++) out[oOff + i] = a[aOff + i] * b[bOff + i];
   }
 
-  /** {@code y[i] = y[i] + α·x[i]} (multiply, then add: two roundings, like the reference). */
+  /**
+   * {@code y[i] = y[i] + α·x[i]} (multiply, then add: two roundings, like the reference).
+   * @param alpha the scale α of {@code x}
+   * @param x the vector added
+   * @param xOff offset of element 0 in {@code x}
+   * @param y the accumulator, updated in place
+   * @param yOff offset of element 0 in {@code y}
+   * @param n the number of elements, ≥ 0
+   */
   public static void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
     final int lo = 0, hi = n;
     int i = lo;
@@ -90,11 +155,26 @@ public final class VecOps {
     for (; i < hi; i++) y[yOff + i] = y[yOff + i] + alpha * x[xOff + i];
   }
 
+  /**
+   * Scalar reference of {@link #axpy}: {@code y[i] = y[i] + α·x[i]} for i in [0, n).
+   * @param alpha the scale α of {@code x}
+   * @param x the vector added
+   * @param xOff offset of element 0 in {@code x}
+   * @param y the accumulator, updated in place
+   * @param yOff offset of element 0 in {@code y}
+   * @param n the number of elements, ≥ 0
+   */
   public static void axpyScalar(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
     for (int i = 0; i < n; i++) y[yOff + i] = y[yOff + i] + alpha * x[xOff + i];
   }
 
-  /** {@code x[i] = s · x[i]} in place. */
+  /**
+   * {@code x[i] = s · x[i]} in place.
+   * @param s the factor
+   * @param x the vector, scaled in place
+   * @param xOff offset of element 0 in {@code x}
+   * @param n the number of elements, ≥ 0
+   */
   public static void scale(float s, float[] x, int xOff, int n) {
     final int lo = 0, hi = n;
     int i = lo;
@@ -104,6 +184,13 @@ public final class VecOps {
     for (; i < hi; i++) x[xOff + i] = s * x[xOff + i];
   }
 
+  /**
+   * Scalar reference of {@link #scale}: {@code x[i] = s · x[i]} in place.
+   * @param s the factor
+   * @param x the vector, scaled in place
+   * @param xOff offset of element 0 in {@code x}
+   * @param n the number of elements, ≥ 0
+   */
   public static void scaleScalar(float s, float[] x, int xOff, int n) {
     for (int i = 0; i < n; i++) x[xOff + i] = s * x[xOff + i];
   }
@@ -116,7 +203,13 @@ public final class VecOps {
     return s;
   }
 
-  /** {@code Σ x[i]}; 0 when n = 0; NaN if any element is NaN. */
+  /**
+   * {@code Σ x[i]}; 0 when n = 0; NaN if any element is NaN.
+   * @param x the vector
+   * @param xOff offset of element 0 in {@code x}
+   * @param n the number of elements, ≥ 0
+   * @return the sum, in the fixed lanes-then-tail order of the class comment
+   */
   public static float sum(float[] x, int xOff, int n) {
     FloatVector acc = FloatVector.zero(S);
     int i = 0;
@@ -126,13 +219,28 @@ public final class VecOps {
     return s;
   }
 
+  /**
+   * Scalar reference of {@link #sum}: {@code Σ x[i]} added in index order.
+   * @param x the vector
+   * @param xOff offset of element 0 in {@code x}
+   * @param n the number of elements, ≥ 0
+   * @return the sum; 0 when n = 0
+   */
   public static float sumScalar(float[] x, int xOff, int n) {
     float s = 0f;
     for (int i = 0; i < n; i++) s += x[xOff + i];
     return s;
   }
 
-  /** {@code Σ x[i]·y[i]} (vector part by fma). */
+  /**
+   * {@code Σ x[i]·y[i]} (vector part by fma).
+   * @param x the first vector
+   * @param xOff offset of element 0 in {@code x}
+   * @param y the second vector
+   * @param yOff offset of element 0 in {@code y}
+   * @param n the number of elements, ≥ 0
+   * @return the dot product; 0 when n = 0
+   */
   public static float dot(float[] x, int xOff, float[] y, int yOff, int n) {
     FloatVector acc = FloatVector.zero(S);
     int i = 0;
@@ -144,22 +252,50 @@ public final class VecOps {
     return s;
   }
 
+  /**
+   * Scalar reference of {@link #dot}: {@code Σ x[i]·y[i]} added in index order (no fma).
+   * @param x the first vector
+   * @param xOff offset of element 0 in {@code x}
+   * @param y the second vector
+   * @param yOff offset of element 0 in {@code y}
+   * @param n the number of elements, ≥ 0
+   * @return the dot product; 0 when n = 0
+   */
   public static float dotScalar(float[] x, int xOff, float[] y, int yOff, int n) {
     float s = 0f;
     for (int i = 0; i < n; i++) s += x[xOff + i] * y[yOff + i];
     return s;
   }
 
-  /** {@code Σ x[i]²}. */
+  /**
+   * {@code Σ x[i]²}.
+   * @param x the vector
+   * @param xOff offset of element 0 in {@code x}
+   * @param n the number of elements, ≥ 0
+   * @return the squared Euclidean norm, as {@link #dot} of {@code x} with itself
+   */
   public static float sumSquares(float[] x, int xOff, int n) {
     return dot(x, xOff, x, xOff, n);
   }
 
+  /**
+   * Scalar reference of {@link #sumSquares}: {@code Σ x[i]²} added in index order.
+   * @param x the vector
+   * @param xOff offset of element 0 in {@code x}
+   * @param n the number of elements, ≥ 0
+   * @return the squared Euclidean norm; 0 when n = 0
+   */
   public static float sumSquaresScalar(float[] x, int xOff, int n) {
     return dotScalar(x, xOff, x, xOff, n);
   }
 
-  /** {@code max x[i]}; −∞ when n = 0; NaN if any element is NaN (as {@link Math#max}). */
+  /**
+   * {@code max x[i]}; −∞ when n = 0; NaN if any element is NaN (as {@link Math#max}).
+   * @param x the vector
+   * @param xOff offset of element 0 in {@code x}
+   * @param n the number of elements, ≥ 0
+   * @return the largest element
+   */
   public static float max(float[] x, int xOff, int n) {
     float m = Float.NEGATIVE_INFINITY;
     int i = 0;
@@ -172,6 +308,13 @@ public final class VecOps {
     return m;
   }
 
+  /**
+   * Scalar reference of {@link #max}: {@code max x[i]}; −∞ when n = 0; NaN if any element is NaN.
+   * @param x the vector
+   * @param xOff offset of element 0 in {@code x}
+   * @param n the number of elements, ≥ 0
+   * @return the largest element
+   */
   public static float maxScalar(float[] x, int xOff, int n) {
     float m = Float.NEGATIVE_INFINITY;
     for (int i = 0; i < n; i++) m = Math.max(m, x[xOff + i]);
@@ -180,7 +323,14 @@ public final class VecOps {
 
   // ---- activations -------------------------------------------------------------------------------
 
-  /** {@code out[i] = x[i] < 0 ? 0 : x[i]} (NaN stays NaN, so a diverging run is not hidden). */
+  /**
+   * {@code out[i] = x[i] < 0 ? 0 : x[i]} (NaN stays NaN, so a diverging run is not hidden).
+   * @param x the input
+   * @param xOff offset of element 0 in {@code x}
+   * @param out the result (may be {@code x} at the same offset)
+   * @param oOff offset of element 0 in {@code out}
+   * @param n the number of elements, ≥ 0
+   */
   public static void relu(float[] x, int xOff, float[] out, int oOff, int n) {
     final int lo = 0, hi = n;
     FloatVector zero = FloatVector.zero(S);
@@ -192,11 +342,28 @@ public final class VecOps {
     for (; i < hi; i++) out[oOff + i] = x[xOff + i] < 0f ? 0f : x[xOff + i];
   }
 
+  /**
+   * Scalar reference of {@link #relu}: {@code out[i] = x[i] < 0 ? 0 : x[i]}.
+   * @param x the input
+   * @param xOff offset of element 0 in {@code x}
+   * @param out the result (may be {@code x} at the same offset)
+   * @param oOff offset of element 0 in {@code out}
+   * @param n the number of elements, ≥ 0
+   */
   public static void reluScalar(float[] x, int xOff, float[] out, int oOff, int n) {
     for (int i = 0; i < n; i++) out[oOff + i] = x[xOff + i] < 0f ? 0f : x[xOff + i];
   }
 
-  /** {@code dx[i] = x[i] > 0 ? dy[i] : 0} ({@code x} is the ReLU input, or its output). */
+  /**
+   * {@code dx[i] = x[i] > 0 ? dy[i] : 0} ({@code x} is the ReLU input, or its output).
+   * @param x the ReLU's input (or output)
+   * @param xOff offset of element 0 in {@code x}
+   * @param dy the gradient of the loss with respect to the ReLU's output
+   * @param dyOff offset of element 0 in {@code dy}
+   * @param dx the gradient with respect to the input, overwritten (may be {@code dy} at the same offset)
+   * @param dxOff offset of element 0 in {@code dx}
+   * @param n the number of elements, ≥ 0
+   */
   public static void reluBackward(float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int n) {
     final int lo = 0, hi = n;
     FloatVector zero = FloatVector.zero(S);
@@ -208,11 +375,29 @@ public final class VecOps {
     for (; i < hi; i++) dx[dxOff + i] = x[xOff + i] > 0f ? dy[dyOff + i] : 0f;
   }
 
+  /**
+   * Scalar reference of {@link #reluBackward}: {@code dx[i] = x[i] > 0 ? dy[i] : 0}.
+   * @param x the ReLU's input (or output)
+   * @param xOff offset of element 0 in {@code x}
+   * @param dy the gradient of the loss with respect to the ReLU's output
+   * @param dyOff offset of element 0 in {@code dy}
+   * @param dx the gradient with respect to the input, overwritten (may be {@code dy} at the same offset)
+   * @param dxOff offset of element 0 in {@code dx}
+   * @param n the number of elements, ≥ 0
+   */
   public static void reluBackwardScalar(float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int n) {
     for (int i = 0; i < n; i++) dx[dxOff + i] = x[xOff + i] > 0f ? dy[dyOff + i] : 0f;
   }
 
-  /** {@code out[i] = e^{x[i]}}. */
+  /**
+   * {@code out[i] = e^{x[i]}} by the polynomial exp of {@link Transcendentals} (within an ulp or two of
+   * {@link Math#exp}).
+   * @param x the exponents
+   * @param xOff offset of element 0 in {@code x}
+   * @param out the result (may be {@code x} at the same offset)
+   * @param oOff offset of element 0 in {@code out}
+   * @param n the number of elements, ≥ 0
+   */
   public static void exp(float[] x, int xOff, float[] out, int oOff, int n) {
     final int lo = 0, hi = n;
     int i = lo;
@@ -222,6 +407,14 @@ public final class VecOps {
     for (; i < hi; i++) out[oOff + i] = Transcendentals.exp(x[xOff + i]);
   }
 
+  /**
+   * Scalar reference of {@link #exp}: {@code out[i] = e^{x[i]}} by {@link Math#exp}, rounded to float.
+   * @param x the exponents
+   * @param xOff offset of element 0 in {@code x}
+   * @param out the result (may be {@code x} at the same offset)
+   * @param oOff offset of element 0 in {@code out}
+   * @param n the number of elements, ≥ 0
+   */
   public static void expScalar(float[] x, int xOff, float[] out, int oOff, int n) {
     for (int i = 0; i < n; i++) out[oOff + i] = (float) Math.exp(x[xOff + i]);
   }
@@ -229,6 +422,12 @@ public final class VecOps {
   /**
    * GELU, tanh approximation (Hendrycks &amp; Gimpel 2016, eq. in §2):
    * {@code out = ½·x·(1 + tanh(u))}, {@code u = √(2/π)·(x + 0.044715·x³)}.
+   * Computed as {@code x·σ(2u)}, which equals {@code ½·x·(1 + tanh(u))}.
+   * @param x the input
+   * @param xOff offset of element 0 in {@code x}
+   * @param out the result (may be {@code x} at the same offset)
+   * @param oOff offset of element 0 in {@code out}
+   * @param n the number of elements, ≥ 0
    */
   public static void gelu(float[] x, int xOff, float[] out, int oOff, int n) {
     final int lo = 0, hi = n;
@@ -241,6 +440,14 @@ public final class VecOps {
     for (; i < hi; i++) out[oOff + i] = geluFast(x[xOff + i]);
   }
 
+  /**
+   * Scalar reference of {@link #gelu}: {@code out = ½·x·(1 + tanh(u))} with {@link Math#tanh}.
+   * @param x the input
+   * @param xOff offset of element 0 in {@code x}
+   * @param out the result (may be {@code x} at the same offset)
+   * @param oOff offset of element 0 in {@code out}
+   * @param n the number of elements, ≥ 0
+   */
   public static void geluScalar(float[] x, int xOff, float[] out, int oOff, int n) {
     for (int i = 0; i < n; i++) out[oOff + i] = geluOne(x[xOff + i]);
   }
@@ -267,6 +474,13 @@ public final class VecOps {
   /**
    * {@code dx = dy · gelu'(x)}, {@code gelu'(x) = ½(1 + t) + ½·x·(1 − t²)·√(2/π)·(1 + 3·0.044715·x²)},
    * {@code t = tanh(u)}.
+   * @param x the GELU's input
+   * @param xOff offset of element 0 in {@code x}
+   * @param dy the gradient of the loss with respect to the GELU's output
+   * @param dyOff offset of element 0 in {@code dy}
+   * @param dx the gradient with respect to the input, overwritten (may be {@code dy} at the same offset)
+   * @param dxOff offset of element 0 in {@code dx}
+   * @param n the number of elements, ≥ 0
    */
   public static void geluBackward(float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int n) {
     final int lo = 0, hi = n;
@@ -285,6 +499,16 @@ public final class VecOps {
     for (; i < hi; i++) dx[dxOff + i] = geluGradFast(x[xOff + i]) * dy[dyOff + i];
   }
 
+  /**
+   * Scalar reference of {@link #geluBackward}, with {@link Math#tanh}.
+   * @param x the GELU's input
+   * @param xOff offset of element 0 in {@code x}
+   * @param dy the gradient of the loss with respect to the GELU's output
+   * @param dyOff offset of element 0 in {@code dy}
+   * @param dx the gradient with respect to the input, overwritten (may be {@code dy} at the same offset)
+   * @param dxOff offset of element 0 in {@code dx}
+   * @param n the number of elements, ≥ 0
+   */
   public static void geluBackwardScalar(float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int n) {
     for (int i = 0; i < n; i++) dx[dxOff + i] = geluGrad(x[xOff + i]) * dy[dyOff + i];
   }
@@ -298,7 +522,15 @@ public final class VecOps {
 
   // ---- row-wise on a [rows, cols] row-major matrix -------------------------------------------
 
-  /** {@code x[r, c] += bias[c]} in place, for x of shape [rows, cols]. */
+  /**
+   * {@code x[r, c] += bias[c]} in place, for x of shape [rows, cols].
+   * @param x the matrix [rows, cols], row-major, updated in place
+   * @param xOff offset of x[0, 0]
+   * @param rows the number of rows, ≥ 0
+   * @param cols the number of columns, ≥ 0
+   * @param bias the row vector [cols] added to every row
+   * @param bOff offset of bias[0]
+   */
   public static void addRowBroadcast(float[] x, int xOff, int rows, int cols, float[] bias, int bOff) {
     Parallel.forRange(0, rows, Math.max(1, GRAIN / Math.max(1, cols)), (r0, r1) -> {
       for (int r = r0; r < r1; r++) add(x, xOff + r * cols, bias, bOff, x, xOff + r * cols, cols);
@@ -309,6 +541,12 @@ public final class VecOps {
    * out [cols, rows] = xᵀ for x [rows, cols] (both row-major, from their offsets), in 32 × 32
    * blocks so that both the reads and the strided writes stay in cache; blocks of rows are split
    * across threads. A copy, so the result is exact for any thread count.
+   * @param x the matrix [rows, cols], row-major
+   * @param xOff offset of x[0, 0]
+   * @param rows the number of rows of {@code x}, ≥ 0
+   * @param cols the number of columns of {@code x}, ≥ 0
+   * @param out the transpose [cols, rows], row-major; must not overlap {@code x}
+   * @param oOff offset of out[0, 0]
    */
   public static void transpose(float[] x, int xOff, int rows, int cols, float[] out, int oOff) {
     final int t = 32;
@@ -326,10 +564,28 @@ public final class VecOps {
     });
   }
 
+  /**
+   * Scalar reference of {@link #transpose}: {@code out[c, r] = x[r, c]}, row by row.
+   * @param x the matrix [rows, cols], row-major
+   * @param xOff offset of x[0, 0]
+   * @param rows the number of rows of {@code x}, ≥ 0
+   * @param cols the number of columns of {@code x}, ≥ 0
+   * @param out the transpose [cols, rows], row-major; must not overlap {@code x}
+   * @param oOff offset of out[0, 0]
+   */
   public static void transposeScalar(float[] x, int xOff, int rows, int cols, float[] out, int oOff) {
     for (int r = 0; r < rows; r++) for (int c = 0; c < cols; c++) out[oOff + c * rows + r] = x[xOff + r * cols + c];
   }
 
+  /**
+   * Scalar reference of {@link #addRowBroadcast}: {@code x[r, c] += bias[c]} in place.
+   * @param x the matrix [rows, cols], row-major, updated in place
+   * @param xOff offset of x[0, 0]
+   * @param rows the number of rows, ≥ 0
+   * @param cols the number of columns, ≥ 0
+   * @param bias the row vector [cols] added to every row
+   * @param bOff offset of bias[0]
+   */
   public static void addRowBroadcastScalar(float[] x, int xOff, int rows, int cols, float[] bias, int bOff) {
     for (int r = 0; r < rows; r++) {
       for (int c = 0; c < cols; c++) x[xOff + r * cols + c] += bias[bOff + c];
@@ -341,6 +597,13 @@ public final class VecOps {
    * {@code out[c] = out[c] + s[c]} if {@code accumulate} (e.g. a bias gradient), else
    * {@code out[c] = s[c]}. Each lane sums one column in row order, so this equals the reference
    * bit for bit.
+   * @param x the matrix [rows, cols], row-major
+   * @param xOff offset of x[0, 0]
+   * @param rows the number of rows, ≥ 0
+   * @param cols the number of columns, ≥ 0
+   * @param out the column sums [cols]
+   * @param oOff offset of out[0]
+   * @param accumulate add the sums into {@code out} rather than overwrite it
    */
   public static void sumRows(float[] x, int xOff, int rows, int cols, float[] out, int oOff, boolean accumulate) {
     int c = 0;
@@ -357,6 +620,17 @@ public final class VecOps {
     }
   }
 
+  /**
+   * Scalar reference of {@link #sumRows}: {@code s[c] = Σ_r x[r, c]} in increasing r, added to or stored in
+   * {@code out[c]}.
+   * @param x the matrix [rows, cols], row-major
+   * @param xOff offset of x[0, 0]
+   * @param rows the number of rows, ≥ 0
+   * @param cols the number of columns, ≥ 0
+   * @param out the column sums [cols]
+   * @param oOff offset of out[0]
+   * @param accumulate add the sums into {@code out} rather than overwrite it
+   */
   public static void sumRowsScalar(float[] x, int xOff, int rows, int cols, float[] out, int oOff, boolean accumulate) {
     for (int c = 0; c < cols; c++) {
       float s = 0f;
@@ -369,6 +643,12 @@ public final class VecOps {
    * Numerically stable softmax of each row of x [rows, cols] into out (may be x):
    * {@code out[r, c] = e^{x[r,c] − m_r} / Σ_c' e^{x[r,c'] − m_r}}, {@code m_r = max_c x[r, c]}.
    * A row of −∞ gives NaN (0/0); a NaN in a row makes the row NaN.
+   * @param x the logits [rows, cols], row-major
+   * @param xOff offset of x[0, 0]
+   * @param out the probabilities [rows, cols] (may be {@code x} at the same offset)
+   * @param oOff offset of out[0, 0]
+   * @param rows the number of rows, ≥ 0
+   * @param cols the number of columns, ≥ 1
    */
   public static void softmaxRows(float[] x, int xOff, float[] out, int oOff, int rows, int cols) {
     Parallel.forRange(0, rows, Math.max(1, GRAIN / 8 / Math.max(1, cols)), (r0, r1) -> {
@@ -393,6 +673,16 @@ public final class VecOps {
     });
   }
 
+  /**
+   * Scalar reference of {@link #softmaxRows}, with {@link Math#exp} and a division by one reciprocal of each
+   * row's sum.
+   * @param x the logits [rows, cols], row-major
+   * @param xOff offset of x[0, 0]
+   * @param out the probabilities [rows, cols] (may be {@code x} at the same offset)
+   * @param oOff offset of out[0, 0]
+   * @param rows the number of rows, ≥ 0
+   * @param cols the number of columns, ≥ 1
+   */
   public static void softmaxRowsScalar(float[] x, int xOff, float[] out, int oOff, int rows, int cols) {
     for (int r = 0; r < rows; r++) {
       int xo = xOff + r * cols, oo = oOff + r * cols;
