@@ -34,10 +34,19 @@ public final class BatchConv {
 
   /** Where the kernels take their temporary buffers from; both methods are called on the calling thread. */
   public interface Buffers {
-    /** A buffer of exactly {@code n} floats, contents unspecified. */
+    /**
+     * A buffer of floats, its contents unspecified.
+     *
+     * @param n the number of floats
+     * @return an array of exactly {@code n} floats
+     */
     float[] take(int n);
 
-    /** {@code b} (from {@link #take}) is no longer used. */
+    /**
+     * Says that a buffer is no longer used.
+     *
+     * @param b an array returned by {@link #take}
+     */
     void giveBack(float[] b);
 
     /** Fresh arrays, left to the garbage collector. */
@@ -55,10 +64,23 @@ public final class BatchConv {
   /**
    * The geometry of one convolution.
    *
-   * @param n images, c input channels, h × w input side
-   * @param oc output channels, kh × kw kernel, stride &ge; 1, zero padding pad &ge; 0
+   * @param n images in the batch (&ge; 1)
+   * @param c input channels (&ge; 1)
+   * @param h input height (&ge; 1)
+   * @param w input width (&ge; 1)
+   * @param oc output channels (&ge; 1)
+   * @param kh kernel height (&ge; 1)
+   * @param kw kernel width (&ge; 1)
+   * @param stride the stride, the same in both directions (&ge; 1)
+   * @param pad zero padding on every side (&ge; 0)
    */
   public record Geometry(int n, int c, int h, int w, int oc, int kh, int kw, int stride, int pad) {
+    /**
+     * Checks the sizes.
+     *
+     * @throws IllegalArgumentException if a size is below 1, or the kernel (with padding and
+     *     stride) does not fit the input
+     */
     public Geometry {
       if (n < 1 || c < 1 || h < 1 || w < 1 || oc < 1 || kh < 1 || kw < 1) {
         throw new IllegalArgumentException("convolution sizes must be >= 1, got n " + n + ", c " + c + ", h " + h + ", w " + w
@@ -68,20 +90,38 @@ public final class BatchConv {
       Conv.outSize(w, kw, stride, pad);
     }
 
+    /**
+     * The output height.
+     *
+     * @return OH = (H + 2·pad − KH)/stride + 1
+     */
     public int oh() {
       return Conv.outSize(h, kh, stride, pad);
     }
 
+    /**
+     * The output width.
+     *
+     * @return OW = (W + 2·pad − KW)/stride + 1
+     */
     public int ow() {
       return Conv.outSize(w, kw, stride, pad);
     }
 
-    /** Output positions per image, OH·OW. */
+    /**
+     * Output positions per image.
+     *
+     * @return P = OH·OW
+     */
     public int p() {
       return oh() * ow();
     }
 
-    /** Rows of the column matrix, C·KH·KW. */
+    /**
+     * Rows of the column matrix.
+     *
+     * @return CKK = C·KH·KW
+     */
     public int ckk() {
       return c * kh * kw;
     }
@@ -94,6 +134,8 @@ public final class BatchConv {
    * cache of cpu0 in {@code /sys/devices/system/cpu/cpu0/cache}; else the "cache size" of
    * {@code /proc/cpuinfo} (the L2 on AMD, the last level on Intel) clamped to [256 KiB, 2 MiB];
    * else 512 KiB.
+   *
+   * @return the L2 size in bytes, read once per JVM
    */
   public static int l2Bytes() {
     return L2;
@@ -142,7 +184,13 @@ public final class BatchConv {
     }
   }
 
-  /** Images per chunk: as many as keep the column buffer (4·CKK·P bytes per image) within half of L2, at least 1, at most N. */
+  /**
+   * Images per chunk: as many as keep the column buffer (4·CKK·P bytes per image) within half of
+   * L2, at least 1, at most N.
+   *
+   * @param g the convolution
+   * @return the number of images in each chunk (the last chunk may hold fewer)
+   */
   public static int imagesPerChunk(Geometry g) {
     long perImage = 4L * g.ckk() * g.p();
     return (int) Math.clamp((L2 / 2) / perImage, 1, g.n());
@@ -164,8 +212,14 @@ public final class BatchConv {
   }
 
   /**
-   * y [N, OC, OH, OW] = conv(x, w) + b (b may be null). Overwrites y.
+   * y [N, OC, OH, OW] = conv(x, w) + b. Overwrites y.
    *
+   * @param g the convolution's geometry
+   * @param x the input [N, C, H, W]
+   * @param w the weights [OC, C, KH, KW]
+   * @param b the bias [OC], or null for none
+   * @param y the output [N, OC, OH, OW], overwritten
+   * @param alloc where the column buffers are taken from and given back to
    */
   public static void forward(Geometry g, float[] x, float[] w, float[] b, float[] y, Buffers alloc) {
     int m = imagesPerChunk(g), chunks = chunks(g), slots = slots(g);
@@ -215,6 +269,15 @@ public final class BatchConv {
   /**
    * The gradients of {@link #forward} given dy [N, OC, OH, OW]: dx [N, C, H, W], dw [OC, CKK] and
    * db [OC] are accumulated into (+=); pass null for any that is not wanted.
+   *
+   * @param g the convolution's geometry
+   * @param x the input [N, C, H, W]
+   * @param w the weights [OC, C, KH, KW]
+   * @param dy the gradient of the loss with respect to y, [N, OC, OH, OW]
+   * @param dx the input gradient [N, C, H, W], added to, or null
+   * @param dw the weight gradient [OC, CKK], added to, or null
+   * @param db the bias gradient [OC], added to, or null
+   * @param alloc where the column and partial-gradient buffers are taken from and given back to
    */
   public static void backward(Geometry g, float[] x, float[] w, float[] dy, float[] dx, float[] dw, float[] db,
       Buffers alloc) {
@@ -285,6 +348,12 @@ public final class BatchConv {
    * The reference: one image at a time with {@link Conv#im2colScalar}, {@link Conv#col2imScalar}
    * and {@link Gemm#sgemmScalar}, every sum in a plain order. Same contract as {@link #forward}
    * (overwrites y) and {@link #backward} (accumulates; null skips).
+   *
+   * @param g the convolution's geometry
+   * @param x the input [N, C, H, W]
+   * @param w the weights [OC, C, KH, KW]
+   * @param b the bias [OC], or null for none
+   * @param y the output [N, OC, OH, OW], overwritten
    */
   public static void forwardScalar(Geometry g, float[] x, float[] w, float[] b, float[] y) {
     int p = g.p(), ckk = g.ckk(), oc = g.oc(), img = g.c() * g.h() * g.w();
@@ -298,7 +367,17 @@ public final class BatchConv {
     }
   }
 
-  /** See {@link #forwardScalar}. */
+  /**
+   * The reference of {@link #backward}; see {@link #forwardScalar}.
+   *
+   * @param g the convolution's geometry
+   * @param x the input [N, C, H, W]
+   * @param w the weights [OC, C, KH, KW]
+   * @param dy the gradient of the loss with respect to y, [N, OC, OH, OW]
+   * @param dx the input gradient [N, C, H, W], added to, or null
+   * @param dw the weight gradient [OC, CKK], added to, or null
+   * @param db the bias gradient [OC], added to, or null
+   */
   public static void backwardScalar(Geometry g, float[] x, float[] w, float[] dy, float[] dx, float[] dw, float[] db) {
     int p = g.p(), ckk = g.ckk(), oc = g.oc(), img = g.c() * g.h() * g.w();
     float[] col = new float[ckk * p];

@@ -28,7 +28,14 @@ public final class ChannelStats {
 
   private ChannelStats() {}
 
-  /** {@code out[0] += Σ (x_i − shift)}, {@code out[1] += Σ (x_i − shift)²} over {@code x[off, off + len)}. */
+  /**
+   * {@code out[0] += Σ (x_i − shift)}, {@code out[1] += Σ (x_i − shift)²} over {@code x[off, off + len)}.
+   * @param x the values (a channel plane of the input)
+   * @param off the first index of the plane in {@code x} (and in {@code g}, {@code y}, {@code gx})
+   * @param len the number of values, M for one plane (≥ 0)
+   * @param shift the shift K, any value near the data (e.g. the channel's first value)
+   * @param out two accumulators, {@code out[0]} and {@code out[1]}, added to (not overwritten)
+   */
   public static void shiftedSums(float[] x, int off, int len, float shift, double[] out) {
     var k = DoubleVector.broadcast(D, shift);
     var s1 = DoubleVector.zero(D);
@@ -49,7 +56,14 @@ public final class ChannelStats {
     out[1] += b;
   }
 
-  /** The reference of {@link #shiftedSums}: one double chain each. */
+  /**
+   * The reference of {@link #shiftedSums}: one double chain each.
+   * @param x the values (a channel plane of the input)
+   * @param off the first index of the plane in {@code x} (and in {@code g}, {@code y}, {@code gx})
+   * @param len the number of values, M for one plane (≥ 0)
+   * @param shift the shift K, any value near the data (e.g. the channel's first value)
+   * @param out two accumulators, {@code out[0]} and {@code out[1]}, added to (not overwritten)
+   */
   public static void shiftedSumsScalar(float[] x, int off, int len, float shift, double[] out) {
     for (int i = 0; i < len; i++) {
       double d = (double) x[off + i] - shift;
@@ -58,7 +72,15 @@ public final class ChannelStats {
     }
   }
 
-  /** {@code out[0] += Σ g_i}, {@code out[1] += Σ g_i·(x_i − mean)}: the sums of the batch-norm backward. */
+  /**
+   * {@code out[0] += Σ g_i}, {@code out[1] += Σ g_i·(x_i − mean)}: the sums of the batch-norm backward.
+   * @param g the gradient of the loss with respect to the normalised output, same layout as {@code x}
+   * @param x the values (a channel plane of the input)
+   * @param off the first index of the plane in {@code x} (and in {@code g}, {@code y}, {@code gx})
+   * @param len the number of values, M for one plane (≥ 0)
+   * @param mean the channel mean μ
+   * @param out two accumulators, {@code out[0]} and {@code out[1]}, added to (not overwritten)
+   */
   public static void gradSums(float[] g, float[] x, int off, int len, float mean, double[] out) {
     var mu = DoubleVector.broadcast(D, mean);
     var s1 = DoubleVector.zero(D);
@@ -79,7 +101,15 @@ public final class ChannelStats {
     out[1] += b;
   }
 
-  /** The reference of {@link #gradSums}. */
+  /**
+   * The reference of {@link #gradSums}.
+   * @param g the gradient of the loss with respect to the normalised output, same layout as {@code x}
+   * @param x the values (a channel plane of the input)
+   * @param off the first index of the plane in {@code x} (and in {@code g}, {@code y}, {@code gx})
+   * @param len the number of values, M for one plane (≥ 0)
+   * @param mean the channel mean μ
+   * @param out two accumulators, {@code out[0]} and {@code out[1]}, added to (not overwritten)
+   */
   public static void gradSumsScalar(float[] g, float[] x, int off, int len, float mean, double[] out) {
     for (int i = 0; i < len; i++) {
       out[0] += g[off + i];
@@ -87,7 +117,16 @@ public final class ChannelStats {
     }
   }
 
-  /** {@code y_i = (x_i − mean)·a + b}. */
+  /**
+   * {@code y_i = (x_i − mean)·a + b}.
+   * @param x the values (a channel plane of the input)
+   * @param off the first index of the plane in {@code x} (and in {@code g}, {@code y}, {@code gx})
+   * @param len the number of values, M for one plane (≥ 0)
+   * @param mean the channel mean μ
+   * @param a the scale, γ/√(σ² + ε)
+   * @param b the offset added after scaling (β)
+   * @param y the output, written at the same indices as {@code x}
+   */
   public static void normalize(float[] x, int off, int len, float mean, float a, float b, float[] y) {
     var mu = FloatVector.broadcast(S, mean);
     var av = FloatVector.broadcast(S, a);
@@ -99,7 +138,16 @@ public final class ChannelStats {
     for (; i < len; i++) y[off + i] = Math.fma(x[off + i] - mean, a, b);
   }
 
-  /** The reference of {@link #normalize}. */
+  /**
+   * The reference of {@link #normalize}.
+   * @param x the values (a channel plane of the input)
+   * @param off the first index of the plane in {@code x} (and in {@code g}, {@code y}, {@code gx})
+   * @param len the number of values, M for one plane (≥ 0)
+   * @param mean the channel mean μ
+   * @param a the scale, γ/√(σ² + ε)
+   * @param b the offset added after scaling (β)
+   * @param y the output, written at the same indices as {@code x}
+   */
   public static void normalizeScalar(float[] x, int off, int len, float mean, float a, float b, float[] y) {
     for (int i = 0; i < len; i++) y[off + i] = Math.fma(x[off + i] - mean, a, b);
   }
@@ -107,6 +155,15 @@ public final class ChannelStats {
   /**
    * {@code gx_i += k·(g_i − cg − (x_i − mean)·cx)}: the batch-norm input gradient with
    * k = w·r, cg = Σg/M and cx = r²·Σ g·(x − μ)/M (r = 1/√(σ² + ε)).
+   * @param g the gradient of the loss with respect to the normalised output, same layout as {@code x}
+   * @param x the values (a channel plane of the input)
+   * @param off the first index of the plane in {@code x} (and in {@code g}, {@code y}, {@code gx})
+   * @param len the number of values, M for one plane (≥ 0)
+   * @param mean the channel mean μ
+   * @param k the factor w·r (γ/√(σ² + ε))
+   * @param cg Σg/M, the mean of the output gradient over the channel
+   * @param cx r²·Σ g·(x − μ)/M
+   * @param gx the input gradient, added to at the same indices as {@code x}
    */
   public static void normalizeBackward(float[] g, float[] x, int off, int len, float mean, float k, float cg, float cx, float[] gx) {
     var mu = FloatVector.broadcast(S, mean);
@@ -122,7 +179,18 @@ public final class ChannelStats {
     for (; i < len; i++) gx[off + i] = Math.fma(g[off + i] - cg - (x[off + i] - mean) * cx, k, gx[off + i]);
   }
 
-  /** The reference of {@link #normalizeBackward}. */
+  /**
+   * The reference of {@link #normalizeBackward}.
+   * @param g the gradient of the loss with respect to the normalised output, same layout as {@code x}
+   * @param x the values (a channel plane of the input)
+   * @param off the first index of the plane in {@code x} (and in {@code g}, {@code y}, {@code gx})
+   * @param len the number of values, M for one plane (≥ 0)
+   * @param mean the channel mean μ
+   * @param k the factor w·r (γ/√(σ² + ε))
+   * @param cg Σg/M, the mean of the output gradient over the channel
+   * @param cx r²·Σ g·(x − μ)/M
+   * @param gx the input gradient, added to at the same indices as {@code x}
+   */
   public static void normalizeBackwardScalar(float[] g, float[] x, int off, int len, float mean, float k, float cg, float cx, float[] gx) {
     for (int i = 0; i < len; i++) gx[off + i] = Math.fma(g[off + i] - cg - (x[off + i] - mean) * cx, k, gx[off + i]);
   }

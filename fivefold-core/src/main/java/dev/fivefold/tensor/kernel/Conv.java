@@ -229,6 +229,19 @@ public final class Conv {
    * As {@link #col2im(float[], int, int, int, int, int, int, int, int, int, float[], int)}, on the
    * calling thread and without allocating: for a caller that splits a batch's images across
    * threads. Same order of additions, so the same result bit for bit.
+   *
+   * @param col the column matrix [C·KH·KW, ld], this image's columns starting at {@code colOff}
+   * @param colOff the index in {@code col} of row 0, column 0 of this image
+   * @param ld the row stride of {@code col} (≥ OH·OW; larger when several images share a row)
+   * @param c input channels
+   * @param h input height
+   * @param w input width
+   * @param kh kernel height
+   * @param kw kernel width
+   * @param stride the stride (≥ 1)
+   * @param pad zero padding on every side (≥ 0)
+   * @param dx the image gradient [C, H, W] at {@code dxOff}, added to
+   * @param dxOff the index in {@code dx} of this image
    */
   public static void col2imSerial(float[] col, int colOff, int ld, int c, int h, int w, int kh, int kw, int stride,
       int pad, float[] dx, int dxOff) {
