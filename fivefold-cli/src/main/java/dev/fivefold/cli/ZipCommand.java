@@ -22,7 +22,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code fivefold zip}: lossless compression by a GPT that learns as it codes, mixed with context models ({@link Zip}). */
 @Command(name = "zip", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Compress any file into an .ffx archive: bits are predicted by 21 count-based context models (orders 1-16, "
+    description = {"Compress any file into an .ffx archive: bits are predicted by 22 count-based context models (orders 1-16, "
         + "word, sparse, indirect and line contexts) and two match models, mixed by online logistic mixers, refined by "
         + "APM/SSE stages and coded by a 32-bit arithmetic coder; with --network also by a GPT that is trained on the "
         + "file as it is coded (online, as NNCP; nothing is shipped). `fivefold unzip` restores it byte for byte.", "",
@@ -73,7 +73,7 @@ final class ZipCommand extends Subcommand {
       description = "Interleaved segments B: B rows per training step (default: 8 with --network, 1 without: the context models do best on one stream).")
   Integer segments;
 
-  @Option(names = "--table-bits", defaultValue = "24", description = "log2 of each context model's table in 4-byte units (default: ${DEFAULT-VALUE}: 64 MiB each, 21 models).")
+  @Option(names = "--table-bits", defaultValue = "24", description = "log2 of each context model's table in 4-byte units (default: ${DEFAULT-VALUE}: 64 MiB each, 22 models).")
   int tableBits;
 
   @Option(names = "--chart", paramLabel = "PNG", description = "Write bits/byte against position (mixed, context models alone, network alone).")

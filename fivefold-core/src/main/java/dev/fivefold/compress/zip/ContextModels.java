@@ -3,11 +3,24 @@ package dev.fivefold.compress.zip;
 /**
  * Context models at the bit level, as lpaq1/paq8 build them: for each of {@value #MODELS}
  * contexts a hashed table of {@link BitHistory} states (one byte per context and bit position),
- * each state mapped to a probability by that model's {@link StateMap}, one map per bit index (an indirect model). The
- * contexts: orders 1, 2, 3, 4, 5, 6 and 8 (the last k bytes), the current word with the last byte,
- * the current and the previous word, the last three words, a sparse context (the two bytes before the last one), and the
- * column in the line with the last byte (line-wrapped text: "Book chapter:verse" at a line's start,
- * the line break near its end).
+ * each state mapped to a probability by that model's {@link StateMap}, one map per bit index (an
+ * indirect model). The contexts ({@link #context}, read from the segment's {@link History}):
+ * <ol start="0">
+ *   <li>orders 1–6 (0–5), order 8 (6): the last k bytes;
+ *   <li>(7) the current word with the last byte; (8) the current and the previous word; (11) the
+ *       last three words; (19) the current word and the one two back (skipping one); (20) the
+ *       current word with its case and the last byte;
+ *   <li>(9) sparse: the two bytes before the last; (17) the 3rd and 4th last bytes; (18) the last
+ *       and the 3rd last byte;
+ *   <li>(10) the column in the line with the last byte;
+ *   <li>(12, 13) orders 12 and 16;
+ *   <li>(14) the last 5 bytes case folded with line feeds read as spaces (wrapped text);
+ *   <li>(15, 16) indirect: the last byte (two bytes) with the two bytes that followed its last two
+ *       occurrences;
+ *   <li>(21) numbering: in a line's leading number, the digit that continues the last line's
+ *       number plus one ({@link History#numbering}).
+ * </ol>
+ * Contexts 0–11 were format 2's (docs/zip.md measures each addition).
  *
  * <p>Every model gives the mixer two inputs per bit, {@code stretch(p)} and {@code (p − 2048)/8}
  * (0 in a context never seen, so the mixer can tell "unknown" from "even").
@@ -21,20 +34,8 @@ package dev.fivefold.compress.zip;
  * inheriting another's statistics.
  */
 final class ContextModels {
-  /** Contexts defined (see {@link #context}). */
-  static final int ALL = 22;
-  /** Models in use. */
-  static final int MODELS;
-  private static final int[] USE;
-
-  static {
-    String spec = System.getProperty("zipcm.models");
-    int[] use = new int[ALL];
-    int k = 0;
-    for (int i = 0; i < ALL; i++) if (spec == null || ("," + spec + ",").contains("," + i + ",") || (i < 12 && spec.contains("base"))) use[k++] = i;
-    USE = java.util.Arrays.copyOf(use, k);
-    MODELS = k;
-  }
+  /** Models: the contexts 0..21 of {@link #context}. */
+  static final int MODELS = 22;
 
   /** Mixer inputs given. */
   static final int INPUTS = 2 * MODELS;
@@ -63,7 +64,7 @@ final class ContextModels {
 
   /** Sets the byte contexts from the history of the segment. */
   void byteStart(History s) {
-    for (int i = 0; i < MODELS; i++) ctx[i] = mix(context(USE[i], s), USE[i] + 1);
+    for (int i = 0; i < MODELS; i++) ctx[i] = mix(context(i, s), i + 1);
   }
 
   /** The unhashed context k of history s. */
@@ -117,8 +118,7 @@ final class ContextModels {
       slot[i] = s;
       int st = t[i][s] & 0xFF;
       state[i] = st;
-      int u = USE[i];
-      if (st != 0 && (u <= 6 || u == 12 || u == 13)) kn++;
+      if (st != 0 && (i <= 6 || i == 12 || i == 13)) kn++;
       int p = sm[i].p(bit, st);
       x[off + 2 * i] = Logistic.stretch(p);
       x[off + 2 * i + 1] = st == 0 ? 0 : (p - 2048) >> 3;

@@ -14,11 +14,12 @@ import java.io.IOException;
  * of partial sums built once per byte, so the mixer sees network and counts on the same footing.
  *
  * <p>Mixer inputs: a bias, an order-0 model (2), then with the context models
- * {@link ContextModels#INPUTS} from {@link ContextModels} and 2 from {@link MatchModel}, then with
- * the network on 2 from it. Mixer 1 selects its weights by c0; mixer 2 by (match length bucket,
- * bit index, network confidence); mixer 3 by the previous byte; a second-layer mixer (selected by
- * the bit index, weights starting at 1/3) mixes their three stretched outputs into p (paq8's
- * 2-layer network). APM 1 is indexed by the match state (no match, or expected bit and length
+ * {@link ContextModels#INPUTS} from {@link ContextModels} and 2 from each of two {@link MatchModel}s
+ * (minimum lengths {@value #MATCH_SHORT} and {@value #MATCH_LONG}), then with the network on 2 from
+ * it. Mixer 1 selects its weights by c0; mixer 2 by (match length bucket, bit index, network
+ * confidence); mixer 3 by the previous byte; mixer 4 by (how many order-n contexts have a history,
+ * bit index, the long match's length bucket); a second-layer mixer (selected by the bit index,
+ * weights starting at 1/4) mixes their four stretched outputs into p (paq8's 2-layer network). APM 1 is indexed by the match state (no match, or expected bit and length
  * bucket) and c0, APM 2 by the previous byte and c0, APM 3 by a 10-bit hash of the last two bytes
  * and c0 (all at rate 1/64); the final probability is {@code (p + a1 + a2 + a3)/4} clamped to
  * [1, 4095]. Rates were chosen on the first 200 KB of the KJV (docs/zip.md).
@@ -31,7 +32,7 @@ import java.io.IOException;
  * so one run measures what each part costs alone ({@link #contextBits()}, {@link #networkBits()}).
  */
 final class Predictor {
-  private static final int MR = Integer.getInteger("zipcm.mr", 8), AR = 6, WI = Integer.getInteger("zipcm.wi", 16384);
+  private static final int MR = 8, AR = 6, WI = 16384;
   /** Codes one bit with P(1) = p/4096 and returns it (the encoder: the given bit; the decoder: the bit read). */
   interface BitCoder {
     int code(int bit, int p) throws IOException;
@@ -48,8 +49,7 @@ final class Predictor {
   private final ContextModels cm;
   private final MatchModel mm, mm2;
   /** Minimum lengths of the two match models. */
-  static final int MATCH_SHORT = Integer.getInteger("zipcm.m1", 6), MATCH_LONG = Integer.getInteger("zipcm.m2", 16);
-  private static final boolean MIX4 = !Boolean.getBoolean("zipcm.nomix4");
+  static final int MATCH_SHORT = 6, MATCH_LONG = 16;
   private final NetworkModel net;
   private final int[] order0 = Counters.table(256);
   private final int n, nShadow, netOff;
@@ -70,8 +70,8 @@ final class Predictor {
     cm = context ? new ContextModels(s.tableBits()) : null;
     int window = Integer.highestOneBit((int) Math.max(1 << 12, Math.min(1 << 22, (1L << 24) / segs)));
     mm = context ? new MatchModel(starts, segmentLength, window, Math.min(22, s.tableBits()), MATCH_SHORT) : null;
-    mm2 = context && MATCH_LONG > 0 ? new MatchModel(starts, segmentLength, window, Math.min(22, s.tableBits()), MATCH_LONG) : null;
-    nShadow = 3 + (context ? ContextModels.INPUTS + MatchModel.INPUTS * (mm2 != null ? 2 : 1) : 0);
+    mm2 = context ? new MatchModel(starts, segmentLength, window, Math.min(22, s.tableBits()), MATCH_LONG) : null;
+    nShadow = 3 + (context ? ContextModels.INPUTS + 2 * MatchModel.INPUTS : 0);
     netOff = nShadow;
     n = nShadow + (net != null ? 2 : 0);
     x = new int[n];
@@ -79,7 +79,7 @@ final class Predictor {
     m2 = new Mixer(n, 16 * 8 * 8, MR, WI);
     m3 = new Mixer(n, 256, MR, WI);
     m4 = new Mixer(n, 10 * 8 * 4, MR, WI);
-    mf = new Mixer(4, 8, 2, MIX4 ? 16384 : 21845);
+    mf = new Mixer(4, 8, 2, 16384);
     a1 = new Apm(33 * 256, AR);
     a2 = new Apm(65536, AR);
     a3 = new Apm(1024 * 256, AR);
@@ -88,7 +88,7 @@ final class Predictor {
     s2 = shadow ? new Mixer(nShadow, 16 * 8 * 8, MR, WI) : null;
     s3 = shadow ? new Mixer(nShadow, 256, MR, WI) : null;
     s4 = shadow ? new Mixer(nShadow, 10 * 8 * 4, MR, WI) : null;
-    sf = shadow ? new Mixer(4, 8, 2, MIX4 ? 16384 : 21845) : null;
+    sf = shadow ? new Mixer(4, 8, 2, 16384) : null;
     sa1 = shadow ? new Apm(33 * 256, AR) : null;
     sa2 = shadow ? new Apm(65536, AR) : null;
     sa3 = shadow ? new Apm(1024 * 256, AR) : null;
@@ -149,7 +149,7 @@ final class Predictor {
     if (context) {
       cm.byteStart(hs);
       mm.byteStart(seg);
-      if (mm2 != null) mm2.byteStart(seg);
+      mm2.byteStart(seg);
     }
     double[] q = net != null ? net.distribution(seg) : null;
     if (q != null) {
@@ -166,7 +166,7 @@ final class Predictor {
       if (context) {
         cm.predict(c0, bit, x, 3);
         mm.predict(c0, bit, x, 3 + ContextModels.INPUTS);
-        if (mm2 != null) mm2.predict(c0, bit, x, 3 + ContextModels.INPUTS + MatchModel.INPUTS);
+        mm2.predict(c0, bit, x, 3 + ContextModels.INPUTS + MatchModel.INPUTS);
       }
       int conf = 0;
       if (net != null) {
@@ -182,7 +182,7 @@ final class Predictor {
         if (e >= 0 && ((e | 256) >>> (8 - bit)) == c0) mctx = 1 + ((e >>> (7 - bit)) & 1) + 2 * lenBucket;
       }
       int c2 = (int) (h >>> 8) & 0xFF;
-      int sel4 = ((context ? cm.known() : 0) * 8 + bit) * 4 + (mm2 == null || mm2.expected() < 0 ? 0 : 1 + Math.min(2, mm2.length() >> 5));
+      int sel4 = ((context ? cm.known() : 0) * 8 + bit) * 4 + (!context || mm2.expected() < 0 ? 0 : 1 + Math.min(2, mm2.length() >> 5));
       int pr = refine(m1, m2, m3, m4, mf, a1, a2, a3, c0, sel2, sel4, c1, c2, bit, mctx);
       int ps = 0;
       if (s1 != null) {
@@ -201,7 +201,7 @@ final class Predictor {
         s1.update(y);
         s2.update(y);
         s3.update(y);
-        if (MIX4) s4.update(y);
+        s4.update(y);
         sf.update(y);
         sa1.update(y);
         sa2.update(y);
@@ -210,7 +210,7 @@ final class Predictor {
       m1.update(y);
       m2.update(y);
       m3.update(y);
-      if (MIX4) m4.update(y);
+      m4.update(y);
       mf.update(y);
       a1.update(y);
       a2.update(y);
@@ -219,7 +219,7 @@ final class Predictor {
       if (context) {
         cm.update(y);
         mm.update(y);
-        if (mm2 != null) mm2.update(y);
+        mm2.update(y);
       }
       c0 = (c0 << 1) | y;
     }
@@ -228,7 +228,7 @@ final class Predictor {
     hs.add(out);
     if (context) {
       mm.byteEnd(out, hs.h);
-      if (mm2 != null) mm2.byteEnd(out, hs.h);
+      mm2.byteEnd(out, hs.h);
     }
     if (net != null) net.byteEnd(seg, out, round);
     return out;
@@ -243,7 +243,7 @@ final class Predictor {
     xm[0] = ma.mix(x, c0);
     xm[1] = mb.mix(x, sel2);
     xm[2] = mc.mix(x, c1);
-    xm[3] = MIX4 ? md.mix(x, sel4) : 0;
+    xm[3] = md.mix(x, sel4);
     int d = f.mix(xm, bit);
     int p = Logistic.squash(d);
     int r1 = aa.refine(p, (mctx << 8) | c0);

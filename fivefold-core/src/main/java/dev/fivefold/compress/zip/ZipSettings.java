@@ -6,7 +6,7 @@ package dev.fivefold.compress.zip;
  *
  * <p>Defaults ({@link #defaults()}): the context models on and the network off (on the KJV it costs
  * 20x the time and does not pay), 1 segment, context tables of 2^(24+2) bytes per model (64 MiB
- * each, 21 models); for the network when it is switched on, a GPT of 2 layers, 4 heads, width 64
+ * each, 22 models); for the network when it is switched on, a GPT of 2 layers, 4 heads, width 64
  * and context 32 (135k parameters), Adam at lr 0.005, seed 1.
  *
  * @param network whether the GPT predicts (online, or the static checkpoint)

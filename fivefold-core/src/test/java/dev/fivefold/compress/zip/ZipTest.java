@@ -180,15 +180,15 @@ class ZipTest {
     assertTrue(d.context());
     assertEquals(1, d.segments());
     assertEquals(24, d.tableBits());
-    assertEquals(21, ContextModels.MODELS);
-    assertEquals(21L << 26, ContextModels.bytes(24));
+    assertEquals(22, ContextModels.MODELS);
+    assertEquals(22L << 26, ContextModels.bytes(24));
   }
 
   @Test
   void tablesLargerThanTheHeapAreRefusedBeforeAllocating() throws IOException {
     Path in = dir.resolve("small"), arc = dir.resolve("small.ffx");
     Files.write(in, text(1000));
-    ZipSettings huge = tiny().withNetwork(false).withTableBits(28); // 21 tables of 1 GiB
+    ZipSettings huge = tiny().withNetwork(false).withTableBits(28); // 22 tables of 1 GiB
     var e = assertThrows(BadInputException.class, () -> Zip.compress(new Zip.Config(in, arc, huge, null), ZipListener.NONE));
     assertTrue(e.getMessage().contains("small") && e.getMessage().contains("table bits 28") && e.getMessage().contains("--table-bits"), e.getMessage());
     assertFalse(Files.exists(arc));
