@@ -68,7 +68,7 @@ final class ContextModels {
   }
 
   /** The unhashed context k of history s. */
-  private static long context(int k, History s) {
+  static long context(int k, History s) {
     long hist = s.h;
     int c1 = (int) (hist & 0xFF);
     return switch (k) {
