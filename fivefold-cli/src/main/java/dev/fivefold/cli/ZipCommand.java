@@ -22,13 +22,13 @@ import picocli.CommandLine.Parameters;
 
 /** {@code fivefold zip}: lossless compression by a GPT that learns as it codes, mixed with context models ({@link Zip}). */
 @Command(name = "zip", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Compress any file into an .ffx archive: bits are predicted by count-based context models (orders 1-6, "
-        + "two word models, a match model) and a GPT that is trained on the file as it is coded (online, as NNCP; "
-        + "nothing is shipped), mixed by online logistic mixers and coded by a 32-bit arithmetic coder. "
-        + "`fivefold unzip` restores it byte for byte.", "",
+    description = {"Compress any file into an .ffx archive: bits are predicted by 22 count-based context models (orders 1-16, "
+        + "word, sparse, indirect and line contexts) and two match models, mixed by online logistic mixers, refined by "
+        + "APM/SSE stages and coded by a 32-bit arithmetic coder; with --network also by a GPT that is trained on the "
+        + "file as it is coded (online, as NNCP; nothing is shipped). `fivefold unzip` restores it byte for byte.", "",
         "Examples:",
-        "  ./fivefold zip kjv.txt                       network + context models -> kjv.txt.ffx",
-        "  ./fivefold zip kjv.txt --no-network -o c.ffx context models only (fast)",
+        "  ./fivefold zip kjv.txt                       context models -> kjv.txt.ffx",
+        "  ./fivefold zip kjv.txt --network             GPT + context models (about 20x slower)",
         "  ./fivefold zip kjv.txt --chart bpb.png       also chart bits/byte against position", ""})
 final class ZipCommand extends Subcommand {
   @Mixin Common common = new Common();
@@ -42,7 +42,10 @@ final class ZipCommand extends Subcommand {
   @Option(names = "--force", description = "Overwrite OUT if it exists.")
   boolean force;
 
-  @Option(names = "--no-network", description = "Leave the GPT out (context models only).")
+  @Option(names = "--network", description = "Mix in a GPT trained online on the file (off by default: on the KJV it costs 20x the time and does not pay).")
+  boolean network;
+
+  @Option(names = "--no-network", description = "Context models only: the default since format 3 (kept for old scripts).")
   boolean noNetwork;
 
   @Option(names = "--no-context", description = "Leave the context models out (network and an order-0 model).")
@@ -67,10 +70,10 @@ final class ZipCommand extends Subcommand {
   int window;
 
   @Option(names = "--segments", paramLabel = "B",
-      description = "Interleaved segments B: B rows per training step (default: 8 with the network, 1 without: the context models do best on one stream).")
+      description = "Interleaved segments B: B rows per training step (default: 8 with --network, 1 without: the context models do best on one stream).")
   Integer segments;
 
-  @Option(names = "--table-bits", defaultValue = "22", description = "log2 of each context model's table in 4-byte units (default: ${DEFAULT-VALUE}: 16 MiB each, 12 models).")
+  @Option(names = "--table-bits", defaultValue = "24", description = "log2 of each context model's table in 4-byte units (default: ${DEFAULT-VALUE}: 64 MiB each, 22 models).")
   int tableBits;
 
   @Option(names = "--chart", paramLabel = "PNG", description = "Write bits/byte against position (mixed, context models alone, network alone).")
@@ -84,10 +87,12 @@ final class ZipCommand extends Subcommand {
     }
     Path o = out != null ? out : Path.of(file + ".ffx");
     if (Files.exists(o) && !force) throw new BadInputException(o + ": exists (use --force to overwrite)");
+    if (network && noNetwork) throw common.bad("--network and --no-network contradict each other");
     if (noNetwork && model != null) throw common.bad("--model needs the network (not with --no-network)");
+    boolean net = network || model != null;
     ZipSettings s;
     try {
-      s = new ZipSettings(!noNetwork, !noContext, segments != null ? segments : noNetwork ? 1 : 8, layers, heads, width, window, lr, common.seed, tableBits);
+      s = new ZipSettings(net, !noContext, segments != null ? segments : net ? 8 : 1, layers, heads, width, window, lr, common.seed, tableBits);
     } catch (IllegalArgumentException e) {
       throw common.bad(e.getMessage().replace("tableBits", "--table-bits").replaceFirst("^(\\w)", "--$1"));
     }

@@ -21,7 +21,7 @@ class ZipCliTest {
     byte[] text = "And God said, Let there be light: and there was light.\n".repeat(300).getBytes(StandardCharsets.UTF_8);
     Files.write(in, text);
     Path arc = tmp.resolve("v.ffx"), png = tmp.resolve("bpb.png");
-    var z = CliTest.run("zip", in.toString(), "-o", arc.toString(), "--layers", "1", "--width", "16", "--heads", "2", "--window", "8",
+    var z = CliTest.run("zip", in.toString(), "-o", arc.toString(), "--network", "--layers", "1", "--width", "16", "--heads", "2", "--window", "8",
         "--segments", "2", "--table-bits", "14", "--threads", "2", "--chart", png.toString());
     assertEquals(0, z.code(), z.err());
     assertTrue(z.out().contains("bits/byte") && z.out().contains("verse.txt"), z.out());
@@ -32,6 +32,23 @@ class ZipCliTest {
     var again = CliTest.run("unzip", arc.toString());
     assertEquals(2, again.code());
     assertTrue(again.errLines().getFirst().contains("exists"), again.err());
+  }
+
+  @Test
+  void theNetworkIsOffByDefaultAndNoNetworkIsAcceptedAsBefore() throws IOException {
+    Path in = tmp.resolve("v.txt");
+    byte[] text = "In the beginning God created the heaven and the earth.\n".repeat(100).getBytes(StandardCharsets.UTF_8);
+    Files.write(in, text);
+    var z = CliTest.run("zip", in.toString(), "--table-bits", "14");
+    assertEquals(0, z.code(), z.err());
+    assertTrue(z.err().contains("no network") && z.err().contains("1 segments"), z.err());
+    var old = CliTest.run("zip", in.toString(), "-o", tmp.resolve("old.ffx").toString(), "--no-network", "--table-bits", "14");
+    assertEquals(0, old.code(), old.err());
+    assertArrayEquals(Files.readAllBytes(tmp.resolve("v.txt.ffx")), Files.readAllBytes(tmp.resolve("old.ffx")), "--no-network is the default");
+    var both = CliTest.run("zip", in.toString(), "-o", tmp.resolve("both.ffx").toString(), "--network", "--no-network");
+    assertEquals(2, both.code());
+    assertTrue(both.errLines().getFirst().contains("--network and --no-network"), both.err());
+    assertFalse(Files.exists(tmp.resolve("both.ffx")));
   }
 
   @Test

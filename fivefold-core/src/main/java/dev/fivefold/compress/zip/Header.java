@@ -12,7 +12,8 @@ import java.util.zip.CRC32C;
  *
  * <pre>
  * header (big-endian, {@value #SIZE} bytes)
- *   magic "FFX" 0x1A · u16 version (2; 1 was the counter-based model of the first release) · u8 flags (1 network, 2 context, 4 static model)
+ *   magic "FFX" 0x1A · u16 version (3; 2 had 12 context models and one match model, 1 the counter-based
+ *     model of the first release) · u8 flags (1 network, 2 context, 4 static model)
  *   u16 segments · u8 layers · u8 heads · u16 width · u16 window · f32 lr · i64 seed · u8 tableBits
  *   u16 vector lanes (SIMD float lanes the network ran with; 0 without a network)
  *   32 bytes SHA-256 of the static checkpoint (zeros without one)
@@ -26,7 +27,7 @@ import java.util.zip.CRC32C;
  * {@link BadInputException} naming the file.
  */
 record Header(ZipSettings settings, boolean staticModel, int vectorLanes, byte[] modelSha256, long length, int crc) {
-  static final int VERSION = 2;
+  static final int VERSION = 3;
   static final int SIZE = 4 + 2 + 1 + 2 + 1 + 1 + 2 + 2 + 4 + 8 + 1 + 2 + 32 + 8 + 4 + 4;
   static final int TRAILER = 12;
   private static final byte[] MAGIC = {'F', 'F', 'X', 0x1A};
@@ -83,7 +84,10 @@ record Header(ZipSettings settings, boolean staticModel, int vectorLanes, byte[]
     int version = b.getShort() & 0xFFFF;
     if (version > VERSION) throw new BadInputException(file + ": archive format version " + version + " is newer than this fivefold reads (" + VERSION + "); use a newer fivefold");
     if (version < 1) throw new BadInputException(file + ": corrupt archive (format version 0)");
-    if (version < VERSION) throw new BadInputException(file + ": archive format version " + version + " is older than this fivefold reads (" + VERSION + "); unzip it with the fivefold that made it");
+    if (version < VERSION) {
+      throw new BadInputException(file + ": archive format version " + version + " is older than this fivefold reads (" + VERSION + "; its model "
+          + "differs, so it cannot be decoded here); unzip it with the fivefold that made it (format " + version + ")");
+    }
     if (got < SIZE) throw new BadInputException(file + ": truncated archive (" + fileSize + " bytes, shorter than its header)");
     CRC32C c = new CRC32C();
     c.update(head, 0, SIZE - 4);

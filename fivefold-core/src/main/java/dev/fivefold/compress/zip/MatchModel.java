@@ -2,7 +2,7 @@ package dev.fivefold.compress.zip;
 
 /**
  * The match model of lpaq1, over interleaved segments: it finds the last place where the
- * {@value #MINLEN} bytes before the current position occurred (a hash table of positions), checks
+ * {@code minLen} bytes before the current position occurred (a hash table of positions), checks
  * how long the match really is, and predicts the byte that followed there, bit by bit, while the
  * bits coded so far agree with it. Its input to the mixer is {@code ±stretch(p)} from an adaptive
  * counter per (match length bucket, expected bit), so the mixer learns how far a match of each
@@ -14,7 +14,6 @@ package dev.fivefold.compress.zip;
  * the memory whatever the file size.
  */
 final class MatchModel {
-  static final int MINLEN = 6;
   static final int MAXLEN = 65535;
   /** Mixer inputs given. */
   static final int INPUTS = 2;
@@ -27,6 +26,7 @@ final class MatchModel {
   private final long[] ptr;
   private final int[] len;
   private final long segmentLength;
+  private final int minLen;
   private final int[] counters = Counters.table(64 * 2);
   private int seg, expected = -1, slotIndex = -1;
 
@@ -35,8 +35,11 @@ final class MatchModel {
    * @param segmentLength bytes per segment (the last may have fewer)
    * @param window ring bytes per segment (a power of two)
    * @param tableBits log2 of the hash table's entries
+   * @param minLen the context length looked up (≥ 2), and the shortest match followed
    */
-  MatchModel(long[] starts, long segmentLength, int window, int tableBits) {
+  MatchModel(long[] starts, long segmentLength, int window, int tableBits, int minLen) {
+    if (minLen < 2 || minLen > 64) throw new IllegalArgumentException("minLen (" + minLen + ") must be in [2, 64]");
+    this.minLen = minLen;
     int b = starts.length;
     start = starts.clone();
     coded = new long[b];
@@ -99,15 +102,21 @@ final class MatchModel {
     } else {
       len[s] = 0;
     }
-    if (coded[s] < MINLEN) return;
-    long key = hist & 0xFFFFFFFFFFFFL;
+    if (coded[s] < minLen) return;
+    long key;
+    if (minLen <= 8) {
+      key = minLen == 8 ? hist : hist & ((1L << (8 * minLen)) - 1);
+    } else {
+      key = 0;
+      for (int i = 0; i < minLen; i++) key = (key + byteAt(pos - i) + 1) * 0x2545F4914F6CDD1DL;
+    }
     int h = (int) ((key * 0x9E3779B97F4A7C15L) >>> 40) & tableMask;
     if (len[s] == 0) {
       long cand = table[h] - 1L;
       if (cand >= 0 && cand != pos + 1 && usable(cand)) {
         int l = 0;
         while (l < 64 && usable(cand - 1 - l) && pos - l >= start[s] && byteAt(cand - 1 - l) == byteAt(pos - l)) l++;
-        if (l >= MINLEN) {
+        if (l >= minLen) {
           len[s] = l;
           ptr[s] = cand;
         }

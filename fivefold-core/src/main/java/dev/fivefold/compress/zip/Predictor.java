@@ -14,11 +14,12 @@ import java.io.IOException;
  * of partial sums built once per byte, so the mixer sees network and counts on the same footing.
  *
  * <p>Mixer inputs: a bias, an order-0 model (2), then with the context models
- * {@link ContextModels#INPUTS} from {@link ContextModels} and 2 from {@link MatchModel}, then with
- * the network on 2 from it. Mixer 1 selects its weights by c0; mixer 2 by (match length bucket,
- * bit index, network confidence); mixer 3 by the previous byte; a second-layer mixer (selected by
- * the bit index, weights starting at 1/3) mixes their three stretched outputs into p (paq8's
- * 2-layer network). APM 1 is indexed by the match state (no match, or expected bit and length
+ * {@link ContextModels#INPUTS} from {@link ContextModels} and 2 from each of two {@link MatchModel}s
+ * (minimum lengths {@value #MATCH_SHORT} and {@value #MATCH_LONG}), then with the network on 2 from
+ * it. Mixer 1 selects its weights by c0; mixer 2 by (match length bucket, bit index, network
+ * confidence); mixer 3 by the previous byte; mixer 4 by (how many order-n contexts have a history,
+ * bit index, the long match's length bucket); a second-layer mixer (selected by the bit index,
+ * weights starting at 1/4) mixes their four stretched outputs into p (paq8's 2-layer network). APM 1 is indexed by the match state (no match, or expected bit and length
  * bucket) and c0, APM 2 by the previous byte and c0, APM 3 by a 10-bit hash of the last two bytes
  * and c0 (all at rate 1/64); the final probability is {@code (p + a1 + a2 + a3)/4} clamped to
  * [1, 4095]. Rates were chosen on the first 200 KB of the KJV (docs/zip.md).
@@ -31,7 +32,7 @@ import java.io.IOException;
  * so one run measures what each part costs alone ({@link #contextBits()}, {@link #networkBits()}).
  */
 final class Predictor {
-  private static final int MR = 8, AR = 6;
+  private static final int MR = 8, AR = 6, WI = 16384;
   /** Codes one bit with P(1) = p/4096 and returns it (the encoder: the given bit; the decoder: the bit read). */
   interface BitCoder {
     int code(int bit, int p) throws IOException;
@@ -46,18 +47,19 @@ final class Predictor {
 
   private final boolean context;
   private final ContextModels cm;
-  private final MatchModel mm;
+  private final MatchModel mm, mm2;
+  /** Minimum lengths of the two match models. */
+  static final int MATCH_SHORT = 6, MATCH_LONG = 16;
   private final NetworkModel net;
   private final int[] order0 = Counters.table(256);
   private final int n, nShadow, netOff;
   private final int[] x;
-  private final Mixer m1, m2, m3, s1, s2, s3, mf, sf;
+  private final Mixer m1, m2, m3, m4, s1, s2, s3, s4, mf, sf;
   private final Apm a1, a2, a3, sa1, sa2, sa3;
-  private final int[] xm = new int[3];
+  private final int[] xm = new int[4];
   private final Mixer fm;
   private final int[] xf = {0, 0, 256};
-  private final long[] hist;
-  private final int[] word, prevWord, prevWord2, column;
+  private final History[] hist;
   private final double[] tree = new double[512];
   private double bits, contextBits, networkBits;
 
@@ -67,32 +69,58 @@ final class Predictor {
     int segs = starts.length;
     cm = context ? new ContextModels(s.tableBits()) : null;
     int window = Integer.highestOneBit((int) Math.max(1 << 12, Math.min(1 << 22, (1L << 24) / segs)));
-    mm = context ? new MatchModel(starts, segmentLength, window, Math.min(22, s.tableBits())) : null;
-    nShadow = 3 + (context ? ContextModels.INPUTS + MatchModel.INPUTS : 0);
+    mm = context ? new MatchModel(starts, segmentLength, window, Math.min(22, s.tableBits()), MATCH_SHORT) : null;
+    mm2 = context ? new MatchModel(starts, segmentLength, window, Math.min(22, s.tableBits()), MATCH_LONG) : null;
+    nShadow = 3 + (context ? ContextModels.INPUTS + 2 * MatchModel.INPUTS : 0);
     netOff = nShadow;
     n = nShadow + (net != null ? 2 : 0);
     x = new int[n];
-    m1 = new Mixer(n, 256, MR, 16384);
-    m2 = new Mixer(n, 16 * 8 * 8, MR, 16384);
-    m3 = new Mixer(n, 256, MR, 16384);
-    mf = new Mixer(3, 8, 2, 21845);
+    m1 = new Mixer(n, 256, MR, WI);
+    m2 = new Mixer(n, 16 * 8 * 8, MR, WI);
+    m3 = new Mixer(n, 256, MR, WI);
+    m4 = new Mixer(n, 10 * 8 * 4, MR, WI);
+    mf = new Mixer(4, 8, 2, 16384);
     a1 = new Apm(33 * 256, AR);
     a2 = new Apm(65536, AR);
     a3 = new Apm(1024 * 256, AR);
     boolean shadow = net != null && context;
-    s1 = shadow ? new Mixer(nShadow, 256, MR, 16384) : null;
-    s2 = shadow ? new Mixer(nShadow, 16 * 8 * 8, MR, 16384) : null;
-    s3 = shadow ? new Mixer(nShadow, 256, MR, 16384) : null;
-    sf = shadow ? new Mixer(3, 8, 2, 21845) : null;
+    s1 = shadow ? new Mixer(nShadow, 256, MR, WI) : null;
+    s2 = shadow ? new Mixer(nShadow, 16 * 8 * 8, MR, WI) : null;
+    s3 = shadow ? new Mixer(nShadow, 256, MR, WI) : null;
+    s4 = shadow ? new Mixer(nShadow, 10 * 8 * 4, MR, WI) : null;
+    sf = shadow ? new Mixer(4, 8, 2, 16384) : null;
     sa1 = shadow ? new Apm(33 * 256, AR) : null;
     sa2 = shadow ? new Apm(65536, AR) : null;
     sa3 = shadow ? new Apm(1024 * 256, AR) : null;
     fm = shadow ? new Mixer(3, 64, 32, 32768) : null;
-    hist = new long[segs];
-    word = new int[segs];
-    prevWord = new int[segs];
-    prevWord2 = new int[segs];
-    column = new int[segs];
+    hist = new History[segs];
+    for (int i = 0; i < segs; i++) hist[i] = new History();
+  }
+
+  /** Bytes the predictor of {@code s} over {@code segs} segments allocates, about (tables, match models, APMs, histories). */
+  static long bytesNeeded(ZipSettings s, int segs) {
+    long apms = (33L * 256 + 65536 + 1024 * 256) * 33 * 4;
+    long b = apms * (s.network() && s.context() ? 2 : 1) + segs * (65536L * 2 + 1024);
+    if (s.context()) {
+      long window = Integer.highestOneBit((int) Math.max(1 << 12, Math.min(1 << 22, (1L << 24) / segs)));
+      b += ContextModels.bytes(s.tableBits()) + 2 * ((4L << Math.min(22, s.tableBits())) + segs * window);
+    }
+    return b;
+  }
+
+  /**
+   * Refuses, before allocating, a predictor that would not fit in what is left of the Java heap:
+   * a one-line {@link dev.fivefold.io.BadInputException} naming {@code file} and what to change.
+   */
+  static void checkMemory(ZipSettings s, int segs, String file, String advice) {
+    Runtime rt = Runtime.getRuntime();
+    long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+    long need = bytesNeeded(s, segs);
+    if (need > free) {
+      throw new dev.fivefold.io.BadInputException(file + ": the context models need " + (need >> 20) + " MiB (" + ContextModels.MODELS + " tables of "
+          + (ContextModels.bytes(s.tableBits()) / ContextModels.MODELS >> 20) + " MiB at table bits " + s.tableBits() + ") but the Java heap has "
+          + (free >> 20) + " MiB free; " + advice);
+    }
   }
 
   /** Estimated bits of everything coded so far (Σ −log2 p of each bit under the final probability). */
@@ -115,11 +143,13 @@ final class Predictor {
    * or ignored (decoder); returns the byte coded.
    */
   int codeByte(int seg, int b, long round, BitCoder io) throws IOException {
-    long h = hist[seg];
+    History hs = hist[seg];
+    long h = hs.h;
     int c1 = (int) (h & 0xFF);
     if (context) {
-      cm.byteStart(h, word[seg], prevWord[seg], prevWord2[seg], column[seg]);
+      cm.byteStart(hs);
       mm.byteStart(seg);
+      mm2.byteStart(seg);
     }
     double[] q = net != null ? net.distribution(seg) : null;
     if (q != null) {
@@ -136,6 +166,7 @@ final class Predictor {
       if (context) {
         cm.predict(c0, bit, x, 3);
         mm.predict(c0, bit, x, 3 + ContextModels.INPUTS);
+        mm2.predict(c0, bit, x, 3 + ContextModels.INPUTS + MatchModel.INPUTS);
       }
       int conf = 0;
       if (net != null) {
@@ -151,10 +182,11 @@ final class Predictor {
         if (e >= 0 && ((e | 256) >>> (8 - bit)) == c0) mctx = 1 + ((e >>> (7 - bit)) & 1) + 2 * lenBucket;
       }
       int c2 = (int) (h >>> 8) & 0xFF;
-      int pr = refine(m1, m2, m3, mf, a1, a2, a3, c0, sel2, c1, c2, bit, mctx);
+      int sel4 = ((context ? cm.known() : 0) * 8 + bit) * 4 + (!context || mm2.expected() < 0 ? 0 : 1 + Math.min(2, mm2.length() >> 5));
+      int pr = refine(m1, m2, m3, m4, mf, a1, a2, a3, c0, sel2, sel4, c1, c2, bit, mctx);
       int ps = 0;
       if (s1 != null) {
-        ps = refine(s1, s2, s3, sf, sa1, sa2, sa3, c0, (lenBucket * 8 + bit) * 8, c1, c2, bit, mctx);
+        ps = refine(s1, s2, s3, s4, sf, sa1, sa2, sa3, c0, (lenBucket * 8 + bit) * 8, sel4, c1, c2, bit, mctx);
         xf[0] = Logistic.stretch(pr);
         xf[1] = Logistic.stretch(ps);
         fm.mix(xf, conf * 8 + bit);
@@ -169,6 +201,7 @@ final class Predictor {
         s1.update(y);
         s2.update(y);
         s3.update(y);
+        s4.update(y);
         sf.update(y);
         sa1.update(y);
         sa2.update(y);
@@ -177,6 +210,7 @@ final class Predictor {
       m1.update(y);
       m2.update(y);
       m3.update(y);
+      m4.update(y);
       mf.update(y);
       a1.update(y);
       a2.update(y);
@@ -185,23 +219,17 @@ final class Predictor {
       if (context) {
         cm.update(y);
         mm.update(y);
+        mm2.update(y);
       }
       c0 = (c0 << 1) | y;
     }
     int out = c0 & 0xFF;
     if (net != null) networkBits += q != null ? -Math.log(q[out]) / Math.log(2) : 8;
-    h = (h << 8) | out;
-    hist[seg] = h;
-    int lower = out >= 'A' && out <= 'Z' ? out + 32 : out;
-    if ((lower >= 'a' && lower <= 'z') || out >= 128) {
-      word[seg] = (word[seg] + lower + 1) * 0x3D4D51CB;
-    } else if (word[seg] != 0) {
-      prevWord2[seg] = prevWord[seg];
-      prevWord[seg] = word[seg];
-      word[seg] = 0;
+    hs.add(out);
+    if (context) {
+      mm.byteEnd(out, hs.h);
+      mm2.byteEnd(out, hs.h);
     }
-    column[seg] = out == '\n' ? 0 : column[seg] + 1;
-    if (context) mm.byteEnd(out, h);
     if (net != null) net.byteEnd(seg, out, round);
     return out;
   }
@@ -211,10 +239,11 @@ final class Predictor {
     if (net != null) net.roundEnd(round, active);
   }
 
-  private int refine(Mixer ma, Mixer mb, Mixer mc, Mixer f, Apm aa, Apm ab, Apm ac, int c0, int sel2, int c1, int c2, int bit, int mctx) {
+  private int refine(Mixer ma, Mixer mb, Mixer mc, Mixer md, Mixer f, Apm aa, Apm ab, Apm ac, int c0, int sel2, int sel4, int c1, int c2, int bit, int mctx) {
     xm[0] = ma.mix(x, c0);
     xm[1] = mb.mix(x, sel2);
     xm[2] = mc.mix(x, c1);
+    xm[3] = md.mix(x, sel4);
     int d = f.mix(xm, bit);
     int p = Logistic.squash(d);
     int r1 = aa.refine(p, (mctx << 8) | c0);

@@ -138,6 +138,7 @@ public final class Unzip {
     } else if (c.model() != null) {
       throw new BadInputException(arc + ": coded without a network; --model (" + c.model() + ") does not apply");
     }
+    Predictor.checkMemory(s, s.segments(), arc.toString(), "raise the heap (FIVEFOLD_HEAP)");
     Path out = c.output().toAbsolutePath();
     Files.createDirectories(out.getParent());
     Path tmp = out.getParent().resolve("." + out.getFileName() + "." + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()) + ".tmp");

@@ -119,6 +119,7 @@ public final class Zip {
         symbols = TextCorpus.Vocab.bytes().symbols();
       }
     }
+    Predictor.checkMemory(s, s.segments(), in.toString(), "lower --table-bits or raise the heap (FIVEFOLD_HEAP)");
     Header header = new Header(s, c.model() != null, s.network() ? lanes() : 0, sha, n, crc);
     final ZipSettings settings = s;
     final Gpt model = gpt;

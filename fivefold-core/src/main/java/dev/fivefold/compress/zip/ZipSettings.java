@@ -4,13 +4,14 @@ package dev.fivefold.compress.zip;
  * What a {@code .ffx} archive was coded with: the decoder rebuilds the same predictor from it, so
  * every field is stored in the {@link Header}.
  *
- * <p>Defaults ({@link #defaults()}): network and context models on, 8 segments, a GPT of 2
- * layers, 4 heads, width 64 and context 32 (135k parameters), Adam at lr 0.005, seed 1, context tables of 2^(22+2)
- * bytes per model (16 MiB each, 12 models).
+ * <p>Defaults ({@link #defaults()}): the context models on and the network off (on the KJV it costs
+ * 20x the time and does not pay), 1 segment, context tables of 2^(24+2) bytes per model (64 MiB
+ * each, 22 models); for the network when it is switched on, a GPT of 2 layers, 4 heads, width 64
+ * and context 32 (135k parameters), Adam at lr 0.005, seed 1.
  *
  * @param network whether the GPT predicts (online, or the static checkpoint)
- * @param context whether the count-based context models (orders 1–6, two word models, the match
- *     model) predict; with both off only an order-0 model is left
+ * @param context whether the count-based context models (orders 1–16, word, sparse, indirect and
+ *     line contexts, two match models) predict; with both off only an order-0 model is left
  * @param segments B, the interleaved segments (1–256): the file is cut into B equal parts coded
  *     one byte of each per round, so the network trains on B rows per step
  * @param layers GPT blocks (1–32)
@@ -45,7 +46,7 @@ public record ZipSettings(boolean network, boolean context, int segments, int la
    * @return the default settings
    */
   public static ZipSettings defaults() {
-    return new ZipSettings(true, true, 8, 2, 4, 64, 32, 0.005f, 1, 22);
+    return new ZipSettings(false, true, 1, 2, 4, 64, 32, 0.005f, 1, 24);
   }
 
   /**

@@ -160,6 +160,60 @@ class ZipTest {
   }
 
   @Test
+  void anOlderFormatIsRefusedByItsVersionAndLeavesNoOutput() throws IOException {
+    byte[] arc = roundTrip(text(3000), tiny().withNetwork(false), "v3");
+    assertEquals(Header.VERSION, java.nio.ByteBuffer.wrap(arc).getShort(4));
+    assertEquals(3, Header.VERSION);
+    byte[] old = arc.clone();
+    old[5] = 2;
+    Path f = dir.resolve("v2.ffx"), out = dir.resolve("v2.out");
+    Files.write(f, old);
+    var e = assertThrows(BadInputException.class, () -> Unzip.decompress(new Unzip.Config(f, out, null), ZipListener.NONE));
+    assertTrue(e.getMessage().startsWith(f.toString()) && e.getMessage().contains("format version 2 is older") && !e.getMessage().contains("\n"), e.getMessage());
+    assertFalse(Files.exists(out));
+  }
+
+  @Test
+  void defaultsAreTheContextModelsAloneAtTableBits24() {
+    ZipSettings d = ZipSettings.defaults();
+    assertFalse(d.network());
+    assertTrue(d.context());
+    assertEquals(1, d.segments());
+    assertEquals(24, d.tableBits());
+    assertEquals(22, ContextModels.MODELS);
+    assertEquals(22L << 26, ContextModels.bytes(24));
+  }
+
+  @Test
+  void tablesLargerThanTheHeapAreRefusedBeforeAllocating() throws IOException {
+    Path in = dir.resolve("small"), arc = dir.resolve("small.ffx");
+    Files.write(in, text(1000));
+    ZipSettings huge = tiny().withNetwork(false).withTableBits(28); // 22 tables of 1 GiB
+    var e = assertThrows(BadInputException.class, () -> Zip.compress(new Zip.Config(in, arc, huge, null), ZipListener.NONE));
+    assertTrue(e.getMessage().contains("small") && e.getMessage().contains("table bits 28") && e.getMessage().contains("--table-bits"), e.getMessage());
+    assertFalse(Files.exists(arc));
+  }
+
+  @Test
+  void historyKeepsWordsFoldedBytesAndWhatFollowed() {
+    History h = new History();
+    for (byte b : "Ab\nab abc".getBytes(StandardCharsets.ISO_8859_1)) h.add(b & 0xFF);
+    assertEquals('c', h.h & 0xFF);
+    assertEquals("b abc", new String(java.nio.ByteBuffer.allocate(8).putLong(h.folded).array(), 3, 5, StandardCharsets.ISO_8859_1));
+    assertEquals(6, h.column); // "ab abc" since the line feed
+    // 'b' was followed by '\n', ' ' and 'c': the last two
+    History g = new History();
+    for (byte b : "ab\nab ab".getBytes(StandardCharsets.ISO_8859_1)) g.add(b & 0xFF);
+    assertEquals(('\n' << 8) | ' ', g.indirect1());
+    assertEquals(('\n' << 8) | ' ', g.indirect2());
+    History w = new History(), v = new History();
+    for (byte b : "LORD".getBytes(StandardCharsets.ISO_8859_1)) w.add(b);
+    for (byte b : "lord".getBytes(StandardCharsets.ISO_8859_1)) v.add(b);
+    assertEquals(w.word, v.word);
+    assertTrue(w.casedWord != v.casedWord);
+  }
+
+  @Test
   void anArchiveFromAnotherVectorWidthIsRefused() throws IOException {
     byte[] arc = roundTrip(text(3000), tiny(), "lanes");
     java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(arc);
