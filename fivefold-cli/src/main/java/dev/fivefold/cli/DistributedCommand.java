@@ -4,9 +4,12 @@ import dev.fivefold.compress.grad.Compressors;
 import dev.fivefold.compress.grad.Layout;
 import dev.fivefold.perception.Models;
 import dev.fivefold.data.Dataset;
+import dev.fivefold.data.TextCorpus;
 import dev.fivefold.dist.DistributedExperiment;
 import dev.fivefold.dist.Network;
 import dev.fivefold.dist.Simulator;
+import dev.fivefold.dist.TrainingData;
+import dev.fivefold.perception.GptConfig;
 import dev.fivefold.io.AtomicFiles;
 import dev.fivefold.train.Checkpoint;
 import dev.fivefold.train.TrainState;
@@ -21,13 +24,14 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code fivefold distributed}: data-parallel training of an image classifier with compressed
- * gradients ({@link DistributedExperiment} on the in-process {@link Simulator}; this command parses
+ * {@code fivefold distributed}: data-parallel training of an image classifier, or of the GPT on
+ * the King James Bible (or a text file), with compressed gradients ({@link DistributedExperiment} on the in-process {@link Simulator}; this command parses
  * flags, prints the rounds and the tables). {@code --compare} runs the issue's table (dense, 1-bit
  * EF, top-k, DGC, PowerSGD, local SGD) and the DGC ablation with the same seed.
  */
 @Command(name = "distributed", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Data-parallel training of LeNet-300-100 (or LeNet-5) on Fashion-MNIST by N simulated workers, each with its shard, "
+    description = {"Data-parallel training of LeNet-300-100 (or LeNet-5) on Fashion-MNIST, or of a character-level GPT on the King James Bible "
+        + "(--model gpt; scored in held-out bits per character), by N simulated workers, each with its shard, "
         + "its batches and its compressor state: synchronous SGD with an all-reduce of compressed gradients (--local-steps 1), or local SGD "
         + "averaging compressed model deltas every --local-steps steps. Deterministic: the same seed gives the same numbers on any thread count.",
         "Per round: loss, payload bytes sent per worker (real bytes: entropy-coded where shorter), compression ratio over dense float32, "
@@ -41,7 +45,8 @@ import picocli.CommandLine.Option;
         "  ./fivefold distributed --workers 4 --compressor dgc --ratio 0.001 --steps 300",
         "  ./fivefold distributed --workers 4 --compressor powersgd --rank 2",
         "  ./fivefold distributed --workers 8 --compressor dense --local-steps 8",
-        "  ./fivefold distributed --compare --workers 4 --steps 2000", ""})
+        "  ./fivefold distributed --compare --workers 4 --steps 2000",
+        "  ./fivefold distributed --model gpt --workers 4 --batch 32 --compressor dgc --steps 300", ""})
 final class DistributedCommand extends Subcommand {
   @Mixin Common common = new Common();
 
@@ -64,7 +69,8 @@ final class DistributedCommand extends Subcommand {
   double executorTimeout;
 
   @Option(names = "--model", defaultValue = "mlp", split = ",",
-      description = "mlp (LeNet-300-100), lenet5, or a model spec; with --compare a list, e.g. mlp,lenet5 (default: ${DEFAULT-VALUE}).")
+      description = "mlp (LeNet-300-100), lenet5, gpt (shaped by --layers, --heads, --width, --context), or a model spec such as "
+          + "gpt:layers=1,heads=2,width=32,context=32; with --compare a list, e.g. mlp,lenet5 (default: ${DEFAULT-VALUE}).")
   List<String> models;
 
   @Option(names = "--workers", defaultValue = "4", split = ",", description = "Workers N; with --compare a list, e.g. 4,8 (default: ${DEFAULT-VALUE}).")
@@ -133,6 +139,30 @@ final class DistributedCommand extends Subcommand {
   @Option(names = "--data-dir", paramLabel = "DIR", description = "Directory with the four Fashion-MNIST IDX files (.gz).")
   Path dataDir;
 
+  @Option(names = "--data", paramLabel = "NAME", description = "gpt: kjv (the King James Bible, default) or a text file.")
+  String data;
+
+  @Option(names = "--layers", defaultValue = "2", description = "gpt: Transformer blocks (default: ${DEFAULT-VALUE}).")
+  int layers;
+
+  @Option(names = "--heads", defaultValue = "4", description = "gpt: attention heads (default: ${DEFAULT-VALUE}).")
+  int heads;
+
+  @Option(names = "--width", defaultValue = "64", description = "gpt: embedding width (default: ${DEFAULT-VALUE}).")
+  int width;
+
+  @Option(names = "--context", defaultValue = "64", description = "gpt: context length in characters, the length of every training window (default: ${DEFAULT-VALUE}).")
+  int context;
+
+  @Option(names = "--eval-tokens", paramLabel = "N", defaultValue = "65536",
+      description = "gpt: held-out characters scored per evaluation, 0 for all (default: ${DEFAULT-VALUE}).")
+  long evalTokens;
+
+  /** gpt: the text (null for images). */
+  private TextCorpus corpus;
+  /** images: train and test sets (null for gpt). */
+  private Dataset[] images;
+
   @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: runs/distributed-<time>).")
   Path out;
 
@@ -152,6 +182,20 @@ final class DistributedCommand extends Subcommand {
     common.positive("--executor-timeout", executorTimeout);
     if (scaling == null) scaling = compare ? "tensor" : "column";
     workers = workerCounts.getFirst();
+    boolean lm = models.stream().anyMatch(DistributedCommand::isGpt);
+    if (lm && !models.stream().allMatch(DistributedCommand::isGpt)) throw common.bad("--model (" + String.join(",", models) + ") mixes gpt with image models");
+    if (lm && engine.equals("spark")) throw common.bad("--engine spark trains image models; run --model gpt on --engine sim");
+    if (!lm && data != null) throw common.bad("--data (" + data + ") is for gpt; image models read Fashion-MNIST from --data-dir");
+    if (lm) {
+      common.atLeast("--layers", layers, 1);
+      common.atLeast("--heads", heads, 1);
+      common.atLeast("--width", width, 1);
+      common.atLeast("--context", context, 1);
+      common.atLeast("--eval-tokens", evalTokens, 0);
+      if (width % heads != 0) throw common.bad("--width (" + width + ") must be a multiple of --heads (" + heads + ")");
+      corpus = Inputs.corpus(data); // a missing or empty text fails here, before anything is written
+      models = models.stream().map(m -> gptSpec(m, corpus.vocabSize())).toList();
+    }
     model = models.getFirst();
     if (!(ratio > 0 && ratio <= 1)) throw common.bad("--ratio (" + ratio + ") must be in (0, 1]");
     common.atLeast("--rank", rank, 1);
@@ -188,9 +232,37 @@ final class DistributedCommand extends Subcommand {
       return SparkRun.distributed(this, cfg);
     }
     TrainState resumed = resume != null ? Checkpoint.read(resume) : null; // a bad file fails before anything is loaded or written
-    Dataset[] d = Inputs.images(null, dataDir, stderr);
+    if (!lm) images = Inputs.images(null, dataDir, stderr);
     Path dir = Common.runFolder(out, "distributed");
-    return compare ? compare(cfg, d, dir, localClip, dgcWarmup) : single(cfg, d, dir, resumed);
+    return compare ? compare(cfg, dir, localClip, dgcWarmup) : single(cfg, dir, resumed);
+  }
+
+  static boolean isGpt(String spec) {
+    return spec.equals("gpt") || spec.startsWith("gpt:");
+  }
+
+  /** The bare "gpt" gets the shape flags; a "gpt:..." spec gets vocab= if it lacks one (as {@code train}'s). */
+  private String gptSpec(String spec, int vocab) {
+    if (spec.equals("gpt")) return new GptConfig(vocab, context, layers, heads, width, 0f).toString();
+    return spec.contains("vocab=") ? spec : spec + ",vocab=" + vocab;
+  }
+
+  private boolean lm() {
+    return corpus != null;
+  }
+
+  /** The training data of a run of {@code modelSpec}: image samples, or the text in windows of the GPT's context. */
+  private TrainingData train(String modelSpec) {
+    return lm() ? new TrainingData.Text(corpus, context(modelSpec)) : new TrainingData.Images(images[0]);
+  }
+
+  /** The score of a run of {@code modelSpec}: test accuracy, or held-out bits per character. */
+  private DistributedExperiment.Evaluator test(String modelSpec) {
+    return lm() ? DistributedExperiment.Evaluator.bitsPerChar(corpus, context(modelSpec), evalTokens) : DistributedExperiment.Evaluator.accuracy(images[1]);
+  }
+
+  private static int context(String gptSpec) {
+    return ((GptConfig) Models.parse(gptSpec)).context();
   }
 
   /** The compressor spec from the flags (a full spec passes through, validated). */
@@ -209,8 +281,8 @@ final class DistributedCommand extends Subcommand {
     };
   }
 
-  private int single(DistributedExperiment.Config cfg, Dataset[] d, Path dir, TrainState resumed) throws IOException {
-    Simulator sim = new Simulator(cfg.sim(), d[0]);
+  private int single(DistributedExperiment.Config cfg, Path dir, TrainState resumed) throws IOException {
+    Simulator sim = new Simulator(cfg.sim(), train(cfg.sim().model()));
     if (resumed != null) {
       sim.load(resumed, resume.toString());
       stderr.printf("resumed %s at step %d%n", resume, sim.step());
@@ -219,7 +291,7 @@ final class DistributedCommand extends Subcommand {
         sim.compressor(), batch, cfg.sim().batch(), cfg.sim().accumulation(), cfg.steps(), cfg.sim().localSteps(), dir);
     long every = printEvery > 0 ? printEvery : Math.max(1, cfg.rounds() / 20);
     Table rounds = new Table("step", "loss", "bytes_per_worker", "ratio", "compute_ms", "comm_ms");
-    DistributedExperiment.Result r = DistributedExperiment.run(cfg, sim, d[1], null, x -> {
+    DistributedExperiment.Result r = DistributedExperiment.run(cfg, sim, test(cfg.sim().model()), null, x -> {
       rounds.add(x.step(), f("%.5f", x.loss()), f("%.0f", x.bytesPerWorker()), f("%.1f", x.ratio()), f("%.3f", x.computeSeconds() * 1e3),
           f("%.3f", x.commSeconds() * 1e3));
       if (x.step() % (every * cfg.sim().localSteps()) == 0 || x.step() >= cfg.steps()) {
@@ -228,19 +300,28 @@ final class DistributedCommand extends Subcommand {
       }
     });
     AtomicFiles.writeString(dir.resolve("rounds.csv"), rounds.csv());
-    Checkpoint.write(dir.resolve("checkpoint.safetensors"), sim.state(), Map.of("data", "fashion-mnist"));
-    Table t = resultTable();
-    add(t, r, Double.NaN);
+    Map<String, String> meta = new java.util.LinkedHashMap<>();
+    if (lm()) {
+      meta.put("data", data == null || data.equals("kjv") ? "kjv" : Path.of(data).toAbsolutePath().toString());
+      meta.put("vocab", corpus.vocab().toMetadata());
+    } else {
+      meta.put("data", "fashion-mnist");
+    }
+    Checkpoint.write(dir.resolve("checkpoint.safetensors"), sim.state(), meta);
+    Table t = resultTable(lm());
+    add(t, r, Double.NaN, lm());
     stdout.println();
     stdout.print(t.pretty());
     stdout.println("wrote " + dir.resolve("rounds.csv") + ", checkpoint.safetensors");
     return 0;
   }
 
-  private int compare(DistributedExperiment.Config cfg, Dataset[] d, Path dir, double localClip, long dgcWarmup) throws IOException {
+  private int compare(DistributedExperiment.Config cfg, Path dir, double localClip, long dgcWarmup) throws IOException {
     int h = localSteps > 1 ? localSteps : 8;
-    Table csv = new Table("model", "workers", "run", "accuracy", "delta_points", "test_loss", "sent_per_worker", "ratio", "compute_s", "comm_s");
-    Table summary = new Table("model", "workers", "run", "accuracy", "delta_points", "sent_per_worker", "ratio");
+    boolean lm = lm();
+    String score = lm ? "bpc" : "accuracy", delta = lm ? "delta_bpc" : "delta_points";
+    Table csv = new Table("model", "workers", "run", score, delta, lm ? "held_out_loss" : "test_loss", "sent_per_worker", "ratio", "compute_s", "comm_s");
+    Table summary = new Table("model", "workers", "run", score, delta, "sent_per_worker", "ratio");
     int runs = models.size() * workerCounts.size() * 11;
     stderr.printf("comparing %d runs of %d steps (%s × %s workers), batch %d%n", runs, cfg.steps(), String.join(",", models), workerCounts, batch);
     for (String m : models) {
@@ -252,17 +333,19 @@ final class DistributedCommand extends Subcommand {
         DistributedExperiment.Config base = new DistributedExperiment.Config(c, cfg.steps(), cfg.evalEvery());
         List<DistributedExperiment.Variant> table = DistributedExperiment.table(ratio, rank, h, momentum, clipW, dgcWarmup, scaling);
         List<DistributedExperiment.Variant> ablation = DistributedExperiment.dgcAblation(ratio, momentum, clipW, dgcWarmup);
-        List<DistributedExperiment.Result> main = DistributedExperiment.compare(base, table, d[0], d[1],
+        TrainingData train = train(m);
+        DistributedExperiment.Evaluator test = test(m);
+        List<DistributedExperiment.Result> main = DistributedExperiment.compare(base, table, train, test,
             r -> stderr.println("  done: " + m + ", " + w + " workers: " + r.label()));
         List<DistributedExperiment.Variant> rest = new ArrayList<>(ablation.subList(1, ablation.size())); // DGC (all four) is in the table
         List<DistributedExperiment.Result> abl = new ArrayList<>();
         abl.add(main.get(3));
-        abl.addAll(DistributedExperiment.compare(base, rest, d[0], d[1], r -> stderr.println("  done: " + m + ", " + w + " workers: " + r.label())));
-        double dense = main.getFirst().last().accuracy();
-        Table t = resultTable(), a = resultTable();
-        for (DistributedExperiment.Result r : main) add(t, r, dense);
-        for (DistributedExperiment.Result r : abl) add(a, r, dense);
-        stdout.printf("%d workers, %s, batch %d, %d steps (Δ accuracy against dense)%n", w, m, batch, cfg.steps());
+        abl.addAll(DistributedExperiment.compare(base, rest, train, test, r -> stderr.println("  done: " + m + ", " + w + " workers: " + r.label())));
+        double dense = score(main.getFirst().last(), lm);
+        Table t = resultTable(lm), a = resultTable(lm);
+        for (DistributedExperiment.Result r : main) add(t, r, dense, lm);
+        for (DistributedExperiment.Result r : abl) add(a, r, dense, lm);
+        stdout.printf("%d workers, %s, batch %d, %d steps (Δ %s against dense)%n", w, m, batch, cfg.steps(), lm ? "bits per character" : "accuracy");
         stdout.print(t.pretty());
         stdout.println();
         stdout.println("DGC ablation (each technique removed)");
@@ -272,17 +355,17 @@ final class DistributedCommand extends Subcommand {
         all.addAll(abl.subList(1, abl.size()));
         for (DistributedExperiment.Result r : all) {
           DistributedExperiment.Eval e = r.last();
-          csv.add(m, w, r.label(), f("%.4f", e.accuracy()), f("%+.2f", 100 * (e.accuracy() - dense)), f("%.4f", e.loss()), f("%.0f", r.bytesPerWorker()),
+          csv.add(m, w, r.label(), f("%.4f", score(e, lm)), delta(score(e, lm), dense, lm), f("%.4f", e.loss()), f("%.0f", r.bytesPerWorker()),
               f("%.1f", r.ratio()), f("%.1f", r.computeSeconds()), f("%.2f", r.commSeconds()));
         }
         for (DistributedExperiment.Result r : main) {
-          summary.add(m, w, r.label(), f("%.4f", r.last().accuracy()), f("%+.2f", 100 * (r.last().accuracy() - dense)), size(r.bytesPerWorker()),
+          summary.add(m, w, r.label(), f("%.4f", score(r.last(), lm)), delta(score(r.last(), lm), dense, lm), size(r.bytesPerWorker()),
               f("%.1f", r.ratio()));
         }
       }
     }
     if (models.size() * workerCounts.size() > 1) {
-      stdout.println("All runs (Δ accuracy against dense of the same model and workers)");
+      stdout.println("All runs (Δ " + (lm ? "bits per character" : "accuracy") + " against dense of the same model and workers)");
       stdout.print(summary.pretty());
     }
     AtomicFiles.writeString(dir.resolve("compare.csv"), csv.csv());
@@ -295,14 +378,36 @@ final class DistributedCommand extends Subcommand {
   }
 
   static Table resultTable() {
-    return new Table("run", "accuracy", "delta_points", "test_loss", "sent_per_worker", "ratio", "compute_s", "comm_s");
+    return resultTable(false);
+  }
+
+  /** The result table of image runs (accuracy, Δ in points) or GPT runs (held-out bits per character, Δ in bits). */
+  static Table resultTable(boolean lm) {
+    return lm ? new Table("run", "bpc", "delta_bpc", "held_out_loss", "sent_per_worker", "ratio", "compute_s", "comm_s")
+        : new Table("run", "accuracy", "delta_points", "test_loss", "sent_per_worker", "ratio", "compute_s", "comm_s");
   }
 
   /** One run as a row; {@code dense} the dense run's accuracy for the Δ column (NaN: none). */
   static void add(Table t, DistributedExperiment.Result r, double dense) {
+    add(t, r, dense, false);
+  }
+
+  /** One run as a row; {@code dense} the dense run's score (accuracy, or bits per character) for the Δ column (NaN: none). */
+  static void add(Table t, DistributedExperiment.Result r, double dense, boolean lm) {
     DistributedExperiment.Eval e = r.last();
-    t.add(r.label(), f("%.4f", e.accuracy()), Double.isNaN(dense) ? "-" : f("%+.2f", 100 * (e.accuracy() - dense)), f("%.4f", e.loss()),
+    t.add(r.label(), f("%.4f", score(e, lm)), delta(score(e, lm), dense, lm), f("%.4f", e.loss()),
         size(r.bytesPerWorker()), f("%.1f", r.ratio()), f("%.1f", r.computeSeconds()), f("%.2f", r.commSeconds()));
+  }
+
+  /** Accuracy for images, held-out bits per character for the GPT. */
+  static double score(DistributedExperiment.Eval e, boolean lm) {
+    return lm ? e.bitsPerChar() : e.accuracy();
+  }
+
+  /** A score's difference from dense's: in points of accuracy, or in bits per character; "-" if there is no dense run. */
+  static String delta(double score, double dense, boolean lm) {
+    if (Double.isNaN(dense)) return "-";
+    return lm ? f("%+.4f", score - dense) : f("%+.2f", 100 * (score - dense));
   }
 
   static String f(String fmt, double v) {

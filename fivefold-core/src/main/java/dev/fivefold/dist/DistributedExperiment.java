@@ -1,6 +1,10 @@
 package dev.fivefold.dist;
 
 import dev.fivefold.data.Dataset;
+import dev.fivefold.data.TextCorpus;
+import dev.fivefold.nn.Module;
+import dev.fivefold.perception.Gpt;
+import dev.fivefold.train.LanguageModelTask;
 import dev.fivefold.train.ClassificationTask;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,9 +12,10 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Data-parallel training of an image classifier with compressed communication, as one library
- * call (what {@code fivefold distributed} runs): a {@link Simulator} run for a number of optimizer
- * steps, evaluated on the test set every few rounds and at the end, with the bytes every worker
+ * Data-parallel training with compressed communication, as one library call (what {@code fivefold
+ * distributed} runs): a {@link Simulator} run for a number of optimizer steps on image samples or a
+ * text ({@link TrainingData}), scored by an {@link Evaluator} (test accuracy, or the GPT's
+ * held-out bits per character) every few rounds and at the end, with the bytes every worker
  * sent and the time split into measured compute and simulated communication.
  *
  * <p>{@link #compare} runs several variants (compressor, local steps) of one base config — the
@@ -50,13 +55,62 @@ public final class DistributedExperiment {
   }
 
   /**
-   * A test-set evaluation after {@code step} optimizer steps.
+   * A test-set evaluation after {@code step} optimizer steps: the mean loss in nats and, for an
+   * image classifier, the accuracy (NaN for a language model, whose score is {@link #bitsPerChar()}).
    *
    * @param step optimizer steps taken before the evaluation
-   * @param loss mean cross-entropy on the test set, nats
-   * @param accuracy fraction of test samples classified correctly, in [0, 1]
+   * @param loss mean cross-entropy on the held-out data, nats
+   * @param accuracy fraction of test samples classified correctly, in [0, 1]; NaN for a language model
    */
-  public record Eval(long step, double loss, double accuracy) {}
+  public record Eval(long step, double loss, double accuracy) {
+    /** {@return the loss in bits: bits per character for a byte-level language model, loss / ln 2} */
+    public double bitsPerChar() {
+      return loss / Math.log(2);
+    }
+  }
+
+  /** How a run's model is scored: test accuracy for images, held-out bits per character for text. */
+  @FunctionalInterface
+  public interface Evaluator {
+    /**
+     * Scores {@code model} after {@code step} steps (leaves it in training mode).
+     *
+     * @param model the model every worker holds
+     * @param step optimizer steps taken
+     * @return the evaluation
+     */
+    Eval evaluate(Module model, long step);
+
+    /**
+     * Loss and accuracy of an image classifier on {@code test}, in batches of 1000.
+     *
+     * @param test the test set
+     * @return the evaluator
+     */
+    static Evaluator accuracy(Dataset test) {
+      return (model, step) -> {
+        Map<String, Double> e = ClassificationTask.evaluate(model, test, 1000);
+        return new Eval(step, e.get("loss"), e.get("accuracy"));
+      };
+    }
+
+    /**
+     * Held-out loss of a GPT on the held-out part of {@code corpus} (the walk of {@link
+     * TextCorpus#heldOutWindows}, batches of 32 windows of {@code context} tokens), accuracy NaN.
+     *
+     * @param corpus the text
+     * @param context tokens per window, at most the model's context
+     * @param tokens held-out predictions to score, 0 for all
+     * @return the evaluator
+     */
+    static Evaluator bitsPerChar(TextCorpus corpus, int context, long tokens) {
+      return (model, step) -> {
+        if (!(model instanceof Gpt gpt)) throw new IllegalArgumentException("bits per character need a gpt, not " + model.getClass().getSimpleName());
+        Map<String, Double> e = new LanguageModelTask(gpt, corpus, 32, context, 0, tokens).evaluate();
+        return new Eval(step, e.get("loss"), Double.NaN);
+      };
+    }
+  }
 
   /**
    * The outcome of one run.
@@ -120,8 +174,7 @@ public final class DistributedExperiment {
   }
 
   /**
-   * Runs {@code sim} (fresh, or restored from a checkpoint) to the config's end; {@code label} null
-   * names it by its compressor. {@code onRound} may be null.
+   * {@link #run(Config, Simulator, Evaluator, String, Consumer)} scored by test accuracy.
    *
    * @param cfg the run; only its step count and evaluation period are used here
    * @param sim the simulator to advance, possibly already some rounds in
@@ -131,6 +184,22 @@ public final class DistributedExperiment {
    * @return the rounds run by this call and their evaluations, with the totals of {@code sim}
    */
   public static Result run(Config cfg, Simulator sim, Dataset test, String label, Consumer<Simulator.Round> onRound) {
+    return run(cfg, sim, Evaluator.accuracy(test), label, onRound);
+  }
+
+  /**
+   * Runs {@code sim} (fresh, or restored from a checkpoint) to the config's end, scored by
+   * {@code test} every {@code evalEvery} rounds and at the end; {@code label} null names it by its
+   * compressor. {@code onRound} may be null.
+   *
+   * @param cfg the run; only its step count and evaluation period are used here
+   * @param sim the simulator to advance, possibly already some rounds in
+   * @param test how the model is scored (accuracy, or bits per character)
+   * @param label the result's label, or null for the compressor's name
+   * @param onRound called after every round, or null
+   * @return the rounds run by this call and their evaluations, with the totals of {@code sim}
+   */
+  public static Result run(Config cfg, Simulator sim, Evaluator test, String label, Consumer<Simulator.Round> onRound) {
     List<Simulator.Round> rounds = new ArrayList<>();
     List<Eval> evals = new ArrayList<>();
     long total = cfg.rounds();
@@ -145,9 +214,8 @@ public final class DistributedExperiment {
         sim.computeSeconds(), sim.commSeconds());
   }
 
-  private static Eval evaluate(Simulator sim, Dataset test) {
-    Map<String, Double> e = ClassificationTask.evaluate(sim.model(), test, 1000);
-    return new Eval(sim.step(), e.get("loss"), e.get("accuracy"));
+  private static Eval evaluate(Simulator sim, Evaluator test) {
+    return test.evaluate(sim.model(), sim.step());
   }
 
   /**
@@ -162,6 +230,21 @@ public final class DistributedExperiment {
    * @return one result per variant, in the variants' order
    */
   public static List<Result> compare(Config base, List<Variant> variants, Dataset train, Dataset test, Consumer<Result> onRun) {
+    return compare(base, variants, new TrainingData.Images(train), Evaluator.accuracy(test), onRun);
+  }
+
+  /**
+   * {@link #compare(Config, List, Dataset, Dataset, Consumer)} on any training data and score (the
+   * GPT on a text: bits per character).
+   *
+   * @param base the config whose compressor and local steps each variant replaces
+   * @param variants the runs to make, in order
+   * @param train the training data (images or a text's windows)
+   * @param test how each run is scored
+   * @param onRun called with each result as it completes, or null
+   * @return one result per variant, in the variants' order
+   */
+  public static List<Result> compare(Config base, List<Variant> variants, TrainingData train, Evaluator test, Consumer<Result> onRun) {
     List<Result> out = new ArrayList<>();
     for (Variant v : variants) {
       Simulator.Config s = base.sim();

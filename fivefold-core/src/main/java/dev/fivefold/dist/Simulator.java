@@ -16,7 +16,8 @@ import java.util.Map;
 
 /**
  * N data-parallel workers in one process, deterministically: each with its shard
- * ({@link Shards}), its batches and its compressor state ({@link Worker}), run one after the other
+ * ({@link Shards}) of the training data ({@link TrainingData}: image samples, or a text's token
+ * windows for the GPT), its batches and its compressor state ({@link Worker}), run one after the other
  * in worker order, so the result does not depend on the thread count (the kernels' results do not
  * either) and equals what the same workers produce on any engine that sums payloads in worker order.
  *
@@ -117,23 +118,35 @@ public final class Simulator {
   private double bytesSent, denseSent, computeSeconds, commSeconds; // totals of the run, restored with a checkpoint
 
   /**
-   * Builds the replicas (one, or one per worker in local SGD, all from the config's seed), deals {@code train}
-   * into
-   * one shard per worker and gives each worker its compressor state.
+   * A run on the image samples {@code train} ({@link TrainingData.Images}): builds the replicas
+   * (one, or one per worker in local SGD, all from the config's seed), deals {@code train} into one
+   * shard per worker and gives each worker its compressor state.
    *
    * @param cfg the run's configuration
    * @param train the training set, dealt into N shards
    */
   public Simulator(Config cfg, Dataset train) {
+    this(cfg, new TrainingData.Images(train));
+  }
+
+  /**
+   * A run on {@code data}: image samples, or the windows of a text for a language model
+   * ({@link TrainingData.Text}; the config's model a {@code gpt:...} spec whose vocabulary covers the text's).
+   *
+   * @param cfg the run's configuration
+   * @param data the training data, dealt into N shards
+   * @throws IllegalArgumentException if there are fewer units (samples, windows) than workers
+   */
+  public Simulator(Config cfg, TrainingData data) {
     this.cfg = cfg;
     this.compressor = Compressors.parse(cfg.compressor());
     double momentum = compressor.correctsMomentum() ? 0 : cfg.momentum();
     int copies = cfg.localSteps() > 1 ? cfg.workers() : 1;
     for (int w = 0; w < copies; w++) replicas.add(new Replica(cfg.model(), cfg.seed(), cfg.lr(), momentum));
     this.layout = Layout.of(replicas.getFirst().model().namedParameters());
-    int[][] shards = Shards.deal(train.size(), cfg.workers(), cfg.seed());
+    int[][] shards = Shards.deal(data.size(), cfg.workers(), cfg.seed());
     for (int w = 0; w < cfg.workers(); w++) {
-      workers.add(new Worker(train.subset(shards[w]), cfg.batch(), cfg.accumulation(), compressor, layout, cfg.seed(), w));
+      workers.add(new Worker(data.minibatches(shards[w], cfg.batch(), cfg.seed(), w), cfg.accumulation(), compressor, layout, cfg.seed(), w));
     }
     if (copies > 1) global = replicas.getFirst().weights();
   }

@@ -1,12 +1,10 @@
 package dev.fivefold.dist;
 
-import dev.fivefold.autodiff.F;
 import dev.fivefold.autodiff.Tape;
 import dev.fivefold.autodiff.Var;
 import dev.fivefold.compress.grad.GradientCompressor;
 import dev.fivefold.compress.grad.Layout;
 import dev.fivefold.compress.grad.WorkerState;
-import dev.fivefold.data.Batches;
 import dev.fivefold.data.Dataset;
 import dev.fivefold.nn.Module;
 import dev.fivefold.nn.Parameter;
@@ -17,9 +15,10 @@ import java.util.Map;
 
 /**
  * One data-parallel worker, independent of the engine that runs it (the in-process
- * {@link Simulator}, or a Spark task): its shard of the training set, its seeded batches, its
- * compressor state. What it needs: its shard ({@code train.subset(Shards.of(n, N, seed, w))}), the
- * batch size and accumulation count, the compressor ({@code Compressors.parse(spec)}), the
+ * {@link Simulator}, or a Spark task): its shard of the training set, its seeded batches
+ * ({@link Minibatches}: image samples, or token windows of a text), its compressor state. What it
+ * needs: its batches ({@link TrainingData#minibatches}, or for images its shard
+ * {@code train.subset(Shards.of(n, N, seed, w))} and the batch size), the accumulation count, the compressor ({@code Compressors.parse(spec)}), the
  * model's {@link Layout}, the run's seed and its index w. What it returns: payload bytes.
  *
  * <p>A synchronous step on worker w, with every worker's model replica equal:
@@ -44,7 +43,7 @@ public final class Worker {
   public record Sent(byte[] payload, double loss, long computeNanos) {}
 
   private final int index;
-  private final Batches batches;
+  private final Minibatches batches;
   private final int accumulation;
   private final GradientCompressor compressor;
   private final Layout layout;
@@ -65,11 +64,23 @@ public final class Worker {
    * @throws IllegalArgumentException if {@code batch} or {@code accumulation} is below 1 or the shard is empty
    */
   public Worker(Dataset shard, int batch, int accumulation, GradientCompressor compressor, Layout layout, long seed, int index) {
-    if (batch < 1) throw new IllegalArgumentException("batch (" + batch + ") must be >= 1");
+    this(TrainingData.Images.of(shard, batch, seed, index), accumulation, compressor, layout, seed, index);
+  }
+
+  /**
+   * A worker drawing its batches from {@code batches} (images or token windows of its shard: {@link TrainingData#minibatches}).
+   *
+   * @param batches this worker's batches
+   * @param accumulation micro-batches per step, &ge; 1
+   * @param compressor the run's gradient compressor (shared; the per-worker state is kept here)
+   * @param layout the model's parameter layout, in {@code namedParameters()} order
+   * @param seed the run's seed (the compressor's streams are derived from it and the index)
+   * @param index this worker's index w, &ge; 0
+   */
+  public Worker(Minibatches batches, int accumulation, GradientCompressor compressor, Layout layout, long seed, int index) {
     if (accumulation < 1) throw new IllegalArgumentException("accumulation (" + accumulation + ") must be >= 1");
-    if (shard.size() < 1) throw new IllegalArgumentException("worker " + index + " has an empty shard");
     this.index = index;
-    this.batches = new Batches(shard, batch, true, new Rng(batchSeed(seed, index)));
+    this.batches = batches;
     this.accumulation = accumulation;
     this.compressor = compressor;
     this.layout = layout;
@@ -107,11 +118,11 @@ public final class Worker {
   }
 
   /**
-   * This worker's batch stream over its shard (shuffled every epoch).
+   * This worker's batch stream over its shard.
    *
    * @return the live stream, not a copy
    */
-  public Batches batches() {
+  public Minibatches batches() {
     return batches;
   }
 
@@ -131,9 +142,8 @@ public final class Worker {
     model.zeroGrad();
     double loss = 0;
     for (int k = 0; k < accumulation; k++) {
-      Batches.Batch b = batches.next();
       tape.reset();
-      Var l = F.crossEntropy(model.forward(tape.input(b.x())), b.y());
+      Var l = batches.nextLoss(model, tape);
       loss += l.item();
       tape.backward(l);
     }
@@ -209,8 +219,7 @@ public final class Worker {
    * @param meta receives the batch position ({@code epoch,position,rngState}) and the compressor state's fields
    */
   public void save(String prefix, Map<String, Tensor> tensors, Map<String, String> meta) {
-    Batches.State b = batches.state();
-    meta.put(prefix + "batches", b.epoch() + "," + b.position() + "," + b.rngState());
+    meta.put(prefix + "batches", batches.position());
     state.save(prefix + "compressor.", tensors, meta);
   }
 
@@ -225,8 +234,7 @@ public final class Worker {
    */
   public void load(String prefix, Map<String, Tensor> tensors, Map<String, String> meta, String source) {
     try {
-      String[] b = meta.get(prefix + "batches").split(",");
-      batches.restore(new Batches.State(Integer.parseInt(b[0]), Integer.parseInt(b[1]), Long.parseLong(b[2])));
+      batches.restore(meta.get(prefix + "batches"));
     } catch (RuntimeException e) {
       throw new dev.fivefold.io.BadInputException(source + ": worker " + index + "'s batch position is missing or invalid");
     }
