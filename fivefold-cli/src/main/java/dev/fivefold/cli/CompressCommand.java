@@ -54,6 +54,7 @@ import picocli.CommandLine.Parameters;
         "  ./fivefold compress runs/mlp-c/checkpoint.safetensors --method svd --epochs 10 --lr 0.001 --bits 4 --out mlp-svd.ffz",
         "  ./fivefold compress runs/lenet5-c/checkpoint.safetensors --method bc --epochs 10 --lr 0.001 --out lenet5-bc.ffz",
         "  ./fivefold compress runs/mlp-c/checkpoint.safetensors --method sws --tau 0.005 --epochs 30 --out mlp-sws.ffz",
+        "  ./fivefold compress --compare mlp-deep.ffz mlp-svd.ffz mlp-sws.ffz --chart pareto.png --csv methods.csv   one table of every method",
         "Every method prints the two-part description length: model bits (8 x archive bytes) + data bits (the test labels' cross-entropy).", ""})
 final class CompressCommand extends Subcommand {
   @Mixin Common common = new Common();
