@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code compress --compare}: the table of two methods' archives (accuracy as eval prints it), the chart and CSV; bad input one line, exit 2. */
 class CompareCliTest {
   @TempDir static Path tmp;
-  static Path idx, deep, sws;
+  static Path idx, deep, svd;
 
   @BeforeAll
   static void twoArchives() throws IOException {
@@ -37,9 +37,9 @@ class CompareCliTest {
     r = CliTest.run("compress", ckpt.toString(), "--data-dir", idx.toString(), "--retrain", "0.5", "--finetune", "0", "--batch", "32",
         "--threads", "1", "--out", deep.toString());
     assertEquals(0, r.code(), r.err());
-    sws = tmp.resolve("sws.ffz");
-    r = CliTest.run("compress", ckpt.toString(), "--method", "sws", "--data-dir", idx.toString(), "--epochs", "4", "--zero-mix", "0.5",
-        "--prior-lr", "0.1", "--batch", "32", "--threads", "1", "--out", sws.toString());
+    svd = tmp.resolve("svd.ffz");
+    r = CliTest.run("compress", ckpt.toString(), "--method", "svd", "--data-dir", idx.toString(), "--epochs", "1", "--kl-warmup", "0.5",
+        "--lr", "0.001", "--finetune", "0.5", "--batch", "32", "--threads", "1", "--out", svd.toString());
     assertEquals(0, r.code(), r.err());
   }
 
@@ -58,10 +58,10 @@ class CompareCliTest {
   @Test
   void tableChartAndCsvOfTwoMethods() throws IOException {
     Path png = tmp.resolve("pareto.png"), csv = tmp.resolve("table.csv");
-    Result r = CliTest.run("compress", "--compare", deep.toString(), sws.toString(), "--chart", png.toString(), "--csv", csv.toString(), "--threads", "1");
+    Result r = CliTest.run("compress", "--compare", deep.toString(), svd.toString(), "--chart", png.toString(), "--csv", csv.toString(), "--threads", "1");
     assertEquals(0, r.code(), r.err());
-    for (Path p : List.of(deep, sws)) {
-      String method = p == deep ? "deep" : "sws";
+    for (Path p : List.of(deep, svd)) {
+      String method = p == deep ? "deep" : "svd";
       Result e = CliTest.run("eval", p.toString(), "--threads", "1");
       assertEquals(0, e.code(), e.err());
       String acc = group(e.out(), "accuracy (\\d\\.\\d{4})");
@@ -87,7 +87,7 @@ class CompareCliTest {
     Result c = CliTest.run("compress", "--compare", deep.toString(), corrupt.toString());
     assertOneLineExit2(c, "corrupt.ffz");
     // the same weights, said to be trained on another dataset
-    FfzModel m = FfzArchive.read(sws).model();
+    FfzModel m = FfzArchive.read(svd).model();
     Map<String, String> meta = new LinkedHashMap<>(m.metadata());
     meta.put("data-dir", tmp.resolve("other").toString());
     Path other = tmp.resolve("other.ffz");
