@@ -4,6 +4,7 @@ import dev.fivefold.compress.DeepCompression;
 import dev.fivefold.compress.SharedWeights;
 import dev.fivefold.compress.mdl.BayesianCompression;
 import dev.fivefold.compress.mdl.DescriptionLength;
+import dev.fivefold.compress.mdl.MethodComparison;
 import dev.fivefold.compress.mdl.MixturePrior;
 import dev.fivefold.compress.mdl.SoftWeightSharing;
 import dev.fivefold.compress.mdl.SparseVariationalDropout;
@@ -53,6 +54,7 @@ import picocli.CommandLine.Parameters;
         "  ./fivefold compress runs/mlp-c/checkpoint.safetensors --method svd --epochs 10 --lr 0.001 --bits 4 --out mlp-svd.ffz",
         "  ./fivefold compress runs/lenet5-c/checkpoint.safetensors --method bc --epochs 10 --lr 0.001 --out lenet5-bc.ffz",
         "  ./fivefold compress runs/mlp-c/checkpoint.safetensors --method sws --tau 0.005 --epochs 30 --out mlp-sws.ffz",
+        "  ./fivefold compress --compare mlp-deep.ffz mlp-svd.ffz mlp-sws.ffz --chart pareto.png --csv methods.csv   one table of every method",
         "Every method prints the two-part description length: model bits (8 x archive bytes) + data bits (the test labels' cross-entropy).", ""})
 final class CompressCommand extends Subcommand {
   @Mixin Common common = new Common();
@@ -65,6 +67,17 @@ final class CompressCommand extends Subcommand {
           + "train log-alpha per weight, prune log-alpha > --log-alpha, k-means with --bits/--conv-bits); bc: Bayesian compression (Louizos et al. "
           + "2017: structured posterior, whole neurons/filters pruned, per-layer bits from the posterior's standard deviations); sws: soft weight-sharing (Ullrich et al. 2017, the sws flags) (default: ${DEFAULT-VALUE}).")
   String method;
+
+  @Option(names = "--compare", paramLabel = "M.ffz", arity = "1..*",
+      description = "Compare archives of any method instead of compressing: per archive the ratio, kept weights, bits per kept weight, accuracy "
+          + "(as eval prints it), the two-part code length and the training time, the Pareto front, and the papers' MNIST figures.")
+  List<Path> compare;
+
+  @Option(names = "--chart", paramLabel = "PNG", description = "With --compare: write accuracy against archive size (log x) with the Pareto front.")
+  Path chart;
+
+  @Option(names = "--csv", paramLabel = "FILE", description = "With --compare: write the table as CSV.")
+  Path csv;
 
   @Option(names = "--from", paramLabel = "M.ffz",
       description = "Re-encode this archive with --codec and --ecc instead of compressing a checkpoint: same weights (checked bit for bit), no data needed.")
@@ -164,9 +177,14 @@ final class CompressCommand extends Subcommand {
   @Option(names = "--out", paramLabel = "M.ffz", description = "The archive to write (default: MODEL with .ffz).")
   Path out;
 
+  /** When the current method's work began (System.nanoTime), for the archive's training time. */
+  private long started = System.nanoTime();
+
   @Override
   public Integer call() throws IOException {
     common.apply();
+    if (compare != null) return compare();
+    if (chart != null || csv != null) throw common.bad("--chart and --csv go with --compare");
     if (from != null) return reencode();
     if (file == null) throw common.bad("MODEL (a checkpoint) or --from (an archive) is required");
     if (method.equals("sws")) return compressSws();
@@ -193,6 +211,7 @@ final class CompressCommand extends Subcommand {
     Path dir = dataDir(l);
     Dataset[] data = Inputs.images(null, dir, stderr);
     long t0 = System.nanoTime();
+    started = t0;
     Module model = l.model();
     long dense = 4L * model.parameterCount();
     double before = printBaseline(l, ClassificationTask.evaluate(model, data[1], 1000));
@@ -253,6 +272,7 @@ final class CompressCommand extends Subcommand {
     Dataset[] data = Inputs.images(null, dir, stderr);
     Thread charts = Charts.warmUp();
     long t0 = System.nanoTime();
+    started = t0;
     Module model = l.model();
     long dense = 4L * model.parameterCount();
     double before = printBaseline(l, ClassificationTask.evaluate(model, data[1], 1000));
@@ -403,6 +423,7 @@ final class CompressCommand extends Subcommand {
     Dataset[] data = Inputs.images(null, dir, stderr);
     Thread warm = Charts.warmUp();
     long t0 = System.nanoTime();
+    started = t0;
     Module model = l.model();
     long dense = 4L * model.parameterCount();
     Map<String, Double> base = ClassificationTask.evaluate(model, data[1], 1000);
@@ -476,6 +497,47 @@ final class CompressCommand extends Subcommand {
     return l;
   }
 
+  /**
+   * {@code --compare}: every archive decoded and scored as eval does ({@link MethodComparison}), the table
+   * grouped by model family, the papers' rows, the Pareto front; --chart and --csv written if given.
+   */
+  private int compare() throws IOException {
+    if (file != null) throw common.bad("--compare and MODEL (" + file + ") exclude each other");
+    if (from != null) throw common.bad("--compare and --from exclude each other");
+    MethodComparison.Config cfg = new MethodComparison.Config(compare);
+    String dataset = null;
+    Path first = null, dir = dataDir;
+    for (Path p : cfg.archives()) {
+      if (!Files.isRegularFile(p)) throw new NoSuchFileException(p.toString());
+      Map<String, String> m = FfzArchive.read(p).model().metadata();
+      String d = MethodComparison.dataset(m);
+      if (dataset == null) {
+        dataset = d;
+        first = p;
+        if (dir == null && m.containsKey("data-dir")) dir = Path.of(m.get("data-dir"));
+      } else if (!dataset.equals(d)) {
+        throw new BadInputException(p + ": trained on " + d + ", but " + first + " on " + dataset + "; compare archives of one dataset");
+      }
+    }
+    Dataset test = Inputs.images(null, dir, stderr)[1];
+    Thread warm = chart != null ? Charts.warmUp() : null;
+    MethodComparison.Result r = MethodComparison.run(cfg, test);
+    Table t = ComparisonReport.table(r);
+    stdout.print(t.pretty());
+    stdout.printf(Locale.ROOT, "test set: %s, %,d images; ratio against float32; bits/kept = 8 x archive bytes / kept weights; total bits = model (8 x bytes) "
+        + "+ data (test labels' cross-entropy); pareto: not beaten in both size and accuracy; paper rows are MNIST, quoted, not measured%n", dataset, test.size());
+    if (csv != null) {
+      AtomicFiles.writeBytes(csv, t.csv().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      stdout.println("table: " + csv);
+    }
+    if (chart != null) {
+      Charts.join(warm);
+      ComparisonReport.chart(chart, r);
+      stdout.println("chart: " + chart);
+    }
+    return 0;
+  }
+
   /** --data-dir, else the checkpoint's, else null (the usual search). */
   private Path dataDir(LoadedModel l) {
     return dataDir != null ? dataDir : l.meta().containsKey("data-dir") ? Path.of(l.meta().get("data-dir")) : null;
@@ -488,6 +550,7 @@ final class CompressCommand extends Subcommand {
     if (dir != null) meta.put("data-dir", dir.toString());
     meta.put("source", file.toString());
     meta.put("pipeline", pipeline);
+    meta.put(MethodComparison.SECONDS, String.format(Locale.ROOT, "%.0f", (System.nanoTime() - started) / 1e9));
     return meta;
   }
 

@@ -20,6 +20,9 @@
  *       (a Gaussian mixture over all weights with a zero component, learned by empirical Bayes under
  *       Gamma hyper-priors; its log-density and gradients), {@link dev.fivefold.compress.mdl.SoftWeightSharing}
  *       (retraining with the prior, merging, quantisation to the components' means; {@code compress --method sws}).
+ *   <li>{@link dev.fivefold.compress.mdl.MethodComparison}: archives of every method decoded and scored as
+ *       {@code eval} does, in one table (ratio, kept weights, bits per kept weight, accuracy, two-part code,
+ *       training time) with the Pareto front in (bytes, accuracy) and the papers' figures ({@code compress --compare}).
  * </ul>
  */
 package dev.fivefold.compress.mdl;
