@@ -18,11 +18,12 @@ import java.io.IOException;
  * (minimum lengths {@value #MATCH_SHORT} and {@value #MATCH_LONG}), then with the network on 2 from
  * it. Mixer 1 selects its weights by c0; mixer 2 by (match length bucket, bit index, network
  * confidence); mixer 3 by the previous byte; mixer 4 by (how many order-n contexts have a history,
- * bit index, the long match's length bucket); a second-layer mixer (selected by the bit index,
- * weights starting at 1/4) mixes their four stretched outputs into p (paq8's 2-layer network). APM 1 is indexed by the match state (no match, or expected bit and length
+ * bit index, the long match's length bucket); a second-layer mixer (selected by c0, the partial
+ * byte, learning rate 1, weights starting at 1/4) mixes their four stretched outputs into p (paq8's 2-layer network). APM 1 is indexed by the match state (no match, or expected bit and length
  * bucket) and c0, APM 2 by the previous byte and c0, APM 3 by a 10-bit hash of the last two bytes
- * and c0 (all at rate 1/64); the final probability is {@code (p + a1 + a2 + a3)/4} clamped to
- * [1, 4095]. Rates were chosen on the first 200 KB of the KJV (docs/zip.md).
+ * and c0 (all at rate 1/64); the final probability is {@code (p + a1 + 2·a2 + 4·a3)/8} clamped to
+ * [1, 4095]. Rates were chosen on the first 200 KB and 1 MB of the KJV (docs/zip.md; first-layer
+ * mixer rate 7, session 11).
  *
  * <p>With both the network and the context models on it also runs a shadow chain (own mixers and
  * APMs) over the inputs without the network's, and a final 3-input mixer (selected by network
@@ -32,7 +33,7 @@ import java.io.IOException;
  * so one run measures what each part costs alone ({@link #contextBits()}, {@link #networkBits()}).
  */
 final class Predictor {
-  private static final int MR = 8, AR = 6, WI = 16384;
+  private static final int MR = 7, AR = 6, WI = 16384;
   /** Codes one bit with P(1) = p/4096 and returns it (the encoder: the given bit; the decoder: the bit read). */
   interface BitCoder {
     int code(int bit, int p) throws IOException;
@@ -79,7 +80,7 @@ final class Predictor {
     m2 = new Mixer(n, 16 * 8 * 8, MR, WI);
     m3 = new Mixer(n, 256, MR, WI);
     m4 = new Mixer(n, 10 * 8 * 4, MR, WI);
-    mf = new Mixer(4, 8, 2, 16384);
+    mf = new Mixer(4, 256, 1, 16384);
     a1 = new Apm(33 * 256, AR);
     a2 = new Apm(65536, AR);
     a3 = new Apm(1024 * 256, AR);
@@ -88,7 +89,7 @@ final class Predictor {
     s2 = shadow ? new Mixer(nShadow, 16 * 8 * 8, MR, WI) : null;
     s3 = shadow ? new Mixer(nShadow, 256, MR, WI) : null;
     s4 = shadow ? new Mixer(nShadow, 10 * 8 * 4, MR, WI) : null;
-    sf = shadow ? new Mixer(4, 8, 2, 16384) : null;
+    sf = shadow ? new Mixer(4, 256, 1, 16384) : null;
     sa1 = shadow ? new Apm(33 * 256, AR) : null;
     sa2 = shadow ? new Apm(65536, AR) : null;
     sa3 = shadow ? new Apm(1024 * 256, AR) : null;
@@ -244,12 +245,12 @@ final class Predictor {
     xm[1] = mb.mix(x, sel2);
     xm[2] = mc.mix(x, c1);
     xm[3] = md.mix(x, sel4);
-    int d = f.mix(xm, bit);
+    int d = f.mix(xm, c0);
     int p = Logistic.squash(d);
     int r1 = aa.refine(p, (mctx << 8) | c0);
     int r2 = ab.refine(p, (c1 << 8) | c0);
     int r3 = ac.refine(p, ((((c2 << 8) | c1) * 0x9E3779B1 >>> 22) << 8) | c0);
-    int pr = (p + r1 + r2 + r3 + 2) >> 2;
+    int pr = (p + r1 + 2 * r2 + 4 * r3 + 4) >> 3;
     return pr < 1 ? 1 : pr > 4095 ? 4095 : pr;
   }
 }
