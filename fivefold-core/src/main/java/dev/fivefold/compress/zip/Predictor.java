@@ -184,10 +184,10 @@ final class Predictor {
       }
       int c2 = (int) (h >>> 8) & 0xFF;
       int sel4 = ((context ? cm.known() : 0) * 8 + bit) * 4 + (!context || mm2.expected() < 0 ? 0 : 1 + Math.min(2, mm2.length() >> 5));
-      int pr = refine(m1, m2, m3, m4, mf, a1, a2, a3, c0, sel2, sel4, c1, c2, bit, mctx);
+      int pr = refine(m1, m2, m3, m4, mf, a1, a2, a3, c0, sel2, sel4, c1, c2, mctx);
       int ps = 0;
       if (s1 != null) {
-        ps = refine(s1, s2, s3, s4, sf, sa1, sa2, sa3, c0, (lenBucket * 8 + bit) * 8, sel4, c1, c2, bit, mctx);
+        ps = refine(s1, s2, s3, s4, sf, sa1, sa2, sa3, c0, (lenBucket * 8 + bit) * 8, sel4, c1, c2, mctx);
         xf[0] = Logistic.stretch(pr);
         xf[1] = Logistic.stretch(ps);
         fm.mix(xf, conf * 8 + bit);
@@ -240,7 +240,7 @@ final class Predictor {
     if (net != null) net.roundEnd(round, active);
   }
 
-  private int refine(Mixer ma, Mixer mb, Mixer mc, Mixer md, Mixer f, Apm aa, Apm ab, Apm ac, int c0, int sel2, int sel4, int c1, int c2, int bit, int mctx) {
+  private int refine(Mixer ma, Mixer mb, Mixer mc, Mixer md, Mixer f, Apm aa, Apm ab, Apm ac, int c0, int sel2, int sel4, int c1, int c2, int mctx) {
     xm[0] = ma.mix(x, c0);
     xm[1] = mb.mix(x, sel2);
     xm[2] = mc.mix(x, c1);
