@@ -97,7 +97,8 @@ final class CompressCommand extends Subcommand {
   @Option(names = "--prune-steps", defaultValue = "1", description = "Stages of a cubic sparsity ramp, retraining after each (default: ${DEFAULT-VALUE}).")
   int pruneSteps;
 
-  @Option(names = "--retrain", defaultValue = "3", description = "Epochs of retraining with the masks held (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--retrain", defaultValue = "3",
+      description = "Epochs of retraining with the masks held (deep; svd: after pruning by log-alpha, before weight sharing) (default: ${DEFAULT-VALUE}).")
   double retrain;
 
   @Option(names = "--bits", defaultValue = "5", description = "Code bits per weight of fully connected layers, 1-16 (default: ${DEFAULT-VALUE}).")
@@ -165,6 +166,15 @@ final class CompressCommand extends Subcommand {
   @Option(names = "--ecc", defaultValue = "none", description = "Channel code: none, hamming, rs (default: ${DEFAULT-VALUE}).")
   String ecc;
 
+  @Option(names = "--json-header",
+      description = "Write the archive's header as plain JSON (format 3) instead of DEFLATE-compressed (format 5, about half the bytes).")
+  boolean jsonHeader;
+
+  @Option(names = "--raw-bits", paramLabel = "16|32", defaultValue = "32",
+      description = "Width of the parameters that are not weight-shared (biases): 32 = float32, 16 = float16, rounded before the archive "
+          + "is scored (format 5) (default: ${DEFAULT-VALUE}).")
+  int rawBits;
+
   @Option(names = "--lr", defaultValue = "0.0005", description = "Adam learning rate of retraining; centroids get lr/10 (default: ${DEFAULT-VALUE}).")
   double lr;
 
@@ -187,6 +197,7 @@ final class CompressCommand extends Subcommand {
     if (chart != null || csv != null) throw common.bad("--chart and --csv go with --compare");
     if (from != null) return reencode();
     if (file == null) throw common.bad("MODEL (a checkpoint) or --from (an archive) is required");
+    if (rawBits != 16 && rawBits != 32) throw common.bad("--raw-bits (" + rawBits + ") must be 16 or 32");
     if (method.equals("sws")) return compressSws();
     if (!method.equals("deep")) return variational();
     DeepCompression.Prune mode = switch (prune) {
@@ -220,7 +231,7 @@ final class CompressCommand extends Subcommand {
 
     Map<String, String> meta = meta(l, dir, String.format(Locale.ROOT, "prune=%s quality=%s sparsity=%s steps=%d retrain=%s bits=%d conv-bits=%d finetune=%s",
         prune, quality, java.util.Arrays.toString(sparsity), pruneSteps, retrain, bits, convBits, finetune));
-    FfzModel ffz = DeepCompression.archive(model, l.spec(), meta, res.shared());
+    FfzModel ffz = DeepCompression.archive(model, l.spec(), meta, res.shared(), rawBits);
     FfzArchive.Encoded enc = DeepCompression.smallest(ffz, options(coder, channel));
 
     // the accuracy after is that of the decoded bytes, loaded into a fresh model
@@ -260,6 +271,7 @@ final class CompressCommand extends Subcommand {
       default -> throw common.bad("--step (" + step + ") must be mean or min");
     };
     common.nonNegative("--finetune", finetune);
+    common.nonNegative("--retrain", retrain);
     common.positive("--lr", lr);
     common.atLeast("--batch", batch, 1);
     EntropyCoder coder = coder(codec);
@@ -286,18 +298,19 @@ final class CompressCommand extends Subcommand {
       logAlphas = res.logAlpha();
       stages = String.format(Locale.ROOT, "means %.4f | pruned %.4f | on the posterior grids %.4f", res.accuracyMeans(), res.accuracyPruned(), res.accuracyQuantised());
     } else {
-      var cfg = new SparseVariationalDropout.Config(training, logAlpha, bits, convBits, finetune);
+      var cfg = new SparseVariationalDropout.Config(training, logAlpha, bits, convBits, finetune, retrain);
       SparseVariationalDropout.Result res = SparseVariationalDropout.run(model, data[0], data[1], cfg, stderr::println);
       shared = res.shared();
       logAlphas = res.logAlpha();
-      stages = String.format(Locale.ROOT, "means %.4f | pruned %.4f | shared %.4f | fine-tuned %.4f", res.accuracyMeans(), res.accuracyPruned(),
-          res.accuracyShared(), res.accuracyFinetuned());
+      stages = String.format(Locale.ROOT, "means %.4f | pruned %.4f | retrained %.4f | shared %.4f | fine-tuned %.4f", res.accuracyMeans(),
+          res.accuracyPruned(), res.accuracyRetrained(), res.accuracyShared(), res.accuracyFinetuned());
     }
 
     Map<String, String> meta = meta(l, dir, String.format(Locale.ROOT, "method=%s epochs=%s kl-weight=%s kl-warmup=%s log-alpha=%s structured=%s lr=%s batch=%d %s",
         method, epochs, klWeight, klWarmup, logAlpha, structuredPosterior, lr, batch,
-        bc ? "step=" + step + " max-bits=" + maxBits : "bits=" + bits + " conv-bits=" + convBits + " finetune=" + finetune));
-    FfzModel ffz = DeepCompression.archive(model, l.spec(), meta, shared);
+        bc ? "step=" + step + " max-bits=" + maxBits : "bits=" + bits + " conv-bits=" + convBits + " retrain=" + retrain + " finetune=" + finetune)
+        + (rawBits == 16 ? " raw-bits=16" : ""));
+    FfzModel ffz = DeepCompression.archive(model, l.spec(), meta, shared, rawBits);
     FfzArchive.Encoded enc = DeepCompression.smallest(ffz, options(coder, channel));
     Module fresh = decoded(enc, target);
     double after = ClassificationTask.evaluate(fresh, data[1], 1000).get("accuracy");
@@ -350,7 +363,7 @@ final class CompressCommand extends Subcommand {
 
   private FfzArchive.Options options(EntropyCoder coder, Ecc channel) {
     FfzArchive.Modelling m = order0 ? FfzArchive.Modelling.ORDER0 : FfzArchive.Modelling.SHORTER;
-    return FfzArchive.Options.defaults().withCoder(coder).withEcc(channel).withModelling(m);
+    return FfzArchive.Options.defaults().withCoder(coder).withEcc(channel).withModelling(m).withCompactHeader(!jsonHeader);
   }
 
   /** {@code --from}: decode an archive, encode its weights again with --codec and --ecc, check, write, report. */
@@ -434,7 +447,7 @@ final class CompressCommand extends Subcommand {
 
     Map<String, String> meta = meta(l, dir, String.format(Locale.ROOT, "sws components=%d tau=%s epochs=%s lr=%s prior-lr=%s zero-mix=%s merge=%s",
         components, tau, epochs, lr, priorLr, zeroMix, merge));
-    FfzModel ffz = DeepCompression.archive(model, l.spec(), meta, res.shared());
+    FfzModel ffz = DeepCompression.archive(model, l.spec(), meta, res.shared(), rawBits);
     FfzArchive.Encoded enc = DeepCompression.smallest(ffz, options(coder, channel));
 
     Module fresh = decoded(enc, target);

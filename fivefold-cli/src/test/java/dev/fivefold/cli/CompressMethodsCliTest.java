@@ -48,8 +48,12 @@ class CompressMethodsCliTest {
   void svdAndBcArchivesEvaluateExactlyAsCompressed() {
     for (String method : new String[] {"svd", "bc"}) {
       Path ffz = tmp.resolve("m-" + method + ".ffz");
-      Result r = compress(ffz, "--method", method, "--epochs", "1", "--finetune", "0.5");
+      Result r = method.equals("svd") ? compress(ffz, "--method", method, "--epochs", "1", "--finetune", "0.5", "--retrain", "0.5", "--raw-bits", "16")
+          : compress(ffz, "--method", method, "--epochs", "1", "--finetune", "0.5", "--json-header");
       assertEquals(0, r.code(), r.err());
+      byte[] head = readHead(ffz);
+      assertEquals(method.equals("svd") ? 5 : 3, head[4], method + ": format version (svd: compact header and float16 biases, bc: plain JSON)");
+      if (method.equals("svd")) assertTrue(r.out().contains("retrained ") && r.out().contains("(raw float16)") && r.err().contains("retrained with the masks held"), r.out());
       assertTrue(r.out().contains("fc1.weight") && r.out().contains("archive bits per kept weight"), r.out());
       String after = group(r.out(), "decoded archive (\\d\\.\\d{4})");
       Result e = CliTest.run("eval", ffz.toString(), "--threads", "1");
@@ -63,14 +67,24 @@ class CompressMethodsCliTest {
     }
   }
 
+  private static byte[] readHead(Path ffz) {
+    try {
+      return java.util.Arrays.copyOf(Files.readAllBytes(ffz), 8);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   @Test
   void badInputIsOneLineExit2AndLeavesNoArchive() {
     String[][] cases = {
         {"--method", "sgd"}, {"--method", "svd", "--kl-weight", "0"}, {"--method", "svd", "--log-alpha", "11"},
         {"--method", "bc", "--epochs", "0"}, {"--method", "bc", "--step", "max"}, {"--method", "bc", "--max-bits", "17"},
-        {"--method", "svd", "--lr", "0"}, {"--method", "svd", "--epochs", "0.2", "--log-alpha", "-10"}};
+        {"--method", "svd", "--lr", "0"}, {"--method", "svd", "--epochs", "0.2", "--log-alpha", "-10"}, {"--method", "svd", "--raw-bits", "8"},
+        {"--method", "svd", "--retrain", "-1"}};
     String[] expected = {"--method (sgd) must be one of deep, svd, bc", "--kl-weight (0.0) must be in (0, 100]", "--log-alpha (11.0) must be in [-10, 10]",
-        "--epochs (0.0) must be > 0", "--step (max) must be mean or min", "--max-bits (17) must be in 1..16", "--lr", "every weight"};
+        "--epochs (0.0) must be > 0", "--step (max) must be mean or min", "--max-bits (17) must be in 1..16", "--lr", "every weight",
+        "--raw-bits (8) must be 16 or 32", "--retrain (-1.0)"};
     for (int i = 0; i < cases.length; i++) {
       Path ffz = tmp.resolve("bad" + i + ".ffz");
       Result r = compress(ffz, cases[i]);

@@ -146,25 +146,59 @@ public final class DeepCompression {
   }
 
   static void retrain(Module model, Dataset train, Dataset test, Masks masks, double epochs, Config cfg, int stage) {
-    Optimizer opt = Optimizers.adam(model.parameters(), cfg.lr());
-    ClassificationTask task = new ClassificationTask(model, train, test, cfg.batch(), cfg.seed() + stage);
+    retrainMasked(model, train, test, masks, epochs, cfg.lr(), cfg.batch(), cfg.seed() + stage);
+  }
+
+  /**
+   * Retrains {@code model} with {@code masks} held (pruned weights stay 0 after every step): Adam at
+   * {@code lr} on a cosine schedule to 0 over {@code epochs}, shuffled batches seeded by {@code seed}.
+   * Deep Compression's second stage; the description-length methods use it after pruning too.
+   *
+   * @param model the pruned model, trained in place
+   * @param train the training set
+   * @param test the set the trainer's evaluations use
+   * @param masks the kept weights
+   * @param epochs epochs of retraining, &gt; 0 (fractions allowed)
+   * @param lr the Adam learning rate, &gt; 0
+   * @param batch the batch size, &ge; 1
+   * @param seed the shuffling seed
+   */
+  public static void retrainMasked(Module model, Dataset train, Dataset test, Masks masks, double epochs, double lr, int batch, long seed) {
+    Optimizer opt = Optimizers.adam(model.parameters(), lr);
+    ClassificationTask task = new ClassificationTask(model, train, test, batch, seed);
     long steps = Math.max(1, Math.round(epochs * task.stepsPerEpoch()));
     Trainer t = new Trainer(task, opt, new TrainConfig(Math.max(1, (int) Math.ceil(epochs)), steps, 0, steps + 1));
-    t.controller(dev.fivefold.control.Controller.open(dev.fivefold.control.Schedules.cosine(cfg.lr(), steps, 0)));
+    t.controller(dev.fivefold.control.Controller.open(dev.fivefold.control.Schedules.cosine(lr, steps, 0)));
     t.observe(masks.observer());
     t.fit();
     masks.apply();
   }
 
-  /** Centroids and dense (non-shared) parameters trained together; weights re-materialised after each step. */
   static void finetune(Module model, Dataset train, List<SharedWeights> shared, Config cfg) {
+    finetuneCentroids(model, train, shared, cfg.finetuneEpochs(), cfg.lr() / 10, cfg.batch(), cfg.seed() + 1000);
+  }
+
+  /**
+   * Fine-tunes the centroids of {@code shared} and every parameter that is not shared (biases) on the
+   * training cross-entropy, Adam at {@code lr}; the weights are re-materialised from their codebooks
+   * after each step (Han et al. 2016, eq. 3), so the model stays exactly on its codebooks.
+   *
+   * @param model the weight-shared model, fine-tuned in place
+   * @param train the training set
+   * @param shared its weight-shared layers
+   * @param epochs epochs of fine-tuning, &gt; 0 (fractions allowed)
+   * @param lr the Adam learning rate, &gt; 0
+   * @param batch the batch size, &ge; 1
+   * @param seed the shuffling seed
+   */
+  public static void finetuneCentroids(Module model, Dataset train, List<SharedWeights> shared, double epochs, double lr, int batch, long seed) {
     List<Parameter> ps = new ArrayList<>(WeightSharing.codebooks(shared));
     java.util.Set<Parameter> sharedW = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     for (SharedWeights s : shared) sharedW.add(s.weight());
     for (Parameter p : model.parameters()) if (!sharedW.contains(p)) ps.add(p);
-    Optimizer opt = Optimizers.adam(ps, cfg.lr() / 10);
-    ClassificationTask task = new ClassificationTask(model, train, train, cfg.batch(), cfg.seed() + 1000);
-    long steps = Math.max(1, Math.round(cfg.finetuneEpochs() * task.stepsPerEpoch()));
+    Optimizer opt = Optimizers.adam(ps, lr);
+    ClassificationTask task = new ClassificationTask(model, train, train, batch, seed);
+    long steps = Math.max(1, Math.round(epochs * task.stepsPerEpoch()));
     Tape tape = Tape.training();
     model.train();
     for (long s = 0; s < steps; s++) {
@@ -191,6 +225,24 @@ public final class DeepCompression {
    * @return the archive's model, ready for {@link FfzArchive#encode}
    */
   public static FfzModel archive(Module model, String spec, Map<String, String> metadata, List<SharedWeights> shared) {
+    return archive(model, spec, metadata, shared, 32);
+  }
+
+  /**
+   * The archive contents with the parameters that are not shared (biases) stored at {@code rawBits}:
+   * at 16 they are first rounded to float16 in the model itself, so the model scores what the archive
+   * decodes to. Buffers (running statistics) stay float32.
+   *
+   * @param model the compressed model; its non-shared parameters are rounded in place at 16 bits
+   * @param spec the model's spec string ({@link ModelSpec}), stored in the header
+   * @param metadata free key-value pairs stored in the header
+   * @param shared the weight-shared layers
+   * @param rawBits 32 (float32) or 16 (float16, format 5)
+   * @return the archive's model, ready for {@link FfzArchive#encode}
+   * @throws IllegalArgumentException if {@code rawBits} is neither 16 nor 32
+   */
+  public static FfzModel archive(Module model, String spec, Map<String, String> metadata, List<SharedWeights> shared, int rawBits) {
+    if (rawBits != 16 && rawBits != 32) throw new IllegalArgumentException("rawBits (" + rawBits + ") must be 16 or 32");
     List<QuantizedTensor> q = new ArrayList<>();
     java.util.Set<String> names = new java.util.HashSet<>();
     for (SharedWeights s : shared) {
@@ -201,7 +253,8 @@ public final class DeepCompression {
     for (var e : model.namedParameters().entrySet()) {
       if (names.contains(e.getKey())) continue;
       Tensor v = e.getValue().value();
-      raw.add(new RawTensor(e.getKey(), v.shape().dims(), v.data().clone()));
+      if (rawBits == 16) RawTensor.roundToHalf(v.data());
+      raw.add(new RawTensor(e.getKey(), v.shape().dims(), v.data().clone(), rawBits));
     }
     for (var e : model.namedBuffers().entrySet()) raw.add(new RawTensor(e.getKey(), e.getValue().shape().dims(), e.getValue().data().clone())); // running statistics
     return new FfzModel(spec, metadata, q, raw);

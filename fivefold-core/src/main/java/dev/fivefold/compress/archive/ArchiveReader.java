@@ -24,6 +24,7 @@ final class ArchiveReader {
   private final ByteBuffer buf;
   private Ecc ecc;
   private int version;
+  private int headerCoding;
   private ChannelCode.Correction correction = new ChannelCode.Correction(0, 0);
   private int dataStart; // absolute offset of the data region
   private int dataLength;
@@ -56,7 +57,8 @@ final class ArchiveReader {
     if (FfzArchive.crc(bytes, p, 4 + hl) != buf.getInt(p + 4 + hl)) throw crcMismatch("header");
     dataStart = p + 8 + hl;
     dataLength = l - 8 - hl;
-    Object parsed = Json.parse(new String(bytes, p + 4, hl, StandardCharsets.UTF_8), file + ": header");
+    byte[] json = headerCoding == 1 ? inflate(bytes, p + 4, hl) : java.util.Arrays.copyOfRange(bytes, p + 4, p + 4 + hl);
+    Object parsed = Json.parse(new String(json, StandardCharsets.UTF_8), file + ": header");
     Map<String, Object> header = object(parsed, "header");
     long format = integer(header, "format", "header", 0, Long.MAX_VALUE);
     if (format != version) throw bad("header format (" + format + ") differs from the preamble version (" + version + ")");
@@ -87,9 +89,14 @@ final class ArchiveReader {
       String name = string(t, "name", where);
       int[] shape = shape(t, where);
       int size = size(shape, where);
+      int rawBits = t.containsKey("bits") ? (int) integer(t, "bits", where, 16, 32) : 32;
+      if (rawBits != 16 && rawBits != 32) throw bad(where + ".bits (" + rawBits + ") must be 16 or 32");
+      if (rawBits == 16 && version < FfzArchive.COMPACT_VERSION) {
+        throw bad(where + ".bits (16) needs format version " + FfzArchive.COMPACT_VERSION + ", the preamble says " + version);
+      }
       byte[] d = section(t, "data", where, name + "/data");
-      if (d.length != 4L * size) throw bad(where + ".data.length (" + d.length + ") is not 4 * size (" + size + ")");
-      raw.add(new RawTensor(name, shape, floats(d)));
+      if (d.length != rawBits / 8L * size) throw bad(where + ".data.length (" + d.length + ") is not " + rawBits / 8 + " * size (" + size + ")");
+      raw.add(rawBits == 16 ? new RawTensor(name, shape, halves(d), 16) : new RawTensor(name, shape, floats(d)));
       rawStats.add(new ArchiveReport.RawStats(name, size, d.length));
       if (!names.add(name)) throw bad(where + ".name (" + name + ") is used twice");
     }
@@ -124,8 +131,13 @@ final class ArchiveReader {
       throw crcMismatch("preamble");
     }
     version = bytes[4] & 0xff;
-    if (version < FfzArchive.MIN_VERSION || version > FfzArchive.SENSED_VERSION) {
-      throw bad("format version (" + version + ") is not supported (this reader knows " + FfzArchive.MIN_VERSION + ".." + FfzArchive.SENSED_VERSION + ")");
+    if (version < FfzArchive.MIN_VERSION || version > FfzArchive.COMPACT_VERSION) {
+      throw bad("format version (" + version + ") is not supported (this reader knows " + FfzArchive.MIN_VERSION + ".." + FfzArchive.COMPACT_VERSION + ")");
+    }
+    headerCoding = bytes[6] & 0xff;
+    if (headerCoding > 1) throw bad("headerCoding (" + headerCoding + ") is not known (0 JSON, 1 DEFLATE)");
+    if (headerCoding == 1 && version < FfzArchive.COMPACT_VERSION) {
+      throw bad("headerCoding (1, DEFLATE) needs format version " + FfzArchive.COMPACT_VERSION + ", the preamble says " + version);
     }
     ecc = Ecc.ofId(bytes[5] & 0xff);
     if (ecc == null) throw bad("ecc (" + (bytes[5] & 0xff) + ") is not a known channel code (0 none, 1 hamming, 2 rs)");
@@ -284,6 +296,36 @@ final class ArchiveReader {
       if (n > Integer.MAX_VALUE - 8) throw bad(where + ".shape " + java.util.Arrays.toString(shape) + " holds 2^31 or more elements");
     }
     return (int) n;
+  }
+
+  /** float16 values, little-endian. */
+  private static float[] halves(byte[] b) {
+    ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+    float[] v = new float[b.length / 2];
+    for (int i = 0; i < v.length; i++) v[i] = Float.float16ToFloat(bb.getShort());
+    return v;
+  }
+
+  /** The raw DEFLATE stream at bytes[from, from + n), at most {@link FfzArchive#MAX_HEADER_BYTES} bytes out. */
+  private byte[] inflate(byte[] b, int from, int n) {
+    java.util.zip.Inflater in = new java.util.zip.Inflater(true);
+    try {
+      in.setInput(b, from, n);
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(Math.min(FfzArchive.MAX_HEADER_BYTES, 4 * n + 64));
+      byte[] buf = new byte[4096];
+      while (!in.finished()) {
+        int k = in.inflate(buf);
+        if (k == 0 && (in.needsInput() || in.needsDictionary())) throw bad("header: the DEFLATE stream ends early");
+        out.write(buf, 0, k);
+        if (out.size() > FfzArchive.MAX_HEADER_BYTES) throw bad("header: inflates to more than " + FfzArchive.MAX_HEADER_BYTES + " bytes");
+      }
+      if (in.getRemaining() != 0) throw bad("header: " + in.getRemaining() + " bytes after the DEFLATE stream");
+      return out.toByteArray();
+    } catch (java.util.zip.DataFormatException e) {
+      throw bad("header: corrupt DEFLATE stream (" + e.getMessage() + ")");
+    } finally {
+      in.end();
+    }
   }
 
   private static float[] floats(byte[] b) {

@@ -160,11 +160,11 @@ public record ArchiveReport(
       StreamLayout layout, long bytes) {}
 
   /**
-   * One raw float32 tensor of {@code size} elements, {@code bytes = 4 size}.
+   * One raw tensor of {@code size} elements: {@code bytes = 4 size} as float32, {@code 2 size} as float16.
    *
    * @param name the parameter's name
    * @param size dense element count
-   * @param bytes 4 × {@code size}
+   * @param bytes the stored bytes, 4 or 2 × {@code size}
    */
   public record RawStats(String name, long size, long bytes) {}
 
@@ -210,7 +210,8 @@ public record ArchiveReport(
           t.codebookBytes, t.indexBytes(), t.codesBytes(), t.codeBitsPerWeight(), t.codesEntropyBits() / k, t.indexBitsPerWeight(), t.gapsEntropyBits() / k,
           4.0 * t.size / Math.max(1, t.bytes())));
     }
-    for (RawStats r : raw) sb.append(String.format(Locale.ROOT, "%-14s %9d %8s %5s %4s %8s %8s %9s %9d   (raw float32)%n", r.name, r.size, "", "", "", "", "", "", r.bytes));
+    for (RawStats r : raw) sb.append(String.format(Locale.ROOT, "%-14s %9d %8s %5s %4s %8s %8s %9s %9d   (raw float%d)%n", r.name, r.size, "", "", "", "", "", "", r.bytes,
+        r.bytes == 2 * r.size && r.size > 0 ? 16 : 32));
     for (SensedStats t : sensed) {
       sb.append(String.format(Locale.ROOT, "%-14s %9d %8s %5d %4s %8s %8s %9s %9d   (sensed: %d measurements, m/n %.3f, %s)%n", t.name, t.size, "", t.bits, "",
           "", "", "", t.bytes, t.measurements, (double) t.measurements / Math.max(1, t.size), t.method));

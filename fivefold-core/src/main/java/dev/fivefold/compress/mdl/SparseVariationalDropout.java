@@ -1,27 +1,17 @@
 package dev.fivefold.compress.mdl;
 
-import dev.fivefold.autodiff.F;
-import dev.fivefold.autodiff.Tape;
-import dev.fivefold.autodiff.Var;
+import dev.fivefold.compress.DeepCompression;
 import dev.fivefold.compress.Masks;
 import dev.fivefold.compress.SharedWeights;
 import dev.fivefold.compress.WeightSharing;
-import dev.fivefold.data.Batches;
 import dev.fivefold.data.Dataset;
 import dev.fivefold.nn.Module;
-import dev.fivefold.nn.Parameter;
-import dev.fivefold.optim.Optimizer;
-import dev.fivefold.optim.Optimizers;
-import dev.fivefold.tensor.Rng;
 import dev.fivefold.train.ClassificationTask;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -48,8 +38,10 @@ public final class SparseVariationalDropout {
    * @param fcBits k-means code bits of weight matrices, 1..16
    * @param convBits k-means code bits of conv kernels, 1..16
    * @param finetuneEpochs epochs of centroid fine-tuning (Adam, training lr / 10), ≥ 0
+   * @param retrainEpochs epochs of retraining the kept weights with the pruning masks held, after
+   *     pruning and before weight sharing (Adam at the training lr, cosine to 0), ≥ 0
    */
-  public record Config(VariationalTraining.Config training, double threshold, int fcBits, int convBits, double finetuneEpochs) {
+  public record Config(VariationalTraining.Config training, double threshold, int fcBits, int convBits, double finetuneEpochs, double retrainEpochs) {
     /**
      * Validates the settings.
      *
@@ -63,6 +55,20 @@ public final class SparseVariationalDropout {
       }
       for (int b : new int[] {fcBits, convBits}) if (b < 1 || b > 16) throw new IllegalArgumentException("bits (" + b + ") must be in 1..16");
       if (!(finetuneEpochs >= 0) || Double.isInfinite(finetuneEpochs)) throw new IllegalArgumentException("finetuneEpochs (" + finetuneEpochs + ") must be >= 0");
+      if (!(retrainEpochs >= 0) || Double.isInfinite(retrainEpochs)) throw new IllegalArgumentException("retrainEpochs (" + retrainEpochs + ") must be >= 0");
+    }
+
+    /**
+     * Settings without retraining after pruning.
+     *
+     * @param training the variational training
+     * @param threshold prune weights with log α above it, in [−10, 10]
+     * @param fcBits k-means code bits of weight matrices, 1..16
+     * @param convBits k-means code bits of conv kernels, 1..16
+     * @param finetuneEpochs epochs of centroid fine-tuning, ≥ 0
+     */
+    public Config(VariationalTraining.Config training, double threshold, int fcBits, int convBits, double finetuneEpochs) {
+      this(training, threshold, fcBits, convBits, finetuneEpochs, 0);
     }
   }
 
@@ -74,11 +80,12 @@ public final class SparseVariationalDropout {
    * @param logAlpha per weight layer, each weight's log α at the end of training (for the histogram)
    * @param accuracyMeans the posterior means, nothing pruned
    * @param accuracyPruned after pruning by log α
+   * @param accuracyRetrained after retraining with the masks held (= pruned without it)
    * @param accuracyShared after weight sharing
    * @param accuracyFinetuned after the centroid fine-tuning (= shared without it)
    */
   public record Result(Masks masks, List<SharedWeights> shared, Map<String, double[]> logAlpha, double accuracyMeans, double accuracyPruned,
-      double accuracyShared, double accuracyFinetuned) {}
+      double accuracyRetrained, double accuracyShared, double accuracyFinetuned) {}
 
   /**
    * Trains, prunes, shares and fine-tunes {@code model} in place; {@code log} gets one line per stage and epoch.
@@ -98,6 +105,12 @@ public final class SparseVariationalDropout {
     Masks masks = prune(net, cfg.threshold());
     double pruned = accuracy(model, test);
     log.accept(String.format(Locale.ROOT, "pruned log-alpha > %s: weights kept %.2f%%, test accuracy %.4f", cfg.threshold(), 100 * (1 - masks.sparsity()), pruned));
+    double retrained = pruned;
+    if (cfg.retrainEpochs() > 0) {
+      DeepCompression.retrainMasked(model, train, test, masks, cfg.retrainEpochs(), cfg.training().lr(), cfg.training().batch(), cfg.training().seed() + 500);
+      retrained = accuracy(model, test);
+      log.accept(String.format(Locale.ROOT, "retrained with the masks held: test accuracy %.4f", retrained));
+    }
     List<SharedWeights> shared = new ArrayList<>();
     for (VariationalLayer l : net.layers()) {
       int bits = l.kind() == VariationalLayer.Kind.CONV ? cfg.convBits() : cfg.fcBits();
@@ -106,11 +119,12 @@ public final class SparseVariationalDropout {
     double sharedAcc = accuracy(model, test);
     log.accept(String.format(Locale.ROOT, "weight sharing: test accuracy %.4f", sharedAcc));
     if (cfg.finetuneEpochs() > 0) {
-      finetune(model, train, shared, cfg.finetuneEpochs(), cfg.training().lr() / 10, cfg.training().batch(), cfg.training().seed() + 1000);
+      DeepCompression.finetuneCentroids(model, train, shared, cfg.finetuneEpochs(), cfg.training().lr() / 10, cfg.training().batch(), cfg.training().seed() + 1000);
+      model.eval();
     }
     double fin = accuracy(model, test);
     if (cfg.finetuneEpochs() > 0) log.accept(String.format(Locale.ROOT, "centroid fine-tuning: test accuracy %.4f", fin));
-    return new Result(masks, shared, la, means, pruned, sharedAcc, fin);
+    return new Result(masks, shared, la, means, pruned, retrained, sharedAcc, fin);
   }
 
   /** Each layer's log α per weight, by weight name, in layer order. */
@@ -131,30 +145,6 @@ public final class SparseVariationalDropout {
       }
     }
     return net.prune(threshold);
-  }
-
-  /** Centroids and the non-shared parameters (biases) trained on the cross-entropy; weights re-materialised after each step (Han eq. 3). */
-  static void finetune(Module model, Dataset train, List<SharedWeights> shared, double epochs, double lr, int batch, long seed) {
-    List<Parameter> ps = new ArrayList<>(WeightSharing.codebooks(shared));
-    Set<Parameter> sharedW = Collections.newSetFromMap(new IdentityHashMap<>());
-    for (SharedWeights s : shared) sharedW.add(s.weight());
-    for (Parameter p : model.parameters()) if (!sharedW.contains(p)) ps.add(p);
-    Optimizer opt = Optimizers.adam(ps, lr);
-    Batches batches = new Batches(train, batch, true, new Rng(seed));
-    long steps = Math.max(1, Math.round(epochs * batches.batchesPerEpoch()));
-    Tape tape = Tape.training();
-    model.train();
-    for (long s = 0; s < steps; s++) {
-      tape.reset();
-      Batches.Batch b = batches.next();
-      Var loss = F.crossEntropy(model.forward(tape.input(b.x())), b.y());
-      tape.backward(loss);
-      WeightSharing.step(shared, opt);
-    }
-    tape.reset();
-    model.zeroGrad();
-    model.eval();
-    for (SharedWeights s : shared) s.materialize();
   }
 
   static double accuracy(Module model, Dataset test) {

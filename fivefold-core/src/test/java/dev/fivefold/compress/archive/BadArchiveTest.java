@@ -87,7 +87,7 @@ class BadArchiveTest {
 
   @Test
   void wrongOrUnknownVersionAndEcc() {
-    assertEquals("m.ffz: format version (5) is not supported (this reader knows 1..4)", reject(patchPreamble(CLEAN, 4, 5)));
+    assertEquals("m.ffz: format version (6) is not supported (this reader knows 1..5)", reject(patchPreamble(CLEAN, 4, 6)));
     rejects(patchPreamble(CLEAN, 4, 0), "format version (0)");
     rejects(patchPreamble(CLEAN, 5, 9), "m.ffz: ecc (9) is not a known channel code");
     rejects(editHeader(CLEAN, h -> h.put("format", 1L)), "header format (1) differs from the preamble version (3)");

@@ -75,6 +75,36 @@ class VariationalCompressionTest {
   }
 
   @Test
+  void retrainingHoldsTheMasksAndHalfBiasesRoundTrip() {
+    Dataset train = data(1, 512), test = data(2, 256);
+    Module model = Models.create(SPEC, 1);
+    var cfg = new SparseVariationalDropout.Config(training(1, false), 3, 3, 3, 1, 2);
+    SparseVariationalDropout.Result r = SparseVariationalDropout.run(model, train, test, cfg, line -> {});
+    assertTrue(r.accuracyRetrained() > 0.7, r.toString());
+    for (SharedWeights s : r.shared()) {
+      double[] la = r.logAlpha().get(s.name());
+      boolean[] mask = r.masks().mask(s.name());
+      float[] w = s.weight().value().data();
+      for (int i = 0; i < w.length; i++) {
+        assertEquals(la[i] <= 3, mask[i], s.name() + ": mask = log alpha <= 3");
+        if (!mask[i]) assertEquals(0f, w[i], s.name() + ": a pruned weight stays 0 through retraining");
+      }
+    }
+    // biases as float16: the model is rounded, the archive holds exactly its weights
+    FfzModel ffz = DeepCompression.archive(model, SPEC, Map.of(), r.shared(), 16);
+    for (var raw : ffz.raw()) {
+      assertEquals(16, raw.bits());
+      assertArrayEquals(raw.values(), model.namedParameters().get(raw.name()).value().data(), raw.name());
+    }
+    FfzModel back = FfzArchive.decode(FfzArchive.encode(ffz, FfzArchive.Options.defaults().withCompactHeader(true)).bytes(), "h.ffz").model();
+    Module fresh = Models.create(SPEC, 0);
+    DeepCompression.load(back, fresh, "h.ffz");
+    assertEquals(ClassificationTask.evaluate(model, test, 1000), ClassificationTask.evaluate(fresh, test, 1000));
+    assertMessage("retrainEpochs (-1.0) must be >= 0", () -> new SparseVariationalDropout.Config(training(1, false), 3, 4, 4, 0, -1));
+    assertMessage("rawBits (8) must be 16 or 32", () -> DeepCompression.archive(model, SPEC, Map.of(), r.shared(), 8));
+  }
+
+  @Test
   void theSameSeedGivesTheSameRun() {
     Dataset train = data(1, 256), test = data(2, 128);
     var cfg = new SparseVariationalDropout.Config(new VariationalTraining.Config(2, 1e-2, 32, 1, 1, false, 3), 3, 4, 4, 0);
