@@ -26,15 +26,11 @@ class CompareCliTest {
 
   @BeforeAll
   static void twoArchives() throws IOException {
-    System.setProperty("java.awt.headless", "true");
-    idx = TinyFashion.write(tmp.resolve("idx"), 256, 64);
-    Path run = tmp.resolve("run");
-    Result r = CliTest.run("train", "--model", "mlp:784-32-16-10", "--data-dir", idx.toString(), "--epochs", "2", "--batch", "32",
-        "--out", run.toString(), "--threads", "1");
-    assertEquals(0, r.code(), r.err());
-    Path ckpt = run.resolve("checkpoint.safetensors");
+    TinyCheckpoint t = TinyCheckpoint.mlp(tmp);
+    idx = t.idx();
+    Path ckpt = t.ckpt();
     deep = tmp.resolve("deep.ffz");
-    r = CliTest.run("compress", ckpt.toString(), "--data-dir", idx.toString(), "--retrain", "0.5", "--finetune", "0", "--batch", "32",
+    Result r = CliTest.run("compress", ckpt.toString(), "--data-dir", idx.toString(), "--retrain", "0.5", "--finetune", "0", "--batch", "32",
         "--threads", "1", "--out", deep.toString());
     assertEquals(0, r.code(), r.err());
     svd = tmp.resolve("svd.ffz");

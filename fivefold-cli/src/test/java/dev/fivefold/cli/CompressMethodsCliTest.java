@@ -21,13 +21,9 @@ class CompressMethodsCliTest {
 
   @BeforeAll
   static void tinyIdxAndModel() throws IOException {
-    System.setProperty("java.awt.headless", "true");
-    idx = TinyFashion.write(tmp.resolve("idx"), 256, 64);
-    Path run = tmp.resolve("run");
-    Result r = CliTest.run("train", "--model", "mlp:784-32-16-10", "--data-dir", idx.toString(), "--epochs", "2", "--batch", "32",
-        "--out", run.toString(), "--threads", "1");
-    assertEquals(0, r.code(), r.err());
-    ckpt = run.resolve("checkpoint.safetensors");
+    TinyCheckpoint t = TinyCheckpoint.mlp(tmp);
+    idx = t.idx();
+    ckpt = t.ckpt();
   }
 
   private static Result compress(Path out, String... extra) {
