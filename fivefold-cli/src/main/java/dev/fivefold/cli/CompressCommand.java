@@ -6,6 +6,7 @@ import dev.fivefold.compress.mdl.BayesianCompression;
 import dev.fivefold.compress.mdl.DescriptionLength;
 import dev.fivefold.compress.mdl.MethodComparison;
 import dev.fivefold.compress.mdl.MixturePrior;
+import dev.fivefold.compress.mdl.Recovery;
 import dev.fivefold.compress.mdl.SoftWeightSharing;
 import dev.fivefold.compress.mdl.SparseVariationalDropout;
 import dev.fivefold.compress.mdl.VariationalNet;
@@ -98,7 +99,8 @@ final class CompressCommand extends Subcommand {
   int pruneSteps;
 
   @Option(names = "--retrain", defaultValue = "3",
-      description = "Epochs of retraining with the masks held (deep; svd: after pruning by log-alpha, before weight sharing) (default: ${DEFAULT-VALUE}).")
+      description = "Epochs of retraining with the masks held (deep; svd: after pruning by log-alpha, before weight sharing; sws, bc: after the "
+          + "method's quantisation, then k-means with the method's codebook sizes; 0 with --finetune 0 skips that recovery) (default: ${DEFAULT-VALUE}).")
   double retrain;
 
   @Option(names = "--bits", defaultValue = "5", description = "Code bits per weight of fully connected layers, 1-16 (default: ${DEFAULT-VALUE}).")
@@ -297,6 +299,12 @@ final class CompressCommand extends Subcommand {
       shared = res.shared();
       logAlphas = res.logAlpha();
       stages = String.format(Locale.ROOT, "means %.4f | pruned %.4f | on the posterior grids %.4f", res.accuracyMeans(), res.accuracyPruned(), res.accuracyQuantised());
+      if (retrain > 0 || finetune > 0) {
+        Recovery.Result rr = Recovery.run(model, data[0], data[1], shared, new Recovery.Config(retrain, finetune, lr, batch, common.seed), stderr::println);
+        shared = rr.shared();
+        stages += String.format(Locale.ROOT, " | recovery: retrained %.4f, shared %.4f, fine-tuned %.4f", rr.accuracyRetrained(), rr.accuracyShared(),
+            rr.accuracyFinetuned());
+      }
     } else {
       var cfg = new SparseVariationalDropout.Config(training, logAlpha, bits, convBits, finetune, retrain);
       SparseVariationalDropout.Result res = SparseVariationalDropout.run(model, data[0], data[1], cfg, stderr::println);
@@ -308,7 +316,7 @@ final class CompressCommand extends Subcommand {
 
     Map<String, String> meta = meta(l, dir, String.format(Locale.ROOT, "method=%s epochs=%s kl-weight=%s kl-warmup=%s log-alpha=%s structured=%s lr=%s batch=%d %s",
         method, epochs, klWeight, klWarmup, logAlpha, structuredPosterior, lr, batch,
-        bc ? "step=" + step + " max-bits=" + maxBits : "bits=" + bits + " conv-bits=" + convBits + " retrain=" + retrain + " finetune=" + finetune)
+        (bc ? "step=" + step + " max-bits=" + maxBits : "bits=" + bits + " conv-bits=" + convBits) + " retrain=" + retrain + " finetune=" + finetune)
         + (rawBits == 16 ? " raw-bits=16" : ""));
     FfzModel ffz = DeepCompression.archive(model, l.spec(), meta, shared, rawBits);
     FfzArchive.Encoded enc = DeepCompression.smallest(ffz, options(coder, channel));
@@ -426,6 +434,8 @@ final class CompressCommand extends Subcommand {
     common.positive("--prior-lr", priorLr);
     if (!(zeroMix > 0 && zeroMix < 1)) throw common.bad("--zero-mix (" + zeroMix + ") must be in (0, 1)");
     common.nonNegative("--merge", merge);
+    common.nonNegative("--retrain", retrain);
+    common.nonNegative("--finetune", finetune);
     common.atLeast("--batch", batch, 1);
     EntropyCoder coder = coder(codec);
     Ecc channel = Ecc.parse(ecc);
@@ -444,16 +454,25 @@ final class CompressCommand extends Subcommand {
     MixturePrior.Config prior = new MixturePrior.Config(components, zeroMix, 0.25, new MixturePrior.Gamma(5000, 2), new MixturePrior.Gamma(250, 0.1));
     SoftWeightSharing.Config cfg = new SoftWeightSharing.Config(prior, tau, epochs, lr, priorLr, priorLr / 30, merge, batch, common.seed);
     SoftWeightSharing.Result res = SoftWeightSharing.run(model, data[0], data[1], cfg, stderr::println);
+    List<SharedWeights> shared = res.shared();
+    String recovered = "";
+    if (retrain > 0 || finetune > 0) {
+      Recovery.Result rr = Recovery.run(model, data[0], data[1], shared, new Recovery.Config(retrain, finetune, lr, batch, common.seed), stderr::println);
+      shared = rr.shared();
+      recovered = String.format(Locale.ROOT, " | recovery: retrained %.4f, shared %.4f, fine-tuned %.4f", rr.accuracyRetrained(), rr.accuracyShared(),
+          rr.accuracyFinetuned());
+    }
 
-    Map<String, String> meta = meta(l, dir, String.format(Locale.ROOT, "sws components=%d tau=%s epochs=%s lr=%s prior-lr=%s zero-mix=%s merge=%s",
-        components, tau, epochs, lr, priorLr, zeroMix, merge));
-    FfzModel ffz = DeepCompression.archive(model, l.spec(), meta, res.shared(), rawBits);
+    Map<String, String> meta = meta(l, dir, String.format(Locale.ROOT, "sws components=%d tau=%s epochs=%s lr=%s prior-lr=%s zero-mix=%s merge=%s retrain=%s finetune=%s%s",
+        components, tau, epochs, lr, priorLr, zeroMix, merge, retrain, finetune, rawBits == 16 ? " raw-bits=16" : ""));
+    FfzModel ffz = DeepCompression.archive(model, l.spec(), meta, shared, rawBits);
     FfzArchive.Encoded enc = DeepCompression.smallest(ffz, options(coder, channel));
 
     Module fresh = decoded(enc, target);
     Map<String, Double> scored = ClassificationTask.evaluate(fresh, data[1], 1000);
     double after = scored.get("accuracy");
-    if (after != res.accuracyQuantized()) throw new IllegalStateException("decoded archive scores " + after + ", in-memory model " + res.accuracyQuantized());
+    double inMemory = ClassificationTask.evaluate(model, data[1], 1000).get("accuracy");
+    if (after != inMemory) throw new IllegalStateException("decoded archive scores " + after + ", in-memory model " + inMemory);
     AtomicFiles.writeBytes(target, enc.bytes());
 
     ArchiveReport r = enc.report();
@@ -471,8 +490,8 @@ final class CompressCommand extends Subcommand {
     double modelBits = 8.0 * r.fileBytes(), dataBefore = dataBits(base, data[1]), dataAfter = dataBits(scored, data[1]);
     stdout.printf(Locale.ROOT, "two-part code length: model %,.0f bits + data %,.0f bits = %,.0f bits (float32 model: %,d + %,.0f = %,.0f bits)%n",
         modelBits, dataAfter, modelBits + dataAfter, 8 * dense, dataBefore, 8 * dense + dataBefore);
-    stdout.printf(Locale.ROOT, "test accuracy: before %.4f | retrained with the prior %.4f | quantised %.4f | decoded archive %.4f (%+.2f points) | %.1f s%n",
-        before, res.accuracyRetrained(), res.accuracyQuantized(), after, 100 * (after - before), (System.nanoTime() - t0) / 1e9);
+    stdout.printf(Locale.ROOT, "test accuracy: before %.4f | retrained with the prior %.4f | quantised %.4f%s | decoded archive %.4f (%+.2f points) | %.1f s%n",
+        before, res.accuracyRetrained(), res.accuracyQuantized(), recovered, after, 100 * (after - before), (System.nanoTime() - t0) / 1e9);
     Charts.join(warm);
     for (Path png : SoftWeightSharingCharts.write(target, res)) stdout.println("chart: " + png);
     return 0;

@@ -52,6 +52,7 @@ class SoftWeightSharingCliTest {
     Result r = sws(ffz, "--epochs", "10", "--zero-mix", "0.5", "--prior-lr", "0.1");
     assertEquals(0, r.code(), r.err());
     assertTrue(r.err().contains("sws epoch 10.00") && r.err().contains("sws quantised"), r.err());
+    assertTrue(r.err().contains("recovery: retrained with the masks held") && r.out().contains("| recovery: retrained "), r.out()); // on by default
     assertTrue(r.out().contains("fc1.weight") && r.out().contains("bits per kept weight") && r.out().contains("two-part code length: model "), r.out());
     String after = group(r.out(), "decoded archive (\\d\\.\\d{4})");
     assertEquals(after, group(r.out(), "quantised (\\d\\.\\d{4})"));

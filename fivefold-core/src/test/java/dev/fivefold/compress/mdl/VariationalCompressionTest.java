@@ -136,6 +136,32 @@ class VariationalCompressionTest {
   }
 
   @Test
+  void recoveryKeepsTheMasksAndCodebookSizesAndDoesNotLoseAccuracy() {
+    Dataset train = data(1, 512), test = data(2, 256);
+    Module model = Models.create(SPEC, 1);
+    BayesianCompression.Result r = BayesianCompression.run(model, train, test,
+        new BayesianCompression.Config(training(1, true), 3, BayesianCompression.Step.MEAN, 2), line -> {}); // 2-bit grids: a coarse quantisation
+    Recovery.Result rr = Recovery.run(model, train, test, r.shared(), new Recovery.Config(2, 1, 1e-2, 32, 5), line -> {});
+    assertTrue(rr.accuracyFinetuned() >= r.accuracyQuantised() - 0.02, rr + " vs quantised " + r.accuracyQuantised());
+    assertTrue(rr.accuracyRetrained() >= r.accuracyQuantised() - 0.02, rr.toString());
+    for (int i = 0; i < r.shared().size(); i++) {
+      QuantizedTensor a = r.shared().get(i).toQuantized(), b = rr.shared().get(i).toQuantized();
+      assertArrayEquals(a.positions(), b.positions(), a.name() + ": the method's mask is kept");
+      assertEquals(a.codebook().length, b.codebook().length, a.name() + ": the method's codebook size is kept");
+      assertEquals(a.bits(), b.bits());
+      float[] w = rr.shared().get(i).weight().value().data();
+      java.util.Set<Float> book = new java.util.HashSet<>();
+      for (float c : b.codebook()) book.add(c);
+      boolean[] kept = new boolean[w.length];
+      for (int p : b.positions()) kept[p] = true;
+      for (int j = 0; j < w.length; j++) assertTrue(kept[j] ? book.contains(w[j]) : w[j] == 0f, a.name() + "[" + j + "] = " + w[j]);
+    }
+    assertRoundTrip(model, rr.shared(), test);
+    assertMessage("retrainEpochs (-1.0) must be >= 0", () -> new Recovery.Config(-1, 0, 1e-3, 32, 1));
+    assertMessage("lr (0.0) must be > 0", () -> new Recovery.Config(1, 0, 0, 32, 1));
+  }
+
+  @Test
   void theStepIsTheMeanOrTheSmallestKeptStandardDeviation() {
     double[] sd = {0.5, 0.1, 0.3, 9};
     boolean[] keep = {true, true, true, false};
