@@ -29,6 +29,20 @@ class CliTest {
     return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
+  /** Asserts a refused run: exit 2, a first error line "fivefold: …" containing {@code expected}, at most two error lines. */
+  static void assertOneLineExit2(Result r, String expected) {
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.errLines().getFirst().startsWith("fivefold: ") && r.errLines().getFirst().contains(expected), r.err());
+    assertTrue(r.errLines().size() <= 2, r.err());
+  }
+
+  /** The first group of {@code regex}'s first match in {@code text}; fails the test if there is none. */
+  static String group(String text, String regex) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile(regex).matcher(text);
+    assertTrue(m.find(), text);
+    return m.group(1);
+  }
+
   @TempDir static Path tmp;
   static Path idx;
 

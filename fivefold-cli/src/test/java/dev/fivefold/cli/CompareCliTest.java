@@ -1,5 +1,7 @@
 package dev.fivefold.cli;
 
+import static dev.fivefold.cli.CliTest.assertOneLineExit2;
+import static dev.fivefold.cli.CliTest.group;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,8 +15,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,18 +37,6 @@ class CompareCliTest {
     r = CliTest.run("compress", ckpt.toString(), "--method", "svd", "--data-dir", idx.toString(), "--epochs", "1", "--kl-warmup", "0.5",
         "--lr", "0.001", "--finetune", "0.5", "--batch", "32", "--threads", "1", "--out", svd.toString());
     assertEquals(0, r.code(), r.err());
-  }
-
-  private static String group(String text, String regex) {
-    Matcher m = Pattern.compile(regex).matcher(text);
-    assertTrue(m.find(), text);
-    return m.group(1);
-  }
-
-  private static void assertOneLineExit2(Result r, String expected) {
-    assertEquals(2, r.code(), r.err());
-    assertTrue(r.errLines().getFirst().startsWith("fivefold: ") && r.errLines().getFirst().contains(expected), r.err());
-    assertTrue(r.errLines().size() <= 2, r.err());
   }
 
   @Test

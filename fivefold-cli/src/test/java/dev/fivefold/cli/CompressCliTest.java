@@ -1,5 +1,7 @@
 package dev.fivefold.cli;
 
+import static dev.fivefold.cli.CliTest.assertOneLineExit2;
+import static dev.fivefold.cli.CliTest.group;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,8 +11,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,18 +36,6 @@ class CompressCliTest {
     return CliTest.run(all);
   }
 
-  private static String accuracy(String text, String regex) {
-    Matcher m = Pattern.compile(regex).matcher(text);
-    assertTrue(m.find(), text);
-    return m.group(1);
-  }
-
-  private static void assertOneLineExit2(Result r, String expected) {
-    assertEquals(2, r.code(), r.err());
-    assertTrue(r.errLines().getFirst().startsWith("fivefold: ") && r.errLines().getFirst().contains(expected), r.err());
-    assertTrue(r.errLines().size() <= 2, r.err());
-  }
-
   @Test
   void archiveEvaluatesExactlyAsTheCompressedModel() throws IOException {
     for (String codec : new String[] {"huffman", "rans"}) {
@@ -55,24 +43,24 @@ class CompressCliTest {
       Result r = compress(ffz, "--codec", codec, "--bits", "4");
       assertEquals(0, r.code(), r.err());
       assertTrue(r.out().contains("fc1.weight") && r.out().contains("codec " + codec) && r.out().contains("x; weights kept"), r.out());
-      String after = accuracy(r.out(), "decoded archive (\\d\\.\\d{4})");
-      assertEquals(after, accuracy(r.out(), "fine-tuned (\\d\\.\\d{4})"));
+      String after = group(r.out(), "decoded archive (\\d\\.\\d{4})");
+      assertEquals(after, group(r.out(), "fine-tuned (\\d\\.\\d{4})"));
       Result e = CliTest.run("eval", ffz.toString(), "--threads", "1");
       assertEquals(0, e.code(), e.err());
-      assertEquals(after, accuracy(e.out(), "accuracy (\\d\\.\\d{4})"), e.out());
+      assertEquals(after, group(e.out(), "accuracy (\\d\\.\\d{4})"), e.out());
       // re-encoding with another codec keeps the weights: same accuracy, no data needed
       Path again = tmp.resolve("again-" + codec + ".ffz");
       Result re = CliTest.run("compress", "--from", ffz.toString(), "--codec", "smallest", "--out", again.toString(), "--threads", "1");
       assertEquals(0, re.code(), re.err());
       assertTrue(re.out().contains("weights bit-identical (checked)") && re.out().contains("total (6)") && re.out().contains("codec smallest"), re.out());
       Result e2 = CliTest.run("eval", again.toString(), "--threads", "1");
-      assertEquals(after, accuracy(e2.out(), "accuracy (\\d\\.\\d{4})"), e2.out());
+      assertEquals(after, group(e2.out(), "accuracy (\\d\\.\\d{4})"), e2.out());
       // --order0: relative indices and codes by the codec only, no context models
       Path plain = tmp.resolve("plain-" + codec + ".ffz");
       Result o0 = CliTest.run("compress", "--from", again.toString(), "--codec", codec, "--order0", "--out", plain.toString(), "--threads", "1");
       assertEquals(0, o0.code(), o0.err());
       assertTrue(o0.out().contains("weights bit-identical (checked)") && !o0.out().contains("ctx-"), o0.out());
-      assertEquals(after, accuracy(CliTest.run("eval", plain.toString(), "--threads", "1").out(), "accuracy (\\d\\.\\d{4})"));
+      assertEquals(after, group(CliTest.run("eval", plain.toString(), "--threads", "1").out(), "accuracy (\\d\\.\\d{4})"));
     }
     assertOneLineExit2(CliTest.run("compress", "--from", tmp.resolve("m-rans.ffz").toString(), ckpt.toString()), "exclude each other");
     assertOneLineExit2(CliTest.run("compress"), "MODEL (a checkpoint) or --from (an archive) is required");
@@ -100,7 +88,7 @@ class CompressCliTest {
     Result rfixed = CliTest.run("fault", rs.toString(), "--flip", "8", "--seed", "2", "--data-dir", idx.toString(), "--out", tmp.resolve("f4").toString());
     assertEquals(0, rfixed.code(), rfixed.err());
     assertTrue(rfixed.out().contains("bit-identical"), rfixed.out());
-    assertEquals(accuracy(rfixed.out(), "intact (\\d\\.\\d{4})"), accuracy(rfixed.out(), "flips (\\d\\.\\d{4})"));
+    assertEquals(group(rfixed.out(), "intact (\\d\\.\\d{4})"), group(rfixed.out(), "flips (\\d\\.\\d{4})"));
     assertTrue(Files.size(rs) > Files.size(plain));
     // the run folder: the trial as CSV and its outcome as JSON, as serve reads them
     String csv = Files.readString(tmp.resolve("f4/fault.csv"));

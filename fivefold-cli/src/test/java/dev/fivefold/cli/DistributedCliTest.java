@@ -1,5 +1,6 @@
 package dev.fivefold.cli;
 
+import static dev.fivefold.cli.CliTest.assertOneLineExit2;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,12 +29,6 @@ class DistributedCliTest {
         "--threads", "1", "--out", tmp.resolve(out).toString()));
     a.addAll(List.of(args));
     return CliTest.run(a.toArray(String[]::new));
-  }
-
-  private static void assertOneLineExit2(Result r, String expected) {
-    assertEquals(2, r.code(), r.err());
-    assertTrue(r.errLines().getFirst().startsWith("fivefold: ") && r.errLines().getFirst().contains(expected), r.err());
-    assertTrue(r.errLines().size() <= 2, r.err());
   }
 
   /** The last table row (the result) without its timing columns. */

@@ -1,5 +1,6 @@
 package dev.fivefold.cli;
 
+import static dev.fivefold.cli.CliTest.assertOneLineExit2;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -31,12 +32,6 @@ class ExperimentsCliTest {
       List<String> tmps = s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".") || n.endsWith(".tmp")).toList();
       assertTrue(tmps.isEmpty(), "temporary files left: " + tmps);
     }
-  }
-
-  private static void assertOneLineExit2(Result r, String expected) {
-    assertEquals(2, r.code(), r.err());
-    assertTrue(r.errLines().getFirst().startsWith("fivefold: ") && r.errLines().getFirst().contains(expected), r.err());
-    assertTrue(r.errLines().size() <= 2, r.err());
   }
 
   @Test

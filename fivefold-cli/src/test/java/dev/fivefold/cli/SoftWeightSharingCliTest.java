@@ -1,5 +1,7 @@
 package dev.fivefold.cli;
 
+import static dev.fivefold.cli.CliTest.assertOneLineExit2;
+import static dev.fivefold.cli.CliTest.group;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,8 +10,6 @@ import dev.fivefold.cli.CliTest.Result;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,18 +32,6 @@ class SoftWeightSharingCliTest {
     String[] all = java.util.Arrays.copyOf(base, base.length + extra.length);
     System.arraycopy(extra, 0, all, base.length, extra.length);
     return CliTest.run(all);
-  }
-
-  private static String group(String text, String regex) {
-    Matcher m = Pattern.compile(regex).matcher(text);
-    assertTrue(m.find(), text);
-    return m.group(1);
-  }
-
-  private static void assertOneLineExit2(Result r, String expected) {
-    assertEquals(2, r.code(), r.err());
-    assertTrue(r.errLines().getFirst().startsWith("fivefold: ") && r.errLines().getFirst().contains(expected), r.err());
-    assertTrue(r.errLines().size() <= 2, r.err());
   }
 
   @Test
