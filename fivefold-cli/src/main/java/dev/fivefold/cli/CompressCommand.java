@@ -299,11 +299,10 @@ final class CompressCommand extends Subcommand {
       shared = res.shared();
       logAlphas = res.logAlpha();
       stages = String.format(Locale.ROOT, "means %.4f | pruned %.4f | on the posterior grids %.4f", res.accuracyMeans(), res.accuracyPruned(), res.accuracyQuantised());
-      if (retrain > 0 || finetune > 0) {
-        Recovery.Result rr = Recovery.run(model, data[0], data[1], shared, new Recovery.Config(retrain, finetune, lr, batch, common.seed), stderr::println);
+      Recovery.Result rr = recover(model, data, shared);
+      if (rr != null) {
         shared = rr.shared();
-        stages += String.format(Locale.ROOT, " | recovery: retrained %.4f, shared %.4f, fine-tuned %.4f", rr.accuracyRetrained(), rr.accuracyShared(),
-            rr.accuracyFinetuned());
+        stages += recovered(rr);
       }
     } else {
       var cfg = new SparseVariationalDropout.Config(training, logAlpha, bits, convBits, finetune, retrain);
@@ -456,11 +455,10 @@ final class CompressCommand extends Subcommand {
     SoftWeightSharing.Result res = SoftWeightSharing.run(model, data[0], data[1], cfg, stderr::println);
     List<SharedWeights> shared = res.shared();
     String recovered = "";
-    if (retrain > 0 || finetune > 0) {
-      Recovery.Result rr = Recovery.run(model, data[0], data[1], shared, new Recovery.Config(retrain, finetune, lr, batch, common.seed), stderr::println);
+    Recovery.Result rr = recover(model, data, shared);
+    if (rr != null) {
       shared = rr.shared();
-      recovered = String.format(Locale.ROOT, " | recovery: retrained %.4f, shared %.4f, fine-tuned %.4f", rr.accuracyRetrained(), rr.accuracyShared(),
-          rr.accuracyFinetuned());
+      recovered = recovered(rr);
     }
 
     Map<String, String> meta = meta(l, dir, String.format(Locale.ROOT, "sws components=%d tau=%s epochs=%s lr=%s prior-lr=%s zero-mix=%s merge=%s retrain=%s finetune=%s%s",
@@ -495,6 +493,18 @@ final class CompressCommand extends Subcommand {
     Charts.join(warm);
     for (Path png : SoftWeightSharingCharts.write(target, res)) stdout.println("chart: " + png);
     return 0;
+  }
+
+  /** sws and bc: {@link Recovery} of {@code shared} with --retrain, --finetune, --lr, --batch and --seed; null when both epoch counts are 0. */
+  private Recovery.Result recover(Module model, Dataset[] data, List<SharedWeights> shared) {
+    if (retrain <= 0 && finetune <= 0) return null;
+    return Recovery.run(model, data[0], data[1], shared, new Recovery.Config(retrain, finetune, lr, batch, common.seed), stderr::println);
+  }
+
+  /** The recovery's accuracies, as one more stage of the "test accuracy:" line. */
+  private static String recovered(Recovery.Result rr) {
+    return String.format(Locale.ROOT, " | recovery: retrained %.4f, shared %.4f, fine-tuned %.4f", rr.accuracyRetrained(), rr.accuracyShared(),
+        rr.accuracyFinetuned());
   }
 
   /** −Σ log₂ p(y|x) over {@code test}: the mean cross-entropy (nats) of an evaluation times n / ln 2. */

@@ -6,7 +6,6 @@ import dev.fivefold.compress.SharedWeights;
 import dev.fivefold.compress.WeightSharing;
 import dev.fivefold.data.Dataset;
 import dev.fivefold.nn.Module;
-import dev.fivefold.train.ClassificationTask;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -81,10 +80,10 @@ public final class Recovery {
       for (int p : s.positions()) keep[p] = true;
       masks.put(s.name(), s.weight(), keep);
     }
-    double retrained = accuracy(model, test);
+    double retrained = SparseVariationalDropout.accuracy(model, test);
     if (cfg.retrainEpochs() > 0) {
       DeepCompression.retrainMasked(model, train, test, masks, cfg.retrainEpochs(), cfg.lr(), cfg.batch(), cfg.seed() + 500);
-      retrained = accuracy(model, test);
+      retrained = SparseVariationalDropout.accuracy(model, test);
       log.accept(String.format(Locale.ROOT, "recovery: retrained with the masks held: test accuracy %.4f", retrained));
     }
     List<SharedWeights> shared = new ArrayList<>();
@@ -97,19 +96,15 @@ public final class Recovery {
       WeightSharing.Clustering c = WeightSharing.kmeans(kept, Math.min(k, Math.max(1, pos.length)), 100);
       shared.add(SharedWeights.of(s.name(), s.weight(), s.toQuantized().bits(), c.centroids(), pos, c.assignment()));
     }
-    double sharedAcc = accuracy(model, test);
+    double sharedAcc = SparseVariationalDropout.accuracy(model, test);
     log.accept(String.format(Locale.ROOT, "recovery: shared again (the method's codebook sizes): test accuracy %.4f", sharedAcc));
     double fin = sharedAcc;
     if (cfg.finetuneEpochs() > 0) {
       DeepCompression.finetuneCentroids(model, train, shared, cfg.finetuneEpochs(), cfg.lr() / 10, cfg.batch(), cfg.seed() + 1000);
       model.eval();
-      fin = accuracy(model, test);
+      fin = SparseVariationalDropout.accuracy(model, test);
       log.accept(String.format(Locale.ROOT, "recovery: centroid fine-tuning: test accuracy %.4f", fin));
     }
     return new Result(List.copyOf(shared), retrained, sharedAcc, fin);
-  }
-
-  static double accuracy(Module model, Dataset test) {
-    return ClassificationTask.evaluate(model, test, 1000).get("accuracy");
   }
 }

@@ -173,7 +173,7 @@ public final class SoftWeightSharing {
       nll += p;
       n++;
       if ((s + 1) % perEpoch == 0 || s + 1 == steps) {
-        double acc = accuracy(model, test);
+        double acc = SparseVariationalDropout.accuracy(model, test);
         Epoch e = new Epoch((double) (s + 1) / perEpoch, ce / n, nll / n / before.length, acc);
         history.add(e);
         log.accept(String.format(Locale.ROOT, "sws epoch %.2f: cross-entropy %.4f, prior %.4f nats/weight, test accuracy %.4f, near zero %.2f%%",
@@ -185,12 +185,12 @@ public final class SoftWeightSharing {
     model.zeroGrad();
     MixturePrior.Mixture learned = prior.mixture();
     float[] after = concat(weights);
-    double retrained = accuracy(model, test);
+    double retrained = SparseVariationalDropout.accuracy(model, test);
     MixturePrior.Mixture merged = learned.merge(cfg.mergeTolerance());
     List<SharedWeights> shared = quantize(weights, merged);
     long kept = 0;
     for (SharedWeights sw : shared) kept += sw.positions().length;
-    double quantized = accuracy(model, test);
+    double quantized = SparseVariationalDropout.accuracy(model, test);
     log.accept(String.format(Locale.ROOT, "sws quantised: %d of %d components after merging (tolerance %s), %d of %d weights kept (%.2f%%), test accuracy %.4f -> %.4f",
         merged.size(), learned.size(), cfg.mergeTolerance(), kept, before.length, 100.0 * kept / before.length, retrained, quantized));
     return new Result(initial, learned, merged, shared, before, after, List.copyOf(history), retrained, quantized, kept, before.length);
@@ -265,9 +265,5 @@ public final class SoftWeightSharing {
       o += p.size();
     }
     return out;
-  }
-
-  static double accuracy(Module model, Dataset test) {
-    return ClassificationTask.evaluate(model, test, 1000).get("accuracy");
   }
 }
