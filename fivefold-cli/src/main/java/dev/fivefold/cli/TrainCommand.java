@@ -92,6 +92,11 @@ final class TrainCommand extends Subcommand {
       description = "Image models: train against (1-EPS)·one-hot + EPS/classes, in [0, 1) (default: ${DEFAULT-VALUE}).")
   double labelSmoothing;
 
+  @Option(names = "--tta", paramLabel = "MODE", defaultValue = "none",
+      description = "Image models: also evaluate with test-time augmentation: flip (mean of the softmax of each test image "
+          + "and its mirror; printed beside the plain accuracy, twice the evaluation time) or none (default: ${DEFAULT-VALUE}).")
+  String tta;
+
   @Option(names = "--weight-decay", paramLabel = "LAMBDA", description = "Weight decay λ: decoupled for adamw and lamb, "
       + "added to the gradient for the others (default: 0.01 for adamw and lamb, 1e-4 for lars, 0 otherwise; with --resume: "
       + "the checkpoint's).")
@@ -155,6 +160,7 @@ final class TrainCommand extends Subcommand {
     common.atLeast("--context", context, 1);
     if (weightDecay != null && !(weightDecay >= 0 && weightDecay < 1e3)) throw common.bad("--weight-decay (" + weightDecay + ") must be in [0, 1000)");
     if (!(labelSmoothing >= 0 && labelSmoothing < 1)) throw common.bad("--label-smoothing (" + labelSmoothing + ") must be in [0, 1)");
+    if (!tta.equals("none") && !tta.equals("flip")) throw common.bad("--tta (" + tta + ") must be flip or none");
     if (width % heads != 0) throw common.bad("--heads (" + heads + ") must divide --width (" + width + ")");
     if (batch != null && (long) batch * context > dev.fivefold.io.Heap.MAX_ARRAY && (model == null || model.startsWith("gpt") || Inputs.isRecurrent(model))) {
       throw common.bad("--batch (" + batch + ") × --context (" + context + ") must be < 2^31 tokens");
@@ -191,6 +197,7 @@ final class TrainCommand extends Subcommand {
     boolean lm = model.equals("gpt") || model.startsWith("gpt:") || recurrent;
     Augmentation augmentation = augmentation(augment);
     if (lm && !augmentation.isNone()) throw common.bad("--augment (" + augment + ") applies to image models, not " + model);
+    if (lm && tta.equals("flip")) throw common.bad("--tta (" + tta + ") applies to image models, not " + model);
 
     Map<String, String> ckptMeta = new LinkedHashMap<>();
     Task task;
@@ -222,7 +229,7 @@ final class TrainCommand extends Subcommand {
       Dataset[] d = Inputs.images(data, dataDir, showDownloads ? stderr : null);
       int b = batch == null ? 128 : batch;
       try {
-        task = new ClassificationTask(net, d[0], d[1], b, common.seed, augmentation, labelSmoothing);
+        task = new ClassificationTask(net, d[0], d[1], b, common.seed, augmentation, labelSmoothing).flipTta(tta.equals("flip"));
       } catch (IllegalArgumentException e) {
         throw common.bad("--augment (" + augment + "): " + e.getMessage());
       }
@@ -316,7 +323,8 @@ final class TrainCommand extends Subcommand {
     double wall = (System.nanoTime() - t0) / 1e9;
     String score = lm
         ? String.format("held-out bpc %.4f (loss %.4f nats, %,.0f tokens)", result.get("bpc"), result.get("loss"), result.get("tokens"))
-        : String.format("test accuracy %.4f (loss %.4f)", result.get("accuracy"), result.get("loss"));
+        : String.format("test accuracy %.4f (loss %.4f)", result.get("accuracy"), result.get("loss"))
+            + (result.containsKey("tta_accuracy") ? String.format(", with flip TTA %.4f", result.get("tta_accuracy")) : "");
     double rate = progress.throughput();
     stdout.printf("%s | %s %s/s | %d steps | wall %.1f s | run folder %s%n", score, Double.isNaN(rate) ? "-" : String.format("%,.0f", rate), unit, trainer.step(), wall, dir);
     stdout.println(nextHint != null ? nextHint.replace("CKPT", ckpt.toString())

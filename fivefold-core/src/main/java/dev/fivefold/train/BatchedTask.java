@@ -42,6 +42,7 @@ public class BatchedTask implements Task {
   private final Loss loss;
   private final Augmenter augmenter;
   private long dataNanos;
+  private boolean flipTta;
 
   /**
    * A task of {@code loss} without augmentation.
@@ -99,10 +100,28 @@ public class BatchedTask implements Task {
     return dataNanos;
   }
 
-  /** Loss and accuracy of the model on the test set (eval mode, batches of {@link #evalBatch}). */
+  /**
+   * Loss and accuracy of the model on the test set (eval mode, batches of {@link #evalBatch}),
+   * with the flip test-time augmentation metrics too if {@link #flipTta} is on.
+   */
   @Override
   public Map<String, Double> evaluate() {
-    return ClassificationTask.evaluate(model, test, evalBatch(model));
+    return ClassificationTask.evaluate(model, test, evalBatch(model), flipTta);
+  }
+
+  /**
+   * Whether {@link #evaluate} also reports "tta_loss" and "tta_accuracy", the test set classified
+   * by the mean of the softmax of each image and of its mirror ({@link ClassificationTask#evaluate(Module, Dataset, int, boolean)}).
+   * Evaluation only: training is unchanged. Off by default.
+   *
+   * @param on true to add the flip test-time augmentation metrics
+   * @return this task
+   * @throws IllegalArgumentException if {@code on} and the test set is not images
+   */
+  public BatchedTask flipTta(boolean on) {
+    if (on) dev.fivefold.data.augment.ImageLayout.of(test.x());
+    this.flipTta = on;
+    return this;
   }
 
   /**

@@ -23,8 +23,15 @@ public record HorizontalFlip(double p) implements ImageOp {
     if (rng.nextDouble() < p) mirror(x, offset, layout);
   }
 
-  /** Mirrors every row of every channel of the sample at {@code offset}. */
-  static void mirror(float[] x, int offset, ImageLayout layout) {
+  /**
+   * Mirrors every row of every channel of the sample at {@code offset}, in place (the
+   * deterministic flip, also used for flip test-time augmentation).
+   *
+   * @param x the samples
+   * @param offset the index of the sample's first value
+   * @param layout the sample's image layout
+   */
+  public static void mirror(float[] x, int offset, ImageLayout layout) {
     int w = layout.width();
     for (int r = 0; r < layout.channels() * layout.height(); r++) {
       for (int lo = offset + r * w, hi = lo + w - 1; lo < hi; lo++, hi--) {
