@@ -46,13 +46,14 @@ import picocli.CommandLine.Option;
         "  ./fivefold distributed --workers 4 --compressor powersgd --rank 2",
         "  ./fivefold distributed --workers 8 --compressor dense --local-steps 8",
         "  ./fivefold distributed --compare --workers 4 --steps 2000",
-        "  ./fivefold distributed --model gpt --workers 4 --batch 32 --compressor dgc --steps 300", ""})
+        "  ./fivefold distributed --model gpt --workers 4 --batch 32 --compressor dgc --steps 300",
+        "  ./fivefold distributed --model gpt --engine spark --workers 2 --batch 16 --compressor powersgd --rank 2 --steps 50   the GPT on Spark local[2]", ""})
 final class DistributedCommand extends Subcommand {
   @Mixin Common common = new Common();
 
   @Option(names = "--engine", defaultValue = "sim",
       description = "Where the workers run: sim (in-process simulator) or spark (one Spark barrier stage: task w is worker w, the same worker code, "
-          + "gradients exchanged every step over a TCP ring; the same numbers as sim, bit for bit) (default: ${DEFAULT-VALUE}).")
+          + "gradients exchanged every step over a TCP ring; the same numbers as sim, bit for bit; image models and the GPT) (default: ${DEFAULT-VALUE}).")
   String engine;
 
   @Option(names = "--master", description = "Spark master for --engine spark: local[N], spark://host:port, ... (default: local[N] for N workers).")
@@ -160,8 +161,8 @@ final class DistributedCommand extends Subcommand {
 
   /** gpt: the text (null for images). */
   private TextCorpus corpus;
-  /** images: train and test sets (null for gpt). */
-  private Dataset[] images;
+  /** images: train and test sets (null for gpt; for --engine spark, read by {@link SparkRun} once the cluster is up). */
+  Dataset[] images;
 
   @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: runs/distributed-<time>).")
   Path out;
@@ -184,7 +185,6 @@ final class DistributedCommand extends Subcommand {
     workers = workerCounts.getFirst();
     boolean lm = models.stream().anyMatch(DistributedCommand::isGpt);
     if (lm && !models.stream().allMatch(DistributedCommand::isGpt)) throw common.bad("--model (" + String.join(",", models) + ") mixes gpt with image models");
-    if (lm && engine.equals("spark")) throw common.bad("--engine spark trains image models; run --model gpt on --engine sim");
     if (!lm && data != null) throw common.bad("--data (" + data + ") is for gpt; image models read Fashion-MNIST from --data-dir");
     if (lm) {
       common.atLeast("--layers", layers, 1);
@@ -247,17 +247,17 @@ final class DistributedCommand extends Subcommand {
     return spec.contains("vocab=") ? spec : spec + ",vocab=" + vocab;
   }
 
-  private boolean lm() {
+  boolean lm() {
     return corpus != null;
   }
 
   /** The training data of a run of {@code modelSpec}: image samples, or the text in windows of the GPT's context. */
-  private TrainingData train(String modelSpec) {
+  TrainingData train(String modelSpec) {
     return lm() ? new TrainingData.Text(corpus, context(modelSpec)) : new TrainingData.Images(images[0]);
   }
 
   /** The score of a run of {@code modelSpec}: test accuracy, or held-out bits per character. */
-  private DistributedExperiment.Evaluator test(String modelSpec) {
+  DistributedExperiment.Evaluator test(String modelSpec) {
     return lm() ? DistributedExperiment.Evaluator.bitsPerChar(corpus, context(modelSpec), evalTokens) : DistributedExperiment.Evaluator.accuracy(images[1]);
   }
 

@@ -70,14 +70,15 @@ final class SparkRun {
       // the context first: an unreachable master or too few slots fail before data is read or a folder made
       JavaSparkContext sc = SparkContexts.open(opts, n);
       try {
-        Dataset[] d = Inputs.images(null, c.dataDir, c.stderr);
+        if (!c.lm()) c.images = Inputs.images(null, c.dataDir, c.stderr);
+        String model = cfg.sim().model();
         Path dir = Common.runFolder(c.out, "distributed");
         c.stderr.printf(Locale.ROOT, "spark %s: %d workers in one barrier stage, %s, %s, batch %d (%d per worker × %d), %d steps, H %d -> %s (up in %.1f s)%n",
             sc.master(), n, cfg.sim().model(), cfg.sim().compressor(), c.batch, cfg.sim().batch(), cfg.sim().accumulation(), cfg.steps(),
             cfg.sim().localSteps(), dir, (System.nanoTime() - t0) / 1e9);
         long every = c.printEvery > 0 ? c.printEvery : Math.max(1, cfg.rounds() / 20);
         Table rounds = new Table("step", "loss", "bytes_per_worker", "ratio", "compute_ms", "comm_ms");
-        BarrierSgd.Result br = BarrierSgd.run(sc, cfg, d[0], d[1], null, x -> {
+        BarrierSgd.Result br = BarrierSgd.run(sc, cfg, c.train(model), c.test(model), null, x -> {
           rounds.add(x.step(), DistributedCommand.f("%.5f", x.loss()), DistributedCommand.f("%.0f", x.bytesPerWorker()), DistributedCommand.f("%.1f", x.ratio()),
               DistributedCommand.f("%.3f", x.computeSeconds() * 1e3), DistributedCommand.f("%.3f", x.commSeconds() * 1e3));
           if (x.step() % (every * cfg.sim().localSteps()) == 0 || x.step() >= cfg.steps()) {
@@ -86,8 +87,8 @@ final class SparkRun {
           }
         });
         AtomicFiles.writeString(dir.resolve("rounds.csv"), rounds.csv());
-        Table t = DistributedCommand.resultTable();
-        DistributedCommand.add(t, br.result(), Double.NaN);
+        Table t = DistributedCommand.resultTable(c.lm());
+        DistributedCommand.add(t, br.result(), Double.NaN, c.lm());
         c.stdout.println();
         c.stdout.print(t.pretty());
         int r = br.result().rounds().size();

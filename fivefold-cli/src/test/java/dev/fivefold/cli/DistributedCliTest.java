@@ -74,6 +74,27 @@ class DistributedCliTest {
     assertEquals(1 + 6 + 5, Files.readAllLines(tmp.resolve("compare/compare.csv")).size());
   }
 
+  /** {@code --model gpt --engine spark} on local[2]: the simulator's held-out bits per character, loss and bytes, printed the same. */
+  @Test
+  void theGptOnSparkPrintsTheSimulatorsResult() throws IOException {
+    Path text = tmp.resolve("tiny.txt");
+    Files.writeString(text, "In the beginning God created the heaven and the earth. And the earth was without form. ".repeat(12));
+    List<String> args = List.of("distributed", "--model", "gpt", "--data", text.toString(), "--layers", "1", "--heads", "2", "--width", "16",
+        "--context", "16", "--workers", "2", "--batch", "8", "--steps", "4", "--compressor", "powersgd", "--rank", "2", "--threads", "1");
+    String[] rows = new String[2];
+    for (String engine : new String[] {"sim", "spark"}) {
+      List<String> a = new ArrayList<>(args);
+      a.addAll(List.of("--engine", engine, "--out", tmp.resolve("gpt-" + engine).toString()));
+      Result r = CliTest.run(a.toArray(String[]::new));
+      assertEquals(0, r.code(), r.err());
+      String row = r.out().lines().filter(l -> l.startsWith("powersgd")).toList().getLast();
+      String[] cells = row.trim().split("\\s{2,}");
+      rows[engine.equals("sim") ? 0 : 1] = String.join(" ", List.of(cells).subList(0, 6)); // run, bpc, delta, loss, bytes, ratio
+      assertTrue(r.out().contains("bpc"), r.out());
+    }
+    assertEquals(rows[0], rows[1]);
+  }
+
   @Test
   void badInputIsOneLineExit2() {
     assertOneLineExit2(run("b1", "--ratio", "1.5", "--compressor", "topk"), "--ratio (1.5) must be in (0, 1]");

@@ -228,6 +228,30 @@ public final class TextCorpus {
   }
 
   /**
+   * A corpus of tokens already encoded with {@code vocab}: another corpus's {@link #tokens} and
+   * {@link #vocab} give it back exactly, without its text (how a cluster's executor rebuilds the
+   * corpus the driver read).
+   *
+   * @param name names the corpus in messages
+   * @param vocab the vocabulary the ids index
+   * @param ids the token ids of the whole text, each in [0, vocab size), not empty (copied)
+   * @param trainSize the first {@code trainSize} tokens are for training, the rest held out; in [1, ids.length]
+   * @return the corpus
+   * @throws IllegalArgumentException if {@code ids} is empty, an id is outside the vocabulary, or
+   *     {@code trainSize} is out of range
+   */
+  public static TextCorpus ofTokens(String name, Vocab vocab, int[] ids, int trainSize) {
+    if (ids.length == 0) throw new IllegalArgumentException(name + ": tokens must not be empty");
+    if (trainSize < 1 || trainSize > ids.length) throw new IllegalArgumentException(name + ": train size (" + trainSize + ") must be in [1, " + ids.length + "]");
+    byte[] b = new byte[ids.length];
+    for (int i = 0; i < ids.length; i++) {
+      if (ids[i] < 0 || ids[i] >= vocab.size()) throw new IllegalArgumentException(name + ": token " + i + " (" + ids[i] + ") is outside the vocabulary of " + vocab.size());
+      b[i] = (byte) ids[i];
+    }
+    return new TextCorpus(name, vocab, b, trainSize);
+  }
+
+  /**
    * The bytes of {@code file}, compact vocabulary, 10% held out.
    *
    * @param file the text file

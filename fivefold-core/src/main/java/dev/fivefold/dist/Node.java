@@ -38,7 +38,7 @@ public final class Node {
   private float[][] global; // local SGD: θ
 
   /**
-   * Worker {@code rank} of the run {@code cfg}, on its shard
+   * Worker {@code rank} of the run {@code cfg}, on its shard of image samples
    * ({@code train.subset(Shards.of(train.size(), cfg.workers(), cfg.seed(), rank))}).
    *
    * @param cfg the run's configuration, the same on every node
@@ -47,14 +47,40 @@ public final class Node {
    * @throws IllegalArgumentException if {@code rank} is out of range
    */
   public Node(Simulator.Config cfg, Dataset shard, int rank) {
-    if (rank < 0 || rank >= cfg.workers()) throw new IllegalArgumentException("rank (" + rank + ") must be in [0, " + cfg.workers() + ")");
+    this(cfg, TrainingData.Images.of(shard, cfg.batch(), cfg.seed(), checkRank(cfg, rank)), rank);
+  }
+
+  /**
+   * Worker {@code rank} of the run {@code cfg} on {@code data}: its batches are those the
+   * {@link Simulator} gives worker {@code rank} ({@code data.minibatches(Shards.deal(data.size(),
+   * N, seed)[rank], batch, seed, rank)}), for images or a text's token windows.
+   *
+   * @param cfg the run's configuration, the same on every node
+   * @param data the whole training data (every node deals the same shards)
+   * @param rank r, in [0, N)
+   * @return the node
+   * @throws IllegalArgumentException if {@code rank} is out of range or there are fewer units than workers
+   */
+  public static Node of(Simulator.Config cfg, TrainingData data, int rank) {
+    checkRank(cfg, rank);
+    int[] shard = Shards.deal(data.size(), cfg.workers(), cfg.seed())[rank];
+    return new Node(cfg, data.minibatches(shard, cfg.batch(), cfg.seed(), rank), rank);
+  }
+
+  private Node(Simulator.Config cfg, Minibatches batches, int rank) {
+    checkRank(cfg, rank);
     this.cfg = cfg;
     this.compressor = Compressors.parse(cfg.compressor());
     double momentum = compressor.correctsMomentum() ? 0 : cfg.momentum();
     this.replica = new Replica(cfg.model(), cfg.seed(), cfg.lr(), momentum);
     this.layout = Layout.of(replica.model().namedParameters());
-    this.worker = new Worker(shard, cfg.batch(), cfg.accumulation(), compressor, layout, cfg.seed(), rank);
+    this.worker = new Worker(batches, cfg.accumulation(), compressor, layout, cfg.seed(), rank);
     if (cfg.localSteps() > 1) global = replica.weights();
+  }
+
+  private static int checkRank(Simulator.Config cfg, int rank) {
+    if (rank < 0 || rank >= cfg.workers()) throw new IllegalArgumentException("rank (" + rank + ") must be in [0, " + cfg.workers() + ")");
+    return rank;
   }
 
   /**

@@ -101,4 +101,20 @@ class TextCorpusTest {
     }
     assertThrows(IllegalArgumentException.class, () -> c.heldOutWindows(1, 50));
   }
+
+  @Test
+  void aCorpusRebuiltFromItsTokensIsTheSame() {
+    TextCorpus c = TextCorpus.of("t", "And God said, Let there be light: and there was light.".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+        TextCorpus.VocabKind.COMPACT, 0.2);
+    TextCorpus r = TextCorpus.ofTokens("t", c.vocab(), c.tokens(0, c.size()), c.trainSize());
+    assertEquals(c.vocab(), r.vocab());
+    assertEquals(c.trainSize(), r.trainSize());
+    assertArrayEquals(c.tokens(0, c.size()), r.tokens(0, r.size()));
+    assertEquals(c.decode(c.tokens(0, c.size())), r.decode(r.tokens(0, r.size())));
+    int[] bad = c.tokens(0, c.size());
+    bad[3] = c.vocabSize();
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> TextCorpus.ofTokens("t", c.vocab(), bad, 5)).getMessage().contains("token 3"));
+    assertThrows(IllegalArgumentException.class, () -> TextCorpus.ofTokens("t", c.vocab(), c.tokens(0, 4), 5));
+    assertThrows(IllegalArgumentException.class, () -> TextCorpus.ofTokens("t", c.vocab(), new int[0], 1));
+  }
 }

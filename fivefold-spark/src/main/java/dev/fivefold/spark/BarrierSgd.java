@@ -7,7 +7,7 @@ import dev.fivefold.dist.Node;
 import dev.fivefold.dist.Replica;
 import dev.fivefold.dist.Shards;
 import dev.fivefold.dist.Simulator;
-import dev.fivefold.train.ClassificationTask;
+import dev.fivefold.dist.TrainingData;
 import java.io.IOException;
 import java.io.Serial;
 import java.io.Serializable;
@@ -17,7 +17,6 @@ import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.api.java.JavaRDD;
@@ -31,7 +30,8 @@ import scala.runtime.AbstractFunction1;
 /**
  * The simulator's run ({@link Simulator}: synchronous SGD with compressed gradients, or local SGD)
  * on Spark, per step, inside one barrier stage: task w is worker w, a {@link Node} of the
- * {@code dist} package on its shard ({@link Shards}, broadcast once), running the same
+ * {@code dist} package on its shard ({@link Shards}: image samples, each worker's shard broadcast
+ * once, or a text's token windows, the text broadcast once and dealt by every task), running the same
  * {@code Worker}, compressor and {@code Replica} code as the simulator. The tasks meet once
  * ({@code BarrierTaskContext.allGather} of each one's {@code host:port}, about a second: Spark's
  * barrier coordinator polls once a second), join a TCP {@link Ring}, and then exchange every step
@@ -87,16 +87,47 @@ public final class BarrierSgd {
    * Runs {@code cfg} on {@code sc} (which must offer {@code cfg.sim().workers()} task slots at
    * once: a barrier stage runs all its tasks together) and evaluates the final model on {@code test}
    * (only at the end: evalEvery is not used). {@code onRound} (may be null) sees every round after the stage.
+   *
+   * @param sc the Spark context
+   * @param cfg the run
+   * @param train the training samples
+   * @param test the test samples (accuracy at the end)
+   * @param label names the run in its result (null: the compressor's name)
+   * @param onRound sees every round, or null
+   * @return the run's result, weights and timings
    */
   public static Result run(JavaSparkContext sc, DistributedExperiment.Config cfg, Dataset train, Dataset test, String label,
       Consumer<Simulator.Round> onRound) {
+    return run(sc, cfg, new TrainingData.Images(train), DistributedExperiment.Evaluator.accuracy(test), label, onRound);
+  }
+
+  /**
+   * Runs {@code cfg} on {@code sc} on any training data the simulator takes: image samples, or a
+   * text's token windows for a GPT ({@link TrainingData.Text}); the final model is scored by
+   * {@code test} on the driver (test accuracy, or held-out bits per character).
+   *
+   * @param sc the Spark context, with {@code cfg.sim().workers()} task slots at once
+   * @param cfg the run
+   * @param train the training data, dealt as the simulator deals it
+   * @param test how the final model is scored
+   * @param label names the run in its result (null: the compressor's name)
+   * @param onRound sees every round, or null
+   * @return the run's result, weights and timings
+   */
+  public static Result run(JavaSparkContext sc, DistributedExperiment.Config cfg, TrainingData train, DistributedExperiment.Evaluator test,
+      String label, Consumer<Simulator.Round> onRound) {
     Simulator.Config s = cfg.sim();
     int n = s.workers();
     Job job = new Job(s.model(), n, s.batch(), s.accumulation(), s.compressor(), s.localSteps(), s.lr(), s.momentum(), s.seed(), cfg.rounds(),
         300_000);
-    int[][] deal = Shards.deal(train.size(), n, s.seed());
+    int[][] deal = Shards.deal(train.size(), n, s.seed()); // fewer units than workers fails here, on the driver
     List<Broadcast<Shard>> shards = new ArrayList<>();
-    for (int w = 0; w < n; w++) shards.add(sc.broadcast(Shard.of(w, train.subset(deal[w]))));
+    Broadcast<TextData> text = null;
+    if (train instanceof TrainingData.Images im) {
+      for (int w = 0; w < n; w++) shards.add(sc.broadcast(Shard.of(w, im.train().subset(deal[w]))));
+    } else {
+      text = sc.broadcast(new TextData((TrainingData.Text) train));
+    }
     List<Integer> idx = new ArrayList<>();
     for (int w = 0; w < n; w++) idx.add(w);
     long t0 = System.nanoTime();
@@ -105,11 +136,12 @@ public final class BarrierSgd {
       sc.setJobDescription("fivefold barrier SGD: " + n + " workers, " + s.compressor() + ", " + cfg.rounds() + " rounds");
       RDD<Integer> workers = sc.parallelize(idx, n).rdd();
       ClassTag<Report> tag = ClassTag$.MODULE$.apply(Report.class);
-      RDD<Report> stage = workers.barrier().mapPartitions(new Task(job, shards), false, tag);
+      RDD<Report> stage = workers.barrier().mapPartitions(new Task(job, shards, text), false, tag);
       // a shuffle after the barrier stage makes it a ShuffleMapStage, which Spark re-runs when a task is lost
       reports = new ArrayList<>(new JavaRDD<>(stage, tag).repartition(1).collect());
     } finally {
       for (Broadcast<Shard> b : shards) b.destroy();
+      if (text != null) text.destroy();
     }
     double stageSeconds = (System.nanoTime() - t0) / 1e9;
     reports.sort((a, b) -> Integer.compare(a.rank(), b.rank()));
@@ -145,8 +177,7 @@ public final class BarrierSgd {
     }
     Replica model = new Replica(s.model(), s.seed(), s.lr(), 0);
     model.setWeights(weights);
-    Map<String, Double> e = ClassificationTask.evaluate(model.model(), test, 1000);
-    List<DistributedExperiment.Eval> evals = List.of(new DistributedExperiment.Eval((long) rounds * h, e.get("loss"), e.get("accuracy")));
+    List<DistributedExperiment.Eval> evals = List.of(test.evaluate(model.model(), (long) rounds * h));
     String name = label != null ? label : dev.fivefold.compress.grad.Compressors.parse(s.compressor()).name();
     DistributedExperiment.Result res = new DistributedExperiment.Result(name, out, evals, bytesTotal, 4.0 * d * h * rounds, compTotal, commTotal);
     return new Result(res, weights, stageSeconds, rendezvous, wire);
@@ -164,10 +195,13 @@ public final class BarrierSgd {
     @Serial private static final long serialVersionUID = 1L;
     private final Job job;
     private final List<Broadcast<Shard>> shards;
+    private final Broadcast<TextData> text;
 
-    Task(Job job, List<Broadcast<Shard>> shards) {
+    /** Image shards (one per worker) or, with {@code text} non-null, the text every task deals itself. */
+    Task(Job job, List<Broadcast<Shard>> shards, Broadcast<TextData> text) {
       this.job = job;
       this.shards = shards;
+      this.text = text;
     }
 
     @Override
@@ -175,7 +209,7 @@ public final class BarrierSgd {
       BarrierTaskContext ctx = BarrierTaskContext.get();
       int rank = ctx.partitionId();
       try {
-        Node node = new Node(job.sim(), shards.get(rank).value().dataset(), rank);
+        Node node = text != null ? Node.of(job.sim(), text.value().data(), rank) : new Node(job.sim(), shards.get(rank).value().dataset(), rank);
         long t0 = System.nanoTime();
         String host = host();
         ServerSocket server = Ring.listen(host);

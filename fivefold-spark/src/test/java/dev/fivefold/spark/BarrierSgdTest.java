@@ -6,10 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fivefold.data.Dataset;
+import dev.fivefold.data.TextCorpus;
 import dev.fivefold.dist.DistributedExperiment;
 import dev.fivefold.dist.Network;
 import dev.fivefold.dist.Simulator;
+import dev.fivefold.dist.TrainingData;
 import dev.fivefold.nn.Parameter;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.AfterAll;
@@ -85,6 +88,30 @@ class BarrierSgdTest {
   void localSgdRoundsEqualTheSimulatorBitForBit() {
     sameAsTheSimulator("dense", 4, 12);
     sameAsTheSimulator("topk:ratio=0.1", 3, 9);
+  }
+
+  /** The GPT on a text: the tasks rebuild the corpus from one broadcast and deal the simulator's windows; same weights, losses and bits per character. */
+  @Test
+  void gptOnATextEqualsTheSimulatorBitForBit() {
+    TextCorpus corpus = TextCorpus.of("tiny", ("In the beginning God created the heaven and the earth. And the earth was without form, and void; "
+        + "and darkness was upon the face of the deep. ").repeat(8).getBytes(StandardCharsets.US_ASCII), TextCorpus.VocabKind.COMPACT, 0.1);
+    int context = 16;
+    String model = "gpt:vocab=" + corpus.vocabSize() + ",context=" + context + ",layers=1,heads=2,width=16";
+    TrainingData.Text text = new TrainingData.Text(corpus, context);
+    DistributedExperiment.Evaluator bpc = DistributedExperiment.Evaluator.bitsPerChar(corpus, context, 0);
+    for (String compressor : new String[] {"dense", "powersgd:rank=2", "dgc:ratio=0.05,momentum=0.9,correction=on,clip=1,masking=on,warmup=2"}) {
+      DistributedExperiment.Config c = new DistributedExperiment.Config(
+          new Simulator.Config(model, 2, 4, 1, compressor, 1, 0.1, 0.9, 11, Network.defaults()), 8, 0);
+      Simulator sim = new Simulator(c.sim(), text);
+      DistributedExperiment.Result ref = DistributedExperiment.run(c, sim, bpc, null, null);
+      BarrierSgd.Result got = BarrierSgd.run(sc, c, text, bpc, null, null);
+      List<Parameter> ps = sim.model().parameters();
+      assertEquals(ps.size(), got.weights().length);
+      for (int i = 0; i < ps.size(); i++) assertArrayEquals(ps.get(i).value().data(), got.weights()[i], compressor + ": tensor " + i);
+      assertEquals(ref.last().loss(), got.result().last().loss(), 0.0, compressor + ": held-out loss");
+      assertEquals(ref.bytesPerWorker(), got.result().bytesPerWorker(), 0.0, compressor + ": payload bytes");
+      for (int k = 0; k < ref.rounds().size(); k++) assertEquals(ref.rounds().get(k).loss(), got.result().rounds().get(k).loss(), 1e-12, "loss of round " + k);
+    }
   }
 
   @Test
