@@ -3,6 +3,7 @@ package dev.fivefold.cli;
 import dev.fivefold.data.Dataset;
 import dev.fivefold.data.TextCorpus;
 import dev.fivefold.data.augment.Augmentation;
+import dev.fivefold.io.AtomicFiles;
 import dev.fivefold.io.BadInputException;
 import dev.fivefold.io.SafeTensors;
 import dev.fivefold.io.tensorboard.EventWriter;
@@ -96,6 +97,10 @@ final class TrainCommand extends Subcommand {
       description = "Image models: also evaluate with test-time augmentation: flip (mean of the softmax of each test image "
           + "and its mirror; printed beside the plain accuracy, twice the evaluation time) or none (default: ${DEFAULT-VALUE}).")
   String tta;
+
+  @Option(names = "--profile", description = "Time every op of every step, forward and backward; print the table (op, ms, share) at the end "
+      + "and write it to profile.txt in the run folder. Timers only: the results are unchanged.")
+  boolean profile;
 
   @Option(names = "--weight-decay", paramLabel = "LAMBDA", description = "Weight decay λ: decoupled for adamw and lamb, "
       + "added to the gradient for the others (default: 0.01 for adamw and lamb, 1e-4 for lars, 0 otherwise; with --resume: "
@@ -252,6 +257,8 @@ final class TrainCommand extends Subcommand {
     RunGuard guard = new RunGuard(ckpt, ckptMeta, checkpointEvery);
     TrainConfig cfg = new TrainConfig(epochs, maxSteps, maxMinutes * 60, evalEvery);
     Trainer trainer = new Trainer(task, o, cfg);
+    dev.fivefold.autodiff.OpProfile ops = profile ? new dev.fivefold.autodiff.OpProfile() : null;
+    if (ops != null) trainer.profile(ops);
     guard.bind(trainer);
     trainer.controller(dev.fivefold.control.Controller.open(dev.fivefold.control.Schedules.byName(schedule, lr, warmup, lm ? 0.1 : 0.0)));
     if (resume != null) dev.fivefold.train.Checkpoint.restore(resume, trainer);
@@ -303,6 +310,10 @@ final class TrainCommand extends Subcommand {
       result = trainer.fit();
       progress.close();
       timeBreakdown(trainer, metrics);
+      if (ops != null) {
+        stderr.print("time per op over the run's steps:\n" + ops.table());
+        AtomicFiles.writeString(dir.resolve("profile.txt"), ops.table());
+      }
       guard.finish(() -> writeReports(dir, metrics, lm));
     } catch (RuntimeException | OutOfMemoryError e) {
       progress.close();
