@@ -478,7 +478,7 @@ public final class Gemm {
     }
   }
 
-  /** The default (8×2 vectors) micro-kernel, {@link MicroKernels#k8x2}; kept for KernelBench. */
+  /** The 8×2-vector micro-kernel (the default before session 13), {@link MicroKernels#k8x2}; kept for KernelBench. */
   static void kernel(int kc, float[] ap, int ao, float[] bp, int bo, float[] t) {
     MicroKernels.k8x2(kc, ap, ao, bp, bo, t);
   }

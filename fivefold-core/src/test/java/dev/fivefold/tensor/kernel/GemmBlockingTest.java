@@ -72,9 +72,14 @@ class GemmBlockingTest {
     GemmBlocking t = GemmBlocking.tune();
     assertTrue(GemmBlocking.candidates().contains(t), t.toString());
     assertTrue(Gemm.blockingTimings().size() >= GemmBlocking.candidates().size(), Gemm.blockingTimings().toString());
+    if (!Gemm.blockingTimings().containsKey("settled")) { // a settled timing measured compiled kernels only
+      for (var e : Gemm.blockingTimings().entrySet()) assertTrue(e.getValue() >= GemmBlocking.MIN_COMPILED_GFLOPS, Gemm.blockingTimings().toString());
+    } else {
+      assertEquals(GemmBlocking.candidates().getFirst(), t, "unsettled timings keep the first candidate");
+    }
     assertEquals(GemmBlocking.named("12x2"), GemmBlocking.candidates().get(1));
     var e = assertThrows(IllegalArgumentException.class, () -> GemmBlocking.named("9x9"));
-    assertEquals("gemm blocking (9x9) must be one of 8x2, 12x2, 6x4", e.getMessage());
+    assertEquals("gemm blocking (9x9) must be one of 6x4, 12x2, 8x2", e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> new GemmBlocking("x", 8, 2, 100, 2048));
   }
 }
