@@ -83,7 +83,7 @@ final class EvalCommand extends Subcommand {
   public Integer call() throws Exception {
     common.apply();
     common.atLeast("--eval-tokens", evalTokens, 0);
-    if (!tta.equals("none") && !tta.equals("flip")) throw new BadInputException("--tta (" + tta + ") must be flip or none");
+    boolean flip = Inputs.flipTta(tta);
     long t0 = System.nanoTime();
     QuantizedCheckpoint q = !file.toString().endsWith(".ffz") && model == null && Files.isRegularFile(file) && QuantizedCheckpoint.isQuantized(file) ? QuantizedCheckpoint.read(file) : null;
     LoadedModel l = file.toString().endsWith(".ffz") ? DeepCompression.loadArchive(file) : q != null ? q.load(file) : Models.load(file, model, true);
@@ -93,7 +93,7 @@ final class EvalCommand extends Subcommand {
       throw new BadInputException(nonFinite + "; the weights are not usable (pass --allow-nonfinite to score them anyway)");
     }
     if (nonFinite != null) stderr.println("fivefold: WARNING: " + nonFinite + "; scoring anyway (--allow-nonfinite): the scores are not meaningful");
-    if (tta.equals("flip") && (l.model() instanceof LanguageModel || l.model() instanceof dev.fivefold.perception.RecurrentLm)) {
+    if (flip && (l.model() instanceof LanguageModel || l.model() instanceof dev.fivefold.perception.RecurrentLm)) {
       throw new BadInputException("--tta (" + tta + ") applies to image models; model (" + l.spec() + ") is a language model");
     }
     if (l.model() instanceof dev.fivefold.perception.RecurrentLm rlm) {
@@ -132,11 +132,11 @@ final class EvalCommand extends Subcommand {
       Path dir = dataDir;
       if (dir == null && data == null && l.meta().containsKey("data-dir")) dir = Path.of(l.meta().get("data-dir"));
       Dataset test = Inputs.images(data, dir, stderr)[1];
-      Map<String, Double> r = ClassificationTask.evaluate(l.model(), test, dev.fivefold.train.BatchedTask.evalBatch(l.model()), tta.equals("flip"));
-      String flip = r.containsKey("tta_accuracy") ? String.format(" | with flip TTA: accuracy %.4f (%d/%d), loss %.4f nats", r.get("tta_accuracy"),
+      Map<String, Double> r = ClassificationTask.evaluate(l.model(), test, dev.fivefold.train.BatchedTask.evalBatch(l.model()), flip);
+      String ttaScore = r.containsKey("tta_accuracy") ? String.format(" | with flip TTA: accuracy %.4f (%d/%d), loss %.4f nats", r.get("tta_accuracy"),
           Math.round(r.get("tta_accuracy") * test.size()), test.size(), r.get("tta_loss")) : "";
       stdout.printf("%s: accuracy %.4f (%d/%d) | loss %.4f nats%s | %s%s | %.1f s%n", file, r.get("accuracy"),
-          Math.round(r.get("accuracy") * test.size()), test.size(), r.get("loss"), flip, l.spec(), quant, (System.nanoTime() - t0) / 1e9);
+          Math.round(r.get("accuracy") * test.size()), test.size(), r.get("loss"), ttaScore, l.spec(), quant, (System.nanoTime() - t0) / 1e9);
     }
     return 0;
   }

@@ -55,6 +55,16 @@ final class Inputs {
     };
   }
 
+  /**
+   * The {@code --tta} flag of train and eval: true for "flip", false for "none".
+   *
+   * @throws BadInputException for any other value
+   */
+  static boolean flipTta(String mode) {
+    if (!mode.equals("none") && !mode.equals("flip")) throw new BadInputException("--tta (" + mode + ") must be flip or none");
+    return mode.equals("flip");
+  }
+
   /** Whether model spec {@code a} names the family of {@code b} ("mlp" matches "mlp:784-100-10"; a full spec must be equal). */
   static boolean sameFamily(String a, String b) {
     return a.split(":")[0].equals(b.split(":")[0]) && (!a.contains(":") || a.equals(b));

@@ -165,7 +165,7 @@ final class TrainCommand extends Subcommand {
     common.atLeast("--context", context, 1);
     if (weightDecay != null && !(weightDecay >= 0 && weightDecay < 1e3)) throw common.bad("--weight-decay (" + weightDecay + ") must be in [0, 1000)");
     if (!(labelSmoothing >= 0 && labelSmoothing < 1)) throw common.bad("--label-smoothing (" + labelSmoothing + ") must be in [0, 1)");
-    if (!tta.equals("none") && !tta.equals("flip")) throw common.bad("--tta (" + tta + ") must be flip or none");
+    Inputs.flipTta(tta);
     if (width % heads != 0) throw common.bad("--heads (" + heads + ") must divide --width (" + width + ")");
     if (batch != null && (long) batch * context > dev.fivefold.io.Heap.MAX_ARRAY && (model == null || model.startsWith("gpt") || Inputs.isRecurrent(model))) {
       throw common.bad("--batch (" + batch + ") × --context (" + context + ") must be < 2^31 tokens");
@@ -202,7 +202,7 @@ final class TrainCommand extends Subcommand {
     boolean lm = model.equals("gpt") || model.startsWith("gpt:") || recurrent;
     Augmentation augmentation = augmentation(augment);
     if (lm && !augmentation.isNone()) throw common.bad("--augment (" + augment + ") applies to image models, not " + model);
-    if (lm && tta.equals("flip")) throw common.bad("--tta (" + tta + ") applies to image models, not " + model);
+    if (lm && Inputs.flipTta(tta)) throw common.bad("--tta (" + tta + ") applies to image models, not " + model);
 
     Map<String, String> ckptMeta = new LinkedHashMap<>();
     Task task;
@@ -234,7 +234,7 @@ final class TrainCommand extends Subcommand {
       Dataset[] d = Inputs.images(data, dataDir, showDownloads ? stderr : null);
       int b = batch == null ? 128 : batch;
       try {
-        task = new ClassificationTask(net, d[0], d[1], b, common.seed, augmentation, labelSmoothing).flipTta(tta.equals("flip"));
+        task = new ClassificationTask(net, d[0], d[1], b, common.seed, augmentation, labelSmoothing).flipTta(Inputs.flipTta(tta));
       } catch (IllegalArgumentException e) {
         throw common.bad("--augment (" + augment + "): " + e.getMessage());
       }
@@ -311,8 +311,9 @@ final class TrainCommand extends Subcommand {
       progress.close();
       timeBreakdown(trainer, metrics);
       if (ops != null) {
-        stderr.print("time per op over the run's steps:\n" + ops.table());
-        AtomicFiles.writeString(dir.resolve("profile.txt"), ops.table());
+        String table = ops.table();
+        stderr.print("time per op over the run's steps:\n" + table);
+        AtomicFiles.writeString(dir.resolve("profile.txt"), table);
       }
       guard.finish(() -> writeReports(dir, metrics, lm));
     } catch (RuntimeException | OutOfMemoryError e) {

@@ -36,6 +36,13 @@ class CliTest {
     assertTrue(r.errLines().size() <= 2, r.err());
   }
 
+  /** {@code a} followed by {@code b}: a base command line with more flags. */
+  static String[] concat(String[] a, String... b) {
+    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
   /** The first group of {@code regex}'s first match in {@code text}; fails the test if there is none. */
   static String group(String text, String regex) {
     java.util.regex.Matcher m = java.util.regex.Pattern.compile(regex).matcher(text);

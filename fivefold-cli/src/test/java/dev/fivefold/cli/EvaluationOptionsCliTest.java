@@ -1,5 +1,6 @@
 package dev.fivefold.cli;
 
+import static dev.fivefold.cli.CliTest.concat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -60,11 +61,5 @@ class EvaluationOptionsCliTest {
     assertTrue(prof.err().contains("time per op") && prof.err().contains("CONV2D"), prof.err());
     assertFalse(Files.exists(tmp.resolve("plain/profile.txt")));
     assertEquals(CliTest.group(plain.out(), "test accuracy (\\S+ \\(loss \\S+\\))"), CliTest.group(prof.out(), "test accuracy (\\S+ \\(loss \\S+\\))"));
-  }
-
-  private static String[] concat(String[] a, String... b) {
-    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
-    System.arraycopy(b, 0, out, a.length, b.length);
-    return out;
   }
 }

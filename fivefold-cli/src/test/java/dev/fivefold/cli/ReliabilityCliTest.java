@@ -1,5 +1,6 @@
 package dev.fivefold.cli;
 
+import static dev.fivefold.cli.CliTest.concat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -148,11 +149,5 @@ class ReliabilityCliTest {
     p.waitFor();
     assertFalse(Lifecycle.launcherAlive(p.pid()), "a dead launcher");
     assertFalse(Lifecycle.launcherAlive(ProcessHandle.current().pid()), "alive but not our parent");
-  }
-
-  static String[] concat(String[] a, String... b) {
-    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
-    System.arraycopy(b, 0, out, a.length, b.length);
-    return out;
   }
 }

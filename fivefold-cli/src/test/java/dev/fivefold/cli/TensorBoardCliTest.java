@@ -1,5 +1,6 @@
 package dev.fivefold.cli;
 
+import static dev.fivefold.cli.CliTest.concat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -63,12 +64,6 @@ class TensorBoardCliTest {
     try (Stream<Path> s = Files.list(dir)) {
       return s.filter(p -> p.getFileName().toString().startsWith("events.out.tfevents.")).toList();
     }
-  }
-
-  static String[] concat(String[] a, String... b) {
-    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
-    System.arraycopy(b, 0, out, a.length, b.length);
-    return out;
   }
 
   @SuppressWarnings("unchecked")

@@ -67,8 +67,8 @@ public final class Node {
     return new Node(cfg, data.minibatches(shard, cfg.batch(), cfg.seed(), rank), rank);
   }
 
+  /** Both public ways in have checked {@code rank}. */
   private Node(Simulator.Config cfg, Minibatches batches, int rank) {
-    checkRank(cfg, rank);
     this.cfg = cfg;
     this.compressor = Compressors.parse(cfg.compressor());
     double momentum = compressor.correctsMomentum() ? 0 : cfg.momentum();

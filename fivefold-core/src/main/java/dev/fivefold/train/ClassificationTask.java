@@ -184,7 +184,7 @@ public final class ClassificationTask extends BatchedTask {
         System.arraycopy(data.y(), start, y, 0, m);
         Var logits = model.forward(tape.input(Tensor.wrap(buf, Shape.of(dims))));
         lossSum += F.crossEntropy(logits, y).item() * (double) m;
-        float[] z = logits.data().clone();
+        float[] z = flipTta ? logits.data().clone() : logits.data(); // the mirror's forward may reuse the tape's buffer
         int c = logits.shape().dim(-1);
         for (int i = 0; i < m; i++) if (argmax(z, i * c, c) == y[i]) correct++;
         if (!flipTta) continue;
