@@ -30,22 +30,14 @@ final class DemoCommand extends Subcommand {
 
   @Override
   public Integer call() throws Exception {
+    // train's own flags, parsed by picocli: every option the demo does not set keeps train's default
+    java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("--model", "mlp", "--epochs", Integer.toString(epochs), "--batch", "128",
+        "--lr", "1e-3", "--schedule", "cosine", "--warmup", "100", "--optimizer", "adam", "--eval-tokens", "0"));
+    if (dataDir != null) args.addAll(java.util.List.of("--data-dir", dataDir.toString()));
+    if (out != null) args.addAll(java.util.List.of("--out", out.toString()));
     TrainCommand t = new TrainCommand();
-    t.common = common;
-    t.model = "mlp";
-    t.epochs = epochs;
-    t.batch = 128;
-    t.lrOption = 1e-3;
-    t.schedule = "cosine";
-    t.warmup = 100;
-    t.optimizer = "adam";
-    t.dataDir = dataDir;
-    t.out = out;
-    t.layers = 4;
-    t.heads = 4;
-    t.width = 128;
-    t.context = 128;
-    t.evalTokens = 0;
+    new picocli.CommandLine(t).parseArgs(args.toArray(String[]::new));
+    t.common = common; // the demo's --threads, --seed, --verbose
     t.showDownloads = true;
     t.streams(stdout, stderr);
     t.nextHint = String.join("\n",

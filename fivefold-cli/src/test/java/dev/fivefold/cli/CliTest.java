@@ -117,6 +117,17 @@ class CliTest {
     assertTrue(e.out().contains("accuracy " + acc), t.out() + " vs " + e.out());
   }
 
+  /** The README's first command: demo runs train with train's own defaults for every flag it does not set, and writes a run folder. */
+  @Test
+  void demoTrainsAndWritesARunFolder() throws IOException {
+    Path dir = tmp.resolve("demo");
+    Result d = run("demo", "--epochs", "1", "--data-dir", idx.toString(), "--out", dir.toString(), "--threads", "1");
+    assertEquals(0, d.code(), d.err());
+    assertTrue(d.out().contains("test accuracy") && d.out().contains("next:") && !d.out().contains("TTA"), d.out());
+    assertTrue(Files.size(dir.resolve("checkpoint.safetensors")) > 0);
+    assertTrue(Files.readString(dir.resolve("metrics.json")).contains("\"optimizer\": \"adam\""), Files.readString(dir.resolve("metrics.json")));
+  }
+
   @Test
   void trainGptThenSample() throws IOException {
     Path text = tmp.resolve("tiny.txt");
