@@ -172,7 +172,10 @@ class ServeBrowserTest {
     assertEquals(0, rc.get(), err.toString());
     long rows = Files.readAllLines(live.resolve("steps.csv")).size() - 1;
     new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> number("return window.pointCount('steps/loss')") == rows);
-    assertTrue(number("return window.pointCount('eval/accuracy')") >= 150, "every evaluation is on the accuracy chart");
+    // eval.csv's last rows can land after steps.csv's: the page gets them with the next event
+    long evals = Files.readAllLines(live.resolve("eval.csv")).size() - 1;
+    assertTrue(evals >= 150, "an evaluation every 10 of 1500 steps: " + evals);
+    new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> number("return window.pointCount('eval/accuracy')") == evals);
     // loss.png and accuracy.png, written after the last metrics, are shown
     new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> number(
         "return [...document.querySelectorAll('#images img')].filter(i => i.complete && i.naturalWidth > 0).length") >= 2);
