@@ -5,6 +5,7 @@ import dev.fivefold.compress.quant.ActivationQuantization;
 import dev.fivefold.compress.quant.QuantizedCheckpoint;
 import dev.fivefold.data.Dataset;
 import dev.fivefold.data.TextCorpus;
+import dev.fivefold.data.augment.TestTimeAugmentation;
 import dev.fivefold.io.BadInputException;
 import dev.fivefold.io.Finite;
 import dev.fivefold.perception.Gpt;
@@ -71,8 +72,9 @@ final class EvalCommand extends Subcommand {
   int calibration;
 
   @Option(names = "--tta", paramLabel = "MODE", defaultValue = "none",
-      description = "Image models: flip also scores the mean of the softmax of each test image and its mirror (test-time "
-          + "augmentation), printed beside the plain accuracy; none (default: ${DEFAULT-VALUE}).")
+      description = "Image models: also score the mean of the softmax over views of each test image (test-time "
+          + "augmentation), printed beside the plain accuracy: flip (the image and its mirror), shift:S (the image and its "
+          + "four corner crops after zero-padding by S), flip,shift:S (ten views, as AlexNet's ten crops); none (default: ${DEFAULT-VALUE}).")
   String tta;
 
   @Option(names = "--allow-nonfinite", description = "Score weights holding NaN or infinity (refused by default; a warning is printed).")
@@ -83,7 +85,7 @@ final class EvalCommand extends Subcommand {
   public Integer call() throws Exception {
     common.apply();
     common.atLeast("--eval-tokens", evalTokens, 0);
-    boolean flip = Inputs.flipTta(tta);
+    TestTimeAugmentation views = Inputs.tta(tta);
     long t0 = System.nanoTime();
     QuantizedCheckpoint q = !file.toString().endsWith(".ffz") && model == null && Files.isRegularFile(file) && QuantizedCheckpoint.isQuantized(file) ? QuantizedCheckpoint.read(file) : null;
     LoadedModel l = file.toString().endsWith(".ffz") ? DeepCompression.loadArchive(file) : q != null ? q.load(file) : Models.load(file, model, true);
@@ -93,7 +95,7 @@ final class EvalCommand extends Subcommand {
       throw new BadInputException(nonFinite + "; the weights are not usable (pass --allow-nonfinite to score them anyway)");
     }
     if (nonFinite != null) stderr.println("fivefold: WARNING: " + nonFinite + "; scoring anyway (--allow-nonfinite): the scores are not meaningful");
-    if (flip && (l.model() instanceof LanguageModel || l.model() instanceof dev.fivefold.perception.RecurrentLm)) {
+    if (views.active() && (l.model() instanceof LanguageModel || l.model() instanceof dev.fivefold.perception.RecurrentLm)) {
       throw new BadInputException("--tta (" + tta + ") applies to image models; model (" + l.spec() + ") is a language model");
     }
     if (l.model() instanceof dev.fivefold.perception.RecurrentLm rlm) {
@@ -132,8 +134,8 @@ final class EvalCommand extends Subcommand {
       Path dir = dataDir;
       if (dir == null && data == null && l.meta().containsKey("data-dir")) dir = Path.of(l.meta().get("data-dir"));
       Dataset test = Inputs.images(data, dir, stderr)[1];
-      Map<String, Double> r = ClassificationTask.evaluate(l.model(), test, dev.fivefold.train.BatchedTask.evalBatch(l.model()), flip);
-      String ttaScore = r.containsKey("tta_accuracy") ? String.format(" | with flip TTA: accuracy %.4f (%d/%d), loss %.4f nats", r.get("tta_accuracy"),
+      Map<String, Double> r = ClassificationTask.evaluate(l.model(), test, dev.fivefold.train.BatchedTask.evalBatch(l.model()), views);
+      String ttaScore = r.containsKey("tta_accuracy") ? String.format(" | with TTA (" + tta + "): accuracy %.4f (%d/%d), loss %.4f nats", r.get("tta_accuracy"),
           Math.round(r.get("tta_accuracy") * test.size()), test.size(), r.get("tta_loss")) : "";
       stdout.printf("%s: accuracy %.4f (%d/%d) | loss %.4f nats%s | %s%s | %.1f s%n", file, r.get("accuracy"),
           Math.round(r.get("accuracy") * test.size()), test.size(), r.get("loss"), ttaScore, l.spec(), quant, (System.nanoTime() - t0) / 1e9);

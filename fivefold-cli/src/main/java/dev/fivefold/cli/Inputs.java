@@ -3,6 +3,7 @@ package dev.fivefold.cli;
 import dev.fivefold.data.Dataset;
 import dev.fivefold.data.FashionMnist;
 import dev.fivefold.data.TextCorpus;
+import dev.fivefold.data.augment.TestTimeAugmentation;
 import dev.fivefold.io.BadInputException;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -56,13 +57,16 @@ final class Inputs {
   }
 
   /**
-   * The {@code --tta} flag of train and eval: true for "flip", false for "none".
+   * The {@code --tta} flag of train and eval: "none", "flip", "shift:S" or "flip,shift:S".
    *
    * @throws BadInputException for any other value
    */
-  static boolean flipTta(String mode) {
-    if (!mode.equals("none") && !mode.equals("flip")) throw new BadInputException("--tta (" + mode + ") must be flip or none");
-    return mode.equals("flip");
+  static TestTimeAugmentation tta(String mode) {
+    try {
+      return TestTimeAugmentation.parse(mode);
+    } catch (IllegalArgumentException e) {
+      throw new BadInputException("--tta (" + mode + ") must be none, flip, shift:S or flip,shift:S with S in 1..16");
+    }
   }
 
   /** Whether model spec {@code a} names the family of {@code b} ("mlp" matches "mlp:784-100-10"; a full spec must be equal). */

@@ -94,8 +94,10 @@ final class TrainCommand extends Subcommand {
   double labelSmoothing;
 
   @Option(names = "--tta", paramLabel = "MODE", defaultValue = "none",
-      description = "Image models: also evaluate with test-time augmentation: flip (mean of the softmax of each test image "
-          + "and its mirror; printed beside the plain accuracy, twice the evaluation time) or none (default: ${DEFAULT-VALUE}).")
+      description = "Image models: also evaluate with test-time augmentation, the mean of the softmax over views of each "
+          + "test image, printed beside the plain accuracy: flip (the image and its mirror), shift:S (the image and its four "
+          + "corner crops after zero-padding by S), flip,shift:S (those five and their mirrors: AlexNet's ten crops); the "
+          + "evaluation takes V times as long; none (default: ${DEFAULT-VALUE}).")
   String tta;
 
   @Option(names = "--profile", description = "Time every op of every step, forward and backward; print the table (op, ms, share) at the end "
@@ -165,7 +167,7 @@ final class TrainCommand extends Subcommand {
     common.atLeast("--context", context, 1);
     if (weightDecay != null && !(weightDecay >= 0 && weightDecay < 1e3)) throw common.bad("--weight-decay (" + weightDecay + ") must be in [0, 1000)");
     if (!(labelSmoothing >= 0 && labelSmoothing < 1)) throw common.bad("--label-smoothing (" + labelSmoothing + ") must be in [0, 1)");
-    Inputs.flipTta(tta);
+    Inputs.tta(tta);
     if (width % heads != 0) throw common.bad("--heads (" + heads + ") must divide --width (" + width + ")");
     if (batch != null && (long) batch * context > dev.fivefold.io.Heap.MAX_ARRAY && (model == null || model.startsWith("gpt") || Inputs.isRecurrent(model))) {
       throw common.bad("--batch (" + batch + ") × --context (" + context + ") must be < 2^31 tokens");
@@ -202,7 +204,7 @@ final class TrainCommand extends Subcommand {
     boolean lm = model.equals("gpt") || model.startsWith("gpt:") || recurrent;
     Augmentation augmentation = augmentation(augment);
     if (lm && !augmentation.isNone()) throw common.bad("--augment (" + augment + ") applies to image models, not " + model);
-    if (lm && Inputs.flipTta(tta)) throw common.bad("--tta (" + tta + ") applies to image models, not " + model);
+    if (lm && Inputs.tta(tta).active()) throw common.bad("--tta (" + tta + ") applies to image models, not " + model);
 
     Map<String, String> ckptMeta = new LinkedHashMap<>();
     Task task;
@@ -234,7 +236,7 @@ final class TrainCommand extends Subcommand {
       Dataset[] d = Inputs.images(data, dataDir, showDownloads ? stderr : null);
       int b = batch == null ? 128 : batch;
       try {
-        task = new ClassificationTask(net, d[0], d[1], b, common.seed, augmentation, labelSmoothing).flipTta(Inputs.flipTta(tta));
+        task = new ClassificationTask(net, d[0], d[1], b, common.seed, augmentation, labelSmoothing).tta(Inputs.tta(tta));
       } catch (IllegalArgumentException e) {
         throw common.bad("--augment (" + augment + "): " + e.getMessage());
       }
@@ -336,7 +338,7 @@ final class TrainCommand extends Subcommand {
     String score = lm
         ? String.format("held-out bpc %.4f (loss %.4f nats, %,.0f tokens)", result.get("bpc"), result.get("loss"), result.get("tokens"))
         : String.format("test accuracy %.4f (loss %.4f)", result.get("accuracy"), result.get("loss"))
-            + (result.containsKey("tta_accuracy") ? String.format(", with flip TTA %.4f", result.get("tta_accuracy")) : "");
+            + (result.containsKey("tta_accuracy") ? String.format(", with TTA (%s) %.4f", tta, result.get("tta_accuracy")) : "");
     double rate = progress.throughput();
     stdout.printf("%s | %s %s/s | %d steps | wall %.1f s | run folder %s%n", score, Double.isNaN(rate) ? "-" : String.format("%,.0f", rate), unit, trainer.step(), wall, dir);
     stdout.println(nextHint != null ? nextHint.replace("CKPT", ckpt.toString())

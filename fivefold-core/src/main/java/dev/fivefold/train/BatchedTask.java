@@ -5,6 +5,7 @@ import dev.fivefold.autodiff.Var;
 import dev.fivefold.data.Batches;
 import dev.fivefold.data.Dataset;
 import dev.fivefold.data.augment.Augmenter;
+import dev.fivefold.data.augment.TestTimeAugmentation;
 import dev.fivefold.io.BadInputException;
 import dev.fivefold.nn.Module;
 import dev.fivefold.tensor.Rng;
@@ -42,7 +43,7 @@ public class BatchedTask implements Task {
   private final Loss loss;
   private final Augmenter augmenter;
   private long dataNanos;
-  private boolean flipTta;
+  private TestTimeAugmentation tta = TestTimeAugmentation.NONE;
 
   /**
    * A task of {@code loss} without augmentation.
@@ -102,25 +103,25 @@ public class BatchedTask implements Task {
 
   /**
    * Loss and accuracy of the model on the test set (eval mode, batches of {@link #evalBatch}),
-   * with the flip test-time augmentation metrics too if {@link #flipTta} is on.
+   * with the test-time augmentation metrics too if {@link #tta} set an active one.
    */
   @Override
   public Map<String, Double> evaluate() {
-    return ClassificationTask.evaluate(model, test, evalBatch(model), flipTta);
+    return ClassificationTask.evaluate(model, test, evalBatch(model), tta);
   }
 
   /**
-   * Whether {@link #evaluate} also reports "tta_loss" and "tta_accuracy", the test set classified
-   * by the mean of the softmax of each image and of its mirror ({@link ClassificationTask#evaluate(Module, Dataset, int, boolean)}).
-   * Evaluation only: training is unchanged. Off by default.
+   * The test-time augmentation under which {@link #evaluate} also reports "tta_loss" and
+   * "tta_accuracy" ({@link ClassificationTask#evaluate(Module, Dataset, int, TestTimeAugmentation)}).
+   * Evaluation only: training is unchanged. None by default.
    *
-   * @param on true to add the flip test-time augmentation metrics
+   * @param tta the views to average, {@link TestTimeAugmentation#NONE} for none
    * @return this task
-   * @throws IllegalArgumentException if {@code on} and the test set is not images
+   * @throws IllegalArgumentException if {@code tta} is active and the test set is not images
    */
-  public BatchedTask flipTta(boolean on) {
-    if (on) dev.fivefold.data.augment.ImageLayout.of(test.x());
-    this.flipTta = on;
+  public BatchedTask tta(TestTimeAugmentation tta) {
+    if (tta.active()) dev.fivefold.data.augment.ImageLayout.of(test.x());
+    this.tta = tta;
     return this;
   }
 

@@ -7,6 +7,7 @@ import dev.fivefold.data.Dataset;
 import dev.fivefold.data.augment.Augmentation;
 import dev.fivefold.data.augment.Augmenter;
 import dev.fivefold.data.augment.ImageLayout;
+import dev.fivefold.data.augment.TestTimeAugmentation;
 import dev.fivefold.nn.Module;
 import dev.fivefold.tensor.Shape;
 import dev.fivefold.tensor.Tensor;
@@ -144,27 +145,27 @@ public final class ClassificationTask extends BatchedTask {
    * @return "loss" (mean cross-entropy, nats) and "accuracy" (in [0, 1])
    */
   public static Map<String, Double> evaluate(Module model, Dataset data, int batch) {
-    return evaluate(model, data, batch, false);
+    return evaluate(model, data, batch, TestTimeAugmentation.NONE);
   }
 
   /**
-   * Mean loss and accuracy of {@code model} on {@code data} (eval mode, restored after), and with
-   * {@code flipTta} also under test-time augmentation by horizontal flip: each image x and its
-   * mirror x' (every row reversed, {@link ImageLayout#of} reads the layout) are classified, and the
-   * prediction is the mean of the two softmax distributions, p̄ = (p(·|x) + p(·|x'))/2. That adds
-   * "tta_loss" (mean −log p̄(y), nats) and "tta_accuracy" (argmax p̄ = y) to the plain two, at
-   * twice the cost. It suits models trained with flipped images (Fashion-MNIST's classes are
-   * mirror-symmetric).
+   * Mean loss and accuracy of {@code model} on {@code data} (eval mode, restored after), and under
+   * test-time augmentation {@code tta} when it has more than one view: each image is classified in
+   * every view ({@link TestTimeAugmentation#view}: the image, its mirror, its corner crops), and
+   * the prediction is the mean of the softmax distributions, p̄ = (1/V)·Σ_v p(·|view_v(x)). That
+   * adds "tta_loss" (mean −log p̄(y), nats) and "tta_accuracy" (argmax p̄ = y) to the plain two
+   * (view 0, the image itself), at V times the cost.
    *
    * @param model the classifier
-   * @param data the samples, images when {@code flipTta}
+   * @param data the samples, images when {@code tta} is active
    * @param batch samples per forward pass, positive
-   * @param flipTta whether to add the flip test-time augmentation metrics
-   * @return "loss", "accuracy", and with {@code flipTta} "tta_loss" and "tta_accuracy"
-   * @throws IllegalArgumentException if {@code flipTta} and the samples are not images
+   * @param tta the test-time augmentation, {@link TestTimeAugmentation#NONE} for none
+   * @return "loss", "accuracy", and with an active {@code tta} "tta_loss" and "tta_accuracy"
+   * @throws IllegalArgumentException if {@code tta} is active and the samples are not images
    */
-  public static Map<String, Double> evaluate(Module model, Dataset data, int batch, boolean flipTta) {
-    ImageLayout layout = flipTta ? ImageLayout.of(data.x()) : null;
+  public static Map<String, Double> evaluate(Module model, Dataset data, int batch, TestTimeAugmentation tta) {
+    int views = tta.views();
+    ImageLayout layout = views > 1 ? ImageLayout.of(data.x()) : null;
     boolean wasTraining = model.isTraining();
     model.eval();
     Tape tape = Tape.inference();
@@ -176,30 +177,37 @@ public final class ClassificationTask extends BatchedTask {
     try {
       for (int start = 0; start < n; start += batch) {
         int m = Math.min(batch, n - start);
-        tape.reset();
         dims[0] = m;
-        float[] buf = new float[m * per];
-        System.arraycopy(data.x().data(), start * per, buf, 0, m * per);
         int[] y = new int[m];
         System.arraycopy(data.y(), start, y, 0, m);
-        Var logits = model.forward(tape.input(Tensor.wrap(buf, Shape.of(dims))));
-        lossSum += F.crossEntropy(logits, y).item() * (double) m;
-        float[] z = flipTta ? logits.data().clone() : logits.data(); // the mirror's forward may reuse the tape's buffer
-        int c = logits.shape().dim(-1);
-        for (int i = 0; i < m; i++) if (argmax(z, i * c, c) == y[i]) correct++;
-        if (!flipTta) continue;
-        tape.reset();
-        float[] mirrored = new float[m * per];
-        System.arraycopy(data.x().data(), start * per, mirrored, 0, m * per);
-        for (int i = 0; i < m; i++) dev.fivefold.data.augment.HorizontalFlip.mirror(mirrored, i * per, layout);
-        float[] z2 = model.forward(tape.input(Tensor.wrap(mirrored, Shape.of(dims)))).data();
-        double[] p = new double[c];
+        double[] pSum = null;
+        int c = 0;
+        for (int v = 0; v < views; v++) {
+          tape.reset();
+          float[] buf = new float[m * per];
+          if (v == 0) {
+            System.arraycopy(data.x().data(), start * per, buf, 0, m * per);
+          } else {
+            float[] src = data.x().data();
+            for (int i = 0; i < m; i++) tta.view(v, src, (start + i) * per, buf, i * per, layout);
+          }
+          Var logits = model.forward(tape.input(Tensor.wrap(buf, Shape.of(dims))));
+          float[] z = logits.data();
+          c = logits.shape().dim(-1);
+          if (v == 0) {
+            lossSum += F.crossEntropy(logits, y).item() * (double) m;
+            for (int i = 0; i < m; i++) if (argmax(z, i * c, c) == y[i]) correct++;
+          }
+          if (views == 1) break;
+          if (pSum == null) pSum = new double[m * c];
+          for (int i = 0; i < m; i++) addSoftmax(z, i * c, c, pSum);
+        }
+        if (views == 1) continue;
         for (int i = 0; i < m; i++) {
-          softmaxMean(z, z2, i * c, c, p);
           int best = 0;
-          for (int j = 1; j < c; j++) if (p[j] > p[best]) best = j;
+          for (int j = 1; j < c; j++) if (pSum[i * c + j] > pSum[i * c + best]) best = j;
           if (best == y[i]) ttaCorrect++;
-          ttaLossSum -= Math.log(p[y[i]]);
+          ttaLossSum -= Math.log(pSum[i * c + y[i]] / views);
         }
       }
     } finally {
@@ -208,7 +216,7 @@ public final class ClassificationTask extends BatchedTask {
     Map<String, Double> out = new LinkedHashMap<>();
     out.put("loss", lossSum / n);
     out.put("accuracy", correct / (double) n);
-    if (flipTta) {
+    if (views > 1) {
       out.put("tta_loss", ttaLossSum / n);
       out.put("tta_accuracy", ttaCorrect / (double) n);
     }
@@ -221,15 +229,14 @@ public final class ClassificationTask extends BatchedTask {
     return best;
   }
 
-  /** p = (softmax(a[off..off+c)) + softmax(b[off..off+c)))/2, each softmax computed stably in double. */
-  private static void softmaxMean(float[] a, float[] b, int off, int c, double[] p) {
-    java.util.Arrays.fill(p, 0);
-    for (float[] z : new float[][] {a, b}) {
-      double max = Double.NEGATIVE_INFINITY, sum = 0;
-      for (int j = 0; j < c; j++) max = Math.max(max, z[off + j]);
-      for (int j = 0; j < c; j++) sum += Math.exp(z[off + j] - max);
-      for (int j = 0; j < c; j++) p[j] += 0.5 * Math.exp(z[off + j] - max) / sum;
-    }
+  /** sum[off..off+c) += softmax(z[off..off+c)), computed stably in double. */
+  private static void addSoftmax(float[] z, int off, int c, double[] sum) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (int j = 0; j < c; j++) max = Math.max(max, z[off + j]);
+    double total = 0;
+    for (int j = 0; j < c; j++) total += Math.exp(z[off + j] - max);
+    for (int j = 0; j < c; j++) sum[off + j] += Math.exp(z[off + j] - max) / total;
   }
+
 
 }
