@@ -162,7 +162,7 @@ final class SparkTrainCommand extends Subcommand {
       throw common.bad("--compressor (" + compressor + "): " + e.getMessage());
     }
     if (c.rounds() > 1) {
-      throw common.bad("--compressor (" + compressor + ") takes " + c.rounds() + " exchanges per step, a Spark job each: spark-train does not run it; "
+      throw new BadInputException("--compressor (" + compressor + ") takes " + c.rounds() + " exchanges per step, a Spark job each: spark-train does not run it; "
           + "use ./fivefold distributed --engine spark");
     }
     if (c.correctsMomentum()) throw common.bad("--compressor (" + compressor + ") corrects momentum, which local SGD does not use: use dgc with correction=off");
