@@ -22,6 +22,12 @@ import java.util.Map;
  * Collective#sumInOrder}): each link carries d floats, not N payloads. The others (sign, sparse,
  * quantised: their sum is not a payload of the same kind) are all-gathered and every node
  * aggregates all N, as the simulator does.
+ *
+ * <p>An engine without a collective (one Spark job per local-SGD round, the driver aggregating)
+ * uses the halves of a round: a node built afresh takes θ ({@link #setGlobal}) and the state it
+ * returned last round ({@link #loadState}), runs {@link #localSteps()} and returns its payload and
+ * {@link #saveState()}; the driver aggregates the N payloads in rank order. {@code Simulator}'s
+ * local-SGD rounds call the same H-step code.
  */
 public final class Node {
   /**
