@@ -3,12 +3,12 @@ package dev.fivefold.cli;
 import dev.fivefold.data.Dataset;
 import dev.fivefold.io.AtomicFiles;
 import dev.fivefold.dist.DistributedExperiment;
+import dev.fivefold.dist.Simulator;
+import dev.fivefold.io.BadInputException;
 import dev.fivefold.spark.BarrierSgd;
-import dev.fivefold.spark.DeltaCodec;
 import dev.fivefold.spark.InProcessRounds;
 import dev.fivefold.spark.LocalSgd;
 import dev.fivefold.spark.LocalStandalone;
-import dev.fivefold.spark.LocalWorker;
 import dev.fivefold.spark.RoundEngine;
 import dev.fivefold.spark.SparkContexts;
 import dev.fivefold.spark.SparkOptions;
@@ -28,7 +28,13 @@ final class SparkRun {
   private SparkRun() {}
 
   static int train(SparkTrainCommand c, Map<String, String> conf) throws Exception {
-    LocalWorker.Spec spec = new LocalWorker.Spec(c.model, c.optimizer, c.lr, c.batch, c.localSteps, c.common.seed, DeltaCodec.dense());
+    Simulator.Config sim;
+    try {
+      sim = new Simulator.Config(c.model, c.workers, c.batch, 1, c.compressor, c.localSteps, c.lr, c.momentum, c.common.seed, null);
+      dev.fivefold.perception.Models.parse(c.model);
+    } catch (IllegalArgumentException e) {
+      throw new BadInputException(e.getMessage());
+    }
     SparkOptions.of(c.master); // checks the master's form before a cluster is started
     long t0 = System.nanoTime();
     try (Cluster cluster = Cluster.start(c.standalone, c.stderr)) {
@@ -40,11 +46,11 @@ final class SparkRun {
         Dataset train = c.trainLimit > 0 ? data[0].take(c.trainLimit) : data[0];
         Dataset test = c.testLimit > 0 ? data[1].take(c.testLimit) : data[1];
         Path dir = Common.runFolder(c.out, "spark");
-        LocalSgd.Config cfg = new LocalSgd.Config(train, test, spec, c.workers, c.rounds, c.fanIn, c.evalEvery, dir, c.resume);
-        c.stderr.printf(Locale.ROOT, "%s: %s, %d workers x %d local steps x batch %d, %d rounds, run folder %s (engine up in %.1f s)%n",
-            engine.name(), c.model, c.workers, c.localSteps, c.batch, c.rounds, dir, (System.nanoTime() - t0) / 1e9);
+        LocalSgd.Config cfg = new LocalSgd.Config(train, test, sim, c.rounds, c.evalEvery, dir, c.resume);
+        c.stderr.printf(Locale.ROOT, "%s: %s, %d workers x %d local steps x batch %d, %s, %d rounds, run folder %s (engine up in %.1f s)%n",
+            engine.name(), c.model, c.workers, c.localSteps, c.batch, c.compressor, c.rounds, dir, (System.nanoTime() - t0) / 1e9);
         c.stdout.printf(Locale.ROOT, "%5s  %8s  %14s  %9s  %10s  %9s  %8s%n", "round", "loss", "bytes/worker", "wall ms", "compute ms", "comm ms", "test acc");
-        LocalSgd.Result r = LocalSgd.run(cfg, engine, rd -> c.stdout.printf(Locale.ROOT, "%5d  %8.4f  %,14d  %9.1f  %10.1f  %9.1f  %8s%n", rd.round() + 1,
+        LocalSgd.Result r = LocalSgd.run(cfg, engine, rd -> c.stdout.printf(Locale.ROOT, "%5d  %8.4f  %,14.0f  %9.1f  %10.1f  %9.1f  %8s%n", rd.round() + 1,
             rd.loss(), rd.bytesPerWorker(), 1e3 * rd.wallSeconds(), 1e3 * rd.computeSeconds(), 1e3 * rd.commSeconds(),
             Double.isNaN(rd.testAccuracy()) ? "-" : String.format(Locale.ROOT, "%.4f", rd.testAccuracy())));
         double wall = 0, comm = 0;
@@ -52,7 +58,7 @@ final class SparkRun {
           wall += rd.wallSeconds();
           comm += rd.commSeconds();
         }
-        c.stdout.printf(Locale.ROOT, "test accuracy %.4f, test loss %.4f; %,d bytes sent by the workers (dense float32); rounds %.1f s, %.0f%% communication; %s%n",
+        c.stdout.printf(Locale.ROOT, "test accuracy %.4f, test loss %.4f; %,d bytes sent by the workers; rounds %.1f s, %.0f%% communication; %s%n",
             r.testAccuracy(), r.testLoss(), r.bytesSent(), wall, 100 * comm / Math.max(1e-9, wall), dir.resolve(LocalSgd.CHECKPOINT));
       }
       cluster.succeeded();

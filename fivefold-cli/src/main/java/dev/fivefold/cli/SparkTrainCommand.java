@@ -1,5 +1,8 @@
 package dev.fivefold.cli;
 
+import dev.fivefold.compress.grad.Compressors;
+import dev.fivefold.compress.grad.GradientCompressor;
+import dev.fivefold.dist.DistributedExperiment;
 import dev.fivefold.io.BadInputException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -10,19 +13,24 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code fivefold spark-train}: local SGD / model averaging of a Fashion-MNIST classifier on Apache
- * Spark ({@code fivefold-spark}'s {@code LocalSgd}). The Spark classes are not in the main jar: the
+ * {@code fivefold spark-train}: the simulator's local SGD of a Fashion-MNIST classifier on Apache
+ * Spark, one job per round ({@code fivefold-spark}'s {@code LocalSgd}). The Spark classes are not in the main jar: the
  * launcher puts them on the class path for this command only ({@link SparkRun} is the one class
  * that touches them, loaded after the check in {@link #call}).
  */
 @Command(name = "spark-train", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Data-parallel training on Apache Spark: local SGD / model averaging rounds as Spark jobs. Each round broadcasts "
-        + "the model, runs --local-steps steps on every worker's shard (one Spark task per worker, its own seeded batch order), "
-        + "and averages the workers' weight deltas. Same seed, same numbers on every master (and with --engine inprocess, "
-        + "the workers run one after another in this JVM). Prints per round: loss, bytes sent per worker, wall time split "
-        + "into compute and communication. Round checkpoints go to the run folder; --resume continues from the last one.", "",
+    description = {"Data-parallel training on Apache Spark: the simulator's local SGD (./fivefold distributed --local-steps H) with "
+        + "one Spark job per averaging round. Each round broadcasts the model; one task per worker rebuilds that worker (its shard, "
+        + "batch position, SGD momentum and compressor residual, kept by the driver between rounds), runs --local-steps steps and "
+        + "returns its compressed weight delta; the driver averages the deltas in worker order. Same seed, the same weights as "
+        + "distributed --local-steps H with the same model, workers, per-worker batch, compressor, lr, momentum and seed, bit for bit, "
+        + "on every master (and with --engine inprocess, the workers run one after another in this JVM). Compressors: one exchange "
+        + "per step (dense, onebit, signsgd, topk, randomk, qsgd, dgc without momentum correction); powersgd, two exchanges per step "
+        + "(a Spark job each), is refused: run it with distributed --engine spark. Prints per round: loss, bytes sent per worker, "
+        + "wall time split into compute and communication. Round checkpoints go to the run folder; --resume continues from the last one.", "",
         "Examples:",
         "  ./fivefold spark-train --master local[2] --workers 2 --rounds 20 --local-steps 10",
+        "  ./fivefold spark-train --master local[2] --workers 2 --compressor topk --ratio 0.01     top-k deltas with error feedback",
         "  ./fivefold spark-train --standalone 2 --workers 2 --rounds 10        a Master and 2 Workers on localhost, started and stopped here",
         "  ./fivefold spark-train --master spark://127.0.0.1:7077 --workers 2 --model lenet5 --out runs/spark-lenet5",
         "  ./fivefold spark-train --engine inprocess --workers 4 --rounds 5      the reference loop, no Spark", ""})
@@ -45,24 +53,33 @@ final class SparkTrainCommand extends Subcommand {
   @Option(names = "--model", defaultValue = "mlp:784-300-100-10", description = "Model spec (default: ${DEFAULT-VALUE}).")
   String model;
 
-  @Option(names = "--optimizer", defaultValue = "sgd", description = "Local optimizer, restarted each round (default: ${DEFAULT-VALUE}).")
-  String optimizer;
+  @Option(names = "--momentum", defaultValue = "0.9",
+      description = "Momentum of each worker's SGD, kept across rounds as the simulator keeps it (replaces --optimizer) (default: ${DEFAULT-VALUE}).")
+  double momentum;
 
   @Option(names = "--lr", defaultValue = "0.05", description = "Local learning rate (default: ${DEFAULT-VALUE}).")
   double lr;
 
+  @Option(names = "--compressor", defaultValue = "dense",
+      description = "How the weight deltas are sent: dense, onebit, signsgd, topk, randomk, qsgd, dgc (correction off), or a spec such as "
+          + "topk:ratio=0.01; not powersgd (two exchanges per step) (default: ${DEFAULT-VALUE}).")
+  String compressor;
+
+  @Option(names = "--ratio", defaultValue = "0.01", description = "Density of topk, randomk and dgc, in (0, 1] (default: ${DEFAULT-VALUE}).")
+  double ratio;
+
+  @Option(names = "--levels", defaultValue = "16", description = "Levels s of qsgd (default: ${DEFAULT-VALUE}).")
+  int levels;
+
   @Option(names = "--batch", defaultValue = "64", description = "Mini-batch per worker (default: ${DEFAULT-VALUE}).")
   int batch;
 
-  @Option(names = "--local-steps", paramLabel = "H", defaultValue = "10", description = "Local steps between averages (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--local-steps", paramLabel = "H", defaultValue = "10",
+      description = "Local steps between averages, >= 2 (per-step SGD on Spark: distributed --engine spark) (default: ${DEFAULT-VALUE}).")
   int localSteps;
 
   @Option(names = "--rounds", defaultValue = "20", description = "Averaging rounds (default: ${DEFAULT-VALUE}).")
   int rounds;
-
-  @Option(names = "--fan-in", defaultValue = "0",
-      description = "Aggregation tree: sum groups of this many workers on the executors first (0: all payloads to the driver) (default: ${DEFAULT-VALUE}).")
-  int fanIn;
 
   @Option(names = "--eval-every", defaultValue = "0", description = "Test accuracy every this many rounds (0: at the end) (default: ${DEFAULT-VALUE}).")
   int evalEvery;
@@ -106,8 +123,12 @@ final class SparkTrainCommand extends Subcommand {
     common.positive("--lr", lr);
     common.atLeast("--batch", batch, 1);
     common.atLeast("--local-steps", localSteps, 1);
+    if (localSteps < 2) throw common.bad("--local-steps (" + localSteps + ") must be >= 2: per-step SGD on Spark is ./fivefold distributed --engine spark");
+    if (!(momentum >= 0 && momentum < 1)) throw common.bad("--momentum (" + momentum + ") must be in [0, 1)");
+    if (!(ratio > 0 && ratio <= 1)) throw common.bad("--ratio (" + ratio + ") must be in (0, 1]");
+    common.atLeast("--levels", levels, 1);
+    compressor = compressorSpec();
     common.atLeast("--rounds", rounds, 1);
-    common.atLeast("--fan-in", fanIn, 0);
     common.atLeast("--eval-every", evalEvery, 0);
     common.atLeast("--train-limit", trainLimit, 0);
     common.atLeast("--test-limit", testLimit, 0);
@@ -122,6 +143,30 @@ final class SparkTrainCommand extends Subcommand {
     }
     requireSparkClasses();
     return SparkRun.train(this, settings);
+  }
+
+  /** The compressor spec from the flags, checked for local SGD on Spark (one exchange per step, no momentum correction). */
+  private String compressorSpec() {
+    String spec = switch (compressor) {
+      case "dense", "onebit", "signsgd" -> compressor;
+      case "topk", "randomk" -> compressor + ":ratio=" + ratio;
+      case "dgc" -> DistributedExperiment.dgc(ratio, momentum, false, 0, false, 0);
+      case "qsgd" -> "qsgd:levels=" + levels;
+      case "powersgd" -> "powersgd";
+      default -> compressor;
+    };
+    GradientCompressor c;
+    try {
+      c = Compressors.parse(spec);
+    } catch (IllegalArgumentException e) {
+      throw common.bad("--compressor (" + compressor + "): " + e.getMessage());
+    }
+    if (c.rounds() > 1) {
+      throw new BadInputException("--compressor (" + compressor + ") takes " + c.rounds() + " exchanges per step, a Spark job each: spark-train does not run it; "
+          + "use ./fivefold distributed --engine spark");
+    }
+    if (c.correctsMomentum()) throw common.bad("--compressor (" + compressor + ") corrects momentum, which local SGD does not use: use dgc with correction=off");
+    return c.toString();
   }
 
   /** The Spark module must be on the class path (the launcher adds it for this command). */

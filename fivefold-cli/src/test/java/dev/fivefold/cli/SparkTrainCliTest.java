@@ -32,6 +32,10 @@ class SparkTrainCliTest {
     assertTrue(r.out().contains("101,800"), r.out()); // (784·32 + 32 + 32·10 + 10) · 4 bytes per worker and round
     assertTrue(r.out().contains("test accuracy"), r.out());
     assertTrue(Files.exists(out.resolve("localsgd.safetensors")));
+    CliTest.Result t = CliTest.run("spark-train", "--engine", "inprocess", "--workers", "2", "--rounds", "2", "--local-steps", "3",
+        "--batch", "16", "--model", "mlp:784-32-10", "--compressor", "topk", "--ratio", "0.01", "--data-dir", idx.toString(), "--out", tmp.resolve("topk").toString());
+    assertEquals(0, t.code(), t.err());
+    assertTrue(t.err().contains("topk:ratio=0.01"), t.err());
   }
 
   @Test
@@ -53,6 +57,15 @@ class SparkTrainCliTest {
   void badValuesNameTheFlag() {
     assertEquals("fivefold: --engine (gpu) must be spark or inprocess", CliTest.run("spark-train", "--engine", "gpu").errLines().getFirst());
     assertEquals("fivefold: --local-steps (0) must be >= 1", CliTest.run("spark-train", "--local-steps", "0").errLines().getFirst());
+    assertEquals("fivefold: --local-steps (1) must be >= 2: per-step SGD on Spark is ./fivefold distributed --engine spark",
+        CliTest.run("spark-train", "--local-steps", "1").errLines().getFirst());
+    CliTest.Result p = CliTest.run("spark-train", "--engine", "inprocess", "--compressor", "powersgd", "--data-dir", idx.toString());
+    assertEquals(2, p.code(), p.err());
+    assertEquals(1, p.errLines().size(), p.err());
+    assertEquals("fivefold: --compressor (powersgd) takes 2 exchanges per step, a Spark job each: spark-train does not run it; "
+        + "use ./fivefold distributed --engine spark", p.errLines().getFirst());
+    assertEquals("fivefold: --compressor (dgc:ratio=0.1,correction=on) corrects momentum, which local SGD does not use: use dgc with correction=off",
+        CliTest.run("spark-train", "--compressor", "dgc:ratio=0.1,correction=on").errLines().getFirst());
     assertEquals("fivefold: --conf (x) must be KEY=VALUE", CliTest.run("spark-train", "--conf", "x").errLines().getFirst());
     assertEquals("fivefold: master (yarn!) must be local, local[N], local[*] or local-cluster[N,C,M]".replace("yarn!", "local[x]"),
         CliTest.run("spark-train", "--master", "local[x]").errLines().getFirst());

@@ -292,15 +292,9 @@ public final class Simulator {
     long slowest = 0;
     for (int w = 0; w < n; w++) {
       long t0 = System.nanoTime();
-      Worker wk = workers.get(w);
-      Replica r = replicas.get(w);
-      for (int k = 0; k < h; k++) {
-        loss += wk.gradient(r.model());
-        r.apply(wk.gradient());
-      }
-      float[][] delta = r.weights();
-      for (int i = 0; i < delta.length; i++) for (int j = 0; j < delta[i].length; j++) delta[i][j] -= global[i][j];
-      payloads.add(wk.send(delta));
+      Node.Local l = Node.localSteps(workers.get(w), replicas.get(w), global, h);
+      loss += l.lossSum();
+      payloads.add(l.payload());
       slowest = Math.max(slowest, System.nanoTime() - t0);
     }
     long t0 = System.nanoTime();

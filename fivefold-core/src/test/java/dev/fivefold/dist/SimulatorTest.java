@@ -197,6 +197,38 @@ class SimulatorTest {
     assertTrue(r.commSeconds() > 0);
   }
 
+  /** Rounds as a Spark job runs them: every node built afresh each round from θ and the state bytes it returned, aggregated in rank order. */
+  @Test
+  void nodesRebuiltEveryRoundFromTheirStateBytesAreTheSimulatorBitForBit() {
+    Dataset train = data(1);
+    for (String compressor : new String[] {"dense", "topk:ratio=0.2"}) {
+      Simulator.Config c = config(3, 8, 1, compressor, 3, 0.9);
+      Simulator sim = new Simulator(c, train);
+      for (int r = 0; r < 4; r++) sim.round();
+      var compressor0 = sim.compressor();
+      float[][] theta = new Replica(MODEL, 42, 0.1, 0).weights();
+      byte[][] states = {new byte[0], new byte[0], new byte[0]};
+      TrainingData data = new TrainingData.Images(train);
+      for (int r = 0; r < 4; r++) {
+        List<byte[]> payloads = new java.util.ArrayList<>();
+        for (int w = 0; w < 3; w++) {
+          Node n = Node.of(c, data, w);
+          n.setGlobal(theta);
+          if (states[w].length > 0) n.loadState(states[w], "worker " + w);
+          payloads.add(n.localSteps().payload());
+          states[w] = n.saveState();
+        }
+        float[][] update = compressor0.aggregate(0, payloads, sim.layout());
+        for (int i = 0; i < theta.length; i++) for (int j = 0; j < theta[i].length; j++) theta[i][j] += update[i][j];
+      }
+      float[][] want = weights(sim);
+      for (int i = 0; i < want.length; i++) assertArrayEquals(want[i], theta[i], compressor + ": tensor " + i);
+      TrainState slice = StateBytes.decode(states[1], "worker 1");
+      assertEquals(Node.slice(sim.state(), 1, true).tensors().keySet(), slice.tensors().keySet(), "a node's slice has the simulator's keys");
+      assertThrows(BadInputException.class, () -> StateBytes.decode(Arrays.copyOf(states[1], states[1].length - 3), "cut"));
+    }
+  }
+
   @Test
   void powerSgdCountsBothExchangesAgainstOneDenseStep() {
     Simulator sim = new Simulator(config(2, 8, 1, "powersgd:rank=2", 1, 0), data(10));

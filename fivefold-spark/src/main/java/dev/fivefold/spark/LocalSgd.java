@@ -1,11 +1,17 @@
 package dev.fivefold.spark;
 
+import dev.fivefold.compress.grad.Compressors;
+import dev.fivefold.compress.grad.GradientCompressor;
+import dev.fivefold.compress.grad.Layout;
 import dev.fivefold.data.Dataset;
+import dev.fivefold.dist.Node;
+import dev.fivefold.dist.Replica;
+import dev.fivefold.dist.Shards;
+import dev.fivefold.dist.Simulator;
+import dev.fivefold.dist.StateBytes;
 import dev.fivefold.io.AtomicFiles;
 import dev.fivefold.io.BadInputException;
 import dev.fivefold.nn.Module;
-import dev.fivefold.nn.Parameter;
-import dev.fivefold.perception.Models;
 import dev.fivefold.tensor.Tensor;
 import dev.fivefold.train.Checkpoint;
 import dev.fivefold.train.ClassificationTask;
@@ -14,32 +20,43 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Local SGD / model averaging (Stich, "Local SGD converges fast and communicates little", ICLR
- * 2019; McMahan et al. 2017's FedAvg with every client in every round) on any {@link RoundEngine}:
+ * The simulator's local SGD ({@link Simulator} with H &gt; 1: Stich, "Local SGD converges fast and
+ * communicates little", ICLR 2019; McMahan et al. 2017's FedAvg with every client in every round),
+ * one round per {@link RoundEngine} call, one Spark job per round on {@link SparkRounds}:
  * <pre>
- *   w_0 = the model built from its spec with the run's seed
+ *   θ_0 = the model built from its spec with the run's seed
  *   round r = 0 … R−1:
- *     every worker k (in parallel): w_k = w_r; H local steps of its optimizer on its shard;
- *                                   sends Δ_k = code(w_k − w_r)
- *     w_{r+1} = w_r + (Σ_k decode(Δ_k)) / N      (summed in {@link Averaging}'s fixed order)
+ *     every worker w (one task each): rebuild its Worker and Replica, restore its state, set θ_r;
+ *                                     H steps of SGD with momentum on its next H batches (its momentum kept
+ *                                     across rounds); payload_w = compress(θ_w − θ_r) with its error feedback
+ *     driver: m = compressor.aggregate(0, [payload_0 … payload_{N−1}])   (decoded, summed in rank order, / N)
+ *             θ_{r+1} = θ_r + m;  keep every worker's returned state for round r + 1
  * </pre>
- * With H = 1 and plain SGD this is synchronous data-parallel SGD with an N× larger batch.
+ * The tasks run {@link Node#localSteps()}, the code of {@code Simulator}'s rounds, and the driver
+ * aggregates as {@code Simulator}'s exchange does, so the weights equal the simulator's with the same
+ * config, bit for bit (tested for dense and top-k, on {@link InProcessRounds} and Spark
+ * {@code local[2]}), and do not depend on the engine, the executors, the order tasks finish in, or
+ * tasks re-run after a failure.
  *
- * <p>Determinism: the result depends only on the config (seed included), not on the engine, the
- * number of executors, the order tasks finish in, or tasks re-run after a failure; the test
- * compares Spark on {@code local[2]} and on a standalone cluster with {@link InProcessRounds}, bit for bit.
+ * <p>Compressors: every one-exchange compressor the simulator takes with H &gt; 1 (dense, onebit,
+ * signsgd, topk, dgc with correction=off, randomk, qsgd). PowerSGD is refused: its second exchange
+ * per step would cost a second Spark job per round ({@code distributed --engine spark} runs it in a
+ * barrier stage). There is no aggregation tree: the simulator's sum is one rank-order sum, which a
+ * tree of partial sums on the executors would reorder (float addition does not associate), and for
+ * the sparse, sign and quantised payloads the sum of a group is not a payload the driver could take
+ * instead of the group's.
  *
- * <p>Checkpoints: with a run folder, after every round the global weights, the round and every
- * worker's state go to {@code <runDir>/localsgd.safetensors} (written to a temporary name, then
- * moved; a fivefold checkpoint whose {@code model.*} tensors {@code fivefold eval} reads), and one
- * line per round to {@code rounds.csv}. With {@code resume}, a run continues from that checkpoint
- * (it must have been written by the same config) and ends bit-identical to an uninterrupted run.
+ * <p>Checkpoints: with a run folder, after every round the run's state goes to {@code
+ * <runDir>/localsgd.safetensors} (written to a temporary name, then moved) in {@link
+ * Simulator#state()}'s keys — θ as "model.…" ({@code fivefold eval} reads it), each worker's slice
+ * ({@link Node#save}), the "dist.…" fields — so {@link Simulator#load} reads it too; one line per
+ * round goes to {@code rounds.csv}. With {@code resume}, a run continues from that checkpoint (it
+ * must have been written by the same config) and ends bit-identical to an uninterrupted run.
  */
 public final class LocalSgd {
   private LocalSgd() {}
@@ -48,136 +65,207 @@ public final class LocalSgd {
   public static final String CHECKPOINT = "localsgd.safetensors";
 
   /**
-   * @param train the training set, dealt to the workers by {@link Shard#split}
-   * @param test the evaluation set (test loss and accuracy of the averaged model)
-   * @param worker what each worker runs (model, optimizer, rate, batch, H, seed, codec)
-   * @param workers N, &ge; 1
+   * A run.
+   *
+   * @param train the training set, dealt to the workers by {@code dist.Shards.deal} as the simulator deals it
+   * @param test the evaluation set (test loss and accuracy of θ)
+   * @param sim the simulator's config: model, workers N, batch, accumulation, compressor, H &ge; 2, lr, momentum, seed
+   *     (its network is not used: the rounds are measured, not simulated)
    * @param rounds R, &ge; 1
-   * @param fanIn group size of the aggregation tree ({@link Averaging}); 0: every payload to the driver
-   * @param evalEvery evaluate the averaged model every this many rounds (0: only at the end)
+   * @param evalEvery evaluate θ every this many rounds (0: only at the end)
    * @param runDir where round checkpoints go (null: none)
    * @param resume continue from the run folder's checkpoint if there is one
    */
-  public record Config(Dataset train, Dataset test, LocalWorker.Spec worker, int workers, int rounds, int fanIn, int evalEvery, Path runDir, boolean resume) {
+  public record Config(Dataset train, Dataset test, Simulator.Config sim, int rounds, int evalEvery, Path runDir, boolean resume) {
+    /**
+     * Validates the components.
+     *
+     * @throws IllegalArgumentException if one is missing or out of range, H is 1, or the compressor takes more than one exchange per step
+     */
     public Config {
-      if (train == null || test == null || worker == null) throw new IllegalArgumentException("train, test and worker spec must be given");
-      if (workers < 1) throw new IllegalArgumentException("workers (" + workers + ") must be >= 1");
+      if (train == null || test == null || sim == null) throw new IllegalArgumentException("train, test and sim must be given");
+      if (sim.localSteps() < 2) {
+        throw new IllegalArgumentException("local steps (" + sim.localSteps() + ") must be >= 2: synchronous SGD on Spark is distributed --engine spark");
+      }
+      GradientCompressor c = Compressors.parse(sim.compressor());
+      if (c.rounds() > 1) {
+        throw new IllegalArgumentException("compressor (" + sim.compressor() + ") takes " + c.rounds()
+            + " exchanges per step, a Spark job each: not in spark-train (distributed --engine spark runs it)");
+      }
       if (rounds < 1) throw new IllegalArgumentException("rounds (" + rounds + ") must be >= 1");
-      if (fanIn < 0) throw new IllegalArgumentException("fan-in (" + fanIn + ") must be >= 0");
       if (evalEvery < 0) throw new IllegalArgumentException("eval every (" + evalEvery + ") must be >= 0");
-      if (train.size() < workers) throw new IllegalArgumentException("training samples (" + train.size() + ") must be >= workers (" + workers + ")");
+      if (train.size() < sim.workers()) throw new IllegalArgumentException("training samples (" + train.size() + ") must be >= workers (" + sim.workers() + ")");
       if (resume && runDir == null) throw new IllegalArgumentException("resume needs a run folder");
     }
 
     /** What a checkpoint must match to be resumed (everything that shapes the numbers). */
     String identity() {
-      return worker.model() + "|" + worker.optimizer() + "|" + worker.lr() + "|" + worker.batch() + "|" + worker.localSteps() + "|"
-          + worker.seed() + "|" + worker.codec().name() + "|" + workers + "|" + fanIn + "|" + train.size();
+      return sim.model() + "|" + sim.workers() + "|" + sim.batch() + "|" + sim.accumulation() + "|" + Compressors.parse(sim.compressor()) + "|"
+          + sim.localSteps() + "|" + sim.lr() + "|" + sim.momentum() + "|" + sim.seed() + "|" + train.size();
     }
   }
 
   /**
    * One round as measured on the driver.
    *
-   * @param loss mean training loss of the round's local steps over all workers (nats)
-   * @param bytesPerWorker the largest payload a worker sent (bytes up)
-   * @param broadcastBytes the weights sent to each worker (bytes down; 4 per parameter)
-   * @param wallSeconds the round on the driver, from broadcast to averaged weights
-   * @param computeSeconds the slowest worker's local steps and coding, inside its task
+   * @param round the round, from 0
+   * @param loss mean training loss of the round's local steps over all workers (nats; the simulator's)
+   * @param bytesPerWorker payload bytes one worker sent (mean over workers; the simulator's)
+   * @param broadcastBytes θ sent to each worker (bytes down; 4 per parameter)
+   * @param wallSeconds the round on the driver, from broadcast to θ updated
+   * @param computeSeconds the slowest worker's task work (rebuild, local steps, coding, state)
    * @param commSeconds wall − compute: scheduling, shipping, aggregation, the update
-   * @param testAccuracy of the averaged model after the round (NaN when not evaluated)
+   * @param testAccuracy of θ after the round (NaN when not evaluated)
    */
-  public record Round(int round, double loss, long bytesPerWorker, long broadcastBytes, double wallSeconds, double computeSeconds,
+  public record Round(int round, double loss, double bytesPerWorker, long broadcastBytes, double wallSeconds, double computeSeconds,
                       double commSeconds, double testAccuracy) {}
 
   /**
-   * @param weights the final averaged weights (flat, {@code Module.parameters()} order)
+   * A run's outcome.
+   *
+   * @param weights θ at the end, one array per parameter tensor ({@code Module.parameters()} order)
    * @param rounds the rounds run by this call (after a resume: only the new ones)
    * @param startRound the round this call started at (0, or the checkpoint's)
+   * @param testLoss test loss of θ
+   * @param testAccuracy test accuracy of θ
    * @param bytesSent payload bytes all workers sent over the rounds of this call
+   * @param engine the engine's name
    */
-  public record Result(float[] weights, List<Round> rounds, int startRound, double testLoss, double testAccuracy, long bytesSent, String engine) {}
+  public record Result(float[][] weights, List<Round> rounds, int startRound, double testLoss, double testAccuracy, long bytesSent, String engine) {}
 
   /** Progress, round by round (after the round's checkpoint is written). */
   @FunctionalInterface
   public interface Listener {
+    /**
+     * Sees one round.
+     *
+     * @param r the round
+     */
     void onRound(Round r);
   }
 
-  /** Runs the rounds on {@code engine} (prepared here with the shards; not closed). */
+  /** The run's totals, as the simulator keeps them in its checkpoints. */
+  private static final class Totals {
+    double bytes, dense, compute, comm;
+  }
+
+  /**
+   * Runs the rounds on {@code engine} (prepared here with the shards; not closed).
+   *
+   * @param c the run
+   * @param engine where the workers run
+   * @param listener sees every round, or null
+   * @return θ, the rounds and the test scores
+   * @throws IOException if a checkpoint cannot be read or written
+   */
   public static Result run(Config c, RoundEngine engine, Listener listener) throws IOException {
-    LocalWorker.Spec spec = c.worker();
-    Module model = Models.create(spec.model(), spec.seed());
-    List<Parameter> ps = model.parameters();
-    float[] weights = Flat.of(ps);
-    List<WorkerState> states = new ArrayList<>();
-    for (int w = 0; w < c.workers(); w++) states.add(WorkerState.fresh(w));
+    Simulator.Config s = c.sim();
+    int n = s.workers(), h = s.localSteps();
+    GradientCompressor compressor = Compressors.parse(s.compressor());
+    Module model = new Replica(s.model(), s.seed(), s.lr(), 0).model();
+    Layout layout = Layout.of(model.namedParameters());
+    float[][] global = weights(model);
+    List<byte[]> states = new ArrayList<>();
+    for (int w = 0; w < n; w++) states.add(new byte[0]);
+    Totals totals = new Totals();
     int start = 0;
     Path ckpt = c.runDir() == null ? null : c.runDir().resolve(CHECKPOINT);
     if (c.runDir() != null) Files.createDirectories(c.runDir());
     if (c.resume() && Files.exists(ckpt)) {
-      TrainState s = Checkpoint.read(ckpt);
-      start = restore(s, c, model, states, ckpt.toString());
-      weights = Flat.of(ps);
+      start = restore(Checkpoint.read(ckpt), c, model, states, totals, ckpt.toString());
+      global = weights(model);
     }
-    engine.prepare(spec, Shard.split(c.train(), c.workers()), c.fanIn());
+    int[][] deal = Shards.deal(c.train().size(), n, s.seed());
+    List<Shard> shards = new ArrayList<>();
+    for (int w = 0; w < n; w++) shards.add(Shard.of(w, c.train().subset(deal[w])));
+    engine.prepare(s, shards);
     List<Round> out = new ArrayList<>();
     long bytes = 0;
     for (int r = start; r < c.rounds(); r++) {
       long t0 = System.nanoTime();
-      List<Averaging.GroupSum> groups = engine.round(r, weights, states);
-      Averaging.apply(weights, Averaging.total(groups), c.workers());
-      double wall = (System.nanoTime() - t0) / 1e9;
-      List<WorkerState> next = new ArrayList<>(states);
-      double loss = 0;
-      long steps = 0, compute = 0, maxPayload = 0;
-      groups = new ArrayList<>(groups);
-      groups.sort((a, b) -> Integer.compare(a.group(), b.group()));
-      for (Averaging.GroupSum g : groups) {
-        for (WorkerState s : g.states()) next.set(s.worker(), s);
-        loss += g.lossSum();
-        steps += g.steps();
-        compute = Math.max(compute, g.maxComputeNanos());
-        for (long b : g.payloadBytes()) {
-          maxPayload = Math.max(maxPayload, b);
-          bytes += b;
-        }
+      List<WorkerResult> results = engine.round(r, global, states);
+      List<byte[]> payloads = new ArrayList<>(n);
+      double loss = 0, mean = 0;
+      long compute = 0;
+      for (int w = 0; w < n; w++) {
+        WorkerResult x = results.get(w);
+        if (x.worker() != w) throw new IllegalStateException("result " + w + " is worker " + x.worker() + "'s");
+        payloads.add(x.payload());
+        states.set(w, x.state());
+        loss += x.lossSum();
+        mean += x.payload().length;
+        bytes += x.payload().length;
+        compute = Math.max(compute, x.computeNanos());
       }
-      states = next;
+      // the simulator's exchange: one round, aggregated in rank order; finish is the aggregate for a one-exchange compressor
+      float[][] update = compressor.aggregate(0, payloads, layout);
+      for (int i = 0; i < global.length; i++) for (int j = 0; j < global[i].length; j++) global[i][j] += update[i][j];
+      double wall = (System.nanoTime() - t0) / 1e9, cs = compute / 1e9;
       double acc = Double.NaN;
       boolean last = r == c.rounds() - 1;
-      if (!last && c.evalEvery() > 0 && (r + 1) % c.evalEvery() == 0) acc = evaluate(model, weights, c.test()).get("accuracy");
-      double cs = compute / 1e9;
-      Round rd = new Round(r, loss / Math.max(1, steps), maxPayload, 4L * weights.length, wall, cs, Math.max(0, wall - cs), acc);
-      if (ckpt != null) save(c, ckpt, model, weights, states, r + 1, rd);
+      if (!last && c.evalEvery() > 0 && (r + 1) % c.evalEvery() == 0) acc = evaluate(model, global, c.test()).get("accuracy");
+      Round rd = new Round(r, loss / (n * (double) h), mean / n, 4L * layout.total(), wall, cs, Math.max(0, wall - cs), acc);
+      totals.bytes += rd.bytesPerWorker();
+      totals.dense += 4.0 * layout.total() * h;
+      totals.compute += rd.computeSeconds();
+      totals.comm += rd.commSeconds();
+      if (ckpt != null) save(c, ckpt, model, global, states, r + 1, totals, rd);
       out.add(rd);
       if (listener != null) listener.onRound(rd);
     }
-    Map<String, Double> ev = evaluate(model, weights, c.test());
-    return new Result(weights, out, start, ev.get("loss"), ev.get("accuracy"), bytes, engine.name());
+    Map<String, Double> ev = evaluate(model, global, c.test());
+    return new Result(global, out, start, ev.get("loss"), ev.get("accuracy"), bytes, engine.name());
   }
 
-  /** Test loss and accuracy of {@code weights} loaded into {@code model}. */
-  public static Map<String, Double> evaluate(Module model, float[] weights, Dataset test) {
-    Flat.load(model.parameters(), weights, "weights");
+  /**
+   * Test loss and accuracy of {@code weights} loaded into {@code model}.
+   *
+   * @param model the model to load them into
+   * @param weights one array per parameter tensor
+   * @param test the test set
+   * @return "loss" and "accuracy"
+   */
+  public static Map<String, Double> evaluate(Module model, float[][] weights, Dataset test) {
+    load(model, weights);
     return ClassificationTask.evaluate(model, test, 1000);
   }
 
-  private static void save(Config c, Path ckpt, Module model, float[] weights, List<WorkerState> states, int round, Round rd) throws IOException {
-    Flat.load(model.parameters(), weights, "weights");
+  private static float[][] weights(Module model) {
+    var ps = model.parameters();
+    float[][] w = new float[ps.size()][];
+    for (int i = 0; i < w.length; i++) w[i] = ps.get(i).value().data().clone();
+    return w;
+  }
+
+  private static void load(Module model, float[][] weights) {
+    var ps = model.parameters();
+    for (int i = 0; i < weights.length; i++) System.arraycopy(weights[i], 0, ps.get(i).value().data(), 0, weights[i].length);
+  }
+
+  /** {@link Simulator#state()}'s tensors and fields for this run after {@code round} rounds, and the round's line of rounds.csv. */
+  private static void save(Config c, Path ckpt, Module model, float[][] global, List<byte[]> states, int round, Totals totals, Round rd)
+      throws IOException {
+    Simulator.Config s = c.sim();
+    load(model, global);
     Map<String, Tensor> t = new LinkedHashMap<>();
-    for (var e : model.namedParameters().entrySet()) t.put("model." + e.getKey(), e.getValue().value().copy());
     Map<String, String> m = new LinkedHashMap<>();
-    m.put("model", c.worker().model());
-    m.put("localsgd.config", c.identity());
-    for (WorkerState s : states) {
-      String p = "localsgd.worker." + s.worker() + ".";
-      m.put(p + "epoch", Integer.toString(s.epoch()));
-      m.put(p + "position", Integer.toString(s.position()));
-      m.put(p + "rng", Long.toString(s.rngState()));
-      m.put(p + "codec", Base64.getEncoder().encodeToString(s.codecState()));
+    for (var e : model.namedParameters().entrySet()) t.put("model." + e.getKey(), e.getValue().value().copy());
+    for (int w = 0; w < states.size(); w++) {
+      TrainState slice = StateBytes.decode(states.get(w), "worker " + w + "'s state");
+      t.putAll(slice.tensors());
+      m.putAll(slice.meta());
     }
-    Checkpoint.write(ckpt, new TrainState(round, 0, t, m), Map.of());
+    m.put("model", s.model());
+    m.put("dist.workers", Integer.toString(s.workers()));
+    m.put("dist.compressor", Compressors.parse(s.compressor()).toString());
+    m.put("dist.localSteps", Integer.toString(s.localSteps()));
+    m.put("dist.rounds", Integer.toString(round));
+    m.put("dist.bytesPerWorker", Double.toString(totals.bytes));
+    m.put("dist.denseBytesPerWorker", Double.toString(totals.dense));
+    m.put("dist.computeSeconds", Double.toString(totals.compute));
+    m.put("dist.commSeconds", Double.toString(totals.comm));
+    m.put("localsgd.config", c.identity());
+    Checkpoint.write(ckpt, new TrainState((long) round * s.localSteps(), totals.compute, t, m), Map.of());
     Path csv = c.runDir().resolve("rounds.csv");
     String line = rd.round() + "," + rd.loss() + "," + rd.bytesPerWorker() + "," + rd.broadcastBytes() + "," + rd.wallSeconds() + ","
         + rd.computeSeconds() + "," + rd.commSeconds() + "," + (Double.isNaN(rd.testAccuracy()) ? "" : rd.testAccuracy()) + "\n";
@@ -185,22 +273,33 @@ public final class LocalSgd {
     AtomicFiles.writeString(csv, old + line);
   }
 
-  private static int restore(TrainState s, Config c, Module model, List<WorkerState> states, String src) {
+  private static int restore(TrainState s, Config c, Module model, List<byte[]> states, Totals totals, String src) {
     String id = s.meta().get("localsgd.config");
     if (!c.identity().equals(id)) {
       throw new BadInputException(src + ": field 'localsgd.config' (" + id + ") was written by another run than this one (" + c.identity() + ")");
     }
-    if (s.step() > c.rounds()) throw new BadInputException(src + ": round (" + s.step() + ") is past the run's " + c.rounds() + " rounds");
+    int round = (int) number(s, "dist.rounds", src);
+    if (round > c.rounds()) throw new BadInputException(src + ": field 'dist.rounds' (" + round + ") is past the run's " + c.rounds() + " rounds");
     model.loadStateDict(s.tensors("model."), src);
-    try {
-      for (int w = 0; w < c.workers(); w++) {
-        String p = "localsgd.worker." + w + ".";
-        states.set(w, new WorkerState(w, Integer.parseInt(s.meta().get(p + "epoch")), Integer.parseInt(s.meta().get(p + "position")),
-            Long.parseLong(s.meta().get(p + "rng")), Base64.getDecoder().decode(s.meta().get(p + "codec"))));
-      }
-    } catch (RuntimeException e) {
-      throw new BadInputException(src + ": worker state is missing or invalid (" + e.getMessage() + ")", e);
+    for (int w = 0; w < states.size(); w++) {
+      TrainState slice = Node.slice(s, w, true);
+      states.set(w, StateBytes.encode(slice.tensors(), slice.meta()));
     }
-    return (int) s.step();
+    totals.bytes = number(s, "dist.bytesPerWorker", src);
+    totals.dense = number(s, "dist.denseBytesPerWorker", src);
+    totals.compute = number(s, "dist.computeSeconds", src);
+    totals.comm = number(s, "dist.commSeconds", src);
+    return round;
+  }
+
+  private static double number(TrainState s, String key, String source) {
+    String v = s.meta().get(key);
+    try {
+      double d = Double.parseDouble(v);
+      if (d >= 0 && !Double.isInfinite(d)) return d;
+    } catch (RuntimeException e) {
+      // named below
+    }
+    throw new BadInputException(source + ": field '" + key + "' (" + v + ") is missing or not a number >= 0");
   }
 }

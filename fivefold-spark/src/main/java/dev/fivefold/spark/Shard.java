@@ -7,8 +7,8 @@ import java.io.Serializable;
 
 /**
  * One worker's part of a training set, in a form Spark can ship (plain arrays, Java-serializable).
- * {@link #split} deals the samples round-robin: worker {@code w} of {@code n} gets samples
- * {@code w, w + n, w + 2n, …}, so every shard sees the whole class mix of the source order.
+ * The driver deals the samples with {@code dist.Shards.deal}, as the simulator does, and ships
+ * worker w's as {@code Shard.of(w, train.subset(deal[w]))}.
  */
 public final class Shard implements Serializable {
   @Serial private static final long serialVersionUID = 1L;
@@ -33,19 +33,6 @@ public final class Shard implements Serializable {
   public static Shard of(int worker, Dataset d) {
     if (worker < 0) throw new IllegalArgumentException("worker (" + worker + ") must be >= 0");
     return new Shard(worker, d);
-  }
-
-  /** The {@code workers} shards of {@code data}, round-robin; each must get at least one sample. */
-  public static java.util.List<Shard> split(Dataset data, int workers) {
-    if (workers < 1) throw new IllegalArgumentException("workers (" + workers + ") must be >= 1");
-    if (data.size() < workers) throw new IllegalArgumentException("training samples (" + data.size() + ") must be >= workers (" + workers + ")");
-    java.util.List<Shard> out = new java.util.ArrayList<>();
-    for (int w = 0; w < workers; w++) {
-      int[] idx = new int[(data.size() - w + workers - 1) / workers];
-      for (int i = 0; i < idx.length; i++) idx[i] = w + i * workers;
-      out.add(new Shard(w, data.subset(idx)));
-    }
-    return out;
   }
 
   public int worker() {

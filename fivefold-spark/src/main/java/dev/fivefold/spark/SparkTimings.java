@@ -28,8 +28,8 @@ import scala.runtime.AbstractFunction1;
  *   <li><b>broadcast(n)</b>: {@code sc.broadcast} of n bytes, read by every task, destroyed, less
  *       the empty job; in {@code local} masters tasks read the driver's object, so this is
  *       serialisation into blocks only;</li>
- *   <li><b>gather(n)</b>: every task returns n bytes to the driver (how a round's payloads travel
- *       with fan-in 0), less the empty job;</li>
+ *   <li><b>gather(n)</b>: every task returns n bytes to the driver (how a local-SGD round's
+ *       payloads travel, {@link LocalSgd}), less the empty job;</li>
  *   <li><b>treeAggregate(n)</b>: every task contributes n/4 floats, summed by
  *       {@code treeAggregate(depth 2)} (the {@code float[0]} zero, so no zero is shipped), less the empty job;</li>
  *   <li><b>ring(n)</b> (with the barrier measurements): inside one barrier stage, after its one

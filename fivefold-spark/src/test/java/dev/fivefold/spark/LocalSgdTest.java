@@ -7,16 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fivefold.data.Dataset;
+import dev.fivefold.dist.Simulator;
 import dev.fivefold.io.BadInputException;
+import dev.fivefold.nn.Parameter;
+import dev.fivefold.train.Checkpoint;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Local SGD on Spark local[2] against the in-process reference, bit for bit; resume; bad input. */
+/** Local SGD rounds on Spark local[2] and in-process against the simulator, bit for bit; resume; bad input. */
 class LocalSgdTest {
   static final Dataset TRAIN = Blobs.of(800, 1), TEST = Blobs.of(400, 2);
   static SparkRounds spark;
@@ -31,64 +35,111 @@ class LocalSgdTest {
     if (spark != null) spark.close();
   }
 
-  static LocalSgd.Config config(int workers, int rounds, int fanIn, Path runDir, boolean resume) {
-    LocalWorker.Spec spec = new LocalWorker.Spec(Blobs.model(), "sgd", 0.1, 16, 5, 7, DeltaCodec.dense());
-    return new LocalSgd.Config(TRAIN, TEST, spec, workers, rounds, fanIn, 0, runDir, resume);
+  static Simulator.Config sim(String compressor, int localSteps, long seed) {
+    return new Simulator.Config(Blobs.model(), 2, 16, 1, compressor, localSteps, 0.1, 0.9, seed, null);
+  }
+
+  static LocalSgd.Config config(String compressor, int rounds, Path runDir, boolean resume) {
+    return new LocalSgd.Config(TRAIN, TEST, sim(compressor, 3, 7), rounds, 0, runDir, resume);
+  }
+
+  /** The simulator's weights after {@code rounds} rounds of {@code c}, and its rounds. */
+  static Object[] simulate(Simulator.Config c, int rounds) {
+    Simulator s = new Simulator(c, TRAIN);
+    List<Simulator.Round> out = new ArrayList<>();
+    for (int r = 0; r < rounds; r++) out.add(s.round());
+    return new Object[] {weights(s), out};
+  }
+
+  static float[][] weights(Simulator s) {
+    List<Parameter> ps = s.model().parameters();
+    float[][] w = new float[ps.size()][];
+    for (int i = 0; i < w.length; i++) w[i] = ps.get(i).value().data().clone();
+    return w;
+  }
+
+  static void assertSame(float[][] want, float[][] got, String what) {
+    assertEquals(want.length, got.length, what);
+    for (int i = 0; i < want.length; i++) assertArrayEquals(want[i], got[i], what + ": tensor " + i);
+  }
+
+  @SuppressWarnings("unchecked")
+  static void sameAsTheSimulator(String compressor) throws Exception {
+    LocalSgd.Config c = config(compressor, 4, null, false);
+    Object[] ref = simulate(c.sim(), 4);
+    List<Simulator.Round> rounds = (List<Simulator.Round>) ref[1];
+    for (RoundEngine e : new RoundEngine[] {new InProcessRounds(), new SparkRounds(spark.context(), false)}) {
+      LocalSgd.Result got = LocalSgd.run(c, e, null);
+      assertSame((float[][]) ref[0], got.weights(), compressor + " on " + e.name());
+      for (int r = 0; r < 4; r++) {
+        assertEquals(rounds.get(r).loss(), got.rounds().get(r).loss(), 0.0, compressor + " on " + e.name() + ": loss of round " + r);
+        assertEquals(rounds.get(r).bytesPerWorker(), got.rounds().get(r).bytesPerWorker(), 0.0, compressor + ": bytes of round " + r);
+      }
+    }
   }
 
   @Test
-  void sparkLocal2EqualsTheInProcessLoopBitForBit() throws Exception {
-    LocalSgd.Config c = config(2, 4, 0, null, false);
-    LocalSgd.Result ref = LocalSgd.run(c, new InProcessRounds(), null);
-    LocalSgd.Result got = LocalSgd.run(c, spark, null);
-    assertArrayEquals(ref.weights(), got.weights());
-    for (int r = 0; r < 4; r++) assertEquals(ref.rounds().get(r).loss(), got.rounds().get(r).loss(), 0.0, "loss of round " + r);
-    assertEquals(ref.testAccuracy(), got.testAccuracy(), 0.0);
-    assertTrue(ref.testAccuracy() > 0.6, "learns: accuracy " + ref.testAccuracy());
-    assertTrue(ref.rounds().get(3).loss() < ref.rounds().get(0).loss());
-    long params = ref.weights().length;
-    assertEquals(4 * params, got.rounds().get(0).bytesPerWorker());
-    assertEquals(4 * params * 2 * 4, got.bytesSent());
+  void denseLocalSgdOnSparkAndInProcessEqualsTheSimulatorBitForBit() throws Exception {
+    sameAsTheSimulator("dense");
+    LocalSgd.Result r = LocalSgd.run(config("dense", 4, null, false), new InProcessRounds(), null);
+    assertTrue(r.testAccuracy() > 0.6, "learns: accuracy " + r.testAccuracy());
+    assertTrue(r.rounds().get(3).loss() < r.rounds().get(0).loss());
+    long params = 0;
+    for (float[] w : r.weights()) params += w.length;
+    assertEquals(4 * params, r.rounds().get(0).bytesPerWorker(), 0.0);
+    assertEquals(4 * params * 2 * 4, r.bytesSent());
   }
 
   @Test
-  void aTreeOfGroupsOnSparkEqualsTheSameTreeInProcess() throws Exception {
-    LocalSgd.Config c = config(4, 3, 2, null, false); // 4 workers in 2 groups: a shuffle by group, sums on executors
-    float[] ref = LocalSgd.run(c, new InProcessRounds(), null).weights();
-    float[] got = LocalSgd.run(c, new SparkRounds(spark.context(), false), null).weights();
-    assertArrayEquals(ref, got);
-    float[] flat = LocalSgd.run(config(4, 3, 0, null, false), new InProcessRounds(), null).weights();
-    assertEquals(ref.length, flat.length);
+  void sparseDeltasWithErrorFeedbackEqualTheSimulatorBitForBit() throws Exception {
+    sameAsTheSimulator("topk:ratio=0.1"); // the residual travels with the worker's state
+    sameAsTheSimulator("dgc:ratio=0.05,momentum=0.9,correction=off,clip=0,masking=off,warmup=0");
   }
 
   @Test
   void workersAreSeededApartAndTheRunDependsOnTheSeed() throws Exception {
-    LocalSgd.Config c = config(2, 1, 0, null, false);
-    LocalWorker.Spec other = new LocalWorker.Spec(Blobs.model(), "sgd", 0.1, 16, 5, 8, DeltaCodec.dense());
-    float[] a = LocalSgd.run(c, new InProcessRounds(), null).weights();
-    float[] b = LocalSgd.run(new LocalSgd.Config(TRAIN, TEST, other, 2, 1, 0, 0, null, false), new InProcessRounds(), null).weights();
-    assertNotEquals(java.util.Arrays.hashCode(a), java.util.Arrays.hashCode(b));
-    assertNotEquals(LocalWorker.workerSeed(7, 0), LocalWorker.workerSeed(7, 1));
+    float[][] a = LocalSgd.run(config("dense", 1, null, false), new InProcessRounds(), null).weights();
+    float[][] b = LocalSgd.run(new LocalSgd.Config(TRAIN, TEST, sim("dense", 3, 8), 1, 0, null, false), new InProcessRounds(), null).weights();
+    assertNotEquals(java.util.Arrays.hashCode(a[0]), java.util.Arrays.hashCode(b[0]));
   }
 
   @Test
   void aRunResumedFromItsRoundCheckpointEndsBitIdentical(@TempDir Path dir) throws Exception {
-    float[] whole = LocalSgd.run(config(2, 5, 0, null, false), new InProcessRounds(), null).weights();
-    LocalSgd.Result first = LocalSgd.run(config(2, 2, 0, dir, false), spark, null);
+    float[][] whole = LocalSgd.run(config("topk:ratio=0.1", 5, null, false), new InProcessRounds(), null).weights();
+    LocalSgd.Result first = LocalSgd.run(config("topk:ratio=0.1", 2, dir, false), spark, null);
     assertEquals(2, first.rounds().size());
     assertTrue(Files.exists(dir.resolve(LocalSgd.CHECKPOINT)));
-    LocalSgd.Result rest = LocalSgd.run(config(2, 5, 0, dir, true), spark, null);
+    LocalSgd.Result rest = LocalSgd.run(config("topk:ratio=0.1", 5, dir, true), spark, null);
     assertEquals(2, rest.startRound());
     assertEquals(3, rest.rounds().size());
-    assertArrayEquals(whole, rest.weights());
+    assertSame(whole, rest.weights(), "resumed");
     assertEquals(6, Files.readAllLines(dir.resolve("rounds.csv")).size()); // header + 5 rounds
   }
 
   @Test
+  void theRoundCheckpointIsASimulatorCheckpoint(@TempDir Path dir) throws Exception {
+    LocalSgd.run(config("topk:ratio=0.1", 2, dir, false), new InProcessRounds(), null);
+    Simulator s = new Simulator(sim("topk:ratio=0.1", 3, 7), TRAIN);
+    s.load(Checkpoint.read(dir.resolve(LocalSgd.CHECKPOINT)), "checkpoint");
+    assertEquals(6, s.step());
+    for (int r = 0; r < 3; r++) s.round();
+    assertSame((float[][]) simulate(sim("topk:ratio=0.1", 3, 7), 5)[0], weights(s), "the simulator resumed from spark-train's checkpoint");
+  }
+
+  @Test
   void aCheckpointOfAnotherRunIsRefusedNamingTheField(@TempDir Path dir) throws Exception {
-    LocalSgd.run(config(2, 1, 0, dir, false), new InProcessRounds(), null);
-    BadInputException e = assertThrows(BadInputException.class, () -> LocalSgd.run(config(2, 2, 2, dir, true), new InProcessRounds(), null));
+    LocalSgd.run(config("dense", 1, dir, false), new InProcessRounds(), null);
+    BadInputException e = assertThrows(BadInputException.class, () -> LocalSgd.run(config("topk:ratio=0.1", 2, dir, true), new InProcessRounds(), null));
     assertTrue(e.getMessage().contains("localsgd.config"), e.getMessage());
+  }
+
+  @Test
+  void synchronousSgdAndTwoExchangeCompressorsAreRefused() {
+    assertEquals("local steps (1) must be >= 2: synchronous SGD on Spark is distributed --engine spark",
+        assertThrows(IllegalArgumentException.class, () -> new LocalSgd.Config(TRAIN, TEST, sim("dense", 1, 7), 1, 0, null, false)).getMessage());
+    assertEquals("compressor (powersgd:rank=2) takes 2 exchanges per step, a Spark job each: not in spark-train (distributed --engine spark runs it)",
+        assertThrows(IllegalArgumentException.class, () -> new LocalSgd.Config(TRAIN, TEST, sim("powersgd:rank=2", 3, 7), 1, 0, null, false))
+            .getMessage());
   }
 
   @Test
@@ -116,8 +167,6 @@ class LocalSgdTest {
         assertThrows(IllegalArgumentException.class, () -> SparkOptions.of("local[0]")).getMessage());
     assertEquals("master (spark://nohost) must be spark://host:port",
         assertThrows(IllegalArgumentException.class, () -> SparkOptions.of("spark://nohost")).getMessage());
-    assertEquals("local steps (0) must be >= 1",
-        assertThrows(IllegalArgumentException.class, () -> new LocalWorker.Spec(Blobs.model(), "sgd", 0.1, 16, 0, 7, DeltaCodec.dense())).getMessage());
   }
 
   @Test
@@ -130,15 +179,5 @@ class LocalSgdTest {
     var json = (java.util.Map<String, Object>) dev.fivefold.io.Json.parse(r.json());
     assertEquals("local[2]", json.get("master"));
     assertEquals(11, ((List<?>) json.get("points")).size());
-  }
-
-  @Test
-  void theDenseCodecRoundTripsExactly() {
-    float[] d = {0f, -0f, 1.5f, Float.MIN_VALUE, -3.25e7f};
-    DeltaCodec.Encoded e = DeltaCodec.dense().encode(d, new byte[0]);
-    assertEquals(20, e.payload().length);
-    assertArrayEquals(d, DeltaCodec.dense().decode(e.payload(), d.length));
-    List<Shard> s = Shard.split(TRAIN, 3);
-    assertEquals(TRAIN.size(), s.get(0).size() + s.get(1).size() + s.get(2).size());
   }
 }

@@ -50,12 +50,11 @@ class StandaloneClusterTest {
   @Test
   @Order(1)
   void aStandaloneClusterGivesTheInProcessWeightsBitForBit() throws Exception {
-    LocalWorker.Spec spec = new LocalWorker.Spec(Blobs.model(), "sgd", 0.1, 16, 5, 7, DeltaCodec.dense());
-    LocalSgd.Config c = new LocalSgd.Config(TRAIN, TEST, spec, 2, 4, 0, 0, null, false);
+    LocalSgd.Config c = new LocalSgd.Config(TRAIN, TEST, LocalSgdTest.sim("topk:ratio=0.1", 5, 7), 4, 0, null, false);
     LocalSgd.Result ref = LocalSgd.run(c, new InProcessRounds(), null);
     LocalSgd.Result got = LocalSgd.run(c, spark, null);
     assertEquals(2, SparkContexts.executors(spark.context()));
-    assertArrayEquals(ref.weights(), got.weights());
+    LocalSgdTest.assertSame(ref.weights(), got.weights(), "standalone");
     assertEquals(ref.testAccuracy(), got.testAccuracy(), 0.0);
   }
 
@@ -74,10 +73,10 @@ class StandaloneClusterTest {
   @Order(2)
   void killingAWorkerMidRoundCostsATaskRerunNotTheModel() throws Exception {
     // rounds long enough (1000 local steps, a few hundred ms per task on a quiet machine) for the kill to land inside one
-    LocalWorker.Spec spec = new LocalWorker.Spec("mlp:32-128-128-4", "sgd", 0.05, 32, 1000, 11, DeltaCodec.dense());
+    dev.fivefold.dist.Simulator.Config sim = new dev.fivefold.dist.Simulator.Config("mlp:32-128-128-4", 2, 32, 1, "dense", 1000, 0.05, 0.9, 11, null);
     Path run = Path.of("target", "standalone-test", "fault-run");
-    LocalSgd.Config c = new LocalSgd.Config(TRAIN, TEST, spec, 2, 4, 0, 0, run, false);
-    float[] ref = LocalSgd.run(c, new InProcessRounds(), null).weights();
+    LocalSgd.Config c = new LocalSgd.Config(TRAIN, TEST, sim, 4, 0, run, false);
+    float[][] ref = LocalSgd.run(c, new InProcessRounds(), null).weights();
 
     AtomicBoolean killed = new AtomicBoolean();
     AtomicInteger started = new AtomicInteger(), failed = new AtomicInteger(), stage = new AtomicInteger(-1);
@@ -105,8 +104,10 @@ class StandaloneClusterTest {
     for (int i = 0; i < 100 && failed.get() == 0; i++) Thread.sleep(100); // the listener bus is asynchronous
     assertTrue(killed.get(), "the worker was killed");
     assertTrue(failed.get() >= 1, "a task was lost and re-run: " + failed.get());
-    assertArrayEquals(ref, got.weights());
-    assertEquals(4, Checkpoint.read(run.resolve(LocalSgd.CHECKPOINT)).step());
+    LocalSgdTest.assertSame(ref, got.weights(), "after the kill");
+    var ckpt = Checkpoint.read(run.resolve(LocalSgd.CHECKPOINT));
+    assertEquals("4", ckpt.meta().get("dist.rounds"));
+    assertEquals(4 * 1000, ckpt.step()); // optimizer steps, as the simulator counts them
     assertTrue(Files.readAllLines(run.resolve("rounds.csv")).size() == 5);
   }
 }
