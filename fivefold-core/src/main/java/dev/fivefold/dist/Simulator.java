@@ -367,15 +367,7 @@ public final class Simulator {
       if (r == 0) m.putAll(om);
     }
     for (int w = 0; w < workers.size(); w++) workers.get(w).save("worker." + w + ".", t, m);
-    m.put("model", cfg.model());
-    m.put("dist.workers", Integer.toString(cfg.workers()));
-    m.put("dist.compressor", compressor.toString());
-    m.put("dist.localSteps", Integer.toString(cfg.localSteps()));
-    m.put("dist.rounds", Long.toString(rounds));
-    m.put("dist.bytesPerWorker", Double.toString(bytesSent));
-    m.put("dist.denseBytesPerWorker", Double.toString(denseSent));
-    m.put("dist.computeSeconds", Double.toString(computeSeconds));
-    m.put("dist.commSeconds", Double.toString(commSeconds));
+    new Totals(rounds, bytesSent, denseSent, computeSeconds, commSeconds).write(cfg, m);
     return new TrainState(step, computeSeconds, t, m);
   }
 
@@ -401,11 +393,71 @@ public final class Simulator {
     }
     for (int w = 0; w < workers.size(); w++) workers.get(w).load("worker." + w + ".", s.tensors(), s.meta(), source);
     step = s.step();
-    rounds = (long) number(s, "dist.rounds", source);
-    bytesSent = number(s, "dist.bytesPerWorker", source);
-    denseSent = number(s, "dist.denseBytesPerWorker", source);
-    computeSeconds = number(s, "dist.computeSeconds", source);
-    commSeconds = number(s, "dist.commSeconds", source);
+    Totals tot = Totals.read(s, source);
+    rounds = tot.rounds();
+    bytesSent = tot.bytesPerWorker();
+    denseSent = tot.denseBytesPerWorker();
+    computeSeconds = tot.computeSeconds();
+    commSeconds = tot.commSeconds();
+  }
+
+  /**
+   * A run's identity and totals as its checkpoints keep them: "model" and the "dist.…" fields.
+   * {@link #state()} writes them, and so does any engine that writes the simulator's checkpoints.
+   *
+   * @param rounds rounds run (steps in synchronous SGD, averages in local SGD)
+   * @param bytesPerWorker payload bytes each worker sent (mean over workers)
+   * @param denseBytesPerWorker the bytes dense float32 exchanges would have sent per worker
+   * @param computeSeconds measured compute seconds
+   * @param commSeconds communication seconds
+   */
+  public record Totals(long rounds, double bytesPerWorker, double denseBytesPerWorker, double computeSeconds, double commSeconds) {
+    /** Nothing run yet. */
+    public static final Totals NONE = new Totals(0, 0, 0, 0, 0);
+
+    /**
+     * These totals after one more round.
+     *
+     * @param bytes the round's payload bytes per worker
+     * @param dense the round's dense bytes per worker
+     * @param compute the round's compute seconds
+     * @param comm the round's communication seconds
+     * @return the sums, with one more round
+     */
+    public Totals plus(double bytes, double dense, double compute, double comm) {
+      return new Totals(rounds + 1, bytesPerWorker + bytes, denseBytesPerWorker + dense, computeSeconds + compute, commSeconds + comm);
+    }
+
+    /**
+     * Writes "model", "dist.workers", "dist.compressor", "dist.localSteps" (from {@code cfg}) and the totals.
+     *
+     * @param cfg the run's config
+     * @param meta receives the fields
+     */
+    public void write(Config cfg, Map<String, String> meta) {
+      meta.put("model", cfg.model());
+      meta.put("dist.workers", Integer.toString(cfg.workers()));
+      meta.put("dist.compressor", Compressors.parse(cfg.compressor()).toString());
+      meta.put("dist.localSteps", Integer.toString(cfg.localSteps()));
+      meta.put("dist.rounds", Long.toString(rounds));
+      meta.put("dist.bytesPerWorker", Double.toString(bytesPerWorker));
+      meta.put("dist.denseBytesPerWorker", Double.toString(denseBytesPerWorker));
+      meta.put("dist.computeSeconds", Double.toString(computeSeconds));
+      meta.put("dist.commSeconds", Double.toString(commSeconds));
+    }
+
+    /**
+     * Reads the totals {@link #write} wrote.
+     *
+     * @param s the state
+     * @param source names it in error messages
+     * @return the totals
+     * @throws BadInputException naming {@code source} and the field if one is missing or not a number ≥ 0
+     */
+    public static Totals read(TrainState s, String source) {
+      return new Totals((long) number(s, "dist.rounds", source), number(s, "dist.bytesPerWorker", source),
+          number(s, "dist.denseBytesPerWorker", source), number(s, "dist.computeSeconds", source), number(s, "dist.commSeconds", source));
+    }
   }
 
   private static double number(TrainState s, String key, String source) {

@@ -144,11 +144,6 @@ public final class LocalSgd {
     void onRound(Round r);
   }
 
-  /** The run's totals, as the simulator keeps them in its checkpoints. */
-  private static final class Totals {
-    double bytes, dense, compute, comm;
-  }
-
   /**
    * Runs the rounds on {@code engine} (prepared here with the shards; not closed).
    *
@@ -162,18 +157,20 @@ public final class LocalSgd {
     Simulator.Config s = c.sim();
     int n = s.workers(), h = s.localSteps();
     GradientCompressor compressor = Compressors.parse(s.compressor());
-    Module model = new Replica(s.model(), s.seed(), s.lr(), 0).model();
+    Replica theta = new Replica(s.model(), s.seed(), s.lr(), 0); // holds θ for evaluation and checkpoints; its optimizer is unused
+    Module model = theta.model();
     Layout layout = Layout.of(model.namedParameters());
-    float[][] global = weights(model);
+    float[][] global = theta.weights();
     List<byte[]> states = new ArrayList<>();
     for (int w = 0; w < n; w++) states.add(new byte[0]);
-    Totals totals = new Totals();
+    Simulator.Totals totals = Simulator.Totals.NONE;
     int start = 0;
     Path ckpt = c.runDir() == null ? null : c.runDir().resolve(CHECKPOINT);
     if (c.runDir() != null) Files.createDirectories(c.runDir());
     if (c.resume() && Files.exists(ckpt)) {
-      start = restore(Checkpoint.read(ckpt), c, model, states, totals, ckpt.toString());
-      global = weights(model);
+      totals = restore(Checkpoint.read(ckpt), c, model, states, ckpt.toString());
+      start = (int) totals.rounds();
+      global = theta.weights();
     }
     int[][] deal = Shards.deal(c.train().size(), n, s.seed());
     List<Shard> shards = new ArrayList<>();
@@ -203,69 +200,39 @@ public final class LocalSgd {
       double wall = (System.nanoTime() - t0) / 1e9, cs = compute / 1e9;
       double acc = Double.NaN;
       boolean last = r == c.rounds() - 1;
-      if (!last && c.evalEvery() > 0 && (r + 1) % c.evalEvery() == 0) acc = evaluate(model, global, c.test()).get("accuracy");
+      if (!last && c.evalEvery() > 0 && (r + 1) % c.evalEvery() == 0) acc = evaluate(theta, global, c.test()).get("accuracy");
       Round rd = new Round(r, loss / (n * (double) h), mean / n, 4L * layout.total(), wall, cs, Math.max(0, wall - cs), acc);
-      totals.bytes += rd.bytesPerWorker();
-      totals.dense += 4.0 * layout.total() * h;
-      totals.compute += rd.computeSeconds();
-      totals.comm += rd.commSeconds();
-      if (ckpt != null) save(c, ckpt, model, global, states, r + 1, totals, rd);
+      totals = totals.plus(rd.bytesPerWorker(), 4.0 * layout.total() * h, rd.computeSeconds(), rd.commSeconds());
+      if (ckpt != null) save(c, ckpt, theta, global, states, totals, rd);
       out.add(rd);
       if (listener != null) listener.onRound(rd);
     }
-    Map<String, Double> ev = evaluate(model, global, c.test());
+    Map<String, Double> ev = evaluate(theta, global, c.test());
     return new Result(global, out, start, ev.get("loss"), ev.get("accuracy"), bytes, engine.name());
   }
 
-  /**
-   * Test loss and accuracy of {@code weights} loaded into {@code model}.
-   *
-   * @param model the model to load them into
-   * @param weights one array per parameter tensor
-   * @param test the test set
-   * @return "loss" and "accuracy"
-   */
-  public static Map<String, Double> evaluate(Module model, float[][] weights, Dataset test) {
-    load(model, weights);
-    return ClassificationTask.evaluate(model, test, 1000);
+  /** Test loss and accuracy of {@code weights} set into {@code theta}'s model. */
+  private static Map<String, Double> evaluate(Replica theta, float[][] weights, Dataset test) {
+    theta.setWeights(weights);
+    return ClassificationTask.evaluate(theta.model(), test, 1000);
   }
 
-  private static float[][] weights(Module model) {
-    var ps = model.parameters();
-    float[][] w = new float[ps.size()][];
-    for (int i = 0; i < w.length; i++) w[i] = ps.get(i).value().data().clone();
-    return w;
-  }
-
-  private static void load(Module model, float[][] weights) {
-    var ps = model.parameters();
-    for (int i = 0; i < weights.length; i++) System.arraycopy(weights[i], 0, ps.get(i).value().data(), 0, weights[i].length);
-  }
-
-  /** {@link Simulator#state()}'s tensors and fields for this run after {@code round} rounds, and the round's line of rounds.csv. */
-  private static void save(Config c, Path ckpt, Module model, float[][] global, List<byte[]> states, int round, Totals totals, Round rd)
+  /** {@link Simulator#state()}'s tensors and fields for this run after {@code totals.rounds()} rounds, and the round's line of rounds.csv. */
+  private static void save(Config c, Path ckpt, Replica theta, float[][] global, List<byte[]> states, Simulator.Totals totals, Round rd)
       throws IOException {
     Simulator.Config s = c.sim();
-    load(model, global);
+    theta.setWeights(global);
     Map<String, Tensor> t = new LinkedHashMap<>();
     Map<String, String> m = new LinkedHashMap<>();
-    for (var e : model.namedParameters().entrySet()) t.put("model." + e.getKey(), e.getValue().value().copy());
+    for (var e : theta.model().namedParameters().entrySet()) t.put("model." + e.getKey(), e.getValue().value().copy());
     for (int w = 0; w < states.size(); w++) {
       TrainState slice = StateBytes.decode(states.get(w), "worker " + w + "'s state");
       t.putAll(slice.tensors());
       m.putAll(slice.meta());
     }
-    m.put("model", s.model());
-    m.put("dist.workers", Integer.toString(s.workers()));
-    m.put("dist.compressor", Compressors.parse(s.compressor()).toString());
-    m.put("dist.localSteps", Integer.toString(s.localSteps()));
-    m.put("dist.rounds", Integer.toString(round));
-    m.put("dist.bytesPerWorker", Double.toString(totals.bytes));
-    m.put("dist.denseBytesPerWorker", Double.toString(totals.dense));
-    m.put("dist.computeSeconds", Double.toString(totals.compute));
-    m.put("dist.commSeconds", Double.toString(totals.comm));
+    totals.write(s, m);
     m.put("localsgd.config", c.identity());
-    Checkpoint.write(ckpt, new TrainState((long) round * s.localSteps(), totals.compute, t, m), Map.of());
+    Checkpoint.write(ckpt, new TrainState(totals.rounds() * s.localSteps(), totals.computeSeconds(), t, m), Map.of());
     Path csv = c.runDir().resolve("rounds.csv");
     String line = rd.round() + "," + rd.loss() + "," + rd.bytesPerWorker() + "," + rd.broadcastBytes() + "," + rd.wallSeconds() + ","
         + rd.computeSeconds() + "," + rd.commSeconds() + "," + (Double.isNaN(rd.testAccuracy()) ? "" : rd.testAccuracy()) + "\n";
@@ -273,33 +240,21 @@ public final class LocalSgd {
     AtomicFiles.writeString(csv, old + line);
   }
 
-  private static int restore(TrainState s, Config c, Module model, List<byte[]> states, Totals totals, String src) {
+  /** Restores θ into {@code model} and every worker's state; returns the run's totals (its rounds: where to go on). */
+  private static Simulator.Totals restore(TrainState s, Config c, Module model, List<byte[]> states, String src) {
     String id = s.meta().get("localsgd.config");
     if (!c.identity().equals(id)) {
       throw new BadInputException(src + ": field 'localsgd.config' (" + id + ") was written by another run than this one (" + c.identity() + ")");
     }
-    int round = (int) number(s, "dist.rounds", src);
-    if (round > c.rounds()) throw new BadInputException(src + ": field 'dist.rounds' (" + round + ") is past the run's " + c.rounds() + " rounds");
+    Simulator.Totals totals = Simulator.Totals.read(s, src);
+    if (totals.rounds() > c.rounds()) {
+      throw new BadInputException(src + ": field 'dist.rounds' (" + totals.rounds() + ") is past the run's " + c.rounds() + " rounds");
+    }
     model.loadStateDict(s.tensors("model."), src);
     for (int w = 0; w < states.size(); w++) {
       TrainState slice = Node.slice(s, w, true);
       states.set(w, StateBytes.encode(slice.tensors(), slice.meta()));
     }
-    totals.bytes = number(s, "dist.bytesPerWorker", src);
-    totals.dense = number(s, "dist.denseBytesPerWorker", src);
-    totals.compute = number(s, "dist.computeSeconds", src);
-    totals.comm = number(s, "dist.commSeconds", src);
-    return round;
-  }
-
-  private static double number(TrainState s, String key, String source) {
-    String v = s.meta().get(key);
-    try {
-      double d = Double.parseDouble(v);
-      if (d >= 0 && !Double.isInfinite(d)) return d;
-    } catch (RuntimeException e) {
-      // named below
-    }
-    throw new BadInputException(source + ": field '" + key + "' (" + v + ") is missing or not a number >= 0");
+    return totals;
   }
 }
