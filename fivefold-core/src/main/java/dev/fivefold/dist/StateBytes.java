@@ -70,13 +70,17 @@ public final class StateBytes {
       int n = in.readInt();
       for (int k = 0; k < n; k++) {
         String name = in.readUTF();
-        int[] dims = new int[in.readInt()];
+        int rank = in.readInt();
+        if (rank < 0 || rank > 8) throw new IOException("tensor " + name + " has rank " + rank);
+        int[] dims = new int[rank];
         long size = 1;
-        for (int i = 0; i < dims.length; i++) {
+        for (int i = 0; i < rank; i++) {
           dims[i] = in.readInt();
+          if (dims[i] < 0) throw new IOException("tensor " + name + " has dimension " + dims[i]);
           size *= dims[i];
+          if (4 * size > in.available()) throw new IOException("tensor " + name + " is truncated");
         }
-        if (dims.length > 8 || size < 0 || 4 * size > in.available()) throw new IOException("tensor " + name + " is truncated");
+        if (4 * size > in.available()) throw new IOException("tensor " + name + " is truncated");
         float[] v = new float[(int) size];
         for (int i = 0; i < v.length; i++) v[i] = Float.intBitsToFloat(in.readInt());
         tensors.put(name, Tensor.of(v, dims));
