@@ -65,7 +65,7 @@ final class Inputs {
     try {
       return TestTimeAugmentation.parse(mode);
     } catch (IllegalArgumentException e) {
-      throw new BadInputException("--tta (" + mode + ") must be none, flip, shift:S or flip,shift:S with S in 1..16");
+      throw new BadInputException("--tta (" + mode + ") must be " + TestTimeAugmentation.SPECS);
     }
   }
 

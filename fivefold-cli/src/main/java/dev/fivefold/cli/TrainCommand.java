@@ -3,6 +3,7 @@ package dev.fivefold.cli;
 import dev.fivefold.data.Dataset;
 import dev.fivefold.data.TextCorpus;
 import dev.fivefold.data.augment.Augmentation;
+import dev.fivefold.data.augment.TestTimeAugmentation;
 import dev.fivefold.io.AtomicFiles;
 import dev.fivefold.io.BadInputException;
 import dev.fivefold.io.SafeTensors;
@@ -100,6 +101,8 @@ final class TrainCommand extends Subcommand {
           + "evaluation takes V times as long; none (default: ${DEFAULT-VALUE}).")
   String tta;
 
+  private TestTimeAugmentation views; // --tta, read by validate()
+
   @Option(names = "--profile", description = "Time every op of every step, forward and backward; print the table (op, ms, share) at the end "
       + "and write it to profile.txt in the run folder. Timers only: the results are unchanged.")
   boolean profile;
@@ -167,7 +170,7 @@ final class TrainCommand extends Subcommand {
     common.atLeast("--context", context, 1);
     if (weightDecay != null && !(weightDecay >= 0 && weightDecay < 1e3)) throw common.bad("--weight-decay (" + weightDecay + ") must be in [0, 1000)");
     if (!(labelSmoothing >= 0 && labelSmoothing < 1)) throw common.bad("--label-smoothing (" + labelSmoothing + ") must be in [0, 1)");
-    Inputs.tta(tta);
+    views = Inputs.tta(tta);
     if (width % heads != 0) throw common.bad("--heads (" + heads + ") must divide --width (" + width + ")");
     if (batch != null && (long) batch * context > dev.fivefold.io.Heap.MAX_ARRAY && (model == null || model.startsWith("gpt") || Inputs.isRecurrent(model))) {
       throw common.bad("--batch (" + batch + ") × --context (" + context + ") must be < 2^31 tokens");
@@ -204,7 +207,7 @@ final class TrainCommand extends Subcommand {
     boolean lm = model.equals("gpt") || model.startsWith("gpt:") || recurrent;
     Augmentation augmentation = augmentation(augment);
     if (lm && !augmentation.isNone()) throw common.bad("--augment (" + augment + ") applies to image models, not " + model);
-    if (lm && Inputs.tta(tta).active()) throw common.bad("--tta (" + tta + ") applies to image models, not " + model);
+    if (lm && views.active()) throw common.bad("--tta (" + tta + ") applies to image models, not " + model);
 
     Map<String, String> ckptMeta = new LinkedHashMap<>();
     Task task;
@@ -236,7 +239,7 @@ final class TrainCommand extends Subcommand {
       Dataset[] d = Inputs.images(data, dataDir, showDownloads ? stderr : null);
       int b = batch == null ? 128 : batch;
       try {
-        task = new ClassificationTask(net, d[0], d[1], b, common.seed, augmentation, labelSmoothing).tta(Inputs.tta(tta));
+        task = new ClassificationTask(net, d[0], d[1], b, common.seed, augmentation, labelSmoothing).tta(views);
       } catch (IllegalArgumentException e) {
         throw common.bad("--augment (" + augment + "): " + e.getMessage());
       }

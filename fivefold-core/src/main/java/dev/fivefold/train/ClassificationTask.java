@@ -182,9 +182,9 @@ public final class ClassificationTask extends BatchedTask {
         System.arraycopy(data.y(), start, y, 0, m);
         double[] pSum = null;
         int c = 0;
+        float[] buf = new float[m * per]; // each view in turn: the last forward is done with it before the next is written
         for (int v = 0; v < views; v++) {
           tape.reset();
-          float[] buf = new float[m * per];
           if (v == 0) {
             System.arraycopy(data.x().data(), start * per, buf, 0, m * per);
           } else {

@@ -21,6 +21,9 @@ public record TestTimeAugmentation(boolean flip, int shift) {
   /** The image and its mirror. */
   public static final TestTimeAugmentation FLIP = new TestTimeAugmentation(true, 0);
 
+  /** The specs {@link #parse} reads, for error messages. */
+  public static final String SPECS = "none, flip, shift:S or flip,shift:S with S in 1..16";
+
   /** The four corners' translations (dy, dx) after the centre's (0, 0). */
   private static final int[][] CORNERS = {{0, 0}, {-1, -1}, {-1, 1}, {1, -1}, {1, 1}};
 
@@ -41,7 +44,7 @@ public record TestTimeAugmentation(boolean flip, int shift) {
    * @throws IllegalArgumentException naming the spec if it is none of these
    */
   public static TestTimeAugmentation parse(String spec) {
-    String bad = "test-time augmentation (" + spec + ") must be none, flip, shift:S or flip,shift:S with S in 1..16";
+    String bad = "test-time augmentation (" + spec + ") must be " + SPECS;
     if (spec.equals("none")) return NONE;
     boolean flip = false;
     int shift = 0;
