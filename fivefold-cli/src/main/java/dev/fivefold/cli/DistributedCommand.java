@@ -116,6 +116,10 @@ final class DistributedCommand extends Subcommand {
   @Option(names = "--lr", defaultValue = "0.05", description = "SGD learning rate (default: ${DEFAULT-VALUE}).")
   double lr;
 
+  @Option(names = "--schedule", paramLabel = "NAME", defaultValue = "constant",
+      description = "Learning rate over the steps: constant, or cosine (from --lr down to 0 at the last step) (default: ${DEFAULT-VALUE}).")
+  String schedule;
+
   @Option(names = "--momentum", defaultValue = "0.9", description = "SGD momentum (DGC's momentum correction carries it instead) (default: ${DEFAULT-VALUE}).")
   double momentum;
 
@@ -210,6 +214,7 @@ final class DistributedCommand extends Subcommand {
     common.nonNegative("--latency-us", latencyUs);
     common.positive("--bandwidth-gbit", bandwidthGbit);
     if (!(momentum >= 0 && momentum < 1)) throw common.bad("--momentum (" + momentum + ") must be in [0, 1)");
+    if (!Simulator.SCHEDULES.contains(schedule)) throw common.bad("--schedule (" + schedule + ") must be one of " + String.join(", ", Simulator.SCHEDULES));
     if (warmup != null) common.atLeast("--warmup", warmup, 0);
     if (!scaling.equals("column") && !scaling.equals("tensor")) throw common.bad("--scaling (" + scaling + ") must be column or tensor");
     for (int w : workerCounts) {
@@ -222,7 +227,8 @@ final class DistributedCommand extends Subcommand {
     double localClip = clip / Math.sqrt(workers);
     String spec = spec(compressor, localClip, dgcWarmup);
     Network net = Network.ofGbit(latencyUs * 1e-6, bandwidthGbit);
-    Simulator.Config sim = new Simulator.Config(model, workers, (int) (batch / per), accumulation, spec, localSteps, lr, momentum, common.seed, net);
+    Simulator.Config sim = new Simulator.Config(model, workers, (int) (batch / per), accumulation, spec, localSteps, lr, momentum, common.seed, net,
+        schedule, steps);
     DistributedExperiment.Config cfg = new DistributedExperiment.Config(sim, steps, evalEvery);
     // the compressor on the model's layout: a rank larger than a layer fails here, before data is read or a cluster started
     Compressors.parse(spec).init(Layout.of(Models.create(model, common.seed).namedParameters()), common.seed, 0);
@@ -328,8 +334,7 @@ final class DistributedCommand extends Subcommand {
       for (int w : workerCounts) {
         double clipW = clip / Math.sqrt(w);
         Simulator.Config s = cfg.sim();
-        Simulator.Config c = new Simulator.Config(m, w, (int) (batch / ((long) w * accumulation)), accumulation, s.compressor(), 1, s.lr(), s.momentum(),
-            s.seed(), s.network());
+        Simulator.Config c = s.with(m, w, (int) (batch / ((long) w * accumulation)), accumulation, s.compressor(), 1);
         DistributedExperiment.Config base = new DistributedExperiment.Config(c, cfg.steps(), cfg.evalEvery());
         List<DistributedExperiment.Variant> table = DistributedExperiment.table(ratio, rank, h, momentum, clipW, dgcWarmup, scaling);
         List<DistributedExperiment.Variant> ablation = DistributedExperiment.dgcAblation(ratio, momentum, clipW, dgcWarmup);
@@ -374,7 +379,7 @@ final class DistributedCommand extends Subcommand {
   }
 
   private static Simulator.Config withLocal(Simulator.Config s, int h) {
-    return new Simulator.Config(s.model(), s.workers(), s.batch(), s.accumulation(), s.compressor(), h, s.lr(), s.momentum(), s.seed(), s.network());
+    return s.with(s.model(), s.workers(), s.batch(), s.accumulation(), s.compressor(), h);
   }
 
   static Table resultTable() {

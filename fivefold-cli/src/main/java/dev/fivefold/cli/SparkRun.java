@@ -30,7 +30,8 @@ final class SparkRun {
   static int train(SparkTrainCommand c, Map<String, String> conf) throws Exception {
     Simulator.Config sim;
     try {
-      sim = new Simulator.Config(c.model, c.workers, c.batch, 1, c.compressor, c.localSteps, c.lr, c.momentum, c.common.seed, null);
+      sim = new Simulator.Config(c.model, c.workers, c.batch, 1, c.compressor, c.localSteps, c.lr, c.momentum, c.common.seed, null, c.schedule,
+          (long) c.rounds * c.localSteps);
       dev.fivefold.perception.Models.parse(c.model);
     } catch (IllegalArgumentException e) {
       throw new BadInputException(e.getMessage());

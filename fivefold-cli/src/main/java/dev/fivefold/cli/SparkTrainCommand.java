@@ -60,6 +60,10 @@ final class SparkTrainCommand extends Subcommand {
   @Option(names = "--lr", defaultValue = "0.05", description = "Local learning rate (default: ${DEFAULT-VALUE}).")
   double lr;
 
+  @Option(names = "--schedule", paramLabel = "NAME", defaultValue = "constant",
+      description = "Learning rate over the local steps of all rounds: constant, or cosine (from --lr down to 0 at the last step) (default: ${DEFAULT-VALUE}).")
+  String schedule;
+
   @Option(names = "--compressor", defaultValue = "dense",
       description = "How the weight deltas are sent: dense, onebit, signsgd, topk, randomk, qsgd, dgc (correction off), or a spec such as "
           + "topk:ratio=0.01; not powersgd (two exchanges per step) (default: ${DEFAULT-VALUE}).")
@@ -125,6 +129,9 @@ final class SparkTrainCommand extends Subcommand {
     common.atLeast("--local-steps", localSteps, 1);
     if (localSteps < 2) throw common.bad("--local-steps (" + localSteps + ") must be >= 2: per-step SGD on Spark is ./fivefold distributed --engine spark");
     if (!(momentum >= 0 && momentum < 1)) throw common.bad("--momentum (" + momentum + ") must be in [0, 1)");
+    if (!dev.fivefold.dist.Simulator.SCHEDULES.contains(schedule)) {
+      throw common.bad("--schedule (" + schedule + ") must be one of " + String.join(", ", dev.fivefold.dist.Simulator.SCHEDULES));
+    }
     if (!(ratio > 0 && ratio <= 1)) throw common.bad("--ratio (" + ratio + ") must be in (0, 1]");
     common.atLeast("--levels", levels, 1);
     compressor = compressorSpec();

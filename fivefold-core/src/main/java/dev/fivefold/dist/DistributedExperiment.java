@@ -248,8 +248,7 @@ public final class DistributedExperiment {
     List<Result> out = new ArrayList<>();
     for (Variant v : variants) {
       Simulator.Config s = base.sim();
-      Simulator.Config c = new Simulator.Config(s.model(), s.workers(), s.batch(), s.accumulation(), v.compressor(), v.localSteps(), s.lr(),
-          s.momentum(), s.seed(), s.network());
+      Simulator.Config c = s.with(s.model(), s.workers(), s.batch(), s.accumulation(), v.compressor(), v.localSteps());
       Config cfg = new Config(c, base.steps(), base.evalEvery());
       Result r = run(cfg, new Simulator(c, train), test, v.label(), null);
       out.add(r);

@@ -90,7 +90,7 @@ public final class Node {
     this.cfg = cfg;
     this.compressor = Compressors.parse(cfg.compressor());
     double momentum = compressor.correctsMomentum() ? 0 : cfg.momentum();
-    this.replica = new Replica(cfg.model(), cfg.seed(), cfg.lr(), momentum);
+    this.replica = new Replica(cfg, momentum);
     this.layout = Layout.of(replica.model().namedParameters());
     this.worker = new Worker(batches, cfg.accumulation(), compressor, layout, cfg.seed(), rank);
     if (cfg.localSteps() > 1) global = replica.weights();
@@ -238,6 +238,7 @@ public final class Node {
     Map<String, Tensor> ot = new LinkedHashMap<>();
     replica.optimizer().saveState(ot, meta);
     for (var e : ot.entrySet()) tensors.put(replicaPrefix() + e.getKey(), e.getValue());
+    meta.put(Simulator.STEPS, Long.toString(replica.steps()));
     worker.save("worker." + worker.index() + ".", tensors, meta);
   }
 
@@ -250,6 +251,7 @@ public final class Node {
    */
   public void load(TrainState s, String source) {
     replica.optimizer().loadState(s.tensors(replicaPrefix()), s.meta(), source);
+    replica.seek(steps(s, source));
     worker.load("worker." + worker.index() + ".", s.tensors(), s.meta(), source);
   }
 
@@ -291,7 +293,20 @@ public final class Node {
     for (var e : full.tensors().entrySet()) if (e.getKey().startsWith(rp) || e.getKey().startsWith(wp)) t.put(e.getKey(), e.getValue());
     Map<String, String> m = new LinkedHashMap<>();
     for (var e : full.meta().entrySet()) if (!e.getKey().startsWith("worker.") || e.getKey().startsWith(wp)) m.put(e.getKey(), e.getValue());
-    return new TrainState(0, 0, t, m);
+    return new TrainState(full.step(), 0, t, m);
+  }
+
+  /** The replicas' step count in {@code s}: its "dist.steps" field, or (a state without it) its step. */
+  private static long steps(TrainState s, String source) {
+    String v = s.meta().get(Simulator.STEPS);
+    if (v == null) return s.step();
+    try {
+      long t = Long.parseLong(v);
+      if (t >= 0) return t;
+    } catch (NumberFormatException e) {
+      // named below
+    }
+    throw new dev.fivefold.io.BadInputException(source + ": field '" + Simulator.STEPS + "' (" + v + ") is not a step count >= 0");
   }
 
   private String replicaPrefix() {

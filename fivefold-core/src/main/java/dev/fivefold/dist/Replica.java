@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * One copy of the model with its optimizer: SGD (momentum m, or plain when the compressor carries
- * the momentum itself), θ ← θ + chain(ĝ). Every worker holds one; they start equal (same spec and
+ * the momentum itself), θ ← θ + chain(ĝ), at the run's scheduled rate for its step count. Every worker holds one; they start equal (same spec and
  * seed) and stay equal, since each applies the same aggregated gradient with the same operations.
  * The simulator of synchronous SGD keeps one for all workers; local SGD one per worker.
  */
@@ -17,6 +17,8 @@ public final class Replica {
   private final Module model;
   private final Optimizer optimizer;
   private final List<Parameter> params;
+  private final Simulator.Config schedule; // null: the optimizer's rate stays as built
+  private long steps;
 
   /**
    * A model built from {@code modelSpec} and {@code seed}, with SGD (no Nesterov, no weight decay).
@@ -30,6 +32,41 @@ public final class Replica {
     this.model = Models.create(modelSpec, seed);
     this.params = model.parameters();
     this.optimizer = Optimizers.sgd(params, lr, momentum, false, 0);
+    this.schedule = null;
+  }
+
+  /**
+   * The replica of run {@code cfg}: its model and seed, SGD with momentum {@code momentum}, and its
+   * learning-rate schedule ({@link Simulator.Config#lrAt}) applied at every {@link #apply}.
+   *
+   * @param cfg the run
+   * @param momentum in [0, 1) (0 when the compressor carries the momentum)
+   */
+  public Replica(Simulator.Config cfg, double momentum) {
+    this.model = Models.create(cfg.model(), cfg.seed());
+    this.params = model.parameters();
+    this.optimizer = Optimizers.sgd(params, cfg.lrAt(0), momentum, false, 0);
+    this.schedule = cfg;
+  }
+
+  /**
+   * Optimizer steps this replica has taken (or was {@link #seek}ed to): the schedule's position.
+   *
+   * @return the count, &ge; 0
+   */
+  public long steps() {
+    return steps;
+  }
+
+  /**
+   * Sets the step count, as a resumed run restores it.
+   *
+   * @param t the optimizer steps taken, &ge; 0
+   * @throws IllegalArgumentException if {@code t < 0}
+   */
+  public void seek(long t) {
+    if (t < 0) throw new IllegalArgumentException("steps (" + t + ") must be >= 0");
+    steps = t;
   }
 
   /**
@@ -63,7 +100,9 @@ public final class Replica {
       if (update[i].length != g.length) throw new IllegalArgumentException("update tensor " + i + " has " + update[i].length + " values, the model " + g.length);
       System.arraycopy(update[i], 0, g, 0, g.length);
     }
+    if (schedule != null) optimizer.learningRate().set(schedule.lrAt(steps));
     optimizer.step();
+    steps++;
   }
 
   /**

@@ -54,9 +54,12 @@ public final class Simulator {
    * @param momentum SGD momentum in [0, 1) (ignored, 0, when the compressor carries the momentum)
    * @param seed weights, shards, batches and compressor streams
    * @param network the simulated links, for the communication time (null: {@link Network#defaults()})
+   * @param schedule the learning rate over the optimizer steps: "constant" (η every step) or "cosine"
+   *     (η_t = η·½(1 + cos(π·min(t, T)/T)), from η at step 0 to 0 at step T; Loshchilov &amp; Hutter 2017)
+   * @param plannedSteps T, the steps the cosine decays over (&ge; 1 for "cosine"; 0 allowed for "constant")
    */
   public record Config(String model, int workers, int batch, int accumulation, String compressor, int localSteps, double lr,
-      double momentum, long seed, Network network) {
+      double momentum, long seed, Network network, String schedule, long plannedSteps) {
     /**
      * Validates the components and parses {@code compressor}; a null {@code network} becomes {@link
      * Network#defaults()}.
@@ -73,13 +76,66 @@ public final class Simulator {
       if (!(lr > 0) || Double.isInfinite(lr)) throw new IllegalArgumentException("lr (" + lr + ") must be > 0");
       if (!(momentum >= 0 && momentum < 1)) throw new IllegalArgumentException("momentum (" + momentum + ") must be in [0, 1)");
       if (network == null) network = Network.defaults();
+      if (!SCHEDULES.contains(schedule)) throw new IllegalArgumentException("schedule (" + schedule + ") must be one of " + String.join(", ", SCHEDULES));
+      if (plannedSteps < (schedule.equals("cosine") ? 1 : 0)) {
+        throw new IllegalArgumentException("planned steps (" + plannedSteps + ") must be >= " + (schedule.equals("cosine") ? 1 : 0) + " for the " + schedule
+            + " schedule");
+      }
       GradientCompressor c = Compressors.parse(compressor);
       if (localSteps > 1 && c.correctsMomentum()) {
         throw new IllegalArgumentException("compressor (" + compressor + ") corrects momentum, which local SGD (localSteps " + localSteps
             + ") does not use: use topk, or dgc with correction=off");
       }
     }
+
+    /**
+     * A run at a constant learning rate.
+     *
+     * @param model a {@link Models} spec
+     * @param workers N &ge; 1
+     * @param batch samples per worker per micro-batch
+     * @param accumulation micro-batches per worker per step
+     * @param compressor a {@link Compressors} spec
+     * @param localSteps H &ge; 1
+     * @param lr learning rate &gt; 0
+     * @param momentum SGD momentum in [0, 1)
+     * @param seed the run's seed
+     * @param network the simulated links (null: the defaults)
+     */
+    public Config(String model, int workers, int batch, int accumulation, String compressor, int localSteps, double lr, double momentum, long seed,
+        Network network) {
+      this(model, workers, batch, accumulation, compressor, localSteps, lr, momentum, seed, network, "constant", 0);
+    }
+
+    /**
+     * This config with another model, workers, per-worker batch, accumulation, compressor and local steps (rate, schedule, seed and network kept).
+     *
+     * @param model a {@link Models} spec
+     * @param workers N
+     * @param batch samples per worker per micro-batch
+     * @param accumulation micro-batches per worker per step
+     * @param compressor a {@link Compressors} spec
+     * @param localSteps H
+     * @return the new config
+     */
+    public Config with(String model, int workers, int batch, int accumulation, String compressor, int localSteps) {
+      return new Config(model, workers, batch, accumulation, compressor, localSteps, lr, momentum, seed, network, schedule, plannedSteps);
+    }
+
+    /**
+     * The learning rate of optimizer step t (0-based) under the schedule.
+     *
+     * @param t the step about to be taken
+     * @return η for "constant"; η·½(1 + cos(π·min(t, T)/T)) for "cosine"
+     */
+    public double lrAt(long t) {
+      if (schedule.equals("constant")) return lr;
+      return lr * 0.5 * (1 + Math.cos(Math.PI * Math.min(t, plannedSteps) / plannedSteps));
+    }
   }
+
+  /** The learning-rate schedules a run takes ({@link Config#schedule}). */
+  public static final List<String> SCHEDULES = List.of("constant", "cosine");
 
   /**
    * One step (H = 1) or one averaging round (H &gt; 1): the mean loss of its batches, the payload
@@ -106,6 +162,9 @@ public final class Simulator {
       return denseBytes / bytesPerWorker;
     }
   }
+
+  /** The field holding the optimizer steps every replica has taken (the schedule's position), in states and node slices. */
+  static final String STEPS = "dist.steps";
 
   private final Config cfg;
   private final GradientCompressor compressor;
@@ -142,7 +201,7 @@ public final class Simulator {
     this.compressor = Compressors.parse(cfg.compressor());
     double momentum = compressor.correctsMomentum() ? 0 : cfg.momentum();
     int copies = cfg.localSteps() > 1 ? cfg.workers() : 1;
-    for (int w = 0; w < copies; w++) replicas.add(new Replica(cfg.model(), cfg.seed(), cfg.lr(), momentum));
+    for (int w = 0; w < copies; w++) replicas.add(new Replica(cfg, momentum));
     this.layout = Layout.of(replicas.getFirst().model().namedParameters());
     int[][] shards = Shards.deal(data.size(), cfg.workers(), cfg.seed());
     for (int w = 0; w < cfg.workers(); w++) {
@@ -367,6 +426,7 @@ public final class Simulator {
       if (r == 0) m.putAll(om);
     }
     for (int w = 0; w < workers.size(); w++) workers.get(w).save("worker." + w + ".", t, m);
+    m.put(STEPS, Long.toString(step));
     new Totals(rounds, bytesSent, denseSent, computeSeconds, commSeconds).write(cfg, m);
     return new TrainState(step, computeSeconds, t, m);
   }
@@ -393,6 +453,7 @@ public final class Simulator {
     }
     for (int w = 0; w < workers.size(); w++) workers.get(w).load("worker." + w + ".", s.tensors(), s.meta(), source);
     step = s.step();
+    for (Replica r : replicas) r.seek(step);
     Totals tot = Totals.read(s, source);
     rounds = tot.rounds();
     bytesSent = tot.bytesPerWorker();

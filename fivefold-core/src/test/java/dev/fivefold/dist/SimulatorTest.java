@@ -53,6 +53,12 @@ class SimulatorTest {
     return new Simulator.Config(MODEL, workers, batch, accumulation, compressor, h, 0.1, momentum, 42, Network.defaults());
   }
 
+  /** {@code c} with the cosine schedule over {@code steps} steps. */
+  static Simulator.Config cosine(Simulator.Config c, long steps) {
+    return new Simulator.Config(c.model(), c.workers(), c.batch(), c.accumulation(), c.compressor(), c.localSteps(), c.lr(), c.momentum(), c.seed(),
+        c.network(), "cosine", steps);
+  }
+
   static float[][] weights(Simulator s) {
     return s.model().parameters().stream().map(p -> p.value().data().clone()).toArray(float[][]::new);
   }
@@ -139,6 +145,42 @@ class SimulatorTest {
   }
 
   @Test
+  void theCosineScheduleIsSchedulesCosineStepByStep() {
+    Simulator.Config c = cosine(config(1, 10, 1, "dense", 1, 0), 4);
+    dev.fivefold.control.Schedule want = dev.fivefold.control.Schedules.cosine(0.1, 4, 0);
+    for (long t = 0; t < 7; t++) assertEquals(want.at(t, 0), c.lrAt(t), 0.0, "step " + t);
+    assertEquals(0.0, c.lrAt(4), 0.0);
+    assertEquals(0.1, config(1, 10, 1, "dense", 1, 0).lrAt(1000), 0.0, "constant");
+    // one dense worker, plain SGD: the simulator's four steps are a replica stepped by hand at the cosine's rates, bit for bit
+    Dataset train = data(8);
+    Simulator sim = new Simulator(c, train);
+    for (int i = 0; i < 4; i++) sim.round();
+    Dataset batches = firstBatches(train, c, 0, 4);
+    Replica r = new Replica(MODEL, 42, 1, 0);
+    for (int t = 0; t < 4; t++) {
+      int[] rows = new int[10];
+      for (int i = 0; i < 10; i++) rows[i] = t * 10 + i;
+      Dataset b = batches.subset(rows);
+      Tape tape = Tape.training();
+      tape.backward(F.crossEntropy(r.model().forward(tape.input(b.x())), b.y()));
+      List<Parameter> ps = r.model().parameters();
+      float[][] g = new float[ps.size()][];
+      for (int i = 0; i < g.length; i++) g[i] = ps.get(i).grad().clone();
+      r.model().zeroGrad();
+      r.optimizer().learningRate().set(want.at(t, 0));
+      r.apply(g);
+    }
+    float[][] expected = r.weights(), got = weights(sim);
+    for (int i = 0; i < got.length; i++) assertArrayEquals(expected[i], got[i], 0f);
+    float[][] constant = weights(new Simulator(config(1, 10, 1, "dense", 1, 0), train));
+    assertTrue(!Arrays.equals(constant[0], got[0]), "the schedule changes the run");
+    assertThrows(IllegalArgumentException.class, () -> new Simulator.Config(MODEL, 1, 1, 1, "dense", 1, 0.1, 0, 1, null, "cosine", 0));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new Simulator.Config(MODEL, 1, 1, 1, "dense", 1, 0.1, 0, 1, null, "linear", 10));
+    assertEquals("schedule (linear) must be one of constant, cosine", e.getMessage());
+  }
+
+  @Test
   void resultsDoNotDependOnTheThreadCount() {
     Dataset train = data(4);
     int before = Parallel.threads();
@@ -160,7 +202,8 @@ class SimulatorTest {
   void aResumedRunIsBitIdentical(@TempDir Path tmp) throws Exception {
     Dataset train = data(5);
     for (Simulator.Config c : List.of(config(3, 8, 2, "dgc:ratio=0.1,momentum=0.9,clip=1,warmup=4", 1, 0.9),
-        config(2, 8, 1, "powersgd:rank=2", 1, 0.9), config(3, 8, 1, "onebit", 3, 0.9), config(2, 8, 1, "qsgd:levels=4", 1, 0.5))) {
+        config(2, 8, 1, "powersgd:rank=2", 1, 0.9), config(3, 8, 1, "onebit", 3, 0.9), config(2, 8, 1, "qsgd:levels=4", 1, 0.5),
+        cosine(config(2, 8, 1, "topk:ratio=0.2", 1, 0.9), 6), cosine(config(2, 8, 1, "dense", 2, 0.9), 12))) {
       Simulator straight = new Simulator(c, train);
       for (int i = 0; i < 6; i++) straight.round();
       Simulator first = new Simulator(c, train);
@@ -201,8 +244,8 @@ class SimulatorTest {
   @Test
   void nodesRebuiltEveryRoundFromTheirStateBytesAreTheSimulatorBitForBit() {
     Dataset train = data(1);
-    for (String compressor : new String[] {"dense", "topk:ratio=0.2"}) {
-      Simulator.Config c = config(3, 8, 1, compressor, 3, 0.9);
+    for (String compressor : new String[] {"dense", "topk:ratio=0.2", "cosine"}) {
+      Simulator.Config c = compressor.equals("cosine") ? cosine(config(3, 8, 1, "dense", 3, 0.9), 12) : config(3, 8, 1, compressor, 3, 0.9);
       Simulator sim = new Simulator(c, train);
       for (int r = 0; r < 4; r++) sim.round();
       var compressor0 = sim.compressor();

@@ -69,11 +69,17 @@ public final class BarrierSgd {
 
   /** What every task needs, Java-serializable (the config less its simulated network). */
   record Job(String model, int workers, int batch, int accumulation, String compressor, int localSteps, double lr, double momentum, long seed,
-      long rounds, int timeoutMillis) implements Serializable {
+      String schedule, long plannedSteps, long rounds, int timeoutMillis) implements Serializable {
     @Serial private static final long serialVersionUID = 1L;
 
+    static Job of(Simulator.Config s, long rounds, int timeoutMillis) {
+      return new Job(s.model(), s.workers(), s.batch(), s.accumulation(), s.compressor(), s.localSteps(), s.lr(), s.momentum(), s.seed(), s.schedule(),
+          s.plannedSteps(), rounds, timeoutMillis);
+    }
+
     Simulator.Config sim() {
-      return new Simulator.Config(model, workers, batch, accumulation, compressor, localSteps, lr, momentum, seed, Network.defaults());
+      return new Simulator.Config(model, workers, batch, accumulation, compressor, localSteps, lr, momentum, seed, Network.defaults(), schedule,
+          plannedSteps);
     }
   }
 
@@ -118,7 +124,7 @@ public final class BarrierSgd {
       String label, Consumer<Simulator.Round> onRound) {
     Simulator.Config s = cfg.sim();
     int n = s.workers();
-    Job job = new Job(s.model(), n, s.batch(), s.accumulation(), s.compressor(), s.localSteps(), s.lr(), s.momentum(), s.seed(), cfg.rounds(),
+    Job job = Job.of(s, cfg.rounds(),
         300_000);
     int[][] deal = Shards.deal(train.size(), n, s.seed()); // fewer units than workers fails here, on the driver
     List<Broadcast<Shard>> shards = new ArrayList<>();

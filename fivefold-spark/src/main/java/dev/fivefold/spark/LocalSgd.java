@@ -101,7 +101,8 @@ public final class LocalSgd {
     /** What a checkpoint must match to be resumed (everything that shapes the numbers). */
     String identity() {
       return sim.model() + "|" + sim.workers() + "|" + sim.batch() + "|" + sim.accumulation() + "|" + Compressors.parse(sim.compressor()) + "|"
-          + sim.localSteps() + "|" + sim.lr() + "|" + sim.momentum() + "|" + sim.seed() + "|" + train.size();
+          + sim.localSteps() + "|" + sim.lr() + "|" + sim.momentum() + "|" + sim.seed() + "|" + train.size()
+          + (sim.schedule().equals("constant") ? "" : "|" + sim.schedule() + ":" + sim.plannedSteps());
     }
   }
 

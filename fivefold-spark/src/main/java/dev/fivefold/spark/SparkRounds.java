@@ -63,8 +63,7 @@ public final class SparkRounds implements RoundEngine {
   @Override
   public void prepare(Simulator.Config cfg, List<Shard> shards) {
     unpersist();
-    this.job = new BarrierSgd.Job(cfg.model(), cfg.workers(), cfg.batch(), cfg.accumulation(), cfg.compressor(), cfg.localSteps(), cfg.lr(),
-        cfg.momentum(), cfg.seed(), 0, 0);
+    this.job = BarrierSgd.Job.of(cfg, 0, 0);
     this.shards = new ArrayList<>();
     for (Shard s : shards) this.shards.add(sc.broadcast(s));
   }

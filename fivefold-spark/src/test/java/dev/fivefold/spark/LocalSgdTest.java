@@ -63,9 +63,13 @@ class LocalSgdTest {
     for (int i = 0; i < want.length; i++) assertArrayEquals(want[i], got[i], what + ": tensor " + i);
   }
 
-  @SuppressWarnings("unchecked")
   static void sameAsTheSimulator(String compressor) throws Exception {
-    LocalSgd.Config c = config(compressor, 4, null, false);
+    sameAsTheSimulator(config(compressor, 4, null, false));
+  }
+
+  @SuppressWarnings("unchecked")
+  static void sameAsTheSimulator(LocalSgd.Config c) throws Exception {
+    String compressor = c.sim().compressor() + " " + c.sim().schedule();
     Object[] ref = simulate(c.sim(), 4);
     List<Simulator.Round> rounds = (List<Simulator.Round>) ref[1];
     for (RoundEngine e : new RoundEngine[] {new InProcessRounds(), new SparkRounds(spark.context(), false)}) {
@@ -94,6 +98,21 @@ class LocalSgdTest {
   void sparseDeltasWithErrorFeedbackEqualTheSimulatorBitForBit() throws Exception {
     sameAsTheSimulator("topk:ratio=0.1"); // the residual travels with the worker's state
     sameAsTheSimulator("dgc:ratio=0.05,momentum=0.9,correction=off,clip=0,masking=off,warmup=0");
+  }
+
+  /** The cosine schedule's position (the replicas' step count) travels with each worker's state bytes and with the round checkpoint. */
+  @Test
+  void aCosineScheduleOnSparkEqualsTheSimulatorAndResumes(@TempDir Path dir) throws Exception {
+    Simulator.Config s = sim("dense", 3, 7);
+    Simulator.Config cos = new Simulator.Config(s.model(), 2, 16, 1, "dense", 3, 0.1, 0.9, 7, null, "cosine", 12);
+    sameAsTheSimulator(new LocalSgd.Config(TRAIN, TEST, cos, 4, 0, null, false));
+    float[][] whole = LocalSgd.run(new LocalSgd.Config(TRAIN, TEST, cos, 4, 0, null, false), new InProcessRounds(), null).weights();
+    LocalSgd.run(new LocalSgd.Config(TRAIN, TEST, cos, 2, 0, dir, false), new InProcessRounds(), null);
+    LocalSgd.Result rest = LocalSgd.run(new LocalSgd.Config(TRAIN, TEST, cos, 4, 0, dir, true), spark, null);
+    assertEquals(2, rest.startRound());
+    assertSame(whole, rest.weights(), "resumed with the cosine schedule");
+    float[][] constant = LocalSgd.run(config("dense", 4, null, false), new InProcessRounds(), null).weights();
+    assertNotEquals(java.util.Arrays.hashCode(constant[0]), java.util.Arrays.hashCode(whole[0]));
   }
 
   @Test
