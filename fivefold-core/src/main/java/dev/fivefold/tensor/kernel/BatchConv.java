@@ -196,6 +196,20 @@ public final class BatchConv {
     return (int) Math.clamp((L2 / 2) / perImage, 1, g.n());
   }
 
+  /**
+   * Whether stride-1 convolutions run on the wide grid without im2col ({@link WideConv}); {@code
+   * -Dff.conv=im2col} turns it off (for comparisons). Package-private and mutable for the tests
+   * that compare both paths.
+   */
+  static boolean WIDE = !"im2col".equals(System.getProperty("ff.conv"));
+
+  /** Floats of one slot: the larger of the im2col path's (CKK + OC)·M·P and the wide path's. */
+  private static int slotFloats(Geometry g, int m) {
+    long f = Math.max((long) (g.ckk() + g.oc()) * m * g.p(), WideConv.slotFloats(g, m));
+    if (f > Integer.MAX_VALUE / 2) throw new IllegalArgumentException("convolution scratch of " + f + " floats is too large");
+    return (int) f;
+  }
+
   private static int chunks(Geometry g) {
     int m = imagesPerChunk(g);
     return (g.n() + m - 1) / m;
@@ -224,20 +238,28 @@ public final class BatchConv {
   public static void forward(Geometry g, float[] x, float[] w, float[] b, float[] y, Buffers alloc) {
     int m = imagesPerChunk(g), chunks = chunks(g), slots = slots(g);
     int p = g.p(), ckk = g.ckk(), oc = g.oc(), cols = m * p;
-    int slotFloats = (ckk + oc) * cols;
+    boolean wide = WIDE && WideConv.forwardApplies(g, m);
+    int slotFloats = wide ? slotFloats(g, m) : (ckk + oc) * cols;
+    WideConv.Layout layout = wide ? WideConv.Layout.of(g) : null;
+    float[] pw = alloc.take(Gemm.packedSize(oc, ckk));
+    Gemm.packAll(false, oc, ckk, w, 0, ckk, pw, 0);
     float[] buf = alloc.take(slots * slotFloats);
     Parallel.forRange(0, slots, 1, (s0, s1) -> {
       for (int s = s0; s < s1; s++) {
         int colOff = s * slotFloats, outOff = colOff + ckk * cols;
         for (int ch = s * chunks / slots, end = (s + 1) * chunks / slots; ch < end; ch++) {
-          forwardChunk(g, x, w, b, y, ch * m, Math.min(g.n(), (ch + 1) * m), buf, colOff, outOff);
+          int i0 = ch * m, i1 = Math.min(g.n(), (ch + 1) * m);
+          // a short last chunk takes the im2col path if its product is too small to pack
+          if (wide && WideConv.forwardApplies(g, i1 - i0)) WideConv.forward(g, layout, x, w, pw, b, y, i0, i1, buf, colOff);
+          else forwardChunk(g, x, w, pw, b, y, i0, i1, buf, colOff, outOff);
         }
       }
     });
     alloc.giveBack(buf);
+    alloc.giveBack(pw);
   }
 
-  private static void forwardChunk(Geometry g, float[] x, float[] w, float[] b, float[] y, int i0, int i1,
+  private static void forwardChunk(Geometry g, float[] x, float[] w, float[] pw, float[] b, float[] y, int i0, int i1,
       float[] buf, int colOff, int outOff) {
     int p = g.p(), ckk = g.ckk(), oc = g.oc(), cols = (i1 - i0) * p, img = g.c() * g.h() * g.w();
     for (int i = i0; i < i1; i++) {
@@ -246,13 +268,13 @@ public final class BatchConv {
     if (i1 - i0 == 1) {
       // one image: its [OC, P] block of y is the product itself
       int dst = i0 * oc * p;
-      Gemm.sgemm(false, false, oc, p, ckk, w, 0, ckk, buf, colOff, cols, 0f, y, dst, p);
+      weightsTimes(false, w, pw, oc, p, ckk, buf, colOff, cols, null, y, dst, p);
       if (b != null) {
         for (int o = 0; o < oc; o++) addScalar(y, dst + o * p, p, b[o]);
       }
       return;
     }
-    Gemm.sgemm(false, false, oc, cols, ckk, w, 0, ckk, buf, colOff, cols, 0f, buf, outOff, cols); // [OC, M·P]
+    weightsTimes(false, w, pw, oc, cols, ckk, buf, colOff, cols, null, buf, outOff, cols); // [OC, M·P]
     for (int i = i0; i < i1; i++) {
       for (int o = 0; o < oc; o++) {
         int src = outOff + o * cols + (i - i0) * p, dst = (i * oc + o) * p;
@@ -260,6 +282,18 @@ public final class BatchConv {
         if (b != null) addScalar(y, dst, p, b[o]);
       }
     }
+  }
+
+  /**
+   * C = op(W)·op(B), op(W) the weights W [OC, CKK] or (transW) Wᵀ, op(B) stored in b or packed by
+   * src: with op(W) packed once per call ({@code pw}, {@link Gemm#packAll}) when the product takes
+   * the packed path (bit-identical either way).
+   */
+  static void weightsTimes(boolean transW, float[] w, float[] pw, int m, int n, int k, float[] b, int bOff, int ldb, Gemm.PanelSource src,
+      float[] c, int cOff, int ldc) {
+    if (pw != null && Gemm.packed(transW, false, m, n, k)) Gemm.sgemm(m, n, k, pw, 0, false, b, bOff, ldb, src, 0f, c, cOff, ldc);
+    else if (src != null) Gemm.sgemm(transW, m, n, k, w, 0, transW ? m : k, src, 0f, c, cOff, ldc);
+    else Gemm.sgemm(transW, false, m, n, k, w, 0, transW ? m : k, b, bOff, ldb, 0f, c, cOff, ldc);
   }
 
   private static void addScalar(float[] y, int off, int len, float v) {
@@ -297,17 +331,24 @@ public final class BatchConv {
     if (dx == null && dw == null) return;
     int part = oc * ckk;
     float[] partial = dw == null ? null : alloc.take(chunks * part);
-    int slotFloats = (ckk + oc) * cols;
+    boolean wide = WIDE && WideConv.backwardApplies(g, m, dw != null);
+    int slotFloats = wide ? slotFloats(g, m) : (ckk + oc) * cols;
+    WideConv.Layout layout = wide ? WideConv.Layout.of(g) : null;
+    float[] pwt = dx == null ? null : alloc.take(Gemm.packedSize(ckk, oc));
+    if (pwt != null) Gemm.packAll(true, ckk, oc, w, 0, ckk, pwt, 0);
     float[] buf = alloc.take(slots * slotFloats);
     Parallel.forRange(0, slots, 1, (s0, s1) -> {
       for (int s = s0; s < s1; s++) {
         int colOff = s * slotFloats, gOff = colOff + ckk * cols;
         for (int ch = s * chunks / slots, end = (s + 1) * chunks / slots; ch < end; ch++) {
-          backwardChunk(g, x, w, dy, dx, partial, ch * part, ch * m, Math.min(n, (ch + 1) * m), buf, colOff, gOff);
+          int i0 = ch * m, i1 = Math.min(n, (ch + 1) * m);
+          if (wide && WideConv.backwardApplies(g, i1 - i0, dw != null)) WideConv.backward(g, layout, x, w, pwt, dy, dx, partial, ch * part, i0, i1, buf, colOff);
+          else backwardChunk(g, x, w, pwt, dy, dx, partial, ch * part, i0, i1, buf, colOff, gOff);
         }
       }
     });
     alloc.giveBack(buf);
+    if (pwt != null) alloc.giveBack(pwt);
     if (dw != null) {
       // dw += Σ_chunks partial, in chunk order for every element
       Parallel.forRange(0, part, 4096, (e0, e1) -> {
@@ -317,7 +358,7 @@ public final class BatchConv {
     }
   }
 
-  private static void backwardChunk(Geometry g, float[] x, float[] w, float[] dy, float[] dx, float[] partial, int partOff,
+  private static void backwardChunk(Geometry g, float[] x, float[] w, float[] pwt, float[] dy, float[] dx, float[] partial, int partOff,
       int i0, int i1, float[] buf, int colOff, int gOff) {
     int p = g.p(), ckk = g.ckk(), oc = g.oc(), mi = i1 - i0, cols = mi * p, img = g.c() * g.h() * g.w();
     // dY of the chunk as [OC, M·P]: for one image it is dy itself
@@ -337,7 +378,7 @@ public final class BatchConv {
       Gemm.sgemm(false, true, oc, ckk, cols, gy, gyOff, cols, buf, colOff, cols, 0f, partial, partOff, ckk);
     }
     if (dx != null) {
-      Gemm.sgemm(true, false, ckk, cols, oc, w, 0, ckk, gy, gyOff, cols, 0f, buf, colOff, cols); // dcol [CKK, M·P]
+      weightsTimes(true, w, pwt, ckk, cols, oc, gy, gyOff, cols, null, buf, colOff, cols); // dcol [CKK, M·P]
       for (int i = i0; i < i1; i++) {
         Conv.col2imSerial(buf, colOff + (i - i0) * p, cols, g.c(), g.h(), g.w(), g.kh(), g.kw(), g.stride(), g.pad(), dx, i * img);
       }

@@ -72,6 +72,95 @@ public final class Gemm {
   private Gemm() {}
 
   /**
+   * Packs panels of op(B) from wherever op(B) comes from, without storing op(B) first: the implicit
+   * GEMM of a convolution, whose op(B) is the unfolded image ({@link Im2colPanels}). The packed
+   * values must be those {@link #sgemm} would pack from the stored op(B), so a product through a
+   * source is bit-identical to the stored one.
+   */
+  interface PanelSource {
+    /**
+     * Packs panels [p0, p1) of op(B)[pc .. pc+kc][jc .. jc+nc] into {@code bp}: panel q at
+     * q·nr·kc holds, for each depth p in order, the nr columns jc + q·nr + (0 .. nr−1), zero
+     * beyond nc.
+     *
+     * @param nr the panel width
+     * @param pc the first depth
+     * @param kc the depths
+     * @param jc the first column
+     * @param nc the columns of the block
+     * @param p0 the first panel
+     * @param p1 one past the last panel
+     * @param bp the packed panels, written
+     */
+    void pack(int nr, int pc, int kc, int jc, int nc, int p0, int p1, float[] bp);
+  }
+
+  /**
+   * Whether {@link #sgemm} of this shape takes the packed (blocked) path, the one {@link
+   * #sgemm(boolean, int, int, int, float[], int, int, PanelSource, float, float[], int, int)} runs:
+   * not the small loop, not one row against rows, not split along k.
+   */
+  static boolean packed(boolean transA, boolean transB, int m, int n, int k) {
+    return m > 0 && n > 0 && k > 0 && (long) m * n * k > SMALL && !(m == 1 && transB && !transA)
+        && !(k >= 2 * KSPLIT && (long) m * n <= SPLIT_MAX_MN);
+  }
+
+  /**
+   * Floats {@link #packAll} writes for an m×k op(A) with the blocking in use.
+   *
+   * @param m the rows of op(A)
+   * @param k its columns
+   * @return m rounded up to the micro-tile's rows, times k
+   */
+  static int packedSize(int m, int k) {
+    int mr = blocking().mr();
+    return (m + mr - 1) / mr * mr * k;
+  }
+
+  /**
+   * Packs all of op(A), m×k, into dst[dOff ..] as the packed path packs it block by block: for each
+   * depth block pc (KC deep) at dOff + pc·m̄, MR-row slivers, m̄ = m rounded up to MR. A product
+   * whose op(A) is used by many products (a convolution's weights, chunk after chunk) packs it once.
+   *
+   * @param transA whether A is stored k×m
+   * @param m the rows of op(A)
+   * @param k the columns of op(A)
+   * @param a the storage of A
+   * @param aOff offset of A's first element
+   * @param lda the leading dimension of A
+   * @param dst receives {@link #packedSize} floats
+   * @param dOff where they start
+   */
+  static void packAll(boolean transA, int m, int k, float[] a, int aOff, int lda, float[] dst, int dOff) {
+    int mr = blocking().mr(), mpad = (m + mr - 1) / mr * mr;
+    for (int pc = 0; pc < k; pc += KC) packA(mr, transA, a, aOff, lda, pc, Math.min(KC, k - pc), 0, m, dst, dOff + pc * mpad);
+  }
+
+  /**
+   * {@code C = β·C + op(A)·op(B)} with op(A) packed by {@link #packAll} (same blocking) and op(B)
+   * from {@code b} (stored, transB) or, if {@code src} is not null, from {@code src}: the packed
+   * path of {@link #sgemm}, bit-identical to it whenever {@link #packed} holds for the shape
+   * (callers check it).
+   */
+  static void sgemm(int m, int n, int k, float[] pa, int paOff, boolean transB, float[] b, int bOff, int ldb, PanelSource src, float beta,
+      float[] c, int cOff, int ldc) {
+    var counter = flopCounter;
+    if (counter != null) counter.add(2L * m * n * k);
+    packedPath(false, transB, m, n, k, null, 0, 0, pa, paOff, b, bOff, ldb, src, beta, c, cOff, ldc);
+  }
+
+  /**
+   * {@code C = β·C + op(A)·op(B)} with op(B) packed by {@code b}: the packed path of {@link #sgemm},
+   * split across threads the same way, so the result is bit-identical to {@link #sgemm} on the
+   * stored op(B) whenever {@link #packed} holds for the shape (callers check it).
+   */
+  static void sgemm(boolean transA, int m, int n, int k, float[] a, int aOff, int lda, PanelSource b, float beta, float[] c, int cOff, int ldc) {
+    var counter = flopCounter;
+    if (counter != null) counter.add(2L * m * n * k);
+    packedPath(transA, false, m, n, k, a, aOff, lda, null, 0, 0, b, beta, c, cOff, ldc);
+  }
+
+  /**
    * Starts counting the floating-point operations of every following {@link #sgemm} (and
    * {@link #sgemmBatched}, per product) into a fresh counter, {@code 2·m·n·k} per product: the
    * multiply-adds of the matrix products, which is what a model FLOP count usually means. For
@@ -80,6 +169,12 @@ public final class Gemm {
    */
   public static void startCounting() {
     flopCounter = new java.util.concurrent.atomic.LongAdder();
+  }
+
+  /** Adds {@code flops} (possibly negative) to the count, if one is on: for products whose counted shape is not their useful one. */
+  static void count(long flops) {
+    var c = flopCounter;
+    if (c != null) c.add(flops);
   }
 
   /**
@@ -168,18 +263,30 @@ public final class Gemm {
       splitK(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
       return;
     }
+    packedPath(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, null, beta, c, cOff, ldc);
+  }
+
+  /** The packed path on all threads: rows split when n ≤ m (each thread packs all of op(B)), else whole NR column panels (each packs all of op(A)). */
+  private static void packedPath(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+      PanelSource src, float beta, float[] c, int cOff, int ldc) {
+    packedPath(transA, transB, m, n, k, a, aOff, lda, null, 0, b, bOff, ldb, src, beta, c, cOff, ldc);
+  }
+
+  /** {@link #packedPath} with op(A) either from a, aOff, lda or, if {@code pa} is not null, already packed there by {@link #packAll}. */
+  private static void packedPath(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, int lda, float[] pa, int paOff,
+      float[] b, int bOff, int ldb, PanelSource src, float beta, float[] c, int cOff, int ldc) {
     GemmBlocking g = blocking();
-    int mr = g.mr(), nr = g.nr();
+    int mr = g.mr(), nr = g.nr(), mpad = (m + mr - 1) / mr * mr;
     if ((long) m * n * k < PARALLEL_MIN || Parallel.threads() == 1) {
-      blocked(g, transA, transB, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, 0, m, 0, n);
+      blocked(g, transA, transB, k, a, aOff, lda, pa, paOff, mpad, b, bOff, ldb, src, beta, c, cOff, ldc, 0, m, 0, n);
     } else if (n <= m) {
       // Split rows: each thread packs all of op(B) (k·n floats, fewer than op(A)'s m·k).
       Parallel.forRange(0, (m + mr - 1) / mr, (lo, hi) -> blocked(g, transA, transB, k,
-          a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, lo * mr, Math.min(m, hi * mr), 0, n));
+          a, aOff, lda, pa, paOff, mpad, b, bOff, ldb, src, beta, c, cOff, ldc, lo * mr, Math.min(m, hi * mr), 0, n));
     } else {
       // Split columns in whole NR panels: each thread packs all of op(A).
       Parallel.forRange(0, (n + nr - 1) / nr, (lo, hi) -> blocked(g, transA, transB, k,
-          a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, 0, m, lo * nr, Math.min(n, hi * nr)));
+          a, aOff, lda, pa, paOff, mpad, b, bOff, ldb, src, beta, c, cOff, ldc, 0, m, lo * nr, Math.min(n, hi * nr)));
     }
   }
 
@@ -200,7 +307,7 @@ public final class Gemm {
       for (int ch = lo; ch < hi; ch++) {
         int p0 = ch * KSPLIT, len = Math.min(KSPLIT, k - p0);
         int ao = aOff + (transA ? p0 * lda : p0), bo = bOff + (transB ? p0 : p0 * ldb);
-        blocked(g, transA, transB, len, a, ao, lda, b, bo, ldb, 0f, part, ch * mn, n, 0, m, 0, n);
+        blocked(g, transA, transB, len, a, ao, lda, null, 0, 0, b, bo, ldb, null, 0f, part, ch * mn, n, 0, m, 0, n);
       }
     });
     for (int i = 0; i < m; i++) {
@@ -213,26 +320,29 @@ public final class Gemm {
     }
   }
 
-  /** The blocked algorithm on rows [r0, r1) × columns [c0, c1) of C, on the calling thread. */
+  /** The blocked algorithm on rows [r0, r1) × columns [c0, c1) of C, on the calling thread; op(B) from {@code src} if not null. */
   private static void blocked(GemmBlocking g, boolean transA, boolean transB, int k,
-      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+      float[] a, int aOff, int lda, float[] pa, int paOff, int mpad, float[] b, int bOff, int ldb, PanelSource src,
       float beta, float[] c, int cOff, int ldc, int r0, int r1, int c0, int c1) {
     float[][] scratch = SCRATCH.get();
     int mcMax = g.mc(), ncMax = g.nc(), nr = g.nr();
     if (scratch[0].length < mcMax * KC) scratch[0] = new float[mcMax * KC];
     if (scratch[1].length < ncMax * KC) scratch[1] = new float[ncMax * KC];
-    float[] ap = scratch[0], bp = scratch[1], tile = scratch[2];
+    float[] ap = pa != null ? pa : scratch[0], bp = scratch[1], tile = scratch[2];
     for (int jc = c0; jc < c1; jc += ncMax) {
       int nc = Math.min(ncMax, c1 - jc);
       int panels = (nc + nr - 1) / nr;
       for (int pc = 0; pc < k; pc += KC) {
         int kc = Math.min(KC, k - pc);
         int mode = pc > 0 || beta == 1f ? ADD : beta == 0f ? OVERWRITE : SCALE;
-        packB(nr, transB, b, bOff, ldb, pc, kc, jc, nc, 0, panels, bp);
+        if (src != null) src.pack(nr, pc, kc, jc, nc, 0, panels, bp);
+        else packB(nr, transB, b, bOff, ldb, pc, kc, jc, nc, 0, panels, bp);
         for (int ic = r0; ic < r1; ic += mcMax) {
           int mc = Math.min(mcMax, r1 - ic);
-          packA(g.mr(), transA, a, aOff, lda, pc, kc, ic, mc, ap);
-          macro(g, ap, ic, mc, kc, bp, jc, nc, mode, beta, c, cOff, ldc, tile);
+          int ao = 0;
+          if (pa == null) packA(g.mr(), transA, a, aOff, lda, pc, kc, ic, mc, ap, 0);
+          else ao = paOff + pc * mpad + ic * kc;
+          macro(g, ap, ao, ic, mc, kc, bp, jc, nc, mode, beta, c, cOff, ldc, tile);
         }
       }
     }
@@ -384,7 +494,7 @@ public final class Gemm {
    * Packs panels [p0, p1) of op(B)[pc .. pc+kc][jc .. jc+nc] into {@code bp}: panel q holds, for
    * each depth p, NR consecutive columns, zero-padded beyond nc.
    */
-  private static void packB(int nr, boolean transB, float[] b, int bOff, int ldb, int pc, int kc,
+  static void packB(int nr, boolean transB, float[] b, int bOff, int ldb, int pc, int kc,
       int jc, int nc, int p0, int p1, float[] bp) {
     for (int q = p0; q < p1; q++) {
       int j0 = q * nr, w = Math.min(nr, nc - j0);
@@ -416,7 +526,7 @@ public final class Gemm {
    * a depth are written side by side: about 2× faster than one row at a time, whose writes, ld
    * apart, leave the L1 cache before their line is full.
    */
-  private static void transposeInto(float[] src, int s, int lds, int rows, int len, float[] dst, int d, int ld) {
+  static void transposeInto(float[] src, int s, int lds, int rows, int len, float[] dst, int d, int ld) {
     int r = 0;
     for (; r + 4 <= rows; r += 4) {
       int s0 = s + r * lds, s1 = s0 + lds, s2 = s1 + lds, s3 = s2 + lds;
@@ -434,10 +544,10 @@ public final class Gemm {
 
   /** Packs rows [i0, i0+mc) of op(A)[.][pc .. pc+kc] into MR-row slivers, zero-padded. */
   private static void packA(int mr, boolean transA, float[] a, int aOff, int lda, int pc, int kc,
-      int i0, int mc, float[] ap) {
+      int i0, int mc, float[] ap, int apOff) {
     for (int s = 0; s < mc; s += mr) {
       int h = Math.min(mr, mc - s);
-      int dst = s * kc;
+      int dst = apOff + s * kc;
       if (transA) {
         int src = aOff + pc * lda + i0 + s;
         for (int p = 0; p < kc; p++, src += lda, dst += mr) {
@@ -454,7 +564,7 @@ public final class Gemm {
   }
 
   /** One packed MC×KC block of op(A) times the packed KC×NC block of op(B), into C. */
-  private static void macro(GemmBlocking g, float[] ap, int ic, int mc, int kc, float[] bp, int jc, int nc,
+  private static void macro(GemmBlocking g, float[] ap, int ao, int ic, int mc, int kc, float[] bp, int jc, int nc,
       int mode, float beta, float[] c, int cOff, int ldc, float[] tile) {
     int mr = g.mr(), nr = g.nr();
     for (int j0 = 0, bo = 0; j0 < nc; j0 += nr, bo += nr * kc) {
@@ -462,7 +572,7 @@ public final class Gemm {
       for (int s = 0; s < mc; s += mr) {
         int h = Math.min(mr, mc - s);
         int co = cOff + (ic + s) * ldc + jc + j0;
-        g.kernel(kc, ap, s * kc, bp, bo, tile);
+        g.kernel(kc, ap, ao + s * kc, bp, bo, tile);
         if (h == mr && w == nr) full(tile, mr, nr, c, co, ldc, mode, beta);
         else edge(tile, nr, h, w, c, co, ldc, mode, beta);
       }

@@ -53,6 +53,35 @@ class BatchConvTest {
     }
   }
 
+  /**
+   * Stride-1 convolutions on the wide grid ({@link WideConv}, no im2col) against the im2col path:
+   * the forward bit for bit (the same multiply-adds in the same order), the gradients to float
+   * rounding (dW sums over the wide grid's positions in other depth blocks); chunks of one image and
+   * of many, a short last chunk, padding 0 to 2, kernels 1 to 5.
+   */
+  @Test
+  void wideGridMatchesTheIm2colPath() {
+    boolean saved = BatchConv.WIDE;
+    try {
+      for (var g : new BatchConv.Geometry[] {new BatchConv.Geometry(5, 32, 28, 28, 32, 3, 3, 1, 1), new BatchConv.Geometry(41, 4, 10, 10, 8, 3, 3, 1, 1),
+          new BatchConv.Geometry(3, 6, 12, 9, 10, 5, 5, 1, 2), new BatchConv.Geometry(7, 16, 8, 8, 24, 3, 3, 1, 0),
+          new BatchConv.Geometry(4, 64, 7, 7, 64, 3, 3, 1, 1), new BatchConv.Geometry(9, 12, 6, 6, 20, 1, 1, 1, 0)}) {
+        assertTrue(WideConv.forwardApplies(g, BatchConv.imagesPerChunk(g)) && WideConv.backwardApplies(g, BatchConv.imagesPerChunk(g), true),
+            "the wide path is taken for " + g);
+        BatchConv.WIDE = false;
+        float[][] im2col = run(g, false, 11);
+        BatchConv.WIDE = true;
+        float[][] wide = run(g, false, 11);
+        assertArrayEquals(im2col[0], wide[0], "y " + g);
+        assertClose(im2col[1], wide[1], 1e-5, "dx " + g);
+        assertClose(im2col[2], wide[2], 1e-4 * Math.sqrt(g.n() * g.p()), "dw " + g);
+        assertArrayEquals(im2col[3], wide[3], "db " + g);
+      }
+    } finally {
+      BatchConv.WIDE = saved;
+    }
+  }
+
   @Test
   void identicalForEveryThreadCount() {
     int saved = Parallel.threads();

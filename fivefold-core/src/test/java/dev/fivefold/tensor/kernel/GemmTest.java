@@ -92,6 +92,45 @@ class GemmTest {
     }
   }
 
+  /**
+   * op(A) packed once ({@link Gemm#packAll}) and op(B) from a {@link Gemm.PanelSource} give the
+   * stored product bit for bit, on 1 and 3 threads, with C offsets and leading dimensions.
+   */
+  @Test
+  void prepackedAAndPanelSourcesAreTheStoredProductBitForBit() {
+    int saved = Parallel.threads();
+    try {
+      var rnd = new SplittableRandom(21);
+      for (int[] s : new int[][] {{32, 840, 288}, {130, 63, 1152}, {7, 1000, 900}, {300, 5, 40}, {64, 196, 577}}) {
+        int m = s[0], n = s[1], k = s[2];
+        for (boolean ta : new boolean[] {false, true}) {
+          for (boolean tb : new boolean[] {false, true}) {
+            if (!Gemm.packed(ta, tb, m, n, k)) continue;
+            float[] a = rand(rnd, m * k), b = rand(rnd, k * n);
+            int lda = ta ? m : k, ldb = tb ? k : n, ldc = n + 3;
+            float[] want = new float[3 + m * ldc];
+            Gemm.sgemm(ta, tb, m, n, k, a, 0, lda, b, 0, ldb, 0f, want, 3, ldc);
+            float[] pa = new float[5 + Gemm.packedSize(m, k)];
+            Gemm.packAll(ta, m, k, a, 0, lda, pa, 5);
+            Gemm.PanelSource src = (nr, pc, kc, jc, nc, p0, p1, bp) -> Gemm.packB(nr, tb, b, 0, ldb, pc, kc, jc, nc, p0, p1, bp);
+            for (int t : new int[] {1, 3}) {
+              Parallel.setThreads(t);
+              float[] viaPacked = new float[want.length], viaSource = new float[want.length];
+              Gemm.sgemm(m, n, k, pa, 5, tb, b, 0, ldb, null, 0f, viaPacked, 3, ldc);
+              if (!tb) Gemm.sgemm(ta, m, n, k, a, 0, lda, src, 0f, viaSource, 3, ldc);
+              else Gemm.sgemm(m, n, k, pa, 5, false, null, 0, 0, src, 0f, viaSource, 3, ldc);
+              String what = m + "x" + n + "x" + k + " ta " + ta + " tb " + tb + ", " + t + " threads";
+              assertArrayEquals(want, viaPacked, "packed A: " + what);
+              assertArrayEquals(want, viaSource, "panel source: " + what);
+            }
+          }
+        }
+      }
+    } finally {
+      Parallel.setThreads(saved);
+    }
+  }
+
   @Test
   void tinyAndDegenerate() {
     new Case(false, false, 1, 3, 1, 0f, 0, 1).check();

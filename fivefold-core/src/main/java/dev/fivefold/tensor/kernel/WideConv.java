@@ -1,0 +1,205 @@
+package dev.fivefold.tensor.kernel;
+
+/**
+ * A stride-1 convolution without im2col: the images are zero-padded once, and the products run on
+ * the "wide" output grid, OH rows of the padded width Wp = W + 2·pad instead of OW = Wp − KW + 1
+ * columns. On that grid the unfolded image is a matrix whose row r = (channel c, ky, kx) is one
+ * contiguous run of the padded image, {@code col[r][j] = xp[c·Hp·Wp + ky·Wp + kx + j]}, so
+ * {@link Gemm} packs its panels straight from the padded image ({@link Gemm.PanelSource}) and the
+ * column buffer of CKK·P floats is never written:
+ * <ul>
+ *   <li>forward, y = W·col: each panel row is one copy of NR consecutive floats; the KW − 1
+ *       columns of each row beyond OW are computed and dropped;</li>
+ *   <li>weight gradient, dW = dY·colᵀ: dY is laid on the wide grid with zeros in the extra
+ *       columns, whose products then add exact zeros (for finite inputs); colᵀ's panels are the
+ *       padded image's runs transposed, four rows at a time;</li>
+ *   <li>input gradient: dcol = Wᵀ·dY on the wide grid, then each row r is added to the padded
+ *       input gradient as one run (col2im in CKK vector adds of OH·Wp floats), and the interior
+ *       is added into dx.</li>
+ * </ul>
+ * The extra columns cost (KW − 1)/OW more multiply-adds (2/28 for a 3×3 kernel on 28×28), against
+ * the im2col pass, its transposed pack and col2im's short rows. A padded image takes C·Hp·Wp + KW
+ * floats: the last run of the last channel reads KW − 2 floats past its plane, into columns whose
+ * results are dropped (forward) or multiplied by zero (weight gradient).
+ *
+ * <p>The forward is bit-identical to the im2col path (the same multiply-adds in the same depth
+ * order). The weight gradient sums over the wide grid's positions, so its depth blocks fall
+ * elsewhere and it agrees with the im2col path to float rounding; the input gradient adds each
+ * (ky, kx) in the same order into a zeroed buffer, then into dx. Every result is still computed
+ * the same way for every thread count.
+ */
+final class WideConv {
+  private WideConv() {}
+
+  /** The padded layout of a geometry's images and the offset of each unfolded row in a padded image; made once per layer call. */
+  record Layout(int hp, int wp, int plane, int imgp, int pp, int[] base) {
+    /** The layout of {@code g}'s images. */
+    static Layout of(BatchConv.Geometry g) {
+      int hp = g.h() + 2 * g.pad(), wp = g.w() + 2 * g.pad(), plane = hp * wp;
+      int[] base = new int[g.ckk()];
+      for (int r = 0; r < base.length; r++) {
+        int kk = g.kh() * g.kw();
+        base[r] = r / kk * plane + r / g.kw() % g.kh() * wp + r % g.kw();
+      }
+      return new Layout(hp, wp, plane, g.c() * plane + g.kw(), g.oh() * wp, base);
+    }
+  }
+
+  /** Whether the wide forward applies: stride 1 and a product {@link Gemm} packs. */
+  static boolean forwardApplies(BatchConv.Geometry g, int images) {
+    return g.stride() == 1 && Gemm.packed(false, false, g.oc(), images * g.oh() * (g.w() + 2 * g.pad()), g.ckk());
+  }
+
+  /** Whether the wide backward applies: stride 1 and, if dW is wanted, a weight-gradient product {@link Gemm} packs. */
+  static boolean backwardApplies(BatchConv.Geometry g, int images, boolean dw) {
+    return g.stride() == 1 && (!dw || Gemm.packed(false, true, g.oc(), g.ckk(), images * g.oh() * (g.w() + 2 * g.pad())));
+  }
+
+  /** Floats of one slot's buffers for {@code images} images: two padded images' worth and the OC + CKK rows of the wide grid. */
+  static long slotFloats(BatchConv.Geometry g, int images) {
+    long hp = g.h() + 2L * g.pad(), wp = g.w() + 2L * g.pad();
+    long imgp = g.c() * hp * wp + g.kw(), cols = images * g.oh() * wp;
+    return 2 * images * imgp + (long) (g.oc() + g.ckk()) * cols;
+  }
+
+  /** y for images [i0, i1) (see {@link BatchConv#forward}), with buf[off ..] as scratch of {@link #slotFloats}. */
+  static void forward(BatchConv.Geometry g, Layout l, float[] x, float[] w, float[] pw, float[] b, float[] y, int i0, int i1, float[] buf, int off) {
+    int m = i1 - i0, oc = g.oc(), oh = g.oh(), ow = g.ow(), p = oh * ow, cols = m * l.pp();
+    int outOff = off + m * l.imgp();
+    pad(g, l, x, i0, i1, buf, off);
+    BatchConv.weightsTimes(false, w, pw, oc, cols, g.ckk(), null, 0, 0, columns(l, buf, off), buf, outOff, cols);
+    Gemm.count(-2L * oc * g.ckk() * m * (l.pp() - p)); // count the convolution's multiply-adds, not the extra columns'
+    for (int i = i0; i < i1; i++) {
+      for (int o = 0; o < oc; o++) {
+        int src = outOff + o * cols + (i - i0) * l.pp(), dst = (i * oc + o) * p;
+        for (int oy = 0; oy < oh; oy++) System.arraycopy(buf, src + oy * l.wp(), y, dst + oy * ow, ow);
+        if (b != null) {
+          float v = b[o];
+          for (int q = 0; q < p; q++) y[dst + q] += v;
+        }
+      }
+    }
+  }
+
+  /**
+   * The gradients for images [i0, i1) (see {@link BatchConv#backward}): dx added to (if not null),
+   * the chunk's dW written to partial[partOff ..] (if not null); buf[off ..] as scratch of {@link #slotFloats}.
+   */
+  static void backward(BatchConv.Geometry g, Layout l, float[] x, float[] w, float[] pwt, float[] dy, float[] dx, float[] partial, int partOff, int i0, int i1,
+      float[] buf, int off) {
+    int m = i1 - i0, oc = g.oc(), ckk = g.ckk(), oh = g.oh(), ow = g.ow(), p = oh * ow, cols = m * l.pp(), wp = l.wp();
+    long extra = -2L * oc * ckk * m * (l.pp() - p); // per product: the extra columns' multiply-adds, not counted
+    int xpOff = off, dxpOff = off + m * l.imgp(), gyOff = dxpOff + m * l.imgp(), dcolOff = gyOff + oc * cols;
+    for (int i = i0; i < i1; i++) {
+      for (int o = 0; o < oc; o++) {
+        for (int oy = 0; oy < oh; oy++) {
+          int dst = gyOff + o * cols + (i - i0) * l.pp() + oy * wp;
+          System.arraycopy(dy, (i * oc + o) * p + oy * ow, buf, dst, ow);
+          for (int q = ow; q < wp; q++) buf[dst + q] = 0f;
+        }
+      }
+    }
+    if (partial != null) {
+      pad(g, l, x, i0, i1, buf, xpOff);
+      Gemm.sgemm(false, oc, ckk, cols, buf, gyOff, cols, transposed(l, buf, xpOff), 0f, partial, partOff, ckk);
+      Gemm.count(extra);
+    }
+    if (dx == null) return;
+    BatchConv.weightsTimes(true, w, pwt, ckk, cols, oc, buf, gyOff, cols, null, buf, dcolOff, cols);
+    Gemm.count(extra);
+    java.util.Arrays.fill(buf, dxpOff, dxpOff + m * l.imgp(), 0f);
+    int h = g.h(), wd = g.w(), pad = g.pad();
+    for (int i = 0; i < m; i++) {
+      int d = dxpOff + i * l.imgp();
+      for (int r = 0; r < ckk; r++) VecOps.add(buf, d + l.base()[r], buf, dcolOff + r * cols + i * l.pp(), buf, d + l.base()[r], l.pp());
+      for (int ci = 0; ci < g.c(); ci++) {
+        for (int iy = 0; iy < h; iy++) {
+          int t = (((i0 + i) * g.c() + ci) * h + iy) * wd;
+          int s = d + ci * l.plane() + (iy + pad) * wp + pad;
+          VecOps.add(dx, t, buf, s, dx, t, wd);
+        }
+      }
+    }
+  }
+
+  /** Images [i0, i1) of x into buf[off ..], each as C planes of Hp×Wp with zero borders and KW zeros after the last. */
+  private static void pad(BatchConv.Geometry g, Layout l, float[] x, int i0, int i1, float[] buf, int off) {
+    int c = g.c(), h = g.h(), w = g.w(), pad = g.pad(), wp = l.wp(), img = c * h * w;
+    for (int i = i0; i < i1; i++) {
+      int base = off + (i - i0) * l.imgp();
+      for (int ci = 0; ci < c; ci++) {
+        int pl = base + ci * l.plane();
+        java.util.Arrays.fill(buf, pl, pl + pad * wp + pad, 0f);
+        for (int iy = 0; iy < h; iy++) {
+          int row = pl + (iy + pad) * wp + pad;
+          System.arraycopy(x, i * img + (ci * h + iy) * w, buf, row, w);
+          java.util.Arrays.fill(buf, row + w, Math.min(row + w + 2 * pad, pl + l.plane()), 0f);
+        }
+        java.util.Arrays.fill(buf, pl + (pad + h) * wp, pl + l.plane(), 0f);
+      }
+      java.util.Arrays.fill(buf, base + c * l.plane(), base + l.imgp(), 0f);
+    }
+  }
+
+  /** op(B) = the wide grid's unfolded images, [CKK, M·Pp]: column j is image j / Pp at wide position j mod Pp. */
+  private static Gemm.PanelSource columns(Layout l, float[] xp, int xpOff) {
+    int pp = l.pp(), imgp = l.imgp();
+    int[] base = l.base();
+    return (nr, pc, kc, jc, nc, p0, p1, bp) -> {
+      for (int q = p0; q < p1; q++) {
+        int t0 = q * nr, wd = Math.min(nr, nc - t0), dst = q * nr * kc;
+        int j = jc + t0, img = j / pp, jp = j - img * pp;
+        boolean one = jp + wd <= pp;
+        int src0 = xpOff + img * imgp + jp;
+        for (int r = pc; r < pc + kc; r++) {
+          int d = dst + (r - pc) * nr;
+          if (one) {
+            System.arraycopy(xp, src0 + base[r], bp, d, wd);
+          } else {
+            for (int t = 0, im = img, pos = jp; t < wd; ) {
+              int len = Math.min(wd - t, pp - pos);
+              System.arraycopy(xp, xpOff + im * imgp + base[r] + pos, bp, d + t, len);
+              t += len;
+              im++;
+              pos = 0;
+            }
+          }
+          for (int t = wd; t < nr; t++) bp[d + t] = 0f;
+        }
+      }
+    };
+  }
+
+  /** op(B) = the transpose of {@link #columns}, [M·Pp, CKK]: depth j is a wide position, column r a row of the unfolded images. */
+  private static Gemm.PanelSource transposed(Layout l, float[] xp, int xpOff) {
+    int pp = l.pp(), imgp = l.imgp();
+    int[] base = l.base();
+    return (nr, pc, kc, jc, nc, p0, p1, bp) -> {
+      for (int q = p0; q < p1; q++) {
+        int r0 = jc + q * nr, wd = Math.min(nr, nc - q * nr), dst = q * nr * kc;
+        for (int j = pc; j < pc + kc; ) {
+          int img = j / pp, jp = j - img * pp, len = Math.min(pc + kc - j, pp - jp);
+          int s = xpOff + img * imgp + jp, d = dst + (j - pc) * nr;
+          int rr = 0;
+          for (; rr + 4 <= wd; rr += 4) {
+            int s0 = s + base[r0 + rr], s1 = s + base[r0 + rr + 1], s2 = s + base[r0 + rr + 2], s3 = s + base[r0 + rr + 3];
+            for (int t = 0, o = d + rr; t < len; t++, o += nr) {
+              bp[o] = xp[s0 + t];
+              bp[o + 1] = xp[s1 + t];
+              bp[o + 2] = xp[s2 + t];
+              bp[o + 3] = xp[s3 + t];
+            }
+          }
+          for (; rr < wd; rr++) {
+            int s0 = s + base[r0 + rr];
+            for (int t = 0, o = d + rr; t < len; t++, o += nr) bp[o] = xp[s0 + t];
+          }
+          for (; rr < nr; rr++) {
+            for (int t = 0, o = d + rr; t < len; t++, o += nr) bp[o] = 0f;
+          }
+          j += len;
+        }
+      }
+    };
+  }
+}
