@@ -331,7 +331,7 @@ public final class BatchConv {
     if (dx == null && dw == null) return;
     int part = oc * ckk;
     float[] partial = dw == null ? null : alloc.take(chunks * part);
-    boolean wide = WIDE && WideConv.backwardApplies(g, m, dw != null);
+    boolean wide = WIDE && WideConv.backwardApplies(g);
     int slotFloats = wide ? slotFloats(g, m) : (ckk + oc) * cols;
     WideConv.Layout layout = wide ? WideConv.Layout.of(g) : null;
     float[] pwt = dx == null ? null : alloc.take(Gemm.packedSize(ckk, oc));
@@ -342,7 +342,7 @@ public final class BatchConv {
         int colOff = s * slotFloats, gOff = colOff + ckk * cols;
         for (int ch = s * chunks / slots, end = (s + 1) * chunks / slots; ch < end; ch++) {
           int i0 = ch * m, i1 = Math.min(n, (ch + 1) * m);
-          if (wide && WideConv.backwardApplies(g, i1 - i0, dw != null)) WideConv.backward(g, layout, x, w, pwt, dy, dx, partial, ch * part, i0, i1, buf, colOff);
+          if (wide) WideConv.backward(g, layout, x, w, pwt, dy, dx, partial, ch * part, i0, i1, buf, colOff);
           else backwardChunk(g, x, w, pwt, dy, dx, partial, ch * part, i0, i1, buf, colOff, gOff);
         }
       }
