@@ -36,7 +36,8 @@ import picocli.CommandLine.Option;
         + "averaging compressed model deltas every --local-steps steps. Deterministic: the same seed gives the same numbers on any thread count.",
         "Per round: loss, payload bytes sent per worker (real bytes: entropy-coded where shorter), compression ratio over dense float32, "
             + "and time split into measured compute and simulated communication (α–β ring all-reduce or all-gather: --latency-us, --bandwidth-gbit).",
-        "Compressors: dense, onebit (Seide et al. 2014, error feedback, --scaling column|tensor), signsgd (EF-signSGD, Karimireddy et al. 2019), "
+        "Compressors: dense, onebit (Seide et al. 2014, error feedback, --scaling column|tensor; the workers keep the --momentum "
+            + "inside the error-feedback loop, as DGC does; spec onebit:scaling=column for the optimizer's momentum instead), signsgd (EF-signSGD, Karimireddy et al. 2019), "
             + "topk (error feedback, --ratio), dgc (Lin et al. 2018: momentum correction, local clipping at --clip/sqrt(N), momentum factor masking, "
             + "sparsity warm-up over --warmup steps), randomk (unbiased, --ratio), qsgd (--levels), powersgd (--rank, error feedback, warm start); "
             + "or a full spec such as dgc:ratio=0.001,masking=off.",
@@ -276,7 +277,7 @@ final class DistributedCommand extends Subcommand {
     if (name.contains(":")) return Compressors.parse(name).toString();
     return switch (name) {
       case "dense" -> "dense";
-      case "onebit" -> "onebit:scaling=" + scaling;
+      case "onebit" -> DistributedExperiment.onebit(scaling, localSteps > 1 ? 0 : momentum);
       case "signsgd" -> "signsgd";
       case "topk" -> "topk:ratio=" + ratio;
       case "dgc" -> DistributedExperiment.dgc(ratio, momentum, true, localClip, true, dgcWarmup);

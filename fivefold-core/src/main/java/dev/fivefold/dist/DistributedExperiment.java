@@ -265,7 +265,7 @@ public final class DistributedExperiment {
    * @param ratio ρ, the fraction of gradient entries top-k and DGC send, in (0, 1]
    * @param rank r, PowerSGD's rank
    * @param localSteps H, local SGD's steps per round
-   * @param momentum DGC's momentum m
+   * @param momentum the momentum m DGC and 1-bit EF carry in their error-feedback loops
    * @param clip DGC's local gradient-clipping threshold (0: off)
    * @param warmup DGC's warm-up, in steps (0: none)
    * @return the six variants, dense first
@@ -280,14 +280,14 @@ public final class DistributedExperiment {
    * @param ratio ρ, the fraction of gradient entries top-k and DGC send, in (0, 1]
    * @param rank r, PowerSGD's rank
    * @param localSteps H, local SGD's steps per round
-   * @param momentum DGC's momentum m
+   * @param momentum the momentum m DGC and 1-bit EF carry in their error-feedback loops
    * @param clip DGC's local gradient-clipping threshold (0: off)
    * @param warmup DGC's warm-up, in steps (0: none)
    * @param scaling 1-bit EF's scaling, {@code "column"} or {@code "tensor"}
    * @return the six variants, dense first
    */
   public static List<Variant> table(double ratio, int rank, int localSteps, double momentum, double clip, long warmup, String scaling) {
-    return List.of(new Variant("dense", "dense", 1), new Variant("1-bit EF", "onebit:scaling=" + scaling, 1),
+    return List.of(new Variant("dense", "dense", 1), new Variant("1-bit EF", onebit(scaling, momentum), 1),
         new Variant("top-k", "topk:ratio=" + ratio, 1), new Variant("DGC", dgc(ratio, momentum, true, clip, true, warmup), 1),
         new Variant("PowerSGD r=" + rank, "powersgd:rank=" + rank, 1), new Variant("local SGD H=" + localSteps, "dense", localSteps));
   }
@@ -308,6 +308,18 @@ public final class DistributedExperiment {
         new Variant("- factor masking", dgc(ratio, momentum, true, clip, false, warmup), 1),
         new Variant("- warm-up", dgc(ratio, momentum, true, clip, true, 0), 1),
         new Variant("top-k (none)", "topk:ratio=" + ratio, 1));
+  }
+
+  /**
+   * A 1-bit EF spec string: with {@code momentum} &gt; 0 the workers keep the velocity inside the
+   * error-feedback loop (and the optimizer takes plain steps), as DGC's momentum correction does.
+   *
+   * @param scaling {@code "column"} or {@code "tensor"}
+   * @param momentum m, in [0, 1) (0: none in the compressor)
+   * @return a {@code onebit:scaling=...[,momentum=...]} spec
+   */
+  public static String onebit(String scaling, double momentum) {
+    return "onebit:scaling=" + scaling + (momentum > 0 ? ",momentum=" + momentum : "");
   }
 
   /**

@@ -11,7 +11,7 @@ import java.util.Map;
  * {@code parse(c.toString())} equals {@code c}. Forms, with defaults:
  * <pre>
  *   dense
- *   onebit[:scaling=column|tensor]                          column
+ *   onebit[:scaling=column|tensor,momentum=M]               column, 0 (M &gt; 0: the worker's velocity inside the EF loop)
  *   signsgd
  *   topk:ratio=R                                            R = 0.001
  *   dgc:ratio=R,momentum=M,correction=on|off,clip=C,masking=on|off,warmup=W
@@ -44,7 +44,7 @@ public final class Compressors {
     try {
       return switch (kind) {
         case "dense" -> only(spec, kv, List.of(), new Dense());
-        case "onebit" -> only(spec, kv, List.of("scaling"), new OneBit(scaling(kv.getOrDefault("scaling", "column"))));
+        case "onebit" -> only(spec, kv, List.of("scaling", "momentum"), new OneBit(scaling(kv.getOrDefault("scaling", "column")), num(kv, "momentum", 0)));
         case "signsgd" -> only(spec, kv, List.of(), new ScaledSign());
         case "topk" -> only(spec, kv, List.of("ratio"), TopK.plain(num(kv, "ratio", 0.001)));
         case "dgc" -> only(spec, kv, List.of("ratio", "momentum", "correction", "clip", "masking", "warmup"),

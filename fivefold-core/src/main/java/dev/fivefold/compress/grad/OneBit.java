@@ -13,14 +13,24 @@ package dev.fivefold.compress.grad;
  * is always 0 costs its column a zero reconstruction and no error); {@link Scaling#TENSOR} one
  * group per tensor (two floats per tensor: the ratio is then just under 32×).
  *
+ * <p>Momentum inside the error-feedback loop ({@code momentum} m &gt; 0): the worker keeps its own
+ * velocity u ← m·u + g and compresses p = u + e instead of g + e, as DGC's momentum correction
+ * does for top-k (Lin et al. 2018, §3.2); the step after it is then plain SGD ({@link
+ * #correctsMomentum()}). Since the velocity is linear in the gradients, the mean of the workers'
+ * velocities is the velocity of the mean gradient: with exact transmission this is momentum SGD.
+ * With the optimizer's momentum applied after aggregation instead, the biased 1-bit updates and
+ * their delayed corrections are amplified by 1/(1 − m), and the LeNet-300-100 comparison diverged
+ * (docs/distributed.md).
+ *
  * <p>Payload: the groups' two float32 reconstruction values as one block of byte planes, then the
  * bits of all tensors as one block, each entropy-coded if that is shorter ({@link Wire}). A group
  * without elements on one side sends 0 for it; a group whose two values are equal (all zero: a
  * column whose input is always 0, with no residual) sends no bits at all.
  *
  * @param scaling where the two reconstruction values are shared
+ * @param momentum m of the worker-side velocity, in [0, 1) (0: none; the optimizer's momentum applies)
  */
-public record OneBit(Scaling scaling) implements GradientCompressor {
+public record OneBit(Scaling scaling, double momentum) implements GradientCompressor {
   /** Where the two reconstruction values are shared. */
   public enum Scaling {
     /** Two values per column of the tensor's matrix view (Seide's). */
@@ -30,12 +40,27 @@ public record OneBit(Scaling scaling) implements GradientCompressor {
   }
 
   /**
-   * Checks that a scaling is given.
+   * Checks that a scaling is given and the momentum is in range.
    *
-   * @throws IllegalArgumentException if {@code scaling} is null
+   * @throws IllegalArgumentException if {@code scaling} is null or {@code momentum} is outside [0, 1)
    */
   public OneBit {
     if (scaling == null) throw new IllegalArgumentException("scaling must be given (column or tensor)");
+    if (!(momentum >= 0 && momentum < 1)) throw new IllegalArgumentException("momentum (" + momentum + ") must be in [0, 1)");
+  }
+
+  /**
+   * 1-bit EF without momentum of its own.
+   *
+   * @param scaling where the two reconstruction values are shared
+   */
+  public OneBit(Scaling scaling) {
+    this(scaling, 0);
+  }
+
+  @Override
+  public boolean correctsMomentum() {
+    return momentum > 0;
   }
 
   @Override
@@ -58,6 +83,8 @@ public record OneBit(Scaling scaling) implements GradientCompressor {
     Layout l = state.layout();
     l.check(gradient, "gradient");
     float[][] e = state.slot("residual");
+    float[][] u = momentum > 0 ? state.slot("momentum") : null;
+    float m = (float) momentum;
     Wire.Out o = new Wire.Out();
     int groups = 0;
     for (int t = 0; t < gradient.length; t++) groups += groups(l, t);
@@ -66,7 +93,15 @@ public record OneBit(Scaling scaling) implements GradientCompressor {
     int at = 0, g0 = 0;
     for (int t = 0; t < gradient.length; t++) {
       float[] p = e[t], g = gradient[t];
-      for (int j = 0; j < p.length; j++) p[j] += g[j];
+      if (u == null) {
+        for (int j = 0; j < p.length; j++) p[j] += g[j];
+      } else {
+        float[] ut = u[t];
+        for (int j = 0; j < p.length; j++) {
+          ut[j] = m * ut[j] + g[j];
+          p[j] += ut[j];
+        }
+      }
       int c = l.cols()[t], gs = groups(l, t);
       double[] pos = new double[gs], neg = new double[gs];
       int[] np = new int[gs], nn = new int[gs];
@@ -141,6 +176,7 @@ public record OneBit(Scaling scaling) implements GradientCompressor {
 
   @Override
   public String toString() {
-    return "onebit:scaling=" + scaling.name().toLowerCase(java.util.Locale.ROOT);
+    String s = "onebit:scaling=" + scaling.name().toLowerCase(java.util.Locale.ROOT);
+    return momentum == 0 ? s : s + ",momentum=" + momentum;
   }
 }

@@ -92,6 +92,33 @@ class GradientCompressorTest {
     }
   }
 
+  /** With momentum, 1-bit EF keeps u ← m·u + g and feeds u into the loop: sent + residual = old residual + u, and the step after it is plain SGD. */
+  @Test
+  void oneBitWithMomentumFeedsTheVelocityIntoTheErrorFeedback() {
+    OneBit c = (OneBit) Compressors.parse("onebit:scaling=column,momentum=0.9");
+    assertTrue(c.correctsMomentum());
+    assertTrue(!new OneBit(OneBit.Scaling.COLUMN).correctsMomentum());
+    WorkerState s = c.init(LAYOUT, 7, 0);
+    Rng rng = new Rng(5);
+    float[][] residual = LAYOUT.zeros(), u = LAYOUT.zeros();
+    for (int step = 0; step < 5; step++) {
+      float[][] g = gradient(rng);
+      for (int t = 0; t < g.length; t++) for (int j = 0; j < g[t].length; j++) u[t][j] = 0.9f * u[t][j] + g[t][j];
+      float[][] sent = c.decode(0, c.compress(0, g, null, s), LAYOUT);
+      float[][] after = s.find("residual");
+      assertArrayEquals(u[1], s.find("momentum")[1], 0f, "the velocity, step " + step);
+      for (int t = 0; t < g.length; t++) {
+        for (int j = 0; j < g[t].length; j++) {
+          assertRounding(residual[t][j] + u[t][j], sent[t][j] + after[t][j], Math.abs(sent[t][j]) + Math.abs(after[t][j]),
+              "step " + step + " tensor " + t + "[" + j + "]");
+        }
+      }
+      residual = copy(after);
+    }
+    assertEquals("compressor (onebit:momentum=1): momentum (1.0) must be in [0, 1)",
+        assertThrows(IllegalArgumentException.class, () -> Compressors.parse("onebit:momentum=1")).getMessage());
+  }
+
   @Test
   void payloadSizes() {
     Rng rng = new Rng(11);
@@ -197,7 +224,7 @@ class GradientCompressorTest {
 
   @Test
   void specsRoundTrip() {
-    for (String s : List.of("dense", "onebit", "onebit:scaling=tensor", "signsgd", "topk:ratio=0.01",
+    for (String s : List.of("dense", "onebit", "onebit:scaling=tensor", "onebit:scaling=column,momentum=0.9", "signsgd", "topk:ratio=0.01",
         "dgc:ratio=0.001,momentum=0.9,clip=5,warmup=100", "dgc:ratio=0.01,correction=off,momentum=0,masking=off", "randomk:ratio=0.5",
         "randomk:ratio=0.5,ef=on", "qsgd:levels=4,bucket=128", "powersgd:rank=2", "powersgd:rank=2,ef=off")) {
       GradientCompressor c = Compressors.parse(s);
