@@ -197,7 +197,8 @@ public final class BatchConv {
   }
 
   /**
-   * Whether stride-1 convolutions run on the wide grid without im2col ({@link WideConv}); {@code
+   * Whether convolutions run on the wide grid without im2col ({@link WideConv}; the forward of a
+   * product too small to pack keeps im2col); {@code
    * -Dff.conv=im2col} turns it off (for comparisons). Package-private and mutable for the tests
    * that compare both paths.
    */
@@ -331,7 +332,7 @@ public final class BatchConv {
     if (dx == null && dw == null) return;
     int part = oc * ckk;
     float[] partial = dw == null ? null : alloc.take(chunks * part);
-    boolean wide = WIDE && WideConv.backwardApplies(g);
+    boolean wide = WIDE;
     int slotFloats = wide ? slotFloats(g, m) : (ckk + oc) * cols;
     WideConv.Layout layout = wide ? WideConv.Layout.of(g) : null;
     float[] pwt = dx == null ? null : alloc.take(Gemm.packedSize(ckk, oc));

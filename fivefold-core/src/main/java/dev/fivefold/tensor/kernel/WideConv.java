@@ -1,10 +1,12 @@
 package dev.fivefold.tensor.kernel;
 
 /**
- * A stride-1 convolution without im2col: the images are zero-padded once, and the products run on
+ * A convolution without im2col: the images are zero-padded once, and the products run on
  * the "wide" output grid, OH rows of the padded width Wp = W + 2·pad instead of OW = Wp − KW + 1
- * columns. On that grid the unfolded image is a matrix whose row r = (channel c, ky, kx) is one
- * contiguous run of the padded image, {@code col[r][j] = xp[c·Hp·Wp + ky·Wp + kx + j]}, so
+ * columns (stride 1; with stride s each padded channel is stored as its s² phases and the grid's
+ * rows are a phase's width, ⌈Wp/s⌉: {@link Layout}). On that grid the unfolded image is a matrix
+ * whose row r = (channel c, ky, kx) is one contiguous run of the padded image, {@code col[r][j] =
+ * xp[c·Hp·Wp + ky·Wp + kx + j]} at stride 1, so
  * {@link Gemm} packs its panels straight from the padded image ({@link Gemm.PanelSource}) and the
  * column buffer of CKK·P floats is never written:
  * <ul>
@@ -42,34 +44,54 @@ final class WideConv {
 
   private WideConv() {}
 
-  /** The padded layout of a geometry's images and the offset of each unfolded row in a padded image; made once per layer call. */
-  record Layout(int hp, int wp, int plane, int imgp, int pp, int[] base) {
+  /**
+   * The padded layout of a geometry's images and the offset of each unfolded row in a padded image;
+   * made once per layer call. With stride s each padded channel is stored as its s² phases (the
+   * rows ≡ a and columns ≡ b mod s, a Hq×Wq image each, Hq = ⌈Hp/s⌉, Wq = ⌈Wp/s⌉): output (oy,
+   * ox) reads padded (s·oy + ky, s·ox + kx), which is phase (ky mod s, kx mod s) at (oy + ⌊ky/s⌋,
+   * ox + ⌊kx/s⌋), so every row of the unfolded image is again one run, on a wide grid of OH rows of
+   * Wq. Stride 1 is one phase, the padded image itself.
+   *
+   * @param s the stride
+   * @param hq rows of a phase
+   * @param wq columns of a phase: the wide grid's row length
+   * @param plane floats per channel (s² phases)
+   * @param imgp floats per padded image, C planes and KW zeros
+   * @param pp wide positions per image, OH·Wq
+   * @param base the offset of each unfolded row (c, ky, kx) in a padded image
+   */
+  record Layout(int s, int hq, int wq, int plane, int imgp, int pp, int[] base) {
     /** The layout of {@code g}'s images. */
     static Layout of(BatchConv.Geometry g) {
-      int hp = g.h() + 2 * g.pad(), wp = g.w() + 2 * g.pad(), plane = hp * wp;
+      int s = g.stride(), hq = ceilDiv(g.h() + 2 * g.pad(), s), wq = ceilDiv(g.w() + 2 * g.pad(), s), phase = hq * wq, plane = s * s * phase;
       int[] base = new int[g.ckk()];
+      int kk = g.kh() * g.kw();
       for (int r = 0; r < base.length; r++) {
-        int kk = g.kh() * g.kw();
-        base[r] = r / kk * plane + r / g.kw() % g.kh() * wp + r % g.kw();
+        int ky = r / g.kw() % g.kh(), kx = r % g.kw();
+        base[r] = r / kk * plane + (ky % s * s + kx % s) * phase + ky / s * wq + kx / s;
       }
-      return new Layout(hp, wp, plane, g.c() * plane + g.kw(), g.oh() * wp, base);
+      return new Layout(s, hq, wq, plane, g.c() * plane + g.kw(), g.oh() * wq, base);
     }
   }
 
-  /** Whether the wide forward applies: stride 1 and a product {@link Gemm} packs. */
-  static boolean forwardApplies(BatchConv.Geometry g, int images) {
-    return g.stride() == 1 && Gemm.packed(false, false, g.oc(), images * g.oh() * (g.w() + 2 * g.pad()), g.ckk());
+  private static int ceilDiv(int a, int b) {
+    return (a + b - 1) / b;
   }
 
-  /** Whether the wide backward applies: stride 1. */
-  static boolean backwardApplies(BatchConv.Geometry g) {
-    return g.stride() == 1;
+  /** Whether the wide forward applies: a product {@link Gemm} packs. */
+  static boolean forwardApplies(BatchConv.Geometry g, int images) {
+    return Gemm.packed(false, false, g.oc(), images * g.oh() * wq(g), g.ckk());
+  }
+
+  /** The wide grid's row length, ⌈(W + 2·pad)/s⌉. */
+  private static int wq(BatchConv.Geometry g) {
+    return ceilDiv(g.w() + 2 * g.pad(), g.stride());
   }
 
   /** Floats of one slot's buffers for {@code images} images: two padded images' worth and the OC + CKK rows of the wide grid. */
   static long slotFloats(BatchConv.Geometry g, int images) {
-    long hp = g.h() + 2L * g.pad(), wp = g.w() + 2L * g.pad();
-    long imgp = g.c() * hp * wp + g.kw(), cols = images * g.oh() * wp;
+    long s = g.stride(), hq = ceilDiv(g.h() + 2 * g.pad(), g.stride()), wq = wq(g);
+    long imgp = g.c() * s * s * hq * wq + g.kw(), cols = images * g.oh() * wq;
     return 2 * images * imgp + (long) (g.oc() + g.ckk()) * cols;
   }
 
@@ -83,7 +105,7 @@ final class WideConv {
     for (int i = i0; i < i1; i++) {
       for (int o = 0; o < oc; o++) {
         int src = outOff + o * cols + (i - i0) * l.pp(), dst = (i * oc + o) * p;
-        for (int oy = 0; oy < oh; oy++) System.arraycopy(buf, src + oy * l.wp(), y, dst + oy * ow, ow);
+        for (int oy = 0; oy < oh; oy++) System.arraycopy(buf, src + oy * l.wq(), y, dst + oy * ow, ow);
         if (b != null) {
           float v = b[o];
           for (int q = 0; q < p; q++) y[dst + q] += v;
@@ -98,7 +120,7 @@ final class WideConv {
    */
   static void backward(BatchConv.Geometry g, Layout l, float[] x, float[] w, float[] pwt, float[] dy, float[] dx, float[] partial, int partOff, int i0, int i1,
       float[] buf, int off) {
-    int m = i1 - i0, oc = g.oc(), ckk = g.ckk(), oh = g.oh(), ow = g.ow(), p = oh * ow, cols = m * l.pp(), wp = l.wp();
+    int m = i1 - i0, oc = g.oc(), ckk = g.ckk(), oh = g.oh(), ow = g.ow(), p = oh * ow, cols = m * l.pp(), wp = l.wq();
     long extra = -2L * oc * ckk * m * (l.pp() - p); // per product: the extra columns' multiply-adds, not counted
     int xpOff = off, dxpOff = off + m * l.imgp(), gyOff = dxpOff + m * l.imgp(), dcolOff = gyOff + oc * cols;
     for (int i = i0; i < i1; i++) {
@@ -124,15 +146,29 @@ final class WideConv {
     BatchConv.weightsTimes(true, w, pwt, ckk, cols, oc, buf, gyOff, cols, null, buf, dcolOff, cols);
     Gemm.count(extra);
     java.util.Arrays.fill(buf, dxpOff, dxpOff + m * l.imgp(), 0f);
-    int h = g.h(), wd = g.w(), pad = g.pad();
+    int h = g.h(), wd = g.w(), pad = g.pad(), s = l.s();
     for (int i = 0; i < m; i++) {
       int d = dxpOff + i * l.imgp();
       for (int r = 0; r < ckk; r++) VecOps.add(buf, d + l.base()[r], buf, dcolOff + r * cols + i * l.pp(), buf, d + l.base()[r], l.pp());
       for (int ci = 0; ci < g.c(); ci++) {
-        for (int iy = 0; iy < h; iy++) {
-          int t = (((i0 + i) * g.c() + ci) * h + iy) * wd;
-          int s = d + ci * l.plane() + (iy + pad) * wp + pad;
-          VecOps.add(dx, t, buf, s, dx, t, wd);
+        int t0 = ((i0 + i) * g.c() + ci) * h * wd;
+        if (s == 1) {
+          for (int iy = 0; iy < h; iy++) VecOps.add(dx, t0 + iy * wd, buf, d + ci * l.plane() + (iy + pad) * wp + pad, dx, t0 + iy * wd, wd);
+          continue;
+        }
+        // each padded position is in one phase: dx (y, x) += phase (y + pad) mod s, (x + pad) mod s at ((y + pad)/s, (x + pad)/s)
+        for (int a = 0; a < s; a++) {
+          for (int b = 0; b < s; b++) {
+            int ph = d + ci * l.plane() + (a * s + b) * l.hq() * wp;
+            for (int qi = 0; qi < l.hq(); qi++) {
+              int y = qi * s + a - pad;
+              if (y < 0 || y >= h) continue;
+              for (int qj = 0; qj < wp; qj++) {
+                int xx = qj * s + b - pad;
+                if (xx >= 0 && xx < wd) dx[t0 + y * wd + xx] += buf[ph + qi * wp + qj];
+              }
+            }
+          }
         }
       }
     }
@@ -140,7 +176,11 @@ final class WideConv {
 
   /** Images [i0, i1) of x into buf[off ..], each as C planes of Hp×Wp with zero borders and KW zeros after the last. */
   private static void pad(BatchConv.Geometry g, Layout l, float[] x, int i0, int i1, float[] buf, int off) {
-    int c = g.c(), h = g.h(), w = g.w(), pad = g.pad(), wp = l.wp(), img = c * h * w;
+    if (l.s() > 1) {
+      padPhases(g, l, x, i0, i1, buf, off);
+      return;
+    }
+    int c = g.c(), h = g.h(), w = g.w(), pad = g.pad(), wp = l.wq(), img = c * h * w;
     for (int i = i0; i < i1; i++) {
       int base = off + (i - i0) * l.imgp();
       for (int ci = 0; ci < c; ci++) {
@@ -152,6 +192,30 @@ final class WideConv {
           java.util.Arrays.fill(buf, row + w, Math.min(row + w + 2 * pad, pl + l.plane()), 0f);
         }
         java.util.Arrays.fill(buf, pl + (pad + h) * wp, pl + l.plane(), 0f);
+      }
+      java.util.Arrays.fill(buf, base + c * l.plane(), base + l.imgp(), 0f);
+    }
+  }
+
+  /** {@link #pad} for stride s &gt; 1: each channel as its s² phases, element by element. */
+  private static void padPhases(BatchConv.Geometry g, Layout l, float[] x, int i0, int i1, float[] buf, int off) {
+    int c = g.c(), h = g.h(), w = g.w(), pad = g.pad(), s = l.s(), hq = l.hq(), wq = l.wq(), img = c * h * w;
+    for (int i = i0; i < i1; i++) {
+      int base = off + (i - i0) * l.imgp();
+      for (int ci = 0; ci < c; ci++) {
+        int src = i * img + ci * h * w;
+        for (int a = 0; a < s; a++) {
+          for (int b = 0; b < s; b++) {
+            int ph = base + ci * l.plane() + (a * s + b) * hq * wq;
+            for (int qi = 0; qi < hq; qi++) {
+              int y = qi * s + a - pad, row = ph + qi * wq;
+              for (int qj = 0; qj < wq; qj++) {
+                int xx = qj * s + b - pad;
+                buf[row + qj] = y >= 0 && y < h && xx >= 0 && xx < w ? x[src + y * w + xx] : 0f;
+              }
+            }
+          }
+        }
       }
       java.util.Arrays.fill(buf, base + c * l.plane(), base + l.imgp(), 0f);
     }

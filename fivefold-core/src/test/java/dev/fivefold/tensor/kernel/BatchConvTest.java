@@ -65,8 +65,11 @@ class BatchConvTest {
     try {
       for (var g : new BatchConv.Geometry[] {new BatchConv.Geometry(5, 32, 28, 28, 32, 3, 3, 1, 1), new BatchConv.Geometry(41, 4, 10, 10, 8, 3, 3, 1, 1),
           new BatchConv.Geometry(3, 6, 12, 9, 10, 5, 5, 1, 2), new BatchConv.Geometry(7, 16, 8, 8, 24, 3, 3, 1, 0),
-          new BatchConv.Geometry(4, 64, 7, 7, 64, 3, 3, 1, 1), new BatchConv.Geometry(9, 12, 6, 6, 20, 1, 1, 1, 0)}) {
-        assertTrue(WideConv.forwardApplies(g, BatchConv.imagesPerChunk(g)) && WideConv.backwardApplies(g),
+          new BatchConv.Geometry(4, 64, 7, 7, 64, 3, 3, 1, 1), new BatchConv.Geometry(9, 12, 6, 6, 20, 1, 1, 1, 0),
+          new BatchConv.Geometry(5, 32, 28, 28, 64, 3, 3, 2, 1), new BatchConv.Geometry(6, 32, 28, 28, 64, 1, 1, 2, 0),
+          new BatchConv.Geometry(4, 64, 14, 14, 128, 3, 3, 2, 1), new BatchConv.Geometry(3, 5, 11, 10, 9, 5, 5, 3, 2),
+          new BatchConv.Geometry(7, 6, 9, 8, 10, 2, 2, 2, 0)}) {
+        assertTrue(WideConv.forwardApplies(g, BatchConv.imagesPerChunk(g)),
             "the wide path is taken for " + g);
         BatchConv.WIDE = false;
         float[][] im2col = run(g, false, 11);
