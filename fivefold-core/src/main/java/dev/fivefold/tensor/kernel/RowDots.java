@@ -14,8 +14,9 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Kernel: 4×4 tiles of C, each with 16 lane-wise vector accumulators fed by 4 + 4 vector loads
  * per 16 fused multiply-adds, summed across lanes once, at the end, in lane order (not
  * {@code reduceLanes}, whose order may differ between the interpreter and compiled code); the
- * last partial vector of a run goes through the same kernel from a zero-padded copy. Rows left over at the edges take 1×1
- * tiles. Each element is one fixed chain of operations, independent of the thread count (the
+ * last partial vector of a run goes through the same kernel from a zero-padded copy. A partial
+ * tile at an edge repeats its last row and stores only its own sums: one kernel for every element
+ * (a second, smaller one was seen to stay in the interpreter, boxing its vectors). Each element is one fixed chain of operations, independent of the thread count (the
  * caller runs a whole product on one thread).
  */
 final class RowDots {
@@ -51,82 +52,64 @@ final class RowDots {
       float[] c, int cOff, int ldc) {
     int vend = len / L * L;
     float[] acc = LANES.get(), pad = PAD.get();
-    int i = 0;
-    for (; i + 4 <= m; i += 4) {
-      int j = 0;
-      for (; j + 4 <= n; j += 4) tile(acc, pad, i, j, segs, len, vend, a, aOff, lda, aSeg, b, bOff, bRow, bSeg, c, cOff, ldc);
-      for (; j < n; j++) {
-        for (int ii = i; ii < i + 4; ii++) c[cOff + ii * ldc + j] = dot(ii, j, segs, len, vend, a, aOff, lda, aSeg, b, bOff, bRow, bSeg);
+    for (int i = 0; i < m; i += 4) {
+      int hi = Math.min(4, m - i);
+      // a partial tile at the edge repeats its last row of A (or B); the repeats' sums are not stored
+      int a0 = aOff + i * lda, a1 = aOff + (i + Math.min(1, hi - 1)) * lda, a2 = aOff + (i + Math.min(2, hi - 1)) * lda;
+      int a3 = aOff + (i + hi - 1) * lda;
+      for (int j = 0; j < n; j += 4) {
+        int wd = Math.min(4, n - j);
+        tile(acc, pad, segs, len, vend, a, a0, a1, a2, a3, aSeg, b, bOff + bRow[j], bOff + bRow[j + Math.min(1, wd - 1)],
+            bOff + bRow[j + Math.min(2, wd - 1)], bOff + bRow[j + wd - 1], bSeg);
+        for (int ii = 0; ii < hi; ii++) {
+          for (int jj = 0; jj < wd; jj++) {
+            float sum = 0f;
+            for (int l = 0, e = (ii * 4 + jj) * L; l < L; l++) sum += acc[e + l];
+            c[cOff + (i + ii) * ldc + j + jj] = sum;
+          }
+        }
       }
     }
-    for (; i < m; i++) {
-      for (int j = 0; j < n; j++) c[cOff + i * ldc + j] = dot(i, j, segs, len, vend, a, aOff, lda, aSeg, b, bOff, bRow, bSeg);
-    }
   }
 
-  private static float dot(int i, int j, int segs, int len, int vend, float[] a, int aOff, int lda, int aSeg, float[] b,
-      int bOff, int[] bRow, int bSeg) {
-    FloatVector acc = FloatVector.zero(S);
-    for (int s = 0; s < segs; s++) {
-      int pa = aOff + i * lda + s * aSeg, pb = bOff + bRow[j] + s * bSeg;
-      for (int t = 0; t < vend; t += L) acc = FloatVector.fromArray(S, a, pa + t).fma(FloatVector.fromArray(S, b, pb + t), acc);
-    }
-    float[] lanes = LANES.get();
-    acc.intoArray(lanes, 0);
-    float sum = 0f;
-    for (int l = 0; l < L; l++) sum += lanes[l];
-    for (int s = 0; s < segs; s++) {
-      int pa = aOff + i * lda + s * aSeg, pb = bOff + bRow[j] + s * bSeg;
-      for (int t = vend; t < len; t++) sum = Math.fma(a[pa + t], b[pb + t], sum);
-    }
-    return sum;
-  }
-
-
-  /** The 4×4 tile of C at (i, j): per segment, the whole vectors of the runs, then the masked last one; lanes summed in order. */
-  private static void tile(float[] acc, float[] pad, int i, int j, int segs, int len, int vend, float[] a, int aOff, int lda, int aSeg,
-      float[] b, int bOff, int[] bRow, int bSeg, float[] c, int cOff, int ldc) {
+  /** acc = the 16 lane-wise sums of rows a0..a3 of A against rows b0..b3 of B (offsets of segment 0): per segment, the whole vectors, then the last partial one. */
+  private static void tile(float[] acc, float[] pad, int segs, int len, int vend, float[] a, int a0, int a1, int a2, int a3, int aSeg,
+      float[] b, int b0, int b1, int b2, int b3, int bSeg) {
     java.util.Arrays.fill(acc, 0f);
-    for (int s = 0; s < segs; s++) {
-      int a0 = aOff + i * lda + s * aSeg, sb = bOff + s * bSeg;
-      int b0 = sb + bRow[j], b1 = sb + bRow[j + 1], b2 = sb + bRow[j + 2], b3 = sb + bRow[j + 3];
-      if (vend > 0) run4x4(acc, a, a0, lda, b, b0, b1, b2, b3, vend);
+    for (int s = 0; s < segs; s++, a0 += aSeg, a1 += aSeg, a2 += aSeg, a3 += aSeg, b0 += bSeg, b1 += bSeg, b2 += bSeg, b3 += bSeg) {
+      if (vend > 0) run4x4(acc, a, a0, a1, a2, a3, b, b0, b1, b2, b3, vend);
       if (vend < len) {
         // the last partial vector: copied, zero-padded, to pad and run through the same kernel
         // (no masked loads: C1 cannot allocate the registers of a masked 4×4 kernel, and a method it
         // gives up on was seen to stay interpreted-slow instead of reaching C2)
         int t = len - vend;
         java.util.Arrays.fill(pad, 0f);
-        for (int r = 0; r < 4; r++) System.arraycopy(a, a0 + r * lda + vend, pad, r * L, t);
+        System.arraycopy(a, a0 + vend, pad, 0, t);
+        System.arraycopy(a, a1 + vend, pad, L, t);
+        System.arraycopy(a, a2 + vend, pad, 2 * L, t);
+        System.arraycopy(a, a3 + vend, pad, 3 * L, t);
         System.arraycopy(b, b0 + vend, pad, 4 * L, t);
         System.arraycopy(b, b1 + vend, pad, 5 * L, t);
         System.arraycopy(b, b2 + vend, pad, 6 * L, t);
         System.arraycopy(b, b3 + vend, pad, 7 * L, t);
-        run4x4(acc, pad, 0, L, pad, 4 * L, 5 * L, 6 * L, 7 * L, L);
+        run4x4(acc, pad, 0, L, 2 * L, 3 * L, pad, 4 * L, 5 * L, 6 * L, 7 * L, L);
       }
-    }
-    int o = cOff + i * ldc + j;
-    for (int e = 0; e < 16; e++) {
-      float sum = 0f;
-      for (int l = 0; l < L; l++) sum += acc[e * L + l];
-      c[o + e / 4 * ldc + e % 4] = sum;
     }
   }
 
   /**
-   * acc[e·L ..] += the lane-wise products of rows a0 + (e/4)·lda of a and b_(e mod 4) of b over
+   * acc[e·L ..] += the lane-wise products of row a_(e/4) of a and b_(e mod 4) of b over
    * positions [0, n), n a multiple of L: the micro-kernel, one loop and 16 accumulators held in
    * registers between a load and a store of acc (small and called often, so the JIT compiles it
    * whole; no vector crosses a call).
    */
-  private static void run4x4(float[] acc, float[] a, int a0, int lda, float[] b, int b0, int b1, int b2, int b3, int n) {
+  private static void run4x4(float[] acc, float[] a, int a0, int a1, int a2, int a3, float[] b, int b0, int b1, int b2, int b3, int n) {
     FloatVector c00 = FloatVector.fromArray(S, acc, 0), c01 = FloatVector.fromArray(S, acc, L), c02 = FloatVector.fromArray(S, acc, 2 * L);
     FloatVector c03 = FloatVector.fromArray(S, acc, 3 * L), c10 = FloatVector.fromArray(S, acc, 4 * L), c11 = FloatVector.fromArray(S, acc, 5 * L);
     FloatVector c12 = FloatVector.fromArray(S, acc, 6 * L), c13 = FloatVector.fromArray(S, acc, 7 * L), c20 = FloatVector.fromArray(S, acc, 8 * L);
     FloatVector c21 = FloatVector.fromArray(S, acc, 9 * L), c22 = FloatVector.fromArray(S, acc, 10 * L), c23 = FloatVector.fromArray(S, acc, 11 * L);
     FloatVector c30 = FloatVector.fromArray(S, acc, 12 * L), c31 = FloatVector.fromArray(S, acc, 13 * L), c32 = FloatVector.fromArray(S, acc, 14 * L);
     FloatVector c33 = FloatVector.fromArray(S, acc, 15 * L);
-    int a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
     for (int t = 0; t < n; t += L) {
       FloatVector x0 = FloatVector.fromArray(S, a, a0 + t), x1 = FloatVector.fromArray(S, a, a1 + t);
       FloatVector x2 = FloatVector.fromArray(S, a, a2 + t), x3 = FloatVector.fromArray(S, a, a3 + t);
