@@ -129,8 +129,7 @@ public final class Simulator {
      * @return η for "constant"; η·½(1 + cos(π·min(t, T)/T)) for "cosine"
      */
     public double lrAt(long t) {
-      if (schedule.equals("constant")) return lr;
-      return lr * 0.5 * (1 + Math.cos(Math.PI * Math.min(t, plannedSteps) / plannedSteps));
+      return schedule.equals("constant") ? lr : dev.fivefold.control.Schedules.cosine(lr, plannedSteps, 0).at(t, 0);
     }
   }
 

@@ -205,8 +205,8 @@ public final class BatchConv {
   static boolean WIDE = !"im2col".equals(System.getProperty("ff.conv"));
 
   /** Floats of one slot: the larger of the im2col path's (CKK + OC)·M·P and the wide path's. */
-  private static int slotFloats(Geometry g, int m) {
-    long f = Math.max((long) (g.ckk() + g.oc()) * m * g.p(), WideConv.slotFloats(g, m));
+  private static int slotFloats(Geometry g, WideConv.Layout l, int m) {
+    long f = Math.max((long) (g.ckk() + g.oc()) * m * g.p(), WideConv.slotFloats(g, l, m));
     if (f > Integer.MAX_VALUE / 2) throw new IllegalArgumentException("convolution scratch of " + f + " floats is too large");
     return (int) f;
   }
@@ -239,9 +239,9 @@ public final class BatchConv {
   public static void forward(Geometry g, float[] x, float[] w, float[] b, float[] y, Buffers alloc) {
     int m = imagesPerChunk(g), chunks = chunks(g), slots = slots(g);
     int p = g.p(), ckk = g.ckk(), oc = g.oc(), cols = m * p;
-    boolean wide = WIDE && WideConv.forwardApplies(g, m);
-    int slotFloats = wide ? slotFloats(g, m) : (ckk + oc) * cols;
-    WideConv.Layout layout = wide ? WideConv.Layout.of(g) : null;
+    WideConv.Layout layout = WIDE ? WideConv.Layout.of(g) : null;
+    boolean wide = layout != null && WideConv.forwardApplies(g, layout, m);
+    int slotFloats = wide ? slotFloats(g, layout, m) : (ckk + oc) * cols;
     float[] pw = alloc.take(Gemm.packedSize(oc, ckk));
     Gemm.packAll(false, oc, ckk, w, 0, ckk, pw, 0);
     float[] buf = alloc.take(slots * slotFloats);
@@ -251,7 +251,7 @@ public final class BatchConv {
         for (int ch = s * chunks / slots, end = (s + 1) * chunks / slots; ch < end; ch++) {
           int i0 = ch * m, i1 = Math.min(g.n(), (ch + 1) * m);
           // a short last chunk takes the im2col path if its product is too small to pack
-          if (wide && WideConv.forwardApplies(g, i1 - i0)) WideConv.forward(g, layout, x, w, pw, b, y, i0, i1, buf, colOff);
+          if (wide && WideConv.forwardApplies(g, layout, i1 - i0)) WideConv.forward(g, layout, x, w, pw, b, y, i0, i1, buf, colOff);
           else forwardChunk(g, x, w, pw, b, y, i0, i1, buf, colOff, outOff);
         }
       }
@@ -332,9 +332,8 @@ public final class BatchConv {
     if (dx == null && dw == null) return;
     int part = oc * ckk;
     float[] partial = dw == null ? null : alloc.take(chunks * part);
-    boolean wide = WIDE;
-    int slotFloats = wide ? slotFloats(g, m) : (ckk + oc) * cols;
-    WideConv.Layout layout = wide ? WideConv.Layout.of(g) : null;
+    WideConv.Layout layout = WIDE ? WideConv.Layout.of(g) : null;
+    int slotFloats = layout != null ? slotFloats(g, layout, m) : (ckk + oc) * cols;
     float[] pwt = dx == null ? null : alloc.take(Gemm.packedSize(ckk, oc));
     if (pwt != null) Gemm.packAll(true, ckk, oc, w, 0, ckk, pwt, 0);
     float[] buf = alloc.take(slots * slotFloats);
@@ -343,7 +342,7 @@ public final class BatchConv {
         int colOff = s * slotFloats, gOff = colOff + ckk * cols;
         for (int ch = s * chunks / slots, end = (s + 1) * chunks / slots; ch < end; ch++) {
           int i0 = ch * m, i1 = Math.min(n, (ch + 1) * m);
-          if (wide) WideConv.backward(g, layout, x, w, pwt, dy, dx, partial, ch * part, i0, i1, buf, colOff);
+          if (layout != null) WideConv.backward(g, layout, x, w, pwt, dy, dx, partial, ch * part, i0, i1, buf, colOff);
           else backwardChunk(g, x, w, pwt, dy, dx, partial, ch * part, i0, i1, buf, colOff, gOff);
         }
       }

@@ -73,7 +73,7 @@ public final class Gemm {
 
   /**
    * Packs panels of op(B) from wherever op(B) comes from, without storing op(B) first: the implicit
-   * GEMM of a convolution, whose op(B) is the unfolded image ({@link Im2colPanels}). The packed
+   * GEMM of a convolution, whose op(B) is the unfolded image ({@link WideConv}). The packed
    * values must be those {@link #sgemm} would pack from the stored op(B), so a product through a
    * source is bit-identical to the stored one.
    */
@@ -157,7 +157,7 @@ public final class Gemm {
   static void sgemm(boolean transA, int m, int n, int k, float[] a, int aOff, int lda, PanelSource b, float beta, float[] c, int cOff, int ldc) {
     var counter = flopCounter;
     if (counter != null) counter.add(2L * m * n * k);
-    packedPath(transA, false, m, n, k, a, aOff, lda, null, 0, 0, b, beta, c, cOff, ldc);
+    packedPath(transA, false, m, n, k, a, aOff, lda, null, 0, null, 0, 0, b, beta, c, cOff, ldc);
   }
 
   /**
@@ -263,16 +263,14 @@ public final class Gemm {
       splitK(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
       return;
     }
-    packedPath(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, null, beta, c, cOff, ldc);
+    packedPath(transA, transB, m, n, k, a, aOff, lda, null, 0, b, bOff, ldb, null, beta, c, cOff, ldc);
   }
 
-  /** The packed path on all threads: rows split when n ≤ m (each thread packs all of op(B)), else whole NR column panels (each packs all of op(A)). */
-  private static void packedPath(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-      PanelSource src, float beta, float[] c, int cOff, int ldc) {
-    packedPath(transA, transB, m, n, k, a, aOff, lda, null, 0, b, bOff, ldb, src, beta, c, cOff, ldc);
-  }
-
-  /** {@link #packedPath} with op(A) either from a, aOff, lda or, if {@code pa} is not null, already packed there by {@link #packAll}. */
+  /**
+   * The packed path on all threads: rows split when n ≤ m (each thread packs all of op(B)), else
+   * whole NR column panels (each packs all of op(A)); op(A) from a, aOff, lda or, if {@code pa} is
+   * not null, already packed there by {@link #packAll}; op(B) from b or, if {@code src} is not null, from src.
+   */
   private static void packedPath(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, int lda, float[] pa, int paOff,
       float[] b, int bOff, int ldb, PanelSource src, float beta, float[] c, int cOff, int ldc) {
     GemmBlocking g = blocking();
@@ -528,17 +526,23 @@ public final class Gemm {
    */
   static void transposeInto(float[] src, int s, int lds, int rows, int len, float[] dst, int d, int ld) {
     int r = 0;
-    for (; r + 4 <= rows; r += 4) {
-      int s0 = s + r * lds, s1 = s0 + lds, s2 = s1 + lds, s3 = s2 + lds;
-      for (int p = 0, o = d + r; p < len; p++, o += ld) {
-        dst[o] = src[s0 + p];
-        dst[o + 1] = src[s1 + p];
-        dst[o + 2] = src[s2 + p];
-        dst[o + 3] = src[s3 + p];
-      }
-    }
+    for (; r + 4 <= rows; r += 4) interleave4(src, s + r * lds, s + (r + 1) * lds, s + (r + 2) * lds, s + (r + 3) * lds, len, dst, d + r, ld);
     for (; r < rows; r++) {
       for (int p = 0, si = s + r * lds, o = d + r; p < len; p++, o += ld) dst[o] = src[si + p];
+    }
+  }
+
+  /**
+   * {@code dst[d + p·ld + q] = src[s_q + p]} for q &lt; 4, p &lt; len: four runs, wherever they
+   * start, become four adjacent columns of a panel ({@link #transposeInto}'s step, and the
+   * convolution's transposed panels, whose runs are not evenly spaced).
+   */
+  static void interleave4(float[] src, int s0, int s1, int s2, int s3, int len, float[] dst, int d, int ld) {
+    for (int p = 0, o = d; p < len; p++, o += ld) {
+      dst[o] = src[s0 + p];
+      dst[o + 1] = src[s1 + p];
+      dst[o + 2] = src[s2 + p];
+      dst[o + 3] = src[s3 + p];
     }
   }
 

@@ -78,21 +78,14 @@ final class WideConv {
     return (a + b - 1) / b;
   }
 
-  /** Whether the wide forward applies: a product {@link Gemm} packs. */
-  static boolean forwardApplies(BatchConv.Geometry g, int images) {
-    return Gemm.packed(false, false, g.oc(), images * g.oh() * wq(g), g.ckk());
-  }
-
-  /** The wide grid's row length, ⌈(W + 2·pad)/s⌉. */
-  private static int wq(BatchConv.Geometry g) {
-    return ceilDiv(g.w() + 2 * g.pad(), g.stride());
+  /** Whether the wide forward of {@code images} images of {@code g} (layout {@code l}) applies: a product {@link Gemm} packs. */
+  static boolean forwardApplies(BatchConv.Geometry g, Layout l, int images) {
+    return Gemm.packed(false, false, g.oc(), images * l.pp(), g.ckk());
   }
 
   /** Floats of one slot's buffers for {@code images} images: two padded images' worth and the OC + CKK rows of the wide grid. */
-  static long slotFloats(BatchConv.Geometry g, int images) {
-    long s = g.stride(), hq = ceilDiv(g.h() + 2 * g.pad(), g.stride()), wq = wq(g);
-    long imgp = g.c() * s * s * hq * wq + g.kw(), cols = images * g.oh() * wq;
-    return 2 * images * imgp + (long) (g.oc() + g.ckk()) * cols;
+  static long slotFloats(BatchConv.Geometry g, Layout l, int images) {
+    return 2L * images * l.imgp() + (long) (g.oc() + g.ckk()) * images * l.pp();
   }
 
   /** y for images [i0, i1) (see {@link BatchConv#forward}), with buf[off ..] as scratch of {@link #slotFloats}. */
@@ -122,7 +115,7 @@ final class WideConv {
       float[] buf, int off) {
     int m = i1 - i0, oc = g.oc(), ckk = g.ckk(), oh = g.oh(), ow = g.ow(), p = oh * ow, cols = m * l.pp(), wp = l.wq();
     long extra = -2L * oc * ckk * m * (l.pp() - p); // per product: the extra columns' multiply-adds, not counted
-    int xpOff = off, dxpOff = off + m * l.imgp(), gyOff = dxpOff + m * l.imgp(), dcolOff = gyOff + oc * cols;
+    int xpOff = off, dxpOff = off + m * l.imgp(), gyOff = dxpOff + m * l.imgp(), dcolOff = gyOff + oc * cols; // as slotFloats counts
     for (int i = i0; i < i1; i++) {
       for (int o = 0; o < oc; o++) {
         for (int oy = 0; oy < oh; oy++) {
@@ -262,13 +255,7 @@ final class WideConv {
           int s = xpOff + img * imgp + jp, d = dst + (j - pc) * nr;
           int rr = 0;
           for (; rr + 4 <= wd; rr += 4) {
-            int s0 = s + base[r0 + rr], s1 = s + base[r0 + rr + 1], s2 = s + base[r0 + rr + 2], s3 = s + base[r0 + rr + 3];
-            for (int t = 0, o = d + rr; t < len; t++, o += nr) {
-              bp[o] = xp[s0 + t];
-              bp[o + 1] = xp[s1 + t];
-              bp[o + 2] = xp[s2 + t];
-              bp[o + 3] = xp[s3 + t];
-            }
+            Gemm.interleave4(xp, s + base[r0 + rr], s + base[r0 + rr + 1], s + base[r0 + rr + 2], s + base[r0 + rr + 3], len, bp, d + rr, nr);
           }
           for (; rr < wd; rr++) {
             int s0 = s + base[r0 + rr];

@@ -69,7 +69,7 @@ class BatchConvTest {
           new BatchConv.Geometry(5, 32, 28, 28, 64, 3, 3, 2, 1), new BatchConv.Geometry(6, 32, 28, 28, 64, 1, 1, 2, 0),
           new BatchConv.Geometry(4, 64, 14, 14, 128, 3, 3, 2, 1), new BatchConv.Geometry(3, 5, 11, 10, 9, 5, 5, 3, 2),
           new BatchConv.Geometry(7, 6, 9, 8, 10, 2, 2, 2, 0)}) {
-        assertTrue(WideConv.forwardApplies(g, BatchConv.imagesPerChunk(g)),
+        assertTrue(WideConv.forwardApplies(g, WideConv.Layout.of(g), BatchConv.imagesPerChunk(g)),
             "the wide path is taken for " + g);
         BatchConv.WIDE = false;
         float[][] im2col = run(g, false, 11);
