@@ -334,7 +334,8 @@ public final class BatchConv {
     float[] partial = dw == null ? null : alloc.take(chunks * part);
     WideConv.Layout layout = WIDE ? WideConv.Layout.of(g) : null;
     int slotFloats = layout != null ? slotFloats(g, layout, m) : (ckk + oc) * cols;
-    float[] pwt = dx == null ? null : alloc.take(Gemm.packedSize(ckk, oc));
+    WideConv.Flipped flip = dx != null && layout != null && WideConv.Flipped.applies(g) ? WideConv.Flipped.of(g, w, alloc) : null;
+    float[] pwt = dx == null || flip != null ? null : alloc.take(Gemm.packedSize(ckk, oc));
     if (pwt != null) Gemm.packAll(true, ckk, oc, w, 0, ckk, pwt, 0);
     float[] buf = alloc.take(slots * slotFloats);
     Parallel.forRange(0, slots, 1, (s0, s1) -> {
@@ -342,13 +343,14 @@ public final class BatchConv {
         int colOff = s * slotFloats, gOff = colOff + ckk * cols;
         for (int ch = s * chunks / slots, end = (s + 1) * chunks / slots; ch < end; ch++) {
           int i0 = ch * m, i1 = Math.min(n, (ch + 1) * m);
-          if (layout != null) WideConv.backward(g, layout, x, w, pwt, dy, dx, partial, ch * part, i0, i1, buf, colOff);
+          if (layout != null) WideConv.backward(g, layout, x, w, pwt, flip, dy, dx, partial, ch * part, i0, i1, buf, colOff);
           else backwardChunk(g, x, w, pwt, dy, dx, partial, ch * part, i0, i1, buf, colOff, gOff);
         }
       }
     });
     alloc.giveBack(buf);
     if (pwt != null) alloc.giveBack(pwt);
+    if (flip != null) flip.giveBack(alloc);
     if (dw != null) {
       // dw += Σ_chunks partial, in chunk order for every element
       Parallel.forRange(0, part, 4096, (e0, e1) -> {

@@ -97,6 +97,7 @@ public record GemmBlocking(String name, int mr, int vectors, int mc, int nc) {
    * The candidate whose micro-kernel is fastest here: each runs on packed, cache-resident operands
    * (KC-deep slivers of A against one panel of B, as in the packed loop; the sliver changes from call
    * to call and the tiles feed a checksum, so nothing can be hoisted) in interleaved rounds of 20 ms.
+   * Each kernel is first called {@value #WARM_CALLS} times on a short depth, so that the JIT compiles it.
    * Rounds go on until every candidate's last two rates agree within 10% and are at least
    * {@value #MIN_COMPILED_GFLOPS} GFLOP/s (the JIT has compiled them all: before that the rates
    * measure the compiler or the interpreter, not the core), at least {@value #MIN_ROUNDS};
@@ -114,6 +115,13 @@ public record GemmBlocking(String name, int mr, int vectors, int mc, int nc) {
     double[] last = new double[n], prev = new double[n], best = new double[n];
     float sum = 0;
     long start = System.nanoTime();
+    // many short calls first: C1 gives up on these kernels (too many live vectors), so only C2
+    // compiles them, after thousands of invocations; KC-deep calls in the interpreter (~0.2 ms each)
+    // would not reach that count within MAX_NANOS
+    for (GemmBlocking b : cs) {
+      for (int i = 0; i < WARM_CALLS; i++) b.kernel(WARM_DEPTH, ap, 0, bp, 0, t);
+      sum += t[0];
+    }
     boolean settled = false;
     for (int round = 0; !settled && System.nanoTime() - start < MAX_NANOS; round++) {
       settled = round + 1 >= MIN_ROUNDS;
@@ -151,6 +159,11 @@ public record GemmBlocking(String name, int mr, int vectors, int mc, int nc) {
    * not settled until every rate is above it.
    */
   static final double MIN_COMPILED_GFLOPS = 10;
+
+  /** Warm-up calls of each micro-kernel before {@link #tune} times them, {@value #WARM_DEPTH} deep: past C2's invocation threshold. */
+  static final int WARM_CALLS = 12_000;
+  /** The depth of each warm-up call. */
+  static final int WARM_DEPTH = 2;
 
   /** Fewest timing rounds of {@link #tune}. */
   static final int MIN_ROUNDS = 3;

@@ -17,7 +17,10 @@ package dev.fivefold.tensor.kernel;
  *       element is an inner product of a row of dY with a run of the padded image ({@link
  *       RowDots}): nothing is transposed; on small ones colᵀ's panels are the padded image's runs
  *       transposed, four rows at a time ({@link #ROW_DOTS_MIN});</li>
- *   <li>input gradient: dcol = Wᵀ·dY on the wide grid, then each row r is added to the padded
+ *   <li>input gradient, stride 1: the forward of the {@link Flipped} convolution (the kernel
+ *       flipped, its channel axes swapped) over dY padded by K − 1 − pad, whose H×W interior is
+ *       added into dx: no column gradient is stored and col2im never runs;</li>
+ *   <li>input gradient, other strides: dcol = Wᵀ·dY on the wide grid, then each row r is added to the padded
  *       input gradient as one run (col2im in CKK vector adds of OH·Wp floats), and the interior
  *       is added into dx.</li>
  * </ul>
@@ -29,8 +32,8 @@ package dev.fivefold.tensor.kernel;
  * <p>The forward is bit-identical to the im2col path (the same multiply-adds in the same depth
  * order; the weights are packed once per call, {@link Gemm#packAll}). The weight gradient sums
  * lane-wise over the wide grid's positions, so it agrees with the im2col path to float rounding;
- * the input gradient adds each
- * (ky, kx) in the same order into a zeroed buffer, then into dx. Every result is still computed
+ * the input gradient sums over (o, ky, kx) in the flipped convolution's depth order, or (other
+ * strides) adds each (ky, kx) in the same order into a zeroed buffer, then into dx. Every result is still computed
  * the same way for every thread count.
  */
 final class WideConv {
@@ -83,18 +86,22 @@ final class WideConv {
     return Gemm.packed(false, false, g.oc(), images * l.pp(), g.ckk());
   }
 
-  /** Floats of one slot's buffers for {@code images} images: two padded images' worth and the OC + CKK rows of the wide grid. */
+  /**
+   * Floats of one slot's buffers for {@code images} images: two padded images' worth and the OC + CKK
+   * rows of the wide grid, or, if more, the {@link Flipped} input gradient's padded dY and output.
+   */
   static long slotFloats(BatchConv.Geometry g, Layout l, int images) {
-    return 2L * images * l.imgp() + (long) (g.oc() + g.ckk()) * images * l.pp();
+    long f = 2L * images * l.imgp() + (long) (g.oc() + g.ckk()) * images * l.pp();
+    if (!Flipped.applies(g)) return f;
+    BatchConv.Geometry fg = Flipped.geometry(g);
+    Layout fl = Layout.of(fg);
+    return Math.max(f, (long) images * fl.imgp() + (long) g.c() * images * fl.pp());
   }
 
   /** y for images [i0, i1) (see {@link BatchConv#forward}), with buf[off ..] as scratch of {@link #slotFloats}. */
   static void forward(BatchConv.Geometry g, Layout l, float[] x, float[] w, float[] pw, float[] b, float[] y, int i0, int i1, float[] buf, int off) {
     int m = i1 - i0, oc = g.oc(), oh = g.oh(), ow = g.ow(), p = oh * ow, cols = m * l.pp();
-    int outOff = off + m * l.imgp();
-    pad(g, l, x, i0, i1, buf, off);
-    BatchConv.weightsTimes(false, w, pw, oc, cols, g.ckk(), null, 0, 0, columns(l, buf, off), buf, outOff, cols);
-    Gemm.count(-2L * oc * g.ckk() * m * (l.pp() - p)); // count the convolution's multiply-adds, not the extra columns'
+    int outOff = product(g, l, x, w, pw, i0, i1, buf, off);
     for (int i = i0; i < i1; i++) {
       for (int o = 0; o < oc; o++) {
         int src = outOff + o * cols + (i - i0) * l.pp(), dst = (i * oc + o) * p;
@@ -108,11 +115,74 @@ final class WideConv {
   }
 
   /**
-   * The gradients for images [i0, i1) (see {@link BatchConv#backward}): dx added to (if not null),
+   * The wide grid's output [OC, M·Pp] of images [i0, i1) of x: pads them into buf[off ..] and
+   * multiplies; returns the output's offset in buf.
+   */
+  private static int product(BatchConv.Geometry g, Layout l, float[] x, float[] w, float[] pw, int i0, int i1, float[] buf, int off) {
+    int m = i1 - i0, oc = g.oc(), cols = m * l.pp(), outOff = off + m * l.imgp();
+    pad(g, l, x, i0, i1, buf, off);
+    BatchConv.weightsTimes(false, w, pw, oc, cols, g.ckk(), null, 0, 0, columns(l, buf, off), buf, outOff, cols);
+    Gemm.count(-2L * oc * g.ckk() * m * (l.pp() - g.p())); // count the convolution's multiply-adds, not the extra columns'
+    return outOff;
+  }
+
+  /**
+   * A stride-1 convolution's input gradient as the forward of another convolution, so that the
+   * column gradient dcol [CKK, M·Pp] is never stored and col2im never runs: with the kernel flipped
+   * and its two channel axes swapped, w'[c, o, ky, kx] = w[o, c, K−1−ky, K−1−kx], and dY padded by
+   * K − 1 − pad on every side (OC channels of OH×OW),
+   * <pre>
+   *   dx[c, y, x] = Σ_{o, ky, kx} w[o, c, ky, kx] · dY[o, y + pad − ky, x + pad − kx]
+   *               = Σ_{o, ky', kx'} w'[c, o, ky', kx'] · dYp[o, y + ky', x + kx'],
+   * </pre>
+   * a valid convolution with C outputs of H×W. It applies to square kernels with pad ≤ K − 1, and
+   * takes the same multiply-adds as dcol = Wᵀ·dY, summed in (o, ky', kx') depth order: the same
+   * gradient up to float rounding.
+   *
+   * @param g the flipped convolution: OC → C channels, input OH×OW, pad K − 1 − pad
+   * @param l its layout
+   * @param w the flipped weights w' [C, OC·K·K]
+   * @param pw w' packed ({@link Gemm#packAll})
+   */
+  record Flipped(BatchConv.Geometry g, Layout l, float[] w, float[] pw) {
+    /** Whether {@code g}'s input gradient can run flipped: stride 1, a square kernel, pad ≤ K − 1. */
+    static boolean applies(BatchConv.Geometry g) {
+      return g.stride() == 1 && g.kh() == g.kw() && g.pad() <= g.kh() - 1;
+    }
+
+    /** The geometry of {@code g}'s flipped convolution (which {@link #applies}). */
+    static BatchConv.Geometry geometry(BatchConv.Geometry g) {
+      return new BatchConv.Geometry(g.n(), g.oc(), g.oh(), g.ow(), g.c(), g.kh(), g.kw(), 1, g.kh() - 1 - g.pad());
+    }
+
+    /** The flipped convolution of {@code g} (which {@link #applies}) with w' and its packing taken from {@code alloc}. */
+    static Flipped of(BatchConv.Geometry g, float[] w, BatchConv.Buffers alloc) {
+      BatchConv.Geometry f = geometry(g);
+      int c = g.c(), oc = g.oc(), kk = g.kh() * g.kw(), k = oc * kk;
+      float[] wf = alloc.take(c * k), pwf = alloc.take(Gemm.packedSize(c, k));
+      for (int o = 0; o < oc; o++) {
+        for (int ci = 0; ci < c; ci++) {
+          for (int t = 0; t < kk; t++) wf[ci * k + o * kk + t] = w[(o * c + ci) * kk + kk - 1 - t];
+        }
+      }
+      Gemm.packAll(false, c, k, wf, 0, k, pwf, 0);
+      return new Flipped(f, Layout.of(f), wf, pwf);
+    }
+
+    /** Gives w' and its packing back to {@code alloc}. */
+    void giveBack(BatchConv.Buffers alloc) {
+      alloc.giveBack(pw);
+      alloc.giveBack(w);
+    }
+  }
+
+  /**
+   * The gradients for images [i0, i1) (see {@link BatchConv#backward}): dx added to (if not null;
+   * through {@code flip} if not null, else dcol = Wᵀ·dY with Wᵀ packed in {@code pwt}, then col2im),
    * the chunk's dW written to partial[partOff ..] (if not null); buf[off ..] as scratch of {@link #slotFloats}.
    */
-  static void backward(BatchConv.Geometry g, Layout l, float[] x, float[] w, float[] pwt, float[] dy, float[] dx, float[] partial, int partOff, int i0, int i1,
-      float[] buf, int off) {
+  static void backward(BatchConv.Geometry g, Layout l, float[] x, float[] w, float[] pwt, Flipped flip, float[] dy, float[] dx, float[] partial, int partOff,
+      int i0, int i1, float[] buf, int off) {
     int m = i1 - i0, oc = g.oc(), ckk = g.ckk(), oh = g.oh(), ow = g.ow(), p = oh * ow, cols = m * l.pp(), wp = l.wq();
     long extra = -2L * oc * ckk * m * (l.pp() - p); // per product: the extra columns' multiply-adds, not counted
     int xpOff = off, dxpOff = off + m * l.imgp(), gyOff = dxpOff + m * l.imgp(), dcolOff = gyOff + oc * cols; // as slotFloats counts
@@ -136,6 +206,19 @@ final class WideConv {
       }
     }
     if (dx == null) return;
+    if (flip != null) {
+      // dx += the flipped convolution of dY (the dW part above is done with buf)
+      int h = g.h(), wd = g.w(), c = g.c(), fcols = m * flip.l().pp(), fwq = flip.l().wq();
+      int outOff = product(flip.g(), flip.l(), dy, flip.w(), flip.pw(), i0, i1, buf, off);
+      Gemm.count(2L * ckk * oc * m * (p - h * wd)); // count dcol's multiply-adds, as the other paths do
+      for (int i = 0; i < m; i++) {
+        for (int ci = 0; ci < c; ci++) {
+          int src = outOff + ci * fcols + i * flip.l().pp(), t0 = ((i0 + i) * c + ci) * h * wd;
+          for (int iy = 0; iy < h; iy++) VecOps.add(dx, t0 + iy * wd, buf, src + iy * fwq, dx, t0 + iy * wd, wd);
+        }
+      }
+      return;
+    }
     BatchConv.weightsTimes(true, w, pwt, ckk, cols, oc, buf, gyOff, cols, null, buf, dcolOff, cols);
     Gemm.count(extra);
     java.util.Arrays.fill(buf, dxpOff, dxpOff + m * l.imgp(), 0f);

@@ -54,10 +54,12 @@ class BatchConvTest {
   }
 
   /**
-   * Stride-1 convolutions on the wide grid ({@link WideConv}, no im2col) against the im2col path:
+   * Convolutions on the wide grid ({@link WideConv}, no im2col) against the im2col path:
    * the forward bit for bit (the same multiply-adds in the same order), the gradients to float
    * rounding (dW sums over the wide grid's positions in other depth blocks); chunks of one image and
-   * of many, a short last chunk, padding 0 to 2, kernels 1 to 5.
+   * of many, a short last chunk, padding 0 to 2, kernels 1 to 5. At stride 1 with pad ≤ K − 1 the
+   * input gradient is the {@link WideConv.Flipped} convolution's forward; a pad of 2 on a 2×2
+   * kernel and a 3×2 kernel take the column-gradient path, as other strides do.
    */
   @Test
   void wideGridMatchesTheIm2colPath() {
@@ -68,7 +70,8 @@ class BatchConvTest {
           new BatchConv.Geometry(4, 64, 7, 7, 64, 3, 3, 1, 1), new BatchConv.Geometry(9, 12, 6, 6, 20, 1, 1, 1, 0),
           new BatchConv.Geometry(5, 32, 28, 28, 64, 3, 3, 2, 1), new BatchConv.Geometry(6, 32, 28, 28, 64, 1, 1, 2, 0),
           new BatchConv.Geometry(4, 64, 14, 14, 128, 3, 3, 2, 1), new BatchConv.Geometry(3, 5, 11, 10, 9, 5, 5, 3, 2),
-          new BatchConv.Geometry(7, 6, 9, 8, 10, 2, 2, 2, 0)}) {
+          new BatchConv.Geometry(7, 6, 9, 8, 10, 2, 2, 2, 0), new BatchConv.Geometry(4, 6, 7, 7, 5, 2, 2, 1, 2),
+          new BatchConv.Geometry(3, 5, 9, 8, 7, 3, 2, 1, 1)}) {
         assertTrue(WideConv.forwardApplies(g, WideConv.Layout.of(g), BatchConv.imagesPerChunk(g)),
             "the wide path is taken for " + g);
         BatchConv.WIDE = false;
