@@ -57,23 +57,26 @@ class BatchConvTest {
    * Convolutions on the wide grid ({@link WideConv}, no im2col) against the im2col path:
    * the forward bit for bit (the same multiply-adds in the same order), the gradients to float
    * rounding (dW sums over the wide grid's positions in other depth blocks); chunks of one image and
-   * of many, a short last chunk, padding 0 to 2, kernels 1 to 5. At stride 1 with pad ≤ K − 1 the
-   * input gradient is the {@link WideConv.Flipped} convolution's forward; a pad of 2 on a 2×2
-   * kernel and a 3×2 kernel take the column-gradient path, as other strides do.
+   * of many, a short last chunk, padding 0 to 2, kernels 1 to 5. Four take the
+   * {@link WideConv.Flipped} convolution's forward for the input gradient (stride 1, at least 8
+   * channels, same-size convolutions, 1×1 to 5×5); the others the column-gradient path (a pad of 2
+   * on a 2×2 kernel, a 3×2 kernel, few channels, an unpadded 3×3, other strides).
    */
   @Test
   void wideGridMatchesTheIm2colPath() {
     boolean saved = BatchConv.WIDE;
+    int flipped = 0;
     try {
       for (var g : new BatchConv.Geometry[] {new BatchConv.Geometry(5, 32, 28, 28, 32, 3, 3, 1, 1), new BatchConv.Geometry(41, 4, 10, 10, 8, 3, 3, 1, 1),
           new BatchConv.Geometry(3, 6, 12, 9, 10, 5, 5, 1, 2), new BatchConv.Geometry(7, 16, 8, 8, 24, 3, 3, 1, 0),
           new BatchConv.Geometry(4, 64, 7, 7, 64, 3, 3, 1, 1), new BatchConv.Geometry(9, 12, 6, 6, 20, 1, 1, 1, 0),
           new BatchConv.Geometry(5, 32, 28, 28, 64, 3, 3, 2, 1), new BatchConv.Geometry(6, 32, 28, 28, 64, 1, 1, 2, 0),
           new BatchConv.Geometry(4, 64, 14, 14, 128, 3, 3, 2, 1), new BatchConv.Geometry(3, 5, 11, 10, 9, 5, 5, 3, 2),
-          new BatchConv.Geometry(7, 6, 9, 8, 10, 2, 2, 2, 0), new BatchConv.Geometry(4, 6, 7, 7, 5, 2, 2, 1, 2),
+          new BatchConv.Geometry(7, 6, 9, 8, 10, 2, 2, 2, 0), new BatchConv.Geometry(4, 6, 7, 7, 5, 2, 2, 1, 2), new BatchConv.Geometry(3, 9, 12, 9, 10, 5, 5, 1, 2),
           new BatchConv.Geometry(3, 5, 9, 8, 7, 3, 2, 1, 1)}) {
         assertTrue(WideConv.forwardApplies(g, WideConv.Layout.of(g), BatchConv.imagesPerChunk(g)),
             "the wide path is taken for " + g);
+        if (WideConv.Flipped.applies(g)) flipped++;
         BatchConv.WIDE = false;
         float[][] im2col = run(g, false, 11);
         BatchConv.WIDE = true;
@@ -83,6 +86,7 @@ class BatchConvTest {
         assertClose(im2col[2], wide[2], 1e-4 * Math.sqrt(g.n() * g.p()), "dw " + g);
         assertArrayEquals(im2col[3], wide[3], "db " + g);
       }
+      assertEquals(4, flipped, "geometries whose input gradient runs flipped");
     } finally {
       BatchConv.WIDE = saved;
     }
