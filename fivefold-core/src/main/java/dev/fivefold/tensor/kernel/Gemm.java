@@ -583,12 +583,7 @@ public final class Gemm {
     }
   }
 
-  /**
-   * Stores a full mr×nr tile into C according to {@code mode}: one small loop per mode, with no
-   * branch inside and no vector merged across branches. (One loop with the mode tested per vector
-   * was, in about one run in six, left running with boxed vectors — 0.3 to 11 GB allocated per
-   * ResNet step, at half speed — when the JIT compiled it before it had seen every mode.)
-   */
+  /** Stores a full mr×nr tile into C according to {@code mode}: one small loop per mode, no branch inside, no vector merged across branches. */
   private static void full(float[] tile, int mr, int nr, float[] c, int co, int ldc, int mode, float beta) {
     if (mode == ADD) fullAdd(tile, mr, nr, c, co, ldc);
     else if (mode == OVERWRITE) fullStore(tile, mr, nr, c, co, ldc);
