@@ -204,9 +204,9 @@ public final class BatchConv {
    */
   static boolean WIDE = !"im2col".equals(System.getProperty("ff.conv"));
 
-  /** Floats of one slot: the larger of the im2col path's (CKK + OC)·M·P and the wide path's. */
-  private static int slotFloats(Geometry g, WideConv.Layout l, int m) {
-    long f = Math.max((long) (g.ckk() + g.oc()) * m * g.p(), WideConv.slotFloats(g, l, m));
+  /** Floats of one slot: the larger of the im2col path's (CKK + OC)·M·P and the wide path's (with {@code flip}, if not null). */
+  private static int slotFloats(Geometry g, WideConv.Layout l, WideConv.Flipped flip, int m) {
+    long f = Math.max((long) (g.ckk() + g.oc()) * m * g.p(), WideConv.slotFloats(g, l, flip, m));
     if (f > Integer.MAX_VALUE / 2) throw new IllegalArgumentException("convolution scratch of " + f + " floats is too large");
     return (int) f;
   }
@@ -241,7 +241,7 @@ public final class BatchConv {
     int p = g.p(), ckk = g.ckk(), oc = g.oc(), cols = m * p;
     WideConv.Layout layout = WIDE ? WideConv.Layout.of(g) : null;
     boolean wide = layout != null && WideConv.forwardApplies(g, layout, m);
-    int slotFloats = wide ? slotFloats(g, layout, m) : (ckk + oc) * cols;
+    int slotFloats = wide ? slotFloats(g, layout, null, m) : (ckk + oc) * cols;
     float[] pw = alloc.take(Gemm.packedSize(oc, ckk));
     Gemm.packAll(false, oc, ckk, w, 0, ckk, pw, 0);
     float[] buf = alloc.take(slots * slotFloats);
@@ -333,8 +333,8 @@ public final class BatchConv {
     int part = oc * ckk;
     float[] partial = dw == null ? null : alloc.take(chunks * part);
     WideConv.Layout layout = WIDE ? WideConv.Layout.of(g) : null;
-    int slotFloats = layout != null ? slotFloats(g, layout, m) : (ckk + oc) * cols;
     WideConv.Flipped flip = dx != null && layout != null && WideConv.Flipped.applies(g) ? WideConv.Flipped.of(g, w, alloc) : null;
+    int slotFloats = layout != null ? slotFloats(g, layout, flip, m) : (ckk + oc) * cols;
     float[] pwt = dx == null || flip != null ? null : alloc.take(Gemm.packedSize(ckk, oc));
     if (pwt != null) Gemm.packAll(true, ckk, oc, w, 0, ckk, pwt, 0);
     float[] buf = alloc.take(slots * slotFloats);

@@ -17,10 +17,10 @@ package dev.fivefold.tensor.kernel;
  *       element is an inner product of a row of dY with a run of the padded image ({@link
  *       RowDots}): nothing is transposed; on small ones colᵀ's panels are the padded image's runs
  *       transposed, four rows at a time ({@link #ROW_DOTS_MIN});</li>
- *   <li>input gradient, stride 1: the forward of the {@link Flipped} convolution (the kernel
+ *   <li>input gradient, stride 1 where {@link Flipped#applies}: the forward of the {@link Flipped} convolution (the kernel
  *       flipped, its channel axes swapped) over dY padded by K − 1 − pad, whose H×W interior is
  *       added into dx: no column gradient is stored and col2im never runs;</li>
- *   <li>input gradient, other strides: dcol = Wᵀ·dY on the wide grid, then each row r is added to the padded
+ *   <li>input gradient, otherwise: dcol = Wᵀ·dY on the wide grid, then each row r is added to the padded
  *       input gradient as one run (col2im in CKK vector adds of OH·Wp floats), and the interior
  *       is added into dx.</li>
  * </ul>
@@ -88,14 +88,11 @@ final class WideConv {
 
   /**
    * Floats of one slot's buffers for {@code images} images: two padded images' worth and the OC + CKK
-   * rows of the wide grid, or, if more, the {@link Flipped} input gradient's padded dY and output.
+   * rows of the wide grid, or, if more, the padded dY and output of {@code flip} (null: none).
    */
-  static long slotFloats(BatchConv.Geometry g, Layout l, int images) {
+  static long slotFloats(BatchConv.Geometry g, Layout l, Flipped flip, int images) {
     long f = 2L * images * l.imgp() + (long) (g.oc() + g.ckk()) * images * l.pp();
-    if (!Flipped.applies(g)) return f;
-    BatchConv.Geometry fg = Flipped.geometry(g);
-    Layout fl = Layout.of(fg);
-    return Math.max(f, (long) images * fl.imgp() + (long) g.c() * images * fl.pp());
+    return flip == null ? f : Math.max(f, (long) images * flip.l().imgp() + (long) g.c() * images * flip.l().pp());
   }
 
   /** y for images [i0, i1) (see {@link BatchConv#forward}), with buf[off ..] as scratch of {@link #slotFloats}. */
@@ -200,7 +197,8 @@ final class WideConv {
     int m = i1 - i0, oc = g.oc(), ckk = g.ckk(), oh = g.oh(), ow = g.ow(), p = oh * ow, cols = m * l.pp(), wp = l.wq();
     long extra = -2L * oc * ckk * m * (l.pp() - p); // per product: the extra columns' multiply-adds, not counted
     int xpOff = off, dxpOff = off + m * l.imgp(), gyOff = dxpOff + m * l.imgp(), dcolOff = gyOff + oc * cols; // as slotFloats counts
-    for (int i = i0; i < i1; i++) {
+    // dY on the wide grid, for dW and for dcol (the flipped input gradient pads dY itself)
+    for (int i = i0; i < i1 && (partial != null || flip == null); i++) {
       for (int o = 0; o < oc; o++) {
         for (int oy = 0; oy < oh; oy++) {
           int dst = gyOff + o * cols + (i - i0) * l.pp() + oy * wp;

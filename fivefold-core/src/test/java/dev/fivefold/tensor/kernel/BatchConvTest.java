@@ -122,6 +122,14 @@ class BatchConvTest {
     BatchConv.backward(g, x, w, dy, dx, null, null, BatchConv.Buffers.NEW);
     assertClose(want, dx, 1e-5, "dx");
     BatchConv.backward(g, x, w, dy, null, null, null, BatchConv.Buffers.NEW); // nothing wanted: a no-op
+    // dx alone through the flipped convolution (dY is then not laid on the wide grid for dW)
+    var f = new BatchConv.Geometry(3, 8, 6, 6, 5, 3, 3, 1, 1);
+    assertTrue(WideConv.Flipped.applies(f));
+    float[] fx = rand(rnd, 3 * 8 * 36), fw = rand(rnd, 5 * 72), fdy = rand(rnd, 3 * 5 * 36), fdx = rand(rnd, fx.length);
+    float[] fwant = fdx.clone();
+    BatchConv.backwardScalar(f, fx, fw, fdy, fwant, null, null);
+    BatchConv.backward(f, fx, fw, fdy, fdx, null, null, BatchConv.Buffers.NEW);
+    assertClose(fwant, fdx, 1e-5, "dx flipped");
   }
 
   @Test
