@@ -43,7 +43,9 @@ Extra fields on a line (min, max, reps, m/k/n) are informational; "value" is the
 
 Method: warm-up, then the median of several timed repetitions (SGEMM: each repetition
 loops enough multiplies to last >= ~20 ms; training: each repetition is a chunk of
-optimizer steps, throughput = samples (tokens) in the chunk / chunk time). Data is
+optimizer steps, throughput = samples (tokens) in the chunk / chunk time; the warm-up lasts
+at least 3 s (1.5 s with --quick) and each chunk at least 0.5 s (0.25 s), as in fivefold's
+bench, so short steps such as the MLP's are timed after the JIT has settled). Data is
 pre-generated random tensors, so no input pipeline is measured. Threads: --threads N
 sets torch.set_num_threads(N) and OMP/OPENBLAS/MKL_NUM_THREADS before torch is imported.
 Full run is ~1-2 minutes; --quick is ~30 s (fewer repetitions).
@@ -132,6 +134,12 @@ def bench_sgemm(torch, quick):
 
 # --------------------------------------------------------------------------- training
 
+# the time rule of the training groups, by --quick (False/True): warm-up seconds, least seconds per chunk
+WARMUP_S = {False: 3.0, True: 1.5}
+CHUNK_S = {False: 0.5, True: 0.25}
+QUICK = False
+
+
 def train_loop(torch, key, model, opt, batches, loss_fn, items_per_step, unit,
                warmup, chunks, steps_per_chunk):
     n = len(batches)
@@ -147,8 +155,19 @@ def train_loop(torch, key, model, opt, batches, loss_fn, items_per_step, unit,
         opt.step()
         return loss
 
-    for _ in range(warmup):
+    # warm-up: at least `warmup` steps and WARMUP_S seconds; then each chunk at least
+    # `steps_per_chunk` steps and CHUNK_S seconds (fivefold's bench uses the same rule)
+    # (the step time for the chunk size is that of the warm-up's second half)
+    t0 = time.perf_counter()
+    done, half_t, half_n = 0, None, 0
+    while done < warmup or time.perf_counter() - t0 < WARMUP_S[QUICK]:
         one()
+        done += 1
+        if half_t is None and time.perf_counter() - t0 >= WARMUP_S[QUICK] / 2:
+            half_t, half_n = time.perf_counter(), done
+    end = time.perf_counter()
+    per_step = (end - half_t) / (done - half_n) if half_t is not None and done > half_n else (end - t0) / done
+    steps_per_chunk = max(steps_per_chunk, int(CHUNK_S[QUICK] / per_step + 0.999))
     rates = []
     for _ in range(chunks):
         t0 = time.perf_counter()
@@ -159,7 +178,8 @@ def train_loop(torch, key, model, opt, batches, loss_fn, items_per_step, unit,
     med = statistics.median(rates)
     log("%-12s chunks=%d x %d steps, median=%.0f min=%.0f max=%.0f %s (last loss %.3f)"
         % (key, chunks, steps_per_chunk, med, min(rates), max(rates), unit, loss.item()))
-    emit(key, med, unit, min=round(min(rates), 3), max=round(max(rates), 3), reps=chunks)
+    emit(key, med, unit, min=round(min(rates), 3), max=round(max(rates), 3), reps=chunks,
+         steps_per_rep=steps_per_chunk)
 
 
 def bench_mlp(torch, quick):
@@ -306,6 +326,8 @@ def run_groups(groups):
            "gpt_train": bench_gpt, "gpt256_train": bench_gpt256, "gpt512_train": bench_gpt512,
            "vit_train": bench_vit, "cnn_train": bench_cnn,
            "lstm_train": bench_lstm}
+    global QUICK
+    QUICK = bool(ARGS.quick)
     for g in groups:
         fns[g](torch, ARGS.quick)
         emit(g + "_peak_rss_mb", peak_rss_mb(), "MB")

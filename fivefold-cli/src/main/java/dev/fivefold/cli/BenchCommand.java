@@ -184,8 +184,12 @@ final class BenchCommand extends Subcommand {
     return TextCorpus.of("random", text, TextCorpus.VocabKind.COMPACT, 0.1);
   }
 
+  /** The training groups' time rule (bench/torch_reference.py uses the same): least warm-up and chunk seconds. */
+  static final double WARMUP_S = 3.0, WARMUP_S_QUICK = 1.5, CHUNK_S = 0.5, CHUNK_S_QUICK = 0.25;
+
   /**
-   * Times {@code chunks × steps} training steps after {@code warmup} and emits the median throughput, the model's
+   * Times {@code chunks} chunks of at least {@code steps} steps and {@link #CHUNK_S} seconds each, after a warm-up of
+   * at least {@code warmup} steps and {@link #WARMUP_S} seconds (the {@code _QUICK} values with --quick), and emits the median throughput, the model's
    * FLOP/s (and its share of the peak), its parameter count and the bytes allocated per step. {@code flopsPerUnit}
    * is the model's FLOPs per sample (token) by a formula named {@code formula}; 0 takes the count of one step's matrix
    * products ({@link Gemm#startCounting}: {@code 2·m·n·k} per product, forward and backward, convolutions included as
@@ -194,7 +198,24 @@ final class BenchCommand extends Subcommand {
   private void run(String key, Task task, Optimizer opt, int warmup, int chunks, int steps, double flopsPerUnit, String formula) {
     Trainer t = new Trainer(task, opt, TrainConfig.epochs(1));
     task.model().train();
-    for (int i = 0; i < warmup; i++) t.trainStep();
+    // warm-up: at least `warmup` steps and WARMUP_S seconds, so that C2 has compiled the step's kernels (a 2 ms MLP
+    // step still ran partly interpreted after 20 steps: chunks of one run ranged 11k to 80k samples/s, session 17)
+    // (the step time for the chunk size is that of the warm-up's second half)
+    double warmS = quick ? WARMUP_S_QUICK : WARMUP_S;
+    long w0 = System.nanoTime(), h0 = 0;
+    int done = 0, halfDone = 0;
+    while (done < warmup || System.nanoTime() - w0 < warmS * 1e9) {
+      t.trainStep();
+      done++;
+      if (h0 == 0 && System.nanoTime() - w0 >= warmS / 2 * 1e9) {
+        h0 = System.nanoTime();
+        halfDone = done;
+      }
+    }
+    long w1 = System.nanoTime();
+    double perStep = h0 != 0 && done > halfDone ? (w1 - h0) / 1e9 / (done - halfDone) : (w1 - w0) / 1e9 / done;
+    // each chunk at least `steps` steps and CHUNK_S seconds
+    steps = Math.max(steps, (int) Math.ceil((quick ? CHUNK_S_QUICK : CHUNK_S) / perStep));
     Gemm.startCounting();
     t.trainStep();
     double gemmPerUnit = Gemm.stopCounting() / (double) task.unitsPerStep();

@@ -10,9 +10,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>There are {@link #threads()} - 1 workers (default threads: available processors; change with
  * {@link #setThreads(int)}, the CLI's {@code --threads}); the calling thread runs the first chunk.
  * The range is cut into contiguous chunks, one per thread; the body must write disjoint outputs per
- * index so that the result does not depend on the thread count. Workers spin briefly before they
- * park, so the hand-off of the many small kernels of a training step costs about a microsecond
- * instead of the tens of microseconds of a thread-pool submit. A {@code forRange} called from inside
+ * index so that the result does not depend on the thread count. Workers spin for
+ * {@link #SPIN_NANOS} of idle time before they park, so the hand-off of the many small kernels of a
+ * training step costs about a microsecond instead of the tens of microseconds of waking a parked
+ * thread (measured 17 to 49 µs on a 2-core VM, docs/performance-notes.md, sessions 16 and 17); the
+ * spin is timed, not counted, because a spin-wait instruction's latency differs by CPU (tens of
+ * cycles on AMD Zen, over a hundred on recent Intel cores). A {@code forRange} called from inside
  * a worker, or while another thread is using the workers, runs serially, so kernels may nest
  * without deadlock. If a chunk throws, every chunk is still waited for before the first exception
  * is rethrown.
@@ -30,6 +33,13 @@ public final class Parallel {
   }
 
   private static final int SPINS = 1 << 12;
+  /**
+   * How long an idle worker spins before it parks, in nanoseconds: 1 ms by default, or the system
+   * property {@code ff.spin.us} in microseconds (0 parks at once). A training step's serial gaps
+   * (loss, bookkeeping, the optimizer's small tensors) are mostly shorter than this, so its workers
+   * stay awake through the step and sleep between steps and when the program is idle.
+   */
+  public static final long SPIN_NANOS = Math.max(0, Long.getLong("ff.spin.us", 1000)) * 1000;
   private static volatile int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
   private static volatile Worker[] workers = new Worker[0];
   private static final ReentrantLock LOCK = new ReentrantLock();
@@ -97,8 +107,13 @@ public final class Parallel {
       int seen = 0;
       while (true) {
         int spins = 0;
+        long idleSince = 0;
         while (posted == seen && !stop) {
-          if (++spins < SPINS) {
+          if ((++spins & 255) != 0) {
+            Thread.onSpinWait();
+          } else if (idleSince == 0) {
+            idleSince = System.nanoTime();
+          } else if (System.nanoTime() - idleSince < SPIN_NANOS) {
             Thread.onSpinWait();
           } else {
             parked = true;
