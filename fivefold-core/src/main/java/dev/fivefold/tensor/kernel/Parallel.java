@@ -13,7 +13,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * index so that the result does not depend on the thread count. Workers spin for
  * {@link #SPIN_NANOS} of idle time before they park, so the hand-off of the many small kernels of a
  * training step costs about a microsecond instead of the tens of microseconds of waking a parked
- * thread (measured 17 to 49 µs on a 2-core VM, docs/performance-notes.md, sessions 16 and 17); the
+ * thread (measured 50 to 75 µs on a 2-core VM, docs/performance-notes.md, session 17); the
  * spin is timed, not counted, because a spin-wait instruction's latency differs by CPU (tens of
  * cycles on AMD Zen, over a hundred on recent Intel cores). A {@code forRange} called from inside
  * a worker, or while another thread is using the workers, runs serially, so kernels may nest
@@ -35,7 +35,7 @@ public final class Parallel {
   private static final int SPINS = 1 << 12;
   /**
    * How long an idle worker spins before it parks, in nanoseconds: 1 ms by default, or the system
-   * property {@code ff.spin.us} in microseconds (0 parks at once). A training step's serial gaps
+   * property {@code ff.spin.us} in microseconds (0: park after a few hundred spins). A training step's serial gaps
    * (loss, bookkeeping, the optimizer's small tensors) are mostly shorter than this, so its workers
    * stay awake through the step and sleep between steps and when the program is idle.
    */
@@ -107,11 +107,11 @@ public final class Parallel {
       int seen = 0;
       while (true) {
         int spins = 0;
-        long idleSince = 0;
+        long idleSince = Long.MIN_VALUE; // not yet timed
         while (posted == seen && !stop) {
           if ((++spins & 255) != 0) {
             Thread.onSpinWait();
-          } else if (idleSince == 0) {
+          } else if (idleSince == Long.MIN_VALUE) {
             idleSince = System.nanoTime();
           } else if (System.nanoTime() - idleSince < SPIN_NANOS) {
             Thread.onSpinWait();
