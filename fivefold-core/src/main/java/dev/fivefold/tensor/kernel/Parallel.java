@@ -35,11 +35,11 @@ public final class Parallel {
   private static final int SPINS = 1 << 12;
   /**
    * How long an idle worker spins before it parks, in nanoseconds: 1 ms by default, or the system
-   * property {@code ff.spin.us} in microseconds (0: park after a few hundred spins). A training step's serial gaps
+   * property {@code ff.spin.us} in microseconds (0: park after a few hundred spins; negative counts as 0). A training step's serial gaps
    * (loss, bookkeeping, the optimizer's small tensors) are mostly shorter than this, so its workers
    * stay awake through the step and sleep between steps and when the program is idle.
    */
-  public static final long SPIN_NANOS = Math.max(0, Long.getLong("ff.spin.us", 1000)) * 1000;
+  public static final long SPIN_NANOS = Math.clamp(Long.getLong("ff.spin.us", 1000), 0, Long.MAX_VALUE / 1000) * 1000;
   private static volatile int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
   private static volatile Worker[] workers = new Worker[0];
   private static final ReentrantLock LOCK = new ReentrantLock();

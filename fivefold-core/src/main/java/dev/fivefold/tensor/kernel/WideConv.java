@@ -197,13 +197,15 @@ final class WideConv {
     int m = i1 - i0, oc = g.oc(), ckk = g.ckk(), oh = g.oh(), ow = g.ow(), p = oh * ow, cols = m * l.pp(), wp = l.wq();
     long extra = -2L * oc * ckk * m * (l.pp() - p); // per product: the extra columns' multiply-adds, not counted
     int xpOff = off, dxpOff = off + m * l.imgp(), gyOff = dxpOff + m * l.imgp(), dcolOff = gyOff + oc * cols; // as slotFloats counts
-    // dY on the wide grid, for dW and for dcol (the flipped input gradient pads dY itself)
-    for (int i = i0; i < i1 && (partial != null || flip == null); i++) {
-      for (int o = 0; o < oc; o++) {
-        for (int oy = 0; oy < oh; oy++) {
-          int dst = gyOff + o * cols + (i - i0) * l.pp() + oy * wp;
-          System.arraycopy(dy, (i * oc + o) * p + oy * ow, buf, dst, ow);
-          for (int q = ow; q < wp; q++) buf[dst + q] = 0f;
+    boolean gridDy = partial != null || flip == null; // read by dW and by dcol (the flipped input gradient pads dY itself)
+    if (gridDy) {
+      for (int i = i0; i < i1; i++) {
+        for (int o = 0; o < oc; o++) {
+          for (int oy = 0; oy < oh; oy++) {
+            int dst = gyOff + o * cols + (i - i0) * l.pp() + oy * wp;
+            System.arraycopy(dy, (i * oc + o) * p + oy * ow, buf, dst, ow);
+            for (int q = ow; q < wp; q++) buf[dst + q] = 0f;
+          }
         }
       }
     }
