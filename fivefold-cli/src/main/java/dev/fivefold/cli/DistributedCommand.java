@@ -87,6 +87,17 @@ final class DistributedCommand extends Subcommand {
   @Option(names = "--ratio", defaultValue = "0.001", description = "Density of topk, dgc and randomk, in (0, 1] (default: ${DEFAULT-VALUE}).")
   double ratio;
 
+  @Option(names = "--values", defaultValue = "fp32", description = "Form of the values topk and dgc send: fp32, fp16, or sign (a sign bit each and the "
+      + "tensor's mean magnitude); the rounding error stays in the residual (default: ${DEFAULT-VALUE}).")
+  String values;
+
+  @Option(names = "--selection", defaultValue = "layer", description = "How topk and dgc pick what they send: layer (the largest ratio·n of each "
+      + "tensor, as DGC does) or global (the same total, the largest of the whole model) (default: ${DEFAULT-VALUE}).")
+  String selection;
+
+  @Option(names = "--masking", defaultValue = "on", description = "DGC's momentum factor masking, on or off (default: ${DEFAULT-VALUE}).")
+  String masking;
+
   @Option(names = "--rank", defaultValue = "2", description = "Rank of powersgd (default: ${DEFAULT-VALUE}).")
   int rank;
 
@@ -212,6 +223,11 @@ final class DistributedCommand extends Subcommand {
     common.atLeast("--print-every", printEvery, 0);
     common.positive("--lr", lr);
     common.nonNegative("--clip", clip);
+    if (!List.of("fp32", "fp16", "sign").contains(values.toLowerCase(Locale.ROOT))) {
+      throw common.bad("--values (" + values + ") must be fp32, fp16 or sign");
+    }
+    if (!List.of("layer", "global").contains(selection.toLowerCase(Locale.ROOT))) throw common.bad("--selection (" + selection + ") must be layer or global");
+    if (!List.of("on", "off").contains(masking.toLowerCase(Locale.ROOT))) throw common.bad("--masking (" + masking + ") must be on or off");
     common.nonNegative("--latency-us", latencyUs);
     common.positive("--bandwidth-gbit", bandwidthGbit);
     if (!(momentum >= 0 && momentum < 1)) throw common.bad("--momentum (" + momentum + ") must be in [0, 1)");
@@ -279,13 +295,19 @@ final class DistributedCommand extends Subcommand {
       case "dense" -> "dense";
       case "onebit" -> DistributedExperiment.onebit(scaling, localSteps > 1 ? 0 : momentum);
       case "signsgd" -> "signsgd";
-      case "topk" -> "topk:ratio=" + ratio;
-      case "dgc" -> DistributedExperiment.dgc(ratio, momentum, true, localClip, true, dgcWarmup);
+      case "topk" -> "topk:ratio=" + ratio + form();
+      case "dgc" -> DistributedExperiment.dgc(ratio, momentum, true, localClip, masking.equalsIgnoreCase("on"), dgcWarmup) + form();
       case "randomk" -> "randomk:ratio=" + ratio;
       case "qsgd" -> "qsgd:levels=" + levels;
       case "powersgd" -> "powersgd:rank=" + rank;
       default -> throw common.bad("--compressor (" + name + ") must be one of " + String.join(", ", Compressors.KINDS) + ", or a spec such as topk:ratio=0.01");
     };
+  }
+
+  /** The {@code ,values=...} key of a topk or dgc spec, empty for float32. */
+  private String form() {
+    return (values.equalsIgnoreCase("fp32") ? "" : ",values=" + values.toLowerCase(Locale.ROOT))
+        + (selection.equalsIgnoreCase("layer") ? "" : ",selection=" + selection.toLowerCase(Locale.ROOT));
   }
 
   private int single(DistributedExperiment.Config cfg, Path dir, TrainState resumed) throws IOException {

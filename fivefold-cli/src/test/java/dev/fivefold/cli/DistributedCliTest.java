@@ -64,14 +64,23 @@ class DistributedCliTest {
   }
 
   @Test
+  void dgcFlagsReachTheSpec() {
+    Result r = run("flags", "--compressor", "dgc", "--ratio", "0.1", "--values", "fp16", "--selection", "global", "--masking", "off", "--warmup", "0",
+        "--steps", "3");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.err().contains("dgc:ratio=0.1,momentum=0.9,correction=on,clip=0.0,masking=off,warmup=0,values=fp16,selection=global"), r.err());
+    assertTrue(r.out().contains("dgc(0.1,fp16,global)"), r.out());
+  }
+
+  @Test
   void comparesTheTableAndTheAblation() throws IOException {
     Result r = run("compare", "--compare", "--steps", "4", "--ratio", "0.1", "--rank", "1", "--local-steps", "2");
     assertEquals(0, r.code(), r.err());
     for (String row : List.of("dense", "1-bit EF", "top-k", "DGC", "PowerSGD r=1", "local SGD H=2", "DGC ablation", "- momentum correction",
-        "- local clipping", "- factor masking", "- warm-up", "top-k (none)")) {
+        "- local clipping", "- factor masking", "- warm-up", "top-k (none)", "global, - masking, - warm-up")) {
       assertTrue(r.out().contains(row), row + " missing in\n" + r.out());
     }
-    assertEquals(1 + 6 + 5, Files.readAllLines(tmp.resolve("compare/compare.csv")).size());
+    assertEquals(1 + 6 + 6, Files.readAllLines(tmp.resolve("compare/compare.csv")).size());
   }
 
   /** {@code --model gpt --engine spark} on local[2]: the simulator's held-out bits per character, loss and bytes, printed the same. */
@@ -112,6 +121,9 @@ class DistributedCliTest {
         "--workers ([2, 4]) takes a list only with --compare");
     assertOneLineExit2(run("b11", "--engine", "spark", "--compare"), "--compare runs on the simulator");
     assertOneLineExit2(run("b12", "--master", "local[2]"), "--master and --standalone need --engine spark");
+    assertOneLineExit2(run("b13", "--compressor", "dgc", "--values", "int4"), "--values (int4) must be fp32, fp16 or sign");
+    assertOneLineExit2(run("b14", "--compressor", "dgc", "--selection", "row"), "--selection (row) must be layer or global");
+    assertOneLineExit2(run("b15", "--compressor", "dgc", "--masking", "maybe"), "--masking (maybe) must be on or off");
   }
 
   @Test

@@ -293,13 +293,15 @@ public final class DistributedExperiment {
   }
 
   /**
-   * DGC with all four techniques, then without each one in turn, then top-k (none of them).
+   * DGC with all four techniques, then without each one in turn, then top-k (none of them), then
+   * the variant that did best here (session 18): momentum correction and clipping only, with the
+   * largest values of the whole model sent instead of each tensor's ({@code selection=global}).
    *
    * @param ratio ρ, the fraction of gradient entries sent, in (0, 1]
    * @param momentum the momentum m
    * @param clip the local gradient-clipping threshold (0: off)
    * @param warmup the warm-up, in steps
-   * @return six variants: all four techniques, each one removed, none
+   * @return seven variants: all four techniques, each one removed, none, global without masking and warm-up
    */
   public static List<Variant> dgcAblation(double ratio, double momentum, double clip, long warmup) {
     return List.of(new Variant("DGC (all four)", dgc(ratio, momentum, true, clip, true, warmup), 1),
@@ -307,7 +309,8 @@ public final class DistributedExperiment {
         new Variant("- local clipping", dgc(ratio, momentum, true, 0, true, warmup), 1),
         new Variant("- factor masking", dgc(ratio, momentum, true, clip, false, warmup), 1),
         new Variant("- warm-up", dgc(ratio, momentum, true, clip, true, 0), 1),
-        new Variant("top-k (none)", "topk:ratio=" + ratio, 1));
+        new Variant("top-k (none)", "topk:ratio=" + ratio, 1),
+        new Variant("global, - masking, - warm-up", dgc(ratio, momentum, true, clip, false, 0) + ",selection=global", 1));
   }
 
   /**

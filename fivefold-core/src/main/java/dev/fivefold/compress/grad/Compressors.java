@@ -13,9 +13,10 @@ import java.util.Map;
  *   dense
  *   onebit[:scaling=column|tensor,momentum=M]               column, 0 (M &gt; 0: the worker's velocity inside the EF loop)
  *   signsgd
- *   topk:ratio=R                                            R = 0.001
- *   dgc:ratio=R,momentum=M,correction=on|off,clip=C,masking=on|off,warmup=W
- *                                                           0.001, 0.9, on, 0 (none), on, 0
+ *   topk:ratio=R[,values=V,selection=S]                     R = 0.001, V = fp32, S = layer
+ *   dgc:ratio=R,momentum=M,correction=on|off,clip=C,masking=on|off,warmup=W[,values=V,selection=S]
+ *                                                           0.001, 0.9, on, 0 (none), on, 0, fp32, layer
+ *                                                           (V: fp32, fp16 or sign, {@link TopK.Values}; S: layer or global)
  *   randomk:ratio=R[,ef=on|off]                             0.001, off (unbiased)
  *   qsgd:levels=S[,bucket=B]                                S = 16, B = 512
  *   powersgd:rank=r[,ef=on|off]                             r = 4, on
@@ -46,10 +47,10 @@ public final class Compressors {
         case "dense" -> only(spec, kv, List.of(), new Dense());
         case "onebit" -> only(spec, kv, List.of("scaling", "momentum"), new OneBit(scaling(kv.getOrDefault("scaling", "column")), num(kv, "momentum", 0)));
         case "signsgd" -> only(spec, kv, List.of(), new ScaledSign());
-        case "topk" -> only(spec, kv, List.of("ratio"), TopK.plain(num(kv, "ratio", 0.001)));
-        case "dgc" -> only(spec, kv, List.of("ratio", "momentum", "correction", "clip", "masking", "warmup"),
+        case "topk" -> only(spec, kv, List.of("ratio", "values", "selection"), new TopK(num(kv, "ratio", 0.001), TopK.Dgc.none(), values(kv), global(kv)));
+        case "dgc" -> only(spec, kv, List.of("ratio", "momentum", "correction", "clip", "masking", "warmup", "values", "selection"),
             new TopK(num(kv, "ratio", 0.001), new TopK.Dgc(num(kv, "momentum", 0.9), on(kv, "correction", true), num(kv, "clip", 0),
-                on(kv, "masking", true), (long) num(kv, "warmup", 0))));
+                on(kv, "masking", true), (long) num(kv, "warmup", 0)), values(kv), global(kv)));
         case "randomk" -> only(spec, kv, List.of("ratio", "ef"), new RandomK(num(kv, "ratio", 0.001), on(kv, "ef", false)));
         case "qsgd" -> only(spec, kv, List.of("levels", "bucket"), new Qsgd((int) num(kv, "levels", 16), (int) num(kv, "bucket", 512)));
         case "powersgd" -> only(spec, kv, List.of("rank", "ef"), new PowerSgd((int) num(kv, "rank", 4), on(kv, "ef", true)));
@@ -95,6 +96,25 @@ public final class Compressors {
       case "on", "true", "yes" -> true;
       case "off", "false", "no" -> false;
       default -> throw new IllegalArgumentException(k + " (" + v + ") must be on or off");
+    };
+  }
+
+  private static TopK.Values values(Map<String, String> kv) {
+    String v = kv.getOrDefault("values", "fp32");
+    return switch (v.toLowerCase(Locale.ROOT)) {
+      case "fp32" -> TopK.Values.FP32;
+      case "fp16" -> TopK.Values.FP16;
+      case "sign" -> TopK.Values.SIGN;
+      default -> throw new IllegalArgumentException("values (" + v + ") must be fp32, fp16 or sign");
+    };
+  }
+
+  private static boolean global(Map<String, String> kv) {
+    String v = kv.getOrDefault("selection", "layer");
+    return switch (v.toLowerCase(Locale.ROOT)) {
+      case "layer" -> false;
+      case "global" -> true;
+      default -> throw new IllegalArgumentException("selection (" + v + ") must be layer or global");
     };
   }
 

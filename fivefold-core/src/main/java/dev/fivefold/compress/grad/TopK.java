@@ -20,18 +20,46 @@ import java.util.Locale;
  * optimizer's, on the aggregated sparse gradient (DGC's "no momentum correction" ablation).
  *
  * <p>Selection is exact and deterministic: the k-th largest |v| by quickselect, then the larger
- * ones and ties in index order. Warm-up (DGC §3.4, "exponentially increasing sparsity"): over the
+ * ones and ties in index order. Per tensor (DGC's layer-wise selection) each tensor sends its own
+ * ⌈ρ·n⌉; with {@code global} the same total K = Σ⌈ρ·n_t⌉ goes to the K largest |v| of the whole
+ * model, ties by (tensor, index), so tensors whose accumulated values are larger (typically the
+ * small last layers) send more of them (global top-k: Shi et al., "A Distributed Synchronous SGD
+ * Algorithm with Global Top-k Sparsification for Low Bandwidth Networks", ICDCS 2019). Warm-up (DGC §3.4, "exponentially increasing sparsity"): over the
  * first W steps in four equal stages the density is max(ρ, 0.25, 0.0625, 0.015625, 0.004) —
  * DGC's 75%, 93.75%, 98.4375%, 99.6% sparsity — then ρ.
  *
  * <p>Payload per tensor: k as a varint, the index gaps (first index + 1, then differences) as
- * varints in a block, and the k values as float32 byte planes in a block, each block entropy-coded
- * when that is shorter. The ratio ρ is in (0, 1]; ρ = 1 sends every index.
+ * varints in a block, and the k values in the form {@link Values} names, each block entropy-coded
+ * when that is shorter. The ratio ρ is in (0, 1]; ρ = 1 sends every index. A value sent in a
+ * shorter form than float32 leaves its rounding error in v (error feedback of the quantiser:
+ * v_S ← v_S − Q(v_S) instead of 0), so sent + v is still the old v plus what came in.
  *
  * @param ratio ρ, the density sent per tensor, in (0, 1]
  * @param dgc DGC's techniques; null for none (plain top-k)
+ * @param values the form the selected values travel in; null for {@link Values#FP32}
+ * @param global select the K largest over the whole model instead of ⌈ρ·n⌉ per tensor
  */
-public record TopK(double ratio, Dgc dgc) implements GradientCompressor {
+public record TopK(double ratio, Dgc dgc, Values values, boolean global) implements GradientCompressor {
+  /**
+   * The form of the selected values on the wire.
+   * <ul>
+   *   <li>{@code FP32}: as they are, float32 byte planes (lossless);
+   *   <li>{@code FP16}: IEEE binary16, round to nearest even, two byte planes (the authors' DGC code
+   *     offers the same as {@code fp16_values});
+   *   <li>{@code SIGN}: one sign bit each and one float32 per tensor, the mean |v| of the selected
+   *     values, μ = Σ|v_S|/k, so Q(v_j) = μ·sign(v_j) (Sattler et al.'s sparse ternary
+   *     compression, IEEE TNNLS 2019); the signs are entropy-coded when that is shorter.
+   * </ul>
+   */
+  public enum Values {
+    /** float32, lossless. */
+    FP32,
+    /** IEEE binary16. */
+    FP16,
+    /** a sign per value and the tensor's mean magnitude. */
+    SIGN
+  }
+
   /**
    * DGC's techniques, each switchable for an ablation.
    *
@@ -90,6 +118,17 @@ public record TopK(double ratio, Dgc dgc) implements GradientCompressor {
   public TopK {
     Compressors.checkRatio(ratio);
     if (dgc == null) dgc = Dgc.none();
+    if (values == null) values = Values.FP32;
+  }
+
+  /**
+   * Top-k or DGC with float32 values, selected per tensor.
+   *
+   * @param ratio ρ, in (0, 1]
+   * @param dgc DGC's techniques; null for none
+   */
+  public TopK(double ratio, Dgc dgc) {
+    this(ratio, dgc, Values.FP32, false);
   }
 
   /**
@@ -99,12 +138,13 @@ public record TopK(double ratio, Dgc dgc) implements GradientCompressor {
    * @return the compressor
    */
   public static TopK plain(double ratio) {
-    return new TopK(ratio, Dgc.none());
+    return new TopK(ratio, Dgc.none(), Values.FP32, false);
   }
 
   @Override
   public String name() {
-    return (dgc.any() ? "dgc" : "topk") + "(" + ratio + ")";
+    return (dgc.any() ? "dgc" : "topk") + "(" + ratio + (values == Values.FP32 ? "" : "," + values.name().toLowerCase(Locale.ROOT))
+        + (global ? ",global" : "") + ")";
   }
 
   @Override
@@ -162,17 +202,18 @@ public record TopK(double ratio, Dgc dgc) implements GradientCompressor {
       }
     }
     double d = density(state.step);
+    int[][] chosen = global ? largestOverAll(v, d) : null;
     Wire.Out o = new Wire.Out();
     for (int t = 0; t < v.length; t++) {
       float[] vt = v[t];
-      int[] idx = largest(vt, k(d, vt.length));
+      int[] idx = chosen != null ? chosen[t] : largest(vt, k(d, vt.length));
       float[] vals = new float[idx.length];
+      for (int i = 0; i < idx.length; i++) vals[i] = vt[idx[i]];
+      float[] sent = writeSparse(o, idx, vals, values);
       for (int i = 0; i < idx.length; i++) {
-        vals[i] = vt[idx[i]];
-        vt[idx[i]] = 0;
+        vt[idx[i]] -= sent[i]; // 0 for float32; the quantiser's error otherwise
         if (u != null && dgc.factorMasking()) u[t][idx[i]] = 0;
       }
-      writeSparse(o, idx, vals);
     }
     state.step++;
     return o.bytes();
@@ -183,13 +224,17 @@ public record TopK(double ratio, Dgc dgc) implements GradientCompressor {
     Compressors.checkRound(this, round);
     Wire.In in = new Wire.In(payload);
     float[][] out = l.zeros();
-    for (float[] x : out) readSparse(in, x);
+    for (float[] x : out) readSparse(in, x, values);
     in.end();
     return out;
   }
 
-  /** Writes k, the index gaps and the values. */
-  static void writeSparse(Wire.Out o, int[] idx, float[] vals) {
+  /**
+   * Writes k, the index gaps and the values in form {@code form}.
+   *
+   * @return the values as the receiver will decode them
+   */
+  static float[] writeSparse(Wire.Out o, int[] idx, float[] vals, Values form) {
     o.varint(idx.length);
     Wire.Out gaps = new Wire.Out();
     int last = -1;
@@ -198,14 +243,62 @@ public record TopK(double ratio, Dgc dgc) implements GradientCompressor {
       last = i;
     }
     o.block(gaps.bytes());
-    o.floatBlock(vals, vals.length);
+    int k = vals.length;
+    switch (form) {
+      case FP32 -> {
+        o.floatBlock(vals, k);
+        return vals;
+      }
+      case FP16 -> {
+        byte[] planes = new byte[2 * k];
+        float[] sent = new float[k];
+        for (int i = 0; i < k; i++) {
+          short h = Float.floatToFloat16(Math.clamp(vals[i], -65504f, 65504f)); // the largest finite half, not infinity
+          planes[i] = (byte) h;
+          planes[k + i] = (byte) (h >>> 8);
+          sent[i] = Float.float16ToFloat(h);
+        }
+        o.block(planes);
+        return sent;
+      }
+      case SIGN -> {
+        double sum = 0;
+        for (float v : vals) sum += Math.abs(v);
+        float mu = k == 0 ? 0f : (float) (sum / k);
+        int[] neg = new int[k];
+        float[] sent = new float[k];
+        for (int i = 0; i < k; i++) {
+          neg[i] = vals[i] < 0 ? 1 : 0;
+          sent[i] = neg[i] == 1 ? -mu : mu;
+        }
+        o.f32(mu).symbols(neg, k, 2);
+        return sent;
+      }
+      default -> throw new AssertionError(form);
+    }
   }
 
-  /** Reads what {@link #writeSparse} wrote into the zeros of {@code x}. */
-  static void readSparse(Wire.In in, float[] x) {
+  /** Reads what {@link #writeSparse(Wire.Out, int[], float[], Values)} wrote in form {@code form} into the zeros of {@code x}. */
+  static void readSparse(Wire.In in, float[] x, Values form) {
     int k = in.size(x.length, "k");
     Wire.In gaps = new Wire.In(in.block(10 * k));
-    float[] vals = in.floatBlock(k);
+    float[] vals = switch (form) {
+      case FP32 -> in.floatBlock(k);
+      case FP16 -> {
+        byte[] planes = in.block(2 * k);
+        if (planes.length != 2 * k) throw new dev.fivefold.io.BadInputException("payload: half block has " + planes.length + " bytes, " + 2 * k + " expected");
+        float[] v = new float[k];
+        for (int i = 0; i < k; i++) v[i] = Float.float16ToFloat((short) ((planes[i] & 0xFF) | (planes[k + i] & 0xFF) << 8));
+        yield v;
+      }
+      case SIGN -> {
+        float mu = in.f32();
+        int[] neg = in.symbols(k, 2);
+        float[] v = new float[k];
+        for (int i = 0; i < k; i++) v[i] = neg[i] == 1 ? -mu : mu;
+        yield v;
+      }
+    };
     int at = -1;
     for (int i = 0; i < k; i++) {
       long gap = gaps.varint();
@@ -214,6 +307,39 @@ public record TopK(double ratio, Dgc dgc) implements GradientCompressor {
       x[at] = vals[i];
     }
     gaps.end();
+  }
+
+  /** Per tensor, the indices among the K = Σ k(d, n_t) largest |v| over all tensors; ties by (tensor, index). */
+  static int[][] largestOverAll(float[][] v, double d) {
+    int total = 0, kk = 0;
+    for (float[] x : v) {
+      total += x.length;
+      kk += k(d, x.length);
+    }
+    float[] a = new float[total];
+    int p = 0;
+    for (float[] x : v) for (float y : x) a[p++] = Math.abs(y);
+    float thr = kthLargest(a, kk);
+    int[] count = new int[v.length];
+    int c = 0;
+    for (int t = 0; t < v.length; t++) for (float y : v[t]) if (Math.abs(y) > thr) count[t]++;
+    for (int n : count) c += n;
+    int[] ties = new int[v.length];
+    for (int t = 0; t < v.length && c < kk; t++) for (int j = 0; j < v[t].length && c < kk; j++) if (Math.abs(v[t][j]) == thr) {
+      ties[t]++;
+      c++;
+    }
+    int[][] out = new int[v.length][];
+    for (int t = 0; t < v.length; t++) {
+      int[] idx = new int[count[t] + ties[t]];
+      int i = 0, tie = ties[t];
+      for (int j = 0; j < v[t].length; j++) {
+        float y = Math.abs(v[t][j]);
+        if (y > thr || (y == thr && tie-- > 0)) idx[i++] = j;
+      }
+      out[t] = idx;
+    }
+    return out;
   }
 
   /** The indices of the k largest |v|, ascending; ties go to the smaller index. */
@@ -267,8 +393,9 @@ public record TopK(double ratio, Dgc dgc) implements GradientCompressor {
 
   @Override
   public String toString() {
-    if (!dgc.any() && dgc.momentum() == 0) return "topk:ratio=" + ratio;
+    String form = (values == Values.FP32 ? "" : ",values=" + values.name().toLowerCase(Locale.ROOT)) + (global ? ",selection=global" : "");
+    if (!dgc.any() && dgc.momentum() == 0) return "topk:ratio=" + ratio + form;
     return String.format(Locale.ROOT, "dgc:ratio=%s,momentum=%s,correction=%s,clip=%s,masking=%s,warmup=%d", ratio, dgc.momentum(),
-        dgc.momentumCorrection() ? "on" : "off", dgc.clip(), dgc.factorMasking() ? "on" : "off", dgc.warmupSteps());
+        dgc.momentumCorrection() ? "on" : "off", dgc.clip(), dgc.factorMasking() ? "on" : "off", dgc.warmupSteps()) + form;
   }
 }

@@ -26,7 +26,8 @@ class GradientCompressorTest {
   }
 
   static final List<String> EF_SPECS = List.of("onebit:scaling=column", "onebit:scaling=tensor", "signsgd", "topk:ratio=0.1",
-      "dgc:ratio=0.05,momentum=0,correction=off,clip=0.0,masking=off,warmup=0", "randomk:ratio=0.2,ef=on");
+      "dgc:ratio=0.05,momentum=0,correction=off,clip=0.0,masking=off,warmup=0", "randomk:ratio=0.2,ef=on", "topk:ratio=0.1,values=fp16",
+      "topk:ratio=0.1,values=sign", "topk:ratio=0.1,selection=global");
 
   static float[][] copy(float[][] a) {
     float[][] c = new float[a.length][];
@@ -207,6 +208,64 @@ class GradientCompressorTest {
   }
 
   @Test
+  void topKValuesTravelAsHalvesOrAsSignsWithTheMeanMagnitude() {
+    float[][] g = gradient(new Rng(9));
+    float[][] exact = TopK.plain(0.2).decode(0, TopK.plain(0.2).compress(0, g, null, TopK.plain(0.2).init(LAYOUT, 1, 0)), LAYOUT);
+    TopK half = new TopK(0.2, null, TopK.Values.FP16, false), sign = new TopK(0.2, null, TopK.Values.SIGN, false);
+    byte[] ph = half.compress(0, g, null, half.init(LAYOUT, 1, 0)), ps = sign.compress(0, g, null, sign.init(LAYOUT, 1, 0));
+    float[][] h = half.decode(0, ph, LAYOUT), sg = sign.decode(0, ps, LAYOUT);
+    for (int t = 0; t < g.length; t++) {
+      double sum = 0;
+      int k = 0;
+      for (float x : exact[t]) if (x != 0) {
+        sum += Math.abs(x);
+        k++;
+      }
+      float mu = (float) (sum / k);
+      for (int j = 0; j < g[t].length; j++) {
+        // the same indices in every form; a half is the float rounded to binary16; a sign carries the tensor's mean |v|
+        assertEquals(Float.float16ToFloat(Float.floatToFloat16(exact[t][j])), h[t][j], 0f, "half " + t + "[" + j + "]");
+        assertEquals(exact[t][j] == 0 ? 0f : Math.copySign(mu, exact[t][j]), sg[t][j], 0f, "sign " + t + "[" + j + "]");
+      }
+    }
+    int p32 = TopK.plain(0.2).compress(0, g, null, TopK.plain(0.2).init(LAYOUT, 1, 0)).length;
+    assertTrue(ph.length < p32 && ps.length < ph.length, "payloads fp32 " + p32 + ", fp16 " + ph.length + ", sign " + ps.length);
+    // a value beyond binary16's range travels as the largest finite half, and the rest stays in the residual
+    float[][] big = LAYOUT.zeros();
+    big[1][3] = 1e6f;
+    WorkerState s = half.init(LAYOUT, 1, 0);
+    assertEquals(65504f, half.decode(0, half.compress(0, big, null, s), LAYOUT)[1][3]);
+    assertEquals(1e6f - 65504f, s.find("residual")[1][3]);
+    assertThrows(BadInputException.class, () -> sign.decode(0, Arrays.copyOf(ps, ps.length - 1), LAYOUT));
+  }
+
+  @Test
+  void globalSelectionSendsTheLargestOfTheWholeModel() {
+    float[][] g = gradient(new Rng(11));
+    for (int j = 0; j < 20; j++) g[1][j] *= 10; // the bias is ten times larger: it should take more than its ⌈ρ·n⌉
+    TopK c = new TopK(0.1, null, TopK.Values.FP32, true);
+    float[][] sent = c.decode(0, c.compress(0, g, null, c.init(LAYOUT, 1, 0)), LAYOUT);
+    int kk = 0, picked = 0, bias = 0;
+    float minSent = Float.POSITIVE_INFINITY, maxKept = 0;
+    for (int t = 0; t < g.length; t++) {
+      kk += TopK.k(0.1, g[t].length);
+      for (int j = 0; j < g[t].length; j++) {
+        if (sent[t][j] != 0) {
+          picked++;
+          if (t == 1) bias++;
+          assertEquals(g[t][j], sent[t][j], 0f);
+          minSent = Math.min(minSent, Math.abs(g[t][j]));
+        } else {
+          maxKept = Math.max(maxKept, Math.abs(g[t][j]));
+        }
+      }
+    }
+    assertEquals(kk, picked, "the same budget as per-tensor selection");
+    assertTrue(minSent >= maxKept, "every sent |v| " + minSent + " >= every kept " + maxKept);
+    assertTrue(bias > TopK.k(0.1, 20), "the large bias sends " + bias);
+  }
+
+  @Test
   void topKPicksTheLargestMagnitudesWithTiesByIndex() {
     float[] v = {0.5f, -3, 2, 2, -2, 0, 1};
     assertArrayEquals(new int[] {1, 2, 3}, TopK.largest(v, 3));
@@ -225,7 +284,9 @@ class GradientCompressorTest {
   @Test
   void specsRoundTrip() {
     for (String s : List.of("dense", "onebit", "onebit:scaling=tensor", "onebit:scaling=column,momentum=0.9", "signsgd", "topk:ratio=0.01",
-        "dgc:ratio=0.001,momentum=0.9,clip=5,warmup=100", "dgc:ratio=0.01,correction=off,momentum=0,masking=off", "randomk:ratio=0.5",
+        "dgc:ratio=0.001,momentum=0.9,clip=5,warmup=100", "dgc:ratio=0.01,correction=off,momentum=0,masking=off",
+        "topk:ratio=0.01,values=fp16", "dgc:ratio=0.01,masking=off,values=sign", "dgc:ratio=0.01,values=fp32", "topk:ratio=0.01,selection=global",
+        "dgc:ratio=0.01,masking=off,values=fp16,selection=global", "randomk:ratio=0.5",
         "randomk:ratio=0.5,ef=on", "qsgd:levels=4,bucket=128", "powersgd:rank=2", "powersgd:rank=2,ef=off")) {
       GradientCompressor c = Compressors.parse(s);
       assertEquals(c, Compressors.parse(c.toString()), s);
@@ -239,6 +300,8 @@ class GradientCompressorTest {
     assertEquals("compressor (dgc:ratio=0): ratio (0.0) must be in (0, 1]",
         assertThrows(IllegalArgumentException.class, () -> Compressors.parse("dgc:ratio=0")).getMessage());
     assertTrue(assertThrows(IllegalArgumentException.class, () -> Compressors.parse("zip")).getMessage().contains("zip"));
+    assertEquals("compressor (dgc:values=int8): values (int8) must be fp32, fp16 or sign",
+        assertThrows(IllegalArgumentException.class, () -> Compressors.parse("dgc:values=int8")).getMessage());
     assertTrue(assertThrows(IllegalArgumentException.class, () -> Compressors.parse("topk:rank=3")).getMessage().contains("key (rank)"));
     assertEquals("rank (8) is larger than layer fc2.weight (6 × 20): at most 6",
         assertThrows(IllegalArgumentException.class, () -> new PowerSgd(8, true).init(LAYOUT, 1, 0)).getMessage());
