@@ -39,13 +39,15 @@ import picocli.CommandLine.Option;
         "Compressors: dense, onebit (Seide et al. 2014, error feedback, --scaling column|tensor; the workers keep the --momentum "
             + "inside the error-feedback loop, as DGC does; spec onebit:scaling=column for the optimizer's momentum instead), signsgd (EF-signSGD, Karimireddy et al. 2019), "
             + "topk (error feedback, --ratio), dgc (Lin et al. 2018: momentum correction, local clipping at --clip/sqrt(N), momentum factor masking, "
-            + "sparsity warm-up over --warmup steps), randomk (unbiased, --ratio), qsgd (--levels), powersgd (--rank, error feedback, warm start); "
+            + "sparsity warm-up over --warmup steps; --masking, --selection, --values), sharedk (ScaleCom's cyclic local top-k: a leader per step "
+            + "picks the indices, every worker sends its values there, with DGC's momentum correction and clipping), randomk (unbiased, --ratio), qsgd (--levels), powersgd (--rank, error feedback, warm start); "
             + "or a full spec such as dgc:ratio=0.001,masking=off.",
         "Writes rounds.csv (or compare.csv) and, for a single run, checkpoint.safetensors to --out; --resume continues a run bit-identically.", "",
         "Examples:",
         "  ./fivefold distributed --workers 4 --compressor dgc --ratio 0.001 --steps 300",
         "  ./fivefold distributed --workers 4 --compressor powersgd --rank 2",
         "  ./fivefold distributed --workers 8 --compressor dense --local-steps 8",
+        "  ./fivefold distributed --workers 8 --compressor sharedk --ratio 0.0025 --clip 5 --selection global --schedule cosine --steps 4690",
         "  ./fivefold distributed --compare --workers 4 --steps 2000",
         "  ./fivefold distributed --model gpt --workers 4 --batch 32 --compressor dgc --steps 300",
         "  ./fivefold distributed --model gpt --engine spark --workers 2 --batch 16 --compressor powersgd --rank 2 --steps 50   the GPT on Spark local[2]", ""})
@@ -81,17 +83,17 @@ final class DistributedCommand extends Subcommand {
   String model;
   int workers;
 
-  @Option(names = "--compressor", defaultValue = "dense", description = "dense, onebit, signsgd, topk, dgc, randomk, qsgd, powersgd, or a spec (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--compressor", defaultValue = "dense", description = "dense, onebit, signsgd, topk, dgc, sharedk, randomk, qsgd, powersgd, or a spec (default: ${DEFAULT-VALUE}).")
   String compressor;
 
   @Option(names = "--ratio", defaultValue = "0.001", description = "Density of topk, dgc and randomk, in (0, 1] (default: ${DEFAULT-VALUE}).")
   double ratio;
 
-  @Option(names = "--values", defaultValue = "fp32", description = "Form of the values topk and dgc send: fp32, fp16, or sign (a sign bit each and the "
+  @Option(names = "--values", defaultValue = "fp32", description = "Form of the values topk, dgc and sharedk send: fp32, fp16, or sign (a sign bit each and the "
       + "tensor's mean magnitude); the rounding error stays in the residual (default: ${DEFAULT-VALUE}).")
   String values;
 
-  @Option(names = "--selection", defaultValue = "layer", description = "How topk and dgc pick what they send: layer (the largest ratio·n of each "
+  @Option(names = "--selection", defaultValue = "layer", description = "How topk, dgc and sharedk pick what they send: layer (the largest ratio·n of each "
       + "tensor, as DGC does) or global (the same total, the largest of the whole model) (default: ${DEFAULT-VALUE}).")
   String selection;
 
@@ -297,6 +299,8 @@ final class DistributedCommand extends Subcommand {
       case "signsgd" -> "signsgd";
       case "topk" -> "topk:ratio=" + ratio + form();
       case "dgc" -> DistributedExperiment.dgc(ratio, momentum, true, localClip, masking.equalsIgnoreCase("on"), dgcWarmup) + form();
+      case "sharedk" -> String.format(Locale.ROOT, "sharedk:ratio=%s,momentum=%s,clip=%s,values=%s,selection=%s", ratio, momentum, localClip,
+          values.toLowerCase(Locale.ROOT), selection.toLowerCase(Locale.ROOT));
       case "randomk" -> "randomk:ratio=" + ratio;
       case "qsgd" -> "qsgd:levels=" + levels;
       case "powersgd" -> "powersgd:rank=" + rank;

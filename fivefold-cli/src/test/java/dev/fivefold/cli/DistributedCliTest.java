@@ -70,6 +70,9 @@ class DistributedCliTest {
     assertEquals(0, r.code(), r.err());
     assertTrue(r.err().contains("dgc:ratio=0.1,momentum=0.9,correction=on,clip=0.0,masking=off,warmup=0,values=fp16,selection=global"), r.err());
     assertTrue(r.out().contains("dgc(0.1,fp16,global)"), r.out());
+    Result shared = run("shared", "--compressor", "sharedk", "--ratio", "0.1", "--clip", "2", "--selection", "global", "--steps", "3");
+    assertEquals(0, shared.code(), shared.err());
+    assertTrue(shared.err().contains("sharedk:ratio=0.1,momentum=0.9,clip=1.414213562373095,values=fp32,selection=global"), shared.err());
   }
 
   @Test

@@ -92,7 +92,7 @@ public final class Node {
     double momentum = compressor.correctsMomentum() ? 0 : cfg.momentum();
     this.replica = new Replica(cfg, momentum);
     this.layout = Layout.of(replica.model().namedParameters());
-    this.worker = new Worker(batches, cfg.accumulation(), compressor, layout, cfg.seed(), rank);
+    this.worker = new Worker(batches, cfg.accumulation(), compressor, layout, cfg.seed(), rank, cfg.workers());
     if (cfg.localSteps() > 1) global = replica.weights();
   }
 
@@ -329,7 +329,7 @@ public final class Node {
       } else {
         List<byte[]> all = c.allGather(payload);
         comm[0] += System.nanoTime() - t0;
-        agg = compressor.aggregate(r, all, layout);
+        agg = compressor.aggregate(r, all, agg, layout);
       }
     }
     return worker.receive(agg);

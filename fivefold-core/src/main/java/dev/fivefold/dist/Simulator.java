@@ -204,7 +204,7 @@ public final class Simulator {
     this.layout = Layout.of(replicas.getFirst().model().namedParameters());
     int[][] shards = Shards.deal(data.size(), cfg.workers(), cfg.seed());
     for (int w = 0; w < cfg.workers(); w++) {
-      workers.add(new Worker(data.minibatches(shards[w], cfg.batch(), cfg.seed(), w), cfg.accumulation(), compressor, layout, cfg.seed(), w));
+      workers.add(new Worker(data.minibatches(shards[w], cfg.batch(), cfg.seed(), w), cfg.accumulation(), compressor, layout, cfg.seed(), w, cfg.workers()));
     }
     if (copies > 1) global = replicas.getFirst().weights();
   }
@@ -391,7 +391,7 @@ public final class Simulator {
       mean /= n;
       bytes += mean;
       comm += cfg.network().exchange(mean, n, compressor.summable());
-      agg = compressor.aggregate(r, payloads, layout);
+      agg = compressor.aggregate(r, payloads, agg, layout);
     }
     float[][] update = null;
     for (Worker w : workers) {

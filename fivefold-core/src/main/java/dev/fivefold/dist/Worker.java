@@ -5,7 +5,6 @@ import dev.fivefold.autodiff.Var;
 import dev.fivefold.compress.grad.GradientCompressor;
 import dev.fivefold.compress.grad.Layout;
 import dev.fivefold.compress.grad.WorkerState;
-import dev.fivefold.data.Dataset;
 import dev.fivefold.nn.Module;
 import dev.fivefold.nn.Parameter;
 import dev.fivefold.tensor.Rng;
@@ -52,22 +51,6 @@ public final class Worker {
   private final float[][] gradient;
 
   /**
-   * Worker {@code index} of a run, with its batches seeded by {@link #batchSeed} and a fresh compressor state.
-   *
-   * @param shard this worker's training samples
-   * @param batch samples per micro-batch, &ge; 1
-   * @param accumulation micro-batches per step, &ge; 1
-   * @param compressor the run's gradient compressor (shared; the per-worker state is kept here)
-   * @param layout the model's parameter layout, in {@code namedParameters()} order
-   * @param seed the run's seed (batches and compressor streams are derived from it and the index)
-   * @param index this worker's index w, &ge; 0
-   * @throws IllegalArgumentException if {@code batch} or {@code accumulation} is below 1 or the shard is empty
-   */
-  public Worker(Dataset shard, int batch, int accumulation, GradientCompressor compressor, Layout layout, long seed, int index) {
-    this(TrainingData.Images.of(shard, batch, seed, index), accumulation, compressor, layout, seed, index);
-  }
-
-  /**
    * A worker drawing its batches from {@code batches} (images or token windows of its shard: {@link TrainingData#minibatches}).
    *
    * @param batches this worker's batches
@@ -75,16 +58,17 @@ public final class Worker {
    * @param compressor the run's gradient compressor (shared; the per-worker state is kept here)
    * @param layout the model's parameter layout, in {@code namedParameters()} order
    * @param seed the run's seed (the compressor's streams are derived from it and the index)
-   * @param index this worker's index w, &ge; 0
+   * @param index this worker's index w, in [0, workers)
+   * @param workers the number of workers N
    */
-  public Worker(Minibatches batches, int accumulation, GradientCompressor compressor, Layout layout, long seed, int index) {
+  public Worker(Minibatches batches, int accumulation, GradientCompressor compressor, Layout layout, long seed, int index, int workers) {
     if (accumulation < 1) throw new IllegalArgumentException("accumulation (" + accumulation + ") must be >= 1");
     this.index = index;
     this.batches = batches;
     this.accumulation = accumulation;
     this.compressor = compressor;
     this.layout = layout;
-    this.state = compressor.init(layout, seed, index);
+    this.state = compressor.init(layout, seed, index, workers);
     this.gradient = layout.zeros();
   }
 

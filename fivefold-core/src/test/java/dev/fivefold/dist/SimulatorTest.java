@@ -203,7 +203,8 @@ class SimulatorTest {
     Dataset train = data(5);
     for (Simulator.Config c : List.of(config(3, 8, 2, "dgc:ratio=0.1,momentum=0.9,clip=1,warmup=4", 1, 0.9),
         config(2, 8, 1, "powersgd:rank=2", 1, 0.9), config(3, 8, 1, "onebit", 3, 0.9), config(2, 8, 1, "qsgd:levels=4", 1, 0.5),
-        cosine(config(2, 8, 1, "topk:ratio=0.2", 1, 0.9), 6), cosine(config(2, 8, 1, "dense", 2, 0.9), 12))) {
+        cosine(config(2, 8, 1, "topk:ratio=0.2", 1, 0.9), 6), cosine(config(2, 8, 1, "dense", 2, 0.9), 12),
+        config(3, 8, 1, "sharedk:ratio=0.1,momentum=0.9,clip=1,values=fp16,selection=global", 1, 0.9))) {
       Simulator straight = new Simulator(c, train);
       for (int i = 0; i < 6; i++) straight.round();
       Simulator first = new Simulator(c, train);
@@ -272,6 +273,20 @@ class SimulatorTest {
     }
   }
 
+  /** With the whole model as its support, shared top-k with momentum correction is momentum SGD on the mean gradient, to float rounding. */
+  @Test
+  void sharedTopKOfEverythingIsMomentumSgd() {
+    Dataset train = data(13);
+    Simulator dense = new Simulator(config(3, 8, 1, "dense", 1, 0.9), train);
+    Simulator shared = new Simulator(config(3, 8, 1, "sharedk:ratio=1,momentum=0.9", 1, 0.9), train);
+    for (int i = 0; i < 5; i++) {
+      dense.round();
+      shared.round();
+    }
+    float[][] a = weights(dense), b = weights(shared);
+    for (int i = 0; i < a.length; i++) assertArrayEquals(a[i], b[i], 1e-5f, "tensor " + i);
+  }
+
   @Test
   void powerSgdCountsBothExchangesAgainstOneDenseStep() {
     Simulator sim = new Simulator(config(2, 8, 1, "powersgd:rank=2", 1, 0), data(10));
@@ -284,7 +299,7 @@ class SimulatorTest {
   @Test
   void trainingWithCompressionLearns() {
     Dataset train = data(8);
-    for (String comp : List.of("dense", "onebit", "signsgd", "topk:ratio=0.1", "dgc:ratio=0.05,warmup=20", "randomk:ratio=0.25,ef=on", "qsgd:levels=8",
+    for (String comp : List.of("dense", "onebit", "signsgd", "topk:ratio=0.1", "dgc:ratio=0.05,warmup=20", "sharedk:ratio=0.05", "randomk:ratio=0.25,ef=on", "qsgd:levels=8",
         "powersgd:rank=2")) {
       DistributedExperiment.Result r = DistributedExperiment.run(new DistributedExperiment.Config(config(4, 8, 1, comp, 1, 0.9), 120, 0),
           train, train, null);

@@ -80,6 +80,11 @@ class BarrierSgdTest {
   }
 
   @Test
+  void sharedSupportTopKEqualsTheSimulatorBitForBit() {
+    sameAsTheSimulator("sharedk:ratio=0.05,momentum=0.9,clip=1,values=fp16,selection=global", 1, 12);
+  }
+
+  @Test
   void powerSgdTwoRoundsEqualTheSimulatorBitForBit() {
     sameAsTheSimulator("powersgd:rank=2", 1, 12);
   }

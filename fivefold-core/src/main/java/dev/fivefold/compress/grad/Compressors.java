@@ -17,6 +17,7 @@ import java.util.Map;
  *   dgc:ratio=R,momentum=M,correction=on|off,clip=C,masking=on|off,warmup=W[,values=V,selection=S]
  *                                                           0.001, 0.9, on, 0 (none), on, 0, fp32, layer
  *                                                           (V: fp32, fp16 or sign, {@link TopK.Values}; S: layer or global)
+ *   sharedk:ratio=R,momentum=M,clip=C,values=V,selection=S  0.001, 0.9, 0, fp32, layer ({@link SharedTopK})
  *   randomk:ratio=R[,ef=on|off]                             0.001, off (unbiased)
  *   qsgd:levels=S[,bucket=B]                                S = 16, B = 512
  *   powersgd:rank=r[,ef=on|off]                             r = 4, on
@@ -27,7 +28,7 @@ public final class Compressors {
   private Compressors() {}
 
   /** The kinds {@link #parse} knows. */
-  public static final List<String> KINDS = List.of("dense", "onebit", "signsgd", "topk", "dgc", "randomk", "qsgd", "powersgd");
+  public static final List<String> KINDS = List.of("dense", "onebit", "signsgd", "topk", "dgc", "sharedk", "randomk", "qsgd", "powersgd");
 
   /**
    * The compressor a spec string names.
@@ -51,6 +52,8 @@ public final class Compressors {
         case "dgc" -> only(spec, kv, List.of("ratio", "momentum", "correction", "clip", "masking", "warmup", "values", "selection"),
             new TopK(num(kv, "ratio", 0.001), new TopK.Dgc(num(kv, "momentum", 0.9), on(kv, "correction", true), num(kv, "clip", 0),
                 on(kv, "masking", true), (long) num(kv, "warmup", 0)), values(kv), global(kv)));
+        case "sharedk" -> only(spec, kv, List.of("ratio", "momentum", "clip", "values", "selection"),
+            new SharedTopK(num(kv, "ratio", 0.001), num(kv, "momentum", 0.9), num(kv, "clip", 0), values(kv), global(kv)));
         case "randomk" -> only(spec, kv, List.of("ratio", "ef"), new RandomK(num(kv, "ratio", 0.001), on(kv, "ef", false)));
         case "qsgd" -> only(spec, kv, List.of("levels", "bucket"), new Qsgd((int) num(kv, "levels", 16), (int) num(kv, "bucket", 512)));
         case "powersgd" -> only(spec, kv, List.of("rank", "ef"), new PowerSgd((int) num(kv, "rank", 4), on(kv, "ef", true)));

@@ -79,6 +79,20 @@ public interface GradientCompressor {
   WorkerState init(Layout layout, long seed, int worker);
 
   /**
+   * {@link #init(Layout, long, int)} for worker {@code worker} of {@code workers}: a compressor
+   * whose workers take turns (a leader per step) needs the count; the others ignore it.
+   *
+   * @param layout the parameter tensors' shapes
+   * @param seed the run's seed
+   * @param worker the worker's index, in [0, workers)
+   * @param workers the number of workers N, &ge; 1
+   * @return the new state
+   */
+  default WorkerState init(Layout layout, long seed, int worker, int workers) {
+    return init(layout, seed, worker);
+  }
+
+  /**
    * Round {@code round} of a step on one worker: the bytes it sends. Round 0 reads
    * {@code gradient} (not modified) and {@code previous} is null; later rounds read the previous
    * round's aggregate.
@@ -132,6 +146,21 @@ public interface GradientCompressor {
     float n = payloads.size();
     if (n > 1) for (float[] s : sum) for (int j = 0; j < s.length; j++) s[j] /= n;
     return sum;
+  }
+
+  /**
+   * The aggregate of round {@code round} when it depends on the previous round's: a round-1
+   * payload that carries values only, for the indices round 0 agreed on, is read against that
+   * round's aggregate. The engines call this form; by default it is {@link #aggregate(int, List, Layout)}.
+   *
+   * @param round the round, in [0, rounds)
+   * @param payloads one payload per worker, in worker order
+   * @param previous the previous round's aggregate, or null in round 0
+   * @param layout the parameter tensors' shapes
+   * @return the mean, one array per tensor
+   */
+  default float[][] aggregate(int round, List<byte[]> payloads, float[][] previous, Layout layout) {
+    return aggregate(round, payloads, layout);
   }
 
   /**

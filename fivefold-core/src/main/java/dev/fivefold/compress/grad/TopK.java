@@ -180,27 +180,8 @@ public record TopK(double ratio, Dgc dgc, Values values, boolean global) impleme
     Layout l = state.layout();
     l.check(gradient, "gradient");
     float[][] v = state.slot("residual");
-    float scale = 1f;
-    if (dgc.clip() > 0) {
-      double sq = 0;
-      for (float[] g : gradient) for (float x : g) sq += (double) x * x;
-      double norm = Math.sqrt(sq);
-      if (norm > dgc.clip()) scale = (float) (dgc.clip() / norm);
-    }
     float[][] u = dgc.momentumCorrection() ? state.slot("momentum") : null;
-    float m = (float) dgc.momentum();
-    for (int t = 0; t < gradient.length; t++) {
-      float[] g = gradient[t], vt = v[t];
-      if (u != null) {
-        float[] ut = u[t];
-        for (int j = 0; j < g.length; j++) {
-          ut[j] = m * ut[j] + g[j] * scale;
-          vt[j] += ut[j];
-        }
-      } else {
-        for (int j = 0; j < g.length; j++) vt[j] += g[j] * scale;
-      }
-    }
+    accumulate(gradient, dgc.clip(), u, (float) dgc.momentum(), v);
     double d = density(state.step);
     int[][] chosen = global ? largestOverAll(v, d) : null;
     Wire.Out o = new Wire.Out();
@@ -230,11 +211,43 @@ public record TopK(double ratio, Dgc dgc, Values values, boolean global) impleme
   }
 
   /**
+   * Adds the clipped gradient to the accumulation: g ← g·min(1, c/‖g‖₂) (no clipping when c = 0);
+   * then u ← m·u + g and v ← v + u with a velocity u, or v ← v + g without one (u null).
+   */
+  static void accumulate(float[][] gradient, double clip, float[][] u, float m, float[][] v) {
+    float scale = 1f;
+    if (clip > 0) {
+      double sq = 0;
+      for (float[] g : gradient) for (float x : g) sq += (double) x * x;
+      double norm = Math.sqrt(sq);
+      if (norm > clip) scale = (float) (clip / norm);
+    }
+    for (int t = 0; t < gradient.length; t++) {
+      float[] g = gradient[t], vt = v[t];
+      if (u != null) {
+        float[] ut = u[t];
+        for (int j = 0; j < g.length; j++) {
+          ut[j] = m * ut[j] + g[j] * scale;
+          vt[j] += ut[j];
+        }
+      } else {
+        for (int j = 0; j < g.length; j++) vt[j] += g[j] * scale;
+      }
+    }
+  }
+
+  /**
    * Writes k, the index gaps and the values in form {@code form}.
    *
    * @return the values as the receiver will decode them
    */
   static float[] writeSparse(Wire.Out o, int[] idx, float[] vals, Values form) {
+    writeIndices(o, idx);
+    return writeValues(o, vals, form);
+  }
+
+  /** Writes k and the index gaps (first index + 1, then differences) as a block of varints. */
+  static void writeIndices(Wire.Out o, int[] idx) {
     o.varint(idx.length);
     Wire.Out gaps = new Wire.Out();
     int last = -1;
@@ -243,6 +256,14 @@ public record TopK(double ratio, Dgc dgc, Values values, boolean global) impleme
       last = i;
     }
     o.block(gaps.bytes());
+  }
+
+  /**
+   * Writes the values (their count is known to the reader) in form {@code form}.
+   *
+   * @return the values as the receiver will decode them
+   */
+  static float[] writeValues(Wire.Out o, float[] vals, Values form) {
     int k = vals.length;
     switch (form) {
       case FP32 -> {
@@ -280,9 +301,30 @@ public record TopK(double ratio, Dgc dgc, Values values, boolean global) impleme
 
   /** Reads what {@link #writeSparse(Wire.Out, int[], float[], Values)} wrote in form {@code form} into the zeros of {@code x}. */
   static void readSparse(Wire.In in, float[] x, Values form) {
-    int k = in.size(x.length, "k");
+    int[] idx = readIndices(in, x.length);
+    float[] vals = readValues(in, idx.length, form);
+    for (int i = 0; i < idx.length; i++) x[idx[i]] = vals[i];
+  }
+
+  /** Reads what {@link #writeIndices} wrote for a tensor of {@code n} values: the indices, ascending. */
+  static int[] readIndices(Wire.In in, int n) {
+    int k = in.size(n, "k");
     Wire.In gaps = new Wire.In(in.block(10 * k));
-    float[] vals = switch (form) {
+    int[] idx = new int[k];
+    int at = -1;
+    for (int i = 0; i < k; i++) {
+      long gap = gaps.varint();
+      if (gap < 1 || at + gap >= n) throw new dev.fivefold.io.BadInputException("payload: index gap (" + gap + ") leaves the tensor of " + n);
+      at += (int) gap;
+      idx[i] = at;
+    }
+    gaps.end();
+    return idx;
+  }
+
+  /** Reads {@code k} values that {@link #writeValues} wrote in form {@code form}. */
+  static float[] readValues(Wire.In in, int k, Values form) {
+    return switch (form) {
       case FP32 -> in.floatBlock(k);
       case FP16 -> {
         byte[] planes = in.block(2 * k);
@@ -299,14 +341,6 @@ public record TopK(double ratio, Dgc dgc, Values values, boolean global) impleme
         yield v;
       }
     };
-    int at = -1;
-    for (int i = 0; i < k; i++) {
-      long gap = gaps.varint();
-      if (gap < 1 || at + gap >= x.length) throw new dev.fivefold.io.BadInputException("payload: index gap (" + gap + ") leaves the tensor of " + x.length);
-      at += (int) gap;
-      x[at] = vals[i];
-    }
-    gaps.end();
   }
 
   /** Per tensor, the indices among the K = Σ k(d, n_t) largest |v| over all tensors; ties by (tensor, index). */

@@ -18,6 +18,7 @@ import java.util.Map;
 public final class WorkerState {
   private final Layout layout;
   private final int worker;
+  private final int workers;
   private final Map<String, float[][]> slots = new LinkedHashMap<>();
   private final Rng rng;
   long step;
@@ -31,10 +32,25 @@ public final class WorkerState {
    * @throws IllegalArgumentException if {@code layout} is null or {@code worker} is negative
    */
   public WorkerState(Layout layout, int worker, Rng rng) {
+    this(layout, worker, worker + 1, rng);
+  }
+
+  /**
+   * A fresh state of worker {@code worker} of {@code workers}: no slots, step 0.
+   *
+   * @param layout the parameter tensors' shapes
+   * @param worker the worker's index, in [0, workers)
+   * @param workers the number of workers N
+   * @param rng the worker's own random stream (null for a deterministic compressor)
+   * @throws IllegalArgumentException if {@code layout} is null or {@code worker} is outside [0, workers)
+   */
+  public WorkerState(Layout layout, int worker, int workers, Rng rng) {
     if (layout == null) throw new IllegalArgumentException("layout must be given");
     if (worker < 0) throw new IllegalArgumentException("worker (" + worker + ") must be >= 0");
+    if (worker >= workers) throw new IllegalArgumentException("worker (" + worker + ") must be < workers (" + workers + ")");
     this.layout = layout;
     this.worker = worker;
+    this.workers = workers;
     this.rng = rng;
   }
 
@@ -54,6 +70,16 @@ public final class WorkerState {
    */
   public int worker() {
     return worker;
+  }
+
+  /**
+   * The number of workers N this state was made for (at least {@link #worker()} + 1 when it was
+   * not given).
+   *
+   * @return N, &ge; 1
+   */
+  public int workers() {
+    return workers;
   }
 
   /**

@@ -265,6 +265,57 @@ class GradientCompressorTest {
     assertTrue(bias > TopK.k(0.1, 20), "the large bias sends " + bias);
   }
 
+  /** Three workers, four steps: the leader takes turns, everyone sends values at its support, and the update is their mean there. */
+  @Test
+  void sharedTopKSendsEveryWorkersValuesAtTheLeadersSupport() {
+    SharedTopK c = new SharedTopK(0.1, 0.9, 0, TopK.Values.FP32, false);
+    int n = 3;
+    WorkerState[] s = new WorkerState[n];
+    for (int w = 0; w < n; w++) s[w] = c.init(LAYOUT, 1, w, n);
+    float[][][] u = new float[n][][], v = new float[n][][];
+    for (int w = 0; w < n; w++) {
+      u[w] = LAYOUT.zeros();
+      v[w] = LAYOUT.zeros();
+    }
+    Rng rng = new Rng(12);
+    for (int step = 0; step < 4; step++) {
+      List<byte[]> p0 = new ArrayList<>();
+      for (int w = 0; w < n; w++) {
+        float[][] g = gradient(rng);
+        for (int t = 0; t < g.length; t++) for (int j = 0; j < g[t].length; j++) {
+          u[w][t][j] = 0.9f * u[w][t][j] + g[t][j];
+          v[w][t][j] += u[w][t][j];
+        }
+        p0.add(c.compress(0, g, null, s[w]));
+      }
+      int leader = SharedTopK.leader(step, n);
+      for (int w = 0; w < n; w++) if (w != leader) assertEquals(1, p0.get(w).length, "a follower sends one byte in round 0");
+      float[][] support = c.aggregate(0, p0, null, LAYOUT);
+      List<byte[]> p1 = new ArrayList<>();
+      for (int w = 0; w < n; w++) p1.add(c.compress(1, null, support, s[w]));
+      float[][] update = c.aggregate(1, p1, support, LAYOUT);
+      for (int t = 0; t < LAYOUT.tensors(); t++) {
+        int[] want = TopK.largest(v[leader][t], TopK.k(0.1, v[leader][t].length));
+        int k = 0;
+        for (int j = 0; j < support[t].length; j++) {
+          boolean in = k < want.length && want[k] == j;
+          if (in) k++;
+          assertEquals(in ? 1f : 0f, support[t][j], "step " + step + ": the leader's top-k is the support");
+          float mean = 0;
+          for (int w = 0; w < n; w++) mean += in ? v[w][t][j] : 0;
+          assertEquals(mean / n, update[t][j], 1e-6f * (1 + Math.abs(mean)), "the mean of every worker's v at the support");
+          for (int w = 0; w < n; w++) {
+            if (in) v[w][t][j] = 0;
+            assertEquals(v[w][t][j], s[w].find("residual")[t][j], 0f, "what was not sent stays");
+          }
+        }
+      }
+    }
+    List<byte[]> two = List.of(c.compress(0, gradient(rng), null, c.init(LAYOUT, 1, 0, 2)), c.compress(0, gradient(rng), null, c.init(LAYOUT, 1, 0, 2)));
+    assertEquals("payloads: 2 leaders in round 0, 1 expected", assertThrows(BadInputException.class, () -> c.aggregate(0, two, null, LAYOUT)).getMessage());
+    assertThrows(IllegalArgumentException.class, () -> c.aggregate(1, two, LAYOUT));
+  }
+
   @Test
   void topKPicksTheLargestMagnitudesWithTiesByIndex() {
     float[] v = {0.5f, -3, 2, 2, -2, 0, 1};
@@ -286,7 +337,7 @@ class GradientCompressorTest {
     for (String s : List.of("dense", "onebit", "onebit:scaling=tensor", "onebit:scaling=column,momentum=0.9", "signsgd", "topk:ratio=0.01",
         "dgc:ratio=0.001,momentum=0.9,clip=5,warmup=100", "dgc:ratio=0.01,correction=off,momentum=0,masking=off",
         "topk:ratio=0.01,values=fp16", "dgc:ratio=0.01,masking=off,values=sign", "dgc:ratio=0.01,values=fp32", "topk:ratio=0.01,selection=global",
-        "dgc:ratio=0.01,masking=off,values=fp16,selection=global", "randomk:ratio=0.5",
+        "dgc:ratio=0.01,masking=off,values=fp16,selection=global", "sharedk", "sharedk:ratio=0.1,momentum=0,clip=2,values=fp16,selection=global", "randomk:ratio=0.5",
         "randomk:ratio=0.5,ef=on", "qsgd:levels=4,bucket=128", "powersgd:rank=2", "powersgd:rank=2,ef=off")) {
       GradientCompressor c = Compressors.parse(s);
       assertEquals(c, Compressors.parse(c.toString()), s);
