@@ -107,7 +107,7 @@ public record SharedTopK(double ratio, double momentum, double clip, TopK.Values
       float[] vt = v[t], vals = new float[idx.length];
       for (int i = 0; i < idx.length; i++) vals[i] = vt[idx[i]];
       float[] sent = TopK.writeValues(o, vals, values);
-      for (int i = 0; i < idx.length; i++) vt[idx[i]] -= sent[i];
+      for (int i = 0; i < idx.length; i++) vt[idx[i]] = values == TopK.Values.FP32 ? 0f : vt[idx[i]] - sent[i]; // the quantiser's error stays
     }
     state.step++;
     return o.bytes();

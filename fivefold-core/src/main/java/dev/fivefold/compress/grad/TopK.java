@@ -24,9 +24,11 @@ import java.util.Locale;
  * ⌈ρ·n⌉; with {@code global} the same total K = Σ⌈ρ·n_t⌉ goes to the K largest |v| of the whole
  * model, ties by (tensor, index), so tensors whose accumulated values are larger (typically the
  * small last layers) send more of them (global top-k: Shi et al., "A Distributed Synchronous SGD
- * Algorithm with Global Top-k Sparsification for Low Bandwidth Networks", ICDCS 2019). Warm-up (DGC §3.4, "exponentially increasing sparsity"): over the
- * first W steps in four equal stages the density is max(ρ, 0.25, 0.0625, 0.015625, 0.004) —
- * DGC's 75%, 93.75%, 98.4375%, 99.6% sparsity — then ρ.
+ * Algorithm with Global Top-k Sparsification for Low Bandwidth Networks", ICDCS 2019).
+ *
+ * <p>Warm-up (DGC §3.4, "exponentially increasing sparsity"): over the first W steps in four
+ * equal stages the density is max(ρ, 0.25, 0.0625, 0.015625, 0.004) — DGC's 75%, 93.75%,
+ * 98.4375%, 99.6% sparsity — then ρ.
  *
  * <p>Payload per tensor: k as a varint, the index gaps (first index + 1, then differences) as
  * varints in a block, and the k values in the form {@link Values} names, each block entropy-coded
@@ -192,7 +194,7 @@ public record TopK(double ratio, Dgc dgc, Values values, boolean global) impleme
       for (int i = 0; i < idx.length; i++) vals[i] = vt[idx[i]];
       float[] sent = writeSparse(o, idx, vals, values);
       for (int i = 0; i < idx.length; i++) {
-        vt[idx[i]] -= sent[i]; // 0 for float32; the quantiser's error otherwise
+        vt[idx[i]] = values == Values.FP32 ? 0f : vt[idx[i]] - sent[i]; // the quantiser's error stays
         if (u != null && dgc.factorMasking()) u[t][idx[i]] = 0;
       }
     }
@@ -343,7 +345,10 @@ public record TopK(double ratio, Dgc dgc, Values values, boolean global) impleme
     };
   }
 
-  /** Per tensor, the indices among the K = Σ k(d, n_t) largest |v| over all tensors; ties by (tensor, index). */
+  /**
+   * Per tensor, the indices among the K = Σ k(d, n_t) largest |v| over all tensors, ascending: NaN
+   * first, then larger magnitudes, ties by (tensor, index), as {@link #largest} ranks them.
+   */
   static int[][] largestOverAll(float[][] v, double d) {
     int total = 0, kk = 0;
     for (float[] x : v) {
@@ -354,23 +359,28 @@ public record TopK(double ratio, Dgc dgc, Values values, boolean global) impleme
     int p = 0;
     for (float[] x : v) for (float y : x) a[p++] = Math.abs(y);
     float thr = kthLargest(a, kk);
-    int[] count = new int[v.length];
+    boolean[][] pick = new boolean[v.length][];
+    for (int t = 0; t < v.length; t++) pick[t] = new boolean[v[t].length];
     int c = 0;
-    for (int t = 0; t < v.length; t++) for (float y : v[t]) if (Math.abs(y) > thr) count[t]++;
-    for (int n : count) c += n;
-    int[] ties = new int[v.length];
-    for (int t = 0; t < v.length && c < kk; t++) for (int j = 0; j < v[t].length && c < kk; j++) if (Math.abs(v[t][j]) == thr) {
-      ties[t]++;
-      c++;
+    for (int pass = 0; pass < 3; pass++) {
+      for (int t = 0; t < v.length && c < kk; t++) {
+        for (int j = 0; j < v[t].length && c < kk; j++) {
+          float y = Math.abs(v[t][j]);
+          boolean take = pass == 0 ? Float.isNaN(y) : pass == 1 ? y > thr : y == thr;
+          if (take && !pick[t][j]) {
+            pick[t][j] = true;
+            c++;
+          }
+        }
+      }
     }
     int[][] out = new int[v.length][];
     for (int t = 0; t < v.length; t++) {
-      int[] idx = new int[count[t] + ties[t]];
-      int i = 0, tie = ties[t];
-      for (int j = 0; j < v[t].length; j++) {
-        float y = Math.abs(v[t][j]);
-        if (y > thr || (y == thr && tie-- > 0)) idx[i++] = j;
-      }
+      int n = 0;
+      for (boolean b : pick[t]) if (b) n++;
+      int[] idx = new int[n];
+      n = 0;
+      for (int j = 0; j < pick[t].length; j++) if (pick[t][j]) idx[n++] = j;
       out[t] = idx;
     }
     return out;

@@ -263,6 +263,11 @@ class GradientCompressorTest {
     assertEquals(kk, picked, "the same budget as per-tensor selection");
     assertTrue(minSent >= maxKept, "every sent |v| " + minSent + " >= every kept " + maxKept);
     assertTrue(bias > TopK.k(0.1, 20), "the large bias sends " + bias);
+    float[][] nan = gradient(new Rng(13));
+    nan[2][7] = Float.NaN;
+    int[][] chosen = TopK.largestOverAll(nan, 0.1);
+    assertTrue(Arrays.stream(chosen[2]).anyMatch(j -> j == 7), "NaN ranks largest, as per tensor");
+    assertEquals(kk, Arrays.stream(chosen).mapToInt(x -> x.length).sum());
   }
 
   /** Three workers, four steps: the leader takes turns, everyone sends values at its support, and the update is their mean there. */
