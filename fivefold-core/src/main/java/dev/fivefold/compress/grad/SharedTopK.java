@@ -135,14 +135,22 @@ public record SharedTopK(double ratio, double momentum, double clip, TopK.Values
     if (round != 0) throw new IllegalArgumentException("round (" + round + "): " + name() + "'s values are read against the support, in aggregate(round, payloads, previous, layout)");
     Wire.In in = new Wire.In(payload);
     float[][] out = l.zeros();
-    int flag = in.u8();
-    if (flag == LEADER) {
+    if (leads(in)) {
       for (float[] x : out) for (int j : TopK.readIndices(in, x.length)) x[j] = 1f;
-    } else if (flag != FOLLOWER) {
-      throw new BadInputException("payload: leader flag (" + flag + ") must be 0 or 1");
+      in.end();
     }
-    in.end();
     return out;
+  }
+
+  /** Reads a round-0 payload's flag: true for the leader's; a follower's payload must end after it. */
+  private static boolean leads(Wire.In in) {
+    int flag = in.u8();
+    if (flag == FOLLOWER) {
+      in.end();
+      return false;
+    }
+    if (flag != LEADER) throw new BadInputException("payload: leader flag (" + flag + ") must be 0 or 1");
+    return true;
   }
 
   /**
@@ -158,10 +166,9 @@ public record SharedTopK(double ratio, double momentum, double clip, TopK.Values
       float[][] support = null;
       int leaders = 0;
       for (byte[] p : payloads) {
-        float[][] m = decode(0, p, l);
-        if (p.length > 0 && (p[0] & 0xFF) == LEADER) {
+        if (leads(new Wire.In(p))) { // a follower's one byte is checked, not expanded into a zero mask
           leaders++;
-          support = m;
+          support = decode(0, p, l);
         }
       }
       if (leaders != 1) throw new BadInputException("payloads: " + leaders + " leaders in round 0, 1 expected");
