@@ -188,7 +188,7 @@ public final class Gemm {
   }
 
   /**
-   * The register tile and blocking of the packed path in this process: {@code -Dff.gemm=8x2|12x2|6x4},
+   * The register tile and blocking of the packed path in this process: {@code -Dff.gemm=8x2|12x2|6x4|5x4},
    * or else the fastest candidate of a short timing at first use ({@link GemmBlocking#select}). Whichever
    * it is, every product is bit-identical.
    * @return the blocking in use, chosen once per process

@@ -12,12 +12,16 @@ import java.util.List;
  *
  * <p>Why several: a core with one 512-bit FMA per cycle (AMD Zen 4: two 256-bit pipes) is fed well by
  * 8×2 vectors (10 loads per 16 FMAs); a core with two 512-bit FMA units (Intel Sapphire Rapids)
- * issues FMAs twice as fast and wants fewer loads per FMA: 12×2 (14 per 24) or 6×4 (10 per 24).
+ * issues FMAs twice as fast and wants fewer loads per FMA: 12×2 (14 per 24) or 6×4 (10 per 24). 5×4
+ * (9 loads per 20 FMAs) is the largest four-vector tile whose accumulators, B vectors and
+ * broadcasts fit the 32 registers: C2 spills one of 6×4's 24 accumulators to the stack in the
+ * inner loop (a load and a store per depth step; seen in its machine code on a Zen 5, session 19),
+ * 5×4 spills nothing.
  * {@link #select} picks one per process: the system property {@code ff.gemm} (a {@link #name}) if
  * set, else the candidate whose micro-kernel runs fastest on this core in a short timing
  * ({@link #tune}, about 0.3 s, at most 1 s, done once at the first packed product; where the timings do not settle, as on a busy machine, the first candidate).
  *
- * @param name "8x2", "12x2" or "6x4": rows × vectors
+ * @param name "8x2", "12x2", "6x4" or "5x4": rows × vectors
  * @param mr micro-tile rows (MR)
  * @param vectors micro-tile width in vectors (NR = vectors · lanes)
  * @param mc rows of op(A) per packed block, a multiple of mr
@@ -26,7 +30,7 @@ import java.util.List;
 public record GemmBlocking(String name, int mr, int vectors, int mc, int nc) {
   /**
    * Checks the tile and blocks.
-   * @param name "8x2", "12x2" or "6x4": rows × vectors
+   * @param name "8x2", "12x2", "6x4" or "5x4": rows × vectors
    * @param mr micro-tile rows (MR), ≥ 1
    * @param vectors micro-tile width in vectors, ≥ 1
    * @param mc rows of op(A) per packed block, a positive multiple of mr
@@ -55,24 +59,24 @@ public record GemmBlocking(String name, int mr, int vectors, int mc, int nc) {
    * the ResNet step +18%, the width-512 GPT +7.5%, SGEMM 1024³ and 2048³ +8–10%; their micro-kernels
    * alone time within 4% of each other). MC and NC are 96 and 2048 unless the system properties
    * {@code ff.mc} and {@code ff.nc} say otherwise.
-   * @return 6x4, 12x2 and 8x2, in this order
+   * @return 6x4, 12x2, 8x2 and 5x4, in this order (5×4's MC rounded down to a multiple of 5)
    */
   public static List<GemmBlocking> candidates() {
     int nc = Integer.getInteger("ff.nc", 2048);
     int mc = Integer.getInteger("ff.mc", 96);
     return List.of(new GemmBlocking("6x4", 6, 4, mc, nc), new GemmBlocking("12x2", 12, 2, mc, nc),
-        new GemmBlocking("8x2", 8, 2, mc, nc));
+        new GemmBlocking("8x2", 8, 2, mc, nc), new GemmBlocking("5x4", 5, 4, mc / 5 * 5, nc));
   }
 
   /**
    * The candidate named {@code name}.
-   * @param name "8x2", "12x2" or "6x4"
+   * @param name "8x2", "12x2", "6x4" or "5x4"
    * @return that candidate
    * @throws IllegalArgumentException if no candidate has that name
    */
   public static GemmBlocking named(String name) {
     for (GemmBlocking b : candidates()) if (b.name.equals(name)) return b;
-    throw new IllegalArgumentException("gemm blocking (" + name + ") must be one of 6x4, 12x2, 8x2");
+    throw new IllegalArgumentException("gemm blocking (" + name + ") must be one of 6x4, 12x2, 8x2, 5x4");
   }
 
   /** The micro-kernel of this tile: {@code t = ap-sliver · bp-panel} over depth kc. */
@@ -80,6 +84,7 @@ public record GemmBlocking(String name, int mr, int vectors, int mc, int nc) {
     switch (mr) {
       case 8 -> MicroKernels.k8x2(kc, ap, ao, bp, bo, t);
       case 12 -> MicroKernels.k12x2(kc, ap, ao, bp, bo, t);
+      case 5 -> MicroKernels.k5x4(kc, ap, ao, bp, bo, t);
       default -> MicroKernels.k6x4(kc, ap, ao, bp, bo, t);
     }
   }

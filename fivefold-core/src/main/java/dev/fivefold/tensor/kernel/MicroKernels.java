@@ -139,4 +139,36 @@ final class MicroKernels {
     c4_0.intoArray(t, 4 * nr + 0 * L); c4_1.intoArray(t, 4 * nr + 1 * L); c4_2.intoArray(t, 4 * nr + 2 * L); c4_3.intoArray(t, 4 * nr + 3 * L);
     c5_0.intoArray(t, 5 * nr + 0 * L); c5_1.intoArray(t, 5 * nr + 1 * L); c5_2.intoArray(t, 5 * nr + 2 * L); c5_3.intoArray(t, 5 * nr + 3 * L);
   }
+
+  /** MR = 5 rows × NR = 4 vectors (20 accumulators: with the 4 B vectors and the 5 broadcasts, 29 of 32 registers). */
+  static void k5x4(int kc, float[] ap, int ao, float[] bp, int bo, float[] t) {
+    final int mr = 5, nr = 4 * L;
+    FloatVector z = FloatVector.zero(S);
+    FloatVector c0_0 = z, c0_1 = z, c0_2 = z, c0_3 = z;
+    FloatVector c1_0 = z, c1_1 = z, c1_2 = z, c1_3 = z;
+    FloatVector c2_0 = z, c2_1 = z, c2_2 = z, c2_3 = z;
+    FloatVector c3_0 = z, c3_1 = z, c3_2 = z, c3_3 = z;
+    FloatVector c4_0 = z, c4_1 = z, c4_2 = z, c4_3 = z;
+    for (int p = 0; p < kc; p++, ao += mr, bo += nr) {
+      FloatVector b0 = FloatVector.fromArray(S, bp, bo);
+      FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
+      FloatVector b2 = FloatVector.fromArray(S, bp, bo + 2 * L);
+      FloatVector b3 = FloatVector.fromArray(S, bp, bo + 3 * L);
+      FloatVector x0 = FloatVector.broadcast(S, ap[ao]);
+      c0_0 = x0.fma(b0, c0_0); c0_1 = x0.fma(b1, c0_1); c0_2 = x0.fma(b2, c0_2); c0_3 = x0.fma(b3, c0_3);
+      FloatVector x1 = FloatVector.broadcast(S, ap[ao + 1]);
+      c1_0 = x1.fma(b0, c1_0); c1_1 = x1.fma(b1, c1_1); c1_2 = x1.fma(b2, c1_2); c1_3 = x1.fma(b3, c1_3);
+      FloatVector x2 = FloatVector.broadcast(S, ap[ao + 2]);
+      c2_0 = x2.fma(b0, c2_0); c2_1 = x2.fma(b1, c2_1); c2_2 = x2.fma(b2, c2_2); c2_3 = x2.fma(b3, c2_3);
+      FloatVector x3 = FloatVector.broadcast(S, ap[ao + 3]);
+      c3_0 = x3.fma(b0, c3_0); c3_1 = x3.fma(b1, c3_1); c3_2 = x3.fma(b2, c3_2); c3_3 = x3.fma(b3, c3_3);
+      FloatVector x4 = FloatVector.broadcast(S, ap[ao + 4]);
+      c4_0 = x4.fma(b0, c4_0); c4_1 = x4.fma(b1, c4_1); c4_2 = x4.fma(b2, c4_2); c4_3 = x4.fma(b3, c4_3);
+    }
+    c0_0.intoArray(t, 0 * nr + 0 * L); c0_1.intoArray(t, 0 * nr + 1 * L); c0_2.intoArray(t, 0 * nr + 2 * L); c0_3.intoArray(t, 0 * nr + 3 * L);
+    c1_0.intoArray(t, 1 * nr + 0 * L); c1_1.intoArray(t, 1 * nr + 1 * L); c1_2.intoArray(t, 1 * nr + 2 * L); c1_3.intoArray(t, 1 * nr + 3 * L);
+    c2_0.intoArray(t, 2 * nr + 0 * L); c2_1.intoArray(t, 2 * nr + 1 * L); c2_2.intoArray(t, 2 * nr + 2 * L); c2_3.intoArray(t, 2 * nr + 3 * L);
+    c3_0.intoArray(t, 3 * nr + 0 * L); c3_1.intoArray(t, 3 * nr + 1 * L); c3_2.intoArray(t, 3 * nr + 2 * L); c3_3.intoArray(t, 3 * nr + 3 * L);
+    c4_0.intoArray(t, 4 * nr + 0 * L); c4_1.intoArray(t, 4 * nr + 1 * L); c4_2.intoArray(t, 4 * nr + 2 * L); c4_3.intoArray(t, 4 * nr + 3 * L);
+  }
 }

@@ -92,11 +92,13 @@ public final class Peak {
    * interpreted, then in profiling code, up to a thousand times slower than compiled, and the JIT
    * compiles it on its own schedule, once it has counted enough back branches; so it is run in
    * pieces of at least 2^16 rounds and about a quarter trial, each sized from the rate of the one
-   * before, for at least {@value #WARM_MS} ms and until two pieces in a row
-   * agree within 10% (at most two seconds). If the JIT still speeds it up later, a trial that ends
-   * in under half its time is not counted and the length is sized again. A trial long against a thread's wake-up (tens of
-   * microseconds) keeps the start of the threads out of the figure: a 2 ms trial read 20% low on a
-   * two-thread Zen 5.
+   * before, for at least {@value #WARM_MS} ms and until two pieces in a row agree within 10% at a
+   * rate of at least one vector FMA per nanosecond, which compiled code on any core at 1 GHz or
+   * more reaches and interpreted code never does (at most ten seconds: at a JVM's start, with both
+   * cores busy, the loop's compilation can wait behind others). If the JIT still speeds it up
+   * later, a trial that ends in under half its time is not counted and the length is sized again.
+   * A trial long against a thread's wake-up (tens of microseconds) keeps the start of the threads
+   * out of the figure: a 2 ms trial read 20% low on a two-thread Zen 5.
    */
   private static long calibrate() {
     long iters = 1 << 16; // long pieces: the JIT compiles a loop after some 10^5 back branches
@@ -109,8 +111,9 @@ public final class Peak {
       double rate = iters / Math.max((t1 - t0) / 1e6, 1e-3);
       double elapsed = (t1 - start) / 1e6;
       boolean steady = Math.abs(rate - previous) <= 0.1 * rate;
+      boolean compiled = rate * 2.0 * S.length() * CHAINS / 1e6 >= S.length() * 2.0; // ≥ one vector FMA per ns
       previous = rate;
-      if (elapsed >= WARM_MS && steady || elapsed >= 2000) return Math.max(1, (long) (rate * TRIAL_MS));
+      if (elapsed >= WARM_MS && steady && compiled || elapsed >= 10_000) return Math.max(1, (long) (rate * TRIAL_MS));
       iters = Math.max(1 << 16, Math.min(2 * iters, (long) (rate * TRIAL_MS / 4)));
     }
   }

@@ -79,7 +79,7 @@ class GemmBlockingTest {
     }
     assertEquals(GemmBlocking.named("12x2"), GemmBlocking.candidates().get(1));
     var e = assertThrows(IllegalArgumentException.class, () -> GemmBlocking.named("9x9"));
-    assertEquals("gemm blocking (9x9) must be one of 6x4, 12x2, 8x2", e.getMessage());
+    assertEquals("gemm blocking (9x9) must be one of 6x4, 12x2, 8x2, 5x4", e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> new GemmBlocking("x", 8, 2, 100, 2048));
   }
 }
