@@ -39,7 +39,7 @@ import picocli.CommandLine.Option;
         "Compressors: dense, onebit (Seide et al. 2014, error feedback, --scaling column|tensor; the workers keep the --momentum "
             + "inside the error-feedback loop, as DGC does; spec onebit:scaling=column for the optimizer's momentum instead), signsgd (EF-signSGD, Karimireddy et al. 2019), "
             + "topk (error feedback, --ratio), dgc (Lin et al. 2018: momentum correction, local clipping at --clip/sqrt(N), momentum factor masking, "
-            + "sparsity warm-up over --warmup steps; --masking, --selection, --values), sharedk (ScaleCom's cyclic local top-k: a leader per step "
+            + "sparsity warm-up over --warmup steps; --masking, --selection, --values, --residual), sharedk (ScaleCom's cyclic local top-k: a leader per step "
             + "picks the indices, every worker sends its values there, with DGC's momentum correction and clipping), randomk (unbiased, --ratio), qsgd (--levels), powersgd (--rank, error feedback, warm start); "
             + "or a full spec such as dgc:ratio=0.001,masking=off.",
         "Writes rounds.csv (or compare.csv) and, for a single run, checkpoint.safetensors to --out; --resume continues a run bit-identically.", "",
@@ -99,6 +99,11 @@ final class DistributedCommand extends Subcommand {
 
   @Option(names = "--masking", defaultValue = "on", description = "DGC's momentum factor masking, on or off (default: ${DEFAULT-VALUE}).")
   String masking;
+
+  @Option(names = "--residual", defaultValue = "grad", description = "What the error-feedback residual of topk and dgc accumulates: grad (the "
+      + "gradients, as DGC does) or step (rate-weighted steps: each gradient times lr_t/lr_0, the update applied at the base rate, so a value "
+      + "sent late keeps the rate of the step that computed it; differs only with --schedule cosine) (default: ${DEFAULT-VALUE}).")
+  String residual;
 
   @Option(names = "--rank", defaultValue = "2", description = "Rank of powersgd (default: ${DEFAULT-VALUE}).")
   int rank;
@@ -230,6 +235,7 @@ final class DistributedCommand extends Subcommand {
     }
     if (!List.of("layer", "global").contains(selection.toLowerCase(Locale.ROOT))) throw common.bad("--selection (" + selection + ") must be layer or global");
     if (!List.of("on", "off").contains(masking.toLowerCase(Locale.ROOT))) throw common.bad("--masking (" + masking + ") must be on or off");
+    if (!List.of("grad", "step").contains(residual.toLowerCase(Locale.ROOT))) throw common.bad("--residual (" + residual + ") must be grad or step");
     common.nonNegative("--latency-us", latencyUs);
     common.positive("--bandwidth-gbit", bandwidthGbit);
     if (!(momentum >= 0 && momentum < 1)) throw common.bad("--momentum (" + momentum + ") must be in [0, 1)");
@@ -308,10 +314,11 @@ final class DistributedCommand extends Subcommand {
     };
   }
 
-  /** The {@code ,values=...} key of a topk or dgc spec, empty for float32. */
+  /** The {@code ,values=...}, {@code ,selection=...} and {@code ,residual=...} keys of a topk or dgc spec, empty for the defaults. */
   private String form() {
     return (values.equalsIgnoreCase("fp32") ? "" : ",values=" + values.toLowerCase(Locale.ROOT))
-        + (selection.equalsIgnoreCase("layer") ? "" : ",selection=" + selection.toLowerCase(Locale.ROOT));
+        + (selection.equalsIgnoreCase("layer") ? "" : ",selection=" + selection.toLowerCase(Locale.ROOT))
+        + (residual.equalsIgnoreCase("grad") ? "" : ",residual=" + residual.toLowerCase(Locale.ROOT));
   }
 
   private int single(DistributedExperiment.Config cfg, Path dir, TrainState resumed) throws IOException {

@@ -70,6 +70,10 @@ class DistributedCliTest {
     assertEquals(0, r.code(), r.err());
     assertTrue(r.err().contains("dgc:ratio=0.1,momentum=0.9,correction=on,clip=0.0,masking=off,warmup=0,values=fp16,selection=global"), r.err());
     assertTrue(r.out().contains("dgc(0.1,fp16,global)"), r.out());
+    Result step = run("step", "--compressor", "dgc", "--ratio", "0.1", "--masking", "off", "--residual", "step", "--schedule", "cosine", "--steps", "3");
+    assertEquals(0, step.code(), step.err());
+    assertTrue(step.err().contains("masking=off,warmup=0,residual=step"), step.err());
+    assertTrue(step.out().contains("dgc(0.1,step)"), step.out());
     Result shared = run("shared", "--compressor", "sharedk", "--ratio", "0.1", "--clip", "2", "--selection", "global", "--steps", "3");
     assertEquals(0, shared.code(), shared.err());
     assertTrue(shared.err().contains("sharedk:ratio=0.1,momentum=0.9,clip=1.414213562373095,values=fp32,selection=global"), shared.err());
@@ -127,6 +131,7 @@ class DistributedCliTest {
     assertOneLineExit2(run("b13", "--compressor", "dgc", "--values", "int4"), "--values (int4) must be fp32, fp16 or sign");
     assertOneLineExit2(run("b14", "--compressor", "dgc", "--selection", "row"), "--selection (row) must be layer or global");
     assertOneLineExit2(run("b15", "--compressor", "dgc", "--masking", "maybe"), "--masking (maybe) must be on or off");
+    assertOneLineExit2(run("b16", "--compressor", "dgc", "--residual", "velocity"), "--residual (velocity) must be grad or step");
   }
 
   @Test

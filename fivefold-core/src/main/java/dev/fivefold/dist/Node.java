@@ -90,7 +90,7 @@ public final class Node {
     this.cfg = cfg;
     this.compressor = Compressors.parse(cfg.compressor());
     double momentum = compressor.correctsMomentum() ? 0 : cfg.momentum();
-    this.replica = new Replica(cfg, momentum);
+    this.replica = new Replica(cfg, momentum, compressor.weightsByRate());
     this.layout = Layout.of(replica.model().namedParameters());
     this.worker = new Worker(batches, cfg.accumulation(), compressor, layout, cfg.seed(), rank, cfg.workers());
     if (cfg.localSteps() > 1) global = replica.weights();
@@ -132,7 +132,7 @@ public final class Node {
     byte[] payload;
     double loss;
     if (global == null) {
-      Worker.Sent s = worker.compute(replica.model());
+      Worker.Sent s = worker.compute(replica.model(), replica.rateScale());
       payload = s.payload();
       loss = s.loss();
     } else {

@@ -18,6 +18,7 @@ public final class Replica {
   private final Optimizer optimizer;
   private final List<Parameter> params;
   private final Simulator.Config schedule; // null: the optimizer's rate stays as built
+  private final boolean byRate; // the updates come weighted by η_t/η_0: the optimizer stays at η_0
   private long steps;
 
   /**
@@ -33,6 +34,7 @@ public final class Replica {
     this.params = model.parameters();
     this.optimizer = Optimizers.sgd(params, lr, momentum, false, 0);
     this.schedule = null;
+    this.byRate = false;
   }
 
   /**
@@ -43,10 +45,34 @@ public final class Replica {
    * @param momentum in [0, 1) (0 when the compressor carries the momentum)
    */
   public Replica(Simulator.Config cfg, double momentum) {
+    this(cfg, momentum, false);
+  }
+
+  /**
+   * The replica of run {@code cfg}, its rate either following the schedule or, with {@code byRate}
+   * (a compressor that {@linkplain dev.fivefold.compress.grad.GradientCompressor#weightsByRate() weights
+   * by rate} has already applied η_t/η_0), staying at the base rate η_0.
+   *
+   * @param cfg the run
+   * @param momentum in [0, 1) (0 when the compressor carries the momentum)
+   * @param byRate whether the updates it applies are already weighted by η_t/η_0
+   */
+  public Replica(Simulator.Config cfg, double momentum, boolean byRate) {
     this.model = Models.create(cfg.model(), cfg.seed());
     this.params = model.parameters();
     this.optimizer = Optimizers.sgd(params, cfg.lrAt(0), momentum, false, 0);
     this.schedule = cfg;
+    this.byRate = byRate;
+  }
+
+  /**
+   * η_t/η_0 at this replica's step for a replica built {@code byRate}, else 1: the weight its
+   * workers' compressors give the next gradient.
+   *
+   * @return the rate weight, &ge; 0
+   */
+  public double rateScale() {
+    return byRate && schedule != null ? schedule.lrAt(steps) / schedule.lrAt(0) : 1;
   }
 
   /**
@@ -100,7 +126,7 @@ public final class Replica {
       if (update[i].length != g.length) throw new IllegalArgumentException("update tensor " + i + " has " + update[i].length + " values, the model " + g.length);
       System.arraycopy(update[i], 0, g, 0, g.length);
     }
-    if (schedule != null) optimizer.learningRate().set(schedule.lrAt(steps));
+    if (schedule != null) optimizer.learningRate().set(schedule.lrAt(byRate ? 0 : steps));
     optimizer.step();
     steps++;
   }

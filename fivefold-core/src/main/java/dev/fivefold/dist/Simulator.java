@@ -86,6 +86,10 @@ public final class Simulator {
         throw new IllegalArgumentException("compressor (" + compressor + ") corrects momentum, which local SGD (localSteps " + localSteps
             + ") does not use: use topk, or dgc with correction=off");
       }
+      if (localSteps > 1 && c.weightsByRate()) {
+        throw new IllegalArgumentException("compressor (" + compressor + ") keeps a residual of rate-weighted steps, which local SGD (localSteps "
+            + localSteps + ") does not use: use residual=grad");
+      }
     }
 
     /**
@@ -200,7 +204,7 @@ public final class Simulator {
     this.compressor = Compressors.parse(cfg.compressor());
     double momentum = compressor.correctsMomentum() ? 0 : cfg.momentum();
     int copies = cfg.localSteps() > 1 ? cfg.workers() : 1;
-    for (int w = 0; w < copies; w++) replicas.add(new Replica(cfg, momentum));
+    for (int w = 0; w < copies; w++) replicas.add(new Replica(cfg, momentum, compressor.weightsByRate()));
     this.layout = Layout.of(replicas.getFirst().model().namedParameters());
     int[][] shards = Shards.deal(data.size(), cfg.workers(), cfg.seed());
     for (int w = 0; w < cfg.workers(); w++) {
@@ -329,7 +333,7 @@ public final class Simulator {
     long slowest = 0;
     Module m = model();
     for (Worker w : workers) {
-      Worker.Sent s = w.compute(m);
+      Worker.Sent s = w.compute(m, replicas.getFirst().rateScale());
       payloads.add(s.payload());
       loss += s.loss();
       slowest = Math.max(slowest, s.computeNanos());

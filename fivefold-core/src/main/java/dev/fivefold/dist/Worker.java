@@ -158,8 +158,22 @@ public final class Worker {
    * @return the payload, the mean loss and the compute time
    */
   public Sent compute(Module model) {
+    return compute(model, 1);
+  }
+
+  /**
+   * A synchronous step's round 0 at rate weight {@code rateScale} (η_t/η_0, used by compressors that
+   * {@linkplain dev.fivefold.compress.grad.GradientCompressor#weightsByRate() weight by rate};
+   * {@link Replica#rateScale()} gives it).
+   *
+   * @param model the replica to differentiate
+   * @param rateScale η_t/η_0, finite and &ge; 0
+   * @return the payload, the mean loss and the compute time
+   */
+  public Sent compute(Module model, double rateScale) {
     long t0 = System.nanoTime();
     double loss = gradient(model);
+    state.rateScale(rateScale);
     byte[] p = compressor.compress(0, gradient, null, state);
     return new Sent(p, loss, System.nanoTime() - t0);
   }

@@ -204,7 +204,8 @@ class SimulatorTest {
     for (Simulator.Config c : List.of(config(3, 8, 2, "dgc:ratio=0.1,momentum=0.9,clip=1,warmup=4", 1, 0.9),
         config(2, 8, 1, "powersgd:rank=2", 1, 0.9), config(3, 8, 1, "onebit", 3, 0.9), config(2, 8, 1, "qsgd:levels=4", 1, 0.5),
         cosine(config(2, 8, 1, "topk:ratio=0.2", 1, 0.9), 6), cosine(config(2, 8, 1, "dense", 2, 0.9), 12),
-        config(3, 8, 1, "sharedk:ratio=0.1,momentum=0.9,clip=1,values=fp16,selection=global", 1, 0.9))) {
+        config(3, 8, 1, "sharedk:ratio=0.1,momentum=0.9,clip=1,values=fp16,selection=global", 1, 0.9),
+        cosine(config(3, 8, 1, "dgc:ratio=0.1,momentum=0.9,clip=1,masking=off,selection=global,residual=step", 1, 0.9), 6))) {
       Simulator straight = new Simulator(c, train);
       for (int i = 0; i < 6; i++) straight.round();
       Simulator first = new Simulator(c, train);
@@ -287,6 +288,32 @@ class SimulatorTest {
     for (int i = 0; i < a.length; i++) assertArrayEquals(a[i], b[i], 1e-5f, "tensor " + i);
   }
 
+  /**
+   * Top-k of everything with a residual of rate-weighted steps is plain SGD at the scheduled rate:
+   * each gradient is weighted by η_t/η_0 and applied at η_0 (so a missing weight, or a replica that
+   * still followed the schedule, would show); with a constant rate it is the gradient residual, bit for bit.
+   */
+  @Test
+  void aStepResidualOfEverythingIsSgdAtTheScheduledRate() {
+    Dataset train = data(14);
+    Simulator dense = new Simulator(cosine(config(3, 8, 1, "dense", 1, 0), 5), train);
+    Simulator step = new Simulator(cosine(config(3, 8, 1, "topk:ratio=1,residual=step", 1, 0), 5), train);
+    for (int i = 0; i < 4; i++) {
+      dense.round();
+      step.round();
+    }
+    float[][] a = weights(dense), b = weights(step);
+    for (int i = 0; i < a.length; i++) assertArrayEquals(a[i], b[i], 1e-5f, "tensor " + i);
+    Simulator constGrad = new Simulator(config(3, 8, 1, "dgc:ratio=0.1,masking=off", 1, 0.9), train);
+    Simulator constStep = new Simulator(config(3, 8, 1, "dgc:ratio=0.1,masking=off,residual=step", 1, 0.9), train);
+    for (int i = 0; i < 4; i++) {
+      constGrad.round();
+      constStep.round();
+    }
+    float[][] c = weights(constGrad), d = weights(constStep);
+    for (int i = 0; i < c.length; i++) assertArrayEquals(c[i], d[i], 0f, "constant rate, tensor " + i);
+  }
+
   @Test
   void powerSgdCountsBothExchangesAgainstOneDenseStep() {
     Simulator sim = new Simulator(config(2, 8, 1, "powersgd:rank=2", 1, 0), data(10));
@@ -313,6 +340,8 @@ class SimulatorTest {
     assertEquals("workers (0) must be >= 1", assertThrows(IllegalArgumentException.class, () -> config(0, 8, 1, "dense", 1, 0)).getMessage());
     assertTrue(assertThrows(IllegalArgumentException.class, () -> config(2, 8, 1, "dgc:ratio=0.01", 4, 0)).getMessage()
         .startsWith("compressor (dgc:ratio=0.01) corrects momentum"));
+    assertEquals("compressor (topk:ratio=0.1,residual=step) keeps a residual of rate-weighted steps, which local SGD (localSteps 4) does not use: "
+        + "use residual=grad", assertThrows(IllegalArgumentException.class, () -> config(2, 8, 1, "topk:ratio=0.1,residual=step", 4, 0)).getMessage());
     assertEquals("compressor (randomk:ratio=-1): ratio (-1.0) must be in (0, 1]",
         assertThrows(IllegalArgumentException.class, () -> config(2, 8, 1, "randomk:ratio=-1", 1, 0)).getMessage());
     assertEquals("rank (5) is larger than layer fc2.weight (4 × 12): at most 4",

@@ -49,7 +49,11 @@ class BarrierSgdTest {
   }
 
   static void sameAsTheSimulator(String compressor, int localSteps, long steps) {
-    DistributedExperiment.Config c = config(compressor, localSteps, steps);
+    sameAsTheSimulator(config(compressor, localSteps, steps));
+  }
+
+  static void sameAsTheSimulator(DistributedExperiment.Config c) {
+    String compressor = c.sim().compressor();
     Object[] ref = simulate(c);
     float[][] w = (float[][]) ref[0];
     DistributedExperiment.Result sim = (DistributedExperiment.Result) ref[1];
@@ -82,6 +86,14 @@ class BarrierSgdTest {
   @Test
   void sharedSupportTopKEqualsTheSimulatorBitForBit() {
     sameAsTheSimulator("sharedk:ratio=0.05,momentum=0.9,clip=1,values=fp16,selection=global", 1, 12);
+  }
+
+  /** A residual of rate-weighted steps under the cosine rate: the tasks weight by their replica's step as the simulator does. */
+  @Test
+  void dgcWithAStepResidualEqualsTheSimulatorBitForBit() {
+    Simulator.Config s = config("dgc:ratio=0.05,momentum=0.9,clip=1,masking=off,selection=global,residual=step", 1, 12).sim();
+    sameAsTheSimulator(new DistributedExperiment.Config(new Simulator.Config(s.model(), s.workers(), s.batch(), s.accumulation(), s.compressor(),
+        s.localSteps(), s.lr(), s.momentum(), s.seed(), s.network(), "cosine", 12), 12, 0));
   }
 
   @Test

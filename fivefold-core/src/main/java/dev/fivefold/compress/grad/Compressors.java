@@ -13,10 +13,12 @@ import java.util.Map;
  *   dense
  *   onebit[:scaling=column|tensor,momentum=M]               column, 0 (M &gt; 0: the worker's velocity inside the EF loop)
  *   signsgd
- *   topk:ratio=R[,values=V,selection=S]                     R = 0.001, V = fp32, S = layer
- *   dgc:ratio=R,momentum=M,correction=on|off,clip=C,masking=on|off,warmup=W[,values=V,selection=S]
- *                                                           0.001, 0.9, on, 0 (none), on, 0, fp32, layer
- *                                                           (V: fp32, fp16 or sign, {@link TopK.Values}; S: layer or global)
+ *   topk:ratio=R[,values=V,selection=S,residual=E]          R = 0.001, V = fp32, S = layer, E = grad
+ *   dgc:ratio=R,momentum=M,correction=on|off,clip=C,masking=on|off,warmup=W[,values=V,selection=S,residual=E]
+ *                                                           0.001, 0.9, on, 0 (none), on, 0, fp32, layer, grad
+ *                                                           (V: fp32, fp16 or sign, {@link TopK.Values}; S: layer or global;
+ *                                                           E: grad, or step for a residual of rate-weighted steps,
+ *                                                           {@link GradientCompressor#weightsByRate()})
  *   sharedk:ratio=R,momentum=M,clip=C,values=V,selection=S  0.001, 0.9, 0, fp32, layer ({@link SharedTopK})
  *   randomk:ratio=R[,ef=on|off]                             0.001, off (unbiased)
  *   qsgd:levels=S[,bucket=B]                                S = 16, B = 512
@@ -48,10 +50,11 @@ public final class Compressors {
         case "dense" -> only(spec, kv, List.of(), new Dense());
         case "onebit" -> only(spec, kv, List.of("scaling", "momentum"), new OneBit(scaling(kv.getOrDefault("scaling", "column")), num(kv, "momentum", 0)));
         case "signsgd" -> only(spec, kv, List.of(), new ScaledSign());
-        case "topk" -> only(spec, kv, List.of("ratio", "values", "selection"), new TopK(num(kv, "ratio", 0.001), TopK.Dgc.none(), values(kv), global(kv)));
-        case "dgc" -> only(spec, kv, List.of("ratio", "momentum", "correction", "clip", "masking", "warmup", "values", "selection"),
+        case "topk" -> only(spec, kv, List.of("ratio", "values", "selection", "residual"),
+            new TopK(num(kv, "ratio", 0.001), new TopK.Dgc(0, false, 0, false, 0, stepResidual(kv)), values(kv), global(kv)));
+        case "dgc" -> only(spec, kv, List.of("ratio", "momentum", "correction", "clip", "masking", "warmup", "values", "selection", "residual"),
             new TopK(num(kv, "ratio", 0.001), new TopK.Dgc(num(kv, "momentum", 0.9), on(kv, "correction", true), num(kv, "clip", 0),
-                on(kv, "masking", true), (long) num(kv, "warmup", 0)), values(kv), global(kv)));
+                on(kv, "masking", true), (long) num(kv, "warmup", 0), stepResidual(kv)), values(kv), global(kv)));
         case "sharedk" -> only(spec, kv, List.of("ratio", "momentum", "clip", "values", "selection"),
             new SharedTopK(num(kv, "ratio", 0.001), num(kv, "momentum", 0.9), num(kv, "clip", 0), values(kv), global(kv)));
         case "randomk" -> only(spec, kv, List.of("ratio", "ef"), new RandomK(num(kv, "ratio", 0.001), on(kv, "ef", false)));
@@ -109,6 +112,15 @@ public final class Compressors {
       case "fp16" -> TopK.Values.FP16;
       case "sign" -> TopK.Values.SIGN;
       default -> throw new IllegalArgumentException("values (" + v + ") must be fp32, fp16 or sign");
+    };
+  }
+
+  private static boolean stepResidual(Map<String, String> kv) {
+    String v = kv.getOrDefault("residual", "grad");
+    return switch (v.toLowerCase(Locale.ROOT)) {
+      case "grad" -> false;
+      case "step" -> true;
+      default -> throw new IllegalArgumentException("residual (" + v + ") must be grad or step");
     };
   }
 

@@ -68,6 +68,21 @@ public interface GradientCompressor {
   }
 
   /**
+   * Whether the compressor's residual holds rate-weighted steps rather than gradients: the engine
+   * then sets {@link WorkerState#rateScale(double)} to η_t/η_0 before each step's round 0 and applies the
+   * aggregate at the base rate η_0, so a value sent k steps after it was computed is applied at the
+   * rate of the step that computed it, not at the (smaller, with a decaying schedule) rate of the
+   * step that sends it. With a constant rate nothing changes. This is error feedback in units of
+   * parameter change, as in the analyses of Stich, Cordonnier &amp; Jaggi (NeurIPS 2018) and
+   * Karimireddy et al. (ICML 2019); DGC as published accumulates gradients.
+   *
+   * @return true when the residual is kept in rate-weighted steps
+   */
+  default boolean weightsByRate() {
+    return false;
+  }
+
+  /**
    * A fresh state for worker {@code worker} of a run seeded {@code seed}: its random stream is
    * drawn from both; a state every worker must share (PowerSGD's initial Q) from {@code seed} alone.
    *

@@ -10,6 +10,7 @@ import java.util.Locale;
  * switched on ({@link Dgc}). Per step on worker w, with accumulation v and velocity u:
  * <pre>
  *   g ← g · min(1, c / ‖g‖₂)                           local gradient clipping (c: the local threshold)
+ *   g ← (η_t/η_0) · g                                  only with rateWeighted (not in the paper)
  *   u ← m·u + g;  v ← v + u                           momentum correction   (without: v ← v + g)
  *   per tensor: S = indices of the k = ⌈ρ·n⌉ largest |v|   (ρ ramped down during the warm-up)
  *   send (S, v_S);  v_S ← 0;  u_S ← 0                 momentum factor masking zeroes u_S
@@ -71,8 +72,10 @@ public record TopK(double ratio, Dgc dgc, Values values, boolean global) impleme
    *     (DGC: the global threshold scaled by N^{-1/2})
    * @param factorMasking zero the velocity where a value was sent
    * @param warmupSteps steps of the exponential sparsity warm-up, &ge; 0 (0: none)
+   * @param rateWeighted accumulate (η_t/η_0)·g instead of g, so that v holds rate-weighted steps
+   *     ({@link GradientCompressor#weightsByRate()}; not in the paper, off there)
    */
-  public record Dgc(double momentum, boolean momentumCorrection, double clip, boolean factorMasking, long warmupSteps) {
+  public record Dgc(double momentum, boolean momentumCorrection, double clip, boolean factorMasking, long warmupSteps, boolean rateWeighted) {
     /**
      * Validates the techniques.
      *
@@ -84,6 +87,19 @@ public record TopK(double ratio, Dgc dgc, Values values, boolean global) impleme
       if (momentumCorrection && momentum == 0) throw new IllegalArgumentException("momentumCorrection needs momentum > 0 (momentum = 0)");
       if (!(clip >= 0) || Double.isInfinite(clip)) throw new IllegalArgumentException("clip (" + clip + ") must be >= 0 and finite");
       if (warmupSteps < 0) throw new IllegalArgumentException("warmupSteps (" + warmupSteps + ") must be >= 0");
+    }
+
+    /**
+     * The paper's techniques, accumulating gradients (rateWeighted off).
+     *
+     * @param momentum m of the momentum correction, in [0, 1)
+     * @param momentumCorrection accumulate the velocity u instead of the gradient
+     * @param clip local clipping threshold, &ge; 0 (0: none)
+     * @param factorMasking zero the velocity where a value was sent
+     * @param warmupSteps steps of the sparsity warm-up, &ge; 0
+     */
+    public Dgc(double momentum, boolean momentumCorrection, double clip, boolean factorMasking, long warmupSteps) {
+      this(momentum, momentumCorrection, clip, factorMasking, warmupSteps, false);
     }
 
     /**
@@ -146,12 +162,17 @@ public record TopK(double ratio, Dgc dgc, Values values, boolean global) impleme
   @Override
   public String name() {
     return (dgc.any() ? "dgc" : "topk") + "(" + ratio + (values == Values.FP32 ? "" : "," + values.name().toLowerCase(Locale.ROOT))
-        + (global ? ",global" : "") + ")";
+        + (global ? ",global" : "") + (dgc.rateWeighted() ? ",step" : "") + ")";
   }
 
   @Override
   public boolean correctsMomentum() {
     return dgc.momentumCorrection();
+  }
+
+  @Override
+  public boolean weightsByRate() {
+    return dgc.rateWeighted();
   }
 
   @Override
@@ -183,7 +204,7 @@ public record TopK(double ratio, Dgc dgc, Values values, boolean global) impleme
     l.check(gradient, "gradient");
     float[][] v = state.slot("residual");
     float[][] u = dgc.momentumCorrection() ? state.slot("momentum") : null;
-    accumulate(gradient, dgc.clip(), u, (float) dgc.momentum(), v);
+    accumulate(gradient, dgc.clip(), dgc.rateWeighted() ? (float) state.rateScale() : 1f, u, (float) dgc.momentum(), v);
     double d = density(state.step);
     int[][] chosen = global ? largestOverAll(v, d) : null;
     Wire.Out o = new Wire.Out();
@@ -213,10 +234,11 @@ public record TopK(double ratio, Dgc dgc, Values values, boolean global) impleme
   }
 
   /**
-   * Adds the clipped gradient to the accumulation: g ← g·min(1, c/‖g‖₂) (no clipping when c = 0);
-   * then u ← m·u + g and v ← v + u with a velocity u, or v ← v + g without one (u null).
+   * Adds the clipped gradient to the accumulation: g ← r·g·min(1, c/‖g‖₂) (no clipping when c = 0;
+   * r the rate weight η_t/η_0, or 1); then u ← m·u + g and v ← v + u with a velocity u, or v ← v + g
+   * without one (u null).
    */
-  static void accumulate(float[][] gradient, double clip, float[][] u, float m, float[][] v) {
+  static void accumulate(float[][] gradient, double clip, float rate, float[][] u, float m, float[][] v) {
     float scale = 1f;
     if (clip > 0) {
       double sq = 0;
@@ -224,6 +246,7 @@ public record TopK(double ratio, Dgc dgc, Values values, boolean global) impleme
       double norm = Math.sqrt(sq);
       if (norm > clip) scale = (float) (clip / norm);
     }
+    scale *= rate; // clipping sees the gradient itself; the rate weights what is kept
     for (int t = 0; t < gradient.length; t++) {
       float[] g = gradient[t], vt = v[t];
       if (u != null) {
@@ -438,8 +461,9 @@ public record TopK(double ratio, Dgc dgc, Values values, boolean global) impleme
   @Override
   public String toString() {
     String form = (values == Values.FP32 ? "" : ",values=" + values.name().toLowerCase(Locale.ROOT)) + (global ? ",selection=global" : "");
-    if (!dgc.any() && dgc.momentum() == 0) return "topk:ratio=" + ratio + form;
+    String residual = dgc.rateWeighted() ? ",residual=step" : "";
+    if (!dgc.any() && dgc.momentum() == 0) return "topk:ratio=" + ratio + form + residual;
     return String.format(Locale.ROOT, "dgc:ratio=%s,momentum=%s,correction=%s,clip=%s,masking=%s,warmup=%d", ratio, dgc.momentum(),
-        dgc.momentumCorrection() ? "on" : "off", dgc.clip(), dgc.factorMasking() ? "on" : "off", dgc.warmupSteps()) + form;
+        dgc.momentumCorrection() ? "on" : "off", dgc.clip(), dgc.factorMasking() ? "on" : "off", dgc.warmupSteps()) + form + residual;
   }
 }

@@ -22,6 +22,7 @@ public final class WorkerState {
   private final Map<String, float[][]> slots = new LinkedHashMap<>();
   private final Rng rng;
   long step;
+  private double rateScale = 1;
 
   /**
    * A fresh state: no slots, step 0.
@@ -89,6 +90,27 @@ public final class WorkerState {
    */
   public long step() {
     return step;
+  }
+
+  /**
+   * η_t/η_0, the rate of the step being compressed relative to the base rate, for compressors that
+   * {@linkplain GradientCompressor#weightsByRate() weight by rate}; 1 unless the engine set it.
+   *
+   * @return the scale, in [0, ∞)
+   */
+  public double rateScale() {
+    return rateScale;
+  }
+
+  /**
+   * Sets {@link #rateScale()} for the next round 0 (not saved: the engine sets it every step).
+   *
+   * @param scale η_t/η_0, finite and &ge; 0
+   * @throws IllegalArgumentException if {@code scale} is negative, NaN or infinite
+   */
+  public void rateScale(double scale) {
+    if (!(scale >= 0) || Double.isInfinite(scale)) throw new IllegalArgumentException("rate scale (" + scale + ") must be finite and >= 0");
+    this.rateScale = scale;
   }
 
   /**

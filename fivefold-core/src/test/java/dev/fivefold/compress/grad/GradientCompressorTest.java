@@ -2,6 +2,7 @@ package dev.fivefold.compress.grad;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -342,11 +343,52 @@ class GradientCompressorTest {
     for (String s : List.of("dense", "onebit", "onebit:scaling=tensor", "onebit:scaling=column,momentum=0.9", "signsgd", "topk:ratio=0.01",
         "dgc:ratio=0.001,momentum=0.9,clip=5,warmup=100", "dgc:ratio=0.01,correction=off,momentum=0,masking=off",
         "topk:ratio=0.01,values=fp16", "dgc:ratio=0.01,masking=off,values=sign", "dgc:ratio=0.01,values=fp32", "topk:ratio=0.01,selection=global",
-        "dgc:ratio=0.01,masking=off,values=fp16,selection=global", "sharedk", "sharedk:ratio=0.1,momentum=0,clip=2,values=fp16,selection=global", "randomk:ratio=0.5",
+        "dgc:ratio=0.01,masking=off,values=fp16,selection=global", "dgc:ratio=0.01,masking=off,selection=global,residual=step",
+        "topk:ratio=0.01,residual=step", "topk:ratio=0.01,values=fp16,residual=step", "sharedk", "sharedk:ratio=0.1,momentum=0,clip=2,values=fp16,selection=global", "randomk:ratio=0.5",
         "randomk:ratio=0.5,ef=on", "qsgd:levels=4,bucket=128", "powersgd:rank=2", "powersgd:rank=2,ef=off")) {
       GradientCompressor c = Compressors.parse(s);
       assertEquals(c, Compressors.parse(c.toString()), s);
     }
+  }
+
+  /**
+   * A residual of rate-weighted steps: with rate weight r the accumulation grows by r·g (after
+   * clipping, which sees g itself), so sent + residual = old residual + r·g; the compressor says so
+   * ({@code weightsByRate}). The gradient residual ignores r: sent + residual = old residual + g.
+   */
+  @Test
+  void aStepResidualAccumulatesRateWeightedGradients() {
+    TopK step = (TopK) Compressors.parse("dgc:ratio=0.1,momentum=0,correction=off,clip=0.5,masking=off,warmup=0,residual=step");
+    TopK grad = (TopK) Compressors.parse("dgc:ratio=0.1,momentum=0,correction=off,clip=0.5,masking=off,warmup=0");
+    assertTrue(step.weightsByRate());
+    assertFalse(grad.weightsByRate());
+    WorkerState s = step.init(LAYOUT, 7, 0), sg = grad.init(LAYOUT, 7, 0);
+    Rng rng = new Rng(5);
+    float[][] before = LAYOUT.zeros(), beforeGrad = LAYOUT.zeros();
+    for (double r : new double[] {1, 0.75, 0.3, 0}) {
+      float[][] g = gradient(rng);
+      double sq = 0;
+      for (float[] x : g) for (float v : x) sq += (double) v * v;
+      float clip = (float) Math.min(1, 0.5 / Math.sqrt(sq));
+      s.rateScale(r);
+      sg.rateScale(r);
+      float[][] sent = step.decode(0, step.compress(0, g, null, s), LAYOUT);
+      float[][] after = s.find("residual");
+      float[][] sentGrad = grad.decode(0, grad.compress(0, g, null, sg), LAYOUT);
+      float[][] afterGrad = sg.find("residual");
+      for (int t = 0; t < g.length; t++) {
+        for (int j = 0; j < g[t].length; j++) {
+          float acc = before[t][j] + g[t][j] * (clip * (float) r);
+          assertRounding(acc, sent[t][j] + after[t][j], Math.abs(sent[t][j]) + Math.abs(after[t][j]), "step, rate " + r + " tensor " + t + "[" + j + "]");
+          float accGrad = beforeGrad[t][j] + g[t][j] * clip;
+          assertRounding(accGrad, sentGrad[t][j] + afterGrad[t][j], Math.abs(sentGrad[t][j]) + Math.abs(afterGrad[t][j]),
+              "grad, rate " + r + " tensor " + t + "[" + j + "]");
+        }
+      }
+      before = copy(after);
+      beforeGrad = copy(afterGrad);
+    }
+    assertEquals("rate scale (-0.5) must be finite and >= 0", assertThrows(IllegalArgumentException.class, () -> s.rateScale(-0.5)).getMessage());
   }
 
   @Test
@@ -358,6 +400,8 @@ class GradientCompressorTest {
     assertTrue(assertThrows(IllegalArgumentException.class, () -> Compressors.parse("zip")).getMessage().contains("zip"));
     assertEquals("compressor (dgc:values=int8): values (int8) must be fp32, fp16 or sign",
         assertThrows(IllegalArgumentException.class, () -> Compressors.parse("dgc:values=int8")).getMessage());
+    assertEquals("compressor (dgc:residual=velocity): residual (velocity) must be grad or step",
+        assertThrows(IllegalArgumentException.class, () -> Compressors.parse("dgc:residual=velocity")).getMessage());
     assertTrue(assertThrows(IllegalArgumentException.class, () -> Compressors.parse("topk:rank=3")).getMessage().contains("key (rank)"));
     assertEquals("rank (8) is larger than layer fc2.weight (6 × 20): at most 6",
         assertThrows(IllegalArgumentException.class, () -> new PowerSgd(8, true).init(LAYOUT, 1, 0)).getMessage());
