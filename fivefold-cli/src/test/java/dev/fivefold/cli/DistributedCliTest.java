@@ -84,7 +84,7 @@ class DistributedCliTest {
     Result r = run("compare", "--compare", "--steps", "4", "--ratio", "0.1", "--rank", "1", "--local-steps", "2");
     assertEquals(0, r.code(), r.err());
     for (String row : List.of("dense", "1-bit EF", "top-k", "DGC", "PowerSGD r=1", "local SGD H=2", "DGC ablation", "- momentum correction",
-        "- local clipping", "- factor masking", "- warm-up", "top-k (none)", "global, - masking, - warm-up")) {
+        "- local clipping", "- factor masking", "- warm-up", "top-k (none)", "global, - masking, - warm-up", "global, - masking, - warm-up, step residual")) {
       assertTrue(r.out().contains(row), row + " missing in\n" + r.out());
     }
     assertEquals(1 + 6 + 6, Files.readAllLines(tmp.resolve("compare/compare.csv")).size());

@@ -295,13 +295,15 @@ public final class DistributedExperiment {
   /**
    * DGC with all four techniques, then without each one in turn, then top-k (none of them), then
    * the variant that did best here (session 18): momentum correction and clipping only, with the
-   * largest values of the whole model sent instead of each tensor's ({@code selection=global}).
+   * largest values of the whole model sent instead of each tensor's ({@code selection=global}), and
+   * that variant with a residual of rate-weighted steps ({@code residual=step}, session 19; it
+   * differs only under a decaying rate).
    *
    * @param ratio ρ, the fraction of gradient entries sent, in (0, 1]
    * @param momentum the momentum m
    * @param clip the local gradient-clipping threshold (0: off)
    * @param warmup the warm-up, in steps
-   * @return seven variants: all four techniques, each one removed, none, global without masking and warm-up
+   * @return eight variants: all four techniques, each one removed, none, global without masking and warm-up, and that with the step residual
    */
   public static List<Variant> dgcAblation(double ratio, double momentum, double clip, long warmup) {
     return List.of(new Variant("DGC (all four)", dgc(ratio, momentum, true, clip, true, warmup), 1),
@@ -310,7 +312,8 @@ public final class DistributedExperiment {
         new Variant("- factor masking", dgc(ratio, momentum, true, clip, false, warmup), 1),
         new Variant("- warm-up", dgc(ratio, momentum, true, clip, true, 0), 1),
         new Variant("top-k (none)", "topk:ratio=" + ratio, 1),
-        new Variant("global, - masking, - warm-up", dgc(ratio, momentum, true, clip, false, 0) + ",selection=global", 1));
+        new Variant("global, - masking, - warm-up", dgc(ratio, momentum, true, clip, false, 0) + ",selection=global", 1),
+        new Variant("global, - masking, - warm-up, step residual", dgc(ratio, momentum, true, clip, false, 0) + ",selection=global,residual=step", 1));
   }
 
   /**

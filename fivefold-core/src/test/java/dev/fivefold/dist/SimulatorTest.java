@@ -278,14 +278,18 @@ class SimulatorTest {
   @Test
   void sharedTopKOfEverythingIsMomentumSgd() {
     Dataset train = data(13);
-    Simulator dense = new Simulator(config(3, 8, 1, "dense", 1, 0.9), train);
-    Simulator shared = new Simulator(config(3, 8, 1, "sharedk:ratio=1,momentum=0.9", 1, 0.9), train);
-    for (int i = 0; i < 5; i++) {
-      dense.round();
-      shared.round();
+    assertSameWeights(new Simulator(config(3, 8, 1, "dense", 1, 0.9), train), new Simulator(config(3, 8, 1, "sharedk:ratio=1,momentum=0.9", 1, 0.9), train),
+        5, 1e-5f, "sharedk");
+  }
+
+  /** Runs both simulators {@code rounds} rounds and compares their weights to {@code tol}. */
+  static void assertSameWeights(Simulator x, Simulator y, int rounds, float tol, String what) {
+    for (int i = 0; i < rounds; i++) {
+      x.round();
+      y.round();
     }
-    float[][] a = weights(dense), b = weights(shared);
-    for (int i = 0; i < a.length; i++) assertArrayEquals(a[i], b[i], 1e-5f, "tensor " + i);
+    float[][] a = weights(x), b = weights(y);
+    for (int i = 0; i < a.length; i++) assertArrayEquals(a[i], b[i], tol, what + ", tensor " + i);
   }
 
   /**
@@ -296,22 +300,10 @@ class SimulatorTest {
   @Test
   void aStepResidualOfEverythingIsSgdAtTheScheduledRate() {
     Dataset train = data(14);
-    Simulator dense = new Simulator(cosine(config(3, 8, 1, "dense", 1, 0), 5), train);
-    Simulator step = new Simulator(cosine(config(3, 8, 1, "topk:ratio=1,residual=step", 1, 0), 5), train);
-    for (int i = 0; i < 4; i++) {
-      dense.round();
-      step.round();
-    }
-    float[][] a = weights(dense), b = weights(step);
-    for (int i = 0; i < a.length; i++) assertArrayEquals(a[i], b[i], 1e-5f, "tensor " + i);
-    Simulator constGrad = new Simulator(config(3, 8, 1, "dgc:ratio=0.1,masking=off", 1, 0.9), train);
-    Simulator constStep = new Simulator(config(3, 8, 1, "dgc:ratio=0.1,masking=off,residual=step", 1, 0.9), train);
-    for (int i = 0; i < 4; i++) {
-      constGrad.round();
-      constStep.round();
-    }
-    float[][] c = weights(constGrad), d = weights(constStep);
-    for (int i = 0; i < c.length; i++) assertArrayEquals(c[i], d[i], 0f, "constant rate, tensor " + i);
+    assertSameWeights(new Simulator(cosine(config(3, 8, 1, "dense", 1, 0), 5), train),
+        new Simulator(cosine(config(3, 8, 1, "topk:ratio=1,residual=step", 1, 0), 5), train), 4, 1e-5f, "cosine");
+    assertSameWeights(new Simulator(config(3, 8, 1, "dgc:ratio=0.1,masking=off", 1, 0.9), train),
+        new Simulator(config(3, 8, 1, "dgc:ratio=0.1,masking=off,residual=step", 1, 0.9), train), 4, 0f, "constant rate");
   }
 
   @Test
