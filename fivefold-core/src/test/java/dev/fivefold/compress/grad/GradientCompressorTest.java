@@ -352,8 +352,8 @@ class GradientCompressorTest {
   }
 
   /**
-   * A residual of rate-weighted steps: with rate weight r the accumulation grows by r·g (after
-   * clipping, which sees g itself), so sent + residual = old residual + r·g; the compressor says so
+   * A residual of rate-weighted steps: with rate weight r the accumulation grows by r·g, clipped as
+   * a whole (clipping sees r·g), so sent + residual = old residual + clip(r·g); the compressor says so
    * ({@code weightsByRate}). The gradient residual ignores r: sent + residual = old residual + g.
    */
   @Test
@@ -370,6 +370,7 @@ class GradientCompressorTest {
       double sq = 0;
       for (float[] x : g) for (float v : x) sq += (double) v * v;
       float clip = (float) Math.min(1, 0.5 / Math.sqrt(sq));
+      float clipWeighted = r == 0 ? 1f : (float) Math.min(1, 0.5 / (r * Math.sqrt(sq))); // clipping sees r·g
       s.rateScale(r);
       sg.rateScale(r);
       float[][] sent = step.decode(0, step.compress(0, g, null, s), LAYOUT);
@@ -378,7 +379,7 @@ class GradientCompressorTest {
       float[][] afterGrad = sg.find("residual");
       for (int t = 0; t < g.length; t++) {
         for (int j = 0; j < g[t].length; j++) {
-          float acc = before[t][j] + g[t][j] * (clip * (float) r);
+          float acc = before[t][j] + (g[t][j] * (float) r) * clipWeighted;
           assertRounding(acc, sent[t][j] + after[t][j], Math.abs(sent[t][j]) + Math.abs(after[t][j]), "step, rate " + r + " tensor " + t + "[" + j + "]");
           float accGrad = beforeGrad[t][j] + g[t][j] * clip;
           assertRounding(accGrad, sentGrad[t][j] + afterGrad[t][j], Math.abs(sentGrad[t][j]) + Math.abs(afterGrad[t][j]),
