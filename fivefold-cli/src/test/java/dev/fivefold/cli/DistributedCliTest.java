@@ -87,7 +87,7 @@ class DistributedCliTest {
         "- local clipping", "- factor masking", "- warm-up", "top-k (none)", "global, - masking, - warm-up", "global, - masking, - warm-up, step residual")) {
       assertTrue(r.out().contains(row), row + " missing in\n" + r.out());
     }
-    assertEquals(1 + 6 + 6, Files.readAllLines(tmp.resolve("compare/compare.csv")).size());
+    assertEquals(1 + 6 + 7, Files.readAllLines(tmp.resolve("compare/compare.csv")).size());
   }
 
   /** {@code --model gpt --engine spark} on local[2]: the simulator's held-out bits per character, loss and bytes, printed the same. */
