@@ -72,7 +72,7 @@ public final class Replica {
    * @return the rate weight, &ge; 0
    */
   public double rateScale() {
-    return byRate && schedule != null ? schedule.lrAt(steps) / schedule.lrAt(0) : 1;
+    return byRate ? schedule.lrAt(steps) / schedule.lrAt(0) : 1; // only the schedule's constructor sets byRate
   }
 
   /**

@@ -22,7 +22,7 @@ import java.util.Map;
  *
  * <p>A synchronous step on worker w, with every worker's model replica equal:
  * <pre>
- *   Sent s = worker.compute(replica.model());              // loss and round-0 payload of the next batch(es)
+ *   Sent s = worker.compute(replica.model(), replica.rateScale()); // loss and round-0 payload of the next batch(es)
  *   ... exchange: m = compressor.aggregate(0, payloads of all workers in order) ...
  *   for r in 1 .. rounds−1:  payload = worker.next(r, m); m = aggregate(r, ...)
  *   replica.apply(worker.receive(m));                       // every replica applies the same ĝ
@@ -152,19 +152,10 @@ public final class Worker {
   }
 
   /**
-   * A synchronous step's round 0: the gradient of the next batch(es) on {@code model}, compressed.
-   *
-   * @param model the replica to differentiate
-   * @return the payload, the mean loss and the compute time
-   */
-  public Sent compute(Module model) {
-    return compute(model, 1);
-  }
-
-  /**
-   * A synchronous step's round 0 at rate weight {@code rateScale} (η_t/η_0, used by compressors that
-   * {@linkplain dev.fivefold.compress.grad.GradientCompressor#weightsByRate() weight by rate};
-   * {@link Replica#rateScale()} gives it).
+   * A synchronous step's round 0: the gradient of the next batch(es) on {@code model}, compressed
+   * at rate weight {@code rateScale} (η_t/η_0, used by compressors that
+   * {@linkplain dev.fivefold.compress.grad.GradientCompressor#weightsByRate() weight by rate}, 1
+   * otherwise; {@link Replica#rateScale()} gives it).
    *
    * @param model the replica to differentiate
    * @param rateScale η_t/η_0, finite and &ge; 0
