@@ -115,22 +115,24 @@ public final class Compressors {
     };
   }
 
+  /**
+   * Key {@code k}, one of two words: false for {@code no} (also when absent), true for {@code yes};
+   * anything else is named in the error ("selection (row) must be layer or global").
+   */
+  private static boolean either(Map<String, String> kv, String k, String no, String yes) {
+    String v = kv.getOrDefault(k, no);
+    String w = v.toLowerCase(Locale.ROOT);
+    if (w.equals(no)) return false;
+    if (w.equals(yes)) return true;
+    throw new IllegalArgumentException(k + " (" + v + ") must be " + no + " or " + yes);
+  }
+
   private static boolean stepResidual(Map<String, String> kv) {
-    String v = kv.getOrDefault("residual", "grad");
-    return switch (v.toLowerCase(Locale.ROOT)) {
-      case "grad" -> false;
-      case "step" -> true;
-      default -> throw new IllegalArgumentException("residual (" + v + ") must be grad or step");
-    };
+    return either(kv, "residual", "grad", "step");
   }
 
   private static boolean global(Map<String, String> kv) {
-    String v = kv.getOrDefault("selection", "layer");
-    return switch (v.toLowerCase(Locale.ROOT)) {
-      case "layer" -> false;
-      case "global" -> true;
-      default -> throw new IllegalArgumentException("selection (" + v + ") must be layer or global");
-    };
+    return either(kv, "selection", "layer", "global");
   }
 
   private static OneBit.Scaling scaling(String v) {
