@@ -105,6 +105,10 @@ final class DistributedCommand extends Subcommand {
       + "sent late keeps the rate of the step that computed it; differs only with --schedule cosine) (default: ${DEFAULT-VALUE}).")
   String residual;
 
+  @Option(names = "--nesterov", description = "Nesterov momentum instead of heavy-ball, in the optimizer and in dgc's momentum correction "
+      + "(not for onebit and sharedk, whose momentum stays heavy-ball inside their loop, nor with --compare) (default: heavy-ball).")
+  boolean nesterov;
+
   @Option(names = "--rank", defaultValue = "2", description = "Rank of powersgd (default: ${DEFAULT-VALUE}).")
   int rank;
 
@@ -248,12 +252,15 @@ final class DistributedCommand extends Subcommand {
     }
     long per = (long) workers * accumulation;
     if (compare && resume != null) throw common.bad("--resume continues one run; it cannot be used with --compare");
+    if (compare && nesterov) throw common.bad("--nesterov is for one run; --compare runs its table with heavy-ball momentum");
+    if (nesterov && momentum == 0) throw common.bad("--nesterov needs --momentum > 0 (momentum " + momentum + ")");
+
     long dgcWarmup = warmup != null ? warmup : steps / 50;
     double localClip = clip / Math.sqrt(workers);
     String spec = spec(compressor, localClip, dgcWarmup);
     Network net = Network.ofGbit(latencyUs * 1e-6, bandwidthGbit);
     Simulator.Config sim = new Simulator.Config(model, workers, (int) (batch / per), accumulation, spec, localSteps, lr, momentum, common.seed, net,
-        schedule, steps);
+        schedule, steps, nesterov);
     DistributedExperiment.Config cfg = new DistributedExperiment.Config(sim, steps, evalEvery);
     // the compressor on the model's layout: a rank larger than a layer fails here, before data is read or a cluster started
     Compressors.parse(spec).init(Layout.of(Models.create(model, common.seed).namedParameters()), common.seed, 0);
@@ -304,7 +311,8 @@ final class DistributedCommand extends Subcommand {
       case "onebit" -> DistributedExperiment.onebit(scaling, localSteps > 1 ? 0 : momentum);
       case "signsgd" -> "signsgd";
       case "topk" -> "topk:ratio=" + ratio + form();
-      case "dgc" -> DistributedExperiment.dgc(ratio, momentum, true, localClip, masking.equalsIgnoreCase("on"), dgcWarmup) + form();
+      case "dgc" -> DistributedExperiment.dgc(ratio, momentum, true, localClip, masking.equalsIgnoreCase("on"), dgcWarmup) + form()
+          + (nesterov ? ",nesterov=on" : "");
       case "sharedk" -> String.format(Locale.ROOT, "sharedk:ratio=%s,momentum=%s,clip=%s,values=%s,selection=%s", ratio, momentum, localClip,
           values.toLowerCase(Locale.ROOT), selection.toLowerCase(Locale.ROOT));
       case "randomk" -> "randomk:ratio=" + ratio;

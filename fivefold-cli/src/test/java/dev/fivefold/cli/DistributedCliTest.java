@@ -74,6 +74,10 @@ class DistributedCliTest {
     assertEquals(0, step.code(), step.err());
     assertTrue(step.err().contains("masking=off,warmup=0,residual=step"), step.err());
     assertTrue(step.out().contains("dgc(0.1,step)"), step.out());
+    Result nesterov = run("nesterov", "--compressor", "dgc", "--ratio", "0.1", "--masking", "off", "--nesterov", "--steps", "3");
+    assertEquals(0, nesterov.code(), nesterov.err());
+    assertTrue(nesterov.err().contains("masking=off,warmup=0,nesterov=on"), nesterov.err());
+    assertTrue(nesterov.out().contains("dgc(0.1,nesterov)"), nesterov.out());
     Result shared = run("shared", "--compressor", "sharedk", "--ratio", "0.1", "--clip", "2", "--selection", "global", "--steps", "3");
     assertEquals(0, shared.code(), shared.err());
     assertTrue(shared.err().contains("sharedk:ratio=0.1,momentum=0.9,clip=1.414213562373095,values=fp32,selection=global"), shared.err());
@@ -132,6 +136,10 @@ class DistributedCliTest {
     assertOneLineExit2(run("b14", "--compressor", "dgc", "--selection", "row"), "--selection (row) must be layer or global");
     assertOneLineExit2(run("b15", "--compressor", "dgc", "--masking", "maybe"), "--masking (maybe) must be on or off");
     assertOneLineExit2(run("b16", "--compressor", "dgc", "--residual", "velocity"), "--residual (velocity) must be grad or step");
+    assertOneLineExit2(run("b17", "--nesterov", "--compare"), "--nesterov is for one run; --compare runs its table with heavy-ball momentum");
+    assertOneLineExit2(run("b18", "--nesterov", "--momentum", "0"), "--nesterov needs --momentum > 0 (momentum 0.0)");
+    assertOneLineExit2(run("b19", "--nesterov", "--compressor", "onebit"), "carries heavy-ball momentum, not the Nesterov momentum of this run");
+    assertOneLineExit2(run("b20", "--nesterov", "--compressor", "dgc:ratio=0.1"), "carries heavy-ball momentum, not the Nesterov momentum of this run");
   }
 
   @Test

@@ -49,7 +49,7 @@ public final class Replica {
   }
 
   /**
-   * The replica of run {@code cfg}, its rate either following the schedule or, with {@code byRate}
+   * The replica of run {@code cfg} (its momentum Nesterov's if the config says so), its rate either following the schedule or, with {@code byRate}
    * (a compressor that {@linkplain dev.fivefold.compress.grad.GradientCompressor#weightsByRate() weights
    * by rate} has already applied η_t/η_0), staying at the base rate η_0.
    *
@@ -60,7 +60,7 @@ public final class Replica {
   public Replica(Simulator.Config cfg, double momentum, boolean byRate) {
     this.model = Models.create(cfg.model(), cfg.seed());
     this.params = model.parameters();
-    this.optimizer = Optimizers.sgd(params, cfg.lrAt(0), momentum, false, 0);
+    this.optimizer = Optimizers.sgd(params, cfg.lrAt(0), momentum, momentum > 0 && cfg.nesterov(), 0);
     this.schedule = cfg;
     this.byRate = byRate;
   }

@@ -3,6 +3,7 @@ package dev.fivefold.dist;
 import dev.fivefold.compress.grad.Compressors;
 import dev.fivefold.compress.grad.GradientCompressor;
 import dev.fivefold.compress.grad.Layout;
+import dev.fivefold.compress.grad.TopK;
 import dev.fivefold.data.Dataset;
 import dev.fivefold.io.BadInputException;
 import dev.fivefold.nn.Module;
@@ -57,15 +58,18 @@ public final class Simulator {
    * @param schedule the learning rate over the optimizer steps: "constant" (η every step) or "cosine"
    *     (η_t = η·½(1 + cos(π·min(t, T)/T)), from η at step 0 to 0 at step T; Loshchilov &amp; Hutter 2017)
    * @param plannedSteps T, the steps the cosine decays over (&ge; 1 for "cosine"; 0 allowed for "constant")
+   * @param nesterov Nesterov momentum in the optimizer (Sutskever et al. 2013, PyTorch's form) instead of
+   *     heavy-ball; a momentum-correcting compressor takes it in its own spec ({@code dgc:...,nesterov=on})
    */
   public record Config(String model, int workers, int batch, int accumulation, String compressor, int localSteps, double lr,
-      double momentum, long seed, Network network, String schedule, long plannedSteps) {
+      double momentum, long seed, Network network, String schedule, long plannedSteps, boolean nesterov) {
     /**
      * Validates the components and parses {@code compressor}; a null {@code network} becomes {@link
      * Network#defaults()}.
      *
      * @throws IllegalArgumentException if a component is out of range, the compressor spec does not parse, or a
-     *     momentum-correcting compressor is combined with {@code localSteps > 1}
+     *     momentum-correcting compressor is combined with {@code localSteps > 1}, or a run with Nesterov momentum has a
+     *     compressor that carries heavy-ball momentum
      */
     public Config {
       if (model == null) throw new IllegalArgumentException("model must be given");
@@ -75,6 +79,7 @@ public final class Simulator {
       if (localSteps < 1) throw new IllegalArgumentException("localSteps (" + localSteps + ") must be >= 1");
       if (!(lr > 0) || Double.isInfinite(lr)) throw new IllegalArgumentException("lr (" + lr + ") must be > 0");
       if (!(momentum >= 0 && momentum < 1)) throw new IllegalArgumentException("momentum (" + momentum + ") must be in [0, 1)");
+      if (nesterov && momentum == 0) throw new IllegalArgumentException("nesterov needs momentum > 0 (momentum = 0)");
       if (network == null) network = Network.defaults();
       if (!SCHEDULES.contains(schedule)) throw new IllegalArgumentException("schedule (" + schedule + ") must be one of " + String.join(", ", SCHEDULES));
       if (plannedSteps < (schedule.equals("cosine") ? 1 : 0)) {
@@ -85,6 +90,9 @@ public final class Simulator {
       if (localSteps > 1 && c.correctsMomentum()) {
         throw new IllegalArgumentException("compressor (" + compressor + ") corrects momentum, which local SGD (localSteps " + localSteps
             + ") does not use: use topk, or dgc with correction=off");
+      }
+      if (nesterov && c.correctsMomentum() && !(c instanceof TopK t && t.dgc().nesterov())) {
+        throw new IllegalArgumentException("compressor (" + compressor + ") carries heavy-ball momentum, not the Nesterov momentum of this run: use dgc with nesterov=on");
       }
       if (localSteps > 1 && c.weightsByRate()) {
         throw new IllegalArgumentException("compressor (" + compressor + ") keeps a residual of rate-weighted steps, which local SGD (localSteps "
@@ -112,6 +120,27 @@ public final class Simulator {
     }
 
     /**
+     * A run with heavy-ball momentum.
+     *
+     * @param model a {@link Models} spec
+     * @param workers N &ge; 1
+     * @param batch samples per worker per micro-batch
+     * @param accumulation micro-batches per worker per step
+     * @param compressor a {@link Compressors} spec
+     * @param localSteps H &ge; 1
+     * @param lr learning rate &gt; 0
+     * @param momentum SGD momentum in [0, 1)
+     * @param seed the run's seed
+     * @param network the simulated links (null: the defaults)
+     * @param schedule "constant" or "cosine"
+     * @param plannedSteps T for "cosine"
+     */
+    public Config(String model, int workers, int batch, int accumulation, String compressor, int localSteps, double lr, double momentum, long seed,
+        Network network, String schedule, long plannedSteps) {
+      this(model, workers, batch, accumulation, compressor, localSteps, lr, momentum, seed, network, schedule, plannedSteps, false);
+    }
+
+    /**
      * This config with another model, workers, per-worker batch, accumulation, compressor and local steps (rate, schedule, seed and network kept).
      *
      * @param model a {@link Models} spec
@@ -123,7 +152,7 @@ public final class Simulator {
      * @return the new config
      */
     public Config with(String model, int workers, int batch, int accumulation, String compressor, int localSteps) {
-      return new Config(model, workers, batch, accumulation, compressor, localSteps, lr, momentum, seed, network, schedule, plannedSteps);
+      return new Config(model, workers, batch, accumulation, compressor, localSteps, lr, momentum, seed, network, schedule, plannedSteps, nesterov);
     }
 
     /**
@@ -437,7 +466,7 @@ public final class Simulator {
   /**
    * Restores a {@link #state()} of a run with the same config.
    *
-   * @throws BadInputException naming {@code source} if it is of another run (workers, compressor, H) or incomplete
+   * @throws BadInputException naming {@code source} if it is of another run (workers, compressor, H, Nesterov momentum) or incomplete
    * @param s a state saved by {@link #state()}
    * @param source names the checkpoint in error messages
    */
@@ -445,6 +474,10 @@ public final class Simulator {
     require(s, "dist.workers", Integer.toString(cfg.workers()), source);
     require(s, "dist.compressor", compressor.toString(), source);
     require(s, "dist.localSteps", Integer.toString(cfg.localSteps()), source);
+    String nesterov = s.meta().getOrDefault("dist.nesterov", "off"); // checkpoints before session 20 are heavy-ball
+    if (!nesterov.equals(cfg.nesterov() ? "on" : "off")) {
+      throw new BadInputException(source + ": field 'dist.nesterov' (" + nesterov + ") does not match this run's (" + (cfg.nesterov() ? "on" : "off") + ")");
+    }
     model().loadStateDict(s.tensors("model."), source);
     for (int r = 0; r < replicas.size(); r++) {
       Map<String, Tensor> ot = replicas.size() == 1 ? s.tensors() : s.tensors("replica." + r + ".");
@@ -493,7 +526,7 @@ public final class Simulator {
     }
 
     /**
-     * Writes "model", "dist.workers", "dist.compressor", "dist.localSteps" (from {@code cfg}) and the totals.
+     * Writes "model", "dist.workers", "dist.compressor", "dist.localSteps", "dist.nesterov" (from {@code cfg}) and the totals.
      *
      * @param cfg the run's config
      * @param meta receives the fields
@@ -503,6 +536,7 @@ public final class Simulator {
       meta.put("dist.workers", Integer.toString(cfg.workers()));
       meta.put("dist.compressor", Compressors.parse(cfg.compressor()).toString());
       meta.put("dist.localSteps", Integer.toString(cfg.localSteps()));
+      meta.put("dist.nesterov", cfg.nesterov() ? "on" : "off");
       meta.put("dist.rounds", Long.toString(rounds));
       meta.put("dist.bytesPerWorker", Double.toString(bytesPerWorker));
       meta.put("dist.denseBytesPerWorker", Double.toString(denseBytesPerWorker));

@@ -59,6 +59,12 @@ class SimulatorTest {
         c.network(), "cosine", steps);
   }
 
+  /** {@code c} with Nesterov momentum. */
+  static Simulator.Config nesterov(Simulator.Config c) {
+    return new Simulator.Config(c.model(), c.workers(), c.batch(), c.accumulation(), c.compressor(), c.localSteps(), c.lr(), c.momentum(), c.seed(),
+        c.network(), c.schedule(), c.plannedSteps(), true);
+  }
+
   static float[][] weights(Simulator s) {
     return s.model().parameters().stream().map(p -> p.value().data().clone()).toArray(float[][]::new);
   }
@@ -205,7 +211,9 @@ class SimulatorTest {
         config(2, 8, 1, "powersgd:rank=2", 1, 0.9), config(3, 8, 1, "onebit", 3, 0.9), config(2, 8, 1, "qsgd:levels=4", 1, 0.5),
         cosine(config(2, 8, 1, "topk:ratio=0.2", 1, 0.9), 6), cosine(config(2, 8, 1, "dense", 2, 0.9), 12),
         config(3, 8, 1, "sharedk:ratio=0.1,momentum=0.9,clip=1,values=fp16,selection=global", 1, 0.9),
-        cosine(config(3, 8, 1, "dgc:ratio=0.1,momentum=0.9,clip=1,masking=off,selection=global,residual=step", 1, 0.9), 6))) {
+        cosine(config(3, 8, 1, "dgc:ratio=0.1,momentum=0.9,clip=1,masking=off,selection=global,residual=step", 1, 0.9), 6),
+        nesterov(cosine(config(3, 8, 1, "dgc:ratio=0.1,momentum=0.9,clip=1,masking=off,selection=global,residual=step,nesterov=on", 1, 0.9), 6)),
+        nesterov(config(2, 8, 1, "topk:ratio=0.2", 1, 0.9)))) {
       Simulator straight = new Simulator(c, train);
       for (int i = 0; i < 6; i++) straight.round();
       Simulator first = new Simulator(c, train);
@@ -228,6 +236,9 @@ class SimulatorTest {
     Simulator other = new Simulator(config(2, 8, 1, "dense", 1, 0.9), train);
     BadInputException e = assertThrows(BadInputException.class, () -> other.load(s, "x.safetensors"));
     assertEquals("x.safetensors: field 'dist.compressor' (topk:ratio=0.1) does not match this run's (dense)", e.getMessage());
+    Simulator nest = new Simulator(nesterov(config(2, 8, 1, "topk:ratio=0.1", 1, 0.9)), train);
+    assertEquals("x.safetensors: field 'dist.nesterov' (off) does not match this run's (on)",
+        assertThrows(BadInputException.class, () -> nest.load(s, "x.safetensors")).getMessage());
   }
 
   @Test
@@ -306,6 +317,24 @@ class SimulatorTest {
         new Simulator(config(3, 8, 1, "dgc:ratio=0.1,masking=off,residual=step", 1, 0.9), train), 4, 0f, "constant rate");
   }
 
+  /**
+   * DGC's Nesterov correction of everything (density 1, no masking) is Nesterov SGD on the mean
+   * gradient, at a constant rate and under the cosine rate; heavy-ball DGC is not (so a correction
+   * that ignored the flag would show). (A step residual with momentum is not an SGD at the scheduled
+   * rate with either momentum: its velocity sums rate-weighted gradients.)
+   */
+  @Test
+  void nesterovDgcOfEverythingIsNesterovSgd() {
+    Dataset train = data(15);
+    assertSameWeights(new Simulator(nesterov(config(3, 8, 1, "dense", 1, 0.9)), train),
+        new Simulator(nesterov(config(3, 8, 1, "dgc:ratio=1,masking=off,nesterov=on", 1, 0.9)), train), 5, 1e-5f, "constant");
+    assertSameWeights(new Simulator(nesterov(cosine(config(3, 8, 1, "dense", 1, 0.9), 6)), train),
+        new Simulator(nesterov(cosine(config(3, 8, 1, "dgc:ratio=1,masking=off,nesterov=on", 1, 0.9), 6)), train), 5, 1e-5f, "cosine");
+    Simulator heavy = new Simulator(config(3, 8, 1, "dgc:ratio=1,masking=off", 1, 0.9), train);
+    Simulator nest = new Simulator(nesterov(config(3, 8, 1, "dense", 1, 0.9)), train);
+    assertThrows(AssertionError.class, () -> assertSameWeights(nest, heavy, 5, 1e-4f, "heavy-ball against Nesterov"));
+  }
+
   @Test
   void powerSgdCountsBothExchangesAgainstOneDenseStep() {
     Simulator sim = new Simulator(config(2, 8, 1, "powersgd:rank=2", 1, 0), data(10));
@@ -338,6 +367,10 @@ class SimulatorTest {
         assertThrows(IllegalArgumentException.class, () -> config(2, 8, 1, "randomk:ratio=-1", 1, 0)).getMessage());
     assertEquals("rank (5) is larger than layer fc2.weight (4 × 12): at most 4",
         assertThrows(IllegalArgumentException.class, () -> new Simulator(config(2, 8, 1, "powersgd:rank=5", 1, 0), data(9))).getMessage());
+    assertEquals("compressor (onebit:momentum=0.9) carries heavy-ball momentum, not the Nesterov momentum of this run: use dgc with nesterov=on",
+        assertThrows(IllegalArgumentException.class, () -> nesterov(config(2, 8, 1, "onebit:momentum=0.9", 1, 0.9))).getMessage());
+    assertEquals("nesterov needs momentum > 0 (momentum = 0)",
+        assertThrows(IllegalArgumentException.class, () -> nesterov(config(2, 8, 1, "dense", 1, 0))).getMessage());
     assertEquals("samples (3) must be >= workers (4)", assertThrows(IllegalArgumentException.class, () -> Shards.deal(3, 4, 1)).getMessage());
   }
 

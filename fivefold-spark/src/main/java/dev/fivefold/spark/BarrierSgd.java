@@ -69,17 +69,17 @@ public final class BarrierSgd {
 
   /** What every task needs, Java-serializable (the config less its simulated network). */
   record Job(String model, int workers, int batch, int accumulation, String compressor, int localSteps, double lr, double momentum, long seed,
-      String schedule, long plannedSteps, long rounds, int timeoutMillis) implements Serializable {
+      String schedule, long plannedSteps, boolean nesterov, long rounds, int timeoutMillis) implements Serializable {
     @Serial private static final long serialVersionUID = 1L;
 
     static Job of(Simulator.Config s, long rounds, int timeoutMillis) {
       return new Job(s.model(), s.workers(), s.batch(), s.accumulation(), s.compressor(), s.localSteps(), s.lr(), s.momentum(), s.seed(), s.schedule(),
-          s.plannedSteps(), rounds, timeoutMillis);
+          s.plannedSteps(), s.nesterov(), rounds, timeoutMillis);
     }
 
     Simulator.Config sim() {
       return new Simulator.Config(model, workers, batch, accumulation, compressor, localSteps, lr, momentum, seed, Network.defaults(), schedule,
-          plannedSteps);
+          plannedSteps, nesterov);
     }
   }
 

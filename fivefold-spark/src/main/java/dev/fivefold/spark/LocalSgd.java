@@ -102,7 +102,7 @@ public final class LocalSgd {
     String identity() {
       return sim.model() + "|" + sim.workers() + "|" + sim.batch() + "|" + sim.accumulation() + "|" + Compressors.parse(sim.compressor()) + "|"
           + sim.localSteps() + "|" + sim.lr() + "|" + sim.momentum() + "|" + sim.seed() + "|" + train.size()
-          + (sim.schedule().equals("constant") ? "" : "|" + sim.schedule() + ":" + sim.plannedSteps());
+          + (sim.schedule().equals("constant") ? "" : "|" + sim.schedule() + ":" + sim.plannedSteps()) + (sim.nesterov() ? "|nesterov" : "");
     }
   }
 

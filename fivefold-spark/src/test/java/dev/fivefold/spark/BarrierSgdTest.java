@@ -96,6 +96,16 @@ class BarrierSgdTest {
         s.localSteps(), s.lr(), s.momentum(), s.seed(), s.network(), "cosine", 12), 12, 0));
   }
 
+  /** Nesterov momentum, in DGC's correction and in the optimizer (dense): the tasks' jobs carry it to their replicas. */
+  @Test
+  void nesterovEqualsTheSimulatorBitForBit() {
+    for (String compressor : new String[] {"dgc:ratio=0.05,momentum=0.9,clip=1,masking=off,selection=global,residual=step,nesterov=on", "dense"}) {
+      Simulator.Config s = config(compressor, 1, 12).sim();
+      sameAsTheSimulator(new DistributedExperiment.Config(new Simulator.Config(s.model(), s.workers(), s.batch(), s.accumulation(), s.compressor(),
+          s.localSteps(), s.lr(), s.momentum(), s.seed(), s.network(), "cosine", 12, true), 12, 0));
+    }
+  }
+
   @Test
   void powerSgdTwoRoundsEqualTheSimulatorBitForBit() {
     sameAsTheSimulator("powersgd:rank=2", 1, 12);

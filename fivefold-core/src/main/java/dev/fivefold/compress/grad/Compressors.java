@@ -14,8 +14,8 @@ import java.util.Map;
  *   onebit[:scaling=column|tensor,momentum=M]               column, 0 (M &gt; 0: the worker's velocity inside the EF loop)
  *   signsgd
  *   topk:ratio=R[,values=V,selection=S,residual=E]          R = 0.001, V = fp32, S = layer, E = grad
- *   dgc:ratio=R,momentum=M,correction=on|off,clip=C,masking=on|off,warmup=W[,values=V,selection=S,residual=E]
- *                                                           0.001, 0.9, on, 0 (none), on, 0, fp32, layer, grad
+ *   dgc:ratio=R,momentum=M,correction=on|off,clip=C,masking=on|off,warmup=W[,values=V,selection=S,residual=E,nesterov=on|off]
+ *                                                           0.001, 0.9, on, 0 (none), on, 0, fp32, layer, grad, off
  *                                                           (V: fp32, fp16 or sign, {@link TopK.Values}; S: layer or global;
  *                                                           E: grad, or step for a residual of rate-weighted steps,
  *                                                           {@link GradientCompressor#weightsByRate()})
@@ -52,9 +52,9 @@ public final class Compressors {
         case "signsgd" -> only(spec, kv, List.of(), new ScaledSign());
         case "topk" -> only(spec, kv, List.of("ratio", "values", "selection", "residual"),
             new TopK(num(kv, "ratio", 0.001), new TopK.Dgc(0, false, 0, false, 0, stepResidual(kv)), values(kv), global(kv)));
-        case "dgc" -> only(spec, kv, List.of("ratio", "momentum", "correction", "clip", "masking", "warmup", "values", "selection", "residual"),
+        case "dgc" -> only(spec, kv, List.of("ratio", "momentum", "correction", "clip", "masking", "warmup", "values", "selection", "residual", "nesterov"),
             new TopK(num(kv, "ratio", 0.001), new TopK.Dgc(num(kv, "momentum", 0.9), on(kv, "correction", true), num(kv, "clip", 0),
-                on(kv, "masking", true), (long) num(kv, "warmup", 0), stepResidual(kv)), values(kv), global(kv)));
+                on(kv, "masking", true), (long) num(kv, "warmup", 0), stepResidual(kv), on(kv, "nesterov", false)), values(kv), global(kv)));
         case "sharedk" -> only(spec, kv, List.of("ratio", "momentum", "clip", "values", "selection"),
             new SharedTopK(num(kv, "ratio", 0.001), num(kv, "momentum", 0.9), num(kv, "clip", 0), values(kv), global(kv)));
         case "randomk" -> only(spec, kv, List.of("ratio", "ef"), new RandomK(num(kv, "ratio", 0.001), on(kv, "ef", false)));

@@ -94,7 +94,7 @@ public record SharedTopK(double ratio, double momentum, double clip, TopK.Values
     Wire.Out o = new Wire.Out();
     if (round == 0) {
       l.check(gradient, "gradient");
-      TopK.accumulate(gradient, clip, 1f, momentum > 0 ? state.slot("momentum") : null, (float) momentum, v);
+      TopK.accumulate(gradient, clip, 1f, momentum > 0 ? state.slot("momentum") : null, (float) momentum, false, v);
       if (state.worker() != leader(state.step, state.workers())) return o.u8(FOLLOWER).bytes();
       int[][] chosen = global ? TopK.largestOverAll(v, ratio) : null;
       o.u8(LEADER);

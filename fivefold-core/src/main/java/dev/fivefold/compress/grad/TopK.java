@@ -12,6 +12,7 @@ import java.util.Locale;
  *   g ← (η_t/η_0) · g                                  only with rateWeighted (not in the paper)
  *   g ← g · min(1, c / ‖g‖₂)                           local gradient clipping (c: the local threshold)
  *   u ← m·u + g;  v ← v + u                           momentum correction   (without: v ← v + g)
+ *                 v ← v + m·u + g                     the same with Nesterov momentum (DGC §3.2's appendix form)
  *   per tensor: S = indices of the k = ⌈ρ·n⌉ largest |v|   (ρ ramped down during the warm-up)
  *   send (S, v_S);  v_S ← 0;  u_S ← 0                 momentum factor masking zeroes u_S
  * </pre>
@@ -74,19 +75,38 @@ public record TopK(double ratio, Dgc dgc, Values values, boolean global) impleme
    * @param warmupSteps steps of the exponential sparsity warm-up, &ge; 0 (0: none)
    * @param rateWeighted accumulate (η_t/η_0)·g instead of g, so that v holds rate-weighted steps
    *     ({@link GradientCompressor#weightsByRate()}; not in the paper, off there)
+   * @param nesterov correct Nesterov momentum instead of heavy-ball: v ← v + m·u + g, the sum of the
+   *     steps Nesterov SGD would have taken (needs momentum correction)
    */
-  public record Dgc(double momentum, boolean momentumCorrection, double clip, boolean factorMasking, long warmupSteps, boolean rateWeighted) {
+  public record Dgc(double momentum, boolean momentumCorrection, double clip, boolean factorMasking, long warmupSteps, boolean rateWeighted,
+      boolean nesterov) {
     /**
      * Validates the techniques.
      *
      * @throws IllegalArgumentException if {@code momentum} is outside [0, 1), momentum correction has m = 0,
-     *     {@code clip} is negative or not finite, or {@code warmupSteps} is negative
+     *     {@code clip} is negative or not finite, {@code warmupSteps} is negative, or Nesterov momentum comes
+     *     without momentum correction
      */
     public Dgc {
       if (!(momentum >= 0 && momentum < 1)) throw new IllegalArgumentException("momentum (" + momentum + ") must be in [0, 1)");
       if (momentumCorrection && momentum == 0) throw new IllegalArgumentException("momentumCorrection needs momentum > 0 (momentum = 0)");
       if (!(clip >= 0) || Double.isInfinite(clip)) throw new IllegalArgumentException("clip (" + clip + ") must be >= 0 and finite");
       if (warmupSteps < 0) throw new IllegalArgumentException("warmupSteps (" + warmupSteps + ") must be >= 0");
+      if (nesterov && !momentumCorrection) throw new IllegalArgumentException("nesterov needs momentum correction (correction = off)");
+    }
+
+    /**
+     * The techniques with heavy-ball momentum.
+     *
+     * @param momentum m of the momentum correction, in [0, 1)
+     * @param momentumCorrection accumulate the velocity u instead of the gradient
+     * @param clip local clipping threshold, &ge; 0 (0: none)
+     * @param factorMasking zero the velocity where a value was sent
+     * @param warmupSteps steps of the sparsity warm-up, &ge; 0
+     * @param rateWeighted accumulate (η_t/η_0)·g instead of g
+     */
+    public Dgc(double momentum, boolean momentumCorrection, double clip, boolean factorMasking, long warmupSteps, boolean rateWeighted) {
+      this(momentum, momentumCorrection, clip, factorMasking, warmupSteps, rateWeighted, false);
     }
 
     /**
@@ -162,7 +182,7 @@ public record TopK(double ratio, Dgc dgc, Values values, boolean global) impleme
   @Override
   public String name() {
     return (dgc.any() ? "dgc" : "topk") + "(" + ratio + (values == Values.FP32 ? "" : "," + values.name().toLowerCase(Locale.ROOT))
-        + (global ? ",global" : "") + (dgc.rateWeighted() ? ",step" : "") + ")";
+        + (global ? ",global" : "") + (dgc.rateWeighted() ? ",step" : "") + (dgc.nesterov() ? ",nesterov" : "") + ")";
   }
 
   @Override
@@ -204,7 +224,7 @@ public record TopK(double ratio, Dgc dgc, Values values, boolean global) impleme
     l.check(gradient, "gradient");
     float[][] v = state.slot("residual");
     float[][] u = dgc.momentumCorrection() ? state.slot("momentum") : null;
-    accumulate(gradient, dgc.clip(), dgc.rateWeighted() ? (float) state.rateScale() : 1f, u, (float) dgc.momentum(), v);
+    accumulate(gradient, dgc.clip(), dgc.rateWeighted() ? (float) state.rateScale() : 1f, u, (float) dgc.momentum(), dgc.nesterov(), v);
     double d = density(state.step);
     int[][] chosen = global ? largestOverAll(v, d) : null;
     Wire.Out o = new Wire.Out();
@@ -241,7 +261,7 @@ public record TopK(double ratio, Dgc dgc, Values values, boolean global) impleme
    * (session 19: against clipping the raw gradient, ahead in 7 of 10 paired seeds of LeNet-300-100,
    * most at 8 workers; docs/distributed.md). With r = 1 every product is the one without a rate.
    */
-  static void accumulate(float[][] gradient, double clip, float rate, float[][] u, float m, float[][] v) {
+  static void accumulate(float[][] gradient, double clip, float rate, float[][] u, float m, boolean nesterov, float[][] v) {
     float scale = 1f;
     if (clip > 0) {
       double sq = 0;
@@ -259,8 +279,9 @@ public record TopK(double ratio, Dgc dgc, Values values, boolean global) impleme
       if (u != null) {
         float[] ut = u[t];
         for (int j = 0; j < g.length; j++) {
-          ut[j] = m * ut[j] + (g[j] * rate) * scale;
-          vt[j] += ut[j];
+          float gj = (g[j] * rate) * scale;
+          ut[j] = m * ut[j] + gj;
+          vt[j] += nesterov ? m * ut[j] + gj : ut[j];
         }
       } else {
         for (int j = 0; j < g.length; j++) vt[j] += (g[j] * rate) * scale;
@@ -468,7 +489,7 @@ public record TopK(double ratio, Dgc dgc, Values values, boolean global) impleme
   @Override
   public String toString() {
     String form = (values == Values.FP32 ? "" : ",values=" + values.name().toLowerCase(Locale.ROOT)) + (global ? ",selection=global" : "");
-    String residual = dgc.rateWeighted() ? ",residual=step" : "";
+    String residual = (dgc.rateWeighted() ? ",residual=step" : "") + (dgc.nesterov() ? ",nesterov=on" : "");
     if (!dgc.any() && dgc.momentum() == 0) return "topk:ratio=" + ratio + form + residual;
     return String.format(Locale.ROOT, "dgc:ratio=%s,momentum=%s,correction=%s,clip=%s,masking=%s,warmup=%d", ratio, dgc.momentum(),
         dgc.momentumCorrection() ? "on" : "off", dgc.clip(), dgc.factorMasking() ? "on" : "off", dgc.warmupSteps()) + form + residual;

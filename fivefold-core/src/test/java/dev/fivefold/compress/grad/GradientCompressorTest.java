@@ -344,7 +344,8 @@ class GradientCompressorTest {
         "dgc:ratio=0.001,momentum=0.9,clip=5,warmup=100", "dgc:ratio=0.01,correction=off,momentum=0,masking=off",
         "topk:ratio=0.01,values=fp16", "dgc:ratio=0.01,masking=off,values=sign", "dgc:ratio=0.01,values=fp32", "topk:ratio=0.01,selection=global",
         "dgc:ratio=0.01,masking=off,values=fp16,selection=global", "dgc:ratio=0.01,masking=off,selection=global,residual=step",
-        "topk:ratio=0.01,residual=step", "topk:ratio=0.01,values=fp16,residual=step", "sharedk", "sharedk:ratio=0.1,momentum=0,clip=2,values=fp16,selection=global", "randomk:ratio=0.5",
+        "topk:ratio=0.01,residual=step", "topk:ratio=0.01,values=fp16,residual=step", "dgc:ratio=0.01,masking=off,residual=step,nesterov=on",
+        "dgc:ratio=0.01,nesterov=off", "sharedk", "sharedk:ratio=0.1,momentum=0,clip=2,values=fp16,selection=global", "randomk:ratio=0.5",
         "randomk:ratio=0.5,ef=on", "qsgd:levels=4,bucket=128", "powersgd:rank=2", "powersgd:rank=2,ef=off")) {
       GradientCompressor c = Compressors.parse(s);
       assertEquals(c, Compressors.parse(c.toString()), s);
@@ -390,6 +391,43 @@ class GradientCompressorTest {
       beforeGrad = copy(afterGrad);
     }
     assertEquals("rate scale (-0.5) must be finite and >= 0", assertThrows(IllegalArgumentException.class, () -> s.rateScale(-0.5)).getMessage());
+  }
+
+  /**
+   * Momentum correction of Nesterov momentum: u ← m·u + g, and the accumulation grows by m·u + g
+   * (the step Nesterov SGD takes), so sent + residual = old residual + m·u_new + g; heavy-ball grows
+   * it by u_new alone. The compressor's name and spec say which.
+   */
+  @Test
+  void nesterovCorrectionAccumulatesTheNesterovStep() {
+    TopK nesterov = (TopK) Compressors.parse("dgc:ratio=0.1,momentum=0.9,masking=off,nesterov=on");
+    TopK heavy = (TopK) Compressors.parse("dgc:ratio=0.1,momentum=0.9,masking=off");
+    assertEquals("dgc(0.1,nesterov)", nesterov.name());
+    assertTrue(nesterov.toString().endsWith(",nesterov=on"));
+    WorkerState s = nesterov.init(LAYOUT, 7, 0), sh = heavy.init(LAYOUT, 7, 0);
+    Rng rng = new Rng(6);
+    float[][] before = LAYOUT.zeros(), beforeHeavy = LAYOUT.zeros(), u = LAYOUT.zeros();
+    for (int step = 0; step < 4; step++) {
+      float[][] g = gradient(rng);
+      float[][] sent = nesterov.decode(0, nesterov.compress(0, g, null, s), LAYOUT);
+      float[][] sentHeavy = heavy.decode(0, heavy.compress(0, g, null, sh), LAYOUT);
+      float[][] after = s.find("residual"), afterHeavy = sh.find("residual");
+      for (int t = 0; t < g.length; t++) {
+        for (int j = 0; j < g[t].length; j++) {
+          u[t][j] = 0.9f * u[t][j] + g[t][j];
+          float acc = before[t][j] + (0.9f * u[t][j] + g[t][j]);
+          assertRounding(acc, sent[t][j] + after[t][j], Math.abs(sent[t][j]) + Math.abs(after[t][j]), "nesterov, step " + step + " tensor " + t + "[" + j + "]");
+          float accHeavy = beforeHeavy[t][j] + u[t][j];
+          assertRounding(accHeavy, sentHeavy[t][j] + afterHeavy[t][j], Math.abs(sentHeavy[t][j]) + Math.abs(afterHeavy[t][j]),
+              "heavy-ball, step " + step + " tensor " + t + "[" + j + "]");
+        }
+      }
+      for (int t = 0; t < g.length; t++) assertArrayEquals(u[t], s.find("momentum")[t], 0f, "the velocity, step " + step);
+      before = copy(after);
+      beforeHeavy = copy(afterHeavy);
+    }
+    assertEquals("compressor (dgc:correction=off,momentum=0.9,nesterov=on): nesterov needs momentum correction (correction = off)",
+        assertThrows(IllegalArgumentException.class, () -> Compressors.parse("dgc:correction=off,momentum=0.9,nesterov=on")).getMessage());
   }
 
   @Test
