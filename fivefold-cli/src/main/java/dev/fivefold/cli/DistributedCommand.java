@@ -254,7 +254,6 @@ final class DistributedCommand extends Subcommand {
     if (compare && resume != null) throw common.bad("--resume continues one run; it cannot be used with --compare");
     if (compare && nesterov) throw common.bad("--nesterov is for one run; --compare runs its table with heavy-ball momentum");
     if (nesterov && momentum == 0) throw common.bad("--nesterov needs --momentum > 0 (momentum " + momentum + ")");
-
     long dgcWarmup = warmup != null ? warmup : steps / 50;
     double localClip = clip / Math.sqrt(workers);
     String spec = spec(compressor, localClip, dgcWarmup);

@@ -12,7 +12,7 @@ import java.util.Locale;
  *   g ← (η_t/η_0) · g                                  only with rateWeighted (not in the paper)
  *   g ← g · min(1, c / ‖g‖₂)                           local gradient clipping (c: the local threshold)
  *   u ← m·u + g;  v ← v + u                           momentum correction   (without: v ← v + g)
- *                 v ← v + m·u + g                     the same with Nesterov momentum (DGC §3.2's appendix form)
+ *                 v ← v + m·u + g                     the same with Nesterov momentum (as the DGC authors' code offers)
  *   per tensor: S = indices of the k = ⌈ρ·n⌉ largest |v|   (ρ ramped down during the warm-up)
  *   send (S, v_S);  v_S ← 0;  u_S ← 0                 momentum factor masking zeroes u_S
  * </pre>
