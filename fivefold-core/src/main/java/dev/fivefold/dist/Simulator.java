@@ -3,7 +3,6 @@ package dev.fivefold.dist;
 import dev.fivefold.compress.grad.Compressors;
 import dev.fivefold.compress.grad.GradientCompressor;
 import dev.fivefold.compress.grad.Layout;
-import dev.fivefold.compress.grad.TopK;
 import dev.fivefold.data.Dataset;
 import dev.fivefold.io.BadInputException;
 import dev.fivefold.nn.Module;
@@ -91,7 +90,7 @@ public final class Simulator {
         throw new IllegalArgumentException("compressor (" + compressor + ") corrects momentum, which local SGD (localSteps " + localSteps
             + ") does not use: use topk, or dgc with correction=off");
       }
-      if (nesterov && c.correctsMomentum() && !(c instanceof TopK t && t.dgc().nesterov())) {
+      if (nesterov && c.correctsMomentum() && !c.correctsNesterov()) {
         throw new IllegalArgumentException("compressor (" + compressor + ") carries heavy-ball momentum, not the Nesterov momentum of this run: use dgc with nesterov=on");
       }
       if (localSteps > 1 && c.weightsByRate()) {
@@ -474,10 +473,7 @@ public final class Simulator {
     require(s, "dist.workers", Integer.toString(cfg.workers()), source);
     require(s, "dist.compressor", compressor.toString(), source);
     require(s, "dist.localSteps", Integer.toString(cfg.localSteps()), source);
-    String nesterov = s.meta().getOrDefault("dist.nesterov", "off"); // checkpoints before session 20 are heavy-ball
-    if (!nesterov.equals(cfg.nesterov() ? "on" : "off")) {
-      throw new BadInputException(source + ": field 'dist.nesterov' (" + nesterov + ") does not match this run's (" + (cfg.nesterov() ? "on" : "off") + ")");
-    }
+    require(s, "dist.nesterov", "off", onOff(cfg.nesterov()), source); // checkpoints before session 20 are heavy-ball
     model().loadStateDict(s.tensors("model."), source);
     for (int r = 0; r < replicas.size(); r++) {
       Map<String, Tensor> ot = replicas.size() == 1 ? s.tensors() : s.tensors("replica." + r + ".");
@@ -536,7 +532,7 @@ public final class Simulator {
       meta.put("dist.workers", Integer.toString(cfg.workers()));
       meta.put("dist.compressor", Compressors.parse(cfg.compressor()).toString());
       meta.put("dist.localSteps", Integer.toString(cfg.localSteps()));
-      meta.put("dist.nesterov", cfg.nesterov() ? "on" : "off");
+      meta.put("dist.nesterov", onOff(cfg.nesterov()));
       meta.put("dist.rounds", Long.toString(rounds));
       meta.put("dist.bytesPerWorker", Double.toString(bytesPerWorker));
       meta.put("dist.denseBytesPerWorker", Double.toString(denseBytesPerWorker));
@@ -558,6 +554,10 @@ public final class Simulator {
     }
   }
 
+  private static String onOff(boolean b) {
+    return b ? "on" : "off";
+  }
+
   private static double number(TrainState s, String key, String source) {
     String v = s.meta().get(key);
     try {
@@ -570,7 +570,12 @@ public final class Simulator {
   }
 
   private static void require(TrainState s, String key, String expected, String source) {
-    String v = s.meta().get(key);
+    require(s, key, null, expected, source);
+  }
+
+  /** As {@link #require(TrainState, String, String, String)}, an absent field read as {@code absent}. */
+  private static void require(TrainState s, String key, String absent, String expected, String source) {
+    String v = s.meta().getOrDefault(key, absent);
     if (!expected.equals(v)) throw new BadInputException(source + ": field '" + key + "' (" + v + ") does not match this run's (" + expected + ")");
   }
 }

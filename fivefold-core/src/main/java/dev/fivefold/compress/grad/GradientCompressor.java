@@ -68,6 +68,16 @@ public interface GradientCompressor {
   }
 
   /**
+   * Whether the momentum the compressor applies ({@link #correctsMomentum()}) is Nesterov's rather
+   * than heavy-ball, so a run with Nesterov momentum may use it.
+   *
+   * @return true when the compressor corrects Nesterov momentum
+   */
+  default boolean correctsNesterov() {
+    return false;
+  }
+
+  /**
    * Whether the compressor's residual holds rate-weighted steps rather than gradients: the engine
    * then sets {@link WorkerState#rateScale(double)} to η_t/η_0 before each step's round 0 and applies the
    * aggregate at the base rate η_0, so a value sent k steps after it was computed is applied at the

@@ -191,6 +191,11 @@ public record TopK(double ratio, Dgc dgc, Values values, boolean global) impleme
   }
 
   @Override
+  public boolean correctsNesterov() {
+    return dgc.nesterov();
+  }
+
+  @Override
   public boolean weightsByRate() {
     return dgc.rateWeighted();
   }
