@@ -270,8 +270,7 @@ final class DistributedCommand extends Subcommand {
     }
     TrainState resumed = resume != null ? Checkpoint.read(resume) : null; // a bad file fails before anything is loaded or written
     if (!lm) images = Inputs.images(null, dataDir, stderr);
-    Path dir = Common.runFolder(out, "distributed");
-    return compare ? compare(cfg, dir, localClip, dgcWarmup) : single(cfg, dir, resumed);
+    return compare ? compare(cfg, Common.runFolder(out, "distributed"), localClip, dgcWarmup) : single(cfg, resumed);
   }
 
   static boolean isGpt(String spec) {
@@ -328,12 +327,13 @@ final class DistributedCommand extends Subcommand {
         + (residual.equalsIgnoreCase("grad") ? "" : ",residual=" + residual.toLowerCase(Locale.ROOT));
   }
 
-  private int single(DistributedExperiment.Config cfg, Path dir, TrainState resumed) throws IOException {
+  private int single(DistributedExperiment.Config cfg, TrainState resumed) throws IOException {
     Simulator sim = new Simulator(cfg.sim(), train(cfg.sim().model()));
     if (resumed != null) {
-      sim.load(resumed, resume.toString());
+      sim.load(resumed, resume.toString()); // a checkpoint of another run fails before the run folder is made
       stderr.printf("resumed %s at step %d%n", resume, sim.step());
     }
+    Path dir = Common.runFolder(out, "distributed");
     stderr.printf("%d workers, %s, %s, batch %d (%d per worker × %d), %d steps, H %d -> %s%n", cfg.sim().workers(), cfg.sim().model(),
         sim.compressor(), batch, cfg.sim().batch(), cfg.sim().accumulation(), cfg.steps(), cfg.sim().localSteps(), dir);
     long every = printEvery > 0 ? printEvery : Math.max(1, cfg.rounds() / 20);

@@ -2,6 +2,7 @@ package dev.fivefold.cli;
 
 import static dev.fivefold.cli.CliTest.assertOneLineExit2;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fivefold.cli.CliTest.Result;
@@ -61,6 +62,7 @@ class DistributedCliTest {
 
     Result other = run("other", "--compressor", "topk", "--ratio", "0.1", "--steps", "8", "--resume", tmp.resolve("half/checkpoint.safetensors").toString());
     assertOneLineExit2(other, "field 'dist.compressor'");
+    assertFalse(java.nio.file.Files.exists(tmp.resolve("other")), "a checkpoint of another run is refused before the run folder is made");
   }
 
   @Test
