@@ -3,6 +3,7 @@ package dev.fivefold.autodiff;
 import dev.fivefold.tensor.Shape;
 import dev.fivefold.tensor.Tensor;
 import dev.fivefold.tensor.kernel.Gemm;
+import dev.fivefold.tensor.kernel.VecOps;
 
 /** Matrix products on the packed SGEMM kernel: matmul (2-D, batched, broadcast weight) and linear. */
 final class LinAlg {
@@ -81,13 +82,7 @@ final class LinAlg {
     Tensor out = x.tape.alloc(Shape.of(od));
     float[] y = out.data();
     Gemm.sgemm(false, true, rows, outF, in, x.data(), 0, in, w.data(), 0, in, 0f, y, 0, outF);
-    if (bias != null) {
-      float[] bb = bias.data();
-      for (int r = 0; r < rows; r++) {
-        int off = r * outF;
-        for (int j = 0; j < outF; j++) y[off + j] += bb[j];
-      }
-    }
+    if (bias != null) VecOps.addRowBroadcast(y, 0, rows, outF, bias.data(), 0);
     return bias == null ? x.tape.record(Op.LINEAR, out, x, w) : x.tape.record(Op.LINEAR, out, x, w, bias);
   }
 
@@ -99,12 +94,6 @@ final class LinAlg {
     float[] g = v.grad;
     if (x.requiresGrad) Gemm.sgemm(false, false, rows, in, outF, g, 0, outF, w.data(), 0, in, 1f, x.gradBuffer(), 0, in);
     if (w.requiresGrad) Gemm.sgemm(true, false, outF, in, rows, g, 0, outF, x.data(), 0, in, 1f, w.gradBuffer(), 0, in);
-    if (v.inputs.length > 2 && v.inputs[2].requiresGrad) {
-      float[] gb = v.inputs[2].gradBuffer();
-      for (int r = 0; r < rows; r++) {
-        int off = r * outF;
-        for (int j = 0; j < outF; j++) gb[j] += g[off + j];
-      }
-    }
+    if (v.inputs.length > 2 && v.inputs[2].requiresGrad) VecOps.sumRows(g, 0, rows, outF, v.inputs[2].gradBuffer(), 0, true);
   }
 }

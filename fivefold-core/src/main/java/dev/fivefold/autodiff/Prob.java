@@ -3,6 +3,7 @@ package dev.fivefold.autodiff;
 import dev.fivefold.tensor.Shape;
 import dev.fivefold.tensor.Tensor;
 import dev.fivefold.tensor.kernel.Parallel;
+import dev.fivefold.tensor.kernel.VecOps;
 
 /** Softmax, log-softmax, fused softmax cross-entropy, mean squared error and layer norm. */
 final class Prob {
@@ -235,18 +236,32 @@ final class Prob {
     }
     if (w.requiresGrad) {
       float[] gw = w.gradBuffer();
-      for (int r = 0; r < rows; r++) {
-        int off = r * c;
-        float mean = stats[2 * r], rstd = stats[2 * r + 1];
-        for (int j = 0; j < c; j++) gw[j] += g[off + j] * (xs[off + j] - mean) * rstd;
-      }
+      int units = (c + LN_L - 1) / LN_L;
+      Parallel.forRange(0, units, Math.max(1, (1 << 16) / Math.max(1, rows * LN_L)),
+          (u0, u1) -> layerNormWeightGrad(g, xs, stats, rows, c, u0 * LN_L, Math.min(c, u1 * LN_L), gw));
     }
-    if (b.requiresGrad) {
-      float[] gb = b.gradBuffer();
-      for (int r = 0; r < rows; r++) {
-        int off = r * c;
-        for (int j = 0; j < c; j++) gb[j] += g[off + j];
+    if (b.requiresGrad) VecOps.sumRows(g, 0, rows, c, b.gradBuffer(), 0, true);
+  }
+
+  /**
+   * gw[j] += g[r, j] · (x[r, j] − μ_r) · r_r for r = 0, 1, … in turn, columns [j0, j1): the row-by-row
+   * loop's chain per column (multiply, multiply, add, never fused), lanes along the columns, so any
+   * split of the columns across threads gives the same bits.
+   */
+  private static void layerNormWeightGrad(float[] g, float[] xs, float[] stats, int rows, int c, int j0, int j1, float[] gw) {
+    int j = j0;
+    for (; j + LN_L <= j1; j += LN_L) {
+      var acc = jdk.incubator.vector.FloatVector.fromArray(LN_S, gw, j);
+      for (int r = 0, off = j; r < rows; r++, off += c) {
+        var d = jdk.incubator.vector.FloatVector.fromArray(LN_S, xs, off).sub(stats[2 * r]);
+        acc = acc.add(jdk.incubator.vector.FloatVector.fromArray(LN_S, g, off).mul(d).mul(stats[2 * r + 1]));
       }
+      acc.intoArray(gw, j);
+    }
+    for (; j < j1; j++) {
+      float acc = gw[j];
+      for (int r = 0; r < rows; r++) acc += g[r * c + j] * (xs[r * c + j] - stats[2 * r]) * stats[2 * r + 1];
+      gw[j] = acc;
     }
   }
 

@@ -67,7 +67,7 @@ class LayerNormKernelTest {
     int saved = Parallel.threads();
     try {
       for (int c : new int[] {1, 6, 8, 17, 64, 100}) {
-        for (int rows : new int[] {1, 15, 16, 17, 33, 64, 97, 400}) {
+        for (int rows : new int[] {1, 15, 16, 17, 33, 64, 97, 400, 2100}) {
           Rng rng = new Rng(rows * 131L + c);
           Tensor x = Tensor.normal(rng, 0.3f, 2f, rows, c), w = Tensor.normal(rng, 1f, 0.5f, c), b = Tensor.normal(rng, 0f, 1f, c);
           Tensor u = Tensor.normal(rng, 0f, 1f, rows, c);

@@ -21,8 +21,8 @@ import jdk.incubator.vector.VectorSpecies;
  * tail in order. The order is fixed, so the result is deterministic. Reductions and element-wise
  * kernels run on the calling thread and allocate nothing (callers, such as the autodiff ops, split
  * large ranges with {@link Parallel#forRange}); the row-wise kernels ({@link #addRowBroadcast},
- * {@link #softmaxRows}) split their rows themselves. Every output element is computed by one
- * thread with the same expression, so results do not depend on the thread count.
+ * {@link #softmaxRows}) split their rows themselves, {@link #sumRows} its columns. Every output
+ * element is computed by one thread with the same expression, so results do not depend on the thread count.
  */
 public final class VecOps {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -593,49 +593,82 @@ public final class VecOps {
   }
 
   /**
-   * Column sums of x [rows, cols]: {@code s[c] = Σ_r x[r, c]} summed in increasing r from 0, then
-   * {@code out[c] = out[c] + s[c]} if {@code accumulate} (e.g. a bias gradient), else
-   * {@code out[c] = s[c]}. Each lane sums one column in row order, so this equals the reference
-   * bit for bit.
+   * Column sums of x [rows, cols]: {@code out[c] = x[0, c] + x[1, c] + …} (β = 0), or, if
+   * {@code accumulate}, {@code out[c] = ((out[c] + x[0, c]) + x[1, c]) + …}: each column is one chain
+   * of additions in increasing r, from zero or from {@code out[c]} (so accumulating a bias gradient
+   * gives the bits of adding its rows one by one). Lanes run along the columns, up to four vectors at
+   * a time; when the matrix is large, its columns are split across threads (whole vectors), never
+   * its rows, so the result equals the reference bit for bit for any thread count.
    * @param x the matrix [rows, cols], row-major
    * @param xOff offset of x[0, 0]
    * @param rows the number of rows, ≥ 0
    * @param cols the number of columns, ≥ 0
    * @param out the column sums [cols]
    * @param oOff offset of out[0]
-   * @param accumulate add the sums into {@code out} rather than overwrite it
+   * @param accumulate add the rows into {@code out} rather than overwrite it
    */
   public static void sumRows(float[] x, int xOff, int rows, int cols, float[] out, int oOff, boolean accumulate) {
-    int c = 0;
-    for (int ub = S.loopBound(cols); c < ub; c += L) {
-      FloatVector s = FloatVector.zero(S);
-      for (int r = 0; r < rows; r++) s = s.add(FloatVector.fromArray(S, x, xOff + r * cols + c));
-      if (accumulate) s = FloatVector.fromArray(S, out, oOff + c).add(s);
+    int units = (cols + L - 1) / L; // vectors of columns, the last one maybe partial
+    if (units > 1 && (long) rows * cols >= GRAIN) {
+      int grain = Math.max(1, GRAIN / Math.max(1, rows * L));
+      Parallel.forRange(0, units, grain, (u0, u1) -> sumColumns(x, xOff, rows, cols, u0 * L, Math.min(cols, u1 * L), out, oOff, accumulate));
+    } else {
+      sumColumns(x, xOff, rows, cols, 0, cols, out, oOff, accumulate);
+    }
+  }
+
+  /** {@link #sumRows} on columns [c0, c1). */
+  private static void sumColumns(float[] x, int xOff, int rows, int cols, int c0, int c1, float[] out, int oOff, boolean accumulate) {
+    int c = c0;
+    for (; c + 4 * L <= c1; c += 4 * L) {
+      FloatVector s0, s1, s2, s3;
+      if (accumulate) {
+        s0 = FloatVector.fromArray(S, out, oOff + c);
+        s1 = FloatVector.fromArray(S, out, oOff + c + L);
+        s2 = FloatVector.fromArray(S, out, oOff + c + 2 * L);
+        s3 = FloatVector.fromArray(S, out, oOff + c + 3 * L);
+      } else {
+        s0 = s1 = s2 = s3 = FloatVector.zero(S);
+      }
+      for (int r = 0, o = xOff + c; r < rows; r++, o += cols) {
+        s0 = s0.add(FloatVector.fromArray(S, x, o));
+        s1 = s1.add(FloatVector.fromArray(S, x, o + L));
+        s2 = s2.add(FloatVector.fromArray(S, x, o + 2 * L));
+        s3 = s3.add(FloatVector.fromArray(S, x, o + 3 * L));
+      }
+      s0.intoArray(out, oOff + c);
+      s1.intoArray(out, oOff + c + L);
+      s2.intoArray(out, oOff + c + 2 * L);
+      s3.intoArray(out, oOff + c + 3 * L);
+    }
+    for (; c + L <= c1; c += L) {
+      FloatVector s = accumulate ? FloatVector.fromArray(S, out, oOff + c) : FloatVector.zero(S);
+      for (int r = 0, o = xOff + c; r < rows; r++, o += cols) s = s.add(FloatVector.fromArray(S, x, o));
       s.intoArray(out, oOff + c);
     }
-    for (; c < cols; c++) {
-      float s = 0f;
+    for (; c < c1; c++) {
+      float s = accumulate ? out[oOff + c] : 0f;
       for (int r = 0; r < rows; r++) s += x[xOff + r * cols + c];
-      out[oOff + c] = accumulate ? out[oOff + c] + s : s;
+      out[oOff + c] = s;
     }
   }
 
   /**
-   * Scalar reference of {@link #sumRows}: {@code s[c] = Σ_r x[r, c]} in increasing r, added to or stored in
-   * {@code out[c]}.
+   * Scalar reference of {@link #sumRows}: each column one chain of additions in increasing r, from
+   * {@code out[c]} if {@code accumulate}, else from zero.
    * @param x the matrix [rows, cols], row-major
    * @param xOff offset of x[0, 0]
    * @param rows the number of rows, ≥ 0
    * @param cols the number of columns, ≥ 0
    * @param out the column sums [cols]
    * @param oOff offset of out[0]
-   * @param accumulate add the sums into {@code out} rather than overwrite it
+   * @param accumulate add the rows into {@code out} rather than overwrite it
    */
   public static void sumRowsScalar(float[] x, int xOff, int rows, int cols, float[] out, int oOff, boolean accumulate) {
     for (int c = 0; c < cols; c++) {
-      float s = 0f;
+      float s = accumulate ? out[oOff + c] : 0f;
       for (int r = 0; r < rows; r++) s += x[xOff + r * cols + c];
-      out[oOff + c] = accumulate ? out[oOff + c] + s : s;
+      out[oOff + c] = s;
     }
   }
 
