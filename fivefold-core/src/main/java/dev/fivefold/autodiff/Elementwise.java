@@ -33,6 +33,14 @@ final class Elementwise {
     }
     Broadcast.forEachRun(s, Broadcast.strides(a.shape(), s), Broadcast.strides(b.shape(), s),
         (oo, ia, sa, ib, sb, len) -> {
+          if (sa == 1 && sb == 1 && op != Op.DIV) { // both runs contiguous (e.g. a [B, T, C] plus a [T, C] table)
+            switch (op) {
+              case ADD -> VecOps.add(x, ia, y, ib, o, oo, len);
+              case SUB -> VecOps.sub(x, ia, y, ib, o, oo, len);
+              default -> VecOps.mul(x, ia, y, ib, o, oo, len);
+            }
+            return;
+          }
           switch (op) {
             case ADD -> { for (int i = 0; i < len; i++) o[oo + i] = x[ia + i * sa] + y[ib + i * sb]; }
             case SUB -> { for (int i = 0; i < len; i++) o[oo + i] = x[ia + i * sa] - y[ib + i * sb]; }
@@ -65,6 +73,10 @@ final class Elementwise {
     if (a.requiresGrad) {
       float[] ga = a.gradBuffer();
       Broadcast.forEachRun(s, sa, sb, (oo, ia, ka, ib, kb, len) -> {
+        if (ka == 1 && (op == Op.ADD || op == Op.SUB)) {
+          VecOps.add(ga, ia, g, oo, ga, ia, len);
+          return;
+        }
         switch (op) {
           case ADD, SUB -> { for (int i = 0; i < len; i++) ga[ia + i * ka] += g[oo + i]; }
           case MUL -> { for (int i = 0; i < len; i++) ga[ia + i * ka] += g[oo + i] * y[ib + i * kb]; }
@@ -76,6 +88,11 @@ final class Elementwise {
     if (b.requiresGrad) {
       float[] gb = b.gradBuffer();
       Broadcast.forEachRun(s, sa, sb, (oo, ia, ka, ib, kb, len) -> {
+        if (kb == 1 && (op == Op.ADD || op == Op.SUB)) {
+          if (op == Op.ADD) VecOps.add(gb, ib, g, oo, gb, ib, len);
+          else VecOps.sub(gb, ib, g, oo, gb, ib, len);
+          return;
+        }
         switch (op) {
           case ADD -> { for (int i = 0; i < len; i++) gb[ib + i * kb] += g[oo + i]; }
           case SUB -> { for (int i = 0; i < len; i++) gb[ib + i * kb] -= g[oo + i]; }

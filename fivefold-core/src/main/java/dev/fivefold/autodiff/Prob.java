@@ -188,9 +188,13 @@ final class Prob {
         stats[2 * r + 1] = rstd;
       }
       for (r = lo; r < hi; r++) {
-        int off = r * c;
+        int off = r * c, j = 0;
         float mean = stats[2 * r], rstd = stats[2 * r + 1];
-        for (int j = 0; j < c; j++) y[off + j] = (xs[off + j] - mean) * rstd * ww[j] + bb[j];
+        for (; j + LN_L <= c; j += LN_L) { // the scalar expression, lane by lane
+          jdk.incubator.vector.FloatVector.fromArray(LN_S, xs, off + j).sub(mean).mul(rstd)
+              .mul(jdk.incubator.vector.FloatVector.fromArray(LN_S, ww, j)).add(jdk.incubator.vector.FloatVector.fromArray(LN_S, bb, j)).intoArray(y, off + j);
+        }
+        for (; j < c; j++) y[off + j] = (xs[off + j] - mean) * rstd * ww[j] + bb[j];
       }
     });
     Var v = t.record(Op.LAYER_NORM, out, x, w, b);
@@ -325,9 +329,15 @@ final class Prob {
     sg = sg.div((float) c);
     sgx = sgx.div((float) c);
     for (int l = 0; l < LN_L; l++) {
-      int off = (r0 + l) * c;
+      int off = (r0 + l) * c, j = 0;
       float m = mean.lane(l), rs = rstd.lane(l), a = sg.lane(l), bx = sgx.lane(l);
-      for (int j = 0; j < c; j++) {
+      for (; j + LN_L <= c; j += LN_L) { // along the row: the scalar expression, lane by lane
+        var gh = jdk.incubator.vector.FloatVector.fromArray(LN_S, g, off + j).mul(jdk.incubator.vector.FloatVector.fromArray(LN_S, ww, j));
+        var xh = jdk.incubator.vector.FloatVector.fromArray(LN_S, xs, off + j).sub(m).mul(rs);
+        var d = gh.sub(a).sub(xh.mul(bx)).mul(rs);
+        jdk.incubator.vector.FloatVector.fromArray(LN_S, gx, off + j).add(d).intoArray(gx, off + j);
+      }
+      for (; j < c; j++) {
         float gh = g[off + j] * ww[j];
         float xh = (xs[off + j] - m) * rs;
         gx[off + j] += rs * (gh - a - xh * bx);
