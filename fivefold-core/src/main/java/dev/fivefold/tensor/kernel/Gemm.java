@@ -2,6 +2,7 @@ package dev.fivefold.tensor.kernel;
 
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -552,7 +553,11 @@ public final class Gemm {
     for (int s = 0; s < mc; s += mr) {
       int h = Math.min(mr, mc - s);
       int dst = apOff + s * kc;
-      if (transA) {
+      if (transA && mr <= L) { // one masked vector per depth: h values in, zeros after them, mr lanes out
+        int src = aOff + pc * lda + i0 + s;
+        VectorMask<Float> in = S.indexInRange(0, h), out = S.indexInRange(0, mr);
+        for (int p = 0; p < kc; p++, src += lda, dst += mr) FloatVector.fromArray(S, a, src, in).intoArray(ap, dst, out);
+      } else if (transA) {
         int src = aOff + pc * lda + i0 + s;
         for (int p = 0; p < kc; p++, src += lda, dst += mr) {
           for (int r = 0; r < h; r++) ap[dst + r] = a[src + r];
