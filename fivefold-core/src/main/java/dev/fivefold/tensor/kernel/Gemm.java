@@ -20,8 +20,13 @@ import jdk.incubator.vector.VectorSpecies;
  * of NC and each depth block of KC, op(B) is packed into zero-padded KC×NR panels (shared by all
  * threads); each thread takes a range of rows (or of NR column panels when m is small), packs its
  * MC×KC block of op(A) into MR-row slivers, and runs an MR×NR register-blocked micro-kernel
- * (broadcast + fma; 8 rows × 2 vectors, 12×2 or 6×4, chosen per CPU: {@link #blocking()},
- * {@link GemmBlocking}). Packing absorbs the transposes.
+ * (broadcast + fma; 6×4, 5×4, 12×2 or 8×2 vectors, chosen per CPU: {@link #blocking()},
+ * {@link GemmBlocking}). Packing absorbs the transposes. An op(A) that is A itself (not transposed)
+ * is not packed when the tile has at most {@value #DIRECT_MAX_MR} rows: the micro-kernel broadcasts
+ * from the MR rows of A in place ({@link MicroKernels}' {@code …d} forms, one offset per row, the
+ * depth as the only index), which removes the transposing copy and, measured on a Zen 5 (session
+ * 21), also runs the kernel itself faster than on a packed sliver (SGEMM 1024³ +5–10%, the MLP's
+ * shapes +20–60%, a ViT linear's forward and input gradient +40–60%).
  *
  * <p>Determinism: every element {@code C[i][j]} is computed by one thread as, for each KC block in
  * increasing order, a chain of fused multiply-adds {@code acc = fma(a[i][p], b[p][j], acc)} from zero
@@ -48,6 +53,17 @@ public final class Gemm {
   static final int NR = 2 * L;
   /** Depth block: the same for every {@link GemmBlocking}, since it fixes the summation order. */
   static final int KC = Integer.getInteger("ff.kc", 384);
+  /**
+   * Whether op(A) = A (not transposed, not packed by the caller) is read in place by the micro-kernel
+   * instead of packed ({@link #macroDirect}): on by default, {@code -Dff.direct=off} packs as before
+   * (for comparisons; the results are the same bits either way).
+   */
+  static final boolean DIRECT = !"off".equals(System.getProperty("ff.direct"));
+  /**
+   * The tallest tile read in place: 12×2 keeps 12 row offsets live in general registers, which spill
+   * (SGEMM 1024³ at half the speed of its packed form on a Zen 5, session 21), so it packs.
+   */
+  static final int DIRECT_MAX_MR = 8;
   /** The largest micro-tile of the candidates, in floats (12×2 and 6×4 vectors). */
   private static final int MAX_TILE = 24 * L;
   /** The blocking in use, chosen at the first packed product ({@link GemmBlocking#select}). */
@@ -339,6 +355,10 @@ public final class Gemm {
         for (int ic = r0; ic < r1; ic += mcMax) {
           int mc = Math.min(mcMax, r1 - ic);
           int ao = 0;
+          if (pa == null && !transA && DIRECT && g.mr() <= DIRECT_MAX_MR) {
+            macroDirect(g, a, aOff + ic * lda + pc, lda, ic, mc, kc, bp, jc, nc, mode, beta, c, cOff, ldc, tile, ap);
+            continue;
+          }
           if (pa == null) packA(g.mr(), transA, a, aOff, lda, pc, kc, ic, mc, ap, 0);
           else ao = paOff + pc * mpad + ic * kc;
           macro(g, ap, ao, ic, mc, kc, bp, jc, nc, mode, beta, c, cOff, ldc, tile);
@@ -584,6 +604,33 @@ public final class Gemm {
         g.kernel(kc, ap, ao + s * kc, bp, bo, tile);
         if (h == mr && w == nr) full(tile, mr, nr, c, co, ldc, mode, beta);
         else edge(tile, nr, h, w, c, co, ldc, mode, beta);
+      }
+    }
+  }
+
+  /**
+   * {@link #macro} with op(A) = A read in place (not transposed: each row of a sliver is a run of A,
+   * {@code lda} apart), so A is not packed; only a last sliver of fewer than MR rows is copied, zero-padded,
+   * into {@code edgeBuf} (rows of kc). Every element is the same fma chain as in the packed kernels.
+   */
+  private static void macroDirect(GemmBlocking g, float[] a, int ao, int lda, int ic, int mc, int kc, float[] bp, int jc, int nc,
+      int mode, float beta, float[] c, int cOff, int ldc, float[] tile, float[] edgeBuf) {
+    int mr = g.mr(), nr = g.nr(), full = mc / mr * mr, h = mc - full;
+    if (h > 0) {
+      for (int r = 0; r < h; r++) System.arraycopy(a, ao + (full + r) * lda, edgeBuf, r * kc, kc);
+      Arrays.fill(edgeBuf, h * kc, mr * kc, 0f);
+    }
+    for (int j0 = 0, bo = 0; j0 < nc; j0 += nr, bo += nr * kc) {
+      int w = Math.min(nr, nc - j0);
+      for (int s = 0; s < full; s += mr) {
+        int co = cOff + (ic + s) * ldc + jc + j0;
+        g.kernelDirect(kc, a, ao + s * lda, lda, bp, bo, tile);
+        if (w == nr) full(tile, mr, nr, c, co, ldc, mode, beta);
+        else edge(tile, nr, mr, w, c, co, ldc, mode, beta);
+      }
+      if (h > 0) {
+        g.kernelDirect(kc, edgeBuf, 0, kc, bp, bo, tile);
+        edge(tile, nr, h, w, c, cOff + (ic + full) * ldc + jc + j0, ldc, mode, beta);
       }
     }
   }

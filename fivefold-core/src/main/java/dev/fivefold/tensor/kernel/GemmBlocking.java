@@ -89,6 +89,19 @@ public record GemmBlocking(String name, int mr, int vectors, int mc, int nc) {
     }
   }
 
+  /**
+   * The same micro-kernel on an op(A) read in place: sliver row r at {@code a[ao + r·lda + p]}
+   * (tiles of at most {@link Gemm#DIRECT_MAX_MR} rows).
+   */
+  void kernelDirect(int kc, float[] a, int ao, int lda, float[] bp, int bo, float[] t) {
+    switch (mr) {
+      case 8 -> MicroKernels.k8x2d(kc, a, ao, lda, bp, bo, t);
+      case 5 -> MicroKernels.k5x4d(kc, a, ao, lda, bp, bo, t);
+      case 6 -> MicroKernels.k6x4d(kc, a, ao, lda, bp, bo, t);
+      default -> throw new IllegalStateException("no in-place kernel for the " + name + " tile");
+    }
+  }
+
   /** Timings of the last {@link #tune}: name → GFLOP/s of one thread's micro-kernel (empty before). */
   static volatile java.util.Map<String, Double> lastTimings = java.util.Map.of();
 
