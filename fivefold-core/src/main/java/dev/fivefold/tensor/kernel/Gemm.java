@@ -60,10 +60,11 @@ public final class Gemm {
    */
   static final boolean DIRECT = !"off".equals(System.getProperty("ff.direct"));
   /**
-   * The tallest tile read in place: 12×2 keeps 12 row offsets live in general registers, which spill
-   * (SGEMM 1024³ at half the speed of its packed form on a Zen 5, session 21), so it packs.
+   * The tallest tile that reads a non-transposed A in place: 12×2 and 8×2 keep 12 and 8 row offsets
+   * live in general registers beside the loop's own, which spill (SGEMM 1024³ at half the speed of
+   * their packed form on a Zen 5, session 21), so they pack.
    */
-  static final int DIRECT_MAX_MR = 8;
+  static final int DIRECT_MAX_MR = 6;
   /** The largest micro-tile of the candidates, in floats (12×2 and 6×4 vectors). */
   private static final int MAX_TILE = 24 * L;
   /** The blocking in use, chosen at the first packed product ({@link GemmBlocking#select}). */
@@ -359,6 +360,10 @@ public final class Gemm {
             macroDirect(g, a, aOff + ic * lda + pc, lda, ic, mc, kc, bp, jc, nc, mode, beta, c, cOff, ldc, tile, ap);
             continue;
           }
+          if (pa == null && transA && DIRECT) {
+            macroTransposed(g, a, aOff, lda, pc, ic, mc, kc, bp, jc, nc, mode, beta, c, cOff, ldc, tile, ap);
+            continue;
+          }
           if (pa == null) packA(g.mr(), transA, a, aOff, lda, pc, kc, ic, mc, ap, 0);
           else ao = paOff + pc * mpad + ic * kc;
           macro(g, ap, ao, ic, mc, kc, bp, jc, nc, mode, beta, c, cOff, ldc, tile);
@@ -601,7 +606,7 @@ public final class Gemm {
       for (int s = 0; s < mc; s += mr) {
         int h = Math.min(mr, mc - s);
         int co = cOff + (ic + s) * ldc + jc + j0;
-        g.kernel(kc, ap, ao + s * kc, bp, bo, tile);
+        g.kernel(kc, ap, ao + s * kc, mr, bp, bo, tile);
         if (h == mr && w == nr) full(tile, mr, nr, c, co, ldc, mode, beta);
         else edge(tile, nr, h, w, c, co, ldc, mode, beta);
       }
@@ -630,6 +635,31 @@ public final class Gemm {
       }
       if (h > 0) {
         g.kernelDirect(kc, edgeBuf, 0, kc, bp, bo, tile);
+        edge(tile, nr, h, w, c, cOff + (ic + full) * ldc + jc + j0, ldc, mode, beta);
+      }
+    }
+  }
+
+  /**
+   * {@link #macro} with op(A) = Aᵀ read in place: the MR values of a sliver at depth p are a run of
+   * A's row pc + p, so the packed kernels read them with the depth stride {@code lda} instead of MR
+   * and A is not packed; only a last sliver of fewer than MR rows is packed, zero-padded, into
+   * {@code edgeBuf}. Every element is the same fma chain as in the packed path.
+   */
+  private static void macroTransposed(GemmBlocking g, float[] a, int aOff, int lda, int pc, int ic, int mc, int kc, float[] bp, int jc, int nc,
+      int mode, float beta, float[] c, int cOff, int ldc, float[] tile, float[] edgeBuf) {
+    int mr = g.mr(), nr = g.nr(), full = mc / mr * mr, h = mc - full, ao = aOff + pc * lda + ic;
+    if (h > 0) packA(mr, true, a, aOff, lda, pc, kc, ic + full, h, edgeBuf, 0);
+    for (int j0 = 0, bo = 0; j0 < nc; j0 += nr, bo += nr * kc) {
+      int w = Math.min(nr, nc - j0);
+      for (int s = 0; s < full; s += mr) {
+        int co = cOff + (ic + s) * ldc + jc + j0;
+        g.kernel(kc, a, ao + s, lda, bp, bo, tile);
+        if (w == nr) full(tile, mr, nr, c, co, ldc, mode, beta);
+        else edge(tile, nr, mr, w, c, co, ldc, mode, beta);
+      }
+      if (h > 0) {
+        g.kernel(kc, edgeBuf, 0, mr, bp, bo, tile);
         edge(tile, nr, h, w, c, cOff + (ic + full) * ldc + jc + j0, ldc, mode, beta);
       }
     }
@@ -673,7 +703,7 @@ public final class Gemm {
 
   /** The 8×2-vector micro-kernel (the default before session 13), {@link MicroKernels#k8x2}; kept for KernelBench. */
   static void kernel(int kc, float[] ap, int ao, float[] bp, int bo, float[] t) {
-    MicroKernels.k8x2(kc, ap, ao, bp, bo, t);
+    MicroKernels.k8x2(kc, ap, ao, MR, bp, bo, t);
   }
 
   // ---------------------------------------------------------------------------------------------

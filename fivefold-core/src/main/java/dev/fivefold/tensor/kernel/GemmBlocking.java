@@ -79,13 +79,13 @@ public record GemmBlocking(String name, int mr, int vectors, int mc, int nc) {
     throw new IllegalArgumentException("gemm blocking (" + name + ") must be one of 6x4, 12x2, 8x2, 5x4");
   }
 
-  /** The micro-kernel of this tile: {@code t = ap-sliver · bp-panel} over depth kc. */
-  void kernel(int kc, float[] ap, int ao, float[] bp, int bo, float[] t) {
+  /** The micro-kernel of this tile: {@code t = sliver · bp-panel} over depth kc, the sliver's values of depth p at {@code ap[ao + p·as + r]}. */
+  void kernel(int kc, float[] ap, int ao, int as, float[] bp, int bo, float[] t) {
     switch (mr) {
-      case 8 -> MicroKernels.k8x2(kc, ap, ao, bp, bo, t);
-      case 12 -> MicroKernels.k12x2(kc, ap, ao, bp, bo, t);
-      case 5 -> MicroKernels.k5x4(kc, ap, ao, bp, bo, t);
-      default -> MicroKernels.k6x4(kc, ap, ao, bp, bo, t);
+      case 8 -> MicroKernels.k8x2(kc, ap, ao, as, bp, bo, t);
+      case 12 -> MicroKernels.k12x2(kc, ap, ao, as, bp, bo, t);
+      case 5 -> MicroKernels.k5x4(kc, ap, ao, as, bp, bo, t);
+      default -> MicroKernels.k6x4(kc, ap, ao, as, bp, bo, t);
     }
   }
 
@@ -95,7 +95,6 @@ public record GemmBlocking(String name, int mr, int vectors, int mc, int nc) {
    */
   void kernelDirect(int kc, float[] a, int ao, int lda, float[] bp, int bo, float[] t) {
     switch (mr) {
-      case 8 -> MicroKernels.k8x2d(kc, a, ao, lda, bp, bo, t);
       case 5 -> MicroKernels.k5x4d(kc, a, ao, lda, bp, bo, t);
       case 6 -> MicroKernels.k6x4d(kc, a, ao, lda, bp, bo, t);
       default -> throw new IllegalStateException("no in-place kernel for the " + name + " tile");
@@ -137,7 +136,7 @@ public record GemmBlocking(String name, int mr, int vectors, int mc, int nc) {
     // compiles them, after thousands of invocations; KC-deep calls in the interpreter (~0.2 ms each)
     // would not reach that count within MAX_NANOS
     for (GemmBlocking b : cs) {
-      for (int i = 0; i < WARM_CALLS; i++) b.kernel(WARM_DEPTH, ap, 0, bp, 0, t);
+      for (int i = 0; i < WARM_CALLS; i++) b.kernel(WARM_DEPTH, ap, 0, b.mr, bp, 0, t);
       sum += t[0];
     }
     boolean settled = false;
@@ -148,7 +147,7 @@ public record GemmBlocking(String name, int mr, int vectors, int mc, int nc) {
         int stride = b.mr * kc;
         long calls = 0, t0 = System.nanoTime(), end = t0 + 20_000_000L, now;
         do {
-          for (int r = 0; r < 4; r++, calls++) b.kernel(kc, ap, (int) (calls % slivers) * stride, bp, 0, t);
+          for (int r = 0; r < 4; r++, calls++) b.kernel(kc, ap, (int) (calls % slivers) * stride, b.mr, bp, 0, t);
           sum += t[(int) (calls % t.length)];
           now = System.nanoTime();
         } while (now < end);

@@ -5,9 +5,13 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The register-blocked micro-kernels {@link Gemm} chooses among ({@link GemmBlocking}): each computes
- * one MR×NR tile {@code t[r·NR + j] = Σ_p ap[r,p]·bp[p,j]} of a packed KC-deep sliver of op(A) (MR
- * values per depth) against a packed panel of op(B) (NR values per depth), every element by one fma
- * chain from zero in increasing p. The tiles differ only in how many rows and vectors are kept in
+ * one MR×NR tile {@code t[r·NR + j] = Σ_p ap[r,p]·bp[p,j]} of a KC-deep sliver of op(A) (MR values
+ * per depth, {@code ap[ao + p·as + r]}: a packed sliver with {@code as} = MR, or a transposed A read
+ * in place with {@code as} = its leading dimension) against a packed panel of op(B) (NR values per
+ * depth), every element by one fma chain from zero in increasing p. The depth stride is an argument
+ * even for packed slivers: with MR as a constant, C2 hoists all MR broadcasts of a depth ahead of
+ * its FMAs and the 6×4 tile spills an accumulator, and the kernel ran about 25% slower on a Zen 5
+ * (session 21). The tiles differ only in how many rows and vectors are kept in
  * registers at once (how many loads feed each FMA), never in the arithmetic of an element, so all
  * kernels give bit-identical tiles.
  *
@@ -18,7 +22,7 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>The {@code …d} forms compute the same tiles from an op(A) read in place, sliver row r at
  * {@code a[ao + r·lda + p]} (Gemm uses them when op(A) is A itself): one offset per row, kept in a
- * general register, and the depth p as the only index. There is none for 12×2, whose twelve row
+ * general register, and the depth p as the only index. There are none for 12×2 and 8×2, whose row
  * offsets do not fit the general registers.
  */
 final class MicroKernels {
@@ -28,12 +32,12 @@ final class MicroKernels {
   private MicroKernels() {}
 
   /** MR = 8 rows × NR = 2 vectors (16 accumulators). */
-  static void k8x2(int kc, float[] ap, int ao, float[] bp, int bo, float[] t) {
-    final int mr = 8, nr = 2 * L;
+  static void k8x2(int kc, float[] ap, int ao, int as, float[] bp, int bo, float[] t) {
+    final int nr = 2 * L;
     FloatVector z = FloatVector.zero(S);
     FloatVector c0_0 = z, c0_1 = z, c1_0 = z, c1_1 = z, c2_0 = z, c2_1 = z, c3_0 = z, c3_1 = z;
     FloatVector c4_0 = z, c4_1 = z, c5_0 = z, c5_1 = z, c6_0 = z, c6_1 = z, c7_0 = z, c7_1 = z;
-    for (int p = 0; p < kc; p++, ao += mr, bo += nr) {
+    for (int p = 0; p < kc; p++, ao += as, bo += nr) {
       FloatVector b0 = FloatVector.fromArray(S, bp, bo);
       FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
       FloatVector x0 = FloatVector.broadcast(S, ap[ao]);
@@ -64,13 +68,13 @@ final class MicroKernels {
   }
 
   /** MR = 12 rows × NR = 2 vectors (24 accumulators). */
-  static void k12x2(int kc, float[] ap, int ao, float[] bp, int bo, float[] t) {
-    final int mr = 12, nr = 2 * L;
+  static void k12x2(int kc, float[] ap, int ao, int as, float[] bp, int bo, float[] t) {
+    final int nr = 2 * L;
     FloatVector z = FloatVector.zero(S);
     FloatVector c0_0 = z, c0_1 = z, c1_0 = z, c1_1 = z, c2_0 = z, c2_1 = z, c3_0 = z, c3_1 = z;
     FloatVector c4_0 = z, c4_1 = z, c5_0 = z, c5_1 = z, c6_0 = z, c6_1 = z, c7_0 = z, c7_1 = z;
     FloatVector c8_0 = z, c8_1 = z, c9_0 = z, c9_1 = z, c10_0 = z, c10_1 = z, c11_0 = z, c11_1 = z;
-    for (int p = 0; p < kc; p++, ao += mr, bo += nr) {
+    for (int p = 0; p < kc; p++, ao += as, bo += nr) {
       FloatVector b0 = FloatVector.fromArray(S, bp, bo);
       FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
       FloatVector x0 = FloatVector.broadcast(S, ap[ao]);
@@ -113,13 +117,13 @@ final class MicroKernels {
   }
 
   /** MR = 6 rows × NR = 4 vectors (24 accumulators). */
-  static void k6x4(int kc, float[] ap, int ao, float[] bp, int bo, float[] t) {
-    final int mr = 6, nr = 4 * L;
+  static void k6x4(int kc, float[] ap, int ao, int as, float[] bp, int bo, float[] t) {
+    final int nr = 4 * L;
     FloatVector z = FloatVector.zero(S);
     FloatVector c0_0 = z, c0_1 = z, c0_2 = z, c0_3 = z, c1_0 = z, c1_1 = z, c1_2 = z, c1_3 = z;
     FloatVector c2_0 = z, c2_1 = z, c2_2 = z, c2_3 = z, c3_0 = z, c3_1 = z, c3_2 = z, c3_3 = z;
     FloatVector c4_0 = z, c4_1 = z, c4_2 = z, c4_3 = z, c5_0 = z, c5_1 = z, c5_2 = z, c5_3 = z;
-    for (int p = 0; p < kc; p++, ao += mr, bo += nr) {
+    for (int p = 0; p < kc; p++, ao += as, bo += nr) {
       FloatVector b0 = FloatVector.fromArray(S, bp, bo);
       FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
       FloatVector b2 = FloatVector.fromArray(S, bp, bo + 2 * L);
@@ -146,15 +150,15 @@ final class MicroKernels {
   }
 
   /** MR = 5 rows × NR = 4 vectors (20 accumulators: with the 4 B vectors and the 5 broadcasts, 29 of 32 registers). */
-  static void k5x4(int kc, float[] ap, int ao, float[] bp, int bo, float[] t) {
-    final int mr = 5, nr = 4 * L;
+  static void k5x4(int kc, float[] ap, int ao, int as, float[] bp, int bo, float[] t) {
+    final int nr = 4 * L;
     FloatVector z = FloatVector.zero(S);
     FloatVector c0_0 = z, c0_1 = z, c0_2 = z, c0_3 = z;
     FloatVector c1_0 = z, c1_1 = z, c1_2 = z, c1_3 = z;
     FloatVector c2_0 = z, c2_1 = z, c2_2 = z, c2_3 = z;
     FloatVector c3_0 = z, c3_1 = z, c3_2 = z, c3_3 = z;
     FloatVector c4_0 = z, c4_1 = z, c4_2 = z, c4_3 = z;
-    for (int p = 0; p < kc; p++, ao += mr, bo += nr) {
+    for (int p = 0; p < kc; p++, ao += as, bo += nr) {
       FloatVector b0 = FloatVector.fromArray(S, bp, bo);
       FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
       FloatVector b2 = FloatVector.fromArray(S, bp, bo + 2 * L);
@@ -175,43 +179,6 @@ final class MicroKernels {
     c2_0.intoArray(t, 2 * nr + 0 * L); c2_1.intoArray(t, 2 * nr + 1 * L); c2_2.intoArray(t, 2 * nr + 2 * L); c2_3.intoArray(t, 2 * nr + 3 * L);
     c3_0.intoArray(t, 3 * nr + 0 * L); c3_1.intoArray(t, 3 * nr + 1 * L); c3_2.intoArray(t, 3 * nr + 2 * L); c3_3.intoArray(t, 3 * nr + 3 * L);
     c4_0.intoArray(t, 4 * nr + 0 * L); c4_1.intoArray(t, 4 * nr + 1 * L); c4_2.intoArray(t, 4 * nr + 2 * L); c4_3.intoArray(t, 4 * nr + 3 * L);
-  }
-
-  /** k8x2's tile with op(A) read in place: row r of the sliver at {@code a[ao + r·lda + p]} (no packing; the same fma chains). */
-  static void k8x2d(int kc, float[] a, int ao, int lda, float[] bp, int bo, float[] t) {
-    final int nr = 2 * L;
-    final int a0 = ao, a1 = ao + lda, a2 = ao + 2 * lda, a3 = ao + 3 * lda, a4 = ao + 4 * lda, a5 = ao + 5 * lda, a6 = ao + 6 * lda, a7 = ao + 7 * lda;
-    FloatVector z = FloatVector.zero(S);
-    FloatVector c0_0 = z, c0_1 = z, c1_0 = z, c1_1 = z, c2_0 = z, c2_1 = z, c3_0 = z, c3_1 = z;
-    FloatVector c4_0 = z, c4_1 = z, c5_0 = z, c5_1 = z, c6_0 = z, c6_1 = z, c7_0 = z, c7_1 = z;
-    for (int p = 0; p < kc; p++, bo += nr) {
-      FloatVector b0 = FloatVector.fromArray(S, bp, bo);
-      FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
-      FloatVector x0 = FloatVector.broadcast(S, a[a0 + p]);
-      c0_0 = x0.fma(b0, c0_0); c0_1 = x0.fma(b1, c0_1);
-      FloatVector x1 = FloatVector.broadcast(S, a[a1 + p]);
-      c1_0 = x1.fma(b0, c1_0); c1_1 = x1.fma(b1, c1_1);
-      FloatVector x2 = FloatVector.broadcast(S, a[a2 + p]);
-      c2_0 = x2.fma(b0, c2_0); c2_1 = x2.fma(b1, c2_1);
-      FloatVector x3 = FloatVector.broadcast(S, a[a3 + p]);
-      c3_0 = x3.fma(b0, c3_0); c3_1 = x3.fma(b1, c3_1);
-      FloatVector x4 = FloatVector.broadcast(S, a[a4 + p]);
-      c4_0 = x4.fma(b0, c4_0); c4_1 = x4.fma(b1, c4_1);
-      FloatVector x5 = FloatVector.broadcast(S, a[a5 + p]);
-      c5_0 = x5.fma(b0, c5_0); c5_1 = x5.fma(b1, c5_1);
-      FloatVector x6 = FloatVector.broadcast(S, a[a6 + p]);
-      c6_0 = x6.fma(b0, c6_0); c6_1 = x6.fma(b1, c6_1);
-      FloatVector x7 = FloatVector.broadcast(S, a[a7 + p]);
-      c7_0 = x7.fma(b0, c7_0); c7_1 = x7.fma(b1, c7_1);
-    }
-    c0_0.intoArray(t, 0 * nr + 0 * L); c0_1.intoArray(t, 0 * nr + 1 * L);
-    c1_0.intoArray(t, 1 * nr + 0 * L); c1_1.intoArray(t, 1 * nr + 1 * L);
-    c2_0.intoArray(t, 2 * nr + 0 * L); c2_1.intoArray(t, 2 * nr + 1 * L);
-    c3_0.intoArray(t, 3 * nr + 0 * L); c3_1.intoArray(t, 3 * nr + 1 * L);
-    c4_0.intoArray(t, 4 * nr + 0 * L); c4_1.intoArray(t, 4 * nr + 1 * L);
-    c5_0.intoArray(t, 5 * nr + 0 * L); c5_1.intoArray(t, 5 * nr + 1 * L);
-    c6_0.intoArray(t, 6 * nr + 0 * L); c6_1.intoArray(t, 6 * nr + 1 * L);
-    c7_0.intoArray(t, 7 * nr + 0 * L); c7_1.intoArray(t, 7 * nr + 1 * L);
   }
 
   /** k6x4's tile with op(A) read in place: row r of the sliver at {@code a[ao + r·lda + p]} (no packing; the same fma chains). */
