@@ -18,15 +18,15 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Algorithm: the Goto/BLIS scheme (Goto &amp; van de Geijn, "Anatomy of High-Performance Matrix
  * Multiplication", TOMS 2008; Van Zee &amp; van de Geijn, "BLIS", TOMS 2015). For each column block
  * of NC and each depth block of KC, op(B) is packed into zero-padded KC×NR panels (shared by all
- * threads); each thread takes a range of rows (or of NR column panels when m is small), packs its
- * MC×KC block of op(A) into MR-row slivers, and runs an MR×NR register-blocked micro-kernel
+ * threads); each thread takes a range of rows (or of NR column panels when m is small), takes its
+ * MC×KC block of op(A) in MR-row slivers, and runs an MR×NR register-blocked micro-kernel
  * (broadcast + fma; 6×4, 5×4, 12×2 or 8×2 vectors, chosen per CPU: {@link #blocking()},
- * {@link GemmBlocking}). Packing absorbs the transposes. An op(A) that is A itself (not transposed)
- * is not packed when the tile has at most {@value #DIRECT_MAX_MR} rows: the micro-kernel broadcasts
- * from the MR rows of A in place ({@link MicroKernels}' {@code …d} forms, one offset per row, the
- * depth as the only index), which removes the transposing copy and, measured on a Zen 5 (session
- * 21), also runs the kernel itself faster than on a packed sliver (SGEMM 1024³ +5–10%, the MLP's
- * shapes +20–60%, a ViT linear's forward and input gradient +40–60%).
+ * {@link GemmBlocking}). Packing absorbs the transposes of op(B). op(A) is read in place when the
+ * caller has not packed it: a non-transposed A by the {@code …d} kernels of tiles with at most
+ * {@value #DIRECT_MAX_MR} rows (one offset per row of A, the depth as the only index), a transposed
+ * A by the packed kernels with depth stride {@code lda} (a depth's MR values are a run of one row
+ * of A); only a last sliver of fewer than MR rows, or a non-transposed A under a taller tile, is
+ * packed. This removes the copy of A (about a quarter of a product of depth 64–192, session 21).
  *
  * <p>Determinism: every element {@code C[i][j]} is computed by one thread as, for each KC block in
  * increasing order, a chain of fused multiply-adds {@code acc = fma(a[i][p], b[p][j], acc)} from zero
@@ -54,9 +54,9 @@ public final class Gemm {
   /** Depth block: the same for every {@link GemmBlocking}, since it fixes the summation order. */
   static final int KC = Integer.getInteger("ff.kc", 384);
   /**
-   * Whether op(A) = A (not transposed, not packed by the caller) is read in place by the micro-kernel
-   * instead of packed ({@link #macroDirect}): on by default, {@code -Dff.direct=off} packs as before
-   * (for comparisons; the results are the same bits either way).
+   * Whether an op(A) the caller has not packed is read in place by the micro-kernels instead of
+   * packed ({@link #macroInPlace}): on by default, {@code -Dff.direct=off}
+   * packs as before (for comparisons; the results are the same bits either way).
    */
   static final boolean DIRECT = !"off".equals(System.getProperty("ff.direct"));
   /**
@@ -356,12 +356,8 @@ public final class Gemm {
         for (int ic = r0; ic < r1; ic += mcMax) {
           int mc = Math.min(mcMax, r1 - ic);
           int ao = 0;
-          if (pa == null && !transA && DIRECT && g.mr() <= DIRECT_MAX_MR) {
-            macroDirect(g, a, aOff + ic * lda + pc, lda, ic, mc, kc, bp, jc, nc, mode, beta, c, cOff, ldc, tile, ap);
-            continue;
-          }
-          if (pa == null && transA && DIRECT) {
-            macroTransposed(g, a, aOff, lda, pc, ic, mc, kc, bp, jc, nc, mode, beta, c, cOff, ldc, tile, ap);
+          if (pa == null && DIRECT && (transA || g.mr() <= DIRECT_MAX_MR)) {
+            macroInPlace(g, transA, a, aOff, lda, pc, ic, mc, kc, bp, jc, nc, mode, beta, c, cOff, ldc, tile, ap);
             continue;
           }
           if (pa == null) packA(g.mr(), transA, a, aOff, lda, pc, kc, ic, mc, ap, 0);
@@ -614,14 +610,19 @@ public final class Gemm {
   }
 
   /**
-   * {@link #macro} with op(A) = A read in place (not transposed: each row of a sliver is a run of A,
-   * {@code lda} apart), so A is not packed; only a last sliver of fewer than MR rows is copied, zero-padded,
-   * into {@code edgeBuf} (rows of kc). Every element is the same fma chain as in the packed kernels.
+   * {@link #macro} with op(A) read in place, not packed: a non-transposed A by the {@code …d} kernels
+   * (sliver row r at {@code a[ao + r·lda + p]}), a transposed one ({@code transA}) by the packed
+   * kernels with depth stride {@code lda} (the MR values of depth p are a run of A's row pc + p).
+   * Only a last sliver of fewer than MR rows is copied, zero-padded, into {@code edgeBuf}. Every
+   * element is the same fma chain as in the packed path.
    */
-  private static void macroDirect(GemmBlocking g, float[] a, int ao, int lda, int ic, int mc, int kc, float[] bp, int jc, int nc,
-      int mode, float beta, float[] c, int cOff, int ldc, float[] tile, float[] edgeBuf) {
+  private static void macroInPlace(GemmBlocking g, boolean transA, float[] a, int aOff, int lda, int pc, int ic, int mc, int kc,
+      float[] bp, int jc, int nc, int mode, float beta, float[] c, int cOff, int ldc, float[] tile, float[] edgeBuf) {
     int mr = g.mr(), nr = g.nr(), full = mc / mr * mr, h = mc - full;
-    if (h > 0) {
+    int ao = transA ? aOff + pc * lda + ic : aOff + ic * lda + pc; // where sliver 0 starts
+    if (h > 0 && transA) {
+      packA(mr, true, a, aOff, lda, pc, kc, ic + full, h, edgeBuf, 0);
+    } else if (h > 0) {
       for (int r = 0; r < h; r++) System.arraycopy(a, ao + (full + r) * lda, edgeBuf, r * kc, kc);
       Arrays.fill(edgeBuf, h * kc, mr * kc, 0f);
     }
@@ -629,37 +630,14 @@ public final class Gemm {
       int w = Math.min(nr, nc - j0);
       for (int s = 0; s < full; s += mr) {
         int co = cOff + (ic + s) * ldc + jc + j0;
-        g.kernelDirect(kc, a, ao + s * lda, lda, bp, bo, tile);
+        if (transA) g.kernel(kc, a, ao + s, lda, bp, bo, tile);
+        else g.kernelDirect(kc, a, ao + s * lda, lda, bp, bo, tile);
         if (w == nr) full(tile, mr, nr, c, co, ldc, mode, beta);
         else edge(tile, nr, mr, w, c, co, ldc, mode, beta);
       }
       if (h > 0) {
-        g.kernelDirect(kc, edgeBuf, 0, kc, bp, bo, tile);
-        edge(tile, nr, h, w, c, cOff + (ic + full) * ldc + jc + j0, ldc, mode, beta);
-      }
-    }
-  }
-
-  /**
-   * {@link #macro} with op(A) = Aᵀ read in place: the MR values of a sliver at depth p are a run of
-   * A's row pc + p, so the packed kernels read them with the depth stride {@code lda} instead of MR
-   * and A is not packed; only a last sliver of fewer than MR rows is packed, zero-padded, into
-   * {@code edgeBuf}. Every element is the same fma chain as in the packed path.
-   */
-  private static void macroTransposed(GemmBlocking g, float[] a, int aOff, int lda, int pc, int ic, int mc, int kc, float[] bp, int jc, int nc,
-      int mode, float beta, float[] c, int cOff, int ldc, float[] tile, float[] edgeBuf) {
-    int mr = g.mr(), nr = g.nr(), full = mc / mr * mr, h = mc - full, ao = aOff + pc * lda + ic;
-    if (h > 0) packA(mr, true, a, aOff, lda, pc, kc, ic + full, h, edgeBuf, 0);
-    for (int j0 = 0, bo = 0; j0 < nc; j0 += nr, bo += nr * kc) {
-      int w = Math.min(nr, nc - j0);
-      for (int s = 0; s < full; s += mr) {
-        int co = cOff + (ic + s) * ldc + jc + j0;
-        g.kernel(kc, a, ao + s, lda, bp, bo, tile);
-        if (w == nr) full(tile, mr, nr, c, co, ldc, mode, beta);
-        else edge(tile, nr, mr, w, c, co, ldc, mode, beta);
-      }
-      if (h > 0) {
-        g.kernel(kc, edgeBuf, 0, mr, bp, bo, tile);
+        if (transA) g.kernel(kc, edgeBuf, 0, mr, bp, bo, tile);
+        else g.kernelDirect(kc, edgeBuf, 0, kc, bp, bo, tile);
         edge(tile, nr, h, w, c, cOff + (ic + full) * ldc + jc + j0, ldc, mode, beta);
       }
     }
