@@ -22,8 +22,8 @@ import jdk.incubator.vector.VectorSpecies;
  * MC×KC block of op(A) in MR-row slivers, and runs an MR×NR register-blocked micro-kernel
  * (broadcast + fma; 6×4, 5×4, 12×2 or 8×2 vectors, chosen per CPU: {@link #blocking()},
  * {@link GemmBlocking}). Packing absorbs the transposes of op(B). op(A) is read in place when the
- * caller has not packed it: a non-transposed A by the {@code …d} kernels of tiles with at most
- * {@value #DIRECT_MAX_MR} rows (one offset per row of A, the depth as the only index), a transposed
+ * caller has not packed it: a non-transposed A by the four-vector tiles (at most
+ * {@value #DIRECT_MAX_MR} rows; one offset per row of A, the depth as the only index), a transposed
  * A by the packed kernels with depth stride {@code lda} (a depth's MR values are a run of one row
  * of A); only a last sliver of fewer than MR rows, or a non-transposed A under a taller tile, is
  * packed. This removes the copy of A (about a quarter of a product of depth 64–192, session 21).
@@ -610,8 +610,8 @@ public final class Gemm {
   }
 
   /**
-   * {@link #macro} with op(A) read in place, not packed: a non-transposed A by the {@code …d} kernels
-   * (sliver row r at {@code a[ao + r·lda + p]}), a transposed one ({@code transA}) by the packed
+   * {@link #macro} with op(A) read in place, not packed: a non-transposed A by
+   * {@link GemmBlocking#kernelDirect} (sliver row r at {@code a[ao + r·lda + p]}), a transposed one ({@code transA}) by the packed
    * kernels with depth stride {@code lda} (the MR values of depth p are a run of A's row pc + p).
    * Only a last sliver of fewer than MR rows is copied, zero-padded, into {@code edgeBuf}. Every
    * element is the same fma chain as in the packed path.

@@ -84,20 +84,20 @@ public record GemmBlocking(String name, int mr, int vectors, int mc, int nc) {
     switch (mr) {
       case 8 -> MicroKernels.k8x2(kc, ap, ao, as, bp, bo, t);
       case 12 -> MicroKernels.k12x2(kc, ap, ao, as, bp, bo, t);
-      case 5 -> MicroKernels.k5x4(kc, ap, ao, as, bp, bo, t);
-      default -> MicroKernels.k6x4(kc, ap, ao, as, bp, bo, t);
+      case 5 -> MicroKernels.k5x4(kc, ap, ao, 1, as, bp, bo, t);
+      default -> MicroKernels.k6x4(kc, ap, ao, 1, as, bp, bo, t);
     }
   }
 
   /**
-   * The same micro-kernel on an op(A) read in place: sliver row r at {@code a[ao + r·lda + p]}
-   * (tiles of at most {@link Gemm#DIRECT_MAX_MR} rows).
+   * The same micro-kernel on a non-transposed op(A) read in place: sliver row r at
+   * {@code a[ao + r·lda + p]} (the four-vector tiles only, see {@link MicroKernels}).
    */
   void kernelDirect(int kc, float[] a, int ao, int lda, float[] bp, int bo, float[] t) {
     switch (mr) {
-      case 5 -> MicroKernels.k5x4d(kc, a, ao, lda, bp, bo, t);
-      case 6 -> MicroKernels.k6x4d(kc, a, ao, lda, bp, bo, t);
-      default -> throw new IllegalStateException("no in-place kernel for the " + name + " tile");
+      case 5 -> MicroKernels.k5x4(kc, a, ao, lda, 1, bp, bo, t);
+      case 6 -> MicroKernels.k6x4(kc, a, ao, lda, 1, bp, bo, t);
+      default -> throw new IllegalStateException("the " + name + " tile does not read A in place");
     }
   }
 
