@@ -611,21 +611,15 @@ public final class Gemm {
 
   /**
    * {@link #macro} with op(A) read in place, not packed: a non-transposed A by
-   * {@link GemmBlocking#kernelDirect} (sliver row r at {@code a[ao + r·lda + p]}), a transposed one ({@code transA}) by the packed
-   * kernels with depth stride {@code lda} (the MR values of depth p are a run of A's row pc + p).
-   * Only a last sliver of fewer than MR rows is copied, zero-padded, into {@code edgeBuf}. Every
-   * element is the same fma chain as in the packed path.
+   * {@link GemmBlocking#kernelDirect} (sliver row r at {@code a[ao + r·lda + p]}), a transposed one
+   * ({@code transA}) by the packed kernels with depth stride {@code lda} (the MR values of depth p
+   * are a run of A's row pc + p). A last sliver of fewer than MR rows is packed into {@code edgeBuf}
+   * and goes through {@link #macro}. Every element is the same fma chain as in the packed path.
    */
   private static void macroInPlace(GemmBlocking g, boolean transA, float[] a, int aOff, int lda, int pc, int ic, int mc, int kc,
       float[] bp, int jc, int nc, int mode, float beta, float[] c, int cOff, int ldc, float[] tile, float[] edgeBuf) {
-    int mr = g.mr(), nr = g.nr(), full = mc / mr * mr, h = mc - full;
+    int mr = g.mr(), nr = g.nr(), full = mc / mr * mr;
     int ao = transA ? aOff + pc * lda + ic : aOff + ic * lda + pc; // where sliver 0 starts
-    if (h > 0 && transA) {
-      packA(mr, true, a, aOff, lda, pc, kc, ic + full, h, edgeBuf, 0);
-    } else if (h > 0) {
-      for (int r = 0; r < h; r++) System.arraycopy(a, ao + (full + r) * lda, edgeBuf, r * kc, kc);
-      Arrays.fill(edgeBuf, h * kc, mr * kc, 0f);
-    }
     for (int j0 = 0, bo = 0; j0 < nc; j0 += nr, bo += nr * kc) {
       int w = Math.min(nr, nc - j0);
       for (int s = 0; s < full; s += mr) {
@@ -635,11 +629,10 @@ public final class Gemm {
         if (w == nr) full(tile, mr, nr, c, co, ldc, mode, beta);
         else edge(tile, nr, mr, w, c, co, ldc, mode, beta);
       }
-      if (h > 0) {
-        if (transA) g.kernel(kc, edgeBuf, 0, mr, bp, bo, tile);
-        else g.kernelDirect(kc, edgeBuf, 0, kc, bp, bo, tile);
-        edge(tile, nr, h, w, c, cOff + (ic + full) * ldc + jc + j0, ldc, mode, beta);
-      }
+    }
+    if (full < mc) {
+      packA(mr, transA, a, aOff, lda, pc, kc, ic + full, mc - full, edgeBuf, 0);
+      macro(g, edgeBuf, 0, ic + full, mc - full, kc, bp, jc, nc, mode, beta, c, cOff, ldc, tile);
     }
   }
 
